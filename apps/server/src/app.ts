@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { authPlugin } from './lib/auth.ts';
+import type { AppContext } from './lib/context.ts';
+import { FieldCipher } from './lib/crypto.ts';
+import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
+import { EventBus } from './lib/events.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { type BrokerState, healthRoutes } from './modules/health/health.routes.ts';
+import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
+import { regionRoutes } from './modules/regions/regions.routes.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+import { registerRealtime } from './realtime/hub.ts';
+import { routeModules } from './routes.ts';
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  boss?: PgBoss | null;
+  broker?: BrokerState;
+  /** An EventBus already started (main.ts); otherwise one is created and started here. */
+  events?: EventBus;
+}
+
+const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Build the whole HTTP app. main.ts and the tests call the same function. */
+export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
+  const events = opts.events ?? new EventBus(opts.database);
+  if (!opts.events) await events.start();
+  const ctx: AppContext = {
+    config: opts.config,
+    database: opts.database,
+    db: opts.database.db,
+    events,
+    cipher: new FieldCipher(opts.config.secretKey),
+    boss: opts.boss ?? null,
+    log: opts.logger,
+  };
+
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyMultipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 10 } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Zhiyang 智养 API',
+        version: '1',
+        description: 'Smart elderly-care service platform. Conventions: see specs/api-conventions.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'zy_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { ctx });
+
+  app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { ctx, broker: opts.broker ?? (() => 'disabled') });
+      await api.register(authRoutes, { ctx });
+      await api.register(regionRoutes, { ctx });
+      await api.register(organizationRoutes, { ctx });
+      await api.register(userRoutes, { ctx });
+      await api.register(auditRoutes, { ctx });
+      for (const m of routeModules) await api.register(m, { ctx });
+    },
+    { prefix: '/api/v1' },
+  );
+  await registerRealtime(app, ctx);
+
+  const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
+  if (existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    // Single-page app: every non-API GET that is not a file gets index.html.
+    app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
+      if (req.url.startsWith('/api/')) return notFoundHandler(req, reply);
+      const rel = decodeURIComponent(req.url.split('?')[0]).replace(/^\/+/, '');
+      if (rel && existsSync(path.join(webDist, rel)) && !rel.includes('..')) return reply.sendFile(rel);
+      return reply.type('text/html').sendFile('index.html');
+    });
+  }
+
+  app.addHook('onClose', async () => {
+    if (!opts.events) await events.stop();
+  });
+  return { app: app as unknown as FastifyInstance, ctx };
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Every environment variable Zhiyang reads, with the embedded-mode defaults. */
+const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+    .optional(),
+  MQTT_PORT: port.default(1883),
+  MQTT_ENABLED: bool.default(true),
+  SEED_DEMO: bool.default(true),
+  ZHIYANG_ADMIN_PASSWORD: z.string().min(1).optional(),
+  ZHIYANG_DEMO_PASSWORD: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  ROLES: z
+    .string()
+    .regex(/^(web|worker|gateway)(,(web|worker|gateway))*$/, 'comma list of web, worker, gateway')
+    .default('web,worker,gateway'),
+  WEB_DIST: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  mqttUrl?: string;
+  mqttPort: number;
+  mqttEnabled: boolean;
+  seedDemo: boolean;
+  adminPassword?: string;
+  demoPassword?: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** 32-byte key for encryption at rest, blind indexes and token hashing. */
+  secretKey: Buffer;
+  sessionIdleMinutes: number;
+  roles: Set<'web' | 'worker' | 'gateway'>;
+  webDist?: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parse the environment once. A bad value throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    mqttUrl: e.MQTT_URL,
+    mqttPort: e.MQTT_PORT,
+    mqttEnabled: e.MQTT_ENABLED,
+    seedDemo: e.SEED_DEMO,
+    adminPassword: e.ZHIYANG_ADMIN_PASSWORD,
+    demoPassword: e.ZHIYANG_DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+    secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'hex') : loadOrCreateKeyFile(dataDir),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    roles: new Set(e.ROLES.split(',') as Array<'web' | 'worker' | 'gateway'>),
+    webDist: e.WEB_DIST,
+  };
+}
+
+/** Without SECRET_KEY the key lives in DATA_DIR/secret.key (mode 0600), created on first start. */
+function loadOrCreateKeyFile(dataDir: string): Buffer {
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const hex = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError(`Invalid key file ${file}: expected 64 hex characters`);
+    return Buffer.from(hex, 'hex');
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}

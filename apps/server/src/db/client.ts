@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** The Drizzle database: the same API on PGlite and on PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle has the same query API as the database. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** The PGlite client in embedded mode (pg-boss's PGlite adapter needs it). */
+  pglite?: PGlite;
+  /** The connection string in PostgreSQL mode. */
+  url?: string;
+  /** Parameterised single statement. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  /** Several statements without parameters (migrations, pg-boss schema). */
+  exec(sql: string): Promise<void>;
+  /** Run `fn` on one pinned connection (session-level locks, multi-step scripts). */
+  pinned<T>(fn: (conn: Pick<Database, 'query' | 'exec'>) => Promise<T>): Promise<T>;
+  /** Listen on a NOTIFY channel; returns an unlisten function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; `memory://` for an in-memory database (tests). */
+  pgliteDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.pgliteDir ?? 'memory://');
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  if (!dir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const self: Database = {
+    kind: 'pglite',
+    db,
+    pglite: client,
+    async query(sql, params) {
+      const r = await client.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows as never[] };
+    },
+    async exec(sql) {
+      await client.exec(sql);
+    },
+    pinned(fn) {
+      return fn(self);
+    },
+    async listen(channel, onPayload) {
+      const unsub = await client.listen(channel, onPayload);
+      return async () => unsub();
+    },
+    async close() {
+      await client.close();
+    },
+  };
+  return self;
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client dropped by the server must not crash the process.
+  pool.on('error', () => {});
+  await pool.query('select 1');
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  let listener: pg.Client | null = null;
+  const handlers = new Map<string, Set<(p: string) => void>>();
+  return {
+    kind: 'postgres',
+    db,
+    url,
+    async query(sql, params) {
+      const r = await pool.query(sql, params as unknown[] | undefined);
+      return { rows: r.rows };
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async pinned(fn) {
+      const conn = await pool.connect();
+      try {
+        return await fn({
+          async query(sql, params) {
+            const r = await conn.query(sql, params as unknown[] | undefined);
+            return { rows: r.rows };
+          },
+          async exec(sql) {
+            await conn.query(sql);
+          },
+        });
+      } finally {
+        conn.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      if (!listener) {
+        listener = new pg.Client({ connectionString: url });
+        listener.on('error', () => {});
+        await listener.connect();
+        listener.on('notification', (msg) => {
+          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+        });
+      }
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await listener.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      }
+      set.add(onPayload);
+      return async () => {
+        set.delete(onPayload);
+      };
+    },
+    async close() {
+      if (listener) await listener.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// Every table of the one PostgreSQL schema, gathered from the modules that own them.
+// Migrations (migrations/*.sql) are the source of truth; these definitions must match them.
+
+export * from '../lib/idempotency.schema.ts';
+export * from '../modules/audit/audit.schema.ts';
+export * from '../modules/organizations/organizations.schema.ts';
+export * from '../modules/regions/regions.schema.ts';
+export * from '../modules/users/users.schema.ts';

@@ -1,0 +1,24 @@
+import type { PgBoss } from 'pg-boss';
+import type { AppContext } from '../lib/context.ts';
+
+/**
+ * A job definition: a queue name, a handler that is safe to run twice (idempotent), and an
+ * optional cron schedule. Modules add theirs to `jobDefinitions`; the worker role starts them.
+ */
+export interface JobDefinition<T = Record<string, unknown>> {
+  name: string;
+  cron?: string;
+  handler(ctx: AppContext, data: T): Promise<void>;
+}
+
+export const jobDefinitions: JobDefinition<never>[] = [];
+
+export async function startWorkers(ctx: AppContext, boss: PgBoss) {
+  for (const def of jobDefinitions) {
+    await boss.createQueue(def.name);
+    if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'Asia/Shanghai' });
+    await boss.work(def.name, async (jobs) => {
+      for (const job of jobs) await def.handler(ctx, job.data as never);
+    });
+  }
+}

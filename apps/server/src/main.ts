@@ -1,0 +1,125 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from './app.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { migrate } from './db/migrate.ts';
+import { seedDemo } from './demo/seed.ts';
+import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
+import { startBoss } from './jobs/boss.ts';
+import { startWorkers } from './jobs/workers.ts';
+import { EventBus } from './lib/events.ts';
+import { createLogger } from './lib/logger.ts';
+import { generatePassword } from './modules/auth/passwords.ts';
+import { ensureFirstAdmin } from './modules/users/bootstrap.ts';
+
+const started = Date.now();
+
+function fail(line: string): never {
+  process.stderr.write(`zhiyang: ${line}\n`);
+  process.exit(1);
+}
+
+function demoPassword(config: Config): string {
+  if (config.demoPassword) return config.demoPassword;
+  const file = path.join(config.dataDir, 'demo-password.txt');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const pw = generatePassword();
+  writeFileSync(file, `${pw}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return pw;
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+  const applied = await migrate(database);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  const isWorker = config.roles.has('worker');
+  const boss = await startBoss(database, { supervise: isWorker, schedule: isWorker });
+  const events = new EventBus(database);
+  await events.start();
+
+  let broker: BrokerHandle | null = null;
+  if (config.roles.has('gateway')) {
+    try {
+      broker = await startBroker(config, log);
+    } catch (err) {
+      if (!(err instanceof PortInUseError)) throw err;
+      const hint = 'set MQTT_PORT to a free port, or MQTT_URL=mqtt://127.0.0.1:1883 to use the broker that holds it';
+      // An explicit MQTT_PORT that is taken is a configuration error. The default port being taken
+      // (a developer machine running Mosquitto) must not stop a first `npm start`: say so and go on
+      // without the embedded broker — devices can still use the signed HTTP intake.
+      if (process.env.MQTT_PORT !== undefined) fail(`MQTT port ${err.port} is already in use; ${hint}.`);
+      process.stderr.write(`zhiyang: MQTT port ${err.port} is already in use, so the embedded broker is off; ${hint}.\n`);
+      broker = { status: () => 'disabled', close: async () => {} };
+    }
+  }
+
+  const { app, ctx } = await buildApp({
+    config,
+    database,
+    logger: log,
+    boss,
+    events,
+    broker: () => broker?.status() ?? 'disabled',
+  });
+  const admin = await ensureFirstAdmin(ctx);
+  if (config.seedDemo) await seedDemo(ctx, { demoPassword: demoPassword(config) }, (m) => log.info(m));
+  if (isWorker) await startWorkers(ctx, boss);
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      fail(`Port ${config.port} is already in use; set PORT to a free port.`);
+    throw err;
+  }
+
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const lines = [
+    '',
+    `  Zhiyang 智养 is ready in ${Date.now() - started} ms — ${url}`,
+    `  database: ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL'}; broker: ${broker?.status() ?? 'off'}${broker?.port ? ` on port ${broker.port}` : ''}`,
+    `  API docs: ${url}/api/docs`,
+  ];
+  if (admin.generatedPassword) {
+    lines.push(`  First login: user "admin", password ${admin.generatedPassword}`);
+    lines.push(`  (also in ${admin.file}; you must change it at first login)`);
+  } else lines.push('  Log in as "admin" (password from ZHIYANG_ADMIN_PASSWORD or the first start).');
+  if (config.seedDemo)
+    lines.push(
+      `  Demo accounts demo-district, demo-operator … : password in ${config.demoPassword ? 'ZHIYANG_DEMO_PASSWORD' : path.join(config.dataDir, 'demo-password.txt')}`,
+    );
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close().catch(() => {});
+    await boss.stop({ graceful: true, timeout: 5000 }).catch(() => {});
+    await broker?.close().catch(() => {});
+    await events.stop().catch(() => {});
+    await database.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`zhiyang: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

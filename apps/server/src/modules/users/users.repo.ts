@@ -1,0 +1,73 @@
+import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { escapeLike, isRegionScoped, regionScope } from '../../lib/scope.ts';
+import { organizations } from '../organizations/organizations.schema.ts';
+import { users } from './users.schema.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+export interface UserFilter {
+  q?: string;
+  role?: UserRow['role'];
+  status?: UserRow['status'];
+}
+
+/**
+ * Accounts the actor may see: region-scoped staff see accounts scoped inside their subtree and
+ * the accounts of organisations located there; an organisation's admin sees its own staff.
+ */
+function visible(actor: Actor) {
+  if (isRegionScoped(actor)) {
+    if (actor.regionCode === null) return undefined;
+    const inOrgs = db_orgsInScope(actor);
+    return or(regionScope(users.regionCode, actor), inArray(users.orgId, inOrgs));
+  }
+  return actor.orgId ? eq(users.orgId, actor.orgId) : eq(users.id, actor.id ?? '00000000-0000-0000-0000-000000000000');
+}
+
+function db_orgsInScope(actor: Actor) {
+  return sql`(SELECT ${organizations.id} FROM ${organizations} WHERE ${regionScope(organizations.regionCode, actor)})`;
+}
+
+export async function listUsers(db: DbOrTx, actor: Actor, f: UserFilter, limit: number, offset: number) {
+  const where = and(
+    visible(actor),
+    f.role ? eq(users.role, f.role) : undefined,
+    f.status ? eq(users.status, f.status) : undefined,
+    f.q ? or(ilike(users.username, `%${escapeLike(f.q)}%`), ilike(users.displayName, `%${escapeLike(f.q)}%`)) : undefined,
+  );
+  const [items, [{ total }]] = await Promise.all([
+    db.select().from(users).where(where).orderBy(asc(users.username)).limit(limit).offset(offset),
+    db.select({ total: count() }).from(users).where(where),
+  ]);
+  return { items, total };
+}
+
+export async function findVisibleUser(db: DbOrTx, actor: Actor, id: string): Promise<UserRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), visible(actor)))
+      .limit(1)
+  )[0];
+}
+
+export async function usernameTaken(db: DbOrTx, username: string): Promise<boolean> {
+  return (await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1)).length > 0;
+}
+
+export async function insertUser(db: DbOrTx, u: typeof users.$inferInsert) {
+  return (await db.insert(users).values(u).returning())[0];
+}
+
+export async function updateUser(db: DbOrTx, id: string, patch: Partial<typeof users.$inferInsert>) {
+  return (
+    await db
+      .update(users)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(users.id, id))
+      .returning()
+  )[0];
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type Database, openDatabase } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+
+/** Which database the current Vitest project runs on: `pglite` always, `postgres` when TEST_DATABASE_URL is set. */
+export const testDbKind = (): 'pglite' | 'postgres' => (process.env.ZY_TEST_DB === 'postgres' ? 'postgres' : 'pglite');
+
+export interface TestDatabase extends Database {
+  /** Connection string of the fresh PostgreSQL database (postgres kind only). */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database for one test file: an in-memory PGlite, or a new PostgreSQL
+ * database created from TEST_DATABASE_URL and dropped afterwards. Tests never share state.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testDbKind() === 'pglite') {
+    const database = await openDatabase({ pgliteDir: 'memory://' });
+    await migrate(database);
+    return { ...database, drop: () => database.close() };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('ZY_TEST_DB=postgres needs TEST_DATABASE_URL');
+  const name = `zy_t_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = withDatabase(base, name);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
+  await migrate(database);
+  return {
+    ...database,
+    url,
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

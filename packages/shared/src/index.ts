@@ -1,0 +1,5 @@
+export * from './organizations.ts';
+export * from './password.ts';
+export * from './realtime.ts';
+export * from './regions.ts';
+export * from './roles.ts';

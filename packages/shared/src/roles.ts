@@ -1,0 +1,157 @@
+/**
+ * Roles of DOMAIN.md and the permission table (role → actions).
+ * The server enforces this table; the web console uses it only to shape menus.
+ */
+export const ROLES = [
+  'district_admin',
+  'street_staff',
+  'community_staff',
+  'operator',
+  'provider_admin',
+  'service_worker',
+  'responder',
+  'canteen_staff',
+  'institution_staff',
+  'elder',
+  'family',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Chinese names shown in the UI and used in docs/glossary.md. */
+export const ROLE_LABELS_ZH: Record<Role, string> = {
+  district_admin: '区民政局管理员',
+  street_staff: '街道工作人员',
+  community_staff: '社区工作人员',
+  operator: '呼叫中心坐席',
+  provider_admin: '服务商管理员',
+  service_worker: '服务人员',
+  responder: '网格员/应急响应人员',
+  canteen_staff: '长寿食堂工作人员',
+  institution_staff: '养老机构工作人员',
+  elder: '老人',
+  family: '家属',
+};
+
+export const ACTIONS = [
+  'region:read',
+  'region:write',
+  'org:read',
+  'org:write',
+  'user:read',
+  'user:write',
+  'audit:read',
+  'elder:read',
+  'elder:write',
+  'elder:reveal',
+  'elder:import',
+  'assessment:read',
+  'assessment:write',
+  'provider:read',
+  'provider:write',
+  'provider:approve',
+  'catalogue:write',
+  'policy:read',
+  'policy:write',
+  'wallet:read',
+  'wallet:write',
+  'order:read',
+  'order:create',
+  'order:dispatch',
+  'order:work',
+  'order:review',
+  'settlement:read',
+  'settlement:confirm',
+  'settlement:approve',
+  'device:read',
+  'device:write',
+  'alarm:read',
+  'alarm:handle',
+  'alarm:respond',
+  'notification:read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'assessment:read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
+  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond'),
+  street_staff: [
+    ...STAFF_READ,
+    'user:read',
+    'elder:write',
+    'elder:import',
+    'elder:reveal',
+    'assessment:write',
+    'provider:read',
+    'policy:read',
+    'wallet:read',
+    'order:read',
+    'order:create',
+    'order:review',
+    'device:read',
+    'alarm:read',
+    'notification:read',
+  ],
+  community_staff: [
+    ...STAFF_READ,
+    'elder:write',
+    'elder:import',
+    'elder:reveal',
+    'assessment:write',
+    'provider:read',
+    'policy:read',
+    'wallet:read',
+    'order:read',
+    'order:create',
+    'device:read',
+    'device:write',
+    'alarm:read',
+    'alarm:respond',
+  ],
+  operator: [
+    ...STAFF_READ,
+    'elder:reveal',
+    'provider:read',
+    'wallet:read',
+    'order:read',
+    'order:create',
+    'order:dispatch',
+    'order:review',
+    'device:read',
+    'alarm:read',
+    'alarm:handle',
+    'notification:read',
+  ],
+  provider_admin: [
+    'region:read',
+    'org:read',
+    'provider:read',
+    'provider:write',
+    'order:read',
+    'order:dispatch',
+    'order:work',
+    'settlement:read',
+    'settlement:confirm',
+  ],
+  service_worker: ['region:read', 'order:read', 'order:work', 'alarm:respond'],
+  responder: ['region:read', 'alarm:read', 'alarm:respond'],
+  canteen_staff: ['region:read', 'org:read'],
+  institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
+  elder: ['order:read', 'order:create', 'wallet:read'],
+  family: ['order:read', 'order:create', 'wallet:read', 'notification:read'],
+};
+
+export function can(role: Role, action: Action): boolean {
+  return ROLE_PERMISSIONS[role].includes(action);
+}
+
+/** Roles whose accounts are scoped by a region subtree (the others by an organisation or a person). */
+export const REGION_SCOPED_ROLES: readonly Role[] = [
+  'district_admin',
+  'street_staff',
+  'community_staff',
+  'operator',
+  'responder',
+];
+/** Roles that belong to an organisation (provider, canteen, institution). */
+export const ORG_SCOPED_ROLES: readonly Role[] = ['provider_admin', 'service_worker', 'canteen_staff', 'institution_staff'];
