@@ -3,6 +3,7 @@
 
 export * from '../lib/idempotency.schema.ts';
 export * from '../modules/audit/audit.schema.ts';
+export * from '../modules/elders/elders.schema.ts';
 export * from '../modules/organizations/organizations.schema.ts';
 export * from '../modules/regions/regions.schema.ts';
 export * from '../modules/users/users.schema.ts';

@@ -1,0 +1,63 @@
+import type { AppContext } from '../lib/context.ts';
+import { elderContacts, elders } from '../modules/elders/elders.schema.ts';
+
+/** A valid GB 11643 ID number for a birth date (ISO 7064 MOD 11-2 check character). */
+export function makeIdNumber(birthDate: string, seq: number, sex: 'male' | 'female' = 'female', area = '990101'): string {
+  const seq3 = (seq % 500) * 2 + (sex === 'male' ? 1 : 0);
+  const body = `${area}${birthDate.replace(/-/g, '')}${String(seq3).padStart(3, '0').slice(-3)}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = body.split('').reduce((acc, d, i) => acc + Number(d) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+let n = 0;
+
+/**
+ * Insert an elder straight into the archive (for tests of other modules), encrypting like the
+ * elders module does. Returns the row and the clear ID number.
+ */
+export async function createElder(
+  ctx: AppContext,
+  regionCode: string,
+  overrides: Partial<typeof elders.$inferInsert> & { phone?: string; birthDate?: string } = {},
+) {
+  const birthDate = overrides.birthDate ?? '1940-05-12';
+  const sex = overrides.sex ?? 'female';
+  const idNumber = makeIdNumber(birthDate, ++n + Math.floor(Math.random() * 400), sex);
+  const { phone, ...rest } = overrides;
+  const [row] = await ctx.db
+    .insert(elders)
+    .values({
+      name: `测试老人${n}`,
+      idNumberEnc: ctx.cipher.encrypt(idNumber),
+      idNumberHash: ctx.cipher.blindIndex(idNumber, 'id_number'),
+      birthDate,
+      sex,
+      phoneEnc: phone ? ctx.cipher.encrypt(phone) : null,
+      phoneHash: phone ? ctx.cipher.blindIndex(phone, 'phone') : null,
+      regionCode,
+      ...rest,
+    })
+    .returning();
+  return { ...row, idNumber };
+}
+
+export async function addContact(
+  ctx: AppContext,
+  elderId: string,
+  c: { name: string; relationship: string; phone: string; callOrder: number; holdsKey?: boolean },
+) {
+  const [row] = await ctx.db
+    .insert(elderContacts)
+    .values({
+      elderId,
+      name: c.name,
+      relationship: c.relationship,
+      phoneEnc: ctx.cipher.encrypt(c.phone),
+      phoneHash: ctx.cipher.blindIndex(c.phone, 'phone'),
+      callOrder: c.callOrder,
+      holdsKey: c.holdsKey ?? false,
+    })
+    .returning();
+  return row;
+}
