@@ -84,7 +84,9 @@ async function main() {
     throw err;
   }
 
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const lines = [
     '',
     `  Zhiyang 智养 is ready in ${Date.now() - started} ms — ${url}`,

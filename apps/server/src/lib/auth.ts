@@ -71,7 +71,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
         req.mustChangePassword = resolved.mustChangePassword;
       }
     }
-    if (access?.auth === 'public' || !req.routeOptions.url) return;
+    // The OpenAPI UI's own routes (/api/docs/*) are public like the document itself.
+    if (access?.auth === 'public' || !req.routeOptions.url || req.routeOptions.url.startsWith('/api/docs')) return;
     if (!req.actor) throw unauthorized(token ? 'Your session has expired; log in again.' : 'Log in first.');
     if (req.mustChangePassword && !access?.allowWithExpiredPassword) {
       throw new AppError(

@@ -36,8 +36,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: scrubText(req.url), ip: req.ip }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
         err: (err: Error) => {
-          const s = pino.stdSerializers.err(err);
-          return { ...s, message: scrubText(s.message ?? ''), stack: s.stack ? scrubText(s.stack) : undefined };
+          // Query errors carry their parameters (personal data): keep the SQL, drop the values.
+          const { params: _params, ...s } = pino.stdSerializers.err(err) as ReturnType<typeof pino.stdSerializers.err> & {
+            params?: unknown;
+          };
+          const clean = (t?: string) => (t ? scrubText(t.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]')) : undefined);
+          return { ...s, message: clean(s.message) ?? '', stack: clean(s.stack) };
         },
       },
     },

@@ -25,7 +25,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/login',
     {
-      config: { auth: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: {
+        auth: 'public',
+        // Per address and username: a call centre behind one NAT address must not lock itself out,
+        // while guessing one account's password stays slow (and the account locks after 5 failures).
+        rateLimit: {
+          max: 10,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (req) =>
+            `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+        },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Log in; sets the session cookie and returns a bearer token',

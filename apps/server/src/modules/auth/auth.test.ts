@@ -1,8 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { users } from '../users/users.schema.ts';
-import { eq } from 'drizzle-orm';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -26,7 +26,10 @@ describe('first admin', () => {
     expect(weak.statusCode).toBe(400);
     expect(weak.json().errors[0].path).toBe('body.newPassword');
 
-    const ok = await api.post('/api/v1/auth/change-password', { currentPassword: s.adminPassword, newPassword: 'Strong#Pass2026' });
+    const ok = await api.post('/api/v1/auth/change-password', {
+      currentPassword: s.adminPassword,
+      newPassword: 'Strong#Pass2026',
+    });
     expect(ok.statusCode).toBe(204);
     expect((await api.get('/api/v1/regions')).statusCode).toBe(200);
   });
@@ -35,7 +38,11 @@ describe('first admin', () => {
 describe('login', () => {
   it('returns a token and an HttpOnly SameSite cookie that both authenticate', async () => {
     const acc = await createAccount(s.ctx, 'street_staff', { regionCode: TREE.streetA });
-    const res = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: acc.password } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: acc.username, password: acc.password },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/zy_session=zy_/);
@@ -50,12 +57,24 @@ describe('login', () => {
   it('locks the account for 15 minutes after 5 failed attempts, even for the right password', async () => {
     const acc = await createAccount(s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
     for (let i = 0; i < 4; i++) {
-      const r = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: 'wrong' } });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { username: acc.username, password: 'wrong' },
+      });
       expect(r.statusCode).toBe(401);
     }
-    const fifth = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: 'wrong' } });
+    const fifth = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: acc.username, password: 'wrong' },
+    });
     expect(fifth.statusCode).toBe(423);
-    const right = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: acc.username, password: acc.password } });
+    const right = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: acc.username, password: acc.password },
+    });
     expect(right.statusCode).toBe(423);
     const [row] = await s.ctx.db.select().from(users).where(eq(users.id, acc.id));
     const minutes = ((row.lockedUntil?.getTime() ?? 0) - Date.now()) / 60000;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { escapeLike, regionScope } from '../../lib/scope.ts';
@@ -43,7 +43,7 @@ export async function findRegion(db: DbOrTx, code: string): Promise<RegionRow | 
 
 export async function findRegions(db: DbOrTx, codes: string[]): Promise<RegionRow[]> {
   if (codes.length === 0) return [];
-  return db.select().from(regions).where(sql`${regions.code} = ANY(${codes})`);
+  return db.select().from(regions).where(inArray(regions.code, codes));
 }
 
 export async function insertRegion(db: DbOrTx, r: typeof regions.$inferInsert) {

@@ -1,0 +1,50 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const dir = () => mkdtempSync(path.join(tmpdir(), 'zy-cfg-'));
+
+describe('configuration', () => {
+  it('has embedded-mode defaults', () => {
+    const c = loadConfig({ DATA_DIR: dir() });
+    expect(c.port).toBe(3000);
+    expect(c.mqttPort).toBe(1883);
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.seedDemo).toBe(true);
+    expect([...c.roles].sort()).toEqual(['gateway', 'web', 'worker']);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ MQTT_PORT: '-1' }, 'MQTT_PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ MQTT_URL: 'http://broker' }, 'MQTT_URL'],
+    [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
+    [{ ROLES: 'web,cook' }, 'ROLES'],
+  ])('refuses %o with one line naming %s', (env, name) => {
+    try {
+      loadConfig({ DATA_DIR: dir(), ...env });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg.startsWith(`Invalid ${name}=`)).toBe(true);
+      expect(msg).not.toContain('\n');
+    }
+  });
+
+  it('creates a private key file once and reuses it', () => {
+    const d = dir();
+    const a = loadConfig({ DATA_DIR: d }).secretKey;
+    const b = loadConfig({ DATA_DIR: d }).secretKey;
+    expect(a.equals(b)).toBe(true);
+    const file = path.join(d, 'secret.key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
