@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -20,6 +21,15 @@ function fail(line: string): never {
   process.exit(1);
 }
 
+function portFree(port: number, host: string): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}
+
 function demoPassword(config: Config): string {
   if (config.demoPassword) return config.demoPassword;
   const file = path.join(config.dataDir, 'demo-password.txt');
@@ -37,6 +47,20 @@ async function main() {
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
+  }
+  // Fail fast, before the database is opened, when a port we must own is taken.
+  if (config.roles.has('web') && !(await portFree(config.port, config.host)))
+    fail(`Port ${config.port} is already in use; set PORT to a free port.`);
+  if (
+    config.roles.has('gateway') &&
+    config.mqttEnabled &&
+    !config.mqttUrl &&
+    process.env.MQTT_PORT !== undefined &&
+    !(await portFree(config.mqttPort, config.host))
+  ) {
+    fail(
+      `MQTT port ${config.mqttPort} is already in use; set MQTT_PORT to a free port, or MQTT_URL=mqtt://127.0.0.1:${config.mqttPort} to use the broker that holds it.`,
+    );
   }
   const log = createLogger(config.logLevel);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
