@@ -1,4 +1,5 @@
 import type { AppContext } from '../lib/context.ts';
+import { namePinyin } from '../modules/elders/elders.fields.ts';
 import { elderContacts, elders } from '../modules/elders/elders.schema.ts';
 
 /** A valid GB 11643 ID number for a birth date (ISO 7064 MOD 11-2 check character). */
@@ -25,10 +26,18 @@ export async function createElder(
   const sex = overrides.sex ?? 'female';
   const idNumber = makeIdNumber(birthDate, ++n + Math.floor(Math.random() * 400), sex);
   const { phone, ...rest } = overrides;
+  const name = overrides.name ?? `测试老人${n}`;
+  const py = namePinyin(name);
+  const tail = (k: number) => ctx.cipher.blindIndex(idNumber.slice(-k), 'id_number');
   const [row] = await ctx.db
     .insert(elders)
     .values({
-      name: `测试老人${n}`,
+      name,
+      namePinyin: py.full,
+      nameInitials: py.initials,
+      idTail4Hash: tail(4),
+      idTail5Hash: tail(5),
+      idTail6Hash: tail(6),
       idNumberEnc: ctx.cipher.encrypt(idNumber),
       idNumberHash: ctx.cipher.blindIndex(idNumber, 'id_number'),
       birthDate,

@@ -1,4 +1,4 @@
-import { boolean, date, doublePrecision, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, doublePrecision, integer, jsonb, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export type LivingSituation = 'alone' | 'empty_nest' | 'with_family' | 'institution';
 export type AbilityLevel = 'intact' | 'mild' | 'moderate' | 'severe' | 'total';
@@ -29,6 +29,20 @@ export const elders = pgTable('elders', {
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0101: the rest of the archive and the search columns.
+  namePinyin: text('name_pinyin'),
+  nameInitials: text('name_initials'),
+  idTail4Hash: text('id_tail4_hash'),
+  idTail5Hash: text('id_tail5_hash'),
+  idTail6Hash: text('id_tail6_hash'),
+  disabilityLevel: smallint('disability_level'),
+  medicalInsurance: text('medical_insurance').$type<'employee' | 'resident' | 'none' | 'other'>(),
+  chronicConditions: text('chronic_conditions').array().notNull().default([]),
+  allergies: text('allergies').array().notNull().default([]),
+  dietRestrictions: text('diet_restrictions').array().notNull().default([]),
+  notes: text('notes'),
+  nextAssessmentDue: date('next_assessment_due'),
+  createdBy: uuid('created_by'),
 });
 
 export const elderContacts = pgTable('elder_contacts', {
@@ -44,4 +58,50 @@ export const elderContacts = pgTable('elder_contacts', {
   notes: text('notes'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const elderStatusChanges = pgTable('elder_status_changes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  elderId: uuid('elder_id').notNull(),
+  fromStatus: text('from_status').$type<ElderStatus>().notNull(),
+  toStatus: text('to_status').$type<ElderStatus>().notNull(),
+  statusDate: date('status_date'),
+  reason: text('reason'),
+  actorId: uuid('actor_id'),
+  actorName: text('actor_name'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const elderInviteCodes = pgTable('elder_invite_codes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  elderId: uuid('elder_id').notNull(),
+  codeHash: text('code_hash').notNull(),
+  createdBy: uuid('created_by'),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  usedBy: uuid('used_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export interface ImportRowError {
+  row: number;
+  column: string | null;
+  message: string;
+}
+
+export const elderImports = pgTable('elder_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  filename: text('filename').notNull(),
+  status: text('status').$type<'running' | 'done' | 'failed'>().notNull().default('running'),
+  totalRows: integer('total_rows').notNull().default(0),
+  processedRows: integer('processed_rows').notNull().default(0),
+  createdCount: integer('created_count').notNull().default(0),
+  updatedCount: integer('updated_count').notNull().default(0),
+  errorCount: integer('error_count').notNull().default(0),
+  errors: jsonb('errors').$type<ImportRowError[]>().notNull().default([]),
+  failure: text('failure'),
+  regionCode: text('region_code'),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
 });

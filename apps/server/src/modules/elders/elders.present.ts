@@ -1,0 +1,93 @@
+import { ageOn, maskIdNumber } from '@zhiyang/shared';
+import type { FieldCipher } from '../../lib/crypto.ts';
+import { isoDate, maskPhone } from '../../lib/http.ts';
+import type { ContactRow, ElderListRow, ElderRow } from './elders.repo.ts';
+
+/** Today's date in China (the district's calendar), YYYY-MM-DD. */
+export const todayCn = (now = Date.now()) => new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** A decryption failure (rotated key, damaged row) shows as masked, never as a 500. */
+function safeDecrypt(cipher: FieldCipher, box: string | null): string | null {
+  if (!box) return null;
+  try {
+    return cipher.decrypt(box);
+  } catch {
+    return null;
+  }
+}
+
+export const maskedId = (cipher: FieldCipher, box: string | null) => maskIdNumber(safeDecrypt(cipher, box)) ?? '****';
+export const maskedPhone = (cipher: FieldCipher, box: string | null) => maskPhone(safeDecrypt(cipher, box));
+export const clearValue = safeDecrypt;
+
+export function presentElderListItem(cipher: FieldCipher, r: ElderListRow) {
+  return {
+    id: r.id,
+    name: r.name,
+    sex: r.sex as 'male' | 'female',
+    birthDate: r.birthDate as string,
+    age: ageOn(r.birthDate as string),
+    idType: r.idType as ElderRow['idType'],
+    idNumberMasked: maskedId(cipher, r.idNumberEnc),
+    phoneMasked: maskedPhone(cipher, r.phoneEnc),
+    regionCode: r.regionCode as string,
+    regionName: r.regionName ?? null,
+    address: r.address ?? null,
+    livingSituation: r.livingSituation as ElderRow['livingSituation'],
+    categories: r.categories ?? [],
+    abilityLevel: r.abilityLevel ?? null,
+    status: r.status as ElderRow['status'],
+    nextAssessmentDue: r.nextAssessmentDue ?? null,
+  };
+}
+
+export function presentContact(cipher: FieldCipher, c: ContactRow) {
+  return {
+    id: c.id,
+    name: c.name,
+    relationship: c.relationship,
+    phoneMasked: maskedPhone(cipher, c.phoneEnc) ?? '',
+    callOrder: c.callOrder,
+    isGuardian: c.isGuardian,
+    holdsKey: c.holdsKey,
+    notes: c.notes,
+  };
+}
+
+export function presentElder(cipher: FieldCipher, e: ElderRow, regionName: string | null, contacts: ContactRow[]) {
+  const today = todayCn();
+  return {
+    id: e.id,
+    name: e.name,
+    namePinyin: e.namePinyin,
+    idType: e.idType,
+    idNumberMasked: maskedId(cipher, e.idNumberEnc),
+    birthDate: e.birthDate,
+    age: ageOn(e.birthDate),
+    sex: e.sex,
+    phoneMasked: maskedPhone(cipher, e.phoneEnc),
+    hukouRegionCode: e.hukouRegionCode,
+    hukouLocal: e.hukouLocal,
+    regionCode: e.regionCode,
+    regionName,
+    address: e.address,
+    lat: e.lat,
+    lng: e.lng,
+    livingSituation: e.livingSituation,
+    categories: e.categories,
+    disabilityLevel: e.disabilityLevel,
+    medicalInsurance: e.medicalInsurance,
+    chronicConditions: e.chronicConditions,
+    allergies: e.allergies,
+    dietRestrictions: e.dietRestrictions,
+    notes: e.notes,
+    abilityLevel: e.abilityLevel,
+    status: e.status,
+    statusDate: e.statusDate,
+    nextAssessmentDue: e.nextAssessmentDue,
+    assessmentDue: e.status === 'active' && (e.nextAssessmentDue === null || e.nextAssessmentDue <= today),
+    contacts: contacts.map((c) => presentContact(cipher, c)),
+    createdAt: isoDate(e.createdAt) as string,
+    updatedAt: isoDate(e.updatedAt) as string,
+  };
+}

@@ -1,0 +1,261 @@
+import { and, asc, count, desc, eq, gte, inArray, like, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { escapeLike, regionScope } from '../../lib/scope.ts';
+import { regions } from '../regions/regions.schema.ts';
+import { elderContacts, elderStatusChanges, elders } from './elders.schema.ts';
+
+export type ElderRow = typeof elders.$inferSelect;
+export type ContactRow = typeof elderContacts.$inferSelect;
+
+/** A search already turned into what the SQL needs (blind indexes computed by the service). */
+export interface ElderSearch {
+  namePrefix?: string;
+  nameContains?: string;
+  pinyinPrefix?: string;
+  idHash?: string;
+  idTail?: { length: 4 | 5 | 6; hash: string };
+  phoneHash?: string;
+  regionCode?: string;
+  category?: string;
+  livingSituation?: ElderRow['livingSituation'];
+  abilityLevel?: ElderRow['abilityLevel'] | 'none';
+  status?: ElderRow['status'];
+  /** Birth-date bounds computed from the age range. */
+  bornOnOrBefore?: string;
+  bornAfter?: string;
+}
+
+/** Region-scoped staff see their subtree; nobody else sees elders through these queries. */
+export const visibleElders = (actor: Actor) => regionScope(elders.regionCode, actor);
+
+function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
+  const text: SQL[] = [];
+  if (s.namePrefix) text.push(like(elders.name, `${escapeLike(s.namePrefix)}%`));
+  if (s.nameContains) text.push(like(elders.name, `%${escapeLike(s.nameContains)}%`));
+  if (s.pinyinPrefix) {
+    const p = `${escapeLike(s.pinyinPrefix)}%`;
+    text.push(like(elders.nameInitials, p), like(elders.namePinyin, p));
+  }
+  if (s.idHash) text.push(eq(elders.idNumberHash, s.idHash));
+  if (s.idTail) {
+    const col = { 4: elders.idTail4Hash, 5: elders.idTail5Hash, 6: elders.idTail6Hash }[s.idTail.length];
+    text.push(eq(col, s.idTail.hash));
+  }
+  if (s.phoneHash)
+    text.push(
+      eq(elders.phoneHash, s.phoneHash),
+      sql`${elders.id} IN (SELECT ${elderContacts.elderId} FROM ${elderContacts} WHERE ${elderContacts.phoneHash} = ${s.phoneHash})`,
+    );
+  return and(
+    visibleElders(actor),
+    text.length ? or(...text) : undefined,
+    s.regionCode ? like(elders.regionCode, `${escapeLike(s.regionCode)}%`) : undefined,
+    s.category ? sql`${elders.categories} @> ARRAY[${s.category}]::text[]` : undefined,
+    s.livingSituation ? eq(elders.livingSituation, s.livingSituation) : undefined,
+    s.abilityLevel === 'none'
+      ? sql`${elders.abilityLevel} IS NULL`
+      : s.abilityLevel
+        ? eq(elders.abilityLevel, s.abilityLevel)
+        : undefined,
+    s.status ? eq(elders.status, s.status) : undefined,
+    s.bornOnOrBefore ? lte(elders.birthDate, s.bornOnOrBefore) : undefined,
+    s.bornAfter ? sql`${elders.birthDate} > ${s.bornAfter}` : undefined,
+  );
+}
+
+const listColumns = {
+  id: elders.id,
+  name: elders.name,
+  sex: elders.sex,
+  birthDate: elders.birthDate,
+  idType: elders.idType,
+  idNumberEnc: elders.idNumberEnc,
+  phoneEnc: elders.phoneEnc,
+  regionCode: elders.regionCode,
+  regionName: regions.name,
+  address: elders.address,
+  livingSituation: elders.livingSituation,
+  categories: elders.categories,
+  abilityLevel: elders.abilityLevel,
+  status: elders.status,
+  nextAssessmentDue: elders.nextAssessmentDue,
+};
+export type ElderListRow = { [K in keyof typeof listColumns]: (typeof listColumns)[K]['_']['data'] | null } & {
+  id: string;
+  name: string;
+};
+
+/** One page of a search, ordered by pinyin so a name list reads like a roster, plus the total. */
+export async function searchElders(db: DbOrTx, actor: Actor, s: ElderSearch, limit: number, offset: number) {
+  const where = searchWhere(actor, s);
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select(listColumns)
+      .from(elders)
+      .leftJoin(regions, eq(regions.code, elders.regionCode))
+      .where(where)
+      .orderBy(asc(elders.namePinyin), asc(elders.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(elders).where(where),
+  ]);
+  return { items: items as ElderListRow[], total };
+}
+
+/** All rows of a search for export, in pages of `batch` (keyset on id) so memory stays flat. */
+export async function* searchAllElders(db: DbOrTx, actor: Actor, s: ElderSearch, max: number, batch = 2000) {
+  let after: string | null = null;
+  let seen = 0;
+  while (seen < max) {
+    const rows: ElderListRow[] = (await db
+      .select(listColumns)
+      .from(elders)
+      .leftJoin(regions, eq(regions.code, elders.regionCode))
+      .where(and(searchWhere(actor, s), after ? sql`${elders.id} > ${after}` : undefined))
+      .orderBy(asc(elders.id))
+      .limit(Math.min(batch, max - seen))) as ElderListRow[];
+    if (rows.length === 0) return;
+    seen += rows.length;
+    after = rows[rows.length - 1].id;
+    yield rows;
+  }
+}
+
+export async function findVisibleElder(db: DbOrTx, actor: Actor, id: string): Promise<ElderRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(elders)
+      .where(and(eq(elders.id, id), visibleElders(actor)))
+      .limit(1)
+  )[0];
+}
+
+export async function findElder(db: DbOrTx, id: string): Promise<ElderRow | undefined> {
+  return (await db.select().from(elders).where(eq(elders.id, id)).limit(1))[0];
+}
+
+export async function findByIdHashes(db: DbOrTx, hashes: string[]) {
+  if (hashes.length === 0) return [];
+  return db
+    .select({ id: elders.id, idNumberHash: elders.idNumberHash, regionCode: elders.regionCode })
+    .from(elders)
+    .where(inArray(elders.idNumberHash, hashes));
+}
+
+export async function insertElder(db: DbOrTx, row: typeof elders.$inferInsert) {
+  return (await db.insert(elders).values(row).returning())[0];
+}
+
+export async function updateElder(db: DbOrTx, id: string, patch: Partial<typeof elders.$inferInsert>) {
+  return (
+    await db
+      .update(elders)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(elders.id, id))
+      .returning()
+  )[0];
+}
+
+export async function insertStatusChange(db: DbOrTx, row: typeof elderStatusChanges.$inferInsert) {
+  return (await db.insert(elderStatusChanges).values(row).returning())[0];
+}
+
+export async function statusChangesBefore(db: DbOrTx, elderId: string, before: Date, limit: number) {
+  return db
+    .select()
+    .from(elderStatusChanges)
+    .where(and(eq(elderStatusChanges.elderId, elderId), lt(elderStatusChanges.createdAt, before)))
+    .orderBy(desc(elderStatusChanges.createdAt))
+    .limit(limit);
+}
+
+export async function regionNameOf(db: DbOrTx, code: string): Promise<string | null> {
+  return (await db.select({ name: regions.name }).from(regions).where(eq(regions.code, code)).limit(1))[0]?.name ?? null;
+}
+
+/** Community codes (12 digits) in the actor's subtree, for validating rows and the template's code sheet. */
+export async function visibleCommunities(db: DbOrTx, actor: Actor) {
+  return db
+    .select({ code: regions.code, name: regions.name, parentCode: regions.parentCode })
+    .from(regions)
+    .where(and(eq(regions.level, 'community'), regionScope(regions.code, actor)))
+    .orderBy(asc(regions.code));
+}
+
+// ---- contacts -------------------------------------------------------------------------
+
+export async function listContacts(db: DbOrTx, elderId: string) {
+  return db
+    .select()
+    .from(elderContacts)
+    .where(eq(elderContacts.elderId, elderId))
+    .orderBy(asc(elderContacts.callOrder), asc(elderContacts.createdAt));
+}
+
+export async function insertContact(db: DbOrTx, row: typeof elderContacts.$inferInsert) {
+  return (await db.insert(elderContacts).values(row).returning())[0];
+}
+
+export async function updateContact(db: DbOrTx, elderId: string, id: string, patch: Partial<typeof elderContacts.$inferInsert>) {
+  return (
+    await db
+      .update(elderContacts)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(elderContacts.id, id), eq(elderContacts.elderId, elderId)))
+      .returning()
+  )[0];
+}
+
+export async function deleteContact(db: DbOrTx, elderId: string, id: string) {
+  return (
+    await db
+      .delete(elderContacts)
+      .where(and(eq(elderContacts.id, id), eq(elderContacts.elderId, elderId)))
+      .returning()
+  )[0];
+}
+
+/** Write call orders 1..n in the given order (ids of this elder's contacts). */
+export async function setCallOrder(db: DbOrTx, elderId: string, orderedIds: string[]) {
+  // Two passes keep the numbers positive while they are rewritten.
+  for (const [i, id] of orderedIds.entries())
+    await db
+      .update(elderContacts)
+      .set({ callOrder: 1000 + i, updatedAt: new Date() })
+      .where(and(eq(elderContacts.id, id), eq(elderContacts.elderId, elderId)));
+  await db
+    .update(elderContacts)
+    .set({ callOrder: sql`${elderContacts.callOrder} - 999` })
+    .where(and(eq(elderContacts.elderId, elderId), gte(elderContacts.callOrder, 1000)));
+}
+
+// ---- organisations ---------------------------------------------------------------------
+
+let ordersTable: boolean | null = null;
+
+/**
+ * Does the actor's organisation (provider) or the actor (service worker) serve this elder
+ * through a service order? The orders table belongs to the service loop; until it exists the
+ * answer is no.
+ */
+export async function orgServesElder(db: DbOrTx, actor: Actor, elderId: string): Promise<boolean> {
+  if (ordersTable !== true) {
+    const r = await db.execute(sql`SELECT to_regclass('service_orders') IS NOT NULL AS present`);
+    ordersTable = Boolean((rowsOf(r)[0] as { present?: boolean })?.present);
+    if (!ordersTable) return false;
+  }
+  const r = await db.execute(sql`
+    SELECT 1 FROM service_orders
+    WHERE elder_id = ${elderId}
+      AND (provider_id = ${actor.orgId ?? null}::uuid OR worker_id = ${actor.id ?? null}::uuid)
+      AND status NOT IN ('cancelled', 'voided')
+    LIMIT 1`);
+  return rowsOf(r).length > 0;
+}
+
+/** drizzle's execute answers differ by driver: node-postgres gives `{ rows }`, PGlite too. */
+export function rowsOf(r: unknown): Record<string, unknown>[] {
+  return ((r as { rows?: unknown[] }).rows ?? (r as unknown[])) as Record<string, unknown>[];
+}

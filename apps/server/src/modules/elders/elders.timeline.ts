@@ -1,0 +1,60 @@
+import { ELDER_STATUS_LABELS_ZH } from '@zhiyang/shared';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { auditLog } from '../audit/audit.schema.ts';
+import * as repo from './elders.repo.ts';
+import { registerTimelineSource } from './timeline.ts';
+
+/** The archive's own timeline sources: record created / changed, contacts changed, status changes. */
+
+const ARCHIVE_ACTIONS: Record<string, string> = {
+  'elder.create': '建档',
+  'elder.update': '档案信息修改',
+  'elder.import': '批量导入更新档案',
+  'elder.contact.create': '新增联系人',
+  'elder.contact.update': '修改联系人',
+  'elder.contact.delete': '删除联系人',
+  'elder.contact.reorder': '调整联系人呼叫顺序',
+  'family.bind': '家属通过邀请码绑定',
+};
+
+registerTimelineSource({
+  name: 'archive',
+  async fetch(ctx, elderId, q) {
+    const rows = await ctx.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.targetType, 'elder'),
+          eq(auditLog.targetId, elderId),
+          inArray(auditLog.action, Object.keys(ARCHIVE_ACTIONS)),
+          eq(auditLog.outcome, 'ok'),
+          lt(auditLog.at, q.before),
+        ),
+      )
+      .orderBy(desc(auditLog.at))
+      .limit(q.limit);
+    return rows.map((r) => ({
+      at: r.at.toISOString(),
+      source: 'archive',
+      kind: r.action,
+      title: `${ARCHIVE_ACTIONS[r.action]}（${r.actorName ?? '系统'}）`,
+      detail: r.detail?.changed ? { changed: r.detail.changed } : undefined,
+    }));
+  },
+});
+
+registerTimelineSource({
+  name: 'status',
+  async fetch(ctx, elderId, q) {
+    const rows = await repo.statusChangesBefore(ctx.db, elderId, q.before, q.limit);
+    return rows.map((r) => ({
+      at: r.createdAt.toISOString(),
+      source: 'status',
+      kind: 'elder.status-changed',
+      title: `状态变更：${ELDER_STATUS_LABELS_ZH[r.fromStatus]} → ${ELDER_STATUS_LABELS_ZH[r.toStatus]}`,
+      detail: { from: r.fromStatus, to: r.toStatus, date: r.statusDate, reason: r.reason },
+      refId: r.id,
+    }));
+  },
+});

@@ -1,0 +1,92 @@
+import { randomInt } from 'node:crypto';
+import { can, type Role } from '@zhiyang/shared';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { users } from '../users/users.schema.ts';
+import * as repo from './elders.repo.ts';
+import { elderInviteCodes } from './elders.schema.ts';
+
+const INVITE_TTL_HOURS = 72;
+// No 0/O, 1/I/L: codes are read out over the phone.
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+const normaliseCode = (code: string) => code.toUpperCase().replace(/[^0-9A-Z]/g, '');
+const codeHash = (ctx: AppContext, code: string) => ctx.cipher.blindIndex(normaliseCode(code), 'invite_code');
+
+async function linkedElderId(ctx: AppContext, actor: Actor): Promise<string | null> {
+  if (!actor.id) return null;
+  return (await ctx.db.select({ elderId: users.elderId }).from(users).where(eq(users.id, actor.id)).limit(1))[0]?.elderId ?? null;
+}
+
+/**
+ * A single-use code that lets one family account bind to this elder. Staff who may edit the
+ * elder create it, or the elder from their own account. Knowing the ID number is never enough.
+ */
+export async function createInviteCode(ctx: AppContext, actor: Actor, elderId: string) {
+  let regionCode: string;
+  if (actor.role === 'elder') {
+    if ((await linkedElderId(ctx, actor)) !== elderId) throw notFound('Elder');
+    const e = await repo.findElder(ctx.db, elderId);
+    if (!e) throw notFound('Elder');
+    regionCode = e.regionCode;
+  } else {
+    if (!can(actor.role as Role, 'elder:write')) throw forbidden();
+    const e = await repo.findVisibleElder(ctx.db, actor, elderId);
+    if (!e) throw notFound('Elder');
+    regionCode = e.regionCode;
+  }
+  const raw = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  const code = `${raw.slice(0, 4)}-${raw.slice(4)}`;
+  const expiresAt = new Date(Date.now() + INVITE_TTL_HOURS * 3600_000);
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(elderInviteCodes).values({ elderId, codeHash: codeHash(ctx, code), createdBy: actor.id, expiresAt });
+    await recordAudit(tx, { actor, action: 'elder.invite-code.create', targetType: 'elder', targetId: elderId, regionCode });
+  });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+/** A family account redeems a code: it is used up and the account now points at the elder. */
+export async function bindFamily(ctx: AppContext, actor: Actor, code: string) {
+  if (actor.role !== 'family' || !actor.id) throw forbidden('Only a family account can bind to an elder.');
+  const hash = codeHash(ctx, code);
+  const bound = await ctx.db.transaction(async (tx) => {
+    const [invite] = await tx
+      .update(elderInviteCodes)
+      .set({ usedAt: new Date(), usedBy: actor.id })
+      .where(
+        and(eq(elderInviteCodes.codeHash, hash), isNull(elderInviteCodes.usedAt), gt(elderInviteCodes.expiresAt, new Date())),
+      )
+      .returning();
+    if (!invite) return null;
+    const current = (
+      await tx
+        .select({ elderId: users.elderId })
+        .from(users)
+        .where(eq(users.id, actor.id as string))
+    )[0]?.elderId;
+    if (current && current !== invite.elderId) throw conflict('This account is already bound to another elder.');
+    await tx
+      .update(users)
+      .set({ elderId: invite.elderId })
+      .where(eq(users.id, actor.id as string));
+    const e = await repo.findElder(tx, invite.elderId);
+    await recordAudit(tx, {
+      actor,
+      action: 'family.bind',
+      targetType: 'elder',
+      targetId: invite.elderId,
+      regionCode: e?.regionCode ?? null,
+    });
+    if (!e) throw notFound('Elder');
+    return { elderId: e.id, name: e.name };
+  });
+  if (!bound) {
+    // Outside the transaction so the failed attempt stays on the trail.
+    await recordAudit(ctx.db, { actor, action: 'family.bind', outcome: 'denied', detail: { reason: 'invalid or expired code' } });
+    throw badRequest('The code is not valid, already used or expired. Ask the community or the elder for a new one.');
+  }
+  return bound;
+}
