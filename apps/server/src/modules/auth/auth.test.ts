@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../lib/crypto.ts';
 import { client, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { users } from '../users/users.schema.ts';
@@ -80,6 +81,24 @@ describe('login', () => {
     const minutes = ((row.lockedUntil?.getTime() ?? 0) - Date.now()) / 60000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThanOrEqual(15.1);
+  });
+
+  it('ends a session after 30 idle minutes, and keeps an active one alive', async () => {
+    const acc = await createAccount(s.ctx, 'operator', { regionCode: TREE.district });
+    const idle = await loginToken(s.app, acc.username);
+    const active = await loginToken(s.app, acc.username);
+    const age = async (token: string, minutes: number) =>
+      s.ctx.database.query('UPDATE sessions SET last_seen_at = now() - make_interval(mins => $2) WHERE id = $1', [
+        sha256Hex(token),
+        minutes,
+      ]);
+    await age(idle, 31);
+    await age(active, 29);
+    expect((await client(s.app, idle).get('/api/v1/auth/me')).statusCode).toBe(401);
+    expect((await client(s.app, active).get('/api/v1/auth/me')).statusCode).toBe(200);
+    // The request refreshed it: 29 more minutes later it is still alive.
+    await age(active, 29);
+    expect((await client(s.app, active).get('/api/v1/auth/me')).statusCode).toBe(200);
   });
 
   it('ends the session at logout', async () => {
