@@ -46,7 +46,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 async function openPglite(dir: string): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
-  const client = await PGlite.create(dir);
+  return wrapPglite(await PGlite.create(dir));
+}
+
+/** The Database interface over an open PGlite client. */
+export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   const self: Database = {
     kind: 'pglite',
