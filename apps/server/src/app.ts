@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -63,6 +63,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'SAMEORIGIN');
+    reply.header('referrer-policy', 'same-origin');
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
@@ -111,8 +116,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
     // Single-page app: every non-API GET that is not a file gets index.html.
     app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       if (req.url.startsWith('/api/')) return notFoundHandler(req, reply);
-      const rel = decodeURIComponent(req.url.split('?')[0]).replace(/^\/+/, '');
-      if (rel && existsSync(path.join(webDist, rel)) && !rel.includes('..')) return reply.sendFile(rel);
+      let rel = '';
+      try {
+        rel = decodeURIComponent(req.url.split('?')[0]).replace(/^\/+/, '');
+      } catch {
+        // A malformed escape is just not a file.
+      }
+      const file = path.join(webDist, rel);
+      if (rel && !rel.includes('..') && existsSync(file) && statSync(file).isFile()) return reply.sendFile(rel);
       return reply.type('text/html').sendFile('index.html');
     });
   }
