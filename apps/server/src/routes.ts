@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from './lib/context.ts';
+import { catalogueRoutes } from './modules/catalogue/catalogue.routes.ts';
+import { orderRoutes } from './modules/orders/orders.routes.ts';
+import { policyRoutes } from './modules/policies/policies.routes.ts';
+import { providerRoutes } from './modules/providers/providers.routes.ts';
+import { settlementRoutes } from './modules/settlements/settlements.routes.ts';
+import { walletRoutes } from './modules/wallets/wallets.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
 import { elderRoutes } from './modules/elders/elders.routes.ts';
 
@@ -7,4 +13,14 @@ import { elderRoutes } from './modules/elders/elders.routes.ts';
  * Route modules of the domain issues (elders, service loop, safety loop …), registered under
  * /api/v1 by app.ts. Add a module's routes here: one line per module keeps app.ts stable.
  */
-export const routeModules: Array<FastifyPluginAsyncZod<{ ctx: AppContext }>> = [elderRoutes, assessmentRoutes];
+export const routeModules: Array<FastifyPluginAsyncZod<{ ctx: AppContext }>> = [
+  elderRoutes,
+  assessmentRoutes,
+  // Service loop (issue 4)
+  providerRoutes,
+  catalogueRoutes,
+  policyRoutes,
+  walletRoutes,
+  orderRoutes,
+  settlementRoutes,
+];

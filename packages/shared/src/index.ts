@@ -6,3 +6,5 @@ export * from './roles.ts';
 export * from './assessment.ts';
 export * from './elders.ts';
 export * from './id-number.ts';
+export * from './credit-code.ts';
+export * from './service.ts';

@@ -1,5 +1,8 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppContext } from '../lib/context.ts';
+import { orderJobs } from '../modules/orders/orders.jobs.ts';
+import { policyJobs } from '../modules/policies/policies.jobs.ts';
+import { walletJobs } from '../modules/wallets/wallets.jobs.ts';
 
 /**
  * A job definition: a queue name, a handler that is safe to run twice (idempotent), and an
@@ -11,7 +14,11 @@ export interface JobDefinition<T = Record<string, unknown>> {
   handler(ctx: AppContext, data: T): Promise<void>;
 }
 
-export const jobDefinitions: JobDefinition<never>[] = [];
+export const jobDefinitions: JobDefinition<never>[] = [
+  ...(walletJobs as JobDefinition<never>[]),
+  ...(policyJobs as JobDefinition<never>[]),
+  ...(orderJobs as JobDefinition<never>[]),
+];
 
 export async function startWorkers(ctx: AppContext, boss: PgBoss) {
   for (const def of jobDefinitions) {

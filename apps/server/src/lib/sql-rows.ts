@@ -1,0 +1,8 @@
+import type { SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.ts';
+
+/** Run a raw SQL statement and return its rows (the same shape on PGlite and node-postgres). */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const r = (await db.execute(query)) as unknown as { rows: T[] };
+  return r.rows;
+}

@@ -1,0 +1,316 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { inTx } from '../../jobs/boss.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
+import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { distanceMeters } from '../../lib/geo.ts';
+import { isRegionScoped } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { findElder } from './elders.repo.ts';
+import * as repo from './orders.repo.ts';
+import { getServiceSettings } from './service-settings.ts';
+import { note, transition } from './transition.ts';
+
+/**
+ * The dispatch score (0–1), documented in docs/service-loop.md:
+ *   0.5 × distance  (1 at the nearest site's door, 0 at 10 km or more)
+ * + 0.3 × rating    (average of 1–5 ratings with a prior of three 4-star ratings, ÷ 5)
+ * + 0.2 × load      (1 − orders already booked that day ÷ daily capacity)
+ * Only providers that serve the elder's community, offer the item, are approved (not
+ * suspended), are not on the dishonesty list, have an assignable worker and free capacity that
+ * day are candidates. Ties go to the lower provider id, so the result is reproducible.
+ */
+export const DISPATCH_WEIGHTS = { distance: 0.5, rating: 0.3, load: 0.2 } as const;
+export const DISTANCE_ZERO_KM = 10;
+const RATING_PRIOR = { count: 3, mean: 4 };
+
+export interface Candidate {
+  providerId: string;
+  providerName: string;
+  priceFen: number;
+  distanceKm: number | null;
+  nearestSite: string | null;
+  rating: number;
+  ratingCount: number;
+  load: number;
+  capacity: number;
+  components: { distance: number; rating: number; load: number };
+  score: number;
+}
+
+interface CandidateRow {
+  id: string;
+  name: string;
+  rating_sum: number;
+  rating_count: number;
+  daily_capacity: number;
+  price_fen: number;
+  load: string;
+  sites: Array<{ name: string; lat: number; lng: number }> | null;
+}
+
+const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Rank the candidate providers for an order (best first), with the parts of each score. */
+export async function rankCandidates(
+  db: DbOrTx,
+  order: repo.OrderRow,
+  home: { lat: number; lng: number } | null,
+): Promise<Candidate[]> {
+  const day = cstDate(order.scheduledAt);
+  const dayStart = cstDayStart(day).toISOString();
+  const dayEnd = cstDayStart(addDays(day, 1)).toISOString();
+  const rows = await queryRows<CandidateRow>(
+    db,
+    sql`
+    SELECT o.id, o.name, p.rating_sum, p.rating_count, p.daily_capacity, off.price_fen,
+      (SELECT count(*) FROM service_orders so WHERE so.provider_id = o.id AND so.id <> ${order.id}
+         AND so.status NOT IN ('cancelled', 'voided')
+         AND so.scheduled_at >= ${dayStart}::timestamptz AND so.scheduled_at < ${dayEnd}::timestamptz) AS load,
+      (SELECT json_agg(json_build_object('name', s.name, 'lat', s.lat, 'lng', s.lng)) FROM provider_sites s WHERE s.org_id = o.id) AS sites
+    FROM provider_areas a
+    JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
+    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+    JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${order.itemId}
+    WHERE a.region_code = ${order.regionCode}
+      AND NOT EXISTS (SELECT 1 FROM dispatch_offers d WHERE d.order_id = ${order.id} AND d.provider_id = o.id)
+      AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
+                  AND st.care_cert_valid_until >= ${day}::date AND st.health_cert_valid_until >= ${day}::date)`,
+  );
+  const out: Candidate[] = [];
+  for (const c of rows) {
+    const load = Number(c.load);
+    if (load >= c.daily_capacity) continue;
+    let distanceKm: number | null = null;
+    let nearestSite: string | null = null;
+    if (home) {
+      for (const s of c.sites ?? []) {
+        const d = distanceMeters(home, s) / 1000;
+        if (distanceKm === null || d < distanceKm) {
+          distanceKm = d;
+          nearestSite = s.name;
+        }
+      }
+    }
+    const rating = (c.rating_sum + RATING_PRIOR.count * RATING_PRIOR.mean) / (c.rating_count + RATING_PRIOR.count);
+    const components = {
+      distance: distanceKm === null ? 0.5 : Math.max(0, 1 - distanceKm / DISTANCE_ZERO_KM),
+      rating: rating / 5,
+      load: 1 - load / c.daily_capacity,
+    };
+    const score =
+      DISPATCH_WEIGHTS.distance * components.distance +
+      DISPATCH_WEIGHTS.rating * components.rating +
+      DISPATCH_WEIGHTS.load * components.load;
+    out.push({
+      providerId: c.id,
+      providerName: c.name,
+      priceFen: c.price_fen,
+      distanceKm: distanceKm === null ? null : round(distanceKm, 2),
+      nearestSite,
+      rating: round(rating, 2),
+      ratingCount: c.rating_count,
+      load,
+      capacity: c.daily_capacity,
+      components: { distance: round(components.distance), rating: round(components.rating), load: round(components.load) },
+      score: round(score, 4),
+    });
+  }
+  return out.sort((a, b) => b.score - a.score || (a.providerId < b.providerId ? -1 : 1));
+}
+
+/** A sentence for the console: why this provider. */
+export function explainChoice(c: Candidate, others: number): string {
+  const dist = c.distanceKm === null ? 'elder home position unknown' : `nearest site ${c.nearestSite} ${c.distanceKm} km away`;
+  return `Score ${c.score}: ${dist}; rating ${c.rating} (${c.ratingCount} ratings); ${c.load}/${c.capacity} orders that day. Best of ${others + 1} candidates.`;
+}
+
+async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
+  const e = await findElder(db, elderId);
+  if (e?.lat != null && e?.lng != null) return { lat: e.lat, lng: e.lng };
+  const r = await queryRows<{ lat: number | null; lng: number | null }>(
+    db,
+    sql`SELECT lat, lng FROM regions WHERE code = ${regionCode}`,
+  );
+  const reg = r[0];
+  return reg?.lat != null && reg?.lng != null ? { lat: reg.lat, lng: reg.lng } : null;
+}
+
+/**
+ * Offer the order to the best candidate (status dispatched), or leave it `created` with a
+ * history note when there is none (the call centre dispatches by hand). A delayed job moves
+ * it on if the provider does not answer in time; the sweep is the backstop.
+ */
+export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow) {
+  const settings = await getServiceSettings(tx);
+  const ranked = await rankCandidates(tx, order, await homeOf(tx, order.elderId, order.regionCode));
+  if (!ranked.length) {
+    await note(
+      tx,
+      actor,
+      order,
+      'dispatch-failed',
+      'No provider serves this community with this item and free capacity; dispatch by hand.',
+    );
+    return order;
+  }
+  const best = ranked[0];
+  const explain = {
+    why: explainChoice(best, ranked.length - 1),
+    weights: DISPATCH_WEIGHTS,
+    chosen: best,
+    runnersUp: ranked.slice(1, 5),
+  };
+  return offer(ctx, tx, actor, order, best.providerId, 'auto', best.score, explain, settings.acceptMinutes, null);
+}
+
+async function offer(
+  ctx: AppContext,
+  tx: DbOrTx,
+  actor: Actor,
+  order: repo.OrderRow,
+  providerId: string,
+  mode: 'auto' | 'manual',
+  score: number | null,
+  explain: Record<string, unknown>,
+  acceptMinutes: number,
+  reason: string | null,
+) {
+  const expiresAt = new Date(Date.now() + acceptMinutes * 60_000);
+  const o = await repo.insertOffer(tx, { orderId: order.id, providerId, mode, score, explain, expiresAt });
+  const next = await transition(ctx, tx, actor, order, {
+    from: ['created', 'dispatched'],
+    to: 'dispatched',
+    action: mode === 'auto' ? 'dispatch' : 'dispatch-manual',
+    reason,
+    detail: { providerId, score, offerId: o.id },
+    patch: { providerId, workerId: null, dispatchMode: mode, dispatchScore: explain },
+  });
+  if (ctx.boss) {
+    await ctx.boss.send('service-orders.offer-timeout', { offerId: o.id }, { ...inTx(tx), startAfter: expiresAt });
+  }
+  return next;
+}
+
+/** The operator's view: every candidate with its score, for the dispatch screen. */
+export async function candidatesFor(ctx: AppContext, order: repo.OrderRow) {
+  const ranked = await rankCandidates(ctx.db, order, await homeOf(ctx.db, order.elderId, order.regionCode));
+  return { weights: DISPATCH_WEIGHTS, items: ranked };
+}
+
+/** Manual dispatch or override by the call centre, with a reason (audited). */
+export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.OrderRow, providerId: string, reason: string) {
+  if (!isRegionScoped(actor)) throw notFound('Service order');
+  const r = await queryRows<{ approval_status: string; dishonest: boolean; offers: boolean }>(
+    ctx.db,
+    sql`
+    SELECT p.approval_status, p.dishonest,
+      EXISTS (SELECT 1 FROM provider_offerings f WHERE f.org_id = p.org_id AND f.item_id = ${order.itemId}) AS offers
+    FROM provider_profiles p WHERE p.org_id = ${providerId}`,
+  );
+  const p = r[0];
+  if (!p) throw validationError('body.providerId', 'unknown provider');
+  if (p.approval_status !== 'approved' || p.dishonest)
+    throw conflict('This provider is not approved, is suspended or is on the dishonesty list.');
+  if (!p.offers) throw conflict('This provider does not offer the item.');
+  const settings = await getServiceSettings(ctx.db);
+  return ctx.db.transaction(async (tx) => {
+    const current = await repo.openOffer(tx, order.id);
+    if (current) await repo.closeOffer(tx, current.id, 'withdrawn', `override: ${reason}`);
+    const next = await offer(
+      ctx,
+      tx,
+      actor,
+      order,
+      providerId,
+      'manual',
+      null,
+      { why: `Manual: ${reason}`, overrides: current?.providerId ?? null },
+      settings.acceptMinutes,
+      reason,
+    );
+    await recordAudit(tx, {
+      actor,
+      action: 'order.dispatch-manual',
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
+      detail: { providerId, reason, replaced: current?.providerId ?? null },
+    });
+    return next;
+  });
+}
+
+/** The provider accepts the offer. */
+export async function accept(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
+  return ctx.db.transaction(async (tx) => {
+    const o = await repo.openOffer(tx, order.id);
+    if (!o || o.providerId !== actor.orgId) throw conflict('There is no open offer of this order to your organisation.');
+    await repo.closeOffer(tx, o.id, 'accepted', null);
+    const r = await queryRows<{ price_fen: number }>(
+      tx,
+      sql`SELECT price_fen FROM provider_offerings WHERE org_id = ${o.providerId} AND item_id = ${order.itemId}`,
+    );
+    const price = r[0]?.price_fen ?? 0;
+    return transition(ctx, tx, actor, order, {
+      from: ['dispatched'],
+      to: 'accepted',
+      action: 'accept',
+      // A self-paid order costs the provider's own price; subsidised ones keep the reserved amount.
+      patch: order.payment === 'self' ? { amountFen: price * order.quantity } : {},
+    });
+  });
+}
+
+/**
+ * The offer ends without acceptance (rejected by the provider, timed out, or a provider hands
+ * back an order it accepted): the order goes to the next candidate.
+ */
+export async function passOn(
+  ctx: AppContext,
+  tx: DbOrTx,
+  actor: Actor,
+  order: repo.OrderRow,
+  outcome: 'rejected' | 'timed_out',
+  reason: string,
+) {
+  const o = await repo.openOffer(tx, order.id);
+  if (o) await repo.closeOffer(tx, o.id, outcome, reason);
+  const back = await transition(ctx, tx, actor, order, {
+    from: ['dispatched', 'accepted', 'assigned'],
+    to: 'created',
+    action: outcome === 'rejected' ? 'reject' : 'offer-timeout',
+    reason,
+    patch: { providerId: null, workerId: null },
+  });
+  return autoDispatch(ctx, tx, SYSTEM_ACTOR, back);
+}
+
+export async function reject(ctx: AppContext, actor: Actor, order: repo.OrderRow, reason: string) {
+  if (order.providerId !== actor.orgId) throw notFound('Service order');
+  if (!['dispatched', 'accepted', 'assigned'].includes(order.status))
+    throw conflict(`The order is ${order.status}; it can no longer be handed back.`);
+  return ctx.db.transaction((tx) => passOn(ctx, tx, actor, order, 'rejected', reason));
+}
+
+/** Time out one offer if it is still open (the delayed job and the sweep both call this). */
+export async function timeoutOffer(ctx: AppContext, offerId: string) {
+  return ctx.db.transaction(async (tx) => {
+    const r = await queryRows<{ order_id: string }>(
+      tx,
+      sql`SELECT order_id FROM dispatch_offers WHERE id = ${offerId} AND status = 'offered' AND expires_at <= now() FOR UPDATE`,
+    );
+    const orderId = r[0]?.order_id;
+    if (!orderId) return false;
+    const order = await repo.findOrder(tx, orderId, true);
+    if (order?.status !== 'dispatched') {
+      await repo.closeOffer(tx, offerId, 'withdrawn', 'order moved on');
+      return false;
+    }
+    await passOn(ctx, tx, SYSTEM_ACTOR, order, 'timed_out', 'The provider did not answer in time.');
+    return true;
+  });
+}

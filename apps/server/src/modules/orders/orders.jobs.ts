@@ -1,0 +1,31 @@
+import type { JobDefinition } from '../../jobs/workers.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { timeoutOffer } from './dispatch.service.ts';
+import * as repo from './orders.repo.ts';
+import { autoConfirmDue } from './orders.service.ts';
+
+/** Offers past their deadline go to the next provider; served orders past 24 h are confirmed. */
+export async function sweepOrders(ctx: AppContext, now = new Date()) {
+  let timedOut = 0;
+  for (const o of await repo.expiredOffers(ctx.db, now, 200)) if (await timeoutOffer(ctx, o.id)) timedOut++;
+  const confirmed = await autoConfirmDue(ctx, now);
+  return { timedOut, confirmed };
+}
+
+export const orderJobs: JobDefinition[] = [
+  {
+    // Sent with startAfter = the offer's deadline when an order is offered to a provider.
+    name: 'service-orders.offer-timeout',
+    async handler(ctx, data) {
+      await timeoutOffer(ctx, String((data as { offerId?: string }).offerId));
+    },
+  },
+  {
+    // Backstop for missed delayed jobs, and the 24-hour auto-confirmation.
+    name: 'service-orders.sweep',
+    cron: '*/5 * * * *',
+    async handler(ctx) {
+      await sweepOrders(ctx);
+    },
+  },
+];

@@ -1,0 +1,294 @@
+import type { OrderStatus } from '@zhiyang/shared';
+import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { isRegionScoped, regionScope } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { serviceItems } from '../catalogue/catalogue.schema.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { organizations } from '../organizations/organizations.schema.ts';
+import { users } from '../users/users.schema.ts';
+import {
+  dispatchOffers,
+  serviceComplaints,
+  serviceOrderHistory,
+  serviceOrders,
+  serviceRatings,
+  serviceVisits,
+} from './orders.schema.ts';
+
+export type OrderRow = typeof serviceOrders.$inferSelect;
+export type VisitRow = typeof serviceVisits.$inferSelect;
+export type OfferRow = typeof dispatchOffers.$inferSelect;
+
+/**
+ * Which orders an actor sees: region staff by the elder's community, a provider's admin its
+ * provider's orders, a worker the orders assigned to them, an elder or family their elder's.
+ */
+export function orderScope(actor: Actor, elderId: string | null) {
+  if (isRegionScoped(actor)) return regionScope(serviceOrders.regionCode, actor);
+  if (actor.role === 'provider_admin' && actor.orgId) return eq(serviceOrders.providerId, actor.orgId);
+  if (actor.role === 'service_worker' && actor.id) return eq(serviceOrders.workerId, actor.id);
+  if ((actor.role === 'elder' || actor.role === 'family') && elderId) return eq(serviceOrders.elderId, elderId);
+  return sql`false`;
+}
+
+export async function nextOrderNo(db: DbOrTx, day: string): Promise<string> {
+  const r = await queryRows<{ n: string }>(db, sql`SELECT nextval('service_order_no_seq') AS n`);
+  const n = r[0].n;
+  return `FW${day.replace(/-/g, '')}${String(n).padStart(6, '0')}`;
+}
+
+export async function insertOrder(db: DbOrTx, o: typeof serviceOrders.$inferInsert) {
+  return (await db.insert(serviceOrders).values(o).returning())[0];
+}
+
+export async function findOrder(db: DbOrTx, id: string, lock = false) {
+  const q = db.select().from(serviceOrders).where(eq(serviceOrders.id, id)).limit(1);
+  return (await (lock ? q.for('update') : q))[0];
+}
+
+export async function findVisibleOrder(db: DbOrTx, actor: Actor, elderId: string | null, id: string) {
+  return (
+    await db
+      .select()
+      .from(serviceOrders)
+      .where(and(eq(serviceOrders.id, id), orderScope(actor, elderId)))
+      .limit(1)
+  )[0];
+}
+
+/** Move an order from `from` to its new state; 0 rows means someone else moved it first. */
+export async function updateOrderIf(
+  db: DbOrTx,
+  id: string,
+  from: OrderStatus[],
+  patch: Partial<typeof serviceOrders.$inferInsert>,
+) {
+  return (
+    await db
+      .update(serviceOrders)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(serviceOrders.id, id), inArray(serviceOrders.status, from)))
+      .returning()
+  )[0];
+}
+
+export async function updateOrder(db: DbOrTx, id: string, patch: Partial<typeof serviceOrders.$inferInsert>) {
+  return (
+    await db
+      .update(serviceOrders)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(serviceOrders.id, id))
+      .returning()
+  )[0];
+}
+
+export async function insertHistory(db: DbOrTx, h: typeof serviceOrderHistory.$inferInsert) {
+  await db.insert(serviceOrderHistory).values(h);
+}
+
+export async function history(db: DbOrTx, orderId: string) {
+  return db
+    .select()
+    .from(serviceOrderHistory)
+    .where(eq(serviceOrderHistory.orderId, orderId))
+    .orderBy(asc(serviceOrderHistory.id));
+}
+
+export interface OrderFilter {
+  status?: OrderStatus[];
+  providerId?: string;
+  elderId?: string;
+  from?: Date;
+  to?: Date;
+  flagged?: boolean;
+}
+
+export async function listOrders(
+  db: DbOrTx,
+  actor: Actor,
+  boundElder: string | null,
+  f: OrderFilter,
+  limit: number,
+  offset: number,
+) {
+  const where = and(
+    orderScope(actor, boundElder),
+    f.status?.length ? inArray(serviceOrders.status, f.status) : undefined,
+    f.providerId ? eq(serviceOrders.providerId, f.providerId) : undefined,
+    f.elderId ? eq(serviceOrders.elderId, f.elderId) : undefined,
+    f.from ? gte(serviceOrders.scheduledAt, f.from) : undefined,
+    f.to ? lt(serviceOrders.scheduledAt, f.to) : undefined,
+    f.flagged ? sql`cardinality(${serviceOrders.flags}) > 0 AND ${serviceOrders.reviewStatus} = 'pending'` : undefined,
+  );
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select({
+        order: serviceOrders,
+        elderName: elders.name,
+        elderAddress: elders.address,
+        elderLat: elders.lat,
+        elderLng: elders.lng,
+        itemName: serviceItems.name,
+        providerName: organizations.name,
+        workerName: users.displayName,
+      })
+      .from(serviceOrders)
+      .innerJoin(elders, eq(elders.id, serviceOrders.elderId))
+      .innerJoin(serviceItems, eq(serviceItems.id, serviceOrders.itemId))
+      .leftJoin(organizations, eq(organizations.id, serviceOrders.providerId))
+      .leftJoin(users, eq(users.id, serviceOrders.workerId))
+      .where(where)
+      .orderBy(desc(serviceOrders.scheduledAt), desc(serviceOrders.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(serviceOrders).where(where),
+  ]);
+  return { items, total };
+}
+
+export async function orderNames(db: DbOrTx, o: OrderRow) {
+  const [row] = await db
+    .select({
+      elderName: elders.name,
+      elderAddress: elders.address,
+      elderLat: elders.lat,
+      elderLng: elders.lng,
+      itemName: serviceItems.name,
+      providerName: organizations.name,
+      workerName: users.displayName,
+    })
+    .from(serviceOrders)
+    .innerJoin(elders, eq(elders.id, serviceOrders.elderId))
+    .innerJoin(serviceItems, eq(serviceItems.id, serviceOrders.itemId))
+    .leftJoin(organizations, eq(organizations.id, serviceOrders.providerId))
+    .leftJoin(users, eq(users.id, serviceOrders.workerId))
+    .where(eq(serviceOrders.id, o.id));
+  return row;
+}
+
+export async function elderUserIds(db: DbOrTx, elderId: string): Promise<string[]> {
+  return (await db.select({ id: users.id }).from(users).where(eq(users.elderId, elderId))).map((u) => u.id);
+}
+
+// Offers
+export async function insertOffer(db: DbOrTx, o: typeof dispatchOffers.$inferInsert) {
+  return (await db.insert(dispatchOffers).values(o).returning())[0];
+}
+export async function offersOf(db: DbOrTx, orderId: string) {
+  return db.select().from(dispatchOffers).where(eq(dispatchOffers.orderId, orderId)).orderBy(asc(dispatchOffers.offeredAt));
+}
+export async function openOffer(db: DbOrTx, orderId: string) {
+  return (
+    await db
+      .select()
+      .from(dispatchOffers)
+      .where(and(eq(dispatchOffers.orderId, orderId), eq(dispatchOffers.status, 'offered')))
+      .limit(1)
+  )[0];
+}
+export async function closeOffer(db: DbOrTx, id: string, status: OfferRow['status'], reason: string | null) {
+  return (
+    await db
+      .update(dispatchOffers)
+      .set({ status, reason, respondedAt: new Date() })
+      .where(and(eq(dispatchOffers.id, id), eq(dispatchOffers.status, 'offered')))
+      .returning()
+  )[0];
+}
+export async function expiredOffers(db: DbOrTx, now: Date, limit: number) {
+  return db
+    .select()
+    .from(dispatchOffers)
+    .where(and(eq(dispatchOffers.status, 'offered'), lt(dispatchOffers.expiresAt, now)))
+    .limit(limit);
+}
+export async function dueForAutoConfirm(db: DbOrTx, before: Date, limit: number) {
+  return db
+    .select({ id: serviceOrders.id })
+    .from(serviceOrders)
+    .where(and(eq(serviceOrders.status, 'served'), lt(serviceOrders.servedAt, before)))
+    .limit(limit);
+}
+
+// Visits
+export async function findVisit(db: DbOrTx, orderId: string) {
+  return (await db.select().from(serviceVisits).where(eq(serviceVisits.orderId, orderId)).limit(1))[0];
+}
+export async function insertVisit(db: DbOrTx, v: typeof serviceVisits.$inferInsert) {
+  return (await db.insert(serviceVisits).values(v).returning())[0];
+}
+export async function updateVisit(db: DbOrTx, orderId: string, patch: Partial<typeof serviceVisits.$inferInsert>) {
+  return (
+    await db
+      .update(serviceVisits)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(serviceVisits.orderId, orderId))
+      .returning()
+  )[0];
+}
+/** Another visit of the same worker whose time overlaps [from, to). */
+export async function overlappingVisit(db: DbOrTx, workerId: string, orderId: string, from: Date, to: Date) {
+  const r = await queryRows<{ order_id: string }>(
+    db,
+    sql`
+    SELECT order_id FROM service_visits
+    WHERE worker_id = ${workerId} AND order_id <> ${orderId}
+      AND check_in_at < ${to.toISOString()}::timestamptz
+      AND COALESCE(check_out_at, 'infinity'::timestamptz) > ${from.toISOString()}::timestamptz
+    LIMIT 1`,
+  );
+  return r[0]?.order_id ?? null;
+}
+
+// Ratings and complaints
+export async function findRating(db: DbOrTx, orderId: string) {
+  return (await db.select().from(serviceRatings).where(eq(serviceRatings.orderId, orderId)).limit(1))[0];
+}
+export async function insertRating(db: DbOrTx, r: typeof serviceRatings.$inferInsert) {
+  return (await db.insert(serviceRatings).values(r).onConflictDoNothing().returning())[0];
+}
+export async function insertComplaint(db: DbOrTx, c: typeof serviceComplaints.$inferInsert) {
+  return (await db.insert(serviceComplaints).values(c).returning())[0];
+}
+export async function listComplaints(
+  db: DbOrTx,
+  actor: Actor,
+  status: 'open' | 'closed' | undefined,
+  limit: number,
+  offset: number,
+) {
+  const scope = isRegionScoped(actor)
+    ? regionScope(serviceComplaints.regionCode, actor)
+    : actor.role === 'provider_admin' && actor.orgId
+      ? eq(serviceComplaints.providerId, actor.orgId)
+      : sql`false`;
+  const where = and(scope, status ? eq(serviceComplaints.status, status) : undefined);
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select({ c: serviceComplaints, elderName: elders.name, providerName: organizations.name, orderNo: serviceOrders.no })
+      .from(serviceComplaints)
+      .innerJoin(elders, eq(elders.id, serviceComplaints.elderId))
+      .innerJoin(serviceOrders, eq(serviceOrders.id, serviceComplaints.orderId))
+      .leftJoin(organizations, eq(organizations.id, serviceComplaints.providerId))
+      .where(where)
+      .orderBy(asc(serviceComplaints.dueAt))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(serviceComplaints).where(where),
+  ]);
+  return { items, total };
+}
+export async function findComplaint(db: DbOrTx, id: string) {
+  return (await db.select().from(serviceComplaints).where(eq(serviceComplaints.id, id)).limit(1))[0];
+}
+export async function closeComplaint(db: DbOrTx, id: string, followUp: string, by: string | null) {
+  return (
+    await db
+      .update(serviceComplaints)
+      .set({ status: 'closed', followUp, followedBy: by, closedAt: new Date() })
+      .where(and(eq(serviceComplaints.id, id), eq(serviceComplaints.status, 'open')))
+      .returning()
+  )[0];
+}

@@ -1,0 +1,386 @@
+import type { OrderChannel, OrderStatus, PaymentMethod } from '@zhiyang/shared';
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { cstDate } from '../../lib/dates.ts';
+import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { isRegionScoped } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { findItem } from '../catalogue/catalogue.repo.ts';
+import * as wallets from '../wallets/wallets.service.ts';
+import { autoDispatch } from './dispatch.service.ts';
+import { boundElderId, findElderFor } from './elders.repo.ts';
+import * as repo from './orders.repo.ts';
+import { getServiceSettings } from './service-settings.ts';
+import { transition } from './transition.ts';
+
+type Names = Awaited<ReturnType<typeof repo.orderNames>>;
+
+export function presentOrder(o: repo.OrderRow, n?: Partial<Names>) {
+  return {
+    id: o.id,
+    no: o.no,
+    elderId: o.elderId,
+    elderName: n?.elderName ?? null,
+    elderAddress: n?.elderAddress ?? null,
+    elderLat: n?.elderLat ?? null,
+    elderLng: n?.elderLng ?? null,
+    regionCode: o.regionCode,
+    itemId: o.itemId,
+    itemName: n?.itemName ?? null,
+    providerId: o.providerId,
+    providerName: n?.providerName ?? null,
+    workerId: o.workerId,
+    workerName: n?.workerName ?? null,
+    channel: o.channel,
+    status: o.status,
+    scheduledAt: o.scheduledAt.toISOString(),
+    durationMinutes: o.durationMinutes,
+    quantity: o.quantity,
+    payment: o.payment,
+    points: o.points,
+    amountFen: o.amountFen,
+    note: o.note,
+    dispatchMode: o.dispatchMode,
+    dispatchExplain: (o.dispatchScore as Record<string, unknown> | null) ?? null,
+    flags: o.flags,
+    reviewStatus: o.reviewStatus,
+    cancelReason: o.cancelReason,
+    createdAt: o.createdAt.toISOString(),
+    updatedAt: o.updatedAt.toISOString(),
+    servedAt: o.servedAt?.toISOString() ?? null,
+    confirmedAt: o.confirmedAt?.toISOString() ?? null,
+  };
+}
+
+/** The order if the actor may see it, else a 404 (never a 403 that confirms it exists). */
+export async function visibleOrder(ctx: AppContext, actor: Actor, id: string) {
+  const elderId = await boundElderId(ctx.db, actor);
+  const o = await repo.findVisibleOrder(ctx.db, actor, elderId, id);
+  if (!o) throw notFound('Service order');
+  return o;
+}
+
+export interface CreateOrderInput {
+  elderId: string;
+  itemId: string;
+  scheduledAt: string;
+  quantity?: number;
+  payment?: PaymentMethod;
+  note?: string | null;
+  channel?: 'console' | 'api';
+}
+
+function channelOf(actor: Actor, asked?: 'console' | 'api'): OrderChannel {
+  if (actor.role === 'elder') return 'elder';
+  if (actor.role === 'family') return 'family';
+  return asked ?? 'console';
+}
+
+/**
+ * Create an order: check the elder is in the caller's scope and can be served, reserve its
+ * price from the wallet (points or purchased credit), write the history and dispatch it
+ * automatically — all in one transaction, so a refused reserve leaves nothing behind.
+ */
+export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOrderInput) {
+  const elder = await findElderFor(ctx.db, actor, input.elderId);
+  if (!elder) throw notFound('Elder');
+  if (elder.status === 'deceased' || elder.status === 'moved_away')
+    throw conflict(`The elder's archive is ${elder.status}; no service can be ordered.`);
+  if (elder.regionCode.length !== 12) throw conflict("The elder's archive has no community; complete the address first.");
+  const item = await findItem(ctx.db, input.itemId);
+  if (!item?.active) throw validationError('body.itemId', 'unknown service item');
+  const scheduledAt = new Date(input.scheduledAt);
+  if (scheduledAt.getTime() < Date.now() - 10 * 60_000) throw validationError('body.scheduledAt', 'in the past');
+  if (scheduledAt.getTime() > Date.now() + 90 * 86400_000) throw validationError('body.scheduledAt', 'more than 90 days ahead');
+  const quantity = input.quantity ?? 1;
+  const payment = input.payment ?? 'points';
+  const points = payment === 'points' ? item.points * quantity : 0;
+  const amountFen = payment === 'purchase' ? item.refPriceFen * quantity : 0;
+
+  return ctx.db.transaction(async (tx) => {
+    const no = await repo.nextOrderNo(tx, cstDate());
+    const order = await repo.insertOrder(tx, {
+      no,
+      elderId: elder.id,
+      regionCode: elder.regionCode,
+      itemId: item.id,
+      channel: channelOf(actor, input.channel),
+      status: 'created',
+      scheduledAt,
+      durationMinutes: item.durationMinutes * quantity,
+      quantity,
+      payment,
+      points,
+      amountFen,
+      note: input.note ?? null,
+      createdBy: actor.id,
+    });
+    if (points > 0)
+      await wallets.reserve(tx, { elderId: elder.id, orderId: order.id, currency: 'points', amount: points, actorId: actor.id });
+    if (amountFen > 0)
+      await wallets.reserve(tx, { elderId: elder.id, orderId: order.id, currency: 'fen', amount: amountFen, actorId: actor.id });
+    await repo.insertHistory(tx, {
+      orderId: order.id,
+      toStatus: 'created',
+      action: 'create',
+      actorId: actor.id,
+      actorName: actor.displayName,
+      detail: { channel: order.channel, payment, points, amountFen },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'order.create',
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
+      detail: { no, item: item.code, payment, points, amountFen },
+    });
+    return autoDispatch(ctx, tx, SYSTEM_ACTOR, order);
+  });
+}
+
+/** Give back whatever the order still holds (cancellation, a visit rejected before capture). */
+export async function releaseHold(tx: DbOrTx, o: repo.OrderRow, memo: string) {
+  if (o.points > 0) await wallets.release(tx, { elderId: o.elderId, orderId: o.id, currency: 'points', amount: o.points, memo });
+  if (o.payment === 'purchase' && o.amountFen > 0)
+    await wallets.release(tx, { elderId: o.elderId, orderId: o.id, currency: 'fen', amount: o.amountFen, memo });
+}
+
+const CANCELLABLE: OrderStatus[] = ['created', 'dispatched', 'accepted', 'assigned', 'en_route'];
+
+/**
+ * Cancel before the visit starts, by the elder or family, or by region staff: the whole
+ * reserve is released (no fee before check-in). A provider does not cancel — it hands the
+ * order back (reject) and the order goes to the next provider.
+ */
+export async function cancelOrder(ctx: AppContext, actor: Actor, order: repo.OrderRow, reason: string) {
+  if (actor.role === 'provider_admin' || actor.role === 'service_worker') {
+    throw conflict('A provider hands an order back with /reject; the order then goes to the next provider.');
+  }
+  return ctx.db.transaction(async (tx) => {
+    const next = await transition(ctx, tx, actor, order, {
+      from: CANCELLABLE,
+      to: 'cancelled',
+      action: 'cancel',
+      reason,
+      patch: { cancelReason: reason },
+    });
+    const offer = await repo.openOffer(tx, order.id);
+    if (offer) await repo.closeOffer(tx, offer.id, 'withdrawn', 'order cancelled');
+    await releaseHold(tx, order, `cancelled: ${reason}`);
+    await recordAudit(tx, {
+      actor,
+      action: 'order.cancel',
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
+      detail: { reason },
+    });
+    return next;
+  });
+}
+
+/** The elder or family (or the call centre on their behalf) confirms the service: the hold is captured. */
+export async function confirmInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow, auto: boolean) {
+  const next = await transition(ctx, tx, actor, order, {
+    from: ['served'],
+    to: 'confirmed',
+    action: auto ? 'auto-confirm' : 'confirm',
+    patch: { confirmedAt: new Date() },
+  });
+  const providerId = order.providerId as string;
+  if (order.points > 0)
+    await wallets.capture(tx, {
+      elderId: order.elderId,
+      orderId: order.id,
+      providerId,
+      currency: 'points',
+      amount: order.points,
+    });
+  if (order.payment === 'purchase' && order.amountFen > 0)
+    await wallets.capture(tx, {
+      elderId: order.elderId,
+      orderId: order.id,
+      providerId,
+      currency: 'fen',
+      amount: order.amountFen,
+    });
+  return next;
+}
+
+function assertMayConfirm(actor: Actor) {
+  if (actor.role === 'provider_admin' || actor.role === 'service_worker') throw notFound('Service order');
+}
+
+export async function confirmOrder(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
+  assertMayConfirm(actor);
+  return ctx.db.transaction((tx) => confirmInTx(ctx, tx, actor, order, false));
+}
+
+/** Confirm orders served longer ago than the configured hours (the sweep job). */
+export async function autoConfirmDue(ctx: AppContext, now = new Date()) {
+  const s = await getServiceSettings(ctx.db);
+  const due = await repo.dueForAutoConfirm(ctx.db, new Date(now.getTime() - s.autoConfirmHours * 3600_000), 200);
+  let n = 0;
+  for (const { id } of due) {
+    await ctx.db.transaction(async (tx) => {
+      const o = await repo.findOrder(tx, id, true);
+      if (o?.status !== 'served') return;
+      await confirmInTx(ctx, tx, SYSTEM_ACTOR, o, true);
+      n++;
+    });
+  }
+  return n;
+}
+
+/**
+ * Rate 1–5 (once). A served order is confirmed by the rating. A rating of 2 or less opens a
+ * complaint the call centre must follow up by its deadline.
+ */
+export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.OrderRow, score: number, comment: string | null) {
+  assertMayConfirm(actor);
+  const settings = await getServiceSettings(ctx.db);
+  return ctx.db.transaction(async (tx) => {
+    let current = order;
+    if (order.status === 'served') current = await confirmInTx(ctx, tx, actor, order, false);
+    if (!['confirmed', 'settled'].includes(current.status)) throw conflict('Only a served order can be rated.');
+    const rating = await repo.insertRating(tx, { orderId: order.id, score, comment, ratedBy: actor.id });
+    if (!rating) throw conflict('This order has already been rated.');
+    if (order.providerId) {
+      await tx.execute(
+        sql`UPDATE provider_profiles SET rating_sum = rating_sum + ${score}, rating_count = rating_count + 1 WHERE org_id = ${order.providerId}`,
+      );
+    }
+    let complaintId: string | null = null;
+    if (score <= 2) {
+      const c = await repo.insertComplaint(tx, {
+        orderId: order.id,
+        elderId: order.elderId,
+        regionCode: order.regionCode,
+        providerId: order.providerId,
+        reason: comment,
+        dueAt: new Date(Date.now() + settings.complaintFollowUpHours * 3600_000),
+      });
+      complaintId = c.id;
+      await ctx.events.publish(tx, {
+        type: 'complaint.opened',
+        data: { id: c.id, orderId: order.id, score, dueAt: c.dueAt.toISOString() },
+        audience: { permission: 'order:review', regionCode: order.regionCode },
+      });
+    }
+    await repo.insertHistory(tx, {
+      orderId: order.id,
+      fromStatus: current.status,
+      toStatus: current.status,
+      action: 'rate',
+      actorId: actor.id,
+      actorName: actor.displayName,
+      detail: { score, complaintId },
+    });
+    return { score, comment, complaintId };
+  });
+}
+
+export async function getOrder(ctx: AppContext, actor: Actor, id: string) {
+  const o = await visibleOrder(ctx, actor, id);
+  const [names, history, offers, visit, rating] = await Promise.all([
+    repo.orderNames(ctx.db, o),
+    repo.history(ctx.db, id),
+    isRegionScoped(actor) ? repo.offersOf(ctx.db, id) : Promise.resolve([]),
+    repo.findVisit(ctx.db, id),
+    repo.findRating(ctx.db, id),
+  ]);
+  return {
+    ...presentOrder(o, names),
+    history: history.map((h) => ({
+      at: h.at.toISOString(),
+      from: h.fromStatus,
+      to: h.toStatus,
+      action: h.action,
+      actorName: h.actorName,
+      reason: h.reason,
+      detail: (h.detail as Record<string, unknown> | null) ?? null,
+    })),
+    offers: offers.map((f) => ({
+      providerId: f.providerId,
+      mode: f.mode,
+      score: f.score,
+      status: f.status,
+      reason: f.reason,
+      offeredAt: f.offeredAt.toISOString(),
+      expiresAt: f.expiresAt.toISOString(),
+    })),
+    visit: visit ? presentVisit(visit) : null,
+    rating: rating ? { score: rating.score, comment: rating.comment } : null,
+  };
+}
+
+export function presentVisit(v: repo.VisitRow) {
+  return {
+    workerId: v.workerId,
+    checkInAt: v.checkInAt.toISOString(),
+    checkInMethod: v.checkInMethod,
+    checkInDistanceM: v.checkInDistanceM,
+    checkOutAt: v.checkOutAt?.toISOString() ?? null,
+    checkOutMethod: v.checkOutMethod,
+    checkOutDistanceM: v.checkOutDistanceM,
+    record: v.record,
+    photos: v.photos,
+    flags: v.flags,
+    lockedAt: v.lockedAt?.toISOString() ?? null,
+    reviewNote: v.reviewNote,
+  };
+}
+
+export async function listOrders(ctx: AppContext, actor: Actor, f: repo.OrderFilter, limit: number, page: number) {
+  const elderId = await boundElderId(ctx.db, actor);
+  const { items, total } = await repo.listOrders(ctx.db, actor, elderId, f, limit, (page - 1) * limit);
+  return { items: items.map((r) => presentOrder(r.order, r)), total };
+}
+
+export async function listComplaints(
+  ctx: AppContext,
+  actor: Actor,
+  status: 'open' | 'closed' | undefined,
+  limit: number,
+  page: number,
+) {
+  const { items, total } = await repo.listComplaints(ctx.db, actor, status, limit, (page - 1) * limit);
+  return {
+    items: items.map((r) => ({
+      id: r.c.id,
+      orderId: r.c.orderId,
+      orderNo: r.orderNo,
+      elderName: r.elderName,
+      providerName: r.providerName,
+      reason: r.c.reason,
+      status: r.c.status,
+      dueAt: r.c.dueAt.toISOString(),
+      overdue: r.c.status === 'open' && r.c.dueAt.getTime() < Date.now(),
+      followUp: r.c.followUp,
+      closedAt: r.c.closedAt?.toISOString() ?? null,
+    })),
+    total,
+  };
+}
+
+/** The call centre's follow-up call (回访) closes the complaint. */
+export async function followUpComplaint(ctx: AppContext, actor: Actor, id: string, note: string) {
+  const c = await repo.findComplaint(ctx.db, id);
+  if (!c || !isRegionScoped(actor) || !(actor.regionCode === null || c.regionCode.startsWith(actor.regionCode)))
+    throw notFound('Complaint');
+  return ctx.db.transaction(async (tx) => {
+    const closed = await repo.closeComplaint(tx, id, note, actor.id);
+    if (!closed) throw conflict('This complaint is already closed.');
+    await recordAudit(tx, {
+      actor,
+      action: 'complaint.follow-up',
+      targetType: 'service_complaint',
+      targetId: id,
+      regionCode: c.regionCode,
+    });
+    return { id, status: closed.status };
+  });
+}

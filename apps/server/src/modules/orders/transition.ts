@@ -1,0 +1,89 @@
+import type { OrderStatus } from '@zhiyang/shared';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { conflict } from '../../lib/errors.ts';
+import * as repo from './orders.repo.ts';
+
+export interface Transition {
+  from: OrderStatus[];
+  to: OrderStatus;
+  action: string;
+  reason?: string | null;
+  detail?: Record<string, unknown> | null;
+  patch?: Partial<repo.OrderRow>;
+}
+
+/**
+ * Every change of an order goes through here: a conditional update (a concurrent change makes
+ * it a 409, never a lost update), a row in the order's history and an `order.updated` event
+ * to those who may see it — the elder's region, the provider, the worker, the elder's own
+ * and family accounts. All inside the caller's transaction.
+ */
+export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow, t: Transition) {
+  if (!t.from.includes(order.status)) {
+    throw conflict(`The order is ${order.status}; it cannot be ${t.action.replace(/-/g, ' ')}ed now.`);
+  }
+  const next = await repo.updateOrderIf(tx, order.id, t.from, { ...t.patch, status: t.to });
+  if (!next) throw conflict('The order was changed by someone else; reload it.');
+  await repo.insertHistory(tx, {
+    orderId: order.id,
+    fromStatus: order.status,
+    toStatus: t.to,
+    action: t.action,
+    actorId: actor.id,
+    actorName: actor.displayName,
+    reason: t.reason ?? null,
+    detail: t.detail ?? null,
+  });
+  await publishOrder(ctx, tx, next, t.action, order.status);
+  return next;
+}
+
+/** Record a history row without a status change (a note, a dispatch failure, an edit). */
+export async function note(
+  tx: DbOrTx,
+  actor: Actor,
+  order: repo.OrderRow,
+  action: string,
+  reason: string | null,
+  detail?: Record<string, unknown>,
+) {
+  await repo.insertHistory(tx, {
+    orderId: order.id,
+    fromStatus: order.status,
+    toStatus: order.status,
+    action,
+    actorId: actor.id,
+    actorName: actor.displayName,
+    reason,
+    detail: detail ?? null,
+  });
+}
+
+export async function publishOrder(ctx: AppContext, tx: DbOrTx, o: repo.OrderRow, action: string, from: OrderStatus | null) {
+  const userIds = await repo.elderUserIds(tx, o.elderId);
+  if (o.workerId) userIds.push(o.workerId);
+  await ctx.events.publish(tx, {
+    type: 'order.updated',
+    data: {
+      id: o.id,
+      no: o.no,
+      status: o.status,
+      from,
+      action,
+      elderId: o.elderId,
+      providerId: o.providerId,
+      workerId: o.workerId,
+      scheduledAt: o.scheduledAt.toISOString(),
+      flags: o.flags,
+      at: new Date().toISOString(),
+    },
+    audience: {
+      permission: 'order:read',
+      regionCode: o.regionCode,
+      orgIds: o.providerId ? [o.providerId] : [],
+      userIds,
+    },
+  });
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { regionScope } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../wallets/ledger.schema.ts';
+import { conditionsSql, type PolicyConditions } from './policies.conditions.ts';
+import { policies, policyGrants } from './policies.schema.ts';
+
+export type PolicyRow = typeof policies.$inferSelect;
+
+export async function listPolicies(db: DbOrTx, actor: Actor) {
+  const where = and(regionScope(policies.regionCode, actor));
+  return db.select().from(policies).where(where).orderBy(asc(policies.status), asc(policies.name));
+}
+
+export async function findPolicy(db: DbOrTx, id: string) {
+  return (await db.select().from(policies).where(eq(policies.id, id)).limit(1))[0];
+}
+
+export async function activePolicies(db: DbOrTx) {
+  return db.select().from(policies).where(eq(policies.status, 'active'));
+}
+
+export async function insertPolicy(db: DbOrTx, p: typeof policies.$inferInsert) {
+  return (await db.insert(policies).values(p).returning())[0];
+}
+
+export async function updatePolicy(db: DbOrTx, id: string, patch: Partial<typeof policies.$inferInsert>) {
+  return (
+    await db
+      .update(policies)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(policies.id, id))
+      .returning()
+  )[0];
+}
+
+/** How many elders match, with a small sample for the preview. */
+export async function matchElders(db: DbOrTx, c: PolicyConditions, regionCode: string, refDate: string) {
+  const where = conditionsSql(c, regionCode, refDate);
+  const [{ n }] = await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM elders e WHERE ${where}`);
+  const sample = await queryRows<{ id: string; name: string; region_code: string; birth_date: string }>(
+    db,
+    sql`SELECT e.id, e.name, e.region_code, e.birth_date::text AS birth_date FROM elders e WHERE ${where} ORDER BY e.birth_date LIMIT 10`,
+  );
+  return { count: Number(n), sample };
+}
+
+export async function grantedCount(db: DbOrTx, policyId: string, key: string) {
+  const [{ n, total }] = await queryRows<{ n: string; total: string | null }>(
+    db,
+    sql`SELECT count(*) AS n, sum(amount) AS total FROM policy_grants WHERE policy_id = ${policyId} AND period_key = ${key}`,
+  );
+  return { count: Number(n), total: Number(total ?? 0) };
+}
+
+/**
+ * One batch of a grant, inside the caller's transaction: the next `limit` matching elders
+ * (after `afterId`) who have no grant for this policy and period and no frozen wallet; for each,
+ * a grant row (unique per policy, elder and period), a balanced transaction fund → wallet, and
+ * the balances. A concurrent run is serialised by an advisory lock on the policy; the unique key
+ * is the last guard, so a re-run or a crash half-way can never pay an elder twice.
+ */
+export async function grantBatch(
+  tx: DbOrTx,
+  p: { policy: PolicyRow; key: string; refDate: string; amount: number; fundId: string; afterId: string | null; limit: number },
+): Promise<{ granted: number; lastId: string | null }> {
+  const { policy } = p;
+  const currency: 'points' | 'fen' = policy.kind === 'points_grant' ? 'points' : 'fen';
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`policy-grant:${policy.id}`}))`);
+  const ids = (
+    await queryRows<{ id: string }>(
+      tx,
+      sql`
+      SELECT e.id FROM elders e
+      WHERE ${conditionsSql(policy.conditions, policy.regionCode, p.refDate)}
+        ${p.afterId ? sql`AND e.id > ${p.afterId}` : sql``}
+        AND NOT EXISTS (SELECT 1 FROM policy_grants g WHERE g.policy_id = ${policy.id} AND g.period_key = ${p.key} AND g.elder_id = e.id)
+        AND NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.owner_id = e.id AND a.kind = 'elder' AND a.currency = ${currency} AND a.frozen)
+      ORDER BY e.id LIMIT ${p.limit}`,
+    )
+  ).map((r) => r.id);
+  if (!ids.length) return { granted: 0, lastId: null };
+  await tx.execute(sql`
+    INSERT INTO ledger_accounts (kind, currency, owner_id)
+    SELECT 'elder', ${currency}, x.id FROM (SELECT unnest(ARRAY[${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::uuid[]) AS id) x
+    ON CONFLICT (kind, currency, COALESCE(owner_id, '00000000-0000-0000-0000-000000000000'::uuid)) DO NOTHING`);
+  const accounts = await tx
+    .select({ id: ledgerAccounts.id, ownerId: ledgerAccounts.ownerId })
+    .from(ledgerAccounts)
+    .where(
+      and(eq(ledgerAccounts.kind, 'elder'), eq(ledgerAccounts.currency, currency), sql`${ledgerAccounts.ownerId} IN ${ids}`),
+    );
+  const accountOf = new Map(accounts.map((a) => [a.ownerId as string, a.id]));
+  const txIds = ids.map(() => randomUUID());
+  const memo = `${policy.name} ${p.key}`;
+  await tx.insert(ledgerTransactions).values(
+    ids.map((elderId, i) => ({
+      id: txIds[i],
+      kind: 'grant' as const,
+      currency: currency as 'points' | 'fen',
+      elderId,
+      policyId: policy.id,
+      memo,
+    })),
+  );
+  await tx.insert(ledgerEntries).values(
+    ids.flatMap((elderId, i) => [
+      { transactionId: txIds[i], accountId: p.fundId, amount: -p.amount },
+      { transactionId: txIds[i], accountId: accountOf.get(elderId) as string, amount: p.amount },
+    ]),
+  );
+  await tx
+    .insert(policyGrants)
+    .values(
+      ids.map((elderId, i) => ({ policyId: policy.id, elderId, periodKey: p.key, amount: p.amount, transactionId: txIds[i] })),
+    );
+  await tx
+    .update(ledgerAccounts)
+    .set({ balance: sql`${ledgerAccounts.balance} + ${p.amount}` })
+    .where(sql`${ledgerAccounts.id} IN ${[...accountOf.values()]}`);
+  await tx
+    .update(ledgerAccounts)
+    .set({ balance: sql`${ledgerAccounts.balance} - ${p.amount * ids.length}` })
+    .where(eq(ledgerAccounts.id, p.fundId));
+  return { granted: ids.length, lastId: ids[ids.length - 1] };
+}
+
+/** Elders with grants of earlier periods not yet expired, for the expiry of unused balance. */
+export async function unexpiredBefore(db: DbOrTx, policyId: string, key: string, limit: number) {
+  return db
+    .select({ elderId: policyGrants.elderId, amount: sql<number>`sum(${policyGrants.amount})::int` })
+    .from(policyGrants)
+    .where(and(eq(policyGrants.policyId, policyId), lt(policyGrants.periodKey, key), isNull(policyGrants.expiredAt)))
+    .groupBy(policyGrants.elderId)
+    .limit(limit);
+}
+
+export async function markExpired(db: DbOrTx, policyId: string, elderId: string, key: string) {
+  await db
+    .update(policyGrants)
+    .set({ expiredAt: new Date() })
+    .where(
+      and(
+        eq(policyGrants.policyId, policyId),
+        eq(policyGrants.elderId, elderId),
+        lt(policyGrants.periodKey, key),
+        isNull(policyGrants.expiredAt),
+      ),
+    );
+}
+
+export async function policyCountByStatus(db: DbOrTx) {
+  return db.select({ status: policies.status, n: count() }).from(policies).groupBy(policies.status);
+}

@@ -1,0 +1,244 @@
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { cstDate } from '../../lib/dates.ts';
+import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { actorCoversRegion } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import * as ledger from '../wallets/ledger.repo.ts';
+import { describeConditions, type PolicyConditions } from './policies.conditions.ts';
+import { periodKey, proratedAmount } from './policies.period.ts';
+import * as repo from './policies.repo.ts';
+
+export const presentPolicy = (p: repo.PolicyRow) => ({
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  amount: p.amount,
+  period: p.period,
+  regionCode: p.regionCode,
+  conditions: p.conditions,
+  conditionsText: describeConditions(p.conditions),
+  validFrom: p.validFrom,
+  validTo: p.validTo,
+  prorate: p.prorate,
+  expireUnused: p.expireUnused,
+  status: p.status,
+});
+
+export interface PolicyInput {
+  name: string;
+  kind: repo.PolicyRow['kind'];
+  amount: number;
+  period: 'year' | 'month';
+  regionCode: string;
+  conditions: PolicyConditions;
+  validFrom: string;
+  validTo?: string | null;
+  prorate?: boolean;
+  expireUnused?: boolean;
+}
+
+function checkInput(actor: Actor, p: Pick<PolicyInput, 'regionCode' | 'validFrom' | 'validTo' | 'conditions'>) {
+  if (!actorCoversRegion(actor, p.regionCode)) throw validationError('body.regionCode', 'outside your scope');
+  if (p.validTo && p.validTo < p.validFrom) throw validationError('body.validTo', 'before validFrom');
+  const c = p.conditions;
+  if (c.minAge !== undefined && c.maxAge !== undefined && c.maxAge < c.minAge)
+    throw validationError('body.conditions.maxAge', 'below minAge');
+}
+
+export async function listPolicies(ctx: AppContext, actor: Actor) {
+  const rows = await repo.listPolicies(ctx.db, actor);
+  return { items: rows.map(presentPolicy), total: rows.length };
+}
+
+async function visiblePolicy(ctx: AppContext, actor: Actor, id: string) {
+  const p = await repo.findPolicy(ctx.db, id);
+  if (!p || !actorCoversRegion(actor, p.regionCode)) throw notFound('Policy');
+  return p;
+}
+
+export async function getPolicy(ctx: AppContext, actor: Actor, id: string) {
+  return presentPolicy(await visiblePolicy(ctx, actor, id));
+}
+
+/**
+ * Before a policy is switched on: how many elders match today, what one period costs and what
+ * a year costs (12 periods for a monthly policy), with a few matching elders to check by eye.
+ */
+export async function preview(ctx: AppContext, actor: Actor, input: PolicyInput, refDate = cstDate()) {
+  checkInput(actor, input);
+  const m = await repo.matchElders(ctx.db, input.conditions, input.regionCode, refDate);
+  const perPeriod = m.count * input.amount;
+  return {
+    matching: m.count,
+    unit: input.kind === 'points_grant' ? ('points' as const) : ('fen' as const),
+    budgetPerPeriod: perPeriod,
+    budgetPerYear: input.period === 'year' ? perPeriod : perPeriod * 12,
+    conditionsText: describeConditions(input.conditions),
+    sample: m.sample.map((e) => ({ id: e.id, name: e.name, regionCode: e.region_code, birthDate: e.birth_date })),
+  };
+}
+
+export async function createPolicy(ctx: AppContext, actor: Actor, input: PolicyInput) {
+  checkInput(actor, input);
+  return ctx.db.transaction(async (tx) => {
+    const p = await repo.insertPolicy(tx, { ...input, validTo: input.validTo ?? null, status: 'draft' });
+    await recordAudit(tx, {
+      actor,
+      action: 'policy.create',
+      targetType: 'policy',
+      targetId: p.id,
+      regionCode: p.regionCode,
+      detail: { name: p.name, kind: p.kind, amount: p.amount, conditions: describeConditions(p.conditions) },
+    });
+    return presentPolicy(p);
+  });
+}
+
+export async function updatePolicy(ctx: AppContext, actor: Actor, id: string, patch: Partial<PolicyInput>) {
+  const before = await visiblePolicy(ctx, actor, id);
+  if (before.status !== 'draft' && Object.keys(patch).some((k) => k !== 'name' && k !== 'validTo')) {
+    throw conflict('An active policy can only be renamed or given an end date; end it and create a new one to change its rules.');
+  }
+  checkInput(actor, { ...before, ...patch } as PolicyInput);
+  return ctx.db.transaction(async (tx) => {
+    const p = await repo.updatePolicy(tx, id, patch);
+    await recordAudit(tx, {
+      actor,
+      action: 'policy.update',
+      targetType: 'policy',
+      targetId: id,
+      regionCode: p.regionCode,
+      detail: { changed: Object.keys(patch) },
+    });
+    return presentPolicy(p);
+  });
+}
+
+export async function setStatus(ctx: AppContext, actor: Actor, id: string, to: 'active' | 'ended') {
+  const before = await visiblePolicy(ctx, actor, id);
+  const allowed = to === 'active' ? before.status === 'draft' : before.status === 'active';
+  if (!allowed) throw conflict(`A ${before.status} policy cannot become ${to}.`);
+  return ctx.db.transaction(async (tx) => {
+    const p = await repo.updatePolicy(tx, id, { status: to });
+    await recordAudit(tx, {
+      actor,
+      action: `policy.${to === 'active' ? 'activate' : 'end'}`,
+      targetType: 'policy',
+      targetId: id,
+      regionCode: p.regionCode,
+    });
+    return presentPolicy(p);
+  });
+}
+
+export interface GrantRunResult {
+  policyId: string;
+  periodKey: string;
+  amount: number;
+  granted: number;
+  expired: number;
+  alreadyGranted: number;
+}
+
+/**
+ * Grant a policy for the period containing `day`, in batches of `batchSize` elders, each batch
+ * its own transaction. Safe to run any number of times and to re-run after a crash: each
+ * elder gets at most one grant per policy and period. Unused balance of earlier periods is
+ * expired first when the policy says so. `onBatch` lets tests simulate a crash.
+ */
+export async function runGrant(
+  ctx: AppContext,
+  policyId: string,
+  opts: { day?: string; batchSize?: number; onBatch?: (n: number) => void } = {},
+): Promise<GrantRunResult> {
+  const policy = await repo.findPolicy(ctx.db, policyId);
+  if (!policy) throw notFound('Policy');
+  const day = opts.day ?? cstDate();
+  const key = periodKey(policy.period, day);
+  const result: GrantRunResult = { policyId, periodKey: key, amount: 0, granted: 0, expired: 0, alreadyGranted: 0 };
+  if (policy.status !== 'active' || day < policy.validFrom || (policy.validTo && day > policy.validTo)) return result;
+  if (policy.expireUnused) result.expired = await expireUnused(ctx, policy, key);
+  // day ≥ validFrom here, so a policy starting mid-period is pro-rated from its first run.
+  const amount = proratedAmount(policy.amount, policy.period, day, policy.prorate);
+  result.amount = amount;
+  result.alreadyGranted = (await repo.grantedCount(ctx.db, policy.id, key)).count;
+  if (amount <= 0) return result;
+  const currency = policy.kind === 'points_grant' ? 'points' : 'fen';
+  const fund = await ledger.ensureAccount(ctx.db, 'fund', currency, policy.id);
+  let afterId: string | null = null;
+  let batches = 0;
+  for (;;) {
+    const r: { granted: number; lastId: string | null } = await (ctx.db as Db).transaction((tx) =>
+      repo.grantBatch(tx, { policy, key, refDate: day, amount, fundId: fund.id, afterId, limit: opts.batchSize ?? 1000 }),
+    );
+    if (!r.granted) break;
+    result.granted += r.granted;
+    afterId = r.lastId;
+    opts.onBatch?.(++batches);
+  }
+  if (result.granted) {
+    await recordAudit(ctx.db, {
+      actor: null,
+      action: 'policy.grant',
+      targetType: 'policy',
+      targetId: policy.id,
+      regionCode: policy.regionCode,
+      detail: { periodKey: key, amount, granted: result.granted },
+    });
+  }
+  return result;
+}
+
+/**
+ * Expire, at the end of a period, what is left of earlier periods' grants: the smaller of the
+ * elder's available balance and the unexpired grants, back to the policy's fund. Points held by
+ * open orders stay held (the order is honoured).
+ */
+async function expireUnused(ctx: AppContext, policy: repo.PolicyRow, key: string) {
+  const currency = policy.kind === 'points_grant' ? 'points' : 'fen';
+  const fund = await ledger.ensureAccount(ctx.db, 'fund', currency, policy.id);
+  let expired = 0;
+  for (;;) {
+    const batch = await repo.unexpiredBefore(ctx.db, policy.id, key, 500);
+    if (!batch.length) break;
+    await (ctx.db as Db).transaction(async (tx) => {
+      for (const g of batch) {
+        const wallet = await ledger.ensureAccount(tx, 'elder', currency, g.elderId);
+        const amount = Math.min(Number(wallet.balance), g.amount);
+        if (amount > 0) {
+          await ledger.post(tx, {
+            kind: 'expire',
+            currency,
+            elderId: g.elderId,
+            policyId: policy.id,
+            memo: `${policy.name}: unused balance before ${key} expired`,
+            allowFrozen: true,
+            legs: [
+              { accountId: wallet.id, amount: -amount },
+              { accountId: fund.id, amount },
+            ],
+          });
+          expired += amount;
+        }
+        await repo.markExpired(tx, policy.id, g.elderId, key);
+      }
+    });
+  }
+  return expired;
+}
+
+/** The scheduled run: every active policy for today. */
+export async function runAllGrants(ctx: AppContext, day = cstDate()) {
+  const results: GrantRunResult[] = [];
+  for (const p of await repo.activePolicies(ctx.db)) results.push(await runGrant(ctx, p.id, { day }));
+  return results;
+}
+
+export async function runGrantAs(ctx: AppContext, actor: Actor, id: string, day?: string) {
+  await visiblePolicy(ctx, actor, id);
+  const r = await runGrant(ctx, id, { day });
+  await recordAudit(ctx.db, { actor, action: 'policy.run', targetType: 'policy', targetId: id, detail: { ...r } });
+  return r;
+}

@@ -1,0 +1,215 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { conflict, notFound } from '../../lib/errors.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { findElderFor, lockElderStatus } from '../orders/elders.repo.ts';
+import * as ledger from './ledger.repo.ts';
+import type { Currency } from './ledger.schema.ts';
+
+/** Elder statuses whose wallet is frozen: nothing can be spent or granted. */
+export const FROZEN_STATUSES = ['deceased', 'moved_away'];
+
+export async function getWallet(ctx: AppContext, actor: Actor, elderId: string) {
+  const elder = await findElderFor(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  const accounts = await ledger.elderAccounts(ctx.db, elderId);
+  const bal = (kind: 'elder' | 'hold', currency: Currency) =>
+    accounts.find((a) => a.kind === kind && a.currency === currency)?.balance ?? 0;
+  const frozenAccount = accounts.find((a) => a.kind === 'elder' && a.frozen);
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'wallet.read',
+    targetType: 'elder',
+    targetId: elderId,
+    regionCode: elder.regionCode,
+  });
+  return {
+    elderId,
+    elderName: elder.name,
+    points: { available: bal('elder', 'points'), reserved: bal('hold', 'points') },
+    purchaseFen: { available: bal('elder', 'fen'), reserved: bal('hold', 'fen') },
+    frozen: Boolean(frozenAccount) || FROZEN_STATUSES.includes(elder.status),
+    frozenReason: frozenAccount?.frozenReason ?? (FROZEN_STATUSES.includes(elder.status) ? elder.status : null),
+  };
+}
+
+export async function getStatement(ctx: AppContext, actor: Actor, elderId: string, limit: number, before?: number) {
+  const elder = await findElderFor(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  const accounts = await ledger.elderAccounts(ctx.db, elderId);
+  const rows = await ledger.statement(
+    ctx.db,
+    accounts.map((a) => a.id),
+    limit,
+    before,
+  );
+  const kindOf = new Map(accounts.map((a) => [a.id, a.kind]));
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      account: kindOf.get(r.accountId) === 'hold' ? ('reserved' as const) : ('available' as const),
+      currency: r.currency,
+      amount: r.amount,
+      kind: r.kind,
+      orderId: r.orderId,
+      policyId: r.policyId,
+      memo: r.memo,
+      transactionId: r.transactionId,
+    })),
+    nextCursor: rows.length === limit ? String(rows[rows.length - 1].id) : null,
+  };
+}
+
+/** Accounts of an elder's wallet and hold for a currency, created on first use. */
+export async function elderWallet(db: DbOrTx, elderId: string, currency: Currency) {
+  const wallet = await ledger.ensureAccount(db, 'elder', currency, elderId);
+  const hold = await ledger.ensureAccount(db, 'hold', currency, elderId);
+  return { wallet, hold };
+}
+
+/**
+ * Reserve (hold) an order's price from the elder's wallet. Refused for an elder who has died or
+ * moved away whatever the state of the freeze, and when the balance does not cover it.
+ */
+export async function reserve(
+  tx: DbOrTx,
+  p: { elderId: string; orderId: string; currency: Currency; amount: number; actorId: string | null },
+) {
+  const status = await lockElderStatus(tx, p.elderId);
+  if (!status || FROZEN_STATUSES.includes(status)) throw conflict('This wallet is frozen (the elder has died or moved away).');
+  const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
+  return ledger.post(tx, {
+    kind: 'reserve',
+    currency: p.currency,
+    elderId: p.elderId,
+    orderId: p.orderId,
+    actorId: p.actorId,
+    legs: [
+      { accountId: wallet.id, amount: -p.amount },
+      { accountId: hold.id, amount: p.amount },
+    ],
+  });
+}
+
+/** Completion: the held amount goes to the provider's account. */
+export async function capture(
+  tx: DbOrTx,
+  p: { elderId: string; orderId: string; providerId: string; currency: Currency; amount: number },
+) {
+  const { hold } = await elderWallet(tx, p.elderId, p.currency);
+  const provider = await ledger.ensureAccount(tx, 'provider', p.currency, p.providerId);
+  return ledger.post(tx, {
+    kind: 'capture',
+    currency: p.currency,
+    elderId: p.elderId,
+    orderId: p.orderId,
+    allowFrozen: true,
+    legs: [
+      { accountId: hold.id, amount: -p.amount },
+      { accountId: provider.id, amount: p.amount },
+    ],
+  });
+}
+
+/** Cancellation: the held amount goes back to the elder's wallet (also into a frozen one). */
+export async function release(
+  tx: DbOrTx,
+  p: { elderId: string; orderId: string; currency: Currency; amount: number; memo?: string },
+) {
+  const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
+  return ledger.post(tx, {
+    kind: 'release',
+    currency: p.currency,
+    elderId: p.elderId,
+    orderId: p.orderId,
+    memo: p.memo ?? null,
+    allowFrozen: true,
+    legs: [
+      { accountId: hold.id, amount: -p.amount },
+      { accountId: wallet.id, amount: p.amount },
+    ],
+  });
+}
+
+/** A captured order found not delivered: the provider's account gives the amount back to the elder. */
+export async function refund(
+  tx: DbOrTx,
+  p: { elderId: string; orderId: string; providerId: string; currency: Currency; amount: number; memo: string },
+) {
+  const { wallet } = await elderWallet(tx, p.elderId, p.currency);
+  const provider = await ledger.ensureAccount(tx, 'provider', p.currency, p.providerId);
+  return ledger.post(tx, {
+    kind: 'refund',
+    currency: p.currency,
+    elderId: p.elderId,
+    orderId: p.orderId,
+    memo: p.memo,
+    allowFrozen: true,
+    legs: [
+      { accountId: provider.id, amount: -p.amount },
+      { accountId: wallet.id, amount: p.amount },
+    ],
+  });
+}
+
+/** A manual correction by the bureau, from or to its general fund, with a reason (audited). */
+export async function adjust(
+  ctx: AppContext,
+  actor: Actor,
+  elderId: string,
+  input: { currency: Currency; direction: 'credit' | 'debit'; amount: number; reason: string },
+) {
+  const elder = await findElderFor(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  return ctx.db.transaction(async (tx) => {
+    const { wallet } = await elderWallet(tx, elderId, input.currency);
+    const fund = await ledger.ensureAccount(tx, 'fund', input.currency, null);
+    const signed = input.direction === 'credit' ? input.amount : -input.amount;
+    const txId = await ledger.post(tx, {
+      kind: 'adjust',
+      currency: input.currency,
+      elderId,
+      memo: input.reason,
+      actorId: actor.id,
+      legs: [
+        { accountId: fund.id, amount: -signed },
+        { accountId: wallet.id, amount: signed },
+      ],
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'wallet.adjust',
+      targetType: 'elder',
+      targetId: elderId,
+      regionCode: elder.regionCode,
+      detail: { currency: input.currency, amount: signed, reason: input.reason, transactionId: txId },
+    });
+    return { transactionId: txId };
+  });
+}
+
+/**
+ * React to an elder's status: a deceased or moved-away elder's wallet is frozen, an active one
+ * unfrozen. Idempotent; called from the `elder.status-changed` event and by the daily sweep.
+ */
+export async function applyElderStatus(db: DbOrTx, elderId: string, status: string) {
+  const frozen = FROZEN_STATUSES.includes(status);
+  if (!frozen && status !== 'active' && status !== 'in_hospital') return 0;
+  return (await ledger.setFrozen(db, elderId, frozen, frozen ? status : null)).length;
+}
+
+/** Daily catch-up for events missed while no process listened: freeze every wallet that should be. */
+export async function freezeSweep(db: DbOrTx) {
+  const r = await queryRows<{ id: string }>(
+    db,
+    sql`
+    UPDATE ledger_accounts a SET frozen = true, frozen_reason = e.status
+    FROM elders e WHERE a.owner_id = e.id AND a.kind = 'elder' AND NOT a.frozen AND e.status IN ('deceased', 'moved_away')
+    RETURNING a.id`,
+  );
+  return r.length;
+}

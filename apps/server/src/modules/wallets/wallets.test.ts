@@ -1,0 +1,138 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createElder } from '../../testing/elders.ts';
+import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { hoursFromNow, itemByCode } from '../../testing/service.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { checkLedger } from './ledger.repo.ts';
+import { ledgerAccounts } from './ledger.schema.ts';
+
+let s: TestServer;
+let admin: Awaited<ReturnType<typeof clientAs>>['api'];
+let operator: Awaited<ReturnType<typeof clientAs>>['api'];
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await seedTree(s.ctx);
+  admin = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
+  operator = (await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district })).api;
+});
+afterAll(() => s.close());
+
+let keyN = 0;
+const key = () => `test-key-${++keyN}-${Date.now()}`;
+const credit = (elderId: string, amount: number, k = key()) =>
+  admin.post(
+    `/api/v1/wallets/${elderId}/adjustments`,
+    { currency: 'points', direction: 'credit', amount, reason: '测试充值' },
+    { 'idempotency-key': k },
+  );
+
+describe('wallet adjustments and Idempotency-Key', () => {
+  it('replays the first answer for the same key and body, refuses the same key with another body', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1);
+    const k = key();
+    const first = await credit(e.id, 100, k);
+    expect(first.statusCode).toBe(201);
+    const replay = await credit(e.id, 100, k);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.json()).toEqual(first.json());
+    const other = await credit(e.id, 101, k);
+    expect(other.statusCode).toBe(422);
+    expect((await admin.get(`/api/v1/wallets/${e.id}`)).json().points).toEqual({ available: 100, reserved: 0 });
+  });
+
+  it('needs a key, and refuses negative, zero or fractional amounts with nothing changed', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1);
+    const noKey = await admin.post(`/api/v1/wallets/${e.id}/adjustments`, {
+      currency: 'points',
+      direction: 'credit',
+      amount: 5,
+      reason: 'x y',
+    });
+    expect(noKey.statusCode).toBe(400);
+    for (const amount of [-5, 0, 2.5]) {
+      const r = await credit(e.id, amount);
+      expect(r.statusCode).toBe(400);
+      expect(r.json().errors[0].path).toBe('body.amount');
+    }
+    const overdraw = await admin.post(
+      `/api/v1/wallets/${e.id}/adjustments`,
+      { currency: 'points', direction: 'debit', amount: 1, reason: '扣减' },
+      { 'idempotency-key': key() },
+    );
+    expect(overdraw.statusCode).toBe(409);
+    expect((await admin.get(`/api/v1/wallets/${e.id}/entries`)).json().items).toEqual([]);
+  });
+
+  it("is out of reach for another community's staff (404)", async () => {
+    const e = await createElder(s.ctx, TREE.communityB1);
+    const a1 = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
+    expect((await a1.get(`/api/v1/wallets/${e.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('concurrent spends', () => {
+  it('200 concurrent orders against one 300-point balance: exactly 15 succeed, never negative', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1);
+    expect((await credit(e.id, 300)).statusCode).toBe(201);
+    const haircut = await itemByCode(s.ctx, 'haircut'); // 20 points
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        operator.post('/api/v1/service-orders', { elderId: e.id, itemId: haircut.id, scheduledAt: hoursFromNow(24) }),
+      ),
+    );
+    const codes = results.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(15);
+    expect(codes.filter((c) => c === 409)).toHaveLength(185);
+    const w = (await operator.get(`/api/v1/wallets/${e.id}`)).json();
+    expect(w.points).toEqual({ available: 0, reserved: 300 });
+    const check = await checkLedger(s.ctx.db);
+    expect(check).toMatchObject({ ok: true, unbalanced: [], mismatched: [], negative: [] });
+    const viaApi = await admin.get('/api/v1/wallets/ledger-check');
+    expect(viaApi.json().ok).toBe(true);
+  });
+});
+
+describe('frozen wallets', () => {
+  it('freezes on elder.status-changed, and refuses spending for a deceased elder regardless', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1);
+    await credit(e.id, 100);
+    await s.ctx.db.update(elders).set({ status: 'deceased' }).where(eq(elders.id, e.id));
+    await s.ctx.events.publish(s.ctx.db, {
+      type: 'elder.status-changed',
+      data: { id: e.id, status: 'deceased', previousStatus: 'active' },
+      audience: {},
+    });
+    let frozen = false;
+    for (let i = 0; i < 50 && !frozen; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      frozen = (await s.ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.ownerId, e.id))).some(
+        (a) => a.kind === 'elder' && a.frozen,
+      );
+    }
+    expect(frozen).toBe(true);
+    const w = (await admin.get(`/api/v1/wallets/${e.id}`)).json();
+    expect(w).toMatchObject({ frozen: true, frozenReason: 'deceased', points: { available: 100, reserved: 0 } });
+    const haircut = await itemByCode(s.ctx, 'haircut');
+    const order = await operator.post('/api/v1/service-orders', {
+      elderId: e.id,
+      itemId: haircut.id,
+      scheduledAt: hoursFromNow(24),
+    });
+    expect(order.statusCode).toBe(409);
+
+    // Without any event (a missed notification), a moved-away elder still cannot spend.
+    const m = await createElder(s.ctx, TREE.communityA1);
+    await credit(m.id, 100);
+    await s.ctx.db.update(elders).set({ status: 'moved_away' }).where(eq(elders.id, m.id));
+    const refused = await operator.post('/api/v1/service-orders', {
+      elderId: m.id,
+      itemId: haircut.id,
+      scheduledAt: hoursFromNow(24),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect((await admin.get(`/api/v1/wallets/${m.id}`)).json().points.available).toBe(100);
+  });
+});
