@@ -6,6 +6,7 @@ import { listOf } from '../../lib/http.ts';
 import * as contacts from './contacts.service.ts';
 import * as c from './elders.contract.ts';
 import * as elders from './elders.service.ts';
+import { elderIoRoutes } from './elders-io.routes.ts';
 import * as family from './family.service.ts';
 import './elders.timeline.ts';
 import { readTimeline } from './timeline.ts';
@@ -13,6 +14,7 @@ import { readTimeline } from './timeline.ts';
 const tags = ['elders'];
 
 export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  await app.register(elderIoRoutes, { ctx });
   app.get(
     '/elders',
     {
