@@ -35,6 +35,10 @@ const envSchema = z.object({
     .regex(/^(web|worker|gateway)(,(web|worker|gateway))*$/, 'comma list of web, worker, gateway')
     .default('web,worker,gateway'),
   WEB_DIST: z.string().optional(),
+  ALARM_ACK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ALARM_CONTACTS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  NOTIFY_WEBHOOK_URL: z.url().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +60,14 @@ export interface Config {
   sessionIdleMinutes: number;
   roles: Set<'web' | 'worker' | 'gateway'>;
   webDist?: string;
+  /** Safety loop: a P1 not acknowledged within this many seconds alerts the supervisor (default 60). */
+  alarmAckSeconds?: number;
+  /** …and this many seconds after that the elder's contacts are notified (default 300). */
+  alarmContactsSeconds?: number;
+  /** Raw device events are kept this many days (default 180). */
+  deviceEventRetentionDays?: number;
+  /** Family notices go to this HTTP webhook (an SMS gateway) instead of the log provider. */
+  notifyWebhookUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     roles: new Set(e.ROLES.split(',') as Array<'web' | 'worker' | 'gateway'>),
     webDist: e.WEB_DIST,
+    alarmAckSeconds: e.ALARM_ACK_SECONDS,
+    alarmContactsSeconds: e.ALARM_CONTACTS_SECONDS,
+    deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
+    notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
   };
 }
 

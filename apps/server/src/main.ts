@@ -7,10 +7,13 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { seedDemo } from './demo/seed.ts';
 import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
+import { createDeviceGate, intakeOf } from './gateway/device-gate.ts';
+import { EventIntake } from './gateway/intake.ts';
 import { startBoss } from './jobs/boss.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { EventBus } from './lib/events.ts';
 import { createLogger } from './lib/logger.ts';
+import { ensureSafetyQueues } from './modules/alarms/alarms.jobs.ts';
 import { generatePassword } from './modules/auth/passwords.ts';
 import { ensureFirstAdmin } from './modules/users/bootstrap.ts';
 
@@ -73,9 +76,26 @@ async function main() {
   await events.start();
 
   let broker: BrokerHandle | null = null;
+  const { app, ctx } = await buildApp({
+    config,
+    database,
+    logger: log,
+    boss,
+    events,
+    broker: () => broker?.status() ?? 'disabled',
+  });
   if (config.roles.has('gateway')) {
     try {
-      broker = await startBroker(config, log);
+      // Devices are authenticated and their events stored before the PUBACK (gateway/).
+      await ensureSafetyQueues(boss);
+      broker = await startBroker(
+        config,
+        log,
+        createDeviceGate(
+          ctx,
+          intakeOf(ctx, () => new EventIntake(ctx)),
+        ),
+      );
     } catch (err) {
       if (!(err instanceof PortInUseError)) throw err;
       const hint = 'set MQTT_PORT to a free port, or MQTT_URL=mqtt://127.0.0.1:1883 to use the broker that holds it';
@@ -88,14 +108,6 @@ async function main() {
     }
   }
 
-  const { app, ctx } = await buildApp({
-    config,
-    database,
-    logger: log,
-    boss,
-    events,
-    broker: () => broker?.status() ?? 'disabled',
-  });
   const admin = await ensureFirstAdmin(ctx);
   if (config.seedDemo) await seedDemo(ctx, { demoPassword: demoPassword(config) }, (m) => log.info(m));
   if (isWorker) await startWorkers(ctx, boss);

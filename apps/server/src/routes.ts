@@ -9,6 +9,12 @@ import { walletRoutes } from './modules/wallets/wallets.routes.ts';
 import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
 import { elderRoutes } from './modules/elders/elders.routes.ts';
 
+// Safety loop (issue 5)
+import { httpIntakeRoutes } from './gateway/http-intake.routes.ts';
+import { alarmRoutes } from './modules/alarms/alarms.routes.ts';
+import { deviceRoutes } from './modules/devices/devices.routes.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { responderRoutes } from './modules/responders/responders.routes.ts';
 /**
  * Route modules of the domain issues (elders, service loop, safety loop …), registered under
  * /api/v1 by app.ts. Add a module's routes here: one line per module keeps app.ts stable.
@@ -23,4 +29,10 @@ export const routeModules: Array<FastifyPluginAsyncZod<{ ctx: AppContext }>> = [
   walletRoutes,
   orderRoutes,
   settlementRoutes,
+  // Safety loop (issue 5)
+  httpIntakeRoutes,
+  deviceRoutes,
+  alarmRoutes,
+  responderRoutes,
+  notificationRoutes,
 ];

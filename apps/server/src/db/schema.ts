@@ -2,6 +2,8 @@
 // Migrations (migrations/*.sql) are the source of truth; these definitions must match them.
 
 export * from '../lib/idempotency.schema.ts';
+export * from '../modules/alarms/alarms.schema.ts';
+export * from '../modules/devices/devices.schema.ts';
 export * from '../modules/assessments/assessments.schema.ts';
 export * from '../modules/audit/audit.schema.ts';
 export * from '../modules/elders/elders.schema.ts';

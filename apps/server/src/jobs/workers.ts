@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppContext } from '../lib/context.ts';
+import { safetyJobs } from '../modules/alarms/alarms.jobs.ts';
 import { orderJobs } from '../modules/orders/orders.jobs.ts';
 import { policyJobs } from '../modules/policies/policies.jobs.ts';
 import { walletJobs } from '../modules/wallets/wallets.jobs.ts';
@@ -18,6 +19,7 @@ export const jobDefinitions: JobDefinition<never>[] = [
   ...(walletJobs as JobDefinition<never>[]),
   ...(policyJobs as JobDefinition<never>[]),
   ...(orderJobs as JobDefinition<never>[]),
+  ...safetyJobs,
 ];
 
 export async function startWorkers(ctx: AppContext, boss: PgBoss) {

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** Largest accepted event body, over MQTT and HTTP (device protocol v1). */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+const pct = z.number().min(0).max(100);
+/** Data shapes of the protocol's known types. Extra fields are kept (vendors add their own). */
+const DATA_SCHEMAS: Record<string, z.ZodType> = {
+  sos: z.looseObject({ long: z.boolean().optional() }),
+  fall: z.looseObject({ confidence: z.number().min(0).max(1).optional() }),
+  smoke: z.looseObject({ level: pct.optional() }),
+  gas: z.looseObject({ lel: z.number().min(0).optional() }),
+  door: z.looseObject({ open: z.boolean() }),
+  presence: z.looseObject({ present: z.boolean() }),
+  vitals: z.looseObject({
+    heartRate: z.number().min(0).max(400).optional(),
+    respRate: z.number().min(0).max(200).optional(),
+    spo2: z.number().min(0).max(100).optional(),
+    temperature: z.number().min(20).max(50).optional(),
+    systolic: z.number().min(0).max(400).optional(),
+    diastolic: z.number().min(0).max(300).optional(),
+  }),
+  bed: z.looseObject({ inBed: z.boolean() }),
+  location: z.looseObject({
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    accuracy: z.number().min(0).optional(),
+  }),
+  battery: z.looseObject({ level: pct }),
+  heartbeat: z.looseObject({ battery: pct.optional(), rssi: z.number().optional() }),
+  worn: z.looseObject({ worn: z.boolean() }),
+};
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export const eventBodySchema = z.object({
+  msgId: z.string().min(1).max(128),
+  ts: z.union([
+    z.string().regex(ISO_WITH_OFFSET, 'ISO 8601 with an offset, or Unix milliseconds'),
+    z.number().int().min(0).max(8_640_000_000_000_000),
+  ]),
+  type: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, '1–64 letters, digits, _ . -'),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export interface ParsedEvent {
+  msgId: string;
+  type: string;
+  data: Record<string, unknown>;
+  deviceTs: Date;
+}
+
+export class EventBodyError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
+
+/** Parse a raw event body; throws EventBodyError naming the offending field. */
+export function parseEventBody(raw: Buffer | string): ParsedEvent {
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+  if (size > MAX_EVENT_BYTES) throw new EventBodyError('body', `larger than ${MAX_EVENT_BYTES} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch {
+    throw new EventBodyError('body', 'not valid JSON');
+  }
+  return validateEventBody(json);
+}
+
+export function validateEventBody(json: unknown): ParsedEvent {
+  const r = eventBodySchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new EventBodyError(i.path.length ? i.path.join('.') : 'body', i.message);
+  }
+  const b = r.data;
+  const deviceTs = new Date(b.ts);
+  if (Number.isNaN(deviceTs.getTime())) throw new EventBodyError('ts', 'not a valid time');
+  const data = b.data ?? {};
+  const schema = DATA_SCHEMAS[b.type];
+  if (schema) {
+    const d = schema.safeParse(data);
+    if (!d.success) {
+      const i = d.error.issues[0];
+      throw new EventBodyError(['data', ...i.path].join('.'), i.message);
+    }
+  }
+  return { msgId: b.msgId, type: b.type, data, deviceTs };
+}
+
+export const EVENTS_TOPIC = /^zy\/v1\/devices\/([A-Za-z0-9_-]{3,64})\/events$/;
+export const eventsTopic = (deviceId: string) => `zy/v1/devices/${deviceId}/events`;
+export const commandsTopic = (deviceId: string) => `zy/v1/devices/${deviceId}/commands`;

@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../lib/context.ts';
+import {
+  type IncomingEvent,
+  type IntakeDevice,
+  type StoreResult,
+  storeEvents,
+} from '../modules/devices/device-events.service.ts';
+import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
+import { rows } from '../modules/devices/rows.ts';
+
+interface Pending {
+  ev: IncomingEvent;
+  dev: IntakeDevice;
+  resolve(r: StoreResult): void;
+  reject(e: unknown): void;
+}
+
+export interface IntakeOptions {
+  /** Most events written in one transaction. */
+  maxBatch?: number;
+}
+
+const DEVICE_TTL_MS = 10_000;
+
+/**
+ * The device intake shared by MQTT and HTTP: resolves each event to its device and stores it,
+ * resolving only after the transaction committed (the caller then acknowledges). Ordinary
+ * events are group-committed: when no write is running an event is written at once; while one
+ * runs, arriving events queue and go together in the next transaction (≤ maxBatch). So a quiet
+ * system adds no delay and a busy one writes large batches. Alarm-raising types never queue
+ * behind a batch: they are written at once in their own transaction.
+ */
+export class EventIntake {
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly devices = new Map<string, { dev: IntakeDevice | null; until: number }>();
+  private readonly maxBatch: number;
+  stats = { stored: 0, duplicates: 0, batches: 0, failed: 0 };
+
+  constructor(
+    private readonly ctx: AppContext,
+    opts: IntakeOptions = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 500;
+  }
+
+  /** The device's registry facts, cached for a few seconds (status changes reach the intake within 10 s). */
+  async device(id: string): Promise<IntakeDevice | null> {
+    const hit = this.devices.get(id);
+    if (hit && hit.until > Date.now()) return hit.dev;
+    const [row] = await rows<{
+      id: string;
+      type: string;
+      elder_id: string | null;
+      region_code: string;
+      status: IntakeDevice['status'];
+      is_demo: boolean;
+    }>(this.ctx.db, sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices WHERE id = ${id}`);
+    const dev = row
+      ? {
+          id: row.id,
+          type: row.type,
+          elderId: row.elder_id,
+          regionCode: row.region_code,
+          status: row.status,
+          isDemo: row.is_demo,
+        }
+      : null;
+    this.devices.set(id, { dev, until: Date.now() + (dev ? DEVICE_TTL_MS : 2_000) });
+    return dev;
+  }
+
+  forget(id: string) {
+    this.devices.delete(id);
+  }
+
+  /** Store one event; resolves once it is durable ('stored') or known already ('duplicate'). */
+  submit(ev: IncomingEvent, dev: IntakeDevice): Promise<StoreResult> {
+    if (URGENT_EVENT_TYPES.has(ev.type)) return this.write([{ ev, dev }]).then((r) => r[0]);
+    return new Promise<StoreResult>((resolve, reject) => {
+      this.queue.push({ ev, dev, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick() {
+    if (this.flushing || !this.queue.length) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = null;
+      if (this.queue.length) this.kick();
+    });
+  }
+
+  private async flushLoop() {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await this.write(batch);
+        for (const [i, p] of batch.entries()) p.resolve(results[i]);
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    }
+  }
+
+  private async write(items: Array<{ ev: IncomingEvent; dev: IntakeDevice }>): Promise<StoreResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const results = await storeEvents(this.ctx, items);
+        this.stats.batches++;
+        for (const r of results) r === 'stored' ? this.stats.stored++ : this.stats.duplicates++;
+        return results;
+      } catch (err) {
+        // Two processes updating the same devices can deadlock on PostgreSQL: retry, then give up
+        // (the device is not acknowledged and resends).
+        const code =
+          (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+        if (attempt < 3 && (code === '40P01' || code === '40001')) continue;
+        this.stats.failed += items.length;
+        this.ctx.log.error({ err, count: items.length }, 'device events not stored; devices will resend');
+        throw err;
+      }
+    }
+  }
+
+  /** Write what is queued (shutdown). */
+  async drain() {
+    this.kick();
+    while (this.flushing) await this.flushing;
+  }
+}

@@ -1,0 +1,183 @@
+import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { regionScope } from '../../lib/scope.ts';
+import { rows } from '../devices/rows.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { regions } from '../regions/regions.schema.ts';
+import { users } from '../users/users.schema.ts';
+import { type AlarmStatus, alarmActions, alarmDispatches, alarms, type Priority } from './alarms.schema.ts';
+import type { AlarmType } from './rules.ts';
+
+export type AlarmRow = typeof alarms.$inferSelect;
+
+export interface AlarmIntent {
+  type: AlarmType;
+  priority: Priority;
+  mergeKey: string;
+  elderId: string | null;
+  deviceId: string | null;
+  regionCode: string;
+  data?: Record<string, unknown>;
+  at: Date;
+  isDemo?: boolean;
+}
+
+/**
+ * Raise an alarm, or merge into the open one with the same merge key (count + 1). The partial
+ * unique index makes this safe under concurrency: two processes never open two alarms for one
+ * source. A higher priority arriving (an SOS after a cancelled SOS) upgrades the open alarm.
+ */
+export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
+  const before = await rows<{ priority: Priority }>(
+    tx,
+    sql`SELECT priority FROM alarms WHERE merge_key = ${a.mergeKey} AND open`,
+  );
+  const r = await rows<{ id: string; priority: Priority; status: AlarmStatus; created: boolean }>(
+    tx,
+    sql`
+    INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, device_id, region_code, data, last_event_at, raised_at, is_demo)
+    VALUES (${a.type}, ${a.priority}, ${a.priority}, ${a.mergeKey}, ${a.elderId}, ${a.deviceId}, ${a.regionCode},
+            ${JSON.stringify(a.data ?? {})}::jsonb, ${a.at.toISOString()}, ${a.at.toISOString()}, ${a.isDemo ?? false})
+    ON CONFLICT (merge_key) WHERE open DO UPDATE SET
+      event_count = alarms.event_count + 1,
+      last_event_at = GREATEST(alarms.last_event_at, EXCLUDED.last_event_at),
+      priority = LEAST(alarms.priority, EXCLUDED.priority),
+      type = CASE WHEN EXCLUDED.priority < alarms.priority THEN EXCLUDED.type ELSE alarms.type END,
+      cancelled_at = CASE WHEN EXCLUDED.priority < alarms.priority THEN NULL ELSE alarms.cancelled_at END,
+      data = alarms.data || EXCLUDED.data,
+      updated_at = now()
+    RETURNING id, priority, status, (xmax = 0) AS created`,
+  );
+  return { ...r[0], upgraded: Boolean(before[0] && before[0].priority > a.priority) };
+}
+
+/** The presented shape's columns: the alarm with the elder's name and address and who holds it. */
+const viewColumns = {
+  alarm: alarms,
+  elderName: elders.name,
+  elderAddress: elders.address,
+  elderLat: elders.lat,
+  elderLng: elders.lng,
+  regionName: regions.name,
+  holderName: users.displayName,
+};
+
+function viewQuery(db: DbOrTx) {
+  return db
+    .select(viewColumns)
+    .from(alarms)
+    .leftJoin(elders, eq(elders.id, alarms.elderId))
+    .leftJoin(regions, eq(regions.code, alarms.regionCode))
+    .leftJoin(users, eq(users.id, alarms.acknowledgedBy));
+}
+export type AlarmView = Awaited<ReturnType<typeof findAlarmView>> & {};
+
+export async function findAlarmView(db: DbOrTx, id: string, actor?: Actor) {
+  const rows = await viewQuery(db)
+    .where(and(eq(alarms.id, id), actor ? visible(actor) : undefined))
+    .limit(1);
+  return rows[0];
+}
+
+/** Alarms the actor may see: region staff by region; a responder also those dispatched to them. */
+function visible(actor: Actor): SQL | undefined {
+  const byRegion = regionScope(alarms.regionCode, actor);
+  if (actor.role === 'responder' || actor.role === 'service_worker' || actor.role === 'community_staff') {
+    const mine = sql`${alarms.id} IN (SELECT ${alarmDispatches.alarmId} FROM ${alarmDispatches} WHERE ${alarmDispatches.responderId} = ${actor.id})`;
+    return byRegion ? sql`(${byRegion} OR ${mine})` : undefined;
+  }
+  return byRegion;
+}
+
+export interface AlarmFilter {
+  status?: 'open' | 'closed' | AlarmStatus;
+  priority?: Priority;
+  type?: string;
+  elderId?: string;
+  deviceId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export async function listAlarms(db: DbOrTx, actor: Actor, f: AlarmFilter, limit: number, offset: number) {
+  const where = and(
+    visible(actor),
+    f.status === 'open'
+      ? eq(alarms.open, true)
+      : f.status === 'closed'
+        ? eq(alarms.open, false)
+        : f.status
+          ? eq(alarms.status, f.status)
+          : undefined,
+    f.priority ? eq(alarms.priority, f.priority) : undefined,
+    f.type ? eq(alarms.type, f.type) : undefined,
+    f.elderId ? eq(alarms.elderId, f.elderId) : undefined,
+    f.deviceId ? eq(alarms.deviceId, f.deviceId) : undefined,
+    f.from ? gte(alarms.raisedAt, f.from) : undefined,
+    f.to ? lt(alarms.raisedAt, f.to) : undefined,
+  );
+  // The queue's order: priority first, then the oldest first. History lists: newest first.
+  const order = f.status === 'open' ? [asc(alarms.priority), asc(alarms.raisedAt)] : [desc(alarms.raisedAt)];
+  const [items, [{ total }]] = await Promise.all([
+    viewQuery(db)
+      .where(where)
+      .orderBy(...order)
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(alarms).where(where),
+  ]);
+  return { items, total };
+}
+
+/** Take an alarm: only one operator wins (the row is updated only while still `raised`). */
+export async function acknowledge(tx: DbOrTx, id: string, userId: string, at: Date) {
+  return (
+    await tx
+      .update(alarms)
+      .set({ status: 'acknowledged', acknowledgedAt: at, acknowledgedBy: userId, updatedAt: at })
+      .where(and(eq(alarms.id, id), eq(alarms.status, 'raised')))
+      .returning()
+  )[0];
+}
+
+export async function setStatus(tx: DbOrTx, id: string, from: AlarmStatus[], patch: Partial<typeof alarms.$inferInsert>) {
+  return (
+    await tx
+      .update(alarms)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(alarms.id, id), inArray(alarms.status, from)))
+      .returning()
+  )[0];
+}
+
+export async function insertAction(tx: DbOrTx, a: typeof alarmActions.$inferInsert) {
+  return (await tx.insert(alarmActions).values(a).returning())[0];
+}
+
+export async function listActions(db: DbOrTx, alarmId: string) {
+  return db.select().from(alarmActions).where(eq(alarmActions.alarmId, alarmId)).orderBy(asc(alarmActions.at));
+}
+
+export async function listDispatches(db: DbOrTx, alarmId: string) {
+  return db
+    .select({ d: alarmDispatches, name: users.displayName })
+    .from(alarmDispatches)
+    .leftJoin(users, eq(users.id, alarmDispatches.responderId))
+    .where(eq(alarmDispatches.alarmId, alarmId))
+    .orderBy(asc(alarmDispatches.offeredAt));
+}
+
+export async function findOpenByMergeKey(db: DbOrTx, mergeKey: string) {
+  return (
+    await db
+      .select()
+      .from(alarms)
+      .where(and(eq(alarms.mergeKey, mergeKey), eq(alarms.open, true)))
+      .limit(1)
+  )[0];
+}
+
+export async function lockAlarm(tx: DbOrTx, id: string) {
+  return (await tx.select().from(alarms).where(eq(alarms.id, id)).for('update').limit(1))[0];
+}

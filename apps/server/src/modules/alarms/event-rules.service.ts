@@ -1,0 +1,203 @@
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { inTx } from '../../jobs/boss.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { deviceEvents } from '../devices/devices.schema.ts';
+import { rows } from '../devices/rows.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { findOpenByMergeKey, insertAction } from './alarms.repo.ts';
+import { alarms, safetyRuleOverrides } from './alarms.schema.ts';
+import { publishAlarm, raiseAlarm } from './raise.service.ts';
+import {
+  type AlarmType,
+  classifyVitals,
+  distanceM,
+  IMMEDIATE,
+  inWindow,
+  localHour,
+  mergeRules,
+  priorityOf,
+  type SafetyRules,
+  sustainedLevel,
+} from './rules.ts';
+
+export const BED_EXIT_JOB = 'safety.bed-exit-check';
+
+/** What the rules need to know about the device an event came from. */
+export interface RuleDevice {
+  id: string;
+  type: string;
+  elderId: string | null;
+  regionCode: string;
+  isDemo: boolean;
+}
+export interface RuleEvent {
+  id: number;
+  type: string;
+  data: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export async function rulesFor(db: DbOrTx, elderId: string | null): Promise<SafetyRules> {
+  if (!elderId) return mergeRules(null);
+  const [o] = await db.select().from(safetyRuleOverrides).where(eq(safetyRuleOverrides.elderId, elderId)).limit(1);
+  return mergeRules(o?.rules as never);
+}
+
+/**
+ * Apply the rules to one newly stored event, inside the transaction that stored it: the alarm
+ * exists iff the event does. Returns the alarm id the event raised or merged into, if any.
+ */
+export async function applyEventRules(ctx: AppContext, tx: DbOrTx, dev: RuleDevice, ev: RuleEvent): Promise<string | null> {
+  const raise = async (type: AlarmType, mergeKind: string, data: Record<string, unknown> = {}) => {
+    const rules = await rulesFor(tx, dev.elderId);
+    if (rules.disabled.includes(type)) return null;
+    const r = await raiseAlarm(ctx, tx, {
+      type,
+      priority: priorityOf(type),
+      mergeKey: `dev:${dev.id}:${mergeKind}`,
+      elderId: dev.elderId,
+      deviceId: dev.id,
+      regionCode: dev.regionCode,
+      data: { ...data, lastEventId: ev.id },
+      at: ev.receivedAt,
+      isDemo: dev.isDemo,
+    });
+    return r.id;
+  };
+
+  const immediate = IMMEDIATE[ev.type];
+  if (immediate) return raise(immediate, immediate, ev.data);
+
+  switch (ev.type) {
+    case 'sos_cancel':
+      return cancelSos(ctx, tx, dev, ev);
+    case 'vitals':
+      return vitalsRule(tx, dev, ev, raise);
+    case 'heartbeat':
+    case 'battery': {
+      const level = ev.type === 'battery' ? ev.data.level : ev.data.battery;
+      if (typeof level !== 'number') return null;
+      const rules = await rulesFor(tx, dev.elderId);
+      return level < rules.batteryLowPercent ? raise('battery_low', 'battery_low', { level }) : null;
+    }
+    case 'location':
+      return geofenceRule(tx, dev, ev, raise);
+    case 'bed': {
+      if (ev.data.inBed !== false || !dev.elderId) return null;
+      const rules = await rulesFor(tx, dev.elderId);
+      if (!inWindow(localHour(ev.receivedAt), rules.nightBedExit.from, rules.nightBedExit.to)) return null;
+      // Out of bed at night: alarm only if the elder is not back within the window (checked later, durably).
+      await ctx.boss?.send(
+        BED_EXIT_JOB,
+        { deviceId: dev.id, eventId: ev.id, at: ev.receivedAt.toISOString() },
+        { ...inTx(tx), startAfter: rules.nightBedExit.minutes * 60 },
+      );
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** A cancel within the window turns the SOS into a lower-priority "cancelled SOS — call back". */
+async function cancelSos(ctx: AppContext, tx: DbOrTx, dev: RuleDevice, ev: RuleEvent) {
+  const open = await findOpenByMergeKey(tx, `dev:${dev.id}:sos`);
+  if (!open) return null;
+  const rules = await rulesFor(tx, dev.elderId);
+  const within = ev.receivedAt.getTime() - open.raisedAt.getTime() <= rules.sosCancelSeconds * 1000;
+  if (within && open.type === 'sos' && open.status === 'raised') {
+    await tx
+      .update(alarms)
+      .set({ type: 'sos_cancelled', priority: 'P3', cancelledAt: ev.receivedAt, updatedAt: new Date() })
+      .where(eq(alarms.id, open.id));
+  }
+  await insertAction(tx, {
+    alarmId: open.id,
+    actorName: dev.id,
+    kind: within ? 'sos_cancelled' : 'late_cancel',
+    note: within ? null : `cancel pressed after the ${rules.sosCancelSeconds} s window`,
+  });
+  await publishAlarm(ctx, tx, open.id, 'alarm.updated');
+  return open.id;
+}
+
+async function vitalsRule(
+  tx: DbOrTx,
+  dev: RuleDevice,
+  ev: RuleEvent,
+  raise: (t: AlarmType, k: string, d?: Record<string, unknown>) => Promise<string | null>,
+) {
+  const rules = await rulesFor(tx, dev.elderId);
+  const now = classifyVitals(ev.data, rules);
+  if (now.level === 'ok') return null;
+  const need = Math.max(1, rules.vitals.consecutive);
+  const previous =
+    need > 1
+      ? await tx
+          .select({ data: deviceEvents.data })
+          .from(deviceEvents)
+          .where(and(eq(deviceEvents.deviceId, dev.id), eq(deviceEvents.type, 'vitals'), lt(deviceEvents.id, ev.id)))
+          .orderBy(desc(deviceEvents.id))
+          .limit(need - 1)
+      : [];
+  if (previous.length < need - 1) return null;
+  const level = sustainedLevel([now.level, ...previous.map((p) => classifyVitals(p.data, rules).level)]);
+  if (level === 'ok') return null;
+  return raise(level === 'critical' ? 'vitals_critical' : 'vitals_warning', 'vitals', { signs: now.signs, reading: ev.data });
+}
+
+async function geofenceRule(
+  tx: DbOrTx,
+  dev: RuleDevice,
+  ev: RuleEvent,
+  raise: (t: AlarmType, k: string, d?: Record<string, unknown>) => Promise<string | null>,
+) {
+  const { lat, lng } = ev.data;
+  if (typeof lat !== 'number' || typeof lng !== 'number' || !dev.elderId) return null;
+  const rules = await rulesFor(tx, dev.elderId);
+  let centre =
+    rules.geofence.lat !== undefined && rules.geofence.lng !== undefined
+      ? { lat: rules.geofence.lat, lng: rules.geofence.lng }
+      : null;
+  if (!centre) {
+    const [e] = await tx.select({ lat: elders.lat, lng: elders.lng }).from(elders).where(eq(elders.id, dev.elderId)).limit(1);
+    if (e?.lat == null || e.lng == null) return null;
+    centre = { lat: e.lat, lng: e.lng };
+  }
+  const d = distanceM(centre, { lat, lng });
+  return d > rules.geofence.radiusM ? raise('geofence_exit', 'geofence_exit', { lat, lng, distanceM: Math.round(d) }) : null;
+}
+
+/** Job: the elder left the bed at night; alarm if no `inBed: true` came from the device since. */
+export async function checkBedExit(ctx: AppContext, data: { deviceId: string; eventId: number; at: string }) {
+  await ctx.db.transaction(async (tx) => {
+    const back = await rows(
+      tx,
+      sql`
+      SELECT 1 FROM device_events WHERE device_id = ${data.deviceId} AND type = 'bed' AND id > ${data.eventId}
+        AND (data->>'inBed')::boolean IS TRUE LIMIT 1`,
+    );
+    if (back.length) return;
+    const [d] = await rows<{
+      id: string;
+      type: string;
+      elder_id: string | null;
+      region_code: string;
+      is_demo: boolean;
+      status: string;
+    }>(tx, sql`SELECT id, type, elder_id, region_code, is_demo, status FROM devices WHERE id = ${data.deviceId}`);
+    if (!d || d.status !== 'active') return;
+    await raiseAlarm(ctx, tx, {
+      type: 'night_bed_exit',
+      priority: priorityOf('night_bed_exit'),
+      mergeKey: `dev:${d.id}:night_bed_exit`,
+      elderId: d.elder_id,
+      deviceId: d.id,
+      regionCode: d.region_code,
+      data: { outOfBedSince: data.at, lastEventId: data.eventId },
+      at: new Date(),
+      isDemo: d.is_demo,
+    });
+  });
+}

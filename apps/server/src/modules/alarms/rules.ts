@@ -1,0 +1,147 @@
+import type { Priority } from './alarms.schema.ts';
+
+/**
+ * Alarm types, their default priority and the rule defaults. Pure: no database here.
+ * P1 life-threatening, P2 urgent, P3 technical / follow-up.
+ */
+export const ALARM_TYPES = {
+  sos: 'P1',
+  fall: 'P1',
+  smoke: 'P1',
+  gas: 'P1',
+  vitals_critical: 'P1',
+  water_leak: 'P2',
+  vitals_warning: 'P2',
+  inactivity: 'P2',
+  geofence_exit: 'P2',
+  night_bed_exit: 'P2',
+  inactivity_warning: 'P3',
+  sos_cancelled: 'P3',
+  device_offline: 'P3',
+  battery_low: 'P3',
+  not_worn: 'P3',
+  no_monthly_test: 'P3',
+  tamper: 'P3',
+} as const satisfies Record<string, Priority>;
+export type AlarmType = keyof typeof ALARM_TYPES;
+export const ALARM_TYPE_LIST = Object.keys(ALARM_TYPES) as AlarmType[];
+
+/** Event types that raise an alarm of the same name at once. */
+export const IMMEDIATE: Record<string, AlarmType> = {
+  sos: 'sos',
+  fall: 'fall',
+  smoke: 'smoke',
+  gas: 'gas',
+  water_leak: 'water_leak',
+  tamper: 'tamper',
+};
+
+export interface Range {
+  warnLow?: number;
+  warnHigh?: number;
+  critLow?: number;
+  critHigh?: number;
+}
+export type VitalSign = 'heartRate' | 'respRate' | 'spo2' | 'temperature' | 'systolic' | 'diastolic';
+
+export interface SafetyRules {
+  /** Alarm types switched off for this elder (e.g. geofence for a bed-bound elder). */
+  disabled: AlarmType[];
+  sosCancelSeconds: number;
+  vitals: { consecutive: number; ranges: Record<VitalSign, Range> };
+  inactivity: { warnHours: number; alarmHours: number; wakeFrom: number; wakeTo: number };
+  geofence: { radiusM: number; lat?: number; lng?: number };
+  nightBedExit: { from: number; to: number; minutes: number };
+  batteryLowPercent: number;
+  notWornDays: number[];
+}
+
+export const DEFAULT_RULES: SafetyRules = {
+  disabled: [],
+  sosCancelSeconds: 30,
+  vitals: {
+    consecutive: 3,
+    ranges: {
+      heartRate: { warnLow: 50, warnHigh: 110, critLow: 40, critHigh: 130 },
+      respRate: { warnLow: 10, warnHigh: 24, critLow: 8, critHigh: 30 },
+      spo2: { warnLow: 92, critLow: 88 },
+      temperature: { warnLow: 35.5, warnHigh: 37.8, critLow: 35, critHigh: 39.5 },
+      systolic: { warnLow: 95, warnHigh: 160, critLow: 85, critHigh: 180 },
+      diastolic: { warnHigh: 100, critHigh: 115 },
+    },
+  },
+  inactivity: { warnHours: 8, alarmHours: 12, wakeFrom: 7, wakeTo: 22 },
+  geofence: { radiusM: 1000 },
+  nightBedExit: { from: 22, to: 6, minutes: 20 },
+  batteryLowPercent: 20,
+  notWornDays: [3, 5, 7],
+};
+
+/** Defaults with an elder's overrides merged over them (one level deep for the nested groups). */
+export function mergeRules(overrides: Partial<Record<keyof SafetyRules, unknown>> | null | undefined): SafetyRules {
+  if (!overrides) return DEFAULT_RULES;
+  const o = overrides as Partial<SafetyRules>;
+  return {
+    ...DEFAULT_RULES,
+    ...o,
+    vitals: {
+      consecutive: o.vitals?.consecutive ?? DEFAULT_RULES.vitals.consecutive,
+      ranges: { ...DEFAULT_RULES.vitals.ranges, ...(o.vitals?.ranges ?? {}) },
+    },
+    inactivity: { ...DEFAULT_RULES.inactivity, ...(o.inactivity ?? {}) },
+    geofence: { ...DEFAULT_RULES.geofence, ...(o.geofence ?? {}) },
+    nightBedExit: { ...DEFAULT_RULES.nightBedExit, ...(o.nightBedExit ?? {}) },
+  };
+}
+
+export type VitalsLevel = 'ok' | 'warning' | 'critical';
+
+/** Classify one vitals reading; returns the worst level and which signs were out of range. */
+export function classifyVitals(data: Record<string, unknown>, rules: SafetyRules): { level: VitalsLevel; signs: string[] } {
+  let level: VitalsLevel = 'ok';
+  const signs: string[] = [];
+  for (const [sign, r] of Object.entries(rules.vitals.ranges)) {
+    const v = data[sign];
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    const crit = (r.critLow !== undefined && v < r.critLow) || (r.critHigh !== undefined && v > r.critHigh);
+    const warn = (r.warnLow !== undefined && v < r.warnLow) || (r.warnHigh !== undefined && v > r.warnHigh);
+    if (crit) {
+      level = 'critical';
+      signs.push(sign);
+    } else if (warn) {
+      if (level === 'ok') level = 'warning';
+      signs.push(sign);
+    }
+  }
+  return { level, signs };
+}
+
+/** The lower of several levels: an alarm needs N consecutive readings at least at that level. */
+export function sustainedLevel(levels: VitalsLevel[]): VitalsLevel {
+  if (levels.some((l) => l === 'ok')) return 'ok';
+  return levels.every((l) => l === 'critical') ? 'critical' : 'warning';
+}
+
+/** Great-circle distance in metres (WGS-84 sphere approximation, good to ~0.5 %). */
+export function distanceM(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const R = 6_371_000;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}
+
+/** Hour of day (0–23) in China Standard Time, where the district's rules are written. */
+export function localHour(at: Date): number {
+  return (at.getUTCHours() + 8) % 24;
+}
+
+/** Is `hour` inside [from, to) on a 24 h clock, where the window may wrap past midnight? */
+export function inWindow(hour: number, from: number, to: number): boolean {
+  return from <= to ? hour >= from && hour < to : hour >= from || hour < to;
+}
+
+export function priorityOf(type: AlarmType): Priority {
+  return ALARM_TYPES[type];
+}

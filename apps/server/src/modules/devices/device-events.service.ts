@@ -1,0 +1,160 @@
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../../lib/context.ts';
+import { applyEventRules } from '../alarms/event-rules.service.ts';
+import { isKnownEventType } from './device-types.ts';
+import { rows } from './rows.ts';
+
+/** A parsed event body with its device and receive time: what the intake hands to storage. */
+export interface IncomingEvent {
+  deviceId: string;
+  msgId: string;
+  type: string;
+  data: Record<string, unknown>;
+  deviceTs: Date | null;
+  receivedAt: Date;
+  transport: 'mqtt' | 'http' | 'internal';
+}
+
+/** The registry facts the intake needs about a device (cached briefly by the gateway). */
+export interface IntakeDevice {
+  id: string;
+  type: string;
+  elderId: string | null;
+  regionCode: string;
+  status: 'active' | 'disabled' | 'retired';
+  isDemo: boolean;
+}
+
+export type StoreResult = 'stored' | 'duplicate';
+
+const CLOCK_SKEW_MS = 300_000;
+
+function flagsOf(ev: IncomingEvent, dev: IntakeDevice): string[] {
+  const flags: string[] = [];
+  if (!dev.elderId) flags.push('unbound');
+  if (dev.status !== 'active') flags.push('disabled');
+  if (!isKnownEventType(ev.type)) flags.push('unknown_type');
+  if (ev.deviceTs && Math.abs(ev.deviceTs.getTime() - ev.receivedAt.getTime()) > CLOCK_SKEW_MS) flags.push('clock_skew');
+  return flags;
+}
+
+/**
+ * Store a batch of events in one transaction, deduplicated by (device_id, msg_id), update the
+ * devices' health columns and apply the alarm rules to every newly stored event — all or
+ * nothing. Callers acknowledge to devices only after this resolves (stored before acknowledged).
+ */
+export async function storeEvents(
+  ctx: AppContext,
+  batch: Array<{ ev: IncomingEvent; dev: IntakeDevice }>,
+): Promise<StoreResult[]> {
+  const results: StoreResult[] = new Array(batch.length).fill('duplicate');
+  // Dedup inside the batch first: the first of identical (device, msgId) pairs is the one stored.
+  const firstIndex = new Map<string, number>();
+  batch.forEach((b, i) => {
+    const k = `${b.ev.deviceId}\u0000${b.ev.msgId}`;
+    if (!firstIndex.has(k)) firstIndex.set(k, i);
+  });
+  const unique = [...firstIndex.values()].map((i) => ({ i, ...batch[i] }));
+  const values = unique.map(({ ev, dev }) => ({
+    device_id: ev.deviceId,
+    msg_id: ev.msgId,
+    type: ev.type,
+    data: ev.data,
+    device_ts: ev.deviceTs?.toISOString() ?? null,
+    received_at: ev.receivedAt.toISOString(),
+    elder_id: dev.elderId,
+    region_code: dev.regionCode,
+    flags: `{${flagsOf(ev, dev).join(',')}}`,
+    transport: ev.transport,
+  }));
+
+  await ctx.db.transaction(async (tx) => {
+    const inserted = await rows<{ id: string | number; device_id: string; msg_id: string }>(
+      tx,
+      sql`
+      INSERT INTO device_events (device_id, msg_id, type, data, device_ts, received_at, elder_id, region_code, flags, transport)
+      SELECT device_id, msg_id, type, coalesce(data, '{}'::jsonb), device_ts, received_at, elder_id, region_code, flags, transport
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS x(device_id text, msg_id text, type text, data jsonb,
+        device_ts timestamptz, received_at timestamptz, elder_id uuid, region_code text, flags text[], transport text)
+      ON CONFLICT (device_id, msg_id) DO NOTHING
+      RETURNING id, device_id, msg_id`,
+    );
+    const ids = new Map(inserted.map((r) => [`${r.device_id}\u0000${r.msg_id}`, Number(r.id)]));
+    const fresh = unique.filter((u) => ids.has(`${u.ev.deviceId}\u0000${u.ev.msgId}`));
+    for (const u of fresh) results[u.i] = 'stored';
+    if (!fresh.length) return;
+
+    await updateHealth(tx, fresh);
+    for (const u of fresh) {
+      if (u.dev.status !== 'active') continue; // kept and flagged, but a disabled device raises nothing
+      const id = ids.get(`${u.ev.deviceId}\u0000${u.ev.msgId}`) as number;
+      const alarmId = await applyEventRules(ctx, tx, u.dev, {
+        id,
+        type: u.ev.type,
+        data: u.ev.data,
+        receivedAt: u.ev.receivedAt,
+      });
+      if (alarmId) await tx.execute(sql`UPDATE device_events SET alarm_id = ${alarmId} WHERE id = ${id}`);
+    }
+  });
+  return results;
+}
+
+/** One UPDATE for the batch: last seen, online, battery, signal, worn state, last test, last activity. */
+async function updateHealth(
+  tx: Parameters<Parameters<AppContext['db']['transaction']>[0]>[0],
+  fresh: Array<{ ev: IncomingEvent }>,
+) {
+  const per = new Map<
+    string,
+    {
+      id: string;
+      at: string;
+      type: string;
+      battery: number | null;
+      rssi: number | null;
+      worn: boolean | null;
+      test: boolean;
+      activity: string | null;
+    }
+  >();
+  for (const { ev } of fresh) {
+    const at = ev.receivedAt.toISOString();
+    const p = per.get(ev.deviceId) ?? {
+      id: ev.deviceId,
+      at,
+      type: ev.type,
+      battery: null,
+      rssi: null,
+      worn: null,
+      test: false,
+      activity: null,
+    };
+    if (at >= p.at) {
+      p.at = at;
+      p.type = ev.type;
+    }
+    const battery = ev.type === 'battery' ? ev.data.level : ev.type === 'heartbeat' ? ev.data.battery : undefined;
+    if (typeof battery === 'number') p.battery = Math.round(battery);
+    if (typeof ev.data.rssi === 'number') p.rssi = Math.round(ev.data.rssi);
+    if (ev.type === 'worn' && typeof ev.data.worn === 'boolean') p.worn = ev.data.worn;
+    if (ev.type === 'test') p.test = true;
+    if (ev.type === 'door' || ev.type === 'presence' || (ev.type === 'bed' && ev.data.inBed === false)) p.activity = at;
+    per.set(ev.deviceId, p);
+  }
+  const healthRows = [...per.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  await tx.execute(sql`
+    UPDATE devices d SET
+      last_seen_at = GREATEST(coalesce(d.last_seen_at, x.at), x.at),
+      online = true,
+      last_event_type = x.type,
+      battery = coalesce(x.battery, d.battery),
+      rssi = coalesce(x.rssi, d.rssi),
+      worn_changed_at = CASE WHEN x.worn IS NOT NULL AND x.worn IS DISTINCT FROM d.worn THEN x.at ELSE d.worn_changed_at END,
+      worn = coalesce(x.worn, d.worn),
+      last_test_at = CASE WHEN x.test THEN x.at ELSE d.last_test_at END,
+      last_activity_at = CASE WHEN x.activity IS NOT NULL THEN GREATEST(coalesce(d.last_activity_at, x.activity), x.activity) ELSE d.last_activity_at END
+    FROM jsonb_to_recordset(${JSON.stringify(healthRows)}::jsonb)
+      AS x(id text, at timestamptz, type text, battery integer, rssi integer, worn boolean, test boolean, activity timestamptz)
+    WHERE d.id = x.id`);
+}

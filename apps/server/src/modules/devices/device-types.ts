@@ -1,0 +1,86 @@
+/**
+ * Device types of the device protocol v1, with each type's default heartbeat interval and the
+ * event types it is expected to send (capabilities). A device is offline after 3 missed intervals.
+ */
+export const DEVICE_TYPES = [
+  'sos_terminal',
+  'pendant',
+  'watch',
+  'smoke',
+  'gas',
+  'door',
+  'presence',
+  'bed',
+  'fall_radar',
+  'water_leak',
+  'other',
+] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+/** Event types of the protocol's table; others are stored and flagged `unknown_type`. */
+export const EVENT_TYPES = [
+  'sos',
+  'sos_cancel',
+  'fall',
+  'smoke',
+  'gas',
+  'water_leak',
+  'door',
+  'presence',
+  'vitals',
+  'bed',
+  'location',
+  'battery',
+  'heartbeat',
+  'worn',
+  'tamper',
+  'test',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Event types that can raise an alarm at once: they skip the intake's batching delay. */
+export const URGENT_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'sos',
+  'sos_cancel',
+  'fall',
+  'smoke',
+  'gas',
+  'water_leak',
+  'tamper',
+]);
+
+export interface DeviceTypeInfo {
+  heartbeatSeconds: number;
+  capabilities: readonly EventType[];
+  wearable: boolean;
+  /** Has a test button that should be pressed monthly. */
+  monthlyTest: boolean;
+}
+
+const base = ['heartbeat', 'battery', 'tamper', 'test'] as const;
+
+export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
+  sos_terminal: { heartbeatSeconds: 600, capabilities: [...base, 'sos', 'sos_cancel'], wearable: false, monthlyTest: true },
+  pendant: {
+    heartbeatSeconds: 600,
+    capabilities: [...base, 'sos', 'sos_cancel', 'fall', 'worn'],
+    wearable: true,
+    monthlyTest: true,
+  },
+  watch: {
+    heartbeatSeconds: 300,
+    capabilities: [...base, 'sos', 'sos_cancel', 'fall', 'vitals', 'location', 'worn'],
+    wearable: true,
+    monthlyTest: true,
+  },
+  smoke: { heartbeatSeconds: 14_400, capabilities: [...base, 'smoke'], wearable: false, monthlyTest: true },
+  gas: { heartbeatSeconds: 3_600, capabilities: [...base, 'gas'], wearable: false, monthlyTest: true },
+  door: { heartbeatSeconds: 3_600, capabilities: [...base, 'door'], wearable: false, monthlyTest: false },
+  presence: { heartbeatSeconds: 600, capabilities: [...base, 'presence', 'vitals', 'fall'], wearable: false, monthlyTest: false },
+  bed: { heartbeatSeconds: 600, capabilities: [...base, 'bed', 'vitals'], wearable: false, monthlyTest: false },
+  fall_radar: { heartbeatSeconds: 600, capabilities: [...base, 'fall', 'presence'], wearable: false, monthlyTest: false },
+  water_leak: { heartbeatSeconds: 14_400, capabilities: [...base, 'water_leak'], wearable: false, monthlyTest: false },
+  other: { heartbeatSeconds: 3_600, capabilities: base, wearable: false, monthlyTest: false },
+};
+
+export const isKnownEventType = (t: string): t is EventType => (EVENT_TYPES as readonly string[]).includes(t);

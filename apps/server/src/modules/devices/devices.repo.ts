@@ -1,0 +1,153 @@
+import { and, asc, count, desc, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { escapeLike, regionScope } from '../../lib/scope.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { deviceEvents, devices } from './devices.schema.ts';
+import { rows } from './rows.ts';
+
+export type DeviceRow = typeof devices.$inferSelect;
+
+export interface DeviceFilter {
+  q?: string;
+  type?: string;
+  status?: DeviceRow['status'];
+  elderId?: string;
+  regionCode?: string;
+  online?: boolean;
+}
+
+export async function listDevices(db: DbOrTx, actor: Actor, f: DeviceFilter, limit: number, offset: number) {
+  const where = and(
+    regionScope(devices.regionCode, actor),
+    f.q ? or(ilike(devices.id, `%${escapeLike(f.q)}%`), ilike(devices.vendor, `%${escapeLike(f.q)}%`)) : undefined,
+    f.type ? eq(devices.type, f.type as DeviceRow['type']) : undefined,
+    f.status ? eq(devices.status, f.status) : undefined,
+    f.elderId ? eq(devices.elderId, f.elderId) : undefined,
+    f.regionCode ? sql`${devices.regionCode} LIKE ${`${escapeLike(f.regionCode)}%`}` : undefined,
+    f.online !== undefined ? eq(devices.online, f.online) : undefined,
+  );
+  const [items, [{ total }]] = await Promise.all([
+    db
+      .select({ d: devices, elderName: elders.name })
+      .from(devices)
+      .leftJoin(elders, eq(elders.id, devices.elderId))
+      .where(where)
+      .orderBy(asc(devices.id))
+      .limit(limit)
+      .offset(offset),
+    db.select({ total: count() }).from(devices).where(where),
+  ]);
+  return { items, total };
+}
+
+export async function findVisibleDevice(db: DbOrTx, actor: Actor, id: string) {
+  return (
+    await db
+      .select({ d: devices, elderName: elders.name })
+      .from(devices)
+      .leftJoin(elders, eq(elders.id, devices.elderId))
+      .where(and(eq(devices.id, id), regionScope(devices.regionCode, actor)))
+      .limit(1)
+  )[0];
+}
+
+export async function deviceExists(db: DbOrTx, id: string) {
+  return (await db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).limit(1)).length > 0;
+}
+
+export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
+  return (await db.insert(devices).values(d).returning())[0];
+}
+
+export async function updateDevice(db: DbOrTx, id: string, patch: Partial<typeof devices.$inferInsert>) {
+  return (
+    await db
+      .update(devices)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(eq(devices.id, id))
+      .returning()
+  )[0];
+}
+
+export interface EventFilter {
+  deviceId?: string;
+  elderId?: string;
+  type?: string;
+  flagged?: boolean;
+  from?: Date;
+  to?: Date;
+}
+
+export async function listEvents(db: DbOrTx, actor: Actor, f: EventFilter, limit: number, offset: number) {
+  const where = and(
+    regionScope(deviceEvents.regionCode, actor),
+    f.deviceId ? eq(deviceEvents.deviceId, f.deviceId) : undefined,
+    f.elderId ? eq(deviceEvents.elderId, f.elderId) : undefined,
+    f.type ? eq(deviceEvents.type, f.type) : undefined,
+    f.flagged === true
+      ? sql`cardinality(${deviceEvents.flags}) > 0`
+      : f.flagged === false
+        ? sql`cardinality(${deviceEvents.flags}) = 0`
+        : undefined,
+    f.from ? gte(deviceEvents.receivedAt, f.from) : undefined,
+    f.to ? lt(deviceEvents.receivedAt, f.to) : undefined,
+  );
+  const items = await db
+    .select()
+    .from(deviceEvents)
+    .where(where)
+    .orderBy(desc(deviceEvents.receivedAt), desc(deviceEvents.id))
+    .limit(limit)
+    .offset(offset);
+  return { items };
+}
+
+/** Device health per community: totals, offline, low battery, not worn, missing monthly test. */
+export async function healthByCommunity(db: DbOrTx, actor: Actor, regionCode: string | undefined, batteryLow: number) {
+  const scope = regionScope(devices.regionCode, actor);
+  const monthStart = sql`date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`;
+  return rows<{
+    region_code: string;
+    name: string | null;
+    total: number;
+    online: number;
+    offline: number;
+    low_battery: number;
+    not_worn: number;
+    missing_test: number;
+  }>(
+    db,
+    sql`
+    SELECT d.region_code, r.name,
+      count(*)::int AS total,
+      count(*) FILTER (WHERE d.online)::int AS online,
+      count(*) FILTER (WHERE NOT d.online AND d.last_seen_at IS NOT NULL)::int AS offline,
+      count(*) FILTER (WHERE d.battery < ${batteryLow})::int AS low_battery,
+      count(*) FILTER (WHERE d.worn IS FALSE AND d.worn_changed_at < now() - interval '3 days')::int AS not_worn,
+      count(*) FILTER (WHERE d.type IN ('sos_terminal', 'pendant', 'watch', 'smoke', 'gas')
+                       AND (d.last_test_at IS NULL OR d.last_test_at < ${monthStart}))::int AS missing_test
+    FROM devices d LEFT JOIN regions r ON r.code = d.region_code
+    WHERE d.status = 'active' ${scope ? sql`AND ${scope}` : sql``}
+      ${regionCode ? sql`AND d.region_code LIKE ${`${escapeLike(regionCode)}%`}` : sql``}
+    GROUP BY d.region_code, r.name ORDER BY d.region_code`,
+  );
+}
+
+/** Devices needing attention in a community (for the health board's drill-down). */
+export async function problemDevices(db: DbOrTx, actor: Actor, regionCode: string, batteryLow: number) {
+  return db
+    .select({ d: devices, elderName: elders.name })
+    .from(devices)
+    .leftJoin(elders, eq(elders.id, devices.elderId))
+    .where(
+      and(
+        regionScope(devices.regionCode, actor),
+        eq(devices.regionCode, regionCode),
+        eq(devices.status, 'active'),
+        sql`(NOT ${devices.online} OR ${devices.battery} < ${batteryLow} OR ${devices.worn} IS FALSE)`,
+      ),
+    )
+    .orderBy(asc(devices.id))
+    .limit(500);
+}
