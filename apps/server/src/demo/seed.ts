@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
 import { seedDistrict } from './district.ts';
+import { seedElders } from './elders.ts';
 
 /**
  * A demo step adds one part of the fictional district. Steps run in order, once each: a step's
@@ -18,7 +19,10 @@ export interface DemoState {
   demoPassword: string;
 }
 
-export const demoSteps: DemoStep[] = [{ name: 'district', run: seedDistrict }];
+export const demoSteps: DemoStep[] = [
+  { name: 'district', run: seedDistrict },
+  { name: 'elders', run: seedElders },
+];
 
 export async function seedDemo(ctx: AppContext, state: DemoState, log: (msg: string) => void = () => {}) {
   for (const step of demoSteps) {

@@ -98,8 +98,20 @@ export function checkElderFields(f: ElderFields, today = new Date()): { identity
   return { identity, problems };
 }
 
+const pinyinCache = new Map<string, { full: string; initials: string }>();
+
 /** Full pinyin and initials of a Chinese name, lower-case ASCII (ü as v): 张秀英 → zhangxiuying, zxy. */
 export function namePinyin(name: string): { full: string; initials: string } {
+  const hit = pinyinCache.get(name);
+  if (hit) return hit;
+  const value = computePinyin(name);
+  // Names repeat a lot (imports, demo data); a bounded cache saves most of the dictionary work.
+  if (pinyinCache.size > 50_000) pinyinCache.clear();
+  pinyinCache.set(name, value);
+  return value;
+}
+
+function computePinyin(name: string): { full: string; initials: string } {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', surname: 'head', v: true, nonZh: 'removed' });
   const clean = syllables.map((s) => s.toLowerCase().replace(/[^a-z]/g, '')).filter(Boolean);
   return { full: clean.join(''), initials: clean.map((s) => s[0]).join('') };
