@@ -21,6 +21,9 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 let keyN = 0;
+let born = 0;
+/** A distinct birth date per elder keeps the generated ID numbers unique. */
+const nextBirth = () => new Date(Date.UTC(1941, 0, 1 + ++born * 3)).toISOString().slice(0, 10);
 const key = () => `test-key-${++keyN}-${Date.now()}`;
 const credit = (elderId: string, amount: number, k = key()) =>
   admin.post(
@@ -31,7 +34,7 @@ const credit = (elderId: string, amount: number, k = key()) =>
 
 describe('wallet adjustments and Idempotency-Key', () => {
   it('replays the first answer for the same key and body, refuses the same key with another body', async () => {
-    const e = await createElder(s.ctx, TREE.communityA1);
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
     const k = key();
     const first = await credit(e.id, 100, k);
     expect(first.statusCode).toBe(201);
@@ -44,7 +47,7 @@ describe('wallet adjustments and Idempotency-Key', () => {
   });
 
   it('needs a key, and refuses negative, zero or fractional amounts with nothing changed', async () => {
-    const e = await createElder(s.ctx, TREE.communityA1);
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
     const noKey = await admin.post(`/api/v1/wallets/${e.id}/adjustments`, {
       currency: 'points',
       direction: 'credit',
@@ -67,7 +70,7 @@ describe('wallet adjustments and Idempotency-Key', () => {
   });
 
   it("is out of reach for another community's staff (404)", async () => {
-    const e = await createElder(s.ctx, TREE.communityB1);
+    const e = await createElder(s.ctx, TREE.communityB1, { birthDate: nextBirth() });
     const a1 = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
     expect((await a1.get(`/api/v1/wallets/${e.id}`)).statusCode).toBe(404);
   });
@@ -75,7 +78,7 @@ describe('wallet adjustments and Idempotency-Key', () => {
 
 describe('concurrent spends', () => {
   it('200 concurrent orders against one 300-point balance: exactly 15 succeed, never negative', async () => {
-    const e = await createElder(s.ctx, TREE.communityA1);
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
     expect((await credit(e.id, 300)).statusCode).toBe(201);
     const haircut = await itemByCode(s.ctx, 'haircut'); // 20 points
     const results = await Promise.all(
@@ -97,7 +100,7 @@ describe('concurrent spends', () => {
 
 describe('frozen wallets', () => {
   it('freezes on elder.status-changed, and refuses spending for a deceased elder regardless', async () => {
-    const e = await createElder(s.ctx, TREE.communityA1);
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
     await credit(e.id, 100);
     await s.ctx.db.update(elders).set({ status: 'deceased' }).where(eq(elders.id, e.id));
     await s.ctx.events.publish(s.ctx.db, {
@@ -124,7 +127,7 @@ describe('frozen wallets', () => {
     expect(order.statusCode).toBe(409);
 
     // Without any event (a missed notification), a moved-away elder still cannot spend.
-    const m = await createElder(s.ctx, TREE.communityA1);
+    const m = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
     await credit(m.id, 100);
     await s.ctx.db.update(elders).set({ status: 'moved_away' }).where(eq(elders.id, m.id));
     const refused = await operator.post('/api/v1/service-orders', {
