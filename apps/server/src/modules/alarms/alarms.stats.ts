@@ -66,8 +66,8 @@ export async function screenStats(ctx: AppContext, actor: Actor) {
     ),
     rows<{ code: string; name: string | null; n: number }>(
       ctx.db,
-      sql`SELECT left(a.region_code, 9) AS code, r.name, count(*)::int AS n FROM alarms a LEFT JOIN regions r ON r.code = left(a.region_code, 9)
-          WHERE a.raised_at >= ${dayStart} ${scope ? sql`AND ${scope}` : sql``} GROUP BY 1, 2 ORDER BY n DESC`,
+      sql`SELECT left(alarms.region_code, 9) AS code, r.name, count(*)::int AS n FROM alarms LEFT JOIN regions r ON r.code = left(alarms.region_code, 9)
+          WHERE alarms.raised_at >= ${dayStart} ${scope ? sql`AND ${scope}` : sql``} GROUP BY 1, 2 ORDER BY n DESC`,
     ),
     rows<{ total: number; online: number }>(
       ctx.db,

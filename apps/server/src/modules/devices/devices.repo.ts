@@ -119,18 +119,18 @@ export async function healthByCommunity(db: DbOrTx, actor: Actor, regionCode: st
   }>(
     db,
     sql`
-    SELECT d.region_code, r.name,
+    SELECT devices.region_code, r.name,
       count(*)::int AS total,
-      count(*) FILTER (WHERE d.online)::int AS online,
-      count(*) FILTER (WHERE NOT d.online AND d.last_seen_at IS NOT NULL)::int AS offline,
-      count(*) FILTER (WHERE d.battery < ${batteryLow})::int AS low_battery,
-      count(*) FILTER (WHERE d.worn IS FALSE AND d.worn_changed_at < now() - interval '3 days')::int AS not_worn,
-      count(*) FILTER (WHERE d.type IN ('sos_terminal', 'pendant', 'watch', 'smoke', 'gas')
-                       AND (d.last_test_at IS NULL OR d.last_test_at < ${monthStart}))::int AS missing_test
-    FROM devices d LEFT JOIN regions r ON r.code = d.region_code
-    WHERE d.status = 'active' ${scope ? sql`AND ${scope}` : sql``}
-      ${regionCode ? sql`AND d.region_code LIKE ${`${escapeLike(regionCode)}%`}` : sql``}
-    GROUP BY d.region_code, r.name ORDER BY d.region_code`,
+      count(*) FILTER (WHERE devices.online)::int AS online,
+      count(*) FILTER (WHERE NOT devices.online AND devices.last_seen_at IS NOT NULL)::int AS offline,
+      count(*) FILTER (WHERE devices.battery < ${batteryLow})::int AS low_battery,
+      count(*) FILTER (WHERE devices.worn IS FALSE AND devices.worn_changed_at < now() - interval '3 days')::int AS not_worn,
+      count(*) FILTER (WHERE devices.type IN ('sos_terminal', 'pendant', 'watch', 'smoke', 'gas')
+                       AND (devices.last_test_at IS NULL OR devices.last_test_at < ${monthStart}))::int AS missing_test
+    FROM devices LEFT JOIN regions r ON r.code = devices.region_code
+    WHERE devices.status = 'active' ${scope ? sql`AND ${scope}` : sql``}
+      ${regionCode ? sql`AND devices.region_code LIKE ${`${escapeLike(regionCode)}%`}` : sql``}
+    GROUP BY devices.region_code, r.name ORDER BY devices.region_code`,
   );
 }
 
