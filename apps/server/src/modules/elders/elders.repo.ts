@@ -32,7 +32,14 @@ export const visibleElders = (actor: Actor) => regionScope(elders.regionCode, ac
 function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
   const text: SQL[] = [];
   if (s.namePrefix) text.push(like(elders.name, `${escapeLike(s.namePrefix)}%`));
-  if (s.nameContains) text.push(like(elders.name, `%${escapeLike(s.nameContains)}%`));
+  // The GIN index of character bigrams narrows the rows; LIKE checks the order of the characters.
+  if (s.nameContains)
+    text.push(
+      and(
+        sql`${elders.nameGrams} @> elder_name_grams(${s.nameContains})`,
+        like(elders.name, `%${escapeLike(s.nameContains)}%`),
+      ) as SQL,
+    );
   if (s.pinyinPrefix) {
     const p = `${escapeLike(s.pinyinPrefix)}%`;
     text.push(like(elders.nameInitials, p), like(elders.namePinyin, p));
@@ -42,10 +49,10 @@ function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
     const col = { 4: elders.idTail4Hash, 5: elders.idTail5Hash, 6: elders.idTail6Hash }[s.idTail.length];
     text.push(eq(col, s.idTail.hash));
   }
+  // The elder's own phone or a contact's: one semi-join, so both blind indexes are used.
   if (s.phoneHash)
     text.push(
-      eq(elders.phoneHash, s.phoneHash),
-      sql`${elders.id} IN (SELECT ${elderContacts.elderId} FROM ${elderContacts} WHERE ${elderContacts.phoneHash} = ${s.phoneHash})`,
+      sql`${elders.id} IN (SELECT e.id FROM elders e WHERE e.phone_hash = ${s.phoneHash} UNION SELECT ${elderContacts.elderId} FROM ${elderContacts} WHERE ${elderContacts.phoneHash} = ${s.phoneHash})`,
     );
   return and(
     visibleElders(actor),
