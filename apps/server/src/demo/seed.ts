@@ -3,6 +3,8 @@ import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
+import { seedServiceOrders } from './service-orders.ts';
+import { seedServiceProviders } from './service-providers.ts';
 
 /**
  * A demo step adds one part of the fictional district. Steps run in order, once each: a step's
@@ -22,6 +24,8 @@ export interface DemoState {
 export const demoSteps: DemoStep[] = [
   { name: 'district', run: seedDistrict },
   { name: 'elders', run: seedElders },
+  { name: 'providers', run: seedServiceProviders },
+  { name: 'orders', run: (ctx) => seedServiceOrders(ctx) },
 ];
 
 export async function seedDemo(ctx: AppContext, state: DemoState, log: (msg: string) => void = () => {}) {
