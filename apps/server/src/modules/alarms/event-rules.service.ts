@@ -22,6 +22,8 @@ import {
 } from './rules.ts';
 
 export const BED_EXIT_JOB = 'safety.bed-exit-check';
+/** Per-elder battery thresholds above this are not supported (keeps heartbeats cheap). */
+const BATTERY_CHECK_BELOW = 50;
 
 /** What the rules need to know about the device an event came from. */
 export interface RuleDevice {
@@ -77,7 +79,8 @@ export async function applyEventRules(ctx: AppContext, tx: DbOrTx, dev: RuleDevi
     case 'heartbeat':
     case 'battery': {
       const level = ev.type === 'battery' ? ev.data.level : ev.data.battery;
-      if (typeof level !== 'number') return null;
+      // Most heartbeats carry a healthy battery: decide without reading the elder's overrides.
+      if (typeof level !== 'number' || level >= BATTERY_CHECK_BELOW) return null;
       const rules = await rulesFor(tx, dev.elderId);
       return level < rules.batteryLowPercent ? raise('battery_low', 'battery_low', { level }) : null;
     }
