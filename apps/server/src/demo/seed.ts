@@ -5,6 +5,7 @@ import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
+import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 
 /**
  * A demo step adds one part of the fictional district. Steps run in order, once each: a step's
@@ -26,6 +27,8 @@ export const demoSteps: DemoStep[] = [
   { name: 'elders', run: seedElders },
   { name: 'providers', run: seedServiceProviders },
   { name: 'orders', run: (ctx) => seedServiceOrders(ctx) },
+  { name: 'devices', run: seedSafetyDevices },
+  { name: 'alarms', run: seedSafetyAlarms },
 ];
 
 export async function seedDemo(ctx: AppContext, state: DemoState, log: (msg: string) => void = () => {}) {
