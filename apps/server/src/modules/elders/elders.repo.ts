@@ -93,21 +93,40 @@ export type ElderListRow = { [K in keyof typeof listColumns]: (typeof listColumn
   name: string;
 };
 
-/** One page of a search, ordered by pinyin so a name list reads like a roster, plus the total. */
+/** Totals are exact up to this many matches; beyond it a list says "more than" (counting 10^5 rows costs more than the page). */
+export const TOTAL_CAP = 1000;
+
+const hasTextTerm = (s: ElderSearch) =>
+  Boolean(s.namePrefix || s.nameContains || s.pinyinPrefix || s.idHash || s.idTail || s.phoneHash);
+
+/**
+ * One page of a search, ordered by pinyin so a name list reads like a roster, plus the total
+ * (exact up to TOTAL_CAP). Without a text term the pinyin index serves the order and the page
+ * is read straight off it. With one, the order is computed (`|| ''`) so the planner narrows by
+ * the term's index first — walking the pinyin index would pass most of the table before it
+ * reaches, say, the names starting with "w".
+ */
 export async function searchElders(db: DbOrTx, actor: Actor, s: ElderSearch, limit: number, offset: number) {
   const where = searchWhere(actor, s);
+  const order = hasTextTerm(s) ? [sql`${elders.namePinyin} || ''`, asc(elders.id)] : [asc(elders.namePinyin), asc(elders.id)];
+  const capped = db
+    .select({ one: sql`1` })
+    .from(elders)
+    .where(where)
+    .limit(TOTAL_CAP + 1)
+    .as('capped');
   const [items, [{ total }]] = await Promise.all([
     db
       .select(listColumns)
       .from(elders)
       .leftJoin(regions, eq(regions.code, elders.regionCode))
       .where(where)
-      .orderBy(asc(elders.namePinyin), asc(elders.id))
+      .orderBy(...order)
       .limit(limit)
       .offset(offset),
-    db.select({ total: count() }).from(elders).where(where),
+    db.select({ total: count() }).from(capped),
   ]);
-  return { items: items as ElderListRow[], total };
+  return { items: items as ElderListRow[], total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
 }
 
 /** All rows of a search for export, in pages of `batch` (keyset on id) so memory stays flat. */

@@ -5,6 +5,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { listOf } from '../../lib/http.ts';
 import * as contacts from './contacts.service.ts';
 import * as c from './elders.contract.ts';
+import { TOTAL_CAP } from './elders.repo.ts';
 import * as elders from './elders.service.ts';
 import { elderIoRoutes } from './elders-io.routes.ts';
 import * as family from './family.service.ts';
@@ -23,7 +24,11 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         tags,
         summary: 'Search the archive (masked identifiers)',
         querystring: c.elderListQuery,
-        response: { 200: listOf(c.elderListItem) },
+        response: {
+          200: listOf(c.elderListItem).extend({
+            totalCapped: z.boolean().describe(`true when more than ${TOTAL_CAP} match; total is then ${TOTAL_CAP}`),
+          }),
+        },
       },
     },
     async (req) => {

@@ -51,7 +51,7 @@ export function toSearch(ctx: AppContext, f: ElderQuery): repo.ElderSearch {
 }
 
 export async function listElders(ctx: AppContext, actor: Actor, f: ElderQuery, limit: number, page: number) {
-  const { items, total } = await repo.searchElders(ctx.db, actor, toSearch(ctx, f), limit, (page - 1) * limit);
+  const { items, total, totalCapped } = await repo.searchElders(ctx.db, actor, toSearch(ctx, f), limit, (page - 1) * limit);
   // Lists show masked values only; the search itself is on the trail (which filters, not the terms).
   await recordAudit(ctx.db, {
     actor,
@@ -60,7 +60,7 @@ export async function listElders(ctx: AppContext, actor: Actor, f: ElderQuery, l
     regionCode: f.regionCode ?? actor.regionCode,
     detail: { filters: Object.keys(f).filter((k) => f[k as keyof ElderQuery] !== undefined), results: total },
   });
-  return { items: items.map((r) => presentElderListItem(ctx.cipher, r)), total };
+  return { items: items.map((r) => presentElderListItem(ctx.cipher, r)), total, totalCapped };
 }
 
 async function loadVisible(ctx: AppContext, actor: Actor, id: string) {
