@@ -112,7 +112,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
 
   const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
   if (existsSync(path.join(webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+    // serve: false — only the public catch-all below sends files, so every path passes the same checks.
+    await app.register(fastifyStatic, { root: webDist, serve: false, index: false });
     // Single-page app: every non-API GET that is not a file gets index.html.
     app.get('/*', { config: { auth: 'public' }, schema: { hide: true } }, async (req, reply) => {
       if (req.url.startsWith('/api/')) return notFoundHandler(req, reply);
