@@ -1,0 +1,116 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
+const TEST_SERVER_MODULE = path.join(WEB_DIR, '../server/src/testing/server.ts');
+export const WEB_DIST = path.join(WEB_DIR, 'dist');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Build apps/web/dist when it is missing or older than the sources (or when ZY_E2E_BUILD=1),
+ * so the server under test serves the code being tested.
+ */
+export function ensureWebBuild(): void {
+  const index = path.join(WEB_DIST, 'index.html');
+  const sources = Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs);
+  const fresh = existsSync(index) && statSync(index).mtimeMs >= sources && process.env.ZY_E2E_BUILD !== '1';
+  if (fresh) return;
+  const viteBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
+  // Vitest sets NODE_ENV=test, which would give React and antd development builds.
+  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+    cwd: WEB_DIR,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+/** What the e2e test uses of apps/server/src/testing/server.ts. */
+export interface TestServer {
+  url: string;
+  /** The generated first-admin password, which must be changed at first login. */
+  adminPassword: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start the real server in-process (embedded PGlite, first admin seeded) on a free port.
+ * Imported by path at run time so that `tsc -p apps/web` does not type-check the server.
+ */
+export async function startServer(opts: { listen: true; config: { webDist: string } }): Promise<TestServer> {
+  const mod = (await import(TEST_SERVER_MODULE)) as { startTestServer(o: typeof opts): Promise<TestServer> };
+  return mod.startTestServer(opts);
+}
+
+/** Wait for /usr/bin/chromium (apt may still be installing it on a fresh machine). */
+async function waitForChromium(timeoutMs = 240_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!existsSync(CHROMIUM)) {
+    if (Date.now() > until) throw new Error(`${CHROMIUM} not found; install chromium or set CHROMIUM_PATH`);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  await waitForChromium();
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Where screenshots go: $ZY_E2E_SHOTS or a fresh temp dir (printed so a person can look). */
+export function screenshotDir(): string {
+  const dir = process.env.ZY_E2E_SHOTS ?? path.join(tmpdir(), `zy-web-e2e-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * The URL the browser opens. Normally the API server itself serves apps/web/dist (as in
+ * production). With ZY_E2E_FRONTEND=preview the bundle is served by `vite preview` proxying
+ * /api (and the WebSocket) to the server instead, like the dev setup.
+ */
+export async function startFrontend(apiUrl: string): Promise<{ url: string; close(): Promise<void> }> {
+  if (process.env.ZY_E2E_FRONTEND !== 'preview') {
+    await checkServesBundle(apiUrl);
+    return { url: apiUrl, close: async () => {} };
+  }
+  const server = await preview({
+    root: WEB_DIR,
+    configFile: path.join(WEB_DIR, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { port: 0, host: '127.0.0.1', proxy: { '/api': { target: apiUrl, ws: true, changeOrigin: true } } },
+  });
+  const url = server.resolvedUrls?.local[0]?.replace(/\/$/, '');
+  if (!url) throw new Error('vite preview did not report its URL');
+  return { url, close: () => server.close() };
+}
+
+/** Fail fast, with a reason, when the server does not hand out the page and its script. */
+async function checkServesBundle(url: string): Promise<void> {
+  const html = await fetch(`${url}/console`).then((r) => r.text());
+  const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
+  if (!script) throw new Error(`${url}/console did not answer with the SPA's index.html`);
+  const res = await fetch(new URL(script, url));
+  if (!res.ok) {
+    throw new Error(
+      `The server answered ${res.status} for ${script}: static files of apps/web/dist must be public ` +
+        '(set ZY_E2E_FRONTEND=preview to test the UI through vite preview meanwhile)',
+    );
+  }
+}

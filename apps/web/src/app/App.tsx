@@ -1,0 +1,69 @@
+import { App as AntApp, ConfigProvider, theme } from 'antd';
+import enUSLocale from 'antd/locale/en_US';
+import zhCNLocale from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { lazy, Suspense, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { ConsoleRoutes } from '../console/ConsoleRoutes.tsx';
+import { AuthProvider, FullPageSpin } from './auth.tsx';
+
+const ScreenArea = lazy(() => import('../screen/ScreenArea.tsx'));
+const ElderArea = lazy(() => import('../elder/ElderArea.tsx'));
+const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
+const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
+
+/** Brand colours: a calm teal that reads well for older eyes on both light and dark screens. */
+export const BRAND = { primary: '#0f7b6c', dark: '#0b3d38' };
+
+export function App() {
+  const { i18n } = useTranslation();
+  const isEnglish = i18n.language === 'en-US';
+
+  useEffect(() => {
+    dayjs.locale(isEnglish ? 'en' : 'zh-cn');
+    document.title = `${i18n.t('app.name')} · ${i18n.t('app.title')}`;
+  }, [isEnglish, i18n]);
+
+  return (
+    <ConfigProvider
+      locale={isEnglish ? enUSLocale : zhCNLocale}
+      theme={{
+        algorithm: theme.defaultAlgorithm,
+        token: {
+          colorPrimary: BRAND.primary,
+          colorLink: BRAND.primary,
+          // The generated palette of a dark teal is muddy at the light end; set the tints by hand.
+          colorPrimaryBg: '#e3f3ef',
+          colorPrimaryBgHover: '#cfeae3',
+          colorPrimaryBorder: '#a3d6ca',
+          colorPrimaryBorderHover: '#6fbfad',
+          controlItemBgActive: '#e3f3ef',
+          controlItemBgActiveHover: '#cfeae3',
+          borderRadius: 8,
+          fontSize: 14,
+        },
+        components: { Menu: { itemSelectedBg: '#e3f3ef', itemSelectedColor: BRAND.primary } },
+      }}
+    >
+      <AntApp>
+        <BrowserRouter>
+          <AuthProvider>
+            <Suspense fallback={<FullPageSpin />}>
+              <Routes>
+                <Route path="/" element={<Navigate to="/console" replace />} />
+                <Route path="/console/*" element={<ConsoleRoutes />} />
+                <Route path="/screen/*" element={<ScreenArea />} />
+                <Route path="/elder/*" element={<ElderArea />} />
+                <Route path="/worker/*" element={<WorkerArea />} />
+                <Route path="/kiosk/*" element={<KioskArea />} />
+                <Route path="*" element={<Navigate to="/console" replace />} />
+              </Routes>
+            </Suspense>
+          </AuthProvider>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * The one HTTP client of the web apps: same-origin `/api/v1`, cookie session,
+ * JSON in and out, RFC 9457 problem+json turned into an `ApiError`.
+ */
+
+export const API_BASE = '/api/v1';
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: FieldProblem[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+
+  constructor(problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+    this.status = problem.status;
+    this.problem = problem;
+  }
+
+  /** The problem's short code, the last segment of its `type` URI (e.g. `password-change-required`). */
+  get code(): string | undefined {
+    return this.problem.type?.split('/').pop();
+  }
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not fire the global 401 handler (login and the first `me` call expect 401). */
+  quiet401?: boolean;
+  /** Extra headers, e.g. `Idempotency-Key` for money and points calls. */
+  headers?: Record<string, string>;
+}
+
+export type AuthProblem = 'unauthorized' | 'password-change-required';
+const authListeners = new Set<(problem: AuthProblem) => void>();
+
+/**
+ * Called when the server says the session is gone (401) or that the password
+ * must be changed first (403 `password-change-required`), whichever call hit it.
+ */
+export function onAuthProblem(listener: (problem: AuthProblem) => void): () => void {
+  authListeners.add(listener);
+  return () => {
+    authListeners.delete(listener);
+  };
+}
+
+export function apiUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
+}
+
+async function readProblem(res: Response): Promise<Problem> {
+  const fallback: Problem = { title: res.statusText || 'Error', status: res.status };
+  const text = await res.text().catch(() => '');
+  if (!text) return fallback;
+  try {
+    const body = JSON.parse(text) as Partial<Problem>;
+    return { ...fallback, ...body, status: res.status };
+  } catch {
+    return { ...fallback, detail: text.slice(0, 300) };
+  }
+}
+
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  const isForm = options.body instanceof FormData;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
+  Object.assign(headers, options.headers);
+
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, options.query), {
+      method,
+      headers,
+      credentials: 'include',
+      signal: options.signal,
+      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
+    });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError({ title: 'Network error', status: 0, detail: (err as Error).message });
+  }
+
+  if (!res.ok) {
+    const error = new ApiError(await readProblem(res));
+    const authProblem: AuthProblem | null =
+      res.status === 401 && !options.quiet401
+        ? 'unauthorized'
+        : res.status === 403 && error.code === 'password-change-required'
+          ? 'password-change-required'
+          : null;
+    if (authProblem) for (const listener of authListeners) listener(authProblem);
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, options?: Omit<RequestOptions, 'query'>) =>
+    request<T>('GET', path, { ...options, query }),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
+  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, { ...options, body }),
+  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, { ...options, body }),
+  delete: <T = void>(path: string, options?: RequestOptions) => request<T>('DELETE', path, options),
+};

@@ -1,0 +1,33 @@
+import type { FormInstance } from 'antd';
+import type { TFunction } from 'i18next';
+import { ApiError } from './api.ts';
+
+/** The sentence to show for a failed call: the server's `detail`, else a generic one. */
+export function problemText(err: unknown, t: TFunction): string {
+  if (err instanceof ApiError) {
+    if (err.status === 0) return t('common.networkError');
+    return err.problem.detail || err.problem.title || t('common.unknownError');
+  }
+  return t('common.unknownError');
+}
+
+/**
+ * Put the server's field errors (`errors[].path` such as `body.username`) on the
+ * matching form fields. Returns true when every field error found a field, so the
+ * caller knows whether it still has to show the problem's `detail` elsewhere.
+ */
+export function applyFieldErrors(form: FormInstance, err: unknown, fields: readonly string[]): boolean {
+  if (!(err instanceof ApiError) || !err.problem.errors?.length) return false;
+  let allMapped = true;
+  const byField = new Map<string, string[]>();
+  for (const { path, message } of err.problem.errors) {
+    const name = path.replace(/^(body|query|params)\./, '').split('.')[0];
+    if (!fields.includes(name)) {
+      allMapped = false;
+      continue;
+    }
+    byField.set(name, [...(byField.get(name) ?? []), message]);
+  }
+  form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
+  return allMapped;
+}

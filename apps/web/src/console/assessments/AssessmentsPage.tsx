@@ -1,0 +1,121 @@
+import { Alert, Card, Col, Row, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api } from '../../app/api.ts';
+import { problemText } from '../../app/problems.ts';
+import { useRegions } from '../../app/region.tsx';
+import type { Page } from '../../app/types.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { LEVEL_COLOR } from '../elders/ElderListPage.tsx';
+import type { DueElder } from '../elders/types.ts';
+
+interface SummaryRow {
+  regionCode: string;
+  regionName: string | null;
+  overdue: number;
+  dueSoon: number;
+  neverAssessed: number;
+}
+
+/** /console/assessments — who is due, overdue or never assessed, per community. */
+export function AssessmentsPage() {
+  const { t } = useTranslation();
+  const { selected } = useRegions();
+  const [regionCode, setRegionCode] = useState<string | undefined>();
+  const [page, setPage] = useState(1);
+  const scope = regionCode ?? selected ?? undefined;
+  const summary = useFetch(
+    (signal) => api.get<SummaryRow[]>('/assessments/due/summary', { regionCode: selected ?? undefined }, { signal }),
+    selected ?? '',
+  );
+  const due = useFetch(
+    (signal) => api.get<Page<DueElder>>('/assessments/due', { regionCode: scope, page, limit: 20 }, { signal }),
+    `${scope}:${page}`,
+  );
+  return (
+    <Row gutter={16}>
+      <Col xs={24} lg={10}>
+        <Card title={t('elders.assess.summaryTitle')}>
+          {summary.error !== undefined && <Alert type="error" title={problemText(summary.error, t)} />}
+          <Table<SummaryRow>
+            rowKey="regionCode"
+            size="small"
+            loading={summary.loading}
+            dataSource={summary.data}
+            pagination={false}
+            onRow={(r) => ({
+              onClick: () => {
+                setRegionCode(r.regionCode);
+                setPage(1);
+              },
+              style: { cursor: 'pointer' },
+            })}
+            rowClassName={(r) => (r.regionCode === regionCode ? 'ant-table-row-selected' : '')}
+            columns={[
+              { title: t('elders.list.region'), dataIndex: 'regionName' },
+              {
+                title: t('elders.assess.overdue'),
+                dataIndex: 'overdue',
+                render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0),
+              },
+              {
+                title: t('elders.assess.dueSoon'),
+                dataIndex: 'dueSoon',
+                render: (n: number) => (n ? <Tag color="gold">{n}</Tag> : 0),
+              },
+              { title: t('elders.assess.neverAssessed'), dataIndex: 'neverAssessed' },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} lg={14}>
+        <Card title={t('elders.assess.dueTitle')}>
+          <Table<DueElder>
+            rowKey="id"
+            size="small"
+            loading={due.loading}
+            dataSource={due.data?.items}
+            pagination={{
+              current: page,
+              pageSize: 20,
+              total: due.data?.total,
+              onChange: setPage,
+              showTotal: (total) => t('common.total', { total }),
+            }}
+            columns={[
+              {
+                title: t('elders.field.name'),
+                dataIndex: 'name',
+                render: (n: string, r) => <Link to={`/console/elders/${r.id}`}>{n}</Link>,
+              },
+              { title: t('elders.list.region'), dataIndex: 'regionName' },
+              {
+                title: t('elders.field.abilityLevel'),
+                dataIndex: 'abilityLevel',
+                render: (l: string | null) =>
+                  l ? <Tag color={LEVEL_COLOR[l]}>{t(`elders.level.${l as 'mild'}`)}</Tag> : t('elders.list.notAssessed'),
+              },
+              {
+                title: t('elders.field.nextAssessmentDue'),
+                dataIndex: 'nextAssessmentDue',
+                render: (d: string | null, r) =>
+                  r.neverAssessed ? (
+                    <Tag>{t('elders.assess.neverAssessed')}</Tag>
+                  ) : (
+                    <Tag color={r.overdue ? 'red' : 'gold'}>{d}</Tag>
+                  ),
+              },
+              {
+                title: '',
+                render: (_: unknown, r) => (
+                  <Link to={`/console/assessments/new?elderId=${r.id}`}>{t('elders.assess.newAssessment')}</Link>
+                ),
+              },
+            ]}
+          />
+        </Card>
+      </Col>
+    </Row>
+  );
+}

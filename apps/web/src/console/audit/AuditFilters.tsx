@@ -1,0 +1,76 @@
+import { SearchOutlined } from '@ant-design/icons';
+import { Button, DatePicker, Form, Input } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  from?: string;
+  to?: string;
+}
+
+interface FilterForm {
+  actor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  range?: [Dayjs | null, Dayjs | null] | null;
+}
+
+const trimmed = (value?: string) => value?.trim() || undefined;
+
+/** The filter bar of the audit log; hands a clean query (ISO times, no blanks) to `onSearch`. */
+export function AuditFilters({ onSearch }: { onSearch(query: AuditQuery): void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<FilterForm>();
+
+  function submit(values: FilterForm) {
+    const [from, to] = values.range ?? [];
+    onSearch({
+      actor: trimmed(values.actor),
+      action: trimmed(values.action),
+      targetType: trimmed(values.targetType),
+      targetId: trimmed(values.targetId),
+      from: from?.toISOString(),
+      to: to?.toISOString(),
+    });
+  }
+
+  return (
+    <Form<FilterForm> form={form} layout="inline" onFinish={submit} style={{ rowGap: 12, marginBottom: 16 }}>
+      <Form.Item name="actor">
+        <Input allowClear placeholder={t('audit.actor')} style={{ width: 150 }} />
+      </Form.Item>
+      <Form.Item name="action">
+        <Input allowClear placeholder={t('audit.action')} style={{ width: 170 }} />
+      </Form.Item>
+      <Form.Item name="targetType">
+        <Input allowClear placeholder={t('audit.targetType')} style={{ width: 130 }} />
+      </Form.Item>
+      <Form.Item name="targetId">
+        <Input allowClear placeholder={t('audit.targetId')} style={{ width: 170 }} />
+      </Form.Item>
+      <Form.Item name="range">
+        <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" allowEmpty={[true, true]} />
+      </Form.Item>
+      <Form.Item>
+        <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
+          {t('common.search')}
+        </Button>
+      </Form.Item>
+      <Form.Item>
+        <Button
+          onClick={() => {
+            form.resetFields();
+            onSearch({});
+          }}
+        >
+          {t('common.reset')}
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}

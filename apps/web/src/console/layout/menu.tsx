@@ -1,0 +1,61 @@
+import {
+  AuditOutlined,
+  ClusterOutlined,
+  FormOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  ShopOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { Action } from '@zhiyang/shared';
+import type { MenuProps } from 'antd';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
+import { SERVICE_MENU } from '../service/routes.tsx';
+
+interface Entry {
+  path: string;
+  label:
+    | 'nav.dashboard'
+    | 'nav.users'
+    | 'nav.regions'
+    | 'nav.organizations'
+    | 'nav.audit'
+    | 'elders.nav.elders'
+    | 'elders.nav.assessments';
+  icon: ReactNode;
+  /** Shown only to users holding this permission (from `me.permissions`). */
+  needs?: Action;
+}
+
+const MAIN: Entry[] = [
+  { path: '/console', label: 'nav.dashboard', icon: <HomeOutlined /> },
+  { path: '/console/elders', label: 'elders.nav.elders', icon: <IdcardOutlined />, needs: 'elder:read' },
+  { path: '/console/assessments', label: 'elders.nav.assessments', icon: <FormOutlined />, needs: 'assessment:read' },
+];
+
+const SYSTEM: Entry[] = [
+  { path: '/console/users', label: 'nav.users', icon: <TeamOutlined />, needs: 'user:read' },
+  { path: '/console/regions', label: 'nav.regions', icon: <ClusterOutlined />, needs: 'region:read' },
+  { path: '/console/organizations', label: 'nav.organizations', icon: <ShopOutlined />, needs: 'org:read' },
+  { path: '/console/audit-log', label: 'nav.audit', icon: <AuditOutlined />, needs: 'audit:read' },
+];
+
+/** The side menu for this user: entries they may not use are left out rather than disabled. */
+export function buildMenu(permissions: readonly string[], t: TFunction): NonNullable<MenuProps['items']> {
+  const allowed = (entry: Entry) => !entry.needs || permissions.includes(entry.needs);
+  const item = (entry: Entry) => ({ key: entry.path, icon: entry.icon, label: t(entry.label) });
+  const system = SYSTEM.filter(allowed).map(item);
+  const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }));
+  return [
+    ...MAIN.filter(allowed).map(item),
+    ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
+    ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
+  ];
+}
+
+/** The menu key to highlight for a path: the longest entry that prefixes it. */
+export function selectedMenuKey(pathname: string): string {
+  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU].map((e) => e.path).sort((a, b) => b.length - a.length);
+  return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
+}

@@ -1,0 +1,115 @@
+import { parentCodeOf, regionLevelOf } from '@zhiyang/shared';
+import { Alert, Form, Input, InputNumber, Modal, Space } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { applyFieldErrors, problemText } from '../../app/problems.ts';
+import { useRegions } from '../../app/region.tsx';
+import type { Region } from '../../app/types.ts';
+
+interface RegionForm {
+  code: string;
+  name: string;
+  lat?: number | null;
+  lng?: number | null;
+}
+
+const FIELDS = ['code', 'name', 'lat', 'lng'] as const;
+
+interface Props {
+  open: boolean;
+  region?: Region;
+  /** Prefills the code of a new region (the selected parent's code). */
+  codePrefix?: string;
+  onClose(): void;
+  onSaved(region: Region): void;
+}
+
+/** Create a region (level and parent follow from the code) or rename / move its point. */
+export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: Props) {
+  const { t } = useTranslation();
+  const { nameOf } = useRegions();
+  const [form] = Form.useForm<RegionForm>();
+  const code = Form.useWatch('code', form) ?? '';
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const level = regionLevelOf(code);
+  const parent = parentCodeOf(code);
+
+  useEffect(() => {
+    if (!open) return;
+    setError(null);
+    form.resetFields();
+    form.setFieldsValue(region ?? { code: codePrefix ?? '' });
+  }, [open, region, codePrefix, form]);
+
+  async function submit(values: RegionForm) {
+    setSaving(true);
+    setError(null);
+    const point = { lat: values.lat ?? null, lng: values.lng ?? null };
+    try {
+      const saved = region
+        ? await api.patch<Region>(`/regions/${region.code}`, { name: values.name, ...point })
+        : await api.post<Region>('/regions', { code: values.code.trim(), name: values.name, ...point });
+      onSaved(saved);
+    } catch (err) {
+      if (!applyFieldErrors(form, err, FIELDS)) setError(problemText(err, t));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const derived = level
+    ? [t(`regionLevels.${level}`), parent ? `${t('regions.parent')}: ${nameOf(parent) ?? parent}` : null]
+        .filter(Boolean)
+        .join(' · ')
+    : t('regions.codeHint');
+
+  return (
+    <Modal
+      open={open}
+      title={region ? t('regions.edit') : t('regions.create')}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      confirmLoading={saving}
+      mask={{ closable: false }}
+      forceRender
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form<RegionForm> form={form} layout="vertical" onFinish={submit} requiredMark="optional" style={{ marginTop: 20 }}>
+        <Form.Item
+          name="code"
+          label={t('regions.code')}
+          extra={derived}
+          rules={[
+            { required: true, message: t('common.required', { field: t('regions.code') }) },
+            {
+              validator: async (_, value: string | undefined) => {
+                if (value && !regionLevelOf(value.trim())) throw new Error(t('regions.codeInvalid'));
+              },
+            },
+          ]}
+        >
+          <Input disabled={Boolean(region)} inputMode="numeric" maxLength={12} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('regions.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('regions.name') }) }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Space size={16} style={{ display: 'flex' }}>
+          <Form.Item name="lat" label={t('regions.lat')}>
+            <InputNumber min={-90} max={90} step={0.000001} style={{ width: 200 }} />
+          </Form.Item>
+          <Form.Item name="lng" label={t('regions.lng')}>
+            <InputNumber min={-180} max={180} step={0.000001} style={{ width: 200 }} />
+          </Form.Item>
+        </Space>
+      </Form>
+    </Modal>
+  );
+}

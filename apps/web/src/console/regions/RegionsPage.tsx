@@ -1,0 +1,193 @@
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { REGION_LEVELS, type RegionLevel } from '@zhiyang/shared';
+import { Alert, App, Button, Card, Col, Flex, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { problemText } from '../../app/problems.ts';
+import { useRegions } from '../../app/region.tsx';
+import type { Page, Region } from '../../app/types.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { RegionFormModal } from './RegionFormModal.tsx';
+import { RegionImportModal, TEMPLATE_URL } from './RegionImportModal.tsx';
+import { RegionTree } from './RegionTree.tsx';
+
+const PAGE_SIZE = 20;
+const LEVEL_COLOR: Record<RegionLevel, string> = { district: 'blue', street: 'cyan', community: 'green' };
+
+/** /console/regions: the region tree on the left, the children of the chosen node on the right. */
+export function RegionsPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useAuth();
+  const regions = useRegions();
+  const [parent, setParent] = useState<string | null>(regions.selected);
+  const [q, setQ] = useState('');
+  const [level, setLevel] = useState<RegionLevel>();
+  const [page, setPage] = useState(1);
+  const [editing, setEditing] = useState<Region | 'new' | null>(null);
+  const [importing, setImporting] = useState(false);
+  const canWrite = can('region:write');
+
+  // Follow the header's region switcher.
+  useEffect(() => {
+    setParent(regions.selected);
+    setPage(1);
+  }, [regions.selected]);
+
+  const query = { parentCode: q ? undefined : parent, q, level, limit: PAGE_SIZE, page };
+  const list = useFetch((signal) => api.get<Page<Region>>('/regions', query, { signal }), JSON.stringify(query));
+
+  function changed() {
+    list.reload();
+    void regions.reload();
+  }
+
+  async function remove(region: Region) {
+    try {
+      await api.delete(`/regions/${region.code}`);
+      message.success(t('common.deleted'));
+      changed();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  }
+
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} lg={7} xl={6}>
+        <Card title={t('regions.tree')} styles={{ body: { maxHeight: 'calc(100vh - 200px)', overflow: 'auto' } }}>
+          <RegionTree
+            selected={parent}
+            onSelect={(code) => {
+              setParent(code);
+              setPage(1);
+            }}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} lg={17} xl={18}>
+        <Card
+          title={parent ? `${t('regions.title')} · ${regions.nameOf(parent) ?? parent}` : t('regions.title')}
+          extra={
+            <Space wrap>
+              <Button icon={<DownloadOutlined />} href={TEMPLATE_URL}>
+                {t('regions.template')}
+              </Button>
+              {canWrite && (
+                <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+                  {t('regions.import')}
+                </Button>
+              )}
+              {canWrite && (
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+                  {t('regions.create')}
+                </Button>
+              )}
+            </Space>
+          }
+        >
+          <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+            <Input.Search
+              allowClear
+              placeholder={t('regions.searchPlaceholder')}
+              onSearch={(value) => {
+                setQ(value.trim());
+                setPage(1);
+              }}
+              style={{ width: 260 }}
+            />
+            <Select<RegionLevel>
+              allowClear
+              placeholder={t('regions.allLevels')}
+              value={level}
+              onChange={(value) => {
+                setLevel(value);
+                setPage(1);
+              }}
+              options={REGION_LEVELS.map((l) => ({ value: l, label: t(`regionLevels.${l}`) }))}
+              style={{ width: 160 }}
+            />
+          </Flex>
+          {list.error !== undefined && (
+            <Alert type="error" showIcon title={problemText(list.error, t)} style={{ marginBottom: 16 }} />
+          )}
+          <Table<Region>
+            rowKey="code"
+            dataSource={list.data?.items}
+            loading={list.loading}
+            scroll={{ x: 'max-content' }}
+            pagination={{
+              current: page,
+              pageSize: PAGE_SIZE,
+              total: list.data?.total,
+              showSizeChanger: false,
+              showTotal: (total) => t('common.total', { total }),
+              onChange: setPage,
+            }}
+            columns={[
+              { title: t('regions.code'), dataIndex: 'code', render: (code: string) => <code>{code}</code> },
+              { title: t('regions.name'), dataIndex: 'name' },
+              {
+                title: t('regions.level'),
+                dataIndex: 'level',
+                render: (l: RegionLevel) => <Tag color={LEVEL_COLOR[l]}>{t(`regionLevels.${l}`)}</Tag>,
+              },
+              {
+                title: t('regions.parent'),
+                dataIndex: 'parentCode',
+                render: (code: string | null) => (code ? (regions.nameOf(code) ?? code) : t('common.none')),
+              },
+              {
+                title: `${t('regions.lat')} / ${t('regions.lng')}`,
+                key: 'point',
+                render: (_, r) =>
+                  r.lat != null && r.lng != null ? `${r.lat.toFixed(5)}, ${r.lng.toFixed(5)}` : t('common.none'),
+              },
+              ...(canWrite
+                ? [
+                    {
+                      title: t('common.actions'),
+                      key: 'actions',
+                      render: (_: unknown, r: Region) => (
+                        <Space size={0}>
+                          <Button type="link" size="small" onClick={() => setEditing(r)}>
+                            {t('common.edit')}
+                          </Button>
+                          <Popconfirm
+                            title={t('regions.deleteConfirm', { name: r.name })}
+                            okText={t('common.delete')}
+                            okButtonProps={{ danger: true }}
+                            cancelText={t('common.cancel')}
+                            onConfirm={() => remove(r)}
+                            styles={{ root: { maxWidth: 320 } }}
+                          >
+                            <Button type="link" size="small" danger>
+                              {t('common.delete')}
+                            </Button>
+                          </Popconfirm>
+                        </Space>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        </Card>
+      </Col>
+      <RegionFormModal
+        open={editing !== null}
+        region={editing === 'new' || editing === null ? undefined : editing}
+        codePrefix={parent ?? undefined}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null);
+          message.success(t('common.saved'));
+          changed();
+        }}
+      />
+      <RegionImportModal open={importing} onClose={() => setImporting(false)} onImported={changed} />
+    </Row>
+  );
+}

@@ -1,0 +1,78 @@
+import { App, Button, Card, Input, Segmented, Table, Tag } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { formatTime } from '../../app/format.ts';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import type { Complaint, Page } from './types.ts';
+
+/** Complaints opened by ratings of 2 or less, to follow up (回访) by their deadline. */
+export function ComplaintsPage() {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const [status, setStatus] = useState<'open' | 'closed'>('open');
+  const list = useFetch((signal) => api.get<Page<Complaint>>('/service-complaints', { status, limit: 200 }, { signal }), `complaints-${status}`);
+  const follow = (c: Complaint) => {
+    let note = '';
+    modal.confirm({
+      title: `${t('service.complaints.close')} · ${c.orderNo}`,
+      content: <Input.TextArea placeholder={t('service.complaints.followUp')} onChange={(e) => (note = e.target.value)} />,
+      onOk: async () => {
+        try {
+          await api.post(`/service-complaints/${c.id}/follow-up`, { note });
+          list.reload();
+        } catch (e) {
+          message.error(problemText(e, t));
+          throw e;
+        }
+      },
+    });
+  };
+  return (
+    <Card
+      title={t('service.complaints.title')}
+      extra={
+        <Segmented
+          value={status}
+          onChange={(v) => setStatus(v as 'open' | 'closed')}
+          options={[
+            { value: 'open', label: t('service.complaints.open') },
+            { value: 'closed', label: t('service.complaints.closed') },
+          ]}
+        />
+      }
+    >
+      <Table<Complaint>
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data?.items}
+        columns={[
+          { title: t('service.orders.no'), dataIndex: 'orderNo' },
+          { title: t('service.orders.elder'), dataIndex: 'elderName' },
+          { title: t('service.orders.provider'), dataIndex: 'providerName' },
+          { title: t('service.common.reason'), dataIndex: 'reason' },
+          {
+            title: t('service.complaints.due'),
+            dataIndex: 'dueAt',
+            render: (v: string, c) => (
+              <span>
+                {formatTime(v)} {c.overdue && <Tag color="red">{t('service.complaints.overdue')}</Tag>}
+              </span>
+            ),
+          },
+          { title: t('service.complaints.followUp'), dataIndex: 'followUp', render: (v) => v ?? '—' },
+          {
+            title: t('service.common.actions'),
+            render: (_, c) =>
+              c.status === 'open' && (
+                <Button size="small" type="primary" onClick={() => follow(c)}>
+                  {t('service.complaints.close')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,99 @@
+import { ORDER_STATUSES } from '@zhiyang/shared';
+import { Badge, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { formatTime } from '../../app/format.ts';
+import { useRealtimeEvent } from '../../app/realtime.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { OrderDrawer, STATUS_COLOR } from './OrderDrawer.tsx';
+import type { Order, Page } from './types.ts';
+
+const LIVE = ['created', 'dispatched', 'accepted', 'assigned', 'en_route', 'in_service', 'served'] as const;
+
+/** The order board: today's orders by status, updated live from `order.updated` events. */
+export function OrderBoardPage() {
+  const { t } = useTranslation();
+  const [date, setDate] = useState(dayjs());
+  const [status, setStatus] = useState<string>('all');
+  const [open, setOpen] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [flash, setFlash] = useState<Set<string>>(new Set());
+  const day = date.format('YYYY-MM-DD');
+  const orders = useFetch(
+    (signal) => api.get<Page<Order>>('/service-orders', { date: day, limit: 200, status: status === 'all' ? undefined : status }, { signal }),
+    `orders-${day}-${status}-${version}`,
+  );
+  useRealtimeEvent<{ id: string }>('order.updated', (d) => {
+    setFlash((f) => new Set(f).add(d.id));
+    setVersion((v) => v + 1);
+    setTimeout(() => setFlash((f) => {
+      const n = new Set(f);
+      n.delete(d.id);
+      return n;
+    }), 3000);
+  });
+  const counts = new Map<string, number>();
+  for (const o of orders.data?.items ?? []) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Row gutter={12}>
+        {LIVE.map((s) => (
+          <Col key={s} flex="1">
+            <Card size="small" hoverable onClick={() => setStatus(s)}>
+              <Statistic title={<Tag color={STATUS_COLOR[s]}>{t(`service.orders.statuses.${s}`)}</Tag>} value={counts.get(s) ?? 0} />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Card
+        title={
+          <Space>
+            {t('service.orders.title')}
+            <Badge status="processing" text={t('service.orders.live')} />
+          </Space>
+        }
+        extra={
+          <Space>
+            <DatePicker value={date} onChange={(d) => d && setDate(d)} allowClear={false} />
+            <Segmented
+              value={status}
+              onChange={(v) => setStatus(String(v))}
+              options={[{ value: 'all', label: t('service.orders.all') }, ...ORDER_STATUSES.map((s) => ({ value: s, label: t(`service.orders.statuses.${s}`) }))]}
+            />
+          </Space>
+        }
+      >
+        <Table<Order>
+          rowKey="id"
+          size="middle"
+          loading={orders.loading && !orders.data}
+          dataSource={orders.data?.items}
+          pagination={{ pageSize: 50 }}
+          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer', background: flash.has(r.id) ? '#fffbe6' : undefined } })}
+          columns={[
+            { title: t('service.orders.no'), dataIndex: 'no' },
+            { title: t('service.orders.scheduledAt'), dataIndex: 'scheduledAt', render: formatTime },
+            { title: t('service.orders.elder'), dataIndex: 'elderName' },
+            { title: t('service.orders.item'), dataIndex: 'itemName' },
+            { title: t('service.orders.provider'), dataIndex: 'providerName', render: (v) => v ?? '—' },
+            { title: t('service.orders.worker'), dataIndex: 'workerName', render: (v) => v ?? '—' },
+            {
+              title: t('service.orders.status'),
+              dataIndex: 'status',
+              render: (v: Order['status'], r) => (
+                <Space size={4}>
+                  <Tag color={STATUS_COLOR[v]}>{t(`service.orders.statuses.${v}`)}</Tag>
+                  {r.flags.length > 0 && <Tag color="red">{t('service.orders.flags')}</Tag>}
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      <OrderDrawer id={open} version={version} onClose={() => setOpen(null)} />
+    </Space>
+  );
+}

@@ -1,0 +1,147 @@
+import { App, Button, Card, Descriptions, Drawer, Input, Progress, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { formatTime } from '../../app/format.ts';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import type { Candidate, OrderDetail } from './types.ts';
+
+export const STATUS_COLOR: Record<string, string> = {
+  created: 'gold',
+  dispatched: 'blue',
+  accepted: 'cyan',
+  assigned: 'geekblue',
+  en_route: 'purple',
+  in_service: 'magenta',
+  served: 'orange',
+  confirmed: 'green',
+  settled: 'default',
+  cancelled: 'default',
+  voided: 'red',
+};
+
+/** One order: facts, dispatch explanation and candidates (why this provider), visit, history. */
+export function OrderDrawer({ id, onClose, version }: { id: string | null; onClose(): void; version: number }) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const order = useFetch((signal) => (id ? api.get<OrderDetail>(`/service-orders/${id}`, undefined, { signal }) : Promise.resolve(undefined)), `o-${id}-${version}`);
+  const mayDispatch = can('order:dispatch') && can('order:review');
+  const cands = useFetch(
+    (signal) => (id && mayDispatch ? api.get<{ items: Candidate[] }>(`/service-orders/${id}/candidates`, undefined, { signal }) : Promise.resolve(undefined)),
+    `c-${id}-${version}`,
+  );
+  const [target, setTarget] = useState<string>();
+  const [reason, setReason] = useState('');
+  const o = order.data;
+
+  return (
+    <Drawer open={!!id} onClose={onClose} width={760} title={o ? `${o.no} · ${o.itemName}` : ''} loading={order.loading}>
+      {o && (
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label={t('service.orders.status')}>
+              <Tag color={STATUS_COLOR[o.status]}>{t(`service.orders.statuses.${o.status}`)}</Tag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.scheduledAt')}>{formatTime(o.scheduledAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.elder')}>{o.elderName}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.channel')}>{t(`service.orders.channels.${o.channel as 'console'}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.provider')}>{o.providerName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.worker')}>{o.workerName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.payment')}>
+              {t(`service.orders.payments.${o.payment}`)} {o.payment === 'points' ? t('service.common.points', { v: o.points }) : t('service.common.yuan', { v: (o.amountFen / 100).toFixed(2) })}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.flags')}>
+              {o.flags.length ? o.flags.map((f) => <Tag color="red" key={f}>{t(`service.orders.flagLabels.${f}`)}</Tag>) : '—'}
+            </Descriptions.Item>
+          </Descriptions>
+          {o.dispatchExplain?.why && (
+            <Card size="small" title={t('service.orders.why')}>
+              <Typography.Text>{String(o.dispatchExplain.why)}</Typography.Text>
+            </Card>
+          )}
+          {mayDispatch && cands.data && (
+            <Card size="small" title={t('service.orders.candidates')}>
+              <Table<Candidate>
+                size="small"
+                rowKey="providerId"
+                pagination={false}
+                dataSource={cands.data.items}
+                columns={[
+                  { title: t('service.orders.provider'), dataIndex: 'providerName' },
+                  { title: t('service.orders.score'), dataIndex: 'score', render: (v: number) => <Progress percent={Math.round(v * 100)} size="small" /> },
+                  { title: t('service.orders.distance'), render: (_, c) => (c.distanceKm === null ? '—' : `${c.distanceKm} km · ${c.nearestSite}`) },
+                  { title: t('service.providers.rating'), dataIndex: 'rating' },
+                  { title: t('service.orders.load'), render: (_, c) => `${c.load}/${c.capacity}` },
+                ]}
+              />
+              {['created', 'dispatched'].includes(o.status) && (
+                <Space style={{ marginTop: 12 }} wrap>
+                  <Select
+                    style={{ width: 220 }}
+                    placeholder={t('service.orders.dispatchTo')}
+                    value={target}
+                    onChange={setTarget}
+                    options={cands.data.items.map((c) => ({ value: c.providerId, label: c.providerName }))}
+                  />
+                  <Input style={{ width: 240 }} placeholder={t('service.common.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+                  <Button
+                    type="primary"
+                    disabled={!target || reason.trim().length < 2}
+                    onClick={async () => {
+                      try {
+                        await api.post(`/service-orders/${o.id}/dispatch`, { providerId: target, reason });
+                        order.reload();
+                        cands.reload();
+                      } catch (e) {
+                        message.error(problemText(e, t));
+                      }
+                    }}
+                  >
+                    {t('service.orders.manualDispatch')}
+                  </Button>
+                </Space>
+              )}
+            </Card>
+          )}
+          {o.visit && (
+            <Card size="small" title={t('service.orders.visit')}>
+              <Descriptions column={2} size="small">
+                <Descriptions.Item label={t('service.orders.checkIn')}>
+                  {formatTime(o.visit.checkInAt)} · {o.visit.checkInMethod === 'qr' ? 'QR' : `${o.visit.checkInDistanceM ?? '?'} m`}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('service.orders.checkOut')}>
+                  {formatTime(o.visit.checkOutAt)} {o.visit.checkOutDistanceM != null ? `· ${o.visit.checkOutDistanceM} m` : ''}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('service.orders.record')} span={2}>
+                  {o.visit.record ?? '—'}
+                </Descriptions.Item>
+              </Descriptions>
+            </Card>
+          )}
+          {o.rating && (
+            <Card size="small" title={t('service.orders.ratingLabel')}>
+              {'★'.repeat(o.rating.score)}
+              {'☆'.repeat(5 - o.rating.score)} {o.rating.comment}
+            </Card>
+          )}
+          <Card size="small" title={t('service.orders.history')}>
+            <Timeline
+              items={o.history.map((h) => ({
+                color: h.to === 'cancelled' || h.to === 'voided' ? 'red' : 'blue',
+                children: (
+                  <span>
+                    {formatTime(h.at)} · <b>{t(`service.orders.statuses.${h.to as 'created'}`)}</b> · {h.action} {h.actorName ? `· ${h.actorName}` : ''}{' '}
+                    {h.reason ? `（${h.reason}）` : ''}
+                  </span>
+                ),
+              }))}
+            />
+          </Card>
+        </Space>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,258 @@
+import { ELDER_CATEGORIES, ELDER_CATEGORY_LABELS_ZH, LIVING_SITUATIONS, LIVING_SITUATION_LABELS_ZH } from '@zhiyang/shared';
+import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, List, Radio, Row, Select, Space, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { newKey, type Page, type Policy, yuan } from './types.ts';
+
+interface Preview {
+  matching: number;
+  unit: 'points' | 'fen';
+  budgetPerPeriod: number;
+  budgetPerYear: number;
+  conditionsText: string;
+  sample: Array<{ id: string; name: string; regionCode: string; birthDate: string }>;
+}
+const ABILITY = ['intact', 'mild', 'moderate', 'severe', 'total'] as const;
+const ABILITY_ZH = { intact: '能力完好', mild: '轻度失能', moderate: '中度失能', severe: '重度失能', total: '完全失能' };
+
+/** Policies as data: conditions, amounts, validity; preview before switching on; grant now. */
+export function PoliciesPage() {
+  const { t } = useTranslation();
+  const { can, me } = useAuth();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const list = useFetch((signal) => api.get<Page<Policy>>('/policies', undefined, { signal }), 'policies');
+
+  const body = () => {
+    const v = form.getFieldsValue();
+    const conditions: Record<string, unknown> = {};
+    if (v.minAge != null) conditions.minAge = v.minAge;
+    if (v.maxAge != null) conditions.maxAge = v.maxAge;
+    if (v.hukou === 'local') conditions.hukouLocal = true;
+    if (v.hukou === 'nonLocal') conditions.hukouLocal = false;
+    if (v.categoriesAny?.length) conditions.categoriesAny = v.categoriesAny;
+    if (v.livingSituations?.length) conditions.livingSituations = v.livingSituations;
+    if (v.abilityLevels?.length) conditions.abilityLevels = v.abilityLevels;
+    return {
+      name: v.name,
+      kind: v.kind,
+      amount: v.amount,
+      period: v.period,
+      regionCode: v.regionCode,
+      conditions,
+      validFrom: (v.validFrom ?? dayjs()).format('YYYY-MM-DD'),
+      validTo: v.validTo ? v.validTo.format('YYYY-MM-DD') : null,
+      prorate: v.prorate,
+      expireUnused: v.expireUnused,
+    };
+  };
+  const fmt = (n: number, unit: 'points' | 'fen') => (unit === 'points' ? t('service.common.points', { v: n }) : t('service.common.yuan', { v: yuan(n) }));
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Card title={t('service.policies.title')}>
+        <Table<Policy>
+          rowKey="id"
+          loading={list.loading}
+          dataSource={list.data?.items}
+          pagination={false}
+          columns={[
+            { title: t('service.policies.name'), dataIndex: 'name' },
+            { title: t('service.policies.kind'), dataIndex: 'kind', render: (v: Policy['kind']) => t(`service.policies.kinds.${v}`) },
+            {
+              title: t('service.policies.amount'),
+              render: (_, p) => `${fmt(p.amount, p.kind === 'points_grant' ? 'points' : 'fen')} / ${t(`service.policies.periods.${p.period}`)}`,
+            },
+            { title: t('service.policies.conditions'), dataIndex: 'conditionsText' },
+            { title: t('service.policies.validFrom'), dataIndex: 'validFrom' },
+            {
+              title: t('service.policies.status'),
+              dataIndex: 'status',
+              render: (v: Policy['status']) => <Tag color={v === 'active' ? 'green' : v === 'draft' ? 'blue' : 'default'}>{t(`service.policies.statuses.${v}`)}</Tag>,
+            },
+            {
+              title: t('service.common.actions'),
+              render: (_, p) =>
+                can('policy:write') && (
+                  <Space>
+                    {p.status === 'draft' && (
+                      <Button size="small" type="primary" onClick={() => api.post(`/policies/${p.id}/activate`).then(list.reload, (e) => message.error(problemText(e, t)))}>
+                        {t('service.policies.activate')}
+                      </Button>
+                    )}
+                    {p.status === 'active' && (
+                      <>
+                        <Button
+                          size="small"
+                          onClick={async () => {
+                            try {
+                              const r = await api.post<{ periodKey: string; granted: number; amount: number; alreadyGranted: number }>(
+                                `/policies/${p.id}/run`,
+                                {},
+                                { headers: { 'Idempotency-Key': newKey() } },
+                              );
+                              message.success(t('service.policies.runResult', { period: r.periodKey, granted: r.granted, amount: r.amount, already: r.alreadyGranted }));
+                            } catch (e) {
+                              message.error(problemText(e, t));
+                            }
+                          }}
+                        >
+                          {t('service.policies.run')}
+                        </Button>
+                        <Button size="small" danger onClick={() => api.post(`/policies/${p.id}/end`).then(list.reload, (e) => message.error(problemText(e, t)))}>
+                          {t('service.policies.end')}
+                        </Button>
+                      </>
+                    )}
+                  </Space>
+                ),
+            },
+          ]}
+        />
+      </Card>
+      {can('policy:write') && (
+        <Card title={t('service.policies.create')}>
+          <Form
+            form={form}
+            layout="vertical"
+            initialValues={{ kind: 'points_grant', period: 'year', amount: 300, minAge: 80, hukou: 'local', regionCode: me?.regionCode ?? '', prorate: true, expireUnused: true, validFrom: dayjs().startOf('year') }}
+            onValuesChange={() => setPreview(null)}
+            onFinish={async () => {
+              try {
+                await api.post('/policies', body());
+                list.reload();
+                form.resetFields();
+              } catch (e) {
+                message.error(problemText(e, t));
+              }
+            }}
+          >
+            <Row gutter={16}>
+              <Col span={12}>
+                <Form.Item name="name" label={t('service.policies.name')} rules={[{ required: true }]}>
+                  <Input placeholder="高龄老人居家养老服务积分" />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="kind" label={t('service.policies.kind')}>
+                  <Select options={(['points_grant', 'purchase_credit'] as const).map((k) => ({ value: k, label: t(`service.policies.kinds.${k}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="regionCode" label={t('service.policies.region')} rules={[{ required: true }]}>
+                  <Input />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="amount" label={t('service.policies.amount')} tooltip={t('service.policies.amountHint')} rules={[{ required: true }]}>
+                  <InputNumber min={1} precision={0} style={{ width: '100%' }} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="period" label={t('service.policies.period')}>
+                  <Radio.Group options={(['year', 'month'] as const).map((k) => ({ value: k, label: t(`service.policies.periods.${k}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="validFrom" label={t('service.policies.validFrom')}>
+                  <DatePicker />
+                </Form.Item>
+              </Col>
+              <Col span={6}>
+                <Form.Item name="validTo" label={t('service.policies.validTo')}>
+                  <DatePicker />
+                </Form.Item>
+              </Col>
+              <Col span={4}>
+                <Form.Item name="minAge" label={t('service.policies.minAge')}>
+                  <InputNumber min={0} max={130} />
+                </Form.Item>
+              </Col>
+              <Col span={4}>
+                <Form.Item name="maxAge" label={t('service.policies.maxAge')}>
+                  <InputNumber min={0} max={130} />
+                </Form.Item>
+              </Col>
+              <Col span={16}>
+                <Form.Item name="hukou" label={t('service.policies.hukouLocal')}>
+                  <Radio.Group options={(['any', 'local', 'nonLocal'] as const).map((k) => ({ value: k, label: t(`service.policies.hukou.${k}`) }))} />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item name="categoriesAny" label={t('service.policies.categoriesAny')}>
+                  <Select mode="multiple" options={ELDER_CATEGORIES.map((c) => ({ value: c, label: ELDER_CATEGORY_LABELS_ZH[c] }))} />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item name="livingSituations" label={t('service.policies.livingSituations')}>
+                  <Select mode="multiple" options={LIVING_SITUATIONS.map((c) => ({ value: c, label: LIVING_SITUATION_LABELS_ZH[c] }))} />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item name="abilityLevels" label={t('service.policies.abilityLevels')}>
+                  <Select mode="multiple" options={ABILITY.map((c) => ({ value: c, label: ABILITY_ZH[c] }))} />
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="prorate" valuePropName="checked">
+                  <Checkbox>{t('service.policies.prorate')}</Checkbox>
+                </Form.Item>
+              </Col>
+              <Col span={12}>
+                <Form.Item name="expireUnused" valuePropName="checked">
+                  <Checkbox>{t('service.policies.expireUnused')}</Checkbox>
+                </Form.Item>
+              </Col>
+            </Row>
+            {preview && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={t('service.policies.previewResult', {
+                  n: preview.matching,
+                  budget: fmt(preview.budgetPerPeriod, preview.unit),
+                  year: fmt(preview.budgetPerYear, preview.unit),
+                })}
+                description={
+                  <List
+                    size="small"
+                    header={`${t('service.policies.sample')} · ${preview.conditionsText}`}
+                    dataSource={preview.sample}
+                    renderItem={(e) => (
+                      <List.Item>
+                        {e.name} · {e.birthDate} · {e.regionCode}
+                      </List.Item>
+                    )}
+                  />
+                }
+              />
+            )}
+            <Space>
+              <Button
+                onClick={async () => {
+                  try {
+                    setPreview(await api.post<Preview>('/policies/preview', { ...body(), name: body().name || 'preview' }));
+                  } catch (e) {
+                    message.error(problemText(e, t));
+                  }
+                }}
+              >
+                {t('service.policies.preview')}
+              </Button>
+              <Button type="primary" htmlType="submit">
+                {t('service.policies.create')}
+              </Button>
+            </Space>
+          </Form>
+        </Card>
+      )}
+    </Space>
+  );
+}

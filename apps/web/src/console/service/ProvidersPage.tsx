@@ -1,0 +1,259 @@
+import { App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, List, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import type { Licence, Page, Provider, ProviderDetail, Staff } from './types.ts';
+
+const APPROVAL_COLOR = { pending: 'gold', approved: 'green', rejected: 'default', suspended: 'red' } as const;
+const LICENCE_COLOR = { valid: 'green', expiring: 'orange', expired: 'red' } as const;
+
+/** Providers (服务商): the bureau's onboarding and supervision list; a provider sees itself. */
+export function ProvidersPage() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState<string | null>(null);
+  const [registering, setRegistering] = useState(false);
+  const list = useFetch((signal) => api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }), 'providers');
+  const warnings = useFetch(
+    (signal) => api.get<Page<Licence & { providerName: string }>>('/providers/licence-warnings', undefined, { signal }),
+    'licence-warnings',
+  );
+  const [form] = Form.useForm();
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Card
+        title={t('service.providers.title')}
+        extra={
+          can('provider:approve') && (
+            <Button type="primary" onClick={() => setRegistering(true)}>
+              {t('service.providers.register')}
+            </Button>
+          )
+        }
+      >
+        <Table<Provider>
+          rowKey="id"
+          loading={list.loading}
+          dataSource={list.data?.items}
+          pagination={{ pageSize: 20 }}
+          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
+          columns={[
+            { title: t('service.providers.name'), dataIndex: 'name' },
+            { title: t('service.providers.creditCode'), dataIndex: 'creditCode', render: (v) => <Typography.Text code>{v}</Typography.Text> },
+            {
+              title: t('service.providers.status'),
+              dataIndex: 'approvalStatus',
+              render: (v: Provider['approvalStatus'], r) => (
+                <Space size={4}>
+                  <Tag color={APPROVAL_COLOR[v]}>{t(`service.providers.approval.${v}`)}</Tag>
+                  {r.dishonest && <Tag color="volcano">{t('service.providers.dishonest')}</Tag>}
+                </Space>
+              ),
+            },
+            { title: t('service.providers.rating'), dataIndex: 'rating', render: (v: number | null, r) => (v ? `${v} (${r.ratingCount})` : '—') },
+            { title: t('service.providers.capacity'), dataIndex: 'dailyCapacity' },
+          ]}
+        />
+      </Card>
+      {!!warnings.data?.items.length && (
+        <Card title={t('service.providers.licenceWarnings')} size="small">
+          <List
+            size="small"
+            dataSource={warnings.data.items}
+            renderItem={(l) => (
+              <List.Item>
+                <Space>
+                  <Tag color={LICENCE_COLOR[l.state]}>{t(`service.providers.licenceState.${l.state}`)}</Tag>
+                  {l.providerName} · {l.kind} {l.number} · {l.validUntil}
+                </Space>
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+      <ProviderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => list.reload()} />
+      <Modal
+        open={registering}
+        title={t('service.providers.register')}
+        onCancel={() => setRegistering(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={async (v) => {
+            try {
+              await api.post('/providers', v);
+              setRegistering(false);
+              form.resetFields();
+              list.reload();
+            } catch (err) {
+              message.error(problemText(err, t));
+            }
+          }}
+        >
+          <Form.Item name="name" label={t('service.providers.name')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="creditCode" label={t('service.providers.creditCode')} rules={[{ required: true, len: 18 }]}>
+            <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('service.providers.region')} rules={[{ required: true }]}>
+            <Input placeholder="990101001" />
+          </Form.Item>
+          <Form.Item name="legalPerson" label={t('service.providers.legalPerson')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="dailyCapacity" label={t('service.providers.capacity')}>
+            <InputNumber min={1} max={100000} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
+
+function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose(): void; onChanged(): void }) {
+  const { t } = useTranslation();
+  const { can, me } = useAuth();
+  const { message, modal } = App.useApp();
+  const detail = useFetch((signal) => (id ? api.get<ProviderDetail>(`/providers/${id}`, undefined, { signal }) : Promise.resolve(undefined)), `p-${id}`);
+  const staff = useFetch((signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)), `s-${id}`);
+  const d = detail.data;
+  const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
+
+  const act = async (path: string, body: unknown = {}) => {
+    try {
+      await api.post(`/providers/${id}/${path}`, body);
+      detail.reload();
+      onChanged();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  };
+  const withReason = (path: string) => {
+    let reason = '';
+    modal.confirm({
+      title: t('service.common.reason'),
+      content: <Input.TextArea onChange={(e) => (reason = e.target.value)} />,
+      onOk: () => act(path, { reason }),
+    });
+  };
+  const addStaff = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addStaff'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="username" label={t('service.providers.username')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="name" label={t('service.providers.name')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="careCertValidUntil" label={t('service.providers.careCert')}>
+            <Input placeholder="2028-12-31" />
+          </Form.Item>
+          <Form.Item name="healthCertValidUntil" label={t('service.providers.healthCert')}>
+            <Input placeholder="2027-06-30" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          const r = await api.post<Staff & { initialPassword: string }>(`/providers/${id}/staff`, v);
+          modal.info({ title: r.name, content: t('service.providers.initialPassword', { pw: r.initialPassword }) });
+          staff.reload();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  return (
+    <Drawer open={!!id} onClose={onClose} width={720} title={d?.name} loading={detail.loading}>
+      {d && (
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Descriptions column={2} size="small" bordered>
+            <Descriptions.Item label={t('service.providers.creditCode')}>{d.creditCode}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.legalPerson')}>{d.legalPerson ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.status')}>
+              <Tag color={APPROVAL_COLOR[d.approvalStatus]}>{t(`service.providers.approval.${d.approvalStatus}`)}</Tag>
+              {d.statusReason}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.dishonest')}>{d.dishonest ? `${t('service.providers.dishonest')}：${d.dishonestReason ?? ''}` : '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.rating')}>{d.rating ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.capacity')}>{d.dailyCapacity}</Descriptions.Item>
+          </Descriptions>
+          {can('provider:approve') && (
+            <Space wrap>
+              {(d.approvalStatus === 'pending' || d.approvalStatus === 'rejected') && <Button type="primary" onClick={() => act('approve')}>{t('service.providers.approve')}</Button>}
+              {d.approvalStatus === 'pending' && <Button onClick={() => withReason('reject')}>{t('service.providers.reject')}</Button>}
+              {d.approvalStatus === 'approved' && <Button danger onClick={() => withReason('suspend')}>{t('service.providers.suspend')}</Button>}
+              {d.approvalStatus === 'suspended' && <Button onClick={() => act('reinstate')}>{t('service.providers.reinstate')}</Button>}
+              <Button
+                danger={!d.dishonest}
+                onClick={async () => {
+                  await api.put(`/providers/${id}/dishonesty`, { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' }).catch((e) => message.error(problemText(e, t)));
+                  detail.reload();
+                  onChanged();
+                }}
+              >
+                {d.dishonest ? t('service.providers.unlistDishonest') : t('service.providers.listDishonest')}
+              </Button>
+            </Space>
+          )}
+          <Card size="small" title={t('service.providers.licences')}>
+            {d.licences.map((l) => (
+              <div key={l.id}>
+                <Tag color={LICENCE_COLOR[l.state]}>{t(`service.providers.licenceState.${l.state}`)}</Tag>
+                {l.kind} {l.number} · {t('service.providers.validUntil')} {l.validUntil}
+              </div>
+            ))}
+          </Card>
+          <Card size="small" title={`${t('service.providers.areas')} (${d.areas.length})`}>
+            <Space wrap>{d.areas.map((a) => <Tag key={a}>{a}</Tag>)}</Space>
+          </Card>
+          <Card size="small" title={t('service.providers.sites')}>
+            {d.sites.map((s) => (
+              <div key={s.id}>
+                {s.name} · {s.address ?? ''} ({s.lat.toFixed(4)}, {s.lng.toFixed(4)})
+              </div>
+            ))}
+          </Card>
+          <Card
+            size="small"
+            title={`${t('service.providers.staff')} (${d.staffCount})`}
+            extra={mayWrite && <Button size="small" onClick={addStaff}>{t('service.providers.addStaff')}</Button>}
+          >
+            <Table<Staff>
+              size="small"
+              rowKey="userId"
+              pagination={{ pageSize: 10 }}
+              dataSource={staff.data?.items}
+              columns={[
+                { title: t('service.providers.name'), dataIndex: 'name' },
+                { title: t('service.providers.careLevel'), dataIndex: 'careLevel', render: (v: string | null) => (v ? t(`service.providers.levels.${v as 'junior'}`) : '—') },
+                { title: t('service.providers.careCert'), dataIndex: 'careCertValidUntil' },
+                { title: t('service.providers.healthCert'), dataIndex: 'healthCertValidUntil' },
+                {
+                  title: t('service.providers.assignable'),
+                  dataIndex: 'assignable',
+                  render: (v: boolean) => (v ? <Tag color="green">{t('service.providers.assignable')}</Tag> : <Tag color="red">{t('service.providers.notAssignable')}</Tag>),
+                },
+              ]}
+            />
+          </Card>
+        </Space>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,199 @@
+import { EnvironmentOutlined, LogoutOutlined } from '@ant-design/icons';
+import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
+import { Alert, App, Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useState } from 'react';
+import { api } from '../app/api.ts';
+import { useAuth } from '../app/auth.tsx';
+import { currentLanguage } from '../app/i18n.ts';
+import { problemText } from '../app/problems.ts';
+import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
+import { useFetch } from '../app/useFetch.ts';
+import type { Order, Page } from '../console/service/types.ts';
+import { workerTexts } from './i18n.ts';
+import { flush, perform, queued } from './queue.ts';
+
+type Texts = (typeof workerTexts)['zh-CN'];
+const fill = (s: string, v: Record<string, string | number>) => s.replace(/\{\{(\w+)\}\}/g, (_, k) => String(v[k] ?? ''));
+
+/** The worker's phone page (/worker): today's tasks, navigation, check-in/out with position and photo, offline queue. */
+export default function WorkerArea() {
+  const { me, loading, login, logout } = useAuth();
+  const tx = workerTexts[currentLanguage()];
+  if (loading) return null;
+  if (!me) return <MobileLogin tx={tx} onLogin={login} />;
+  return (
+    <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 16, background: '#f4f7f6', minHeight: '100vh' }}>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {tx.title} · {dayjs().format('M/D')}
+        </Typography.Title>
+        <Button icon={<LogoutOutlined />} onClick={() => void logout()}>
+          {tx.logout}
+        </Button>
+      </Space>
+      <Tasks tx={tx} />
+    </div>
+  );
+}
+
+export function MobileLogin({ tx, onLogin, big }: { tx: { login: string; username: string; password: string }; onLogin(u: string, p: string): Promise<unknown>; big?: boolean }) {
+  const { message } = App.useApp();
+  const size = big ? 22 : 16;
+  return (
+    <div style={{ maxWidth: 420, margin: '0 auto', padding: 24, fontSize: size }}>
+      <Typography.Title level={2}>智养 · {tx.login}</Typography.Title>
+      <Form
+        layout="vertical"
+        onFinish={async (v) => {
+          try {
+            await onLogin(v.username, v.password);
+          } catch (e) {
+            message.error(problemText(e, ((k: string) => k) as never));
+          }
+        }}
+      >
+        <Form.Item name="username" label={<span style={{ fontSize: size }}>{tx.username}</span>} rules={[{ required: true }]}>
+          <Input size="large" style={{ fontSize: size }} autoComplete="username" />
+        </Form.Item>
+        <Form.Item name="password" label={<span style={{ fontSize: size }}>{tx.password}</span>} rules={[{ required: true }]}>
+          <Input.Password size="large" style={{ fontSize: size }} autoComplete="current-password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block style={{ height: big ? 64 : 48, fontSize: big ? 26 : 18 }}>
+          {tx.login}
+        </Button>
+      </Form>
+    </div>
+  );
+}
+
+function position(): Promise<{ lat: number; lng: number } | null> {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lng: p.coords.longitude }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout: 15_000, maximumAge: 30_000 },
+    );
+  });
+}
+
+function Tasks({ tx }: { tx: Texts }) {
+  const { message } = App.useApp();
+  const [version, setVersion] = useState(0);
+  const [waiting, setWaiting] = useState(queued().length);
+  const today = dayjs().format('YYYY-MM-DD');
+  const tasks = useFetch((signal) => api.get<Page<Order>>('/service-orders', { date: today, limit: 100 }, { signal }), `tasks-${version}`);
+  useRealtimeConnection(true);
+  useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
+  useEffect(() => {
+    const online = () => flush().then(() => {
+      setWaiting(queued().length);
+      setVersion((v) => v + 1);
+    }, (e) => message.error(problemText(e, ((k: string) => k) as never)));
+    window.addEventListener('online', online);
+    void online();
+    return () => window.removeEventListener('online', online);
+  }, [message]);
+
+  const run = async (o: Order, path: 'en-route' | 'check-in' | 'check-out', body: Record<string, unknown> = {}) => {
+    try {
+      const sent = await perform({ orderId: o.id, path, body });
+      setWaiting(queued().length);
+      if (sent) message.success(tx.sent);
+      else message.warning(fill(tx.queued, { n: queued().length }));
+      setVersion((v) => v + 1);
+    } catch (e) {
+      message.error(problemText(e, ((k: string) => k) as never));
+      setVersion((v) => v + 1);
+    }
+  };
+  const items = (tasks.data?.items ?? []).slice().sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      {waiting > 0 && <Alert type="warning" showIcon message={fill(tx.queued, { n: waiting })} />}
+      {!tasks.loading && items.length === 0 && <Alert type="info" message={tx.none} />}
+      {items.map((o) => (
+        <TaskCard key={o.id} o={o} tx={tx} run={run} />
+      ))}
+    </Space>
+  );
+}
+
+function TaskCard({ o, tx, run }: { o: Order; tx: Texts; run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>): Promise<void> }) {
+  const [record, setRecord] = useState('');
+  const [photos, setPhotos] = useState<string[]>([]);
+  const [qr, setQr] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { message } = App.useApp();
+  const nav = o.elderLat != null && o.elderLng != null ? `https://uri.amap.com/marker?position=${o.elderLng},${o.elderLat}&name=${encodeURIComponent(o.elderName ?? '')}&coordinate=wgs84&callnative=1` : null;
+  const withPosition = async (path: 'check-in' | 'check-out', extra: Record<string, unknown> = {}) => {
+    setBusy(true);
+    message.loading({ content: tx.locating, key: 'gps' });
+    const p = await position();
+    message.destroy('gps');
+    if (!p && !qr) {
+      message.error(tx.noGps);
+      setBusy(false);
+      return;
+    }
+    await run(o, path, { ...(p && !qr ? p : { qr }), ...extra });
+    setBusy(false);
+  };
+  const big = { height: 52, fontSize: 18 };
+  return (
+    <Card styles={{ body: { padding: 16 } }}>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Space style={{ justifyContent: 'space-between', width: '100%' }}>
+          <Typography.Text strong style={{ fontSize: 20 }}>
+            {dayjs(o.scheduledAt).format('HH:mm')} · {o.itemName}
+          </Typography.Text>
+          <Tag color="blue" style={{ fontSize: 14 }}>
+            {tx.status[o.status] ?? o.status}
+          </Tag>
+        </Space>
+        <Typography.Text style={{ fontSize: 18 }}>
+          {o.elderName} · {fill(tx.minutes, { n: o.durationMinutes })}
+        </Typography.Text>
+        <Typography.Text type="secondary">{o.elderAddress ?? '—'}</Typography.Text>
+        {o.flags.length > 0 && <Alert type="error" message={fill(tx.flags, { f: o.flags.map((f: VisitFlag) => VISIT_FLAG_LABELS_ZH[f]).join('、') })} />}
+        {nav && (
+          <Button icon={<EnvironmentOutlined />} href={nav} target="_blank" block style={big}>
+            {tx.navigate}
+          </Button>
+        )}
+        {o.status === 'assigned' && (
+          <Button block style={big} disabled={busy} onClick={() => run(o, 'en-route')}>
+            {tx.enRoute}
+          </Button>
+        )}
+        {(o.status === 'assigned' || o.status === 'en_route') && (
+          <>
+            <Input placeholder={tx.scanQr} value={qr} onChange={(e) => setQr(e.target.value.trim())} />
+            <Button type="primary" block style={big} disabled={busy} onClick={() => withPosition('check-in')}>
+              {tx.checkIn}
+            </Button>
+          </>
+        )}
+        {o.status === 'in_service' && (
+          <>
+            <Input.TextArea rows={3} placeholder={tx.recordPlaceholder} value={record} onChange={(e) => setRecord(e.target.value)} style={{ fontSize: 16 }} />
+            <label style={{ display: 'block' }}>
+              <span style={{ marginRight: 8 }}>{tx.photo}</span>
+              <input
+                type="file"
+                accept="image/*"
+                capture="environment"
+                onChange={(e) => setPhotos([...photos, ...Array.from(e.target.files ?? []).map((f) => f.name)])}
+              />
+              {photos.length > 0 && <span> ({photos.length})</span>}
+            </label>
+            <Button type="primary" block style={big} disabled={busy || !record.trim()} onClick={() => withPosition('check-out', { record, photos })}>
+              {tx.send}
+            </Button>
+          </>
+        )}
+      </Space>
+    </Card>
+  );
+}
