@@ -1,5 +1,4 @@
 import {
-  ABILITY_LEVEL_LABELS_ZH,
   ASSESSMENT_DIMENSIONS,
   ASSESSMENT_ITEMS,
   ASSESSMENT_REASONS,
@@ -231,7 +230,7 @@ export function AssessmentFormPage() {
             <Statistic title={t('elders.assess.total')} value={result.total} suffix="/ 90" />
             <div>
               <div>{t('elders.assess.preliminary')}</div>
-              <Tag>{ABILITY_LEVEL_LABELS_ZH[result.preliminaryLevel]}</Tag>
+              <Tag>{t(`elders.level.${result.preliminaryLevel}`)}</Tag>
             </div>
             <div>
               <div>{t('elders.assess.finalLevel')}</div>
