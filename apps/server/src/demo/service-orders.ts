@@ -115,6 +115,21 @@ export async function seedServiceOrders(ctx: AppContext) {
     }
   }
 
+  // The demo elder (66, non-local hukou) qualifies for no policy; the community added points
+  // by hand so the elder page has a balance to show (a bureau adjustment, as in the console).
+  if (demoElder?.elderId) {
+    book.post(
+      'adjust',
+      'points',
+      cstDayStart(start),
+      [
+        ['fund:points:', -300],
+        [`elder:points:${demoElder.elderId}`, 300],
+      ],
+      { elderId: demoElder.elderId, memo: '社区补录：慈善积分（演示）' },
+    );
+  }
+
   const orders: Array<Insert<typeof serviceOrders>> = [];
   const history: Array<Insert<typeof serviceOrderHistory>> = [];
   const visits: Array<Insert<typeof serviceVisits>> = [];
@@ -417,7 +432,7 @@ class Ledger {
     const keys = [...new Set(this.entries.map((e) => e.key))];
     const accounts = keys.map((key) => {
       const [kind, currency, ownerId] = key.split(':');
-      return { id: randomUUID(), kind: kind as 'elder', currency: currency as 'points', ownerId, key };
+      return { id: randomUUID(), kind: kind as 'elder', currency: currency as 'points', ownerId: ownerId || null, key };
     });
     const idOf = new Map(accounts.map((a) => [a.key, a.id]));
     await chunked(

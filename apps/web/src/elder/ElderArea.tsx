@@ -22,7 +22,16 @@ interface Wallet {
 // 适老化: body ≥ 18 px (here 22), actions ≥ 24 px with ≥ 64 px touch targets, black on white / white on dark teal (contrast > 7:1).
 const INK = '#111';
 const BRAND = '#0b5d52';
-const page: CSSProperties = { maxWidth: 560, margin: '0 auto', padding: 16, fontSize: 22, lineHeight: 1.5, color: INK, background: '#fff', minHeight: '100vh' };
+const page: CSSProperties = {
+  maxWidth: 560,
+  margin: '0 auto',
+  padding: 16,
+  fontSize: 22,
+  lineHeight: 1.5,
+  color: INK,
+  background: '#fff',
+  minHeight: '100vh',
+};
 const bigButton: CSSProperties = {
   display: 'block',
   width: '100%',
@@ -36,7 +45,14 @@ const bigButton: CSSProperties = {
   margin: '12px 0',
   cursor: 'pointer',
 };
-const ghostButton: CSSProperties = { ...bigButton, color: BRAND, background: '#fff', border: `3px solid ${BRAND}`, minHeight: 64, fontSize: 24 };
+const ghostButton: CSSProperties = {
+  ...bigButton,
+  color: BRAND,
+  background: '#fff',
+  border: `3px solid ${BRAND}`,
+  minHeight: 64,
+  fontSize: 24,
+};
 const box: CSSProperties = { border: `2px solid ${INK}`, borderRadius: 14, padding: 16, margin: '12px 0' };
 
 /** Services shown first: the ones elders ask for most (Wuhan 2016 calls: housekeeping, meals, comfort). */
@@ -53,7 +69,20 @@ export default function ElderArea() {
 
 function ReadAloud({ text, tx, lang }: { text: string; tx: ElderTexts; lang: string }) {
   return (
-    <button type="button" onClick={() => speak(text, lang)} style={{ ...ghostButton, display: 'inline-flex', width: 'auto', minHeight: 56, padding: '0 20px', alignItems: 'center', gap: 8 }} aria-label={tx.read}>
+    <button
+      type="button"
+      onClick={() => speak(text, lang)}
+      style={{
+        ...ghostButton,
+        display: 'inline-flex',
+        width: 'auto',
+        minHeight: 56,
+        padding: '0 20px',
+        alignItems: 'center',
+        gap: 8,
+      }}
+      aria-label={tx.read}
+    >
       <SoundOutlined /> {tx.read}
     </button>
   );
@@ -74,25 +103,34 @@ function ElderHome({ tx, lang }: { tx: ElderTexts; lang: string }) {
 
   const w = wallet.data;
   const cleaning = items.data?.items.find((i) => i.code === 'cleaning');
-  const todays = (orders.data?.items ?? []).filter((o) => dayjs(o.scheduledAt).format('YYYY-MM-DD') === today && o.status !== 'cancelled');
+  const todays = (orders.data?.items ?? []).filter(
+    (o) => dayjs(o.scheduledAt).format('YYYY-MM-DD') === today && o.status !== 'cancelled',
+  );
   const toRate = (orders.data?.items ?? []).find((o) => o.status === 'served');
   const favourites = FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is Item => !!i);
 
   const balanceText = w
     ? [
         fill(tx.balance, { points: w.points.available }),
-        cleaning ? fill(tx.balanceWords, { n: Math.floor(w.points.available / cleaning.points), item: `${cleaning.name}（1 小时）` }) : '',
+        cleaning
+          ? fill(tx.balanceWords, { n: Math.floor(w.points.available / cleaning.points), item: `${cleaning.name}（1 小时）` })
+          : '',
         w.points.reserved ? fill(tx.reserved, { n: w.points.reserved }) : '',
         w.purchaseFen.available ? fill(tx.purchase, { yuan: (w.purchaseFen.available / 100).toFixed(0) }) : '',
         w.frozen ? tx.frozen : '',
       ].join('')
     : '';
-  const visitText = (o: Order) => `${dayjs(o.scheduledAt).format('HH:mm')} ${o.itemName}：${fill(tx.status[o.status] ?? o.status, { worker: o.workerName?.replace(/（.*）/, '') ?? '' })}`;
+  const visitText = (o: Order) =>
+    `${dayjs(o.scheduledAt).format('HH:mm')} ${o.itemName}：${fill(tx.status[o.status] ?? o.status, { worker: o.workerName?.replace(/（.*）/, '') ?? '' })}`;
 
   const book = async () => {
     if (!w || !item) return;
     setError(null);
-    const at = dayjs().add(1, 'day').hour(when === 'morning' ? 9 : 15).minute(0).second(0);
+    const at = dayjs()
+      .add(1, 'day')
+      .hour(when === 'morning' ? 9 : 15)
+      .minute(0)
+      .second(0);
     try {
       await api.post(
         '/service-orders',
@@ -211,7 +249,15 @@ function Rate({ order, tx, onDone }: { order: Order; tx: ElderTexts; onDone(): v
             type="button"
             key={n}
             aria-label={fill(tx.stars, { n })}
-            style={{ minWidth: 72, minHeight: 72, fontSize: 32, border: `3px solid ${BRAND}`, borderRadius: 12, background: '#fff', color: '#b45309' }}
+            style={{
+              minWidth: 72,
+              minHeight: 72,
+              fontSize: 32,
+              border: `3px solid ${BRAND}`,
+              borderRadius: 12,
+              background: '#fff',
+              color: '#b45309',
+            }}
             onClick={async () => {
               await api.post(`/service-orders/${order.id}/rate`, { score: n });
               setDone(true);

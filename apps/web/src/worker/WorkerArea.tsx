@@ -37,7 +37,15 @@ export default function WorkerArea() {
   );
 }
 
-export function MobileLogin({ tx, onLogin, big }: { tx: { login: string; username: string; password: string }; onLogin(u: string, p: string): Promise<unknown>; big?: boolean }) {
+export function MobileLogin({
+  tx,
+  onLogin,
+  big,
+}: {
+  tx: { login: string; username: string; password: string };
+  onLogin(u: string, p: string): Promise<unknown>;
+  big?: boolean;
+}) {
   const { message } = App.useApp();
   const size = big ? 22 : 16;
   return (
@@ -83,14 +91,21 @@ function Tasks({ tx }: { tx: Texts }) {
   const [version, setVersion] = useState(0);
   const [waiting, setWaiting] = useState(queued().length);
   const today = dayjs().format('YYYY-MM-DD');
-  const tasks = useFetch((signal) => api.get<Page<Order>>('/service-orders', { date: today, limit: 100 }, { signal }), `tasks-${version}`);
+  const tasks = useFetch(
+    (signal) => api.get<Page<Order>>('/service-orders', { date: today, limit: 100 }, { signal }),
+    `tasks-${version}`,
+  );
   useRealtimeConnection(true);
   useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
   useEffect(() => {
-    const online = () => flush().then(() => {
-      setWaiting(queued().length);
-      setVersion((v) => v + 1);
-    }, (e) => message.error(problemText(e, ((k: string) => k) as never)));
+    const online = () =>
+      flush().then(
+        () => {
+          setWaiting(queued().length);
+          setVersion((v) => v + 1);
+        },
+        (e) => message.error(problemText(e, ((k: string) => k) as never)),
+      );
     window.addEventListener('online', online);
     void online();
     return () => window.removeEventListener('online', online);
@@ -120,13 +135,24 @@ function Tasks({ tx }: { tx: Texts }) {
   );
 }
 
-function TaskCard({ o, tx, run }: { o: Order; tx: Texts; run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>): Promise<void> }) {
+function TaskCard({
+  o,
+  tx,
+  run,
+}: {
+  o: Order;
+  tx: Texts;
+  run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>): Promise<void>;
+}) {
   const [record, setRecord] = useState('');
   const [photos, setPhotos] = useState<string[]>([]);
   const [qr, setQr] = useState('');
   const [busy, setBusy] = useState(false);
   const { message } = App.useApp();
-  const nav = o.elderLat != null && o.elderLng != null ? `https://uri.amap.com/marker?position=${o.elderLng},${o.elderLat}&name=${encodeURIComponent(o.elderName ?? '')}&coordinate=wgs84&callnative=1` : null;
+  const nav =
+    o.elderLat != null && o.elderLng != null
+      ? `https://uri.amap.com/marker?position=${o.elderLng},${o.elderLat}&name=${encodeURIComponent(o.elderName ?? '')}&coordinate=wgs84&callnative=1`
+      : null;
   const withPosition = async (path: 'check-in' | 'check-out', extra: Record<string, unknown> = {}) => {
     setBusy(true);
     message.loading({ content: tx.locating, key: 'gps' });
@@ -156,7 +182,12 @@ function TaskCard({ o, tx, run }: { o: Order; tx: Texts; run(o: Order, path: 'en
           {o.elderName} · {fill(tx.minutes, { n: o.durationMinutes })}
         </Typography.Text>
         <Typography.Text type="secondary">{o.elderAddress ?? '—'}</Typography.Text>
-        {o.flags.length > 0 && <Alert type="error" message={fill(tx.flags, { f: o.flags.map((f: VisitFlag) => VISIT_FLAG_LABELS_ZH[f]).join('、') })} />}
+        {o.flags.length > 0 && (
+          <Alert
+            type="error"
+            message={fill(tx.flags, { f: o.flags.map((f: VisitFlag) => VISIT_FLAG_LABELS_ZH[f]).join('、') })}
+          />
+        )}
         {nav && (
           <Button icon={<EnvironmentOutlined />} href={nav} target="_blank" block style={big}>
             {tx.navigate}
@@ -177,7 +208,13 @@ function TaskCard({ o, tx, run }: { o: Order; tx: Texts; run(o: Order, path: 'en
         )}
         {o.status === 'in_service' && (
           <>
-            <Input.TextArea rows={3} placeholder={tx.recordPlaceholder} value={record} onChange={(e) => setRecord(e.target.value)} style={{ fontSize: 16 }} />
+            <Input.TextArea
+              rows={3}
+              placeholder={tx.recordPlaceholder}
+              value={record}
+              onChange={(e) => setRecord(e.target.value)}
+              style={{ fontSize: 16 }}
+            />
             <label style={{ display: 'block' }}>
               <span style={{ marginRight: 8 }}>{tx.photo}</span>
               <input
@@ -188,7 +225,13 @@ function TaskCard({ o, tx, run }: { o: Order; tx: Texts; run(o: Order, path: 'en
               />
               {photos.length > 0 && <span> ({photos.length})</span>}
             </label>
-            <Button type="primary" block style={big} disabled={busy || !record.trim()} onClick={() => withPosition('check-out', { record, photos })}>
+            <Button
+              type="primary"
+              block
+              style={big}
+              disabled={busy || !record.trim()}
+              onClick={() => withPosition('check-out', { record, photos })}
+            >
               {tx.send}
             </Button>
           </>

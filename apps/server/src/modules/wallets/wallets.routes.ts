@@ -2,7 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { notFound } from '../../lib/errors.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
+import { boundElderId } from '../orders/elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import { watchElderStatus } from './wallets.jobs.ts';
 import * as wallets from './wallets.service.ts';
@@ -57,6 +59,22 @@ export const walletRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       },
     },
     async () => ledger.checkLedger(ctx.db),
+  );
+  app.get(
+    '/wallets/mine',
+    {
+      config: { permission: 'wallet:read' },
+      schema: {
+        tags,
+        summary: 'The wallet of the elder an elder or family account is bound to',
+        response: { 200: walletSchema },
+      },
+    },
+    async (req) => {
+      const elderId = await boundElderId(ctx.db, actorOf(req));
+      if (!elderId) throw notFound('Elder');
+      return wallets.getWallet(ctx, actorOf(req), elderId);
+    },
   );
   app.get(
     '/wallets/:elderId',

@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createElder } from '../../testing/elders.ts';
-import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
+import { client, clientAs, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { hoursFromNow, itemByCode } from '../../testing/service.ts';
 import { elders } from '../elders/elders.schema.ts';
+import { users } from '../users/users.schema.ts';
 import { checkLedger } from './ledger.repo.ts';
 import { ledgerAccounts } from './ledger.schema.ts';
 
@@ -67,6 +68,20 @@ describe('wallet adjustments and Idempotency-Key', () => {
     );
     expect(overdraw.statusCode).toBe(409);
     expect((await admin.get(`/api/v1/wallets/${e.id}/entries`)).json().items).toEqual([]);
+  });
+
+  it('shows an elder account its own wallet at /wallets/mine', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
+    await credit(e.id, 42);
+    const acc = await createAccount(s.ctx, 'elder');
+    await s.ctx.db.update(users).set({ elderId: e.id }).where(eq(users.id, acc.id));
+    const mine = client(s.app, await loginToken(s.app, acc.username));
+    expect((await mine.get('/api/v1/wallets/mine')).json()).toMatchObject({
+      elderId: e.id,
+      points: { available: 42, reserved: 0 },
+    });
+    const other = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
+    expect((await mine.get(`/api/v1/wallets/${other.id}`)).statusCode).toBe(404);
   });
 
   it("is out of reach for another community's staff (404)", async () => {

@@ -13,7 +13,10 @@ export function AnomaliesPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [open, setOpen] = useState<string | null>(null);
-  const list = useFetch((signal) => api.get<Page<Order>>('/service-orders', { flagged: true, limit: 200 }, { signal }), 'anomalies');
+  const list = useFetch(
+    (signal) => api.get<Page<Order>>('/service-orders', { flagged: true, limit: 200 }, { signal }),
+    'anomalies',
+  );
   const decide = (o: Order, decision: 'clear' | 'reject') => {
     let note = '';
     modal.confirm({
@@ -39,12 +42,29 @@ export function AnomaliesPage() {
         loading={list.loading}
         dataSource={list.data?.items}
         columns={[
-          { title: t('service.orders.no'), dataIndex: 'no', render: (v, o) => <a onClick={() => setOpen(o.id)}>{v}</a> },
+          {
+            title: t('service.orders.no'),
+            dataIndex: 'no',
+            render: (v, o) => (
+              <Button type="link" size="small" onClick={() => setOpen(o.id)}>
+                {v}
+              </Button>
+            ),
+          },
           { title: t('service.orders.scheduledAt'), dataIndex: 'scheduledAt', render: formatTime },
           { title: t('service.orders.elder'), dataIndex: 'elderName' },
           { title: t('service.orders.provider'), dataIndex: 'providerName' },
           { title: t('service.orders.worker'), dataIndex: 'workerName' },
-          { title: t('service.orders.flags'), dataIndex: 'flags', render: (f: Order['flags']) => f.map((x) => <Tag color="red" key={x}>{t(`service.orders.flagLabels.${x}`)}</Tag>) },
+          {
+            title: t('service.orders.flags'),
+            dataIndex: 'flags',
+            render: (f: Order['flags']) =>
+              f.map((x) => (
+                <Tag color="red" key={x}>
+                  {t(`service.orders.flagLabels.${x}`)}
+                </Tag>
+              )),
+          },
           {
             title: t('service.common.actions'),
             render: (_, o) => (

@@ -17,12 +17,28 @@ export function CataloguePage() {
         dataSource={items.data?.items}
         pagination={false}
         columns={[
-          { title: t('service.catalogue.category'), dataIndex: 'category', render: (v: Item['category']) => <Tag>{t(`service.catalogue.categories.${v}`)}</Tag> },
+          {
+            title: t('service.catalogue.category'),
+            dataIndex: 'category',
+            render: (v: Item['category']) => <Tag>{t(`service.catalogue.categories.${v}`)}</Tag>,
+          },
           { title: t('service.catalogue.name'), dataIndex: 'name' },
-          { title: t('service.catalogue.unit'), dataIndex: 'unit', render: (v: Item['unit']) => t(`service.catalogue.units.${v}`) },
+          {
+            title: t('service.catalogue.unit'),
+            dataIndex: 'unit',
+            render: (v: Item['unit']) => t(`service.catalogue.units.${v}`),
+          },
           { title: t('service.catalogue.duration'), dataIndex: 'durationMinutes' },
-          { title: t('service.catalogue.refPrice'), dataIndex: 'refPriceFen', render: (v: number) => t('service.common.yuan', { v: yuan(v) }) },
-          { title: t('service.catalogue.ceiling'), dataIndex: 'ceilingPriceFen', render: (v: number) => t('service.common.yuan', { v: yuan(v) }) },
+          {
+            title: t('service.catalogue.refPrice'),
+            dataIndex: 'refPriceFen',
+            render: (v: number) => t('service.common.yuan', { v: yuan(v) }),
+          },
+          {
+            title: t('service.catalogue.ceiling'),
+            dataIndex: 'ceilingPriceFen',
+            render: (v: number) => t('service.common.yuan', { v: yuan(v) }),
+          },
           { title: t('service.catalogue.points'), dataIndex: 'points' },
           { title: t('service.catalogue.code'), dataIndex: 'code', render: (v: string) => <code>{v}</code> },
         ]}

@@ -12,7 +12,10 @@ export function ComplaintsPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
-  const list = useFetch((signal) => api.get<Page<Complaint>>('/service-complaints', { status, limit: 200 }, { signal }), `complaints-${status}`);
+  const list = useFetch(
+    (signal) => api.get<Page<Complaint>>('/service-complaints', { status, limit: 200 }, { signal }),
+    `complaints-${status}`,
+  );
   const follow = (c: Complaint) => {
     let note = '';
     modal.confirm({

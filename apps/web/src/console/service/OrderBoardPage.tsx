@@ -22,17 +22,26 @@ export function OrderBoardPage() {
   const [flash, setFlash] = useState<Set<string>>(new Set());
   const day = date.format('YYYY-MM-DD');
   const orders = useFetch(
-    (signal) => api.get<Page<Order>>('/service-orders', { date: day, limit: 200, status: status === 'all' ? undefined : status }, { signal }),
+    (signal) =>
+      api.get<Page<Order>>(
+        '/service-orders',
+        { date: day, limit: 200, status: status === 'all' ? undefined : status },
+        { signal },
+      ),
     `orders-${day}-${status}-${version}`,
   );
   useRealtimeEvent<{ id: string }>('order.updated', (d) => {
     setFlash((f) => new Set(f).add(d.id));
     setVersion((v) => v + 1);
-    setTimeout(() => setFlash((f) => {
-      const n = new Set(f);
-      n.delete(d.id);
-      return n;
-    }), 3000);
+    setTimeout(
+      () =>
+        setFlash((f) => {
+          const n = new Set(f);
+          n.delete(d.id);
+          return n;
+        }),
+      3000,
+    );
   });
   const counts = new Map<string, number>();
   for (const o of orders.data?.items ?? []) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
@@ -43,7 +52,10 @@ export function OrderBoardPage() {
         {LIVE.map((s) => (
           <Col key={s} flex="1">
             <Card size="small" hoverable onClick={() => setStatus(s)}>
-              <Statistic title={<Tag color={STATUS_COLOR[s]}>{t(`service.orders.statuses.${s}`)}</Tag>} value={counts.get(s) ?? 0} />
+              <Statistic
+                title={<Tag color={STATUS_COLOR[s]}>{t(`service.orders.statuses.${s}`)}</Tag>}
+                value={counts.get(s) ?? 0}
+              />
             </Card>
           </Col>
         ))}
@@ -61,7 +73,10 @@ export function OrderBoardPage() {
             <Segmented
               value={status}
               onChange={(v) => setStatus(String(v))}
-              options={[{ value: 'all', label: t('service.orders.all') }, ...ORDER_STATUSES.map((s) => ({ value: s, label: t(`service.orders.statuses.${s}`) }))]}
+              options={[
+                { value: 'all', label: t('service.orders.all') },
+                ...ORDER_STATUSES.map((s) => ({ value: s, label: t(`service.orders.statuses.${s}`) })),
+              ]}
             />
           </Space>
         }
@@ -72,7 +87,10 @@ export function OrderBoardPage() {
           loading={orders.loading && !orders.data}
           dataSource={orders.data?.items}
           pagination={{ pageSize: 50 }}
-          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer', background: flash.has(r.id) ? '#fffbe6' : undefined } })}
+          onRow={(r) => ({
+            onClick: () => setOpen(r.id),
+            style: { cursor: 'pointer', background: flash.has(r.id) ? '#fffbe6' : undefined },
+          })}
           columns={[
             { title: t('service.orders.no'), dataIndex: 'no' },
             { title: t('service.orders.scheduledAt'), dataIndex: 'scheduledAt', render: formatTime },

@@ -27,10 +27,16 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
   const { t } = useTranslation();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const order = useFetch((signal) => (id ? api.get<OrderDetail>(`/service-orders/${id}`, undefined, { signal }) : Promise.resolve(undefined)), `o-${id}-${version}`);
+  const order = useFetch(
+    (signal) => (id ? api.get<OrderDetail>(`/service-orders/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    `o-${id}-${version}`,
+  );
   const mayDispatch = can('order:dispatch') && can('order:review');
   const cands = useFetch(
-    (signal) => (id && mayDispatch ? api.get<{ items: Candidate[] }>(`/service-orders/${id}/candidates`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) =>
+      id && mayDispatch
+        ? api.get<{ items: Candidate[] }>(`/service-orders/${id}/candidates`, undefined, { signal })
+        : Promise.resolve(undefined),
     `c-${id}-${version}`,
   );
   const [target, setTarget] = useState<string>();
@@ -47,14 +53,25 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
             </Descriptions.Item>
             <Descriptions.Item label={t('service.orders.scheduledAt')}>{formatTime(o.scheduledAt)}</Descriptions.Item>
             <Descriptions.Item label={t('service.orders.elder')}>{o.elderName}</Descriptions.Item>
-            <Descriptions.Item label={t('service.orders.channel')}>{t(`service.orders.channels.${o.channel as 'console'}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('service.orders.channel')}>
+              {t(`service.orders.channels.${o.channel as 'console'}`)}
+            </Descriptions.Item>
             <Descriptions.Item label={t('service.orders.provider')}>{o.providerName ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('service.orders.worker')}>{o.workerName ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('service.orders.payment')}>
-              {t(`service.orders.payments.${o.payment}`)} {o.payment === 'points' ? t('service.common.points', { v: o.points }) : t('service.common.yuan', { v: (o.amountFen / 100).toFixed(2) })}
+              {t(`service.orders.payments.${o.payment}`)}{' '}
+              {o.payment === 'points'
+                ? t('service.common.points', { v: o.points })
+                : t('service.common.yuan', { v: (o.amountFen / 100).toFixed(2) })}
             </Descriptions.Item>
             <Descriptions.Item label={t('service.orders.flags')}>
-              {o.flags.length ? o.flags.map((f) => <Tag color="red" key={f}>{t(`service.orders.flagLabels.${f}`)}</Tag>) : '—'}
+              {o.flags.length
+                ? o.flags.map((f) => (
+                    <Tag color="red" key={f}>
+                      {t(`service.orders.flagLabels.${f}`)}
+                    </Tag>
+                  ))
+                : '—'}
             </Descriptions.Item>
           </Descriptions>
           {o.dispatchExplain?.why && (
@@ -71,8 +88,15 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                 dataSource={cands.data.items}
                 columns={[
                   { title: t('service.orders.provider'), dataIndex: 'providerName' },
-                  { title: t('service.orders.score'), dataIndex: 'score', render: (v: number) => <Progress percent={Math.round(v * 100)} size="small" /> },
-                  { title: t('service.orders.distance'), render: (_, c) => (c.distanceKm === null ? '—' : `${c.distanceKm} km · ${c.nearestSite}`) },
+                  {
+                    title: t('service.orders.score'),
+                    dataIndex: 'score',
+                    render: (v: number) => <Progress percent={Math.round(v * 100)} size="small" />,
+                  },
+                  {
+                    title: t('service.orders.distance'),
+                    render: (_, c) => (c.distanceKm === null ? '—' : `${c.distanceKm} km · ${c.nearestSite}`),
+                  },
                   { title: t('service.providers.rating'), dataIndex: 'rating' },
                   { title: t('service.orders.load'), render: (_, c) => `${c.load}/${c.capacity}` },
                 ]}
@@ -86,7 +110,12 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                     onChange={setTarget}
                     options={cands.data.items.map((c) => ({ value: c.providerId, label: c.providerName }))}
                   />
-                  <Input style={{ width: 240 }} placeholder={t('service.common.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+                  <Input
+                    style={{ width: 240 }}
+                    placeholder={t('service.common.reason')}
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                  />
                   <Button
                     type="primary"
                     disabled={!target || reason.trim().length < 2}
@@ -110,7 +139,8 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
             <Card size="small" title={t('service.orders.visit')}>
               <Descriptions column={2} size="small">
                 <Descriptions.Item label={t('service.orders.checkIn')}>
-                  {formatTime(o.visit.checkInAt)} · {o.visit.checkInMethod === 'qr' ? 'QR' : `${o.visit.checkInDistanceM ?? '?'} m`}
+                  {formatTime(o.visit.checkInAt)} ·{' '}
+                  {o.visit.checkInMethod === 'qr' ? 'QR' : `${o.visit.checkInDistanceM ?? '?'} m`}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('service.orders.checkOut')}>
                   {formatTime(o.visit.checkOutAt)} {o.visit.checkOutDistanceM != null ? `· ${o.visit.checkOutDistanceM} m` : ''}
@@ -133,8 +163,8 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                 color: h.to === 'cancelled' || h.to === 'voided' ? 'red' : 'blue',
                 children: (
                   <span>
-                    {formatTime(h.at)} · <b>{t(`service.orders.statuses.${h.to as 'created'}`)}</b> · {h.action} {h.actorName ? `· ${h.actorName}` : ''}{' '}
-                    {h.reason ? `（${h.reason}）` : ''}
+                    {formatTime(h.at)} · <b>{t(`service.orders.statuses.${h.to as 'created'}`)}</b> · {h.action}{' '}
+                    {h.actorName ? `· ${h.actorName}` : ''} {h.reason ? `（${h.reason}）` : ''}
                   </span>
                 ),
               }))}

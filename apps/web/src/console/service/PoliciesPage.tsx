@@ -1,5 +1,23 @@
-import { ELDER_CATEGORIES, ELDER_CATEGORY_LABELS_ZH, LIVING_SITUATIONS, LIVING_SITUATION_LABELS_ZH } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Checkbox, Col, DatePicker, Form, Input, InputNumber, List, Radio, Row, Select, Space, Table, Tag } from 'antd';
+import { ELDER_CATEGORIES, ELDER_CATEGORY_LABELS_ZH, LIVING_SITUATION_LABELS_ZH, LIVING_SITUATIONS } from '@zhiyang/shared';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,9 +38,25 @@ interface Preview {
 const ABILITY = ['intact', 'mild', 'moderate', 'severe', 'total'] as const;
 const ABILITY_ZH = { intact: '能力完好', mild: '轻度失能', moderate: '中度失能', severe: '重度失能', total: '完全失能' };
 
+/** The conditions in the reader's words (the server's `conditionsText` is English). */
+function describe(c: Record<string, unknown>, zh: boolean): string {
+  const out: string[] = [];
+  const list = (v: unknown, labels: Record<string, string>) =>
+    (v as string[]).map((x) => (zh ? (labels[x] ?? x) : x)).join(zh ? '、' : '/');
+  if (c.minAge != null) out.push(zh ? `${c.minAge} 岁及以上` : `age ≥ ${c.minAge}`);
+  if (c.maxAge != null) out.push(zh ? `${c.maxAge} 岁及以下` : `age ≤ ${c.maxAge}`);
+  if (c.hukouLocal === true) out.push(zh ? '本地户籍' : 'local hukou');
+  if (c.hukouLocal === false) out.push(zh ? '非本地户籍' : 'non-local hukou');
+  if (c.categoriesAny) out.push(list(c.categoriesAny, ELDER_CATEGORY_LABELS_ZH as Record<string, string>));
+  if (c.livingSituations) out.push(list(c.livingSituations, LIVING_SITUATION_LABELS_ZH as Record<string, string>));
+  if (c.abilityLevels) out.push(list(c.abilityLevels, ABILITY_ZH));
+  return out.join(zh ? '，' : ', ') || (zh ? '全部老人' : 'every elder');
+}
+
 /** Policies as data: conditions, amounts, validity; preview before switching on; grant now. */
 export function PoliciesPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language !== 'en-US';
   const { can, me } = useAuth();
   const { message } = App.useApp();
   const [form] = Form.useForm();
@@ -52,7 +86,8 @@ export function PoliciesPage() {
       expireUnused: v.expireUnused,
     };
   };
-  const fmt = (n: number, unit: 'points' | 'fen') => (unit === 'points' ? t('service.common.points', { v: n }) : t('service.common.yuan', { v: yuan(n) }));
+  const fmt = (n: number, unit: 'points' | 'fen') =>
+    unit === 'points' ? t('service.common.points', { v: n }) : t('service.common.yuan', { v: yuan(n) });
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -64,17 +99,30 @@ export function PoliciesPage() {
           pagination={false}
           columns={[
             { title: t('service.policies.name'), dataIndex: 'name' },
-            { title: t('service.policies.kind'), dataIndex: 'kind', render: (v: Policy['kind']) => t(`service.policies.kinds.${v}`) },
+            {
+              title: t('service.policies.kind'),
+              dataIndex: 'kind',
+              render: (v: Policy['kind']) => t(`service.policies.kinds.${v}`),
+            },
             {
               title: t('service.policies.amount'),
-              render: (_, p) => `${fmt(p.amount, p.kind === 'points_grant' ? 'points' : 'fen')} / ${t(`service.policies.periods.${p.period}`)}`,
+              render: (_, p) =>
+                `${fmt(p.amount, p.kind === 'points_grant' ? 'points' : 'fen')} / ${t(`service.policies.periods.${p.period}`)}`,
             },
-            { title: t('service.policies.conditions'), dataIndex: 'conditionsText' },
+            {
+              title: t('service.policies.conditions'),
+              dataIndex: 'conditions',
+              render: (c: Policy['conditions']) => describe(c, zh),
+            },
             { title: t('service.policies.validFrom'), dataIndex: 'validFrom' },
             {
               title: t('service.policies.status'),
               dataIndex: 'status',
-              render: (v: Policy['status']) => <Tag color={v === 'active' ? 'green' : v === 'draft' ? 'blue' : 'default'}>{t(`service.policies.statuses.${v}`)}</Tag>,
+              render: (v: Policy['status']) => (
+                <Tag color={v === 'active' ? 'green' : v === 'draft' ? 'blue' : 'default'}>
+                  {t(`service.policies.statuses.${v}`)}
+                </Tag>
+              ),
             },
             {
               title: t('service.common.actions'),
@@ -82,7 +130,13 @@ export function PoliciesPage() {
                 can('policy:write') && (
                   <Space>
                     {p.status === 'draft' && (
-                      <Button size="small" type="primary" onClick={() => api.post(`/policies/${p.id}/activate`).then(list.reload, (e) => message.error(problemText(e, t)))}>
+                      <Button
+                        size="small"
+                        type="primary"
+                        onClick={() =>
+                          api.post(`/policies/${p.id}/activate`).then(list.reload, (e) => message.error(problemText(e, t)))
+                        }
+                      >
                         {t('service.policies.activate')}
                       </Button>
                     )}
@@ -92,12 +146,20 @@ export function PoliciesPage() {
                           size="small"
                           onClick={async () => {
                             try {
-                              const r = await api.post<{ periodKey: string; granted: number; amount: number; alreadyGranted: number }>(
-                                `/policies/${p.id}/run`,
-                                {},
-                                { headers: { 'Idempotency-Key': newKey() } },
+                              const r = await api.post<{
+                                periodKey: string;
+                                granted: number;
+                                amount: number;
+                                alreadyGranted: number;
+                              }>(`/policies/${p.id}/run`, {}, { headers: { 'Idempotency-Key': newKey() } });
+                              message.success(
+                                t('service.policies.runResult', {
+                                  period: r.periodKey,
+                                  granted: r.granted,
+                                  amount: r.amount,
+                                  already: r.alreadyGranted,
+                                }),
                               );
-                              message.success(t('service.policies.runResult', { period: r.periodKey, granted: r.granted, amount: r.amount, already: r.alreadyGranted }));
                             } catch (e) {
                               message.error(problemText(e, t));
                             }
@@ -105,7 +167,13 @@ export function PoliciesPage() {
                         >
                           {t('service.policies.run')}
                         </Button>
-                        <Button size="small" danger onClick={() => api.post(`/policies/${p.id}/end`).then(list.reload, (e) => message.error(problemText(e, t)))}>
+                        <Button
+                          size="small"
+                          danger
+                          onClick={() =>
+                            api.post(`/policies/${p.id}/end`).then(list.reload, (e) => message.error(problemText(e, t)))
+                          }
+                        >
                           {t('service.policies.end')}
                         </Button>
                       </>
@@ -121,7 +189,17 @@ export function PoliciesPage() {
           <Form
             form={form}
             layout="vertical"
-            initialValues={{ kind: 'points_grant', period: 'year', amount: 300, minAge: 80, hukou: 'local', regionCode: me?.regionCode ?? '', prorate: true, expireUnused: true, validFrom: dayjs().startOf('year') }}
+            initialValues={{
+              kind: 'points_grant',
+              period: 'year',
+              amount: 300,
+              minAge: 80,
+              hukou: 'local',
+              regionCode: me?.regionCode ?? '',
+              prorate: true,
+              expireUnused: true,
+              validFrom: dayjs().startOf('year'),
+            }}
             onValuesChange={() => setPreview(null)}
             onFinish={async () => {
               try {
@@ -141,7 +219,12 @@ export function PoliciesPage() {
               </Col>
               <Col span={6}>
                 <Form.Item name="kind" label={t('service.policies.kind')}>
-                  <Select options={(['points_grant', 'purchase_credit'] as const).map((k) => ({ value: k, label: t(`service.policies.kinds.${k}`) }))} />
+                  <Select
+                    options={(['points_grant', 'purchase_credit'] as const).map((k) => ({
+                      value: k,
+                      label: t(`service.policies.kinds.${k}`),
+                    }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={6}>
@@ -150,13 +233,20 @@ export function PoliciesPage() {
                 </Form.Item>
               </Col>
               <Col span={6}>
-                <Form.Item name="amount" label={t('service.policies.amount')} tooltip={t('service.policies.amountHint')} rules={[{ required: true }]}>
+                <Form.Item
+                  name="amount"
+                  label={t('service.policies.amount')}
+                  tooltip={t('service.policies.amountHint')}
+                  rules={[{ required: true }]}
+                >
                   <InputNumber min={1} precision={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col span={6}>
                 <Form.Item name="period" label={t('service.policies.period')}>
-                  <Radio.Group options={(['year', 'month'] as const).map((k) => ({ value: k, label: t(`service.policies.periods.${k}`) }))} />
+                  <Radio.Group
+                    options={(['year', 'month'] as const).map((k) => ({ value: k, label: t(`service.policies.periods.${k}`) }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={6}>
@@ -181,17 +271,28 @@ export function PoliciesPage() {
               </Col>
               <Col span={16}>
                 <Form.Item name="hukou" label={t('service.policies.hukouLocal')}>
-                  <Radio.Group options={(['any', 'local', 'nonLocal'] as const).map((k) => ({ value: k, label: t(`service.policies.hukou.${k}`) }))} />
+                  <Radio.Group
+                    options={(['any', 'local', 'nonLocal'] as const).map((k) => ({
+                      value: k,
+                      label: t(`service.policies.hukou.${k}`),
+                    }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={8}>
                 <Form.Item name="categoriesAny" label={t('service.policies.categoriesAny')}>
-                  <Select mode="multiple" options={ELDER_CATEGORIES.map((c) => ({ value: c, label: ELDER_CATEGORY_LABELS_ZH[c] }))} />
+                  <Select
+                    mode="multiple"
+                    options={ELDER_CATEGORIES.map((c) => ({ value: c, label: ELDER_CATEGORY_LABELS_ZH[c] }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={8}>
                 <Form.Item name="livingSituations" label={t('service.policies.livingSituations')}>
-                  <Select mode="multiple" options={LIVING_SITUATIONS.map((c) => ({ value: c, label: LIVING_SITUATION_LABELS_ZH[c] }))} />
+                  <Select
+                    mode="multiple"
+                    options={LIVING_SITUATIONS.map((c) => ({ value: c, label: LIVING_SITUATION_LABELS_ZH[c] }))}
+                  />
                 </Form.Item>
               </Col>
               <Col span={8}>
@@ -223,7 +324,7 @@ export function PoliciesPage() {
                 description={
                   <List
                     size="small"
-                    header={`${t('service.policies.sample')} · ${preview.conditionsText}`}
+                    header={`${t('service.policies.sample')} · ${describe(body().conditions, zh)}`}
                     dataSource={preview.sample}
                     renderItem={(e) => (
                       <List.Item>

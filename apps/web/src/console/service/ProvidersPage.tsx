@@ -1,4 +1,19 @@
-import { App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, List, Modal, Space, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -44,7 +59,11 @@ export function ProvidersPage() {
           onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' } })}
           columns={[
             { title: t('service.providers.name'), dataIndex: 'name' },
-            { title: t('service.providers.creditCode'), dataIndex: 'creditCode', render: (v) => <Typography.Text code>{v}</Typography.Text> },
+            {
+              title: t('service.providers.creditCode'),
+              dataIndex: 'creditCode',
+              render: (v) => <Typography.Text code>{v}</Typography.Text>,
+            },
             {
               title: t('service.providers.status'),
               dataIndex: 'approvalStatus',
@@ -55,7 +74,11 @@ export function ProvidersPage() {
                 </Space>
               ),
             },
-            { title: t('service.providers.rating'), dataIndex: 'rating', render: (v: number | null, r) => (v ? `${v} (${r.ratingCount})` : '—') },
+            {
+              title: t('service.providers.rating'),
+              dataIndex: 'rating',
+              render: (v: number | null, r) => (v ? `${v} (${r.ratingCount})` : '—'),
+            },
             { title: t('service.providers.capacity'), dataIndex: 'dailyCapacity' },
           ]}
         />
@@ -123,8 +146,14 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
   const { t } = useTranslation();
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
-  const detail = useFetch((signal) => (id ? api.get<ProviderDetail>(`/providers/${id}`, undefined, { signal }) : Promise.resolve(undefined)), `p-${id}`);
-  const staff = useFetch((signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)), `s-${id}`);
+  const detail = useFetch(
+    (signal) => (id ? api.get<ProviderDetail>(`/providers/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    `p-${id}`,
+  );
+  const staff = useFetch(
+    (signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)),
+    `s-${id}`,
+  );
   const d = detail.data;
   const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
 
@@ -189,20 +218,36 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
               <Tag color={APPROVAL_COLOR[d.approvalStatus]}>{t(`service.providers.approval.${d.approvalStatus}`)}</Tag>
               {d.statusReason}
             </Descriptions.Item>
-            <Descriptions.Item label={t('service.providers.dishonest')}>{d.dishonest ? `${t('service.providers.dishonest')}：${d.dishonestReason ?? ''}` : '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.dishonest')}>
+              {d.dishonest ? `${t('service.providers.dishonest')}：${d.dishonestReason ?? ''}` : '—'}
+            </Descriptions.Item>
             <Descriptions.Item label={t('service.providers.rating')}>{d.rating ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('service.providers.capacity')}>{d.dailyCapacity}</Descriptions.Item>
           </Descriptions>
           {can('provider:approve') && (
             <Space wrap>
-              {(d.approvalStatus === 'pending' || d.approvalStatus === 'rejected') && <Button type="primary" onClick={() => act('approve')}>{t('service.providers.approve')}</Button>}
-              {d.approvalStatus === 'pending' && <Button onClick={() => withReason('reject')}>{t('service.providers.reject')}</Button>}
-              {d.approvalStatus === 'approved' && <Button danger onClick={() => withReason('suspend')}>{t('service.providers.suspend')}</Button>}
-              {d.approvalStatus === 'suspended' && <Button onClick={() => act('reinstate')}>{t('service.providers.reinstate')}</Button>}
+              {(d.approvalStatus === 'pending' || d.approvalStatus === 'rejected') && (
+                <Button type="primary" onClick={() => act('approve')}>
+                  {t('service.providers.approve')}
+                </Button>
+              )}
+              {d.approvalStatus === 'pending' && (
+                <Button onClick={() => withReason('reject')}>{t('service.providers.reject')}</Button>
+              )}
+              {d.approvalStatus === 'approved' && (
+                <Button danger onClick={() => withReason('suspend')}>
+                  {t('service.providers.suspend')}
+                </Button>
+              )}
+              {d.approvalStatus === 'suspended' && (
+                <Button onClick={() => act('reinstate')}>{t('service.providers.reinstate')}</Button>
+              )}
               <Button
                 danger={!d.dishonest}
                 onClick={async () => {
-                  await api.put(`/providers/${id}/dishonesty`, { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' }).catch((e) => message.error(problemText(e, t)));
+                  await api
+                    .put(`/providers/${id}/dishonesty`, { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' })
+                    .catch((e) => message.error(problemText(e, t)));
                   detail.reload();
                   onChanged();
                 }}
@@ -220,7 +265,11 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
             ))}
           </Card>
           <Card size="small" title={`${t('service.providers.areas')} (${d.areas.length})`}>
-            <Space wrap>{d.areas.map((a) => <Tag key={a}>{a}</Tag>)}</Space>
+            <Space wrap>
+              {d.areas.map((a) => (
+                <Tag key={a}>{a}</Tag>
+              ))}
+            </Space>
           </Card>
           <Card size="small" title={t('service.providers.sites')}>
             {d.sites.map((s) => (
@@ -232,7 +281,13 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
           <Card
             size="small"
             title={`${t('service.providers.staff')} (${d.staffCount})`}
-            extra={mayWrite && <Button size="small" onClick={addStaff}>{t('service.providers.addStaff')}</Button>}
+            extra={
+              mayWrite && (
+                <Button size="small" onClick={addStaff}>
+                  {t('service.providers.addStaff')}
+                </Button>
+              )
+            }
           >
             <Table<Staff>
               size="small"
@@ -241,13 +296,22 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
               dataSource={staff.data?.items}
               columns={[
                 { title: t('service.providers.name'), dataIndex: 'name' },
-                { title: t('service.providers.careLevel'), dataIndex: 'careLevel', render: (v: string | null) => (v ? t(`service.providers.levels.${v as 'junior'}`) : '—') },
+                {
+                  title: t('service.providers.careLevel'),
+                  dataIndex: 'careLevel',
+                  render: (v: string | null) => (v ? t(`service.providers.levels.${v as 'junior'}`) : '—'),
+                },
                 { title: t('service.providers.careCert'), dataIndex: 'careCertValidUntil' },
                 { title: t('service.providers.healthCert'), dataIndex: 'healthCertValidUntil' },
                 {
                   title: t('service.providers.assignable'),
                   dataIndex: 'assignable',
-                  render: (v: boolean) => (v ? <Tag color="green">{t('service.providers.assignable')}</Tag> : <Tag color="red">{t('service.providers.notAssignable')}</Tag>),
+                  render: (v: boolean) =>
+                    v ? (
+                      <Tag color="green">{t('service.providers.assignable')}</Tag>
+                    ) : (
+                      <Tag color="red">{t('service.providers.notAssignable')}</Tag>
+                    ),
                 },
               ]}
             />

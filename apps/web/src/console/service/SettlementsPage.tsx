@@ -19,7 +19,8 @@ export function SettlementsPage() {
   const [provider, setProvider] = useState<string>();
   const list = useFetch((signal) => api.get<Page<Settlement>>('/settlements', undefined, { signal }), 'settlements');
   const providers = useFetch(
-    (signal) => (can('settlement:approve') ? api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }) : Promise.resolve(undefined)),
+    (signal) =>
+      can('settlement:approve') ? api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }) : Promise.resolve(undefined),
     'settle-providers',
   );
   const act = (s: Settlement, what: 'confirm' | 'approve') =>
@@ -44,7 +45,9 @@ export function SettlementsPage() {
               type="primary"
               disabled={!provider}
               onClick={() =>
-                api.post('/settlements', { providerId: provider, period: period.format('YYYY-MM') }).then(list.reload, (e) => message.error(problemText(e, t)))
+                api
+                  .post('/settlements', { providerId: provider, period: period.format('YYYY-MM') })
+                  .then(list.reload, (e) => message.error(problemText(e, t)))
               }
             >
               {t('service.settlements.drawUp')}
@@ -61,13 +64,20 @@ export function SettlementsPage() {
         columns={[
           { title: t('service.settlements.period'), dataIndex: 'period' },
           { title: t('service.settlements.provider'), dataIndex: 'providerName' },
-          { title: t('service.settlements.status'), dataIndex: 'status', render: (v: Settlement['status']) => <Tag color={COLOR[v]}>{t(`service.settlements.statuses.${v}`)}</Tag> },
+          {
+            title: t('service.settlements.status'),
+            dataIndex: 'status',
+            render: (v: Settlement['status']) => <Tag color={COLOR[v]}>{t(`service.settlements.statuses.${v}`)}</Tag>,
+          },
           { title: t('service.settlements.orders'), dataIndex: 'orderCount' },
           { title: t('service.settlements.pointsTotal'), dataIndex: 'pointsTotal' },
           { title: t('service.settlements.pointsFen'), dataIndex: 'pointsFen', render: y },
           { title: t('service.settlements.purchaseFen'), dataIndex: 'purchaseFen', render: y },
           { title: t('service.settlements.totalFen'), dataIndex: 'totalFen', render: (v: number) => <b>{y(v)}</b> },
-          { title: t('service.settlements.held'), render: (_, s) => (s.heldCount ? <Tag color="red">{`${s.heldCount} · ${y(s.heldFen)}`}</Tag> : '—') },
+          {
+            title: t('service.settlements.held'),
+            render: (_, s) => (s.heldCount ? <Tag color="red">{`${s.heldCount} · ${y(s.heldFen)}`}</Tag> : '—'),
+          },
           {
             title: t('service.common.actions'),
             render: (_, s) => (

@@ -1,4 +1,12 @@
-import { AlertOutlined, AppstoreOutlined, AuditOutlined, CustomerServiceOutlined, FileDoneOutlined, GiftOutlined, ShopOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
+  CustomerServiceOutlined,
+  FileDoneOutlined,
+  GiftOutlined,
+  ShopOutlined,
+} from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -30,4 +38,9 @@ export function serviceRoutes() {
 }
 
 /** Menu entries of the service loop (label keys under `service.nav`). */
-export const SERVICE_MENU = PAGES.map((p) => ({ path: `/console/${p.path}`, label: `service.nav.${p.key}` as const, icon: p.icon, needs: p.needs }));
+export const SERVICE_MENU = PAGES.map((p) => ({
+  path: `/console/${p.path}`,
+  label: `service.nav.${p.key}` as const,
+  icon: p.icon,
+  needs: p.needs,
+}));
