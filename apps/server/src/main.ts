@@ -5,7 +5,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
-import { seedDemo } from './demo/seed.ts';
+import { demoStepsPending, seedDemo } from './demo/seed.ts';
 import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
 import { createDeviceGate, intakeOf } from './gateway/device-gate.ts';
 import { EventIntake } from './gateway/intake.ts';
@@ -109,7 +109,8 @@ async function main() {
   }
 
   const admin = await ensureFirstAdmin(ctx);
-  if (config.seedDemo) await seedDemo(ctx, { demoPassword: demoPassword(config) }, (m) => log.info(m));
+  const demoState = { demoPassword: demoPassword(config) };
+  if (config.seedDemo) await seedDemo(ctx, demoState, (m) => log.info(m), 'foreground');
   if (isWorker) await startWorkers(ctx, boss);
 
   try {
@@ -138,6 +139,14 @@ async function main() {
       `  Demo accounts demo-district, demo-operator … : password in ${config.demoPassword ? 'ZHIYANG_DEMO_PASSWORD' : path.join(config.dataDir, 'demo-password.txt')}`,
     );
   process.stdout.write(`${lines.join('\n')}\n\n`);
+  if (config.seedDemo) {
+    const pending = await demoStepsPending(ctx, 'background');
+    if (pending)
+      process.stdout.write('  Demo history (elders, orders, devices, alarms) is being generated in the background …\n\n');
+    seedDemo(ctx, demoState, (m) => log.info(m), 'background')
+      .then(() => pending && process.stdout.write('  Demo history complete.\n'))
+      .catch((err) => log.error({ err }, 'demo data could not be completed; it resumes at the next start'));
+  }
 
   let closing = false;
   const shutdown = async (signal: string) => {

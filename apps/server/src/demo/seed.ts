@@ -3,9 +3,9 @@ import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
+import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
-import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 
 /**
  * A demo step adds one part of the fictional district. Steps run in order, once each: a step's
@@ -14,6 +14,12 @@ import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
  */
 export interface DemoStep {
   name: string;
+  /**
+   * Bulk history (thousands of elders, months of orders and alarms) runs right after the
+   * server is ready, so a first start is not held up by it; the district and the demo
+   * accounts are there before the first request.
+   */
+  background?: boolean;
   run(ctx: AppContext, state: DemoState): Promise<void>;
 }
 
@@ -24,15 +30,26 @@ export interface DemoState {
 
 export const demoSteps: DemoStep[] = [
   { name: 'district', run: seedDistrict },
-  { name: 'elders', run: seedElders },
-  { name: 'providers', run: seedServiceProviders },
-  { name: 'orders', run: (ctx) => seedServiceOrders(ctx) },
-  { name: 'devices', run: seedSafetyDevices },
-  { name: 'alarms', run: seedSafetyAlarms },
+  { name: 'elders', background: true, run: seedElders },
+  { name: 'providers', background: true, run: seedServiceProviders },
+  { name: 'orders', background: true, run: (ctx) => seedServiceOrders(ctx) },
+  { name: 'devices', background: true, run: seedSafetyDevices },
+  { name: 'alarms', background: true, run: seedSafetyAlarms },
 ];
 
-export async function seedDemo(ctx: AppContext, state: DemoState, log: (msg: string) => void = () => {}) {
+/**
+ * Run the demo steps not yet done, in order. `phase` picks the steps that must exist before
+ * the server is ready (`foreground`), those that may follow (`background`), or all.
+ */
+export async function seedDemo(
+  ctx: AppContext,
+  state: DemoState,
+  log: (msg: string) => void = () => {},
+  phase: 'all' | 'foreground' | 'background' = 'all',
+) {
   for (const step of demoSteps) {
+    if (phase === 'foreground' && step.background) break;
+    if (phase === 'background' && !step.background) continue;
     const key = `demo.${step.name}`;
     const done = await ctx.db.select().from(appSettings).where(eq(appSettings.key, key)).limit(1);
     if (done.length) continue;
@@ -44,4 +61,10 @@ export async function seedDemo(ctx: AppContext, state: DemoState, log: (msg: str
       .onConflictDoNothing();
     log(`demo data: ${step.name} (${Date.now() - started} ms)`);
   }
+}
+
+/** Are there steps of this phase that have not run yet (a first start)? */
+export async function demoStepsPending(ctx: AppContext, phase: 'foreground' | 'background'): Promise<boolean> {
+  const done = new Set((await ctx.db.select({ key: appSettings.key }).from(appSettings)).map((r) => r.key));
+  return demoSteps.some((s) => Boolean(s.background) === (phase === 'background') && !done.has(`demo.${s.name}`));
 }
