@@ -215,7 +215,7 @@ describe('status, contacts, family binding and timeline', () => {
     expect((changes[0].data as { elderId: string }).elderId).toBe(e.id);
     const timeline = (await staff.api.get(`/api/v1/elders/${e.id}/timeline`)).json();
     expect(timeline.items.map((i: { kind: string }) => i.kind)).toEqual(
-      expect.arrayContaining(['elder.status-changed', 'elder.create']),
+      expect.arrayContaining(['elder.status-changed', 'elder.created']),
     );
     expect(timeline.items[0].at >= timeline.items[timeline.items.length - 1].at).toBe(true);
   });

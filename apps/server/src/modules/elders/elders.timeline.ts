@@ -7,7 +7,6 @@ import { registerTimelineSource } from './timeline.ts';
 /** The archive's own timeline sources: record created / changed, contacts changed, status changes. */
 
 const ARCHIVE_ACTIONS: Record<string, string> = {
-  'elder.create': '建档',
   'elder.update': '档案信息修改',
   'elder.import': '批量导入更新档案',
   'elder.contact.create': '新增联系人',
@@ -34,13 +33,22 @@ registerTimelineSource({
       )
       .orderBy(desc(auditLog.at))
       .limit(q.limit);
-    return rows.map((r) => ({
-      at: r.at.toISOString(),
-      source: 'archive',
-      kind: r.action,
-      title: `${ARCHIVE_ACTIONS[r.action]}（${r.actorName ?? '系统'}）`,
-      detail: r.detail?.changed ? { changed: r.detail.changed } : undefined,
-    }));
+    // "Created" comes from the record itself, so imported and migrated records have it too.
+    const elder = await repo.findElder(ctx.db, elderId);
+    const created =
+      elder && elder.createdAt < q.before
+        ? [{ at: elder.createdAt.toISOString(), source: 'archive', kind: 'elder.created', title: '建档' }]
+        : [];
+    return [
+      ...created,
+      ...rows.map((r) => ({
+        at: r.at.toISOString(),
+        source: 'archive',
+        kind: r.action,
+        title: `${ARCHIVE_ACTIONS[r.action]}（${r.actorName ?? '系统'}）`,
+        detail: r.detail?.changed ? { changed: r.detail.changed } : undefined,
+      })),
+    ];
   },
 });
 
