@@ -45,30 +45,71 @@ export class EventIntake {
     this.maxBatch = opts.maxBatch ?? 500;
   }
 
-  /** The device's registry facts, cached for a few seconds (status changes reach the intake within 10 s). */
+  /**
+   * The device's registry facts, cached for a few seconds (status changes reach the intake within
+   * 10 s). Misses are looked up together, one query per round, like the event writes: on PGlite
+   * every query waits its turn, so one lookup per event would serialise the whole intake.
+   */
   async device(id: string): Promise<IntakeDevice | null> {
     const hit = this.devices.get(id);
     if (hit && hit.until > Date.now()) return hit.dev;
-    const [row] = await rows<{
-      id: string;
-      type: string;
-      elder_id: string | null;
-      region_code: string;
-      status: IntakeDevice['status'];
-      is_demo: boolean;
-    }>(this.ctx.db, sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices WHERE id = ${id}`);
-    const dev = row
-      ? {
-          id: row.id,
-          type: row.type,
-          elderId: row.elder_id,
-          regionCode: row.region_code,
-          status: row.status,
-          isDemo: row.is_demo,
+    return new Promise<IntakeDevice | null>((resolve, reject) => {
+      const waiting = this.lookups.get(id);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.lookups.set(id, [{ resolve, reject }]);
+      this.kickLookups();
+    });
+  }
+
+  private readonly lookups = new Map<string, Array<{ resolve(d: IntakeDevice | null): void; reject(e: unknown): void }>>();
+  private lookingUp = false;
+
+  private kickLookups() {
+    if (this.lookingUp || !this.lookups.size) return;
+    this.lookingUp = true;
+    void (async () => {
+      await new Promise((r) => setImmediate(r));
+      while (this.lookups.size) {
+        const round = new Map([...this.lookups].slice(0, 1000));
+        for (const id of round.keys()) this.lookups.delete(id);
+        try {
+          const found = await rows<{
+            id: string;
+            type: string;
+            elder_id: string | null;
+            region_code: string;
+            status: IntakeDevice['status'];
+            is_demo: boolean;
+          }>(
+            this.ctx.db,
+            sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices
+                WHERE id IN (${sql.join(
+                  [...round.keys()].map((k) => sql`${k}`),
+                  sql`, `,
+                )})`,
+          );
+          const byId = new Map(found.map((r) => [r.id, r]));
+          for (const [id, waiters] of round) {
+            const row = byId.get(id);
+            const dev = row
+              ? {
+                  id: row.id,
+                  type: row.type,
+                  elderId: row.elder_id,
+                  regionCode: row.region_code,
+                  status: row.status,
+                  isDemo: row.is_demo,
+                }
+              : null;
+            this.devices.set(id, { dev, until: Date.now() + (dev ? DEVICE_TTL_MS : 2_000) });
+            for (const w of waiters) w.resolve(dev);
+          }
+        } catch (err) {
+          for (const waiters of round.values()) for (const w of waiters) w.reject(err);
         }
-      : null;
-    this.devices.set(id, { dev, until: Date.now() + (dev ? DEVICE_TTL_MS : 2_000) });
-    return dev;
+      }
+      this.lookingUp = false;
+    })();
   }
 
   forget(id: string) {
@@ -86,10 +127,14 @@ export class EventIntake {
 
   private kick() {
     if (this.flushing || !this.queue.length) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = null;
-      if (this.queue.length) this.kick();
-    });
+    // Start on the next turn of the event loop, after every socket read of this one: on PGlite a
+    // whole transaction can complete inside microtasks, so starting at once would write batches of one.
+    this.flushing = new Promise<void>((r) => setImmediate(r))
+      .then(() => this.flushLoop())
+      .finally(() => {
+        this.flushing = null;
+        if (this.queue.length) this.kick();
+      });
   }
 
   private async flushLoop() {

@@ -1,0 +1,200 @@
+// Safety loop (issue 5) benchmark, with 10,000 simulated devices on the embedded broker:
+//  1. sustained intake (QoS 1 events acknowledged per second; each acknowledged = stored), and the
+//     same load through a bare Aedes broker with no platform work (same run) → the ratio;
+//  2. alarm latency from a device's publish to the operator's WebSocket message, p50 / p99,
+//     with that background load running;
+//  3. time for the API to return a console queue of 500 open alarms.
+// Usage: npx tsx bench/safety-intake.ts [pglite|postgres ...]  (PostgreSQL from BENCH_DATABASE_URL or TEST_DATABASE_URL)
+// Env: BENCH_DEVICES (10000), BENCH_SECONDS (20), BENCH_SOS (200)
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Aedes } from 'aedes';
+import { sql } from 'drizzle-orm';
+import mqtt from 'mqtt';
+import { openDatabase } from '../apps/server/src/db/client.ts';
+import { migrate } from '../apps/server/src/db/migrate.ts';
+import { deviceSecrets } from '../apps/server/src/modules/devices/device-secret.ts';
+import { createTestDatabase, type TestDatabase } from '../apps/server/src/testing/db.ts';
+import { createElder } from '../apps/server/src/testing/elders.ts';
+import { createAccount, loginToken, seedTree, TREE } from '../apps/server/src/testing/factories.ts';
+import { connectRealtime } from '../apps/server/src/testing/realtime.ts';
+import { startSafetyServer } from '../apps/server/src/testing/safety.ts';
+import { percentile, ROOT, writeResult } from './lib.ts';
+
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const SOS = Number(process.env.BENCH_SOS ?? 200);
+const WARMUP = 5;
+
+function runLoad(url: string, file: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench/safety-load.ts'), url, file, String(SECONDS), String(WARMUP)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
+
+/** The same load through Aedes with no hooks: what the transport alone sustains on this machine. */
+async function bareBroker(file: string) {
+  const aedes = await Aedes.createBroker();
+  const server = createServer(aedes.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const r = await runLoad(`mqtt://127.0.0.1:${port}`, file);
+  await new Promise<void>((res) => aedes.close(() => res()));
+  await new Promise<void>((res) => server.close(() => res()));
+  return r;
+}
+
+async function benchKind(kind: 'pglite' | 'postgres') {
+  console.log(`— ${kind}: ${DEVICES} devices`);
+  let database: TestDatabase;
+  const dir = mkdtempSync(path.join(tmpdir(), 'zy-bench-safety-'));
+  if (kind === 'postgres') {
+    process.env.ZY_TEST_DB = 'postgres';
+    process.env.TEST_DATABASE_URL ??= process.env.BENCH_DATABASE_URL;
+    database = await createTestDatabase();
+  } else {
+    const db = await openDatabase({ pgliteDir: path.join(dir, 'pglite') });
+    await migrate(db);
+    database = { ...db, drop: () => db.close() };
+  }
+  const s = await startSafetyServer({
+    mqtt: 'embedded',
+    listen: true,
+    database,
+    config: { logLevel: 'warn', secretKey: randomBytes(32) },
+  });
+  await seedTree(s.ctx);
+  const elders: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const birthDate = `19${30 + (i % 20)}-0${1 + (i % 9)}-1${i % 10}`;
+    elders.push(
+      (await createElder(s.ctx, TREE.communityA1, { livingSituation: 'alone', lat: 30.61, lng: 104.01, birthDate })).id,
+    );
+  }
+  const secrets = deviceSecrets(s.ctx.config.secretKey);
+  const all = Array.from({ length: DEVICES + SOS }, (_, i) => ({ id: `B-${String(i).padStart(6, '0')}`, nonce: `n${i}` }));
+  for (let i = 0; i < all.length; i += 1000) {
+    const chunk = all.slice(i, i + 1000).map((d, k) => ({ id: d.id, nonce: d.nonce, elder: elders[(i + k) % elders.length] }));
+    await s.ctx.db.execute(sql`
+      INSERT INTO devices (id, type, elder_id, region_code, heartbeat_seconds, secret_nonce)
+      SELECT id, CASE WHEN id >= ${`B-${String(DEVICES).padStart(6, '0')}`} THEN 'pendant' ELSE 'presence' END, elder::uuid, ${TREE.communityA1}, 600, nonce
+      FROM jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) AS x(id text, nonce text, elder text)`);
+  }
+  const load = all.slice(0, DEVICES).map((d) => ({ id: d.id, secret: secrets.derive(d.id, d.nonce) }));
+  const sosDevices = all.slice(DEVICES).map((d) => ({ id: d.id, secret: secrets.derive(d.id, d.nonce) }));
+  const file = path.join(dir, 'devices.json');
+  writeFileSync(file, JSON.stringify(load));
+
+  const bare = await bareBroker(file);
+  console.log('bare broker', bare);
+
+  // Operator watching the queue, and SOS devices ready, before the background load starts.
+  const op = await createAccount(s.ctx, 'operator', { regionCode: TREE.district });
+  const token = await loginToken(s.app, op.username);
+  const rt = await connectRealtime(s.url, token);
+  const sosClients = await Promise.all(
+    sosDevices.map((d) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${s.broker?.port}`, {
+        clientId: d.id,
+        username: d.id,
+        password: d.secret,
+        reconnectPeriod: 0,
+      }),
+    ),
+  );
+  const platformRun = runLoad(`mqtt://127.0.0.1:${s.broker?.port}`, file);
+  // Alarm latency under load: after warm-up, SOS devices fire one each, spread over the run.
+  await new Promise((r) => setTimeout(r, (WARMUP + 10) * 1000 + DEVICES / 2)); // connections + warm-up
+  const latencies: number[] = [];
+  const gap = ((SECONDS - 2) * 1000) / SOS;
+  await Promise.all(
+    sosClients.map(async (c, i) => {
+      await new Promise((r) => setTimeout(r, i * gap));
+      const t0 = performance.now();
+      c.publish(
+        `zy/v1/devices/${sosDevices[i].id}/events`,
+        JSON.stringify({ msgId: 'sos-1', ts: Date.now(), type: 'sos', data: {} }),
+        { qos: 1 },
+      );
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const m = rt.messages.find((x) => x.type === 'alarm.raised' && x.data.deviceId === sosDevices[i].id);
+        if (m) {
+          latencies.push(m.at - t0);
+          return;
+        }
+        if (Date.now() > deadline) return;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }),
+  );
+  const platform = await platformRun;
+  console.log('platform', platform, 'intake', s.intake.stats);
+  latencies.sort((a, b) => a - b);
+
+  // 500 open alarms: the console's first load of the queue.
+  const openNow = await s.ctx.database.query<{ n: number }>('SELECT count(*)::int AS n FROM alarms WHERE open');
+  const missing = 500 - openNow.rows[0].n;
+  if (missing > 0) {
+    await s.ctx.database.query(
+      `INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, region_code, raised_at)
+       SELECT 'fall', (ARRAY['P1','P2','P3'])[1 + g % 3], (ARRAY['P1','P2','P3'])[1 + g % 3], 'bench:' || g, $1, $2, now() - g * interval '1 second'
+       FROM generate_series(1, $3) g`,
+      [elders[0], TREE.communityA1, missing],
+    );
+  }
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${s.url}/api/v1/alarms?status=open&limit=500`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { items: unknown[] };
+    if (body.items.length !== 500) throw new Error(`queue has ${body.items.length}`);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  rt.close();
+  await Promise.all(sosClients.map((c) => c.endAsync()));
+  await s.close();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    devices: DEVICES,
+    seconds: SECONDS,
+    bareBroker: bare,
+    platform,
+    ratioToBareBroker: Math.round((platform.eventsPerSecond / bare.eventsPerSecond) * 1000) / 1000,
+    alarmLatencyMs: {
+      samples: latencies.length,
+      of: SOS,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies.at(-1),
+    },
+    openQueue500Ms: { median: percentile(times, 50), max: times.at(-1) },
+  };
+}
+
+const kinds = (process.argv.slice(2).length ? process.argv.slice(2) : ['pglite']) as Array<'pglite' | 'postgres'>;
+const results: Record<string, unknown> = {};
+for (const k of kinds) {
+  results[k] = await benchKind(k);
+  console.log(JSON.stringify(results[k], null, 2));
+}
+writeResult(`safety-intake${kinds.length === 1 ? `-${kinds[0]}` : ''}`, { results });
+process.exit(0);
