@@ -129,6 +129,8 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       actorName: actor.displayName,
       detail: { channel: order.channel, payment, points, amountFen },
     });
+    const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order);
+    // Last: the audit chain's lock is held until commit, so take it as late as possible.
     await recordAudit(tx, {
       actor,
       action: 'order.create',
@@ -137,7 +139,7 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       regionCode: order.regionCode,
       detail: { no, item: item.code, payment, points, amountFen },
     });
-    return autoDispatch(ctx, tx, SYSTEM_ACTOR, order);
+    return dispatched;
   });
 }
 
