@@ -190,7 +190,12 @@ async function offer(
     patch: { providerId, workerId: null, dispatchMode: mode, dispatchScore: explain },
   });
   if (ctx.boss) {
-    await ctx.boss.send('service-orders.offer-timeout', { offerId: o.id }, { ...inTx(tx), startAfter: expiresAt });
+    // In a savepoint: a job system that is not ready (no queue yet on a fresh database) must not
+    // fail the order; the sweep job times the offer out anyway.
+    const boss = ctx.boss;
+    await tx
+      .transaction((sp) => boss.send('service-orders.offer-timeout', { offerId: o.id }, { ...inTx(sp), startAfter: expiresAt }))
+      .catch((err) => ctx.log.warn({ err, offerId: o.id }, 'offer timeout job not queued; the sweep will handle it'));
   }
   return next;
 }

@@ -257,15 +257,13 @@ describe('the visit', () => {
     const e = await newElder();
     const o = await toAssigned(e.id);
     const stranger = await createAccount(s.ctx, 'service_worker', { orgId: near.org.id });
-    await s.ctx.db
-      .insert(providerStaff)
-      .values({
-        userId: stranger.id,
-        orgId: near.org.id,
-        name: '过期',
-        careCertValidUntil: '2020-01-01',
-        healthCertValidUntil: '2030-01-01',
-      });
+    await s.ctx.db.insert(providerStaff).values({
+      userId: stranger.id,
+      orgId: near.org.id,
+      name: '过期',
+      careCertValidUntil: '2020-01-01',
+      healthCertValidUntil: '2030-01-01',
+    });
     const strangerApi = client(s.app, await loginToken(s.app, stranger.username));
     expect((await strangerApi.post(`/api/v1/service-orders/${o.id}/check-in`, { lat: 30.61, lng: 104.01 })).statusCode).toBe(404);
     const expired = await nearAdmin.post(`/api/v1/service-orders/${o.id}/assign`, { workerId: stranger.id });
