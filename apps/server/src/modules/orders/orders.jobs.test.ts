@@ -20,7 +20,7 @@ beforeAll(async () => {
   s.ctx.boss = boss;
 });
 afterAll(async () => {
-  await boss.stop({ graceful: false, wait: false }).catch(() => {});
+  await boss.stop({ graceful: false }).catch(() => {});
   await s.close();
 });
 
