@@ -1,7 +1,8 @@
 // Load generator for bench/safety-intake.ts, run as a child process so it has its own core.
 // Connects every device over MQTT, then each device publishes QoS 1 heartbeats in a closed loop
 // (next publish when the previous PUBACK arrived) for the given seconds. Prints one JSON line.
-// argv: <mqtt url> <devices json file> <seconds> <warmup seconds>
+// argv: <mqtt url> <devices json file> <seconds> <warmup seconds> [events per second per device]
+// With a rate, each device publishes open-loop at that rate instead (a realistic background load).
 import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 
@@ -9,6 +10,7 @@ const [url, file, secondsArg, warmupArg] = process.argv.slice(2);
 const devices = JSON.parse(readFileSync(file, 'utf8')) as Array<{ id: string; secret: string }>;
 const seconds = Number(secondsArg);
 const warmup = Number(warmupArg);
+const perDevice = process.argv[6] ? Number(process.argv[6]) : 0;
 
 async function main() {
   const t0 = performance.now();
@@ -31,7 +33,9 @@ async function main() {
   const lat: number[] = [];
   const run = Date.now().toString(36);
   const loops = clients.map(async (c, i) => {
+    if (perDevice > 0) await new Promise((r) => setTimeout(r, Math.random() * (1000 / perDevice)));
     for (let k = 0; !stop; k++) {
+      const due = perDevice > 0 ? performance.now() + 1000 / perDevice : 0;
       const s = performance.now();
       const body = JSON.stringify({
         msgId: `${run}-${k}`,
@@ -49,10 +53,12 @@ async function main() {
         acked++;
         if ((acked & 15) === 0) lat.push(performance.now() - s);
       }
+      if (due) await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
     }
   });
   await new Promise((r) => setTimeout(r, warmup * 1000));
   counting = true;
+  process.stdout.write('MEASURE\n');
   const start = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   counting = false;

@@ -39,6 +39,10 @@ const envSchema = z.object({
   ALARM_CONTACTS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'a tile URL template with {z}, {x} and {y}')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +72,8 @@ export interface Config {
   deviceEventRetentionDays?: number;
   /** Family notices go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
+  /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
+  mapTileUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alarmContactsSeconds: e.ALARM_CONTACTS_SECONDS,
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
+    mapTileUrl: e.MAP_TILE_URL,
   };
 }
 

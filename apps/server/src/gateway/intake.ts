@@ -130,16 +130,22 @@ export class EventIntake {
     // Start on the next turn of the event loop, after every socket read of this one: on PGlite a
     // whole transaction can complete inside microtasks, so starting at once would write batches of one.
     this.flushing = new Promise<void>((r) => setImmediate(r))
-      .then(() => this.flushLoop())
+      .then(() => Promise.all(Array.from({ length: this.writers }, () => this.flushLoop())))
+      .then(() => {})
       .finally(() => {
         this.flushing = null;
         if (this.queue.length) this.kick();
       });
   }
 
+  /** PGlite has one connection, so one writer; PostgreSQL's pool takes a few batches at once. */
+  private get writers() {
+    return this.ctx.database.kind === 'postgres' ? 4 : 1;
+  }
+
   private async flushLoop() {
     while (this.queue.length) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue.splice(0, Math.max(1, Math.min(this.maxBatch, Math.ceil(this.queue.length / this.writers))));
       try {
         const results = await this.write(batch);
         for (const [i, p] of batch.entries()) p.resolve(results[i]);
