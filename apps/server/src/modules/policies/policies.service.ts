@@ -170,13 +170,13 @@ export async function runGrant(
   let afterId: string | null = null;
   let batches = 0;
   for (;;) {
-    const r: { granted: number; lastId: string | null } = await (ctx.db as Db).transaction((tx) =>
+    const r: { granted: number; scanned: number; lastId: string | null } = await (ctx.db as Db).transaction((tx) =>
       repo.grantBatch(tx, { policy, key, refDate: day, amount, fundId: fund.id, afterId, limit: opts.batchSize ?? 1000 }),
     );
-    if (!r.granted) break;
+    if (!r.scanned) break;
     result.granted += r.granted;
     afterId = r.lastId;
-    opts.onBatch?.(++batches);
+    if (r.granted) opts.onBatch?.(++batches);
   }
   if (result.granted) {
     await recordAudit(ctx.db, {
