@@ -12,6 +12,7 @@ import { AuthProvider, FullPageSpin } from './auth.tsx';
 const ScreenArea = lazy(() => import('../screen/ScreenArea.tsx'));
 const ElderArea = lazy(() => import('../elder/ElderArea.tsx'));
 const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
+const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 
 /** Brand colours: a calm teal that reads well for older eyes on both light and dark screens. */
@@ -56,6 +57,7 @@ export function App() {
                 <Route path="/console/*" element={<ConsoleRoutes />} />
                 <Route path="/screen/*" element={<ScreenArea />} />
                 <Route path="/elder/*" element={<ElderArea />} />
+                <Route path="/worker/respond" element={<RespondPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="*" element={<Navigate to="/console" replace />} />

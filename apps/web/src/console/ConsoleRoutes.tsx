@@ -9,6 +9,7 @@ import { AssessmentViewPage } from './assessments/AssessmentViewPage.tsx';
 import { AuditLogPage } from './audit/AuditLogPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { serviceRoutes } from './service/routes.tsx';
+import { safetyRoutes } from './alarms/routes.tsx';
 import { DashboardPage } from './dashboard/DashboardPage.tsx';
 import { ElderDetailPage } from './elders/ElderDetailPage.tsx';
 import { ElderFormPage } from './elders/ElderFormPage.tsx';
@@ -130,6 +131,7 @@ export function ConsoleRoutes() {
             }
           />
           {serviceRoutes()}
+          {safetyRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

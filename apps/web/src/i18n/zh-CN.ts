@@ -7,6 +7,7 @@ import {
 } from '@zhiyang/shared';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
+import { safetyZhCN } from '../console/alarms/i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.zh])) as Record<
   PasswordProblem,
@@ -195,6 +196,7 @@ export const zhCN = {
   errors: { notFound: '页面不存在', forbidden: '您没有权限访问此页面' },
   elders: eldersZhCN,
   service: serviceZhCN,
+  safety: safetyZhCN,
 };
 
 export type Messages = typeof zhCN;

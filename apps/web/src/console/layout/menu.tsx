@@ -12,6 +12,7 @@ import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { SERVICE_MENU } from '../service/routes.tsx';
+import { SAFETY_MENU } from '../alarms/routes.tsx';
 
 interface Entry {
   path: string;
@@ -46,9 +47,11 @@ export function buildMenu(permissions: readonly string[], t: TFunction): NonNull
   const allowed = (entry: Entry) => !entry.needs || permissions.includes(entry.needs);
   const item = (entry: Entry) => ({ key: entry.path, icon: entry.icon, label: t(entry.label) });
   const system = SYSTEM.filter(allowed).map(item);
+  const safety = SAFETY_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }));
   const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }));
   return [
     ...MAIN.filter(allowed).map(item),
+    ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
     ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
@@ -56,6 +59,6 @@ export function buildMenu(permissions: readonly string[], t: TFunction): NonNull
 
 /** The menu key to highlight for a path: the longest entry that prefixes it. */
 export function selectedMenuKey(pathname: string): string {
-  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU].map((e) => e.path).sort((a, b) => b.length - a.length);
+  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU].map((e) => e.path).sort((a, b) => b.length - a.length);
   return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
 }

@@ -1,0 +1,192 @@
+import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { formatTime } from '../../app/format.ts';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+
+const TYPES = [
+  'sos_terminal',
+  'pendant',
+  'watch',
+  'smoke',
+  'gas',
+  'door',
+  'presence',
+  'bed',
+  'fall_radar',
+  'water_leak',
+  'other',
+];
+interface DeviceRow {
+  id: string;
+  type: string;
+  vendor: string | null;
+  elderName: string | null;
+  regionCode: string;
+  status: string;
+  online: boolean;
+  battery: number | null;
+  lastSeenAt: string | null;
+}
+
+/** The device registry: list, register (the secret is shown once), new secret, xlsx import. */
+export function DevicesPage() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const { can } = useAuth();
+  const [page, setPage] = useState(1);
+  const [q, setQ] = useState('');
+  const [version, setVersion] = useState(0);
+  const [registering, setRegistering] = useState(false);
+  const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
+  const [form] = Form.useForm();
+  const list = useFetch(
+    (signal) => api.get<{ items: DeviceRow[]; total: number }>('/devices', { page, limit: 20, q: q || undefined }, { signal }),
+    `${page}-${q}-${version}`,
+  );
+  const rotate = async (id: string) => {
+    try {
+      const r = await api.post<{ secret: string }>(`/devices/${id}/rotate-secret`);
+      setSecret({ id, secret: r.secret });
+    } catch (e) {
+      message.error(problemText(e, t));
+    }
+  };
+  return (
+    <>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('safety.devices.title')}
+        </Typography.Title>
+        <Space>
+          <Input.Search
+            allowClear
+            placeholder={t('safety.devices.id')}
+            onSearch={(v) => {
+              setQ(v);
+              setPage(1);
+            }}
+          />
+          {can('device:write') && (
+            <>
+              <Upload
+                accept=".xlsx,.csv"
+                showUploadList={false}
+                customRequest={async ({ file }) => {
+                  const fd = new FormData();
+                  fd.append('file', file as Blob);
+                  try {
+                    const r = await api.post<{ created: unknown[]; errors: unknown[] }>('/devices/import', fd);
+                    message.success(t('safety.devices.imported', { n: r.created.length, e: r.errors.length }));
+                    setVersion((v) => v + 1);
+                  } catch (e) {
+                    message.error(problemText(e, t));
+                  }
+                }}
+              >
+                <Button>{t('safety.devices.import')}</Button>
+              </Upload>
+              <Button type="primary" onClick={() => setRegistering(true)}>
+                {t('safety.devices.register')}
+              </Button>
+            </>
+          )}
+        </Space>
+      </Space>
+      <Table
+        rowKey="id"
+        size="small"
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        pagination={{ current: page, total: list.data?.total ?? 0, pageSize: 20, onChange: setPage, showSizeChanger: false }}
+        columns={[
+          { title: t('safety.devices.id'), dataIndex: 'id' },
+          { title: t('safety.devices.type'), dataIndex: 'type', render: (v) => t(`safety.devices.types.${v}` as never) },
+          { title: t('safety.devices.vendor'), dataIndex: 'vendor' },
+          { title: t('safety.devices.elder'), dataIndex: 'elderName' },
+          {
+            title: t('safety.devices.status'),
+            render: (_, d) => (
+              <Tag color={d.online ? 'green' : 'default'}>
+                {d.online ? t('safety.devices.online') : t('safety.devices.offlineTag')}
+              </Tag>
+            ),
+          },
+          { title: t('safety.devices.battery'), dataIndex: 'battery', render: (v) => (v === null ? '—' : `${v}%`) },
+          { title: t('safety.devices.lastSeen'), dataIndex: 'lastSeenAt', render: formatTime },
+          ...(can('device:write')
+            ? [
+                {
+                  title: '',
+                  render: (_: unknown, d: DeviceRow) => (
+                    <Button size="small" onClick={() => void rotate(d.id)}>
+                      {t('safety.devices.rotate')}
+                    </Button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Modal
+        open={registering}
+        title={t('safety.devices.register')}
+        onCancel={() => setRegistering(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={async (v) => {
+            try {
+              const r = await api.post<{ device: { id: string }; secret: string }>('/devices', {
+                id: v.id,
+                type: v.type,
+                elderId: v.elderId || undefined,
+                regionCode: v.regionCode || undefined,
+                vendor: v.vendor || undefined,
+              });
+              setRegistering(false);
+              setSecret({ id: r.device.id, secret: r.secret });
+              setVersion((x) => x + 1);
+            } catch (e) {
+              message.error(problemText(e, t));
+            }
+          }}
+        >
+          <Form.Item name="id" label={t('safety.devices.id')} rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{3,64}$/ }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="type" label={t('safety.devices.type')} rules={[{ required: true }]}>
+            <Select options={TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
+          </Form.Item>
+          <Form.Item name="elderId" label={t('safety.devices.elderId')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('safety.devices.region')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="vendor" label={t('safety.devices.vendor')}>
+            <Input />
+          </Form.Item>
+        </Form>
+      </Modal>
+      <Modal
+        open={Boolean(secret)}
+        title={secret?.id}
+        onOk={() => setSecret(null)}
+        onCancel={() => setSecret(null)}
+        cancelButtonProps={{ style: { display: 'none' } }}
+      >
+        <Alert type="warning" showIcon message={t('safety.devices.secretOnce')} />
+        <Typography.Paragraph copyable code style={{ marginTop: 12, fontSize: 16 }}>
+          {secret?.secret}
+        </Typography.Paragraph>
+      </Modal>
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Alarm, Priority } from './types.ts';
+
+export const PRIORITY_COLOR: Record<Priority, string> = { P1: '#cf1322', P2: '#d46b08', P3: '#1677ff' };
+const RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
+
+/** The queue's order: priority first, then the oldest first. */
+export function byPriorityThenAge(a: Alarm, b: Alarm): number {
+  return RANK[a.priority] - RANK[b.priority] || a.raisedAt.localeCompare(b.raisedAt);
+}
+
+/**
+ * Background for an alarm's age: waiting alarms turn from calm to amber at 30 s and red at the
+ * 60 s target; alarms in hand stay neutral.
+ */
+export function ageColour(a: Alarm, now: number): string {
+  if (a.status !== 'raised') return '#fafafa';
+  const s = (now - Date.parse(a.raisedAt)) / 1000;
+  if (s >= 60) return '#fff1f0';
+  if (s >= 30) return '#fff7e6';
+  return '#f6ffed';
+}
+
+export function ageText(iso: string, now: number): string {
+  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+let audio: AudioContext | null = null;
+/** Allow sound (browsers start audio only after a click). */
+export function enableSound(): void {
+  audio ??= new AudioContext();
+  void audio.resume();
+}
+/** Three short high beeps: a new or escalated P1. */
+export function beep(): void {
+  const ctx = audio;
+  if (ctx?.state !== 'running') return;
+  for (let i = 0; i < 3; i++) {
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.frequency.value = 1046;
+    g.gain.value = 0.2;
+    o.connect(g).connect(ctx.destination);
+    const t = ctx.currentTime + i * 0.25;
+    o.start(t);
+    o.stop(t + 0.15);
+  }
+}

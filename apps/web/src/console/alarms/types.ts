@@ -1,0 +1,98 @@
+export type Priority = 'P1' | 'P2' | 'P3';
+export type AlarmStatus = 'raised' | 'acknowledged' | 'responding' | 'on_site' | 'resolved' | 'reviewed';
+
+export interface Alarm {
+  id: string;
+  type: string;
+  priority: Priority;
+  status: AlarmStatus;
+  open: boolean;
+  elderId: string | null;
+  elderName: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  deviceId: string | null;
+  regionCode: string;
+  regionName: string | null;
+  eventCount: number;
+  lastEventAt: string;
+  data: Record<string, unknown>;
+  cancelledAt: string | null;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  holder: { id: string; name: string } | null;
+  escalationLevel: number;
+  resolvedAt: string | null;
+  outcome: string | null;
+}
+
+export interface DeviceEvent {
+  id: number;
+  deviceId: string;
+  msgId: string;
+  type: string;
+  data: Record<string, unknown>;
+  deviceTs: string | null;
+  receivedAt: string;
+  flags: string[];
+}
+
+export interface AlarmDetail extends Alarm {
+  elder: {
+    id: string;
+    name: string;
+    sex: string;
+    birthDate: string;
+    phone: string | null;
+    address: string | null;
+    lat: number | null;
+    lng: number | null;
+    livingSituation: string;
+    categories: string[];
+    abilityLevel: string | null;
+  } | null;
+  contacts: Array<{ id: string; name: string; relationship: string; phone: string; callOrder: number; holdsKey: boolean }>;
+  devices: Array<{
+    id: string;
+    type: string;
+    online: boolean;
+    battery: number | null;
+    lastSeenAt: string | null;
+    lastEvents: DeviceEvent[];
+  }>;
+  previousAlarms: Alarm[];
+  actions: Array<{
+    id: string;
+    at: string;
+    actorName: string;
+    kind: string;
+    contactId: string | null;
+    result: string | null;
+    note: string | null;
+  }>;
+  dispatches: Array<{
+    id: string;
+    responderId: string;
+    responderName: string | null;
+    status: string;
+    distanceM: number | null;
+    offeredAt: string;
+  }>;
+}
+
+export interface Responder {
+  userId: string;
+  name: string;
+  role: string;
+  busy: boolean;
+  lastSeenAt: string;
+  distanceM: number | null;
+}
+
+export interface ConsoleConfig {
+  mapTileUrl: string | null;
+  outcomes: string[];
+  actionKinds: string[];
+  ackTargetSeconds: number;
+}
