@@ -1,12 +1,14 @@
 import { ORDER_STATUSES } from '@zhiyang/shared';
-import { Badge, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Table, Tag } from 'antd';
+import { Badge, Button, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { NewOrderModal } from './NewOrderModal.tsx';
 import { OrderDrawer, STATUS_COLOR } from './OrderDrawer.tsx';
 import type { Order, Page } from './types.ts';
 
@@ -18,6 +20,8 @@ export function OrderBoardPage() {
   const [date, setDate] = useState(dayjs());
   const [status, setStatus] = useState<string>('all');
   const [open, setOpen] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const { can } = useAuth();
   const [version, setVersion] = useState(0);
   const [flash, setFlash] = useState<Set<string>>(new Set());
   const day = date.format('YYYY-MM-DD');
@@ -69,6 +73,11 @@ export function OrderBoardPage() {
         }
         extra={
           <Space>
+            {can('order:create') && (
+              <Button type="primary" onClick={() => setCreating(true)}>
+                {t('service.orders.create')}
+              </Button>
+            )}
             <DatePicker value={date} onChange={(d) => d && setDate(d)} allowClear={false} />
             <Segmented
               value={status}
@@ -112,6 +121,16 @@ export function OrderBoardPage() {
         />
       </Card>
       <OrderDrawer id={open} version={version} onClose={() => setOpen(null)} />
+      {creating && (
+        <NewOrderModal
+          open={creating}
+          onClose={() => setCreating(false)}
+          onCreated={(o) => {
+            setVersion((v) => v + 1);
+            setOpen(o.id);
+          }}
+        />
+      )}
     </Space>
   );
 }

@@ -6,7 +6,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import type { Candidate, OrderDetail } from './types.ts';
+import type { Candidate, OrderDetail, Page, Staff } from './types.ts';
 
 export const STATUS_COLOR: Record<string, string> = {
   created: 'gold',
@@ -25,8 +25,8 @@ export const STATUS_COLOR: Record<string, string> = {
 /** One order: facts, dispatch explanation and candidates (why this provider), visit, history. */
 export function OrderDrawer({ id, onClose, version }: { id: string | null; onClose(): void; version: number }) {
   const { t } = useTranslation();
-  const { can } = useAuth();
-  const { message } = App.useApp();
+  const { can, me } = useAuth();
+  const { message, modal } = App.useApp();
   const order = useFetch(
     (signal) => (id ? api.get<OrderDetail>(`/service-orders/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
     `o-${id}-${version}`,
@@ -39,7 +39,32 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
         : Promise.resolve(undefined),
     `c-${id}-${version}`,
   );
+  const isProvider = me?.role === 'provider_admin' && !!me.orgId;
+  const staff = useFetch(
+    (signal) =>
+      id && isProvider
+        ? api.get<Page<Staff>>(`/providers/${me?.orgId}/staff`, undefined, { signal })
+        : Promise.resolve(undefined),
+    `staff-${id}`,
+  );
+  const [worker, setWorker] = useState<string>();
   const [target, setTarget] = useState<string>();
+  const post = async (path: string, body: unknown = {}) => {
+    try {
+      await api.post(`/service-orders/${id}/${path}`, body);
+      order.reload();
+    } catch (e) {
+      message.error(problemText(e, t));
+    }
+  };
+  const withReason = (path: string, title: string) => {
+    let reason = '';
+    modal.confirm({
+      title,
+      content: <Input.TextArea placeholder={t('service.common.reason')} onChange={(e) => (reason = e.target.value)} />,
+      onOk: () => post(path, { reason }),
+    });
+  };
   const [reason, setReason] = useState('');
   const o = order.data;
 
@@ -74,6 +99,37 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                 : '—'}
             </Descriptions.Item>
           </Descriptions>
+          <Space wrap>
+            {isProvider && o.status === 'dispatched' && (
+              <Button type="primary" onClick={() => post('accept')}>
+                {t('service.orders.accept')}
+              </Button>
+            )}
+            {isProvider && ['dispatched', 'accepted', 'assigned'].includes(o.status) && (
+              <Button danger onClick={() => withReason('reject', t('service.orders.reject'))}>
+                {t('service.orders.reject')}
+              </Button>
+            )}
+            {isProvider && ['accepted', 'assigned', 'en_route'].includes(o.status) && (
+              <>
+                <Select
+                  style={{ width: 200 }}
+                  placeholder={t('service.orders.worker')}
+                  value={worker}
+                  onChange={setWorker}
+                  options={staff.data?.items.filter((s) => s.assignable).map((s) => ({ value: s.userId, label: s.name }))}
+                />
+                <Button disabled={!worker} onClick={() => post('assign', { workerId: worker })}>
+                  {t('service.orders.assign')}
+                </Button>
+              </>
+            )}
+            {can('order:create') && ['created', 'dispatched', 'accepted', 'assigned', 'en_route'].includes(o.status) && (
+              <Button danger onClick={() => withReason('cancel', t('service.orders.cancelOrder'))}>
+                {t('service.orders.cancelOrder')}
+              </Button>
+            )}
+          </Space>
           {o.dispatchExplain?.why && (
             <Card size="small" title={t('service.orders.why')}>
               <Typography.Text>{String(o.dispatchExplain.why)}</Typography.Text>
