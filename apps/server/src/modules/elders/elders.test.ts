@@ -190,6 +190,27 @@ describe('search', () => {
     expect(await ids('q=oyxl', otherStaff.api)).toHaveLength(1);
   });
 
+  it('counts exactly up to 1,000 matches and then says there are more', async () => {
+    const rows = Array.from({ length: 1001 }, (_, i) => {
+      const idNumber = buildIdNumber('990101', '1950-01-01', i % 500, i < 500 ? 'male' : 'female');
+      return {
+        name: '多多',
+        idNumberEnc: s.ctx.cipher.encrypt(`${idNumber}${i}`),
+        idNumberHash: `bulk-${i}`,
+        birthDate: '1950-01-01',
+        sex: 'male' as const,
+        regionCode: TREE.communityA2,
+      };
+    });
+    await s.ctx.db.insert(elders).values(rows);
+    const street = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const many = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}`)).json();
+    expect(many).toMatchObject({ total: 1000, totalCapped: true });
+    const few = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}`)).json();
+    expect(few.totalCapped).toBe(false);
+    expect(few.total).toBeLessThan(1000);
+  });
+
   it('shows masked values in lists', async () => {
     const item = (await staff.api.get(`/api/v1/elders?q=${target.idNumber}`)).json().items[0];
     expect(item.idNumberMasked).toMatch(/^990101\*{8}.{4}$/);
