@@ -8,6 +8,7 @@ import { addDays, cstDate, cstDayStart, cstMonth } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 import { serviceItems } from '../modules/catalogue/catalogue.schema.ts';
 import {
+  dispatchOffers,
   serviceComplaints,
   serviceOrderHistory,
   serviceOrders,
@@ -135,6 +136,7 @@ export async function seedServiceOrders(ctx: AppContext) {
   const visits: Array<Insert<typeof serviceVisits>> = [];
   const ratings: Array<Insert<typeof serviceRatings>> = [];
   const complaints: Array<Insert<typeof serviceComplaints>> = [];
+  const offerRows: Array<Insert<typeof dispatchOffers>> = [];
   let seq = 0;
 
   const makeOrder = (
@@ -244,6 +246,22 @@ export async function seedServiceOrders(ctx: AppContext) {
       servedAt: checkOut ? new Date(checkOut) : null,
       confirmedAt: confirmedAt ? new Date(confirmedAt) : null,
     });
+    // The offer behind the order: still open for dispatched ones (a demo allowance of two hours
+    // to accept), accepted for the rest.
+    const dispatchedAt = steps.find((x) => x[0] === 'dispatched')?.[2];
+    if (dispatchedAt) {
+      const open = status === 'dispatched';
+      offerRows.push({
+        orderId: id,
+        providerId: offer.orgId,
+        mode: 'auto',
+        score: +(0.6 + r.next() * 0.35).toFixed(3),
+        status: open ? 'offered' : status === 'cancelled' && !reached('accepted') ? 'withdrawn' : 'accepted',
+        offeredAt: new Date(dispatchedAt),
+        expiresAt: open ? new Date(now + 2 * 3600_000) : new Date(dispatchedAt + 30 * 60_000),
+        respondedAt: open ? null : new Date(steps.find((x) => x[0] === 'accepted')?.[2] ?? dispatchedAt + 60_000),
+      });
+    }
     let prev: OrderStatus | null = null;
     for (const [to, action, at] of steps) {
       history.push({
@@ -366,6 +384,7 @@ export async function seedServiceOrders(ctx: AppContext) {
     await book.write(tx);
     await chunked(tx, serviceOrders, orders);
     await chunked(tx, serviceOrderHistory, history);
+    await chunked(tx, dispatchOffers, offerRows);
     await chunked(tx, serviceVisits, visits);
     await chunked(tx, serviceRatings, ratings);
     await chunked(tx, serviceComplaints, complaints);

@@ -153,7 +153,7 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                     title: t('service.orders.distance'),
                     render: (_, c) => (c.distanceKm === null ? '—' : `${c.distanceKm} km · ${c.nearestSite}`),
                   },
-                  { title: t('service.providers.rating'), dataIndex: 'rating' },
+                  { title: t('service.orders.ratingLabel'), dataIndex: 'rating' },
                   { title: t('service.orders.load'), render: (_, c) => `${c.load}/${c.capacity}` },
                 ]}
               />
