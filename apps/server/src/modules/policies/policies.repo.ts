@@ -92,7 +92,8 @@ export async function grantBatch(
         sql`
         SELECT elder_id AS id FROM policy_grants WHERE policy_id = ${policy.id} AND period_key = ${p.key} AND elder_id IN ${scanned}
         UNION ALL
-        SELECT owner_id AS id FROM ledger_accounts WHERE owner_id IN ${scanned} AND kind = 'elder' AND currency = ${currency} AND frozen`,
+        SELECT owner_id AS id FROM ledger_accounts
+        WHERE kind = 'elder' AND currency = ${currency} AND COALESCE(owner_id, '00000000-0000-0000-0000-000000000000'::uuid) IN ${scanned} AND frozen`,
       )
     ).map((r) => r.id),
   );
@@ -109,7 +110,11 @@ export async function grantBatch(
     .select({ id: ledgerAccounts.id, ownerId: ledgerAccounts.ownerId })
     .from(ledgerAccounts)
     .where(
-      and(eq(ledgerAccounts.kind, 'elder'), eq(ledgerAccounts.currency, currency), sql`${ledgerAccounts.ownerId} IN ${ids}`),
+      and(
+        eq(ledgerAccounts.kind, 'elder'),
+        eq(ledgerAccounts.currency, currency),
+        sql`COALESCE(${ledgerAccounts.ownerId}, '00000000-0000-0000-0000-000000000000'::uuid) IN ${ids}`,
+      ),
     );
   const accountOf = new Map(accounts.map((a) => [a.ownerId as string, a.id]));
   const txIds = ids.map(() => randomUUID());

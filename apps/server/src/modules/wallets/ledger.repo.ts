@@ -36,7 +36,8 @@ export async function findAccount(db: DbOrTx, kind: AccountKind, currency: Curre
         and(
           eq(ledgerAccounts.kind, kind),
           eq(ledgerAccounts.currency, currency),
-          ownerId ? eq(ledgerAccounts.ownerId, ownerId) : sql`${ledgerAccounts.ownerId} IS NULL`,
+          // The unique index's own expression: an exact index lookup whatever the statistics say.
+          sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}::uuid) = COALESCE(${ownerId}::uuid, ${NIL}::uuid)`,
         ),
       )
       .limit(1)
