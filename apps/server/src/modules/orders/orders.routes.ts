@@ -11,6 +11,7 @@ import { isRegionScoped } from '../../lib/scope.ts';
 import * as dispatch from './dispatch.service.ts';
 import { findElderFor } from './elders.repo.ts';
 import * as orders from './orders.service.ts';
+import './orders.timeline.ts';
 import { getServiceSettings, putServiceSettings, serviceSettingsSchema } from './service-settings.ts';
 import * as visits from './visits.service.ts';
 

@@ -394,6 +394,16 @@ describe('confirmation, cancellation, complaints', () => {
     expect(p.ratingCount).toBeGreaterThanOrEqual(1);
   });
 
+  it("adds every step of an order to the elder's 360° timeline", async () => {
+    const e = await newElder();
+    const o = (await order(e.id)).json();
+    const tl = await operator.get(`/api/v1/elders/${e.id}/timeline`);
+    expect(tl.statusCode).toBe(200);
+    const mine = tl.json().items.filter((i: { refId?: string }) => i.refId === o.id);
+    expect(mine.map((i: { kind: string }) => i.kind).sort()).toEqual(['order.create', 'order.dispatch']);
+    expect(mine[0].title).toContain(o.no);
+  });
+
   it('shows a worker only their own tasks of the day', async () => {
     const list = (await nearWorker.get('/api/v1/service-orders?limit=200')).json();
     expect(list.items.every((x: { workerId: string }) => x.workerId === near.worker.id)).toBe(true);

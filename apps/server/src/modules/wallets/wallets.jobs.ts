@@ -10,9 +10,12 @@ import { applyElderStatus, freezeSweep } from './wallets.service.ts';
 export function watchElderStatus(ctx: AppContext): () => void {
   return ctx.events.onEvent((e) => {
     if (e.type !== 'elder.status-changed') return;
-    const d = e.data as { id?: string; status?: string };
-    if (!d.id || !d.status) return;
-    applyElderStatus(ctx.db, d.id, d.status).catch((err) => ctx.log.error({ err, elderId: d.id }, 'wallet freeze failed'));
+    // The elders module publishes { id: <change id>, elderId, from, to }; { id, status } is accepted too.
+    const d = e.data as { id?: string; elderId?: string; status?: string; to?: string };
+    const elderId = d.elderId ?? d.id;
+    const status = d.to ?? d.status;
+    if (!elderId || !status) return;
+    applyElderStatus(ctx.db, elderId, status).catch((err) => ctx.log.error({ err, elderId }, 'wallet freeze failed'));
   });
 }
 

@@ -120,7 +120,7 @@ describe('frozen wallets', () => {
     await s.ctx.db.update(elders).set({ status: 'deceased' }).where(eq(elders.id, e.id));
     await s.ctx.events.publish(s.ctx.db, {
       type: 'elder.status-changed',
-      data: { id: e.id, status: 'deceased', previousStatus: 'active' },
+      data: { id: 'change-1', elderId: e.id, from: 'active', to: 'deceased' },
       audience: {},
     });
     let frozen = false;
