@@ -1,10 +1,11 @@
 import { buildIdNumber, idCheckChar } from '@zhiyang/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../lib/events.ts';
 import { createElder } from '../../testing/elders.ts';
-import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
+import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { itemByCode } from '../../testing/service.ts';
 import { auditLog } from '../audit/audit.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { elders } from './elders.schema.ts';
@@ -119,6 +120,34 @@ describe('reading and scope', () => {
     expect((await provider.api.get(`/api/v1/elders/${e.id}/brief`)).statusCode).toBe(404);
     const street = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
     expect((await street.api.get(`/api/v1/elders/${e.id}`)).statusCode).toBe(200);
+  });
+
+  it('shows a provider the minimum fields of an elder it has an order for, and nothing of others', async () => {
+    const e = (await staff.api.post('/api/v1/elders', body({ dietRestrictions: ['低盐'] }))).json();
+    const serving = await createOrg(s.ctx, 'provider', TREE.streetA);
+    const other = await createOrg(s.ctx, 'provider', TREE.streetA);
+    const item = await itemByCode(s.ctx, 'cleaning');
+    await s.ctx.db.execute(sql`
+      INSERT INTO service_orders (no, elder_id, region_code, item_id, provider_id, channel, status, scheduled_at, duration_minutes, payment)
+      VALUES ('T-1', ${e.id}, ${TREE.communityA1}, ${item.id}, ${serving.id}, 'console', 'dispatched', now(), 60, 'self')`);
+    const provider = await clientAs(s.app, s.ctx, 'provider_admin', { orgId: serving.id });
+    const brief = await provider.api.get(`/api/v1/elders/${e.id}/brief`);
+    expect(brief.statusCode).toBe(200);
+    expect(brief.json()).toMatchObject({
+      name: e.name,
+      address: e.address,
+      dietRestrictions: ['低盐'],
+      phoneMasked: '138****5678',
+    });
+    expect(brief.json().idNumberMasked).toBeUndefined();
+    expect(brief.json().contacts).toBeUndefined();
+    const stranger = await clientAs(s.app, s.ctx, 'provider_admin', { orgId: other.id });
+    expect((await stranger.api.get(`/api/v1/elders/${e.id}/brief`)).statusCode).toBe(404);
+    const reads = await s.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'elder.read-brief'), eq(auditLog.targetId, e.id)));
+    expect(reads).toHaveLength(1);
   });
 
   it('reveals full values only with the permission, with a reason on the trail', async () => {
