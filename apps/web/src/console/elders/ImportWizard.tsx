@@ -1,5 +1,5 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Modal, Progress, Result, Space, Steps, Typography, Upload } from 'antd';
+import { Alert, Button, Flex, Modal, Progress, Result, Space, Spin, Steps, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, apiUrl } from '../../app/api.ts';
@@ -88,6 +88,12 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
             <p>{t('elders.import.upload')}</p>
           </Upload.Dragger>
         </Space>
+      )}
+      {uploading && (
+        <Flex gap={12} align="center" style={{ marginTop: 16 }}>
+          <Spin />
+          <Typography.Text>{t('elders.import.reading')}</Typography.Text>
+        </Flex>
       )}
       {error && <Alert type="error" showIcon title={error} style={{ marginTop: 16 }} />}
       {record?.status === 'running' && (
