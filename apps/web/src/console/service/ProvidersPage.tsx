@@ -20,7 +20,7 @@ import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import type { Licence, Page, Provider, ProviderDetail, Staff } from './types.ts';
+import { type Item, type Licence, type Page, type Provider, type ProviderDetail, type Staff, yuan } from './types.ts';
 
 const APPROVAL_COLOR = { pending: 'gold', approved: 'green', rejected: 'default', suspended: 'red' } as const;
 const LICENCE_COLOR = { valid: 'green', expiring: 'orange', expired: 'red' } as const;
@@ -154,7 +154,23 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
     (signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)),
     `s-${id}`,
   );
+  const catalogue = useFetch((signal) => api.get<Page<Item>>('/service-items', undefined, { signal }), 'drawer-items');
+  const [prices, setPrices] = useState<Record<string, number | null> | null>(null);
   const d = detail.data;
+  const itemName = (itemId: string) => catalogue.data?.items.find((i) => i.id === itemId)?.name ?? itemId;
+  const saveOfferings = async () => {
+    if (!prices) return;
+    try {
+      const items = Object.entries(prices)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([itemId, v]) => ({ itemId, priceFen: Math.round((v as number) * 100) }));
+      await api.put(`/providers/${id}/offerings`, { items });
+      setPrices(null);
+      detail.reload();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  };
   const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
 
   const act = async (path: string, body: unknown = {}) => {
@@ -199,6 +215,59 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
           const r = await api.post<Staff & { initialPassword: string }>(`/providers/${id}/staff`, v);
           modal.info({ title: r.name, content: t('service.providers.initialPassword', { pw: r.initialPassword }) });
           staff.reload();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  const addSite = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addSite'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="name" label={t('service.providers.name')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('service.providers.region')}>
+            <Input placeholder="990101001001" />
+          </Form.Item>
+          <Form.Item name="address" label={t('service.providers.address')}>
+            <Input />
+          </Form.Item>
+          <Space>
+            <Form.Item name="lat" label={t('service.providers.lat')}>
+              <Input placeholder="30.63" />
+            </Form.Item>
+            <Form.Item name="lng" label={t('service.providers.lng')}>
+              <Input placeholder="104.06" />
+            </Form.Item>
+          </Space>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          await api.post(`/providers/${id}/sites`, { ...v, lat: Number(v.lat), lng: Number(v.lng) });
+          detail.reload();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+  const editAreas = () => {
+    let codes = (d?.areas ?? []).join('\n');
+    modal.confirm({
+      title: t('service.providers.areas'),
+      content: <Input.TextArea rows={8} defaultValue={codes} onChange={(e) => (codes = e.target.value)} />,
+      onOk: async () => {
+        try {
+          await api.put(`/providers/${id}/areas`, { regionCodes: codes.split(/[\s,，]+/).filter(Boolean) });
+          detail.reload();
         } catch (err) {
           message.error(problemText(err, t));
           throw err;
@@ -264,19 +333,98 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
               </div>
             ))}
           </Card>
-          <Card size="small" title={`${t('service.providers.areas')} (${d.areas.length})`}>
+          <Card
+            size="small"
+            title={`${t('service.providers.areas')} (${d.areas.length})`}
+            extra={
+              mayWrite && (
+                <Button size="small" onClick={editAreas}>
+                  {t('service.common.edit')}
+                </Button>
+              )
+            }
+          >
             <Space wrap>
               {d.areas.map((a) => (
                 <Tag key={a}>{a}</Tag>
               ))}
             </Space>
           </Card>
-          <Card size="small" title={t('service.providers.sites')}>
+          <Card
+            size="small"
+            title={t('service.providers.sites')}
+            extra={
+              mayWrite && (
+                <Button size="small" onClick={addSite}>
+                  {t('service.providers.addSite')}
+                </Button>
+              )
+            }
+          >
             {d.sites.map((s) => (
               <div key={s.id}>
                 {s.name} · {s.address ?? ''} ({s.lat.toFixed(4)}, {s.lng.toFixed(4)})
               </div>
             ))}
+          </Card>
+          <Card
+            size="small"
+            title={`${t('service.providers.offerings')} (${d.offerings.length})`}
+            extra={
+              mayWrite &&
+              (prices ? (
+                <Space>
+                  <Button size="small" onClick={() => setPrices(null)}>
+                    {t('service.common.cancel')}
+                  </Button>
+                  <Button size="small" type="primary" onClick={saveOfferings}>
+                    {t('service.common.save')}
+                  </Button>
+                </Space>
+              ) : (
+                <Button
+                  size="small"
+                  onClick={() => setPrices(Object.fromEntries(d.offerings.map((o) => [o.itemId, o.priceFen / 100])))}
+                >
+                  {t('service.common.edit')}
+                </Button>
+              ))
+            }
+          >
+            {prices ? (
+              <Table<Item>
+                size="small"
+                rowKey="id"
+                pagination={false}
+                dataSource={catalogue.data?.items}
+                columns={[
+                  { title: t('service.catalogue.name'), dataIndex: 'name' },
+                  { title: t('service.catalogue.ceiling'), dataIndex: 'ceilingPriceFen', render: (v: number) => yuan(v) },
+                  {
+                    title: t('service.providers.price'),
+                    render: (_, i) => (
+                      <InputNumber
+                        size="small"
+                        min={0}
+                        max={i.ceilingPriceFen / 100}
+                        precision={2}
+                        placeholder={t('service.providers.notOffered')}
+                        value={prices[i.id] ?? null}
+                        onChange={(v) => setPrices({ ...prices, [i.id]: v })}
+                      />
+                    ),
+                  },
+                ]}
+              />
+            ) : (
+              <Space wrap>
+                {d.offerings.map((o) => (
+                  <Tag key={o.itemId}>
+                    {itemName(o.itemId)} {t('service.common.yuan', { v: yuan(o.priceFen) })}
+                  </Tag>
+                ))}
+              </Space>
+            )}
           </Card>
           <Card
             size="small"
