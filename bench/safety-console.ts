@@ -38,7 +38,7 @@ for (let run = 0; run < 5; run++) {
   const page = await ctx.newPage();
   const t0 = Date.now();
   await page.goto(`${s.url}/console/alarms`);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="alarm-queue"] .zy-alarm-row').length >= 500, null, {
+  await page.waitForFunction('document.querySelectorAll(\'[data-testid="alarm-queue"] .zy-alarm-row\').length >= 500', null, {
     timeout: 60_000,
   });
   show.push(Date.now() - t0);
@@ -58,7 +58,7 @@ for (let run = 0; run < 5; run++) {
     },
     d,
   );
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="alarm-queue"] .zy-alarm-row').length >= 501, null, {
+  await page.waitForFunction('document.querySelectorAll(\'[data-testid="alarm-queue"] .zy-alarm-row\').length >= 501', null, {
     timeout: 30_000,
   });
   live.push(Date.now() - t1);

@@ -33,13 +33,9 @@ const WARMUP = 5;
 function runLoad(url: string, file: string, onMeasure?: () => void, perDevice = 0): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     const args = [url, file, String(SECONDS), String(WARMUP), ...(perDevice ? [String(perDevice)] : [])];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'bench/safety-load.ts'), ...args],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/safety-load.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;

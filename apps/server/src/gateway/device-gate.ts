@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import type { StoreResult } from '../modules/devices/device-events.service.ts';
 import { deviceSecrets } from '../modules/devices/device-secret.ts';
+import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
 import { rows } from '../modules/devices/rows.ts';
 import { EventBodyError, parseEventBody } from './event-body.ts';
 import type { EventIntake } from './intake.ts';
@@ -35,7 +36,7 @@ export function createDeviceGate(ctx: AppContext, intake: EventIntake): DeviceGa
         ctx.log.warn({ deviceId, field: err.path, reason: err.message, bytes: payload.length }, 'device event rejected');
         return 'rejected';
       }
-      const dev = await intake.device(deviceId);
+      const dev = await intake.device(deviceId, { urgent: URGENT_EVENT_TYPES.has(parsed.type) });
       if (!dev) {
         ctx.log.warn({ deviceId }, 'device event rejected: unknown device');
         return 'rejected';

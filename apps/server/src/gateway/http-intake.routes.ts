@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../lib/context.ts';
 import { AppError, badRequest, notFound } from '../lib/errors.ts';
 import { deviceSecrets, signatureValid } from '../modules/devices/device-secret.ts';
+import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
 import { devices } from '../modules/devices/devices.schema.ts';
 import { intakeOf } from './device-gate.ts';
 import { EventBodyError, MAX_EVENT_BYTES, parseEventBody } from './event-body.ts';
@@ -62,7 +63,7 @@ export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
         req.log.warn({ deviceId, field: err.path }, 'device event rejected');
         throw badRequest(err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
       }
-      const dev = await intake.device(deviceId);
+      const dev = await intake.device(deviceId, { urgent: URGENT_EVENT_TYPES.has(parsed.type) });
       if (!dev) throw notFound('Device');
       const result = await intake.submit(
         {

@@ -50,9 +50,11 @@ export class EventIntake {
    * 10 s). Misses are looked up together, one query per round, like the event writes: on PGlite
    * every query waits its turn, so one lookup per event would serialise the whole intake.
    */
-  async device(id: string): Promise<IntakeDevice | null> {
+  async device(id: string, opts: { urgent?: boolean } = {}): Promise<IntakeDevice | null> {
     const hit = this.devices.get(id);
     if (hit && hit.until > Date.now()) return hit.dev;
+    // An alarm-raising event does not wait for the next lookup round (behind thousands of heartbeats).
+    if (opts.urgent) return (await this.lookup([id])).get(id) ?? null;
     return new Promise<IntakeDevice | null>((resolve, reject) => {
       const waiting = this.lookups.get(id);
       if (waiting) waiting.push({ resolve, reject });
@@ -73,43 +75,50 @@ export class EventIntake {
         const round = new Map([...this.lookups].slice(0, 1000));
         for (const id of round.keys()) this.lookups.delete(id);
         try {
-          const found = await rows<{
-            id: string;
-            type: string;
-            elder_id: string | null;
-            region_code: string;
-            status: IntakeDevice['status'];
-            is_demo: boolean;
-          }>(
-            this.ctx.db,
-            sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices
-                WHERE id IN (${sql.join(
-                  [...round.keys()].map((k) => sql`${k}`),
-                  sql`, `,
-                )})`,
-          );
-          const byId = new Map(found.map((r) => [r.id, r]));
-          for (const [id, waiters] of round) {
-            const row = byId.get(id);
-            const dev = row
-              ? {
-                  id: row.id,
-                  type: row.type,
-                  elderId: row.elder_id,
-                  regionCode: row.region_code,
-                  status: row.status,
-                  isDemo: row.is_demo,
-                }
-              : null;
-            this.devices.set(id, { dev, until: Date.now() + (dev ? DEVICE_TTL_MS : 2_000) });
-            for (const w of waiters) w.resolve(dev);
-          }
+          const found = await this.lookup([...round.keys()]);
+          for (const [id, waiters] of round) for (const w of waiters) w.resolve(found.get(id) ?? null);
         } catch (err) {
           for (const waiters of round.values()) for (const w of waiters) w.reject(err);
         }
       }
       this.lookingUp = false;
     })();
+  }
+
+  /** One query for several devices; fills the cache (a miss is remembered briefly too). */
+  private async lookup(ids: string[]): Promise<Map<string, IntakeDevice | null>> {
+    const found = await rows<{
+      id: string;
+      type: string;
+      elder_id: string | null;
+      region_code: string;
+      status: IntakeDevice['status'];
+      is_demo: boolean;
+    }>(
+      this.ctx.db,
+      sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices WHERE id IN (${sql.join(
+        ids.map((k) => sql`${k}`),
+        sql`, `,
+      )})`,
+    );
+    const byId = new Map(found.map((r) => [r.id, r]));
+    const out = new Map<string, IntakeDevice | null>();
+    for (const id of ids) {
+      const row = byId.get(id);
+      const dev = row
+        ? {
+            id: row.id,
+            type: row.type,
+            elderId: row.elder_id,
+            regionCode: row.region_code,
+            status: row.status,
+            isDemo: row.is_demo,
+          }
+        : null;
+      this.devices.set(id, { dev, until: Date.now() + (dev ? DEVICE_TTL_MS : 2_000) });
+      out.set(id, dev);
+    }
+    return out;
   }
 
   forget(id: string) {
