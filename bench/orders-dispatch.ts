@@ -24,14 +24,21 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const STREETS = 10;
 const COMMUNITIES_PER_STREET = 20; // 200 communities; each provider serves 2 → 10 providers per community
 const DISTRICT = '990101';
-const community = (i: number) => `${DISTRICT}${String(Math.floor(i / COMMUNITIES_PER_STREET) + 1).padStart(3, '0')}${String((i % COMMUNITIES_PER_STREET) + 1).padStart(3, '0')}`;
+const community = (i: number) =>
+  `${DISTRICT}${String(Math.floor(i / COMMUNITIES_PER_STREET) + 1).padStart(3, '0')}${String((i % COMMUNITIES_PER_STREET) + 1).padStart(3, '0')}`;
 const COMMUNITIES = STREETS * COMMUNITIES_PER_STREET;
 
 async function insertRows(db: DbOrTx, table: string, columns: string[], rows: unknown[][]) {
   for (let i = 0; i < rows.length; i += 1000) {
     const chunk = rows.slice(i, i + 1000);
     const values = sql.join(
-      chunk.map((r) => sql`(${sql.join(r.map((v) => sql`${v}`), sql`, `)})`),
+      chunk.map(
+        (r) =>
+          sql`(${sql.join(
+            r.map((v) => sql`${v}`),
+            sql`, `,
+          )})`,
+      ),
       sql`, `,
     );
     await db.execute(sql`INSERT INTO ${sql.raw(table)} (${sql.raw(columns.join(', '))}) VALUES ${values}`);
@@ -40,9 +47,13 @@ async function insertRows(db: DbOrTx, table: string, columns: string[], rows: un
 
 async function seed(db: DbOrTx) {
   let x = 42;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
   const regionRows: unknown[][] = [[DISTRICT, null, 'district', '压测区', 30.6, 104.0]];
-  for (let s = 0; s < STREETS; s++) regionRows.push([`${DISTRICT}${String(s + 1).padStart(3, '0')}`, DISTRICT, 'street', `街道${s + 1}`, 30.6, 104.0]);
+  for (let s = 0; s < STREETS; s++)
+    regionRows.push([`${DISTRICT}${String(s + 1).padStart(3, '0')}`, DISTRICT, 'street', `街道${s + 1}`, 30.6, 104.0]);
   const centre: Array<[number, number]> = [];
   for (let c = 0; c < COMMUNITIES; c++) {
     const lat = 30.5 + (c % 20) * 0.01;
@@ -55,9 +66,23 @@ async function seed(db: DbOrTx) {
   for (let i = 0; i < ELDERS; i++) {
     const c = Math.floor(rnd() * COMMUNITIES);
     const birth = `${1925 + Math.floor(rnd() * 40)}-0${1 + Math.floor(rnd() * 9)}-1${Math.floor(rnd() * 9)}`;
-    elders.push([`老人${i}`, `enc${i}`, `bench-id-${i}`, birth, i % 2 ? 'male' : 'female', community(c), centre[c][0] + (rnd() - 0.5) * 0.005, centre[c][1] + (rnd() - 0.5) * 0.005]);
+    elders.push([
+      `老人${i}`,
+      `enc${i}`,
+      `bench-id-${i}`,
+      birth,
+      i % 2 ? 'male' : 'female',
+      community(c),
+      centre[c][0] + (rnd() - 0.5) * 0.005,
+      centre[c][1] + (rnd() - 0.5) * 0.005,
+    ]);
   }
-  await insertRows(db, 'elders', ['name', 'id_number_enc', 'id_number_hash', 'birth_date', 'sex', 'region_code', 'lat', 'lng'], elders);
+  await insertRows(
+    db,
+    'elders',
+    ['name', 'id_number_enc', 'id_number_hash', 'birth_date', 'sex', 'region_code', 'lat', 'lng'],
+    elders,
+  );
   const items = await queryRows<{ id: string; ref_price_fen: number }>(db, sql`SELECT id, ref_price_fen FROM service_items`);
   const orgs: unknown[][] = [];
   const profiles: unknown[][] = [];
@@ -81,12 +106,22 @@ async function seed(db: DbOrTx) {
     }
   }
   await insertRows(db, 'organizations', ['id', 'type', 'name', 'region_code'], orgs);
-  await insertRows(db, 'provider_profiles', ['org_id', 'credit_code', 'approval_status', 'daily_capacity', 'rating_sum', 'rating_count'], profiles);
+  await insertRows(
+    db,
+    'provider_profiles',
+    ['org_id', 'credit_code', 'approval_status', 'daily_capacity', 'rating_sum', 'rating_count'],
+    profiles,
+  );
   await insertRows(db, 'provider_areas', ['org_id', 'region_code'], areas);
   await insertRows(db, 'provider_sites', ['org_id', 'name', 'region_code', 'lat', 'lng'], sites);
   await insertRows(db, 'provider_offerings', ['org_id', 'item_id', 'price_fen'], offerings);
   await insertRows(db, 'users', ['id', 'username', 'password_hash', 'display_name', 'role', 'org_id'], usersRows);
-  await insertRows(db, 'provider_staff', ['user_id', 'org_id', 'name', 'care_cert_valid_until', 'health_cert_valid_until'], staff);
+  await insertRows(
+    db,
+    'provider_staff',
+    ['user_id', 'org_id', 'name', 'care_cert_valid_until', 'health_cert_valid_until'],
+    staff,
+  );
   await db.execute(sql`ANALYZE`);
 }
 
@@ -97,12 +132,24 @@ async function run(kind: 'pglite' | 'postgres') {
   let t = Date.now();
   await seed(s.ctx.db);
   const seedMs = Date.now() - t;
-  console.log(kind, `seeded ${ELDERS} elders, ${PROVIDERS} providers, ${PROVIDERS * WORKERS_PER_PROVIDER} workers in ${seedMs} ms`);
+  console.log(
+    kind,
+    `seeded ${ELDERS} elders, ${PROVIDERS} providers, ${PROVIDERS * WORKERS_PER_PROVIDER} workers in ${seedMs} ms`,
+  );
 
   const year = new Date().getUTCFullYear();
   const [policy] = await s.ctx.db
     .insert(policies)
-    .values({ name: '压测积分', kind: 'points_grant', amount: 300, period: 'year', regionCode: DISTRICT, conditions: { minAge: 60 }, validFrom: `${year}-01-01`, status: 'active' })
+    .values({
+      name: '压测积分',
+      kind: 'points_grant',
+      amount: 300,
+      period: 'year',
+      regionCode: DISTRICT,
+      conditions: { minAge: 60 },
+      validFrom: `${year}-01-01`,
+      status: 'active',
+    })
     .returning();
   t = Date.now();
   const first = await runGrant(s.ctx, policy.id, { day: `${year}-01-01` });
@@ -114,7 +161,9 @@ async function run(kind: 'pglite' | 'postgres') {
 
   const operator = await createAccount(s.ctx, 'operator', { regionCode: DISTRICT });
   const api = client(s.app, await loginToken(s.app, operator.username));
-  const elderIds = (await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM elders ORDER BY id LIMIT ${ORDERS}`)).map((r) => r.id);
+  const elderIds = (await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM elders ORDER BY id LIMIT ${ORDERS}`)).map(
+    (r) => r.id,
+  );
   const item = (await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM service_items WHERE code = 'cleaning'`))[0].id;
   const when = new Date(Date.now() + 26 * 3600_000).toISOString();
   const latencies: number[] = [];
@@ -128,7 +177,12 @@ async function run(kind: 'pglite' | 'postgres') {
         const i = next++;
         if (i >= elderIds.length) return;
         const t0 = performance.now();
-        const r = await api.post('/api/v1/service-orders', { elderId: elderIds[i], itemId: item, scheduledAt: when, quantity: 2 });
+        const r = await api.post('/api/v1/service-orders', {
+          elderId: elderIds[i],
+          itemId: item,
+          scheduledAt: when,
+          quantity: 2,
+        });
         latencies.push(performance.now() - t0);
         if (r.statusCode === 201) {
           ok++;
@@ -142,7 +196,13 @@ async function run(kind: 'pglite' | 'postgres') {
   const check = await checkLedger(s.ctx.db);
   const out = {
     seedMs,
-    grant: { elders: first.granted, ms: grantMs, perSecond: Math.round((first.granted / grantMs) * 1000), secondRunGranted: second.granted, secondRunMs: regrantMs },
+    grant: {
+      elders: first.granted,
+      ms: grantMs,
+      perSecond: Math.round((first.granted / grantMs) * 1000),
+      secondRunGranted: second.granted,
+      secondRunMs: regrantMs,
+    },
     orders: {
       requests: elderIds.length,
       created: ok,
@@ -168,8 +228,7 @@ const kinds = (process.argv.slice(2).length ? process.argv.slice(2) : ['pglite',
 const results: Record<string, unknown> = {};
 for (const k of kinds) results[k] = await run(k);
 writeResult(`orders-dispatch${kinds.length === 1 ? `-${kinds[0]}` : ''}`, {
-  what:
-    'POST /api/v1/service-orders through the real app (auth, Idempotency-less create, points reserve under row locks, audit, automatic dispatch over 10 candidate providers per community, history, event); runGrant() year-start grant to every elder in 1,000-elder batches, then a second run',
+  what: 'POST /api/v1/service-orders through the real app (auth, Idempotency-less create, points reserve under row locks, audit, automatic dispatch over 10 candidate providers per community, history, event); runGrant() year-start grant to every elder in 1,000-elder batches, then a second run',
   scale: { elders: ELDERS, providers: PROVIDERS, workers: PROVIDERS * WORKERS_PER_PROVIDER, communities: COMMUNITIES },
   ...results,
 });
