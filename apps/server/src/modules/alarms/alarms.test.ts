@@ -291,7 +291,7 @@ describe('alarm lifecycle', () => {
       return r.length === 2 && r.every((x) => x.status === 'sent') ? r : null;
     }, 15_000);
     expect(notes).toHaveLength(2);
-    const list = (await op1.api.get('/api/v1/notifications?alarmId=' + a.id)).json().items;
+    const list = (await op1.api.get(`/api/v1/notifications?alarmId=${a.id}`)).json().items;
     expect(list[0].recipient).toMatch(/^138\*+\d{4}$/);
     rt.close();
   });

@@ -190,7 +190,7 @@ export async function checkBedExit(ctx: AppContext, data: { deviceId: string; ev
       is_demo: boolean;
       status: string;
     }>(tx, sql`SELECT id, type, elder_id, region_code, is_demo, status FROM devices WHERE id = ${data.deviceId}`);
-    if (!d || d.status !== 'active') return;
+    if (d?.status !== 'active') return;
     await raiseAlarm(ctx, tx, {
       type: 'night_bed_exit',
       priority: priorityOf('night_bed_exit'),
