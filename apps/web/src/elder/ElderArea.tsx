@@ -1,8 +1,9 @@
 import { SoundOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { type CSSProperties, type ReactNode, useState } from 'react';
+import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
-import { useAuth } from '../app/auth.tsx';
+import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
@@ -64,6 +65,7 @@ export default function ElderArea() {
   const tx = elderTexts[lang];
   if (loading) return null;
   if (!me) return <MobileLogin tx={tx} onLogin={login} big />;
+  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/elder`} replace />;
   return <ElderHome tx={tx} lang={lang} />;
 }
 

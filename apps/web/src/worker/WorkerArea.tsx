@@ -3,8 +3,9 @@ import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
+import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
-import { useAuth } from '../app/auth.tsx';
+import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
@@ -22,6 +23,8 @@ export default function WorkerArea() {
   const tx = workerTexts[currentLanguage()];
   if (loading) return null;
   if (!me) return <MobileLogin tx={tx} onLogin={login} />;
+  // A new worker must first replace the first password (the server refuses everything else).
+  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/worker`} replace />;
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 16, background: '#f4f7f6', minHeight: '100vh' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
