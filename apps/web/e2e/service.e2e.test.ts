@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+
+// The server's test helpers, imported by path at run time (tsc -p apps/web does not check the server).
+const SERVER_SRC = path.join(WEB_DIR, '../server/src');
+interface Api {
+  get(url: string): Promise<{ statusCode: number; json(): any }>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
+}
+interface Server {
+  url: string;
+  app: unknown;
+  ctx: { db: any };
+  close(): Promise<void>;
+}
+
+let server: Server;
+let browser: Browser;
+let shots: string;
+let elderUsername: string;
+let workerUsername: string;
+let elderId: string;
+let operator: Api;
+let providerAdmin: Api;
+let workerId: string;
+const HOME = { latitude: 30.6101, longitude: 104.0101 };
+const PASSWORD = 'Test#Pass2026';
+
+describe('service loop faces in a phone browser', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+    const svc = await import(path.join(SERVER_SRC, 'testing/service.ts'));
+    const { users } = await import(path.join(SERVER_SRC, 'modules/users/users.schema.ts'));
+    const { eq } = await import('drizzle-orm');
+    server = await startTestServer({ listen: true, config: { webDist: WEB_DIST } });
+    await f.seedTree(server.ctx);
+    const provider = await svc.createServiceProvider(server.ctx, {
+      regionCode: f.TREE.streetA,
+      communities: [f.TREE.communityA1],
+      site: { lat: 30.612, lng: 104.012 },
+    });
+    workerUsername = provider.worker.username;
+    workerId = provider.worker.id;
+    const elder = await createElder(server.ctx, f.TREE.communityA1, {
+      lat: HOME.latitude,
+      lng: HOME.longitude,
+      birthDate: '1938-06-01',
+    });
+    elderId = elder.id;
+    const admin = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
+    const credit = await admin.post(
+      `/api/v1/wallets/${elder.id}/adjustments`,
+      { currency: 'points', direction: 'credit', amount: 300, reason: '武侯积分' },
+      { 'idempotency-key': 'e2e-credit-0001' },
+    );
+    expect(credit.statusCode).toBe(201);
+    const account = await f.createAccount(server.ctx, 'elder');
+    await server.ctx.db.update(users).set({ elderId: elder.id }).where(eq(users.id, account.id));
+    elderUsername = account.username;
+    operator = (await f.clientAs(server.app, server.ctx, 'operator', { regionCode: f.TREE.district })).api as Api;
+    providerAdmin = (await f.clientAs(server.app, server.ctx, 'provider_admin', { orgId: provider.org.id })).api as Api;
+    browser = await launchBrowser();
+    shots = screenshotDir();
+    console.info(`screenshots: ${shots}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function phone(username: string) {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: HOME,
+      permissions: ['geolocation'],
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
+    expect(login.ok()).toBe(true);
+    return { context, page };
+  }
+
+  it('an elder books a service in three taps, with large type and the balance in words', async () => {
+    const { context, page } = await phone(elderUsername);
+    await page.goto(`${server.url}/elder`);
+    await expect.poll(() => page.getByText('您还有 300 积分').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText(/够用 7 次助洁/).count()).toBeGreaterThan(0);
+    const sizes = await page.evaluate(() => ({
+      body: Number.parseFloat(getComputedStyle(document.querySelector('main') as Element).fontSize),
+      action: Number.parseFloat(getComputedStyle(document.querySelector('main button:last-of-type') as Element).fontSize),
+      height: (document.querySelector('main button:last-of-type') as HTMLElement).getBoundingClientRect().height,
+    }));
+    expect(sizes.body).toBeGreaterThanOrEqual(18);
+    expect(sizes.action).toBeGreaterThanOrEqual(24);
+    expect(sizes.height).toBeGreaterThanOrEqual(48);
+    await page.screenshot({ path: path.join(shots, 'elder-home.png'), fullPage: true });
+    await page.getByRole('button', { name: '预约服务' }).click(); // 1
+    await page.getByRole('button', { name: /^理发/ }).click(); // 2
+    await page.getByRole('button', { name: '确认预约' }).click(); // 3
+    await expect.poll(() => page.getByText(/预约成功/).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'elder-booked.png'), fullPage: true });
+    const orders = (await operator.get(`/api/v1/service-orders?elderId=${elderId}`)).json();
+    expect(orders.items).toHaveLength(1);
+    expect(orders.items[0]).toMatchObject({ channel: 'elder', status: 'dispatched', points: 20 });
+    await context.close();
+  });
+
+  it("a worker checks in at the elder's door from today's task list", async () => {
+    const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
+    const cleaning = items.find((i) => i.code === 'cleaning')?.id;
+    const o = (
+      await operator.post('/api/v1/service-orders', {
+        elderId,
+        itemId: cleaning,
+        scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+      })
+    ).json();
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/assign`, { workerId })).statusCode).toBe(200);
+    const { context, page } = await phone(workerUsername);
+    await page.goto(`${server.url}/worker`);
+    await page
+      .getByRole('button', { name: /签\s*到/ })
+      .first()
+      .click();
+    await expect.poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
+    const visit = (await operator.get(`/api/v1/service-orders/${o.id}`)).json().visit;
+    expect(visit).toMatchObject({ checkInMethod: 'gps', flags: [] });
+    expect(visit.checkInDistanceM).toBeLessThan(50);
+    await expect.poll(() => page.getByText('服务中').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'worker-checked-in.png'), fullPage: true });
+    await context.close();
+  });
+});
