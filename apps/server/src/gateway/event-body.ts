@@ -65,7 +65,8 @@ export function parseEventBody(raw: Buffer | string): ParsedEvent {
   if (size > MAX_EVENT_BYTES) throw new EventBodyError('body', `larger than ${MAX_EVENT_BYTES} bytes`);
   let json: unknown;
   try {
-    json = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    // PostgreSQL text and jsonb cannot hold NUL: keep the event, with U+FFFD in its place.
+    json = JSON.parse((typeof raw === 'string' ? raw : raw.toString('utf8')).replace(/\\u0000/g, '\\ufffd'));
   } catch {
     throw new EventBodyError('body', 'not valid JSON');
   }

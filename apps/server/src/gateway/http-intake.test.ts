@@ -58,6 +58,16 @@ describe('signed HTTP intake (device protocol v1)', () => {
     expect(alarms[0]).toEqual({ n: 1, c: 1 });
   });
 
+  it('stores an event with NUL characters (which PostgreSQL cannot hold) instead of failing its batch', async () => {
+    const body = `{"msgId":"nul\\u0000-1","ts":${Date.now()},"type":"heartbeat","data":{"note":"a\\u0000b"}}`;
+    expect((await post(dev.id, body)).statusCode).toBe(202);
+    const [e] = await rows<{ msg_id: string; data: { note: string } }>(
+      s.ctx.db,
+      sql`SELECT msg_id, data FROM device_events WHERE msg_id LIKE 'nul%'`,
+    );
+    expect(e).toEqual({ msg_id: 'nul\ufffd-1', data: { note: 'a\ufffdb' } });
+  });
+
   it('keeps device time and receive time; Unix milliseconds are accepted', async () => {
     const ts = Date.UTC(2026, 10, 22, 0, 15, 30);
     const body = JSON.stringify({ msgId: 'http-ts', ts, type: 'heartbeat', data: { battery: 80 } });

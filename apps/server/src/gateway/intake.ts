@@ -159,7 +159,13 @@ export class EventIntake {
         const results = await this.write(batch);
         for (const [i, p] of batch.entries()) p.resolve(results[i]);
       } catch (err) {
-        for (const p of batch) p.reject(err);
+        if (batch.length === 1) {
+          batch[0].reject(err);
+          continue;
+        }
+        // One bad event must not take its whole batch down with it, again at every resend:
+        // write them one by one, so only the event that fails is refused (and not acknowledged).
+        for (const p of batch) await this.write([p]).then((r) => p.resolve(r[0]), p.reject);
       }
     }
   }
