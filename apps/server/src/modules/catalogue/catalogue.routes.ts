@@ -40,7 +40,10 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
         summary: 'The service catalogue (服务项目)',
         querystring: z.object({
           category: z.enum(SERVICE_CATEGORIES).optional(),
-          includeInactive: z.coerce.boolean().optional(),
+          includeInactive: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
         }),
         response: { 200: listOf(itemSchema) },
       },

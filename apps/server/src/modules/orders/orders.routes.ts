@@ -134,7 +134,11 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           providerId: z.uuid().optional(),
           elderId: z.uuid().optional(),
           date: z.iso.date().optional().describe('scheduled on this day (China time)'),
-          flagged: z.coerce.boolean().optional().describe('only visits with anomalies waiting for review'),
+          flagged: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional()
+            .describe('only visits with anomalies waiting for review'),
         }),
         response: { 200: listOf(orderSchema) },
       },

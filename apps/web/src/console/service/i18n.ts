@@ -80,6 +80,7 @@ export const serviceZhCN = {
     refPrice: '指导价',
     ceiling: '最高限价',
     points: '积分',
+    active: '启用',
     units: { visit: '次', hour: '小时' },
     categories: SERVICE_CATEGORY_LABELS_ZH,
   },
@@ -279,6 +280,7 @@ export const serviceEnUS: typeof serviceZhCN = {
     refPrice: 'Reference price',
     ceiling: 'Ceiling',
     points: 'Points',
+    active: 'Active',
     units: { visit: 'per visit', hour: 'per hour' },
     categories: {
       daily_care: 'Daily care',
