@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppContext } from '../lib/context.ts';
 import { safetyJobs } from '../modules/alarms/alarms.jobs.ts';
+import { elderJobs } from '../modules/elders/elders.jobs.ts';
 import { orderJobs } from '../modules/orders/orders.jobs.ts';
 import { policyJobs } from '../modules/policies/policies.jobs.ts';
 import { walletJobs } from '../modules/wallets/wallets.jobs.ts';
@@ -16,6 +17,7 @@ export interface JobDefinition<T = Record<string, unknown>> {
 }
 
 export const jobDefinitions: JobDefinition<never>[] = [
+  ...(elderJobs as JobDefinition<never>[]),
   ...(walletJobs as JobDefinition<never>[]),
   ...(policyJobs as JobDefinition<never>[]),
   ...(orderJobs as JobDefinition<never>[]),

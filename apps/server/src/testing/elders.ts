@@ -24,7 +24,10 @@ export async function createElder(
 ) {
   const birthDate = overrides.birthDate ?? '1940-05-12';
   const sex = overrides.sex ?? 'female';
-  const idNumber = makeIdNumber(birthDate, ++n + Math.floor(Math.random() * 400), sex);
+  // Unique within a test file's database: 500 sequence numbers per sex and birth date, then the
+  // next (fictional) area code.
+  n++;
+  const idNumber = makeIdNumber(birthDate, n % 500, sex, `99${String(Math.floor(n / 500) % 100).padStart(2, '0')}01`);
   const { phone, ...rest } = overrides;
   const name = overrides.name ?? `测试老人${n}`;
   const py = namePinyin(name);

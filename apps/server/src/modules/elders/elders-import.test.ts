@@ -1,9 +1,10 @@
 import { buildIdNumber, idCheckChar } from '@zhiyang/shared';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { failStalledImports } from './elders.import.ts';
 import { elderContacts, elderImports, elders } from './elders.schema.ts';
 
 let s: TestServer;
@@ -217,5 +218,24 @@ describe('export', () => {
     expect(wb2.worksheets[0].getRow(2).getCell(3).value).toBe(id(1));
     const responder = await clientAs(s.app, s.ctx, 'responder', { regionCode: TREE.streetA });
     expect((await responder.api.get('/api/v1/elders/export?reveal=true')).statusCode).toBe(403);
+  });
+});
+
+describe('an import cut off by a restart', () => {
+  it('is marked failed once it has made no progress for 10 minutes; a live one is left alone', async () => {
+    const [stalled] = await s.ctx.db
+      .insert(elderImports)
+      .values({ filename: 'old.xlsx', progressAt: new Date(Date.now() - 11 * 60_000) })
+      .returning();
+    const [live] = await s.ctx.db.insert(elderImports).values({ filename: 'new.xlsx' }).returning();
+    expect(await failStalledImports(s.ctx)).toBe(1);
+    const rows = await s.ctx.db
+      .select()
+      .from(elderImports)
+      .where(inArray(elderImports.id, [stalled.id, live.id]));
+    const byName = Object.fromEntries(rows.map((r) => [r.filename, r]));
+    expect(byName['old.xlsx'].status).toBe('failed');
+    expect(byName['old.xlsx'].failure).toContain('重新导入');
+    expect(byName['new.xlsx'].status).toBe('running');
   });
 });

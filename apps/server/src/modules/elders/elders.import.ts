@@ -1,5 +1,5 @@
 import { PHONE_PATTERN } from '@zhiyang/shared';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
@@ -184,6 +184,7 @@ async function processImport(ctx: AppContext, actor: Actor, importId: string, ro
         .update(elderImports)
         .set({
           processedRows: start + chunk.length,
+          progressAt: new Date(),
           createdCount: created,
           updatedCount: updated,
           errorCount: new Set(errors.map((e) => e.row)).size,
@@ -274,4 +275,25 @@ export async function importErrorReport(ctx: AppContext, actor: Actor, id: strin
     ['行号', '列', '错误原因'],
     r.errors.map((e) => [e.row, e.column ?? '', e.message]),
   );
+}
+
+/** Minutes without progress after which a running import is taken to have died with its process. */
+export const STALLED_IMPORT_MINUTES = 10;
+
+/**
+ * Mark imports that stopped making progress (their process restarted or crashed) as failed,
+ * with a message saying that the batches already written are kept and the file can be imported
+ * again (re-import updates by ID number, so nothing is duplicated).
+ */
+export async function failStalledImports(ctx: AppContext, minutes = STALLED_IMPORT_MINUTES): Promise<number> {
+  const rows = await ctx.db
+    .update(elderImports)
+    .set({
+      status: 'failed',
+      failure: '导入中断（服务重启）；已导入的批次保留，请重新导入该文件，已有记录会被更新而不会重复。',
+      finishedAt: new Date(),
+    })
+    .where(and(eq(elderImports.status, 'running'), lt(elderImports.progressAt, new Date(Date.now() - minutes * 60_000))))
+    .returning({ id: elderImports.id });
+  return rows.length;
 }

@@ -107,4 +107,5 @@ export const elderImports = pgTable('elder_imports', {
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+  progressAt: timestamp('progress_at', { withTimezone: true }).notNull().defaultNow(),
 });
