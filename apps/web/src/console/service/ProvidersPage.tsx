@@ -259,6 +259,34 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
       },
     });
   };
+  const addLicence = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addLicence'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="kind" label={t('service.providers.kind')}>
+            <Input placeholder="营业执照" />
+          </Form.Item>
+          <Form.Item name="number" label={t('service.providers.number')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="validUntil" label={t('service.providers.validUntil')}>
+            <Input placeholder="2028-12-31" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          await api.post(`/providers/${id}/licences`, v);
+          detail.reload();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
   const editAreas = () => {
     let codes = (d?.areas ?? []).join('\n');
     modal.confirm({
@@ -325,7 +353,17 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
               </Button>
             </Space>
           )}
-          <Card size="small" title={t('service.providers.licences')}>
+          <Card
+            size="small"
+            title={t('service.providers.licences')}
+            extra={
+              mayWrite && (
+                <Button size="small" onClick={addLicence}>
+                  {t('service.providers.addLicence')}
+                </Button>
+              )
+            }
+          >
             {d.licences.map((l) => (
               <div key={l.id}>
                 <Tag color={LICENCE_COLOR[l.state]}>{t(`service.providers.licenceState.${l.state}`)}</Tag>
