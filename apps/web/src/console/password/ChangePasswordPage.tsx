@@ -2,7 +2,7 @@ import { checkPassword } from '@zhiyang/shared';
 import { Alert, App, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../app/api.ts';
 import { LOGIN_PATH, useAuth, useMe } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
@@ -21,12 +21,18 @@ const FIELDS = ['currentPassword', 'newPassword'] as const;
  * Change one's own password. When `mustChangePassword` is set the console sends
  * the user here before anything else, and there is no way back but to change it.
  */
+/** Back to the area that sent the user here (`?next=/worker`), never to another site. */
+function returnPath(next: string | null): string {
+  return next && /^\/(console|elder|worker|kiosk|screen)(\/|$)/.test(next) ? next : '/console';
+}
+
 export function ChangePasswordPage() {
   const me = useMe();
   const { refresh, logout } = useAuth();
   const { t } = useTranslation();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
   const [form] = Form.useForm<ChangeForm>();
   const newPassword = Form.useWatch('newPassword', form) ?? '';
   const [submitting, setSubmitting] = useState(false);
@@ -43,7 +49,7 @@ export function ChangePasswordPage() {
       );
       message.success(t('password.changed'));
       const next = await refresh();
-      navigate(next ? '/console' : LOGIN_PATH, { replace: true });
+      navigate(next ? returnPath(searchParams.get('next')) : LOGIN_PATH, { replace: true });
     } catch (err) {
       if (!applyFieldErrors(form, err, FIELDS)) setError(problemText(err, t));
     } finally {
