@@ -323,3 +323,26 @@ describe('alarm lifecycle', () => {
     expect(screen.openByPriority.P1).toBeGreaterThan(0);
   });
 });
+
+describe('per-elder rules', () => {
+  it('reads the defaults, replaces the overrides (validated) and applies them', async () => {
+    const staff = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
+    const got = (await staff.api.get(`/api/v1/safety-rules/${elder.id}`)).json();
+    expect(got.effective.sosCancelSeconds).toBe(30);
+    expect((await staff.api.put(`/api/v1/safety-rules/${elder.id}`, { batteryLowPercent: 90 })).statusCode).toBe(400);
+    expect((await staff.api.put(`/api/v1/safety-rules/${elder.id}`, { shoeSize: 40 })).statusCode).toBe(400);
+    const put = await staff.api.put(`/api/v1/safety-rules/${elder.id}`, {
+      disabled: ['battery_low'],
+      vitals: { consecutive: 1 },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json().effective.vitals.ranges.spo2.critLow).toBe(88);
+    const dev = await createDevice(s.ctx, { elderId: elder.id, type: 'watch' });
+    await send(dev.id, 'heartbeat', { battery: 5 });
+    await send(dev.id, 'vitals', { spo2: 85 });
+    expect((await openAlarms(dev.id)).map((a) => a.type)).toEqual(['vitals_critical']);
+    const other = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityB1 });
+    expect((await other.api.get(`/api/v1/safety-rules/${elder.id}`)).statusCode).toBe(404);
+    await staff.api.put(`/api/v1/safety-rules/${elder.id}`, {});
+  });
+});
