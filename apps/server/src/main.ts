@@ -7,6 +7,7 @@ import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { demoStepsPending, seedDemo } from './demo/seed.ts';
 import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
+import { forwardCommands } from './gateway/commands.ts';
 import { createDeviceGate, intakeOf } from './gateway/device-gate.ts';
 import { EventIntake } from './gateway/intake.ts';
 import { startBoss } from './jobs/boss.ts';
@@ -96,6 +97,7 @@ async function main() {
           intakeOf(ctx, () => new EventIntake(ctx)),
         ),
       );
+      forwardCommands(ctx, broker);
     } catch (err) {
       if (!(err instanceof PortInUseError)) throw err;
       const hint = 'set MQTT_PORT to a free port, or MQTT_URL=mqtt://127.0.0.1:1883 to use the broker that holds it';

@@ -3,7 +3,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../modules/devices/rows.ts';
 import { createElder } from '../testing/elders.ts';
-import { seedTree, TREE } from '../testing/factories.ts';
+import { clientAs, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer, waitFor } from '../testing/safety.ts';
 import { eventsTopic } from './event-body.ts';
 
@@ -136,6 +136,20 @@ describe('embedded broker: intake', () => {
     await v.publishAsync(eventsTopic(victim.id), JSON.stringify(eventBody('test')), { qos: 1 });
     expect(await count(sql`SELECT count(*)::int AS n FROM device_events WHERE device_id = ${victim.id}`)).toBe(1);
     await v.endAsync();
+  });
+});
+
+describe('embedded broker: downlink commands', () => {
+  it('a command sent through the API reaches the device on its commands topic', async () => {
+    const dev = await createDevice(s.ctx, { elderId });
+    const c = await connect(dev.id, dev.secret);
+    await c.subscribeAsync(`zy/v1/devices/${dev.id}/commands`, { qos: 1 });
+    const got = new Promise<Record<string, unknown>>((resolve) => c.on('message', (_t, m) => resolve(JSON.parse(String(m)))));
+    const staff = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
+    const r = await staff.api.post(`/api/v1/devices/${dev.id}/commands`, { command: 'test_call' });
+    expect(r.statusCode).toBe(202);
+    expect(await got).toMatchObject({ msgId: r.json().msgId, command: 'test_call' });
+    await c.endAsync();
   });
 });
 

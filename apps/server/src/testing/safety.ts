@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { Config } from '../config.ts';
 import { type BrokerHandle, startBroker } from '../gateway/broker.ts';
+import { forwardCommands } from '../gateway/commands.ts';
 import { createDeviceGate, intakeOf } from '../gateway/device-gate.ts';
 import { EventIntake } from '../gateway/intake.ts';
 import { startBoss } from '../jobs/boss.ts';
@@ -52,6 +53,7 @@ export async function startSafetyServer(
   }
   const intake = intakeOf(s.ctx, () => new EventIntake(s.ctx));
   const broker = opts.mqtt ? await startBroker(s.ctx.config, s.ctx.log, createDeviceGate(s.ctx, intake)) : null;
+  if (broker) forwardCommands(s.ctx, broker);
   return {
     ...s,
     boss,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { COMMANDS } from '../../gateway/commands.ts';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { pageQuery } from '../../lib/http.ts';
@@ -103,6 +104,20 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       schema: { tags: ['devices'], summary: 'Issue a new secret (shown once); the old one stops working', params: idParam },
     },
     async (req) => service.rotateSecret(ctx, actorOf(req), req.params.id),
+  );
+  app.post(
+    '/devices/:id/commands',
+    {
+      config: { permission: 'device:write' },
+      schema: {
+        tags: ['devices'],
+        summary: 'Send a downlink command (test call, configuration, locate, silence siren) over MQTT',
+        params: idParam,
+        body: z.strictObject({ command: z.enum(COMMANDS), data: z.record(z.string(), z.unknown()).optional() }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await service.sendDeviceCommand(ctx, actorOf(req), req.params.id, req.body.command, req.body.data)),
   );
   app.get(
     '/device-events',

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { type Command, requestCommand } from '../../gateway/commands.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
@@ -156,6 +157,28 @@ export async function updateDevice(
     return r;
   });
   return presentDevice(row);
+}
+
+/** Ask the device, over MQTT, to do something; answered 202 with the command's msgId. */
+export async function sendDeviceCommand(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  command: Command,
+  data?: Record<string, unknown>,
+) {
+  const found = await repo.findVisibleDevice(ctx.db, actor, id);
+  if (!found) throw notFound('Device');
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'device.command',
+    targetType: 'device',
+    targetId: id,
+    regionCode: found.d.regionCode,
+    detail: { command },
+  });
+  const cmd = await requestCommand(ctx, id, command, data);
+  return { msgId: cmd.msgId, command };
 }
 
 export async function getDevice(ctx: AppContext, actor: Actor, id: string) {
