@@ -12,7 +12,12 @@ export function writeResult(name: string, data: Record<string, unknown>) {
   const file = path.join(dir, `${name}.json`);
   const body = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     ...data,
   };
   writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
@@ -26,4 +31,8 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.max(0, i)];
 }
 
-export const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+export const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );

@@ -212,5 +212,7 @@ for (const k of kinds) {
   results[k] = await benchKind(k);
   console.log(JSON.stringify(results[k], null, 2));
 }
-writeResult(`safety-intake${process.env.BENCH_STEADY_ONLY ? '-steady' : ''}${kinds.length === 1 ? `-${kinds[0]}` : ''}`, { results });
+writeResult(`safety-intake${process.env.BENCH_STEADY_ONLY ? '-steady' : ''}${kinds.length === 1 ? `-${kinds[0]}` : ''}`, {
+  results,
+});
 process.exit(0);

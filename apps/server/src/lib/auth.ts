@@ -43,7 +43,7 @@ export function tokenFrom(req: FastifyRequest): string | null {
 export async function resolveActor(ctx: AppContext, token: string, ip?: string) {
   const id = sha256Hex(token);
   const row = await touchSession(ctx.db, id, ctx.config.sessionIdleMinutes);
-  if (!row || row.user.status !== 'active') return null;
+  if (row?.user.status !== 'active') return null;
   const actor: Actor = {
     id: row.user.id,
     username: row.user.username,

@@ -3,13 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
 import { RequireAuth } from '../app/auth.tsx';
 import { RegionProvider } from '../app/region.tsx';
+import { safetyRoutes } from './alarms/routes.tsx';
 import { AssessmentFormPage } from './assessments/AssessmentFormPage.tsx';
 import { AssessmentsPage } from './assessments/AssessmentsPage.tsx';
 import { AssessmentViewPage } from './assessments/AssessmentViewPage.tsx';
 import { AuditLogPage } from './audit/AuditLogPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
-import { serviceRoutes } from './service/routes.tsx';
-import { safetyRoutes } from './alarms/routes.tsx';
 import { DashboardPage } from './dashboard/DashboardPage.tsx';
 import { ElderDetailPage } from './elders/ElderDetailPage.tsx';
 import { ElderFormPage } from './elders/ElderFormPage.tsx';
@@ -19,6 +18,7 @@ import { LoginPage } from './login/LoginPage.tsx';
 import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { RegionsPage } from './regions/RegionsPage.tsx';
+import { serviceRoutes } from './service/routes.tsx';
 import { UsersPage } from './users/UsersPage.tsx';
 
 function NotFound() {

@@ -1,7 +1,7 @@
 import { PASSWORD_PROBLEM_TEXT, type PasswordProblem } from '@zhiyang/shared';
+import { safetyEnUS } from '../console/alarms/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
-import { safetyEnUS } from '../console/alarms/i18n.ts';
 import type { Messages } from './zh-CN.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.en])) as Record<

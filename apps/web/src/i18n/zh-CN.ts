@@ -5,9 +5,9 @@ import {
   REGION_LEVEL_LABELS_ZH,
   ROLE_LABELS_ZH,
 } from '@zhiyang/shared';
+import { safetyZhCN } from '../console/alarms/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
-import { safetyZhCN } from '../console/alarms/i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.zh])) as Record<
   PasswordProblem,

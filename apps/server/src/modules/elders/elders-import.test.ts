@@ -52,7 +52,7 @@ async function xlsx(rows: Array<Array<string | { formula: string }>>, headers = 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const id = (n: number, birth = '1941-04-0' + ((n % 9) + 1)) => buildIdNumber('990101', birth, 300 + n, n % 2 ? 'male' : 'female');
+const id = (n: number, birth = `1941-04-0${(n % 9) + 1}`) => buildIdNumber('990101', birth, 300 + n, n % 2 ? 'male' : 'female');
 const countElders = async () => (await s.ctx.db.select().from(elders)).length;
 
 beforeAll(async () => {

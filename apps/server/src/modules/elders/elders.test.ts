@@ -51,7 +51,7 @@ describe('creating a record', () => {
   });
 
   it.each([
-    ['wrong check digit', { idNumber: '99010119420315101X'.slice(0, 17) + 'Y' }, 'body.idNumber'],
+    ['wrong check digit', { idNumber: `${'99010119420315101X'.slice(0, 17)}Y` }, 'body.idNumber'],
     [
       'bad check character',
       (() => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 function multipart(filename: string, content: Buffer) {
-  const boundary = '----zy' + Math.random().toString(16).slice(2);
+  const boundary = `----zy${Math.random().toString(16).slice(2)}`;
   const body = Buffer.concat([
     Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,

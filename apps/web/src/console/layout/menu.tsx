@@ -11,8 +11,8 @@ import type { Action } from '@zhiyang/shared';
 import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
-import { SERVICE_MENU } from '../service/routes.tsx';
 import { SAFETY_MENU } from '../alarms/routes.tsx';
+import { SERVICE_MENU } from '../service/routes.tsx';
 
 interface Entry {
   path: string;
@@ -47,8 +47,16 @@ export function buildMenu(permissions: readonly string[], t: TFunction): NonNull
   const allowed = (entry: Entry) => !entry.needs || permissions.includes(entry.needs);
   const item = (entry: Entry) => ({ key: entry.path, icon: entry.icon, label: t(entry.label) });
   const system = SYSTEM.filter(allowed).map(item);
-  const safety = SAFETY_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }));
-  const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({ key: e.path, icon: e.icon, label: t(e.label) }));
+  const safety = SAFETY_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
+  const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
   return [
     ...MAIN.filter(allowed).map(item),
     ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
