@@ -62,6 +62,9 @@ export async function escalate(ctx: AppContext, data: { alarmId: string; level: 
 }
 
 /** Devices that missed 3 heartbeats go offline and raise a P3 technical alarm. */
+/** Devices of one street going offline in one check at or above this count are an outage. */
+export const MASS_OFFLINE_THRESHOLD = 20;
+
 export async function checkOffline(ctx: AppContext) {
   await ctx.db.transaction(async (tx) => {
     const gone = await rows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean; last_seen_at: Date }>(
@@ -71,7 +74,30 @@ export async function checkOffline(ctx: AppContext) {
       WHERE status = 'active' AND online AND last_seen_at < now() - make_interval(secs => heartbeat_seconds * 3)
       RETURNING id, elder_id, region_code, is_demo, last_seen_at`,
     );
-    for (const d of gone) {
+    // Many devices dropping in one check is an outage (operator network, power cut, a gateway),
+    // not many separate faults: one technical alarm per street with the count keeps the queue
+    // usable; the device health board still lists every device.
+    const byStreet = new Map<string, typeof gone>();
+    for (const d of gone) byStreet.set(d.region_code.slice(0, 9), [...(byStreet.get(d.region_code.slice(0, 9)) ?? []), d]);
+    const single: typeof gone = [];
+    for (const [street, devices] of byStreet) {
+      if (devices.length < MASS_OFFLINE_THRESHOLD) {
+        single.push(...devices);
+        continue;
+      }
+      await raiseAlarm(ctx, tx, {
+        type: 'devices_offline_mass',
+        priority: priorityOf('devices_offline_mass'),
+        mergeKey: `region:${street}:devices_offline_mass`,
+        elderId: null,
+        deviceId: null,
+        regionCode: street,
+        data: { count: devices.length, deviceIds: devices.slice(0, 50).map((d) => d.id) },
+        at: new Date(),
+        isDemo: devices.every((d) => d.is_demo),
+      });
+    }
+    for (const d of single) {
       await raiseAlarm(ctx, tx, {
         type: 'device_offline',
         priority: priorityOf('device_offline'),

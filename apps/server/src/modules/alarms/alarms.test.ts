@@ -7,7 +7,7 @@ import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { connectRealtime } from '../../testing/realtime.ts';
 import { createDevice, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
 import { rows } from '../devices/rows.ts';
-import { checkInactivity, checkNotWorn, checkOffline } from './alarms.jobs.ts';
+import { checkInactivity, checkNotWorn, checkOffline, MASS_OFFLINE_THRESHOLD } from './alarms.jobs.ts';
 
 let s: SafetyServer;
 let intake: EventIntake;
@@ -129,6 +129,28 @@ describe('alarm rules', () => {
     await send(dev.id, 'heartbeat', { battery: 12 });
     expect((await openAlarms(dev.id)).map((a) => a.type)).toContain('battery_low');
     await s.ctx.db.execute(sql`DELETE FROM safety_rule_overrides WHERE elder_id = ${elder.id}`);
+  });
+
+  it('an outage (many devices of one street dropping at once) is one alarm with the count, not one per device', async () => {
+    const outage = await createElder(s.ctx, TREE.communityB1, { livingSituation: 'alone' });
+    const devices = [];
+    for (let i = 0; i < MASS_OFFLINE_THRESHOLD; i++)
+      devices.push(await createDevice(s.ctx, { elderId: outage.id, type: 'smoke' }));
+    const ids = devices.map((d) => d.id);
+    await s.ctx.db.execute(sql`UPDATE devices SET online = true, last_seen_at = now() - interval '13 hours' WHERE id IN ${ids}`);
+    await checkOffline(s.ctx);
+    const mass = await rows<{ type: string; region_code: string; data: { count: number }; device_id: string | null }>(
+      s.ctx.db,
+      sql`SELECT type, region_code, data, device_id FROM alarms WHERE type = 'devices_offline_mass' AND open`,
+    );
+    expect(mass).toHaveLength(1);
+    expect(mass[0]).toMatchObject({ region_code: TREE.streetB, device_id: null, data: { count: MASS_OFFLINE_THRESHOLD } });
+    for (const id of ids) expect(await openAlarms(id)).toEqual([]);
+    const [{ offline }] = await rows<{ offline: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int AS offline FROM devices WHERE NOT online AND elder_id = ${outage.id}`,
+    );
+    expect(offline).toBe(MASS_OFFLINE_THRESHOLD);
   });
 
   it('offline after 3 missed heartbeats; inactivity warns before it alarms; not worn for 3 days', async () => {

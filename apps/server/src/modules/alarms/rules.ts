@@ -18,6 +18,7 @@ export const ALARM_TYPES = {
   inactivity_warning: 'P3',
   sos_cancelled: 'P3',
   device_offline: 'P3',
+  devices_offline_mass: 'P3',
   battery_low: 'P3',
   not_worn: 'P3',
   no_monthly_test: 'P3',
