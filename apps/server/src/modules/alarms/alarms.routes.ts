@@ -67,6 +67,19 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     { config: { permission: 'alarm:read' }, schema: { tags: ['alarms'], summary: 'Command-centre figures' } },
     async (req) => screenStats(ctx, actorOf(req)),
   );
+  app.get(
+    '/alarms/console-config',
+    {
+      config: { permission: 'alarm:read' },
+      schema: { tags: ['alarms'], summary: 'What the alarm-centre console needs: map tiles, outcome and action codes' },
+    },
+    async () => ({
+      mapTileUrl: ctx.config.mapTileUrl ?? null,
+      outcomes: [...service.OUTCOMES],
+      actionKinds: [...service.ACTION_KINDS],
+      ackTargetSeconds: ctx.config.alarmAckSeconds ?? 60,
+    }),
+  );
   app.get('/alarms/:id', { config: { permission: 'alarm:read' }, schema: { tags: ['alarms'], params: idParam } }, async (req) =>
     service.getAlarm(ctx, actorOf(req), req.params.id),
   );

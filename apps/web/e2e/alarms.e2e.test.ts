@@ -1,0 +1,207 @@
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+
+// The server's test helpers, imported by path at run time (tsc -p apps/web does not check the server).
+const SERVER_SRC = path.join(WEB_DIR, '../server/src');
+interface Intake {
+  device(id: string, opts?: { urgent?: boolean }): Promise<unknown>;
+  submit(ev: Record<string, unknown>, dev: unknown): Promise<unknown>;
+}
+interface SafetyServer {
+  url: string;
+  app: unknown;
+  ctx: unknown;
+  intake: Intake;
+  close(): Promise<void>;
+}
+
+const WAIT = 30_000;
+const ELDER_NAME = '李秀兰';
+const FIRST = { name: '李一', relationship: '女儿', phone: '13800000011' };
+const SECOND = { name: '李二', relationship: '儿子', phone: '13800000022' };
+
+let server: SafetyServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let shots: string;
+let operatorUsername: string;
+let pendantId: string;
+let alarmId: string;
+const pageErrors: string[] = [];
+
+async function shot(name: string) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+/** The alarm card on the right (the one with the elder and the contacts). */
+const elderCard = () => page.locator('.ant-card').filter({ hasText: '紧急联系人（按呼叫顺序）' });
+const queue = () => page.getByTestId('alarm-queue');
+const queueRow = () => queue().locator('.zy-alarm-row').filter({ hasText: ELDER_NAME });
+
+describe('alarm centre: an operator on duty handles an SOS in the browser', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    const { startSafetyServer, createDevice } = await import(path.join(SERVER_SRC, 'testing/safety.ts'));
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { createElder, addContact } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+    server = await startSafetyServer({ listen: true, config: { webDist: WEB_DIST } });
+    await f.seedTree(server.ctx);
+    const elder = await createElder(server.ctx, f.TREE.communityA1, {
+      name: ELDER_NAME,
+      livingSituation: 'alone',
+      lat: 30.6101,
+      lng: 104.0101,
+      address: '甲一社区 5 栋 1 单元 302',
+      birthDate: '1939-03-08',
+    });
+    // Inserted second-first, so the card's order comes from callOrder, not from insertion.
+    await addContact(server.ctx, elder.id, { ...SECOND, callOrder: 2 });
+    await addContact(server.ctx, elder.id, { ...FIRST, callOrder: 1, holdsKey: true });
+    pendantId = (await createDevice(server.ctx, { elderId: elder.id, type: 'pendant' })).id;
+    operatorUsername = (await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district })).username;
+
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    shots = screenshotDir();
+    console.info(`screenshots: ${shots}`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  }, 300_000);
+
+  it('logs in as an operator and opens an empty, live alarm queue', async () => {
+    await page.goto(`${server.url}/console/login`);
+    await page.getByLabel('用户名').fill(operatorUsername);
+    await page.getByLabel('密码').fill('Test#Pass2026');
+    await page.getByRole('button', { name: /登\s?录/ }).click();
+    await page.waitForURL(/\/console$/, { timeout: WAIT });
+    await page.getByTestId('side-menu').getByText('告警中心').click();
+    await page.waitForURL(/\/console\/alarms$/, { timeout: WAIT });
+    await page.getByRole('heading', { name: /待处理队列/ }).waitFor();
+    await queue().getByText('暂无未关闭告警').waitFor();
+    await page.getByText('实时', { exact: true }).waitFor();
+    await page.locator('[data-testid="realtime-status"][data-status="open"]').waitFor();
+    await shot('01-empty-queue');
+  }, 180_000);
+
+  it('an SOS from the pendant appears in the open queue over the WebSocket, without a reload', async () => {
+    // A marker on the window: it survives only if the page is not reloaded.
+    await page.evaluate(() => {
+      (window as unknown as { zyMarker: string }).zyMarker = 'still-here';
+    });
+    let navigations = 0;
+    page.on('framenavigated', (frame) => {
+      if (frame === page.mainFrame()) navigations++;
+    });
+
+    const dev = await server.intake.device(pendantId, { urgent: true });
+    expect(dev).toBeTruthy();
+    const sentAt = Date.now();
+    await server.intake.submit(
+      {
+        deviceId: pendantId,
+        msgId: 'e2e-sos-1',
+        type: 'sos',
+        data: {},
+        deviceTs: new Date(),
+        receivedAt: new Date(),
+        transport: 'internal',
+      },
+      dev,
+    );
+    await queueRow().waitFor({ timeout: 10_000 });
+    console.info(`the SOS reached the queue in ${Date.now() - sentAt} ms`);
+    await expect.poll(() => queueRow().textContent()).toMatch(/一键呼救/);
+    await expect.poll(() => queueRow().textContent()).toMatch(/待接警/);
+    await expect.poll(() => queueRow().textContent()).toMatch(/P1/);
+    await expect.poll(() => queue().getByText('暂无未关闭告警').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { zyMarker?: string }).zyMarker)).toBe('still-here');
+    expect(navigations).toBe(0);
+    await shot('02-sos-arrived');
+
+    const list = await page.request.get(`${server.url}/api/v1/alarms?status=open`);
+    expect(list.ok()).toBe(true);
+    const items = (await list.json()).items as Array<{ id: string; deviceId: string; type: string }>;
+    const mine = items.filter((a) => a.deviceId === pendantId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].type).toBe('sos');
+    alarmId = mine[0].id;
+  }, 180_000);
+
+  it('the operator opens the alarm: the elder card lists the contacts in call order with the key holder marked', async () => {
+    await queueRow().click();
+    const card = elderCard();
+    await card.waitFor();
+    await card.getByText(`${ELDER_NAME} · `).waitFor();
+    await card.getByText('甲一社区 5 栋 1 单元 302').waitFor();
+    await card.getByText('独居').waitFor();
+    const contacts = card.locator('.ant-list-item');
+    await expect.poll(() => contacts.count()).toBe(2);
+    const [first, second] = [(await contacts.nth(0).textContent()) ?? '', (await contacts.nth(1).textContent()) ?? ''];
+    expect(first).toContain('1');
+    expect(first).toContain(FIRST.name);
+    expect(first).toContain(FIRST.phone);
+    expect(first).toContain('持钥匙');
+    expect(second).toContain('2');
+    expect(second).toContain(SECOND.name);
+    expect(second).toContain(SECOND.phone);
+    expect(second).not.toContain('持钥匙');
+    await card.getByText('待接警', { exact: true }).waitFor();
+    await shot('03-alarm-card');
+  }, 180_000);
+
+  it('acknowledges it, logs a call and a note, and resolves it with an outcome; it leaves the open queue', async () => {
+    const card = elderCard();
+    await card.getByRole('button', { name: /^接\s?警$/ }).click();
+    await card.getByText('处理中', { exact: true }).waitFor();
+    await card.getByText('我正在处理').waitFor();
+    await expect.poll(() => queueRow().textContent()).toMatch(/我正在处理/);
+
+    // Log the call to the first contact (the key holder) and a note.
+    await card.locator('.ant-list-item').filter({ hasText: FIRST.name }).getByRole('button', { name: '已拨打' }).click();
+    const log = page.locator('.ant-card').filter({ has: page.locator('.ant-timeline') });
+    await log.getByText(/致电联系人 · 李一/).waitFor();
+    const actions = page.locator('.ant-card').filter({ has: page.getByRole('button', { name: '添加备注' }) });
+    await actions.getByPlaceholder('备注').fill('女儿李一持钥匙，十分钟内到家');
+    await actions.getByRole('button', { name: '添加备注' }).click();
+    await log.getByText(/女儿李一持钥匙，十分钟内到家/).waitFor();
+    await shot('04-acknowledged-with-actions');
+
+    const resolve = page.locator('.ant-card').filter({ has: page.getByRole('button', { name: '处置完成' }) });
+    // Without an outcome the form refuses.
+    await resolve.getByRole('button', { name: '处置完成' }).click();
+    await resolve.getByText('必须选择处置结果').waitFor();
+    await resolve.locator('.ant-select').click();
+    await page.locator('.ant-select-dropdown:visible').getByTitle('上门协助', { exact: true }).click();
+    await resolve.getByPlaceholder('备注').fill('李一到场，老人无大碍');
+    await shot('05-resolving');
+    await resolve.getByRole('button', { name: '处置完成' }).click();
+
+    await card.getByText('已处置', { exact: true }).waitFor();
+    await expect.poll(() => queueRow().count(), { timeout: WAIT }).toBe(0);
+    await queue().getByText('暂无未关闭告警').waitFor();
+    await page
+      .locator('.ant-timeline')
+      .getByText(/处置完成 · 上门协助/)
+      .waitFor();
+    await shot('06-resolved');
+
+    const res = await page.request.get(`${server.url}/api/v1/alarms/${alarmId}`);
+    expect(res.ok()).toBe(true);
+    const alarm = await res.json();
+    expect(alarm).toMatchObject({ id: alarmId, status: 'resolved', open: false, outcome: 'assisted_at_home' });
+    expect(alarm.resolvedAt).toBeTruthy();
+    expect(alarm.acknowledgedAt).toBeTruthy();
+    const kinds = (alarm.actions as Array<{ kind: string }>).map((a) => a.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['acknowledged', 'called_contact', 'note', 'resolved']));
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
