@@ -39,37 +39,39 @@ export function ConsoleLayout() {
           position: 'sticky',
           top: 0,
           height: '100vh',
-          overflow: 'auto',
         }}
       >
-        <Flex
-          align="center"
-          justify={collapsed ? 'center' : 'flex-start'}
-          gap={10}
-          style={{ height: 64, padding: collapsed ? 0 : '0 20px', overflow: 'hidden', whiteSpace: 'nowrap' }}
-        >
+        {/* The menu scrolls inside the area above the collapse trigger (48 px), which would otherwise cover its last items. */}
+        <div style={{ height: 'calc(100vh - 48px)', overflowY: 'auto', overflowX: 'hidden' }}>
           <Flex
             align="center"
-            justify="center"
-            style={{ width: 32, height: 32, flex: 'none', borderRadius: 8, background: token.colorPrimary }}
+            justify={collapsed ? 'center' : 'flex-start'}
+            gap={10}
+            style={{ height: 64, padding: collapsed ? 0 : '0 20px', overflow: 'hidden', whiteSpace: 'nowrap' }}
           >
-            <HeartFilled style={{ color: '#fff', fontSize: 16 }} />
-          </Flex>
-          {!collapsed && (
-            <Flex vertical style={{ lineHeight: 1.2 }}>
-              <strong style={{ fontSize: 17, color: token.colorText }}>{t('app.name')}</strong>
-              <span style={{ fontSize: 12, color: token.colorTextSecondary }}>{t('app.console')}</span>
+            <Flex
+              align="center"
+              justify="center"
+              style={{ width: 32, height: 32, flex: 'none', borderRadius: 8, background: token.colorPrimary }}
+            >
+              <HeartFilled style={{ color: '#fff', fontSize: 16 }} />
             </Flex>
-          )}
-        </Flex>
-        <Menu
-          mode="inline"
-          items={items}
-          selectedKeys={[selectedMenuKey(pathname)]}
-          onClick={({ key }) => navigate(key)}
-          style={{ borderInlineEnd: 'none' }}
-          data-testid="side-menu"
-        />
+            {!collapsed && (
+              <Flex vertical style={{ lineHeight: 1.2 }}>
+                <strong style={{ fontSize: 17, color: token.colorText }}>{t('app.name')}</strong>
+                <span style={{ fontSize: 12, color: token.colorTextSecondary }}>{t('app.console')}</span>
+              </Flex>
+            )}
+          </Flex>
+          <Menu
+            mode="inline"
+            items={items}
+            selectedKeys={[selectedMenuKey(pathname)]}
+            onClick={({ key }) => navigate(key)}
+            style={{ borderInlineEnd: 'none' }}
+            data-testid="side-menu"
+          />
+        </div>
       </Sider>
       <Layout>
         <Header
