@@ -186,6 +186,11 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     await resolve.getByRole('button', { name: '处置完成' }).click();
 
     await card.getByText('已处置', { exact: true }).waitFor();
+    // The card now says how it ended; the holder's "I'm handling it" badge is gone.
+    await expect.poll(() => card.getByTestId('alarm-closed').textContent()).toMatch(/^已处置：上门协助（.+）$/);
+    expect(await card.getByText('我正在处理').count()).toBe(0);
+    expect(await card.getByRole('button', { name: /^接\s?警$/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '处置完成' }).count()).toBe(0);
     await expect.poll(() => queueRow().count(), { timeout: WAIT }).toBe(0);
     await queue().getByText('暂无未关闭告警').waitFor();
     await page

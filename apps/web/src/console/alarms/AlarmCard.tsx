@@ -89,7 +89,16 @@ export function AlarmCard({
           </Space>
         }
         extra={
-          a.status === 'raised' && canHandle ? (
+          !a.open ? (
+            // A closed alarm says how it ended, not who held it ("我正在处理" would be a lie now).
+            <Tag color="green" data-testid="alarm-closed">
+              {t('safety.centre.closedWith', {
+                status: t(`safety.status.${a.status}` as never),
+                outcome: a.outcome ? t(`safety.outcome.${a.outcome}` as never, { defaultValue: a.outcome }) : '—',
+                at: a.resolvedAt ? formatTime(a.resolvedAt) : '',
+              })}
+            </Tag>
+          ) : a.status === 'raised' && canHandle ? (
             <Button type="primary" danger onClick={onTake}>
               {t('safety.centre.take')}
             </Button>
