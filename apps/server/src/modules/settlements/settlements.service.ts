@@ -170,6 +170,8 @@ export async function approve(ctx: AppContext, actor: Actor, id: string) {
     };
     await settle('points', s.pointsTotal);
     await settle('fen', s.purchaseFen);
+    // The month is closed for the ledger: its entries are final, nothing is posted into it again.
+    await ledger.closePeriod(tx, s.period, s.id, actor.id);
     // Each settled order tells its audience (the board shows it move to settled).
     for (const l of lines.slice(0, 500)) {
       const o = await findOrder(tx, l.l.orderId);

@@ -43,6 +43,7 @@ async function served(elderId: string, body: Record<string, unknown>, inMin: num
 let pointsOrder: string;
 let purchaseOrder: string;
 let heldOrder: string;
+let elderId: string;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -57,6 +58,7 @@ beforeAll(async () => {
   providerAdmin = (await clientAs(s.app, s.ctx, 'provider_admin', { orgId: provider.org.id })).api;
   worker = client(s.app, await loginToken(s.app, provider.worker.username));
   const e = await createElder(s.ctx, TREE.communityA1, { ...HOME, birthDate: '1938-02-02' });
+  elderId = e.id;
   for (const currency of ['points', 'fen'])
     await admin.post(
       `/api/v1/wallets/${e.id}/adjustments`,
@@ -143,5 +145,60 @@ describe('monthly settlement', () => {
       note: '老人确认服务完成',
     });
     expect(review.json().reviewStatus).toBe('cleared');
+  });
+
+  it('locks the ledger of an approved month: back-dated postings and re-dating are refused, today is open', async () => {
+    const count = async () =>
+      Number(
+        (
+          await queryRows<{ n: string }>(
+            s.ctx.db,
+            sql`SELECT (SELECT count(*) FROM ledger_entries) + (SELECT count(*) FROM ledger_transactions) n`,
+          )
+        )[0].n,
+      );
+    const before = await count();
+    const balance = (await admin.get(`/api/v1/wallets/${elderId}`)).json().points.available;
+    const adjust = (body: Record<string, unknown>) =>
+      admin.post(
+        `/api/v1/wallets/${elderId}/adjustments`,
+        { currency: 'points', direction: 'credit', amount: 5, reason: '补记', ...body },
+        { 'idempotency-key': `close-${++n}-${Date.now()}` },
+      );
+    const late = await adjust({ effectiveDate: `${lastMonth}-20` });
+    expect(late.statusCode).toBe(409);
+    expect(late.headers['content-type']).toContain('application/problem+json');
+    expect(late.json().detail).toMatch(new RegExp(`${lastMonth} is closed`));
+    expect((await adjust({ effectiveDate: '2026-02-30' })).statusCode).toBe(400);
+    expect((await adjust({ effectiveDate: '2999-01-01' })).statusCode).toBe(422);
+    expect(await count()).toBe(before);
+    expect((await admin.get(`/api/v1/wallets/${elderId}`)).json().points.available).toBe(balance);
+
+    // The database itself refuses an entry dated in the closed month, or re-dating one into it.
+    const dbError = (q: Promise<unknown>) =>
+      q.then(
+        () => 'no error',
+        (e: { cause?: { message?: string } }) => String(e.cause?.message),
+      );
+    const inClosed = `${lastMonth}-20T04:00:00Z`;
+    expect(
+      await dbError(
+        s.ctx.db.execute(
+          sql`INSERT INTO ledger_transactions (kind, currency, created_at) VALUES ('adjust', 'points', ${inClosed}::timestamptz)`,
+        ),
+      ),
+    ).toMatch(/ledger period .* is closed/);
+    expect(
+      await dbError(
+        s.ctx.db.execute(
+          sql`UPDATE ledger_transactions SET created_at = ${inClosed}::timestamptz WHERE order_id = ${pointsOrder}`,
+        ),
+      ),
+    ).toMatch(/ledger period .* is closed/);
+
+    // Corrections go into the open month.
+    expect((await adjust({})).statusCode).toBe(201);
+    expect((await admin.get(`/api/v1/wallets/${elderId}`)).json().points.available).toBe(balance + 5);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { cstMonth } from '../../lib/dates.ts';
 import { conflict } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import {
@@ -60,7 +61,24 @@ export interface Posting {
   actorId?: string | null;
   /** Debits of a frozen account are refused unless this is set (releases, expiry, refunds). */
   allowFrozen?: boolean;
+  /** The date of the entries (a back-dated correction); now when absent. Never in a closed month. */
+  at?: Date;
 }
+
+/** Whether the month (YYYY-MM, China time) has been closed by an approved settlement. */
+export async function isClosedPeriod(db: DbOrTx, period: string) {
+  return (await queryRows(db, sql`SELECT 1 FROM ledger_closed_periods WHERE period = ${period}`)).length > 0;
+}
+
+/** Close a month for the ledger (idempotent): from now on nothing is posted or re-dated into it. */
+export async function closePeriod(db: DbOrTx, period: string, settlementId: string, actorId: string | null) {
+  await db.execute(sql`
+    INSERT INTO ledger_closed_periods (period, settlement_id, closed_by) VALUES (${period}, ${settlementId}, ${actorId})
+    ON CONFLICT (period) DO NOTHING`);
+}
+
+const closedMessage = (period: string) =>
+  `The ledger for ${period} is closed (its settlement has been approved); entries dated in it are final. Post the correction in the current month instead.`;
 
 /**
  * Post one balanced transaction. The touched accounts are locked in id order
@@ -74,6 +92,8 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
   if (sum !== 0 || p.legs.some((l) => !Number.isSafeInteger(l.amount) || l.amount === 0)) {
     throw new Error(`unbalanced or invalid posting (${p.kind}): ${JSON.stringify(p.legs)}`);
   }
+  const at = p.at ?? new Date();
+  if (await isClosedPeriod(tx, cstMonth(at))) throw conflict(closedMessage(cstMonth(at)));
   const ids = [...new Set(p.legs.map((l) => l.accountId))].sort();
   const locked = await queryRows<{ id: string; kind: AccountKind; balance: string; frozen: boolean }>(
     tx,
@@ -94,19 +114,31 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
       );
     }
   }
-  const [t] = await tx
-    .insert(ledgerTransactions)
-    .values({
-      kind: p.kind,
-      currency: p.currency,
-      elderId: p.elderId ?? null,
-      orderId: p.orderId ?? null,
-      policyId: p.policyId ?? null,
-      memo: p.memo ?? null,
-      actorId: p.actorId ?? null,
-    })
-    .returning({ id: ledgerTransactions.id });
-  await tx.insert(ledgerEntries).values(p.legs.map((l) => ({ transactionId: t.id, accountId: l.accountId, amount: l.amount })));
+  const dated = p.at ? { createdAt: p.at } : {};
+  let t: { id: string };
+  try {
+    [t] = await tx
+      .insert(ledgerTransactions)
+      .values({
+        kind: p.kind,
+        currency: p.currency,
+        elderId: p.elderId ?? null,
+        orderId: p.orderId ?? null,
+        policyId: p.policyId ?? null,
+        memo: p.memo ?? null,
+        actorId: p.actorId ?? null,
+        ...dated,
+      })
+      .returning({ id: ledgerTransactions.id });
+    await tx
+      .insert(ledgerEntries)
+      .values(p.legs.map((l) => ({ transactionId: t.id, accountId: l.accountId, amount: l.amount, ...dated })));
+  } catch (err) {
+    // The month was closed by an approval that committed after the check above (the trigger's word).
+    const e = err as { message?: string; cause?: { message?: string } };
+    if (/ledger period .* is closed/.test(`${e?.message} ${e?.cause?.message}`)) throw conflict(closedMessage(cstMonth(at)));
+    throw err;
+  }
   for (const [id, d] of delta) {
     if (d !== 0)
       await tx

@@ -120,6 +120,15 @@ export const walletRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
           direction: z.enum(['credit', 'debit']),
           amount: z.number().int('a whole number').positive('must be positive').max(1_000_000),
           reason: z.string().trim().min(2).max(300),
+          effectiveDate: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+            .refine((d) => {
+              const t = new Date(`${d}T00:00:00Z`);
+              return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+            }, 'not a real date')
+            .optional()
+            .describe('Date the correction into an earlier day of an open month (default today)'),
         }),
         response: { 201: z.object({ transactionId: z.string() }) },
       },

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { conflict, notFound } from '../../lib/errors.ts';
+import { cstDate, cstDayStart } from '../../lib/dates.ts';
+import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElderFor, lockElderStatus } from '../orders/elders.repo.ts';
@@ -161,10 +162,17 @@ export async function adjust(
   ctx: AppContext,
   actor: Actor,
   elderId: string,
-  input: { currency: Currency; direction: 'credit' | 'debit'; amount: number; reason: string },
+  input: { currency: Currency; direction: 'credit' | 'debit'; amount: number; reason: string; effectiveDate?: string },
 ) {
   const elder = await findElderFor(ctx.db, actor, elderId);
   if (!elder) throw notFound('Elder');
+  // A correction may be dated back into the month it corrects (noon China time of that day), but
+  // not into the future and not into a month whose settlement is approved (post() refuses that).
+  let at: Date | undefined;
+  if (input.effectiveDate && input.effectiveDate !== cstDate()) {
+    if (input.effectiveDate > cstDate()) throw unprocessable('The effective date cannot be in the future.');
+    at = new Date(cstDayStart(input.effectiveDate).getTime() + 12 * 3600_000);
+  }
   return ctx.db.transaction(async (tx) => {
     const { wallet } = await elderWallet(tx, elderId, input.currency);
     const fund = await ledger.ensureAccount(tx, 'fund', input.currency, null);
@@ -175,6 +183,7 @@ export async function adjust(
       elderId,
       memo: input.reason,
       actorId: actor.id,
+      at,
       legs: [
         { accountId: fund.id, amount: -signed },
         { accountId: wallet.id, amount: signed },
@@ -186,7 +195,13 @@ export async function adjust(
       targetType: 'elder',
       targetId: elderId,
       regionCode: elder.regionCode,
-      detail: { currency: input.currency, amount: signed, reason: input.reason, transactionId: txId },
+      detail: {
+        currency: input.currency,
+        amount: signed,
+        reason: input.reason,
+        transactionId: txId,
+        effectiveDate: input.effectiveDate ?? null,
+      },
     });
     return { transactionId: txId };
   });
