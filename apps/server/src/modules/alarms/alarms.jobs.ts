@@ -200,21 +200,35 @@ export async function checkMonthlyTest(ctx: AppContext, now = new Date()) {
         )})
           AND (last_test_at IS NULL OR last_test_at < date_trunc('month', ${now.toISOString()}::timestamptz AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`,
   );
+  const month = chinaMonth(now);
   for (const d of missing) {
-    await ctx.db.transaction((tx) =>
-      raiseAlarm(ctx, tx, {
+    await ctx.db.transaction(async (tx) => {
+      // Idempotent: a retry or a second worker in the same month must not count the month twice.
+      const open = await rows<{ data: { month?: string } }>(
+        tx,
+        sql`SELECT data FROM alarms WHERE merge_key = ${`dev:${d.id}:no_monthly_test`} AND open`,
+      );
+      if (open[0]?.data.month === month) return;
+      const rules = await rulesFor(tx, d.elder_id);
+      if (rules.disabled.includes('no_monthly_test')) return;
+      await raiseAlarm(ctx, tx, {
         type: 'no_monthly_test',
         priority: 'P3',
         mergeKey: `dev:${d.id}:no_monthly_test`,
         elderId: d.elder_id,
         deviceId: d.id,
         regionCode: d.region_code,
-        data: { month: now.toISOString().slice(0, 7) },
+        data: { month },
         at: now,
         isDemo: d.is_demo,
-      }),
-    );
+      });
+    });
   }
+}
+
+/** The calendar month (YYYY-MM) in China time, the month the test press is counted in. */
+function chinaMonth(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
 }
 
 /** Retention: raw events older than the window go; heartbeats older than 7 days are rolled up per day. */

@@ -89,6 +89,7 @@ export async function applyEventRules(ctx: AppContext, tx: DbOrTx, dev: RuleDevi
     case 'bed': {
       if (ev.data.inBed !== false || !dev.elderId) return null;
       const rules = await rulesFor(tx, dev.elderId);
+      if (rules.disabled.includes('night_bed_exit')) return null;
       if (!inWindow(localHour(ev.receivedAt), rules.nightBedExit.from, rules.nightBedExit.to)) return null;
       // Out of bed at night: alarm only if the elder is not back within the window (checked later, durably).
       await ctx.boss?.send(
@@ -191,6 +192,8 @@ export async function checkBedExit(ctx: AppContext, data: { deviceId: string; ev
       status: string;
     }>(tx, sql`SELECT id, type, elder_id, region_code, is_demo, status FROM devices WHERE id = ${data.deviceId}`);
     if (d?.status !== 'active') return;
+    // The rule may have been switched off for this elder while the timer was waiting.
+    if ((await rulesFor(tx, d.elder_id)).disabled.includes('night_bed_exit')) return;
     await raiseAlarm(ctx, tx, {
       type: 'night_bed_exit',
       priority: priorityOf('night_bed_exit'),
