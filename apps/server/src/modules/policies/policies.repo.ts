@@ -151,28 +151,12 @@ export async function grantBatch(
   return { granted: ids.length, scanned: scanned.length, lastId };
 }
 
-/** Elders with grants of earlier periods not yet expired, for the expiry of unused balance. */
-export async function unexpiredBefore(db: DbOrTx, policyId: string, key: string, limit: number) {
-  return db
-    .select({ elderId: policyGrants.elderId, amount: sql<number>`sum(${policyGrants.amount})::int` })
-    .from(policyGrants)
-    .where(and(eq(policyGrants.policyId, policyId), lt(policyGrants.periodKey, key), isNull(policyGrants.expiredAt)))
-    .groupBy(policyGrants.elderId)
-    .limit(limit);
-}
-
-export async function markExpired(db: DbOrTx, policyId: string, elderId: string, key: string) {
+/** A lot has been expired: nothing is left of it (a later release may open it again). */
+export async function markExpired(db: DbOrTx, policyId: string, elderId: string, periodKey: string) {
   await db
     .update(policyGrants)
-    .set({ expiredAt: new Date() })
-    .where(
-      and(
-        eq(policyGrants.policyId, policyId),
-        eq(policyGrants.elderId, elderId),
-        lt(policyGrants.periodKey, key),
-        isNull(policyGrants.expiredAt),
-      ),
-    );
+    .set({ expiredAt: new Date(), remaining: 0 })
+    .where(and(eq(policyGrants.policyId, policyId), eq(policyGrants.elderId, elderId), eq(policyGrants.periodKey, periodKey)));
 }
 
 export async function policyCountByStatus(db: DbOrTx) {

@@ -27,6 +27,8 @@ export const policyGrants = pgTable(
     elderId: uuid('elder_id').notNull(),
     periodKey: text('period_key').notNull(),
     amount: integer('amount').notNull(),
+    /** What is left of this grant (set to amount on insert by a trigger). */
+    remaining: integer('remaining'),
     transactionId: uuid('transaction_id').notNull(),
     expiredAt: timestamp('expired_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

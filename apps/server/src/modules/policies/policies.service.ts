@@ -1,11 +1,14 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as ledger from '../wallets/ledger.repo.ts';
+import * as lots from '../wallets/lots.repo.ts';
 import { describeConditions, type PolicyConditions } from './policies.conditions.ts';
 import { periodKey, proratedAmount } from './policies.period.ts';
 import * as repo from './policies.repo.ts';
@@ -192,37 +195,57 @@ export async function runGrant(
 }
 
 /**
- * Expire, at the end of a period, what is left of earlier periods' grants: the smaller of the
- * elder's available balance and the unexpired grants, back to the policy's fund. Points held by
- * open orders stay held (the order is honoured).
+ * Expire, at the end of a period, what is left of this policy's grants of earlier periods: each
+ * grant is a lot that wallet debits draw from (the lot that expires first first), so expiring
+ * this policy takes only its own remainder, never points another policy granted in the same
+ * currency. Points held by open orders stay held (the order is honoured); if the order is
+ * cancelled later they return to their lot and the next run expires them. Idempotent: an
+ * expired lot has nothing left.
  */
 async function expireUnused(ctx: AppContext, policy: repo.PolicyRow, key: string) {
   const currency = policy.kind === 'points_grant' ? 'points' : 'fen';
   const fund = await ledger.ensureAccount(ctx.db, 'fund', currency, policy.id);
   let expired = 0;
   for (;;) {
-    const batch = await repo.unexpiredBefore(ctx.db, policy.id, key, 500);
+    const batch = await lots.expirableLots(ctx.db, policy.id, key, 500);
     if (!batch.length) break;
     await (ctx.db as Db).transaction(async (tx) => {
       for (const g of batch) {
-        const wallet = await ledger.ensureAccount(tx, 'elder', currency, g.elderId);
-        const amount = Math.min(Number(wallet.balance), g.amount);
+        const wallet = await ledger.ensureAccount(tx, 'elder', currency, g.elder_id);
+        // Under the wallet's lock: the lot and the balance cannot move while we read them.
+        const [locked] = await queryRows<{ balance: string }>(
+          tx,
+          sql`SELECT balance FROM ledger_accounts WHERE id = ${wallet.id} FOR UPDATE`,
+        );
+        const [lot] = await queryRows<{ remaining: number }>(
+          tx,
+          sql`SELECT remaining FROM policy_grants
+              WHERE policy_id = ${policy.id} AND elder_id = ${g.elder_id} AND period_key = ${g.period_key} FOR UPDATE`,
+        );
+        const amount = Math.min(Number(locked.balance), Number(lot?.remaining ?? 0));
         if (amount > 0) {
-          await ledger.post(tx, {
+          const txId = await ledger.post(tx, {
             kind: 'expire',
             currency,
-            elderId: g.elderId,
+            elderId: g.elder_id,
             policyId: policy.id,
-            memo: `${policy.name}: unused balance before ${key} expired`,
+            memo: `${policy.name}: unused balance of ${g.period_key} expired`,
             allowFrozen: true,
             legs: [
               { accountId: wallet.id, amount: -amount },
               { accountId: fund.id, amount },
             ],
           });
+          await lots.moveLot(tx, {
+            policyId: policy.id,
+            elderId: g.elder_id,
+            periodKey: g.period_key,
+            amount,
+            transactionId: txId,
+          });
           expired += amount;
         }
-        await repo.markExpired(tx, policy.id, g.elderId, key);
+        await repo.markExpired(tx, policy.id, g.elder_id, g.period_key);
       }
     });
   }

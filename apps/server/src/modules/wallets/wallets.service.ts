@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { findElderFor, lockElderStatus } from '../orders/elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
+import * as lots from './lots.repo.ts';
 
 /** Elder statuses whose wallet is frozen: nothing can be spent or granted. */
 export const FROZEN_STATUSES = ['deceased', 'moved_away'];
@@ -83,7 +84,7 @@ export async function reserve(
   const status = await lockElderStatus(tx, p.elderId);
   if (!status || FROZEN_STATUSES.includes(status)) throw conflict('This wallet is frozen (the elder has died or moved away).');
   const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
-  return ledger.post(tx, {
+  const txId = await ledger.post(tx, {
     kind: 'reserve',
     currency: p.currency,
     elderId: p.elderId,
@@ -94,6 +95,8 @@ export async function reserve(
       { accountId: hold.id, amount: p.amount },
     ],
   });
+  await lots.drawLots(tx, { ...p, transactionId: txId });
+  return txId;
 }
 
 /** Completion: the held amount goes to the provider's account. */
@@ -122,7 +125,7 @@ export async function release(
   p: { elderId: string; orderId: string; currency: Currency; amount: number; memo?: string },
 ) {
   const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
-  return ledger.post(tx, {
+  const txId = await ledger.post(tx, {
     kind: 'release',
     currency: p.currency,
     elderId: p.elderId,
@@ -134,6 +137,8 @@ export async function release(
       { accountId: wallet.id, amount: p.amount },
     ],
   });
+  await lots.restoreLots(tx, { elderId: p.elderId, orderId: p.orderId, transactionId: txId });
+  return txId;
 }
 
 /** A captured order found not delivered: the provider's account gives the amount back to the elder. */
@@ -143,7 +148,7 @@ export async function refund(
 ) {
   const { wallet } = await elderWallet(tx, p.elderId, p.currency);
   const provider = await ledger.ensureAccount(tx, 'provider', p.currency, p.providerId);
-  return ledger.post(tx, {
+  const txId = await ledger.post(tx, {
     kind: 'refund',
     currency: p.currency,
     elderId: p.elderId,
@@ -155,6 +160,8 @@ export async function refund(
       { accountId: wallet.id, amount: p.amount },
     ],
   });
+  await lots.restoreLots(tx, { elderId: p.elderId, orderId: p.orderId, transactionId: txId });
+  return txId;
 }
 
 /** A manual correction by the bureau, from or to its general fund, with a reason (audited). */
@@ -189,6 +196,7 @@ export async function adjust(
         { accountId: wallet.id, amount: signed },
       ],
     });
+    if (signed < 0) await lots.drawLots(tx, { elderId, currency: input.currency, amount: -signed, transactionId: txId });
     await recordAudit(tx, {
       actor,
       action: 'wallet.adjust',

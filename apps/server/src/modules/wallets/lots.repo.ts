@@ -1,0 +1,88 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import type { Currency } from './ledger.schema.ts';
+
+/**
+ * Grant lots: every policy grant remembers what is left of it (`policy_grants.remaining`), so
+ * that the expiry of one policy takes only what that policy granted. Call these inside the
+ * transaction that moves the wallet, after `post()` has locked the wallet row, so lots of one
+ * wallet change one transaction at a time.
+ */
+
+interface Lot {
+  policy_id: string;
+  period_key: string;
+  remaining: number;
+}
+
+const kindOf = (currency: Currency) => (currency === 'points' ? 'points_grant' : 'purchase_credit');
+
+/**
+ * A wallet debit (a reserve, a correction) draws `amount` from the elder's lots in this
+ * currency, the one that expires first first (never-expiring lots last); what the lots do not
+ * cover came from balance no policy granted (corrections, refunds of old orders).
+ */
+export async function drawLots(
+  tx: DbOrTx,
+  p: { elderId: string; currency: Currency; amount: number; transactionId: string; orderId?: string | null },
+) {
+  const lots = await queryRows<Lot>(
+    tx,
+    sql`
+    SELECT g.policy_id, g.period_key, g.remaining
+    FROM policy_grants g JOIN policies p ON p.id = g.policy_id
+    WHERE g.elder_id = ${p.elderId} AND p.kind = ${kindOf(p.currency)} AND g.remaining > 0
+    ORDER BY NOT p.expire_unused, CASE WHEN length(g.period_key) = 4 THEN g.period_key || '-12' ELSE g.period_key END, g.created_at
+    FOR UPDATE OF g`,
+  );
+  let left = p.amount;
+  for (const lot of lots) {
+    if (left <= 0) break;
+    const take = Math.min(left, Number(lot.remaining));
+    await moveLot(tx, { ...p, policyId: lot.policy_id, periodKey: lot.period_key, amount: take });
+    left -= take;
+  }
+}
+
+/**
+ * A release or refund of an order puts back into each lot what the order drew from it. A lot
+ * whose period has since ended is open again, so the next expiry run takes it (the order was
+ * honoured, the points were not spent).
+ */
+export async function restoreLots(tx: DbOrTx, p: { elderId: string; orderId: string; transactionId: string }) {
+  const drawn = await queryRows<{ policy_id: string; period_key: string; net: string }>(
+    tx,
+    sql`
+    SELECT policy_id, period_key, sum(amount) AS net FROM grant_draws
+    WHERE order_id = ${p.orderId} AND elder_id = ${p.elderId}
+    GROUP BY policy_id, period_key HAVING sum(amount) > 0`,
+  );
+  for (const d of drawn) {
+    await moveLot(tx, { ...p, policyId: d.policy_id, periodKey: d.period_key, amount: -Number(d.net) });
+  }
+}
+
+/** Draw (positive) or put back (negative) `amount` on one lot, with its record. */
+export async function moveLot(
+  tx: DbOrTx,
+  p: { policyId: string; elderId: string; periodKey: string; amount: number; transactionId: string; orderId?: string | null },
+) {
+  await tx.execute(sql`
+    UPDATE policy_grants SET remaining = remaining - ${p.amount}, expired_at = CASE WHEN ${p.amount} < 0 THEN NULL ELSE expired_at END
+    WHERE policy_id = ${p.policyId} AND elder_id = ${p.elderId} AND period_key = ${p.periodKey}`);
+  await tx.execute(sql`
+    INSERT INTO grant_draws (policy_id, elder_id, period_key, transaction_id, order_id, amount)
+    VALUES (${p.policyId}, ${p.elderId}, ${p.periodKey}, ${p.transactionId}, ${p.orderId ?? null}, ${p.amount})`);
+}
+
+/** Lots of a policy from periods before `key` that still hold something, for the expiry. */
+export async function expirableLots(db: DbOrTx, policyId: string, key: string, limit: number) {
+  return queryRows<{ elder_id: string; period_key: string; remaining: number }>(
+    db,
+    sql`
+    SELECT elder_id, period_key, remaining FROM policy_grants
+    WHERE policy_id = ${policyId} AND period_key < ${key} AND remaining > 0
+    ORDER BY elder_id, period_key LIMIT ${limit}`,
+  );
+}
