@@ -30,6 +30,8 @@ let shots: string;
 let operatorUsername: string;
 let pendantId: string;
 let alarmId: string;
+let elderId: string;
+let staffUsername: string;
 const pageErrors: string[] = [];
 
 async function shot(name: string) {
@@ -60,7 +62,9 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     // Inserted second-first, so the card's order comes from callOrder, not from insertion.
     await addContact(server.ctx, elder.id, { ...SECOND, callOrder: 2 });
     await addContact(server.ctx, elder.id, { ...FIRST, callOrder: 1, holdsKey: true });
+    elderId = elder.id;
     pendantId = (await createDevice(server.ctx, { elderId: elder.id, type: 'pendant' })).id;
+    staffUsername = (await f.createAccount(server.ctx, 'community_staff', { regionCode: f.TREE.communityA1 })).username;
     operatorUsername = (await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district })).username;
 
     browser = await launchBrowser();
@@ -208,5 +212,89 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     const kinds = (alarm.actions as Array<{ kind: string }>).map((a) => a.kind);
     expect(kinds).toEqual(expect.arrayContaining(['acknowledged', 'called_contact', 'note', 'resolved']));
     expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it("community staff set an elder's own safety rules: the server's field messages show, then saved, then reset", async () => {
+    const staff = await browser.newContext({
+      viewport: { width: 1440, height: 1100 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const p = await staff.newPage();
+    p.setDefaultTimeout(WAIT);
+    p.on('pageerror', (err) => pageErrors.push(String(err)));
+    await p.goto(`${server.url}/console/login`);
+    await p.getByLabel('用户名').fill(staffUsername);
+    await p.getByLabel('密码').fill('Test#Pass2026');
+    await p.getByRole('button', { name: /登\s?录/ }).click();
+    await p.waitForURL(/\/console$/, { timeout: WAIT });
+    await p.goto(`${server.url}/console/elders/${elderId}`);
+    await p.getByRole('tab', { name: '安全规则' }).click();
+    const rules = p.getByTestId('safety-rules');
+    await rules.getByText('空着的项使用默认值').waitFor();
+    const input = (name: string) => rules.getByLabel(name, { exact: true });
+    // Defaults show in grey (placeholders); nothing is overridden yet.
+    expect(await input('inactivity.warnHours').getAttribute('placeholder')).toBe('8');
+    expect(await input('inactivity.alarmHours').getAttribute('placeholder')).toBe('12');
+    expect(await input('vitals.ranges.heartRate.warnHigh').getAttribute('placeholder')).toBe('110');
+    expect(await input('nightBedExit.from').getAttribute('placeholder')).toBe('22');
+    expect(await rules.getByText('已自定义').count()).toBe(0);
+
+    // A battery threshold the schema refuses, then a warning after the alarm (a contradiction the
+    // server finds in the merged rules): each time the server's message shows under its field.
+    await input('inactivity.warnHours').fill('14');
+    await input('batteryLowPercent').fill('90');
+    await rules.getByRole('button', { name: '保存规则' }).click();
+    await rules.getByText('有几项需要修改').waitFor();
+    await rules.getByText(/<=49/).waitFor();
+    await input('batteryLowPercent').fill('');
+    await rules.getByRole('button', { name: '保存规则' }).click();
+    await rules.getByText(/must be less than the alarm after 12 h/).waitFor();
+    await p.screenshot({ path: path.join(shots, '07-rules-refused.png'), fullPage: true });
+    let saved = await (await p.request.get(`${server.url}/api/v1/safety-rules/${elderId}`)).json();
+    expect(saved.overrides).toEqual({});
+
+    // Fixed: 6 h / 10 h waking 06–21, heart rate warning above 100, 30-minute night window from 23:00.
+    await input('inactivity.warnHours').fill('6');
+    await input('inactivity.alarmHours').fill('10');
+    await input('inactivity.wakeFrom').fill('6');
+    await input('inactivity.wakeTo').fill('21');
+    await input('vitals.ranges.heartRate.warnHigh').fill('100');
+    await input('nightBedExit.from').fill('23');
+    await input('nightBedExit.minutes').fill('30');
+    await rules.getByRole('button', { name: '保存规则' }).click();
+    await p.getByText('安全规则已保存').waitFor();
+    await expect.poll(() => rules.getByText('已自定义').count()).toBe(3);
+    saved = await (await p.request.get(`${server.url}/api/v1/safety-rules/${elderId}`)).json();
+    expect(saved.overrides).toEqual({
+      inactivity: { warnHours: 6, alarmHours: 10, wakeFrom: 6, wakeTo: 21 },
+      vitals: { ranges: { heartRate: { warnHigh: 100 } } },
+      nightBedExit: { from: 23, minutes: 30 },
+    });
+    expect(saved.effective.vitals.ranges.heartRate).toEqual({ warnLow: 50, warnHigh: 100, critLow: 40, critHigh: 130 });
+    expect(saved.effective.nightBedExit).toEqual({ from: 23, to: 6, minutes: 30 });
+    // After a reload the form shows the saved overrides.
+    await p.reload();
+    await p.getByRole('tab', { name: '安全规则' }).click();
+    await expect.poll(() => input('inactivity.warnHours').inputValue()).toBe('6');
+    await p.screenshot({ path: path.join(shots, '08-rules-saved.png'), fullPage: true });
+
+    await rules.getByRole('button', { name: '恢复默认' }).click();
+    await p.locator('.ant-popconfirm').getByRole('button', { name: '恢复默认' }).click();
+    await expect.poll(() => input('inactivity.warnHours').inputValue()).toBe('');
+    await expect.poll(() => rules.getByText('已自定义').count()).toBe(0);
+    saved = await (await p.request.get(`${server.url}/api/v1/safety-rules/${elderId}`)).json();
+    expect(saved.overrides).toEqual({});
+    expect(pageErrors).toEqual([]);
+    await staff.close();
+  }, 180_000);
+
+  it('an operator (no device rights) sees the rules read-only', async () => {
+    await page.goto(`${server.url}/console/elders/${elderId}`);
+    await page.getByRole('tab', { name: '安全规则' }).click();
+    const rules = page.getByTestId('safety-rules');
+    await rules.getByText('只读：修改安全规则需要设备管理权限。').waitFor();
+    expect(await rules.getByRole('button', { name: '保存规则' }).count()).toBe(0);
+    expect(await rules.getByLabel('inactivity.warnHours', { exact: true }).isDisabled()).toBe(true);
   }, 180_000);
 });

@@ -211,3 +211,23 @@ describe('tamper', () => {
     expect(types.sort()).toEqual(['gas:P1', 'tamper:P3']);
   });
 });
+
+describe('per-elder overrides: consistency', () => {
+  it('refuses contradictions with the field to fix (nothing saved); one bound of a range keeps the others', async () => {
+    const elder = await createElder(s.ctx, TREE.communityA1, { livingSituation: 'alone' });
+    const url = `/api/v1/safety-rules/${elder.id}`;
+    const late = await staff.api.put(url, { inactivity: { warnHours: 14 } }); // the alarm is at 12 h
+    expect(late.statusCode).toBe(400);
+    expect(late.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(late.json().errors).toEqual([{ path: 'body.inactivity.warnHours', message: expect.stringMatching(/12 h/) }]);
+    const band = await staff.api.put(url, { vitals: { ranges: { heartRate: { warnHigh: 140 } } } }); // critical above 130
+    expect(band.json().errors).toEqual([{ path: 'body.vitals.ranges.heartRate.critHigh', message: expect.any(String) }]);
+    expect((await staff.api.put(url, { geofence: { lat: 30.6 } })).json().errors[0].path).toBe('body.geofence.lng');
+    expect((await staff.api.get(url)).json().overrides).toEqual({});
+
+    const ok = await staff.api.put(url, { vitals: { ranges: { heartRate: { warnHigh: 100 } } } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().effective.vitals.ranges.heartRate).toEqual({ warnLow: 50, warnHigh: 100, critLow: 40, critHigh: 130 });
+    expect((await staff.api.get(url)).json().effective.vitals.ranges.heartRate.warnLow).toBe(50);
+  });
+});

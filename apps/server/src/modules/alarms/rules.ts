@@ -87,12 +87,47 @@ export function mergeRules(overrides: Partial<Record<keyof SafetyRules, unknown>
     ...o,
     vitals: {
       consecutive: o.vitals?.consecutive ?? DEFAULT_RULES.vitals.consecutive,
-      ranges: { ...DEFAULT_RULES.vitals.ranges, ...(o.vitals?.ranges ?? {}) },
+      // Per sign and per bound: overriding one bound (heart rate above 100) keeps the others.
+      ranges: Object.fromEntries(
+        Object.entries(DEFAULT_RULES.vitals.ranges).map(([sign, r]) => [
+          sign,
+          { ...r, ...(o.vitals?.ranges?.[sign as VitalSign] ?? {}) },
+        ]),
+      ) as Record<VitalSign, Range>,
     },
     inactivity: { ...DEFAULT_RULES.inactivity, ...(o.inactivity ?? {}) },
     geofence: { ...DEFAULT_RULES.geofence, ...(o.geofence ?? {}) },
     nightBedExit: { ...DEFAULT_RULES.nightBedExit, ...(o.nightBedExit ?? {}) },
   };
+}
+
+/**
+ * Contradictions in the rules in effect (each with the override path to fix), e.g. a warning
+ * after the alarm or a warning band outside the critical one. Empty when consistent.
+ */
+export function inconsistencies(r: SafetyRules): Array<{ path: string; message: string }> {
+  const out: Array<{ path: string; message: string }> = [];
+  if (r.inactivity.warnHours >= r.inactivity.alarmHours)
+    out.push({ path: 'body.inactivity.warnHours', message: `must be less than the alarm after ${r.inactivity.alarmHours} h` });
+  if (r.inactivity.wakeFrom === r.inactivity.wakeTo)
+    out.push({ path: 'body.inactivity.wakeTo', message: 'the waking window must not start and end at the same hour' });
+  if (r.nightBedExit.from === r.nightBedExit.to)
+    out.push({ path: 'body.nightBedExit.to', message: 'the night window must not start and end at the same hour' });
+  if ((r.geofence.lat === undefined) !== (r.geofence.lng === undefined))
+    out.push({
+      path: `body.geofence.${r.geofence.lat === undefined ? 'lat' : 'lng'}`,
+      message: 'give both latitude and longitude, or neither',
+    });
+  for (const [sign, x] of Object.entries(r.vitals.ranges)) {
+    const at = (b: string) => `body.vitals.ranges.${sign}.${b}`;
+    if (x.warnLow !== undefined && x.warnHigh !== undefined && x.warnLow >= x.warnHigh)
+      out.push({ path: at('warnHigh'), message: `must be above the low warning ${x.warnLow}` });
+    if (x.critLow !== undefined && x.warnLow !== undefined && x.critLow > x.warnLow)
+      out.push({ path: at('critLow'), message: `must not be above the low warning ${x.warnLow}` });
+    if (x.critHigh !== undefined && x.warnHigh !== undefined && x.critHigh < x.warnHigh)
+      out.push({ path: at('critHigh'), message: `must not be below the high warning ${x.warnHigh}` });
+  }
+  return out;
 }
 
 export type VitalsLevel = 'ok' | 'warning' | 'critical';

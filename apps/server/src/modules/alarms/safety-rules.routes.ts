@@ -3,12 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { notFound } from '../../lib/errors.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { safetyRuleOverrides } from './alarms.schema.ts';
-import { ALARM_TYPE_LIST, DEFAULT_RULES, mergeRules } from './rules.ts';
+import { ALARM_TYPE_LIST, DEFAULT_RULES, inconsistencies, mergeRules } from './rules.ts';
 
 const hour = z.number().int().min(0).max(23);
 const range = z.strictObject({ warnLow: z.number(), warnHigh: z.number(), critLow: z.number(), critHigh: z.number() }).partial();
@@ -74,6 +74,9 @@ export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     },
     async (req) => {
       const e = await elderInScope(req, req.params.elderId);
+      const wrong = inconsistencies(mergeRules(req.body as never));
+      if (wrong.length)
+        throw new AppError(400, 'Validation failed', wrong.map((w) => `${w.path}: ${w.message}`).join('; '), wrong, 'validation');
       const actor = actorOf(req);
       const values = {
         elderId: req.params.elderId,

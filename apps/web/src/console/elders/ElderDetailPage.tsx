@@ -7,6 +7,7 @@ import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { SafetyRulesTab } from '../alarms/SafetyRulesTab.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { ElderAssessmentsTab } from './ElderAssessmentsTab.tsx';
@@ -127,6 +128,9 @@ export function ElderDetailPage() {
           },
           { key: 'assessments', label: t('elders.detail.tabs.assessments'), children: <ElderAssessmentsTab elderId={id} /> },
           { key: 'timeline', label: t('elders.detail.tabs.timeline'), children: <TimelineTab elderId={id} /> },
+          ...(can('alarm:read')
+            ? [{ key: 'safety', label: t('safety.rules.tab'), children: <SafetyRulesTab elderId={id} /> }]
+            : []),
         ]}
       />
       <RevealModal open={revealing} elderId={id} onClose={() => setRevealing(false)} />
