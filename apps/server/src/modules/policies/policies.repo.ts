@@ -27,14 +27,28 @@ export async function insertPolicy(db: DbOrTx, p: typeof policies.$inferInsert) 
   return (await db.insert(policies).values(p).returning())[0];
 }
 
-export async function updatePolicy(db: DbOrTx, id: string, patch: Partial<typeof policies.$inferInsert>) {
+export async function updatePolicy(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<typeof policies.$inferInsert>,
+  expectStatus?: PolicyRow['status'],
+) {
   return (
     await db
       .update(policies)
       .set({ ...patch, updatedAt: new Date() })
-      .where(eq(policies.id, id))
+      .where(and(eq(policies.id, id), expectStatus ? eq(policies.status, expectStatus) : undefined))
       .returning()
   )[0];
+}
+
+/** The latest period (key) this policy has paid anyone for, if any. */
+export async function lastGrantedPeriod(db: DbOrTx, policyId: string) {
+  const [r] = await queryRows<{ k: string | null }>(
+    db,
+    sql`SELECT max(period_key) AS k FROM policy_grants WHERE policy_id = ${policyId}`,
+  );
+  return r?.k ?? null;
 }
 
 /** How many elders match, with a small sample for the preview. */

@@ -97,7 +97,13 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     '/policies/:id',
     {
       config: { permission: 'policy:write' },
-      schema: { tags, params: idParam, body: policyBody.partial(), response: { 200: policySchema } },
+      schema: {
+        tags,
+        summary: 'Edit a policy: a draft fully; an active one only its name and end date (not into a granted period)',
+        params: idParam,
+        body: policyBody.partial(),
+        response: { 200: policySchema },
+      },
     },
     async (req) => policies.updatePolicy(ctx, actorOf(req), req.params.id, req.body),
   );

@@ -99,21 +99,64 @@ export async function createPolicy(ctx: AppContext, actor: Actor, input: PolicyI
   });
 }
 
+/** What an active policy may still change: its name and its end date (not into a paid period). */
+const ACTIVE_EDITABLE = new Set(['name', 'validTo']);
+
+/** The last day of a period key (YYYY or YYYY-MM). */
+function periodEnd(key: string) {
+  if (key.length === 4) return `${key}-12-31`;
+  const [y, m] = key.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * Edit a policy. A draft is fully editable (it has paid nobody). An active policy may only be
+ * renamed and given a new end date — earlier or later, but not before today nor inside a
+ * period already granted, so nobody's paid period is cut short; its rules (amount, kind,
+ * conditions, period, validity start, pro-rating, expiry) would change what was already paid
+ * and are refused: end it and create a new one. An ended policy may only be renamed.
+ */
 export async function updatePolicy(ctx: AppContext, actor: Actor, id: string, patch: Partial<PolicyInput>) {
   const before = await visiblePolicy(ctx, actor, id);
-  if (before.status !== 'draft' && Object.keys(patch).some((k) => k !== 'name' && k !== 'validTo')) {
-    throw conflict('An active policy can only be renamed or given an end date; end it and create a new one to change its rules.');
+  const changed = (Object.keys(patch) as Array<keyof PolicyInput>).filter(
+    (k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(before[k as keyof repo.PolicyRow]),
+  );
+  if (before.status !== 'draft') {
+    const allowed = before.status === 'active' ? ACTIVE_EDITABLE : new Set(['name']);
+    const refused = changed.filter((k) => !allowed.has(k));
+    if (refused.length)
+      throw conflict(
+        before.status === 'active'
+          ? `An active policy can only be renamed or given another end date (not: ${refused.join(', ')}); end it and create a new one to change its rules.`
+          : 'An ended policy can only be renamed.',
+      );
+    if (changed.includes('validTo') && patch.validTo) {
+      const paid = await repo.lastGrantedPeriod(ctx.db, id);
+      const floor = [cstDate(), paid ? periodEnd(paid) : ''].sort().at(-1) as string;
+      if (patch.validTo < floor)
+        throw conflict(
+          paid && floor !== cstDate()
+            ? `The end date cannot fall inside the period ${paid}, which is already granted; the earliest end is ${floor}.`
+            : `The end date of an active policy cannot be in the past; the earliest is ${floor}.`,
+        );
+    }
   }
   checkInput(actor, { ...before, ...patch } as PolicyInput);
   return ctx.db.transaction(async (tx) => {
-    const p = await repo.updatePolicy(tx, id, patch);
+    const p = await repo.updatePolicy(tx, id, patch, before.status);
+    if (!p) throw conflict('The policy changed status meanwhile; reload and try again.');
     await recordAudit(tx, {
       actor,
       action: 'policy.update',
       targetType: 'policy',
       targetId: id,
       regionCode: p.regionCode,
-      detail: { changed: Object.keys(patch) },
+      detail: {
+        status: before.status,
+        changed: Object.fromEntries(
+          changed.map((k) => [k, { from: before[k as keyof repo.PolicyRow] ?? null, to: patch[k] ?? null }]),
+        ),
+      },
     });
     return presentPolicy(p);
   });

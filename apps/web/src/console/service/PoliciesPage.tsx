@@ -61,6 +61,36 @@ export function PoliciesPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm();
   const [preview, setPreview] = useState<Preview | null>(null);
+  const [editing, setEditing] = useState<Policy | null>(null);
+  // An active policy may only change its name and end date; the server refuses the rest.
+  const locked = editing !== null && editing.status !== 'draft';
+  const startEdit = (p: Policy) => {
+    const c = p.conditions as Record<string, unknown>;
+    form.resetFields();
+    form.setFieldsValue({
+      name: p.name,
+      kind: p.kind,
+      amount: p.amount,
+      period: p.period,
+      regionCode: p.regionCode,
+      validFrom: dayjs(p.validFrom),
+      validTo: p.validTo ? dayjs(p.validTo) : null,
+      minAge: c.minAge ?? null,
+      maxAge: c.maxAge ?? null,
+      hukou: c.hukouLocal === true ? 'local' : c.hukouLocal === false ? 'nonLocal' : 'any',
+      categoriesAny: c.categoriesAny ?? [],
+      livingSituations: c.livingSituations ?? [],
+      abilityLevels: c.abilityLevels ?? [],
+      prorate: p.prorate,
+      expireUnused: p.expireUnused,
+    });
+    setPreview(null);
+    setEditing(p);
+  };
+  const stopEdit = () => {
+    setEditing(null);
+    form.resetFields();
+  };
   const list = useFetch((signal) => api.get<Page<Policy>>('/policies', undefined, { signal }), 'policies');
 
   const body = () => {
@@ -129,6 +159,11 @@ export function PoliciesPage() {
               render: (_, p) =>
                 can('policy:write') && (
                   <Space>
+                    {p.status !== 'ended' && (
+                      <Button size="small" onClick={() => startEdit(p)}>
+                        {t('service.policies.edit')}
+                      </Button>
+                    )}
                     {p.status === 'draft' && (
                       <Button
                         size="small"
@@ -185,7 +220,11 @@ export function PoliciesPage() {
         />
       </Card>
       {can('policy:write') && (
-        <Card title={t('service.policies.create')}>
+        <Card
+          title={editing ? t('service.policies.editTitle', { name: editing.name }) : t('service.policies.create')}
+          extra={editing && <Button onClick={stopEdit}>{t('service.policies.cancelEdit')}</Button>}
+        >
+          {locked && <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t('service.policies.activeHint')} />}
           <Form
             form={form}
             layout="vertical"
@@ -203,7 +242,12 @@ export function PoliciesPage() {
             onValuesChange={() => setPreview(null)}
             onFinish={async () => {
               try {
-                await api.post('/policies', body());
+                if (editing) {
+                  const b = body();
+                  await api.patch(`/policies/${editing.id}`, locked ? { name: b.name, validTo: b.validTo } : b);
+                  message.success(t('service.policies.saved'));
+                  setEditing(null);
+                } else await api.post('/policies', body());
                 list.reload();
                 form.resetFields();
               } catch (e) {
@@ -220,6 +264,7 @@ export function PoliciesPage() {
               <Col span={6}>
                 <Form.Item name="kind" label={t('service.policies.kind')}>
                   <Select
+                    disabled={locked}
                     options={(['points_grant', 'purchase_credit'] as const).map((k) => ({
                       value: k,
                       label: t(`service.policies.kinds.${k}`),
@@ -229,7 +274,7 @@ export function PoliciesPage() {
               </Col>
               <Col span={6}>
                 <Form.Item name="regionCode" label={t('service.policies.region')} rules={[{ required: true }]}>
-                  <Input />
+                  <Input disabled={locked} />
                 </Form.Item>
               </Col>
               <Col span={6}>
@@ -239,19 +284,20 @@ export function PoliciesPage() {
                   tooltip={t('service.policies.amountHint')}
                   rules={[{ required: true }]}
                 >
-                  <InputNumber min={1} precision={0} style={{ width: '100%' }} />
+                  <InputNumber disabled={locked} min={1} precision={0} style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col span={6}>
                 <Form.Item name="period" label={t('service.policies.period')}>
                   <Radio.Group
+                    disabled={locked}
                     options={(['year', 'month'] as const).map((k) => ({ value: k, label: t(`service.policies.periods.${k}`) }))}
                   />
                 </Form.Item>
               </Col>
               <Col span={6}>
                 <Form.Item name="validFrom" label={t('service.policies.validFrom')}>
-                  <DatePicker />
+                  <DatePicker disabled={locked} />
                 </Form.Item>
               </Col>
               <Col span={6}>
@@ -261,17 +307,18 @@ export function PoliciesPage() {
               </Col>
               <Col span={4}>
                 <Form.Item name="minAge" label={t('service.policies.minAge')}>
-                  <InputNumber min={0} max={130} />
+                  <InputNumber disabled={locked} min={0} max={130} />
                 </Form.Item>
               </Col>
               <Col span={4}>
                 <Form.Item name="maxAge" label={t('service.policies.maxAge')}>
-                  <InputNumber min={0} max={130} />
+                  <InputNumber disabled={locked} min={0} max={130} />
                 </Form.Item>
               </Col>
               <Col span={16}>
                 <Form.Item name="hukou" label={t('service.policies.hukouLocal')}>
                   <Radio.Group
+                    disabled={locked}
                     options={(['any', 'local', 'nonLocal'] as const).map((k) => ({
                       value: k,
                       label: t(`service.policies.hukou.${k}`),
@@ -282,6 +329,7 @@ export function PoliciesPage() {
               <Col span={8}>
                 <Form.Item name="categoriesAny" label={t('service.policies.categoriesAny')}>
                   <Select
+                    disabled={locked}
                     mode="multiple"
                     options={ELDER_CATEGORIES.map((c) => ({ value: c, label: ELDER_CATEGORY_LABELS_ZH[c] }))}
                   />
@@ -290,6 +338,7 @@ export function PoliciesPage() {
               <Col span={8}>
                 <Form.Item name="livingSituations" label={t('service.policies.livingSituations')}>
                   <Select
+                    disabled={locked}
                     mode="multiple"
                     options={LIVING_SITUATIONS.map((c) => ({ value: c, label: LIVING_SITUATION_LABELS_ZH[c] }))}
                   />
@@ -297,17 +346,17 @@ export function PoliciesPage() {
               </Col>
               <Col span={8}>
                 <Form.Item name="abilityLevels" label={t('service.policies.abilityLevels')}>
-                  <Select mode="multiple" options={ABILITY.map((c) => ({ value: c, label: ABILITY_ZH[c] }))} />
+                  <Select disabled={locked} mode="multiple" options={ABILITY.map((c) => ({ value: c, label: ABILITY_ZH[c] }))} />
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item name="prorate" valuePropName="checked">
-                  <Checkbox>{t('service.policies.prorate')}</Checkbox>
+                  <Checkbox disabled={locked}>{t('service.policies.prorate')}</Checkbox>
                 </Form.Item>
               </Col>
               <Col span={12}>
                 <Form.Item name="expireUnused" valuePropName="checked">
-                  <Checkbox>{t('service.policies.expireUnused')}</Checkbox>
+                  <Checkbox disabled={locked}>{t('service.policies.expireUnused')}</Checkbox>
                 </Form.Item>
               </Col>
             </Row>
@@ -348,7 +397,7 @@ export function PoliciesPage() {
                 {t('service.policies.preview')}
               </Button>
               <Button type="primary" htmlType="submit">
-                {t('service.policies.create')}
+                {editing ? t('service.policies.save') : t('service.policies.create')}
               </Button>
             </Space>
           </Form>

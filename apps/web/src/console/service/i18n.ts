@@ -116,6 +116,12 @@ export const serviceZhCN = {
     end: '停止',
     run: '立即发放',
     runResult: '{{period}} 期：新发放 {{granted}} 人（每人 {{amount}}），此前已发放 {{already}} 人',
+    edit: '编辑',
+    editTitle: '编辑政策：{{name}}',
+    save: '保存修改',
+    cancelEdit: '取消编辑',
+    saved: '已保存',
+    activeHint: '已启用的政策只能修改名称和截止日期（截止日期不能早于今天或已发放的周期）；要改发放规则，请停止后新建。',
   },
   orders: {
     title: '服务工单',
@@ -324,6 +330,13 @@ export const serviceEnUS: typeof serviceZhCN = {
     end: 'End',
     run: 'Grant now',
     runResult: 'Period {{period}}: {{granted}} newly granted ({{amount}} each), {{already}} already granted',
+    edit: 'Edit',
+    editTitle: 'Edit policy: {{name}}',
+    save: 'Save changes',
+    cancelEdit: 'Cancel',
+    saved: 'Saved',
+    activeHint:
+      'An active policy can only change its name and end date (not before today or inside a period already granted); to change its rules, end it and create a new one.',
   },
   orders: {
     title: 'Service orders',
