@@ -25,6 +25,7 @@ let elderId: string;
 let operator: Api;
 let providerAdmin: Api;
 let workerId: string;
+let bureauUsername: string;
 const HOME = { latitude: 30.6101, longitude: 104.0101 };
 const PASSWORD = 'Test#Pass2026';
 
@@ -62,6 +63,7 @@ describe('service loop faces in a phone browser', () => {
     const account = await f.createAccount(server.ctx, 'elder');
     await server.ctx.db.update(users).set({ elderId: elder.id }).where(eq(users.id, account.id));
     elderUsername = account.username;
+    bureauUsername = (await f.createAccount(server.ctx, 'district_admin', { regionCode: f.TREE.district })).username;
     operator = (await f.clientAs(server.app, server.ctx, 'operator', { regionCode: f.TREE.district })).api as Api;
     providerAdmin = (await f.clientAs(server.app, server.ctx, 'provider_admin', { orgId: provider.org.id })).api as Api;
     browser = await launchBrowser();
@@ -138,6 +140,37 @@ describe('service loop faces in a phone browser', () => {
     expect(visit.checkInDistanceM).toBeLessThan(50);
     await expect.poll(() => page.getByText('服务中').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(shots, 'worker-checked-in.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('the bureau adds a catalogue item in yuan (stored in fen) and a wrong ceiling is refused in the form', async () => {
+    const { context, page } = await phone(bureauUsername);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/console/service-items`);
+    await page.getByRole('button', { name: '新增服务项目' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('类别').click();
+    await page.getByTitle('精神慰藉').click();
+    await dialog.getByLabel('服务项目').fill('读报陪伴');
+    await dialog.getByText('小时', { exact: true }).click();
+    await dialog.getByLabel('指导价（元）').fill('25.5');
+    await dialog.getByLabel('最高限价（元）').fill('20');
+    await dialog.getByLabel('积分').fill('25');
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => dialog.getByText('最高限价不能低于指导价').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'catalogue-add-refused.png') });
+    await dialog.getByLabel('最高限价（元）').fill('30');
+    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => page.getByRole('cell', { name: '读报陪伴' }).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, 'catalogue-added.png'), fullPage: true });
+    const items = (await operator.get('/api/v1/service-items')).json().items as Array<Record<string, unknown>>;
+    expect(items.find((i) => i.name === '读报陪伴')).toMatchObject({
+      category: 'comfort',
+      unit: 'hour',
+      refPriceFen: 2550,
+      ceilingPriceFen: 3000,
+      points: 25,
+    });
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { serviceItems } from './catalogue.schema.ts';
 
@@ -35,5 +35,15 @@ export async function updateItem(db: DbOrTx, id: string, patch: Partial<typeof s
       .set({ ...patch, updatedAt: new Date() })
       .where(eq(serviceItems.id, id))
       .returning()
+  )[0];
+}
+
+export async function findByName(db: DbOrTx, category: ItemRow['category'], name: string) {
+  return (
+    await db
+      .select()
+      .from(serviceItems)
+      .where(and(eq(serviceItems.category, category), sql`lower(trim(${serviceItems.name})) = lower(trim(${name}))`))
+      .limit(1)
   )[0];
 }

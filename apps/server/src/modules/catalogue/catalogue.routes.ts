@@ -20,7 +20,11 @@ export const itemSchema = z.object({
 });
 const fen = z.number().int('whole fen').min(0).max(10_000_000);
 const itemBody = z.strictObject({
-  code: z.string().regex(/^[a-z0-9_]{2,40}$/, 'lower-case letters, digits and _'),
+  code: z
+    .string()
+    .regex(/^[a-z0-9_]{2,40}$/, 'lower-case letters, digits and _')
+    .optional()
+    .describe('A stable code for integrations; generated when left out'),
   category: z.enum(SERVICE_CATEGORIES),
   name: z.string().trim().min(1).max(50),
   unit: z.enum(['visit', 'hour']),
@@ -52,7 +56,15 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   );
   app.post(
     '/service-items',
-    { config: { permission: 'catalogue:write' }, schema: { tags: ['catalogue'], body: itemBody, response: { 201: itemSchema } } },
+    {
+      config: { permission: 'catalogue:write' },
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Add a service item (the bureau); prices in fen, ceiling at least the reference price',
+        body: itemBody,
+        response: { 201: itemSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await catalogue.createItem(ctx, actorOf(req), req.body)),
   );
   app.patch(
@@ -61,6 +73,7 @@ export const catalogueRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
       config: { permission: 'catalogue:write' },
       schema: {
         tags: ['catalogue'],
+        summary: 'Edit a service item: name, category, unit, duration, prices, points, availability',
         params: z.object({ id: z.uuid() }),
         body: itemBody.omit({ code: true }).partial(),
         response: { 200: itemSchema },

@@ -1,4 +1,5 @@
-import { App, Button, Card, Form, InputNumber, Modal, Switch, Table, Tag } from 'antd';
+import { SERVICE_CATEGORIES } from '@zhiyang/shared';
+import { App, Button, Card, Form, Input, InputNumber, Modal, Radio, Select, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -12,12 +13,29 @@ export function CataloguePage() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const [editing, setEditing] = useState<Item | null>(null);
+  // The item being edited, 'new' while adding one, null when the form is closed.
+  const [editing, setEditing] = useState<Item | 'new' | null>(null);
   const [form] = Form.useForm();
   const items = useFetch((signal) => api.get<Page<Item>>('/service-items', { includeInactive: true }, { signal }), 'items');
   const y = (v: number) => t('service.common.yuan', { v: yuan(v) });
   return (
-    <Card title={t('service.catalogue.title')}>
+    <Card
+      title={t('service.catalogue.title')}
+      extra={
+        can('catalogue:write') && (
+          <Button
+            type="primary"
+            onClick={() => {
+              form.resetFields();
+              form.setFieldsValue({ unit: 'visit', durationMinutes: 60, active: true });
+              setEditing('new');
+            }}
+          >
+            {t('service.catalogue.add')}
+          </Button>
+        )
+      }
+    >
       <Table<Item>
         rowKey="id"
         size="middle"
@@ -61,37 +79,88 @@ export function CataloguePage() {
             : []),
         ]}
       />
-      <Modal open={!!editing} title={editing?.name} onCancel={() => setEditing(null)} onOk={() => form.submit()} destroyOnHidden>
+      <Modal
+        open={!!editing}
+        title={editing === 'new' ? t('service.catalogue.add') : editing?.name}
+        onCancel={() => setEditing(null)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
         <Form
           form={form}
           layout="vertical"
           onFinish={async (v) => {
+            // The form speaks yuan; the API stores fen.
+            const body = {
+              category: v.category,
+              name: v.name,
+              unit: v.unit,
+              durationMinutes: v.durationMinutes,
+              refPriceFen: Math.round(v.refPriceFen * 100),
+              ceilingPriceFen: Math.round(v.ceilingPriceFen * 100),
+              points: v.points,
+              active: v.active,
+            };
             try {
-              await api.patch(`/service-items/${editing?.id}`, {
-                durationMinutes: v.durationMinutes,
-                refPriceFen: Math.round(v.refPriceFen * 100),
-                ceilingPriceFen: Math.round(v.ceilingPriceFen * 100),
-                points: v.points,
-                active: v.active,
-              });
+              if (editing === 'new') await api.post('/service-items', body);
+              else await api.patch(`/service-items/${editing?.id}`, body);
+              message.success(t('service.catalogue.saved'));
               setEditing(null);
               items.reload();
             } catch (e) {
-              if (!applyFieldErrors(form, e, ['durationMinutes', 'refPriceFen', 'ceilingPriceFen', 'points']))
+              if (
+                !applyFieldErrors(form, e, [
+                  'category',
+                  'name',
+                  'unit',
+                  'durationMinutes',
+                  'refPriceFen',
+                  'ceilingPriceFen',
+                  'points',
+                ])
+              )
                 message.error(problemText(e, t));
             }
           }}
         >
-          <Form.Item name="durationMinutes" label={t('service.catalogue.duration')}>
+          <Form.Item name="category" label={t('service.catalogue.category')} rules={[{ required: true }]}>
+            <Select options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))} />
+          </Form.Item>
+          <Form.Item name="name" label={t('service.catalogue.name')} rules={[{ required: true, whitespace: true, max: 50 }]}>
+            <Input maxLength={50} />
+          </Form.Item>
+          <Form.Item name="unit" label={t('service.catalogue.unit')} rules={[{ required: true }]}>
+            <Radio.Group
+              options={(['visit', 'hour'] as const).map((u) => ({ value: u, label: t(`service.catalogue.units.${u}`) }))}
+            />
+          </Form.Item>
+          <Form.Item name="durationMinutes" label={t('service.catalogue.duration')} rules={[{ required: true }]}>
             <InputNumber min={5} max={1440} precision={0} />
           </Form.Item>
-          <Form.Item name="refPriceFen" label={`${t('service.catalogue.refPrice')}（元）`}>
+          <Form.Item
+            name="refPriceFen"
+            label={`${t('service.catalogue.refPrice')}（${t('service.catalogue.yuanUnit')}）`}
+            rules={[{ required: true }]}
+          >
             <InputNumber min={0} precision={2} />
           </Form.Item>
-          <Form.Item name="ceilingPriceFen" label={`${t('service.catalogue.ceiling')}（元）`}>
+          <Form.Item
+            name="ceilingPriceFen"
+            label={`${t('service.catalogue.ceiling')}（${t('service.catalogue.yuanUnit')}）`}
+            dependencies={['refPriceFen']}
+            rules={[
+              { required: true },
+              ({ getFieldValue }) => ({
+                validator: (_, v) =>
+                  v == null || getFieldValue('refPriceFen') == null || v >= getFieldValue('refPriceFen')
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('service.catalogue.ceilingBelowRef'))),
+              }),
+            ]}
+          >
             <InputNumber min={0} precision={2} />
           </Form.Item>
-          <Form.Item name="points" label={t('service.catalogue.points')}>
+          <Form.Item name="points" label={t('service.catalogue.points')} rules={[{ required: true }]}>
             <InputNumber min={0} precision={0} />
           </Form.Item>
           <Form.Item name="active" label={t('service.catalogue.active')} valuePropName="checked">

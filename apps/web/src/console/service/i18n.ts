@@ -83,6 +83,10 @@ export const serviceZhCN = {
     active: '启用',
     units: { visit: '次', hour: '小时' },
     categories: SERVICE_CATEGORY_LABELS_ZH,
+    add: '新增服务项目',
+    saved: '已保存',
+    yuanUnit: '元',
+    ceilingBelowRef: '最高限价不能低于指导价',
   },
   policies: {
     title: '补贴政策',
@@ -288,6 +292,10 @@ export const serviceEnUS: typeof serviceZhCN = {
     points: 'Points',
     active: 'Active',
     units: { visit: 'per visit', hour: 'per hour' },
+    add: 'Add service item',
+    saved: 'Saved',
+    yuanUnit: 'yuan',
+    ceilingBelowRef: 'The ceiling cannot be below the reference price',
     categories: {
       daily_care: 'Daily care',
       basic_care: 'Basic care',
