@@ -1,9 +1,13 @@
-// `npm start`: build the web console if it is missing or older than its sources, then run the
-// server (web + worker + gateway roles) on the embedded database unless DATABASE_URL is set.
+// `npm start`: build the web console and the server bundle if they are missing or older than
+// their sources, then run the server (web + worker + gateway roles) on the embedded database
+// unless DATABASE_URL is set. ZHIYANG_FROM_SOURCE=true runs the TypeScript sources through tsx
+// instead of the bundle (slower to start; handy when debugging).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureModernNode } from './node-guard.mjs';
 
 ensureModernNode();
@@ -31,6 +35,35 @@ if (stale && process.env.SKIP_WEB_BUILD !== 'true') {
   }
 }
 
-const { register } = await import('tsx/esm/api');
-register();
-await import(path.join(root, 'apps/server/src/main.ts'));
+// PGlite's WebAssembly (9 MB) compiles on V8's background threads while the main thread loads
+// the server; db/client.ts picks the compiled module up (docs/performance.md, "Start-up").
+if (!process.env.DATABASE_URL) {
+  try {
+    const pglite = createRequire(path.join(root, 'apps/server/package.json')).resolve('@electric-sql/pglite');
+    const compiled = readFile(path.join(path.dirname(pglite), 'pglite.wasm')).then((b) => WebAssembly.compile(b));
+    compiled.catch(() => {}); // PGlite then compiles it itself.
+    globalThis[Symbol.for('zhiyang.pgliteWasm')] = compiled;
+  } catch {
+    // Not fatal: PGlite compiles its module itself.
+  }
+}
+
+let bundled = false;
+if (process.env.ZHIYANG_FROM_SOURCE !== 'true') {
+  const { buildServer, serverBundleStale, SERVER_BUNDLE } = await import('./build-server.mjs');
+  bundled = !serverBundleStale();
+  if (!bundled) {
+    try {
+      await buildServer();
+      bundled = true;
+    } catch (err) {
+      process.stderr.write(`zhiyang: the server could not be bundled (${err.message}); running from source.\n`);
+    }
+  }
+  if (bundled) await import(pathToFileURL(SERVER_BUNDLE).href);
+}
+if (!bundled) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(path.join(root, 'apps/server/src/main.ts')).href);
+}

@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { builtTemplate } from './db/pglite-template.ts';
 import { demoStepsPending, seedDemo } from './demo/seed.ts';
 import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
 import { forwardCommands } from './gateway/commands.ts';
@@ -18,7 +19,11 @@ import { ensureSafetyQueues } from './modules/alarms/alarms.jobs.ts';
 import { generatePassword } from './modules/auth/passwords.ts';
 import { ensureFirstAdmin } from './modules/users/bootstrap.ts';
 
-const started = Date.now();
+/** Milliseconds since the process started, per start-up phase; logged at debug level (docs/performance.md). */
+const phases: Record<string, number> = { imported: Math.round(performance.now()) };
+const phase = (name: string) => {
+  phases[name] = Math.round(performance.now());
+};
 
 function fail(line: string): never {
   process.stderr.write(`zhiyang: ${line}\n`);
@@ -67,14 +72,20 @@ async function main() {
     );
   }
   const log = createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    pgliteTemplate: config.databaseUrl ? null : builtTemplate(),
+  });
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  phase('database');
 
   const isWorker = config.roles.has('worker');
   const boss = await startBoss(database, { supervise: isWorker, schedule: isWorker });
   const events = new EventBus(database);
   await events.start();
+  phase('jobs');
 
   let broker: BrokerHandle | null = null;
   const { app, ctx } = await buildApp({
@@ -110,10 +121,11 @@ async function main() {
     }
   }
 
+  phase('app');
   const admin = await ensureFirstAdmin(ctx);
   const demoState = { demoPassword: demoPassword(config) };
   if (config.seedDemo) await seedDemo(ctx, demoState, (m) => log.info(m), 'foreground');
-  if (isWorker) await startWorkers(ctx, boss);
+  phase('seed');
 
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -122,13 +134,19 @@ async function main() {
       fail(`Port ${config.port} is already in use; set PORT to a free port.`);
     throw err;
   }
+  phase('listening');
+  // The API serves from here on. Jobs wait durably in their queues until the workers attach.
+  if (isWorker) await startWorkers(ctx, boss);
+  phase('workers');
+  const cpu = process.cpuUsage();
+  log.debug({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'start-up phases');
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const lines = [
     '',
-    `  Zhiyang 智养 is ready in ${Date.now() - started} ms — ${url}`,
+    `  Zhiyang 智养 is ready in ${phases.listening} ms — ${url}`,
     `  database: ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL'}; broker: ${broker?.status() ?? 'off'}${broker?.port ? ` on port ${broker.port}` : ''}`,
     `  API docs: ${url}/api/docs`,
   ];

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -37,16 +37,25 @@ export interface OpenOptions {
   /** PGlite data directory; `memory://` for an in-memory database (tests). */
   pgliteDir?: string;
   poolSize?: number;
+  /** A PGlite dump (db/pglite-template.ts) to start from when `pgliteDir` holds no database yet. */
+  pgliteTemplate?: string | null;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return openPglite(opts.pgliteDir ?? 'memory://');
+  return openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteTemplate ?? null);
 }
 
-async function openPglite(dir: string): Promise<Database> {
+async function openPglite(dir: string, template: string | null): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
-  return wrapPglite(await PGlite.create(dir));
+  // scripts/start.mjs starts compiling PGlite's WebAssembly before the server is even loaded.
+  const early = (globalThis as Record<symbol, Promise<PGliteOptions['pgliteWasmModule']> | undefined>)[Symbol.for('zhiyang.pgliteWasm')];
+  const pgliteWasmModule = early ? await early.catch(() => undefined) : undefined;
+  const fresh = !dir.startsWith('memory://') && !existsSync(path.join(dir, 'PG_VERSION'));
+  const loadDataDir = fresh && template ? new Blob([readFileSync(template)]) : undefined;
+  return wrapPglite(
+    await PGlite.create(dir, { ...(pgliteWasmModule && { pgliteWasmModule }), ...(loadDataDir && { loadDataDir }) }),
+  );
 }
 
 /** The Database interface over an open PGlite client. */

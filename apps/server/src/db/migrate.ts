@@ -1,9 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Database } from './client.ts';
 
-export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Beside this file in the sources; from the server bundle (apps/server/dist/main.mjs), in the sources it was built from. */
+export const MIGRATIONS_DIR = existsSync(path.join(here, 'migrations'))
+  ? path.join(here, 'migrations')
+  : path.resolve(here, '../src/db/migrations');
 
 /** Arbitrary constant for the advisory lock that keeps two starting processes from migrating at once. */
 const MIGRATION_LOCK = 72_001;

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { badRequest } from './errors.ts';
 
 export interface TableReadLimits {
@@ -11,6 +11,13 @@ export interface ReadTable {
   /** Data rows (header row excluded) as trimmed strings; `rowNumber` is the 1-based sheet row. */
   rows: Array<{ rowNumber: number; cells: string[]; formulaColumns: number[] }>;
 }
+
+/** ExcelJS is loaded on first use: it takes ~0.3 s to load, and start-up must not pay for it. */
+let excel: Promise<typeof ExcelJS> | undefined;
+const loadExcel = () => {
+  excel ??= import('exceljs').then((m) => m.default);
+  return excel;
+};
 
 const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
@@ -35,7 +42,8 @@ export async function readTable(buf: Buffer, filename: string, limits: TableRead
 }
 
 async function readXlsx(buf: Buffer, limits: TableReadLimits): Promise<ReadTable> {
-  const wb = new ExcelJS.Workbook();
+  const Excel = await loadExcel();
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);
   } catch {
@@ -52,7 +60,7 @@ async function readXlsx(buf: Buffer, limits: TableReadLimits): Promise<ReadTable
     const width = Math.max(row.cellCount, headers.length);
     for (let c = 1; c <= width; c++) {
       const cell = row.getCell(c);
-      if (cell.formula || cell.type === ExcelJS.ValueType.Formula) formulaColumns.push(c - 1);
+      if (cell.formula || cell.type === Excel.ValueType.Formula) formulaColumns.push(c - 1);
       cells.push(cellText(cell.value));
     }
     if (headers.length === 0) headers = cells.map((h) => h.trim());
@@ -129,7 +137,7 @@ export async function writeXlsx(
   rows: Array<Array<string | number | null>>,
   extraSheets: Array<{ name: string; headers: string[]; rows: Array<Array<string | number | null>> }> = [],
 ): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcel()).Workbook();
   for (const s of [{ name: sheetName, headers, rows }, ...extraSheets]) {
     const ws = wb.addWorksheet(s.name);
     ws.addRow(s.headers).font = { bold: true };

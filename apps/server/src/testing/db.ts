@@ -1,11 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { type Database, openDatabase, wrapPglite } from '../db/client.ts';
-import { MIGRATIONS_DIR, migrate } from '../db/migrate.ts';
+import { migrate } from '../db/migrate.ts';
+import { templateName, writeTemplate } from '../db/pglite-template.ts';
 
 /** Which database the current Vitest project runs on: `pglite` always, `postgres` when TEST_DATABASE_URL is set. */
 export const testDbKind = (): 'pglite' | 'postgres' => (process.env.ZY_TEST_DB === 'postgres' ? 'postgres' : 'pglite');
@@ -56,20 +57,11 @@ export function withDatabase(url: string, name: string): string {
 }
 
 /**
- * A dump of a freshly migrated PGlite cluster, cached on disk by the hash of the migration
- * files: restoring it takes a fraction of initdb + migrations, for every test file.
+ * A dump of a freshly migrated PGlite cluster, cached in the temp directory per migration set:
+ * restoring it takes a fraction of initdb + migrations, for every test file.
  */
 async function migratedTemplate(): Promise<Blob> {
-  const hash = createHash('sha256');
-  for (const f of readdirSync(MIGRATIONS_DIR).sort()) hash.update(f).update(readFileSync(path.join(MIGRATIONS_DIR, f)));
-  const file = path.join(tmpdir(), `zhiyang-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+  const file = path.join(tmpdir(), `zhiyang-${templateName()}`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const database = await openDatabase({ pgliteDir: 'memory://' });
-  await migrate(database);
-  const dump = await (database.pglite as PGlite).dumpDataDir('none');
-  await database.close();
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-  renameSync(tmp, file);
-  return dump;
+  return writeTemplate(file, { withJobs: false });
 }
