@@ -38,6 +38,7 @@ export async function createServiceProvider(
     ratingSum?: number;
     ratingCount?: number;
     dailyCapacity?: number;
+    slotCapacity?: number | null;
   },
 ) {
   const org = await createOrg(ctx, 'provider', opts.regionCode, opts.name ?? `服务商-${Math.random().toString(36).slice(2, 7)}`);
@@ -49,6 +50,7 @@ export async function createServiceProvider(
     ratingSum: opts.ratingSum ?? 0,
     ratingCount: opts.ratingCount ?? 0,
     dailyCapacity: opts.dailyCapacity ?? 40,
+    slotCapacity: opts.slotCapacity ?? null,
   });
   await ctx.db.insert(providerAreas).values(opts.communities.map((regionCode) => ({ orgId: org.id, regionCode })));
   await ctx.db.insert(providerSites).values({ orgId: org.id, name: `${org.name}站`, regionCode: opts.regionCode, ...opts.site });

@@ -20,8 +20,11 @@ import { note, transition } from './transition.ts';
  * + 0.3 × rating    (average of 1–5 ratings with a prior of three 4-star ratings, ÷ 5)
  * + 0.2 × load      (1 − orders already booked that day ÷ daily capacity)
  * Only providers that serve the elder's community, offer the item, are approved (not
- * suspended), are not on the dishonesty list, have an assignable worker and free capacity that
- * day are candidates. Ties go to the lower provider id, so the result is reproducible.
+ * suspended), are not on the dishonesty list, have an assignable worker, free capacity that
+ * day and free capacity in the time slot of the booked start are candidates. A slot is
+ * `slot_minutes` long counted from midnight (China time) and holds `slot_capacity` orders (no
+ * slot limit when unset, only the daily one). Ties go to the lower provider id, so the result
+ * is reproducible.
  */
 export const DISPATCH_WEIGHTS = { distance: 0.5, rating: 0.3, load: 0.2 } as const;
 export const DISTANCE_ZERO_KM = 10;
@@ -37,6 +40,12 @@ export interface Candidate {
   ratingCount: number;
   load: number;
   capacity: number;
+  /** The slot of the booked start: [slotStart, slotEnd), orders already in it, and its room. */
+  slotStart: string;
+  slotEnd: string;
+  slotLoad: number;
+  /** null: no limit per slot. */
+  slotCapacity: number | null;
   components: { distance: number; rating: number; load: number };
   score: number;
 }
@@ -49,6 +58,10 @@ interface CandidateRow {
   daily_capacity: number;
   price_fen: number;
   load: string;
+  slot_start: string | Date;
+  slot_minutes: number;
+  slot_load: string;
+  slot_capacity: number | null;
   sites: Array<{ name: string; lat: number; lng: number }> | null;
 }
 
@@ -59,23 +72,31 @@ export async function rankCandidates(
   db: DbOrTx,
   order: repo.OrderRow,
   home: { lat: number; lng: number } | null,
+  only?: string[],
 ): Promise<Candidate[]> {
   const day = cstDate(order.scheduledAt);
   const dayStart = cstDayStart(day).toISOString();
   const dayEnd = cstDayStart(addDays(day, 1)).toISOString();
+  const at = order.scheduledAt.toISOString();
+  const busy = sql`so.provider_id = o.id AND so.id <> ${order.id} AND so.status NOT IN ('cancelled', 'voided')`;
   const rows = await queryRows<CandidateRow>(
     db,
     sql`
-    SELECT o.id, o.name, p.rating_sum, p.rating_count, p.daily_capacity, off.price_fen,
-      (SELECT count(*) FROM service_orders so WHERE so.provider_id = o.id AND so.id <> ${order.id}
-         AND so.status NOT IN ('cancelled', 'voided')
+    SELECT o.id, o.name, p.rating_sum, p.rating_count, p.daily_capacity, off.price_fen, p.slot_minutes, slot.start AS slot_start,
+      (SELECT count(*) FROM service_orders so WHERE ${busy}
          AND so.scheduled_at >= ${dayStart}::timestamptz AND so.scheduled_at < ${dayEnd}::timestamptz) AS load,
+      (SELECT count(*) FROM service_orders so WHERE ${busy}
+         AND so.scheduled_at >= slot.start AND so.scheduled_at < slot.start + p.slot_minutes * interval '1 minute') AS slot_load,
+      p.slot_capacity,
       (SELECT json_agg(json_build_object('name', s.name, 'lat', s.lat, 'lng', s.lng)) FROM provider_sites s WHERE s.org_id = o.id) AS sites
     FROM provider_areas a
     JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
     JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
     JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${order.itemId}
+    CROSS JOIN LATERAL (SELECT ${dayStart}::timestamptz + floor(extract(epoch FROM ${at}::timestamptz - ${dayStart}::timestamptz)
+        / (p.slot_minutes * 60)) * p.slot_minutes * interval '1 minute' AS start) slot
     WHERE a.region_code = ${order.regionCode}
+      ${only ? sql`AND o.id IN ${only}` : sql``}
       AND NOT EXISTS (SELECT 1 FROM dispatch_offers d WHERE d.order_id = ${order.id} AND d.provider_id = o.id)
       AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
                   AND st.care_cert_valid_until >= ${day}::date AND st.health_cert_valid_until >= ${day}::date)`,
@@ -84,6 +105,10 @@ export async function rankCandidates(
   for (const c of rows) {
     const load = Number(c.load);
     if (load >= c.daily_capacity) continue;
+    const slotLoad = Number(c.slot_load);
+    const slotCapacity = c.slot_capacity;
+    if (slotCapacity !== null && slotLoad >= slotCapacity) continue;
+    const slotStart = new Date(c.slot_start);
     let distanceKm: number | null = null;
     let nearestSite: string | null = null;
     if (home) {
@@ -115,6 +140,10 @@ export async function rankCandidates(
       ratingCount: c.rating_count,
       load,
       capacity: c.daily_capacity,
+      slotStart: slotStart.toISOString(),
+      slotEnd: new Date(slotStart.getTime() + c.slot_minutes * 60_000).toISOString(),
+      slotLoad,
+      slotCapacity,
       components: { distance: round(components.distance), rating: round(components.rating), load: round(components.load) },
       score: round(score, 4),
     });
@@ -122,10 +151,14 @@ export async function rankCandidates(
   return out.sort((a, b) => b.score - a.score || (a.providerId < b.providerId ? -1 : 1));
 }
 
+/** HH:MM in China time. */
+const cstClock = (iso: string) => new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+
 /** A sentence for the console: why this provider. */
 export function explainChoice(c: Candidate, others: number): string {
   const dist = c.distanceKm === null ? 'elder home position unknown' : `nearest site ${c.nearestSite} ${c.distanceKm} km away`;
-  return `Score ${c.score}: ${dist}; rating ${c.rating} (${c.ratingCount} ratings); ${c.load}/${c.capacity} orders that day. Best of ${others + 1} candidates.`;
+  const slot = `${c.slotLoad}${c.slotCapacity === null ? '' : `/${c.slotCapacity}`} booked in the ${cstClock(c.slotStart)}–${cstClock(c.slotEnd)} slot`;
+  return `Score ${c.score}: ${dist}; rating ${c.rating} (${c.ratingCount} ratings); ${c.load}/${c.capacity} orders that day; ${slot}. Best of ${others + 1} candidates.`;
 }
 
 async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
@@ -146,14 +179,23 @@ async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
  */
 export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow) {
   const settings = await getServiceSettings(tx);
-  const ranked = await rankCandidates(tx, order, await homeOf(tx, order.elderId, order.regionCode));
+  const home = await homeOf(tx, order.elderId, order.regionCode);
+  let ranked = await rankCandidates(tx, order, home);
+  if (ranked.length) {
+    // Two orders racing for a provider's last place in a slot: lock every candidate (in id
+    // order, so no two dispatches deadlock) and count again; the second waits for the first to
+    // commit, then sees its order and moves on to the next provider.
+    const ids = ranked.map((c) => c.providerId).sort();
+    for (const id of ids) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`dispatch-capacity:${id}`}))`);
+    ranked = await rankCandidates(tx, order, home, ids);
+  }
   if (!ranked.length) {
     await note(
       tx,
       actor,
       order,
       'dispatch-failed',
-      'No provider serves this community with this item and free capacity; dispatch by hand.',
+      'No provider serves this community with this item and free capacity in the booked slot; dispatch by hand.',
     );
     return order;
   }

@@ -107,6 +107,10 @@ const candidateSchema = z.object({
   ratingCount: z.number().int(),
   load: z.number().int(),
   capacity: z.number().int(),
+  slotStart: z.string(),
+  slotEnd: z.string(),
+  slotLoad: z.number().int(),
+  slotCapacity: z.number().int().nullable(),
   components: z.object({ distance: z.number(), rating: z.number(), load: z.number() }),
   score: z.number(),
 });

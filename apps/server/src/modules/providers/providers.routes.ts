@@ -21,6 +21,8 @@ const providerSchema = z.object({
   dishonest: z.boolean(),
   dishonestReason: z.string().nullable(),
   dailyCapacity: z.number().int(),
+  slotMinutes: z.number().int(),
+  slotCapacity: z.number().int().nullable(),
   rating: z.number().nullable(),
   ratingCount: z.number().int(),
   approvedAt: z.string().nullable(),
@@ -156,6 +158,18 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         body: z.strictObject({
           legalPerson: z.string().trim().max(50).nullable().optional(),
           dailyCapacity: z.number().int().min(1).max(100_000).optional(),
+          slotMinutes: z
+            .union([z.literal(30), z.literal(60), z.literal(120), z.literal(180), z.literal(240)])
+            .optional()
+            .describe('Dispatch slot length in minutes'),
+          slotCapacity: z
+            .number()
+            .int()
+            .min(1)
+            .max(10_000)
+            .nullable()
+            .optional()
+            .describe('Orders per slot; null = one per assignable worker'),
         }),
         response: { 200: providerSchema },
       },

@@ -13,6 +13,9 @@ export const providerProfiles = pgTable('provider_profiles', {
   dishonest: boolean('dishonest').notNull().default(false),
   dishonestReason: text('dishonest_reason'),
   dailyCapacity: integer('daily_capacity').notNull().default(40),
+  /** Dispatch slot length in minutes (30, 60, 120, 180, 240) and orders per slot (null: one per assignable worker). */
+  slotMinutes: integer('slot_minutes').notNull().default(60),
+  slotCapacity: integer('slot_capacity'),
   ratingSum: integer('rating_sum').notNull().default(0),
   ratingCount: integer('rating_count').notNull().default(0),
   approvedAt: timestamp('approved_at', { withTimezone: true }),

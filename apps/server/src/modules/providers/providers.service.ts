@@ -29,6 +29,8 @@ export function presentProvider(row: { org: repo.OrgRow; profile: repo.ProfileRo
     dishonest: p.dishonest,
     dishonestReason: p.dishonestReason,
     dailyCapacity: p.dailyCapacity,
+    slotMinutes: p.slotMinutes,
+    slotCapacity: p.slotCapacity,
     rating: p.ratingCount ? Math.round((p.ratingSum / p.ratingCount) * 10) / 10 : null,
     ratingCount: p.ratingCount,
     approvedAt: p.approvedAt?.toISOString() ?? null,
@@ -155,7 +157,10 @@ export async function createProvider(ctx: AppContext, actor: Actor, input: Provi
   }
 }
 
-export type ProviderPatch = Partial<Pick<ProviderInput, 'legalPerson' | 'dailyCapacity'>>;
+export type ProviderPatch = Partial<Pick<ProviderInput, 'legalPerson' | 'dailyCapacity'>> & {
+  slotMinutes?: number;
+  slotCapacity?: number | null;
+};
 
 export async function updateProvider(ctx: AppContext, actor: Actor, id: string, patch: ProviderPatch) {
   const row = await writable(ctx, actor, id);

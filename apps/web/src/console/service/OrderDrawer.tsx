@@ -1,4 +1,5 @@
 import { App, Button, Card, Descriptions, Drawer, Input, Progress, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -155,6 +156,13 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                   },
                   { title: t('service.orders.ratingLabel'), dataIndex: 'rating' },
                   { title: t('service.orders.load'), render: (_, c) => `${c.load}/${c.capacity}` },
+                  {
+                    title: t('service.orders.slot'),
+                    render: (_, c) =>
+                      `${dayjs(c.slotStart).format('HH:mm')}–${dayjs(c.slotEnd).format('HH:mm')} · ${c.slotLoad}/${
+                        c.slotCapacity ?? t('service.orders.slotUnlimited')
+                      }`,
+                  },
                 ]}
               />
               {['created', 'dispatched'].includes(o.status) && (

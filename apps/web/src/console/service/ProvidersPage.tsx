@@ -320,6 +320,12 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
             </Descriptions.Item>
             <Descriptions.Item label={t('service.providers.rating')}>{d.rating ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('service.providers.capacity')}>{d.dailyCapacity}</Descriptions.Item>
+            <Descriptions.Item label={t('service.providers.slotCapacity')}>
+              {t('service.providers.slotValue', {
+                minutes: d.slotMinutes,
+                n: d.slotCapacity ?? t('service.orders.slotUnlimited'),
+              })}
+            </Descriptions.Item>
           </Descriptions>
           {can('provider:approve') && (
             <Space wrap>

@@ -26,6 +26,8 @@ export const serviceZhCN = {
     edit: '编辑',
   },
   providers: {
+    slotCapacity: '时段容量',
+    slotValue: '每 {{minutes}} 分钟 {{n}} 单',
     title: '服务商',
     register: '登记服务商',
     name: '名称',
@@ -129,6 +131,8 @@ export const serviceZhCN = {
   },
   orders: {
     title: '服务工单',
+    slot: '预约时段（已约/容量）',
+    slotUnlimited: '不限',
     live: '实时',
     create: '新建工单',
     no: '工单号',
@@ -230,6 +234,8 @@ export const serviceEnUS: typeof serviceZhCN = {
     edit: 'Edit',
   },
   providers: {
+    slotCapacity: 'Capacity per slot',
+    slotValue: '{{n}} per {{minutes}} min',
     title: 'Providers',
     register: 'Register provider',
     name: 'Name',
@@ -347,6 +353,8 @@ export const serviceEnUS: typeof serviceZhCN = {
       'An active policy can only change its name and end date (not before today or inside a period already granted); to change its rules, end it and create a new one.',
   },
   orders: {
+    slot: 'Booked slot (booked/capacity)',
+    slotUnlimited: 'no limit',
     title: 'Service orders',
     live: 'Live',
     create: 'New order',

@@ -12,6 +12,8 @@ export interface Provider {
   dishonest: boolean;
   dishonestReason: string | null;
   dailyCapacity: number;
+  slotMinutes: number;
+  slotCapacity: number | null;
   rating: number | null;
   ratingCount: number;
 }
@@ -134,6 +136,10 @@ export interface Candidate {
   rating: number;
   load: number;
   capacity: number;
+  slotStart: string;
+  slotEnd: string;
+  slotLoad: number;
+  slotCapacity: number | null;
   components: { distance: number; rating: number; load: number };
   score: number;
 }
