@@ -8,6 +8,7 @@ import { assessmentRoutes } from './modules/assessments/assessments.routes.ts';
 import { catalogueRoutes } from './modules/catalogue/catalogue.routes.ts';
 import { deviceRoutes } from './modules/devices/devices.routes.ts';
 import { elderRoutes } from './modules/elders/elders.routes.ts';
+import { familySafetyRoutes } from './modules/family-safety/family-safety.routes.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { orderRoutes } from './modules/orders/orders.routes.ts';
 import { policyRoutes } from './modules/policies/policies.routes.ts';
@@ -37,4 +38,5 @@ export const routeModules: Array<FastifyPluginAsyncZod<{ ctx: AppContext }>> = [
   safetyRuleRoutes,
   responderRoutes,
   notificationRoutes,
+  familySafetyRoutes,
 ];

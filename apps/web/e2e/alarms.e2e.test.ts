@@ -297,4 +297,82 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     expect(await rules.getByRole('button', { name: '保存规则' }).count()).toBe(0);
     expect(await rules.getByLabel('inactivity.warnHours', { exact: true }).isDisabled()).toBe(true);
   }, 180_000);
+
+  it('a family member sees, on a phone, her mother safe, the outcome notice (marked read), the devices, and a new SOS live', async () => {
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { sql } = await import('drizzle-orm');
+    // 李一 (first contact, key holder) has a family account bound to her mother, with her phone.
+    const fam = await f.createAccount(server.ctx, 'family');
+    const db = (server.ctx as { db: { execute(q: unknown): Promise<unknown> } }).db;
+    await db.execute(sql`UPDATE users SET elder_id = ${elderId}, phone = ${FIRST.phone} WHERE id = ${fam.id}`);
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const p = await phone.newPage();
+    p.setDefaultTimeout(WAIT);
+    p.on('pageerror', (err) => pageErrors.push(String(err)));
+    await p.goto(`${server.url}/family`);
+    await p.getByLabel('账号').fill(fam.username);
+    await p.getByLabel('密码').fill('Test#Pass2026');
+    await p.getByRole('button', { name: /登\s?录/ }).click();
+    await p.getByRole('heading', { name: '家人平安' }).waitFor();
+    await p.locator('[data-testid="family-live"]').getByText('实时更新中').waitFor();
+
+    // The SOS resolved above: she is safe; the outcome is in words; the notice to 李一 is unread.
+    const status = p.getByTestId('family-status');
+    await status.getByText(`${ELDER_NAME}目前平安，没有需要处理的告警。`).waitFor();
+    await p
+      .getByTestId('family-recent')
+      .filter({ hasText: '一键呼救' })
+      .getByText(/已处理：上门协助/)
+      .waitFor();
+    const notice = p.getByTestId('family-notice').first();
+    await notice.getByText(/李秀兰的一键呼救告警已处理完毕（上门协助）/).waitFor();
+    await notice.getByText('未读').waitFor();
+    await p.getByTestId('family-device').filter({ hasText: '呼叫挂件' }).getByText(/正常/).waitFor();
+    await p.screenshot({ path: path.join(shots, '09-family-safe.png'), fullPage: true });
+
+    // Large type: body ≥ 18 px, the action ≥ 24 px with a ≥ 64 px target.
+    const px = (sel: string) =>
+      p
+        .locator(sel)
+        .first()
+        .evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
+    expect(await px('main')).toBeGreaterThanOrEqual(18);
+    const readButton = notice.getByRole('button', { name: '知道了' });
+    expect(await readButton.evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(24);
+    expect((await readButton.boundingBox())?.height ?? 0).toBeGreaterThanOrEqual(64);
+    await readButton.click();
+    await notice.getByText('已读').waitFor();
+    expect(await notice.getByRole('button', { name: '知道了' }).count()).toBe(0);
+
+    // A new SOS: the page turns red without a reload, then says who is handling it.
+    await p.evaluate(() => {
+      (window as unknown as { zyMarker: string }).zyMarker = 'family';
+    });
+    const dev = await server.intake.device(pendantId, { urgent: true });
+    const now = new Date();
+    await server.intake.submit(
+      { deviceId: pendantId, msgId: 'e2e-sos-2', type: 'sos', data: {}, deviceTs: now, receivedAt: now, transport: 'internal' },
+      dev,
+    );
+    await status.getByText(`⚠ ${ELDER_NAME}现在有告警`).waitFor({ timeout: 10_000 });
+    await status.getByText(/一键呼救 · .+ 发生/).waitFor();
+    await status.getByText('服务中心正在接警，请保持电话畅通。').waitFor();
+    const list = await (await page.request.get(`${server.url}/api/v1/alarms?status=open`)).json();
+    const open = (list.items as Array<{ id: string; deviceId: string }>).find((a) => a.deviceId === pendantId);
+    expect(open).toBeTruthy();
+    expect((await page.request.post(`${server.url}/api/v1/alarms/${open?.id}/acknowledge`)).ok()).toBe(true);
+    await status.getByText(`服务中心 ${operatorUsername} 正在处理。`).waitFor({ timeout: 10_000 });
+    expect(await p.evaluate(() => (window as unknown as { zyMarker?: string }).zyMarker)).toBe('family');
+    await p.screenshot({ path: path.join(shots, '10-family-alarm.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await phone.close();
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
+import { seedFamilySafety } from './family-safety.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
@@ -35,6 +36,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'orders', background: true, run: (ctx) => seedServiceOrders(ctx) },
   { name: 'devices', background: true, run: seedSafetyDevices },
   { name: 'alarms', background: true, run: seedSafetyAlarms },
+  { name: 'family-safety', background: true, run: seedFamilySafety },
 ];
 
 /**

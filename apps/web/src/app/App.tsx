@@ -11,6 +11,7 @@ import { AuthProvider, FullPageSpin } from './auth.tsx';
 
 const ScreenArea = lazy(() => import('../screen/ScreenArea.tsx'));
 const ElderArea = lazy(() => import('../elder/ElderArea.tsx'));
+const FamilyArea = lazy(() => import('../family/FamilyArea.tsx'));
 const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
 const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
@@ -57,6 +58,7 @@ export function App() {
                 <Route path="/console/*" element={<ConsoleRoutes />} />
                 <Route path="/screen/*" element={<ScreenArea />} />
                 <Route path="/elder/*" element={<ElderArea />} />
+                <Route path="/family/*" element={<FamilyArea />} />
                 <Route path="/worker/respond" element={<RespondPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />

@@ -66,7 +66,7 @@ export default function ElderArea() {
   if (loading) return null;
   if (!me) return <MobileLogin tx={tx} onLogin={login} big />;
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/elder`} replace />;
-  return <ElderHome tx={tx} lang={lang} />;
+  return <ElderHome tx={tx} lang={lang} role={me.role} />;
 }
 
 function ReadAloud({ text, tx, lang }: { text: string; tx: ElderTexts; lang: string }) {
@@ -90,7 +90,7 @@ function ReadAloud({ text, tx, lang }: { text: string; tx: ElderTexts; lang: str
   );
 }
 
-function ElderHome({ tx, lang }: { tx: ElderTexts; lang: string }) {
+function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: string }) {
   const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done'>('home');
   const [item, setItem] = useState<Item | null>(null);
   const [when, setWhen] = useState<'morning' | 'afternoon'>('morning');
@@ -231,6 +231,11 @@ function ElderHome({ tx, lang }: { tx: ElderTexts; lang: string }) {
         <button type="button" style={bigButton} onClick={() => setScreen('choose')}>
           {tx.book}
         </button>
+        {role === 'family' && (
+          <a href="/family" style={{ ...ghostButton, textAlign: 'center', lineHeight: '58px', textDecoration: 'none' }}>
+            {tx.familySafety}
+          </a>
+        )}
       </>
     );
   }

@@ -92,6 +92,7 @@ export const notifications = pgTable('notifications', {
   lastError: text('last_error'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   sentAt: timestamp('sent_at', { withTimezone: true }),
+  readAt: timestamp('read_at', { withTimezone: true }),
 });
 
 export const notificationAttempts = pgTable('notification_attempts', {

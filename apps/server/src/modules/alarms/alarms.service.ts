@@ -13,6 +13,7 @@ import { presentAlarm } from './alarms.present.ts';
 import * as repo from './alarms.repo.ts';
 import { type AlarmStatus, alarmDispatches, alarms } from './alarms.schema.ts';
 import { publishAlarm } from './raise.service.ts';
+import { ALARM_TYPE_ZH, type AlarmType } from './rules.ts';
 
 export const OUTCOMES = [
   'false_alarm',
@@ -27,6 +28,18 @@ export const OUTCOMES = [
   'other',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+const OUTCOME_ZH: Record<Outcome, string> = {
+  false_alarm: '误报',
+  assisted_at_home: '上门协助',
+  taken_to_hospital: '送医',
+  fire_brigade: '消防处置',
+  police: '公安处置',
+  found_deceased: '发现已故',
+  device_fault: '设备故障',
+  device_fixed: '设备已修复',
+  no_action_needed: '无需处置',
+  other: '其他',
+};
 
 export const ACTION_KINDS = [
   'called_elder',
@@ -273,7 +286,7 @@ export async function resolveAlarm(ctx: AppContext, actor: Actor, id: string, in
         elderId: row.elderId,
         regionCode: row.regionCode,
         reason: 'resolved',
-        body: `【智养】${v.elderName ?? ''}的${row.type}告警已处理完毕（${input.outcome}）。如有疑问请致电服务中心。`,
+        body: `【智养】${v.elderName ?? ''}的${ALARM_TYPE_ZH[row.type as AlarmType] ?? row.type}告警已处理完毕（${OUTCOME_ZH[input.outcome]}）。如有疑问请致电服务中心。`,
       });
     }
     await publishAlarm(ctx, tx, id, 'alarm.updated');

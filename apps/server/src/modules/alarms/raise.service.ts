@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { inTx } from '../../jobs/boss.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { publishFamilySafety } from '../family-safety/family-safety.service.ts';
 import { presentAlarm } from './alarms.present.ts';
 import { type AlarmIntent, findAlarmView, upsertAlarm } from './alarms.repo.ts';
 
@@ -30,6 +31,8 @@ export async function publishAlarm(ctx: AppContext, tx: DbOrTx, id: string, type
   const view = await findAlarmView(tx, id);
   if (!view) return;
   await ctx.events.publish(tx, { type, data: presentAlarm(view), audience: alarmAudience(view.alarm.regionCode, userIds) });
+  // The elder's family page refreshes too (it reads its own scoped view; no alarm data travels to it).
+  if (view.alarm.elderId) await publishFamilySafety(ctx, tx, view.alarm.elderId);
 }
 
 /** A pg-boss delayed job: it survives restarts and fires in whichever worker process is up. */

@@ -1,0 +1,217 @@
+import dayjs from 'dayjs';
+import type { CSSProperties } from 'react';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate } from 'react-router';
+import { api } from '../app/api.ts';
+import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
+import { currentLanguage } from '../app/i18n.ts';
+import { problemText } from '../app/problems.ts';
+import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../app/realtime.ts';
+import { useFetch } from '../app/useFetch.ts';
+import { fill } from '../elder/texts.ts';
+import { MobileLogin } from '../worker/WorkerArea.tsx';
+import { type FamilyTexts, familyTexts } from './texts.ts';
+
+interface Safety {
+  elder: { id: string; name: string };
+  openAlarms: Array<{
+    id: string;
+    type: string;
+    priority: 'P1' | 'P2' | 'P3';
+    status: string;
+    raisedAt: string;
+    handledBy: string | null;
+    responder: { name: string; status: string } | null;
+  }>;
+  recentAlarms: Array<{ id: string; type: string; raisedAt: string; resolvedAt: string | null; outcome: string | null }>;
+  devices: Array<{
+    id: string;
+    type: string;
+    state: 'ok' | 'offline' | 'low_battery' | 'not_worn';
+    battery: number | null;
+    lastSeenAt: string | null;
+    notWornSince: string | null;
+  }>;
+  notices: Array<{ id: string; body: string; createdAt: string; readAt: string | null }>;
+  noticesNeedPhone: boolean;
+}
+
+// 适老化 as on the elder page: body 20 px (≥ 18), actions ≥ 24 px with ≥ 64 px targets, near-black on
+// white, white on dark red / dark teal (contrast > 7:1).
+const INK = '#111';
+const BRAND = '#0b5d52';
+const ALARM = '#a8071a';
+const page: CSSProperties = {
+  maxWidth: 560,
+  margin: '0 auto',
+  padding: 16,
+  fontSize: 20,
+  lineHeight: 1.5,
+  color: INK,
+  background: '#fff',
+  minHeight: '100vh',
+};
+const box: CSSProperties = { border: `2px solid ${INK}`, borderRadius: 14, padding: 16, margin: '12px 0' };
+const h2: CSSProperties = { fontSize: 26, margin: '20px 0 4px' };
+const action: CSSProperties = {
+  minHeight: 64,
+  padding: '0 24px',
+  fontSize: 24,
+  fontWeight: 700,
+  color: '#fff',
+  background: BRAND,
+  border: 'none',
+  borderRadius: 12,
+  cursor: 'pointer',
+};
+const STATE_COLOUR = { ok: BRAND, offline: ALARM, low_battery: '#874d00', not_worn: '#874d00' } as const;
+
+/** /family — what a family member needs to know about their elder's safety, on a phone. */
+export default function FamilyArea() {
+  const { me, loading, login } = useAuth();
+  const tx = familyTexts[currentLanguage()];
+  if (loading) return null;
+  if (!me) return <MobileLogin tx={tx} onLogin={login} big />;
+  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/family`} replace />;
+  if (me.role !== 'family')
+    return (
+      <main style={page}>
+        <p style={box}>{tx.notFamily}</p>
+      </main>
+    );
+  return <FamilyHome tx={tx} />;
+}
+
+function FamilyHome({ tx }: { tx: FamilyTexts }) {
+  const [version, setVersion] = useState(0);
+  useRealtimeConnection(true);
+  const status = useRealtimeStatus();
+  // The server only nudges ("something changed"); the page reads its own scoped view again.
+  useRealtimeEvent('family.safety', () => setVersion((v) => v + 1));
+  const elders = useFetch(
+    (signal) => api.get<{ items: Array<{ id: string; name: string }> }>('/family/elders', undefined, { signal }),
+    'e',
+  );
+  const list = elders.data?.items;
+  return (
+    <main style={page}>
+      <h1 style={{ fontSize: 32, margin: '8px 0' }}>{tx.title}</h1>
+      <div style={{ fontSize: 18, color: status === 'open' ? BRAND : ALARM }} data-testid="family-live">
+        {status === 'open' ? `● ${tx.live}` : `○ ${tx.reconnecting}`}
+      </div>
+      {list?.length === 0 && <p style={box}>{tx.noElder}</p>}
+      {list?.map((e) => (
+        <ElderSafety key={e.id} elderId={e.id} version={version} tx={tx} />
+      ))}
+    </main>
+  );
+}
+
+function ElderSafety({ elderId, version, tx }: { elderId: string; version: number; tx: FamilyTexts }) {
+  const { t } = useTranslation();
+  const [local, setLocal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const res = useFetch(
+    (signal) => api.get<Safety>(`/family/elders/${elderId}/safety`, undefined, { signal }),
+    `${elderId}-${version}-${local}`,
+  );
+  const s = res.data;
+  if (res.error !== undefined) return <p style={box}>{problemText(res.error, t)}</p>;
+  if (!s) return <p style={box}>…</p>;
+  const when = (iso: string) => dayjs(iso).format(currentLanguage() === 'en-US' ? 'MMM D, HH:mm' : 'M月D日 HH:mm');
+  const typeName = (x: string) => t(`safety.type.${x}` as never, { defaultValue: x });
+  const urgent = s.openAlarms.filter((a) => a.priority !== 'P3');
+  const technical = s.openAlarms.filter((a) => a.priority === 'P3');
+  const markRead = async (id: string) => {
+    try {
+      await api.post(`/family/notices/${id}/read`);
+      setLocal((v) => v + 1);
+    } catch (e) {
+      setError(problemText(e, t));
+    }
+  };
+
+  return (
+    <section data-testid="family-elder">
+      {urgent.length === 0 ? (
+        <div style={{ ...box, borderColor: BRAND, fontSize: 24, fontWeight: 700, color: BRAND }} data-testid="family-status">
+          ✓ {fill(tx.safe, { name: s.elder.name })}
+        </div>
+      ) : (
+        <div
+          style={{ ...box, background: ALARM, borderColor: ALARM, color: '#fff' }}
+          role="alert"
+          aria-live="assertive"
+          data-testid="family-status"
+        >
+          <div style={{ fontSize: 26, fontWeight: 800 }}>⚠ {fill(tx.alarmNow, { name: s.elder.name })}</div>
+          {urgent.map((a) => (
+            <div key={a.id} style={{ marginTop: 8 }}>
+              <div style={{ fontSize: 24, fontWeight: 700 }}>
+                {typeName(a.type)} · {fill(tx.since, { time: when(a.raisedAt) })}
+              </div>
+              <div>{a.handledBy ? fill(tx.handledBy, { name: a.handledBy }) : tx.raised}</div>
+              {a.responder && (
+                <div>
+                  {fill(tx.responder[a.responder.status as keyof FamilyTexts['responder']] ?? tx.responder.offered, {
+                    name: a.responder.name,
+                  })}
+                </div>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+      {technical.length > 0 && (
+        <div style={{ ...box, borderColor: '#874d00' }}>
+          <strong>{tx.deviceNotice}：</strong>
+          {technical.map((a) => `${typeName(a.type)}（${when(a.raisedAt)}）`).join('；')}
+        </div>
+      )}
+
+      <h2 style={h2}>{tx.notices}</h2>
+      {error && <p style={{ color: ALARM }}>{error}</p>}
+      {s.noticesNeedPhone && <p>{tx.needPhone}</p>}
+      {!s.noticesNeedPhone && s.notices.length === 0 && <p>{tx.noNotices}</p>}
+      {s.notices.map((n) => (
+        <div key={n.id} style={{ ...box, borderWidth: n.readAt ? 1 : 3 }} data-testid="family-notice">
+          <div style={{ fontSize: 18 }}>
+            {when(n.createdAt)} · {n.readAt ? tx.wasRead : <strong>{tx.unread}</strong>}
+          </div>
+          <div style={{ fontWeight: n.readAt ? 400 : 700 }}>{n.body}</div>
+          {!n.readAt && (
+            <button type="button" style={{ ...action, marginTop: 8 }} onClick={() => void markRead(n.id)}>
+              {tx.read}
+            </button>
+          )}
+        </div>
+      ))}
+
+      <h2 style={h2}>{tx.devices}</h2>
+      {s.devices.length === 0 && <p>{tx.noDevices}</p>}
+      {s.devices.map((d) => (
+        <div key={d.id} style={{ ...box, display: 'flex', justifyContent: 'space-between', gap: 12 }} data-testid="family-device">
+          <strong>{t(`safety.devices.types.${d.type}` as never, { defaultValue: d.type })}</strong>
+          <span style={{ color: STATE_COLOUR[d.state], fontWeight: 700, textAlign: 'right' }}>
+            {tx.deviceState[d.state]}
+            {d.state === 'not_worn' && d.notWornSince ? ` ${fill(tx.notWornSince, { time: when(d.notWornSince) })}` : ''}
+            {d.state === 'offline' && d.lastSeenAt ? `（${fill(tx.lastSeen, { time: when(d.lastSeenAt) })}）` : ''}
+            {d.battery !== null && d.state !== 'offline' ? `（${fill(tx.battery, { n: d.battery })}）` : ''}
+          </span>
+        </div>
+      ))}
+
+      <h2 style={h2}>{tx.recent}</h2>
+      {s.recentAlarms.length === 0 && <p>{tx.noRecent}</p>}
+      {s.recentAlarms.map((a) => (
+        <div key={a.id} style={{ borderBottom: '1px solid #999', padding: '8px 0' }} data-testid="family-recent">
+          {when(a.raisedAt)} · {typeName(a.type)} ·{' '}
+          {fill(tx.resolvedWith, {
+            outcome: a.outcome ? t(`safety.outcome.${a.outcome}` as never, { defaultValue: a.outcome }) : '—',
+          })}
+        </div>
+      ))}
+    </section>
+  );
+}
