@@ -1,5 +1,5 @@
-// Cold start and restart of `npm start` (after install and the one-time web build):
-// time from spawning the process to the first 200 from /api/v1/health.
+// Cold start and restart of `npm start` once built (`npm run build`: web console, server bundle,
+// database template): time from spawning `npm start` to the first 200 from /api/v1/health.
 // Usage: npx tsx bench/startup.ts [trials]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -21,10 +21,11 @@ async function freePort(): Promise<number> {
 async function startOnce(dataDir: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+  const child = spawn('npm', ['start'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', MQTT_PORT: '0', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
+    detached: true, // its own process group, so npm and the server stop together
   });
   let ms = -1;
   for (;;) {
@@ -40,12 +41,21 @@ async function startOnce(dataDir: string): Promise<number> {
     if (performance.now() - t0 > 120_000) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  child.kill('SIGTERM');
-  await new Promise((r) => child.on('exit', r));
+  process.kill(-(child.pid as number), 'SIGTERM');
+  // Wait for the whole group (npm and the server closing its database) before the next start.
+  for (;;) {
+    try {
+      process.kill(-(child.pid as number), 0);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return Math.round(ms);
 }
 
 if (!existsSync(path.join(ROOT, 'apps/web/dist/index.html'))) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+spawnSync(process.execPath, ['scripts/build-server.mjs', '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
 
 const cold: number[] = [];
 const warm: number[] = [];
@@ -57,7 +67,7 @@ for (let i = 0; i < trials; i++) {
   console.log(`trial ${i + 1}: first start ${cold[i]} ms, restart ${warm[i]} ms`);
 }
 writeResult('startup', {
-  what: 'spawn of `node scripts/start.mjs` to first 200 from /api/v1/health; embedded PGlite; demo data seeded on first start',
+  what: 'spawn of `npm start` (built) to first 200 from /api/v1/health; embedded PGlite; demo district seeded on first start',
   firstStartMs: cold,
   restartMs: warm,
   medianFirstStartMs: median(cold),
