@@ -26,6 +26,7 @@ let operator: Api;
 let providerAdmin: Api;
 let workerId: string;
 let bureauUsername: string;
+let providerId: string;
 const HOME = { latitude: 30.6101, longitude: 104.0101 };
 const PASSWORD = 'Test#Pass2026';
 
@@ -46,6 +47,7 @@ describe('service loop faces in a phone browser', () => {
       site: { lat: 30.612, lng: 104.012 },
     });
     workerUsername = provider.worker.username;
+    providerId = provider.org.id;
     workerId = provider.worker.id;
     const elder = await createElder(server.ctx, f.TREE.communityA1, {
       lat: HOME.latitude,
@@ -171,6 +173,23 @@ describe('service loop faces in a phone browser', () => {
       ceilingPriceFen: 3000,
       points: 25,
     });
+    await context.close();
+  });
+
+  it('the bureau sees its notice of an expiring licence on the providers page (daily job)', async () => {
+    const { providerLicences } = await import(path.join(SERVER_SRC, 'modules/providers/providers.schema.ts'));
+    const { runServiceNotices } = await import(path.join(SERVER_SRC, 'modules/orders/notices.service.ts'));
+    const soon = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
+    await server.ctx.db
+      .insert(providerLicences)
+      .values({ orgId: providerId, kind: '营业执照', number: 'E2E-1', validUntil: soon });
+    expect((await runServiceNotices(server.ctx)).documents).toBeGreaterThan(0);
+    const { context, page } = await phone(bureauUsername);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/console/providers`);
+    const notices = page.getByTestId('service-notices-document');
+    await expect.poll(() => notices.getByText(/营业执照 E2E-1）将于 .* 到期/).count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'providers-notices.png') });
     await context.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { JobDefinition } from '../../jobs/workers.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { timeoutOffer } from './dispatch.service.ts';
+import { runServiceNotices } from './notices.service.ts';
 import * as repo from './orders.repo.ts';
 import { autoConfirmDue } from './orders.service.ts';
 
@@ -26,6 +27,15 @@ export const orderJobs: JobDefinition[] = [
     cron: '*/5 * * * *',
     async handler(ctx) {
       await sweepOrders(ctx);
+    },
+  },
+  {
+    // Daily at 08:30 China time: overdue complaint follow-ups, expiring licences and certificates.
+    // Idempotent (one notice per subject, date and user), so a second run sends nothing.
+    name: 'service-loop.notices',
+    cron: '30 8 * * *',
+    async handler(ctx) {
+      await runServiceNotices(ctx);
     },
   },
 ];

@@ -10,6 +10,7 @@ import { send, withIdempotency } from '../../lib/idempotency.ts';
 import { isRegionScoped } from '../../lib/scope.ts';
 import * as dispatch from './dispatch.service.ts';
 import { findElderFor } from './elders.repo.ts';
+import { noticeRoutes } from './notices.routes.ts';
 import * as orders from './orders.service.ts';
 import './orders.timeline.ts';
 import { getServiceSettings, putServiceSettings, serviceSettingsSchema } from './service-settings.ts';
@@ -120,6 +121,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   // The offer-timeout queue must exist before an order is offered: on PGlite pg-boss could not
   // look it up from inside the order's transaction.
   if (ctx.boss) await ctx.boss.createQueue('service-orders.offer-timeout');
+  await app.register(noticeRoutes, { ctx });
   const one = (id: string, req: Parameters<typeof actorOf>[0]) => orders.visibleOrder(ctx, actorOf(req), id);
 
   app.get(

@@ -1,10 +1,11 @@
-import { App, Button, Card, Input, Segmented, Table, Tag } from 'antd';
+import { App, Button, Card, Input, Segmented, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { NoticesCard } from './NoticesCard.tsx';
 import type { Complaint, Page } from './types.ts';
 
 /** Complaints opened by ratings of 2 or less, to follow up (回访) by their deadline. */
@@ -33,49 +34,52 @@ export function ComplaintsPage() {
     });
   };
   return (
-    <Card
-      title={t('service.complaints.title')}
-      extra={
-        <Segmented
-          value={status}
-          onChange={(v) => setStatus(v as 'open' | 'closed')}
-          options={[
-            { value: 'open', label: t('service.complaints.open') },
-            { value: 'closed', label: t('service.complaints.closed') },
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <NoticesCard kind="complaint" />
+      <Card
+        title={t('service.complaints.title')}
+        extra={
+          <Segmented
+            value={status}
+            onChange={(v) => setStatus(v as 'open' | 'closed')}
+            options={[
+              { value: 'open', label: t('service.complaints.open') },
+              { value: 'closed', label: t('service.complaints.closed') },
+            ]}
+          />
+        }
+      >
+        <Table<Complaint>
+          rowKey="id"
+          loading={list.loading}
+          dataSource={list.data?.items}
+          columns={[
+            { title: t('service.orders.no'), dataIndex: 'orderNo' },
+            { title: t('service.orders.elder'), dataIndex: 'elderName' },
+            { title: t('service.orders.provider'), dataIndex: 'providerName' },
+            { title: t('service.common.reason'), dataIndex: 'reason' },
+            {
+              title: t('service.complaints.due'),
+              dataIndex: 'dueAt',
+              render: (v: string, c) => (
+                <span>
+                  {formatTime(v)} {c.overdue && <Tag color="red">{t('service.complaints.overdue')}</Tag>}
+                </span>
+              ),
+            },
+            { title: t('service.complaints.followUp'), dataIndex: 'followUp', render: (v) => v ?? '—' },
+            {
+              title: t('service.common.actions'),
+              render: (_, c) =>
+                c.status === 'open' && (
+                  <Button size="small" type="primary" onClick={() => follow(c)}>
+                    {t('service.complaints.close')}
+                  </Button>
+                ),
+            },
           ]}
         />
-      }
-    >
-      <Table<Complaint>
-        rowKey="id"
-        loading={list.loading}
-        dataSource={list.data?.items}
-        columns={[
-          { title: t('service.orders.no'), dataIndex: 'orderNo' },
-          { title: t('service.orders.elder'), dataIndex: 'elderName' },
-          { title: t('service.orders.provider'), dataIndex: 'providerName' },
-          { title: t('service.common.reason'), dataIndex: 'reason' },
-          {
-            title: t('service.complaints.due'),
-            dataIndex: 'dueAt',
-            render: (v: string, c) => (
-              <span>
-                {formatTime(v)} {c.overdue && <Tag color="red">{t('service.complaints.overdue')}</Tag>}
-              </span>
-            ),
-          },
-          { title: t('service.complaints.followUp'), dataIndex: 'followUp', render: (v) => v ?? '—' },
-          {
-            title: t('service.common.actions'),
-            render: (_, c) =>
-              c.status === 'open' && (
-                <Button size="small" type="primary" onClick={() => follow(c)}>
-                  {t('service.complaints.close')}
-                </Button>
-              ),
-          },
-        ]}
-      />
-    </Card>
+      </Card>
+    </Space>
   );
 }

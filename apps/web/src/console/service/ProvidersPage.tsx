@@ -20,6 +20,7 @@ import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { NoticesCard } from './NoticesCard.tsx';
 import { type Item, type Licence, type Page, type Provider, type ProviderDetail, type Staff, yuan } from './types.ts';
 
 const APPROVAL_COLOR = { pending: 'gold', approved: 'green', rejected: 'default', suspended: 'red' } as const;
@@ -41,6 +42,7 @@ export function ProvidersPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <NoticesCard kind="document" />
       <Card
         title={t('service.providers.title')}
         extra={

@@ -25,6 +25,7 @@ export const serviceZhCN = {
     done: '已完成',
     edit: '编辑',
   },
+  notices: { title: '我的提醒（{{n}}）' },
   providers: {
     slotCapacity: '时段容量',
     slotValue: '每 {{minutes}} 分钟 {{n}} 单',
@@ -233,6 +234,7 @@ export const serviceEnUS: typeof serviceZhCN = {
     done: 'Done',
     edit: 'Edit',
   },
+  notices: { title: 'My notices ({{n}})' },
   providers: {
     slotCapacity: 'Capacity per slot',
     slotValue: '{{n}} per {{minutes}} min',

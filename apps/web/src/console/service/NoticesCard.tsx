@@ -1,0 +1,47 @@
+import { Alert, List } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { formatTime } from '../../app/format.ts';
+import { useFetch } from '../../app/useFetch.ts';
+
+interface Notice {
+  id: string;
+  reason: string;
+  body: string;
+  createdAt: string;
+}
+
+/**
+ * The caller's own service notices of one kind (from the daily job): overdue complaint
+ * follow-ups on the complaints page, expiring licences and certificates on the providers page.
+ * Shows nothing when there are none.
+ */
+export function NoticesCard({ kind }: { kind: 'complaint' | 'document' }) {
+  const { t } = useTranslation();
+  const list = useFetch(
+    (signal) => api.get<{ items: Notice[] }>('/service-notices', { kind, limit: 10 }, { signal }),
+    `service-notices-${kind}`,
+  );
+  const items = list.data?.items ?? [];
+  if (!items.length) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      message={t('service.notices.title', { n: items.length })}
+      description={
+        <List
+          size="small"
+          data-testid={`service-notices-${kind}`}
+          dataSource={items}
+          renderItem={(n) => (
+            <List.Item extra={formatTime(n.createdAt)}>
+              {n.reason.endsWith('expired') || n.reason === 'complaint.overdue' ? '⚠ ' : ''}
+              {n.body}
+            </List.Item>
+          )}
+        />
+      }
+    />
+  );
+}
