@@ -27,6 +27,7 @@ function newestMtime(dir) {
 
 const sources = [path.join(web, 'src'), path.join(root, 'packages/shared/src')];
 const stale = !existsSync(built) || sources.some((d) => existsSync(d) && newestMtime(d) > statSync(built).mtimeMs);
+const buildStarted = performance.now();
 if (stale && process.env.SKIP_WEB_BUILD !== 'true') {
   process.stdout.write('zhiyang: building the web console (once) …\n');
   const r = spawnSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'inherit' });
@@ -54,12 +55,17 @@ if (process.env.ZHIYANG_FROM_SOURCE !== 'true') {
   bundled = !serverBundleStale();
   if (!bundled) {
     try {
+      const t0 = Date.now();
+      process.stdout.write('zhiyang: bundling the server (after every change to its sources) …\n');
       await buildServer();
+      process.stdout.write(`zhiyang: server bundled in ${Date.now() - t0} ms\n`);
       bundled = true;
     } catch (err) {
       process.stderr.write(`zhiyang: the server could not be bundled (${err.message}); running from source.\n`);
     }
   }
+  // The server reports its start-up time without the building done here.
+  globalThis[Symbol.for('zhiyang.buildMs')] = Math.round(performance.now() - buildStarted);
   if (bundled) await import(pathToFileURL(SERVER_BUNDLE).href);
 }
 if (!bundled) {

@@ -141,12 +141,13 @@ async function main() {
   const cpu = process.cpuUsage();
   log.debug({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'start-up phases');
 
+  const buildMs = (globalThis as Record<symbol, number | undefined>)[Symbol.for('zhiyang.buildMs')] ?? 0;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const lines = [
     '',
-    `  Zhiyang 智养 is ready in ${phases.listening} ms — ${url}`,
+    `  Zhiyang 智养 is ready in ${phases.listening - buildMs} ms${buildMs > 100 ? ` (after ${buildMs} ms of building)` : ''} — ${url}`,
     `  database: ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL'}; broker: ${broker?.status() ?? 'off'}${broker?.port ? ` on port ${broker.port}` : ''}`,
     `  API docs: ${url}/api/docs`,
   ];

@@ -49,7 +49,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openPglite(dir: string, template: string | null): Promise<Database> {
   if (!dir.startsWith('memory://')) mkdirSync(path.dirname(path.resolve(dir)), { recursive: true });
   // scripts/start.mjs starts compiling PGlite's WebAssembly before the server is even loaded.
-  const early = (globalThis as Record<symbol, Promise<PGliteOptions['pgliteWasmModule']> | undefined>)[Symbol.for('zhiyang.pgliteWasm')];
+  const early = (globalThis as Record<symbol, Promise<PGliteOptions['pgliteWasmModule']> | undefined>)[
+    Symbol.for('zhiyang.pgliteWasm')
+  ];
   const pgliteWasmModule = early ? await early.catch(() => undefined) : undefined;
   const fresh = !dir.startsWith('memory://') && !existsSync(path.join(dir, 'PG_VERSION'));
   const loadDataDir = fresh && template ? new Blob([readFileSync(template)]) : undefined;
