@@ -7,8 +7,16 @@ import type { Config } from '../config.ts';
 import type { DeviceGate } from './device-gate.ts';
 import { EVENTS_TOPIC, MAX_EVENT_BYTES } from './event-body.ts';
 
-/** The shared subscription several gateway processes split the external broker's load with. */
-export const SHARED_EVENTS_SUBSCRIPTION = '$share/zhiyang/zy/v1/devices/+/events';
+/**
+ * The shared subscription several gateway processes split the external broker's load with. The
+ * group is `zhiyang` unless MQTT_SHARE_GROUP names another: every gateway of one platform must use
+ * the same group, and two platforms (or test runs) on one broker must not, or they would take
+ * each other's events.
+ */
+export function sharedEventsSubscription(group = process.env.MQTT_SHARE_GROUP): string {
+  const g = group && /^[A-Za-z0-9_-]{1,64}$/.test(group) ? group : 'zhiyang';
+  return `$share/${g}/zy/v1/devices/+/events`;
+}
 
 export type BrokerStatus = 'ok' | 'down' | 'disabled' | 'starting';
 
@@ -138,11 +146,12 @@ async function connectExternal(url: string, log: Logger, gate?: DeviceGate): Pro
       : undefined,
   });
   if (gate) {
+    const topic = sharedEventsSubscription();
     // Subscribe on every connect (idempotent; a lost session must not leave us deaf).
     client.on('connect', () => {
-      client.subscribe(SHARED_EVENTS_SUBSCRIPTION, { qos: 1 }, (err) => {
+      client.subscribe(topic, { qos: 1 }, (err) => {
         if (err) log.error({ err }, 'could not subscribe to device events on the external broker');
-        else log.info({ topic: SHARED_EVENTS_SUBSCRIPTION }, 'subscribed to device events');
+        else log.info({ topic }, 'subscribed to device events');
       });
     });
   }

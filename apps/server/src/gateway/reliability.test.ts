@@ -1,34 +1,28 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../config.ts';
-import { type Database, openDatabase } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { SYSTEM_ACTOR } from '../lib/actor.ts';
-import type { AppContext } from '../lib/context.ts';
-import { FieldCipher } from '../lib/crypto.ts';
-import { createLogger } from '../lib/logger.ts';
 import { hashPassword } from '../modules/auth/passwords.ts';
 import { registerDevice } from '../modules/devices/devices.service.ts';
 import { users } from '../modules/users/users.schema.ts';
 import { createTestDatabase, type TestDatabase, testDbKind } from '../testing/db.ts';
 import { createElder } from '../testing/elders.ts';
 import { seedTree, TREE } from '../testing/factories.ts';
+import { freePort, openProcessDb, ServerProcess, seedingCtx } from '../testing/server-process.ts';
 import { eventsTopic } from './event-body.ts';
 
 /**
  * The real server as a child process (tsx apps/server/src/main.ts) on a database that outlives
  * it: a PGlite data directory, or a fresh PostgreSQL database. Killed with SIGKILL mid-load and
  * started again, it must have stored every event it acknowledged, never alarm twice for a
- * resend, keep open alarms open and still fire their escalation timers.
+ * resend, keep open alarms open and still fire their escalation timers. (The same with an
+ * external broker: reliability-external.test.ts.)
  */
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const key = randomBytes(32);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'zy-rel-'));
 let pgDb: TestDatabase | null = null;
@@ -38,86 +32,24 @@ const DEVICES = 20;
 const devices: Array<{ id: string; secret: string }> = [];
 let operatorName = '';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+const openDb = (): Promise<Database> => openProcessDb({ pgUrl: pgDb?.url, dataDir });
+const fakeCtx = (database: Database) => seedingCtx(database, key);
 
-async function openDb(): Promise<Database> {
-  if (pgDb) return openDatabase({ databaseUrl: pgDb.url, poolSize: 2 });
-  return openDatabase({ pgliteDir: path.join(dataDir, 'pglite') });
-}
-
-function fakeCtx(database: Database): AppContext {
-  return {
-    db: database.db,
-    database,
-    cipher: new FieldCipher(key),
-    config: { secretKey: key } as Config,
-    log: createLogger('silent'),
-    boss: null,
-    events: { publish: async () => {} },
-  } as unknown as AppContext;
-}
-
-let child: ChildProcess | null = null;
-let output = '';
-async function startServer(): Promise<string> {
-  output = '';
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
-  if (pgDb) env.DATABASE_URL = pgDb.url;
-  child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...env,
-      PORT: String(httpPort),
-      HOST: '127.0.0.1',
-      MQTT_PORT: String(mqttPort),
-      SEED_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: dataDir,
-      SECRET_KEY: key.toString('hex'),
-      ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-      ALARM_ACK_SECONDS: '4',
-      ALARM_CONTACTS_SECONDS: '600',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  const c = child;
-  return new Promise<string>((resolve, reject) => {
-    const t = setInterval(() => {
-      const m = output.match(/ready in \d+ ms — (http:\/\/\S+)/);
-      if (m) {
-        clearInterval(t);
-        resolve(m[1]);
-      }
-    }, 50);
-    c.on('exit', (code) => {
-      clearInterval(t);
-      reject(new Error(`server exited ${code}: ${output}`));
-    });
-    setTimeout(() => reject(new Error(`server did not start: ${output}`)), 90_000);
-  });
-}
-
-async function stopServer(signal: NodeJS.Signals) {
-  const c = child;
-  if (!c || c.exitCode !== null) return;
-  const exited = new Promise<void>((r) => c.once('exit', () => r()));
-  c.kill(signal);
-  await exited;
-  child = null;
-}
+const server = new ServerProcess(() => ({
+  ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
+  PORT: String(httpPort),
+  HOST: '127.0.0.1',
+  MQTT_PORT: String(mqttPort),
+  SEED_DEMO: 'false',
+  LOG_LEVEL: 'warn',
+  DATA_DIR: dataDir,
+  SECRET_KEY: key.toString('hex'),
+  ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
+  ALARM_ACK_SECONDS: '4',
+  ALARM_CONTACTS_SECONDS: '600',
+}));
+const startServer = () => server.start();
+const stopServer = (signal: NodeJS.Signals) => server.stop(signal);
 
 beforeAll(async () => {
   mqttPort = await freePort();
