@@ -165,8 +165,11 @@ const mosquitto = await new Promise<boolean>((resolve) => {
 
 describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscription', () => {
   it('stores events published to the external broker, acknowledges after storing, dedups resends', async () => {
-    // A fixed client id of its own: a persistent session on Mosquitto that no dev server shares.
-    process.env.MQTT_CLIENT_ID = 'zhiyang-test-gateway';
+    // A client id and a shared-subscription group of this run only: parallel runs (PGlite and
+    // PostgreSQL, a dev server) on the same Mosquitto neither take over the session nor share events.
+    const run = Math.random().toString(36).slice(2, 10);
+    process.env.MQTT_CLIENT_ID = `zhiyang-test-gateway-${run}`;
+    process.env.MQTT_SHARE_GROUP = `zy-test-${run}`;
     const ext = await startSafetyServer({ mqtt: 'external' });
     try {
       await seedTree(ext.ctx);
@@ -197,6 +200,16 @@ describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscriptio
       await d.endAsync();
     } finally {
       await ext.close();
+      // End the persistent session on the broker, so nothing queues for this run afterwards.
+      const gw = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+        clientId: process.env.MQTT_CLIENT_ID,
+        clean: true,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+      await gw.endAsync();
+      delete process.env.MQTT_CLIENT_ID;
+      delete process.env.MQTT_SHARE_GROUP;
     }
   });
 });
