@@ -192,4 +192,85 @@ describe('service loop faces in a phone browser', () => {
     await page.screenshot({ path: path.join(shots, 'providers-notices.png') });
     await context.close();
   });
+
+  it('a worker offline checks out with a photo; after reconnect both arrive with their original times', async () => {
+    const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
+    const o = (
+      await operator.post('/api/v1/service-orders', {
+        elderId,
+        itemId: items.find((i) => i.code === 'wardrobe_tidy')?.id,
+        scheduledAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+      })
+    ).json();
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/assign`, { workerId })).statusCode).toBe(200);
+    const { context, page } = await phone(workerUsername);
+    await page.goto(`${server.url}/worker`);
+    const card = page.locator('.ant-card', { has: page.getByTestId(`photo-${o.id}`) });
+    // Real JPEGs drawn by the browser, so the console can show them.
+    const drawn = await page.evaluate(async () => {
+      const out: string[] = [];
+      for (const colour of ['#2a7', '#c52']) {
+        const c = document.createElement('canvas');
+        c.width = 64;
+        c.height = 48;
+        const g = c.getContext('2d') as CanvasRenderingContext2D;
+        g.fillStyle = colour;
+        g.fillRect(0, 0, 64, 48);
+        const blob = await new Promise<Blob>((r) => c.toBlob((b) => r(b as Blob), 'image/jpeg', 0.9));
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        out.push(btoa(String.fromCharCode(...bytes)));
+      }
+      return out;
+    });
+    const jpeg = (tag: string) => ({
+      name: `${tag}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(drawn[tag === 'in' ? 0 : 1], 'base64'),
+    });
+    // Online: check in with a photo of the door.
+    await page.getByTestId(`photo-${o.id}`).setInputFiles(jpeg('in'));
+    await card.getByRole('button', { name: /签\s*到/ }).click();
+    await expect.poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
+
+    // Offline: the record and a photo wait on the phone (the picture in IndexedDB).
+    await context.setOffline(true);
+    await card.getByPlaceholder('做了什么、老人情况如何').fill('整理衣橱，老人满意');
+    await page.getByTestId(`photo-${o.id}`).setInputFiles(jpeg('out'));
+    const before = Date.now();
+    await card.getByRole('button', { name: '提交签退' }).click();
+    await expect.poll(() => page.getByText(/网络不通/).count()).toBeGreaterThan(0);
+    const stored = await page.evaluate(() =>
+      JSON.parse(localStorage.getItem('zhiyang.worker.queue') ?? '[]').map((q: { path: string }) => q.path),
+    );
+    expect(stored).toEqual(['photo', 'check-out']);
+    await page.screenshot({ path: path.join(shots, 'worker-offline-queued.png'), fullPage: true });
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
+
+    // Back online: the queue sends the photo, then the check-out, with the times they were taken.
+    await context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status, { timeout: 15_000 })
+      .toBe('served');
+    const detail = (await operator.get(`/api/v1/service-orders/${o.id}`)).json();
+    expect(Math.abs(new Date(detail.visit.checkOutAt).getTime() - before)).toBeLessThan(2000);
+    const photos = (await operator.get(`/api/v1/service-orders/${o.id}/photos`)).json().items;
+    expect(photos.map((p: { stage: string }) => p.stage)).toEqual(['check-in', 'check-out']);
+    expect(Math.abs(new Date(photos[1].takenAt).getTime() - before)).toBeLessThan(2000);
+    expect(await page.evaluate(() => localStorage.getItem('zhiyang.worker.queue'))).toBe('[]');
+    await context.close();
+
+    // The bureau opens the order in the console and sees both photos (scoped, audited reads).
+    const desk = await phone(bureauUsername);
+    await desk.page.setViewportSize({ width: 1280, height: 900 });
+    await desk.page.goto(`${server.url}/console/service-orders`);
+    await desk.page.getByText(o.no).first().click();
+    const imgs = desk.page.getByTestId('visit-photos').locator('img');
+    await expect.poll(() => imgs.count()).toBe(2);
+    await expect.poll(() => imgs.evaluateAll((els) => els.every((e) => (e as HTMLImageElement).naturalWidth === 64))).toBe(true);
+    await desk.page.screenshot({ path: path.join(shots, 'order-drawer-photos.png') });
+    await desk.context.close();
+  });
 });

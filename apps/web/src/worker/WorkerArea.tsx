@@ -12,6 +12,7 @@ import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import type { Order, Page } from '../console/service/types.ts';
 import { workerTexts } from './i18n.ts';
+import { shrinkPhoto } from './photo-store.ts';
 import { flush, perform, queued } from './queue.ts';
 
 type Texts = (typeof workerTexts)['zh-CN'];
@@ -114,9 +115,14 @@ function Tasks({ tx }: { tx: Texts }) {
     return () => window.removeEventListener('online', online);
   }, [message]);
 
-  const run = async (o: Order, path: 'en-route' | 'check-in' | 'check-out', body: Record<string, unknown> = {}) => {
+  const run = async (
+    o: Order,
+    path: 'en-route' | 'check-in' | 'check-out',
+    body: Record<string, unknown> = {},
+    photos: Blob[] = [],
+  ) => {
     try {
-      const sent = await perform({ orderId: o.id, path, body });
+      const sent = await perform({ orderId: o.id, path, body }, photos);
       setWaiting(queued().length);
       if (sent) message.success(tx.sent);
       else message.warning(fill(tx.queued, { n: queued().length }));
@@ -145,10 +151,10 @@ function TaskCard({
 }: {
   o: Order;
   tx: Texts;
-  run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>): Promise<void>;
+  run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>, photos?: Blob[]): Promise<void>;
 }) {
   const [record, setRecord] = useState('');
-  const [photos, setPhotos] = useState<string[]>([]);
+  const [photos, setPhotos] = useState<File[]>([]);
   const [qr, setQr] = useState('');
   const [busy, setBusy] = useState(false);
   const { message } = App.useApp();
@@ -166,9 +172,28 @@ function TaskCard({
       setBusy(false);
       return;
     }
-    await run(o, path, { ...(p && !qr ? p : { qr }), ...extra });
+    await run(o, path, { ...(p && !qr ? p : { qr }), ...extra }, await Promise.all(photos.map(shrinkPhoto)));
+    setPhotos([]);
     setBusy(false);
   };
+  // Optional photos for the check-in or check-out at hand: JPEG, PNG or WebP from the camera.
+  const photoInput = (
+    <label style={{ display: 'block' }}>
+      <span style={{ marginRight: 8 }}>{tx.photo}</span>
+      <input
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        capture="environment"
+        data-testid={`photo-${o.id}`}
+        onChange={(e) => {
+          const picked = Array.from(e.target.files ?? []);
+          e.target.value = '';
+          setPhotos((all) => [...all, ...picked].slice(0, 9));
+        }}
+      />
+      {photos.length > 0 && <span> ({photos.length})</span>}
+    </label>
+  );
   const big = { height: 52, fontSize: 18 };
   return (
     <Card styles={{ body: { padding: 16 } }}>
@@ -204,6 +229,7 @@ function TaskCard({
         {(o.status === 'assigned' || o.status === 'en_route') && (
           <>
             <Input placeholder={tx.scanQr} value={qr} onChange={(e) => setQr(e.target.value.trim())} />
+            {photoInput}
             <Button type="primary" block style={big} disabled={busy} onClick={() => withPosition('check-in')}>
               {tx.checkIn}
             </Button>
@@ -218,22 +244,13 @@ function TaskCard({
               onChange={(e) => setRecord(e.target.value)}
               style={{ fontSize: 16 }}
             />
-            <label style={{ display: 'block' }}>
-              <span style={{ marginRight: 8 }}>{tx.photo}</span>
-              <input
-                type="file"
-                accept="image/*"
-                capture="environment"
-                onChange={(e) => setPhotos([...photos, ...Array.from(e.target.files ?? []).map((f) => f.name)])}
-              />
-              {photos.length > 0 && <span> ({photos.length})</span>}
-            </label>
+            {photoInput}
             <Button
               type="primary"
               block
               style={big}
               disabled={busy || !record.trim()}
-              onClick={() => withPosition('check-out', { record, photos })}
+              onClick={() => withPosition('check-out', { record })}
             >
               {tx.send}
             </Button>

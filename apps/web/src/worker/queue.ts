@@ -1,14 +1,18 @@
 import { ApiError, api } from '../app/api.ts';
+import { deleteBlob, loadBlob, saveBlob } from './photo-store.ts';
 
 /**
  * Offline-tolerant actions of the worker page: every check-in/out is stored with its original
  * time and an Idempotency-Key before it is sent; what the network refuses stays queued and is
- * sent again when the phone is back online. The key makes a resend harmless.
+ * sent again when the phone is back online. The key makes a resend harmless. Photos are queued
+ * too: the picture itself waits in IndexedDB (localStorage holds only text) and is uploaded
+ * before the check-in/out it belongs to, with the time it was taken; the server treats the
+ * same picture sent twice as one.
  */
 export interface QueuedAction {
   key: string;
   orderId: string;
-  path: 'en-route' | 'check-in' | 'check-out';
+  path: 'en-route' | 'check-in' | 'check-out' | 'photo';
   body: Record<string, unknown>;
   at: string;
 }
@@ -24,28 +28,64 @@ export function queued(): QueuedAction[] {
 function save(items: QueuedAction[]) {
   localStorage.setItem(STORE, JSON.stringify(items));
 }
+const drop = (key: string) => save(queued().filter((q) => q.key !== key));
 
-/** Queue then try to send; resolves true when sent now, false when left for later. */
-export async function perform(action: Omit<QueuedAction, 'key' | 'at'>): Promise<boolean> {
-  const item: QueuedAction = { ...action, key: crypto.randomUUID(), at: new Date().toISOString() };
+/**
+ * Queue then try to send; resolves true when sent now, false when left for later. `photos` are
+ * taken now for the check-in or check-out and go first.
+ */
+export async function perform(action: Omit<QueuedAction, 'key' | 'at'>, photos: Blob[] = []): Promise<boolean> {
+  const at = new Date().toISOString();
+  const items: QueuedAction[] = [];
+  for (const photo of photos) {
+    const key = crypto.randomUUID();
+    await saveBlob(key, photo);
+    items.push({ key, orderId: action.orderId, path: 'photo', body: { stage: action.path, takenAt: at }, at });
+  }
+  const item: QueuedAction = { ...action, key: crypto.randomUUID(), at };
   if (item.path !== 'en-route') item.body = { ...item.body, at: item.at };
-  save([...queued(), item]);
+  items.push(item);
+  save([...queued(), ...items]);
   await flush();
   return !queued().some((q) => q.key === item.key);
 }
 
-/** Send what is waiting, oldest first. A 4xx answer is final (dropped and thrown); a network error keeps it. */
+async function send(item: QueuedAction) {
+  if (item.path !== 'photo') {
+    await api.post(`/service-orders/${item.orderId}/${item.path}`, item.body, { headers: { 'Idempotency-Key': item.key } });
+    return;
+  }
+  const blob = await loadBlob(item.key);
+  if (!blob) return; // the picture is gone (storage cleared): nothing left to send
+  const form = new FormData();
+  form.append('file', blob, `${item.key}.${blob.type.split('/')[1] ?? 'jpg'}`);
+  const q = new URLSearchParams({ stage: String(item.body.stage), takenAt: String(item.body.takenAt) });
+  await api.post(`/service-orders/${item.orderId}/photos?${q}`, form);
+}
+
+/**
+ * Send what is waiting, oldest first. A 4xx answer is final (dropped and thrown; a refused photo
+ * does not hold back the check-in after it); a network error keeps it and stops.
+ */
 export async function flush(): Promise<void> {
+  let refused: unknown = null;
   for (const item of queued()) {
     try {
-      await api.post(`/service-orders/${item.orderId}/${item.path}`, item.body, { headers: { 'Idempotency-Key': item.key } });
-      save(queued().filter((q) => q.key !== item.key));
+      await send(item);
+      drop(item.key);
+      if (item.path === 'photo') await deleteBlob(item.key);
     } catch (err) {
       if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
-        save(queued().filter((q) => q.key !== item.key));
+        drop(item.key);
+        if (item.path === 'photo') {
+          await deleteBlob(item.key);
+          refused ??= err;
+          continue;
+        }
         throw err;
       }
       return;
     }
   }
+  if (refused) throw refused;
 }

@@ -12,6 +12,7 @@ import * as dispatch from './dispatch.service.ts';
 import { findElderFor } from './elders.repo.ts';
 import { noticeRoutes } from './notices.routes.ts';
 import * as orders from './orders.service.ts';
+import { photoRoutes } from './photos.routes.ts';
 import './orders.timeline.ts';
 import { getServiceSettings, putServiceSettings, serviceSettingsSchema } from './service-settings.ts';
 import * as visits from './visits.service.ts';
@@ -122,6 +123,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   // look it up from inside the order's transaction.
   if (ctx.boss) await ctx.boss.createQueue('service-orders.offer-timeout');
   await app.register(noticeRoutes, { ctx });
+  await app.register(photoRoutes, { ctx });
   const one = (id: string, req: Parameters<typeof actorOf>[0]) => orders.visibleOrder(ctx, actorOf(req), id);
 
   app.get(

@@ -1,4 +1,19 @@
-import { App, Button, Card, Descriptions, Drawer, Input, Progress, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Descriptions,
+  Drawer,
+  Image,
+  Input,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -39,6 +54,18 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
         ? api.get<{ items: Candidate[] }>(`/service-orders/${id}/candidates`, undefined, { signal })
         : Promise.resolve(undefined),
     `c-${id}-${version}`,
+  );
+  // Photos the worker took at check-in / check-out; each image read is audited by the server.
+  const photos = useFetch(
+    (signal) =>
+      id
+        ? api.get<{ items: Array<{ id: string; stage: string; takenAt: string; url: string }> }>(
+            `/service-orders/${id}/photos`,
+            undefined,
+            { signal },
+          )
+        : Promise.resolve(undefined),
+    `p-${id}-${version}`,
   );
   const isProvider = me?.role === 'provider_admin' && !!me.orgId;
   const staff = useFetch(
@@ -213,6 +240,21 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                   {o.visit.record ?? '—'}
                 </Descriptions.Item>
               </Descriptions>
+              {(photos.data?.items.length ?? 0) > 0 && (
+                <Image.PreviewGroup>
+                  <Space wrap data-testid="visit-photos">
+                    {photos.data?.items.map((p) => (
+                      <Space key={p.id} direction="vertical" size={0} align="center">
+                        <Image src={p.url} width={96} height={96} style={{ objectFit: 'cover' }} alt={p.stage} />
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t(`service.orders.photoStage.${p.stage === 'check-out' ? 'checkOut' : 'checkIn'}`)} ·{' '}
+                          {formatTime(p.takenAt)}
+                        </Typography.Text>
+                      </Space>
+                    ))}
+                  </Space>
+                </Image.PreviewGroup>
+              )}
             </Card>
           )}
           {o.rating && (

@@ -133,6 +133,7 @@ export const serviceZhCN = {
   orders: {
     title: '服务工单',
     slot: '预约时段（已约/容量）',
+    photoStage: { checkIn: '签到照片', checkOut: '签退照片' },
     slotUnlimited: '不限',
     live: '实时',
     create: '新建工单',
@@ -356,6 +357,7 @@ export const serviceEnUS: typeof serviceZhCN = {
   },
   orders: {
     slot: 'Booked slot (booked/capacity)',
+    photoStage: { checkIn: 'Check-in photo', checkOut: 'Check-out photo' },
     slotUnlimited: 'no limit',
     title: 'Service orders',
     live: 'Live',

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../lib/auth.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { uploadedFile } from '../../lib/upload.ts';
+import { visibleOrder } from './orders.service.ts';
+import { addPhoto, listPhotos, PHOTO_LIMITS, readPhoto } from './photos.service.ts';
+
+const photoSchema = z.object({
+  id: z.string(),
+  stage: z.enum(['check-in', 'check-out']),
+  contentType: z.string(),
+  bytes: z.number().int(),
+  takenAt: z.string(),
+  url: z.string(),
+});
+const tags = ['service-orders'];
+
+/** Visit photos: the worker uploads at check-in / check-out; whoever may see the order views them. */
+export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    '/service-orders/:id/photos',
+    {
+      config: { permission: 'order:work' },
+      schema: {
+        tags,
+        summary: 'Attach a photo (multipart field "file"; JPEG, PNG or WebP, ≤ 5 MiB, ≤ 9 per order)',
+        consumes: ['multipart/form-data'],
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({
+          stage: z.enum(['check-in', 'check-out']),
+          takenAt: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('When the photo was taken (the offline queue sends it later)'),
+        }),
+        response: { 200: photoSchema, 201: photoSchema },
+      },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const order = await visibleOrder(ctx, actor, req.params.id);
+      const file = await uploadedFile(req, PHOTO_LIMITS.maxBytes);
+      const r = await addPhoto(ctx, actor, order, { stage: req.query.stage, takenAt: req.query.takenAt, data: file.data });
+      return reply.code(r.created ? 201 : 200).send(r.photo);
+    },
+  );
+  app.get(
+    '/service-orders/:id/photos',
+    {
+      config: { permission: 'order:read' },
+      schema: {
+        tags,
+        summary: "The visit's photos (metadata; each url serves the image)",
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ items: z.array(photoSchema) }) },
+      },
+    },
+    async (req) => listPhotos(ctx, await visibleOrder(ctx, actorOf(req), req.params.id)),
+  );
+  app.get(
+    '/service-orders/:id/photos/:photoId',
+    {
+      config: { permission: 'order:read' },
+      schema: { tags, summary: 'One photo (the image itself; audited)', params: z.object({ id: z.uuid(), photoId: z.uuid() }) },
+    },
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const photo = await readPhoto(ctx, actor, await visibleOrder(ctx, actor, req.params.id), req.params.photoId);
+      return reply
+        .header('content-type', photo.contentType)
+        .header('cache-control', 'private, max-age=3600')
+        .header('x-content-type-options', 'nosniff')
+        .send(photo.data);
+    },
+  );
+};
