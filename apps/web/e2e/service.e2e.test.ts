@@ -273,4 +273,37 @@ describe('service loop faces in a phone browser', () => {
     await desk.page.screenshot({ path: path.join(shots, 'order-drawer-photos.png') });
     await desk.context.close();
   });
+
+  it('the bureau edits an active policy: only name and end date are open, the rules are greyed out', async () => {
+    const year = new Date().getFullYear();
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const b = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
+    const p = (
+      await b.post('/api/v1/policies', {
+        name: '高龄积分（测试）',
+        kind: 'points_grant',
+        amount: 300,
+        period: 'year',
+        regionCode: f.TREE.district,
+        conditions: { minAge: 80 },
+        validFrom: `${year}-01-01`,
+      })
+    ).json();
+    expect((await b.post(`/api/v1/policies/${p.id}/activate`)).statusCode).toBe(200);
+    const { context, page } = await phone(bureauUsername);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${server.url}/console/policies`);
+    await page
+      .getByRole('row', { name: /高龄积分（测试）/ })
+      .getByRole('button', { name: /编\s*辑/ })
+      .click();
+    await expect.poll(() => page.getByText(/已启用的政策只能修改名称和截止日期/).count()).toBe(1);
+    await expect.poll(() => page.getByLabel('额度').isDisabled()).toBe(true);
+    await page.getByLabel('政策名称').fill('高龄积分（改名）');
+    await page.screenshot({ path: path.join(shots, 'policy-edit-active.png'), fullPage: true });
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await expect.poll(async () => (await b.get(`/api/v1/policies/${p.id}`)).json().name).toBe('高龄积分（改名）');
+    expect((await b.get(`/api/v1/policies/${p.id}`)).json()).toMatchObject({ amount: 300, status: 'active' });
+    await context.close();
+  });
 });
