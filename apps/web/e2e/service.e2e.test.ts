@@ -190,6 +190,17 @@ describe('service loop faces in a phone browser', () => {
     const notices = page.getByTestId('service-notices-document');
     await expect.poll(() => notices.getByText(/营业执照 E2E-1）将于 .* 到期/).count()).toBe(1);
     await page.screenshot({ path: path.join(shots, 'providers-notices.png') });
+
+    // The drawer sets the provider's capacity per time slot, used by dispatch.
+    await page
+      .getByRole('cell', { name: /服务商-/ })
+      .first()
+      .click();
+    const capacity = page.getByLabel('时段容量');
+    await capacity.fill('2');
+    await capacity.blur();
+    await expect.poll(async () => (await providerAdmin.get(`/api/v1/providers/${providerId}`)).json().slotCapacity).toBe(2);
+    await page.screenshot({ path: path.join(shots, 'provider-slots.png') });
     await context.close();
   });
 

@@ -9,6 +9,7 @@ import {
   InputNumber,
   List,
   Modal,
+  Select,
   Space,
   Table,
   Tag,
@@ -174,6 +175,16 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
     }
   };
   const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
+  // Capacity per time slot, used by dispatch (docs/service-loop.md).
+  const saveSlots = async (patch: { slotMinutes?: number; slotCapacity?: number | null }) => {
+    try {
+      await api.patch(`/providers/${id}`, patch);
+      message.success(t('service.catalogue.saved'));
+      detail.reload();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  };
 
   const act = async (path: string, body: unknown = {}) => {
     try {
@@ -322,11 +333,42 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
             </Descriptions.Item>
             <Descriptions.Item label={t('service.providers.rating')}>{d.rating ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('service.providers.capacity')}>{d.dailyCapacity}</Descriptions.Item>
-            <Descriptions.Item label={t('service.providers.slotCapacity')}>
-              {t('service.providers.slotValue', {
-                minutes: d.slotMinutes,
-                n: d.slotCapacity ?? t('service.orders.slotUnlimited'),
-              })}
+            <Descriptions.Item label={t('service.providers.slotCapacity')} span={2}>
+              {mayWrite ? (
+                <Space wrap>
+                  <Select
+                    size="small"
+                    style={{ width: 120 }}
+                    value={d.slotMinutes}
+                    aria-label={t('service.providers.slotMinutes')}
+                    options={[30, 60, 120, 180, 240].map((m) => ({
+                      value: m,
+                      label: t('service.providers.slotMinutesValue', { n: m }),
+                    }))}
+                    onChange={(slotMinutes) => saveSlots({ slotMinutes })}
+                  />
+                  <InputNumber
+                    size="small"
+                    min={1}
+                    max={10000}
+                    precision={0}
+                    aria-label={t('service.providers.slotCapacity')}
+                    placeholder={t('service.orders.slotUnlimited')}
+                    defaultValue={d.slotCapacity ?? undefined}
+                    key={`${d.id}-${d.slotCapacity}`}
+                    onBlur={(e) => {
+                      const v = e.target.value.trim() === '' ? null : Number(e.target.value);
+                      if (v !== d.slotCapacity) void saveSlots({ slotCapacity: v });
+                    }}
+                  />
+                  <Typography.Text type="secondary">{t('service.providers.slotHint')}</Typography.Text>
+                </Space>
+              ) : (
+                t('service.providers.slotValue', {
+                  minutes: d.slotMinutes,
+                  n: d.slotCapacity ?? t('service.orders.slotUnlimited'),
+                })
+              )}
             </Descriptions.Item>
           </Descriptions>
           {can('provider:approve') && (

@@ -29,6 +29,9 @@ export const serviceZhCN = {
   providers: {
     slotCapacity: '时段容量',
     slotValue: '每 {{minutes}} 分钟 {{n}} 单',
+    slotMinutes: '时段长度',
+    slotMinutesValue: '{{n}} 分钟',
+    slotHint: '每个时段最多接单数，留空为不限（只受每日上限约束）',
     title: '服务商',
     register: '登记服务商',
     name: '名称',
@@ -239,6 +242,9 @@ export const serviceEnUS: typeof serviceZhCN = {
   providers: {
     slotCapacity: 'Capacity per slot',
     slotValue: '{{n}} per {{minutes}} min',
+    slotMinutes: 'Slot length',
+    slotMinutesValue: '{{n}} min',
+    slotHint: 'Orders per slot; empty means no limit (only the daily one)',
     title: 'Providers',
     register: 'Register provider',
     name: 'Name',
