@@ -372,6 +372,10 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     await status.getByText(`服务中心 ${operatorUsername} 正在处理。`).waitFor({ timeout: 10_000 });
     expect(await p.evaluate(() => (window as unknown as { zyMarker?: string }).zyMarker)).toBe('family');
     await p.screenshot({ path: path.join(shots, '10-family-alarm.png'), fullPage: true });
+    // The family's way in from the elder/family phone page.
+    await p.goto(`${server.url}/elder`);
+    await p.getByRole('link', { name: /家人平安/ }).click();
+    await p.getByTestId('family-status').getByText(`⚠ ${ELDER_NAME}现在有告警`).waitFor();
     expect(pageErrors).toEqual([]);
     await phone.close();
   }, 180_000);

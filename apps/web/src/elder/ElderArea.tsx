@@ -232,7 +232,18 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
           {tx.book}
         </button>
         {role === 'family' && (
-          <a href="/family" style={{ ...ghostButton, textAlign: 'center', lineHeight: '58px', textDecoration: 'none' }}>
+          <a
+            href="/family"
+            style={{
+              ...ghostButton,
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'center',
+              textAlign: 'center',
+              textDecoration: 'none',
+              boxSizing: 'border-box',
+            }}
+          >
             {tx.familySafety}
           </a>
         )}

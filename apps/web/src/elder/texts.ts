@@ -28,7 +28,7 @@ export const elderTexts = {
     stars: '{{n}} 星',
     cancel: '取消预约',
     notEnough: '积分不够，请联系社区或家人。',
-    familySafety: '老人平安状况（告警、通知、设备）',
+    familySafety: '家人平安（告警、通知、设备）',
     status: {
       created: '正在安排服务商',
       dispatched: '已通知服务商',

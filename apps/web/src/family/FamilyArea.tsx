@@ -192,7 +192,7 @@ function ElderSafety({ elderId, version, tx }: { elderId: string; version: numbe
       {s.devices.length === 0 && <p>{tx.noDevices}</p>}
       {s.devices.map((d) => (
         <div key={d.id} style={{ ...box, display: 'flex', justifyContent: 'space-between', gap: 12 }} data-testid="family-device">
-          <strong>{t(`safety.devices.types.${d.type}` as never, { defaultValue: d.type })}</strong>
+          <strong style={{ flexShrink: 0 }}>{t(`safety.devices.types.${d.type}` as never, { defaultValue: d.type })}</strong>
           <span style={{ color: STATE_COLOUR[d.state], fontWeight: 700, textAlign: 'right' }}>
             {tx.deviceState[d.state]}
             {d.state === 'not_worn' && d.notWornSince ? ` ${fill(tx.notWornSince, { time: when(d.notWornSince) })}` : ''}
