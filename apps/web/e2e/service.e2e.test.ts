@@ -190,6 +190,11 @@ describe('service loop faces in a phone browser', () => {
     const notices = page.getByTestId('service-notices-document');
     await expect.poll(() => notices.getByText(/营业执照 E2E-1）将于 .* 到期/).count()).toBe(1);
     await page.screenshot({ path: path.join(shots, 'providers-notices.png') });
+    // 知道了 marks it read: it leaves the list, and stays gone after a reload.
+    await notices.getByRole('listitem').filter({ hasText: 'E2E-1' }).getByRole('button', { name: '知道了' }).click();
+    await expect.poll(() => notices.getByText(/E2E-1/).count()).toBe(0);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('service-notices-document').getByText(/E2E-1/).count()).toBe(0);
 
     // The drawer sets the provider's capacity per time slot, used by dispatch.
     await page

@@ -119,8 +119,8 @@ export async function insertNotice(
   return true;
 }
 
-/** A user's own notices, newest first, optionally of some reasons only. */
-export async function inbox(db: DbOrTx, userId: string, reasons: string[] | null, limit: number) {
+/** A user's own notices, newest first, optionally of some reasons only, optionally unread only. */
+export async function inbox(db: DbOrTx, userId: string, reasons: string[] | null, limit: number, unreadOnly = false) {
   return queryRows<{
     id: string;
     reason: string;
@@ -129,12 +129,27 @@ export async function inbox(db: DbOrTx, userId: string, reasons: string[] | null
     provider_id: string | null;
     body: string;
     created_at: Date;
+    read_at: Date | null;
   }>(
     db,
     sql`
-    SELECT n.id, sn.reason, sn.subject_type, sn.subject_id, sn.provider_id, n.body, n.created_at
+    SELECT n.id, sn.reason, sn.subject_type, sn.subject_id, sn.provider_id, n.body, n.created_at, n.read_at
     FROM service_notices sn JOIN notifications n ON n.id = sn.notification_id
     WHERE sn.user_id = ${userId} ${reasons ? sql`AND sn.reason IN ${reasons}` : sql``}
+      ${unreadOnly ? sql`AND n.read_at IS NULL` : sql``}
     ORDER BY sn.created_at DESC LIMIT ${limit}`,
   );
+}
+
+/** Mark one of the user's own notices read (the first time only); false when it is not theirs. */
+export async function markRead(db: DbOrTx, userId: string, id: string) {
+  const r = await queryRows<{ id: string }>(
+    db,
+    sql`
+    UPDATE notifications n SET read_at = coalesce(n.read_at, now())
+    FROM service_notices sn
+    WHERE n.id = ${id} AND sn.notification_id = n.id AND sn.user_id = ${userId}
+    RETURNING n.id`,
+  );
+  return r.length > 0;
 }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { myNotices } from './notices.service.ts';
+import { markMyNoticeRead, myNotices } from './notices.service.ts';
 
 const noticeSchema = z.object({
   id: z.string(),
@@ -12,6 +12,7 @@ const noticeSchema = z.object({
   providerId: z.string().nullable(),
   body: z.string(),
   createdAt: z.string(),
+  readAt: z.string().nullable(),
 });
 
 /** A console user's service-loop notices (overdue complaints, expiring licences and certificates). */
@@ -25,10 +26,25 @@ export const noticeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         querystring: z.object({
           kind: z.enum(['complaint', 'document']).optional(),
           limit: z.coerce.number().int().min(1).max(200).default(20),
+          unread: z.enum(['true', 'false']).optional().describe('true: only notices not yet marked read'),
         }),
         response: { 200: z.object({ items: z.array(noticeSchema) }) },
       },
     },
-    async (req) => myNotices(ctx, actorOf(req), req.query.kind, req.query.limit),
+    async (req) => myNotices(ctx, actorOf(req), req.query.kind, req.query.limit, req.query.unread === 'true'),
+  );
+  app.post(
+    '/service-notices/:id/read',
+    {
+      schema: {
+        tags: ['service-orders'],
+        summary: 'Mark one of my notices read',
+        params: z.object({ id: z.uuid() }),
+      },
+    },
+    async (req, reply) => {
+      await markMyNoticeRead(ctx, actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
   );
 };

@@ -3,6 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
+import { notFound } from '../../lib/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { LICENCE_WARNING_DAYS } from '../providers/providers.service.ts';
 import * as repo from './notices.repo.ts';
 
@@ -81,14 +83,20 @@ export async function runServiceNotices(ctx: AppContext, now = new Date()): Prom
 }
 
 /** The caller's own notices (a console user's inbox), newest first. */
-export async function myNotices(ctx: AppContext, actor: Actor, kind: 'complaint' | 'document' | undefined, limit: number) {
+export async function myNotices(
+  ctx: AppContext,
+  actor: Actor,
+  kind: 'complaint' | 'document' | undefined,
+  limit: number,
+  unreadOnly = false,
+) {
   const reasons =
     kind === 'complaint'
       ? ['complaint.overdue']
       : kind === 'document'
         ? ['licence.expiring', 'licence.expired', 'certificate.expiring', 'certificate.expired']
         : null;
-  const rows = actor.id ? await repo.inbox(ctx.db, actor.id, reasons, limit) : [];
+  const rows = actor.id ? await repo.inbox(ctx.db, actor.id, reasons, limit, unreadOnly) : [];
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -98,6 +106,17 @@ export async function myNotices(ctx: AppContext, actor: Actor, kind: 'complaint'
       providerId: r.provider_id,
       body: r.body,
       createdAt: new Date(r.created_at).toISOString(),
+      readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
     })),
   };
+}
+
+/** The user has seen a notice ("知道了"): only their own (else 404); marking again changes nothing. Audited. */
+export async function markMyNoticeRead(ctx: AppContext, actor: Actor, id: string) {
+  if (!actor.id) throw notFound('Notice');
+  const userId = actor.id;
+  await ctx.db.transaction(async (tx) => {
+    if (!(await repo.markRead(tx, userId, id))) throw notFound('Notice');
+    await recordAudit(tx, { actor, action: 'notification.read', targetType: 'notification', targetId: id });
+  });
 }

@@ -122,6 +122,30 @@ describe('service notices (daily job)', () => {
     expect(await runServiceNotices(s.ctx, days(11))).toEqual({ complaints: 0, documents: 0 });
   });
 
+  it("lets a user mark their own notice read, once, and nobody else's", async () => {
+    type Row = { id: string; readAt: string | null };
+    const unread = async (api: Api) => (await api.get('/api/v1/service-notices?unread=true')).json().items as Row[];
+    const before = await unread(operator);
+    expect(before.length).toBeGreaterThan(0);
+    const id = before[0].id;
+
+    // Another user's notice is not theirs to mark: 404, and it stays unread.
+    expect((await providerAdmin.post(`/api/v1/service-notices/${id}/read`, {})).statusCode).toBe(404);
+    expect((await unread(operator)).map((n) => n.id)).toContain(id);
+    expect((await operator.post('/api/v1/service-notices/not-a-uuid/read', {})).statusCode).toBe(400);
+
+    expect((await operator.post(`/api/v1/service-notices/${id}/read`, {})).statusCode).toBe(204);
+    expect((await unread(operator)).map((n) => n.id)).not.toContain(id);
+    const all = (await operator.get('/api/v1/service-notices')).json().items as Row[];
+    const readAt = all.find((n) => n.id === id)?.readAt;
+    expect(readAt).toBeTruthy();
+
+    // Marking again keeps the first time.
+    expect((await operator.post(`/api/v1/service-notices/${id}/read`, {})).statusCode).toBe(204);
+    const again = (await operator.get('/api/v1/service-notices')).json().items as Row[];
+    expect(again.find((n) => n.id === id)?.readAt).toBe(readAt);
+  });
+
   it('keeps console notices out of the region and family outbox lists', async () => {
     const list = (await bureau.get('/api/v1/notifications')).json();
     expect(list.items.filter((n: { channel: string }) => n.channel === 'console')).toEqual([]);

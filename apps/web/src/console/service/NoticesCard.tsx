@@ -1,7 +1,8 @@
-import { Alert, List } from 'antd';
+import { Alert, App, Button, List } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { formatTime } from '../../app/format.ts';
+import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
 interface Notice {
@@ -12,16 +13,25 @@ interface Notice {
 }
 
 /**
- * The caller's own service notices of one kind (from the daily job): overdue complaint
+ * The caller's own unread service notices of one kind (from the daily job): overdue complaint
  * follow-ups on the complaints page, expiring licences and certificates on the providers page.
- * Shows nothing when there are none.
+ * 知道了 marks one read and it leaves the list. Shows nothing when there are none.
  */
 export function NoticesCard({ kind }: { kind: 'complaint' | 'document' }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const list = useFetch(
-    (signal) => api.get<{ items: Notice[] }>('/service-notices', { kind, limit: 10 }, { signal }),
+    (signal) => api.get<{ items: Notice[] }>('/service-notices', { kind, limit: 10, unread: 'true' }, { signal }),
     `service-notices-${kind}`,
   );
+  const markRead = async (id: string) => {
+    try {
+      await api.post(`/service-notices/${id}/read`, {});
+      list.reload();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  };
   const items = list.data?.items ?? [];
   if (!items.length) return null;
   return (
@@ -35,7 +45,16 @@ export function NoticesCard({ kind }: { kind: 'complaint' | 'document' }) {
           data-testid={`service-notices-${kind}`}
           dataSource={items}
           renderItem={(n) => (
-            <List.Item extra={formatTime(n.createdAt)}>
+            <List.Item
+              extra={
+                <>
+                  {formatTime(n.createdAt)}
+                  <Button type="link" size="small" onClick={() => void markRead(n.id)}>
+                    {t('service.notices.markRead')}
+                  </Button>
+                </>
+              }
+            >
               {n.reason.endsWith('expired') || n.reason === 'complaint.overdue' ? '⚠ ' : ''}
               {n.body}
             </List.Item>

@@ -25,7 +25,7 @@ export const serviceZhCN = {
     done: '已完成',
     edit: '编辑',
   },
-  notices: { title: '我的提醒（{{n}}）' },
+  notices: { title: '我的提醒（{{n}}）', markRead: '知道了' },
   providers: {
     slotCapacity: '时段容量',
     slotValue: '每 {{minutes}} 分钟 {{n}} 单',
@@ -238,7 +238,7 @@ export const serviceEnUS: typeof serviceZhCN = {
     done: 'Done',
     edit: 'Edit',
   },
-  notices: { title: 'My notices ({{n}})' },
+  notices: { title: 'My notices ({{n}})', markRead: 'Got it' },
   providers: {
     slotCapacity: 'Capacity per slot',
     slotValue: '{{n}} per {{minutes}} min',
