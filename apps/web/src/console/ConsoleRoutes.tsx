@@ -4,22 +4,24 @@ import { Route, Routes } from 'react-router';
 import { RequireAuth } from '../app/auth.tsx';
 import { RegionProvider } from '../app/region.tsx';
 import { safetyRoutes } from './alarms/routes.tsx';
-import { AssessmentFormPage } from './assessments/AssessmentFormPage.tsx';
-import { AssessmentsPage } from './assessments/AssessmentsPage.tsx';
-import { AssessmentViewPage } from './assessments/AssessmentViewPage.tsx';
-import { AuditLogPage } from './audit/AuditLogPage.tsx';
+import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
-import { DashboardPage } from './dashboard/DashboardPage.tsx';
-import { ElderDetailPage } from './elders/ElderDetailPage.tsx';
-import { ElderFormPage } from './elders/ElderFormPage.tsx';
-import { ElderListPage } from './elders/ElderListPage.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
-import { OrganizationsPage } from './organizations/OrganizationsPage.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
-import { RegionsPage } from './regions/RegionsPage.tsx';
 import { serviceRoutes } from './service/routes.tsx';
-import { UsersPage } from './users/UsersPage.tsx';
+
+const AssessmentFormPage = lazyPage(() => import('./assessments/AssessmentFormPage.tsx'), 'AssessmentFormPage');
+const AssessmentsPage = lazyPage(() => import('./assessments/AssessmentsPage.tsx'), 'AssessmentsPage');
+const AssessmentViewPage = lazyPage(() => import('./assessments/AssessmentViewPage.tsx'), 'AssessmentViewPage');
+const AuditLogPage = lazyPage(() => import('./audit/AuditLogPage.tsx'), 'AuditLogPage');
+const DashboardPage = lazyPage(() => import('./dashboard/DashboardPage.tsx'), 'DashboardPage');
+const ElderDetailPage = lazyPage(() => import('./elders/ElderDetailPage.tsx'), 'ElderDetailPage');
+const ElderFormPage = lazyPage(() => import('./elders/ElderFormPage.tsx'), 'ElderFormPage');
+const ElderListPage = lazyPage(() => import('./elders/ElderListPage.tsx'), 'ElderListPage');
+const OrganizationsPage = lazyPage(() => import('./organizations/OrganizationsPage.tsx'), 'OrganizationsPage');
+const RegionsPage = lazyPage(() => import('./regions/RegionsPage.tsx'), 'RegionsPage');
+const UsersPage = lazyPage(() => import('./users/UsersPage.tsx'), 'UsersPage');
 
 function NotFound() {
   const { t } = useTranslation();

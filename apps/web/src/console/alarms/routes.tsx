@@ -2,10 +2,12 @@ import { AlertOutlined, ApiOutlined, HeartOutlined } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
+import { lazyPage } from '../common/lazyPage.tsx';
 import { RequirePermission } from '../common/RequirePermission.tsx';
-import { AlarmCentrePage } from './AlarmCentrePage.tsx';
-import { DeviceHealthPage } from './DeviceHealthPage.tsx';
-import { DevicesPage } from './DevicesPage.tsx';
+
+const AlarmCentrePage = lazyPage(() => import('./AlarmCentrePage.tsx'), 'AlarmCentrePage');
+const DeviceHealthPage = lazyPage(() => import('./DeviceHealthPage.tsx'), 'DeviceHealthPage');
+const DevicesPage = lazyPage(() => import('./DevicesPage.tsx'), 'DevicesPage');
 
 type Key = 'alarms' | 'devices' | 'health';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [

@@ -1,11 +1,12 @@
 import { HeartFilled } from '@ant-design/icons';
 import { Flex, Layout, Menu, theme } from 'antd';
-import { useMemo, useState } from 'react';
+import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe } from '../../app/auth.tsx';
 import { useRealtimeConnection } from '../../app/realtime.ts';
 import { LanguageSwitch } from '../../common/LanguageSwitch.tsx';
+import { PageLoading } from '../common/lazyPage.tsx';
 import { ConnectionIndicator } from './ConnectionIndicator.tsx';
 import { buildMenu, selectedMenuKey } from './menu.tsx';
 import { RegionSwitcher } from './RegionSwitcher.tsx';
@@ -92,7 +93,9 @@ export function ConsoleLayout() {
           <UserMenu />
         </Header>
         <Content style={{ padding: 24, minWidth: 0 }}>
-          <Outlet />
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
         </Content>
       </Layout>
     </Layout>

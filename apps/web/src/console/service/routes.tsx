@@ -10,14 +10,16 @@ import {
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
+import { lazyPage } from '../common/lazyPage.tsx';
 import { RequirePermission } from '../common/RequirePermission.tsx';
-import { AnomaliesPage } from './AnomaliesPage.tsx';
-import { CataloguePage } from './CataloguePage.tsx';
-import { ComplaintsPage } from './ComplaintsPage.tsx';
-import { OrderBoardPage } from './OrderBoardPage.tsx';
-import { PoliciesPage } from './PoliciesPage.tsx';
-import { ProvidersPage } from './ProvidersPage.tsx';
-import { SettlementsPage } from './SettlementsPage.tsx';
+
+const AnomaliesPage = lazyPage(() => import('./AnomaliesPage.tsx'), 'AnomaliesPage');
+const CataloguePage = lazyPage(() => import('./CataloguePage.tsx'), 'CataloguePage');
+const ComplaintsPage = lazyPage(() => import('./ComplaintsPage.tsx'), 'ComplaintsPage');
+const OrderBoardPage = lazyPage(() => import('./OrderBoardPage.tsx'), 'OrderBoardPage');
+const PoliciesPage = lazyPage(() => import('./PoliciesPage.tsx'), 'PoliciesPage');
+const ProvidersPage = lazyPage(() => import('./ProvidersPage.tsx'), 'ProvidersPage');
+const SettlementsPage = lazyPage(() => import('./SettlementsPage.tsx'), 'SettlementsPage');
 
 type Key = 'providers' | 'catalogue' | 'policies' | 'orders' | 'anomalies' | 'complaints' | 'settlements';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
