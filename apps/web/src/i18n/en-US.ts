@@ -80,7 +80,8 @@ export const enUS: Messages = {
   header: { region: 'Region', myScope: 'My whole scope', account: 'Account' },
   dashboard: {
     welcome: 'Welcome, {{name}}',
-    intro: 'This is the Zhiyang console: manage accounts, regions and organisations, and read the audit log.',
+    intro:
+      'This is the Zhiyang console: elder archives and assessments, the alarm centre and devices, home-care orders, subsidies and settlement, and accounts, regions, organisations and the audit log.',
     role: 'Role',
     scope: 'Data scope',
     org: 'Organisation',
@@ -92,6 +93,7 @@ export const enUS: Messages = {
     comingSoon: 'Under construction',
     screen: { title: 'Command centre', subtitle: 'Alarms, orders and services at a glance' },
     elder: { title: 'Elder services', subtitle: 'Order services, points, one-key SOS' },
+    family: { title: 'Family safety', subtitle: 'Is my parent safe: alarms and notices' },
     worker: { title: 'Service worker', subtitle: "Today's tasks, check-in and check-out" },
     kiosk: { title: 'Self-service kiosk', subtitle: 'Canteen meals, survival verification' },
   },

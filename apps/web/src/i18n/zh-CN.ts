@@ -85,7 +85,7 @@ export const zhCN = {
   header: { region: '区域', myScope: '我的全部范围', account: '账号' },
   dashboard: {
     welcome: '欢迎，{{name}}',
-    intro: '这里是智养平台的管理控制台：管理账号、行政区划与机构，查阅审计日志。',
+    intro: '这里是智养平台的管理控制台：老人档案与能力评估、告警中心与设备、居家服务工单与补贴结算，以及账号、区划、机构与审计。',
     role: '角色',
     scope: '数据范围',
     org: '所属机构',
@@ -97,6 +97,7 @@ export const zhCN = {
     comingSoon: '建设中，敬请期待',
     screen: { title: '指挥调度中心', subtitle: '告警、工单与服务态势大屏' },
     elder: { title: '老人服务', subtitle: '下单、积分、一键呼救' },
+    family: { title: '家人平安', subtitle: '老人是否平安、告警与通知' },
     worker: { title: '服务人员', subtitle: '今日任务、上门签到签退' },
     kiosk: { title: '自助终端', subtitle: '长寿食堂就餐、生存认证' },
   },

@@ -1,7 +1,11 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   ClusterOutlined,
+  CustomerServiceOutlined,
   DesktopOutlined,
+  HeartOutlined,
+  IdcardOutlined,
   MobileOutlined,
   ShopOutlined,
   TabletOutlined,
@@ -46,6 +50,14 @@ export function DashboardPage() {
 
   const scope = me.regionCode ? (nameOf(me.regionCode) ?? me.regionCode) : me.orgId ? null : t('dashboard.wholePlatform');
   const consoleLinks: Shortcut[] = [
+    { to: '/console/elders', icon: <IdcardOutlined />, label: t('elders.nav.elders'), show: can('elder:read') },
+    { to: '/console/alarms', icon: <AlertOutlined />, label: t('safety.nav.alarms'), show: can('alarm:read') },
+    {
+      to: '/console/service-orders',
+      icon: <CustomerServiceOutlined />,
+      label: t('service.nav.orders'),
+      show: can('order:read'),
+    },
     { to: '/console/users', icon: <TeamOutlined />, label: t('nav.users'), show: can('user:read') },
     { to: '/console/regions', icon: <ClusterOutlined />, label: t('nav.regions'), show: can('region:read') },
     { to: '/console/organizations', icon: <ShopOutlined />, label: t('nav.organizations'), show: can('org:read') },
@@ -54,6 +66,7 @@ export function DashboardPage() {
   const areas: Omit<Shortcut, 'show'>[] = [
     { to: '/screen', icon: <DesktopOutlined />, label: t('areas.screen.title') },
     { to: '/elder', icon: <MobileOutlined />, label: t('areas.elder.title') },
+    { to: '/family', icon: <HeartOutlined />, label: t('areas.family.title') },
     { to: '/worker', icon: <UserOutlined />, label: t('areas.worker.title') },
     { to: '/kiosk', icon: <TabletOutlined />, label: t('areas.kiosk.title') },
   ];
