@@ -52,15 +52,20 @@ export function serverBundleStale(outdir = SERVER_DIST) {
 
 export async function buildServer(outdir = SERVER_DIST) {
   const esbuild = await import('esbuild');
-  // The template is written first: main.mjs is the staleness marker, so it must come last.
-  await esbuild.build({
-    ...options(outdir),
-    entryPoints: { 'make-template': path.join(root, 'apps/server/src/db/template-cli.ts') },
-  });
-  const made = spawnSync(process.execPath, [path.join(outdir, 'make-template.mjs'), outdir], { stdio: 'inherit' });
-  if (made.status !== 0)
-    process.stderr.write('zhiyang: no database template; the first start will create the database itself.\n');
-  await esbuild.build({ ...options(outdir), entryPoints: { main: path.join(root, 'apps/server/src/main.ts') } });
+  try {
+    // The template is written first: main.mjs is the staleness marker, so it must come last.
+    await esbuild.build({
+      ...options(outdir),
+      entryPoints: { 'make-template': path.join(root, 'apps/server/src/db/template-cli.ts') },
+    });
+    const made = spawnSync(process.execPath, [path.join(outdir, 'make-template.mjs'), outdir], { stdio: 'inherit' });
+    if (made.status !== 0)
+      process.stderr.write('zhiyang: no database template; the first start will create the database itself.\n');
+    await esbuild.build({ ...options(outdir), entryPoints: { main: path.join(root, 'apps/server/src/main.ts') } });
+  } finally {
+    // npm start builds in the server's own process: end esbuild's helper process, or it outlives the server.
+    await esbuild.stop();
+  }
 }
 
 function options(outdir) {
