@@ -249,6 +249,9 @@ describe('service loop faces in a phone browser', () => {
     await card.getByRole('button', { name: /签\s*到/ }).click();
     await expect.poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
 
+    // The phone shows the check-out form once it has the new state (it refetches after the
+    // check-in); only then does the network drop, as it would for a worker inside the home.
+    await card.getByPlaceholder('做了什么、老人情况如何').waitFor({ state: 'visible' });
     // Offline: the record and a photo wait on the phone (the picture in IndexedDB).
     await context.setOffline(true);
     await card.getByPlaceholder('做了什么、老人情况如何').fill('整理衣橱，老人满意');
@@ -288,6 +291,50 @@ describe('service loop faces in a phone browser', () => {
     await expect.poll(() => imgs.evaluateAll((els) => els.every((e) => (e as HTMLImageElement).naturalWidth === 64))).toBe(true);
     await desk.page.screenshot({ path: path.join(shots, 'order-drawer-photos.png') });
     await desk.context.close();
+  });
+
+  it('a worker with no network at all checks in and then out; both arrive in order with their times', async () => {
+    const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
+    const o = (
+      await operator.post('/api/v1/service-orders', {
+        elderId,
+        itemId: items.find((i) => i.code === 'wardrobe_tidy')?.id,
+        scheduledAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
+      })
+    ).json();
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
+    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/assign`, { workerId })).statusCode).toBe(200);
+    const { context, page } = await phone(workerUsername);
+    await page.goto(`${server.url}/worker`);
+    const card = page.locator('.ant-card', { has: page.getByTestId(`photo-${o.id}`) });
+    await card.getByRole('button', { name: /签\s*到/ }).waitFor({ state: 'visible' });
+
+    // Inside the home there is no signal: the check-in is queued, and the card moves on to the
+    // check-out form anyway, so the worker can finish the visit.
+    await context.setOffline(true);
+    const checkedIn = Date.now();
+    await card.getByRole('button', { name: /签\s*到/ }).click();
+    await card.getByPlaceholder('做了什么、老人情况如何').fill('陪老人整理衣物');
+    const checkedOut = Date.now();
+    await card.getByRole('button', { name: '提交签退' }).click();
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          JSON.parse(localStorage.getItem('zhiyang.worker.queue') ?? '[]').map((q: { path: string }) => q.path),
+        ),
+      )
+      .toEqual(['check-in', 'check-out']);
+    expect((await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('assigned');
+
+    await context.setOffline(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect
+      .poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status, { timeout: 15_000 })
+      .toBe('served');
+    const visit = (await operator.get(`/api/v1/service-orders/${o.id}`)).json().visit;
+    expect(Math.abs(new Date(visit.checkInAt).getTime() - checkedIn)).toBeLessThan(2000);
+    expect(Math.abs(new Date(visit.checkOutAt).getTime() - checkedOut)).toBeLessThan(2000);
+    await context.close();
   });
 
   it('the bureau edits an active policy: only name and end date are open, the rules are greyed out', async () => {

@@ -18,6 +18,9 @@ import { flush, perform, queued } from './queue.ts';
 type Texts = (typeof workerTexts)['zh-CN'];
 const fill = (s: string, v: Record<string, string | number>) => s.replace(/\{\{(\w+)\}\}/g, (_, k) => String(v[k] ?? ''));
 
+/** The state an order reaches when a worker's action is accepted. */
+const AFTER = { 'en-route': 'en_route', 'check-in': 'in_service', 'check-out': 'served' } as const;
+
 /** The worker's phone page (/worker): today's tasks, navigation, check-in/out with position and photo, offline queue. */
 export default function WorkerArea() {
   const { me, loading, login, logout } = useAuth();
@@ -132,7 +135,16 @@ function Tasks({ tx }: { tx: Texts }) {
       setVersion((v) => v + 1);
     }
   };
-  const items = (tasks.data?.items ?? []).slice().sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
+  // An action still waiting in the queue has not reached the server, so the task list cannot
+  // show it yet: show each task as it will be once its queued actions are sent, so a worker
+  // without network can check in and then check out.
+  const pending = waiting > 0 ? queued() : [];
+  const items = (tasks.data?.items ?? [])
+    .map((o) => {
+      const last = pending.filter((q) => q.orderId === o.id && q.path !== 'photo').at(-1);
+      return last ? { ...o, status: AFTER[last.path as keyof typeof AFTER] } : o;
+    })
+    .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       {waiting > 0 && <Alert type="warning" showIcon message={fill(tx.queued, { n: waiting })} />}
