@@ -7,4 +7,5 @@ export * from './password.ts';
 export * from './realtime.ts';
 export * from './regions.ts';
 export * from './roles.ts';
+export * from './safety.ts';
 export * from './service.ts';

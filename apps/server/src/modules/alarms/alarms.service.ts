@@ -1,4 +1,4 @@
-import { can, type Role } from '@zhiyang/shared';
+import { ALARM_OUTCOME_LABELS_ZH, ALARM_OUTCOMES, type AlarmOutcome, can, type Role } from '@zhiyang/shared';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -15,31 +15,8 @@ import { type AlarmStatus, alarmDispatches, alarms } from './alarms.schema.ts';
 import { publishAlarm } from './raise.service.ts';
 import { ALARM_TYPE_ZH, type AlarmType } from './rules.ts';
 
-export const OUTCOMES = [
-  'false_alarm',
-  'assisted_at_home',
-  'taken_to_hospital',
-  'fire_brigade',
-  'police',
-  'found_deceased',
-  'device_fault',
-  'device_fixed',
-  'no_action_needed',
-  'other',
-] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-const OUTCOME_ZH: Record<Outcome, string> = {
-  false_alarm: '误报',
-  assisted_at_home: '上门协助',
-  taken_to_hospital: '送医',
-  fire_brigade: '消防处置',
-  police: '公安处置',
-  found_deceased: '发现已故',
-  device_fault: '设备故障',
-  device_fixed: '设备已修复',
-  no_action_needed: '无需处置',
-  other: '其他',
-};
+export const OUTCOMES = ALARM_OUTCOMES;
+export type Outcome = AlarmOutcome;
 
 export const ACTION_KINDS = [
   'called_elder',
@@ -286,7 +263,7 @@ export async function resolveAlarm(ctx: AppContext, actor: Actor, id: string, in
         elderId: row.elderId,
         regionCode: row.regionCode,
         reason: 'resolved',
-        body: `【智养】${v.elderName ?? ''}的${ALARM_TYPE_ZH[row.type as AlarmType] ?? row.type}告警已处理完毕（${OUTCOME_ZH[input.outcome]}）。如有疑问请致电服务中心。`,
+        body: `【智养】${v.elderName ?? ''}的${ALARM_TYPE_ZH[row.type as AlarmType] ?? row.type}告警已处理完毕（${ALARM_OUTCOME_LABELS_ZH[input.outcome]}）。如有疑问请致电服务中心。`,
       });
     }
     await publishAlarm(ctx, tx, id, 'alarm.updated');

@@ -1,3 +1,4 @@
+import { ALARM_TYPE_LABELS_ZH } from '@zhiyang/shared';
 import type { Priority } from './alarms.schema.ts';
 
 /**
@@ -27,26 +28,7 @@ export const ALARM_TYPES = {
 export type AlarmType = keyof typeof ALARM_TYPES;
 
 /** Chinese names for texts sent to families (SMS bodies), as the console shows them. */
-export const ALARM_TYPE_ZH: Record<AlarmType, string> = {
-  sos: '一键呼救',
-  fall: '跌倒',
-  smoke: '烟雾',
-  gas: '燃气泄漏',
-  vitals_critical: '生命体征危急',
-  water_leak: '水浸',
-  vitals_warning: '生命体征异常',
-  inactivity: '长时间无活动',
-  geofence_exit: '离开安全区域',
-  night_bed_exit: '夜间离床未归',
-  inactivity_warning: '无活动预警',
-  sos_cancelled: '已取消的呼救',
-  device_offline: '设备离线',
-  devices_offline_mass: '大面积设备离线',
-  battery_low: '电量低',
-  not_worn: '未佩戴',
-  no_monthly_test: '本月未测试',
-  tamper: '设备被拆',
-};
+export const ALARM_TYPE_ZH: Record<AlarmType, string> = ALARM_TYPE_LABELS_ZH;
 export const ALARM_TYPE_LIST = Object.keys(ALARM_TYPES) as AlarmType[];
 
 /** Event types that raise an alarm of the same name at once. */

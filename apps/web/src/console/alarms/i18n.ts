@@ -1,3 +1,5 @@
+import { ALARM_OUTCOME_LABELS_ZH, ALARM_TYPE_LABELS_ZH } from '@zhiyang/shared';
+
 /** Texts of the safety-loop console pages (namespace `safety`), zh-CN. */
 export const safetyZhCN = {
   nav: { group: '安全监护', alarms: '告警中心', devices: '设备管理', health: '设备健康' },
@@ -10,38 +12,8 @@ export const safetyZhCN = {
     resolved: '已处置',
     reviewed: '已复核',
   },
-  type: {
-    sos: '一键呼救',
-    sos_cancelled: '已取消的呼救 — 请回拨',
-    fall: '跌倒',
-    smoke: '烟雾',
-    gas: '燃气泄漏',
-    water_leak: '水浸',
-    vitals_critical: '生命体征危急',
-    vitals_warning: '生命体征异常',
-    inactivity: '长时间无活动',
-    inactivity_warning: '无活动预警',
-    geofence_exit: '离开安全区域',
-    night_bed_exit: '夜间离床未归',
-    device_offline: '设备离线',
-    devices_offline_mass: '大面积设备离线',
-    battery_low: '电量低',
-    not_worn: '未佩戴',
-    no_monthly_test: '本月未测试',
-    tamper: '设备被拆',
-  },
-  outcome: {
-    false_alarm: '误报',
-    assisted_at_home: '上门协助',
-    taken_to_hospital: '送医',
-    fire_brigade: '消防处置',
-    police: '公安处置',
-    found_deceased: '发现已故',
-    device_fault: '设备故障',
-    device_fixed: '设备已修复',
-    no_action_needed: '无需处置',
-    other: '其他',
-  },
+  type: { ...ALARM_TYPE_LABELS_ZH, sos_cancelled: '已取消的呼救 — 请回拨' },
+  outcome: ALARM_OUTCOME_LABELS_ZH,
   action: {
     acknowledged: '接警',
     called_elder: '致电老人',

@@ -1,0 +1,53 @@
+/**
+ * How an alarm ended: every resolution names one (no alarm closes without an outcome).
+ * Server and console share the codes and their Chinese names, which also go into the
+ * notices sent to families.
+ */
+export const ALARM_OUTCOMES = [
+  'false_alarm',
+  'assisted_at_home',
+  'taken_to_hospital',
+  'fire_brigade',
+  'police',
+  'found_deceased',
+  'device_fault',
+  'device_fixed',
+  'no_action_needed',
+  'other',
+] as const;
+export type AlarmOutcome = (typeof ALARM_OUTCOMES)[number];
+
+export const ALARM_OUTCOME_LABELS_ZH: Record<AlarmOutcome, string> = {
+  false_alarm: '误报',
+  assisted_at_home: '上门协助',
+  taken_to_hospital: '送医',
+  fire_brigade: '消防处置',
+  police: '公安处置',
+  found_deceased: '发现已故',
+  device_fault: '设备故障',
+  device_fixed: '设备已修复',
+  no_action_needed: '无需处置',
+  other: '其他',
+};
+
+/** Chinese names of the alarm types, as the console shows them and family notices say them. */
+export const ALARM_TYPE_LABELS_ZH = {
+  sos: '一键呼救',
+  fall: '跌倒',
+  smoke: '烟雾',
+  gas: '燃气泄漏',
+  vitals_critical: '生命体征危急',
+  water_leak: '水浸',
+  vitals_warning: '生命体征异常',
+  inactivity: '长时间无活动',
+  geofence_exit: '离开安全区域',
+  night_bed_exit: '夜间离床未归',
+  inactivity_warning: '无活动预警',
+  sos_cancelled: '已取消的呼救',
+  device_offline: '设备离线',
+  devices_offline_mass: '大面积设备离线',
+  battery_low: '电量低',
+  not_worn: '未佩戴',
+  no_monthly_test: '本月未测试',
+  tamper: '设备被拆',
+};
