@@ -36,18 +36,21 @@ function newestMtime(p) {
   return newest;
 }
 
+/** True when `output` is missing or older than any file under `inputs`. */
+export function outdated(output, inputs) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return inputs.some((p) => newestMtime(p) > built);
+}
+
 /** True when the bundle is missing or older than the server's sources or the installed packages. */
 export function serverBundleStale(outdir = SERVER_DIST) {
-  const outfile = path.join(outdir, 'main.mjs');
-  if (!existsSync(outfile)) return true;
-  const built = statSync(outfile).mtimeMs;
-  const inputs = [
+  return outdated(path.join(outdir, 'main.mjs'), [
     path.join(root, 'apps/server/src'),
     path.join(root, 'packages/shared/src'),
     path.join(root, 'package-lock.json'),
     path.join(root, 'scripts/build-server.mjs'),
-  ];
-  return inputs.some((p) => newestMtime(p) > built);
+  ]);
 }
 
 export async function buildServer(outdir = SERVER_DIST) {

@@ -3,11 +3,11 @@
 // unless DATABASE_URL is set. ZHIYANG_FROM_SOURCE=true runs the TypeScript sources through tsx
 // instead of the bundle (slower to start; handy when debugging).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildServer, outdated, SERVER_BUNDLE, serverBundleStale } from './build-server.mjs';
 import { ensureModernNode } from './node-guard.mjs';
 
 ensureModernNode();
@@ -16,17 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'apps/web');
 const built = path.join(web, 'dist/index.html');
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-const sources = [path.join(web, 'src'), path.join(root, 'packages/shared/src')];
-const stale = !existsSync(built) || sources.some((d) => existsSync(d) && newestMtime(d) > statSync(built).mtimeMs);
+const stale = outdated(built, [path.join(web, 'src'), path.join(root, 'packages/shared/src')]);
 const buildStarted = performance.now();
 if (stale && process.env.SKIP_WEB_BUILD !== 'true') {
   process.stdout.write('zhiyang: building the web console (once) …\n');
@@ -51,7 +41,6 @@ if (!process.env.DATABASE_URL) {
 
 let bundled = false;
 if (process.env.ZHIYANG_FROM_SOURCE !== 'true') {
-  const { buildServer, serverBundleStale, SERVER_BUNDLE } = await import('./build-server.mjs');
   bundled = !serverBundleStale();
   if (!bundled) {
     try {
