@@ -209,13 +209,14 @@ describe('service loop faces in a phone browser', () => {
     await context.close();
   });
 
-  it('a worker offline checks out with a photo; after reconnect both arrive with their original times', async () => {
+  /** A wardrobe-tidy order `hours` from now, accepted and assigned, open on the worker's phone. */
+  async function workerWithTask(hours: number) {
     const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
     const o = (
       await operator.post('/api/v1/service-orders', {
         elderId,
         itemId: items.find((i) => i.code === 'wardrobe_tidy')?.id,
-        scheduledAt: new Date(Date.now() + 2 * 3600_000).toISOString(),
+        scheduledAt: new Date(Date.now() + hours * 3600_000).toISOString(),
       })
     ).json();
     expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
@@ -223,6 +224,11 @@ describe('service loop faces in a phone browser', () => {
     const { context, page } = await phone(workerUsername);
     await page.goto(`${server.url}/worker`);
     const card = page.locator('.ant-card', { has: page.getByTestId(`photo-${o.id}`) });
+    return { o, context, page, card };
+  }
+
+  it('a worker offline checks out with a photo; after reconnect both arrive with their original times', async () => {
+    const { o, context, page, card } = await workerWithTask(2);
     // Real JPEGs drawn by the browser, so the console can show them.
     const drawn = await page.evaluate(async () => {
       const out: string[] = [];
@@ -294,19 +300,7 @@ describe('service loop faces in a phone browser', () => {
   });
 
   it('a worker with no network at all checks in and then out; both arrive in order with their times', async () => {
-    const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
-    const o = (
-      await operator.post('/api/v1/service-orders', {
-        elderId,
-        itemId: items.find((i) => i.code === 'wardrobe_tidy')?.id,
-        scheduledAt: new Date(Date.now() + 3 * 3600_000).toISOString(),
-      })
-    ).json();
-    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
-    expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/assign`, { workerId })).statusCode).toBe(200);
-    const { context, page } = await phone(workerUsername);
-    await page.goto(`${server.url}/worker`);
-    const card = page.locator('.ant-card', { has: page.getByTestId(`photo-${o.id}`) });
+    const { o, context, page, card } = await workerWithTask(3);
     await card.getByRole('button', { name: /签\s*到/ }).waitFor({ state: 'visible' });
 
     // Inside the home there is no signal: the check-in is queued, and the card moves on to the

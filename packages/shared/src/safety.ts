@@ -1,3 +1,19 @@
+/** Device types of the device protocol v1 (specs/device-protocol.md). */
+export const DEVICE_TYPES = [
+  'sos_terminal',
+  'pendant',
+  'watch',
+  'smoke',
+  'gas',
+  'door',
+  'presence',
+  'bed',
+  'fall_radar',
+  'water_leak',
+  'other',
+] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
 /**
  * How an alarm ended: every resolution names one (no alarm closes without an outcome).
  * Server and console share the codes and their Chinese names, which also go into the

@@ -1,21 +1,11 @@
+import { DEVICE_TYPES, type DeviceType } from '@zhiyang/shared';
+
 /**
- * Device types of the device protocol v1, with each type's default heartbeat interval and the
- * event types it is expected to send (capabilities). A device is offline after 3 missed intervals.
+ * Device types of the device protocol v1 (the list is shared with the console), with each type's
+ * default heartbeat interval and the event types it is expected to send (capabilities). A device
+ * is offline after 3 missed intervals.
  */
-export const DEVICE_TYPES = [
-  'sos_terminal',
-  'pendant',
-  'watch',
-  'smoke',
-  'gas',
-  'door',
-  'presence',
-  'bed',
-  'fall_radar',
-  'water_leak',
-  'other',
-] as const;
-export type DeviceType = (typeof DEVICE_TYPES)[number];
+export { DEVICE_TYPES, type DeviceType };
 
 /** Event types of the protocol's table; others are stored and flagged `unknown_type`. */
 export const EVENT_TYPES = [

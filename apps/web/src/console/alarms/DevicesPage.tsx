@@ -1,3 +1,4 @@
+import { DEVICE_TYPES } from '@zhiyang/shared';
 import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,19 +8,6 @@ import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
-const TYPES = [
-  'sos_terminal',
-  'pendant',
-  'watch',
-  'smoke',
-  'gas',
-  'door',
-  'presence',
-  'bed',
-  'fall_radar',
-  'water_leak',
-  'other',
-];
 interface DeviceRow {
   id: string;
   type: string;
@@ -162,7 +150,7 @@ export function DevicesPage() {
             <Input />
           </Form.Item>
           <Form.Item name="type" label={t('safety.devices.type')} rules={[{ required: true }]}>
-            <Select options={TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
+            <Select options={DEVICE_TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
           </Form.Item>
           <Form.Item name="elderId" label={t('safety.devices.elderId')}>
             <Input />
