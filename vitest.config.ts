@@ -4,6 +4,11 @@ import { defineConfig } from 'vitest/config';
 // TEST_DATABASE_URL is set (.ci/run sets it). Pure unit tests (*.unit.test.ts) run once.
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
+// expect.poll() waits for the server or the browser, never for a clock: on a busy or freshly
+// set-up machine (cold Chromium, first Vite build, PostgreSQL under load) a page can take a few
+// seconds, and Vitest's 1 s default fails a correct product. A poll returns as soon as it passes.
+const expect = { poll: { timeout: 15_000, interval: 100 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,6 +23,7 @@ export default defineConfig({
           name: 'server-pglite',
           include: ['apps/server/src/**/*.test.ts'],
           env: { ZY_TEST_DB: 'pglite' },
+          expect,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -30,6 +36,7 @@ export default defineConfig({
                 include: ['apps/server/src/**/*.test.ts'],
                 exclude: ['apps/server/src/**/*.unit.test.ts'],
                 env: { ZY_TEST_DB: 'postgres' },
+                expect,
                 testTimeout: 60_000,
                 hookTimeout: 120_000,
               },
@@ -40,6 +47,7 @@ export default defineConfig({
         test: {
           name: 'web-e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          expect,
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

@@ -33,7 +33,8 @@ async function connect(baseUrl: string, token?: string) {
   return { ws, messages, closed };
 }
 
-const waitFor = async (pred: () => boolean, ms = 3000) => {
+// Returns as soon as the message is there; the long limit only matters on a loaded machine.
+const waitFor = async (pred: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!pred() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   return pred();
