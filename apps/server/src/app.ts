@@ -79,7 +79,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
       info: {
         title: 'Zhiyang 智养 API',
         version: '1',
-        description: 'Smart elderly-care service platform. Conventions: see specs/api-conventions.md.',
+        description: 'Smart elderly-care service platform. Conventions: docs/api-conventions.md in the Zhiyang repository.',
       },
       components: {
         securitySchemes: {
