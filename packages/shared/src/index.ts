@@ -1,6 +1,7 @@
 export * from './assessment.ts';
 export * from './credit-code.ts';
 export * from './elders.ts';
+export * from './html.ts';
 export * from './id-number.ts';
 export * from './organizations.ts';
 export * from './password.ts';
