@@ -19,6 +19,7 @@ import type { AppContext } from './lib/context.ts';
 import { FieldCipher } from './lib/crypto.ts';
 import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
+import { securityHeaders } from './lib/security-headers.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { type BrokerState, healthRoutes } from './modules/health/health.routes.ts';
@@ -63,11 +64,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'SAMEORIGIN');
-    reply.header('referrer-policy', 'same-origin');
-  });
+  await app.register(securityHeaders, { mapTileUrl: opts.config.mapTileUrl });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { listOf, pageQuery } from '../../lib/http.ts';
-import { assessmentReportHtml } from './assessments.report.ts';
+import { assessmentReportHtml, REPORT_SCRIPT_HASHES } from './assessments.report.ts';
 import * as service from './assessments.service.ts';
 import './assessments.timeline.ts';
+import { isoDay } from '../../lib/dates.ts';
 
 const tags = ['assessments'];
 const level = z.enum(ABILITY_LEVELS);
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const background = z.strictObject({
   coma: z.boolean(),
   dementiaOrMentalDisorder: z.boolean().describe('Diagnosed dementia or another mental disorder'),
@@ -50,7 +50,7 @@ const assessmentSchema = z.object({
 const idParam = z.object({ id: z.uuid() });
 const fields = {
   reason: z.enum(ASSESSMENT_REASONS),
-  assessedOn: isoDay,
+  assessedOn: isoDay('past'),
   location: z.string().trim().max(100).nullable().optional(),
   background,
   scores,
@@ -239,7 +239,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.get(
     '/assessments/:id/report',
     {
-      config: { permission: 'assessment:read' },
+      config: { permission: 'assessment:read', cspScriptHashes: REPORT_SCRIPT_HASHES },
       schema: { tags, summary: 'Printable report (HTML with a print stylesheet)', params: idParam, produces: ['text/html'] },
     },
     async (req, reply) =>

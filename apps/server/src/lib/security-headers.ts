@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Hashes (`'sha256-…'`, from `scriptHash()`) of the fixed inline scripts an HTML page of this
+     * route carries; they are added to its script-src. No other inline script runs anywhere.
+     */
+    cspScriptHashes?: string[];
+  }
+}
+
+export interface SecurityHeadersOptions {
+  /** MAP_TILE_URL: its host is the one outside origin images may come from. */
+  mapTileUrl?: string;
+}
+
+/** The CSP source of a fixed inline script, for `config.cspScriptHashes`. */
+export function scriptHash(source: string): string {
+  return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The img-src source for a Leaflet tile URL template. A `{s}` (or any template) in the first
+ * host label becomes the wildcard `*.` (`https://{s}.tile.example.org/{z}/{x}/{y}.png` →
+ * `https://*.tile.example.org`). CSP has no wildcard in a later label, so a template there
+ * widens to the scheme alone (`https:`) and `note` says so. A host CSP cannot express gives null.
+ */
+export function tileImageSource(template: string | undefined): { source: string | null; note?: string } {
+  if (!template) return { source: null };
+  const m = /^(https?):\/\/([^/?#]+)/.exec(template);
+  if (!m || !/^[A-Za-z0-9.\-{}]+(:\d+)?$/.test(m[2])) {
+    return { source: null, note: 'MAP_TILE_URL has a host the Content-Security-Policy cannot name; tiles will be blocked' };
+  }
+  const [, scheme, authority] = m;
+  const labels = authority.split('.');
+  if (labels.slice(1).some((l) => l.includes('{'))) {
+    return { source: `${scheme}:`, note: `MAP_TILE_URL has a template inside its host; img-src allows any ${scheme}: image` };
+  }
+  if (labels[0].includes('{')) labels[0] = '*';
+  return { source: `${scheme}://${labels.join('.')}` };
+}
+
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** The Content-Security-Policy of every page this server sends (the operators' notes are in docs/security.md). */
+export function contentSecurityPolicy(opts: {
+  tileSource?: string | null;
+  host?: string;
+  https?: boolean;
+  scriptHashes?: string[];
+}): string {
+  // 'self' covers same-origin WebSockets in current browsers; the explicit ws(s) source is for older ones.
+  const socket = opts.host && HOST.test(opts.host) ? `${opts.https ? 'wss' : 'ws'}://${opts.host}` : '';
+  const directives: Array<[string, ...string[]]> = [
+    ['default-src', "'self'"],
+    ['script-src', "'self'", ...(opts.scriptHashes ?? [])],
+    ['script-src-attr', "'none'"],
+    // antd (CSS-in-JS) and Leaflet set inline styles; styles cannot run script.
+    ['style-src', "'self'", "'unsafe-inline'"],
+    ['img-src', "'self'", 'data:', 'blob:', ...(opts.tileSource ? [opts.tileSource] : [])],
+    ['font-src', "'self'", 'data:'],
+    ['connect-src', "'self'", ...(socket ? [socket] : [])],
+    ['media-src', "'self'", 'blob:'],
+    ['worker-src', "'self'"],
+    ['manifest-src', "'self'"],
+    ['frame-src', "'none'"],
+    ['object-src', "'none'"],
+    ['base-uri', "'self'"],
+    ['form-action', "'self'"],
+    ['frame-ancestors', "'none'"],
+  ];
+  return directives.map((d) => d.join(' ')).join('; ');
+}
+
+export const PERMISSIONS_POLICY = [
+  // The worker page takes visit photos and checks in with the phone's position.
+  'camera=(self)',
+  'geolocation=(self)',
+  'microphone=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'bluetooth=()',
+  'midi=()',
+  'display-capture=()',
+].join(', ');
+
+/**
+ * One place for the browser security headers of every response the server sends (pages,
+ * static files, the API, Swagger UI at /api/docs, errors): a strict Content-Security-Policy
+ * (no inline script; outside images only from the map tile host), HSTS on HTTPS requests,
+ * nosniff, Referrer-Policy, Permissions-Policy and Cross-Origin-Opener-Policy.
+ */
+export const securityHeaders = fp(
+  async (app: FastifyInstance, opts: SecurityHeadersOptions) => {
+    const tile = tileImageSource(opts.mapTileUrl);
+    if (tile.note) app.log.warn(tile.note);
+    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
+      // req.protocol follows the trustProxy setting: behind a proxy it is the client's scheme.
+      const https = req.protocol === 'https';
+      reply.header(
+        'content-security-policy',
+        contentSecurityPolicy({
+          tileSource: tile.source,
+          host: req.host,
+          https,
+          scriptHashes: req.routeOptions.config?.cspScriptHashes,
+        }),
+      );
+      if (https) reply.header('strict-transport-security', 'max-age=31536000');
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('x-frame-options', 'DENY');
+      reply.header('referrer-policy', 'same-origin');
+      reply.header('permissions-policy', PERMISSIONS_POLICY);
+      reply.header('cross-origin-opener-policy', 'same-origin');
+    });
+  },
+  { name: 'security-headers', fastify: '5.x' },
+);
