@@ -30,6 +30,7 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
     .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   ROLES: z
     .string()
     .regex(/^(web|worker|gateway)(,(web|worker|gateway))*$/, 'comma list of web, worker, gateway')
@@ -62,6 +63,8 @@ export interface Config {
   /** 32-byte key for encryption at rest, blind indexes and token hashing. */
   secretKey: Buffer;
   sessionIdleMinutes: number;
+  /** A session ends this many hours after login, whatever its activity (default 12). */
+  sessionMaxHours?: number;
   roles: Set<'web' | 'worker' | 'gateway'>;
   webDist?: string;
   /** Safety loop: a P1 not acknowledged within this many seconds alerts the supervisor (default 60). */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'hex') : loadOrCreateKeyFile(dataDir),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
     roles: new Set(e.ROLES.split(',') as Array<'web' | 'worker' | 'gateway'>),
     webDist: e.WEB_DIST,
     alarmAckSeconds: e.ALARM_ACK_SECONDS,

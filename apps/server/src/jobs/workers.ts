@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { AppContext } from '../lib/context.ts';
 import { safetyJobs } from '../modules/alarms/alarms.jobs.ts';
+import { authJobs } from '../modules/auth/auth.jobs.ts';
 import { elderJobs } from '../modules/elders/elders.jobs.ts';
 import { orderJobs } from '../modules/orders/orders.jobs.ts';
 import { policyJobs } from '../modules/policies/policies.jobs.ts';
@@ -22,6 +23,7 @@ export const jobDefinitions: JobDefinition<never>[] = [
   ...(policyJobs as JobDefinition<never>[]),
   ...(orderJobs as JobDefinition<never>[]),
   ...safetyJobs,
+  ...(authJobs as JobDefinition<never>[]),
 ];
 
 export async function startWorkers(ctx: AppContext, boss: PgBoss) {

@@ -40,9 +40,14 @@ export function tokenFrom(req: FastifyRequest): string | null {
   return null;
 }
 
-export async function resolveActor(ctx: AppContext, token: string, ip?: string) {
+/**
+ * The actor behind a session token, or null when the session is over (idle, past its absolute
+ * lifetime, revoked, or the account disabled). `touch: false` checks without extending it.
+ */
+export async function resolveActor(ctx: AppContext, token: string, ip?: string, opts: { touch?: boolean } = {}) {
   const id = sha256Hex(token);
-  const row = await touchSession(ctx.db, id, ctx.config.sessionIdleMinutes);
+  const limits = { idleMinutes: ctx.config.sessionIdleMinutes, maxHours: ctx.config.sessionMaxHours ?? 12 };
+  const row = await touchSession(ctx.db, id, limits, opts.touch ?? true);
   if (row?.user.status !== 'active') return null;
   const actor: Actor = {
     id: row.user.id,

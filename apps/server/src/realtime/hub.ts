@@ -24,11 +24,12 @@ export async function registerRealtime(app: FastifyInstance, ctx: AppContext) {
       if (c.socket.readyState === 1 && audienceIncludes(event.audience, c.actor)) c.socket.send(message);
     }
   });
-  // Sessions end (logout, idle, disabled): re-check every socket's session now and then.
+  // Sessions end (logout, idle, absolute lifetime, disabled): re-check every socket's session
+  // now and then, without counting the check as activity (an open socket is not a user at work).
   const recheck = setInterval(async () => {
     for (const c of clients) {
       const token = (c as Client & { token: string }).token;
-      const still = await resolveActor(ctx, token).catch(() => null);
+      const still = await resolveActor(ctx, token, undefined, { touch: false }).catch(() => null);
       if (!still) c.socket.close(4401, 'session ended');
     }
   }, 60_000);

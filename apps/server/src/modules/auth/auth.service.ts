@@ -2,7 +2,7 @@ import { checkPassword, PASSWORD_PROBLEM_TEXT, ROLE_PERMISSIONS, type Role } fro
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
-import { AppError, badRequest, unauthorized } from '../../lib/errors.ts';
+import { badRequest, unauthorized } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './auth.repo.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
@@ -17,56 +17,45 @@ export interface LoginInput {
   userAgent?: string;
 }
 
-/** Log in: argon2id check, lockout after 5 failures for 15 minutes, a new session token. */
+/**
+ * Log in: argon2id check, a new session token. Failures are counted per (username, client
+ * address): five from one address within 15 minutes lock that address out of that username for
+ * 15 minutes, so an attacker elsewhere cannot lock the real user out. A locked address, an
+ * unknown username and a wrong password get the same 401 after the same work (one argon2id
+ * verification, one failure count, one audit row), so the answer does not tell which it was.
+ */
 export async function login(ctx: AppContext, input: LoginInput) {
   const username = input.username.trim().toLowerCase();
+  const address = (input.ip ?? '').slice(0, 100);
   const user = await repo.findUserByUsername(ctx.db, username);
-  if (!user) {
-    await verifyPassword(await dummyPasswordHash(), input.password);
+  const lockedUntil = await repo.activeLock(ctx.db, username, address);
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
+  const actorLike: Actor | null = user
+    ? {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        regionCode: user.regionCode,
+        orgId: user.orgId,
+        ip: input.ip,
+      }
+    : null;
+  if (!user || !ok || lockedUntil) {
+    const state = await repo.recordLoginFailure(ctx.db, username, address, MAX_FAILED_LOGINS, LOCK_MINUTES);
+    // Also for an unknown name (it updates no row), so both cases do the same work.
+    await repo.noteFailedLogin(ctx.db, user?.id ?? NO_USER, state.lockedUntil);
+    const reason = lockedUntil ? 'locked' : user ? 'bad password' : 'unknown user';
     await recordAudit(ctx.db, {
-      actor: null,
+      actor: actorLike,
       action: 'auth.login',
       targetType: 'user',
-      targetId: username,
-      outcome: 'failed',
-      detail: { reason: 'unknown user' },
+      targetId: user?.id ?? username,
+      outcome: lockedUntil ? 'denied' : 'failed',
+      detail: { reason, failures: state.failures, locked: state.lockedUntil !== null },
       ip: input.ip,
     });
-    throw unauthorized('Wrong username or password.');
-  }
-  const actorLike: Actor = {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role,
-    regionCode: user.regionCode,
-    orgId: user.orgId,
-    ip: input.ip,
-  };
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    await recordAudit(ctx.db, {
-      actor: actorLike,
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-      outcome: 'denied',
-      detail: { reason: 'locked' },
-    });
-    throw lockedError(user.lockedUntil);
-  }
-  const ok = await verifyPassword(user.passwordHash, input.password);
-  if (!ok) {
-    const state = await repo.recordFailedLogin(ctx.db, user.id, MAX_FAILED_LOGINS, LOCK_MINUTES);
-    await recordAudit(ctx.db, {
-      actor: actorLike,
-      action: 'auth.login',
-      targetType: 'user',
-      targetId: user.id,
-      outcome: 'failed',
-      detail: { reason: 'bad password', failures: state?.failedLogins },
-    });
-    if (state?.lockedUntil && state.lockedUntil.getTime() > Date.now()) throw lockedError(state.lockedUntil);
-    throw unauthorized('Wrong username or password.');
+    throw unauthorized(WRONG_LOGIN);
   }
   if (user.status !== 'active') {
     await recordAudit(ctx.db, {
@@ -81,22 +70,17 @@ export async function login(ctx: AppContext, input: LoginInput) {
   }
   const token = `zy_${randomToken()}`;
   await ctx.db.transaction(async (tx) => {
-    await repo.recordSuccessfulLogin(tx, user.id);
+    await repo.recordSuccessfulLogin(tx, user.id, username, address);
     await repo.insertSession(tx, { id: sha256Hex(token), userId: user.id, ip: input.ip, userAgent: input.userAgent });
     await recordAudit(tx, { actor: actorLike, action: 'auth.login', targetType: 'user', targetId: user.id });
   });
   return { token, user: presentMe(user) };
 }
 
-function lockedError(until: Date) {
-  return new AppError(
-    423,
-    'Locked',
-    `Too many failed logins; the account is locked until ${until.toISOString()}.`,
-    undefined,
-    'account-locked',
-  );
-}
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+
+/** One answer for a wrong password, an unknown username and a locked address. */
+const WRONG_LOGIN = 'Wrong username or password.';
 
 export async function logout(ctx: AppContext, actor: Actor, sessionId: string) {
   await ctx.db.transaction(async (tx) => {

@@ -100,4 +100,17 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (req) => usersService.resetPassword(ctx, actorOf(req), req.params.id),
   );
+  app.post(
+    '/users/:id/unlock',
+    {
+      config: { permission: 'user:write' },
+      schema: {
+        tags: ['users'],
+        summary: 'End the login lock of an account (from every address); audited',
+        params: idParam,
+        response: { 200: userSchema },
+      },
+    },
+    async (req) => usersService.unlockUser(ctx, actorOf(req), req.params.id),
+  );
 };

@@ -5,7 +5,7 @@ import { conflict, forbidden, isUniqueViolation, notFound, validationError } fro
 import { isoDate, maskPhone } from '../../lib/http.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { revokeUserSessions, setPassword } from '../auth/auth.repo.ts';
+import { clearLoginFailures, revokeUserSessions, setPassword } from '../auth/auth.repo.ts';
 import { assertPasswordRules } from '../auth/auth.service.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { findVisibleOrg } from '../organizations/organizations.repo.ts';
@@ -158,4 +158,25 @@ export async function resetPassword(ctx: AppContext, actor: Actor, id: string) {
     });
   });
   return { temporaryPassword };
+}
+
+/**
+ * End every login lock on the account, from every address (the user locked themselves out and
+ * called the administrator). Unlocking an account that is not locked is harmless and audited.
+ */
+export async function unlockUser(ctx: AppContext, actor: Actor, id: string) {
+  const user = await repo.findVisibleUser(ctx.db, actor, id);
+  if (!user) throw notFound('User');
+  return ctx.db.transaction(async (tx) => {
+    await clearLoginFailures(tx, id);
+    await recordAudit(tx, {
+      actor,
+      action: 'user.unlock',
+      targetType: 'user',
+      targetId: id,
+      regionCode: user.regionCode,
+      detail: { wasLocked: user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now() },
+    });
+    return presentUser({ ...user, failedLogins: 0, lockedUntil: null });
+  });
 }
