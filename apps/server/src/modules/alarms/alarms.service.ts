@@ -43,14 +43,24 @@ export async function listAlarms(ctx: AppContext, actor: Actor, f: repo.AlarmFil
 }
 
 /**
+ * Phones in clear only for the operator holding the open alarm (the one who acknowledged it and
+ * must call now). Everyone else — lists, other operators' alarms, closed alarms — sees them
+ * masked and uses the elder module's reveal (POST /elders/{id}/reveal, reason required, audited).
+ */
+export function phonesVisibleTo(actor: Actor, a: { open: boolean; acknowledgedBy: string | null }): boolean {
+  if (actor.role === 'system' || actor.id === null) return false;
+  return a.open && a.acknowledgedBy === actor.id && can(actor.role as Role, 'alarm:handle');
+}
+
+/**
  * One alarm with the elder card the operator needs: profile, contacts in call order (key holder
- * marked; phones in clear only for those who handle alarms), each device's last events, the
- * elder's previous alarms, the actions so far and the dispatches. Reading it is audited.
+ * marked; phones as `phonesVisibleTo` decides, `phonesMasked` says which), each device's last
+ * events, the elder's previous alarms, the actions so far and the dispatches. Reading it is audited.
  */
 export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
   const v = await visibleAlarm(ctx, actor, id);
   const a = v.alarm;
-  const reveal = actor.role !== 'system' && can(actor.role as Role, 'alarm:handle');
+  const reveal = phonesVisibleTo(actor, a);
   let elder = null;
   let contacts: Array<Record<string, unknown>> = [];
   let deviceList: Array<Record<string, unknown>> = [];
@@ -128,6 +138,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
   }
   return {
     ...presentAlarm(v),
+    phonesMasked: !reveal,
     elder,
     contacts,
     devices: deviceList,
