@@ -3,6 +3,7 @@
  * 3-digit sequence (odd = male, even = female) and an ISO 7064 MOD 11-2 check character.
  * Pure functions shared by the server (validation) and the console (inline form errors).
  */
+import { dateProblem, todayCst } from './dates.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -44,14 +45,9 @@ export function normaliseIdNumber(raw: string): string {
   return raw.trim().replace(/\s+/g, '').toUpperCase();
 }
 
-/** Is `yyyy-mm-dd` a real calendar date between 1880 and today? */
+/** Is `yyyy-mm-dd` a real birth date: a calendar day, age 0–130, not in the future (see dates.ts)? */
 export function isRealDate(iso: string, today = new Date()): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return false;
-  return y >= 1880 && dt.getTime() <= today.getTime();
+  return dateProblem(iso, 'birth', todayCst(today)) === null;
 }
 
 /** Parse and validate a resident ID number; the birth date and sex derive from it. */

@@ -1,5 +1,6 @@
 export * from './assessment.ts';
 export * from './credit-code.ts';
+export * from './dates.ts';
 export * from './elders.ts';
 export * from './html.ts';
 export * from './id-number.ts';

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@zhiyang/shared';
 import { z } from 'zod';
 
 /** Largest accepted event body, over MQTT and HTTP (device protocol v1). */
@@ -43,11 +44,16 @@ export const eventBodySchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Device times before this, or more than a year ahead, are a wrong clock, not a time to store. */
+const EARLIEST_DEVICE_TS = Date.parse('2000-01-01T00:00:00Z');
+const MAX_DEVICE_AHEAD_MS = 366 * 86_400_000;
+
 export interface ParsedEvent {
   msgId: string;
   type: string;
   data: Record<string, unknown>;
-  deviceTs: Date;
+  /** The device's clock; null when it gave a real but implausible time (a reset clock). */
+  deviceTs: Date | null;
 }
 
 export class EventBodyError extends Error {
@@ -80,8 +86,14 @@ export function validateEventBody(json: unknown): ParsedEvent {
     throw new EventBodyError(i.path.length ? i.path.join('.') : 'body', i.message);
   }
   const b = r.data;
-  const deviceTs = new Date(b.ts);
-  if (Number.isNaN(deviceTs.getTime())) throw new EventBodyError('ts', 'not a valid time');
+  // 2026-02-30T… would roll over to March in a JavaScript Date: an impossible day is a malformed body.
+  if (typeof b.ts === 'string' && !isCalendarDate(b.ts.slice(0, 10))) throw new EventBodyError('ts', 'not a real calendar date');
+  const parsedTs = new Date(b.ts);
+  if (Number.isNaN(parsedTs.getTime())) throw new EventBodyError('ts', 'not a valid time');
+  // A device whose clock was reset (1970, year 0) or runs years ahead still gets its alarm through:
+  // the time it gave is dropped (stored NULL, flagged clock_skew), never the event.
+  const t = parsedTs.getTime();
+  const deviceTs = t >= EARLIEST_DEVICE_TS && t <= Date.now() + MAX_DEVICE_AHEAD_MS ? parsedTs : null;
   const data = b.data ?? {};
   const schema = DATA_SCHEMAS[b.type];
   if (schema) {

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoInstant } from '../../lib/dates.ts';
 import { pageQuery } from '../../lib/http.ts';
 import * as service from './alarms.service.ts';
 import { screenStats, slaReport } from './alarms.stats.ts';
@@ -25,8 +26,8 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           type: z.string().max(40).optional(),
           elderId: z.uuid().optional(),
           deviceId: z.string().max(64).optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: isoInstant('filter').optional(),
+          to: isoInstant('filter').optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(20),
         }),
       },
@@ -50,8 +51,8 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         tags: ['alarms'],
         summary: 'Share of alarms acknowledged within 60 s and 180 s',
         querystring: z.object({
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: isoInstant('filter').optional(),
+          to: isoInstant('filter').optional(),
           priority: z.enum(['P1', 'P2', 'P3']).optional(),
         }),
       },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoInstant } from '../../lib/dates.ts';
 import { escapeLike, regionScope } from '../../lib/scope.ts';
 import { auditLog } from './audit.schema.ts';
 import { verifyAuditChain } from './audit.service.ts';
@@ -34,8 +35,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           action: z.string().max(64).optional(),
           targetType: z.string().max(64).optional(),
           targetId: z.string().max(100).optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: isoInstant('filter').optional(),
+          to: isoInstant('filter').optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.coerce.number().int().min(1).optional(),
         }),

@@ -34,7 +34,9 @@ function flagsOf(ev: IncomingEvent, dev: IntakeDevice): string[] {
   if (!dev.elderId) flags.push('unbound');
   if (dev.status !== 'active') flags.push('disabled');
   if (!isKnownEventType(ev.type)) flags.push('unknown_type');
-  if (ev.deviceTs && Math.abs(ev.deviceTs.getTime() - ev.receivedAt.getTime()) > CLOCK_SKEW_MS) flags.push('clock_skew');
+  // No device time from a device transport means its clock gave an impossible time (see event-body.ts).
+  if (ev.deviceTs ? Math.abs(ev.deviceTs.getTime() - ev.receivedAt.getTime()) > CLOCK_SKEW_MS : ev.transport !== 'internal')
+    flags.push('clock_skew');
   return flags;
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { COMMANDS } from '../../gateway/commands.ts';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoDay, isoInstant } from '../../lib/dates.ts';
 import { pageQuery } from '../../lib/http.ts';
 import { uploadedFile } from '../../lib/upload.ts';
 import { DEVICE_TYPE_INFO, DEVICE_TYPES } from './device-types.ts';
@@ -24,7 +25,7 @@ const fields = {
     .optional(),
   locationNote: optText(200),
   heartbeatSeconds: z.number().int().min(10).max(604_800).optional(),
-  installedOn: z.iso.date().nullable().optional(),
+  installedOn: isoDay('business').nullable().optional(),
   installer: optText(100),
 };
 const idParam = z.object({ id: deviceId });
@@ -130,8 +131,8 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
           elderId: z.uuid().optional(),
           type: z.string().max(64).optional(),
           flagged: boolQuery.optional(),
-          from: z.iso.datetime({ offset: true }).optional(),
-          to: z.iso.datetime({ offset: true }).optional(),
+          from: isoInstant('filter').optional(),
+          to: isoInstant('filter').optional(),
         }),
       },
     },

@@ -1,7 +1,9 @@
+import { dateProblem, dateProblemMessage } from '@zhiyang/shared';
 import { eq } from 'drizzle-orm';
 import { type Command, requestCommand } from '../../gateway/commands.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
@@ -285,6 +287,12 @@ export async function importDevices(ctx: AppContext, actor: Actor, file: { filen
     }
     if (!(DEVICE_TYPES as readonly string[]).includes(input.type ?? '')) {
       errors.push({ row: r.rowNumber, message: `type: one of ${DEVICE_TYPES.join(', ')}` });
+      continue;
+    }
+    // The same date rule as the API (a cell such as 0000-01-01 must not reach the database).
+    const installedProblem = input.installedOn ? dateProblem(input.installedOn, 'business', cstDate()) : null;
+    if (installedProblem) {
+      errors.push({ row: r.rowNumber, message: `installedOn: ${dateProblemMessage(installedProblem, 'business', cstDate())}` });
       continue;
     }
     try {

@@ -1,10 +1,10 @@
 import { ABILITY_LEVELS, ELDER_STATUSES, ID_TYPES, LIVING_SITUATIONS, MEDICAL_INSURANCE_TYPES } from '@zhiyang/shared';
 import { z } from 'zod';
+import { isoDay } from '../../lib/dates.ts';
 import { pageQuery } from '../../lib/http.ts';
 
 /** Request and response schemas of the elder archive: they validate, type and document the API. */
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
 const community = z.string().regex(/^\d{12}$/, 'a 12-digit community code');
 const textList = z.array(z.string().trim().min(1).max(50)).max(30);
 
@@ -12,7 +12,7 @@ export const elderFieldsSchema = {
   name: z.string().trim().min(1).max(50),
   idType: z.enum(ID_TYPES).default('resident_id'),
   idNumber: z.string().trim().min(5).max(30),
-  birthDate: isoDay.nullable().optional().describe('Derived from a resident ID; if given it must agree'),
+  birthDate: isoDay('birth').nullable().optional().describe('Derived from a resident ID; if given it must agree'),
   sex: z.enum(['male', 'female']).nullable().optional().describe('Derived from a resident ID; if given it must agree'),
   phone: z.string().trim().max(20).nullable().optional(),
   hukouRegionCode: z
@@ -153,7 +153,7 @@ export const contactBody = z.strictObject({
 
 export const statusBody = z.strictObject({
   status: z.enum(ELDER_STATUSES),
-  date: isoDay.optional().describe('Date of the change (required for deceased)'),
+  date: isoDay('past').optional().describe('Date of the change (required for deceased)'),
   reason: z.string().trim().max(500).optional(),
 });
 

@@ -10,6 +10,7 @@ import * as elders from './elders.service.ts';
 import { elderIoRoutes } from './elders-io.routes.ts';
 import * as family from './family.service.ts';
 import './elders.timeline.ts';
+import { isoInstant } from '../../lib/dates.ts';
 import { readTimeline } from './timeline.ts';
 
 const tags = ['elders'];
@@ -115,7 +116,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         summary: '360° timeline merged from every registered source',
         params: c.idParam,
         querystring: z.object({
-          before: z.iso.datetime({ offset: true }).optional(),
+          before: isoInstant('filter').optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: { 200: z.object({ items: z.array(c.timelineEntry), nextCursor: z.string().nullable() }) },

@@ -250,6 +250,8 @@ export async function changeStatus(ctx: AppContext, actor: Actor, id: string, c:
   if (c.status === 'deceased' && !c.date) throw validationError('body.date', 'the date of death is required');
   const today = todayCn();
   if (c.date && c.date > today) throw validationError('body.date', 'cannot be in the future');
+  if (c.date && c.date < before.birthDate)
+    throw validationError('body.date', `cannot be before the birth date (${before.birthDate})`);
   return ctx.db.transaction(async (tx) => {
     const dueNow = before.status === 'in_hospital' && c.status === 'active';
     const row = await repo.updateElder(tx, id, {

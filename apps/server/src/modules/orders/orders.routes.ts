@@ -14,6 +14,7 @@ import { noticeRoutes } from './notices.routes.ts';
 import * as orders from './orders.service.ts';
 import { photoRoutes } from './photos.routes.ts';
 import './orders.timeline.ts';
+import { isoDay, isoInstant } from '../../lib/dates.ts';
 import { getServiceSettings, putServiceSettings, serviceSettingsSchema } from './service-settings.ts';
 import * as visits from './visits.service.ts';
 
@@ -94,7 +95,7 @@ const detailSchema = orderSchema.extend({
 const idParam = z.object({ id: z.uuid() });
 const reason = z.string().trim().min(2).max(500);
 const position = {
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: isoInstant('business').optional(),
   lat: z.number().min(-90).max(90).optional(),
   lng: z.number().min(-180).max(180).optional(),
   qr: z.string().max(100).optional(),
@@ -141,7 +142,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
             .describe('comma-separated statuses'),
           providerId: z.uuid().optional(),
           elderId: z.uuid().optional(),
-          date: z.iso.date().optional().describe('scheduled on this day (China time)'),
+          date: isoDay('filter').optional().describe('scheduled on this day (China time)'),
           flagged: z
             .enum(['true', 'false'])
             .transform((v) => v === 'true')
@@ -181,7 +182,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         body: z.strictObject({
           elderId: z.uuid(),
           itemId: z.uuid(),
-          scheduledAt: z.iso.datetime({ offset: true }),
+          scheduledAt: isoInstant('business'),
           quantity: z.number().int('a whole number').min(1).max(24).optional(),
           payment: z.enum(PAYMENT_METHODS).optional(),
           note: z.string().trim().max(500).nullable().optional(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoInstant } from '../../lib/dates.ts';
 import { uploadedFile } from '../../lib/upload.ts';
 import { visibleOrder } from './orders.service.ts';
 import { addPhoto, listPhotos, PHOTO_LIMITS, readPhoto } from './photos.service.ts';
@@ -29,10 +30,7 @@ export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         params: z.object({ id: z.uuid() }),
         querystring: z.object({
           stage: z.enum(['check-in', 'check-out']),
-          takenAt: z.iso
-            .datetime({ offset: true })
-            .optional()
-            .describe('When the photo was taken (the offline queue sends it later)'),
+          takenAt: isoInstant('business').optional().describe('When the photo was taken (the offline queue sends it later)'),
         }),
         response: { 200: photoSchema, 201: photoSchema },
       },

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoDay } from '../../lib/dates.ts';
 import { listOf } from '../../lib/http.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
 import { policyConditionsSchema } from './policies.conditions.ts';
@@ -30,8 +31,8 @@ const policyBody = z.strictObject({
   period: z.enum(['year', 'month']),
   regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/),
   conditions: policyConditionsSchema,
-  validFrom: z.iso.date(),
-  validTo: z.iso.date().nullable().optional(),
+  validFrom: isoDay('business'),
+  validTo: isoDay('business').nullable().optional(),
   prorate: z.boolean().optional(),
   expireUnused: z.boolean().optional(),
 });
@@ -62,7 +63,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       schema: {
         tags,
         summary: 'How many elders a policy would reach and what it would cost',
-        body: policyBody.extend({ refDate: z.iso.date().optional() }),
+        body: policyBody.extend({ refDate: isoDay('business').optional() }),
         response: {
           200: z.object({
             matching: z.number().int(),
@@ -125,7 +126,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         tags,
         summary: 'Run the grant now for the current period (idempotent per elder and period; Idempotency-Key required)',
         params: idParam,
-        body: z.strictObject({ day: z.iso.date().optional() }).optional(),
+        body: z.strictObject({ day: isoDay('past').optional() }).optional(),
         response: { 200: runResult },
       },
     },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoDay } from '../../lib/dates.ts';
 import { listOf, pageQuery } from '../../lib/http.ts';
 import * as providers from './providers.service.ts';
 import * as staff from './staff.service.ts';
@@ -61,7 +62,7 @@ const detailSchema = providerSchema.extend({
   offerings: z.array(z.object({ itemId: z.string(), priceFen: z.number().int() })),
   staffCount: z.number().int(),
 });
-const day = z.iso.date();
+const day = isoDay('business');
 const community = z.string().regex(/^\d{12}$/, 'a 12-digit community code');
 const idParam = z.object({ id: z.uuid() });
 const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoMonth } from '../../lib/dates.ts';
 import { listOf } from '../../lib/http.ts';
 import * as settlements from './settlements.service.ts';
 
@@ -36,7 +37,7 @@ const lineSchema = z.object({
   held: z.boolean(),
   flags: z.array(z.string()),
 });
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const period = isoMonth('past');
 const idParam = z.object({ id: z.uuid() });
 
 export const settlementRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -48,7 +49,7 @@ export const settlementRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       schema: {
         tags,
         summary: 'Monthly provider statements',
-        querystring: z.object({ period: period.optional(), providerId: z.uuid().optional() }),
+        querystring: z.object({ period: isoMonth('filter').optional(), providerId: z.uuid().optional() }),
         response: { 200: listOf(settlementSchema) },
       },
     },

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoDay } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
 import { boundElderId } from '../orders/elders.repo.ts';
@@ -120,13 +121,7 @@ export const walletRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
           direction: z.enum(['credit', 'debit']),
           amount: z.number().int('a whole number').positive('must be positive').max(1_000_000),
           reason: z.string().trim().min(2).max(300),
-          effectiveDate: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-            .refine((d) => {
-              const t = new Date(`${d}T00:00:00Z`);
-              return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
-            }, 'not a real date')
+          effectiveDate: isoDay('past')
             .optional()
             .describe('Date the correction into an earlier day of an open month (default today)'),
         }),

@@ -175,10 +175,28 @@ export async function adjust(
   if (!elder) throw notFound('Elder');
   // A correction may be dated back into the month it corrects (noon China time of that day), but
   // not into the future and not into a month whose settlement is approved (post() refuses that).
+  // Nor before the elder was registered: no wallet existed to correct (a 1900 correction is a typo).
   let at: Date | undefined;
   if (input.effectiveDate && input.effectiveDate !== cstDate()) {
-    if (input.effectiveDate > cstDate()) throw unprocessable('The effective date cannot be in the future.');
-    at = new Date(cstDayStart(input.effectiveDate).getTime() + 12 * 3600_000);
+    const day = input.effectiveDate;
+    if (day > cstDate())
+      throw unprocessable('The effective date cannot be in the future.', [
+        { path: 'body.effectiveDate', message: 'in the future' },
+      ]);
+    if (await ledger.isClosedPeriod(ctx.db, day.slice(0, 7)))
+      throw conflict(
+        `The ledger for ${day.slice(0, 7)} is closed (its settlement has been approved); post the correction in the current month instead.`,
+      );
+    const [row] = await queryRows<{ created_at: string | Date }>(
+      ctx.db,
+      sql`SELECT created_at FROM elders WHERE id = ${elderId}`,
+    );
+    const created = cstDate(new Date(row.created_at));
+    if (day < created)
+      throw unprocessable(`The effective date is before the elder's wallet existed (registered ${created}).`, [
+        { path: 'body.effectiveDate', message: `before ${created}, when the elder was registered` },
+      ]);
+    at = new Date(cstDayStart(day).getTime() + 12 * 3600_000);
   }
   return ctx.db.transaction(async (tx) => {
     const { wallet } = await elderWallet(tx, elderId, input.currency);

@@ -1,0 +1,267 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sign } from '../modules/devices/device-secret.ts';
+import { createElder } from '../testing/elders.ts';
+import { clientAs, createOrg, seedTree, TREE } from '../testing/factories.ts';
+import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
+import { queryRows } from './sql-rows.ts';
+
+/**
+ * Every date a user can send, found by walking the route table (the OpenAPI document generated
+ * from the route schemas), is tried with impossible and absurd values: each must be a 4xx
+ * problem+json naming the field, and nothing may be written.
+ */
+let s: SafetyServer;
+beforeAll(async () => {
+  s = await startSafetyServer();
+  await seedTree(s.ctx);
+});
+afterAll(() => s.close());
+
+type Schema = {
+  type?: string | string[];
+  format?: string;
+  pattern?: string;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  items?: Schema;
+  $ref?: string;
+};
+type DateField = { where: 'body' | 'querystring'; name: string; kind: 'date' | 'date-time' | 'month' };
+
+const MONTH_PATTERN = '^\\d{4}-\\d{2}$';
+/** Field names that say "I am a date": each must carry a date format, or the walk below would miss it. */
+const DATE_NAME = /(Date|At|On|Until|From|To|Before|Day|Month)$|^(date|day|from|to|before|after|since|until|month|period|ts)$/;
+
+function kindOf(sc: Schema | undefined): DateField['kind'] | null {
+  if (!sc) return null;
+  if (sc.format === 'date') return 'date';
+  if (sc.format === 'date-time') return 'date-time';
+  if (sc.pattern === MONTH_PATTERN) return 'month';
+  for (const alt of [...(sc.anyOf ?? []), ...(sc.oneOf ?? [])]) {
+    const k = kindOf(alt);
+    if (k) return k;
+  }
+  return null;
+}
+
+const isEnum = (sc: Schema | undefined): boolean =>
+  !!sc &&
+  (!!sc.enum || [...(sc.anyOf ?? []), ...(sc.oneOf ?? [])].some(isEnum) || sc.type === 'boolean' || sc.type === 'integer');
+
+type Route = { method: string; path: string; fields: DateField[]; undeclared: string[] };
+
+async function routeTable(): Promise<Route[]> {
+  const doc = (await s.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: Array<{ in: string; name: string; schema: Schema }>;
+          requestBody?: { content: Record<string, { schema: Schema }> };
+        }
+      >
+    >;
+  };
+  const out: Route[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      const fields: DateField[] = [];
+      const undeclared: string[] = [];
+      const consider = (where: DateField['where'], name: string, sc: Schema) => {
+        const kind = kindOf(sc);
+        if (kind) fields.push({ where, name, kind });
+        else if (DATE_NAME.test(name) && !isEnum(sc)) undeclared.push(`${where}.${name}`);
+      };
+      for (const p of op.parameters ?? []) if (p.in === 'query') consider('querystring', p.name, p.schema);
+      const body = op.requestBody?.content?.['application/json']?.schema;
+      for (const [name, sc] of Object.entries(body?.properties ?? {})) consider('body', name, sc);
+      out.push({ method: method.toUpperCase(), path, fields, undeclared });
+    }
+  }
+  return out;
+}
+
+/** The values every date field must refuse (a birth date may be 126 years old, so it gets an older one). */
+function badValues(f: DateField): string[] {
+  const old = f.name === 'birthDate' ? '1890-01-01' : '1900-01-01';
+  if (f.kind === 'month') return ['0000-01', old.slice(0, 7), '2026-13', '99999-01', 'garbage'];
+  const days = ['0000-01-01', old, '2026-02-30', '99999-01-01'];
+  return [...(f.kind === 'date' ? days : days.map((d) => `${d}T00:00:00Z`)), 'garbage'];
+}
+
+const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
+const fillPath = (path: string) =>
+  path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+    name === 'code' ? TREE.communityA1 : name === 'deviceId' || name === 'id' ? ZERO_UUID : ZERO_UUID,
+  );
+
+/** Row counts of every table: "nothing changed" means not one of them moved. */
+async function tableCounts(): Promise<Record<string, number>> {
+  const tables = await queryRows<{ t: string }>(
+    s.ctx.db,
+    sql`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
+  const out: Record<string, number> = {};
+  for (const { t } of tables) {
+    out[t] = Number((await queryRows<{ n: string }>(s.ctx.db, sql`SELECT count(*) AS n FROM ${sql.identifier(t)}`))[0].n);
+  }
+  return out;
+}
+
+describe('every date field of every route', () => {
+  it('is declared with a date schema (no date travels as a bare string)', async () => {
+    const undeclared = (await routeTable()).flatMap((r) => r.undeclared.map((f) => `${r.method} ${r.path} ${f}`));
+    expect(undeclared).toEqual([]);
+  });
+
+  it('refuses year 0, 1900, 30 February, five-digit years and garbage with a 4xx naming the field, writing nothing', async () => {
+    const providerOrg = (await createOrg(s.ctx, 'provider', TREE.streetA)).id;
+    // The first role the route lets in answers; permission is checked before the body is read.
+    const callers = [
+      await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district }),
+      await clientAs(s.app, s.ctx, 'provider_admin', { orgId: providerOrg }),
+      await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerOrg }),
+      await clientAs(s.app, s.ctx, 'responder', { regionCode: TREE.communityA1 }),
+      await clientAs(s.app, s.ctx, 'family'),
+    ];
+    const routes = (await routeTable()).filter((r) => r.fields.length > 0);
+    const tried = new Set<string>();
+    const before = await tableCounts();
+    for (const r of routes) {
+      for (const f of r.fields) {
+        for (const value of badValues(f)) {
+          const url = fillPath(r.path);
+          const query = f.where === 'querystring' ? `?${f.name}=${encodeURIComponent(value)}` : '';
+          let res: Awaited<ReturnType<typeof s.app.inject>> | undefined;
+          for (const c of callers) {
+            res = await s.app.inject({
+              method: r.method as 'GET',
+              url: url + query,
+              ...(r.method === 'GET' || r.method === 'DELETE'
+                ? {}
+                : { payload: f.where === 'body' ? { [f.name]: value } : {}, headers: { 'content-type': 'application/json' } }),
+              headers: {
+                authorization: `Bearer ${c.token}`,
+                'idempotency-key': `bad-date-${tried.size}-${value}`,
+                ...(r.method === 'GET' || r.method === 'DELETE' ? {} : { 'content-type': 'application/json' }),
+              },
+            });
+            if (res.statusCode !== 403) break;
+          }
+          const what = `${r.method} ${r.path} ${f.where}.${f.name}=${value}`;
+          if (!res) throw new Error('no caller');
+          expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
+          expect(res.statusCode, what).toBeLessThan(500);
+          expect(res.statusCode, `${what}: no role may call it`).not.toBe(403);
+          expect(res.headers['content-type'], what).toContain('application/problem+json');
+          const problem = res.json() as { errors?: Array<{ path: string }> };
+          expect(
+            problem.errors?.map((e) => e.path),
+            `${what}: ${res.body.slice(0, 300)}`,
+          ).toContain(`${f.where}.${f.name}`);
+          tried.add(`${r.method} ${r.path} ${f.name}`);
+        }
+      }
+    }
+    // The walk found the date fields the issue lists (and whatever came since).
+    for (const known of [
+      'POST /api/v1/wallets/{elderId}/adjustments effectiveDate',
+      'POST /api/v1/policies validFrom',
+      'POST /api/v1/settlements period',
+      'GET /api/v1/settlements period',
+      'POST /api/v1/service-orders scheduledAt',
+      'GET /api/v1/audit-log from',
+      'GET /api/v1/alarms to',
+      'POST /api/v1/elders birthDate',
+      'GET /api/v1/elders/{id}/timeline before',
+      'POST /api/v1/devices installedOn',
+    ]) {
+      expect([...tried]).toContain(known);
+    }
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe('date rules that need the database', () => {
+  it('a wallet correction cannot be dated before the elder was registered, nor into 1900', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const elder = await createElder(s.ctx, TREE.communityA1);
+    let n = 0;
+    const adjust = (effectiveDate: string) =>
+      admin.api.post(
+        `/api/v1/wallets/${elder.id}/adjustments`,
+        { currency: 'points', direction: 'credit', amount: 5, reason: '补记', effectiveDate },
+        { 'idempotency-key': `early-${++n}-${Date.now()}` },
+      );
+    const before = await tableCounts();
+    const ancient = await adjust('1900-01-01');
+    expect(ancient.statusCode).toBe(400);
+    expect(ancient.json().errors[0].path).toBe('body.effectiveDate');
+    // Registered today: yesterday is inside the platform's window but before the wallet existed.
+    const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+    const early = await adjust(yesterday);
+    expect(early.statusCode).toBe(422);
+    expect(early.json().errors[0].path).toBe('body.effectiveDate');
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('a date of death cannot lie before the birth date', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const elder = await createElder(s.ctx, TREE.communityA1, { birthDate: '2003-05-12' });
+    const before = await tableCounts();
+    const res = await admin.api.post(`/api/v1/elders/${elder.id}/status`, { status: 'deceased', date: '2001-01-01' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors[0].path).toBe('body.date');
+    expect(await tableCounts()).toEqual(before);
+    const ok = await admin.api.post(`/api/v1/elders/${elder.id}/status`, { status: 'deceased', date: '2003-05-12' });
+    expect(ok.statusCode).toBeLessThan(300);
+  });
+});
+
+describe('device protocol ts', () => {
+  it('refuses an impossible day, and keeps the alarm of a device whose clock was reset (time dropped, flagged)', async () => {
+    const elder = await createElder(s.ctx, TREE.communityA1, { livingSituation: 'alone' });
+    const dev = await createDevice(s.ctx, { type: 'pendant', elderId: elder.id });
+    const post = (body: string) => {
+      const ts = String(Math.floor(Date.now() / 1000));
+      return s.app.inject({
+        method: 'POST',
+        url: `/api/v1/devices/${dev.id}/events`,
+        payload: body,
+        headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': sign(dev.secret, ts, body) },
+      });
+    };
+    for (const ts of ['2026-02-30T08:00:00+08:00', '0000-01-01T00:00:00Z', '99999-01-01T00:00:00Z', 'garbage']) {
+      const res = await post(JSON.stringify({ ...eventBody('heartbeat', {}, `bad-ts-${ts}`), ts }));
+      expect(res.statusCode, ts).toBe(400);
+      expect(res.body, ts).toContain('ts');
+    }
+    const none = await queryRows<{ n: string }>(
+      s.ctx.db,
+      sql`SELECT count(*) AS n FROM device_events WHERE msg_id LIKE 'bad-ts-%'`,
+    );
+    expect(Number(none[0].n)).toBe(0);
+
+    for (const [msgId, ts] of [
+      ['reset-2099', '2099-01-01T00:00:00Z'],
+      ['reset-1900', '1900-01-01T00:00:00Z'],
+      ['reset-epoch', 0],
+    ] as const) {
+      const res = await post(JSON.stringify({ ...eventBody('sos', {}, msgId), ts }));
+      expect(res.statusCode, msgId).toBe(202);
+    }
+    const kept = await queryRows<{ msg_id: string; device_ts: unknown; flags: string[] | string }>(
+      s.ctx.db,
+      sql`SELECT msg_id, device_ts, flags FROM device_events WHERE msg_id LIKE 'reset-%' ORDER BY msg_id`,
+    );
+    expect(kept.map((k) => k.msg_id)).toEqual(['reset-1900', 'reset-2099', 'reset-epoch']);
+    for (const k of kept) {
+      expect(k.device_ts).toBeNull();
+      expect(String(k.flags)).toContain('clock_skew');
+    }
+  });
+});
