@@ -19,6 +19,7 @@ import type { AppContext } from './lib/context.ts';
 import { FieldCipher } from './lib/crypto.ts';
 import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
+import { inputGuardPlugin } from './lib/input-guard.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -89,6 +90,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(inputGuardPlugin);
   await app.register(authPlugin, { ctx });
 
   app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

@@ -76,7 +76,18 @@ export function parseEventBody(raw: Buffer | string): ParsedEvent {
   } catch {
     throw new EventBodyError('body', 'not valid JSON');
   }
-  return validateEventBody(json);
+  return validateEventBody(wellFormed(json));
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Unpaired surrogates ("\ud800") have no UTF-8 form and PostgreSQL refuses them: U+FFFD too, like NUL. */
+function wellFormed(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, c]) => [k.replace(LONE_SURROGATE, '\ufffd'), wellFormed(c)]));
+  return v;
 }
 
 export function validateEventBody(json: unknown): ParsedEvent {

@@ -68,6 +68,16 @@ describe('signed HTTP intake (device protocol v1)', () => {
     expect(e).toEqual({ msg_id: 'nul\ufffd-1', data: { note: 'a\ufffdb' } });
   });
 
+  it('stores an event with unpaired UTF-16 surrogates (no UTF-8 form) the same way, U+FFFD in their place', async () => {
+    const body = `{"msgId":"sur\\ud800-1","ts":${Date.now()},"type":"heartbeat","data":{"n\\udc00":"x\\ud83d","ok":"\\ud83d\\ude00"}}`;
+    expect((await post(dev.id, body)).statusCode).toBe(202);
+    const [e] = await rows<{ msg_id: string; data: Record<string, string> }>(
+      s.ctx.db,
+      sql`SELECT msg_id, data FROM device_events WHERE msg_id LIKE 'sur%'`,
+    );
+    expect(e).toEqual({ msg_id: 'sur\ufffd-1', data: { 'n\ufffd': 'x\ufffd', ok: '😀' } });
+  });
+
   it('keeps device time and receive time; Unix milliseconds are accepted', async () => {
     const ts = Date.UTC(2026, 10, 22, 0, 15, 30);
     const body = JSON.stringify({ msgId: 'http-ts', ts, type: 'heartbeat', data: { battery: 80 } });

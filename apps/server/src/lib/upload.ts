@@ -1,11 +1,20 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from './errors.ts';
+import { assertCleanText } from './input-guard.ts';
 
 /** The one uploaded file of a multipart request, read into memory with a size cap. */
 export async function uploadedFile(req: FastifyRequest, maxBytes: number): Promise<{ filename: string; data: Buffer }> {
   if (!req.isMultipart()) throw badRequest('Send the file as multipart/form-data in the field "file".');
   const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
   if (!part) throw badRequest('No file in the field "file".');
+  // The same text rules as JSON bodies (lib/input-guard.ts): field names and values, and the file name.
+  for (const [name, field] of Object.entries(part.fields)) {
+    assertCleanText(name, 'multipart');
+    for (const f of Array.isArray(field) ? field : [field]) {
+      if (f && f.type === 'field') assertCleanText(f.value, `multipart.${name}`);
+    }
+  }
+  assertCleanText(part.filename, 'multipart.filename');
   const data = await part.toBuffer().catch(() => {
     throw new AppError(
       413,
