@@ -59,7 +59,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-* only from the configured proxies (TRUST_PROXY), else a client could pick its own address.
+    trustProxy: opts.config.trustProxy?.length ? opts.config.trustProxy : false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -44,6 +45,13 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'a tile URL template with {z}, {x} and {y}')
     .optional(),
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((a) => isProxyAddress(a.trim())),
+      'comma list of proxy addresses or CIDRs (e.g. 127.0.0.1,10.0.0.0/8), or loopback, linklocal, uniquelocal',
+    )
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -77,6 +85,8 @@ export interface Config {
   notifyWebhookUrl?: string;
   /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
   mapTileUrl?: string;
+  /** Forwarded headers (X-Forwarded-For/-Proto/-Host) are believed only from these addresses/CIDRs. */
+  trustProxy?: string[];
 }
 
 export class ConfigError extends Error {}
@@ -113,7 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     mapTileUrl: e.MAP_TILE_URL,
+    trustProxy: e.TRUST_PROXY?.split(',').map((a) => a.trim()),
   };
+}
+
+/** One TRUST_PROXY entry: an IP address, an address/prefix CIDR, or a proxy-addr name. */
+function isProxyAddress(a: string): boolean {
+  if (a === 'loopback' || a === 'linklocal' || a === 'uniquelocal') return true;
+  const [ip, prefix, rest] = a.split('/');
+  const family = isIP(ip);
+  if (!family || rest !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Without SECRET_KEY the key lives in DATA_DIR/secret.key (mode 0600), created on first start. */

@@ -26,6 +26,9 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ ROLES: 'web,cook' }, 'ROLES'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '127.0.0.1,nginx' }, 'TRUST_PROXY'],
   ])('refuses %o with one line naming %s', (env, name) => {
     try {
       loadConfig({ DATA_DIR: dir(), ...env });
@@ -36,6 +39,17 @@ describe('configuration', () => {
       expect(msg.startsWith(`Invalid ${name}=`)).toBe(true);
       expect(msg).not.toContain('\n');
     }
+  });
+
+  it('trusts no proxy by default, and the listed addresses, CIDRs and names when TRUST_PROXY is set', () => {
+    expect(loadConfig({ DATA_DIR: dir() }).trustProxy).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dir(), TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
   });
 
   it('creates a private key file once and reuses it', () => {
