@@ -21,6 +21,9 @@ const WAIT = 30_000;
 const ELDER_NAME = '李秀兰';
 const FIRST = { name: '李一', relationship: '女儿', phone: '13800000011' };
 const SECOND = { name: '李二', relationship: '儿子', phone: '13800000022' };
+const ELDER_PHONE = '13900000033';
+/** How the card shows a phone to someone who does not hold the open alarm. */
+const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
 let server: SafetyServer;
 let browser: Browser;
@@ -58,6 +61,7 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
       lng: 104.0101,
       address: '甲一社区 5 栋 1 单元 302',
       birthDate: '1939-03-08',
+      phone: ELDER_PHONE,
     });
     // Inserted second-first, so the card's order comes from callOrder, not from insertion.
     await addContact(server.ctx, elder.id, { ...SECOND, callOrder: 2 });
@@ -140,7 +144,7 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     alarmId = mine[0].id;
   }, 180_000);
 
-  it('the operator opens the alarm: the elder card lists the contacts in call order with the key holder marked', async () => {
+  it('the operator opens the alarm: the elder card lists the contacts in call order (phones masked until taken)', async () => {
     await queueRow().click();
     const card = elderCard();
     await card.waitFor();
@@ -152,12 +156,15 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     const [first, second] = [(await contacts.nth(0).textContent()) ?? '', (await contacts.nth(1).textContent()) ?? ''];
     expect(first).toContain('1');
     expect(first).toContain(FIRST.name);
-    expect(first).toContain(FIRST.phone);
+    expect(first).toContain(masked(FIRST.phone));
+    expect(first).not.toContain(FIRST.phone);
     expect(first).toContain('持钥匙');
     expect(second).toContain('2');
     expect(second).toContain(SECOND.name);
-    expect(second).toContain(SECOND.phone);
+    expect(second).toContain(masked(SECOND.phone));
     expect(second).not.toContain('持钥匙');
+    expect(await card.getByTestId('elder-phone').textContent()).toBe(masked(ELDER_PHONE));
+    await card.getByTestId('phone-reveal').waitFor();
     await card.getByText('待接警', { exact: true }).waitFor();
     await shot('03-alarm-card');
   }, 180_000);
@@ -168,6 +175,11 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     await card.getByText('处理中', { exact: true }).waitFor();
     await card.getByText('我正在处理').waitFor();
     await expect.poll(() => queueRow().textContent()).toMatch(/我正在处理/);
+    // The holder of the open alarm gets the full numbers, each a tel: link for the softphone.
+    await card.locator(`a[href="tel:${FIRST.phone}"]`).waitFor();
+    await card.locator(`a[href="tel:${SECOND.phone}"]`).waitFor();
+    expect(await card.getByTestId('elder-phone').getAttribute('href')).toBe(`tel:${ELDER_PHONE}`);
+    expect(await card.getByTestId('phone-reveal').count()).toBe(0);
 
     // Log the call to the first contact (the key holder) and a note.
     await card.locator('.ant-list-item').filter({ hasText: FIRST.name }).getByRole('button', { name: '已拨打' }).click();
@@ -202,6 +214,22 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
       .getByText(/处置完成 · 上门协助/)
       .waitFor();
     await shot('06-resolved');
+
+    // Closed: the numbers are masked again; 查看 asks for a reason, then shows them.
+    await expect.poll(() => card.getByTestId('contact-phone-1').textContent()).toBe(masked(FIRST.phone));
+    await card.getByTestId('phone-reveal').click();
+    const dialog = page.getByRole('dialog').filter({ hasText: '查看完整电话号码' });
+    await dialog.getByTestId('phone-reveal-ok').click();
+    await dialog.getByText('请填写查看原因').waitFor();
+    await dialog.getByTestId('phone-reveal-reason').fill('回访核实老人情况');
+    const revealed = page.waitForResponse((r) => r.url().endsWith(`/elders/${elderId}/reveal`));
+    await dialog.getByTestId('phone-reveal-ok').click();
+    expect((await revealed).status()).toBe(200);
+    await dialog.waitFor({ state: 'detached' });
+    await card.locator(`a[href="tel:${FIRST.phone}"]`).waitFor();
+    expect(await card.getByTestId('elder-phone').textContent()).toBe(ELDER_PHONE);
+    expect(await card.getByTestId('phone-reveal').count()).toBe(0);
+    await shot('06b-revealed-after-close');
 
     const res = await page.request.get(`${server.url}/api/v1/alarms/${alarmId}`);
     expect(res.ok()).toBe(true);

@@ -152,6 +152,26 @@ describe('console in a browser', () => {
     await row.getByText('已停用').waitFor();
   });
 
+  it('unlocks an account that five wrong passwords locked', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(`${server.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'wangfang', password: 'Wrong#Guess1' }),
+      });
+      expect(r.status).toBe(401);
+    }
+    await page.reload();
+    const row = page.locator('.ant-table-row', { hasText: 'wangfang' });
+    await row.getByTestId('unlock-wangfang').waitFor();
+    await shot('09b-user-locked');
+    await row.getByTestId('unlock-wangfang').click();
+    await page.getByText('已解锁').waitFor();
+    await expect.poll(() => row.getByTestId('unlock-wangfang').count()).toBe(0);
+    const res = await page.request.get(`${server.url}/api/v1/users?q=wangfang`);
+    expect((await res.json()).items[0].lockedUntil).toBeNull();
+  });
+
   it('reads the audit log and verifies the chain', async () => {
     await page.getByTestId('side-menu').getByText('审计日志').click();
     await page.locator('.ant-table').getByText('user.create').first().waitFor();

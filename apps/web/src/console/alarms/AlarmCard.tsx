@@ -1,4 +1,4 @@
-import { EnvironmentOutlined, KeyOutlined, PhoneOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, EyeOutlined, KeyOutlined, PhoneOutlined } from '@ant-design/icons';
 import {
   App,
   Button,
@@ -14,6 +14,7 @@ import {
   Space,
   Tag,
   Timeline,
+  Tooltip,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
@@ -26,6 +27,7 @@ import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ageText, PRIORITY_COLOR } from './alarm-ui.ts';
 import { ElderMap } from './ElderMap.tsx';
+import { PhoneRevealModal, type RevealedPhones } from './PhoneRevealModal.tsx';
 import type { Alarm, AlarmDetail, ConsoleConfig, Responder } from './types.ts';
 
 /** One alarm: the elder card, contacts in call order, map, devices, history, actions, dispatch, resolve. */
@@ -43,9 +45,12 @@ export function AlarmCard({
   onTake(): void;
 }) {
   const { t } = useTranslation();
-  const { me } = useAuth();
+  const { me, can } = useAuth();
   const { message } = App.useApp();
   const [local, setLocal] = useState(0);
+  // Full phones revealed (with a reason) for this alarm only; another alarm starts masked again.
+  const [revealed, setRevealed] = useState<{ alarmId: string; phones: RevealedPhones } | null>(null);
+  const [revealing, setRevealing] = useState(false);
   const detail = useFetch((signal) => api.get<AlarmDetail>(`/alarms/${id}`, undefined, { signal }), `${id}-${version}-${local}`);
   const a = detail.data;
   const canHandle = Boolean(me?.permissions.includes('alarm:handle'));
@@ -75,6 +80,22 @@ export function AlarmCard({
   if (!a) return <Card loading />;
   const now = Date.now();
   const e = a.elder;
+  const shown = revealed?.alarmId === id ? revealed.phones : null;
+  const elderPhone = shown ? (shown.phone ?? null) : (e?.phone ?? null);
+  const contactPhone = (c: { id: string; phone: string }) => shown?.contacts?.find((x) => x.id === c.id)?.phone ?? c.phone;
+  const clear = !a.phonesMasked || shown !== null;
+  const canReveal = a.phonesMasked && shown === null && e !== null && can('elder:reveal');
+  /** A clear number dials (tel: opens the softphone); a masked one is plain text. */
+  const phoneText = (phone: string | null, testId: string) =>
+    phone === null ? (
+      '—'
+    ) : clear ? (
+      <Typography.Link href={`tel:${phone}`} data-testid={testId}>
+        {phone}
+      </Typography.Link>
+    ) : (
+      <span data-testid={testId}>{phone}</span>
+    );
   return (
     <Space direction="vertical" style={{ width: '100%' }} size={12}>
       <Card
@@ -117,7 +138,24 @@ export function AlarmCard({
                 column={1}
                 title={`${e.name} · ${t('safety.card.age', { n: dayjs().diff(e.birthDate, 'year') })}`}
               >
-                <Descriptions.Item label={t('safety.card.phone')}>{e.phone ?? '—'}</Descriptions.Item>
+                <Descriptions.Item label={t('safety.card.phone')}>
+                  <Space size={4}>
+                    {phoneText(elderPhone, 'elder-phone')}
+                    {canReveal && (
+                      <Tooltip title={t('safety.card.maskedHint')}>
+                        <Button
+                          size="small"
+                          type="link"
+                          icon={<EyeOutlined />}
+                          onClick={() => setRevealing(true)}
+                          data-testid="phone-reveal"
+                        >
+                          {t('safety.card.reveal')}
+                        </Button>
+                      </Tooltip>
+                    )}
+                  </Space>
+                </Descriptions.Item>
                 <Descriptions.Item label={t('safety.card.address')}>{e.address ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('safety.card.living')}>
                   {t(`safety.card.living_${e.livingSituation}` as never)}
@@ -158,7 +196,7 @@ export function AlarmCard({
                     <Tag>{c.callOrder}</Tag>
                     <strong>{c.name}</strong>
                     <span>{c.relationship}</span>
-                    <span>{c.phone}</span>
+                    {phoneText(contactPhone(c), `contact-phone-${c.callOrder}`)}
                     {c.holdsKey && (
                       <Tag color="gold" icon={<KeyOutlined />}>
                         {t('safety.card.keyHolder')}
@@ -180,6 +218,16 @@ export function AlarmCard({
             )}
           </Col>
         </Row>
+        {revealing && e && (
+          <PhoneRevealModal
+            elderId={e.id}
+            onClose={() => setRevealing(false)}
+            onRevealed={(phones) => {
+              setRevealed({ alarmId: id, phones });
+              setRevealing(false);
+            }}
+          />
+        )}
       </Card>
 
       {inHand && canHandle && (

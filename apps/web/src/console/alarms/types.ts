@@ -39,6 +39,8 @@ export interface DeviceEvent {
 }
 
 export interface AlarmDetail extends Alarm {
+  /** Phones come masked unless I hold this open alarm; then reveal with a reason. */
+  phonesMasked: boolean;
   elder: {
     id: string;
     name: string;

@@ -19,11 +19,12 @@ function safeNext(next: string | null): string {
   return next?.startsWith('/console') && !next.startsWith(CHANGE_PASSWORD_PATH) ? next : '/console';
 }
 
-/** Our own words for the usual refusals; the server's detail adds the specifics (e.g. locked until when). */
+/** Our own words for the usual refusals; the server's detail adds the specifics where it gives any. */
 function loginProblem(err: unknown, t: TFunction): { title: string; detail?: string } {
   const status = err instanceof ApiError ? err.status : 0;
-  if (status === 401) return { title: t('auth.badCredentials') };
-  if (status === 423) return { title: t('auth.locked'), detail: problemText(err, t) };
+  // A locked account answers like a wrong password (the server does not say which); the hint
+  // tells a user who mistyped five times what to do.
+  if (status === 401) return { title: t('auth.badCredentials'), detail: t('auth.lockHint') };
   if (status === 429) return { title: t('auth.rateLimited'), detail: problemText(err, t) };
   return { title: t('auth.failed'), detail: problemText(err, t) };
 }

@@ -58,6 +58,11 @@ export function UsersPage() {
         const res = await api.post<{ temporaryPassword: string }>(`/users/${user.id}/reset-password`);
         setSecret({ title: t('users.temporaryPasswordTitle'), name: user.displayName, value: res.temporaryPassword });
       }),
+    onUnlock: (user) =>
+      act(async () => {
+        await api.post<User>(`/users/${user.id}/unlock`);
+        message.success(t('users.unlocked'));
+      }),
   });
 
   function onSaved({ user, initialPassword }: UserSaved) {

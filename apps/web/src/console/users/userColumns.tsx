@@ -14,10 +14,11 @@ interface Options {
   onEdit(user: User): void;
   onSetStatus(user: User, status: UserStatus): Promise<void>;
   onResetPassword(user: User): Promise<void>;
+  onUnlock(user: User): Promise<void>;
 }
 
 /** Columns of the users table; the actions column appears only for `user:write`. */
-export function useUserColumns({ canWrite, meId, onEdit, onSetStatus, onResetPassword }: Options): ColumnsType<User> {
+export function useUserColumns({ canWrite, meId, onEdit, onSetStatus, onResetPassword, onUnlock }: Options): ColumnsType<User> {
   const { t } = useTranslation();
   const { modal } = App.useApp();
   const { nameOf } = useRegions();
@@ -29,7 +30,7 @@ export function useUserColumns({ canWrite, meId, onEdit, onSetStatus, onResetPas
       render: (username: string, user) => (
         <Space size={6}>
           <Typography.Text strong>{username}</Typography.Text>
-          {user.lockedUntil && dayjs(user.lockedUntil).isAfter(dayjs()) && (
+          {isLocked(user) && (
             <Tooltip title={`${t('users.locked')} · ${formatTime(user.lockedUntil)}`}>
               <LockOutlined style={{ color: '#cf1322' }} />
             </Tooltip>
@@ -82,6 +83,11 @@ export function useUserColumns({ canWrite, meId, onEdit, onSetStatus, onResetPas
         <Button type="link" size="small" onClick={() => onEdit(user)}>
           {t('common.edit')}
         </Button>
+        {isLocked(user) && (
+          <Button type="link" size="small" onClick={() => void onUnlock(user)} data-testid={`unlock-${user.username}`}>
+            {t('users.unlock')}
+          </Button>
+        )}
         {user.id !== meId && (
           <Dropdown
             trigger={['click']}
@@ -122,3 +128,6 @@ export function useUserColumns({ canWrite, meId, onEdit, onSetStatus, onResetPas
   });
   return columns;
 }
+
+/** Locked out from at least one address (the server unlocks every address at once). */
+const isLocked = (user: User) => Boolean(user.lockedUntil && dayjs(user.lockedUntil).isAfter(dayjs()));
