@@ -5,7 +5,8 @@ import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { DeviceGate } from './device-gate.ts';
-import { EVENTS_TOPIC, MAX_EVENT_BYTES } from './event-body.ts';
+import { commandsTopic, EVENTS_TOPIC, eventsTopic } from './event-body.ts';
+import { boundSessionQueues, guardPacketSizes, InflightWindow, MQTT_LIMITS } from './mqtt-limits.ts';
 
 /**
  * The shared subscription several gateway processes split the external broker's load with. The
@@ -26,6 +27,8 @@ export interface BrokerHandle {
   aedes?: Aedes;
   /** The client subscribed to an external broker, when MQTT_URL is set. */
   client?: mqtt.MqttClient;
+  /** Most publishes one device had in flight at once on the embedded broker (bounded by MQTT_LIMITS.inflight). */
+  inflightPeak?(): number;
   /** TCP port the embedded broker listens on. */
   port?: number;
   close(): Promise<void>;
@@ -48,9 +51,22 @@ export class PortInUseError extends Error {
 export async function startBroker(config: Config, log: Logger, gate?: DeviceGate): Promise<BrokerHandle> {
   if (!config.mqttEnabled) return { status: () => 'disabled', close: async () => {} };
   if (config.mqttUrl) return connectExternal(config.mqttUrl, log, gate);
-  const aedes = await Aedes.createBroker();
-  if (gate) attachGate(aedes, gate, log);
-  const server: Server = createServer(aedes.handle);
+  const aedes = await Aedes.createBroker({
+    maxInflightInbound: MQTT_LIMITS.inflight,
+    queueLimit: MQTT_LIMITS.packetsBeforeConnack,
+    // Device topics have five levels; the default (100) only invites deep-topic work.
+    maxTopicLevels: 8,
+    connectTimeout: 10_000,
+    // A device that stops reading is dropped after 30 s instead of holding deliveries for 60 s.
+    drainTimeout: 30_000,
+  });
+  boundSessionQueues(aedes, log);
+  const window = gate ? attachGate(aedes, gate, log) : undefined;
+  const server: Server = createServer((socket) => {
+    aedes.handle(socket);
+    // After Aedes attached its 'readable' listener (see guardPacketSizes).
+    guardPacketSizes(socket, log);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(config.mqttPort, 'MQTT_PORT') : err),
@@ -64,6 +80,7 @@ export async function startBroker(config: Config, log: Logger, gate?: DeviceGate
     status: () => (server.listening ? 'ok' : 'down'),
     aedes,
     port,
+    inflightPeak: () => window?.peak ?? 0,
     async close() {
       await new Promise<void>((r) => aedes.close(() => r()));
       await new Promise<void>((r) => server.close(() => r()));
@@ -71,17 +88,44 @@ export async function startBroker(config: Config, log: Logger, gate?: DeviceGate
   };
 }
 
-const own = (clientId: string) => `zy/v1/devices/${clientId}/`;
 const clientIp = (client: { conn?: unknown }) => (client.conn as { remoteAddress?: string } | undefined)?.remoteAddress;
+
+/**
+ * Why a device may not publish this packet (device protocol v1), or null when it may: only to its
+ * own events topic, never retained, payload at most 64 KiB.
+ */
+export function publishRefusal(deviceId: string, packet: { topic: string; retain?: boolean; payload?: Buffer | string }) {
+  if (packet.topic !== eventsTopic(deviceId)) return 'not the device’s own events topic';
+  if (packet.retain) return 'retained messages are not accepted';
+  const bytes = Buffer.isBuffer(packet.payload) ? packet.payload.length : Buffer.byteLength(packet.payload ?? '');
+  if (bytes > MQTT_LIMITS.eventPayloadBytes) return `payload over ${MQTT_LIMITS.eventPayloadBytes} bytes`;
+  return null;
+}
 
 /**
  * Device security on the embedded broker. Aedes sends the PUBACK of a QoS 1 publish only after
  * `authorizePublish` calls back, so the event is stored inside it: acked = stored. A storage
  * failure calls back with an error, which closes the connection without a PUBACK (the device
- * resends). A device may publish and subscribe only under zy/v1/devices/{its id}/.
+ * resends). A device publishes only to zy/v1/devices/{its id}/events and subscribes only to
+ * zy/v1/devices/{its id}/commands; MQTT 3.1.1 has no reason code for a refused publish, so any
+ * other publish (another topic, retained, oversize) closes the connection and nothing is kept.
  */
 function attachGate(aedes: Aedes, gate: DeviceGate, log: Logger) {
+  const window = new InflightWindow();
+  const badWill = new WeakMap<object, string>();
+  aedes.preConnect = (client, packet, done) => {
+    // A will is published by the broker for the device later: hold it to the same rules now, so
+    // the device learns at CONNECT (not authorised) instead of the will vanishing silently.
+    const reason = packet.will && publishRefusal(packet.clientId, packet.will);
+    if (reason) badWill.set(client, reason);
+    done(null, true);
+  };
   aedes.authenticate = (client, username, password, done) => {
+    const will = badWill.get(client);
+    if (will) {
+      log.warn({ clientId: client.id, ip: clientIp(client), reason: will }, 'MQTT connect refused: will not allowed');
+      return done(Object.assign(new Error('not authorized'), { returnCode: 5 }) as never, false);
+    }
     gate.authenticate(client.id, username, password ?? undefined).then(
       (ok) => {
         if (ok) return done(null, true);
@@ -97,30 +141,28 @@ function attachGate(aedes: Aedes, gate: DeviceGate, log: Logger) {
   };
   aedes.authorizePublish = (client, packet, done) => {
     if (!client) return done(new Error('no client'));
-    const topic = packet.topic;
-    if (!topic.startsWith(own(client.id))) {
-      log.warn({ clientId: client.id, topic, ip: clientIp(client) }, 'MQTT publish refused: not the device’s own topic');
-      return done(new Error('topic not allowed'));
-    }
-    const m = EVENTS_TOPIC.exec(topic);
-    if (!m) return done(null); // other own topics pass through the broker, nothing is stored
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    if (payload.length > MAX_EVENT_BYTES) {
-      log.warn({ clientId: client.id, bytes: payload.length }, 'device event rejected: payload over 64 KiB');
-      packet.payload = Buffer.alloc(0);
-      return done(null);
+    const reason = publishRefusal(client.id, { topic: packet.topic, retain: packet.retain, payload });
+    if (reason) {
+      log.warn(
+        { clientId: client.id, topic: packet.topic, bytes: payload.length, ip: clientIp(client) },
+        `MQTT publish refused: ${reason}`,
+      );
+      return done(new Error(reason));
     }
-    gate.onEvent(client.id, payload, 'mqtt').then(
-      () => done(null),
-      (err) => done(err instanceof Error ? err : new Error(String(err))),
-    );
+    window
+      .run(client, () => gate.onEvent(client.id, payload, 'mqtt'))
+      .then(
+        () => done(null),
+        (err) => done(err instanceof Error ? err : new Error(String(err))),
+      );
   };
   aedes.authorizeSubscribe = (client, sub, done) => {
-    if (client && sub.topic.startsWith(own(client.id)) && !sub.topic.includes('#') && !sub.topic.includes('+'))
-      return done(null, sub);
-    log.warn({ clientId: client?.id, topic: sub.topic }, 'MQTT subscribe refused: not the device’s own topic');
+    if (client && sub.topic === commandsTopic(client.id)) return done(null, sub);
+    log.warn({ clientId: client?.id, topic: sub.topic }, 'MQTT subscribe refused: not the device’s own commands topic');
     done(null, null as never);
   };
+  return window;
 }
 
 async function connectExternal(url: string, log: Logger, gate?: DeviceGate): Promise<BrokerHandle> {

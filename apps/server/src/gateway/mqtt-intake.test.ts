@@ -96,21 +96,16 @@ describe('embedded broker: intake', () => {
     await Promise.all(clients.map((c) => c.endAsync()));
   });
 
-  it('survives malformed JSON, oversized payloads and unknown types; each rejected one is logged', async () => {
+  // Oversized payloads close the connection instead: mqtt-limits.test.ts.
+  it('survives malformed JSON and unknown types; each rejected one is logged', async () => {
     const dev = await createDevice(s.ctx, { elderId });
     const c = await connect(dev.id, dev.secret);
     await c.publishAsync(eventsTopic(dev.id), '{not json', { qos: 1 });
-    await c.publishAsync(
-      eventsTopic(dev.id),
-      JSON.stringify({ msgId: 'big', ts: Date.now(), type: 'other', data: { x: 'y'.repeat(70_000) } }),
-      { qos: 1 },
-    );
     await c.publishAsync(eventsTopic(dev.id), JSON.stringify({ ts: Date.now(), type: 'sos' }), { qos: 1 });
     await c.publishAsync(eventsTopic(dev.id), JSON.stringify(eventBody('vendor_diag', { a: 1 }, 'unk')), { qos: 1 });
     expect(c.connected).toBe(true);
     const log = s.logs.join('');
     expect(log).toContain('not valid JSON');
-    expect(log).toContain('payload over 64 KiB');
     expect(log).toContain('msgId');
     expect(await count(sql`SELECT count(*)::int AS n FROM device_events WHERE device_id = ${dev.id}`)).toBe(1);
     await c.endAsync();
