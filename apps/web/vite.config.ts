@@ -10,8 +10,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      // One rule covers the JSON API and the WebSocket at /api/v1/realtime.
-      '/api': { target: apiTarget, changeOrigin: true, ws: true },
+      // One rule covers the JSON API and the WebSocket at /api/v1/realtime. The Host header stays
+      // localhost:5173, which is what the browser's Origin says (the server's CSRF guard compares them).
+      '/api': { target: apiTarget, ws: true },
     },
   },
   build: {

@@ -17,6 +17,7 @@ import type { Database } from './db/client.ts';
 import { authPlugin } from './lib/auth.ts';
 import type { AppContext } from './lib/context.ts';
 import { FieldCipher } from './lib/crypto.ts';
+import { csrfPlugin } from './lib/csrf.ts';
 import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
 import { inputGuardPlugin } from './lib/input-guard.ts';
@@ -91,6 +92,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  await app.register(csrfPlugin, { publicUrl: opts.config.publicUrl });
   await app.register(inputGuardPlugin);
   await app.register(authPlugin, { ctx });
 

@@ -45,6 +45,10 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'a tile URL template with {z}, {x} and {y}')
     .optional(),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'the origin users open, e.g. https://zhiyang.example.gov.cn (no path)')
+    .optional(),
   TRUST_PROXY: z
     .string()
     .refine(
@@ -85,6 +89,8 @@ export interface Config {
   notifyWebhookUrl?: string;
   /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
   mapTileUrl?: string;
+  /** The origin users open (scheme://host[:port]); cookie-session writes must come from it. Else the request's Host. */
+  publicUrl?: string;
   /** Forwarded headers (X-Forwarded-For/-Proto/-Host) are believed only from these addresses/CIDRs. */
   trustProxy?: string[];
 }
@@ -123,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     mapTileUrl: e.MAP_TILE_URL,
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
     trustProxy: e.TRUST_PROXY?.split(',').map((a) => a.trim()),
   };
 }

@@ -29,6 +29,8 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '127.0.0.1,nginx' }, 'TRUST_PROXY'],
+    [{ PUBLIC_URL: 'zhiyang.example.gov.cn' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://zhiyang.example.gov.cn/console' }, 'PUBLIC_URL'],
   ])('refuses %o with one line naming %s', (env, name) => {
     try {
       loadConfig({ DATA_DIR: dir(), ...env });
@@ -50,6 +52,13 @@ describe('configuration', () => {
       'fd00::/8',
       'loopback',
     ]);
+  });
+
+  it('keeps only the origin of PUBLIC_URL', () => {
+    expect(loadConfig({ DATA_DIR: dir(), PUBLIC_URL: 'https://Zhiyang.Example.gov.cn/' }).publicUrl).toBe(
+      'https://zhiyang.example.gov.cn',
+    );
+    expect(loadConfig({ DATA_DIR: dir(), PUBLIC_URL: 'http://10.1.2.3:8080' }).publicUrl).toBe('http://10.1.2.3:8080');
   });
 
   it('creates a private key file once and reuses it', () => {

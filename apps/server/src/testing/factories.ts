@@ -91,6 +91,34 @@ export function client(app: FastifyInstance, token?: string) {
   };
 }
 
+/**
+ * A client that authenticates like the web console: the session cookie, the browser's Origin and
+ * Sec-Fetch-Site headers (inject's default Host is localhost:80) and the console's X-Zhiyang-Client header,
+ * so it passes the same CSRF guard (lib/csrf.ts) a browser does. `extra` headers override these.
+ */
+export function browserClient(app: FastifyInstance, token: string, origin = 'http://localhost:80') {
+  const headers = (extra?: Record<string, string>) => ({
+    cookie: `zy_session=${token}`,
+    origin,
+    'sec-fetch-site': 'same-origin',
+    'x-zhiyang-client': 'web',
+    ...extra,
+  });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    payload?: unknown,
+    extra?: Record<string, string>,
+  ): Promise<LightMyRequestResponse> => app.inject({ method, url, payload: payload as never, headers: headers(extra) });
+  return {
+    get: (url: string, extra?: Record<string, string>) => call('GET', url, undefined, extra),
+    post: (url: string, body?: unknown, extra?: Record<string, string>) => call('POST', url, body, extra),
+    patch: (url: string, body?: unknown, extra?: Record<string, string>) => call('PATCH', url, body ?? {}, extra),
+    put: (url: string, body?: unknown, extra?: Record<string, string>) => call('PUT', url, body ?? {}, extra),
+    delete: (url: string, extra?: Record<string, string>) => call('DELETE', url, undefined, extra),
+  };
+}
+
 /** Log in as a new account of `role` and return its client. */
 export async function clientAs(
   app: FastifyInstance,

@@ -84,7 +84,9 @@ async function readProblem(res: Response): Promise<Problem> {
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const isForm = options.body instanceof FormData;
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // X-Zhiyang-Client: a header a cross-site form cannot send; the server's CSRF guard accepts a
+  // cookie-session write that carries it even when the browser sends no Origin.
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Zhiyang-Client': 'web' };
   if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   Object.assign(headers, options.headers);
 
