@@ -33,6 +33,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../app/api.ts';
+import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { LEVEL_COLOR } from '../elders/ElderListPage.tsx';
@@ -127,7 +128,7 @@ export function AssessmentFormPage() {
             onChange={(d) => d && setAssessedOn(d)}
             size="large"
             style={{ width: '100%' }}
-            disabledDate={(d) => d.isAfter(dayjs())}
+            disabledDate={outsideRange('past')}
           />
         </Col>
         <Col xs={24} md={12}>

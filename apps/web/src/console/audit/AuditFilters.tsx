@@ -2,6 +2,7 @@ import { SearchOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Form, Input } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { outsideRange } from '../../app/date-limits.ts';
 
 export interface AuditQuery {
   actor?: string;
@@ -54,7 +55,12 @@ export function AuditFilters({ onSearch }: { onSearch(query: AuditQuery): void }
         <Input allowClear placeholder={t('audit.targetId')} style={{ width: 170 }} />
       </Form.Item>
       <Form.Item name="range">
-        <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" allowEmpty={[true, true]} />
+        <DatePicker.RangePicker
+          showTime={{ format: 'HH:mm' }}
+          format="YYYY-MM-DD HH:mm"
+          allowEmpty={[true, true]}
+          disabledDate={outsideRange('filter')}
+        />
       </Form.Item>
       <Form.Item>
         <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>

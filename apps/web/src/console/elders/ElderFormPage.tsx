@@ -30,6 +30,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api } from '../../app/api.ts';
+import { outsideRange } from '../../app/date-limits.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
@@ -218,7 +219,7 @@ function ElderForm({ elder }: { elder?: Elder }) {
             <>
               <Col xs={24} md={8}>
                 <Form.Item name="birthDate" label={t('elders.field.birthDate')} rules={[{ required: true }]}>
-                  <DatePicker style={{ width: '100%' }} />
+                  <DatePicker style={{ width: '100%' }} disabledDate={outsideRange('birth')} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={8}>

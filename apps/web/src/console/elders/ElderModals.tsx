@@ -4,6 +4,7 @@ import type dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
+import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import type { Elder } from './types.ts';
 
@@ -112,7 +113,7 @@ export function StatusModal({ open, elder, onClose }: { open: boolean; elder: El
           />
         </Form.Item>
         <Form.Item name="date" label={t('elders.detail.statusDate')} rules={[{ required: status === 'deceased' }]}>
-          <DatePicker style={{ width: '100%' }} />
+          <DatePicker style={{ width: '100%' }} disabledDate={outsideRange('past')} />
         </Form.Item>
         <Form.Item name="reason" label={t('elders.detail.statusReason')}>
           <Input.TextArea rows={2} maxLength={500} />

@@ -83,7 +83,12 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
           <InputNumber min={1} max={24} precision={0} />
         </Form.Item>
         <Form.Item name="scheduledAt" label={t('service.orders.scheduledAt')} rules={[{ required: true }]}>
-          <DatePicker showTime={{ format: 'HH:mm', minuteStep: 15 }} format="YYYY-MM-DD HH:mm" />
+          <DatePicker
+            showTime={{ format: 'HH:mm', minuteStep: 15 }}
+            format="YYYY-MM-DD HH:mm"
+            // The server takes orders from now to 90 days ahead.
+            disabledDate={(d) => d.isBefore(dayjs(), 'day') || d.isAfter(dayjs().add(90, 'day'), 'day')}
+          />
         </Form.Item>
         <Form.Item name="payment" label={t('service.orders.payment')}>
           <Radio.Group

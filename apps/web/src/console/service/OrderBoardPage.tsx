@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { outsideRange } from '../../app/date-limits.ts';
 import { formatTime } from '../../app/format.ts';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
@@ -78,7 +79,7 @@ export function OrderBoardPage() {
                 {t('service.orders.create')}
               </Button>
             )}
-            <DatePicker value={date} onChange={(d) => d && setDate(d)} allowClear={false} />
+            <DatePicker value={date} onChange={(d) => d && setDate(d)} allowClear={false} disabledDate={outsideRange('filter')} />
             <Segmented
               value={status}
               onChange={(v) => setStatus(String(v))}

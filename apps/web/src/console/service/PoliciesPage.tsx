@@ -23,6 +23,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { newKey, type Page, type Policy, yuan } from './types.ts';
@@ -297,12 +298,12 @@ export function PoliciesPage() {
               </Col>
               <Col span={6}>
                 <Form.Item name="validFrom" label={t('service.policies.validFrom')}>
-                  <DatePicker disabled={locked} />
+                  <DatePicker disabled={locked} disabledDate={outsideRange('business')} />
                 </Form.Item>
               </Col>
               <Col span={6}>
                 <Form.Item name="validTo" label={t('service.policies.validTo')}>
-                  <DatePicker />
+                  <DatePicker disabledDate={outsideRange('business')} />
                 </Form.Item>
               </Col>
               <Col span={4}>

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, apiUrl } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { type Page, type Provider, type Settlement, yuan } from './types.ts';
@@ -33,7 +34,13 @@ export function SettlementsPage() {
       extra={
         can('settlement:approve') && (
           <Space>
-            <DatePicker picker="month" value={period} onChange={(d) => d && setPeriod(d)} allowClear={false} />
+            <DatePicker
+              picker="month"
+              value={period}
+              onChange={(d) => d && setPeriod(d)}
+              allowClear={false}
+              disabledDate={outsideRange('past')}
+            />
             <Select
               style={{ width: 260 }}
               placeholder={t('service.settlements.provider')}
