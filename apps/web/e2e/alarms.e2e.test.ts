@@ -396,7 +396,11 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     const list = await (await page.request.get(`${server.url}/api/v1/alarms?status=open`)).json();
     const open = (list.items as Array<{ id: string; deviceId: string }>).find((a) => a.deviceId === pendantId);
     expect(open).toBeTruthy();
-    expect((await page.request.post(`${server.url}/api/v1/alarms/${open?.id}/acknowledge`)).ok()).toBe(true);
+    // The operator's console acknowledges (page.request carries its session cookie, so it sends the console's header).
+    const ack = await page.request.post(`${server.url}/api/v1/alarms/${open?.id}/acknowledge`, {
+      headers: { 'x-zhiyang-client': 'web' },
+    });
+    expect(ack.ok()).toBe(true);
     await status.getByText(`服务中心 ${operatorUsername} 正在处理。`).waitFor({ timeout: 10_000 });
     expect(await p.evaluate(() => (window as unknown as { zyMarker?: string }).zyMarker)).toBe('family');
     await p.screenshot({ path: path.join(shots, '10-family-alarm.png'), fullPage: true });
