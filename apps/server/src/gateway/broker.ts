@@ -145,7 +145,7 @@ function attachGate(aedes: Aedes, gate: DeviceGate, log: Logger) {
     const reason = publishRefusal(client.id, { topic: packet.topic, retain: packet.retain, payload });
     if (reason) {
       log.warn(
-        { clientId: client.id, topic: packet.topic, bytes: payload.length, ip: clientIp(client) },
+        { clientId: client.id, topic: packet.topic.slice(0, 200), bytes: payload.length, ip: clientIp(client) },
         `MQTT publish refused: ${reason}`,
       );
       return done(new Error(reason));
