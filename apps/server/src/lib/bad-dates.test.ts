@@ -29,7 +29,13 @@ type Schema = {
   items?: Schema;
   $ref?: string;
 };
-type DateField = { where: 'body' | 'querystring'; name: string; kind: 'date' | 'date-time' | 'month' };
+/** `path` is the field inside the body (nested objects and array items included: ['items', 0, 'at']). */
+type DateField = {
+  where: 'body' | 'querystring';
+  name: string;
+  path: Array<string | number>;
+  kind: 'date' | 'date-time' | 'month';
+};
 
 const MONTH_PATTERN = '^\\d{4}-\\d{2}$';
 /** Field names that say "I am a date": each must carry a date format, or the walk below would miss it. */
@@ -71,14 +77,21 @@ async function routeTable(): Promise<Route[]> {
     for (const [method, op] of Object.entries(ops)) {
       const fields: DateField[] = [];
       const undeclared: string[] = [];
-      const consider = (where: DateField['where'], name: string, sc: Schema) => {
+      const consider = (where: DateField['where'], path: Array<string | number>, sc: Schema, depth = 0) => {
+        const name = String(path[path.length - 1]);
         const kind = kindOf(sc);
-        if (kind) fields.push({ where, name, kind });
-        else if (DATE_NAME.test(name) && !isEnum(sc)) undeclared.push(`${where}.${name}`);
+        if (kind) fields.push({ where, name, path, kind });
+        else if (DATE_NAME.test(name) && !isEnum(sc)) undeclared.push(`${where}.${path.join('.')}`);
+        // Dates inside nested objects and array items count too.
+        if (depth > 4) return;
+        for (const alt of [sc, ...(sc.anyOf ?? []), ...(sc.oneOf ?? [])]) {
+          for (const [k, c] of Object.entries(alt.properties ?? {})) consider(where, [...path, k], c, depth + 1);
+          if (alt.items) consider(where, [...path, 0], alt.items, depth + 1);
+        }
       };
-      for (const p of op.parameters ?? []) if (p.in === 'query') consider('querystring', p.name, p.schema);
+      for (const p of op.parameters ?? []) if (p.in === 'query') consider('querystring', [p.name], p.schema);
       const body = op.requestBody?.content?.['application/json']?.schema;
-      for (const [name, sc] of Object.entries(body?.properties ?? {})) consider('body', name, sc);
+      for (const [name, sc] of Object.entries(body?.properties ?? {})) consider('body', [name], sc);
       out.push({ method: method.toUpperCase(), path, fields, undeclared });
     }
   }
@@ -91,6 +104,13 @@ function badValues(f: DateField): string[] {
   if (f.kind === 'month') return ['0000-01', old.slice(0, 7), '2026-13', '99999-01', 'garbage'];
   const days = ['0000-01-01', old, '2026-02-30', '99999-01-01'];
   return [...(f.kind === 'date' ? days : days.map((d) => `${d}T00:00:00Z`)), 'garbage'];
+}
+
+/** A body holding `value` at `path`: ['a', 0, 'b'] → { a: [{ b: value }] }. */
+function nest(path: Array<string | number>, value: unknown): unknown {
+  const [head, ...rest] = path;
+  const inner = rest.length ? nest(rest, value) : value;
+  return typeof head === 'number' ? [inner] : { [head]: inner };
 }
 
 const ZERO_UUID = '00000000-0000-4000-8000-000000000000';
@@ -136,6 +156,7 @@ describe('every date field of every route', () => {
         for (const value of badValues(f)) {
           const url = fillPath(r.path);
           const query = f.where === 'querystring' ? `?${f.name}=${encodeURIComponent(value)}` : '';
+          const field = `${f.where}.${f.path.join('.')}`;
           let res: Awaited<ReturnType<typeof s.app.inject>> | undefined;
           for (const c of callers) {
             res = await s.app.inject({
@@ -143,7 +164,7 @@ describe('every date field of every route', () => {
               url: url + query,
               ...(r.method === 'GET' || r.method === 'DELETE'
                 ? {}
-                : { payload: f.where === 'body' ? { [f.name]: value } : {}, headers: { 'content-type': 'application/json' } }),
+                : { payload: f.where === 'body' ? nest(f.path, value) : {}, headers: { 'content-type': 'application/json' } }),
               headers: {
                 authorization: `Bearer ${c.token}`,
                 'idempotency-key': `bad-date-${tried.size}-${value}`,
@@ -152,7 +173,7 @@ describe('every date field of every route', () => {
             });
             if (res.statusCode !== 403) break;
           }
-          const what = `${r.method} ${r.path} ${f.where}.${f.name}=${value}`;
+          const what = `${r.method} ${r.path} ${field}=${value}`;
           if (!res) throw new Error('no caller');
           expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
           expect(res.statusCode, what).toBeLessThan(500);
@@ -162,8 +183,8 @@ describe('every date field of every route', () => {
           expect(
             problem.errors?.map((e) => e.path),
             `${what}: ${res.body.slice(0, 300)}`,
-          ).toContain(`${f.where}.${f.name}`);
-          tried.add(`${r.method} ${r.path} ${f.name}`);
+          ).toContain(field);
+          tried.add(`${r.method} ${r.path} ${f.path.join('.')}`);
         }
       }
     }
