@@ -1,4 +1,6 @@
+import { buildIdNumber, idCheckChar } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../modules/devices/device-secret.ts';
 import { createElder } from '../testing/elders.ts';
@@ -240,6 +242,75 @@ describe('date rules that need the database', () => {
     expect(await tableCounts()).toEqual(before);
     const ok = await admin.api.post(`/api/v1/elders/${elder.id}/status`, { status: 'deceased', date: '2003-05-12' });
     expect(ok.statusCode).toBeLessThan(300);
+  });
+});
+
+describe('spreadsheet date cells', () => {
+  async function upload(url: string, token: string, headers: string[], rows: string[][]) {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('sheet');
+    ws.addRow(headers);
+    for (const r of rows) ws.addRow(r);
+    const boundary = `----zy${Math.random().toString(16).slice(2)}`;
+    const payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="sheet.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      Buffer.from(await wb.xlsx.writeBuffer()),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return s.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+  }
+
+  it('an elder whose ID number says born 1890 (age 136) or on 30 February is a bad row, not a record', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const before = await tableCounts();
+    const tooOld = buildIdNumber('990101', '1890-01-01', 301, 'male');
+    const feb30 = `99010120260230301`; // no real day: the check digit cannot save it
+    const res = await upload(
+      '/api/v1/elders/import?wait=true',
+      admin.token,
+      ['姓名*', '证件号码*', '出生日期', '联系电话', '居住社区编码*', '居住状况*'],
+      [
+        ['百卅六', tooOld, '', '', TREE.communityA1, '独居'],
+        ['二月卅', feb30 + idCheckChar(feb30), '', '', TREE.communityA1, '独居'],
+        ['错生日', buildIdNumber('990101', '1941-04-01', 302, 'female'), '0000-01-01', '', TREE.communityA1, '独居'],
+      ],
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'done', createdCount: 0, errorCount: 3 });
+    const after = await tableCounts();
+    // The import itself is recorded (its report of bad rows, and the audit of the upload); no elder is.
+    expect(after.elders).toBe(before.elders);
+    expect(after.ledger_transactions).toBe(before.ledger_transactions);
+  });
+
+  it('a device whose installedOn is 0000-01-01 or 2026-02-30 is a bad row', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const before = await tableCounts();
+    const res = await upload(
+      '/api/v1/devices/import',
+      admin.token,
+      ['id', 'type', 'regionCode', 'installedOn'],
+      [
+        ['SM-Y0', 'smoke', TREE.communityA1, '0000-01-01'],
+        ['SM-F30', 'smoke', TREE.communityA1, '2026-02-30'],
+        ['SM-1900', 'smoke', TREE.communityA1, '1900-01-01'],
+      ],
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().created).toEqual([]);
+    expect(res.json().errors.map((e: { row: number; message: string }) => [e.row, e.message.split(':')[0]])).toEqual([
+      [2, 'installedOn'],
+      [3, 'installedOn'],
+      [4, 'installedOn'],
+    ]);
+    expect((await tableCounts()).devices).toBe(before.devices);
   });
 });
 
