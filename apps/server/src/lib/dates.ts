@@ -42,6 +42,7 @@ export const isoMonth = (kind: DateKind) =>
     .string()
     .regex(/^\d{4}-\d{2}$/, 'a month YYYY-MM')
     .superRefine((v, c) => {
+      if (!/^\d{4}-\d{2}$/.test(v)) return; // the pattern has already said so
       const { min, max } = dateBounds(kind, cstDate());
       if (!isCalendarMonth(v)) c.addIssue({ code: 'custom', message: 'a month YYYY-MM', input: v });
       else if (v < min.slice(0, 7) || v > max.slice(0, 7))
