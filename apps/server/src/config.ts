@@ -40,6 +40,7 @@ const envSchema = z.object({
   ALARM_ACK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALARM_CONTACTS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   MAP_TILE_URL: z
     .string()
@@ -85,6 +86,8 @@ export interface Config {
   alarmContactsSeconds?: number;
   /** Raw device events are kept this many days (default 180). */
   deviceEventRetentionDays?: number;
+  /** Spreadsheet imports running at once in one process (default 2); each user runs one at a time. */
+  importConcurrency?: number;
   /** Family notices go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
   /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alarmAckSeconds: e.ALARM_ACK_SECONDS,
     alarmContactsSeconds: e.ALARM_CONTACTS_SECONDS,
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
+    importConcurrency: e.IMPORT_CONCURRENCY,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     mapTileUrl: e.MAP_TILE_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,

@@ -1,9 +1,23 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
-import { badRequest } from './errors.ts';
+import { AppError, badRequest } from './errors.ts';
+import { type ExcelModule, firstSheetRows } from './xlsx-reader.ts';
 
 export interface TableReadLimits {
+  /** Size of the uploaded file. */
   maxBytes: number;
+  /** Data rows (non-empty, header excluded). Reading stops at the first row over the cap. */
   maxRows: number;
+  /** Columns with a value; empty cells further right are ignored (default 100). */
+  maxColumns?: number;
+  /** Characters kept over all cells (default 512 per allowed row, at least 4 M). */
+  maxTextChars?: number;
+  /** Uncompressed size of the sheet part of an .xlsx (default 2 KiB per allowed row, 8–256 MiB). */
+  maxSheetBytes?: number;
+  /** Uncompressed size of the shared-strings part (default 640 bytes per allowed row, 4–64 MiB). */
+  maxSharedStringsBytes?: number;
+  /** Uncompressed ÷ compressed size of those parts (default 200; deflate reaches ~1,000 on a bomb). */
+  maxRatio?: number;
 }
 
 export interface ReadTable {
@@ -19,20 +33,65 @@ const loadExcel = () => {
   return excel;
 };
 
+const MiB = 1024 * 1024;
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
+/** Rows handled between two turns of the event loop, so health checks and device events are answered during an import. */
+const ROWS_PER_TURN = 256;
+const CHARS_PER_TURN = 256 * 1024;
+
 const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
+/** Collects rows under the caps shared by both formats. */
+class TableBuilder {
+  headers: string[] = [];
+  rows: ReadTable['rows'] = [];
+  private chars = 0;
+  readonly maxColumns: number;
+  private readonly maxChars: number;
+  constructor(private readonly limits: TableReadLimits) {
+    this.maxColumns = limits.maxColumns ?? 100;
+    this.maxChars = limits.maxTextChars ?? Math.max(4_000_000, limits.maxRows * 512);
+  }
+  /** Add a row (the first non-empty one is the header); empty rows are skipped; a row over a cap is a 400. */
+  add(rowNumber: number, cells: string[], formulaColumns: number[]): void {
+    if (!cells.some((v) => v !== '')) return;
+    for (const c of cells) this.chars += c.length;
+    if (this.chars > this.maxChars)
+      throw badRequest(`The file holds more than ${this.maxChars.toLocaleString('en')} characters of text.`);
+    if (this.headers.length === 0 && this.rows.length === 0) this.headers = cells.map((h) => h.trim());
+    else {
+      if (this.rows.length >= this.limits.maxRows) throw badRequest(`The sheet has more than ${this.limits.maxRows} rows.`);
+      this.rows.push({ rowNumber, cells, formulaColumns });
+    }
+  }
+  tooWide(): AppError {
+    return badRequest(`The sheet has values in more than ${this.maxColumns} columns.`);
+  }
+}
+
 /**
- * Read the first sheet of an .xlsx or a UTF-8 .csv into strings. Hostile files are refused
- * with a 400: over the size or row cap, a CSV renamed to .xlsx, a broken archive. Formula
- * cells are reported per row (callers refuse them) rather than evaluated.
+ * Read the first sheet of an .xlsx or a UTF-8 .csv into strings, streaming: an .xlsx is checked
+ * part by part from its ZIP directory before anything is inflated (declared size, compression
+ * ratio), inflated bytes are counted as they are read, and reading stops at the first row,
+ * column or character over the caps; the event loop gets a turn every few hundred rows. Hostile
+ * files are refused with a 400: over a cap, a CSV renamed to .xlsx, a broken or bomb archive.
+ * Formula cells are reported per row (callers refuse them) rather than evaluated.
+ *
+ * Routes do not call this directly: `withUploadedTable` (lib/table-upload.ts) also limits how
+ * many imports run at once.
  */
 export async function readTable(buf: Buffer, filename: string, limits: TableReadLimits): Promise<ReadTable> {
   if (buf.length === 0) throw badRequest('The file is empty.');
-  if (buf.length > limits.maxBytes) throw badRequest(`The file is larger than ${Math.round(limits.maxBytes / 1024 / 1024)} MiB.`);
+  if (buf.length > limits.maxBytes) throw badRequest(`The file is larger than ${Math.round(limits.maxBytes / MiB)} MiB.`);
   const lower = filename.toLowerCase();
   if (lower.endsWith('.xlsx')) {
     if (!isZip(buf)) throw badRequest('The file is named .xlsx but is not an Excel workbook (is it a CSV renamed?).');
-    return readXlsx(buf, limits);
+    try {
+      return await readXlsx(buf, limits);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw badRequest('The workbook cannot be read; save it again as .xlsx.');
+    }
   }
   if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
     if (isZip(buf)) throw badRequest('The file is named .csv but is an Excel workbook; name it .xlsx.');
@@ -43,30 +102,41 @@ export async function readTable(buf: Buffer, filename: string, limits: TableRead
 
 async function readXlsx(buf: Buffer, limits: TableReadLimits): Promise<ReadTable> {
   const Excel = await loadExcel();
-  const wb = new Excel.Workbook();
-  try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
-    throw badRequest('The workbook cannot be read; save it again as .xlsx.');
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw badRequest('The workbook has no sheet.');
-  if (ws.actualRowCount - 1 > limits.maxRows) throw badRequest(`The sheet has more than ${limits.maxRows} rows.`);
-  let headers: string[] = [];
-  const rows: ReadTable['rows'] = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+  const maxRatio = limits.maxRatio ?? 200;
+  const parts = {
+    sheet: { maxBytes: limits.maxSheetBytes ?? clamp(limits.maxRows * 2048, 8 * MiB, 256 * MiB), maxRatio },
+    sharedStrings: { maxBytes: limits.maxSharedStringsBytes ?? clamp(limits.maxRows * 640, 4 * MiB, 64 * MiB), maxRatio },
+  };
+  const table = new TableBuilder(limits);
+  let seen = 0;
+  for await (const row of firstSheetRows(Excel as ExcelModule, buf, parts)) {
     const cells: string[] = [];
     const formulaColumns: number[] = [];
-    const width = Math.max(row.cellCount, headers.length);
-    for (let c = 1; c <= width; c++) {
-      const cell = row.getCell(c);
-      if (cell.formula || cell.type === Excel.ValueType.Formula) formulaColumns.push(c - 1);
-      cells.push(cellText(cell.value));
-    }
-    if (headers.length === 0) headers = cells.map((h) => h.trim());
-    else if (cells.some((v) => v !== '')) rows.push({ rowNumber, cells, formulaColumns });
-  });
-  return { headers, rows };
+    row.eachCell((cell, col) => {
+      const text = cellText(cell.value);
+      if (col > table.maxColumns) {
+        if (text !== '') throw table.tooWide();
+        return;
+      }
+      while (cells.length < col - 1) cells.push('');
+      cells[col - 1] = text;
+      if (isFormula(cell, Excel)) formulaColumns.push(col - 1);
+    });
+    while (cells.length < table.headers.length) cells.push('');
+    table.add(row.number, cells, formulaColumns);
+    if (++seen % ROWS_PER_TURN === 0) await nextTurn();
+  }
+  return { headers: table.headers, rows: table.rows };
+}
+
+/** A formula, including a shared formula's followers (the streaming reader gives them `{ formula: '' }`). */
+function isFormula(cell: ExcelJS.Cell, Excel: typeof ExcelJS): boolean {
+  const v = cell.value;
+  return (
+    Boolean(cell.formula) ||
+    cell.type === Excel.ValueType.Formula ||
+    (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
+  );
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -86,12 +156,27 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */
-function readCsv(text: string, limits: TableReadLimits): ReadTable {
-  const records: string[][] = [];
+async function readCsv(text: string, limits: TableReadLimits): Promise<ReadTable> {
+  const table = new TableBuilder(limits);
   let field = '';
   let record: string[] = [];
   let quoted = false;
+  let line = 1;
+  const push = () => {
+    if (record.length >= table.maxColumns) {
+      if (field.trim() !== '') throw table.tooWide();
+    } else record.push(field);
+    field = '';
+  };
+  const end = () => {
+    const cells = record.map((c) => c.trim());
+    // A leading = + - @ would be a formula in a spreadsheet program: treat as one.
+    const formulaColumns = cells.flatMap((c, idx) => (/^[=+@]/.test(c) || /^-[^\d]/.test(c) ? [idx] : []));
+    table.add(line++, cells, formulaColumns);
+    record = [];
+  };
   for (let i = 0; i < text.length; i++) {
+    if (i % CHARS_PER_TURN === 0 && i > 0) await nextTurn();
     const ch = text[i];
     if (quoted) {
       if (ch === '"') {
@@ -101,33 +186,18 @@ function readCsv(text: string, limits: TableReadLimits): ReadTable {
         } else quoted = false;
       } else field += ch;
     } else if (ch === '"' && field === '') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
+    else if (ch === ',') push();
+    else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      if (records.length > limits.maxRows + 1) throw badRequest(`The file has more than ${limits.maxRows} rows.`);
+      push();
+      end();
     } else field += ch;
   }
   if (field !== '' || record.length) {
-    record.push(field);
-    records.push(record);
+    push();
+    end();
   }
-  const [head = [], ...body] = records;
-  const rows: ReadTable['rows'] = [];
-  body.forEach((cells, i) => {
-    const trimmed = cells.map((c) => c.trim());
-    if (trimmed.some((c) => c !== '')) {
-      // A leading = + - @ would be a formula in a spreadsheet program: treat as one.
-      const formulaColumns = trimmed.flatMap((c, idx) => (/^[=+@]/.test(c) || /^-[^\d]/.test(c) ? [idx] : []));
-      rows.push({ rowNumber: i + 2, cells: trimmed, formulaColumns });
-    }
-  });
-  return { headers: head.map((h) => h.trim()), rows };
+  return { headers: table.headers, rows: table.rows };
 }
 
 /** Build an .xlsx from headers and rows; `extraSheets` for code lists in templates. */

@@ -5,7 +5,7 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { isoDay, isoInstant } from '../../lib/dates.ts';
 import { pageQuery } from '../../lib/http.ts';
-import { uploadedFile } from '../../lib/upload.ts';
+import { withUploadedTable } from '../../lib/table-upload.ts';
 import { DEVICE_TYPE_INFO, DEVICE_TYPES } from './device-types.ts';
 import * as service from './devices.service.ts';
 
@@ -58,7 +58,8 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       config: { permission: 'device:write' },
       schema: { tags: ['devices'], summary: 'Register devices from an .xlsx or .csv sheet' },
     },
-    async (req) => service.importDevices(ctx, actorOf(req), await uploadedFile(req, 10 * 1024 * 1024)),
+    async (req) =>
+      withUploadedTable(ctx, req, service.DEVICE_IMPORT_LIMITS, ({ table }) => service.importDevices(ctx, actorOf(req), table)),
   );
   app.get(
     '/devices',

@@ -7,7 +7,7 @@ import { cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
-import { readTable } from '../../lib/spreadsheet.ts';
+import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { DEFAULT_RULES } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elders } from '../elders/elders.schema.ts';
@@ -265,8 +265,9 @@ const COLUMNS: Record<string, keyof DeviceInput> = {
  * so one bad row does not stop the rest); the answer lists each new device's secret once and
  * each refused row with the reason.
  */
-export async function importDevices(ctx: AppContext, actor: Actor, file: { filename: string; data: Buffer }) {
-  const table = await readTable(file.data, file.filename, { maxBytes: 10 * 1024 * 1024, maxRows: 20_000 });
+export const DEVICE_IMPORT_LIMITS = { maxBytes: 10 * 1024 * 1024, maxRows: 20_000 };
+
+export async function importDevices(ctx: AppContext, actor: Actor, table: ReadTable) {
   const cols = table.headers.map((h) => COLUMNS[h.toLowerCase().replace(/[\s_]/g, '')]);
   if (!cols.includes('id') || !cols.includes('type'))
     throw badRequest('The sheet needs the columns id and type (设备编号, 类型).');

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { uploadedFile } from '../../lib/upload.ts';
+import { withUploadedTable } from '../../lib/table-upload.ts';
 import { elderFilters } from './elders.contract.ts';
 import { exportElders } from './elders.export.ts';
 import { getImport, IMPORT_LIMITS, importErrorReport, importTemplate, startImport } from './elders.import.ts';
@@ -52,8 +52,10 @@ export const elderIoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       },
     },
     async (req, reply) => {
-      const file = await uploadedFile(req, IMPORT_LIMITS.maxBytes);
-      return reply.code(202).send(await startImport(ctx, actorOf(req), file.filename, file.data, req.query.wait === 'true'));
+      const started = await withUploadedTable(ctx, req, IMPORT_LIMITS, ({ filename, table }, slot) =>
+        startImport(ctx, actorOf(req), filename, table, { wait: req.query.wait === 'true', slot }),
+      );
+      return reply.code(202).send(started);
     },
   );
   app.get(

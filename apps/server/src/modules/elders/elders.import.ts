@@ -4,7 +4,8 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
-import { readTable, writeXlsx } from '../../lib/spreadsheet.ts';
+import { type ReadTable, writeXlsx } from '../../lib/spreadsheet.ts';
+import type { ImportSlot } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { checkElderFields, encodeElder, normalisePhone } from './elders.fields.ts';
 import * as repo from './elders.repo.ts';
@@ -66,12 +67,18 @@ export function presentImport(r: typeof elderImports.$inferSelect) {
 }
 
 /**
- * Check the whole file first — type, size, row cap, headers, formulas — and refuse it with a 400
- * before anything is written. Then record the import and process rows in the background in
- * chunks; the console polls the record for progress. `wait` finishes before answering (tests, CLI).
+ * Check the whole table first (read under IMPORT_LIMITS by `withUploadedTable`) — headers,
+ * formulas — and refuse it with a 400 before anything is written. Then record the import and
+ * process rows in the background in chunks, holding the caller's import place (`slot`) until
+ * done; the console polls the record for progress. `wait` finishes before answering (tests, CLI).
  */
-export async function startImport(ctx: AppContext, actor: Actor, filename: string, data: Buffer, wait = false) {
-  const table = await readTable(data, filename, IMPORT_LIMITS);
+export async function startImport(
+  ctx: AppContext,
+  actor: Actor,
+  filename: string,
+  table: ReadTable,
+  opts: { wait?: boolean; slot?: ImportSlot } = {},
+) {
   const headerIndex = new Map(table.headers.map((h, i) => [h.replace(/\*$/, '').trim(), i]));
   const missing = SHEET_COLUMNS.filter((c) => 'required' in c && c.required && !headerIndex.has(c.header)).map((c) => c.header);
   if (missing.length) throw badRequest(`表头缺少必填列：${missing.join('、')}。请使用导入模板。`);
@@ -97,11 +104,12 @@ export async function startImport(ctx: AppContext, actor: Actor, filename: strin
       .set({ status: 'failed', failure: '导入过程中出错，已导入的批次保留；请下载错误报告后重新导入。', finishedAt: new Date() })
       .where(eq(elderImports.id, record.id));
   });
-  if (wait) await run;
+  opts.slot?.holdUntil(run);
+  if (opts.wait) await run;
   return getImport(ctx, actor, record.id);
 }
 
-type Rows = Awaited<ReturnType<typeof readTable>>['rows'];
+type Rows = ReadTable['rows'];
 
 async function processImport(ctx: AppContext, actor: Actor, importId: string, rows: Rows, cols: Map<SheetKey, number>) {
   const communities = new Set((await repo.visibleCommunities(ctx.db, actor)).map((c) => c.code));

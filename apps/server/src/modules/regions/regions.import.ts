@@ -1,7 +1,7 @@
 import { regionLevelOf } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { readTable, writeXlsx } from '../../lib/spreadsheet.ts';
+import { type ReadTable, writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './regions.repo.ts';
 import { validateNewCode } from './regions.service.ts';
@@ -31,8 +31,7 @@ export interface ImportResult {
  * All or nothing: every row is checked first; if any row is bad nothing is written. Existing
  * codes are updated, new ones created, parents before children.
  */
-export async function importRegions(ctx: AppContext, actor: Actor, file: Buffer, filename: string): Promise<ImportResult> {
-  const table = await readTable(file, filename, REGION_IMPORT_LIMITS);
+export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTable, filename: string): Promise<ImportResult> {
   const col = new Map<string, number>();
   table.headers.forEach((h, i) => {
     const key = HEADER_ALIASES[h.toLowerCase()] ?? HEADER_ALIASES[h];

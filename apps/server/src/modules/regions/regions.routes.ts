@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { listOf, pageQuery } from '../../lib/http.ts';
-import { uploadedFile } from '../../lib/upload.ts';
+import { withUploadedTable } from '../../lib/table-upload.ts';
 import { importRegions, REGION_IMPORT_LIMITS, regionImportTemplate } from './regions.import.ts';
 import * as regions from './regions.service.ts';
 
@@ -82,10 +82,10 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
         },
       },
     },
-    async (req) => {
-      const file = await uploadedFile(req, REGION_IMPORT_LIMITS.maxBytes);
-      return importRegions(ctx, actorOf(req), file.data, file.filename);
-    },
+    async (req) =>
+      withUploadedTable(ctx, req, REGION_IMPORT_LIMITS, ({ table, filename }) =>
+        importRegions(ctx, actorOf(req), table, filename),
+      ),
   );
 
   app.get(

@@ -1,0 +1,106 @@
+import type { FastifyRequest } from 'fastify';
+import { actorOf } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { AppError } from './errors.ts';
+import { type ReadTable, readTable, type TableReadLimits } from './spreadsheet.ts';
+import { uploadedFile } from './upload.ts';
+
+/** Imports running at once in one process when IMPORT_CONCURRENCY is not set. */
+export const DEFAULT_IMPORT_CONCURRENCY = 2;
+
+/** Lets an import keep its place after the route has answered (work that goes on in the background). */
+export interface ImportSlot {
+  /** Keep the place until `work` settles instead of releasing it when the route's callback returns. */
+  holdUntil(work: Promise<unknown>): void;
+}
+
+export interface UploadedTable {
+  filename: string;
+  table: ReadTable;
+}
+
+/** Who is importing now, per app (one process). Kept beside the context rather than in it: only imports need it. */
+class ImportGate {
+  private readonly users = new Set<string>();
+  private running = 0;
+  constructor(readonly capacity: number) {}
+
+  get size() {
+    return this.running;
+  }
+
+  acquire(userKey: string): () => void {
+    if (this.users.has(userKey))
+      throw new AppError(
+        429,
+        'Too Many Requests',
+        'You already have an import running; wait for it to finish (the import page shows its progress), then upload again.',
+        undefined,
+        'import-running',
+      );
+    if (this.running >= this.capacity)
+      throw new AppError(
+        429,
+        'Too Many Requests',
+        `The server is already running ${this.capacity} imports, its limit; try again in a minute.`,
+        undefined,
+        'import-capacity',
+      );
+    this.users.add(userKey);
+    this.running++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users.delete(userKey);
+      this.running--;
+    };
+  }
+}
+
+const gates = new WeakMap<AppContext, ImportGate>();
+const gateOf = (ctx: AppContext) => {
+  let gate = gates.get(ctx);
+  if (!gate) {
+    gate = new ImportGate(ctx.config.importConcurrency ?? DEFAULT_IMPORT_CONCURRENCY);
+    gates.set(ctx, gate);
+  }
+  return gate;
+};
+
+/** Imports holding a place now in this app (tests, diagnostics). */
+export const importsRunning = (ctx: AppContext) => gateOf(ctx).size;
+
+/**
+ * The one way a route reads an uploaded table (multipart field "file", .xlsx or .csv): it takes
+ * an import place first — one per user, IMPORT_CONCURRENCY per process, else a 429 before the
+ * upload is read — then receives the file under `limits.maxBytes`, reads it with `readTable`
+ * (streamed, capped, bomb-checked) and runs `work` with the table. The place is released when
+ * `work` settles, or later if `work` hands background work to `slot.holdUntil`.
+ */
+export async function withUploadedTable<T>(
+  ctx: AppContext,
+  req: FastifyRequest,
+  limits: TableReadLimits,
+  work: (upload: UploadedTable, slot: ImportSlot) => Promise<T>,
+): Promise<T> {
+  const actor = actorOf(req);
+  const release = gateOf(ctx).acquire(actor.id ?? actor.username);
+  let held: Promise<unknown> | undefined;
+  try {
+    const table = await readUploaded(req, limits);
+    return await work(table, {
+      holdUntil(p) {
+        held = p;
+      },
+    });
+  } finally {
+    if (held) held.then(release, release);
+    else release();
+  }
+}
+
+async function readUploaded(req: FastifyRequest, limits: TableReadLimits): Promise<UploadedTable> {
+  const file = await uploadedFile(req, limits.maxBytes);
+  return { filename: file.filename, table: await readTable(file.data, file.filename, limits) };
+}
