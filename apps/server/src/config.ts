@@ -41,6 +41,7 @@ const envSchema = z.object({
   ALARM_CONTACTS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IMPORT_UPLOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   MAP_TILE_URL: z
     .string()
@@ -88,6 +89,8 @@ export interface Config {
   deviceEventRetentionDays?: number;
   /** Spreadsheet imports running at once in one process (default 2); each user runs one at a time. */
   importConcurrency?: number;
+  /** An import's file must have arrived within this many seconds of the request (default 180), else 408. */
+  importUploadSeconds?: number;
   /** Family notices go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
   /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alarmContactsSeconds: e.ALARM_CONTACTS_SECONDS,
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
     importConcurrency: e.IMPORT_CONCURRENCY,
+    importUploadSeconds: e.IMPORT_UPLOAD_SECONDS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     mapTileUrl: e.MAP_TILE_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,

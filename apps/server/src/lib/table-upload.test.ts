@@ -6,6 +6,7 @@ import { sign } from '../modules/devices/device-secret.ts';
 import { createElder } from '../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
+import { startTestServer } from '../testing/server.ts';
 import {
   craftXlsx,
   FINAL_BLOCK,
@@ -41,12 +42,19 @@ interface Answer {
 }
 
 /**
- * POST a file over real HTTP. With `hold`, only the multipart head and the first byte of the file
- * are sent until `finish()` — an upload in progress, which already holds its import place.
+ * POST a file over real HTTP. With `hold`, the body stops until `finish()` — inside the multipart
+ * head (`'head'`) or after the first bytes of the file (`'file'`): an upload in progress, which
+ * already holds its import place.
  */
-function upload(path: string, token: string, filename: string, data: Buffer, opts: { hold?: boolean } = {}) {
+function upload(
+  path: string,
+  token: string,
+  filename: string,
+  data: Buffer,
+  opts: { hold?: 'head' | 'file'; url?: string } = {},
+) {
   const { body, contentType } = multipartBody(filename, data);
-  const req = http.request(`${s.url}${path}`, {
+  const req = http.request(`${opts.url ?? s.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': contentType, 'content-length': body.length },
   });
@@ -62,7 +70,8 @@ function upload(path: string, token: string, filename: string, data: Buffer, opt
     req.on('error', reject);
   });
   const sent = new Promise<void>((resolve) => req.on('finish', resolve));
-  const split = body.length - data.length - 40;
+  const fileStart = body.indexOf(data);
+  const split = opts.hold === 'file' ? fileStart + 5 : fileStart - 12;
   let ended = !opts.hold;
   if (opts.hold) req.write(body.subarray(0, split));
   else req.end(body);
@@ -151,7 +160,7 @@ describe('spreadsheet uploads are read streaming, under caps', () => {
 describe('imports at once', () => {
   it('one per user on any import, and IMPORT_CONCURRENCY (2) per process, answered 429 problem+json', async () => {
     const [a, b, c] = staff;
-    const heldA = upload('/api/v1/devices/import', a, 'a.csv', tinyDevicesCsv('HOLD-A1'), { hold: true });
+    const heldA = upload('/api/v1/devices/import', a, 'a.csv', tinyDevicesCsv('HOLD-A1'), { hold: 'head' });
     let heldB: ReturnType<typeof upload> | undefined;
     try {
       await expect.poll(() => importsRunning(s.ctx)).toBe(1);
@@ -160,7 +169,7 @@ describe('imports at once', () => {
       expect(again.status).toBe(429);
       expect(again.body.type).toBe(`${PROBLEM}import-running`);
 
-      heldB = upload('/api/v1/devices/import', b, 'b.csv', tinyDevicesCsv('HOLD-B1'), { hold: true });
+      heldB = upload('/api/v1/devices/import', b, 'b.csv', tinyDevicesCsv('HOLD-B1'), { hold: 'head' });
       await expect.poll(() => importsRunning(s.ctx)).toBe(2);
       const third = await upload('/api/v1/devices/import', c, 'c.csv', tinyDevicesCsv('C-1')).answer;
       expect(third.status).toBe(429);
@@ -182,6 +191,32 @@ describe('imports at once', () => {
       heldB?.finish();
     }
     expect(importsRunning(s.ctx)).toBe(0);
+  });
+});
+
+describe('a trickled upload', () => {
+  it('is cut off with a 408 after IMPORT_UPLOAD_SECONDS and gives its place back', async () => {
+    const other = await startTestServer({ listen: true, config: { importUploadSeconds: 1 } });
+    try {
+      await seedTree(other.ctx);
+      const token = (await clientAs(other.app, other.ctx, 'community_staff', { regionCode: TREE.communityA1 })).token;
+      for (const hold of ['head', 'file'] as const) {
+        const held = upload('/api/v1/devices/import', token, 'slow.csv', tinyDevicesCsv(`SLOW-${hold}`), {
+          hold,
+          url: other.url,
+        });
+        const r = await held.answer;
+        expect(r.status, hold).toBe(408);
+        expect(r.body.type).toBe(`${PROBLEM}upload-timeout`);
+        expect(importsRunning(other.ctx)).toBe(0);
+        held.finish();
+      }
+      const next = await upload('/api/v1/devices/import', token, 'ok.csv', tinyDevicesCsv('SLOW-2'), { url: other.url }).answer;
+      expect(next.status).toBe(200);
+      expect(next.body.created).toEqual([expect.objectContaining({ id: 'SLOW-2' })]);
+    } finally {
+      await other.close();
+    }
   });
 });
 

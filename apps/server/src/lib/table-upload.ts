@@ -7,6 +7,8 @@ import { uploadedFile } from './upload.ts';
 
 /** Imports running at once in one process when IMPORT_CONCURRENCY is not set. */
 export const DEFAULT_IMPORT_CONCURRENCY = 2;
+/** Seconds an import's upload may take when IMPORT_UPLOAD_SECONDS is not set: a trickled upload holds a place. */
+export const DEFAULT_IMPORT_UPLOAD_SECONDS = 180;
 
 /** Lets an import keep its place after the route has answered (work that goes on in the background). */
 export interface ImportSlot {
@@ -74,7 +76,8 @@ export const importsRunning = (ctx: AppContext) => gateOf(ctx).size;
 /**
  * The one way a route reads an uploaded table (multipart field "file", .xlsx or .csv): it takes
  * an import place first — one per user, IMPORT_CONCURRENCY per process, else a 429 before the
- * upload is read — then receives the file under `limits.maxBytes`, reads it with `readTable`
+ * upload is read — then receives the file under `limits.maxBytes` within IMPORT_UPLOAD_SECONDS
+ * (else 408), reads it with `readTable`
  * (streamed, capped, bomb-checked) and runs `work` with the table. The place is released when
  * `work` settles, or later if `work` hands background work to `slot.holdUntil`.
  */
@@ -88,7 +91,7 @@ export async function withUploadedTable<T>(
   const release = gateOf(ctx).acquire(actor.id ?? actor.username);
   let held: Promise<unknown> | undefined;
   try {
-    const table = await readUploaded(req, limits);
+    const table = await readUploaded(req, limits, ctx.config.importUploadSeconds ?? DEFAULT_IMPORT_UPLOAD_SECONDS);
     return await work(table, {
       holdUntil(p) {
         held = p;
@@ -100,7 +103,7 @@ export async function withUploadedTable<T>(
   }
 }
 
-async function readUploaded(req: FastifyRequest, limits: TableReadLimits): Promise<UploadedTable> {
-  const file = await uploadedFile(req, limits.maxBytes);
+async function readUploaded(req: FastifyRequest, limits: TableReadLimits, deadlineSeconds: number): Promise<UploadedTable> {
+  const file = await uploadedFile(req, limits.maxBytes, { deadlineSeconds });
   return { filename: file.filename, table: await readTable(file.data, file.filename, limits) };
 }
