@@ -308,6 +308,27 @@ describe('NUL, control characters and unpaired surrogates, on every route', () =
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('refuses them in the cells of an imported spreadsheet, on every import route', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const before = await tableCounts();
+    const uploads = ['/api/v1/regions/import', '/api/v1/elders/import', '/api/v1/devices/import'];
+    for (const url of uploads) {
+      for (const cell of ['a\u0000b', 'bell\u0007']) {
+        const b = 'zyboundary';
+        const payload = `--${b}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\nContent-Type: text/csv\r\n\r\ncode,name\r\n990101009,${cell}\r\n--${b}--\r\n`;
+        const res = await s.app.inject({
+          method: 'POST',
+          url,
+          payload,
+          headers: { 'content-type': `multipart/form-data; boundary=${b}`, authorization: `Bearer ${admin.token}` },
+        });
+        expect(res.statusCode, `${url} ${JSON.stringify(cell)} ${res.body}`).toBe(400);
+        expect(res.json().detail).toMatch(/^Row 2, column 2: the text must not contain/);
+      }
+    }
+    expect(await tableCounts()).toEqual(before);
+  });
+
   it('keeps tabs, line breaks, emoji and Chinese text', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
     const res = await admin.api.patch(`/api/v1/regions/${TREE.communityA2}`, { name: '甲二\t社区 😀' });

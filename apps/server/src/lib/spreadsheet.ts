@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors.ts';
+import { badTextReason } from './input-guard.ts';
 import { type ExcelModule, firstSheetRows } from './xlsx-reader.ts';
 
 export interface TableReadLimits {
@@ -55,6 +56,11 @@ class TableBuilder {
   /** Add a row (the first non-empty one is the header); empty rows are skipped; a row over a cap is a 400. */
   add(rowNumber: number, cells: string[], formulaColumns: number[]): void {
     if (!cells.some((v) => v !== '')) return;
+    // The same text rules as every API input (lib/input-guard.ts): a NUL in a cell was a 500.
+    for (const [i, c] of cells.entries()) {
+      const reason = badTextReason(c);
+      if (reason) throw badRequest(`Row ${rowNumber}, column ${i + 1}: the text ${reason}.`);
+    }
     for (const c of cells) this.chars += c.length;
     if (this.chars > this.maxChars)
       throw badRequest(`The file holds more than ${this.maxChars.toLocaleString('en')} characters of text.`);
