@@ -2,10 +2,13 @@ import type { FormInstance } from 'antd';
 import type { TFunction } from 'i18next';
 import { ApiError } from './api.ts';
 
-/** The sentence to show for a failed call: the server's `detail`, else a generic one. */
+/** The sentence to show for a failed call: a translation of its code, else the server's `detail`, else a generic one. */
 export function problemText(err: unknown, t: TFunction): string {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('common.networkError');
+    // A problem the console knows by its code is shown in the user's language (i18n `problems.*`).
+    const known = err.code ? t(`problems.${err.code}`, { defaultValue: '' }) : '';
+    if (known) return known;
     return err.problem.detail || err.problem.title || t('common.unknownError');
   }
   return t('common.unknownError');

@@ -43,6 +43,12 @@ export const enUS: Messages = {
     status: 'Status',
   },
   lang: { label: 'Language', 'zh-CN': '简体中文', 'en-US': 'English' },
+  problems: {
+    'import-running':
+      'You already have an import running; wait for it to finish (the import page shows its progress), then upload again',
+    'import-capacity': 'The server is running as many imports as it allows; try again in a minute',
+    'upload-timeout': 'The upload took too long; check the network and upload again',
+  },
   realtime: { open: 'Live updates connected', connecting: 'Connecting to live updates…', closed: 'Live updates disconnected' },
   auth: {
     title: 'Sign in to the console',

@@ -48,6 +48,12 @@ export const zhCN = {
     status: '状态',
   },
   lang: { label: '语言', 'zh-CN': '简体中文', 'en-US': 'English' },
+  /** Problems the server names by code (`type` …/problems/<code>), shown in the user's language. */
+  problems: {
+    'import-running': '您已有一个导入正在进行，请等它完成（导入页可查看进度）后再上传',
+    'import-capacity': '服务器正在进行的导入已达上限，请一分钟后再试',
+    'upload-timeout': '文件上传超时，请检查网络后重新上传',
+  },
   realtime: { open: '实时连接正常', connecting: '正在连接实时服务…', closed: '实时连接已断开' },
   auth: {
     title: '登录管理控制台',
