@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors.ts';
 import { badTextReason } from './input-guard.ts';
-import { type ExcelModule, firstSheetRows } from './xlsx-reader.ts';
+import { type ExcelModule, firstSheetRows, XlsxReaderBroken } from './xlsx-reader.ts';
 
 export interface TableReadLimits {
   /** Size of the uploaded file. */
@@ -95,7 +95,7 @@ export async function readTable(buf: Buffer, filename: string, limits: TableRead
     try {
       return await readXlsx(buf, limits);
     } catch (err) {
-      if (err instanceof AppError) throw err;
+      if (err instanceof AppError || err instanceof XlsxReaderBroken) throw err;
       throw badRequest('The workbook cannot be read; save it again as .xlsx.');
     }
   }

@@ -29,6 +29,9 @@ interface StreamingWorkbook {
   _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Generator<{ value: AsyncIterable<ExcelJS.Row> }>;
 }
 
+/** ExcelJS no longer has the streaming parts used here: a bug to fix (500), not a bad file (400). */
+export class XlsxReaderBroken extends Error {}
+
 export type ExcelModule = typeof ExcelJS & {
   stream: { xlsx: { WorkbookReader: new (input: unknown, options: Record<string, string>) => unknown } };
 };
@@ -43,10 +46,29 @@ const partPath = (target: string) => (target.startsWith('/') ? target.slice(1) :
  */
 export async function* firstSheetRows(Excel: ExcelModule, buf: Buffer, limits: XlsxPartLimits): AsyncGenerator<ExcelJS.Row> {
   const dir = readZipDirectory(buf);
+  // Parts left half-read by a parse error are closed too, so their inflaters do not linger.
+  const opened: Readable[] = [];
   const part = (name: string, l: EntryLimits) => {
     const entry = dir.get(name);
-    return entry && Readable.from(inflateText(buf, entry, l));
+    if (!entry) return undefined;
+    const stream = Readable.from(inflateText(buf, entry, l));
+    opened.push(stream);
+    return stream;
   };
+  try {
+    yield* rowsOf(Excel, buf, dir, part, limits);
+  } finally {
+    for (const stream of opened) stream.destroy();
+  }
+}
+
+async function* rowsOf(
+  Excel: ExcelModule,
+  buf: Buffer,
+  dir: Map<string, ZipEntry>,
+  part: (name: string, limits: EntryLimits) => Readable | undefined,
+  limits: XlsxPartLimits,
+): AsyncGenerator<ExcelJS.Row> {
   const rels = part('xl/_rels/workbook.xml.rels', SMALL_PART);
   const workbookPart = part('xl/workbook.xml', SMALL_PART);
   if (!rels || !workbookPart) throw badRequest('The workbook cannot be read; save it again as .xlsx.');
@@ -57,6 +79,9 @@ export async function* firstSheetRows(Excel: ExcelModule, buf: Buffer, limits: X
     hyperlinks: 'ignore',
     entries: 'ignore',
   }) as StreamingWorkbook;
+  for (const m of ['_parseRels', '_parseWorkbook', '_parseStyles', '_parseSharedStrings', '_parseWorksheet'] as const)
+    if (typeof reader[m] !== 'function')
+      throw new XlsxReaderBroken(`ExcelJS's WorkbookReader has no ${m} (was ExcelJS upgraded?)`);
   await reader._parseRels(rels);
   await reader._parseWorkbook(workbookPart);
   const relOf = (type: string) => reader.workbookRels?.find((r) => r.Type.endsWith(`/${type}`));
