@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { constants, deflateRawSync } from 'node:zlib';
+import { buildIdNumber } from '@zhiyang/shared';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../modules/devices/device-secret.ts';
+import { elderImports } from '../modules/elders/elders.schema.ts';
 import { createElder } from '../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
@@ -221,9 +224,48 @@ describe('a trickled upload', () => {
 });
 
 describe('the platform keeps answering during an import', () => {
-  it('health and a signed device event are answered while a 100,000+ row workbook is being read', async () => {
+  /** Health and a signed SOS answered while `importAnswered()` is still false. */
+  async function answersMeanwhile(importAnswered: () => boolean) {
     const elder = await createElder(s.ctx, TREE.communityA1);
     const device = await createDevice(s.ctx, { type: 'pendant', elderId: elder.id });
+    const health = await fetch(`${s.url}/api/v1/health`);
+    expect(health.status).toBe(200);
+    expect(importAnswered()).toBe(false);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const event = JSON.stringify(eventBody('sos', {}, `during-import-${device.id}`));
+    const stored = await fetch(`${s.url}/api/v1/devices/${device.id}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': sign(device.secret, ts, event) },
+      body: event,
+    });
+    expect(stored.status).toBe(202);
+    expect(importAnswered()).toBe(false);
+  }
+
+  it('health and a signed device event are answered while 3,000 elder rows are checked, encrypted and written', async () => {
+    const rows = ['姓名*,证件号码*,居住社区编码*,居住状况*'];
+    for (let n = 0; n < 3000; n++)
+      rows.push(
+        `老人${n},${buildIdNumber('990101', `${1930 + Math.floor(n / 900)}-05-0${(n % 9) + 1}`, 100 + (n % 100), n % 2 ? 'male' : 'female')},${TREE.communityA1},独居`,
+      );
+    let importAnswered = false;
+    const answer = upload('/api/v1/elders/import?wait=true', staff[1], 'many.csv', Buffer.from(rows.join('\n'))).answer.then(
+      (r) => {
+        importAnswered = true;
+        return r;
+      },
+    );
+    // The file has been read and rows are being written.
+    await expect
+      .poll(async () => (await s.ctx.db.select().from(elderImports).where(eq(elderImports.filename, 'many.csv'))).length)
+      .toBe(1);
+    await answersMeanwhile(() => importAnswered);
+    const r = await answer;
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ status: 'done', createdCount: 3000, errorCount: 0 });
+  });
+
+  it('health and a signed device event are answered while a 100,000+ row workbook is being read', async () => {
     const rows = [rowXml(1, ['姓名*', '证件号码*', '居住社区编码*'])];
     for (let r = 2; r <= 100_100; r++) rows.push(rowXml(r, [`老人${r}`, randomBytes(9).toString('hex'), TREE.communityA1]));
     const file = craftXlsx(honestPart('', SHEET_START + rows.join('') + SHEET_END));
@@ -236,18 +278,7 @@ describe('the platform keeps answering during an import', () => {
     await big.sent;
     await expect.poll(() => importsRunning(s.ctx)).toBe(1);
 
-    const health = await fetch(`${s.url}/api/v1/health`);
-    expect(health.status).toBe(200);
-    expect(importAnswered).toBe(false);
-    const ts = String(Math.floor(Date.now() / 1000));
-    const event = JSON.stringify(eventBody('sos', {}, `during-import-${ts}`));
-    const stored = await fetch(`${s.url}/api/v1/devices/${device.id}/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': sign(device.secret, ts, event) },
-      body: event,
-    });
-    expect(stored.status).toBe(202);
-    expect(importAnswered).toBe(false);
+    await answersMeanwhile(() => importAnswered);
 
     const r = await answer;
     expect(r.status).toBe(400);

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from './auth.ts';
 import type { AppContext } from './context.ts';
@@ -69,6 +70,13 @@ const gateOf = (ctx: AppContext) => {
   }
   return gate;
 };
+
+/**
+ * Give the event loop a turn (HTTP requests, MQTT, alarm timers) between rows of an import. Call it
+ * every few rows of any per-row work: on PGlite a database call resolves without a turn of the
+ * loop, so an import that only awaits the database would still hold the whole process.
+ */
+export const letOthersRun = (): Promise<void> => nextTurn();
 
 /** Imports holding a place now in this app (tests, diagnostics). */
 export const importsRunning = (ctx: AppContext) => gateOf(ctx).size;

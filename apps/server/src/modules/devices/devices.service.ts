@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
 import type { ReadTable } from '../../lib/spreadsheet.ts';
+import { letOthersRun } from '../../lib/table-upload.ts';
 import { DEFAULT_RULES } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elders } from '../elders/elders.schema.ts';
@@ -273,7 +274,8 @@ export async function importDevices(ctx: AppContext, actor: Actor, table: ReadTa
     throw badRequest('The sheet needs the columns id and type (设备编号, 类型).');
   const created: Array<{ id: string; secret: string }> = [];
   const errors: Array<{ row: number; message: string }> = [];
-  for (const r of table.rows) {
+  for (const [n, r] of table.rows.entries()) {
+    if (n % 10 === 0) await letOthersRun();
     if (r.formulaColumns.length) {
       errors.push({ row: r.rowNumber, message: 'formulas are not accepted' });
       continue;

@@ -2,6 +2,7 @@ import { regionLevelOf } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { type ReadTable, writeXlsx } from '../../lib/spreadsheet.ts';
+import { letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './regions.repo.ts';
 import { validateNewCode } from './regions.service.ts';
@@ -80,7 +81,8 @@ export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTa
       )
     ).map((r) => [r.code, r]),
   );
-  for (const p of parsed) {
+  for (const [n, p] of parsed.entries()) {
+    if (n % 50 === 0) await letOthersRun();
     if (existing.has(p.code)) {
       if (!(actor.regionCode === null || p.code.startsWith(actor.regionCode)))
         errors.push({ row: p.row, message: '超出您的管辖范围 / outside your scope' });
@@ -93,7 +95,8 @@ export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTa
   let created = 0;
   let updated = 0;
   await ctx.db.transaction(async (tx) => {
-    for (const p of parsed) {
+    for (const [n, p] of parsed.entries()) {
+      if (n % 50 === 0) await letOthersRun();
       if (existing.has(p.code)) {
         await repo.updateRegion(tx, p.code, { name: p.name, lat: p.lat, lng: p.lng });
         updated++;
