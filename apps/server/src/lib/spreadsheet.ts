@@ -13,6 +13,8 @@ export interface TableReadLimits {
   maxColumns?: number;
   /** Characters kept over all cells (default 512 per allowed row, at least 4 M). */
   maxTextChars?: number;
+  /** Non-empty cells kept over all rows (default 32 per allowed row): bounds the memory of many tiny cells. */
+  maxCells?: number;
   /** Uncompressed size of the sheet part of an .xlsx (default 2 KiB per allowed row, 8–256 MiB). */
   maxSheetBytes?: number;
   /** Uncompressed size of the shared-strings part (default 640 bytes per allowed row, 4–64 MiB). */
@@ -47,11 +49,14 @@ class TableBuilder {
   headers: string[] = [];
   rows: ReadTable['rows'] = [];
   private chars = 0;
+  private cells = 0;
   readonly maxColumns: number;
   private readonly maxChars: number;
+  private readonly maxCells: number;
   constructor(private readonly limits: TableReadLimits) {
     this.maxColumns = limits.maxColumns ?? 100;
     this.maxChars = limits.maxTextChars ?? Math.max(4_000_000, limits.maxRows * 512);
+    this.maxCells = limits.maxCells ?? limits.maxRows * 32;
   }
   /** Add a row (the first non-empty one is the header); empty rows are skipped; a row over a cap is a 400. */
   add(rowNumber: number, cells: string[], formulaColumns: number[]): void {
@@ -61,7 +66,12 @@ class TableBuilder {
       const reason = badTextReason(c);
       if (reason) throw badRequest(`Row ${rowNumber}, column ${i + 1}: the text ${reason}.`);
     }
-    for (const c of cells) this.chars += c.length;
+    for (const c of cells) {
+      this.chars += c.length;
+      if (c !== '') this.cells++;
+    }
+    if (this.cells > this.maxCells)
+      throw badRequest(`The file has more than ${this.maxCells.toLocaleString('en')} filled cells.`);
     if (this.chars > this.maxChars)
       throw badRequest(`The file holds more than ${this.maxChars.toLocaleString('en')} characters of text.`);
     if (this.headers.length === 0 && this.rows.length === 0) this.headers = cells.map((h) => h.trim());

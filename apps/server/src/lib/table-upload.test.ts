@@ -158,6 +158,14 @@ describe('spreadsheet uploads are read streaming, under caps', () => {
     expect(r.status).toBe(400);
     expect(r.body.detail).toBe('The sheet has values in more than 100 columns.');
   });
+
+  it('refuses a sheet of more filled cells than 32 per allowed row, however short', async () => {
+    const line = Array(100).fill('1').join(',');
+    const csv = Buffer.from(Array(6500).fill(line).join('\n'));
+    const r = await upload('/api/v1/regions/import', admin, 'cells.csv', csv).answer;
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toBe('The file has more than 640,000 filled cells.');
+  });
 });
 
 describe('imports at once', () => {
