@@ -45,6 +45,12 @@ export default defineConfig({
         : []),
       {
         test: {
+          name: 'web-unit',
+          include: ['apps/web/src/**/*.unit.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'web-e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
           expect,

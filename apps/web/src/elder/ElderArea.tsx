@@ -1,6 +1,7 @@
 import { SoundOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { type CSSProperties, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
 import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
@@ -10,7 +11,7 @@ import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import type { Item, Order, Page } from '../console/service/types.ts';
 import { MobileLogin } from '../worker/WorkerArea.tsx';
-import { type ElderTexts, elderTexts, fill, speak } from './texts.ts';
+import { speak } from './speak.ts';
 
 interface Wallet {
   elderId: string;
@@ -61,19 +62,26 @@ const FAVOURITES = ['cleaning', 'wardrobe_tidy', 'meal_delivery', 'haircut', 'co
 
 export default function ElderArea() {
   const { me, loading, login } = useAuth();
-  const lang = currentLanguage();
-  const tx = elderTexts[lang];
+  const { t } = useTranslation();
   if (loading) return null;
-  if (!me) return <MobileLogin tx={tx} onLogin={login} big />;
+  if (!me)
+    return (
+      <MobileLogin
+        tx={{ login: t('elderHome.login'), username: t('elderHome.username'), password: t('elderHome.password') }}
+        onLogin={login}
+        big
+      />
+    );
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/elder`} replace />;
-  return <ElderHome tx={tx} lang={lang} role={me.role} />;
+  return <ElderHome role={me.role} />;
 }
 
-function ReadAloud({ text, tx, lang }: { text: string; tx: ElderTexts; lang: string }) {
+function ReadAloud({ text }: { text: string }) {
+  const { t } = useTranslation();
   return (
     <button
       type="button"
-      onClick={() => speak(text, lang)}
+      onClick={() => speak(text, currentLanguage())}
       style={{
         ...ghostButton,
         display: 'inline-flex',
@@ -83,14 +91,15 @@ function ReadAloud({ text, tx, lang }: { text: string; tx: ElderTexts; lang: str
         alignItems: 'center',
         gap: 8,
       }}
-      aria-label={tx.read}
+      aria-label={t('elderHome.read')}
     >
-      <SoundOutlined /> {tx.read}
+      <SoundOutlined /> {t('elderHome.read')}
     </button>
   );
 }
 
-function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: string }) {
+function ElderHome({ role }: { role: string }) {
+  const { t } = useTranslation();
   const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done'>('home');
   const [item, setItem] = useState<Item | null>(null);
   const [when, setWhen] = useState<'morning' | 'afternoon'>('morning');
@@ -113,17 +122,20 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
 
   const balanceText = w
     ? [
-        fill(tx.balance, { points: w.points.available }),
+        t('elderHome.balance', { points: w.points.available }),
         cleaning
-          ? fill(tx.balanceWords, { n: Math.floor(w.points.available / cleaning.points), item: `${cleaning.name}（1 小时）` })
+          ? t('elderHome.balanceWords', {
+              n: Math.floor(w.points.available / cleaning.points),
+              item: `${cleaning.name}（1 小时）`,
+            })
           : '',
-        w.points.reserved ? fill(tx.reserved, { n: w.points.reserved }) : '',
-        w.purchaseFen.available ? fill(tx.purchase, { yuan: (w.purchaseFen.available / 100).toFixed(0) }) : '',
-        w.frozen ? tx.frozen : '',
+        w.points.reserved ? t('elderHome.reserved', { n: w.points.reserved }) : '',
+        w.purchaseFen.available ? t('elderHome.purchase', { yuan: (w.purchaseFen.available / 100).toFixed(0) }) : '',
+        w.frozen ? t('elderHome.frozen') : '',
       ].join('')
     : '';
   const visitText = (o: Order) =>
-    `${dayjs(o.scheduledAt).format('HH:mm')} ${o.itemName}：${fill(tx.status[o.status] ?? o.status, { worker: o.workerName?.replace(/（.*）/, '') ?? '' })}`;
+    `${dayjs(o.scheduledAt).format('HH:mm')} ${o.itemName}：${t(`elderHome.status.${o.status}` as never, { defaultValue: o.status, worker: o.workerName?.replace(/（.*）/, '') ?? '' })}`;
 
   const book = async () => {
     if (!w || !item) return;
@@ -141,9 +153,9 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
       );
       setScreen('done');
       setVersion((v) => v + 1);
-      speak(tx.booked, lang);
+      speak(t('elderHome.booked'), currentLanguage());
     } catch (e) {
-      setError(problemText(e, ((k: string) => k) as never));
+      setError(problemText(e, t));
     }
   };
 
@@ -151,7 +163,7 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
   if (screen === 'choose') {
     body = (
       <>
-        <h1 style={{ fontSize: 32 }}>{tx.chooseService}</h1>
+        <h1 style={{ fontSize: 32 }}>{t('elderHome.chooseService')}</h1>
         {favourites.map((i) => (
           <button
             type="button"
@@ -163,11 +175,11 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
             }}
           >
             {i.name}
-            <div style={{ fontSize: 20, fontWeight: 400 }}>{fill(tx.costs, { points: i.points })}</div>
+            <div style={{ fontSize: 20, fontWeight: 400 }}>{t('elderHome.costs', { points: i.points })}</div>
           </button>
         ))}
         <button type="button" style={ghostButton} onClick={() => setScreen('home')}>
-          {tx.back}
+          {t('elderHome.back')}
         </button>
       </>
     );
@@ -176,8 +188,8 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
     body = (
       <>
         <h1 style={{ fontSize: 32 }}>{item.name}</h1>
-        <p>{fill(tx.costs, { points: item.points })}</p>
-        <p style={{ fontWeight: 700 }}>{tx.when}</p>
+        <p>{t('elderHome.costs', { points: item.points })}</p>
+        <p style={{ fontWeight: 700 }}>{t('elderHome.when')}</p>
         {(['morning', 'afternoon'] as const).map((k) => (
           <button
             type="button"
@@ -186,50 +198,50 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
             onClick={() => setWhen(k)}
             style={{ ...ghostButton, background: when === k ? '#e3f3ef' : '#fff', borderWidth: when === k ? 5 : 3 }}
           >
-            {k === 'morning' ? tx.tomorrowMorning : tx.tomorrowAfternoon}
+            {k === 'morning' ? t('elderHome.tomorrowMorning') : t('elderHome.tomorrowAfternoon')}
           </button>
         ))}
-        {!enough && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{tx.notEnough}</p>}
+        {!enough && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{t('elderHome.notEnough')}</p>}
         {error && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{error}</p>}
         <button type="button" style={{ ...bigButton, opacity: enough ? 1 : 0.5 }} disabled={!enough} onClick={book}>
-          {tx.confirm}
+          {t('elderHome.confirm')}
         </button>
         <button type="button" style={ghostButton} onClick={() => setScreen('choose')}>
-          {tx.back}
+          {t('elderHome.back')}
         </button>
       </>
     );
   } else if (screen === 'done') {
     body = (
       <>
-        <p style={{ ...box, fontSize: 28, fontWeight: 700 }}>✓ {tx.booked}</p>
+        <p style={{ ...box, fontSize: 28, fontWeight: 700 }}>✓ {t('elderHome.booked')}</p>
         <button type="button" style={bigButton} onClick={() => setScreen('home')}>
-          {tx.home}
+          {t('elderHome.home')}
         </button>
       </>
     );
   } else {
     body = (
       <>
-        <h1 style={{ fontSize: 32, margin: '8px 0' }}>{fill(tx.hello, { name: w?.elderName ?? '' })}</h1>
+        <h1 style={{ fontSize: 32, margin: '8px 0' }}>{t('elderHome.hello', { name: w?.elderName ?? '' })}</h1>
         <section style={box} aria-live="polite">
-          <div style={{ fontSize: 36, fontWeight: 800 }}>{w ? fill(tx.balance, { points: w.points.available }) : '…'}</div>
-          <div>{balanceText.replace(fill(tx.balance, { points: w?.points.available ?? 0 }), '')}</div>
-          <ReadAloud text={balanceText} tx={tx} lang={lang} />
+          <div style={{ fontSize: 36, fontWeight: 800 }}>{w ? t('elderHome.balance', { points: w.points.available }) : '…'}</div>
+          <div>{balanceText.replace(t('elderHome.balance', { points: w?.points.available ?? 0 }), '')}</div>
+          <ReadAloud text={balanceText} />
         </section>
         <section style={box} aria-live="polite">
-          <div style={{ fontWeight: 700, fontSize: 24 }}>{tx.today}</div>
-          {todays.length === 0 && <div>{tx.noVisit}</div>}
+          <div style={{ fontWeight: 700, fontSize: 24 }}>{t('elderHome.today')}</div>
+          {todays.length === 0 && <div>{t('elderHome.noVisit')}</div>}
           {todays.map((o) => (
             <div key={o.id} style={{ fontSize: 24, margin: '8px 0' }}>
               {visitText(o)}
             </div>
           ))}
-          <ReadAloud text={todays.length ? todays.map(visitText).join('。') : tx.noVisit} tx={tx} lang={lang} />
+          <ReadAloud text={todays.length ? todays.map(visitText).join('。') : t('elderHome.noVisit')} />
         </section>
-        {toRate && <Rate order={toRate} tx={tx} onDone={() => setVersion((v) => v + 1)} />}
+        {toRate && <Rate order={toRate} onDone={() => setVersion((v) => v + 1)} />}
         <button type="button" style={bigButton} onClick={() => setScreen('choose')}>
-          {tx.book}
+          {t('elderHome.book')}
         </button>
         {role === 'family' && (
           <a
@@ -244,7 +256,7 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
               boxSizing: 'border-box',
             }}
           >
-            {tx.familySafety}
+            {t('elderHome.familySafety')}
           </a>
         )}
       </>
@@ -253,20 +265,21 @@ function ElderHome({ tx, lang, role }: { tx: ElderTexts; lang: string; role: str
   return <main style={page}>{body}</main>;
 }
 
-function Rate({ order, tx, onDone }: { order: Order; tx: ElderTexts; onDone(): void }) {
+function Rate({ order, onDone }: { order: Order; onDone(): void }) {
+  const { t } = useTranslation();
   const [done, setDone] = useState(false);
-  if (done) return <p style={box}>{tx.thanks}</p>;
+  if (done) return <p style={box}>{t('elderHome.thanks')}</p>;
   return (
     <section style={box}>
       <div style={{ fontWeight: 700 }}>
-        {tx.rate}：{order.itemName}
+        {t('elderHome.rate')}：{order.itemName}
       </div>
       <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginTop: 8 }}>
         {[1, 2, 3, 4, 5].map((n) => (
           <button
             type="button"
             key={n}
-            aria-label={fill(tx.stars, { n })}
+            aria-label={t('elderHome.stars', { n })}
             style={{
               minWidth: 72,
               minHeight: 72,

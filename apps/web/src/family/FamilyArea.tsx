@@ -9,9 +9,7 @@ import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
-import { fill } from '../elder/texts.ts';
 import { MobileLogin } from '../worker/WorkerArea.tsx';
-import { type FamilyTexts, familyTexts } from './texts.ts';
 
 interface Safety {
   elder: { id: string; name: string };
@@ -70,20 +68,28 @@ const STATE_COLOUR = { ok: BRAND, offline: ALARM, low_battery: '#874d00', not_wo
 /** /family — what a family member needs to know about their elder's safety, on a phone. */
 export default function FamilyArea() {
   const { me, loading, login } = useAuth();
-  const tx = familyTexts[currentLanguage()];
+  const { t } = useTranslation();
   if (loading) return null;
-  if (!me) return <MobileLogin tx={tx} onLogin={login} big />;
+  if (!me)
+    return (
+      <MobileLogin
+        tx={{ login: t('family.login'), username: t('family.username'), password: t('family.password') }}
+        onLogin={login}
+        big
+      />
+    );
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/family`} replace />;
   if (me.role !== 'family')
     return (
       <main style={page}>
-        <p style={box}>{tx.notFamily}</p>
+        <p style={box}>{t('family.notFamily')}</p>
       </main>
     );
-  return <FamilyHome tx={tx} />;
+  return <FamilyHome />;
 }
 
-function FamilyHome({ tx }: { tx: FamilyTexts }) {
+function FamilyHome() {
+  const { t } = useTranslation();
   const [version, setVersion] = useState(0);
   useRealtimeConnection(true);
   const status = useRealtimeStatus();
@@ -96,19 +102,19 @@ function FamilyHome({ tx }: { tx: FamilyTexts }) {
   const list = elders.data?.items;
   return (
     <main style={page}>
-      <h1 style={{ fontSize: 32, margin: '8px 0' }}>{tx.title}</h1>
+      <h1 style={{ fontSize: 32, margin: '8px 0' }}>{t('family.title')}</h1>
       <div style={{ fontSize: 18, color: status === 'open' ? BRAND : ALARM }} data-testid="family-live">
-        {status === 'open' ? `● ${tx.live}` : `○ ${tx.reconnecting}`}
+        {status === 'open' ? `● ${t('family.live')}` : `○ ${t('family.reconnecting')}`}
       </div>
-      {list?.length === 0 && <p style={box}>{tx.noElder}</p>}
+      {list?.length === 0 && <p style={box}>{t('family.noElder')}</p>}
       {list?.map((e) => (
-        <ElderSafety key={e.id} elderId={e.id} version={version} tx={tx} />
+        <ElderSafety key={e.id} elderId={e.id} version={version} />
       ))}
     </main>
   );
 }
 
-function ElderSafety({ elderId, version, tx }: { elderId: string; version: number; tx: FamilyTexts }) {
+function ElderSafety({ elderId, version }: { elderId: string; version: number }) {
   const { t } = useTranslation();
   const [local, setLocal] = useState(0);
   const [error, setError] = useState<string | null>(null);
@@ -136,7 +142,7 @@ function ElderSafety({ elderId, version, tx }: { elderId: string; version: numbe
     <section data-testid="family-elder">
       {urgent.length === 0 ? (
         <div style={{ ...box, borderColor: BRAND, fontSize: 24, fontWeight: 700, color: BRAND }} data-testid="family-status">
-          ✓ {fill(tx.safe, { name: s.elder.name })}
+          ✓ {t('family.safe', { name: s.elder.name })}
         </div>
       ) : (
         <div
@@ -145,17 +151,18 @@ function ElderSafety({ elderId, version, tx }: { elderId: string; version: numbe
           aria-live="assertive"
           data-testid="family-status"
         >
-          <div style={{ fontSize: 26, fontWeight: 800 }}>⚠ {fill(tx.alarmNow, { name: s.elder.name })}</div>
+          <div style={{ fontSize: 26, fontWeight: 800 }}>⚠ {t('family.alarmNow', { name: s.elder.name })}</div>
           {urgent.map((a) => (
             <div key={a.id} style={{ marginTop: 8 }}>
               <div style={{ fontSize: 24, fontWeight: 700 }}>
-                {typeName(a.type)} · {fill(tx.since, { time: when(a.raisedAt) })}
+                {typeName(a.type)} · {t('family.since', { time: when(a.raisedAt) })}
               </div>
-              <div>{a.handledBy ? fill(tx.handledBy, { name: a.handledBy }) : tx.raised}</div>
+              <div>{a.handledBy ? t('family.handledBy', { name: a.handledBy }) : t('family.raised')}</div>
               {a.responder && (
                 <div>
-                  {fill(tx.responder[a.responder.status as keyof FamilyTexts['responder']] ?? tx.responder.offered, {
+                  {t(`family.responder.${a.responder.status}` as never, {
                     name: a.responder.name,
+                    defaultValue: t('family.responder.offered', { name: a.responder.name }),
                   })}
                 </div>
               )}
@@ -165,49 +172,49 @@ function ElderSafety({ elderId, version, tx }: { elderId: string; version: numbe
       )}
       {technical.length > 0 && (
         <div style={{ ...box, borderColor: '#874d00' }}>
-          <strong>{tx.deviceNotice}：</strong>
+          <strong>{t('family.deviceNotice')}：</strong>
           {technical.map((a) => `${typeName(a.type)}（${when(a.raisedAt)}）`).join('；')}
         </div>
       )}
 
-      <h2 style={h2}>{tx.notices}</h2>
+      <h2 style={h2}>{t('family.notices')}</h2>
       {error && <p style={{ color: ALARM }}>{error}</p>}
-      {s.noticesNeedPhone && <p>{tx.needPhone}</p>}
-      {!s.noticesNeedPhone && s.notices.length === 0 && <p>{tx.noNotices}</p>}
+      {s.noticesNeedPhone && <p>{t('family.needPhone')}</p>}
+      {!s.noticesNeedPhone && s.notices.length === 0 && <p>{t('family.noNotices')}</p>}
       {s.notices.map((n) => (
         <div key={n.id} style={{ ...box, borderWidth: n.readAt ? 1 : 3 }} data-testid="family-notice">
           <div style={{ fontSize: 18 }}>
-            {when(n.createdAt)} · {n.readAt ? tx.wasRead : <strong>{tx.unread}</strong>}
+            {when(n.createdAt)} · {n.readAt ? t('family.wasRead') : <strong>{t('family.unread')}</strong>}
           </div>
           <div style={{ fontWeight: n.readAt ? 400 : 700 }}>{n.body}</div>
           {!n.readAt && (
             <button type="button" style={{ ...action, marginTop: 8 }} onClick={() => void markRead(n.id)}>
-              {tx.read}
+              {t('family.read')}
             </button>
           )}
         </div>
       ))}
 
-      <h2 style={h2}>{tx.devices}</h2>
-      {s.devices.length === 0 && <p>{tx.noDevices}</p>}
+      <h2 style={h2}>{t('family.devices')}</h2>
+      {s.devices.length === 0 && <p>{t('family.noDevices')}</p>}
       {s.devices.map((d) => (
         <div key={d.id} style={{ ...box, display: 'flex', justifyContent: 'space-between', gap: 12 }} data-testid="family-device">
           <strong style={{ flexShrink: 0 }}>{t(`safety.devices.types.${d.type}` as never, { defaultValue: d.type })}</strong>
           <span style={{ color: STATE_COLOUR[d.state], fontWeight: 700, textAlign: 'right' }}>
-            {tx.deviceState[d.state]}
-            {d.state === 'not_worn' && d.notWornSince ? ` ${fill(tx.notWornSince, { time: when(d.notWornSince) })}` : ''}
-            {d.state === 'offline' && d.lastSeenAt ? `（${fill(tx.lastSeen, { time: when(d.lastSeenAt) })}）` : ''}
-            {d.battery !== null && d.state !== 'offline' ? `（${fill(tx.battery, { n: d.battery })}）` : ''}
+            {t(`family.deviceState.${d.state}`)}
+            {d.state === 'not_worn' && d.notWornSince ? ` ${t('family.notWornSince', { time: when(d.notWornSince) })}` : ''}
+            {d.state === 'offline' && d.lastSeenAt ? `（${t('family.lastSeen', { time: when(d.lastSeenAt) })}）` : ''}
+            {d.battery !== null && d.state !== 'offline' ? `（${t('family.battery', { n: d.battery })}）` : ''}
           </span>
         </div>
       ))}
 
-      <h2 style={h2}>{tx.recent}</h2>
-      {s.recentAlarms.length === 0 && <p>{tx.noRecent}</p>}
+      <h2 style={h2}>{t('family.recent')}</h2>
+      {s.recentAlarms.length === 0 && <p>{t('family.noRecent')}</p>}
       {s.recentAlarms.map((a) => (
         <div key={a.id} style={{ borderBottom: '1px solid #999', padding: '8px 0' }} data-testid="family-recent">
           {when(a.raisedAt)} · {typeName(a.type)} ·{' '}
-          {fill(tx.resolvedWith, {
+          {t('family.resolvedWith', {
             outcome: a.outcome ? t(`safety.outcome.${a.outcome}` as never, { defaultValue: a.outcome }) : '—',
           })}
         </div>

@@ -2,6 +2,9 @@ import { PASSWORD_PROBLEM_TEXT, type PasswordProblem } from '@zhiyang/shared';
 import { safetyEnUS } from '../console/alarms/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
+import { elderHomeEnUS } from '../elder/i18n.ts';
+import { familyEnUS } from '../family/i18n.ts';
+import { workerEnUS } from '../worker/i18n.ts';
 import type { Messages } from './zh-CN.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.en])) as Record<
@@ -222,4 +225,7 @@ export const enUS: Messages = {
   elders: eldersEnUS,
   service: serviceEnUS,
   safety: safetyEnUS,
+  worker: workerEnUS,
+  elderHome: elderHomeEnUS,
+  family: familyEnUS,
 };

@@ -8,6 +8,9 @@ import {
 import { safetyZhCN } from '../console/alarms/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
+import { elderHomeZhCN } from '../elder/i18n.ts';
+import { familyZhCN } from '../family/i18n.ts';
+import { workerZhCN } from '../worker/i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.zh])) as Record<
   PasswordProblem,
@@ -206,6 +209,9 @@ export const zhCN = {
   elders: eldersZhCN,
   service: serviceZhCN,
   safety: safetyZhCN,
+  worker: workerZhCN,
+  elderHome: elderHomeZhCN,
+  family: familyZhCN,
 };
 
 export type Messages = typeof zhCN;

@@ -3,20 +3,16 @@ import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
 import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
-import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import type { Order, Page } from '../console/service/types.ts';
-import { workerTexts } from './i18n.ts';
 import { shrinkPhoto } from './photo-store.ts';
 import { flush, perform, queued } from './queue.ts';
-
-type Texts = (typeof workerTexts)['zh-CN'];
-const fill = (s: string, v: Record<string, string | number>) => s.replace(/\{\{(\w+)\}\}/g, (_, k) => String(v[k] ?? ''));
 
 /** The state an order reaches when a worker's action is accepted. */
 const AFTER = { 'en-route': 'en_route', 'check-in': 'in_service', 'check-out': 'served' } as const;
@@ -24,22 +20,28 @@ const AFTER = { 'en-route': 'en_route', 'check-in': 'in_service', 'check-out': '
 /** The worker's phone page (/worker): today's tasks, navigation, check-in/out with position and photo, offline queue. */
 export default function WorkerArea() {
   const { me, loading, login, logout } = useAuth();
-  const tx = workerTexts[currentLanguage()];
+  const { t } = useTranslation();
   if (loading) return null;
-  if (!me) return <MobileLogin tx={tx} onLogin={login} />;
+  if (!me)
+    return (
+      <MobileLogin
+        tx={{ login: t('worker.login'), username: t('worker.username'), password: t('worker.password') }}
+        onLogin={login}
+      />
+    );
   // A new worker must first replace the first password (the server refuses everything else).
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/worker`} replace />;
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 16, background: '#f4f7f6', minHeight: '100vh' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
-          {tx.title} · {dayjs().format('M/D')}
+          {t('worker.title')} · {dayjs().format('M/D')}
         </Typography.Title>
         <Button icon={<LogoutOutlined />} onClick={() => void logout()}>
-          {tx.logout}
+          {t('worker.logout')}
         </Button>
       </Space>
-      <Tasks tx={tx} />
+      <Tasks />
     </div>
   );
 }
@@ -54,6 +56,7 @@ export function MobileLogin({
   big?: boolean;
 }) {
   const { message } = App.useApp();
+  const { t } = useTranslation();
   const size = big ? 22 : 16;
   return (
     <div style={{ maxWidth: 420, margin: '0 auto', padding: 24, fontSize: size }}>
@@ -64,7 +67,7 @@ export function MobileLogin({
           try {
             await onLogin(v.username, v.password);
           } catch (e) {
-            message.error(problemText(e, ((k: string) => k) as never));
+            message.error(problemText(e, t));
           }
         }}
       >
@@ -93,8 +96,9 @@ function position(): Promise<{ lat: number; lng: number } | null> {
   });
 }
 
-function Tasks({ tx }: { tx: Texts }) {
+function Tasks() {
   const { message } = App.useApp();
+  const { t } = useTranslation();
   const [version, setVersion] = useState(0);
   const [waiting, setWaiting] = useState(queued().length);
   const today = dayjs().format('YYYY-MM-DD');
@@ -111,12 +115,12 @@ function Tasks({ tx }: { tx: Texts }) {
           setWaiting(queued().length);
           setVersion((v) => v + 1);
         },
-        (e) => message.error(problemText(e, ((k: string) => k) as never)),
+        (e) => message.error(problemText(e, t)),
       );
     window.addEventListener('online', online);
     void online();
     return () => window.removeEventListener('online', online);
-  }, [message]);
+  }, [message, t]);
 
   const run = async (
     o: Order,
@@ -127,11 +131,11 @@ function Tasks({ tx }: { tx: Texts }) {
     try {
       const sent = await perform({ orderId: o.id, path, body }, photos);
       setWaiting(queued().length);
-      if (sent) message.success(tx.sent);
-      else message.warning(fill(tx.queued, { n: queued().length }));
+      if (sent) message.success(t('worker.sent'));
+      else message.warning(t('worker.queued', { n: queued().length }));
       setVersion((v) => v + 1);
     } catch (e) {
-      message.error(problemText(e, ((k: string) => k) as never));
+      message.error(problemText(e, t));
       setVersion((v) => v + 1);
     }
   };
@@ -147,10 +151,10 @@ function Tasks({ tx }: { tx: Texts }) {
     .sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt));
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      {waiting > 0 && <Alert type="warning" showIcon message={fill(tx.queued, { n: waiting })} />}
-      {!tasks.loading && items.length === 0 && <Alert type="info" message={tx.none} />}
+      {waiting > 0 && <Alert type="warning" showIcon message={t('worker.queued', { n: waiting })} />}
+      {!tasks.loading && items.length === 0 && <Alert type="info" message={t('worker.none')} />}
       {items.map((o) => (
-        <TaskCard key={o.id} o={o} tx={tx} run={run} />
+        <TaskCard key={o.id} o={o} run={run} />
       ))}
     </Space>
   );
@@ -158,11 +162,9 @@ function Tasks({ tx }: { tx: Texts }) {
 
 function TaskCard({
   o,
-  tx,
   run,
 }: {
   o: Order;
-  tx: Texts;
   run(o: Order, path: 'en-route' | 'check-in' | 'check-out', body?: Record<string, unknown>, photos?: Blob[]): Promise<void>;
 }) {
   const [record, setRecord] = useState('');
@@ -170,17 +172,18 @@ function TaskCard({
   const [qr, setQr] = useState('');
   const [busy, setBusy] = useState(false);
   const { message } = App.useApp();
+  const { t } = useTranslation();
   const nav =
     o.elderLat != null && o.elderLng != null
       ? `https://uri.amap.com/marker?position=${o.elderLng},${o.elderLat}&name=${encodeURIComponent(o.elderName ?? '')}&coordinate=wgs84&callnative=1`
       : null;
   const withPosition = async (path: 'check-in' | 'check-out', extra: Record<string, unknown> = {}) => {
     setBusy(true);
-    message.loading({ content: tx.locating, key: 'gps' });
+    message.loading({ content: t('worker.locating'), key: 'gps' });
     const p = await position();
     message.destroy('gps');
     if (!p && !qr) {
-      message.error(tx.noGps);
+      message.error(t('worker.noGps'));
       setBusy(false);
       return;
     }
@@ -191,7 +194,7 @@ function TaskCard({
   // Optional photos for the check-in or check-out at hand: JPEG, PNG or WebP from the camera.
   const photoInput = (
     <label style={{ display: 'block' }}>
-      <span style={{ marginRight: 8 }}>{tx.photo}</span>
+      <span style={{ marginRight: 8 }}>{t('worker.photo')}</span>
       <input
         type="file"
         accept="image/jpeg,image/png,image/webp"
@@ -215,35 +218,35 @@ function TaskCard({
             {dayjs(o.scheduledAt).format('HH:mm')} · {o.itemName}
           </Typography.Text>
           <Tag color="blue" style={{ fontSize: 14 }}>
-            {tx.status[o.status] ?? o.status}
+            {t(`worker.status.${o.status}` as never, { defaultValue: o.status })}
           </Tag>
         </Space>
         <Typography.Text style={{ fontSize: 18 }}>
-          {o.elderName} · {fill(tx.minutes, { n: o.durationMinutes })}
+          {o.elderName} · {t('worker.minutes', { n: o.durationMinutes })}
         </Typography.Text>
         <Typography.Text type="secondary">{o.elderAddress ?? '—'}</Typography.Text>
         {o.flags.length > 0 && (
           <Alert
             type="error"
-            message={fill(tx.flags, { f: o.flags.map((f: VisitFlag) => VISIT_FLAG_LABELS_ZH[f]).join('、') })}
+            message={t('worker.flags', { f: o.flags.map((f: VisitFlag) => VISIT_FLAG_LABELS_ZH[f]).join('、') })}
           />
         )}
         {nav && (
           <Button icon={<EnvironmentOutlined />} href={nav} target="_blank" block style={big}>
-            {tx.navigate}
+            {t('worker.navigate')}
           </Button>
         )}
         {o.status === 'assigned' && (
           <Button block style={big} disabled={busy} onClick={() => run(o, 'en-route')}>
-            {tx.enRoute}
+            {t('worker.enRoute')}
           </Button>
         )}
         {(o.status === 'assigned' || o.status === 'en_route') && (
           <>
-            <Input placeholder={tx.scanQr} value={qr} onChange={(e) => setQr(e.target.value.trim())} />
+            <Input placeholder={t('worker.scanQr')} value={qr} onChange={(e) => setQr(e.target.value.trim())} />
             {photoInput}
             <Button type="primary" block style={big} disabled={busy} onClick={() => withPosition('check-in')}>
-              {tx.checkIn}
+              {t('worker.checkIn')}
             </Button>
           </>
         )}
@@ -251,7 +254,7 @@ function TaskCard({
           <>
             <Input.TextArea
               rows={3}
-              placeholder={tx.recordPlaceholder}
+              placeholder={t('worker.recordPlaceholder')}
               value={record}
               onChange={(e) => setRecord(e.target.value)}
               style={{ fontSize: 16 }}
@@ -264,7 +267,7 @@ function TaskCard({
               disabled={busy || !record.trim()}
               onClick={() => withPosition('check-out', { record })}
             >
-              {tx.send}
+              {t('worker.send')}
             </Button>
           </>
         )}
