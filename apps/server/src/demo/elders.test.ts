@@ -1,8 +1,8 @@
 import { parseIdNumber } from '@zhiyang/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../lib/sql-rows.ts';
 import { clearValue } from '../modules/elders/elders.present.ts';
-import { rowsOf } from '../modules/elders/elders.repo.ts';
 import { elders } from '../modules/elders/elders.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
@@ -29,11 +29,10 @@ describe('demo elders', () => {
       const parsed = parseIdNumber(clearValue(s.ctx.cipher, r.idNumberEnc) ?? '');
       expect(parsed.ok && parsed.value.birthDate).toBe(r.birthDate);
     }
-    const stats = rowsOf(
-      await s.ctx.db.execute(
-        sql`SELECT min(birth_date) AS oldest, max(birth_date) AS youngest, count(*) FILTER (WHERE 'centenarian' = ANY(categories)) AS c FROM elders`,
-      ),
-    )[0];
+    const [stats] = await queryRows<Record<string, unknown>>(
+      s.ctx.db,
+      sql`SELECT min(birth_date) AS oldest, max(birth_date) AS youngest, count(*) FILTER (WHERE 'centenarian' = ANY(categories)) AS c FROM elders`,
+    );
     expect(String(stats.oldest) >= '1922-01-01').toBe(true);
     expect(String(stats.youngest) <= '1966-06-30').toBe(true);
     expect(Number(stats.c)).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
-import { rows } from '../modules/devices/rows.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 
 const FAMILY_PHONE = '13900000001';
 
@@ -11,34 +11,34 @@ const FAMILY_PHONE = '13900000001';
  * three days ago was handled at home, with the outcome notice sent to him. Deterministic.
  */
 export async function seedFamilySafety(ctx: AppContext) {
-  const [fam] = await rows<{ id: string; elder_id: string | null; phone: string | null }>(
+  const [fam] = await queryRows<{ id: string; elder_id: string | null; phone: string | null }>(
     ctx.db,
     sql`SELECT id, elder_id, phone FROM users WHERE username = 'demo-family'`,
   );
   if (!fam?.elder_id) return;
-  const [e] = await rows<{ id: string; name: string; region_code: string }>(
+  const [e] = await queryRows<{ id: string; name: string; region_code: string }>(
     ctx.db,
     sql`SELECT id, name, region_code FROM elders WHERE id = ${fam.elder_id}`,
   );
   if (!e) return;
-  const [op] = await rows<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE username = 'demo-operator'`);
+  const [op] = await queryRows<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE username = 'demo-operator'`);
   const phone = fam.phone ?? FAMILY_PHONE;
   const phoneHash = ctx.cipher.blindIndex(phone, 'phone');
   await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`UPDATE users SET phone = ${phone} WHERE id = ${fam.id}`);
-    let [contact] = await rows<{ id: string }>(
+    let [contact] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT id FROM elder_contacts WHERE elder_id = ${e.id} AND phone_hash = ${phoneHash}`,
     );
     if (!contact) {
       await tx.execute(sql`UPDATE elder_contacts SET call_order = call_order + 1 WHERE elder_id = ${e.id}`);
-      [contact] = await rows<{ id: string }>(
+      [contact] = await queryRows<{ id: string }>(
         tx,
         sql`INSERT INTO elder_contacts (elder_id, name, relationship, phone_enc, phone_hash, call_order, holds_key)
             VALUES (${e.id}, '郑小明', '儿子', ${ctx.cipher.encrypt(phone)}, ${phoneHash}, 1, true) RETURNING id`,
       );
     }
-    const [has] = await rows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM devices WHERE elder_id = ${e.id}`);
+    const [has] = await queryRows<{ n: number }>(tx, sql`SELECT count(*)::int AS n FROM devices WHERE elder_id = ${e.id}`);
     if (!has.n) {
       for (const [id, type, battery, hb] of [
         ['ZY-FAM-PD-000001', 'pendant', 76, 600],
@@ -55,11 +55,11 @@ export async function seedFamilySafety(ctx: AppContext) {
           ON CONFLICT (id) DO NOTHING`);
       }
     }
-    const [dev] = await rows<{ id: string }>(
+    const [dev] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT id FROM devices WHERE elder_id = ${e.id} ORDER BY (type IN ('pendant', 'sos_terminal')) DESC, id LIMIT 1`,
     );
-    const [alarm] = await rows<{ id: string }>(
+    const [alarm] = await queryRows<{ id: string }>(
       tx,
       sql`
       INSERT INTO alarms (type, priority, raised_priority, status, merge_key, open, elder_id, device_id, region_code, raised_at,

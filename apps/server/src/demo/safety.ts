@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../modules/devices/device-types.ts';
-import { rows } from '../modules/devices/rows.ts';
 import { seededRandom } from './random.ts';
 
 const TARGET_DEVICES = 1500;
@@ -15,7 +15,7 @@ const TARGET_DEVICES = 1500;
  */
 export async function seedSafetyDevices(ctx: AppContext) {
   const rnd = seededRandom(20261105);
-  const candidates = await rows<{ id: string; region_code: string }>(
+  const candidates = await queryRows<{ id: string; region_code: string }>(
     ctx.db,
     sql`SELECT id, region_code FROM elders
         WHERE status = 'active' AND (living_situation = 'alone' OR birth_date <= (current_date - interval '80 years'))
@@ -92,12 +92,12 @@ const OUTCOMES = [
  */
 export async function seedSafetyAlarms(ctx: AppContext) {
   const rnd = seededRandom(20261106);
-  const devs = await rows<{ id: string; type: string; elder_id: string; region_code: string }>(
+  const devs = await queryRows<{ id: string; type: string; elder_id: string; region_code: string }>(
     ctx.db,
     sql`SELECT id, type, elder_id, region_code FROM devices WHERE is_demo AND elder_id IS NOT NULL ORDER BY id`,
   );
   if (!devs.length) return;
-  const [op] = await rows<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE username = 'demo-operator'`);
+  const [op] = await queryRows<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE username = 'demo-operator'`);
   const typeFor: Record<string, Array<[string, string]>> = {
     sos_terminal: [
       ['sos', 'P1'],
@@ -177,7 +177,7 @@ export async function seedSafetyAlarms(ctx: AppContext) {
               now() - make_interval(secs => ${agoS}), now() - make_interval(secs => ${agoS}), true)
       ON CONFLICT DO NOTHING`);
   }
-  const [resp] = await rows<{ id: string; lat: number | null; lng: number | null }>(
+  const [resp] = await queryRows<{ id: string; lat: number | null; lng: number | null }>(
     ctx.db,
     sql`SELECT u.id, r.lat, r.lng FROM users u LEFT JOIN regions r ON r.code = u.region_code WHERE u.username = 'demo-responder'`,
   );

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 import type { StoreResult } from '../modules/devices/device-events.service.ts';
 import { deviceSecrets } from '../modules/devices/device-secret.ts';
 import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
-import { rows } from '../modules/devices/rows.ts';
 import { EventBodyError, parseEventBody } from './event-body.ts';
 import type { EventIntake } from './intake.ts';
 
@@ -24,7 +24,10 @@ export function createDeviceGate(ctx: AppContext, intake: EventIntake): DeviceGa
   return {
     async authenticate(clientId, username, password) {
       if (!username || clientId !== username || !password) return false;
-      const [row] = await rows<{ secret_nonce: string }>(ctx.db, sql`SELECT secret_nonce FROM devices WHERE id = ${username}`);
+      const [row] = await queryRows<{ secret_nonce: string }>(
+        ctx.db,
+        sql`SELECT secret_nonce FROM devices WHERE id = ${username}`,
+      );
       return Boolean(row) && secrets.matches(username, row.secret_nonce, password);
     },
     async onEvent(deviceId, payload, transport) {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../lib/sql-rows.ts';
 import { sign } from '../modules/devices/device-secret.ts';
-import { rows } from '../modules/devices/rows.ts';
 import { createElder } from '../testing/elders.ts';
 import { seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
@@ -46,12 +46,12 @@ describe('signed HTTP intake (device protocol v1)', () => {
     const again = await post(dev.id, body);
     expect(again.statusCode).toBe(200);
     expect(again.json().status).toBe('duplicate');
-    const stored = await rows<{ n: number }>(
+    const stored = await queryRows<{ n: number }>(
       s.ctx.db,
       sql`SELECT count(*)::int AS n FROM device_events WHERE device_id = ${dev.id} AND msg_id = 'http-sos-1'`,
     );
     expect(stored[0].n).toBe(1);
-    const alarms = await rows<{ n: number; c: number }>(
+    const alarms = await queryRows<{ n: number; c: number }>(
       s.ctx.db,
       sql`SELECT count(*)::int AS n, max(event_count) AS c FROM alarms WHERE device_id = ${dev.id}`,
     );
@@ -61,7 +61,7 @@ describe('signed HTTP intake (device protocol v1)', () => {
   it('stores an event with NUL characters (which PostgreSQL cannot hold) instead of failing its batch', async () => {
     const body = `{"msgId":"nul\\u0000-1","ts":${Date.now()},"type":"heartbeat","data":{"note":"a\\u0000b"}}`;
     expect((await post(dev.id, body)).statusCode).toBe(202);
-    const [e] = await rows<{ msg_id: string; data: { note: string } }>(
+    const [e] = await queryRows<{ msg_id: string; data: { note: string } }>(
       s.ctx.db,
       sql`SELECT msg_id, data FROM device_events WHERE msg_id LIKE 'nul%'`,
     );
@@ -71,7 +71,7 @@ describe('signed HTTP intake (device protocol v1)', () => {
   it('stores an event with unpaired UTF-16 surrogates (no UTF-8 form) the same way, U+FFFD in their place', async () => {
     const body = `{"msgId":"sur\\ud800-1","ts":${Date.now()},"type":"heartbeat","data":{"n\\udc00":"x\\ud83d","ok":"\\ud83d\\ude00"}}`;
     expect((await post(dev.id, body)).statusCode).toBe(202);
-    const [e] = await rows<{ msg_id: string; data: Record<string, string> }>(
+    const [e] = await queryRows<{ msg_id: string; data: Record<string, string> }>(
       s.ctx.db,
       sql`SELECT msg_id, data FROM device_events WHERE msg_id LIKE 'sur%'`,
     );
@@ -82,7 +82,7 @@ describe('signed HTTP intake (device protocol v1)', () => {
     const ts = Date.UTC(2026, 10, 22, 0, 15, 30);
     const body = JSON.stringify({ msgId: 'http-ts', ts, type: 'heartbeat', data: { battery: 80 } });
     expect((await post(dev.id, body)).statusCode).toBe(202);
-    const [e] = await rows<{ device_ts: Date; received_at: Date; flags: string[] }>(
+    const [e] = await queryRows<{ device_ts: Date; received_at: Date; flags: string[] }>(
       s.ctx.db,
       sql`SELECT device_ts, received_at, flags FROM device_events WHERE msg_id = 'http-ts'`,
     );
@@ -138,7 +138,7 @@ describe('signed HTTP intake (device protocol v1)', () => {
       headers: { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': sign(unbound.secret, ts, body2) },
     });
     expect(r2.statusCode).toBe(202);
-    const flags = await rows<{ msg_id: string; flags: string[] }>(
+    const flags = await queryRows<{ msg_id: string; flags: string[] }>(
       s.ctx.db,
       sql`SELECT msg_id, flags FROM device_events WHERE msg_id IN ('unk-1', 'unb-1', 'dis-1') ORDER BY msg_id`,
     );
@@ -148,7 +148,7 @@ describe('signed HTTP intake (device protocol v1)', () => {
       { msg_id: 'unk-1', flags: ['unknown_type'] },
     ]);
     // The unbound smoke alarm is raised (nobody must miss a fire); the disabled device's is not.
-    const a = await rows<{ n: number }>(s.ctx.db, sql`SELECT event_count AS n FROM alarms WHERE device_id = ${unbound.id}`);
+    const a = await queryRows<{ n: number }>(s.ctx.db, sql`SELECT event_count AS n FROM alarms WHERE device_id = ${unbound.id}`);
     expect(a).toEqual([{ n: 1 }]);
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 import {
   type IncomingEvent,
   type IntakeDevice,
@@ -7,7 +8,6 @@ import {
   storeEvents,
 } from '../modules/devices/device-events.service.ts';
 import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
-import { rows } from '../modules/devices/rows.ts';
 
 interface Pending {
   ev: IncomingEvent;
@@ -87,7 +87,7 @@ export class EventIntake {
 
   /** One query for several devices; fills the cache (a miss is remembered briefly too). */
   private async lookup(ids: string[]): Promise<Map<string, IntakeDevice | null>> {
-    const found = await rows<{
+    const found = await queryRows<{
       id: string;
       type: string;
       elder_id: string | null;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../modules/devices/rows.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 import { createElder } from '../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer, waitFor } from '../testing/safety.ts';
@@ -21,7 +21,7 @@ afterAll(() => s.close());
 const connect = (id: string, password: string, extra: mqtt.IClientOptions = {}) =>
   mqtt.connectAsync(url, { clientId: id, username: id, password, reconnectPeriod: 0, ...extra });
 
-const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(s.ctx.db, q))[0].n;
+const count = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(s.ctx.db, q))[0].n;
 
 describe('embedded broker: device authentication', () => {
   it('refuses a wrong secret, an unknown device and a client id that is not the username (CONNACK not authorised), and logs it', async () => {
@@ -178,7 +178,7 @@ describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscriptio
       await d.publishAsync(eventsTopic(dev.id), body, { qos: 1 });
       await d.publishAsync(eventsTopic(dev.id), '{broken', { qos: 1 });
       const n = await waitFor(async () => {
-        const r = await rows<{ n: number }>(
+        const r = await queryRows<{ n: number }>(
           ext.ctx.db,
           sql`SELECT count(*)::int AS n FROM alarms WHERE device_id = ${dev.id} AND type = 'fall'`,
         );
@@ -186,7 +186,7 @@ describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscriptio
       });
       expect(n).toBe(1);
       await new Promise((r) => setTimeout(r, 300));
-      const ev = await rows<{ n: number }>(
+      const ev = await queryRows<{ n: number }>(
         ext.ctx.db,
         sql`SELECT count(*)::int AS n FROM device_events WHERE device_id = ${dev.id}`,
       );

@@ -2,8 +2,8 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { sql } from 'drizzle-orm';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../lib/sql-rows.ts';
 import { sign } from '../modules/devices/device-secret.ts';
-import { rows } from '../modules/devices/rows.ts';
 import { createElder } from '../testing/elders.ts';
 import { seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
@@ -25,7 +25,7 @@ afterAll(() => s.close());
 type Device = { id: string; secret: string };
 const connect = (d: Device, extra: mqtt.IClientOptions = {}) =>
   mqtt.connectAsync(url, { clientId: d.id, username: d.id, password: d.secret, reconnectPeriod: 0, ...extra });
-const count = async (q: ReturnType<typeof sql>) => (await rows<{ n: number }>(s.ctx.db, q))[0].n;
+const count = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(s.ctx.db, q))[0].n;
 const eventsOf = (id: string) => count(sql`SELECT count(*)::int AS n FROM device_events WHERE device_id = ${id}`);
 
 /** Publish and wait until the broker closes the connection (MQTT 3.1.1 has no refusal code for a publish). */

@@ -2,13 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeOf } from '../../gateway/device-gate.ts';
 import type { EventIntake } from '../../gateway/intake.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
 import { sign } from '../devices/device-secret.ts';
-import { rows } from '../devices/rows.ts';
 import { checkMonthlyTest } from './alarms.jobs.ts';
-import { BED_EXIT_JOB } from './event-rules.service.ts';
 import { localHour } from './rules.ts';
 
 // Night-time bed exit, the monthly test-press check and tamper, driven through the real intake
@@ -51,23 +50,23 @@ async function submitAt(deviceId: string, type: string, data: Record<string, unk
 }
 
 const alarmsOf = (deviceId: string) =>
-  rows<{ type: string; priority: string; event_count: number; open: boolean; data: Record<string, unknown> }>(
+  queryRows<{ type: string; priority: string; event_count: number; open: boolean; data: Record<string, unknown> }>(
     s.ctx.db,
     sql`SELECT type, priority, event_count, open, data FROM alarms WHERE device_id = ${deviceId} ORDER BY raised_at`,
   );
 
 /** The bed-exit timers queued for a device, newest last. */
 const bedJobs = (deviceId: string) =>
-  rows<{ id: string; state: string; start_after: Date }>(
+  queryRows<{ id: string; state: string; start_after: Date }>(
     s.ctx.db,
-    sql`SELECT id, state, start_after FROM pgboss.job WHERE name = ${BED_EXIT_JOB} AND data->>'deviceId' = ${deviceId}
+    sql`SELECT id, state, start_after FROM pgboss.job WHERE name = 'safety.bed-exit-check' AND data->>'deviceId' = ${deviceId}
         ORDER BY created_on`,
   );
 
 /** Bring a queued 20-minute timer forward to now, so the running worker fires it (nothing else changes). */
 async function fireBedJobsNow(deviceId: string) {
   await s.ctx.db.execute(
-    sql`UPDATE pgboss.job SET start_after = now() WHERE name = ${BED_EXIT_JOB} AND data->>'deviceId' = ${deviceId}
+    sql`UPDATE pgboss.job SET start_after = now() WHERE name = 'safety.bed-exit-check' AND data->>'deviceId' = ${deviceId}
         AND state = 'created'`,
   );
   await waitFor(async () => (await bedJobs(deviceId)).every((j) => j.state === 'completed'), 20_000);
@@ -159,7 +158,7 @@ describe('no test press this month', () => {
     await postEvent(tested, 'test');
     await postEvent(untested, 'heartbeat', { battery: 90 }); // alive, but never test-pressed
     await postEvent(door, 'door', { open: true });
-    const [row] = await rows<{ last_test_at: Date | null }>(
+    const [row] = await queryRows<{ last_test_at: Date | null }>(
       s.ctx.db,
       sql`SELECT last_test_at FROM devices WHERE id = ${tested.id}`,
     );

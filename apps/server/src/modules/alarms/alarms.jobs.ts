@@ -1,13 +1,13 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { JobDefinition } from '../../jobs/workers.ts';
+import { defineJob, type JobDefinition } from '../../jobs/job.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../devices/device-types.ts';
-import { rows } from '../devices/rows.ts';
-import { DELIVER_JOB, deliverNotice, noticeContacts } from '../notifications/notifications.service.ts';
+import { noticeContacts } from '../notifications/notifications.service.ts';
 import { insertAction } from './alarms.repo.ts';
 import { alarms } from './alarms.schema.ts';
-import { BED_EXIT_JOB, checkBedExit, rulesFor } from './event-rules.service.ts';
-import { ESCALATE_JOB, publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
+import { checkBedExit, rulesFor } from './event-rules.service.ts';
+import { publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
 import { type AlarmType, inWindow, localHour, priorityOf } from './rules.ts';
 
 /**
@@ -67,7 +67,13 @@ export const MASS_OFFLINE_THRESHOLD = 20;
 
 export async function checkOffline(ctx: AppContext) {
   await ctx.db.transaction(async (tx) => {
-    const gone = await rows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean; last_seen_at: Date }>(
+    const gone = await queryRows<{
+      id: string;
+      elder_id: string | null;
+      region_code: string;
+      is_demo: boolean;
+      last_seen_at: Date;
+    }>(
       tx,
       sql`
       UPDATE devices SET online = false
@@ -118,7 +124,7 @@ export async function checkOffline(ctx: AppContext) {
  * warns (P3) before it alarms (P2) — Tunstall's practice. Evaluated only inside the waking window.
  */
 export async function checkInactivity(ctx: AppContext, now = new Date()) {
-  const quiet = await rows<{ elder_id: string; region_code: string; last: Date; is_demo: boolean }>(
+  const quiet = await queryRows<{ elder_id: string; region_code: string; last: Date; is_demo: boolean }>(
     ctx.db,
     sql`
     SELECT d.elder_id, e.region_code, max(d.last_activity_at) AS last, bool_or(d.is_demo) AS is_demo
@@ -135,7 +141,7 @@ export async function checkInactivity(ctx: AppContext, now = new Date()) {
       hours >= rules.inactivity.alarmHours ? 'inactivity' : hours >= rules.inactivity.warnHours ? 'inactivity_warning' : null;
     if (!type || rules.disabled.includes(type)) continue;
     await ctx.db.transaction(async (tx) => {
-      const open = await rows<{ type: string }>(
+      const open = await queryRows<{ type: string }>(
         tx,
         sql`SELECT type FROM alarms WHERE merge_key = ${`elder:${q.elder_id}:inactivity`} AND open`,
       );
@@ -157,7 +163,7 @@ export async function checkInactivity(ctx: AppContext, now = new Date()) {
 
 /** Daily: wearables not worn for 3 / 5 / 7 days (one open alarm, its data says how long). */
 export async function checkNotWorn(ctx: AppContext, now = new Date()) {
-  const off = await rows<{ id: string; elder_id: string | null; region_code: string; since: Date; is_demo: boolean }>(
+  const off = await queryRows<{ id: string; elder_id: string | null; region_code: string; since: Date; is_demo: boolean }>(
     ctx.db,
     sql`SELECT id, elder_id, region_code, worn_changed_at AS since, is_demo FROM devices
         WHERE status = 'active' AND worn IS FALSE AND worn_changed_at < ${new Date(now.getTime() - 3 * 86_400_000).toISOString()}`,
@@ -168,7 +174,7 @@ export async function checkNotWorn(ctx: AppContext, now = new Date()) {
     const step = [...rules.notWornDays].reverse().find((n) => days >= n);
     if (!step) continue;
     await ctx.db.transaction(async (tx) => {
-      const open = await rows<{ data: { days?: number } }>(
+      const open = await queryRows<{ data: { days?: number } }>(
         tx,
         sql`SELECT data FROM alarms WHERE merge_key = ${`dev:${d.id}:not_worn`} AND open`,
       );
@@ -191,7 +197,7 @@ export async function checkNotWorn(ctx: AppContext, now = new Date()) {
 /** Monthly (run on the 25th): devices with a test button that were not test-pressed this month. */
 export async function checkMonthlyTest(ctx: AppContext, now = new Date()) {
   const types = (Object.keys(DEVICE_TYPE_INFO) as DeviceType[]).filter((t) => DEVICE_TYPE_INFO[t].monthlyTest);
-  const missing = await rows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean }>(
+  const missing = await queryRows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean }>(
     ctx.db,
     sql`SELECT id, elder_id, region_code, is_demo FROM devices
         WHERE status = 'active' AND type IN (${sql.join(
@@ -204,7 +210,7 @@ export async function checkMonthlyTest(ctx: AppContext, now = new Date()) {
   for (const d of missing) {
     await ctx.db.transaction(async (tx) => {
       // Idempotent: a retry or a second worker in the same month must not count the month twice.
-      const open = await rows<{ data: { month?: string } }>(
+      const open = await queryRows<{ data: { month?: string } }>(
         tx,
         sql`SELECT data FROM alarms WHERE merge_key = ${`dev:${d.id}:no_monthly_test`} AND open`,
       );
@@ -248,21 +254,12 @@ export async function applyRetention(ctx: AppContext) {
   });
 }
 
-export const safetyJobs: JobDefinition<never>[] = [
-  { name: ESCALATE_JOB, handler: (ctx, data: { alarmId: string; level: number }) => escalate(ctx, data) } as JobDefinition<never>,
-  {
-    name: BED_EXIT_JOB,
-    handler: (ctx, data: { deviceId: string; eventId: number; at: string }) => checkBedExit(ctx, data),
-  } as JobDefinition<never>,
-  { name: DELIVER_JOB, handler: (ctx, data: { id: string }) => deliverNotice(ctx, data) } as JobDefinition<never>,
+export const safetyJobs: JobDefinition[] = [
+  defineJob({ name: 'alarm.escalate', handler: (ctx, data) => escalate(ctx, data) }),
+  defineJob({ name: 'safety.bed-exit-check', handler: (ctx, data) => checkBedExit(ctx, data) }),
   { name: 'devices.offline-check', cron: '* * * * *', handler: (ctx) => checkOffline(ctx) },
   { name: 'safety.inactivity-check', cron: '*/10 * * * *', handler: (ctx) => checkInactivity(ctx) },
   { name: 'safety.not-worn-check', cron: '0 9 * * *', handler: (ctx) => checkNotWorn(ctx) },
   { name: 'safety.monthly-test-check', cron: '0 9 25 * *', handler: (ctx) => checkMonthlyTest(ctx) },
   { name: 'devices.retention', cron: '30 3 * * *', handler: (ctx) => applyRetention(ctx) },
 ];
-
-/** Queues the intake enqueues into; created before the gateway accepts devices (pg-boss needs them to exist). */
-export async function ensureSafetyQueues(boss: { createQueue(name: string): Promise<unknown> }) {
-  for (const q of [ESCALATE_JOB, BED_EXIT_JOB, DELIVER_JOB]) await boss.createQueue(q);
-}

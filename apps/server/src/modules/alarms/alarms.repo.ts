@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from 'driz
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { regionScope } from '../../lib/scope.ts';
-import { rows } from '../devices/rows.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { users } from '../users/users.schema.ts';
@@ -29,11 +29,11 @@ export interface AlarmIntent {
  * source. A higher priority arriving (an SOS after a cancelled SOS) upgrades the open alarm.
  */
 export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
-  const before = await rows<{ priority: Priority }>(
+  const before = await queryRows<{ priority: Priority }>(
     tx,
     sql`SELECT priority FROM alarms WHERE merge_key = ${a.mergeKey} AND open`,
   );
-  const r = await rows<{ id: string; priority: Priority; status: AlarmStatus; created: boolean }>(
+  const r = await queryRows<{ id: string; priority: Priority; status: AlarmStatus; created: boolean }>(
     tx,
     sql`
     INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, device_id, region_code, data, last_event_at, raised_at, is_demo)

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { regionScope } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { devices } from '../devices/devices.schema.ts';
-import { rows } from '../devices/rows.ts';
 import { alarms } from './alarms.schema.ts';
 
 /**
@@ -13,7 +13,7 @@ import { alarms } from './alarms.schema.ts';
  */
 export async function slaReport(ctx: AppContext, actor: Actor, from: Date, to: Date, priority?: string) {
   const scope = regionScope(alarms.regionCode, actor);
-  const [r] = await rows<{
+  const [r] = await queryRows<{
     total: number;
     within60: number;
     within180: number;
@@ -56,20 +56,20 @@ export async function screenStats(ctx: AppContext, actor: Actor) {
   const dscope = regionScope(devices.regionCode, actor);
   const dayStart = sql`(date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`;
   const [open, byType, byStreet, dev] = await Promise.all([
-    rows<{ priority: string; n: number }>(
+    queryRows<{ priority: string; n: number }>(
       ctx.db,
       sql`SELECT priority, count(*)::int AS n FROM alarms WHERE open ${scope ? sql`AND ${scope}` : sql``} GROUP BY priority`,
     ),
-    rows<{ type: string; n: number }>(
+    queryRows<{ type: string; n: number }>(
       ctx.db,
       sql`SELECT type, count(*)::int AS n FROM alarms WHERE raised_at >= ${dayStart} ${scope ? sql`AND ${scope}` : sql``} GROUP BY type ORDER BY n DESC`,
     ),
-    rows<{ code: string; name: string | null; n: number }>(
+    queryRows<{ code: string; name: string | null; n: number }>(
       ctx.db,
       sql`SELECT left(alarms.region_code, 9) AS code, r.name, count(*)::int AS n FROM alarms LEFT JOIN regions r ON r.code = left(alarms.region_code, 9)
           WHERE alarms.raised_at >= ${dayStart} ${scope ? sql`AND ${scope}` : sql``} GROUP BY 1, 2 ORDER BY n DESC`,
     ),
-    rows<{ total: number; online: number }>(
+    queryRows<{ total: number; online: number }>(
       ctx.db,
       sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE online)::int AS online FROM devices WHERE status = 'active' ${dscope ? sql`AND ${dscope}` : sql``}`,
     ),

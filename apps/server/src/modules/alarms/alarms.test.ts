@@ -2,11 +2,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeOf } from '../../gateway/device-gate.ts';
 import type { EventIntake } from '../../gateway/intake.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { addContact, createElder } from '../../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { connectRealtime } from '../../testing/realtime.ts';
 import { createDevice, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
-import { rows } from '../devices/rows.ts';
 import { checkInactivity, checkNotWorn, checkOffline, MASS_OFFLINE_THRESHOLD } from './alarms.jobs.ts';
 
 let s: SafetyServer;
@@ -48,7 +48,7 @@ async function send(deviceId: string, type: string, data: Record<string, unknown
   return intake.submit({ deviceId, msgId, type, data, deviceTs: new Date(), receivedAt: new Date(), transport: 'internal' }, dev);
 }
 const openAlarms = (deviceId: string) =>
-  rows<{ id: string; type: string; priority: string; event_count: number; status: string }>(
+  queryRows<{ id: string; type: string; priority: string; event_count: number; status: string }>(
     s.ctx.db,
     sql`SELECT id, type, priority, event_count, status FROM alarms WHERE device_id = ${deviceId} AND open ORDER BY raised_at`,
   );
@@ -139,14 +139,14 @@ describe('alarm rules', () => {
     const ids = devices.map((d) => d.id);
     await s.ctx.db.execute(sql`UPDATE devices SET online = true, last_seen_at = now() - interval '13 hours' WHERE id IN ${ids}`);
     await checkOffline(s.ctx);
-    const mass = await rows<{ type: string; region_code: string; data: { count: number }; device_id: string | null }>(
+    const mass = await queryRows<{ type: string; region_code: string; data: { count: number }; device_id: string | null }>(
       s.ctx.db,
       sql`SELECT type, region_code, data, device_id FROM alarms WHERE type = 'devices_offline_mass' AND open`,
     );
     expect(mass).toHaveLength(1);
     expect(mass[0]).toMatchObject({ region_code: TREE.streetB, device_id: null, data: { count: MASS_OFFLINE_THRESHOLD } });
     for (const id of ids) expect(await openAlarms(id)).toEqual([]);
-    const [{ offline }] = await rows<{ offline: number }>(
+    const [{ offline }] = await queryRows<{ offline: number }>(
       s.ctx.db,
       sql`SELECT count(*)::int AS offline FROM devices WHERE NOT online AND elder_id = ${outage.id}`,
     );
@@ -167,7 +167,7 @@ describe('alarm rules', () => {
     );
     await checkInactivity(s.ctx, morning);
     const inact = () =>
-      rows<{ type: string; priority: string }>(
+      queryRows<{ type: string; priority: string }>(
         s.ctx.db,
         sql`SELECT type, priority FROM alarms WHERE merge_key = ${`elder:${elder.id}:inactivity`} AND open`,
       );
@@ -277,7 +277,7 @@ describe('alarm lifecycle', () => {
     ]);
     // The family is told what happened (outbox, delivered by the log provider).
     await waitFor(async () => {
-      const r = await rows<{ n: number }>(
+      const r = await queryRows<{ n: number }>(
         s.ctx.db,
         sql`SELECT count(*)::int AS n FROM notifications WHERE alarm_id = ${a.id} AND reason = 'resolved' AND status = 'sent'`,
       );
@@ -306,7 +306,7 @@ describe('alarm lifecycle', () => {
       15_000,
     );
     const notes = await waitFor(async () => {
-      const r = await rows<{ status: string; attempts: number }>(
+      const r = await queryRows<{ status: string; attempts: number }>(
         s.ctx.db,
         sql`SELECT status, attempts FROM notifications WHERE alarm_id = ${a.id} AND reason = 'escalation'`,
       );
@@ -324,7 +324,10 @@ describe('alarm lifecycle', () => {
     const [a] = await openAlarms(dev.id);
     await op1.api.post(`/api/v1/alarms/${a.id}/acknowledge`);
     await new Promise((r) => setTimeout(r, 2500));
-    const [row] = await rows<{ escalation_level: number }>(s.ctx.db, sql`SELECT escalation_level FROM alarms WHERE id = ${a.id}`);
+    const [row] = await queryRows<{ escalation_level: number }>(
+      s.ctx.db,
+      sql`SELECT escalation_level FROM alarms WHERE id = ${a.id}`,
+    );
     expect(row.escalation_level).toBe(0);
   });
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../lib/context.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { applyEventRules } from '../alarms/event-rules.service.ts';
 import { isKnownEventType } from './device-types.ts';
-import { rows } from './rows.ts';
 
 /** A parsed event body with its device and receive time: what the intake hands to storage. */
 export interface IncomingEvent {
@@ -71,7 +71,7 @@ export async function storeEvents(
   }));
 
   await ctx.db.transaction(async (tx) => {
-    const inserted = await rows<{ id: string | number; device_id: string; msg_id: string }>(
+    const inserted = await queryRows<{ id: string | number; device_id: string; msg_id: string }>(
       tx,
       sql`
       INSERT INTO device_events (device_id, msg_id, type, data, device_ts, received_at, elder_id, region_code, flags, transport)

@@ -2,9 +2,9 @@ import { and, asc, count, desc, eq, gte, ilike, lt, or, sql } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { escapeLike, regionScope } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { deviceEvents, devices } from './devices.schema.ts';
-import { rows } from './rows.ts';
 
 export type DeviceRow = typeof devices.$inferSelect;
 
@@ -107,7 +107,7 @@ export async function listEvents(db: DbOrTx, actor: Actor, f: EventFilter, limit
 export async function healthByCommunity(db: DbOrTx, actor: Actor, regionCode: string | undefined, batteryLow: number) {
   const scope = regionScope(devices.regionCode, actor);
   const monthStart = sql`date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`;
-  return rows<{
+  return queryRows<{
     region_code: string;
     name: string | null;
     total: number;

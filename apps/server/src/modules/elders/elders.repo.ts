@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, like, lt, lte, or, type SQL, s
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { escapeLike, regionScope } from '../../lib/scope.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { elderContacts, elderStatusChanges, elders } from './elders.schema.ts';
 
@@ -259,29 +260,19 @@ export async function setCallOrder(db: DbOrTx, elderId: string, orderedIds: stri
 
 // ---- organisations ---------------------------------------------------------------------
 
-let ordersTable: boolean | null = null;
-
 /**
  * Does the actor's organisation (provider) or the actor (service worker) serve this elder
- * through a service order? The orders table belongs to the service loop; until it exists the
- * answer is no.
+ * through a service order?
  */
 export async function orgServesElder(db: DbOrTx, actor: Actor, elderId: string): Promise<boolean> {
-  if (ordersTable !== true) {
-    const r = await db.execute(sql`SELECT to_regclass('service_orders') IS NOT NULL AS present`);
-    ordersTable = Boolean((rowsOf(r)[0] as { present?: boolean })?.present);
-    if (!ordersTable) return false;
-  }
-  const r = await db.execute(sql`
+  const found = await queryRows(
+    db,
+    sql`
     SELECT 1 FROM service_orders
     WHERE elder_id = ${elderId}
       AND (provider_id = ${actor.orgId ?? null}::uuid OR worker_id = ${actor.id ?? null}::uuid)
       AND status NOT IN ('cancelled', 'voided')
-    LIMIT 1`);
-  return rowsOf(r).length > 0;
-}
-
-/** drizzle's execute answers differ by driver: node-postgres gives `{ rows }`, PGlite too. */
-export function rowsOf(r: unknown): Record<string, unknown>[] {
-  return ((r as { rows?: unknown[] }).rows ?? (r as unknown[])) as Record<string, unknown>[];
+    LIMIT 1`,
+  );
+  return found.length > 0;
 }

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { rows } from '../devices/rows.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 
 /** The elder a family account is bound to (through an invite code), with the account's phone. */
 export async function familyLink(db: DbOrTx, userId: string) {
-  const [u] = await rows<{ elder_id: string | null; phone: string | null }>(
+  const [u] = await queryRows<{ elder_id: string | null; phone: string | null }>(
     db,
     sql`SELECT elder_id, phone FROM users WHERE id = ${userId} AND role = 'family' AND status = 'active'`,
   );
@@ -12,7 +12,7 @@ export async function familyLink(db: DbOrTx, userId: string) {
 }
 
 export async function elderBrief(db: DbOrTx, elderId: string) {
-  const [e] = await rows<{ id: string; name: string; region_code: string }>(
+  const [e] = await queryRows<{ id: string; name: string; region_code: string }>(
     db,
     sql`SELECT id, name, region_code FROM elders WHERE id = ${elderId}`,
   );
@@ -21,7 +21,7 @@ export async function elderBrief(db: DbOrTx, elderId: string) {
 
 /** Open alarms of the elder, who holds each, and the latest responder dispatch. */
 export function openAlarms(db: DbOrTx, elderId: string) {
-  return rows<{
+  return queryRows<{
     id: string;
     type: string;
     priority: string;
@@ -49,7 +49,14 @@ export function openAlarms(db: DbOrTx, elderId: string) {
 
 /** Alarms closed in the last 30 days, newest first. */
 export function closedAlarms(db: DbOrTx, elderId: string, limit: number) {
-  return rows<{ id: string; type: string; priority: string; raised_at: Date; resolved_at: Date | null; outcome: string | null }>(
+  return queryRows<{
+    id: string;
+    type: string;
+    priority: string;
+    raised_at: Date;
+    resolved_at: Date | null;
+    outcome: string | null;
+  }>(
     db,
     sql`
     SELECT id, type, priority, raised_at, resolved_at, outcome FROM alarms
@@ -59,7 +66,7 @@ export function closedAlarms(db: DbOrTx, elderId: string, limit: number) {
 }
 
 export function elderDevices(db: DbOrTx, elderId: string) {
-  return rows<{
+  return queryRows<{
     id: string;
     type: string;
     online: boolean;
@@ -76,7 +83,7 @@ export function elderDevices(db: DbOrTx, elderId: string) {
 
 /** Notices about the elder sent to the contact whose phone is this account's (by blind index). */
 export function noticesTo(db: DbOrTx, elderId: string, phoneHash: string, limit: number) {
-  return rows<{ id: string; reason: string; body: string; status: string; created_at: Date; read_at: Date | null }>(
+  return queryRows<{ id: string; reason: string; body: string; status: string; created_at: Date; read_at: Date | null }>(
     db,
     sql`
     SELECT n.id, n.reason, n.body, n.status, n.created_at, n.read_at
@@ -88,7 +95,7 @@ export function noticesTo(db: DbOrTx, elderId: string, phoneHash: string, limit:
 
 /** Mark one notice read if it is addressed to this phone; returns its elder's region, or null. */
 export async function markNoticeRead(db: DbOrTx, id: string, elderId: string, phoneHash: string) {
-  const [n] = await rows<{ region_code: string | null }>(
+  const [n] = await queryRows<{ region_code: string | null }>(
     db,
     sql`
     UPDATE notifications n SET read_at = coalesce(n.read_at, now())
@@ -101,7 +108,7 @@ export async function markNoticeRead(db: DbOrTx, id: string, elderId: string, ph
 
 /** Family accounts bound to an elder (who get that elder's live safety updates). */
 export async function familyUserIds(db: DbOrTx, elderId: string): Promise<string[]> {
-  const r = await rows<{ id: string }>(
+  const r = await queryRows<{ id: string }>(
     db,
     sql`SELECT id FROM users WHERE elder_id = ${elderId} AND role = 'family' AND status = 'active'`,
   );

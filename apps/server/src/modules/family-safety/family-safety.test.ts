@@ -2,11 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeOf } from '../../gateway/device-gate.ts';
 import type { EventIntake } from '../../gateway/intake.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { addContact, createElder } from '../../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { connectRealtime } from '../../testing/realtime.ts';
 import { createDevice, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
-import { rows } from '../devices/rows.ts';
 import { users } from '../users/users.schema.ts';
 
 let s: SafetyServer;
@@ -87,23 +87,29 @@ describe('family safety page API', () => {
     expect(v.notices[0].body).toContain('一键呼救');
     expect(v.notices[0].body).toContain('上门协助');
     expect(v.notices[0].body).not.toMatch(/assisted_at_home|\bsos\b/);
-    const all = await rows<{ n: number }>(s.ctx.db, sql`SELECT count(*)::int AS n FROM notifications WHERE alarm_id = ${sos.id}`);
+    const all = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int AS n FROM notifications WHERE alarm_id = ${sos.id}`,
+    );
     expect(all[0].n).toBe(2);
 
     // Marked read; the daughter's notice cannot be marked by him (404), and stays unread.
     expect((await son.api.post(`/api/v1/family/notices/${v.notices[0].id}/read`)).statusCode).toBe(204);
     v = (await son.api.get(`/api/v1/family/elders/${elder.id}/safety`)).json();
     expect(v.notices[0].readAt).toBeTruthy();
-    const [hers] = await rows<{ id: string }>(
+    const [hers] = await queryRows<{ id: string }>(
       s.ctx.db,
       sql`SELECT id FROM notifications WHERE alarm_id = ${sos.id} AND id <> ${v.notices[0].id}`,
     );
     expect((await son.api.post(`/api/v1/family/notices/${hers.id}/read`)).statusCode).toBe(404);
-    const [still] = await rows<{ read_at: Date | null }>(s.ctx.db, sql`SELECT read_at FROM notifications WHERE id = ${hers.id}`);
+    const [still] = await queryRows<{ read_at: Date | null }>(
+      s.ctx.db,
+      sql`SELECT read_at FROM notifications WHERE id = ${hers.id}`,
+    );
     expect(still.read_at).toBeNull();
 
     // Reads and the change are audited.
-    const audit = await rows<{ action: string }>(
+    const audit = await queryRows<{ action: string }>(
       s.ctx.db,
       sql`SELECT action FROM audit_log WHERE actor_id = ${son.account.id} ORDER BY id`,
     );

@@ -1,11 +1,11 @@
 import { createServer } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { addContact, createElder } from '../../testing/elders.ts';
 import { seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice, type SafetyServer, startSafetyServer } from '../../testing/safety.ts';
 import { applyRetention } from '../alarms/alarms.jobs.ts';
-import { rows } from '../devices/rows.ts';
 import { deliverNotice, noticeContacts } from './notifications.service.ts';
 import { webhookProvider } from './providers.ts';
 
@@ -38,7 +38,7 @@ describe('family notices through a webhook provider', () => {
     const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}/sms`;
     const elder = await createElder(s.ctx, TREE.communityA1);
     await addContact(s.ctx, elder.id, { name: '李一', relationship: 'son', phone: '13900000009', callOrder: 1 });
-    const [alarm] = await rows<{ id: string }>(
+    const [alarm] = await queryRows<{ id: string }>(
       s.ctx.db,
       sql`INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, region_code) VALUES ('sos', 'P1', 'P1', 'n:1', ${elder.id}, ${TREE.communityA1}) RETURNING id`,
     );
@@ -48,7 +48,7 @@ describe('family notices through a webhook provider', () => {
     expect(await s.ctx.db.transaction((tx) => noticeContacts(noJobs, tx, notice))).toBe(1);
     // The same notice again is not queued twice.
     expect(await s.ctx.db.transaction((tx) => noticeContacts(noJobs, tx, notice))).toBe(0);
-    const [n] = await rows<{ id: string }>(s.ctx.db, sql`SELECT id FROM notifications WHERE alarm_id = ${alarm.id}`);
+    const [n] = await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM notifications WHERE alarm_id = ${alarm.id}`);
     const provider = webhookProvider(url);
     await expect(deliverNotice(s.ctx, { id: n.id }, provider)).rejects.toThrow(/502/);
     await expect(deliverNotice(s.ctx, { id: n.id }, provider)).rejects.toThrow(/502/);
@@ -56,12 +56,12 @@ describe('family notices through a webhook provider', () => {
     await deliverNotice(s.ctx, { id: n.id }, provider); // already sent: nothing
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ to: '13900000009', body: '测试', alarmId: alarm.id });
-    const attempts = await rows<{ ok: boolean }>(
+    const attempts = await queryRows<{ ok: boolean }>(
       s.ctx.db,
       sql`SELECT ok FROM notification_attempts WHERE notification_id = ${n.id} ORDER BY id`,
     );
     expect(attempts.map((a) => a.ok)).toEqual([false, false, true]);
-    const [row] = await rows<{ status: string; attempts: number }>(
+    const [row] = await queryRows<{ status: string; attempts: number }>(
       s.ctx.db,
       sql`SELECT status, attempts FROM notifications WHERE id = ${n.id}`,
     );
@@ -81,12 +81,12 @@ describe('retention', () => {
         (${dev.id}, 'p1', 'presence', now() - interval '10 days', 'mqtt'),
         (${dev.id}, 'old', 'presence', now() - interval '200 days', 'mqtt')`);
     await applyRetention(s.ctx);
-    const left = await rows<{ msg_id: string }>(
+    const left = await queryRows<{ msg_id: string }>(
       s.ctx.db,
       sql`SELECT msg_id FROM device_events WHERE device_id = ${dev.id} ORDER BY msg_id`,
     );
     expect(left.map((r) => r.msg_id)).toEqual(['h3', 'p1']);
-    const days = await rows<{ count: number }>(
+    const days = await queryRows<{ count: number }>(
       s.ctx.db,
       sql`SELECT count FROM device_heartbeat_days WHERE device_id = ${dev.id}`,
     );

@@ -2,10 +2,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { findAlarmView } from '../alarms/alarms.repo.ts';
 import { alarmDispatches, alarms, responderStatus } from '../alarms/alarms.schema.ts';
 import { distanceM } from '../alarms/rules.ts';
-import { rows } from '../devices/rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { users } from '../users/users.schema.ts';
 
@@ -38,7 +38,7 @@ export async function nearestResponders(ctx: AppContext, actor: Actor, alarmId: 
   const v = await findAlarmView(ctx.db, alarmId, actor);
   if (!v) throw notFound('Alarm');
   const here = v.elderLat != null && v.elderLng != null ? { lat: v.elderLat, lng: v.elderLng } : null;
-  const candidates = await rows<{
+  const candidates = await queryRows<{
     id: string;
     display_name: string;
     role: string;
