@@ -5,6 +5,7 @@ export * from '../lib/idempotency.schema.ts';
 export * from '../modules/alarms/alarms.schema.ts';
 export * from '../modules/assessments/assessments.schema.ts';
 export * from '../modules/audit/audit.schema.ts';
+export * from '../modules/auth/auth.schema.ts';
 export * from '../modules/catalogue/catalogue.schema.ts';
 export * from '../modules/devices/devices.schema.ts';
 export * from '../modules/elders/elders.schema.ts';

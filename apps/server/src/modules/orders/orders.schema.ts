@@ -1,5 +1,16 @@
 import type { OrderChannel, OrderStatus, PaymentMethod, VisitFlag } from '@zhiyang/shared';
-import { bigserial, boolean, doublePrecision, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  boolean,
+  customType,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export type ReviewStatus = 'none' | 'pending' | 'cleared' | 'rejected';
 
@@ -105,5 +116,33 @@ export const serviceComplaints = pgTable('service_complaints', {
   followUp: text('follow_up'),
   followedBy: uuid('followed_by'),
   closedAt: timestamp('closed_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One notification per user and reason, deduplicated by key (0209_service_notices.sql). */
+export const serviceNotices = pgTable('service_notices', {
+  dedupeKey: text('dedupe_key').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  notificationId: uuid('notification_id').notNull(),
+  reason: text('reason').notNull(),
+  subjectType: text('subject_type').notNull(),
+  subjectId: uuid('subject_id').notNull(),
+  providerId: uuid('provider_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** Photos a worker takes at check-in and check-out (0210_visit_photos.sql). */
+export const visitPhotos = pgTable('visit_photos', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  orderId: uuid('order_id').notNull(),
+  stage: text('stage').$type<'check-in' | 'check-out'>().notNull(),
+  contentType: text('content_type').notNull(),
+  bytes: integer('bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  data: bytea('data').notNull(),
+  takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+  uploadedBy: uuid('uploaded_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

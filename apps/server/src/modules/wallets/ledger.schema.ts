@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export type AccountKind = 'fund' | 'elder' | 'hold' | 'provider' | 'payout';
 export type Currency = 'points' | 'fen';
@@ -33,5 +33,25 @@ export const ledgerEntries = pgTable('ledger_entries', {
   transactionId: uuid('transaction_id').notNull(),
   accountId: uuid('account_id').notNull(),
   amount: bigint('amount', { mode: 'number' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Months closed by a settlement: the ledger refuses entries dated in them (0206_ledger_period_close.sql). */
+export const ledgerClosedPeriods = pgTable('ledger_closed_periods', {
+  period: text('period').primaryKey(),
+  settlementId: uuid('settlement_id'),
+  closedBy: uuid('closed_by'),
+  closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each draw on (or return to) a policy grant lot, by transaction (0207_grant_lots.sql). */
+export const grantDraws = pgTable('grant_draws', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  policyId: uuid('policy_id').notNull(),
+  elderId: uuid('elder_id').notNull(),
+  periodKey: text('period_key').notNull(),
+  transactionId: uuid('transaction_id').notNull(),
+  orderId: uuid('order_id'),
+  amount: integer('amount').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
