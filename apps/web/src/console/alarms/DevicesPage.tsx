@@ -1,5 +1,5 @@
 import { DEVICE_TYPES } from '@zhiyang/shared';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, Typography, Upload } from 'antd';
+import { App, Button, Form, Input, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -7,6 +7,8 @@ import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { FormModal } from '../common/FormModal.tsx';
+import { type Secret, SecretModal } from '../common/SecretModal.tsx';
 
 interface DeviceRow {
   id: string;
@@ -29,7 +31,13 @@ export function DevicesPage() {
   const [q, setQ] = useState('');
   const [version, setVersion] = useState(0);
   const [registering, setRegistering] = useState(false);
-  const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const deviceSecret = (id: string, value: string): Secret => ({
+    title: id,
+    name: id,
+    value,
+    hint: t('safety.devices.secretOnce'),
+  });
   const [form] = Form.useForm();
   const list = useFetch(
     (signal) => api.get<{ items: DeviceRow[]; total: number }>('/devices', { page, limit: 20, q: q || undefined }, { signal }),
@@ -38,7 +46,7 @@ export function DevicesPage() {
   const rotate = async (id: string) => {
     try {
       const r = await api.post<{ secret: string }>(`/devices/${id}/rotate-secret`);
-      setSecret({ id, secret: r.secret });
+      setSecret(deviceSecret(id, r.secret));
     } catch (e) {
       message.error(problemText(e, t));
     }
@@ -119,62 +127,41 @@ export function DevicesPage() {
             : []),
         ]}
       />
-      <Modal
+      <FormModal
         open={registering}
         title={t('safety.devices.register')}
-        onCancel={() => setRegistering(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        form={form}
+        onClose={() => setRegistering(false)}
+        onSubmit={async (v) => {
+          const r = await api.post<{ device: { id: string }; secret: string }>('/devices', {
+            id: v.id,
+            type: v.type,
+            elderId: v.elderId || undefined,
+            regionCode: v.regionCode || undefined,
+            vendor: v.vendor || undefined,
+          });
+          setRegistering(false);
+          setSecret(deviceSecret(r.device.id, r.secret));
+          setVersion((x) => x + 1);
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={async (v) => {
-            try {
-              const r = await api.post<{ device: { id: string }; secret: string }>('/devices', {
-                id: v.id,
-                type: v.type,
-                elderId: v.elderId || undefined,
-                regionCode: v.regionCode || undefined,
-                vendor: v.vendor || undefined,
-              });
-              setRegistering(false);
-              setSecret({ id: r.device.id, secret: r.secret });
-              setVersion((x) => x + 1);
-            } catch (e) {
-              message.error(problemText(e, t));
-            }
-          }}
-        >
-          <Form.Item name="id" label={t('safety.devices.id')} rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{3,64}$/ }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="type" label={t('safety.devices.type')} rules={[{ required: true }]}>
-            <Select options={DEVICE_TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
-          </Form.Item>
-          <Form.Item name="elderId" label={t('safety.devices.elderId')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="regionCode" label={t('safety.devices.region')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="vendor" label={t('safety.devices.vendor')}>
-            <Input />
-          </Form.Item>
-        </Form>
-      </Modal>
-      <Modal
-        open={Boolean(secret)}
-        title={secret?.id}
-        onOk={() => setSecret(null)}
-        onCancel={() => setSecret(null)}
-        cancelButtonProps={{ style: { display: 'none' } }}
-      >
-        <Alert type="warning" showIcon message={t('safety.devices.secretOnce')} />
-        <Typography.Paragraph copyable code style={{ marginTop: 12, fontSize: 16 }}>
-          {secret?.secret}
-        </Typography.Paragraph>
-      </Modal>
+        <Form.Item name="id" label={t('safety.devices.id')} rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{3,64}$/ }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="type" label={t('safety.devices.type')} rules={[{ required: true }]}>
+          <Select options={DEVICE_TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
+        </Form.Item>
+        <Form.Item name="elderId" label={t('safety.devices.elderId')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="regionCode" label={t('safety.devices.region')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="vendor" label={t('safety.devices.vendor')}>
+          <Input />
+        </Form.Item>
+      </FormModal>
+      <SecretModal secret={secret} onClose={() => setSecret(null)} />
     </>
   );
 }

@@ -4,14 +4,16 @@ import { useTranslation } from 'react-i18next';
 
 export interface Secret {
   title: string;
-  /** Whom the secret is for, named in the hint. */
+  /** Whom the secret is for, named in the default hint. */
   name: string;
+  /** What to do with the secret, when not the default (hand the password to `name`). */
+  hint?: string;
   value: string;
 }
 
 /**
- * Shows a generated password exactly once, with a copy button. The server does
- * not keep it in clear, so closing this modal is the last chance to read it.
+ * Shows a generated secret (password, invite code, device secret) exactly once, with a copy
+ * button. The server does not keep it in clear, so closing this modal is the last chance to read it.
  */
 export function SecretModal({ secret, onClose }: { secret: Secret | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -33,7 +35,7 @@ export function SecretModal({ secret, onClose }: { secret: Secret | null; onClos
       }
       destroyOnHidden
     >
-      <Alert type="warning" showIcon title={t('users.secretHint', { name: secret?.name ?? '' })} />
+      <Alert type="warning" showIcon title={secret?.hint ?? t('users.secretHint', { name: secret?.name ?? '' })} />
       <Typography.Paragraph
         data-testid="secret-value"
         copyable={{ text: secret?.value, tooltips: [t('common.copy'), t('common.copied')] }}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import type { Elder } from './types.ts';
 
 interface Revealed {
@@ -83,42 +84,32 @@ export function StatusModal({ open, elder, onClose }: { open: boolean; elder: El
   const [form] = Form.useForm<{ status: string; date?: dayjs.Dayjs; reason?: string }>();
   const status = Form.useWatch('status', form);
   return (
-    <Modal
+    <FormModal
       open={open}
       title={t('elders.detail.changeStatus')}
-      onCancel={() => onClose(false)}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      form={form}
+      onClose={() => onClose(false)}
+      onSubmit={async (v) => {
+        await api.post(`/elders/${elder.id}/status`, {
+          status: v.status,
+          date: v.date?.format('YYYY-MM-DD'),
+          reason: v.reason || undefined,
+        });
+        message.success(t('common.saved'));
+        onClose(true);
+      }}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={async (v) => {
-          try {
-            await api.post(`/elders/${elder.id}/status`, {
-              status: v.status,
-              date: v.date?.format('YYYY-MM-DD'),
-              reason: v.reason || undefined,
-            });
-            message.success(t('common.saved'));
-            onClose(true);
-          } catch (err) {
-            message.error(problemText(err, t));
-          }
-        }}
-      >
-        <Form.Item name="status" label={t('elders.field.status')} rules={[{ required: true }]}>
-          <Select
-            options={ELDER_STATUSES.filter((s) => s !== elder.status).map((s) => ({ value: s, label: t(`elders.status.${s}`) }))}
-          />
-        </Form.Item>
-        <Form.Item name="date" label={t('elders.detail.statusDate')} rules={[{ required: status === 'deceased' }]}>
-          <DatePicker style={{ width: '100%' }} disabledDate={outsideRange('past')} />
-        </Form.Item>
-        <Form.Item name="reason" label={t('elders.detail.statusReason')}>
-          <Input.TextArea rows={2} maxLength={500} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="status" label={t('elders.field.status')} rules={[{ required: true }]}>
+        <Select
+          options={ELDER_STATUSES.filter((s) => s !== elder.status).map((s) => ({ value: s, label: t(`elders.status.${s}`) }))}
+        />
+      </Form.Item>
+      <Form.Item name="date" label={t('elders.detail.statusDate')} rules={[{ required: status === 'deceased' }]}>
+        <DatePicker style={{ width: '100%' }} disabledDate={outsideRange('past')} />
+      </Form.Item>
+      <Form.Item name="reason" label={t('elders.detail.statusReason')}>
+        <Input.TextArea rows={2} maxLength={500} />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,11 +1,10 @@
 import { parentCodeOf, regionLevelOf } from '@zhiyang/shared';
-import { Alert, Form, Input, InputNumber, Modal, Space } from 'antd';
-import { useEffect, useState } from 'react';
+import { Form, Input, InputNumber, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
-import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import type { Region } from '../../app/types.ts';
+import { FormModal } from '../common/FormModal.tsx';
 
 interface RegionForm {
   code: string;
@@ -31,32 +30,15 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
   const { nameOf } = useRegions();
   const [form] = Form.useForm<RegionForm>();
   const code = Form.useWatch('code', form) ?? '';
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const level = regionLevelOf(code);
   const parent = parentCodeOf(code);
 
-  useEffect(() => {
-    if (!open) return;
-    setError(null);
-    form.resetFields();
-    form.setFieldsValue(region ?? { code: codePrefix ?? '' });
-  }, [open, region, codePrefix, form]);
-
   async function submit(values: RegionForm) {
-    setSaving(true);
-    setError(null);
     const point = { lat: values.lat ?? null, lng: values.lng ?? null };
-    try {
-      const saved = region
-        ? await api.patch<Region>(`/regions/${region.code}`, { name: values.name, ...point })
-        : await api.post<Region>('/regions', { code: values.code.trim(), name: values.name, ...point });
-      onSaved(saved);
-    } catch (err) {
-      if (!applyFieldErrors(form, err, FIELDS)) setError(problemText(err, t));
-    } finally {
-      setSaving(false);
-    }
+    const saved = region
+      ? await api.patch<Region>(`/regions/${region.code}`, { name: values.name, ...point })
+      : await api.post<Region>('/regions', { code: values.code.trim(), name: values.name, ...point });
+    onSaved(saved);
   }
 
   const derived = level
@@ -66,50 +48,45 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
     : t('regions.codeHint');
 
   return (
-    <Modal
+    <FormModal<RegionForm>
       open={open}
       title={region ? t('regions.edit') : t('regions.create')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={saving}
-      mask={{ closable: false }}
-      forceRender
+      form={form}
+      fields={FIELDS}
+      values={region ?? { code: codePrefix ?? '' }}
+      onClose={onClose}
+      onSubmit={submit}
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<RegionForm> form={form} layout="vertical" onFinish={submit} requiredMark="optional" style={{ marginTop: 20 }}>
-        <Form.Item
-          name="code"
-          label={t('regions.code')}
-          extra={derived}
-          rules={[
-            { required: true, message: t('common.required', { field: t('regions.code') }) },
-            {
-              validator: async (_, value: string | undefined) => {
-                if (value && !regionLevelOf(value.trim())) throw new Error(t('regions.codeInvalid'));
-              },
+      <Form.Item
+        name="code"
+        label={t('regions.code')}
+        extra={derived}
+        rules={[
+          { required: true, message: t('common.required', { field: t('regions.code') }) },
+          {
+            validator: async (_, value: string | undefined) => {
+              if (value && !regionLevelOf(value.trim())) throw new Error(t('regions.codeInvalid'));
             },
-          ]}
-        >
-          <Input disabled={Boolean(region)} inputMode="numeric" maxLength={12} style={{ fontFamily: 'monospace' }} />
+          },
+        ]}
+      >
+        <Input disabled={Boolean(region)} inputMode="numeric" maxLength={12} style={{ fontFamily: 'monospace' }} />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('regions.name')}
+        rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('regions.name') }) }]}
+      >
+        <Input maxLength={100} />
+      </Form.Item>
+      <Space size={16} style={{ display: 'flex' }}>
+        <Form.Item name="lat" label={t('regions.lat')}>
+          <InputNumber min={-90} max={90} step={0.000001} style={{ width: 200 }} />
         </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('regions.name')}
-          rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('regions.name') }) }]}
-        >
-          <Input maxLength={100} />
+        <Form.Item name="lng" label={t('regions.lng')}>
+          <InputNumber min={-180} max={180} step={0.000001} style={{ width: 200 }} />
         </Form.Item>
-        <Space size={16} style={{ display: 'flex' }}>
-          <Form.Item name="lat" label={t('regions.lat')}>
-            <InputNumber min={-90} max={90} step={0.000001} style={{ width: 200 }} />
-          </Form.Item>
-          <Form.Item name="lng" label={t('regions.lng')}>
-            <InputNumber min={-180} max={180} step={0.000001} style={{ width: 200 }} />
-          </Form.Item>
-        </Space>
-      </Form>
-    </Modal>
+      </Space>
+    </FormModal>
   );
 }

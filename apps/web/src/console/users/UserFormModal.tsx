@@ -1,10 +1,9 @@
 import { checkPassword, ROLES, type Role } from '@zhiyang/shared';
-import { Alert, Form, Input, Modal, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
-import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import type { User } from '../../app/types.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
 import { PasswordRules } from '../password/PasswordRules.tsx';
@@ -43,44 +42,27 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
   const username = Form.useWatch('username', form) ?? user?.username ?? '';
   const password = Form.useWatch('password', form) ?? '';
   const orgs = useOrgNames();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const kind = scopeKind(role);
 
-  useEffect(() => {
-    if (!open) return;
-    setError(null);
-    form.resetFields();
-    if (user) form.setFieldsValue({ ...user, phone: undefined });
-  }, [open, user, form]);
-
   async function submit(values: UserForm) {
-    setSaving(true);
-    setError(null);
     // Exactly one of region and organisation scopes an account; the other is cleared on edit.
     const scope =
       kind === 'org'
         ? { orgId: values.orgId ?? null, ...(user ? { regionCode: null } : {}) }
         : { regionCode: values.regionCode ?? null, ...(user ? { orgId: null } : {}) };
-    try {
-      if (user) {
-        const body = { displayName: values.displayName, role: values.role, ...scope, phone: values.phone || undefined };
-        onSaved({ user: await api.patch<User>(`/users/${user.id}`, body) });
-      } else {
-        const body = {
-          username: values.username.trim(),
-          displayName: values.displayName,
-          role: values.role,
-          ...scope,
-          phone: values.phone || undefined,
-          password: values.password || undefined,
-        };
-        onSaved(await api.post<UserSaved>('/users', body));
-      }
-    } catch (err) {
-      if (!applyFieldErrors(form, err, FIELDS)) setError(problemText(err, t));
-    } finally {
-      setSaving(false);
+    if (user) {
+      const body = { displayName: values.displayName, role: values.role, ...scope, phone: values.phone || undefined };
+      onSaved({ user: await api.patch<User>(`/users/${user.id}`, body) });
+    } else {
+      const body = {
+        username: values.username.trim(),
+        displayName: values.displayName,
+        role: values.role,
+        ...scope,
+        phone: values.phone || undefined,
+        password: values.password || undefined,
+      };
+      onSaved(await api.post<UserSaved>('/users', body));
     }
   }
 
@@ -88,71 +70,66 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
   const chosen = (field: string) => ({ required: true, message: t('common.select', { field }) });
 
   return (
-    <Modal
+    <FormModal<UserForm>
       open={open}
       title={user ? t('users.edit') : t('users.create')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={saving}
-      mask={{ closable: false }}
+      form={form}
+      fields={FIELDS}
+      values={user && { ...user, phone: undefined }}
+      onClose={onClose}
+      onSubmit={submit}
       width={560}
-      forceRender
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<UserForm> form={form} layout="vertical" onFinish={submit} requiredMark="optional" style={{ marginTop: 20 }}>
-        <Form.Item name="username" label={t('users.username')} rules={[required(t('users.username'))]}>
-          <Input autoComplete="off" disabled={Boolean(user)} maxLength={64} />
-        </Form.Item>
-        <Form.Item name="displayName" label={t('users.displayName')} rules={[required(t('users.displayName'))]}>
-          <Input maxLength={64} />
-        </Form.Item>
-        <Form.Item name="role" label={t('users.role')} rules={[chosen(t('users.role'))]}>
+      <Form.Item name="username" label={t('users.username')} rules={[required(t('users.username'))]}>
+        <Input autoComplete="off" disabled={Boolean(user)} maxLength={64} />
+      </Form.Item>
+      <Form.Item name="displayName" label={t('users.displayName')} rules={[required(t('users.displayName'))]}>
+        <Input maxLength={64} />
+      </Form.Item>
+      <Form.Item name="role" label={t('users.role')} rules={[chosen(t('users.role'))]}>
+        <Select
+          options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          placeholder={t('common.select', { field: t('users.role') })}
+          onChange={() => form.setFieldsValue({ orgId: undefined })}
+        />
+      </Form.Item>
+      {kind === 'org' ? (
+        <Form.Item name="orgId" label={t('users.org')} rules={[chosen(t('users.org'))]}>
           <Select
-            options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-            placeholder={t('common.select', { field: t('users.role') })}
-            onChange={() => form.setFieldsValue({ orgId: undefined })}
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={orgs.loading}
+            options={orgs.options(role ? ORG_TYPES_FOR_ROLE[role] : undefined)}
+            placeholder={t('common.select', { field: t('users.org') })}
           />
         </Form.Item>
-        {kind === 'org' ? (
-          <Form.Item name="orgId" label={t('users.org')} rules={[chosen(t('users.org'))]}>
-            <Select
-              showSearch={{ optionFilterProp: 'label' }}
-              loading={orgs.loading}
-              options={orgs.options(role ? ORG_TYPES_FOR_ROLE[role] : undefined)}
-              placeholder={t('common.select', { field: t('users.org') })}
-            />
-          </Form.Item>
-        ) : (
-          <Form.Item name="regionCode" label={t('users.region')} rules={kind === 'region' ? [chosen(t('users.region'))] : []}>
-            <RegionTreeSelect />
-          </Form.Item>
-        )}
-        <Form.Item name="phone" label={t('users.phone')}>
-          <Input inputMode="tel" maxLength={20} placeholder={user?.phone ?? undefined} />
+      ) : (
+        <Form.Item name="regionCode" label={t('users.region')} rules={kind === 'region' ? [chosen(t('users.region'))] : []}>
+          <RegionTreeSelect />
         </Form.Item>
-        {!user && (
-          <>
-            <Form.Item
-              name="password"
-              label={t('users.password')}
-              extra={t('users.passwordHint')}
-              rules={[
-                {
-                  validator: async (_, value: string | undefined) => {
-                    const problems = value ? checkPassword(value, username) : [];
-                    if (problems.length) throw new Error(t(`passwordProblem.${problems[0]}`));
-                  },
+      )}
+      <Form.Item name="phone" label={t('users.phone')}>
+        <Input inputMode="tel" maxLength={20} placeholder={user?.phone ?? undefined} />
+      </Form.Item>
+      {!user && (
+        <>
+          <Form.Item
+            name="password"
+            label={t('users.password')}
+            extra={t('users.passwordHint')}
+            rules={[
+              {
+                validator: async (_, value: string | undefined) => {
+                  const problems = value ? checkPassword(value, username) : [];
+                  if (problems.length) throw new Error(t(`passwordProblem.${problems[0]}`));
                 },
-              ]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
-            {password && <PasswordRules password={password} username={username} />}
-          </>
-        )}
-      </Form>
-    </Modal>
+              },
+            ]}
+          >
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+          {password && <PasswordRules password={password} username={username} />}
+        </>
+      )}
+    </FormModal>
   );
 }
