@@ -22,14 +22,9 @@ import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
 import { inputGuardPlugin } from './lib/input-guard.ts';
 import { securityHeaders } from './lib/security-headers.ts';
-import { auditRoutes } from './modules/audit/audit.routes.ts';
-import { authRoutes } from './modules/auth/auth.routes.ts';
-import { type BrokerState, healthRoutes } from './modules/health/health.routes.ts';
-import { organizationRoutes } from './modules/organizations/organizations.routes.ts';
-import { regionRoutes } from './modules/regions/regions.routes.ts';
-import { userRoutes } from './modules/users/users.routes.ts';
+import type { BrokerState } from './modules/health/health.routes.ts';
+import { routeModulesFor } from './modules/index.ts';
 import { registerRealtime } from './realtime/hub.ts';
-import { routeModules } from './routes.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -43,7 +38,11 @@ export interface BuildAppOptions {
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-/** Build the whole HTTP app. main.ts and the tests call the same function. */
+/**
+ * Build the HTTP app for the process's ROLES: a `web` process serves the whole API, the
+ * WebSocket, the API docs and the console; a process without `web` (a worker or a gateway)
+ * answers only GET /api/v1/health. main.ts and the tests call the same function.
+ */
 export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyInstance; ctx: AppContext }> {
   const events = opts.events ?? new EventBus(opts.database);
   if (!opts.events) await events.start();
@@ -91,29 +90,25 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  const web = opts.config.roles.has('web');
+  if (web) await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   await app.register(csrfPlugin, { publicUrl: opts.config.publicUrl });
   await app.register(inputGuardPlugin);
   await app.register(authPlugin, { ctx });
 
-  app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  if (web) app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes, { ctx, broker: opts.broker ?? (() => 'disabled') });
-      await api.register(authRoutes, { ctx });
-      await api.register(regionRoutes, { ctx });
-      await api.register(organizationRoutes, { ctx });
-      await api.register(userRoutes, { ctx });
-      await api.register(auditRoutes, { ctx });
-      for (const m of routeModules) await api.register(m, { ctx });
+      const broker = opts.broker ?? (() => 'disabled');
+      for (const m of routeModulesFor(opts.config.roles)) if (m.routes) await api.register(m.routes, { ctx, broker });
     },
     { prefix: '/api/v1' },
   );
-  await registerRealtime(app, ctx);
+  if (web) await registerRealtime(app, ctx);
 
   const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
-  if (existsSync(path.join(webDist, 'index.html'))) {
+  if (web && existsSync(path.join(webDist, 'index.html'))) {
     // serve: false — only the public catch-all below sends files, so every path passes the same checks.
     await app.register(fastifyStatic, { root: webDist, serve: false, index: false });
     // Single-page app: every non-API GET that is not a file gets index.html.

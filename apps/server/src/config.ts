@@ -20,7 +20,12 @@ const envSchema = z.object({
     .string()
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
     .optional(),
-  MQTT_PORT: port.default(1883),
+  MQTT_PORT: port.optional(),
+  MQTT_CLIENT_ID: z.string().min(1).optional(),
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, _ or -')
+    .optional(),
   MQTT_ENABLED: bool.default(true),
   SEED_DEMO: bool.default(true),
   ZHIYANG_ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -69,6 +74,12 @@ export interface Config {
   databaseUrl?: string;
   mqttUrl?: string;
   mqttPort: number;
+  /** MQTT_PORT was given explicitly (a taken explicit port stops start-up; the default port only disables the broker). */
+  mqttPortSet?: boolean;
+  /** Client id of the gateway's connection to an external broker (MQTT_CLIENT_ID, default zhiyang-gw-<hostname>). */
+  mqttClientId?: string;
+  /** Shared-subscription group of the gateways on an external broker (MQTT_SHARE_GROUP, default zhiyang). */
+  mqttShareGroup?: string;
   mqttEnabled: boolean;
   seedDemo: boolean;
   adminPassword?: string;
@@ -119,7 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.DATABASE_URL,
     mqttUrl: e.MQTT_URL,
-    mqttPort: e.MQTT_PORT,
+    mqttPort: e.MQTT_PORT ?? 1883,
+    mqttPortSet: e.MQTT_PORT !== undefined,
+    mqttClientId: e.MQTT_CLIENT_ID,
+    mqttShareGroup: e.MQTT_SHARE_GROUP,
     mqttEnabled: e.MQTT_ENABLED,
     seedDemo: e.SEED_DEMO,
     adminPassword: e.ZHIYANG_ADMIN_PASSWORD,

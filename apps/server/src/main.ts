@@ -12,11 +12,12 @@ import { forwardCommands } from './gateway/commands.ts';
 import { createDeviceGate, intakeOf } from './gateway/device-gate.ts';
 import { EventIntake } from './gateway/intake.ts';
 import { startBoss } from './jobs/boss.ts';
+import { ensureQueues } from './jobs/queues.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { EventBus } from './lib/events.ts';
 import { createLogger } from './lib/logger.ts';
-import { ensureSafetyQueues } from './modules/alarms/alarms.jobs.ts';
 import { generatePassword } from './modules/auth/passwords.ts';
+import { jobDefinitions, startListeners } from './modules/index.ts';
 import { ensureFirstAdmin } from './modules/users/bootstrap.ts';
 
 /** Milliseconds since the process started, per start-up phase; logged at debug level (docs/performance.md). */
@@ -64,7 +65,7 @@ async function main() {
     config.roles.has('gateway') &&
     config.mqttEnabled &&
     !config.mqttUrl &&
-    process.env.MQTT_PORT !== undefined &&
+    config.mqttPortSet &&
     !(await portFree(config.mqttPort, config.host))
   ) {
     fail(
@@ -83,6 +84,8 @@ async function main() {
 
   const isWorker = config.roles.has('worker');
   const boss = await startBoss(database, { supervise: isWorker, schedule: isWorker });
+  // Every role may send jobs (a web request, a device event), so the queues exist before any send.
+  await ensureQueues(boss);
   const events = new EventBus(database);
   await events.start();
   phase('jobs');
@@ -96,10 +99,12 @@ async function main() {
     events,
     broker: () => broker?.status() ?? 'disabled',
   });
+  // Wiring per ROLES (modules/index.ts): buildApp served the routes of the roles; here the
+  // modules' event listeners, then the gateway, and after listen the job workers.
+  const stopListeners = startListeners(ctx, config.roles);
   if (config.roles.has('gateway')) {
     try {
       // Devices are authenticated and their events stored before the PUBACK (gateway/).
-      await ensureSafetyQueues(boss);
       broker = await startBroker(
         config,
         log,
@@ -115,7 +120,7 @@ async function main() {
       // An explicit MQTT_PORT that is taken is a configuration error. The default port being taken
       // (a developer machine running Mosquitto) must not stop a first `npm start`: say so and go on
       // without the embedded broker — devices can still use the signed HTTP intake.
-      if (process.env.MQTT_PORT !== undefined) fail(`MQTT port ${err.port} is already in use; ${hint}.`);
+      if (config.mqttPortSet) fail(`MQTT port ${err.port} is already in use; ${hint}.`);
       process.stderr.write(`zhiyang: MQTT port ${err.port} is already in use, so the embedded broker is off; ${hint}.\n`);
       broker = { status: () => 'disabled', close: async () => {} };
     }
@@ -136,7 +141,7 @@ async function main() {
   }
   phase('listening');
   // The API serves from here on. Jobs wait durably in their queues until the workers attach.
-  if (isWorker) await startWorkers(ctx, boss);
+  if (isWorker) await startWorkers(ctx, boss, jobDefinitions);
   phase('workers');
   const cpu = process.cpuUsage();
   log.debug({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'start-up phases');
@@ -149,7 +154,9 @@ async function main() {
     '',
     `  Zhiyang 智养 is ready in ${phases.listening - buildMs} ms${buildMs > 100 ? ` (after ${buildMs} ms of building)` : ''} — ${url}`,
     `  database: ${database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL'}; broker: ${broker?.status() ?? 'off'}${broker?.port ? ` on port ${broker.port}` : ''}`,
-    `  API docs: ${url}/api/docs`,
+    config.roles.has('web')
+      ? `  API docs: ${url}/api/docs`
+      : `  roles: ${[...config.roles].join(', ')} (no web: HTTP answers /api/v1/health only)`,
   ];
   if (admin.generatedPassword) {
     lines.push(`  First login: user "admin", password ${admin.generatedPassword}`);
@@ -176,6 +183,7 @@ async function main() {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    stopListeners();
     await app.close().catch(() => {});
     await boss.stop({ graceful: true, timeout: 5000 }).catch(() => {});
     await broker?.close().catch(() => {});

@@ -14,7 +14,7 @@ import { boundSessionQueues, guardPacketSizes, InflightWindow, MQTT_LIMITS } fro
  * the same group, and two platforms (or test runs) on one broker must not, or they would take
  * each other's events.
  */
-export function sharedEventsSubscription(group = process.env.MQTT_SHARE_GROUP): string {
+export function sharedEventsSubscription(group?: string): string {
   const g = group && /^[A-Za-z0-9_-]{1,64}$/.test(group) ? group : 'zhiyang';
   return `$share/${g}/zy/v1/devices/+/events`;
 }
@@ -50,7 +50,7 @@ export class PortInUseError extends Error {
  */
 export async function startBroker(config: Config, log: Logger, gate?: DeviceGate): Promise<BrokerHandle> {
   if (!config.mqttEnabled) return { status: () => 'disabled', close: async () => {} };
-  if (config.mqttUrl) return connectExternal(config.mqttUrl, log, gate);
+  if (config.mqttUrl) return connectExternal(config, config.mqttUrl, log, gate);
   const aedes = await Aedes.createBroker({
     maxInflightInbound: MQTT_LIMITS.inflight,
     queueLimit: MQTT_LIMITS.packetsBeforeConnack,
@@ -165,11 +165,11 @@ function attachGate(aedes: Aedes, gate: DeviceGate, log: Logger) {
   return window;
 }
 
-async function connectExternal(url: string, log: Logger, gate?: DeviceGate): Promise<BrokerHandle> {
+async function connectExternal(config: Config, url: string, log: Logger, gate?: DeviceGate): Promise<BrokerHandle> {
   // A stable client id and a persistent session: events queued by the broker while this
   // process was down are delivered when it comes back. The PUBACK is sent only after
   // the event is stored (customHandleAcks).
-  const clientId = process.env.MQTT_CLIENT_ID ?? `zhiyang-gw-${hostname()}`.slice(0, 64);
+  const clientId = config.mqttClientId ?? `zhiyang-gw-${hostname()}`.slice(0, 64);
   const client = mqtt.connect(url, {
     clientId,
     clean: !gate,
@@ -188,7 +188,7 @@ async function connectExternal(url: string, log: Logger, gate?: DeviceGate): Pro
       : undefined,
   });
   if (gate) {
-    const topic = sharedEventsSubscription();
+    const topic = sharedEventsSubscription(config.mqttShareGroup);
     // Subscribe on every connect (idempotent; a lost session must not leave us deaf).
     client.on('connect', () => {
       client.subscribe(topic, { qos: 1 }, (err) => {

@@ -163,9 +163,8 @@ describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscriptio
     // A client id and a shared-subscription group of this run only: parallel runs (PGlite and
     // PostgreSQL, a dev server) on the same Mosquitto neither take over the session nor share events.
     const run = Math.random().toString(36).slice(2, 10);
-    process.env.MQTT_CLIENT_ID = `zhiyang-test-gateway-${run}`;
-    process.env.MQTT_SHARE_GROUP = `zy-test-${run}`;
-    const ext = await startSafetyServer({ mqtt: 'external' });
+    const mqttClientId = `zhiyang-test-gateway-${run}`;
+    const ext = await startSafetyServer({ mqtt: 'external', config: { mqttClientId, mqttShareGroup: `zy-test-${run}` } });
     try {
       await seedTree(ext.ctx);
       const eid = (await createElder(ext.ctx, TREE.communityB1)).id;
@@ -197,14 +196,12 @@ describe.runIf(mosquitto)('external broker (Mosquitto) with a shared subscriptio
       await ext.close();
       // End the persistent session on the broker, so nothing queues for this run afterwards.
       const gw = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
-        clientId: process.env.MQTT_CLIENT_ID,
+        clientId: mqttClientId,
         clean: true,
         protocolVersion: 5,
         reconnectPeriod: 0,
       });
       await gw.endAsync();
-      delete process.env.MQTT_CLIENT_ID;
-      delete process.env.MQTT_SHARE_GROUP;
     }
   });
 });

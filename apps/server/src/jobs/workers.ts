@@ -1,37 +1,31 @@
 import type { PgBoss } from 'pg-boss';
+import { z } from 'zod';
 import type { AppContext } from '../lib/context.ts';
-import { safetyJobs } from '../modules/alarms/alarms.jobs.ts';
-import { authJobs } from '../modules/auth/auth.jobs.ts';
-import { elderJobs } from '../modules/elders/elders.jobs.ts';
-import { orderJobs } from '../modules/orders/orders.jobs.ts';
-import { policyJobs } from '../modules/policies/policies.jobs.ts';
-import { walletJobs } from '../modules/wallets/wallets.jobs.ts';
+import type { JobDefinition } from './job.ts';
+import { QUEUES } from './queues.ts';
+
+/** A job whose payload does not match its queue's schema; the job fails with this message. */
+export class JobPayloadError extends Error {}
 
 /**
- * A job definition: a queue name, a handler that is safe to run twice (idempotent), and an
- * optional cron schedule. Modules add theirs to `jobDefinitions`; the worker role starts them.
+ * Run one job: the payload is checked against the queue's schema (jobs/queues.ts) first, so the
+ * handler only ever sees the shape it declares. A bad payload throws a JobPayloadError naming
+ * the queue and the fields, and pg-boss records the job as failed with that message.
  */
-export interface JobDefinition<T = Record<string, unknown>> {
-  name: string;
-  cron?: string;
-  handler(ctx: AppContext, data: T): Promise<void>;
+export async function runJob(ctx: AppContext, def: JobDefinition, data: unknown): Promise<void> {
+  const parsed = QUEUES[def.name].safeParse(data ?? {});
+  if (!parsed.success)
+    throw new JobPayloadError(`job ${def.name}: payload does not match its schema: ${z.prettifyError(parsed.error)}`);
+  await def.handler(ctx, parsed.data as never);
 }
 
-export const jobDefinitions: JobDefinition<never>[] = [
-  ...(elderJobs as JobDefinition<never>[]),
-  ...(walletJobs as JobDefinition<never>[]),
-  ...(policyJobs as JobDefinition<never>[]),
-  ...(orderJobs as JobDefinition<never>[]),
-  ...safetyJobs,
-  ...(authJobs as JobDefinition<never>[]),
-];
-
-export async function startWorkers(ctx: AppContext, boss: PgBoss) {
-  for (const def of jobDefinitions) {
+/** Create each job's queue, its schedule if it has one, and a worker (the worker role). */
+export async function startWorkers(ctx: AppContext, boss: PgBoss, jobs: readonly JobDefinition[], poll?: number) {
+  for (const def of jobs) {
     await boss.createQueue(def.name);
     if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'Asia/Shanghai' });
-    await boss.work(def.name, async (jobs) => {
-      for (const job of jobs) await def.handler(ctx, job.data as never);
+    await boss.work(def.name, poll ? { pollingIntervalSeconds: poll } : {}, async (batch) => {
+      for (const job of batch) await runJob(ctx, def, job.data);
     });
   }
 }

@@ -5,11 +5,14 @@ import { forwardCommands } from '../gateway/commands.ts';
 import { createDeviceGate, intakeOf } from '../gateway/device-gate.ts';
 import { EventIntake } from '../gateway/intake.ts';
 import { startBoss } from '../jobs/boss.ts';
+import { ensureQueues } from '../jobs/queues.ts';
+import { runJob } from '../jobs/workers.ts';
 import { SYSTEM_ACTOR } from '../lib/actor.ts';
 import type { AppContext } from '../lib/context.ts';
-import { safetyJobs } from '../modules/alarms/alarms.jobs.ts';
+import { alarmsModule } from '../modules/alarms/alarms.module.ts';
 import type { DeviceType } from '../modules/devices/device-types.ts';
 import { registerDevice } from '../modules/devices/devices.service.ts';
+import { notificationsModule } from '../modules/notifications/notifications.module.ts';
 import type { TestDatabase } from './db.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -45,10 +48,12 @@ export async function startSafetyServer(
   });
   const boss = await startBoss(s.database, { supervise: true, schedule: false });
   s.ctx.boss = boss;
-  for (const def of safetyJobs) {
+  await ensureQueues(boss);
+  // The jobs of the safety loop's modules, as a worker runs them (payload checked first), without their schedules.
+  for (const def of [...(alarmsModule.jobs ?? []), ...(notificationsModule.jobs ?? [])]) {
     await boss.createQueue(def.name);
     await boss.work(def.name, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await def.handler(s.ctx, job.data as never);
+      for (const job of jobs) await runJob(s.ctx, def, job.data);
     });
   }
   const intake = intakeOf(s.ctx, () => new EventIntake(s.ctx));

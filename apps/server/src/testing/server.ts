@@ -8,6 +8,7 @@ import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
 import type { AppContext } from '../lib/context.ts';
 import { createLogger } from '../lib/logger.ts';
+import { startListeners } from '../modules/index.ts';
 import { ensureFirstAdmin } from '../modules/users/bootstrap.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
@@ -59,6 +60,8 @@ export async function startTestServer(
     },
   });
   const { app, ctx } = await buildApp({ config, database, logger: createLogger(config.logLevel, sink) });
+  // As main.ts does: the modules' event listeners of the configured roles.
+  const stopListeners = startListeners(ctx, config.roles);
   const admin = await ensureFirstAdmin(ctx);
   let url = '';
   if (opts.listen) url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -71,6 +74,7 @@ export async function startTestServer(
     adminPassword: admin.generatedPassword ?? '',
     logs,
     async close() {
+      stopListeners();
       await app.close();
       if (!opts.database) await database.drop();
       rmSync(config.dataDir, { recursive: true, force: true });

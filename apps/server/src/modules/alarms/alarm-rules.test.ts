@@ -8,7 +8,6 @@ import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
 import { sign } from '../devices/device-secret.ts';
 import { checkMonthlyTest } from './alarms.jobs.ts';
-import { BED_EXIT_JOB } from './event-rules.service.ts';
 import { localHour } from './rules.ts';
 
 // Night-time bed exit, the monthly test-press check and tamper, driven through the real intake
@@ -60,14 +59,14 @@ const alarmsOf = (deviceId: string) =>
 const bedJobs = (deviceId: string) =>
   queryRows<{ id: string; state: string; start_after: Date }>(
     s.ctx.db,
-    sql`SELECT id, state, start_after FROM pgboss.job WHERE name = ${BED_EXIT_JOB} AND data->>'deviceId' = ${deviceId}
+    sql`SELECT id, state, start_after FROM pgboss.job WHERE name = 'safety.bed-exit-check' AND data->>'deviceId' = ${deviceId}
         ORDER BY created_on`,
   );
 
 /** Bring a queued 20-minute timer forward to now, so the running worker fires it (nothing else changes). */
 async function fireBedJobsNow(deviceId: string) {
   await s.ctx.db.execute(
-    sql`UPDATE pgboss.job SET start_after = now() WHERE name = ${BED_EXIT_JOB} AND data->>'deviceId' = ${deviceId}
+    sql`UPDATE pgboss.job SET start_after = now() WHERE name = 'safety.bed-exit-check' AND data->>'deviceId' = ${deviceId}
         AND state = 'created'`,
   );
   await waitFor(async () => (await bedJobs(deviceId)).every((j) => j.state === 'completed'), 20_000);

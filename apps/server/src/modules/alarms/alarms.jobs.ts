@@ -1,13 +1,13 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { JobDefinition } from '../../jobs/workers.ts';
+import { defineJob, type JobDefinition } from '../../jobs/job.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../devices/device-types.ts';
-import { DELIVER_JOB, deliverNotice, noticeContacts } from '../notifications/notifications.service.ts';
+import { noticeContacts } from '../notifications/notifications.service.ts';
 import { insertAction } from './alarms.repo.ts';
 import { alarms } from './alarms.schema.ts';
-import { BED_EXIT_JOB, checkBedExit, rulesFor } from './event-rules.service.ts';
-import { ESCALATE_JOB, publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
+import { checkBedExit, rulesFor } from './event-rules.service.ts';
+import { publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
 import { type AlarmType, inWindow, localHour, priorityOf } from './rules.ts';
 
 /**
@@ -254,21 +254,12 @@ export async function applyRetention(ctx: AppContext) {
   });
 }
 
-export const safetyJobs: JobDefinition<never>[] = [
-  { name: ESCALATE_JOB, handler: (ctx, data: { alarmId: string; level: number }) => escalate(ctx, data) } as JobDefinition<never>,
-  {
-    name: BED_EXIT_JOB,
-    handler: (ctx, data: { deviceId: string; eventId: number; at: string }) => checkBedExit(ctx, data),
-  } as JobDefinition<never>,
-  { name: DELIVER_JOB, handler: (ctx, data: { id: string }) => deliverNotice(ctx, data) } as JobDefinition<never>,
+export const safetyJobs: JobDefinition[] = [
+  defineJob({ name: 'alarm.escalate', handler: (ctx, data) => escalate(ctx, data) }),
+  defineJob({ name: 'safety.bed-exit-check', handler: (ctx, data) => checkBedExit(ctx, data) }),
   { name: 'devices.offline-check', cron: '* * * * *', handler: (ctx) => checkOffline(ctx) },
   { name: 'safety.inactivity-check', cron: '*/10 * * * *', handler: (ctx) => checkInactivity(ctx) },
   { name: 'safety.not-worn-check', cron: '0 9 * * *', handler: (ctx) => checkNotWorn(ctx) },
   { name: 'safety.monthly-test-check', cron: '0 9 25 * *', handler: (ctx) => checkMonthlyTest(ctx) },
   { name: 'devices.retention', cron: '30 3 * * *', handler: (ctx) => applyRetention(ctx) },
 ];
-
-/** Queues the intake enqueues into; created before the gateway accepts devices (pg-boss needs them to exist). */
-export async function ensureSafetyQueues(boss: { createQueue(name: string): Promise<unknown> }) {
-  for (const q of [ESCALATE_JOB, BED_EXIT_JOB, DELIVER_JOB]) await boss.createQueue(q);
-}

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { inTx } from '../../jobs/boss.ts';
+import { sendJob } from '../../jobs/queues.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { deviceEvents } from '../devices/devices.schema.ts';
@@ -21,7 +21,6 @@ import {
   sustainedLevel,
 } from './rules.ts';
 
-export const BED_EXIT_JOB = 'safety.bed-exit-check';
 /** Per-elder battery thresholds above this are not supported (keeps heartbeats cheap). */
 const BATTERY_CHECK_BELOW = 50;
 
@@ -92,10 +91,12 @@ export async function applyEventRules(ctx: AppContext, tx: DbOrTx, dev: RuleDevi
       if (rules.disabled.includes('night_bed_exit')) return null;
       if (!inWindow(localHour(ev.receivedAt), rules.nightBedExit.from, rules.nightBedExit.to)) return null;
       // Out of bed at night: alarm only if the elder is not back within the window (checked later, durably).
-      await ctx.boss?.send(
-        BED_EXIT_JOB,
+      await sendJob(
+        ctx,
+        tx,
+        'safety.bed-exit-check',
         { deviceId: dev.id, eventId: ev.id, at: ev.receivedAt.toISOString() },
-        { ...inTx(tx), startAfter: rules.nightBedExit.minutes * 60 },
+        { startAfter: rules.nightBedExit.minutes * 60 },
       );
       return null;
     }

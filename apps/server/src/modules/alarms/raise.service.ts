@@ -1,11 +1,9 @@
 import type { DbOrTx } from '../../db/client.ts';
-import { inTx } from '../../jobs/boss.ts';
+import { sendJob } from '../../jobs/queues.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { publishFamilySafety } from '../family-safety/family-safety.service.ts';
 import { presentAlarm } from './alarms.present.ts';
 import { type AlarmIntent, findAlarmView, upsertAlarm } from './alarms.repo.ts';
-
-export const ESCALATE_JOB = 'alarm.escalate';
 
 /** Who receives alarm events in real time: everyone with alarm:read over the alarm's region. */
 export const alarmAudience = (regionCode: string, userIds?: string[]) => ({
@@ -41,5 +39,5 @@ export async function scheduleEscalation(ctx: AppContext, tx: DbOrTx, alarmId: s
     ctx.log.warn({ alarmId }, 'no job system: escalation timer not armed');
     return;
   }
-  await ctx.boss.send(ESCALATE_JOB, { alarmId, level }, { ...inTx(tx), startAfter: afterSeconds, retryLimit: 10, retryDelay: 5 });
+  await sendJob(ctx, tx, 'alarm.escalate', { alarmId, level }, { startAfter: afterSeconds, retryLimit: 10, retryDelay: 5 });
 }

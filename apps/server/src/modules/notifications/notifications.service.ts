@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { inTx } from '../../jobs/boss.ts';
+import { sendJob } from '../../jobs/queues.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { maskPhone } from '../../lib/http.ts';
@@ -10,7 +10,6 @@ import { elderContacts } from '../elders/elders.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { logProvider, type NotificationProvider, webhookProvider } from './providers.ts';
 
-export const DELIVER_JOB = 'notification.deliver';
 const MAX_ATTEMPTS = 6;
 
 export function providerFor(ctx: AppContext): NotificationProvider {
@@ -50,10 +49,12 @@ export async function noticeContacts(
       .returning({ id: notifications.id });
     if (!n) continue;
     queued++;
-    await ctx.boss?.send(
-      DELIVER_JOB,
+    await sendJob(
+      ctx,
+      tx,
+      'notification.deliver',
       { id: n.id },
-      { ...inTx(tx), retryLimit: MAX_ATTEMPTS - 1, retryDelay: 10, retryBackoff: true },
+      { retryLimit: MAX_ATTEMPTS - 1, retryDelay: 10, retryBackoff: true },
     );
   }
   return queued;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { inTx } from '../../jobs/boss.ts';
+import { sendJob } from '../../jobs/queues.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
@@ -234,9 +234,8 @@ async function offer(
   if (ctx.boss) {
     // In a savepoint: a job system that is not ready (no queue yet on a fresh database) must not
     // fail the order; the sweep job times the offer out anyway.
-    const boss = ctx.boss;
     await tx
-      .transaction((sp) => boss.send('service-orders.offer-timeout', { offerId: o.id }, { ...inTx(sp), startAfter: expiresAt }))
+      .transaction((sp) => sendJob(ctx, sp, 'service-orders.offer-timeout', { offerId: o.id }, { startAfter: expiresAt }))
       .catch((err) => ctx.log.warn({ err, offerId: o.id }, 'offer timeout job not queued; the sweep will handle it'));
   }
   return next;

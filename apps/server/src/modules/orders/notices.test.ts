@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobDefinitions } from '../../jobs/workers.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { createElder } from '../../testing/elders.ts';
 import { type client, clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../../testing/service.ts';
+import { jobDefinitions } from '../index.ts';
 import { providerLicences, providerStaff } from '../providers/providers.schema.ts';
 import { runServiceNotices } from './notices.service.ts';
 import { insertComplaint } from './orders.repo.ts';

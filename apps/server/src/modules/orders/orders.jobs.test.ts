@@ -69,7 +69,7 @@ describe('offer timeout as a pg-boss delayed job', () => {
   });
 
   // On PGlite the one connection is held by the order's transaction, so pg-boss cannot look a
-  // missing queue up at all; the routes create the queue at start-up for that reason.
+  // missing queue up at all; main.ts creates every sent queue at start-up (ensureQueues) for that reason.
   it.skipIf(testDbKind() === 'pglite')('does not fail an order when the queue does not exist yet', async () => {
     await boss.deleteQueue('service-orders.offer-timeout');
     const operator = (await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district })).api;

@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../../jobs/workers.ts';
+import type { JobDefinition } from '../../jobs/job.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { timeoutOffer } from './dispatch.service.ts';
 import { runServiceNotices } from './notices.service.ts';
@@ -18,9 +18,9 @@ export const orderJobs: JobDefinition[] = [
     // Sent with startAfter = the offer's deadline when an order is offered to a provider.
     name: 'service-orders.offer-timeout',
     async handler(ctx, data) {
-      await timeoutOffer(ctx, String((data as { offerId?: string }).offerId));
+      await timeoutOffer(ctx, data.offerId);
     },
-  },
+  } satisfies JobDefinition<'service-orders.offer-timeout'>,
   {
     // Backstop for missed delayed jobs, and the 24-hour auto-confirmation.
     name: 'service-orders.sweep',

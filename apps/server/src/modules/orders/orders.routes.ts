@@ -120,9 +120,6 @@ const candidateSchema = z.object({
 
 export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['service-orders'];
-  // The offer-timeout queue must exist before an order is offered: on PGlite pg-boss could not
-  // look it up from inside the order's transaction.
-  if (ctx.boss) await ctx.boss.createQueue('service-orders.offer-timeout');
   await app.register(noticeRoutes, { ctx });
   await app.register(photoRoutes, { ctx });
   const one = (id: string, req: Parameters<typeof actorOf>[0]) => orders.visibleOrder(ctx, actorOf(req), id);

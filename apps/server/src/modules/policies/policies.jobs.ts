@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../../jobs/workers.ts';
+import type { JobDefinition } from '../../jobs/job.ts';
 import { runAllGrants } from './policies.service.ts';
 
 /**

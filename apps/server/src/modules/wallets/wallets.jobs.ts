@@ -1,4 +1,4 @@
-import type { JobDefinition } from '../../jobs/workers.ts';
+import type { JobDefinition } from '../../jobs/job.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { applyElderStatus, freezeSweep } from './wallets.service.ts';
 

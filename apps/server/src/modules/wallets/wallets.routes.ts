@@ -7,7 +7,6 @@ import { notFound } from '../../lib/errors.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
 import { boundElderId } from '../orders/elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
-import { watchElderStatus } from './wallets.jobs.ts';
 import * as wallets from './wallets.service.ts';
 
 const balance = z.object({ available: z.number().int(), reserved: z.number().int() });
@@ -35,8 +34,6 @@ const elderParam = z.object({ elderId: z.uuid() });
 
 export const walletRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tags = ['wallets'];
-  const stop = watchElderStatus(ctx);
-  app.addHook('onClose', async () => stop());
 
   app.get(
     '/wallets/ledger-check',

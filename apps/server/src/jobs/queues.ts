@@ -1,0 +1,67 @@
+import type { SendOptions } from 'pg-boss';
+import { z } from 'zod';
+import type { DbOrTx } from '../db/client.ts';
+import type { AppContext } from '../lib/context.ts';
+import { inTx } from './boss.ts';
+
+/** A scheduled job runs with pg-boss's empty `{}` payload. */
+const scheduled = z.object({});
+
+/**
+ * Every pg-boss queue of the platform and the payload each job carries. A job's payload is
+ * checked against its schema before the handler runs (jobs/workers.ts), so a job sent by an
+ * older version or by hand with the wrong shape fails with a clear error instead of running
+ * half-way. Add a queue here first, then its `JobDefinition` in the module's `<name>.jobs.ts`.
+ */
+export const QUEUES = {
+  // Safety loop: sent inside the transaction that raised the alarm / stored the event.
+  'alarm.escalate': z.object({ alarmId: z.string().min(1), level: z.number().int().min(1).max(2) }),
+  'safety.bed-exit-check': z.object({ deviceId: z.string().min(1), eventId: z.number().int(), at: z.string().min(1) }),
+  'notification.deliver': z.object({ id: z.string().min(1) }),
+  'devices.offline-check': scheduled,
+  'safety.inactivity-check': scheduled,
+  'safety.not-worn-check': scheduled,
+  'safety.monthly-test-check': scheduled,
+  'devices.retention': scheduled,
+  // Service loop.
+  'service-orders.offer-timeout': z.object({ offerId: z.string().min(1) }),
+  'service-orders.sweep': scheduled,
+  'service-loop.notices': scheduled,
+  'policies.grant': scheduled,
+  'wallets.freeze-sweep': scheduled,
+  // Elders and accounts.
+  'elders.stalled-imports': scheduled,
+  'auth.prune-login-failures': scheduled,
+} as const satisfies Record<string, z.ZodType>;
+
+export type QueueName = keyof typeof QUEUES;
+export type QueuePayload<Q extends QueueName> = z.infer<(typeof QUEUES)[Q]>;
+
+/** Queues that services send into (rather than only schedules): they must exist before the first send. */
+export const SENT_QUEUES = [
+  'alarm.escalate',
+  'safety.bed-exit-check',
+  'notification.deliver',
+  'service-orders.offer-timeout',
+] as const satisfies readonly QueueName[];
+
+/** Create every queue that is sent into; pg-boss refuses a send to a queue that does not exist. */
+export async function ensureQueues(boss: { createQueue(name: string): Promise<unknown> }): Promise<void> {
+  for (const q of SENT_QUEUES) await boss.createQueue(q);
+}
+
+/**
+ * Enqueue a job inside the caller's transaction `tx`: the job exists if and only if the change
+ * commits. Typed by queue name, so the payload matches what the handler will be checked against.
+ * Without a job system (`ctx.boss` null) nothing is sent and null is returned.
+ */
+export async function sendJob<Q extends QueueName>(
+  ctx: Pick<AppContext, 'boss'>,
+  tx: DbOrTx,
+  queue: Q,
+  payload: QueuePayload<Q>,
+  options: Omit<SendOptions, 'db'> = {},
+): Promise<string | null> {
+  if (!ctx.boss) return null;
+  return ctx.boss.send(queue, payload as object, { ...inTx(tx), ...options });
+}

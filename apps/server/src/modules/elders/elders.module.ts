@@ -1,0 +1,9 @@
+import { defineModule } from '../module.ts';
+import { elderJobs } from './elders.jobs.ts';
+import { elderRoutes } from './elders.routes.ts';
+
+export const eldersModule = defineModule({
+  name: 'elders',
+  routes: elderRoutes,
+  jobs: elderJobs,
+});

@@ -1,0 +1,74 @@
+import { gatewayModule } from '../gateway/gateway.module.ts';
+import type { JobDefinition } from '../jobs/job.ts';
+import type { AppContext } from '../lib/context.ts';
+import { alarmsModule } from './alarms/alarms.module.ts';
+import { assessmentsModule } from './assessments/assessments.module.ts';
+import { auditModule } from './audit/audit.module.ts';
+import { authModule } from './auth/auth.module.ts';
+import { catalogueModule } from './catalogue/catalogue.module.ts';
+import { devicesModule } from './devices/devices.module.ts';
+import { eldersModule } from './elders/elders.module.ts';
+import { familySafetyModule } from './family-safety/family-safety.module.ts';
+import { healthModule } from './health/health.module.ts';
+import type { ModuleDefinition, Role } from './module.ts';
+import { notificationsModule } from './notifications/notifications.module.ts';
+import { ordersModule } from './orders/orders.module.ts';
+import { organizationsModule } from './organizations/organizations.module.ts';
+import { policiesModule } from './policies/policies.module.ts';
+import { providersModule } from './providers/providers.module.ts';
+import { regionsModule } from './regions/regions.module.ts';
+import { respondersModule } from './responders/responders.module.ts';
+import { settlementsModule } from './settlements/settlements.module.ts';
+import { usersModule } from './users/users.module.ts';
+import { walletsModule } from './wallets/wallets.module.ts';
+
+/**
+ * Every module of the platform, in route-registration order. app.ts registers their routes and
+ * main.ts starts their jobs and listeners, each per ROLES. A new module adds one line here
+ * (docs/adding-a-module.md).
+ */
+export const modules: readonly ModuleDefinition[] = [
+  // Platform
+  healthModule,
+  authModule,
+  regionsModule,
+  organizationsModule,
+  usersModule,
+  auditModule,
+  // Elders and assessments (issue 3)
+  eldersModule,
+  assessmentsModule,
+  // Service loop (issue 4)
+  providersModule,
+  catalogueModule,
+  policiesModule,
+  walletsModule,
+  ordersModule,
+  settlementsModule,
+  // Safety loop (issue 5)
+  gatewayModule,
+  devicesModule,
+  alarmsModule,
+  respondersModule,
+  notificationsModule,
+  familySafetyModule,
+];
+
+/** The modules whose routes a process with these roles serves: all for `web`, else health only. */
+export function routeModulesFor(roles: ReadonlySet<Role>): ModuleDefinition[] {
+  return modules.filter((m) => m.routes && (roles.has('web') || m.routesIn === 'every-role'));
+}
+
+/** Every job of every module (the worker role works them). */
+export const jobDefinitions: readonly JobDefinition[] = modules.flatMap((m) => m.jobs ?? []);
+
+/** Start the listeners of the given roles; returns the function that stops them all. */
+export function startListeners(ctx: AppContext, roles: ReadonlySet<Role>): () => void {
+  const stops = modules
+    .flatMap((m) => m.listeners ?? [])
+    .filter((l) => roles.has(l.role))
+    .map((l) => l.start(ctx));
+  return () => {
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,9 @@
+import { defineModule } from '../module.ts';
+import { orderJobs } from './orders.jobs.ts';
+import { orderRoutes } from './orders.routes.ts';
+
+export const ordersModule = defineModule({
+  name: 'orders',
+  routes: orderRoutes,
+  jobs: orderJobs,
+});

@@ -1,0 +1,7 @@
+import { defineModule } from '../module.ts';
+import { userRoutes } from './users.routes.ts';
+
+export const usersModule = defineModule({
+  name: 'users',
+  routes: userRoutes,
+});
