@@ -1,4 +1,5 @@
 export * from './assessment.ts';
+export * from './contracts/index.ts';
 export * from './credit-code.ts';
 export * from './dates.ts';
 export * from './elders.ts';

@@ -1,3 +1,4 @@
+import type { ProblemCode } from '@zhiyang/shared';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
@@ -9,38 +10,50 @@ export interface FieldError {
 
 /**
  * An error a caller can act on. Rendered as RFC 9457 problem+json:
- * `type`, `title`, `status`, `detail` and, for validation errors, `errors`.
+ * `type` (…/problems/<code>), `code` (one of `PROBLEM_CODES` in @zhiyang/shared — clients tell
+ * failures apart by it), `title`, `status`, `detail` (English) and, for validation errors, `errors`.
  */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
-    detail?: string,
-    readonly errors?: FieldError[],
-    readonly code?: string,
+    detail: string | undefined,
+    readonly errors: FieldError[] | undefined,
+    readonly code: ProblemCode,
   ) {
     super(detail ?? title);
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldError[]) =>
-  new AppError(400, 'Bad Request', detail, errors, 'bad-request');
+export const badRequest = (detail: string, errors?: FieldError[], code: ProblemCode = 'bad-request') =>
+  new AppError(400, 'Bad Request', detail, errors, code);
 export const validationError = (path: string, message: string) =>
   new AppError(400, 'Validation failed', `${path}: ${message}`, [{ path, message }], 'validation');
 export const unauthorized = (detail = 'Log in first.') => new AppError(401, 'Unauthorized', detail, undefined, 'unauthorized');
-export const forbidden = (detail = 'You may not do this.') => new AppError(403, 'Forbidden', detail, undefined, 'forbidden');
+export const forbidden = (detail = 'You may not do this.', code: ProblemCode = 'forbidden') =>
+  new AppError(403, 'Forbidden', detail, undefined, code);
 export const notFound = (what = 'Resource') => new AppError(404, 'Not Found', `${what} not found.`, undefined, 'not-found');
-export const conflict = (detail: string, errors?: FieldError[]) => new AppError(409, 'Conflict', detail, errors, 'conflict');
-export const unprocessable = (detail: string, errors?: FieldError[]) =>
-  new AppError(422, 'Unprocessable Content', detail, errors, 'unprocessable');
+/** A 409; pass a specific `code` when the user must tell this conflict apart (closed-period, already-handled …). */
+export const conflict = (detail: string, errors?: FieldError[], code: ProblemCode = 'conflict') =>
+  new AppError(409, 'Conflict', detail, errors, code);
+export const unprocessable = (detail: string, errors?: FieldError[], code: ProblemCode = 'unprocessable') =>
+  new AppError(422, 'Unprocessable Content', detail, errors, code);
 
 const PROBLEM_BASE = 'https://zhiyang.dev/problems/';
 
-function send(reply: FastifyReply, status: number, body: Record<string, unknown>) {
+interface ProblemFields {
+  title: string;
+  detail?: string;
+  errors?: FieldError[];
+  code: ProblemCode;
+}
+
+function send(reply: FastifyReply, status: number, { code, ...body }: ProblemFields) {
+  // `code` for clients to switch on; `type` (RFC 9457) ends in the same code.
   return reply
     .code(status)
     .type('application/problem+json')
-    .send({ type: `${PROBLEM_BASE}${body.code ?? 'error'}`, status, ...body, code: undefined });
+    .send({ type: `${PROBLEM_BASE}${code}`, code, status, ...body });
 }
 
 function zodIssuesToFieldErrors(prefix: string, err: ZodError): FieldError[] {
@@ -83,7 +96,7 @@ export function problemErrorHandler(err: FastifyError | Error, req: FastifyReque
     // Fastify's own client errors: malformed JSON, body too large, unsupported media type, rate limit.
     const detail =
       fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'The body is not valid JSON.' : fe.message;
-    return send(reply, fe.statusCode, { title: titleFor(fe.statusCode), detail, code: fe.code?.toLowerCase() ?? 'client-error' });
+    return send(reply, fe.statusCode, { title: titleFor(fe.statusCode), detail, code: clientErrorCode(fe) });
   }
   req.log.error({ err }, 'unhandled error');
   return send(reply, 500, {
@@ -91,6 +104,26 @@ export function problemErrorHandler(err: FastifyError | Error, req: FastifyReque
     detail: 'Something went wrong on our side; it has been logged.',
     code: 'internal',
   });
+}
+
+/** Fastify's and its plugins' own 4xx errors (FST_ERR_…, rate limit, multipart) on the shared list. */
+function clientErrorCode(err: FastifyError): ProblemCode {
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) return 'invalid-json';
+  const byStatus: Record<number, ProblemCode> = {
+    400: 'bad-request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not-found',
+    405: 'method-not-allowed',
+    406: 'not-acceptable',
+    408: 'upload-timeout',
+    409: 'conflict',
+    413: 'too-large',
+    415: 'unsupported-media-type',
+    422: 'unprocessable',
+    429: 'rate-limited',
+  };
+  return byStatus[err.statusCode ?? 0] ?? 'client-error';
 }
 
 function titleFor(status: number): string {

@@ -1,22 +1,17 @@
+import type { FieldProblem, ProblemBody } from '@zhiyang/shared';
+
 /**
- * The one HTTP client of the web apps: same-origin `/api/v1`, cookie session,
- * JSON in and out, RFC 9457 problem+json turned into an `ApiError`.
+ * The one HTTP transport of the web apps: same-origin `/api/v1`, cookie session,
+ * JSON in and out, RFC 9457 problem+json turned into an `ApiError`. Modules call it
+ * through their typed client (`src/api/<module>.ts`, built by `createApi`).
  */
 
 export const API_BASE = '/api/v1';
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type { FieldProblem };
 
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: FieldProblem[];
-}
+/** A problem+json body (the shared `problemSchema`); `type`/`code` may be missing when no server answered. */
+export type Problem = Omit<ProblemBody, 'type' | 'code'> & { type?: string; code?: string };
 
 export class ApiError extends Error {
   readonly status: number;
@@ -29,13 +24,14 @@ export class ApiError extends Error {
     this.problem = problem;
   }
 
-  /** The problem's short code, the last segment of its `type` URI (e.g. `password-change-required`). */
+  /** The problem's code from the shared list (e.g. `password-change-required`); `type` ends in it too. */
   get code(): string | undefined {
-    return this.problem.type?.split('/').pop();
+    return this.problem.code ?? this.problem.type?.split('/').pop();
   }
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
+type QueryValue = string | number | boolean | null | undefined;
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
 export interface RequestOptions {
   query?: Query;
@@ -63,8 +59,10 @@ export function onAuthProblem(listener: (problem: AuthProblem) => void): () => v
 
 export function apiUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  for (const [key, values] of Object.entries(query ?? {})) {
+    for (const value of Array.isArray(values) ? values : [values]) {
+      if (value !== undefined && value !== null && value !== '') params.append(key, String(value));
+    }
   }
   const qs = params.toString();
   return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;

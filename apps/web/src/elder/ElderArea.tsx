@@ -1,15 +1,17 @@
 import { SoundOutlined } from '@ant-design/icons';
+import type { ServiceItem } from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import { type CSSProperties, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
+import { catalogueApi } from '../api/catalogue.ts';
 import { api } from '../app/api.ts';
 import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
-import type { Item, Order, Page } from '../console/service/types.ts';
+import type { Order, Page } from '../console/service/types.ts';
 import { MobileLogin } from '../worker/WorkerArea.tsx';
 import { speak } from './speak.ts';
 
@@ -101,12 +103,12 @@ function ReadAloud({ text }: { text: string }) {
 function ElderHome({ role }: { role: string }) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done'>('home');
-  const [item, setItem] = useState<Item | null>(null);
+  const [item, setItem] = useState<ServiceItem | null>(null);
   const [when, setWhen] = useState<'morning' | 'afternoon'>('morning');
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const wallet = useFetch((signal) => api.get<Wallet>('/wallets/mine', undefined, { signal }), `w-${version}`);
-  const items = useFetch((signal) => api.get<Page<Item>>('/service-items', undefined, { signal }), 'items');
+  const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'items');
   const today = dayjs().format('YYYY-MM-DD');
   const orders = useFetch((signal) => api.get<Page<Order>>('/service-orders', { limit: 20 }, { signal }), `o-${version}`);
   useRealtimeConnection(true);
@@ -118,7 +120,7 @@ function ElderHome({ role }: { role: string }) {
     (o) => dayjs(o.scheduledAt).format('YYYY-MM-DD') === today && o.status !== 'cancelled',
   );
   const toRate = (orders.data?.items ?? []).find((o) => o.status === 'served');
-  const favourites = FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is Item => !!i);
+  const favourites = FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is ServiceItem => !!i);
 
   const balanceText = w
     ? [

@@ -1,12 +1,14 @@
-import { SERVICE_CATEGORIES } from '@zhiyang/shared';
+import { SERVICE_CATEGORIES, type ServiceItem } from '@zhiyang/shared';
 import { App, Button, Card, Form, Input, InputNumber, Modal, Radio, Select, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { catalogueApi } from '../../api/catalogue.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import { type Item, type Page, yuan } from './types.ts';
+import { yuan } from './types.ts';
+
+type Item = ServiceItem;
 
 /** The service catalogue on the GB/T 43153-2023 categories; the bureau sets prices, ceilings and points. */
 export function CataloguePage() {
@@ -16,7 +18,7 @@ export function CataloguePage() {
   // The item being edited, 'new' while adding one, null when the form is closed.
   const [editing, setEditing] = useState<Item | 'new' | null>(null);
   const [form] = Form.useForm();
-  const items = useFetch((signal) => api.get<Page<Item>>('/service-items', { includeInactive: true }, { signal }), 'items');
+  const items = useFetch((signal) => catalogueApi.listItems({ query: { includeInactive: 'true' }, signal }), 'items');
   const y = (v: number) => t('service.common.yuan', { v: yuan(v) });
   return (
     <Card
@@ -102,8 +104,8 @@ export function CataloguePage() {
               active: v.active,
             };
             try {
-              if (editing === 'new') await api.post('/service-items', body);
-              else await api.patch(`/service-items/${editing?.id}`, body);
+              if (editing === 'new') await catalogueApi.createItem({ body });
+              else if (editing) await catalogueApi.updateItem({ params: { id: editing.id }, body });
               message.success(t('service.catalogue.saved'));
               setEditing(null);
               items.reload();

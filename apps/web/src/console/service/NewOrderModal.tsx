@@ -2,10 +2,11 @@ import { App, DatePicker, Form, InputNumber, Modal, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { catalogueApi } from '../../api/catalogue.ts';
 import { api } from '../../app/api.ts';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import { type Item, newKey, type Order, type Page } from './types.ts';
+import { newKey, type Order, type Page } from './types.ts';
 
 interface ElderHit {
   id: string;
@@ -25,7 +26,7 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
   const [form] = Form.useForm();
   const [key] = useState(newKey);
   const [hits, setHits] = useState<ElderHit[]>([]);
-  const items = useFetch((signal) => api.get<Page<Item>>('/service-items', undefined, { signal }), 'order-items');
+  const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'order-items');
   const search = async (q: string) => {
     if (q.trim().length < 1) return;
     try {

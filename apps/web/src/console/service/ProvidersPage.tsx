@@ -1,3 +1,4 @@
+import type { ServiceItem } from '@zhiyang/shared';
 import {
   App,
   Button,
@@ -17,12 +18,13 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { catalogueApi } from '../../api/catalogue.ts';
 import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { NoticesCard } from './NoticesCard.tsx';
-import { type Item, type Licence, type Page, type Provider, type ProviderDetail, type Staff, yuan } from './types.ts';
+import { type Licence, type Page, type Provider, type ProviderDetail, type Staff, yuan } from './types.ts';
 
 const APPROVAL_COLOR = { pending: 'gold', approved: 'green', rejected: 'default', suspended: 'red' } as const;
 const LICENCE_COLOR = { valid: 'green', expiring: 'orange', expired: 'red' } as const;
@@ -157,7 +159,7 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
     (signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)),
     `s-${id}`,
   );
-  const catalogue = useFetch((signal) => api.get<Page<Item>>('/service-items', undefined, { signal }), 'drawer-items');
+  const catalogue = useFetch((signal) => catalogueApi.listItems({ signal }), 'drawer-items');
   const [prices, setPrices] = useState<Record<string, number | null> | null>(null);
   const d = detail.data;
   const itemName = (itemId: string) => catalogue.data?.items.find((i) => i.id === itemId)?.name ?? itemId;
@@ -480,7 +482,7 @@ function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose
             }
           >
             {prices ? (
-              <Table<Item>
+              <Table<ServiceItem>
                 size="small"
                 rowKey="id"
                 pagination={false}

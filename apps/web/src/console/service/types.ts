@@ -1,4 +1,4 @@
-import type { OrderStatus, PaymentMethod, ServiceCategory, VisitFlag } from '@zhiyang/shared';
+import type { OrderStatus, PaymentMethod, VisitFlag } from '@zhiyang/shared';
 
 /** Shapes of the service-loop API answers (see the server's route schemas). */
 export interface Provider {
@@ -40,18 +40,6 @@ export interface Staff {
   healthCertValidUntil: string | null;
   active: boolean;
   assignable: boolean;
-}
-export interface Item {
-  id: string;
-  code: string;
-  category: ServiceCategory;
-  name: string;
-  unit: 'visit' | 'hour';
-  durationMinutes: number;
-  refPriceFen: number;
-  ceilingPriceFen: number;
-  points: number;
-  active: boolean;
 }
 export interface Policy {
   id: string;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { PROBLEM_CODES } from './problems.ts';
+
+/** A list answer: `{ items, total }` (the API conventions' list envelope). */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
+export type ListOf<T> = { items: T[]; total: number };
+
+/** `?limit=` (default 20, max 200) and `?page=` as the API conventions say. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+});
+
+export const fieldProblemSchema = z.object({ path: z.string(), message: z.string() });
+
+/** Every failure's body (RFC 9457 problem+json); `code` is one of `PROBLEM_CODES`, `type` ends in it. */
+export const problemSchema = z.object({
+  type: z.string(),
+  code: z.enum(PROBLEM_CODES),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string().optional(),
+  errors: z.array(fieldProblemSchema).optional(),
+});
+export type ProblemBody = z.output<typeof problemSchema>;
+export type FieldProblem = z.output<typeof fieldProblemSchema>;

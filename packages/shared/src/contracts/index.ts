@@ -1,0 +1,4 @@
+export * from './catalogue.ts';
+export * from './common.ts';
+export * from './problems.ts';
+export * from './route.ts';
