@@ -1,13 +1,11 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { maskPhone } from '../../lib/http.ts';
-import { regionScope } from '../../lib/scope.ts';
-import { notificationAttempts, notifications } from '../alarms/alarms.schema.ts';
-import { elderContacts } from '../elders/elders.schema.ts';
-import { users } from '../users/users.schema.ts';
+import { listContacts } from '../elders/elders.repo.ts';
+import { linkedElderOf } from '../users/users.repo.ts';
+import { findNotice, insertNotice, listNotices, recordAttempt } from './notifications.repo.ts';
 import { logProvider, type NotificationProvider, webhookProvider } from './providers.ts';
 
 const MAX_ATTEMPTS = 6;
@@ -25,44 +23,30 @@ export async function noticeContacts(
   tx: DbOrTx,
   a: { alarmId: string; elderId: string; regionCode: string; reason: string; body: string },
 ) {
-  const contacts = await tx
-    .select()
-    .from(elderContacts)
-    .where(eq(elderContacts.elderId, a.elderId))
-    .orderBy(elderContacts.callOrder);
+  const contacts = await listContacts(tx, a.elderId);
   let queued = 0;
   for (const c of contacts) {
     const phone = ctx.cipher.decrypt(c.phoneEnc);
-    const [n] = await tx
-      .insert(notifications)
-      .values({
-        alarmId: a.alarmId,
-        elderId: a.elderId,
-        contactId: c.id,
-        regionCode: a.regionCode,
-        reason: a.reason,
-        recipientEnc: c.phoneEnc,
-        recipientMasked: maskPhone(phone) ?? '',
-        body: a.body,
-      })
-      .onConflictDoNothing()
-      .returning({ id: notifications.id });
-    if (!n) continue;
+    const id = await insertNotice(tx, {
+      alarmId: a.alarmId,
+      elderId: a.elderId,
+      contactId: c.id,
+      regionCode: a.regionCode,
+      reason: a.reason,
+      recipientEnc: c.phoneEnc,
+      recipientMasked: maskPhone(phone) ?? '',
+      body: a.body,
+    });
+    if (!id) continue;
     queued++;
-    await sendJob(
-      ctx,
-      tx,
-      'notification.deliver',
-      { id: n.id },
-      { retryLimit: MAX_ATTEMPTS - 1, retryDelay: 10, retryBackoff: true },
-    );
+    await sendJob(ctx, tx, 'notification.deliver', { id }, { retryLimit: MAX_ATTEMPTS - 1, retryDelay: 10, retryBackoff: true });
   }
   return queued;
 }
 
 /** Job: deliver one notice; every attempt is recorded; a failure throws so pg-boss retries. */
 export async function deliverNotice(ctx: AppContext, data: { id: string }, provider = providerFor(ctx)) {
-  const [n] = await ctx.db.select().from(notifications).where(eq(notifications.id, data.id)).limit(1);
+  const n = await findNotice(ctx.db, data.id);
   if (!n || n.status === 'sent') return;
   try {
     await provider.send({
@@ -74,28 +58,19 @@ export async function deliverNotice(ctx: AppContext, data: { id: string }, provi
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await ctx.db.transaction(async (tx) => {
-      await tx
-        .insert(notificationAttempts)
-        .values({ notificationId: n.id, provider: provider.name, ok: false, error: message.slice(0, 500) });
-      await tx
-        .update(notifications)
-        .set({
-          attempts: sql`${notifications.attempts} + 1`,
-          lastError: message.slice(0, 500),
-          status: n.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'pending',
-        })
-        .where(eq(notifications.id, n.id));
-    });
+    await ctx.db.transaction((tx) =>
+      recordAttempt(
+        tx,
+        n.id,
+        { provider: provider.name, ok: false, error: message.slice(0, 500) },
+        { lastError: message.slice(0, 500), status: n.attempts + 1 >= MAX_ATTEMPTS ? 'failed' : 'pending' },
+      ),
+    );
     throw err;
   }
-  await ctx.db.transaction(async (tx) => {
-    await tx.insert(notificationAttempts).values({ notificationId: n.id, provider: provider.name, ok: true });
-    await tx
-      .update(notifications)
-      .set({ attempts: sql`${notifications.attempts} + 1`, status: 'sent', sentAt: new Date(), lastError: null })
-      .where(eq(notifications.id, n.id));
-  });
+  await ctx.db.transaction((tx) =>
+    recordAttempt(tx, n.id, { provider: provider.name, ok: true }, { status: 'sent', sentAt: new Date(), lastError: null }),
+  );
 }
 
 /** Notices the actor may see: family members their elder's; staff by region. */
@@ -106,28 +81,9 @@ export async function listNotifications(
   limit: number,
   page: number,
 ) {
-  let scope: ReturnType<typeof regionScope>;
-  if (actor.role === 'family' || actor.role === 'elder') {
-    const [u] = await ctx.db
-      .select({ elderId: users.elderId })
-      .from(users)
-      .where(eq(users.id, actor.id ?? ''))
-      .limit(1);
-    scope = u?.elderId ? eq(notifications.elderId, u.elderId) : sql`false`;
-  } else scope = regionScope(notifications.regionCode, actor);
-  const rows = await ctx.db
-    .select()
-    .from(notifications)
-    .where(
-      and(
-        scope,
-        f.alarmId ? eq(notifications.alarmId, f.alarmId) : undefined,
-        f.status ? eq(notifications.status, f.status as 'sent') : undefined,
-      ),
-    )
-    .orderBy(desc(notifications.createdAt))
-    .limit(limit)
-    .offset((page - 1) * limit);
+  const scope =
+    actor.role === 'family' || actor.role === 'elder' ? { elderId: await linkedElderOf(ctx.db, actor.id ?? '') } : { actor };
+  const rows = await listNotices(ctx.db, scope, { ...f, status: f.status as 'sent' | undefined }, limit, (page - 1) * limit);
   return {
     items: rows.map((n) => ({
       id: n.id,

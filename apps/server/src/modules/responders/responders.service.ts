@@ -1,13 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { findAlarmView } from '../alarms/alarms.repo.ts';
-import { alarmDispatches, alarms, responderStatus } from '../alarms/alarms.schema.ts';
 import { distanceM } from '../alarms/rules.ts';
-import { elders } from '../elders/elders.schema.ts';
-import { users } from '../users/users.schema.ts';
+import { activeDispatchesOf, findStatus, respondersOnDuty, upsertStatus } from './responders.repo.ts';
 
 /** A position older than this does not count as "available". */
 const FRESH_MINUTES = 30;
@@ -25,7 +21,7 @@ export async function reportStatus(
     accuracy: input.accuracy ?? null,
     seenAt: new Date(),
   };
-  await ctx.db.insert(responderStatus).values(values).onConflictDoUpdate({ target: responderStatus.userId, set: values });
+  await upsertStatus(ctx.db, values);
   return { onDuty: values.onDuty, lat: values.lat, lng: values.lng, seenAt: values.seenAt.toISOString() };
 }
 
@@ -38,25 +34,7 @@ export async function nearestResponders(ctx: AppContext, actor: Actor, alarmId: 
   const v = await findAlarmView(ctx.db, alarmId, actor);
   if (!v) throw notFound('Alarm');
   const here = v.elderLat != null && v.elderLng != null ? { lat: v.elderLat, lng: v.elderLng } : null;
-  const candidates = await queryRows<{
-    id: string;
-    display_name: string;
-    role: string;
-    region_code: string | null;
-    lat: number | null;
-    lng: number | null;
-    seen_at: Date;
-    busy: boolean;
-  }>(
-    ctx.db,
-    sql`
-    SELECT u.id, u.display_name, u.role, u.region_code, s.lat, s.lng, s.seen_at,
-      EXISTS (SELECT 1 FROM alarm_dispatches d WHERE d.responder_id = u.id AND d.status IN ('accepted', 'en_route', 'on_site')) AS busy
-    FROM responder_status s JOIN users u ON u.id = s.user_id
-    WHERE s.on_duty AND u.status = 'active' AND s.seen_at > now() - make_interval(mins => ${FRESH_MINUTES})
-      AND u.role IN ('responder', 'community_staff', 'service_worker')
-      AND (u.region_code IS NULL OR ${v.alarm.regionCode} LIKE u.region_code || '%')`,
-  );
+  const candidates = await respondersOnDuty(ctx.db, v.alarm.regionCode, FRESH_MINUTES);
   const items = candidates
     .map((c) => ({
       userId: c.id,
@@ -75,23 +53,8 @@ export async function nearestResponders(ctx: AppContext, actor: Actor, alarmId: 
 
 /** The responder's own active tasks, with the address and a navigation link. */
 export async function myTasks(ctx: AppContext, actor: Actor) {
-  const list = await ctx.db
-    .select({ d: alarmDispatches, a: alarms, elderName: elders.name, address: elders.address, lat: elders.lat, lng: elders.lng })
-    .from(alarmDispatches)
-    .innerJoin(alarms, eq(alarms.id, alarmDispatches.alarmId))
-    .leftJoin(elders, eq(elders.id, alarms.elderId))
-    .where(
-      and(
-        eq(alarmDispatches.responderId, actor.id ?? ''),
-        inArray(alarmDispatches.status, ['offered', 'accepted', 'en_route', 'on_site']),
-      ),
-    )
-    .orderBy(alarmDispatches.offeredAt);
-  const [me] = await ctx.db
-    .select()
-    .from(responderStatus)
-    .where(eq(responderStatus.userId, actor.id ?? ''))
-    .limit(1);
+  const list = await activeDispatchesOf(ctx.db, actor.id ?? '');
+  const me = await findStatus(ctx.db, actor.id ?? '');
   return {
     status: me ? { onDuty: me.onDuty, lat: me.lat, lng: me.lng, seenAt: me.seenAt.toISOString() } : null,
     items: list.map((x) => ({
@@ -109,9 +72,4 @@ export async function myTasks(ctx: AppContext, actor: Actor) {
         x.lat != null && x.lng != null ? `https://uri.amap.com/marker?position=${x.lng},${x.lat}&coordinate=wgs84` : null,
     })),
   };
-}
-
-export async function responderName(ctx: AppContext, id: string) {
-  const [u] = await ctx.db.select({ name: users.displayName }).from(users).where(eq(users.id, id)).limit(1);
-  return u?.name ?? null;
 }

@@ -54,6 +54,12 @@ export async function findVisibleUser(db: DbOrTx, actor: Actor, id: string): Pro
   )[0];
 }
 
+/** The elder a family or elder account is linked to, if any. */
+export async function linkedElderOf(db: DbOrTx, userId: string): Promise<string | null> {
+  const [u] = await db.select({ elderId: users.elderId }).from(users).where(eq(users.id, userId)).limit(1);
+  return u?.elderId ?? null;
+}
+
 export async function usernameTaken(db: DbOrTx, username: string): Promise<boolean> {
   return (await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1)).length > 0;
 }
