@@ -9,7 +9,6 @@ import {
   Input,
   InputNumber,
   List,
-  Modal,
   Select,
   Space,
   Table,
@@ -23,6 +22,7 @@ import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import { NoticesCard } from './NoticesCard.tsx';
 import { type Licence, type Page, type Provider, type ProviderDetail, type Staff, yuan } from './types.ts';
 
@@ -33,7 +33,6 @@ const LICENCE_COLOR = { valid: 'green', expiring: 'orange', expired: 'red' } as 
 export function ProvidersPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
-  const { message } = App.useApp();
   const [open, setOpen] = useState<string | null>(null);
   const [registering, setRegistering] = useState(false);
   const list = useFetch((signal) => api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }), 'providers');
@@ -105,44 +104,34 @@ export function ProvidersPage() {
         </Card>
       )}
       <ProviderDrawer id={open} onClose={() => setOpen(null)} onChanged={() => list.reload()} />
-      <Modal
+      <FormModal
         open={registering}
         title={t('service.providers.register')}
-        onCancel={() => setRegistering(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        form={form}
+        onClose={() => setRegistering(false)}
+        onSubmit={async (v) => {
+          await api.post('/providers', v);
+          setRegistering(false);
+          form.resetFields();
+          list.reload();
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={async (v) => {
-            try {
-              await api.post('/providers', v);
-              setRegistering(false);
-              form.resetFields();
-              list.reload();
-            } catch (err) {
-              message.error(problemText(err, t));
-            }
-          }}
-        >
-          <Form.Item name="name" label={t('service.providers.name')} rules={[{ required: true }]}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="creditCode" label={t('service.providers.creditCode')} rules={[{ required: true, len: 18 }]}>
-            <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-          <Form.Item name="regionCode" label={t('service.providers.region')} rules={[{ required: true }]}>
-            <Input placeholder="990101001" />
-          </Form.Item>
-          <Form.Item name="legalPerson" label={t('service.providers.legalPerson')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="dailyCapacity" label={t('service.providers.capacity')}>
-            <InputNumber min={1} max={100000} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item name="name" label={t('service.providers.name')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="creditCode" label={t('service.providers.creditCode')} rules={[{ required: true, len: 18 }]}>
+          <Input maxLength={18} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+        <Form.Item name="regionCode" label={t('service.providers.region')} rules={[{ required: true }]}>
+          <Input placeholder="990101001" />
+        </Form.Item>
+        <Form.Item name="legalPerson" label={t('service.providers.legalPerson')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="dailyCapacity" label={t('service.providers.capacity')}>
+          <InputNumber min={1} max={100000} />
+        </Form.Item>
+      </FormModal>
     </Space>
   );
 }
