@@ -1,0 +1,95 @@
+import { App, Button, Drawer, Input, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { problemText } from '../../app/problems.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { ProviderFacts } from './ProviderFacts.tsx';
+import { ProviderOfferings } from './ProviderOfferings.tsx';
+import { ProviderAreas, ProviderLicences, ProviderSites, ProviderStaff } from './ProviderSections.tsx';
+import type { Page, ProviderDetail, Staff } from './types.ts';
+import { useProviderEditors } from './useProviderEditors.tsx';
+
+/** One provider: facts and slots, approval and the dishonesty list (bureau), licences, areas, sites, prices, staff. */
+export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose(): void; onChanged(): void }) {
+  const { t } = useTranslation();
+  const { can, me } = useAuth();
+  const { message, modal } = App.useApp();
+  const detail = useFetch(
+    (signal) => (id ? api.get<ProviderDetail>(`/providers/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    `p-${id}`,
+  );
+  const staff = useFetch(
+    (signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)),
+    `s-${id}`,
+  );
+  const d = detail.data;
+  const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
+  const editors = useProviderEditors(id, d, { onDetail: detail.reload, onStaff: staff.reload });
+
+  const act = async (path: string, body: unknown = {}) => {
+    try {
+      await api.post(`/providers/${id}/${path}`, body);
+      detail.reload();
+      onChanged();
+    } catch (err) {
+      message.error(problemText(err, t));
+    }
+  };
+
+  const withReason = (path: string) => {
+    let reason = '';
+    modal.confirm({
+      title: t('service.common.reason'),
+      content: <Input.TextArea onChange={(e) => (reason = e.target.value)} />,
+      onOk: () => act(path, { reason }),
+    });
+  };
+
+  return (
+    <Drawer open={!!id} onClose={onClose} width={720} title={d?.name} loading={detail.loading}>
+      {d && (
+        <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <ProviderFacts d={d} mayWrite={mayWrite} onSaved={detail.reload} />
+          {can('provider:approve') && (
+            <Space wrap>
+              {(d.approvalStatus === 'pending' || d.approvalStatus === 'rejected') && (
+                <Button type="primary" onClick={() => act('approve')}>
+                  {t('service.providers.approve')}
+                </Button>
+              )}
+              {d.approvalStatus === 'pending' && (
+                <Button onClick={() => withReason('reject')}>{t('service.providers.reject')}</Button>
+              )}
+              {d.approvalStatus === 'approved' && (
+                <Button danger onClick={() => withReason('suspend')}>
+                  {t('service.providers.suspend')}
+                </Button>
+              )}
+              {d.approvalStatus === 'suspended' && (
+                <Button onClick={() => act('reinstate')}>{t('service.providers.reinstate')}</Button>
+              )}
+              <Button
+                danger={!d.dishonest}
+                onClick={async () => {
+                  await api
+                    .put(`/providers/${id}/dishonesty`, { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' })
+                    .catch((e) => message.error(problemText(e, t)));
+                  detail.reload();
+                  onChanged();
+                }}
+              >
+                {d.dishonest ? t('service.providers.unlistDishonest') : t('service.providers.listDishonest')}
+              </Button>
+            </Space>
+          )}
+          <ProviderLicences d={d} mayWrite={mayWrite} onAdd={editors.addLicence} />
+          <ProviderAreas d={d} mayWrite={mayWrite} onAdd={editors.editAreas} />
+          <ProviderSites d={d} mayWrite={mayWrite} onAdd={editors.addSite} />
+          <ProviderOfferings d={d} mayWrite={mayWrite} onSaved={detail.reload} />
+          <ProviderStaff d={d} mayWrite={mayWrite} onAdd={editors.addStaff} staff={staff.data?.items} />
+        </Space>
+      )}
+    </Drawer>
+  );
+}

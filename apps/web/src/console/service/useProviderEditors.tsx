@@ -1,0 +1,135 @@
+import { App, Form, Input, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api.ts';
+import { problemText } from '../../app/problems.ts';
+import type { ProviderDetail, Staff } from './types.ts';
+
+/**
+ * The small dialogs that add to a provider (a staff account, a site, a licence) or replace its
+ * service areas. Each stays open on a problem (the message says why) and reloads what it changed.
+ */
+export function useProviderEditors(
+  id: string | null,
+  d: ProviderDetail | undefined,
+  { onDetail, onStaff }: { onDetail(): void; onStaff(): void },
+) {
+  const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const addStaff = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addStaff'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="username" label={t('service.providers.username')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="name" label={t('service.providers.name')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="careCertValidUntil" label={t('service.providers.careCert')}>
+            <Input placeholder="2028-12-31" />
+          </Form.Item>
+          <Form.Item name="healthCertValidUntil" label={t('service.providers.healthCert')}>
+            <Input placeholder="2027-06-30" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          const r = await api.post<Staff & { initialPassword: string }>(`/providers/${id}/staff`, v);
+          modal.info({ title: r.name, content: t('service.providers.initialPassword', { pw: r.initialPassword }) });
+          onStaff();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  const addSite = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addSite'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="name" label={t('service.providers.name')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('service.providers.region')}>
+            <Input placeholder="990101001001" />
+          </Form.Item>
+          <Form.Item name="address" label={t('service.providers.address')}>
+            <Input />
+          </Form.Item>
+          <Space>
+            <Form.Item name="lat" label={t('service.providers.lat')}>
+              <Input placeholder="30.63" />
+            </Form.Item>
+            <Form.Item name="lng" label={t('service.providers.lng')}>
+              <Input placeholder="104.06" />
+            </Form.Item>
+          </Space>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          await api.post(`/providers/${id}/sites`, { ...v, lat: Number(v.lat), lng: Number(v.lng) });
+          onDetail();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  const addLicence = () => {
+    let v: Record<string, string> = {};
+    modal.confirm({
+      title: t('service.providers.addLicence'),
+      content: (
+        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
+          <Form.Item name="kind" label={t('service.providers.kind')}>
+            <Input placeholder="营业执照" />
+          </Form.Item>
+          <Form.Item name="number" label={t('service.providers.number')}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="validUntil" label={t('service.providers.validUntil')}>
+            <Input placeholder="2028-12-31" />
+          </Form.Item>
+        </Form>
+      ),
+      onOk: async () => {
+        try {
+          await api.post(`/providers/${id}/licences`, v);
+          onDetail();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  const editAreas = () => {
+    let codes = (d?.areas ?? []).join('\n');
+    modal.confirm({
+      title: t('service.providers.areas'),
+      content: <Input.TextArea rows={8} defaultValue={codes} onChange={(e) => (codes = e.target.value)} />,
+      onOk: async () => {
+        try {
+          await api.put(`/providers/${id}/areas`, { regionCodes: codes.split(/[\s,，]+/).filter(Boolean) });
+          onDetail();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
+
+  return { addStaff, addSite, addLicence, editAreas };
+}
