@@ -14,6 +14,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { auditGuardPlugin } from './lib/audit-guard.ts';
 import { authPlugin } from './lib/auth.ts';
 import type { AppContext } from './lib/context.ts';
 import { FieldCipher } from './lib/crypto.ts';
@@ -24,7 +25,7 @@ import { inputGuardPlugin } from './lib/input-guard.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import type { BrokerState } from './modules/health/health.routes.ts';
 import { routeModulesFor } from './modules/index.ts';
-import { registerRealtime } from './realtime/hub.ts';
+import { type RealtimeOptions, registerRealtime } from './realtime/hub.ts';
 
 export interface BuildAppOptions {
   config: Config;
@@ -34,6 +35,8 @@ export interface BuildAppOptions {
   broker?: BrokerState;
   /** An EventBus already started (main.ts); otherwise one is created and started here. */
   events?: EventBus;
+  /** The WebSocket hub's options (tests shorten its periodic session check). */
+  realtime?: RealtimeOptions;
 }
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -95,6 +98,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   await app.register(csrfPlugin, { publicUrl: opts.config.publicUrl });
   await app.register(inputGuardPlugin);
   await app.register(authPlugin, { ctx });
+  await app.register(auditGuardPlugin, { strict: opts.config.auditStrict ?? false });
 
   if (web) app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
@@ -105,7 +109,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
     },
     { prefix: '/api/v1' },
   );
-  if (web) await registerRealtime(app, ctx);
+  if (web) await registerRealtime(app, ctx, opts.realtime);
 
   const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
   if (web && existsSync(path.join(webDist, 'index.html'))) {

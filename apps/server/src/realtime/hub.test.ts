@@ -1,13 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { sessions, users } from '../db/schema.ts';
 import { testDbKind } from '../testing/db.ts';
-import { clientAs, createOrg, seedTree, TREE } from '../testing/factories.ts';
+import { clientAs, createOrg, loginToken, seedTree, TREE } from '../testing/factories.ts';
+import { waitFor as waitForAsync } from '../testing/safety.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
+import { ServerProcess } from '../testing/server-process.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -63,13 +65,15 @@ describe('real-time hub', () => {
     });
     await s.ctx.events.publish(s.ctx.db, { type: 'test.org', data: { n: 2 }, audience: { orgIds: [org.id] } });
     await s.ctx.events.publish(s.ctx.db, { type: 'test.user', data: { n: 3 }, audience: { userIds: [elder.account.id] } });
+    // Events reach a socket in the order they were published: once this last one is everywhere,
+    // anything of the first three that was going to arrive has arrived.
+    const everyone = [a1, b1, street, provider, elder].map((c) => c.account.id);
+    await s.ctx.events.publish(s.ctx.db, { type: 'test.fence', data: {}, audience: { userIds: everyone } });
+    for (const x of socks) expect(await waitFor(() => x.messages.some((m) => m.type === 'test.fence'))).toBe(true);
     const [sa1, sb1, sstreet, sprov, selder] = socks;
-    expect(await waitFor(() => sa1.messages.some((m) => m.type === 'test.regional'))).toBe(true);
-    expect(await waitFor(() => sstreet.messages.some((m) => m.type === 'test.regional'))).toBe(true);
-    expect(await waitFor(() => sprov.messages.some((m) => m.type === 'test.org'))).toBe(true);
-    expect(await waitFor(() => selder.messages.some((m) => m.type === 'test.user'))).toBe(true);
-    await new Promise((r) => setTimeout(r, 200));
-    const types = (x: { messages: Array<{ type: string }> }) => x.messages.map((m) => m.type).filter((t) => t !== 'hello');
+    const types = (x: { messages: Array<{ type: string }> }) =>
+      x.messages.map((m) => m.type).filter((t) => t !== 'hello' && t !== 'test.fence');
+    expect(types(sstreet)).toEqual(['test.regional']);
     expect(types(sa1)).toEqual(['test.regional']);
     expect(types(sb1)).toEqual([]);
     expect(types(sprov)).toEqual(['test.org']);
@@ -93,51 +97,163 @@ describe('real-time hub', () => {
     expect(sock.messages.some((m) => m.type === 'test.rolled-back')).toBe(false);
     sock.ws.close();
   });
+});
 
-  // Cross-process fan-out needs a shared server database; PGlite is one process by design.
-  it.runIf(testDbKind() === 'postgres')('fans out across two server processes on one PostgreSQL database', async () => {
-    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: s.database.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ROLES: 'web',
-        SEED_DEMO: 'false',
-        MQTT_ENABLED: 'false',
-        LOG_LEVEL: 'warn',
-        DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-proc-b-')),
-        SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
-        ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+/** A region event for staff holding region:read over `regionCode`. */
+const regional = (server: TestServer, type: `test.${string}`, regionCode: string) =>
+  server.ctx.events.publish(server.ctx.db, { type, data: {}, audience: { permission: 'region:read', regionCode } });
+const types = (x: { messages: Array<{ type: string }> }) => x.messages.map((m) => m.type).filter((t) => t !== 'hello');
+
+describe('open sockets follow the user: access changes and ended sessions', () => {
+  it("after an admin moves a street user to another street, the socket gets the new street's events, not the old's", async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const moved = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const sock = await connect(s.url, moved.token);
+    await regional(s, 'test.a-before', TREE.communityA1);
+    expect(await waitFor(() => sock.messages.some((m) => m.type === 'test.a-before'))).toBe(true);
+
+    const res = await admin.api.patch(`/api/v1/users/${moved.account.id}`, { regionCode: TREE.streetB });
+    expect(res.statusCode).toBe(200);
+    // Published after the move committed, the old street's event first: arriving in order, it
+    // would be in the messages before the new street's one if the socket still had the old scope.
+    await regional(s, 'test.a-after', TREE.communityA1);
+    await regional(s, 'test.b-after', TREE.communityB1);
+    expect(await waitFor(() => sock.messages.some((m) => m.type === 'test.b-after'))).toBe(true);
+    expect(types(sock)).toEqual(['test.a-before', 'test.b-after']);
+    expect(sock.ws.readyState).toBe(WebSocket.OPEN);
+    sock.ws.close();
+  });
+
+  it("disabling a user closes their sockets at once (4401); other users' sockets stay", async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const gone = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const stays = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const [goneSock, staysSock] = await Promise.all([connect(s.url, gone.token), connect(s.url, stays.token)]);
+    const res = await admin.api.patch(`/api/v1/users/${gone.account.id}`, { status: 'disabled' });
+    expect(res.statusCode).toBe(200);
+    expect(await goneSock.closed).toBe(4401);
+    await regional(s, 'test.after-disable', TREE.communityB1);
+    expect(await waitFor(() => staysSock.messages.some((m) => m.type === 'test.after-disable'))).toBe(true);
+    staysSock.ws.close();
+  });
+
+  it("logging a session out closes its sockets at once (4401); the same user's other session keeps its socket", async () => {
+    const user = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const otherToken = await loginToken(s.app, user.account.username);
+    const [sock, otherSock] = await Promise.all([connect(s.url, user.token), connect(s.url, otherToken)]);
+    expect((await user.api.post('/api/v1/auth/logout')).statusCode).toBeLessThan(300);
+    expect(await sock.closed).toBe(4401);
+    await regional(s, 'test.after-logout', TREE.communityA2);
+    expect(await waitFor(() => otherSock.messages.some((m) => m.type === 'test.after-logout'))).toBe(true);
+    expect(otherSock.ws.readyState).toBe(WebSocket.OPEN);
+    otherSock.ws.close();
+  });
+
+  it("a password reset by an admin closes the user's sockets (4401)", async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const user = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
+    const sock = await connect(s.url, user.token);
+    expect((await admin.api.post(`/api/v1/users/${user.account.id}/reset-password`)).statusCode).toBe(200);
+    expect(await sock.closed).toBe(4401);
+  });
+});
+
+describe('the periodic session check', () => {
+  // A server of its own whose check runs every 100 ms instead of every 60 s.
+  let p: TestServer;
+  beforeAll(async () => {
+    p = await startTestServer({ listen: true, realtime: { recheckMs: 100 } });
+    await seedTree(p.ctx);
+  });
+  afterAll(() => p?.close());
+
+  /** Set the session's last activity `minutes` ago, straight in the database (no event). */
+  const idleFor = async (userId: string, minutes: number) => {
+    const [row] = await p.ctx.db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now() - make_interval(mins => ${minutes})` })
+      .where(eq(sessions.userId, userId))
+      .returning({ lastSeenAt: sessions.lastSeenAt });
+    return row.lastSeenAt;
+  };
+  const lastSeen = async (userId: string) =>
+    (await p.ctx.db.select({ at: sessions.lastSeenAt }).from(sessions).where(eq(sessions.userId, userId)))[0].at;
+
+  it('re-reads a user changed without an event, does not count as activity, and closes the session once idle', async () => {
+    const user = await clientAs(p.app, p.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const sock = await connect(p.url, user.token);
+    // Moved in the database by hand (no event), and idle for 10 of the 30 minutes allowed.
+    await p.ctx.db.update(users).set({ regionCode: TREE.streetB }).where(eq(users.id, user.account.id));
+    const idleSince = await idleFor(user.account.id, 10);
+    // Only a periodic check can give the socket the new street; keep publishing until it has.
+    await waitForAsync(async () => {
+      await regional(p, 'test.periodic', TREE.communityB1);
+      return sock.messages.some((m) => m.type === 'test.periodic');
+    }, 15_000);
+    // That check read the session without touching it: the idle clock still runs from 10 minutes ago.
+    expect((await lastSeen(user.account.id)).getTime()).toBe(idleSince.getTime());
+    expect(sock.ws.readyState).toBe(WebSocket.OPEN);
+
+    await idleFor(user.account.id, 31);
+    expect(await sock.closed).toBe(4401);
+  });
+
+  it('closes a socket whose session passed its absolute lifetime, however active', async () => {
+    const user = await clientAs(p.app, p.ctx, 'operator', { regionCode: TREE.district });
+    const sock = await connect(p.url, user.token);
+    await p.ctx.db
+      .update(sessions)
+      .set({ createdAt: sql`now() - interval '13 hours'`, lastSeenAt: sql`now()` })
+      .where(eq(sessions.userId, user.account.id));
+    expect(await sock.closed).toBe(4401);
+  });
+});
+
+// Cross-process fan-out needs a shared server database; PGlite is one process by design.
+describe.runIf(testDbKind() === 'postgres')('two server processes on one PostgreSQL database', () => {
+  const processB = new ServerProcess(() => ({
+    DATABASE_URL: s.database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLES: 'web',
+    SEED_DEMO: 'false',
+    MQTT_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-proc-b-')),
+    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
+    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
+  }));
+  let urlB: string;
+  beforeAll(async () => {
+    urlB = await processB.start();
+  });
+  afterAll(() => processB.stop('SIGTERM'));
+
+  it('fans an event published on process A out to a socket on process B', async () => {
+    // The session was created by process A; process B accepts it because sessions live in the database.
+    const operator = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const onB = await connect(urlB, operator.token);
+    expect(onB.messages[0]?.type).toBe('hello');
+    await s.ctx.events.publish(s.ctx.db, {
+      type: 'test.cross-process',
+      data: { from: 'A' },
+      audience: { regionCode: TREE.communityB1 },
     });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (d) => {
-          out += d;
-          const m = out.match(/ready in \d+ ms — (http:\/\/\S+)/);
-          if (m) resolve(m[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`process B exited ${code}`)));
-        setTimeout(() => reject(new Error(`process B did not start: ${out}`)), 60_000);
-      });
-      // The session was created by process A; process B accepts it because sessions live in the database.
-      const operator = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
-      const onB = await connect(url, operator.token);
-      expect(onB.messages[0]?.type).toBe('hello');
-      await s.ctx.events.publish(s.ctx.db, {
-        type: 'test.cross-process',
-        data: { from: 'A' },
-        audience: { regionCode: TREE.communityB1 },
-      });
-      expect(await waitFor(() => onB.messages.some((m) => m.type === 'test.cross-process'), 5000)).toBe(true);
-      onB.ws.close();
-    } finally {
-      child.kill('SIGTERM');
-    }
+    expect(await waitFor(() => onB.messages.some((m) => m.type === 'test.cross-process'))).toBe(true);
+    onB.ws.close();
+  });
+
+  it('a user moved, then disabled, through process A: the socket on process B follows at once', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const moved = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const onB = await connect(urlB, moved.token);
+    expect((await admin.api.patch(`/api/v1/users/${moved.account.id}`, { regionCode: TREE.streetB })).statusCode).toBe(200);
+    await regional(s, 'test.a-after', TREE.communityA1);
+    await regional(s, 'test.b-after', TREE.communityB1);
+    expect(await waitFor(() => onB.messages.some((m) => m.type === 'test.b-after'))).toBe(true);
+    expect(types(onB)).toEqual(['test.b-after']);
+
+    expect((await admin.api.patch(`/api/v1/users/${moved.account.id}`, { status: 'disabled' })).statusCode).toBe(200);
+    expect(await onB.closed).toBe(4401);
   });
 });

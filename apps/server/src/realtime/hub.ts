@@ -4,55 +4,133 @@ import type { Actor } from '../lib/actor.ts';
 import { resolveActor, tokenFrom } from '../lib/auth.ts';
 import type { AppContext } from '../lib/context.ts';
 import { audienceIncludes, type DomainEvent } from '../lib/events.ts';
+import { USER_ACCESS_CHANGED } from '../modules/auth/access-events.ts';
+
+export interface RealtimeOptions {
+  /**
+   * How often every socket's session is checked again (default 60 s): idle and absolute session
+   * timeouts pass without any event, and a change made straight in the database sends none.
+   */
+  recheckMs?: number;
+}
 
 interface Client {
   socket: WebSocket;
+  token: string;
+  /** Who the socket belongs to, as last read from the database; events are filtered by it. */
   actor: Actor;
-  sessionId: string;
+  /** Number of the latest check started on this socket: an older check's answer is dropped. */
+  check: number;
+  /**
+   * Events that arrived while a check started by an access change was running; they are judged
+   * by the actor that check reads, so none slips out under the old role or region.
+   */
+  held: DomainEvent[] | null;
 }
+
+const messageOf = (event: DomainEvent) => JSON.stringify({ type: event.type, data: event.data });
 
 /**
  * The WebSocket at /api/v1/realtime. Each process holds its own sockets and receives every
  * domain event through the EventBus (PostgreSQL LISTEN/NOTIFY, so all processes see all
  * events); it forwards an event only to users the event's audience includes.
+ *
+ * A socket's actor is read again from the database when the user's access changes (the
+ * `user.access-changed` event, published by every process) and on a periodic check; a socket
+ * whose session ended (logout, idle, absolute lifetime, revoked, account disabled) is closed
+ * with 4401.
  */
-export async function registerRealtime(app: FastifyInstance, ctx: AppContext) {
+export async function registerRealtime(app: FastifyInstance, ctx: AppContext, opts: RealtimeOptions = {}) {
   const clients = new Set<Client>();
+  let stopped = false;
+  /** Counts access changes heard, so a socket that connected meanwhile is checked again. */
+  let accessChanges = 0;
+
+  const send = (c: Client, event: DomainEvent, message?: string) => {
+    if (c.socket.readyState === 1 && audienceIncludes(event.audience, c.actor)) c.socket.send(message ?? messageOf(event));
+  };
+
+  /**
+   * Read the socket's session and user again, without counting it as activity (an open socket
+   * is not a user at work, so it must not keep an idle session alive). `hold` keeps events back
+   * until the answer is in.
+   */
+  async function recheck(c: Client, hold: boolean) {
+    const n = ++c.check;
+    if (hold) c.held ??= [];
+    let still: Awaited<ReturnType<typeof resolveActor>> = null;
+    let failed = false;
+    try {
+      still = await resolveActor(ctx, c.token, undefined, { touch: false });
+    } catch (err) {
+      failed = !stopped;
+      if (failed) ctx.log.warn({ err }, 'realtime: session check failed');
+    }
+    if (n !== c.check) return; // a later check answers (and delivers what is held)
+    const held = c.held;
+    c.held = null;
+    // A failed check closes too (the client reconnects and logs in again if it must): no socket
+    // keeps receiving on an actor nobody could confirm.
+    if (failed) return c.socket.close(1011, 'session check failed');
+    if (!still || still.mustChangePassword) return c.socket.close(4401, 'session ended');
+    c.actor = still.actor;
+    for (const event of held ?? []) send(c, event);
+  }
+
   const off = ctx.events.onEvent((event: DomainEvent) => {
-    const message = JSON.stringify({ type: event.type, data: event.data });
+    if (event.type === USER_ACCESS_CHANGED) {
+      accessChanges++;
+      // A payload too large for NOTIFY arrives as { id, partial: true }: then check every socket.
+      const userId = (event.data as { userId?: unknown }).userId;
+      for (const c of clients) if (typeof userId !== 'string' || c.actor.id === userId) void recheck(c, true);
+      return;
+    }
+    const message = messageOf(event);
     for (const c of clients) {
-      if (c.socket.readyState === 1 && audienceIncludes(event.audience, c.actor)) c.socket.send(message);
+      if (c.held) c.held.push(event);
+      else send(c, event, message);
     }
   });
-  // Sessions end (logout, idle, absolute lifetime, disabled): re-check every socket's session
-  // now and then, without counting the check as activity (an open socket is not a user at work).
-  const recheck = setInterval(async () => {
-    for (const c of clients) {
-      const token = (c as Client & { token: string }).token;
-      const still = await resolveActor(ctx, token, undefined, { touch: false }).catch(() => null);
-      if (!still) c.socket.close(4401, 'session ended');
+
+  // One socket at a time, so a thousand sockets do not take every database connection at once.
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      for (const c of [...clients]) {
+        if (stopped) break;
+        if (clients.has(c)) await recheck(c, false);
+      }
+    } finally {
+      checking = false;
     }
-  }, 60_000);
-  recheck.unref();
+  }, opts.recheckMs ?? 60_000);
+  timer.unref();
+
   app.addHook('onClose', async () => {
+    stopped = true;
     off();
-    clearInterval(recheck);
+    clearInterval(timer);
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });
 
   app.get('/api/v1/realtime', { websocket: true, config: { auth: 'public' }, schema: { hide: true } }, async (socket, req) => {
     const query = req.query as { token?: string };
     const token = tokenFrom(req) ?? query.token ?? null;
+    const changesBefore = accessChanges;
     const resolved = token ? await resolveActor(ctx, token, req.ip) : null;
-    if (!resolved || resolved.mustChangePassword) {
+    if (!token || !resolved || resolved.mustChangePassword) {
       socket.close(4401, 'unauthorized');
       return;
     }
-    const client = { socket, actor: resolved.actor, sessionId: resolved.sessionId, token } as Client & { token: string };
+    const client: Client = { socket, token, actor: resolved.actor, check: 0, held: null };
     clients.add(client);
     socket.on('close', () => clients.delete(client));
     socket.on('error', () => clients.delete(client));
     socket.send(JSON.stringify({ type: 'hello', data: { userId: resolved.actor.id } }));
+    // An access change heard while this socket's session was being read may have come after the read.
+    if (accessChanges !== changesBefore) void recheck(client, true);
   });
 
   return { connectedCount: () => clients.size };

@@ -10,6 +10,7 @@ import type { AppContext } from '../lib/context.ts';
 import { createLogger } from '../lib/logger.ts';
 import { startListeners } from '../modules/index.ts';
 import { ensureFirstAdmin } from '../modules/users/bootstrap.ts';
+import type { RealtimeOptions } from '../realtime/hub.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export interface TestServer {
@@ -38,6 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secretKey: randomBytes(32),
     sessionIdleMinutes: 30,
     roles: new Set(['web', 'worker', 'gateway']),
+    auditStrict: true,
     ...overrides,
   };
 }
@@ -48,7 +50,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
  * real HTTP port (0 = any free port) for browser and WebSocket tests.
  */
 export async function startTestServer(
-  opts: { listen?: boolean; config?: Partial<Config>; database?: TestDatabase } = {},
+  opts: { listen?: boolean; config?: Partial<Config>; database?: TestDatabase; realtime?: RealtimeOptions } = {},
 ): Promise<TestServer> {
   const config = testConfig(opts.config);
   const database = opts.database ?? (await createTestDatabase());
@@ -59,7 +61,12 @@ export async function startTestServer(
       cb();
     },
   });
-  const { app, ctx } = await buildApp({ config, database, logger: createLogger(config.logLevel, sink) });
+  const { app, ctx } = await buildApp({
+    config,
+    database,
+    logger: createLogger(config.logLevel, sink),
+    realtime: opts.realtime,
+  });
   // As main.ts does: the modules' event listeners of the configured roles.
   const stopListeners = startListeners(ctx, config.roles);
   const admin = await ensureFirstAdmin(ctx);

@@ -4,6 +4,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { badRequest, unauthorized } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { publishUserAccessChanged } from './access-events.ts';
 import * as repo from './auth.repo.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.ts';
 
@@ -85,6 +86,8 @@ const WRONG_LOGIN = 'Wrong username or password.';
 export async function logout(ctx: AppContext, actor: Actor, sessionId: string) {
   await ctx.db.transaction(async (tx) => {
     await repo.revokeSession(tx, sessionId);
+    // This session's open WebSockets close now, in every process.
+    if (actor.id) await publishUserAccessChanged(ctx, tx, actor.id);
     await recordAudit(tx, { actor, action: 'auth.logout', targetType: 'user', targetId: actor.id ?? undefined });
   });
 }
@@ -134,6 +137,7 @@ export async function changePassword(
     await repo.setPassword(tx, user.id, hashed, false);
     // Other sessions of this user end: whoever knew the old password is logged out.
     await repo.revokeUserSessions(tx, user.id, sessionId);
+    await publishUserAccessChanged(ctx, tx, user.id);
     await recordAudit(tx, { actor, action: 'auth.change-password', targetType: 'user', targetId: user.id });
   });
 }

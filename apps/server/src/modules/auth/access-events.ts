@@ -1,0 +1,19 @@
+import type { DbOrTx } from '../../db/client.ts';
+import type { AppContext } from '../../lib/context.ts';
+
+/**
+ * Published when what a user may see, or whether their sessions still live, changed: role,
+ * region, organisation or status, a password reset or change, a logout. The realtime hub of
+ * every process re-checks that user's sockets at once (re-reads the actor, or closes a socket
+ * whose session ended). No browser receives it: its audience is empty.
+ */
+export const USER_ACCESS_CHANGED = 'user.access-changed';
+
+export interface UserAccessChanged {
+  userId: string;
+}
+
+/** Inside the transaction that made the change: the hub hears it only if the change commits. */
+export function publishUserAccessChanged(ctx: AppContext, tx: DbOrTx, userId: string) {
+  return ctx.events.publish(tx, { type: USER_ACCESS_CHANGED, data: { userId }, audience: {} });
+}
