@@ -14,6 +14,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { auditGuardPlugin } from './lib/audit-guard.ts';
 import { authPlugin } from './lib/auth.ts';
 import type { AppContext } from './lib/context.ts';
 import { FieldCipher } from './lib/crypto.ts';
@@ -97,6 +98,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   await app.register(csrfPlugin, { publicUrl: opts.config.publicUrl });
   await app.register(inputGuardPlugin);
   await app.register(authPlugin, { ctx });
+  await app.register(auditGuardPlugin, { strict: opts.config.auditStrict ?? false });
 
   if (web) app.get('/api/v1/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -110,6 +110,8 @@ export interface Config {
   publicUrl?: string;
   /** Forwarded headers (X-Forwarded-For/-Proto/-Host) are believed only from these addresses/CIDRs. */
   trustProxy?: string[];
+  /** A write route that declared an audit action but wrote none answers 500 instead of only logging it (the tests). */
+  auditStrict?: boolean;
 }
 
 export class ConfigError extends Error {}

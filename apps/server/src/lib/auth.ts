@@ -1,4 +1,4 @@
-import { type Action, can, type Role } from '@zhiyang/shared';
+import { type Action, can as canRole, type Role } from '@zhiyang/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { touchSession } from '../modules/auth/auth.repo.ts';
@@ -10,16 +10,52 @@ import { AppError, forbidden, unauthorized } from './errors.ts';
 export const SESSION_COOKIE = 'zy_session';
 
 /**
- * Per-route access, declared in the route's `config`:
+ * Per-route access, declared in the route's `config` — every route declares exactly one of:
  * - `{ auth: 'public' }` — no login (health, device intake with its own signature, disclosure pages);
- * - `{ permission: 'user:write' }` — login and that permission from the role table;
- * - nothing — any logged-in user.
+ * - `{ auth: 'user' }` — any logged-in user (me, logout, password change, own notifications …);
+ * - `{ permission: 'user:write' }` — login and that permission from the role table.
+ * A route that declares none fails at startup (see `checkRouteDeclarations`).
  * `allowWithExpiredPassword` lets a user who must change the password reach the route.
+ *
+ * Audit: every write route (POST/PUT/PATCH/DELETE) declares `audit: '<action>'` — a 2xx answer
+ * must have written at least one audit entry (lib/audit-guard.ts checks it) — or `audit: false`
+ * with `noAudit: '<why>'` for the few that must not (login is audited by its own service, device
+ * intake is not a user's change …).
  */
 export interface RouteAccess {
-  auth?: 'public';
+  auth?: 'public' | 'user';
   permission?: Action;
   allowWithExpiredPassword?: boolean;
+  audit?: string | false;
+  /** Why a write route records no audit entry (required with `audit: false`). */
+  noAudit?: string;
+}
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** One registered route and what it declares (the route-table tests read these). */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  config: RouteAccess;
+  hidden: boolean;
+}
+
+export function isWriteMethod(method: string): boolean {
+  return WRITE_METHODS.has(method);
+}
+
+/** What is wrong with a route's declarations, or null when it declares access (and audit, if a write). */
+export function declarationProblem(r: DeclaredRoute): string | null {
+  const c = r.config;
+  const declared = [c.auth, c.permission].filter((v) => v !== undefined).length;
+  if (declared !== 1) return 'declares neither or both of `auth` and `permission`';
+  if (c.auth === 'public' && c.permission) return 'is public and has a permission';
+  if (isWriteMethod(r.method) && r.url.startsWith('/api/')) {
+    if (c.audit === undefined) return 'is a write without `audit` (an action, or false with `noAudit`)';
+    if (c.audit === false && !c.noAudit) return 'has `audit: false` without a `noAudit` reason';
+  }
+  return null;
 }
 
 declare module 'fastify' {
@@ -29,6 +65,10 @@ declare module 'fastify' {
     mustChangePassword: boolean;
   }
   interface FastifyContextConfig extends RouteAccess {}
+  interface FastifyInstance {
+    /** Every route registered, with its declarations (for the route-table tests). */
+    routeTable: DeclaredRoute[];
+  }
 }
 
 /** The token from `Authorization: Bearer …`, or the session cookie, or the `token` query (WebSocket clients). */
@@ -65,6 +105,20 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', null);
   app.decorateRequest('mustChangePassword', false);
+  const table: DeclaredRoute[] = [];
+  app.decorate('routeTable', table);
+  app.addHook('onRoute', (route) => {
+    // HEAD twins of GET routes and the OpenAPI UI's own routes follow their GET / the document.
+    if (route.url.startsWith('/api/docs')) return;
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    const config = (route.config ?? {}) as RouteAccess;
+    for (const method of methods) {
+      const r = { method, url: route.url, config, hidden: Boolean((route.schema as { hide?: boolean })?.hide) };
+      const problem = declarationProblem(r);
+      if (problem) throw new Error(`Route ${method} ${route.url} ${problem} (see RouteAccess in lib/auth.ts)`);
+      table.push(r);
+    }
+  });
   app.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
     const access = req.routeOptions.config as RouteAccess | undefined;
     const token = tokenFrom(req);
@@ -88,7 +142,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
         'password-change-required',
       );
     }
-    if (access?.permission && !can(req.actor.role as Role, access.permission)) {
+    if (access?.permission && !canRole(req.actor.role as Role, access.permission)) {
       throw forbidden(`Your role may not ${access.permission.replace(':', ' ')}.`);
     }
   });

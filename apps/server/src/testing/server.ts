@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     secretKey: randomBytes(32),
     sessionIdleMinutes: 30,
     roles: new Set(['web', 'worker', 'gateway']),
+    auditStrict: true,
     ...overrides,
   };
 }

@@ -87,7 +87,7 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/alarms/:id/acknowledge',
     {
-      config: { permission: 'alarm:handle' },
+      config: { audit: 'alarm.acknowledge', permission: 'alarm:handle' },
       schema: { tags: ['alarms'], summary: 'Take the alarm (one operator only)', params: idParam },
     },
     async (req) => service.acknowledgeAlarm(ctx, actorOf(req), req.params.id),
@@ -95,7 +95,7 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/alarms/:id/actions',
     {
-      config: { permission: 'alarm:handle' },
+      config: { audit: 'alarm.action', permission: 'alarm:handle' },
       schema: {
         tags: ['alarms'],
         params: idParam,
@@ -112,7 +112,7 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/alarms/:id/dispatch',
     {
-      config: { permission: 'alarm:handle' },
+      config: { audit: 'alarm.dispatch', permission: 'alarm:handle' },
       schema: {
         tags: ['alarms'],
         params: idParam,
@@ -124,7 +124,7 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/alarms/:id/resolve',
     {
-      config: { permission: 'alarm:handle' },
+      config: { audit: 'alarm.resolve', permission: 'alarm:handle' },
       schema: {
         tags: ['alarms'],
         summary: 'Close with an outcome code (required)',
@@ -136,7 +136,10 @@ export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   );
   app.post(
     '/alarms/:id/review',
-    { config: { permission: 'alarm:handle' }, schema: { tags: ['alarms'], params: idParam, body: z.strictObject({ note }) } },
+    {
+      config: { audit: 'alarm.review', permission: 'alarm:handle' },
+      schema: { tags: ['alarms'], params: idParam, body: z.strictObject({ note }) },
+    },
     async (req) => service.reviewAlarm(ctx, actorOf(req), req.params.id, req.body),
   );
 };

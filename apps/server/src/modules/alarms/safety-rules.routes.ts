@@ -64,7 +64,7 @@ export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.put(
     '/safety-rules/:elderId',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'safety-rules.update', permission: 'device:write' },
       schema: {
         tags: ['alarms'],
         summary: "Replace an elder's rule overrides",

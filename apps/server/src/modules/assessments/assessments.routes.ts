@@ -61,6 +61,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.get(
     '/assessments/catalogue',
     {
+      config: { auth: 'user' },
       schema: {
         tags,
         summary: 'The 26 items of GB/T 42195-2022 with score ranges and the wording of each level',
@@ -107,7 +108,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/assessments',
     {
-      config: { permission: 'assessment:write' },
+      config: { audit: 'assessment.create', permission: 'assessment:write' },
       schema: {
         tags,
         summary: 'Record an assessment (draft, scored on the server); `correctsId` makes it a correction of a signed one',
@@ -194,7 +195,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.put(
     '/assessments/settings',
     {
-      config: { permission: 'policy:write' },
+      config: { audit: 'assessment.settings', permission: 'policy:write' },
       schema: {
         tags,
         summary: 'Re-assessment interval (default 12 months)',
@@ -212,7 +213,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.patch(
     '/assessments/:id',
     {
-      config: { permission: 'assessment:write' },
+      config: { audit: 'assessment.update', permission: 'assessment:write' },
       schema: {
         tags,
         summary: 'Change a draft nobody has signed',
@@ -226,7 +227,7 @@ export const assessmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/assessments/:id/sign',
     {
-      config: { permission: 'assessment:write' },
+      config: { audit: 'assessment.sign', permission: 'assessment:write' },
       schema: {
         tags,
         summary: 'Sign as assessor; the second, different assessor locks it and sets the elder level',

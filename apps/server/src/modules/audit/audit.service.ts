@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { asc, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { countAuditEntry } from '../../lib/audit-guard.ts';
 import { auditLog } from './audit.schema.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -100,6 +101,7 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
       prevHash,
       hash: auditRowHash(prevHash, fields),
     });
+    countAuditEntry();
   };
   // A Tx already holds a transaction; a Db needs one so the lock lasts until the insert commits.
   if ('transaction' in dbOrTx && !('rollback' in dbOrTx)) return (dbOrTx as Db).transaction(run);

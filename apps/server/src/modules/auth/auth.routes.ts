@@ -26,6 +26,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     '/auth/login',
     {
       config: {
+        audit: 'auth.login',
         auth: 'public',
         // Per address and username: a call centre behind one NAT address must not lock itself out,
         // while guessing one account's password stays slow (and the account locks after 5 failures).
@@ -58,7 +59,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.post(
     '/auth/logout',
-    { config: { allowWithExpiredPassword: true }, schema: { tags: ['auth'], summary: 'End this session' } },
+    {
+      config: { auth: 'user', audit: 'auth.logout', allowWithExpiredPassword: true },
+      schema: { tags: ['auth'], summary: 'End this session' },
+    },
     async (req, reply) => {
       await auth.logout(ctx, actorOf(req), req.sessionId ?? '');
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -68,14 +72,22 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.get(
     '/auth/me',
-    { config: { allowWithExpiredPassword: true }, schema: { tags: ['auth'], summary: 'Who am I', response: { 200: meSchema } } },
+    {
+      config: { auth: 'user', allowWithExpiredPassword: true },
+      schema: { tags: ['auth'], summary: 'Who am I', response: { 200: meSchema } },
+    },
     async (req) => auth.me(ctx, actorOf(req)),
   );
 
   app.post(
     '/auth/change-password',
     {
-      config: { allowWithExpiredPassword: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: {
+        auth: 'user',
+        audit: 'auth.change-password',
+        allowWithExpiredPassword: true,
+        rateLimit: { max: 20, timeWindow: '1 minute' },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Change my password (required at first login)',

@@ -34,7 +34,7 @@ const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/device-types',
-    { schema: { tags: ['devices'], summary: 'Device types, heartbeat intervals and capabilities' } },
+    { config: { auth: 'user' }, schema: { tags: ['devices'], summary: 'Device types, heartbeat intervals and capabilities' } },
     async () => ({
       items: DEVICE_TYPES.map((t) => ({ type: t, ...DEVICE_TYPE_INFO[t] })),
     }),
@@ -43,7 +43,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/devices',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'device.create', permission: 'device:write' },
       schema: {
         tags: ['devices'],
         summary: 'Register a device; the answer carries its secret, shown this once',
@@ -55,7 +55,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/devices/import',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'device.import', permission: 'device:write' },
       schema: { tags: ['devices'], summary: 'Register devices from an .xlsx or .csv sheet' },
     },
     async (req) =>
@@ -90,7 +90,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.patch(
     '/devices/:id',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'device.update', permission: 'device:write' },
       schema: {
         tags: ['devices'],
         params: idParam,
@@ -102,7 +102,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/devices/:id/rotate-secret',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'device.rotate-secret', permission: 'device:write' },
       schema: { tags: ['devices'], summary: 'Issue a new secret (shown once); the old one stops working', params: idParam },
     },
     async (req) => service.rotateSecret(ctx, actorOf(req), req.params.id),
@@ -110,7 +110,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/devices/:id/commands',
     {
-      config: { permission: 'device:write' },
+      config: { audit: 'device.command', permission: 'device:write' },
       schema: {
         tags: ['devices'],
         summary: 'Send a downlink command (test call, configuration, locate, silence siren) over MQTT',

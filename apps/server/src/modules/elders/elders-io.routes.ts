@@ -41,7 +41,11 @@ export const elderIoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   app.post(
     '/elders/import',
     {
-      config: { permission: 'elder:import' },
+      config: {
+        audit: false,
+        noAudit: 'the import runs as a job, which records elder.import with its counts when it finishes',
+        permission: 'elder:import',
+      },
       bodyLimit: IMPORT_LIMITS.maxBytes + 1024 * 1024,
       schema: {
         tags,

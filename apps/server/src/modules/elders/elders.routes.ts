@@ -40,7 +40,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/elders',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.create', permission: 'elder:write' },
       schema: { tags, summary: 'Create an elder record', body: c.createElderBody, response: { 201: c.elderSchema } },
     },
     async (req, reply) => reply.code(201).send(await elders.createElder(ctx, actorOf(req), req.body)),
@@ -56,7 +56,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.patch(
     '/elders/:id',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.update', permission: 'elder:write' },
       schema: { tags, params: c.idParam, body: c.updateElderBody, response: { 200: c.elderSchema } },
     },
     async (req) => elders.updateElder(ctx, actorOf(req), req.params.id, req.body),
@@ -64,7 +64,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/elders/:id/status',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.status-change', permission: 'elder:write' },
       schema: {
         tags,
         summary: 'Change status (active, moved away, in hospital, deceased); publishes elder.status-changed',
@@ -78,7 +78,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/elders/:id/reveal',
     {
-      config: { permission: 'elder:reveal' },
+      config: { audit: 'elder.reveal', permission: 'elder:reveal' },
       schema: {
         tags,
         summary: 'Show full ID number / phones (audited with the reason)',
@@ -98,6 +98,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.get(
     '/elders/:id/brief',
     {
+      config: { auth: 'user' },
       schema: {
         tags,
         summary: 'Minimum fields for a provider or worker serving the elder through an order',
@@ -139,7 +140,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/elders/:id/contacts',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.contact.create', permission: 'elder:write' },
       schema: {
         tags,
         summary: 'Add a guardian or emergency contact',
@@ -153,7 +154,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.patch(
     '/elders/:id/contacts/:contactId',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.contact.update', permission: 'elder:write' },
       schema: { tags, params: c.contactParam, body: c.contactBody.partial(), response: { 200: z.array(c.contactSchema) } },
     },
     async (req) => contacts.updateContact(ctx, actorOf(req), req.params.id, req.params.contactId, req.body),
@@ -161,7 +162,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.delete(
     '/elders/:id/contacts/:contactId',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.contact.delete', permission: 'elder:write' },
       schema: { tags, params: c.contactParam, response: { 200: z.array(c.contactSchema) } },
     },
     async (req) => contacts.deleteContact(ctx, actorOf(req), req.params.id, req.params.contactId),
@@ -169,7 +170,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.put(
     '/elders/:id/contacts/order',
     {
-      config: { permission: 'elder:write' },
+      config: { audit: 'elder.contact.reorder', permission: 'elder:write' },
       schema: {
         tags,
         summary: 'Set the call order of all contacts (used by the alarm centre)',
@@ -185,6 +186,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/elders/:id/invite-codes',
     {
+      config: { auth: 'user', audit: 'elder.invite-code.create' },
       schema: {
         tags,
         summary: 'A single-use family invite code (staff who may edit the elder, or the elder)',
@@ -197,7 +199,7 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/family/bind',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { auth: 'user', audit: 'family.bind', rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: 'A family account binds to an elder with an invite code',

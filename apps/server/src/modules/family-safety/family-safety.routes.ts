@@ -27,7 +27,10 @@ export const familySafetyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   );
   app.post(
     '/family/notices/:id/read',
-    { config, schema: { tags: ['family'], summary: 'Mark a notice to me read', params: z.object({ id: z.uuid() }) } },
+    {
+      config: { ...config, audit: 'notification.read' },
+      schema: { tags: ['family'], summary: 'Mark a notice to me read', params: z.object({ id: z.uuid() }) },
+    },
     async (req, reply) => {
       await markFamilyNoticeRead(ctx, actorOf(req), req.params.id);
       return reply.code(204).send();

@@ -20,6 +20,7 @@ export const noticeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.get(
     '/service-notices',
     {
+      config: { auth: 'user' },
       schema: {
         tags: ['service-orders'],
         summary: 'My notices: overdue complaint follow-ups, expiring or expired licences and certificates',
@@ -36,6 +37,7 @@ export const noticeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/service-notices/:id/read',
     {
+      config: { auth: 'user', audit: 'notification.read' },
       schema: {
         tags: ['service-orders'],
         summary: 'Mark one of my notices read',

@@ -15,7 +15,8 @@ import * as orders from './orders.service.ts';
 import { photoRoutes } from './photos.routes.ts';
 import './orders.timeline.ts';
 import { isoDay, isoInstant } from '../../lib/dates.ts';
-import { getServiceSettings, putServiceSettings, serviceSettingsSchema } from './service-settings.ts';
+import { updateServiceSettings } from './service-settings.service.ts';
+import { getServiceSettings, serviceSettingsSchema } from './service-settings.ts';
 import * as visits from './visits.service.ts';
 
 const orderSchema = z.object({
@@ -171,7 +172,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders',
     {
-      config: { permission: 'order:create' },
+      config: { audit: 'order.create', permission: 'order:create' },
       schema: {
         tags,
         summary: 'Create an order: reserves the points or credit and dispatches it (Idempotency-Key accepted)',
@@ -226,7 +227,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/dispatch',
     {
-      config: { permission: 'order:dispatch' },
+      config: { audit: 'order.dispatch-manual', permission: 'order:dispatch' },
       schema: {
         tags,
         summary: 'Manual dispatch or override, with a reason',
@@ -243,7 +244,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/accept',
     {
-      config: { permission: 'order:dispatch' },
+      config: { audit: 'order.accept', permission: 'order:dispatch' },
       schema: { tags, summary: 'The provider accepts the offer', params: idParam, response: { 200: orderSchema } },
     },
     async (req) => orders.presentOrder(await dispatch.accept(ctx, actorOf(req), await one(req.params.id, req))),
@@ -251,7 +252,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/reject',
     {
-      config: { permission: 'order:dispatch' },
+      config: { audit: 'order.reject', permission: 'order:dispatch' },
       schema: {
         tags,
         summary: 'The provider rejects or hands back the order; it goes to the next provider',
@@ -265,7 +266,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/assign',
     {
-      config: { permission: 'order:dispatch' },
+      config: { audit: 'order.assign', permission: 'order:dispatch' },
       schema: {
         tags,
         summary: 'Assign a worker with valid certificates',
@@ -278,13 +279,16 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   );
   app.post(
     '/service-orders/:id/en-route',
-    { config: { permission: 'order:work' }, schema: { tags, params: idParam, response: { 200: orderSchema } } },
+    {
+      config: { audit: 'order.en-route', permission: 'order:work' },
+      schema: { tags, params: idParam, response: { 200: orderSchema } },
+    },
     async (req) => orders.presentOrder(await visits.enRoute(ctx, actorOf(req), await one(req.params.id, req))),
   );
   app.post(
     '/service-orders/:id/check-in',
     {
-      config: { permission: 'order:work' },
+      config: { audit: 'order.check-in', permission: 'order:work' },
       schema: {
         tags,
         summary:
@@ -309,7 +313,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/check-out',
     {
-      config: { permission: 'order:work' },
+      config: { audit: 'order.check-out', permission: 'order:work' },
       schema: {
         tags,
         summary: 'Check out with the service record (Idempotency-Key accepted)',
@@ -337,7 +341,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.patch(
     '/service-orders/:id/visit',
     {
-      config: { permission: 'order:work' },
+      config: { audit: 'order.record-edit', permission: 'order:work' },
       schema: {
         tags,
         summary: 'Edit the service record (after the 72 h lock: reason required, flagged and audited)',
@@ -357,7 +361,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/confirm',
     {
-      config: { permission: 'order:create' },
+      config: { audit: 'order.confirm', permission: 'order:create' },
       schema: {
         tags,
         summary: 'The elder or family confirms the service (captures the points)',
@@ -379,7 +383,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/cancel',
     {
-      config: { permission: 'order:create' },
+      config: { audit: 'order.cancel', permission: 'order:create' },
       schema: {
         tags,
         summary: 'Cancel before the visit starts (releases the reserve in full)',
@@ -402,7 +406,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/rate',
     {
-      config: { permission: 'order:create' },
+      config: { audit: 'order.rate', permission: 'order:create' },
       schema: {
         tags,
         summary: 'Rate 1–5 (confirms a served order; ≤ 2 opens a complaint)',
@@ -421,7 +425,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/review',
     {
-      config: { permission: 'order:review' },
+      config: { audit: 'order.review', permission: 'order:review' },
       schema: {
         tags,
         summary: 'Review a flagged visit: clear it for settlement or reject it (refund)',
@@ -483,7 +487,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-complaints/:id/follow-up',
     {
-      config: { permission: 'order:review' },
+      config: { audit: 'complaint.follow-up', permission: 'order:review' },
       schema: {
         tags,
         params: idParam,
@@ -504,9 +508,9 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.put(
     '/service-settings',
     {
-      config: { permission: 'settlement:approve' },
+      config: { audit: 'service-settings.update', permission: 'settlement:approve' },
       schema: { tags, body: serviceSettingsSchema.partial(), response: { 200: serviceSettingsSchema } },
     },
-    async (req) => putServiceSettings(ctx.db, req.body),
+    async (req) => updateServiceSettings(ctx, actorOf(req), req.body),
   );
 };

@@ -22,7 +22,7 @@ export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/service-orders/:id/photos',
     {
-      config: { permission: 'order:work' },
+      config: { audit: 'visit.photo-add', permission: 'order:work' },
       schema: {
         tags,
         summary: 'Attach a photo (multipart field "file"; JPEG, PNG or WebP, ≤ 5 MiB, ≤ 9 per order)',

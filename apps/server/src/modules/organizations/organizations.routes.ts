@@ -61,13 +61,16 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   );
   app.post(
     '/organizations',
-    { config: { permission: 'org:write' }, schema: { tags: ['organizations'], body: orgBody, response: { 201: orgSchema } } },
+    {
+      config: { audit: 'org.create', permission: 'org:write' },
+      schema: { tags: ['organizations'], body: orgBody, response: { 201: orgSchema } },
+    },
     async (req, reply) => reply.code(201).send(await orgs.createOrg(ctx, actorOf(req), req.body)),
   );
   app.patch(
     '/organizations/:id',
     {
-      config: { permission: 'org:write' },
+      config: { audit: 'org.update', permission: 'org:write' },
       schema: { tags: ['organizations'], params: idParam, body: orgBody.partial(), response: { 200: orgSchema } },
     },
     async (req) => orgs.updateOrg(ctx, actorOf(req), req.params.id, req.body),

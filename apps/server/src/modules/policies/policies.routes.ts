@@ -59,7 +59,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/policies/preview',
     {
-      config: { permission: 'policy:read' },
+      config: { audit: false, noAudit: 'a preview counts who would qualify and changes nothing', permission: 'policy:read' },
       schema: {
         tags,
         summary: 'How many elders a policy would reach and what it would cost',
@@ -89,7 +89,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/policies',
     {
-      config: { permission: 'policy:write' },
+      config: { audit: 'policy.create', permission: 'policy:write' },
       schema: { tags, summary: 'Create a policy (draft)', body: policyBody, response: { 201: policySchema } },
     },
     async (req, reply) => reply.code(201).send(await policies.createPolicy(ctx, actorOf(req), req.body)),
@@ -97,7 +97,7 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.patch(
     '/policies/:id',
     {
-      config: { permission: 'policy:write' },
+      config: { audit: 'policy.update', permission: 'policy:write' },
       schema: {
         tags,
         summary: 'Edit a policy: a draft fully; an active one only its name and end date (not into a granted period)',
@@ -114,14 +114,17 @@ export const policyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   ] as const) {
     app.post(
       `/policies/:id/${path}`,
-      { config: { permission: 'policy:write' }, schema: { tags, params: idParam, response: { 200: policySchema } } },
+      {
+        config: { audit: `policy.${path}`, permission: 'policy:write' },
+        schema: { tags, params: idParam, response: { 200: policySchema } },
+      },
       async (req) => policies.setStatus(ctx, actorOf(req), req.params.id, to),
     );
   }
   app.post(
     '/policies/:id/run',
     {
-      config: { permission: 'policy:write' },
+      config: { audit: 'policy.run', permission: 'policy:write' },
       schema: {
         tags,
         summary: 'Run the grant now for the current period (idempotent per elder and period; Idempotency-Key required)',

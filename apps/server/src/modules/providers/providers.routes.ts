@@ -126,7 +126,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     '/providers',
     {
-      config: { permission: 'provider:approve' },
+      config: { audit: 'provider.create', permission: 'provider:approve' },
       schema: {
         tags,
         summary: 'Register a provider (pending approval)',
@@ -152,7 +152,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.patch(
     '/providers/:id',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.update', permission: 'provider:write' },
       schema: {
         tags,
         params: idParam,
@@ -181,7 +181,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     app.post(
       `/providers/:id/${decision}`,
       {
-        config: { permission: 'provider:approve' },
+        config: { audit: `provider.${decision}`, permission: 'provider:approve' },
         schema: {
           tags,
           summary: `Bureau decision: ${decision}`,
@@ -196,7 +196,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.put(
     '/providers/:id/dishonesty',
     {
-      config: { permission: 'provider:approve' },
+      config: { audit: 'provider.dishonest-listed', permission: 'provider:approve' },
       schema: {
         tags,
         summary: 'Put on or take off the dishonesty list (失信名单)',
@@ -210,7 +210,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.put(
     '/providers/:id/areas',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.areas', permission: 'provider:write' },
       schema: {
         tags,
         summary: 'Communities the provider serves',
@@ -224,7 +224,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     '/providers/:id/sites',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.site-add', permission: 'provider:write' },
       schema: {
         tags,
         summary: 'Add a service site (服务站点)',
@@ -244,7 +244,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     '/providers/:id/licences',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.licence-add', permission: 'provider:write' },
       schema: {
         tags,
         params: idParam,
@@ -261,7 +261,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.put(
     '/providers/:id/offerings',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.offerings', permission: 'provider:write' },
       schema: {
         tags,
         summary: 'Items the provider offers, at its own price within the ceiling',
@@ -282,7 +282,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.post(
     '/providers/:id/staff',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.staff-add', permission: 'provider:write' },
       schema: {
         tags,
         summary: 'Add a service worker (creates the login; the first password is returned once)',
@@ -296,7 +296,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.patch(
     '/providers/:id/staff/:userId',
     {
-      config: { permission: 'provider:write' },
+      config: { audit: 'provider.staff-update', permission: 'provider:write' },
       schema: {
         tags,
         params: z.object({ id: z.uuid(), userId: z.uuid() }),

@@ -91,7 +91,17 @@ export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTa
     const checked = await validateNewCode(ctx, actor, p.code, seen);
     if ('error' in checked) errors.push({ row: p.row, message: checked.error ?? 'invalid' });
   }
-  if (errors.length) return { created: 0, updated: 0, errors: errors.sort((a, b) => a.row - b.row) };
+  if (errors.length) {
+    // Nothing is imported when a row is wrong; the attempt is still in the trail.
+    await recordAudit(ctx.db, {
+      actor,
+      action: 'region.import',
+      targetType: 'region',
+      outcome: 'failed',
+      detail: { filename, badRows: errors.length },
+    });
+    return { created: 0, updated: 0, errors: errors.sort((a, b) => a.row - b.row) };
+  }
   let created = 0;
   let updated = 0;
   await ctx.db.transaction(async (tx) => {

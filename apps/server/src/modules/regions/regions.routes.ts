@@ -68,7 +68,7 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/regions/import',
     {
-      config: { permission: 'region:write' },
+      config: { audit: 'region.import', permission: 'region:write' },
       schema: {
         tags: ['regions'],
         summary: 'Import regions from CSV or XLSX (all or nothing)',
@@ -97,7 +97,7 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/regions',
     {
-      config: { permission: 'region:write' },
+      config: { audit: 'region.create', permission: 'region:write' },
       schema: {
         tags: ['regions'],
         summary: 'Create a region; level and parent follow from the code',
@@ -111,7 +111,7 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.patch(
     '/regions/:code',
     {
-      config: { permission: 'region:write' },
+      config: { audit: 'region.update', permission: 'region:write' },
       schema: {
         tags: ['regions'],
         params: codeParam,
@@ -124,7 +124,7 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
 
   app.delete(
     '/regions/:code',
-    { config: { permission: 'region:write' }, schema: { tags: ['regions'], params: codeParam } },
+    { config: { audit: 'region.delete', permission: 'region:write' }, schema: { tags: ['regions'], params: codeParam } },
     async (req, reply) => {
       await regions.deleteRegion(ctx, actorOf(req), req.params.code);
       return reply.code(204).send();

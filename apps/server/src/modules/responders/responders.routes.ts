@@ -21,7 +21,7 @@ export const responderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   app.put(
     '/responders/me',
     {
-      config: { permission: 'alarm:respond' },
+      config: { audit: 'responder.status', permission: 'alarm:respond' },
       schema: {
         tags: ['responders'],
         summary: 'Share on-duty state and position from the worker page',
@@ -41,7 +41,7 @@ export const responderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   app.post(
     '/alarm-dispatches/:id/:status',
     {
-      config: { permission: 'alarm:respond' },
+      config: { audit: 'alarm.respond', permission: 'alarm:respond' },
       schema: {
         tags: ['responders'],
         summary: 'Accept, decline, en route, on site, done',

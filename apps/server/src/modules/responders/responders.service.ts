@@ -2,6 +2,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { findAlarmView } from '../alarms/alarms.repo.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { distanceM } from '../alarms/rules.ts';
 import { activeDispatchesOf, findStatus, respondersOnDuty, upsertStatus } from './responders.repo.ts';
 
@@ -21,7 +22,17 @@ export async function reportStatus(
     accuracy: input.accuracy ?? null,
     seenAt: new Date(),
   };
-  await upsertStatus(ctx.db, values);
+  await ctx.db.transaction(async (tx) => {
+    await upsertStatus(tx, values);
+    // Who was on duty where, and when, matters after an incident: each report is in the trail.
+    await recordAudit(tx, {
+      actor,
+      action: 'responder.status',
+      targetType: 'user',
+      targetId: values.userId,
+      detail: { onDuty: values.onDuty, lat: values.lat, lng: values.lng },
+    });
+  });
   return { onDuty: values.onDuty, lat: values.lat, lng: values.lng, seenAt: values.seenAt.toISOString() };
 }
 

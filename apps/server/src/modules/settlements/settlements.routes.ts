@@ -58,7 +58,7 @@ export const settlementRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/settlements',
     {
-      config: { permission: 'settlement:approve' },
+      config: { audit: 'settlement.draw-up', permission: 'settlement:approve' },
       schema: {
         tags,
         summary: 'Draw up (or redraw a draft) statement for a finished month',
@@ -79,7 +79,7 @@ export const settlementRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/settlements/:id/confirm',
     {
-      config: { permission: 'settlement:confirm' },
+      config: { audit: 'settlement.confirm', permission: 'settlement:confirm' },
       schema: { tags, summary: 'The provider confirms its statement', params: idParam, response: { 200: settlementSchema } },
     },
     async (req) => settlements.confirm(ctx, actorOf(req), req.params.id),
@@ -87,7 +87,7 @@ export const settlementRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/settlements/:id/approve',
     {
-      config: { permission: 'settlement:approve' },
+      config: { audit: 'settlement.approve', permission: 'settlement:approve' },
       schema: {
         tags,
         summary: 'The bureau approves: orders settled, ledger entries final, period closed',

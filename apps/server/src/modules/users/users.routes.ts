@@ -65,7 +65,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/users',
     {
-      config: { permission: 'user:write' },
+      config: { audit: 'user.create', permission: 'user:write' },
       schema: {
         tags: ['users'],
         summary: 'Create an account; without `password` one is generated and returned once',
@@ -82,7 +82,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.patch(
     '/users/:id',
     {
-      config: { permission: 'user:write' },
+      config: { audit: 'user.update', permission: 'user:write' },
       schema: {
         tags: ['users'],
         params: idParam,
@@ -95,7 +95,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/users/:id/reset-password',
     {
-      config: { permission: 'user:write' },
+      config: { audit: 'user.reset-password', permission: 'user:write' },
       schema: { tags: ['users'], params: idParam, response: { 200: z.object({ temporaryPassword: z.string() }) } },
     },
     async (req) => usersService.resetPassword(ctx, actorOf(req), req.params.id),
@@ -103,7 +103,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/users/:id/unlock',
     {
-      config: { permission: 'user:write' },
+      config: { audit: 'user.unlock', permission: 'user:write' },
       schema: {
         tags: ['users'],
         summary: 'End the login lock of an account (from every address); audited',

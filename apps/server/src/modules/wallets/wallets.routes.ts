@@ -107,7 +107,7 @@ export const walletRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   app.post(
     '/wallets/:elderId/adjustments',
     {
-      config: { permission: 'wallet:write' },
+      config: { audit: 'wallet.adjust', permission: 'wallet:write' },
       schema: {
         tags,
         summary: 'Manual correction from or to the bureau fund (Idempotency-Key required)',

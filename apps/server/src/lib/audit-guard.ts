@@ -1,0 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { isWriteMethod, type RouteAccess } from './auth.ts';
+
+/** The audit entries one request wrote (recordAudit counts into it). */
+interface AuditCount {
+  written: number;
+  /** Set when the answer changed nothing (an idempotent replay, a resent photo). */
+  unchanged: boolean;
+}
+
+const requestAudit = new AsyncLocalStorage<AuditCount>();
+
+/** Called by recordAudit: one more entry for the request being served (none outside a request). */
+export function countAuditEntry(): void {
+  const c = requestAudit.getStore();
+  if (c) c.written++;
+}
+
+/**
+ * This request's answer changed nothing — it replays an earlier one (idempotency key) or finds
+ * the same thing already there (a resent photo) — so it owes no audit entry.
+ */
+export function markUnchanged(): void {
+  const c = requestAudit.getStore();
+  if (c) c.unchanged = true;
+}
+
+/**
+ * Every write route declares `config.audit` (lib/auth.ts); this makes it true: a 2xx answer to a
+ * write that declared an audit action but wrote no audit entry is a bug. `strict` (the tests)
+ * turns the answer into a 500 so the test that called it fails; otherwise it is logged as an error.
+ */
+export const auditGuardPlugin = fp(async (app: FastifyInstance, opts: { strict: boolean }) => {
+  app.addHook('onRequest', (_req, _reply, done) => {
+    requestAudit.run({ written: 0, unchanged: false }, done);
+  });
+  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload) => {
+    const declared = (req.routeOptions.config as RouteAccess | undefined)?.audit;
+    if (!declared || !isWriteMethod(req.method) || reply.statusCode >= 300) return payload;
+    const c = requestAudit.getStore();
+    if (!c || c.written > 0 || c.unchanged) return payload;
+    const msg = `${req.method} ${req.routeOptions.url} answered ${reply.statusCode} but wrote no audit entry (declared '${declared}')`;
+    req.log.error({ route: req.routeOptions.url, audit: declared }, msg);
+    if (!opts.strict) return payload;
+    reply.code(500).header('content-type', 'application/problem+json');
+    return JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: msg, code: 'internal' });
+  });
+});

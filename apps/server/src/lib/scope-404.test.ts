@@ -1,0 +1,294 @@
+import { ASSESSMENT_ITEMS, ROLE_PERMISSIONS, type Role } from '@zhiyang/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alarmDispatches, notifications } from '../modules/alarms/alarms.schema.ts';
+import { raiseAlarm } from '../modules/alarms/raise.service.ts';
+import { elderImports } from '../modules/elders/elders.schema.ts';
+import { serviceComplaints } from '../modules/orders/orders.schema.ts';
+import { addContact, createElder } from '../testing/elders.ts';
+import { clientAs, createAccount, seedTree, TREE } from '../testing/factories.ts';
+import { createDevice } from '../testing/safety.ts';
+import { startTestServer, type TestServer } from '../testing/server.ts';
+import { createServiceProvider, hoursFromNow, itemByCode } from '../testing/service.ts';
+import type { DeclaredRoute } from './auth.ts';
+
+/**
+ * For every route with an id in its path, of every module, an id that EXISTS but lies outside the
+ * caller's reach (another street's elder, order, device, alarm …, another provider, another
+ * user's notice) answers 404 — never the record, never a 403 that confirms it exists.
+ * The routes come from the app's route table; a new `/:id` route without a mapping below fails.
+ */
+
+/** What each path parameter names, by the path it appears in (first match wins). */
+const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
+  [/^\/regions\/:code/, { code: 'region' }],
+  [/^\/device-health\/:regionCode/, { regionCode: 'region' }],
+  [/^\/organizations\/:id/, { id: 'org' }],
+  [/^\/users\/:id/, { id: 'user' }],
+  [/^\/elders\/imports\/:id/, { id: 'elderImport' }],
+  [/^\/elders\/:id\/contacts\/:contactId/, { id: 'elder', contactId: 'contact' }],
+  [/^\/elders\/:id/, { id: 'elder' }],
+  [/^\/assessments\/:id/, { id: 'assessment' }],
+  [/^\/providers\/:id\/staff\/:userId/, { id: 'provider', userId: 'worker' }],
+  [/^\/providers\/:id/, { id: 'provider' }],
+  [/^\/policies\/:id/, { id: 'policy' }],
+  [/^\/wallets\/:elderId/, { elderId: 'elder' }],
+  [/^\/service-notices\/:id/, { id: 'notice' }],
+  [/^\/service-orders\/qr\/:elderId/, { elderId: 'elder' }],
+  [/^\/service-orders\/:id\/photos\/:photoId/, { id: 'order', photoId: 'photo' }],
+  [/^\/service-orders\/:id/, { id: 'order' }],
+  [/^\/service-complaints\/:id/, { id: 'complaint' }],
+  [/^\/settlements\/:id/, { id: 'settlement' }],
+  [/^\/devices\/:id/, { id: 'device' }],
+  [/^\/alarms\/:id/, { id: 'alarm' }],
+  [/^\/safety-rules\/:elderId/, { elderId: 'elder' }],
+  [/^\/alarm-dispatches\/:id\/:status/, { id: 'dispatch', status: 'dispatchStatus' }],
+  [/^\/family\/elders\/:elderId/, { elderId: 'elder' }],
+  [/^\/family\/notices\/:id/, { id: 'notice' }],
+];
+
+/** Routes with an id that are not scoped, and why. */
+const NOT_SCOPED: Record<string, string> = {
+  'PATCH /service-items/:id': 'the service catalogue is one list for the whole district',
+  'POST /devices/:deviceId/events': 'device intake: the device proves itself with its secret, not a session',
+};
+
+type Kind =
+  | 'region'
+  | 'org'
+  | 'user'
+  | 'elderImport'
+  | 'elder'
+  | 'contact'
+  | 'assessment'
+  | 'provider'
+  | 'worker'
+  | 'policy'
+  | 'notice'
+  | 'order'
+  | 'photo'
+  | 'complaint'
+  | 'settlement'
+  | 'device'
+  | 'alarm'
+  | 'dispatch'
+  | 'dispatchStatus';
+
+/** Bodies that pass validation, so the scope check (not the schema) answers. */
+const UUID = '00000000-0000-4000-8000-000000000002';
+const BODIES: Record<string, unknown> = {
+  'POST /elders/:id/status': { status: 'in_hospital' },
+  'POST /elders/:id/reveal': { fields: ['phone'], reason: '核对' },
+  'POST /elders/:id/contacts': { name: '某人', relationship: 'child', phone: '13900000009' },
+  'PUT /elders/:id/contacts/order': { ids: [UUID] },
+  'POST /providers/:id/reject': { reason: '材料不全' },
+  'POST /providers/:id/suspend': { reason: '投诉' },
+  'PUT /providers/:id/dishonesty': { dishonest: true, reason: '失信' },
+  'PUT /providers/:id/areas': { regionCodes: [TREE.communityA1] },
+  'POST /providers/:id/sites': { name: '站点', regionCode: TREE.communityA1, lat: 30.6, lng: 104 },
+  'POST /providers/:id/licences': { kind: 'business', number: 'X1', validUntil: '2030-01-01' },
+  'PUT /providers/:id/offerings': { items: [] },
+  'POST /providers/:id/staff': { username: 'scope-staff', name: '员工' },
+  'POST /wallets/:elderId/adjustments': { currency: 'points', direction: 'credit', amount: 10, reason: '测试' },
+  'POST /service-orders/:id/dispatch': { providerId: UUID, reason: '人工派单' },
+  'POST /service-orders/:id/reject': { reason: '没空' },
+  'POST /service-orders/:id/assign': { workerId: UUID },
+  'POST /service-orders/:id/check-out': { record: '完成' },
+  'PATCH /service-orders/:id/visit': { record: '完成' },
+  'POST /service-orders/:id/cancel': { reason: '不要了' },
+  'POST /service-orders/:id/rate': { score: 5 },
+  'POST /service-orders/:id/review': { decision: 'clear', note: '核对无误' },
+  'POST /service-complaints/:id/follow-up': { note: '已回访' },
+  'POST /devices/:id/commands': { command: 'locate' },
+  'POST /alarms/:id/actions': { kind: 'note' },
+  'POST /alarms/:id/dispatch': { responderId: UUID },
+  'POST /alarms/:id/resolve': { outcome: 'false_alarm' },
+};
+/** Required query strings. */
+const QUERIES: Record<string, string> = {
+  'POST /service-orders/:id/photos': '?stage=check-in',
+};
+
+let s: TestServer;
+const ids = {} as Record<Kind, string>;
+const callers = {} as Record<'staff' | 'worker' | 'responder', Awaited<ReturnType<typeof clientAs>>['api']>;
+
+beforeAll(async () => {
+  s = await startTestServer();
+  await seedTree(s.ctx);
+  const root = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
+  const site = { lat: 30.62, lng: 104.02 };
+
+  // Everything below belongs to street B, or to a provider there.
+  const elder = await createElder(s.ctx, TREE.communityB1, { lat: 30.62, lng: 104.02, address: '乙一社区1号' });
+  const provider = await createServiceProvider(s.ctx, { regionCode: TREE.streetB, communities: [TREE.communityB1], site });
+  const cleaning = await itemByCode(s.ctx, 'cleaning');
+  const credit = await root.post(
+    `/api/v1/wallets/${elder.id}/adjustments`,
+    { currency: 'points', direction: 'credit', amount: 300, reason: '测试' },
+    { 'idempotency-key': 'scope-credit' },
+  );
+  expect(credit.statusCode).toBe(201);
+  const order = await root.post('/api/v1/service-orders', {
+    elderId: elder.id,
+    itemId: cleaning.id,
+    scheduledAt: hoursFromNow(3),
+  });
+  expect(order.statusCode, order.body).toBe(201);
+  const policy = await root.post('/api/v1/policies', {
+    name: '乙街道积分',
+    kind: 'points_grant',
+    amount: 100,
+    period: 'year',
+    regionCode: TREE.streetB,
+    conditions: { minAge: 80 },
+    validFrom: `${new Date().getUTCFullYear() - 1}-01-01`,
+  });
+  expect(policy.statusCode).toBe(201);
+  const device = await createDevice(s.ctx, { elderId: elder.id });
+  const alarm = await s.ctx.db.transaction((tx) =>
+    raiseAlarm(s.ctx, tx, {
+      type: 'sos',
+      priority: 'P1',
+      mergeKey: `sos:${device.id}`,
+      elderId: elder.id,
+      deviceId: device.id,
+      regionCode: TREE.communityB1,
+      at: new Date(),
+    }),
+  );
+  const responderB = await createAccount(s.ctx, 'responder', { regionCode: TREE.communityB1 });
+  const [dispatch] = await s.ctx.db
+    .insert(alarmDispatches)
+    .values({ alarmId: (alarm as { id: string }).id, responderId: responderB.id })
+    .returning();
+  const userB = await createAccount(s.ctx, 'street_staff', { regionCode: TREE.streetB });
+  const [imp] = await s.ctx.db
+    .insert(elderImports)
+    .values({ filename: 'b.xlsx', regionCode: TREE.streetB, createdBy: userB.id })
+    .returning();
+  const [complaint] = await s.ctx.db
+    .insert(serviceComplaints)
+    .values({
+      orderId: order.json().id,
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      providerId: provider.org.id,
+      dueAt: new Date(Date.now() + 86_400_000),
+    })
+    .returning();
+  const [notice] = await s.ctx.db
+    .insert(notifications)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      reason: 'alarm',
+      recipientEnc: s.ctx.cipher.encrypt('13900000000'),
+      recipientMasked: '139****0000',
+      body: '测试',
+    })
+    .returning();
+  const settlement = await root.post('/api/v1/settlements', { providerId: provider.org.id, period: '2025-01' });
+  const contact = await addContact(s.ctx, elder.id, {
+    name: '乙家属',
+    phone: '13900000001',
+    relationship: 'child',
+    callOrder: 1,
+  });
+  const assessment = await root.post('/api/v1/assessments', {
+    elderId: elder.id,
+    reason: 'first',
+    assessedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+    background: { coma: false, dementiaOrMentalDisorder: false, riskEvents30d: [] },
+    scores: Object.fromEntries(ASSESSMENT_ITEMS.map((i) => [i.key, i.max])),
+  });
+  expect(assessment.statusCode).toBe(201);
+  Object.assign(ids, {
+    region: TREE.communityB1,
+    org: provider.org.id,
+    user: userB.id,
+    elderImport: imp.id,
+    elder: elder.id,
+    contact: contact.id,
+    assessment: assessment.json().id,
+    provider: provider.org.id,
+    worker: provider.worker.id,
+    policy: policy.json().id,
+    notice: notice.id,
+    order: order.json().id,
+    photo: '00000000-0000-4000-8000-000000000001',
+    complaint: complaint.id,
+    settlement: settlement.json().id ?? '',
+    device: device.id,
+    alarm: (alarm as { id: string }).id,
+    dispatch: dispatch.id,
+    dispatchStatus: 'accept',
+  } satisfies Record<Kind, string>);
+
+  // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker
+  // of a street A provider, and a community A1 responder.
+  callers.staff = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.streetA })).api;
+  const providerA = await createServiceProvider(s.ctx, {
+    regionCode: TREE.streetA,
+    communities: [TREE.communityA1],
+    site: { lat: 30.61, lng: 104.01 },
+  });
+  callers.worker = (await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerA.org.id })).api;
+  callers.responder = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
+});
+afterAll(() => s.close());
+
+const idRoutes = () =>
+  s.app.routeTable
+    .filter((r) => r.url.startsWith('/api/v1/') && r.url.includes('/:'))
+    .map((r) => ({ ...r, path: r.url.slice('/api/v1'.length) }));
+
+function kindsOf(path: string) {
+  return PARAM_KINDS.find(([re]) => re.test(path))?.[1];
+}
+
+function callerFor(r: DeclaredRoute) {
+  const p = r.config.permission;
+  if (!p || ROLE_PERMISSIONS.district_admin.includes(p)) return callers.staff;
+  if (ROLE_PERMISSIONS.service_worker.includes(p) && p === 'order:work') return callers.worker;
+  if (ROLE_PERMISSIONS.community_staff.includes(p as never)) return callers.responder;
+  throw new Error(`no caller for ${p} (${(Object.keys(ROLE_PERMISSIONS) as Role[]).join(', ')})`);
+}
+
+describe('out-of-scope ids answer 404 on every /:id route', () => {
+  it('every id route maps each of its parameters to a resource kind', () => {
+    const unmapped: string[] = [];
+    for (const r of idRoutes()) {
+      const key = `${r.method} ${r.path}`;
+      if (NOT_SCOPED[key]) continue;
+      const kinds = kindsOf(r.path);
+      const params = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
+      if (!kinds || params.some((p) => !kinds[p])) unmapped.push(key);
+    }
+    expect(unmapped, 'add the new route to PARAM_KINDS (and a factory for its kind)').toEqual([]);
+  });
+
+  it('answers 404 for another street / organisation / user’s record', async () => {
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const r of idRoutes()) {
+      const key = `${r.method} ${r.path}`;
+      if (NOT_SCOPED[key]) continue;
+      const kinds = kindsOf(r.path);
+      if (!kinds) continue;
+      const url = `/api/v1${r.path.replace(/:(\w+)/g, (_m, p: string) => encodeURIComponent(ids[kinds[p]]))}${QUERIES[key] ?? ''}`;
+      const api = callerFor(r);
+      const extra = { 'idempotency-key': `scope-${checked}` };
+      const body = BODIES[key] ?? {};
+      const res =
+        r.method === 'GET'
+          ? await api.get(url)
+          : r.method === 'DELETE'
+            ? await api.delete(url, extra)
+            : await api[r.method.toLowerCase() as 'post' | 'put' | 'patch'](url, body, extra);
+      checked++;
+      if (res.statusCode !== 404) wrong.push(`${key} → ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+    expect(checked).toBeGreaterThan(80);
+    expect(wrong).toEqual([]);
+  });
+});
