@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../lib/context.ts';
+import { unprocessable } from '../lib/errors.ts';
+import { isPartialEvent, type PublishedEvent, travelsWhole } from '../lib/events.ts';
 import type { BrokerHandle } from './broker.ts';
 import { commandsTopic } from './event-body.ts';
 
@@ -19,15 +21,19 @@ export interface DeviceCommand {
  */
 export async function requestCommand(ctx: AppContext, deviceId: string, command: Command, data: Record<string, unknown> = {}) {
   const cmd: DeviceCommand = { deviceId, msgId: randomUUID(), command, data };
-  await ctx.events.publish(ctx.db, { type: 'device.command', data: cmd as never, audience: {} });
+  const event: PublishedEvent<'device.command'> = { type: 'device.command', data: cmd, audience: {} };
+  // A command is not stored: one too large to travel whole would reach the gateway as a bare
+  // reference and be lost, so it is refused here instead.
+  if (!travelsWhole(event)) throw unprocessable('The command data is too large to send to a device');
+  await ctx.events.publish(ctx.db, event);
   return cmd;
 }
 
 /** In a gateway process: publish every requested command to zy/v1/devices/{id}/commands, QoS 1. */
 export function forwardCommands(ctx: AppContext, broker: BrokerHandle): () => void {
-  return ctx.events.onEvent((e) => {
-    if (e.type !== 'device.command') return;
-    const c = e.data as unknown as DeviceCommand;
+  return ctx.events.onEvent('device.command', (c) => {
+    // requestCommand refuses commands too large to travel whole; a partial one cannot be rebuilt.
+    if (isPartialEvent(c)) return ctx.log.warn({ id: c.id }, 'command arrived without its data; not published');
     const payload = Buffer.from(
       JSON.stringify({ msgId: c.msgId, ts: new Date().toISOString(), command: c.command, data: c.data }),
     );

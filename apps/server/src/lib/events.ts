@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import { type Action, can, type Role } from '@zhiyang/shared';
+import {
+  type Action,
+  can,
+  type DeliveredEventData,
+  type EventData,
+  type EventName,
+  isPartialEvent,
+  type Role,
+} from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import type { Actor } from './actor.ts';
@@ -16,15 +24,33 @@ export interface Audience {
   userIds?: string[];
 }
 
-export interface DomainEvent<T = Record<string, unknown>> {
-  type: string;
-  data: T;
-  audience: Audience;
-}
+/** An event as published: its name types its data (packages/shared/src/contracts/events.ts). */
+export type PublishedEvent<N extends EventName = EventName> = {
+  [K in N]: { type: K; data: EventData<K>; audience: Audience };
+}[N];
+
+/**
+ * Events the hub's tests publish to exercise delivery and audiences; they mean nothing to any
+ * module and no module publishes them.
+ */
+export type TestEvent = { type: `test.${string}`; data: Record<string, unknown>; audience: Audience };
+
+/**
+ * An event as received: the data, or `{ id, partial: true }` when the event was too large for
+ * NOTIFY (every consumer must handle that form; `isPartialEvent`).
+ */
+export type DomainEvent<N extends EventName = EventName> = {
+  [K in N]: { type: K; data: DeliveredEventData<K>; audience: Audience };
+}[N];
 
 export const EVENTS_CHANNEL = 'zy_events';
 /** NOTIFY payloads are limited to 8000 bytes; larger events travel as a reference. */
-const MAX_NOTIFY_BYTES = 7500;
+export const MAX_NOTIFY_BYTES = 7500;
+
+/** Does this event travel whole (else as `{ id, partial: true }`)? */
+export function travelsWhole(event: { type: string; data: unknown; audience: Audience }): boolean {
+  return Buffer.byteLength(JSON.stringify(event)) <= MAX_NOTIFY_BYTES;
+}
 
 /**
  * Domain events. `publish` inside a transaction goes out only when the transaction commits
@@ -55,16 +81,32 @@ export class EventBus {
   }
 
   /** Publish after commit of `tx` (or at once when given the database). */
-  async publish(tx: DbOrTx, event: DomainEvent): Promise<void> {
+  async publish<N extends EventName>(tx: DbOrTx, event: PublishedEvent<N> | TestEvent): Promise<void> {
     let payload = JSON.stringify(event);
-    if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
+    if (!travelsWhole(event)) {
       const id = (event.data as { id?: unknown }).id;
       payload = JSON.stringify({ ...event, data: { id, partial: true } });
     }
     await tx.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${payload})`);
   }
 
-  onEvent(listener: (e: DomainEvent) => void): () => void {
+  /** Every event (the realtime hub). Returns the function that unsubscribes. */
+  onEvent(listener: (e: DomainEvent) => void): () => void;
+  /**
+   * Events of one name, with their data typed; `data` may be the partial reference
+   * `{ id, partial: true }` (`isPartialEvent`). Returns the function that unsubscribes.
+   */
+  onEvent<N extends EventName>(type: N, handler: (data: DeliveredEventData<N>, e: DomainEvent<N>) => void): () => void;
+  onEvent<N extends EventName>(
+    a: N | ((e: DomainEvent) => void),
+    b?: (data: DeliveredEventData<N>, e: DomainEvent<N>) => void,
+  ): () => void {
+    const listener =
+      typeof a === 'function'
+        ? a
+        : (e: DomainEvent) => {
+            if (e.type === a) b?.(e.data as DeliveredEventData<N>, e as DomainEvent<N>);
+          };
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
   }
@@ -82,3 +124,5 @@ export function audienceIncludes(a: Audience, user: Actor): boolean {
   }
   return false;
 }
+
+export { isPartialEvent };

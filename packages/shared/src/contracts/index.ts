@@ -1,4 +1,5 @@
 export * from './catalogue.ts';
 export * from './common.ts';
+export * from './events.ts';
 export * from './problems.ts';
 export * from './route.ts';

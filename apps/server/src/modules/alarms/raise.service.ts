@@ -25,7 +25,13 @@ export async function raiseAlarm(ctx: AppContext, tx: DbOrTx, intent: AlarmInten
   return r;
 }
 
-export async function publishAlarm(ctx: AppContext, tx: DbOrTx, id: string, type: string, userIds?: string[]) {
+export async function publishAlarm(
+  ctx: AppContext,
+  tx: DbOrTx,
+  id: string,
+  type: 'alarm.raised' | 'alarm.updated' | 'alarm.escalated',
+  userIds?: string[],
+) {
   const view = await findAlarmView(tx, id);
   if (!view) return;
   await ctx.events.publish(tx, { type, data: presentAlarm(view), audience: alarmAudience(view.alarm.regionCode, userIds) });

@@ -189,6 +189,17 @@ export async function insertStatusChange(db: DbOrTx, row: typeof elderStatusChan
   return (await db.insert(elderStatusChanges).values(row).returning())[0];
 }
 
+/** One status change by its id (a listener that got the `{ id, partial: true }` form of elder.status-changed). */
+export async function findStatusChange(db: DbOrTx, id: string) {
+  return (
+    await db
+      .select({ elderId: elderStatusChanges.elderId, to: elderStatusChanges.toStatus })
+      .from(elderStatusChanges)
+      .where(eq(elderStatusChanges.id, id))
+      .limit(1)
+  )[0];
+}
+
 export async function statusChangesBefore(db: DbOrTx, elderId: string, before: Date, limit: number) {
   return db
     .select()

@@ -1,5 +1,6 @@
 import { defineModule } from '../module.ts';
-import { walletJobs, watchElderStatus } from './wallets.jobs.ts';
+import { walletJobs } from './wallets.jobs.ts';
+import { watchElderStatus } from './wallets.listeners.ts';
 import { walletRoutes } from './wallets.routes.ts';
 
 export const walletsModule = defineModule({

@@ -1,9 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENTS_CHANNEL } from '../../lib/events.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
+import { waitFor } from '../../testing/safety.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { hoursFromNow, itemByCode } from '../../testing/service.ts';
+import { insertStatusChange } from '../elders/elders.repo.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { checkLedger } from './ledger.repo.ts';
@@ -120,7 +123,7 @@ describe('frozen wallets', () => {
     await s.ctx.db.update(elders).set({ status: 'deceased' }).where(eq(elders.id, e.id));
     await s.ctx.events.publish(s.ctx.db, {
       type: 'elder.status-changed',
-      data: { id: 'change-1', elderId: e.id, from: 'active', to: 'deceased' },
+      data: { id: 'change-1', elderId: e.id, from: 'active', to: 'deceased', date: '2026-01-01', regionCode: TREE.communityA1 },
       audience: {},
     });
     let frozen = false;
@@ -152,5 +155,28 @@ describe('frozen wallets', () => {
     });
     expect(refused.statusCode).toBe(409);
     expect((await admin.get(`/api/v1/wallets/${m.id}`)).json().points.available).toBe(100);
+  });
+});
+
+describe('elder.status-changed too large for NOTIFY', () => {
+  it('arrives as { id, partial: true } and still freezes the wallet, read back by the change id', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
+    await credit(e.id, 100);
+    const change = await s.ctx.db.transaction(async (tx) => {
+      await tx.update(elders).set({ status: 'deceased' }).where(eq(elders.id, e.id));
+      return insertStatusChange(tx, { elderId: e.id, fromStatus: 'active', toStatus: 'deceased' });
+    });
+    // What EventBus.publish sends when the event's JSON is over the NOTIFY limit.
+    const wire = JSON.stringify({
+      type: 'elder.status-changed',
+      data: { id: change.id, partial: true },
+      audience: { permission: 'elder:read', regionCode: TREE.communityA1 },
+    });
+    await s.ctx.db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${wire})`);
+    const frozen = await waitFor(async () => {
+      const accounts = await s.ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.ownerId, e.id));
+      return accounts.find((a) => a.kind === 'elder' && a.frozen);
+    });
+    expect(frozen.frozenReason).toBe('deceased');
   });
 });

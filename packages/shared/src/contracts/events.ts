@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from '../service.ts';
+
+/**
+ * Domain events: each name with the schema of its data. The server publishes them with
+ * `ctx.events.publish(tx, { type, data, audience })` (typed by name) inside the transaction of
+ * the change; they reach every server process after commit and, through the WebSocket hub,
+ * the users the audience includes (`{ type, data }` per message).
+ *
+ * An event whose JSON passes PostgreSQL NOTIFY's limit travels as a reference instead:
+ * `{ id, partial: true }` (the `id` of its data). Every consumer handles that form: it re-reads
+ * the record by id (the console's alarm centre fetches GET /alarms/{id}) or does what it would
+ * do without the details. `isPartialEvent` tells the two apart.
+ */
+
+const iso = z.string();
+const priority = z.enum(['P1', 'P2', 'P3']);
+
+/** An alarm as GET /alarms/{id} presents it (alarm.raised, alarm.updated, alarm.escalated). */
+export const alarmEventData = z.object({
+  id: z.string(),
+  type: z.string(),
+  priority,
+  raisedPriority: priority,
+  status: z.enum(['raised', 'acknowledged', 'responding', 'on_site', 'resolved', 'reviewed']),
+  open: z.boolean(),
+  elderId: z.string().nullable(),
+  elderName: z.string().nullable(),
+  address: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  deviceId: z.string().nullable(),
+  regionCode: z.string(),
+  regionName: z.string().nullable(),
+  eventCount: z.number().int(),
+  lastEventAt: iso,
+  data: z.record(z.string(), z.unknown()),
+  cancelledAt: iso.nullable(),
+  raisedAt: iso,
+  acknowledgedAt: iso.nullable(),
+  holder: z.object({ id: z.string(), name: z.string() }).nullable(),
+  escalationLevel: z.number().int(),
+  resolvedAt: iso.nullable(),
+  outcome: z.string().nullable(),
+  resolutionNote: z.string().nullable(),
+  reviewedAt: iso.nullable(),
+});
+export type AlarmEventData = z.output<typeof alarmEventData>;
+
+export const EVENTS = {
+  'alarm.raised': alarmEventData,
+  'alarm.updated': alarmEventData,
+  'alarm.escalated': alarmEventData,
+  /** A responder was dispatched to an alarm (to that responder only). */
+  'alarm.dispatch': z.object({ dispatchId: z.string(), alarmId: z.string(), status: z.string() }),
+  'order.updated': z.object({
+    id: z.string(),
+    no: z.string(),
+    status: z.enum(ORDER_STATUSES),
+    from: z.enum(ORDER_STATUSES).nullable(),
+    action: z.string(),
+    elderId: z.string(),
+    providerId: z.string().nullable(),
+    workerId: z.string().nullable(),
+    scheduledAt: iso,
+    flags: z.array(z.string()),
+    at: iso,
+  }),
+  'complaint.opened': z.object({ id: z.string(), orderId: z.string(), score: z.number(), dueAt: iso }),
+  'assessment.signed': z.object({
+    id: z.string(),
+    elderId: z.string(),
+    level: z.string(),
+    total: z.number(),
+    nextDue: z.string().nullable(),
+    correctsId: z.string().nullable(),
+  }),
+  'elder.created': z.object({ id: z.string(), regionCode: z.string() }),
+  /** `id` is the status change's id; the elder is `elderId`. */
+  'elder.status-changed': z.object({
+    id: z.string(),
+    elderId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    date: z.string(),
+    regionCode: z.string(),
+  }),
+  /** Something changed on an elder's safety page: the family's page re-reads its own view. */
+  'family.safety': z.object({ elderId: z.string() }),
+  /**
+   * A user's role, region, organisation or status changed, or a session of theirs ended: the
+   * realtime hub of every process re-reads (or closes) that user's sockets. No browser gets it.
+   */
+  'user.access-changed': z.object({ userId: z.string() }),
+  /** A downlink command for a device; the gateway process holding the connection publishes it. */
+  'device.command': z.object({
+    deviceId: z.string(),
+    msgId: z.string(),
+    command: z.enum(['test_call', 'configure', 'locate', 'silence_siren']),
+    data: z.record(z.string(), z.unknown()),
+  }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type EventName = keyof typeof EVENTS;
+export type EventData<N extends EventName> = z.output<(typeof EVENTS)[N]>;
+
+/** The reference a too-large event travels as. */
+export const partialEventData = z.object({ id: z.unknown(), partial: z.literal(true) });
+export type PartialEventData = { id: unknown; partial: true };
+
+/** What a consumer of event `N` receives: its data, or the reference to re-read it by. */
+export type DeliveredEventData<N extends EventName> = EventData<N> | PartialEventData;
+
+export function isPartialEvent(data: unknown): data is PartialEventData {
+  return typeof data === 'object' && data !== null && (data as { partial?: unknown }).partial === true;
+}
