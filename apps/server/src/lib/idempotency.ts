@@ -3,7 +3,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { AppContext } from './context.ts';
-import { markUnchanged } from './audit-guard.ts';
 import { badRequest, unprocessable } from './errors.ts';
 import { idempotencyKeys } from './idempotency.schema.ts';
 
@@ -72,9 +71,12 @@ export async function withIdempotency<T>(
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key)));
       if (prior.requestHash !== requestHash) {
-        throw unprocessable('This Idempotency-Key was already used for a different request; use a new key.');
+        throw unprocessable(
+          'This Idempotency-Key was already used for a different request; use a new key.',
+          undefined,
+          'idempotency-key-reused',
+        );
       }
-      markUnchanged();
       return { status: prior.statusCode, body: prior.response as T };
     }
     const answer = await work({ ...ctx, db: tx as unknown as Db });

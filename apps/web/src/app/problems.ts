@@ -1,15 +1,18 @@
 import type { FormInstance } from 'antd';
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import { ApiError } from './api.ts';
 
-/** The sentence to show for a failed call: a translation of its code, else the server's `detail`, else a generic one. */
-export function problemText(err: unknown, t: TFunction): string {
+/**
+ * The sentence to show for a failed call: the text for its code (every code in PROBLEM_CODES has
+ * one, zh-CN and en-US). A code this console does not know (a newer server) falls back to the
+ * server's English `detail` only when the console speaks English; in Chinese to a generic sentence.
+ */
+export function problemText(err: unknown, t: TFunction, language = i18next.language): string {
   if (err instanceof ApiError) {
     if (err.status === 0) return t('common.networkError');
-    // A problem the console knows by its code is shown in the user's language (i18n `problems.*`).
     const known = err.code ? t(`problems.${err.code}`, { defaultValue: '' }) : '';
     if (known) return known;
-    return err.problem.detail || err.problem.title || t('common.unknownError');
+    if (language?.startsWith('en')) return err.problem.detail || err.problem.title || t('common.unknownError');
   }
   return t('common.unknownError');
 }

@@ -246,7 +246,7 @@ export async function resolveAlarm(ctx: AppContext, actor: Actor, id: string, in
     });
     if (!row) {
       if (v.alarm.status === 'raised') throw conflict('Acknowledge the alarm before resolving it.');
-      throw conflict(`The alarm is already ${v.alarm.status}.`);
+      throw conflict(`The alarm is already ${v.alarm.status}.`, undefined, 'already-handled');
     }
     await tx
       .update(alarmDispatches)
@@ -328,7 +328,7 @@ export async function dispatchResponder(
         ),
       )
       .limit(1);
-    if (busy.length) throw conflict('This responder already has this alarm.');
+    if (busy.length) throw conflict('This responder already has this alarm.', undefined, 'duplicate');
     const [d] = await tx
       .insert(alarmDispatches)
       .values({ alarmId: id, responderId: input.responderId, offeredBy: actor.id, distanceM: input.distanceM ?? null })
@@ -387,7 +387,7 @@ export async function updateDispatch(
       .set({ status, updatedAt: new Date() })
       .where(and(eq(alarmDispatches.id, dispatchId), eq(alarmDispatches.status, d.status)))
       .returning();
-    if (!row) throw conflict('The dispatch changed meanwhile; reload.');
+    if (!row) throw conflict('The dispatch changed meanwhile; reload.', undefined, 'changed-meanwhile');
     if (rule.alarm) {
       await tx
         .update(alarms)

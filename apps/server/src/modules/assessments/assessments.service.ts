@@ -155,7 +155,7 @@ export async function signAssessment(ctx: AppContext, actor: Actor, id: string) 
   return ctx.db.transaction(async (tx) => {
     const a = await repo.findVisible(tx, actor, id, true);
     if (!a) throw notFound('Assessment');
-    if (a.status !== 'draft') throw conflict('The assessment is already signed by two assessors.');
+    if (a.status !== 'draft') throw conflict('The assessment is already signed by two assessors.', undefined, 'already-handled');
     if (a.assessor1Id === actor.id) throw conflict('You have signed already; a second assessor must sign.');
     const now = new Date();
     if (!a.assessor1Id) {

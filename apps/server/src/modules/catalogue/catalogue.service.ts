@@ -35,7 +35,8 @@ function checkPrices(i: { refPriceFen: number; ceilingPriceFen: number }) {
 /** Two items of one category with the same name would be indistinguishable when ordering. */
 async function checkName(ctx: AppContext, i: { name: string; category: repo.ItemRow['category'] }, exceptId?: string) {
   const same = await repo.findByName(ctx.db, i.category, i.name);
-  if (same && same.id !== exceptId) throw conflict(`The category already has an item named ${i.name} (${same.code}).`);
+  if (same && same.id !== exceptId)
+    throw conflict(`The category already has an item named ${i.name} (${same.code}).`, undefined, 'duplicate');
 }
 
 export async function createItem(ctx: AppContext, actor: Actor, input: ItemInput) {
@@ -55,7 +56,7 @@ export async function createItem(ctx: AppContext, actor: Actor, input: ItemInput
       return presentItem(item);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('An item with this code exists.');
+    if (isUniqueViolation(err)) throw conflict('An item with this code exists.', undefined, 'duplicate');
     throw err;
   }
 }

@@ -136,7 +136,11 @@ async function checkRegions(ctx: AppContext, actor: Actor, f: Pick<ElderFields, 
 }
 
 const duplicateId = () =>
-  conflict('An elder with this ID number is already on file.', [{ path: 'body.idNumber', message: 'already on file' }]);
+  conflict(
+    'An elder with this ID number is already on file.',
+    [{ path: 'body.idNumber', message: 'already on file' }],
+    'duplicate',
+  );
 
 export async function createElder(ctx: AppContext, actor: Actor, f: ElderFields) {
   const { identity, problems } = checkElderFields(f);

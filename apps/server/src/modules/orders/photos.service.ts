@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { markUnchanged } from '../../lib/audit-guard.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as orderRepo from './orders.repo.ts';
@@ -73,7 +72,7 @@ export async function addPhoto(
     });
     if (r.created) {
       if ((await repo.countPhotos(tx, order.id)) > PHOTO_LIMITS.perOrder)
-        throw conflict(`An order has at most ${PHOTO_LIMITS.perOrder} photos.`);
+        throw conflict(`An order has at most ${PHOTO_LIMITS.perOrder} photos.`, undefined, 'slot-full');
       await recordAudit(tx, {
         actor,
         action: 'visit.photo-add',
@@ -82,7 +81,7 @@ export async function addPhoto(
         regionCode: order.regionCode,
         detail: { photoId: r.photo.id, stage: p.stage, bytes: p.data.length, contentType },
       });
-    } else markUnchanged();
+    }
     return { photo: presentPhoto(r.photo), created: r.created };
   });
 }

@@ -3,7 +3,6 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './orders.repo.ts';
 
 export interface Transition {
@@ -13,8 +12,6 @@ export interface Transition {
   reason?: string | null;
   detail?: Record<string, unknown> | null;
   patch?: Partial<repo.OrderRow>;
-  /** Record `order.<action>` in the audit trail, in the same transaction (callers that audit themselves leave it off). */
-  audit?: boolean;
 }
 
 /**
@@ -25,10 +22,14 @@ export interface Transition {
  */
 export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow, t: Transition) {
   if (!t.from.includes(order.status)) {
-    throw conflict(`The order is ${order.status}; it cannot be ${t.action.replace(/-/g, ' ')}ed now.`);
+    throw conflict(
+      `The order is ${order.status}; it cannot be ${t.action.replace(/-/g, ' ')}ed now.`,
+      undefined,
+      'invalid-state',
+    );
   }
   const next = await repo.updateOrderIf(tx, order.id, t.from, { ...t.patch, status: t.to });
-  if (!next) throw conflict('The order was changed by someone else; reload it.');
+  if (!next) throw conflict('The order was changed by someone else; reload it.', undefined, 'changed-meanwhile');
   await repo.insertHistory(tx, {
     orderId: order.id,
     fromStatus: order.status,
@@ -39,16 +40,6 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
     reason: t.reason ?? null,
     detail: t.detail ?? null,
   });
-  if (t.audit) {
-    await recordAudit(tx, {
-      actor,
-      action: `order.${t.action}`,
-      targetType: 'service_order',
-      targetId: order.id,
-      regionCode: order.regionCode,
-      detail: { ...t.detail, from: order.status, to: t.to, ...(t.reason ? { reason: t.reason } : {}) },
-    });
-  }
   await publishOrder(ctx, tx, next, t.action, order.status);
   return next;
 }

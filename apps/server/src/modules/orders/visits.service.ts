@@ -33,6 +33,8 @@ export async function assign(ctx: AppContext, actor: Actor, order: repo.OrderRow
   ) {
     throw conflict(
       "This worker's care or health certificate is missing or expired on the service day; renew it before assigning.",
+      undefined,
+      'certificate-expired',
     );
   }
   return ctx.db.transaction((tx) =>
@@ -40,7 +42,6 @@ export async function assign(ctx: AppContext, actor: Actor, order: repo.OrderRow
       from: ['accepted', 'assigned', 'en_route'],
       to: 'assigned',
       action: 'assign',
-      audit: true,
       detail: { workerId, previous: order.workerId },
       patch: { workerId },
     }),
@@ -55,7 +56,7 @@ function assertWorker(actor: Actor, order: repo.OrderRow) {
 export async function enRoute(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
   assertWorker(actor, order);
   return ctx.db.transaction((tx) =>
-    transition(ctx, tx, actor, order, { from: ['assigned'], to: 'en_route', action: 'en-route', audit: true }),
+    transition(ctx, tx, actor, order, { from: ['assigned'], to: 'en_route', action: 'en-route' }),
   );
 }
 
@@ -97,7 +98,8 @@ const addFlags = (a: VisitFlag[], b: VisitFlag[]) => [...new Set([...a, ...b])];
  */
 export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRow, p: Position) {
   assertWorker(actor, order);
-  if (order.status === 'in_service' || order.status === 'served') throw conflict('Already checked in to this order.');
+  if (order.status === 'in_service' || order.status === 'served')
+    throw conflict('Already checked in to this order.', undefined, 'already-handled');
   const s = await getServiceSettings(ctx.db);
   const loc = await locate(ctx, order, p, s.checkInRadiusM);
   const elder = await findElder(ctx.db, order.elderId);
@@ -106,7 +108,7 @@ export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRo
   if (await repo.overlappingVisit(ctx.db, actor.id as string, order.id, loc.at, new Date(loc.at.getTime() + 60_000)))
     flags.push('worker_overlap');
   return ctx.db.transaction(async (tx) => {
-    if (await repo.findVisit(tx, order.id)) throw conflict('Already checked in to this order.');
+    if (await repo.findVisit(tx, order.id)) throw conflict('Already checked in to this order.', undefined, 'already-handled');
     await repo.insertVisit(tx, {
       orderId: order.id,
       workerId: actor.id as string,
@@ -121,7 +123,6 @@ export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRo
       from: ['assigned', 'en_route'],
       to: 'in_service',
       action: 'check-in',
-      audit: true,
       detail: { method: loc.method, distanceM: loc.distanceM, flags, at: loc.at.toISOString() },
       patch: flags.length ? { flags: addFlags(order.flags, flags), reviewStatus: 'pending' } : {},
     });
@@ -164,7 +165,6 @@ export async function checkOut(
       from: ['in_service'],
       to: 'served',
       action: 'check-out',
-      audit: true,
       detail: { method: loc.method, distanceM: loc.distanceM, minutes: Math.round(minutes), flags },
       patch: { servedAt: loc.at, ...(all.length ? { flags: addFlags(order.flags, all), reviewStatus: 'pending' } : {}) },
     });

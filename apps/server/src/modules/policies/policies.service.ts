@@ -144,7 +144,7 @@ export async function updatePolicy(ctx: AppContext, actor: Actor, id: string, pa
   checkInput(actor, { ...before, ...patch } as PolicyInput);
   return ctx.db.transaction(async (tx) => {
     const p = await repo.updatePolicy(tx, id, patch, before.status);
-    if (!p) throw conflict('The policy changed status meanwhile; reload and try again.');
+    if (!p) throw conflict('The policy changed status meanwhile; reload and try again.', undefined, 'changed-meanwhile');
     await recordAudit(tx, {
       actor,
       action: 'policy.update',

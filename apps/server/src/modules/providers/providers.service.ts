@@ -152,7 +152,7 @@ export async function createProvider(ctx: AppContext, actor: Actor, input: Provi
       return presentProvider({ org, profile });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict('A provider with this credit code is already registered.');
+    if (isUniqueViolation(err)) throw conflict('A provider with this credit code is already registered.', undefined, 'duplicate');
     throw err;
   }
 }

@@ -34,7 +34,7 @@ async function assertProviderVisible(ctx: AppContext, actor: Actor, id: string) 
  */
 export async function addStaff(ctx: AppContext, actor: Actor, providerId: string, input: StaffInput) {
   const row = await assertProviderWritable(ctx, actor, providerId);
-  if (await usernameTaken(ctx.db, input.username)) throw conflict('This username is taken.');
+  if (await usernameTaken(ctx.db, input.username)) throw conflict('This username is taken.', undefined, 'duplicate');
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   return ctx.db.transaction(async (tx) => {

@@ -56,7 +56,7 @@ export async function createRegion(ctx: AppContext, actor: Actor, input: RegionI
   const checked = await validateNewCode(ctx, actor, input.code);
   if ('error' in checked) throw validationError('body.code', checked.error ?? 'invalid');
   if (await repo.findRegion(ctx.db, input.code))
-    throw conflict(`Region ${input.code} already exists.`, [{ path: 'body.code', message: 'already exists' }]);
+    throw conflict(`Region ${input.code} already exists.`, [{ path: 'body.code', message: 'already exists' }], 'duplicate');
   return ctx.db.transaction(async (tx) => {
     const row = await repo.insertRegion(tx, { ...input, level: checked.level, parentCode: checked.parentCode });
     await recordAudit(tx, {

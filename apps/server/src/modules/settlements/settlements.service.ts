@@ -75,7 +75,12 @@ export async function getSettlement(ctx: AppContext, actor: Actor, id: string) {
  * anomalies not yet cleared held apart. A month that has not ended cannot be settled.
  */
 export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, period: string) {
-  if (period >= cstMonth()) throw unprocessable(`The period ${period} is still open; a month can be settled once it has ended.`);
+  if (period >= cstMonth())
+    throw unprocessable(
+      `The period ${period} is still open; a month can be settled once it has ended.`,
+      undefined,
+      'period-open',
+    );
   const provider = await findVisibleProvider(ctx.db, actor, providerId);
   if (!provider) throw notFound('Provider');
   const rate = (await getServiceSettings(ctx.db)).pointsRateFen;

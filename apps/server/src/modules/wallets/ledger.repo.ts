@@ -93,7 +93,7 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
     throw new Error(`unbalanced or invalid posting (${p.kind}): ${JSON.stringify(p.legs)}`);
   }
   const at = p.at ?? new Date();
-  if (await isClosedPeriod(tx, cstMonth(at))) throw conflict(closedMessage(cstMonth(at)));
+  if (await isClosedPeriod(tx, cstMonth(at))) throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
   const ids = [...new Set(p.legs.map((l) => l.accountId))].sort();
   const locked = await queryRows<{ id: string; kind: AccountKind; balance: string; frozen: boolean }>(
     tx,
@@ -105,12 +105,15 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
   for (const [id, d] of delta) {
     const a = byId.get(id);
     if (!a) throw new Error(`ledger account ${id} missing`);
-    if (d < 0 && a.frozen && !p.allowFrozen) throw conflict('This wallet is frozen (the elder has died or moved away).');
+    if (d < 0 && a.frozen && !p.allowFrozen)
+      throw conflict('This wallet is frozen (the elder has died or moved away).', undefined, 'wallet-frozen');
     if (d < 0 && a.kind !== 'fund' && a.kind !== 'payout' && Number(a.balance) + d < 0) {
       throw conflict(
         a.kind === 'elder'
           ? `Not enough balance: ${Number(a.balance)} available, ${-d} needed.`
           : `Not enough balance in the ${a.kind} account.`,
+        undefined,
+        'insufficient-balance',
       );
     }
   }
@@ -136,7 +139,8 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
   } catch (err) {
     // The month was closed by an approval that committed after the check above (the trigger's word).
     const e = err as { message?: string; cause?: { message?: string } };
-    if (/ledger period .* is closed/.test(`${e?.message} ${e?.cause?.message}`)) throw conflict(closedMessage(cstMonth(at)));
+    if (/ledger period .* is closed/.test(`${e?.message} ${e?.cause?.message}`))
+      throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
     throw err;
   }
   for (const [id, d] of delta) {

@@ -82,7 +82,8 @@ export async function reserve(
   p: { elderId: string; orderId: string; currency: Currency; amount: number; actorId: string | null },
 ) {
   const status = await lockElderStatus(tx, p.elderId);
-  if (!status || FROZEN_STATUSES.includes(status)) throw conflict('This wallet is frozen (the elder has died or moved away).');
+  if (!status || FROZEN_STATUSES.includes(status))
+    throw conflict('This wallet is frozen (the elder has died or moved away).', undefined, 'wallet-frozen');
   const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
   const txId = await ledger.post(tx, {
     kind: 'reserve',
@@ -186,6 +187,8 @@ export async function adjust(
     if (await ledger.isClosedPeriod(ctx.db, day.slice(0, 7)))
       throw conflict(
         `The ledger for ${day.slice(0, 7)} is closed (its settlement has been approved); post the correction in the current month instead.`,
+        undefined,
+        'closed-period',
       );
     const [row] = await queryRows<{ created_at: string | Date }>(
       ctx.db,
