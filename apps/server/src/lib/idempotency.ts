@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { AppContext } from './context.ts';
+import { markUnchanged } from './audit-guard.ts';
 import { badRequest, unprocessable } from './errors.ts';
 import { idempotencyKeys } from './idempotency.schema.ts';
 
@@ -77,6 +78,7 @@ export async function withIdempotency<T>(
           'idempotency-key-reused',
         );
       }
+      markUnchanged();
       return { status: prior.statusCode, body: prior.response as T };
     }
     const answer = await work({ ...ctx, db: tx as unknown as Db });

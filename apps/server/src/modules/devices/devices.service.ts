@@ -6,7 +6,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
+import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { DEFAULT_RULES } from '../alarms/rules.ts';
@@ -238,6 +238,9 @@ export async function deviceHealth(ctx: AppContext, actor: Actor, regionCode?: s
 }
 
 export async function problemDevices(ctx: AppContext, actor: Actor, regionCode: string) {
+  // A region outside the actor's subtree (and not above it) is not theirs to ask about.
+  const overlaps = can(actor, 'device:read', { regionCode }) || (actor.regionCode?.startsWith(regionCode) ?? false);
+  if (!overlaps) throw notFound('Region');
   const rows = await repo.problemDevices(ctx.db, actor, regionCode, DEFAULT_RULES.batteryLowPercent);
   return { items: rows.map((r) => presentDevice(r.d, r.elderName)) };
 }
@@ -309,5 +312,12 @@ export async function importDevices(ctx: AppContext, actor: Actor, table: ReadTa
       errors.push({ row: r.rowNumber, message: err instanceof Error ? err.message : String(err) });
     }
   }
+  // Each device created has its own entry; this one records the import itself, also when no row was taken.
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'device.import',
+    targetType: 'device',
+    detail: { rows: table.rows.length, created: created.length, badRows: errors.length },
+  });
   return { created, errors };
 }

@@ -190,6 +190,7 @@ export async function confirmInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, ord
     from: ['served'],
     to: 'confirmed',
     action: auto ? 'auto-confirm' : 'confirm',
+    audit: true,
     patch: { confirmedAt: new Date() },
   });
   const providerId = order.providerId as string;
@@ -279,6 +280,14 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
       action: 'rate',
       actorId: actor.id,
       actorName: actor.displayName,
+      detail: { score, complaintId },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'order.rate',
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
       detail: { score, complaintId },
     });
     return { score, comment, complaintId };

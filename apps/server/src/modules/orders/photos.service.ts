@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { markUnchanged } from '../../lib/audit-guard.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as orderRepo from './orders.repo.ts';
@@ -81,7 +82,7 @@ export async function addPhoto(
         regionCode: order.regionCode,
         detail: { photoId: r.photo.id, stage: p.stage, bytes: p.data.length, contentType },
       });
-    }
+    } else markUnchanged();
     return { photo: presentPhoto(r.photo), created: r.created };
   });
 }

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict } from '../../lib/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './orders.repo.ts';
 
 export interface Transition {
@@ -12,6 +13,8 @@ export interface Transition {
   reason?: string | null;
   detail?: Record<string, unknown> | null;
   patch?: Partial<repo.OrderRow>;
+  /** Record `order.<action>` in the audit trail, in the same transaction (callers that audit themselves leave it off). */
+  audit?: boolean;
 }
 
 /**
@@ -40,6 +43,16 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
     reason: t.reason ?? null,
     detail: t.detail ?? null,
   });
+  if (t.audit) {
+    await recordAudit(tx, {
+      actor,
+      action: `order.${t.action}`,
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
+      detail: { ...t.detail, from: order.status, to: t.to, ...(t.reason ? { reason: t.reason } : {}) },
+    });
+  }
   await publishOrder(ctx, tx, next, t.action, order.status);
   return next;
 }

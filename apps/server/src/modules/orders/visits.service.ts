@@ -42,6 +42,7 @@ export async function assign(ctx: AppContext, actor: Actor, order: repo.OrderRow
       from: ['accepted', 'assigned', 'en_route'],
       to: 'assigned',
       action: 'assign',
+      audit: true,
       detail: { workerId, previous: order.workerId },
       patch: { workerId },
     }),
@@ -56,7 +57,7 @@ function assertWorker(actor: Actor, order: repo.OrderRow) {
 export async function enRoute(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
   assertWorker(actor, order);
   return ctx.db.transaction((tx) =>
-    transition(ctx, tx, actor, order, { from: ['assigned'], to: 'en_route', action: 'en-route' }),
+    transition(ctx, tx, actor, order, { from: ['assigned'], to: 'en_route', action: 'en-route', audit: true }),
   );
 }
 
@@ -123,6 +124,7 @@ export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRo
       from: ['assigned', 'en_route'],
       to: 'in_service',
       action: 'check-in',
+      audit: true,
       detail: { method: loc.method, distanceM: loc.distanceM, flags, at: loc.at.toISOString() },
       patch: flags.length ? { flags: addFlags(order.flags, flags), reviewStatus: 'pending' } : {},
     });
@@ -165,6 +167,7 @@ export async function checkOut(
       from: ['in_service'],
       to: 'served',
       action: 'check-out',
+      audit: true,
       detail: { method: loc.method, distanceM: loc.distanceM, minutes: Math.round(minutes), flags },
       patch: { servedAt: loc.at, ...(all.length ? { flags: addFlags(order.flags, all), reviewStatus: 'pending' } : {}) },
     });
