@@ -5,6 +5,7 @@ import { conflict, forbidden, isUniqueViolation, notFound, validationError } fro
 import { isoDate, maskPhone } from '../../lib/http.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { clearLoginFailures, revokeUserSessions, setPassword } from '../auth/auth.repo.ts';
 import { assertPasswordRules } from '../auth/auth.service.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
@@ -113,6 +114,9 @@ export type UserPatch = Partial<Pick<UserInput, 'displayName' | 'role' | 'region
   status?: 'active' | 'disabled';
 };
 
+/** The fields that decide what a user may see, or whether they may log in at all. */
+const ACCESS_FIELDS = ['role', 'regionCode', 'orgId', 'status'] as const;
+
 export async function updateUser(ctx: AppContext, actor: Actor, id: string, patch: UserPatch) {
   const before = await repo.findVisibleUser(ctx.db, actor, id);
   if (!before) throw notFound('User');
@@ -127,6 +131,8 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, patc
   return ctx.db.transaction(async (tx) => {
     const row = await repo.updateUser(tx, id, patch);
     if (patch.status === 'disabled') await revokeUserSessions(tx, id);
+    // Open WebSockets re-read who the user is now (or close, for a disabled account).
+    if (ACCESS_FIELDS.some((k) => patch[k] !== undefined)) await publishUserAccessChanged(ctx, tx, id);
     const changed = Object.keys(patch);
     await recordAudit(tx, {
       actor,
@@ -149,6 +155,7 @@ export async function resetPassword(ctx: AppContext, actor: Actor, id: string) {
   await ctx.db.transaction(async (tx) => {
     await setPassword(tx, id, hashed, true);
     await revokeUserSessions(tx, id);
+    await publishUserAccessChanged(ctx, tx, id);
     await recordAudit(tx, {
       actor,
       action: 'user.reset-password',
