@@ -1,15 +1,15 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { ABILITY_LEVELS, ELDER_CATEGORIES, ELDER_STATUSES, LIVING_SITUATIONS } from '@zhiyang/shared';
-import { Alert, Button, Card, Dropdown, Flex, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import { Button, Dropdown, Input, InputNumber, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, apiUrl } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
-import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import type { Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { ListPage } from '../common/ListPage.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { ImportWizard } from './ImportWizard.tsx';
 import type { ElderListItem } from './types.ts';
@@ -44,8 +44,14 @@ export function ElderListPage() {
   const { page: _p, limit: _l, ...exportQuery } = query;
 
   return (
-    <Card
+    <ListPage<ElderListItem>
       title={t('elders.list.title')}
+      list={list}
+      page={filters.page}
+      pageSize={filters.limit}
+      onPage={(page, limit) => setFilters((f) => ({ ...f, page, limit }))}
+      sizeChanger
+      totalText={(total) => t('common.total', { total: list.data?.totalCapped ? `${total}+` : total })}
       extra={
         <Space wrap>
           {can('elder:import') && (
@@ -81,135 +87,117 @@ export function ElderListPage() {
           )}
         </Space>
       }
+      filters={
+        <>
+          <Input.Search
+            allowClear
+            placeholder={t('elders.list.searchPlaceholder')}
+            onSearch={(q) => update({ q: q.trim() })}
+            style={{ width: 320 }}
+            data-testid="elder-search"
+          />
+          <RegionTreeSelect
+            value={filters.regionCode ?? null}
+            onChange={(code) => update({ regionCode: code ?? undefined })}
+            placeholder={t('elders.list.region')}
+          />
+          <Select
+            allowClear
+            placeholder={t('elders.list.category')}
+            value={filters.category}
+            onChange={(category) => update({ category })}
+            options={ELDER_CATEGORIES.map((c) => ({ value: c, label: t(`elders.category.${c}`) }))}
+            style={{ width: 180 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('elders.list.living')}
+            value={filters.livingSituation}
+            onChange={(livingSituation) => update({ livingSituation })}
+            options={LIVING_SITUATIONS.map((c) => ({ value: c, label: t(`elders.living.${c}`) }))}
+            style={{ width: 150 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('elders.list.ability')}
+            value={filters.abilityLevel}
+            onChange={(abilityLevel) => update({ abilityLevel })}
+            options={[
+              ...ABILITY_LEVELS.map((c) => ({ value: c, label: t(`elders.level.${c}`) })),
+              { value: 'none', label: t('elders.list.notAssessed') },
+            ]}
+            style={{ width: 150 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('elders.list.status')}
+            value={filters.status}
+            onChange={(status) => update({ status })}
+            options={ELDER_STATUSES.map((c) => ({ value: c, label: t(`elders.status.${c}`) }))}
+            style={{ width: 120 }}
+          />
+          <Space.Compact>
+            <InputNumber
+              min={0}
+              max={130}
+              placeholder={t('elders.list.ageMin')}
+              value={filters.ageMin}
+              onChange={(v) => update({ ageMin: v ?? undefined })}
+              style={{ width: 110 }}
+            />
+            <InputNumber
+              min={0}
+              max={130}
+              placeholder={t('elders.list.ageMax')}
+              value={filters.ageMax}
+              onChange={(v) => update({ ageMax: v ?? undefined })}
+              style={{ width: 110 }}
+            />
+          </Space.Compact>
+        </>
+      }
+      rowKey="id"
+      size="middle"
+      data-testid="elders-table"
+      onRow={(r) => ({ onDoubleClick: () => navigate(`/console/elders/${r.id}`) })}
+      columns={[
+        {
+          title: t('elders.field.name'),
+          dataIndex: 'name',
+          render: (name: string, r) => <Link to={`/console/elders/${r.id}`}>{name}</Link>,
+        },
+        { title: t('elders.field.sex'), dataIndex: 'sex', render: (s: 'male' | 'female') => t(`elders.sex.${s}`) },
+        { title: t('elders.field.age'), dataIndex: 'age' },
+        { title: t('elders.field.idNumber'), dataIndex: 'idNumberMasked', render: (v: string) => <code>{v}</code> },
+        { title: t('elders.field.phone'), dataIndex: 'phoneMasked', render: (v: string | null) => v ?? t('common.none') },
+        { title: t('elders.list.region'), dataIndex: 'regionName' },
+        {
+          title: t('elders.field.livingSituation'),
+          dataIndex: 'livingSituation',
+          render: (v: string) => t(`elders.living.${v as 'alone'}`),
+        },
+        {
+          title: t('elders.field.categories'),
+          dataIndex: 'categories',
+          render: (cs: string[]) => cs.map((c) => <Tag key={c}>{t(`elders.category.${c as 'dibao'}`, { defaultValue: c })}</Tag>),
+        },
+        {
+          title: t('elders.field.abilityLevel'),
+          dataIndex: 'abilityLevel',
+          render: (v: string | null) =>
+            v ? <Tag color={LEVEL_COLOR[v]}>{t(`elders.level.${v as 'mild'}`)}</Tag> : <Tag>{t('elders.list.notAssessed')}</Tag>,
+        },
+        {
+          title: t('elders.field.status'),
+          dataIndex: 'status',
+          render: (v: string) => (
+            <Tag color={v === 'active' ? 'green' : v === 'deceased' ? 'default' : 'orange'}>
+              {t(`elders.status.${v as 'active'}`)}
+            </Tag>
+          ),
+        },
+      ]}
     >
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('elders.list.searchPlaceholder')}
-          onSearch={(q) => update({ q: q.trim() })}
-          style={{ width: 320 }}
-          data-testid="elder-search"
-        />
-        <RegionTreeSelect
-          value={filters.regionCode ?? null}
-          onChange={(code) => update({ regionCode: code ?? undefined })}
-          placeholder={t('elders.list.region')}
-        />
-        <Select
-          allowClear
-          placeholder={t('elders.list.category')}
-          value={filters.category}
-          onChange={(category) => update({ category })}
-          options={ELDER_CATEGORIES.map((c) => ({ value: c, label: t(`elders.category.${c}`) }))}
-          style={{ width: 180 }}
-        />
-        <Select
-          allowClear
-          placeholder={t('elders.list.living')}
-          value={filters.livingSituation}
-          onChange={(livingSituation) => update({ livingSituation })}
-          options={LIVING_SITUATIONS.map((c) => ({ value: c, label: t(`elders.living.${c}`) }))}
-          style={{ width: 150 }}
-        />
-        <Select
-          allowClear
-          placeholder={t('elders.list.ability')}
-          value={filters.abilityLevel}
-          onChange={(abilityLevel) => update({ abilityLevel })}
-          options={[
-            ...ABILITY_LEVELS.map((c) => ({ value: c, label: t(`elders.level.${c}`) })),
-            { value: 'none', label: t('elders.list.notAssessed') },
-          ]}
-          style={{ width: 150 }}
-        />
-        <Select
-          allowClear
-          placeholder={t('elders.list.status')}
-          value={filters.status}
-          onChange={(status) => update({ status })}
-          options={ELDER_STATUSES.map((c) => ({ value: c, label: t(`elders.status.${c}`) }))}
-          style={{ width: 120 }}
-        />
-        <Space.Compact>
-          <InputNumber
-            min={0}
-            max={130}
-            placeholder={t('elders.list.ageMin')}
-            value={filters.ageMin}
-            onChange={(v) => update({ ageMin: v ?? undefined })}
-            style={{ width: 110 }}
-          />
-          <InputNumber
-            min={0}
-            max={130}
-            placeholder={t('elders.list.ageMax')}
-            value={filters.ageMax}
-            onChange={(v) => update({ ageMax: v ?? undefined })}
-            style={{ width: 110 }}
-          />
-        </Space.Compact>
-      </Flex>
-      {list.error !== undefined && (
-        <Alert type="error" showIcon title={problemText(list.error, t)} style={{ marginBottom: 16 }} />
-      )}
-      <Table<ElderListItem>
-        rowKey="id"
-        size="middle"
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 'max-content' }}
-        data-testid="elders-table"
-        onRow={(r) => ({ onDoubleClick: () => navigate(`/console/elders/${r.id}`) })}
-        columns={[
-          {
-            title: t('elders.field.name'),
-            dataIndex: 'name',
-            render: (name: string, r) => <Link to={`/console/elders/${r.id}`}>{name}</Link>,
-          },
-          { title: t('elders.field.sex'), dataIndex: 'sex', render: (s: 'male' | 'female') => t(`elders.sex.${s}`) },
-          { title: t('elders.field.age'), dataIndex: 'age' },
-          { title: t('elders.field.idNumber'), dataIndex: 'idNumberMasked', render: (v: string) => <code>{v}</code> },
-          { title: t('elders.field.phone'), dataIndex: 'phoneMasked', render: (v: string | null) => v ?? t('common.none') },
-          { title: t('elders.list.region'), dataIndex: 'regionName' },
-          {
-            title: t('elders.field.livingSituation'),
-            dataIndex: 'livingSituation',
-            render: (v: string) => t(`elders.living.${v as 'alone'}`),
-          },
-          {
-            title: t('elders.field.categories'),
-            dataIndex: 'categories',
-            render: (cs: string[]) =>
-              cs.map((c) => <Tag key={c}>{t(`elders.category.${c as 'dibao'}`, { defaultValue: c })}</Tag>),
-          },
-          {
-            title: t('elders.field.abilityLevel'),
-            dataIndex: 'abilityLevel',
-            render: (v: string | null) =>
-              v ? (
-                <Tag color={LEVEL_COLOR[v]}>{t(`elders.level.${v as 'mild'}`)}</Tag>
-              ) : (
-                <Tag>{t('elders.list.notAssessed')}</Tag>
-              ),
-          },
-          {
-            title: t('elders.field.status'),
-            dataIndex: 'status',
-            render: (v: string) => (
-              <Tag color={v === 'active' ? 'green' : v === 'deceased' ? 'default' : 'orange'}>
-                {t(`elders.status.${v as 'active'}`)}
-              </Tag>
-            ),
-          },
-        ]}
-        pagination={{
-          current: filters.page,
-          pageSize: filters.limit,
-          total: list.data?.total,
-          showTotal: (total) => t('common.total', { total: list.data?.totalCapped ? `${total}+` : total }),
-          onChange: (page, limit) => setFilters((f) => ({ ...f, page, limit })),
-        }}
-      />
       <ImportWizard
         open={importing}
         onClose={() => {
@@ -217,7 +205,7 @@ export function ElderListPage() {
           list.reload();
         }}
       />
-    </Card>
+    </ListPage>
   );
 }
 

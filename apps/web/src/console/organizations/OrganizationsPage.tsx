@@ -1,14 +1,14 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { ORG_TYPES, type OrgType } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Flex, Input, Select, Table, Tag } from 'antd';
+import { App, Button, Input, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
-import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import type { Org, OrgStatus, Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { ListPage } from '../common/ListPage.tsx';
 import { OrganizationFormModal } from './OrganizationFormModal.tsx';
 
 const PAGE_SIZE = 20;
@@ -30,8 +30,13 @@ export function OrganizationsPage() {
   const list = useFetch((signal) => api.get<Page<Org>>('/organizations', query, { signal }), JSON.stringify(query));
 
   return (
-    <Card
+    <ListPage<Org>
       title={t('organizations.title')}
+      list={list}
+      page={page}
+      pageSize={PAGE_SIZE}
+      onPage={setPage}
+      rowKey="id"
       extra={
         canWrite && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
@@ -39,84 +44,69 @@ export function OrganizationsPage() {
           </Button>
         )
       }
+      filters={
+        <>
+          <Input.Search
+            allowClear
+            placeholder={t('organizations.searchPlaceholder')}
+            onSearch={(value) => {
+              setQ(value.trim());
+              setPage(1);
+            }}
+            style={{ width: 260 }}
+          />
+          <Select<OrgType>
+            allowClear
+            placeholder={t('organizations.allTypes')}
+            value={type}
+            onChange={(value) => {
+              setType(value);
+              setPage(1);
+            }}
+            options={ORG_TYPES.map((o) => ({ value: o, label: t(`orgTypes.${o}`) }))}
+            style={{ width: 200 }}
+          />
+        </>
+      }
+      columns={[
+        { title: t('organizations.name'), dataIndex: 'name' },
+        { title: t('organizations.type'), dataIndex: 'type', render: (v: OrgType) => t(`orgTypes.${v}`) },
+        {
+          title: t('organizations.region'),
+          dataIndex: 'regionCode',
+          render: (code: string) => nameOf(code) ?? code,
+        },
+        {
+          title: t('organizations.contactName'),
+          key: 'contact',
+          render: (_, o) => [o.contactName, o.contactPhone].filter(Boolean).join(' · ') || t('common.none'),
+        },
+        {
+          title: t('organizations.address'),
+          dataIndex: 'address',
+          ellipsis: true,
+          render: (v: string | null) => v ?? t('common.none'),
+        },
+        {
+          title: t('organizations.status'),
+          dataIndex: 'status',
+          render: (s: OrgStatus) => <Tag color={STATUS_COLOR[s]}>{t(`orgStatus.${s}`)}</Tag>,
+        },
+        ...(canWrite
+          ? [
+              {
+                title: t('common.actions'),
+                key: 'actions',
+                render: (_: unknown, o: Org) => (
+                  <Button type="link" size="small" onClick={() => setEditing(o)}>
+                    {t('common.edit')}
+                  </Button>
+                ),
+              },
+            ]
+          : []),
+      ]}
     >
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('organizations.searchPlaceholder')}
-          onSearch={(value) => {
-            setQ(value.trim());
-            setPage(1);
-          }}
-          style={{ width: 260 }}
-        />
-        <Select<OrgType>
-          allowClear
-          placeholder={t('organizations.allTypes')}
-          value={type}
-          onChange={(value) => {
-            setType(value);
-            setPage(1);
-          }}
-          options={ORG_TYPES.map((o) => ({ value: o, label: t(`orgTypes.${o}`) }))}
-          style={{ width: 200 }}
-        />
-      </Flex>
-      {list.error !== undefined && (
-        <Alert type="error" showIcon title={problemText(list.error, t)} style={{ marginBottom: 16 }} />
-      )}
-      <Table<Org>
-        rowKey="id"
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 'max-content' }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: setPage,
-        }}
-        columns={[
-          { title: t('organizations.name'), dataIndex: 'name' },
-          { title: t('organizations.type'), dataIndex: 'type', render: (v: OrgType) => t(`orgTypes.${v}`) },
-          {
-            title: t('organizations.region'),
-            dataIndex: 'regionCode',
-            render: (code: string) => nameOf(code) ?? code,
-          },
-          {
-            title: t('organizations.contactName'),
-            key: 'contact',
-            render: (_, o) => [o.contactName, o.contactPhone].filter(Boolean).join(' · ') || t('common.none'),
-          },
-          {
-            title: t('organizations.address'),
-            dataIndex: 'address',
-            ellipsis: true,
-            render: (v: string | null) => v ?? t('common.none'),
-          },
-          {
-            title: t('organizations.status'),
-            dataIndex: 'status',
-            render: (s: OrgStatus) => <Tag color={STATUS_COLOR[s]}>{t(`orgStatus.${s}`)}</Tag>,
-          },
-          ...(canWrite
-            ? [
-                {
-                  title: t('common.actions'),
-                  key: 'actions',
-                  render: (_: unknown, o: Org) => (
-                    <Button type="link" size="small" onClick={() => setEditing(o)}>
-                      {t('common.edit')}
-                    </Button>
-                  ),
-                },
-              ]
-            : []),
-        ]}
-      />
       <OrganizationFormModal
         open={editing !== null}
         org={editing === 'new' || editing === null ? undefined : editing}
@@ -128,6 +118,6 @@ export function OrganizationsPage() {
           list.reload();
         }}
       />
-    </Card>
+    </ListPage>
   );
 }

@@ -1,6 +1,6 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { REGION_LEVELS, type RegionLevel } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Col, Flex, Input, Popconfirm, Row, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Col, Input, Popconfirm, Row, Select, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -9,6 +9,7 @@ import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import type { Page, Region } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { ListPage } from '../common/ListPage.tsx';
 import { RegionFormModal } from './RegionFormModal.tsx';
 import { RegionImportModal, TEMPLATE_URL } from './RegionImportModal.tsx';
 import { RegionTree } from './RegionTree.tsx';
@@ -68,7 +69,11 @@ export function RegionsPage() {
         </Card>
       </Col>
       <Col xs={24} lg={17} xl={18}>
-        <Card
+        <ListPage<Region>
+          list={list}
+          page={page}
+          pageSize={PAGE_SIZE}
+          onPage={setPage}
           title={parent ? `${t('regions.title')} · ${regions.nameOf(parent) ?? parent}` : t('regions.title')}
           extra={
             <Space wrap>
@@ -87,94 +92,78 @@ export function RegionsPage() {
               )}
             </Space>
           }
-        >
-          <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-            <Input.Search
-              allowClear
-              placeholder={t('regions.searchPlaceholder')}
-              onSearch={(value) => {
-                setQ(value.trim());
-                setPage(1);
-              }}
-              style={{ width: 260 }}
-            />
-            <Select<RegionLevel>
-              allowClear
-              placeholder={t('regions.allLevels')}
-              value={level}
-              onChange={(value) => {
-                setLevel(value);
-                setPage(1);
-              }}
-              options={REGION_LEVELS.map((l) => ({ value: l, label: t(`regionLevels.${l}`) }))}
-              style={{ width: 160 }}
-            />
-          </Flex>
-          {list.error !== undefined && (
-            <Alert type="error" showIcon title={problemText(list.error, t)} style={{ marginBottom: 16 }} />
-          )}
-          <Table<Region>
-            rowKey="code"
-            dataSource={list.data?.items}
-            loading={list.loading}
-            scroll={{ x: 'max-content' }}
-            pagination={{
-              current: page,
-              pageSize: PAGE_SIZE,
-              total: list.data?.total,
-              showSizeChanger: false,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: setPage,
-            }}
-            columns={[
-              { title: t('regions.code'), dataIndex: 'code', render: (code: string) => <code>{code}</code> },
-              { title: t('regions.name'), dataIndex: 'name' },
-              {
-                title: t('regions.level'),
-                dataIndex: 'level',
-                render: (l: RegionLevel) => <Tag color={LEVEL_COLOR[l]}>{t(`regionLevels.${l}`)}</Tag>,
-              },
-              {
-                title: t('regions.parent'),
-                dataIndex: 'parentCode',
-                render: (code: string | null) => (code ? (regions.nameOf(code) ?? code) : t('common.none')),
-              },
-              {
-                title: `${t('regions.lat')} / ${t('regions.lng')}`,
-                key: 'point',
-                render: (_, r) =>
-                  r.lat != null && r.lng != null ? `${r.lat.toFixed(5)}, ${r.lng.toFixed(5)}` : t('common.none'),
-              },
-              ...(canWrite
-                ? [
-                    {
-                      title: t('common.actions'),
-                      key: 'actions',
-                      render: (_: unknown, r: Region) => (
-                        <Space size={0}>
-                          <Button type="link" size="small" onClick={() => setEditing(r)}>
-                            {t('common.edit')}
+          filters={
+            <>
+              <Input.Search
+                allowClear
+                placeholder={t('regions.searchPlaceholder')}
+                onSearch={(value) => {
+                  setQ(value.trim());
+                  setPage(1);
+                }}
+                style={{ width: 260 }}
+              />
+              <Select<RegionLevel>
+                allowClear
+                placeholder={t('regions.allLevels')}
+                value={level}
+                onChange={(value) => {
+                  setLevel(value);
+                  setPage(1);
+                }}
+                options={REGION_LEVELS.map((l) => ({ value: l, label: t(`regionLevels.${l}`) }))}
+                style={{ width: 160 }}
+              />
+            </>
+          }
+          rowKey="code"
+          columns={[
+            { title: t('regions.code'), dataIndex: 'code', render: (code: string) => <code>{code}</code> },
+            { title: t('regions.name'), dataIndex: 'name' },
+            {
+              title: t('regions.level'),
+              dataIndex: 'level',
+              render: (l: RegionLevel) => <Tag color={LEVEL_COLOR[l]}>{t(`regionLevels.${l}`)}</Tag>,
+            },
+            {
+              title: t('regions.parent'),
+              dataIndex: 'parentCode',
+              render: (code: string | null) => (code ? (regions.nameOf(code) ?? code) : t('common.none')),
+            },
+            {
+              title: `${t('regions.lat')} / ${t('regions.lng')}`,
+              key: 'point',
+              render: (_, r) => (r.lat != null && r.lng != null ? `${r.lat.toFixed(5)}, ${r.lng.toFixed(5)}` : t('common.none')),
+            },
+            ...(canWrite
+              ? [
+                  {
+                    title: t('common.actions'),
+                    key: 'actions',
+                    render: (_: unknown, r: Region) => (
+                      <Space size={0}>
+                        <Button type="link" size="small" onClick={() => setEditing(r)}>
+                          {t('common.edit')}
+                        </Button>
+                        <Popconfirm
+                          title={t('regions.deleteConfirm', { name: r.name })}
+                          okText={t('common.delete')}
+                          okButtonProps={{ danger: true }}
+                          cancelText={t('common.cancel')}
+                          onConfirm={() => remove(r)}
+                          styles={{ root: { maxWidth: 320 } }}
+                        >
+                          <Button type="link" size="small" danger>
+                            {t('common.delete')}
                           </Button>
-                          <Popconfirm
-                            title={t('regions.deleteConfirm', { name: r.name })}
-                            okText={t('common.delete')}
-                            okButtonProps={{ danger: true }}
-                            cancelText={t('common.cancel')}
-                            onConfirm={() => remove(r)}
-                            styles={{ root: { maxWidth: 320 } }}
-                          >
-                            <Button type="link" size="small" danger>
-                              {t('common.delete')}
-                            </Button>
-                          </Popconfirm>
-                        </Space>
-                      ),
-                    },
-                  ]
-                : []),
-            ]}
-          />
-        </Card>
+                        </Popconfirm>
+                      </Space>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        ></ListPage>
       </Col>
       <RegionFormModal
         open={editing !== null}

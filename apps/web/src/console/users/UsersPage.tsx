@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { ROLES, type Role } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Flex, Input, Select, Table } from 'antd';
+import { App, Button, Input, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api.ts';
@@ -8,6 +8,7 @@ import { useAuth, useMe } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import type { Page, User, UserStatus } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { ListPage } from '../common/ListPage.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
 import { UserFormModal, type UserSaved } from './UserFormModal.tsx';
 import { useUserColumns } from './userColumns.tsx';
@@ -77,7 +78,11 @@ export function UsersPage() {
   }
 
   return (
-    <Card
+    <ListPage<User>
+      list={list}
+      page={filters.page}
+      pageSize={PAGE_SIZE}
+      onPage={(page) => setFilters((f) => ({ ...f, page }))}
       title={t('users.title')}
       extra={
         can('user:write') && (
@@ -86,51 +91,37 @@ export function UsersPage() {
           </Button>
         )
       }
+      filters={
+        <>
+          <Input.Search
+            allowClear
+            placeholder={t('users.searchPlaceholder')}
+            onSearch={(q) => update({ q: q.trim() })}
+            style={{ width: 280 }}
+            data-testid="user-search"
+          />
+          <Select<Role>
+            allowClear
+            placeholder={t('users.role')}
+            value={filters.role}
+            onChange={(role) => update({ role })}
+            options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+            style={{ width: 200 }}
+          />
+          <Select<UserStatus>
+            allowClear
+            placeholder={t('users.status')}
+            value={filters.status}
+            onChange={(status) => update({ status })}
+            options={(['active', 'disabled'] as const).map((s) => ({ value: s, label: t(`userStatus.${s}`) }))}
+            style={{ width: 140 }}
+          />
+        </>
+      }
+      rowKey="id"
+      columns={columns}
+      data-testid="users-table"
     >
-      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('users.searchPlaceholder')}
-          onSearch={(q) => update({ q: q.trim() })}
-          style={{ width: 280 }}
-          data-testid="user-search"
-        />
-        <Select<Role>
-          allowClear
-          placeholder={t('users.role')}
-          value={filters.role}
-          onChange={(role) => update({ role })}
-          options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-          style={{ width: 200 }}
-        />
-        <Select<UserStatus>
-          allowClear
-          placeholder={t('users.status')}
-          value={filters.status}
-          onChange={(status) => update({ status })}
-          options={(['active', 'disabled'] as const).map((s) => ({ value: s, label: t(`userStatus.${s}`) }))}
-          style={{ width: 140 }}
-        />
-      </Flex>
-      {list.error !== undefined && (
-        <Alert type="error" showIcon title={problemText(list.error, t)} style={{ marginBottom: 16 }} />
-      )}
-      <Table<User>
-        rowKey="id"
-        columns={columns}
-        dataSource={list.data?.items}
-        loading={list.loading}
-        scroll={{ x: 'max-content' }}
-        data-testid="users-table"
-        pagination={{
-          current: filters.page,
-          pageSize: PAGE_SIZE,
-          total: list.data?.total,
-          showSizeChanger: false,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page) => setFilters((f) => ({ ...f, page })),
-        }}
-      />
       <UserFormModal
         open={editing !== null}
         user={editing === 'new' || editing === null ? undefined : editing}
@@ -138,6 +129,6 @@ export function UsersPage() {
         onSaved={onSaved}
       />
       <SecretModal secret={secret} onClose={() => setSecret(null)} />
-    </Card>
+    </ListPage>
   );
 }
