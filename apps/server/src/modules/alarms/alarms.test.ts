@@ -322,13 +322,22 @@ describe('alarm lifecycle', () => {
     const dev = await createDevice(s.ctx, { elderId: elder.id, type: 'pendant' });
     await send(dev.id, 'sos');
     const [a] = await openAlarms(dev.id);
-    await op1.api.post(`/api/v1/alarms/${a.id}/acknowledge`);
-    await new Promise((r) => setTimeout(r, 2500));
+    expect((await op1.api.post(`/api/v1/alarms/${a.id}/acknowledge`)).statusCode).toBe(200);
+    // The escalation timer armed at raise (1 s here) still fires; wait until its job has run.
+    const escalationJobs = (data: { alarmId: string; level?: number }) =>
+      s.boss.findJobs<{ alarmId: string; level: number }>('alarm.escalate', { data });
+    const fired = await waitFor(
+      async () => (await escalationJobs({ alarmId: a.id })).find((j) => j.state === 'completed'),
+      15_000,
+    );
+    expect(fired.data.level).toBe(1);
+    // It found the alarm acknowledged: no level taken, no second timer armed.
     const [row] = await queryRows<{ escalation_level: number }>(
       s.ctx.db,
       sql`SELECT escalation_level FROM alarms WHERE id = ${a.id}`,
     );
     expect(row.escalation_level).toBe(0);
+    expect(await escalationJobs({ alarmId: a.id, level: 2 })).toEqual([]);
   });
 
   it('queue order: priority, then oldest first; SLA report counts acknowledgements within 60 s / 180 s', async () => {

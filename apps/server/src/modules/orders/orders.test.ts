@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../lib/events.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
+import { waitFor } from '../../testing/safety.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../../testing/service.ts';
 import { providerProfiles, providerStaff } from '../providers/providers.schema.ts';
@@ -126,8 +127,9 @@ describe('creation and automatic dispatch', () => {
     expect(cands.items[0].components.distance).toBeLessThan(0.5);
     const detail = (await operator.get(`/api/v1/service-orders/${o.id}`)).json();
     expect(detail.history.map((h: { action: string }) => h.action)).toEqual(['create', 'dispatch']);
-    await new Promise((r) => setTimeout(r, 50));
-    const ev = events.find((x) => x.type === 'order.updated' && (x.data as { id: string }).id === o.id);
+    const ev = await waitFor(async () =>
+      events.find((x) => x.type === 'order.updated' && (x.data as { id: string }).id === o.id),
+    );
     expect(ev?.audience).toMatchObject({ permission: 'order:read', regionCode: TREE.communityA1, orgIds: [near.org.id] });
   });
 
