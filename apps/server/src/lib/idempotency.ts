@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
-import type { AppContext } from './context.ts';
 import { markUnchanged } from './audit-guard.ts';
+import type { AppContext } from './context.ts';
 import { badRequest, unprocessable } from './errors.ts';
 import { idempotencyKeys } from './idempotency.schema.ts';
 

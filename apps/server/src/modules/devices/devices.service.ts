@@ -1,12 +1,12 @@
 import { dateProblem, dateProblemMessage } from '@zhiyang/shared';
 import { eq } from 'drizzle-orm';
 import { type Command, requestCommand } from '../../gateway/commands.ts';
+import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
-import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { DEFAULT_RULES } from '../alarms/rules.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../lib/actor.ts';
-import type { AppContext } from '../../lib/context.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
+import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as orderRepo from './orders.repo.ts';
