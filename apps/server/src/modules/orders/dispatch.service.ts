@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
@@ -7,8 +6,9 @@ import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { isRegionScoped } from '../../lib/scope.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { dispatchCandidates, lockProviderCapacity, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
+import { regionPosition } from '../regions/regions.repo.ts';
 import { findElder } from './elders.repo.ts';
 import * as repo from './orders.repo.ts';
 import { getServiceSettings } from './service-settings.ts';
@@ -50,21 +50,6 @@ export interface Candidate {
   score: number;
 }
 
-interface CandidateRow {
-  id: string;
-  name: string;
-  rating_sum: number;
-  rating_count: number;
-  daily_capacity: number;
-  price_fen: number;
-  load: string;
-  slot_start: string | Date;
-  slot_minutes: number;
-  slot_load: string;
-  slot_capacity: number | null;
-  sites: Array<{ name: string; lat: number; lng: number }> | null;
-}
-
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** Rank the candidate providers for an order (best first), with the parts of each score. */
@@ -77,30 +62,16 @@ export async function rankCandidates(
   const day = cstDate(order.scheduledAt);
   const dayStart = cstDayStart(day).toISOString();
   const dayEnd = cstDayStart(addDays(day, 1)).toISOString();
-  const at = order.scheduledAt.toISOString();
-  const busy = sql`so.provider_id = o.id AND so.id <> ${order.id} AND so.status NOT IN ('cancelled', 'voided')`;
-  const rows = await queryRows<CandidateRow>(
-    db,
-    sql`
-    SELECT o.id, o.name, p.rating_sum, p.rating_count, p.daily_capacity, off.price_fen, p.slot_minutes, slot.start AS slot_start,
-      (SELECT count(*) FROM service_orders so WHERE ${busy}
-         AND so.scheduled_at >= ${dayStart}::timestamptz AND so.scheduled_at < ${dayEnd}::timestamptz) AS load,
-      (SELECT count(*) FROM service_orders so WHERE ${busy}
-         AND so.scheduled_at >= slot.start AND so.scheduled_at < slot.start + p.slot_minutes * interval '1 minute') AS slot_load,
-      p.slot_capacity,
-      (SELECT json_agg(json_build_object('name', s.name, 'lat', s.lat, 'lng', s.lng)) FROM provider_sites s WHERE s.org_id = o.id) AS sites
-    FROM provider_areas a
-    JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
-    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
-    JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${order.itemId}
-    CROSS JOIN LATERAL (SELECT ${dayStart}::timestamptz + floor(extract(epoch FROM ${at}::timestamptz - ${dayStart}::timestamptz)
-        / (p.slot_minutes * 60)) * p.slot_minutes * interval '1 minute' AS start) slot
-    WHERE a.region_code = ${order.regionCode}
-      ${only ? sql`AND o.id IN ${only}` : sql``}
-      AND NOT EXISTS (SELECT 1 FROM dispatch_offers d WHERE d.order_id = ${order.id} AND d.provider_id = o.id)
-      AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
-                  AND st.care_cert_valid_until >= ${day}::date AND st.health_cert_valid_until >= ${day}::date)`,
-  );
+  const rows = await dispatchCandidates(db, {
+    orderId: order.id,
+    itemId: order.itemId,
+    regionCode: order.regionCode,
+    day,
+    dayStart,
+    dayEnd,
+    at: order.scheduledAt.toISOString(),
+    only,
+  });
   const out: Candidate[] = [];
   for (const c of rows) {
     const load = Number(c.load);
@@ -164,11 +135,7 @@ export function explainChoice(c: Candidate, others: number): string {
 async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
   const e = await findElder(db, elderId);
   if (e?.lat != null && e?.lng != null) return { lat: e.lat, lng: e.lng };
-  const r = await queryRows<{ lat: number | null; lng: number | null }>(
-    db,
-    sql`SELECT lat, lng FROM regions WHERE code = ${regionCode}`,
-  );
-  const reg = r[0];
+  const reg = await regionPosition(db, regionCode);
   return reg?.lat != null && reg?.lng != null ? { lat: reg.lat, lng: reg.lng } : null;
 }
 
@@ -186,7 +153,7 @@ export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, or
     // order, so no two dispatches deadlock) and count again; the second waits for the first to
     // commit, then sees its order and moves on to the next provider.
     const ids = ranked.map((c) => c.providerId).sort();
-    for (const id of ids) await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`dispatch-capacity:${id}`}))`);
+    for (const id of ids) await lockProviderCapacity(tx, id);
     ranked = await rankCandidates(tx, order, home, ids);
   }
   if (!ranked.length) {
@@ -250,14 +217,7 @@ export async function candidatesFor(ctx: AppContext, order: repo.OrderRow) {
 /** Manual dispatch or override by the call centre, with a reason (audited). */
 export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.OrderRow, providerId: string, reason: string) {
   if (!isRegionScoped(actor)) throw notFound('Service order');
-  const r = await queryRows<{ approval_status: string; dishonest: boolean; offers: boolean }>(
-    ctx.db,
-    sql`
-    SELECT p.approval_status, p.dishonest,
-      EXISTS (SELECT 1 FROM provider_offerings f WHERE f.org_id = p.org_id AND f.item_id = ${order.itemId}) AS offers
-    FROM provider_profiles p WHERE p.org_id = ${providerId}`,
-  );
-  const p = r[0];
+  const p = await providerStanding(ctx.db, providerId, order.itemId);
   if (!p) throw validationError('body.providerId', 'unknown provider');
   if (p.approval_status !== 'approved' || p.dishonest)
     throw conflict('This provider is not approved, is suspended or is on the dishonesty list.');
@@ -296,16 +256,11 @@ export async function accept(ctx: AppContext, actor: Actor, order: repo.OrderRow
     const o = await repo.openOffer(tx, order.id);
     if (!o || o.providerId !== actor.orgId) throw conflict('There is no open offer of this order to your organisation.');
     await repo.closeOffer(tx, o.id, 'accepted', null);
-    const r = await queryRows<{ price_fen: number }>(
-      tx,
-      sql`SELECT price_fen FROM provider_offerings WHERE org_id = ${o.providerId} AND item_id = ${order.itemId}`,
-    );
-    const price = r[0]?.price_fen ?? 0;
+    const price = (await offeringPrice(tx, o.providerId, order.itemId)) ?? 0;
     return transition(ctx, tx, actor, order, {
       from: ['dispatched'],
       to: 'accepted',
       action: 'accept',
-      audit: true,
       // A self-paid order costs the provider's own price; subsidised ones keep the reserved amount.
       patch: order.payment === 'self' ? { amountFen: price * order.quantity } : {},
     });
@@ -330,7 +285,6 @@ export async function passOn(
     from: ['dispatched', 'accepted', 'assigned'],
     to: 'created',
     action: outcome === 'rejected' ? 'reject' : 'offer-timeout',
-    audit: outcome === 'rejected',
     reason,
     patch: { providerId: null, workerId: null },
   });
@@ -347,11 +301,7 @@ export async function reject(ctx: AppContext, actor: Actor, order: repo.OrderRow
 /** Time out one offer if it is still open (the delayed job and the sweep both call this). */
 export async function timeoutOffer(ctx: AppContext, offerId: string) {
   return ctx.db.transaction(async (tx) => {
-    const r = await queryRows<{ order_id: string }>(
-      tx,
-      sql`SELECT order_id FROM dispatch_offers WHERE id = ${offerId} AND status = 'offered' AND expires_at <= now() FOR UPDATE`,
-    );
-    const orderId = r[0]?.order_id;
+    const orderId = await repo.lockExpiredOffer(tx, offerId);
     if (!orderId) return false;
     const order = await repo.findOrder(tx, orderId, true);
     if (order?.status !== 'dispatched') {

@@ -179,6 +179,15 @@ export async function insertOffer(db: DbOrTx, o: typeof dispatchOffers.$inferIns
 export async function offersOf(db: DbOrTx, orderId: string) {
   return db.select().from(dispatchOffers).where(eq(dispatchOffers.orderId, orderId)).orderBy(asc(dispatchOffers.offeredAt));
 }
+/** Lock an offer that is still open past its deadline; its order's id, or undefined when there is none. */
+export async function lockExpiredOffer(tx: DbOrTx, offerId: string): Promise<string | undefined> {
+  const [r] = await queryRows<{ order_id: string }>(
+    tx,
+    sql`SELECT order_id FROM dispatch_offers WHERE id = ${offerId} AND status = 'offered' AND expires_at <= now() FOR UPDATE`,
+  );
+  return r?.order_id;
+}
+
 export async function openOffer(db: DbOrTx, orderId: string) {
   return (
     await db

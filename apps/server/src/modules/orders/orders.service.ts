@@ -1,5 +1,4 @@
 import type { OrderChannel, OrderStatus, PaymentMethod } from '@zhiyang/shared';
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -8,6 +7,7 @@ import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { isRegionScoped } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
+import { addProviderRating } from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
 import { autoDispatch } from './dispatch.service.ts';
 import { boundElderId, findElderFor } from './elders.repo.ts';
@@ -190,7 +190,6 @@ export async function confirmInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, ord
     from: ['served'],
     to: 'confirmed',
     action: auto ? 'auto-confirm' : 'confirm',
-    audit: true,
     patch: { confirmedAt: new Date() },
   });
   const providerId = order.providerId as string;
@@ -250,11 +249,9 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
     if (order.status === 'served') current = await confirmInTx(ctx, tx, actor, order, false);
     if (!['confirmed', 'settled'].includes(current.status)) throw conflict('Only a served order can be rated.');
     const rating = await repo.insertRating(tx, { orderId: order.id, score, comment, ratedBy: actor.id });
-    if (!rating) throw conflict('This order has already been rated.', undefined, 'already-handled');
+    if (!rating) throw conflict('This order has already been rated.');
     if (order.providerId) {
-      await tx.execute(
-        sql`UPDATE provider_profiles SET rating_sum = rating_sum + ${score}, rating_count = rating_count + 1 WHERE org_id = ${order.providerId}`,
-      );
+      await addProviderRating(tx, order.providerId, score);
     }
     let complaintId: string | null = null;
     if (score <= 2) {
@@ -280,14 +277,6 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
       action: 'rate',
       actorId: actor.id,
       actorName: actor.displayName,
-      detail: { score, complaintId },
-    });
-    await recordAudit(tx, {
-      actor,
-      action: 'order.rate',
-      targetType: 'service_order',
-      targetId: order.id,
-      regionCode: order.regionCode,
       detail: { score, complaintId },
     });
     return { score, comment, complaintId };
@@ -384,7 +373,7 @@ export async function followUpComplaint(ctx: AppContext, actor: Actor, id: strin
     throw notFound('Complaint');
   return ctx.db.transaction(async (tx) => {
     const closed = await repo.closeComplaint(tx, id, note, actor.id);
-    if (!closed) throw conflict('This complaint is already closed.', undefined, 'already-handled');
+    if (!closed) throw conflict('This complaint is already closed.');
     await recordAudit(tx, {
       actor,
       action: 'complaint.follow-up',

@@ -151,6 +151,101 @@ export async function replaceOfferings(db: DbOrTx, orgId: string, rows: Array<{ 
   if (rows.length) await db.insert(providerOfferings).values(rows.map((r) => ({ orgId, ...r })));
 }
 
+export interface CandidateRow {
+  id: string;
+  name: string;
+  rating_sum: number;
+  rating_count: number;
+  daily_capacity: number;
+  price_fen: number;
+  load: string;
+  slot_start: string | Date;
+  slot_minutes: number;
+  slot_load: string;
+  slot_capacity: number | null;
+  sites: Array<{ name: string; lat: number; lng: number }> | null;
+}
+
+/**
+ * Providers that may take an order: active, approved, not on the dishonesty list, serving its
+ * region, offering its item, with staff whose certificates are valid that day and not offered
+ * this order before; with their load that day and in the order's slot, and their sites.
+ */
+export async function dispatchCandidates(
+  db: DbOrTx,
+  q: {
+    orderId: string;
+    itemId: string;
+    regionCode: string;
+    /** The order's day (YYYY-MM-DD, China time) and its bounds. */
+    day: string;
+    dayStart: string;
+    dayEnd: string;
+    /** The order's start. */
+    at: string;
+    /** Only these providers. */
+    only?: string[];
+  },
+) {
+  const busy = sql`so.provider_id = o.id AND so.id <> ${q.orderId} AND so.status NOT IN ('cancelled', 'voided')`;
+  return queryRows<CandidateRow>(
+    db,
+    sql`
+    SELECT o.id, o.name, p.rating_sum, p.rating_count, p.daily_capacity, off.price_fen, p.slot_minutes, slot.start AS slot_start,
+      (SELECT count(*) FROM service_orders so WHERE ${busy}
+         AND so.scheduled_at >= ${q.dayStart}::timestamptz AND so.scheduled_at < ${q.dayEnd}::timestamptz) AS load,
+      (SELECT count(*) FROM service_orders so WHERE ${busy}
+         AND so.scheduled_at >= slot.start AND so.scheduled_at < slot.start + p.slot_minutes * interval '1 minute') AS slot_load,
+      p.slot_capacity,
+      (SELECT json_agg(json_build_object('name', s.name, 'lat', s.lat, 'lng', s.lng)) FROM provider_sites s WHERE s.org_id = o.id) AS sites
+    FROM provider_areas a
+    JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
+    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+    JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
+    CROSS JOIN LATERAL (SELECT ${q.dayStart}::timestamptz + floor(extract(epoch FROM ${q.at}::timestamptz - ${q.dayStart}::timestamptz)
+        / (p.slot_minutes * 60)) * p.slot_minutes * interval '1 minute' AS start) slot
+    WHERE a.region_code = ${q.regionCode}
+      ${q.only ? sql`AND o.id IN ${q.only}` : sql``}
+      AND NOT EXISTS (SELECT 1 FROM dispatch_offers d WHERE d.order_id = ${q.orderId} AND d.provider_id = o.id)
+      AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
+                  AND st.care_cert_valid_until >= ${q.day}::date AND st.health_cert_valid_until >= ${q.day}::date)`,
+  );
+}
+
+/** Serialise dispatches that count a provider's free places (held to the end of the transaction). */
+export async function lockProviderCapacity(tx: DbOrTx, providerId: string) {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`dispatch-capacity:${providerId}`}))`);
+}
+
+/** A provider's approval and honesty, and whether it offers the item; undefined for no such provider. */
+export async function providerStanding(db: DbOrTx, providerId: string, itemId: string) {
+  const [p] = await queryRows<{ approval_status: string; dishonest: boolean; offers: boolean }>(
+    db,
+    sql`
+    SELECT p.approval_status, p.dishonest,
+      EXISTS (SELECT 1 FROM provider_offerings f WHERE f.org_id = p.org_id AND f.item_id = ${itemId}) AS offers
+    FROM provider_profiles p WHERE p.org_id = ${providerId}`,
+  );
+  return p;
+}
+
+/** The provider's own price for the item, if it offers it. */
+export async function offeringPrice(db: DbOrTx, providerId: string, itemId: string): Promise<number | undefined> {
+  const [r] = await queryRows<{ price_fen: number }>(
+    db,
+    sql`SELECT price_fen FROM provider_offerings WHERE org_id = ${providerId} AND item_id = ${itemId}`,
+  );
+  return r?.price_fen;
+}
+
+/** Count one more rating of the provider. */
+export async function addProviderRating(db: DbOrTx, providerId: string, score: number) {
+  await db
+    .update(providerProfiles)
+    .set({ ratingSum: sql`${providerProfiles.ratingSum} + ${score}`, ratingCount: sql`${providerProfiles.ratingCount} + 1` })
+    .where(eq(providerProfiles.orgId, providerId));
+}
+
 export async function regionsExist(db: DbOrTx, codes: string[]) {
   if (!codes.length) return [];
   const r = await queryRows<{ code: string }>(db, sql`select code from regions where code in ${codes} and level = 'community'`);

@@ -41,6 +41,11 @@ export async function findRegion(db: DbOrTx, code: string): Promise<RegionRow | 
   return (await db.select().from(regions).where(eq(regions.code, code)).limit(1))[0];
 }
 
+/** A region's map position (both null when not set); undefined for no such region. */
+export async function regionPosition(db: DbOrTx, code: string) {
+  return (await db.select({ lat: regions.lat, lng: regions.lng }).from(regions).where(eq(regions.code, code)).limit(1))[0];
+}
+
 export async function findRegions(db: DbOrTx, codes: string[]): Promise<RegionRow[]> {
   if (codes.length === 0) return [];
   return db.select().from(regions).where(inArray(regions.code, codes));
