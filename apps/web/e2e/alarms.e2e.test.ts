@@ -411,4 +411,42 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     expect(pageErrors).toEqual([]);
     await phone.close();
   }, 180_000);
+  it('an alarm too large for one event message (sent as { id, partial: true }) still reaches the queue, read back by id', async () => {
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+    const { raiseAlarm } = await import(path.join(SERVER_SRC, 'modules/alarms/raise.service.ts'));
+    type Ctx = {
+      db: { transaction<T>(fn: (tx: unknown) => Promise<T>): Promise<T> };
+      events: { onEvent(type: string, h: (d: { partial?: boolean }) => void): () => void };
+    };
+    const ctx = server.ctx as Ctx;
+    const name = '王大件';
+    const elder = await createElder(server.ctx, f.TREE.communityA1, { name, birthDate: '1940-05-05' });
+    await page.goto(`${server.url}/console/alarms`);
+    await page.locator('[data-testid="realtime-status"][data-status="open"]').waitFor();
+    await queue().getByText(ELDER_NAME).first().waitFor();
+    const partials: boolean[] = [];
+    const off = ctx.events.onEvent('alarm.raised', (d) => partials.push(d.partial === true));
+    // A gas alarm whose device data is long (a 9,000-character reading log) puts the event over NOTIFY's limit.
+    await ctx.db.transaction((tx) =>
+      raiseAlarm(server.ctx, tx, {
+        type: 'gas',
+        priority: 'P1',
+        mergeKey: `elder:${elder.id}:gas-large`,
+        elderId: elder.id,
+        deviceId: null,
+        regionCode: f.TREE.communityA1,
+        data: { log: '燃气浓度读数 '.repeat(1000) },
+        at: new Date(),
+      }),
+    );
+    const row = queue().locator('.zy-alarm-row').filter({ hasText: name });
+    await row.waitFor({ timeout: 10_000 });
+    off();
+    expect(partials).toEqual([true]);
+    await row.click();
+    await page.locator('.ant-card').filter({ hasText: name }).first().waitFor();
+    await shot('11-large-alarm');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { SoundOutlined } from '@ant-design/icons';
+import { isPartialEvent, type PartialEventData } from '@zhiyang/shared';
 import { App, Badge, Button, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -52,15 +53,28 @@ export function AlarmCentrePage() {
     });
     if (a.id === selectedRef.current) setCardVersion((v) => v + 1);
   }, []);
-  useRealtimeEvent<Alarm>('alarm.raised', (a) => {
-    upsert(a);
-    if (a.priority === 'P1' && sound) beep();
-  });
-  useRealtimeEvent<Alarm>('alarm.updated', upsert);
-  useRealtimeEvent<Alarm>('alarm.escalated', (a) => {
-    upsert(a);
-    if (sound) beep();
-  });
+  // An alarm too large for one event message arrives as { id, partial: true }: read it by id.
+  const whole = useCallback(
+    async (d: Alarm | PartialEventData) => (isPartialEvent(d) ? api.get<Alarm>(`/alarms/${String(d.id)}`) : d),
+    [],
+  );
+  const onAlarm = (then?: (a: Alarm) => void) => (d: Alarm | PartialEventData) =>
+    void whole(d).then(
+      (a) => {
+        upsert(a);
+        then?.(a);
+      },
+      () => void load(),
+    );
+  useRealtimeEvent<Alarm | PartialEventData>(
+    'alarm.raised',
+    onAlarm((a) => a.priority === 'P1' && sound && beep()),
+  );
+  useRealtimeEvent<Alarm | PartialEventData>('alarm.updated', onAlarm());
+  useRealtimeEvent<Alarm | PartialEventData>(
+    'alarm.escalated',
+    onAlarm(() => sound && beep()),
+  );
 
   const take = useCallback(
     async (id: string) => {
