@@ -3,16 +3,14 @@ import type { ServiceItem } from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import { type CSSProperties, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
 import { catalogueApi } from '../api/catalogue.ts';
 import { api } from '../app/api.ts';
-import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
+import { MobileGate } from '../common/MobileLogin.tsx';
 import type { Order, Page } from '../console/service/types.ts';
-import { MobileLogin } from '../worker/WorkerArea.tsx';
 import { speak } from './speak.ts';
 
 interface Wallet {
@@ -63,19 +61,11 @@ const box: CSSProperties = { border: `2px solid ${INK}`, borderRadius: 14, paddi
 const FAVOURITES = ['cleaning', 'wardrobe_tidy', 'meal_delivery', 'haircut', 'companion_chat', 'repair'];
 
 export default function ElderArea() {
-  const { me, loading, login } = useAuth();
-  const { t } = useTranslation();
-  if (loading) return null;
-  if (!me)
-    return (
-      <MobileLogin
-        tx={{ login: t('elderHome.login'), username: t('elderHome.username'), password: t('elderHome.password') }}
-        onLogin={login}
-        big
-      />
-    );
-  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/elder`} replace />;
-  return <ElderHome role={me.role} />;
+  return (
+    <MobileGate area="elderHome" path="/elder" big>
+      {(me) => <ElderHome role={me.role} />}
+    </MobileGate>
+  );
 }
 
 function ReadAloud({ text }: { text: string }) {

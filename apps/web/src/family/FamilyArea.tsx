@@ -2,14 +2,12 @@ import dayjs from 'dayjs';
 import type { CSSProperties } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
-import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
-import { MobileLogin } from '../worker/WorkerArea.tsx';
+import { MobileGate } from '../common/MobileLogin.tsx';
 
 interface Safety {
   elder: { id: string; name: string };
@@ -67,25 +65,20 @@ const STATE_COLOUR = { ok: BRAND, offline: ALARM, low_battery: '#874d00', not_wo
 
 /** /family — what a family member needs to know about their elder's safety, on a phone. */
 export default function FamilyArea() {
-  const { me, loading, login } = useAuth();
   const { t } = useTranslation();
-  if (loading) return null;
-  if (!me)
-    return (
-      <MobileLogin
-        tx={{ login: t('family.login'), username: t('family.username'), password: t('family.password') }}
-        onLogin={login}
-        big
-      />
-    );
-  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/family`} replace />;
-  if (me.role !== 'family')
-    return (
-      <main style={page}>
-        <p style={box}>{t('family.notFamily')}</p>
-      </main>
-    );
-  return <FamilyHome />;
+  return (
+    <MobileGate area="family" path="/family" big>
+      {(me) =>
+        me.role === 'family' ? (
+          <FamilyHome />
+        ) : (
+          <main style={page}>
+            <p style={box}>{t('family.notFamily')}</p>
+          </main>
+        )
+      }
+    </MobileGate>
+  );
 }
 
 function FamilyHome() {

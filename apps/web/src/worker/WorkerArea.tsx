@@ -1,15 +1,15 @@
 import { EnvironmentOutlined, LogoutOutlined } from '@ant-design/icons';
 import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Form, Input, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Input, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate } from 'react-router';
 import { api } from '../app/api.ts';
-import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
+import { useAuth } from '../app/auth.tsx';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
+import { MobileGate } from '../common/MobileLogin.tsx';
 import type { Order, Page } from '../console/service/types.ts';
 import { shrinkPhoto } from './photo-store.ts';
 import { flush, perform, queued } from './queue.ts';
@@ -19,18 +19,16 @@ const AFTER = { 'en-route': 'en_route', 'check-in': 'in_service', 'check-out': '
 
 /** The worker's phone page (/worker): today's tasks, navigation, check-in/out with position and photo, offline queue. */
 export default function WorkerArea() {
-  const { me, loading, login, logout } = useAuth();
+  return (
+    <MobileGate area="worker" path="/worker">
+      {() => <WorkerHome />}
+    </MobileGate>
+  );
+}
+
+function WorkerHome() {
+  const { logout } = useAuth();
   const { t } = useTranslation();
-  if (loading) return null;
-  if (!me)
-    return (
-      <MobileLogin
-        tx={{ login: t('worker.login'), username: t('worker.username'), password: t('worker.password') }}
-        onLogin={login}
-      />
-    );
-  // A new worker must first replace the first password (the server refuses everything else).
-  if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=/worker`} replace />;
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 16, background: '#f4f7f6', minHeight: '100vh' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
@@ -42,45 +40,6 @@ export default function WorkerArea() {
         </Button>
       </Space>
       <Tasks />
-    </div>
-  );
-}
-
-export function MobileLogin({
-  tx,
-  onLogin,
-  big,
-}: {
-  tx: { login: string; username: string; password: string };
-  onLogin(u: string, p: string): Promise<unknown>;
-  big?: boolean;
-}) {
-  const { message } = App.useApp();
-  const { t } = useTranslation();
-  const size = big ? 22 : 16;
-  return (
-    <div style={{ maxWidth: 420, margin: '0 auto', padding: 24, fontSize: size }}>
-      <Typography.Title level={2}>智养 · {tx.login}</Typography.Title>
-      <Form
-        layout="vertical"
-        onFinish={async (v) => {
-          try {
-            await onLogin(v.username, v.password);
-          } catch (e) {
-            message.error(problemText(e, t));
-          }
-        }}
-      >
-        <Form.Item name="username" label={<span style={{ fontSize: size }}>{tx.username}</span>} rules={[{ required: true }]}>
-          <Input size="large" style={{ fontSize: size }} autoComplete="username" />
-        </Form.Item>
-        <Form.Item name="password" label={<span style={{ fontSize: size }}>{tx.password}</span>} rules={[{ required: true }]}>
-          <Input.Password size="large" style={{ fontSize: size }} autoComplete="current-password" />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" block style={{ height: big ? 64 : 48, fontSize: big ? 26 : 18 }}>
-          {tx.login}
-        </Button>
-      </Form>
     </div>
   );
 }

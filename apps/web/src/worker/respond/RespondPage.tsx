@@ -7,7 +7,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../../app/realtime.ts';
-import { MobileLogin } from '../WorkerArea.tsx';
+import { MobileLogin } from '../../common/MobileLogin.tsx';
 
 interface Task {
   dispatchId: string;
