@@ -261,6 +261,7 @@ export async function accept(ctx: AppContext, actor: Actor, order: repo.OrderRow
       from: ['dispatched'],
       to: 'accepted',
       action: 'accept',
+      audit: true,
       // A self-paid order costs the provider's own price; subsidised ones keep the reserved amount.
       patch: order.payment === 'self' ? { amountFen: price * order.quantity } : {},
     });
@@ -285,6 +286,7 @@ export async function passOn(
     from: ['dispatched', 'accepted', 'assigned'],
     to: 'created',
     action: outcome === 'rejected' ? 'reject' : 'offer-timeout',
+    audit: outcome === 'rejected',
     reason,
     patch: { providerId: null, workerId: null },
   });

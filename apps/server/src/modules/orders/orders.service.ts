@@ -190,6 +190,7 @@ export async function confirmInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, ord
     from: ['served'],
     to: 'confirmed',
     action: auto ? 'auto-confirm' : 'confirm',
+    audit: true,
     patch: { confirmedAt: new Date() },
   });
   const providerId = order.providerId as string;
@@ -249,7 +250,7 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
     if (order.status === 'served') current = await confirmInTx(ctx, tx, actor, order, false);
     if (!['confirmed', 'settled'].includes(current.status)) throw conflict('Only a served order can be rated.');
     const rating = await repo.insertRating(tx, { orderId: order.id, score, comment, ratedBy: actor.id });
-    if (!rating) throw conflict('This order has already been rated.');
+    if (!rating) throw conflict('This order has already been rated.', undefined, 'already-handled');
     if (order.providerId) {
       await addProviderRating(tx, order.providerId, score);
     }
@@ -277,6 +278,14 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
       action: 'rate',
       actorId: actor.id,
       actorName: actor.displayName,
+      detail: { score, complaintId },
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'order.rate',
+      targetType: 'service_order',
+      targetId: order.id,
+      regionCode: order.regionCode,
       detail: { score, complaintId },
     });
     return { score, comment, complaintId };
@@ -373,7 +382,7 @@ export async function followUpComplaint(ctx: AppContext, actor: Actor, id: strin
     throw notFound('Complaint');
   return ctx.db.transaction(async (tx) => {
     const closed = await repo.closeComplaint(tx, id, note, actor.id);
-    if (!closed) throw conflict('This complaint is already closed.');
+    if (!closed) throw conflict('This complaint is already closed.', undefined, 'already-handled');
     await recordAudit(tx, {
       actor,
       action: 'complaint.follow-up',
