@@ -28,6 +28,9 @@ interface Client {
   held: DomainEvent[] | null;
 }
 
+/** Events held for one socket during a check, at most; a check that takes longer closes the socket. */
+const MAX_HELD = 1000;
+
 const messageOf = (event: DomainEvent) => JSON.stringify({ type: event.type, data: event.data });
 
 /**
@@ -63,8 +66,9 @@ export async function registerRealtime(app: FastifyInstance, ctx: AppContext, op
     try {
       still = await resolveActor(ctx, c.token, undefined, { touch: false });
     } catch (err) {
-      failed = !stopped;
-      if (failed) ctx.log.warn({ err }, 'realtime: session check failed');
+      if (stopped) return; // the database closed under a check during shutdown
+      failed = true;
+      ctx.log.warn({ err }, 'realtime: session check failed');
     }
     if (n !== c.check) return; // a later check answers (and delivers what is held)
     const held = c.held;
@@ -87,8 +91,12 @@ export async function registerRealtime(app: FastifyInstance, ctx: AppContext, op
     }
     const message = messageOf(event);
     for (const c of clients) {
-      if (c.held) c.held.push(event);
-      else send(c, event, message);
+      if (!c.held) send(c, event, message);
+      else if (c.held.push(event) > MAX_HELD) {
+        // The check is stuck (the database is not answering): let the client reconnect instead.
+        c.held = null;
+        c.socket.close(1011, 'session check failed');
+      }
     }
   });
 
