@@ -26,6 +26,14 @@ describe('API documents itself', () => {
     const loginBody = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema;
     expect(loginBody.required).toEqual(['username', 'password']);
     expect(loginBody.additionalProperties).toBe(false);
+    // Routes registered from a shared contract are documented like the others: path parameters,
+    // body, the declared success status and answer schema.
+    const items = doc.paths['/api/v1/service-items'];
+    expect(Object.keys(items.post.responses)).toContain('201');
+    expect(items.post.requestBody.content['application/json'].schema.required).toContain('name');
+    expect(items.get.responses['200'].content['application/json'].schema.properties).toHaveProperty('items');
+    const patch = doc.paths['/api/v1/service-items/{id}'].patch;
+    expect(patch.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'id' })]));
   });
 
   it('has a browsable UI at /api/docs', async () => {

@@ -169,6 +169,7 @@ describe('monthly settlement', () => {
     expect(late.statusCode).toBe(409);
     expect(late.headers['content-type']).toContain('application/problem+json');
     expect(late.json().detail).toMatch(new RegExp(`${lastMonth} is closed`));
+    expect(late.json().code).toBe('closed-period');
     expect((await adjust({ effectiveDate: '2026-02-30' })).statusCode).toBe(400);
     expect((await adjust({ effectiveDate: '2999-01-01' })).statusCode).toBe(400);
     expect(await count()).toBe(before);

@@ -70,6 +70,7 @@ describe('wallet adjustments and Idempotency-Key', () => {
       { 'idempotency-key': key() },
     );
     expect(overdraw.statusCode).toBe(409);
+    expect(overdraw.json().code).toBe('insufficient-balance');
     expect((await admin.get(`/api/v1/wallets/${e.id}/entries`)).json().items).toEqual([]);
   });
 
