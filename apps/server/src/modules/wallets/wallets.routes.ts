@@ -5,7 +5,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { isoDay } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
-import { boundElderId } from '../orders/elders.repo.ts';
+import { boundElderId } from '../elders/service-elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import * as wallets from './wallets.service.ts';
 

@@ -6,7 +6,7 @@ import { cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { findElderFor, lockElderStatus } from '../orders/elders.repo.ts';
+import { findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
 import * as lots from './lots.repo.ts';

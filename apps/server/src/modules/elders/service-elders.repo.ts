@@ -3,8 +3,8 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { elders } from '../elders/elders.schema.ts';
 import { users } from '../users/users.schema.ts';
+import { elders } from './elders.schema.ts';
 
 /** The few elder columns the service loop needs (name, community, home position, status). */
 export const serviceElderColumns = {
