@@ -1,3 +1,6 @@
+// First, before any schema is built (see zod-setup.ts).
+import './zod-setup.ts';
+
 export * from './assessment.ts';
 export * from './contracts/index.ts';
 export * from './credit-code.ts';
