@@ -44,6 +44,12 @@ export const ACTIONS = [
   'elder:write',
   'elder:reveal',
   'elder:import',
+  /** See the brief of an elder in reach (region staff; provider staff for an elder they serve). */
+  'elder:brief',
+  /** Create a family invite code for an elder in reach (staff who edit elders; the elder for themself). */
+  'elder:invite',
+  /** Bind this account to an elder with an invite code (family accounts). */
+  'family:bind',
   'assessment:read',
   'assessment:write',
   'provider:read',
@@ -71,16 +77,17 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
-const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'assessment:read'];
+const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'elder:brief', 'assessment:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
-  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond'),
+  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind'),
   street_staff: [
     ...STAFF_READ,
     'user:read',
     'elder:write',
     'elder:import',
     'elder:reveal',
+    'elder:invite',
     'assessment:write',
     'provider:read',
     'policy:read',
@@ -97,6 +104,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'elder:write',
     'elder:import',
     'elder:reveal',
+    'elder:invite',
     'assessment:write',
     'provider:read',
     'policy:read',
@@ -125,6 +133,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   provider_admin: [
     'region:read',
     'org:read',
+    'elder:brief',
     'provider:read',
     'provider:write',
     'order:read',
@@ -133,12 +142,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'settlement:read',
     'settlement:confirm',
   ],
-  service_worker: ['region:read', 'order:read', 'order:work', 'alarm:respond'],
+  service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond'],
   responder: ['region:read', 'alarm:read', 'alarm:respond'],
   canteen_staff: ['region:read', 'org:read'],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
-  elder: ['order:read', 'order:create', 'wallet:read'],
-  family: ['order:read', 'order:create', 'wallet:read', 'notification:read'],
+  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read'],
+  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read'],
 };
 
 export function can(role: Role, action: Action): boolean {

@@ -1,5 +1,6 @@
-import { ALARM_OUTCOME_LABELS_ZH, ALARM_OUTCOMES, type AlarmOutcome, can, type Role } from '@zhiyang/shared';
+import { ALARM_OUTCOME_LABELS_ZH, ALARM_OUTCOMES, type AlarmOutcome } from '@zhiyang/shared';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
@@ -48,8 +49,9 @@ export async function listAlarms(ctx: AppContext, actor: Actor, f: repo.AlarmFil
  * masked and uses the elder module's reveal (POST /elders/{id}/reveal, reason required, audited).
  */
 export function phonesVisibleTo(actor: Actor, a: { open: boolean; acknowledgedBy: string | null }): boolean {
-  if (actor.role === 'system' || actor.id === null) return false;
-  return a.open && a.acknowledgedBy === actor.id && can(actor.role as Role, 'alarm:handle');
+  // The system (no id) never holds an alarm.
+  if (actor.id === null) return false;
+  return a.open && a.acknowledgedBy === actor.id && can(actor, 'alarm:handle');
 }
 
 /**

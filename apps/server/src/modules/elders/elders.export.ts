@@ -2,14 +2,13 @@ import {
   ABILITY_LEVEL_LABELS_ZH,
   type AbilityLevelCode,
   ageOn,
-  can,
   ELDER_CATEGORY_LABELS_ZH,
   ELDER_STATUS_LABELS_ZH,
   type ElderCategoryCode,
   ID_TYPE_LABELS_ZH,
   LIVING_SITUATION_LABELS_ZH,
-  type Role,
 } from '@zhiyang/shared';
+import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { forbidden } from '../../lib/errors.ts';
@@ -27,7 +26,7 @@ export const EXPORT_MAX_ROWS = 100_000;
  * With full values the file has the import template's headers, so it can be edited and re-imported.
  */
 export async function exportElders(ctx: AppContext, actor: Actor, f: ElderQuery, reveal: boolean): Promise<Buffer> {
-  if (reveal && !can(actor.role as Role, 'elder:reveal')) throw forbidden('Your role may not export full ID numbers and phones.');
+  if (reveal && !can(actor, 'elder:reveal')) throw forbidden('Your role may not export full ID numbers and phones.');
   const rows: Array<Array<string | number | null>> = [];
   for await (const batch of repo.searchAllElders(ctx.db, actor, toSearch(ctx, f), EXPORT_MAX_ROWS)) {
     for (const r of batch) {

@@ -1,8 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, like, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { elderContacts, elderStatusChanges, elders } from './elders.schema.ts';
 
@@ -27,8 +26,8 @@ export interface ElderSearch {
   bornAfter?: string;
 }
 
-/** Region-scoped staff see their subtree; nobody else sees elders through these queries. */
-export const visibleElders = (actor: Actor) => regionScope(elders.regionCode, actor);
+/** The elders the actor may see (lib/access.ts: region subtree, own elder, elders served through an order). */
+export const visibleElders = (actor: Actor) => elderVisibleTo(actor, elders.id, elders.regionCode);
 
 function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
   const text: SQL[] = [];
@@ -267,23 +266,4 @@ export async function setCallOrder(db: DbOrTx, elderId: string, orderedIds: stri
     .update(elderContacts)
     .set({ callOrder: sql`${elderContacts.callOrder} - 999` })
     .where(and(eq(elderContacts.elderId, elderId), gte(elderContacts.callOrder, 1000)));
-}
-
-// ---- organisations ---------------------------------------------------------------------
-
-/**
- * Does the actor's organisation (provider) or the actor (service worker) serve this elder
- * through a service order?
- */
-export async function orgServesElder(db: DbOrTx, actor: Actor, elderId: string): Promise<boolean> {
-  const found = await queryRows(
-    db,
-    sql`
-    SELECT 1 FROM service_orders
-    WHERE elder_id = ${elderId}
-      AND (provider_id = ${actor.orgId ?? null}::uuid OR worker_id = ${actor.id ?? null}::uuid)
-      AND status NOT IN ('cancelled', 'voided')
-    LIMIT 1`,
-  );
-  return found.length > 0;
 }

@@ -1,8 +1,7 @@
-import { can, type Role } from '@zhiyang/shared';
+import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import { checkElderFields, type ElderFields, encodeElder, normalisePhone } from './elders.fields.ts';
@@ -82,13 +81,7 @@ export async function getElder(ctx: AppContext, actor: Actor, id: string) {
  * find the door and serve safely, nothing more. Others get 404 (existence is not confirmed).
  */
 export async function getElderBrief(ctx: AppContext, actor: Actor, id: string) {
-  const visible = can(actor.role as Role, 'elder:read')
-    ? await repo.findVisibleElder(ctx.db, actor, id)
-    : actor.orgId || actor.role === 'service_worker'
-      ? (await repo.orgServesElder(ctx.db, actor, id))
-        ? await repo.findElder(ctx.db, id)
-        : undefined
-      : undefined;
+  const visible = can(actor, 'elder:brief') ? await repo.findVisibleElder(ctx.db, actor, id) : undefined;
   if (!visible) throw notFound('Elder');
   await recordAudit(ctx.db, {
     actor,
@@ -293,7 +286,7 @@ export type RevealField = 'idNumber' | 'phone' | 'contacts';
 
 /** The full ID number and phones, for a user with `elder:reveal`; always audited with the reason. */
 export async function revealElder(ctx: AppContext, actor: Actor, id: string, fields: RevealField[], reason: string) {
-  if (!can(actor.role as Role, 'elder:reveal')) throw forbidden();
+  if (!can(actor, 'elder:reveal')) throw forbidden();
   const e = await loadVisible(ctx, actor, id);
   const contacts = fields.includes('contacts') ? await repo.listContacts(ctx.db, id) : [];
   await recordAudit(ctx.db, {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { can, type Role } from '@zhiyang/shared';
 import { and, eq, gt, isNull } from 'drizzle-orm';
+import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
@@ -16,28 +16,16 @@ const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const normaliseCode = (code: string) => code.toUpperCase().replace(/[^0-9A-Z]/g, '');
 const codeHash = (ctx: AppContext, code: string) => ctx.cipher.blindIndex(normaliseCode(code), 'invite_code');
 
-async function linkedElderId(ctx: AppContext, actor: Actor): Promise<string | null> {
-  if (!actor.id) return null;
-  return (await ctx.db.select({ elderId: users.elderId }).from(users).where(eq(users.id, actor.id)).limit(1))[0]?.elderId ?? null;
-}
-
 /**
  * A single-use code that lets one family account bind to this elder. Staff who may edit the
  * elder create it, or the elder from their own account. Knowing the ID number is never enough.
  */
 export async function createInviteCode(ctx: AppContext, actor: Actor, elderId: string) {
-  let regionCode: string;
-  if (actor.role === 'elder') {
-    if ((await linkedElderId(ctx, actor)) !== elderId) throw notFound('Elder');
-    const e = await repo.findElder(ctx.db, elderId);
-    if (!e) throw notFound('Elder');
-    regionCode = e.regionCode;
-  } else {
-    if (!can(actor.role as Role, 'elder:write')) throw forbidden();
-    const e = await repo.findVisibleElder(ctx.db, actor, elderId);
-    if (!e) throw notFound('Elder');
-    regionCode = e.regionCode;
-  }
+  if (!can(actor, 'elder:invite')) throw forbidden();
+  // Staff: an elder in their subtree; the elder: only themself (lib/access.ts elderVisibleTo).
+  const e = await repo.findVisibleElder(ctx.db, actor, elderId);
+  if (!e) throw notFound('Elder');
+  const regionCode = e.regionCode;
   const raw = Array.from({ length: 8 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
   const code = `${raw.slice(0, 4)}-${raw.slice(4)}`;
   const expiresAt = new Date(Date.now() + INVITE_TTL_HOURS * 3600_000);
@@ -50,7 +38,7 @@ export async function createInviteCode(ctx: AppContext, actor: Actor, elderId: s
 
 /** A family account redeems a code: it is used up and the account now points at the elder. */
 export async function bindFamily(ctx: AppContext, actor: Actor, code: string) {
-  if (actor.role !== 'family' || !actor.id) throw forbidden('Only a family account can bind to an elder.');
+  if (!can(actor, 'family:bind') || !actor.id) throw forbidden('Only a family account can bind to an elder.');
   const hash = codeHash(ctx, code);
   const bound = await ctx.db.transaction(async (tx) => {
     const [invite] = await tx
