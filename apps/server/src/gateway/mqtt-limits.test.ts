@@ -3,11 +3,11 @@ import { sql } from 'drizzle-orm';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../lib/sql-rows.ts';
+import { requestCommand } from '../modules/devices/device-commands.ts';
 import { sign } from '../modules/devices/device-secret.ts';
 import { createElder } from '../testing/elders.ts';
 import { seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
-import { requestCommand } from './commands.ts';
 import { commandsTopic, eventsTopic } from './event-body.ts';
 import { MQTT_LIMITS } from './mqtt-limits.ts';
 

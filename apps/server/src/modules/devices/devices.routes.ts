@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { COMMANDS } from '../../gateway/commands.ts';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { isoDay, isoInstant } from '../../lib/dates.ts';
 import { pageQuery } from '../../lib/http.ts';
 import { withUploadedTable } from '../../lib/table-upload.ts';
+import { COMMANDS } from './device-commands.ts';
 import { DEVICE_TYPE_INFO, DEVICE_TYPES } from './device-types.ts';
 import * as service from './devices.service.ts';
 

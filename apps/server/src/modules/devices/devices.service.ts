@@ -1,6 +1,5 @@
 import { dateProblem, dateProblemMessage } from '@zhiyang/shared';
 import { eq } from 'drizzle-orm';
-import { type Command, requestCommand } from '../../gateway/commands.ts';
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -12,6 +11,7 @@ import { letOthersRun } from '../../lib/table-upload.ts';
 import { DEFAULT_RULES } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elders } from '../elders/elders.schema.ts';
+import { type Command, requestCommand } from './device-commands.ts';
 import { deviceSecrets } from './device-secret.ts';
 import { DEVICE_TYPE_INFO, DEVICE_TYPES, type DeviceType } from './device-types.ts';
 import type { DeviceRow } from './devices.repo.ts';
