@@ -13,7 +13,7 @@ export interface CallOptions {
 // An input the schema lets the caller leave out is optional; one with required fields is required.
 type Slot<K extends string, T> = [T] extends [undefined]
   ? { [P in K]?: never }
-  : {} extends T
+  : Record<never, never> extends T
     ? { [P in K]?: T }
     : { [P in K]: T };
 
