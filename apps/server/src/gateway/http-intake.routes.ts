@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../lib/context.ts';
 import { AppError, badRequest, notFound } from '../lib/errors.ts';
 import { deviceSecrets, signatureValid } from '../modules/devices/device-secret.ts';
 import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
-import { devices } from '../modules/devices/devices.schema.ts';
+import { deviceSecretNonce } from '../modules/devices/devices.repo.ts';
 import { intakeOf } from './device-gate.ts';
 import { EventBodyError, MAX_EVENT_BYTES, parseEventBody } from './event-body.ts';
 import { EventIntake } from './intake.ts';
@@ -49,13 +48,13 @@ export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       const { deviceId } = req.params;
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!/^[A-Za-z0-9_-]{3,64}$/.test(deviceId)) throw notFound('Device');
-      const [row] = await ctx.db.select({ nonce: devices.secretNonce }).from(devices).where(eq(devices.id, deviceId)).limit(1);
-      if (!row) throw notFound('Device');
+      const nonce = await deviceSecretNonce(ctx.db, deviceId);
+      if (nonce === undefined) throw notFound('Device');
       const ts = req.headers['x-timestamp'];
       if (!ts || !/^\d{1,12}$/.test(ts)) throw unauthorizedDevice('X-Timestamp: Unix seconds required.');
       if (Math.abs(Date.now() / 1000 - Number(ts)) > TIMESTAMP_WINDOW_S)
         throw unauthorizedDevice('X-Timestamp is more than 300 s from server time.');
-      if (!signatureValid(secrets.derive(deviceId, row.nonce), ts, raw, req.headers['x-signature'])) {
+      if (!signatureValid(secrets.derive(deviceId, nonce), ts, raw, req.headers['x-signature'])) {
         req.log.warn({ deviceId, ip: req.ip }, 'device event refused: bad signature');
         throw unauthorizedDevice('X-Signature does not match.');
       }

@@ -6,7 +6,7 @@ import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { users } from '../users/users.schema.ts';
-import { type AlarmStatus, alarmActions, alarmDispatches, alarms, type Priority } from './alarms.schema.ts';
+import { type AlarmStatus, alarmActions, alarmDispatches, alarms, type Priority, safetyRuleOverrides } from './alarms.schema.ts';
 import type { AlarmType } from './rules.ts';
 
 export type AlarmRow = typeof alarms.$inferSelect;
@@ -176,6 +176,15 @@ export async function findOpenByMergeKey(db: DbOrTx, mergeKey: string) {
       .where(and(eq(alarms.mergeKey, mergeKey), eq(alarms.open, true)))
       .limit(1)
   )[0];
+}
+
+/** An elder's alarm-rule overrides, if any. */
+export async function findRuleOverrides(db: DbOrTx, elderId: string) {
+  return (await db.select().from(safetyRuleOverrides).where(eq(safetyRuleOverrides.elderId, elderId)).limit(1))[0];
+}
+
+export async function saveRuleOverrides(db: DbOrTx, values: typeof safetyRuleOverrides.$inferInsert) {
+  await db.insert(safetyRuleOverrides).values(values).onConflictDoUpdate({ target: safetyRuleOverrides.elderId, set: values });
 }
 
 export async function lockAlarm(tx: DbOrTx, id: string) {

@@ -5,8 +5,8 @@ import type { AppContext } from '../../lib/context.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { deviceEvents } from '../devices/devices.schema.ts';
 import { elders } from '../elders/elders.schema.ts';
-import { findOpenByMergeKey, insertAction } from './alarms.repo.ts';
-import { alarms, safetyRuleOverrides } from './alarms.schema.ts';
+import { findOpenByMergeKey, findRuleOverrides, insertAction } from './alarms.repo.ts';
+import { alarms } from './alarms.schema.ts';
 import { publishAlarm, raiseAlarm } from './raise.service.ts';
 import {
   type AlarmType,
@@ -41,7 +41,7 @@ export interface RuleEvent {
 
 export async function rulesFor(db: DbOrTx, elderId: string | null): Promise<SafetyRules> {
   if (!elderId) return mergeRules(null);
-  const [o] = await db.select().from(safetyRuleOverrides).where(eq(safetyRuleOverrides.elderId, elderId)).limit(1);
+  const o = await findRuleOverrides(db, elderId);
   return mergeRules(o?.rules as never);
 }
 

@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
@@ -6,8 +5,8 @@ import type { AppContext } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { elders } from '../elders/elders.schema.ts';
-import { safetyRuleOverrides } from './alarms.schema.ts';
+import { findElder } from '../elders/elders.repo.ts';
+import { findRuleOverrides, saveRuleOverrides } from './alarms.repo.ts';
 import { ALARM_TYPE_LIST, DEFAULT_RULES, inconsistencies, mergeRules } from './rules.ts';
 
 const hour = z.number().int().min(0).max(23);
@@ -44,7 +43,7 @@ const overridesSchema = z
 /** Per-elder alarm rules: the defaults, this elder's overrides, and the rules in effect. */
 export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const elderInScope = async (req: Parameters<typeof actorOf>[0], id: string) => {
-    const [e] = await ctx.db.select({ regionCode: elders.regionCode }).from(elders).where(eq(elders.id, id)).limit(1);
+    const e = await findElder(ctx.db, id);
     if (!e || !actorCoversRegion(actorOf(req), e.regionCode)) throw notFound('Elder');
     return e;
   };
@@ -53,11 +52,7 @@ export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     { config: { permission: 'alarm:read' }, schema: { tags: ['alarms'], params: z.object({ elderId: z.uuid() }) } },
     async (req) => {
       await elderInScope(req, req.params.elderId);
-      const [o] = await ctx.db
-        .select()
-        .from(safetyRuleOverrides)
-        .where(eq(safetyRuleOverrides.elderId, req.params.elderId))
-        .limit(1);
+      const o = await findRuleOverrides(ctx.db, req.params.elderId);
       return { defaults: DEFAULT_RULES, overrides: o?.rules ?? {}, effective: mergeRules(o?.rules as never) };
     },
   );
@@ -85,10 +80,7 @@ export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
         updatedAt: new Date(),
       };
       await ctx.db.transaction(async (tx) => {
-        await tx
-          .insert(safetyRuleOverrides)
-          .values(values)
-          .onConflictDoUpdate({ target: safetyRuleOverrides.elderId, set: values });
+        await saveRuleOverrides(tx, values);
         await recordAudit(tx, {
           actor,
           action: 'safety-rules.update',

@@ -1,12 +1,9 @@
-import { and, desc, eq, gte, ilike, lt, lte } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { isoInstant } from '../../lib/dates.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
-import { auditLog } from './audit.schema.ts';
-import { verifyAuditChain } from './audit.service.ts';
+import { searchAudit, verifyAuditChain } from './audit.service.ts';
 
 const rowSchema = z.object({
   id: z.number(),
@@ -44,31 +41,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       },
     },
     async (req) => {
-      const q = req.query;
-      const actor = actorOf(req);
-      // A district admin of one district sees rows of that district and rows with no region (logins etc.) of accounts he manages.
-      const rows = await ctx.db
-        .select()
-        .from(auditLog)
-        .where(
-          and(
-            actor.regionCode === null ? undefined : regionScope(auditLog.regionCode, actor),
-            q.actor ? eq(auditLog.actorName, q.actor) : undefined,
-            q.action ? ilike(auditLog.action, `${escapeLike(q.action)}%`) : undefined,
-            q.targetType ? eq(auditLog.targetType, q.targetType) : undefined,
-            q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
-            q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
-            q.to ? lte(auditLog.at, new Date(q.to)) : undefined,
-            q.cursor ? lt(auditLog.id, q.cursor) : undefined,
-          ),
-        )
-        .orderBy(desc(auditLog.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      return {
-        items: page.map((r) => ({ ...r, at: r.at.toISOString() })),
-        nextCursor: rows.length > q.limit ? String(page[page.length - 1].id) : undefined,
-      };
+      const { limit, ...q } = req.query;
+      return searchAudit(ctx.db, actorOf(req), q, limit);
     },
   );
 

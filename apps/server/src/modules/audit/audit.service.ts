@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { asc, gt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { countAuditEntry } from '../../lib/audit-guard.ts';
-import { auditLog } from './audit.schema.ts';
+import { type AuditSearch, auditRowsAfter, insertAuditRow, lockChainHead, searchAuditLog } from './audit.repo.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** Serialises appends so the chain has exactly one successor per row, across processes. */
@@ -77,9 +76,7 @@ export function auditRowHash(prevHash: string, f: HashedFields): string {
  */
 export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> {
   const run = async (tx: DbOrTx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const last = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(sql`${auditLog.id} DESC`).limit(1);
-    const prevHash = last[0]?.hash ?? GENESIS_HASH;
+    const prevHash = (await lockChainHead(tx, AUDIT_CHAIN_LOCK)) ?? GENESIS_HASH;
     // Millisecond precision survives the timestamptz round trip, so the hash can be recomputed.
     const fields: HashedFields = {
       at: new Date(),
@@ -94,7 +91,7 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
       outcome: e.outcome ?? 'ok',
       detail: e.detail ?? null,
     };
-    await tx.insert(auditLog).values({
+    await insertAuditRow(tx, {
       ...fields,
       outcome: fields.outcome as 'ok',
       detail: fields.detail as Record<string, unknown> | null,
@@ -106,6 +103,16 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
   // A Tx already holds a transaction; a Db needs one so the lock lasts until the insert commits.
   if ('transaction' in dbOrTx && !('rollback' in dbOrTx)) return (dbOrTx as Db).transaction(run);
   return run(dbOrTx);
+}
+
+/** One page of the trail the actor may read, newest first, with the cursor of the next page. */
+export async function searchAudit(db: Db, actor: Actor, q: AuditSearch, limit: number) {
+  const rows = await searchAuditLog(db, actor, q, limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => ({ ...r, at: r.at.toISOString() })),
+    nextCursor: rows.length > limit ? String(page[page.length - 1].id) : undefined,
+  };
 }
 
 export interface VerifyResult {
@@ -121,7 +128,7 @@ export async function verifyAuditChain(db: Db, batch = 5000): Promise<VerifyResu
   let lastId = 0;
   let checked = 0;
   for (;;) {
-    const rows = await db.select().from(auditLog).where(gt(auditLog.id, lastId)).orderBy(asc(auditLog.id)).limit(batch);
+    const rows = await auditRowsAfter(db, lastId, batch);
     if (rows.length === 0) return { ok: true, checked };
     for (const r of rows) {
       if (r.prevHash !== prev) return { ok: false, checked, brokenAt: { id: r.id, reason: 'prev_hash' } };

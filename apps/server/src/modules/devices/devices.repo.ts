@@ -56,6 +56,11 @@ export async function deviceExists(db: DbOrTx, id: string) {
   return (await db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).limit(1)).length > 0;
 }
 
+/** The nonce the device's secret is derived from; undefined for no such device. */
+export async function deviceSecretNonce(db: DbOrTx, id: string) {
+  return (await db.select({ nonce: devices.secretNonce }).from(devices).where(eq(devices.id, id)).limit(1))[0]?.nonce;
+}
+
 export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
   return (await db.insert(devices).values(d).returning())[0];
 }
