@@ -1,11 +1,15 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
 import { defineJob, type JobDefinition } from '../../jobs/job.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../devices/device-types.ts';
+import {
+  devicesNotWornSince,
+  devicesUntestedThisMonth,
+  eldersQuietSince,
+  markSilentDevicesOffline,
+  pruneDeviceEvents,
+} from '../devices/devices.repo.ts';
 import { noticeContacts } from '../notifications/notifications.service.ts';
-import { insertAction } from './alarms.repo.ts';
-import { alarms } from './alarms.schema.ts';
+import { findOpenByMergeKey, insertAction, takeEscalation } from './alarms.repo.ts';
 import { checkBedExit, rulesFor } from './event-rules.service.ts';
 import { publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
 import { type AlarmType, inWindow, localHour, priorityOf } from './rules.ts';
@@ -18,18 +22,7 @@ import { type AlarmType, inWindow, localHour, priorityOf } from './rules.ts';
  */
 export async function escalate(ctx: AppContext, data: { alarmId: string; level: number }) {
   await ctx.db.transaction(async (tx) => {
-    const [a] = await tx
-      .update(alarms)
-      .set({ escalationLevel: data.level, escalatedAt: new Date() })
-      .where(
-        and(
-          eq(alarms.id, data.alarmId),
-          eq(alarms.status, 'raised'),
-          eq(alarms.priority, 'P1'),
-          lt(alarms.escalationLevel, data.level),
-        ),
-      )
-      .returning();
+    const a = await takeEscalation(tx, data.alarmId, data.level);
     if (!a) return;
     if (data.level === 1) {
       await insertAction(tx, {
@@ -67,19 +60,7 @@ export const MASS_OFFLINE_THRESHOLD = 20;
 
 export async function checkOffline(ctx: AppContext) {
   await ctx.db.transaction(async (tx) => {
-    const gone = await queryRows<{
-      id: string;
-      elder_id: string | null;
-      region_code: string;
-      is_demo: boolean;
-      last_seen_at: Date;
-    }>(
-      tx,
-      sql`
-      UPDATE devices SET online = false
-      WHERE status = 'active' AND online AND last_seen_at < now() - make_interval(secs => heartbeat_seconds * 3)
-      RETURNING id, elder_id, region_code, is_demo, last_seen_at`,
-    );
+    const gone = await markSilentDevicesOffline(tx);
     // Many devices dropping in one check is an outage (operator network, power cut, a gateway),
     // not many separate faults: one technical alarm per street with the count keeps the queue
     // usable; the device health board still lists every device.
@@ -124,15 +105,7 @@ export async function checkOffline(ctx: AppContext) {
  * warns (P3) before it alarms (P2) — Tunstall's practice. Evaluated only inside the waking window.
  */
 export async function checkInactivity(ctx: AppContext, now = new Date()) {
-  const quiet = await queryRows<{ elder_id: string; region_code: string; last: Date; is_demo: boolean }>(
-    ctx.db,
-    sql`
-    SELECT d.elder_id, e.region_code, max(d.last_activity_at) AS last, bool_or(d.is_demo) AS is_demo
-    FROM devices d JOIN elders e ON e.id = d.elder_id
-    WHERE d.status = 'active' AND d.type IN ('door', 'presence', 'bed') AND e.status = 'active' AND d.last_activity_at IS NOT NULL
-    GROUP BY d.elder_id, e.region_code
-    HAVING max(d.last_activity_at) < ${new Date(now.getTime() - 3_600_000).toISOString()}`,
-  );
+  const quiet = await eldersQuietSince(ctx.db, new Date(now.getTime() - 3_600_000));
   for (const q of quiet) {
     const rules = await rulesFor(ctx.db, q.elder_id);
     if (!inWindow(localHour(now), rules.inactivity.wakeFrom, rules.inactivity.wakeTo)) continue;
@@ -141,11 +114,8 @@ export async function checkInactivity(ctx: AppContext, now = new Date()) {
       hours >= rules.inactivity.alarmHours ? 'inactivity' : hours >= rules.inactivity.warnHours ? 'inactivity_warning' : null;
     if (!type || rules.disabled.includes(type)) continue;
     await ctx.db.transaction(async (tx) => {
-      const open = await queryRows<{ type: string }>(
-        tx,
-        sql`SELECT type FROM alarms WHERE merge_key = ${`elder:${q.elder_id}:inactivity`} AND open`,
-      );
-      if (open[0]?.type === type || open[0]?.type === 'inactivity') return; // already raised at this level
+      const open = await findOpenByMergeKey(tx, `elder:${q.elder_id}:inactivity`);
+      if (open?.type === type || open?.type === 'inactivity') return; // already raised at this level
       await raiseAlarm(ctx, tx, {
         type,
         priority: priorityOf(type),
@@ -163,22 +133,15 @@ export async function checkInactivity(ctx: AppContext, now = new Date()) {
 
 /** Daily: wearables not worn for 3 / 5 / 7 days (one open alarm, its data says how long). */
 export async function checkNotWorn(ctx: AppContext, now = new Date()) {
-  const off = await queryRows<{ id: string; elder_id: string | null; region_code: string; since: Date; is_demo: boolean }>(
-    ctx.db,
-    sql`SELECT id, elder_id, region_code, worn_changed_at AS since, is_demo FROM devices
-        WHERE status = 'active' AND worn IS FALSE AND worn_changed_at < ${new Date(now.getTime() - 3 * 86_400_000).toISOString()}`,
-  );
+  const off = await devicesNotWornSince(ctx.db, new Date(now.getTime() - 3 * 86_400_000));
   for (const d of off) {
     const days = Math.floor((now.getTime() - new Date(d.since).getTime()) / 86_400_000);
     const rules = await rulesFor(ctx.db, d.elder_id);
     const step = [...rules.notWornDays].reverse().find((n) => days >= n);
     if (!step) continue;
     await ctx.db.transaction(async (tx) => {
-      const open = await queryRows<{ data: { days?: number } }>(
-        tx,
-        sql`SELECT data FROM alarms WHERE merge_key = ${`dev:${d.id}:not_worn`} AND open`,
-      );
-      if ((open[0]?.data.days ?? 0) >= step) return;
+      const open = await findOpenByMergeKey(tx, `dev:${d.id}:not_worn`);
+      if (((open?.data as { days?: number } | undefined)?.days ?? 0) >= step) return;
       await raiseAlarm(ctx, tx, {
         type: 'not_worn',
         priority: 'P3',
@@ -197,24 +160,13 @@ export async function checkNotWorn(ctx: AppContext, now = new Date()) {
 /** Monthly (run on the 25th): devices with a test button that were not test-pressed this month. */
 export async function checkMonthlyTest(ctx: AppContext, now = new Date()) {
   const types = (Object.keys(DEVICE_TYPE_INFO) as DeviceType[]).filter((t) => DEVICE_TYPE_INFO[t].monthlyTest);
-  const missing = await queryRows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean }>(
-    ctx.db,
-    sql`SELECT id, elder_id, region_code, is_demo FROM devices
-        WHERE status = 'active' AND type IN (${sql.join(
-          types.map((t) => sql`${t}`),
-          sql`, `,
-        )})
-          AND (last_test_at IS NULL OR last_test_at < date_trunc('month', ${now.toISOString()}::timestamptz AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`,
-  );
+  const missing = await devicesUntestedThisMonth(ctx.db, types, now);
   const month = chinaMonth(now);
   for (const d of missing) {
     await ctx.db.transaction(async (tx) => {
       // Idempotent: a retry or a second worker in the same month must not count the month twice.
-      const open = await queryRows<{ data: { month?: string } }>(
-        tx,
-        sql`SELECT data FROM alarms WHERE merge_key = ${`dev:${d.id}:no_monthly_test`} AND open`,
-      );
-      if (open[0]?.data.month === month) return;
+      const open = await findOpenByMergeKey(tx, `dev:${d.id}:no_monthly_test`);
+      if ((open?.data as { month?: string } | undefined)?.month === month) return;
       const rules = await rulesFor(tx, d.elder_id);
       if (rules.disabled.includes('no_monthly_test')) return;
       await raiseAlarm(ctx, tx, {
@@ -240,18 +192,7 @@ function chinaMonth(at: Date): string {
 /** Retention: raw events older than the window go; heartbeats older than 7 days are rolled up per day. */
 export async function applyRetention(ctx: AppContext) {
   const days = ctx.config.deviceEventRetentionDays ?? 180;
-  await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`
-      INSERT INTO device_heartbeat_days (device_id, day, count)
-      SELECT device_id, (received_at AT TIME ZONE 'Asia/Shanghai')::date, count(*)::int FROM device_events
-      WHERE type = 'heartbeat' AND alarm_id IS NULL AND received_at < now() - interval '7 days'
-      GROUP BY 1, 2
-      ON CONFLICT (device_id, day) DO UPDATE SET count = device_heartbeat_days.count + EXCLUDED.count`);
-    await tx.execute(
-      sql`DELETE FROM device_events WHERE type = 'heartbeat' AND alarm_id IS NULL AND received_at < now() - interval '7 days'`,
-    );
-    await tx.execute(sql`DELETE FROM device_events WHERE received_at < now() - make_interval(days => ${days})`);
-  });
+  await ctx.db.transaction((tx) => pruneDeviceEvents(tx, days));
 }
 
 export const safetyJobs: JobDefinition[] = [

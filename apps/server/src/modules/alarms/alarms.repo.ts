@@ -168,6 +168,19 @@ export async function listDispatches(db: DbOrTx, alarmId: string) {
     .orderBy(asc(alarmDispatches.offeredAt));
 }
 
+/**
+ * Take escalation `level` of a P1 still raised and below that level; the alarm, or undefined when
+ * it was acknowledged or escalated meanwhile (so a job run twice does nothing).
+ */
+export async function takeEscalation(tx: DbOrTx, alarmId: string, level: number) {
+  const [a] = await tx
+    .update(alarms)
+    .set({ escalationLevel: level, escalatedAt: new Date() })
+    .where(and(eq(alarms.id, alarmId), eq(alarms.status, 'raised'), eq(alarms.priority, 'P1'), lt(alarms.escalationLevel, level)))
+    .returning();
+  return a;
+}
+
 export async function findOpenByMergeKey(db: DbOrTx, mergeKey: string) {
   return (
     await db

@@ -61,6 +61,66 @@ export async function deviceSecretNonce(db: DbOrTx, id: string) {
   return (await db.select({ nonce: devices.secretNonce }).from(devices).where(eq(devices.id, id)).limit(1))[0]?.nonce;
 }
 
+/** Active devices that missed three heartbeats go offline; the ones that did. */
+export async function markSilentDevicesOffline(tx: DbOrTx) {
+  return queryRows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean; last_seen_at: Date }>(
+    tx,
+    sql`
+      UPDATE devices SET online = false
+      WHERE status = 'active' AND online AND last_seen_at < now() - make_interval(secs => heartbeat_seconds * 3)
+      RETURNING id, elder_id, region_code, is_demo, last_seen_at`,
+  );
+}
+
+/** Active elders whose door, presence and bed sensors have reported no activity since `before`. */
+export async function eldersQuietSince(db: DbOrTx, before: Date) {
+  return queryRows<{ elder_id: string; region_code: string; last: Date; is_demo: boolean }>(
+    db,
+    sql`
+    SELECT d.elder_id, e.region_code, max(d.last_activity_at) AS last, bool_or(d.is_demo) AS is_demo
+    FROM devices d JOIN elders e ON e.id = d.elder_id
+    WHERE d.status = 'active' AND d.type IN ('door', 'presence', 'bed') AND e.status = 'active' AND d.last_activity_at IS NOT NULL
+    GROUP BY d.elder_id, e.region_code
+    HAVING max(d.last_activity_at) < ${before.toISOString()}`,
+  );
+}
+
+/** Active wearables taken off before `before` and not worn since. */
+export async function devicesNotWornSince(db: DbOrTx, before: Date) {
+  return queryRows<{ id: string; elder_id: string | null; region_code: string; since: Date; is_demo: boolean }>(
+    db,
+    sql`SELECT id, elder_id, region_code, worn_changed_at AS since, is_demo FROM devices
+        WHERE status = 'active' AND worn IS FALSE AND worn_changed_at < ${before.toISOString()}`,
+  );
+}
+
+/** Active devices of these types not test-pressed in the China-time month of `now`. */
+export async function devicesUntestedThisMonth(db: DbOrTx, types: string[], now: Date) {
+  return queryRows<{ id: string; elder_id: string | null; region_code: string; is_demo: boolean }>(
+    db,
+    sql`SELECT id, elder_id, region_code, is_demo FROM devices
+        WHERE status = 'active' AND type IN (${sql.join(
+          types.map((t) => sql`${t}`),
+          sql`, `,
+        )})
+          AND (last_test_at IS NULL OR last_test_at < date_trunc('month', ${now.toISOString()}::timestamptz AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`,
+  );
+}
+
+/** Roll heartbeats older than 7 days up per device and day, then drop them and every event older than `days`. */
+export async function pruneDeviceEvents(tx: DbOrTx, days: number) {
+  await tx.execute(sql`
+      INSERT INTO device_heartbeat_days (device_id, day, count)
+      SELECT device_id, (received_at AT TIME ZONE 'Asia/Shanghai')::date, count(*)::int FROM device_events
+      WHERE type = 'heartbeat' AND alarm_id IS NULL AND received_at < now() - interval '7 days'
+      GROUP BY 1, 2
+      ON CONFLICT (device_id, day) DO UPDATE SET count = device_heartbeat_days.count + EXCLUDED.count`);
+  await tx.execute(
+    sql`DELETE FROM device_events WHERE type = 'heartbeat' AND alarm_id IS NULL AND received_at < now() - interval '7 days'`,
+  );
+  await tx.execute(sql`DELETE FROM device_events WHERE received_at < now() - make_interval(days => ${days})`);
+}
+
 export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
   return (await db.insert(devices).values(d).returning())[0];
 }
