@@ -1,4 +1,4 @@
-import type { OrgType, RegionLevel, Role } from '@zhiyang/shared';
+import type { ListOf, OrgType, RegionLevel, Role } from '@zhiyang/shared';
 
 /** Shapes of the API answers the console reads (see the server's route schemas). */
 
@@ -76,10 +76,8 @@ export interface AuditVerifyResult {
   brokenAt?: { id: number | string; reason: string };
 }
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
+/** A list answer `{ items, total }`: the shared contract's list envelope (`listOf`). */
+export type Page<T> = ListOf<T>;
 
 export interface CursorPage<T> {
   items: T[];

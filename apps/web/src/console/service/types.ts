@@ -158,10 +158,7 @@ export interface Complaint {
   overdue: boolean;
   followUp: string | null;
 }
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
+export type { Page } from '../../app/types.ts';
 
 export const yuan = (fen: number) => (fen / 100).toFixed(2);
 export const newKey = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
