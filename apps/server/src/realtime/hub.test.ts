@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sessions, users } from '../db/schema.ts';
+import { EVENTS_CHANNEL } from '../lib/events.ts';
 import { testDbKind } from '../testing/db.ts';
 import { clientAs, createOrg, loginToken, seedTree, TREE } from '../testing/factories.ts';
 import { waitFor as waitForAsync } from '../testing/safety.ts';
@@ -155,6 +156,20 @@ describe('open sockets follow the user: access changes and ended sessions', () =
     const sock = await connect(s.url, user.token);
     expect((await admin.api.post(`/api/v1/users/${user.account.id}/reset-password`)).statusCode).toBe(200);
     expect(await sock.closed).toBe(4401);
+  });
+
+  it('an access change that arrives as a partial reference (too large for NOTIFY) re-checks every socket', async () => {
+    const user = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const bystander = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
+    const [sock, other] = await Promise.all([connect(s.url, user.token), connect(s.url, bystander.token)]);
+    // Disabled straight in the database (no event); then the reference form of the event, as the bus sends it.
+    await s.ctx.db.update(users).set({ status: 'disabled' }).where(eq(users.id, user.account.id));
+    const partial = JSON.stringify({ type: 'user.access-changed', data: { partial: true }, audience: {} });
+    await s.ctx.db.execute(sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${partial})`);
+    expect(await sock.closed).toBe(4401);
+    await regional(s, 'test.after-partial', TREE.communityA1);
+    expect(await waitFor(() => other.messages.some((m) => m.type === 'test.after-partial'))).toBe(true);
+    other.ws.close();
   });
 });
 

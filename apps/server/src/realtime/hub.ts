@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import type { Actor } from '../lib/actor.ts';
 import { resolveActor, tokenFrom } from '../lib/auth.ts';
 import type { AppContext } from '../lib/context.ts';
-import { audienceIncludes, type DomainEvent } from '../lib/events.ts';
+import { audienceIncludes, type DomainEvent, isPartialEvent } from '../lib/events.ts';
 import { USER_ACCESS_CHANGED } from '../modules/auth/access-events.ts';
 
 export interface RealtimeOptions {
@@ -85,8 +85,8 @@ export async function registerRealtime(app: FastifyInstance, ctx: AppContext, op
     if (event.type === USER_ACCESS_CHANGED) {
       accessChanges++;
       // A payload too large for NOTIFY arrives as { id, partial: true }: then check every socket.
-      const userId = (event.data as { userId?: unknown }).userId;
-      for (const c of clients) if (typeof userId !== 'string' || c.actor.id === userId) void recheck(c, true);
+      const userId = isPartialEvent(event.data) ? null : event.data.userId;
+      for (const c of clients) if (userId === null || c.actor.id === userId) void recheck(c, true);
       return;
     }
     const message = messageOf(event);

@@ -1,3 +1,4 @@
+import type { EventName } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
 
@@ -7,11 +8,7 @@ import type { AppContext } from '../../lib/context.ts';
  * every process re-checks that user's sockets at once (re-reads the actor, or closes a socket
  * whose session ended). No browser receives it: its audience is empty.
  */
-export const USER_ACCESS_CHANGED = 'user.access-changed';
-
-export interface UserAccessChanged {
-  userId: string;
-}
+export const USER_ACCESS_CHANGED = 'user.access-changed' satisfies EventName;
 
 /** Inside the transaction that made the change: the hub hears it only if the change commits. */
 export function publishUserAccessChanged(ctx: AppContext, tx: DbOrTx, userId: string) {
