@@ -1,7 +1,7 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { elderVisibleTo, isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { users } from '../users/users.schema.ts';
 import { elders } from './elders.schema.ts';
@@ -30,26 +30,18 @@ export type ServiceElder = {
 
 /** The elder an elder or family account is bound to (users.elder_id), or null. */
 export async function boundElderId(db: DbOrTx, actor: Actor): Promise<string | null> {
-  if (!actor.id || (actor.role !== 'elder' && actor.role !== 'family')) return null;
+  if (!actor.id || !isPersonAccount(actor)) return null;
   const [u] = await db.select({ elderId: users.elderId }).from(users).where(eq(users.id, actor.id)).limit(1);
   return u?.elderId ?? null;
 }
 
-/**
- * An elder the actor may act for: region staff within their subtree, an elder or family account
- * for its own elder. Organisation staff never see elders directly (only through their orders).
- */
+/** An elder the actor may see (lib/access.ts elderVisibleTo: region subtree, own elder, served elder). */
 export async function findElderFor(db: DbOrTx, actor: Actor, elderId: string): Promise<ServiceElder | undefined> {
-  let scope: SQL | undefined;
-  if (isRegionScoped(actor)) scope = regionScope(elders.regionCode, actor);
-  else if (actor.role === 'elder' || actor.role === 'family') {
-    if ((await boundElderId(db, actor)) !== elderId) return undefined;
-  } else if (actor.role !== 'system') return undefined;
   return (
     await db
       .select(serviceElderColumns)
       .from(elders)
-      .where(and(eq(elders.id, elderId), scope))
+      .where(and(eq(elders.id, elderId), elderVisibleTo(actor, elders.id, elders.regionCode)))
       .limit(1)
   )[0];
 }

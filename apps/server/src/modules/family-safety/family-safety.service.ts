@@ -1,4 +1,5 @@
 import type { DbOrTx } from '../../db/client.ts';
+import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -15,7 +16,7 @@ export const FAMILY_SAFETY_EVENT = 'family.safety';
  * phone, which addresses notices to them. Anything else is a 404, never a 403.
  */
 async function linkOf(ctx: AppContext, actor: Actor, elderId?: string) {
-  const link = actor.id && actor.role === 'family' ? await repo.familyLink(ctx.db, actor.id) : null;
+  const link = actor.id && can(actor, 'family:bind') ? await repo.familyLink(ctx.db, actor.id) : null;
   if (!link?.elder_id || (elderId !== undefined && link.elder_id !== elderId)) throw notFound('Elder');
   const phoneHash = link.phone ? ctx.cipher.blindIndex(link.phone.replace(/\s|-/g, ''), 'phone') : null;
   return { elderId: link.elder_id, phoneHash };
@@ -23,7 +24,7 @@ async function linkOf(ctx: AppContext, actor: Actor, elderId?: string) {
 
 /** The family's elders (today one: the account is bound to one elder by an invite code). */
 export async function listFamilyElders(ctx: AppContext, actor: Actor) {
-  const link = actor.id && actor.role === 'family' ? await repo.familyLink(ctx.db, actor.id) : null;
+  const link = actor.id && can(actor, 'family:bind') ? await repo.familyLink(ctx.db, actor.id) : null;
   const e = link?.elder_id ? await repo.elderBrief(ctx.db, link.elder_id) : null;
   return { items: e ? [{ id: e.id, name: e.name }] : [] };
 }

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
+import { isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { maskPhone } from '../../lib/http.ts';
@@ -81,8 +82,7 @@ export async function listNotifications(
   limit: number,
   page: number,
 ) {
-  const scope =
-    actor.role === 'family' || actor.role === 'elder' ? { elderId: await linkedElderOf(ctx.db, actor.id ?? '') } : { actor };
+  const scope = isPersonAccount(actor) ? { elderId: await linkedElderOf(ctx.db, actor.id ?? '') } : { actor };
   const rows = await listNotices(ctx.db, scope, { ...f, status: f.status as 'sent' | undefined }, limit, (page - 1) * limit);
   return {
     items: rows.map((n) => ({
