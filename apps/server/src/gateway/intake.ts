@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import { queryRows } from '../lib/sql-rows.ts';
+import { applyEventRules } from '../modules/alarms/event-rules.service.ts';
 import {
   type IncomingEvent,
   type IntakeDevice,
@@ -173,7 +174,7 @@ export class EventIntake {
   private async write(items: Array<{ ev: IncomingEvent; dev: IntakeDevice }>): Promise<StoreResult[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const results = await storeEvents(this.ctx, items);
+        const results = await storeEvents(this.ctx, items, applyEventRules);
         this.stats.batches++;
         for (const r of results) r === 'stored' ? this.stats.stored++ : this.stats.duplicates++;
         return results;

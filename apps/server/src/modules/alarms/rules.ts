@@ -1,4 +1,5 @@
 import { ALARM_TYPE_LABELS_ZH } from '@zhiyang/shared';
+import { DEFAULT_BATTERY_LOW_PERCENT } from '../devices/device-types.ts';
 import type { Priority } from './alarms.schema.ts';
 
 /**
@@ -78,7 +79,7 @@ export const DEFAULT_RULES: SafetyRules = {
   inactivity: { warnHours: 8, alarmHours: 12, wakeFrom: 7, wakeTo: 22 },
   geofence: { radiusM: 1000 },
   nightBedExit: { from: 22, to: 6, minutes: 20 },
-  batteryLowPercent: 20,
+  batteryLowPercent: DEFAULT_BATTERY_LOW_PERCENT,
   notWornDays: [3, 5, 7],
 };
 

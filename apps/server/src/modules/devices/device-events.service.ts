@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { applyEventRules } from '../alarms/event-rules.service.ts';
 import { isKnownEventType } from './device-types.ts';
 
 /** A parsed event body with its device and receive time: what the intake hands to storage. */
@@ -27,6 +27,18 @@ export interface IntakeDevice {
 
 export type StoreResult = 'stored' | 'duplicate';
 
+/**
+ * What happens to each newly stored event inside its transaction: the alarm rules of the alarms
+ * module, passed in by the gateway (so devices does not depend on alarms). Returns the id of the
+ * alarm the event raised or joined, if any.
+ */
+export type EventRules = (
+  ctx: AppContext,
+  tx: DbOrTx,
+  dev: IntakeDevice,
+  ev: { id: number; type: string; data: Record<string, unknown>; receivedAt: Date },
+) => Promise<string | null>;
+
 const CLOCK_SKEW_MS = 300_000;
 
 function flagsOf(ev: IncomingEvent, dev: IntakeDevice): string[] {
@@ -48,6 +60,7 @@ function flagsOf(ev: IncomingEvent, dev: IntakeDevice): string[] {
 export async function storeEvents(
   ctx: AppContext,
   batch: Array<{ ev: IncomingEvent; dev: IntakeDevice }>,
+  applyRules: EventRules,
 ): Promise<StoreResult[]> {
   const results: StoreResult[] = new Array(batch.length).fill('duplicate');
   // Dedup inside the batch first: the first of identical (device, msgId) pairs is the one stored.
@@ -90,7 +103,7 @@ export async function storeEvents(
     for (const u of fresh) {
       if (u.dev.status !== 'active') continue; // kept and flagged, but a disabled device raises nothing
       const id = ids.get(`${u.ev.deviceId}\u0000${u.ev.msgId}`) as number;
-      const alarmId = await applyEventRules(ctx, tx, u.dev, {
+      const alarmId = await applyRules(ctx, tx, u.dev, {
         id,
         type: u.ev.type,
         data: u.ev.data,

@@ -74,3 +74,6 @@ export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
 };
 
 export const isKnownEventType = (t: string): t is EventType => (EVENT_TYPES as readonly string[]).includes(t);
+
+/** Battery level (%) below which a device counts as low, by default (an elder's safety rules may set another). */
+export const DEFAULT_BATTERY_LOW_PERCENT = 20;

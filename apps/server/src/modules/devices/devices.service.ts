@@ -8,12 +8,11 @@ import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
 import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
-import { DEFAULT_RULES } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { type Command, requestCommand } from './device-commands.ts';
 import { deviceSecrets } from './device-secret.ts';
-import { DEVICE_TYPE_INFO, DEVICE_TYPES, type DeviceType } from './device-types.ts';
+import { DEFAULT_BATTERY_LOW_PERCENT, DEVICE_TYPE_INFO, DEVICE_TYPES, type DeviceType } from './device-types.ts';
 import type { DeviceRow } from './devices.repo.ts';
 import * as repo from './devices.repo.ts';
 
@@ -222,7 +221,7 @@ export async function searchEvents(ctx: AppContext, actor: Actor, f: repo.EventF
 }
 
 export async function deviceHealth(ctx: AppContext, actor: Actor, regionCode?: string) {
-  const rows = await repo.healthByCommunity(ctx.db, actor, regionCode, DEFAULT_RULES.batteryLowPercent);
+  const rows = await repo.healthByCommunity(ctx.db, actor, regionCode, DEFAULT_BATTERY_LOW_PERCENT);
   return {
     items: rows.map((r) => ({
       regionCode: r.region_code,
@@ -241,7 +240,7 @@ export async function problemDevices(ctx: AppContext, actor: Actor, regionCode: 
   // A region outside the actor's subtree (and not above it) is not theirs to ask about.
   const overlaps = can(actor, 'device:read', { regionCode }) || (actor.regionCode?.startsWith(regionCode) ?? false);
   if (!overlaps) throw notFound('Region');
-  const rows = await repo.problemDevices(ctx.db, actor, regionCode, DEFAULT_RULES.batteryLowPercent);
+  const rows = await repo.problemDevices(ctx.db, actor, regionCode, DEFAULT_BATTERY_LOW_PERCENT);
   return { items: rows.map((r) => presentDevice(r.d, r.elderName)) };
 }
 
