@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { findElder } from '../elders/elders.repo.ts';
+import { findVisibleElder } from '../elders/elders.repo.ts';
 import { findRuleOverrides, saveRuleOverrides } from './alarms.repo.ts';
 import { ALARM_TYPE_LIST, DEFAULT_RULES, inconsistencies, mergeRules } from './rules.ts';
 
@@ -43,8 +42,8 @@ const overridesSchema = z
 /** Per-elder alarm rules: the defaults, this elder's overrides, and the rules in effect. */
 export const safetyRuleRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const elderInScope = async (req: Parameters<typeof actorOf>[0], id: string) => {
-    const e = await findElder(ctx.db, id);
-    if (!e || !actorCoversRegion(actorOf(req), e.regionCode)) throw notFound('Elder');
+    const e = await findVisibleElder(ctx.db, actorOf(req), id);
+    if (!e) throw notFound('Elder');
     return e;
   };
   app.get(

@@ -1,4 +1,5 @@
 import { regionLevelOf } from '@zhiyang/shared';
+import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { type ReadTable, writeXlsx } from '../../lib/spreadsheet.ts';
@@ -84,8 +85,7 @@ export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTa
   for (const [n, p] of parsed.entries()) {
     if (n % 50 === 0) await letOthersRun();
     if (existing.has(p.code)) {
-      if (!(actor.regionCode === null || p.code.startsWith(actor.regionCode)))
-        errors.push({ row: p.row, message: '超出您的管辖范围 / outside your scope' });
+      if (!actorCoversRegion(actor, p.code)) errors.push({ row: p.row, message: '超出您的管辖范围 / outside your scope' });
       continue;
     }
     const checked = await validateNewCode(ctx, actor, p.code, seen);
