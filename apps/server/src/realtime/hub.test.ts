@@ -11,6 +11,7 @@ import { clientAs, createOrg, loginToken, seedTree, TREE } from '../testing/fact
 import { waitFor as waitForAsync } from '../testing/safety.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
 import { ServerProcess } from '../testing/server-process.ts';
+import { createServiceProvider } from '../testing/service.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -155,6 +156,18 @@ describe('open sockets follow the user: access changes and ended sessions', () =
     const user = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
     const sock = await connect(s.url, user.token);
     expect((await admin.api.post(`/api/v1/users/${user.account.id}/reset-password`)).statusCode).toBe(200);
+    expect(await sock.closed).toBe(4401);
+  });
+
+  it("a provider taking a worker off its roster closes the worker's sockets (4401)", async () => {
+    const { org, worker } = await createServiceProvider(s.ctx, {
+      regionCode: TREE.communityA1,
+      communities: [TREE.communityA1],
+      site: { lat: 30.61, lng: 104.01 },
+    });
+    const admin = await clientAs(s.app, s.ctx, 'provider_admin', { orgId: org.id });
+    const sock = await connect(s.url, await loginToken(s.app, worker.username));
+    expect((await admin.api.patch(`/api/v1/providers/${org.id}/staff/${worker.id}`, { active: false })).statusCode).toBe(200);
     expect(await sock.closed).toBe(4401);
   });
 

@@ -2,6 +2,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { insertUser, updateUser, usernameTaken } from '../users/users.repo.ts';
 import * as repo from './providers.repo.ts';
@@ -76,7 +77,11 @@ export async function updateStaff(ctx: AppContext, actor: Actor, providerId: str
   if (!before || before.orgId !== providerId) throw notFound('Staff member');
   return ctx.db.transaction(async (tx) => {
     const staff = await repo.updateStaff(tx, userId, patch);
-    if (patch.active !== undefined) await updateUser(tx, userId, { status: patch.active ? 'active' : 'disabled' });
+    if (patch.active !== undefined) {
+      await updateUser(tx, userId, { status: patch.active ? 'active' : 'disabled' });
+      // A worker taken off the roster loses their open WebSockets at once.
+      await publishUserAccessChanged(ctx, tx, userId);
+    }
     await recordAudit(tx, {
       actor,
       action: 'provider.staff-update',
