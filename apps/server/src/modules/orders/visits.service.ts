@@ -1,10 +1,10 @@
 import type { VisitFlag } from '@zhiyang/shared';
+import { can, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
-import { isRegionScoped } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/service-elders.repo.ts';
 import * as providers from '../providers/providers.repo.ts';
@@ -182,8 +182,9 @@ export async function editRecord(
   record: string,
   reason: string | undefined,
 ) {
-  if (order.workerId !== actor.id && !(actor.role === 'provider_admin' && actor.orgId === order.providerId))
-    throw notFound('Service order');
+  // The worker who made the visit, or the provider's dispatcher (its admin) may edit the record.
+  const mayEdit = order.workerId === actor.id || can(actor, 'order:dispatch', { orgId: order.providerId });
+  if (!mayEdit) throw notFound('Service order');
   const visit = await repo.findVisit(ctx.db, order.id);
   if (!visit?.checkOutAt) throw conflict('There is no finished visit to edit.');
   if (order.settlementId) throw conflict('The order is settled; its record is final.');
