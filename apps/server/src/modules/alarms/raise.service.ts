@@ -1,7 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { publishFamilySafety } from '../family-safety/family-safety.service.ts';
+import { familyAccountIds } from '../elders/service-elders.repo.ts';
 import { presentAlarm } from './alarms.present.ts';
 import { type AlarmIntent, findAlarmView, upsertAlarm } from './alarms.repo.ts';
 
@@ -37,6 +37,15 @@ export async function publishAlarm(
   await ctx.events.publish(tx, { type, data: presentAlarm(view), audience: alarmAudience(view.alarm.regionCode, userIds) });
   // The elder's family page refreshes too (it reads its own scoped view; no alarm data travels to it).
   if (view.alarm.elderId) await publishFamilySafety(ctx, tx, view.alarm.elderId);
+}
+
+/**
+ * Tell the elder's family pages (bound family accounts only) to refresh: `family.safety` carries
+ * no alarm data, each page reads its own scoped view. Inside the change's transaction.
+ */
+async function publishFamilySafety(ctx: AppContext, tx: DbOrTx, elderId: string) {
+  const userIds = await familyAccountIds(tx, elderId);
+  if (userIds.length) await ctx.events.publish(tx, { type: 'family.safety', data: { elderId }, audience: { userIds } });
 }
 
 /** A pg-boss delayed job: it survives restarts and fires in whichever worker process is up. */

@@ -55,3 +55,12 @@ export async function lockElderStatus(db: DbOrTx, elderId: string): Promise<stri
   const r = await queryRows<{ status: string }>(db, sql`SELECT status FROM elders WHERE id = ${elderId} FOR SHARE`);
   return r[0]?.status;
 }
+
+/** Family accounts bound to an elder (who get that elder's live safety updates). */
+export async function familyAccountIds(db: DbOrTx, elderId: string): Promise<string[]> {
+  const r = await queryRows<{ id: string }>(
+    db,
+    sql`SELECT id FROM users WHERE elder_id = ${elderId} AND role = 'family' AND status = 'active'`,
+  );
+  return r.map((x) => x.id);
+}

@@ -105,12 +105,3 @@ export async function markNoticeRead(db: DbOrTx, id: string, elderId: string, ph
   );
   return n ?? null;
 }
-
-/** Family accounts bound to an elder (who get that elder's live safety updates). */
-export async function familyUserIds(db: DbOrTx, elderId: string): Promise<string[]> {
-  const r = await queryRows<{ id: string }>(
-    db,
-    sql`SELECT id FROM users WHERE elder_id = ${elderId} AND role = 'family' AND status = 'active'`,
-  );
-  return r.map((x) => x.id);
-}

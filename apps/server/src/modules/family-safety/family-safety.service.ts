@@ -1,4 +1,3 @@
-import type { DbOrTx } from '../../db/client.ts';
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -7,9 +6,6 @@ import { rulesFor } from '../alarms/event-rules.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../devices/device-types.ts';
 import * as repo from './family-safety.repo.ts';
-
-/** Live-update event for a family page: "something about this elder's safety changed, fetch again". */
-export const FAMILY_SAFETY_EVENT = 'family.safety';
 
 /**
  * The family member's link: their elder (the only one they may see) and the blind index of their
@@ -116,11 +112,4 @@ export async function markFamilyNoticeRead(ctx: AppContext, actor: Actor, id: st
       regionCode: n.region_code,
     });
   });
-}
-
-/** Tell the elder's family pages (bound family accounts only) to refresh. Inside the change's transaction. */
-export async function publishFamilySafety(ctx: AppContext, tx: DbOrTx, elderId: string) {
-  const userIds = await repo.familyUserIds(tx, elderId);
-  if (!userIds.length) return;
-  await ctx.events.publish(tx, { type: FAMILY_SAFETY_EVENT, data: { elderId }, audience: { userIds } });
 }
