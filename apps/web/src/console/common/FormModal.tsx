@@ -11,25 +11,40 @@ interface Props<T> {
   /** Saves the form; a thrown problem is shown by the modal and the modal stays open. */
   onSubmit(values: T): Promise<void>;
   /**
-   * An editing dialog names the fields the server's field errors may point at: they are
-   * shown on those fields (the rest above the form), the OK button says "save", the form is
-   * reset to `values` each time the dialog opens and a click on the mask does not close it.
-   * A quick dialog (no `fields`) shows a problem as a message and is destroyed when hidden.
+   * `edit`: a record's editor. The OK button says "save", the form is reset to `values` each
+   * time the dialog opens, a click on the mask does not close it and a problem is shown above
+   * the form. `quick` (default): a short dialog destroyed when hidden; a problem is a message.
    */
+  mode?: 'edit' | 'quick';
+  /** The fields the server's field errors may point at: those errors are shown on the fields. */
   fields?: readonly string[];
   /** Values an editing dialog starts from each time it opens. */
   values?: Partial<T>;
+  /** Initial values of a quick dialog's form. */
+  initialValues?: Partial<T>;
   width?: number;
   children: ReactNode;
 }
 
 /** The console's form dialog: OK submits the form, the save is awaited, a problem is shown in the user's language. */
-export function FormModal<T>({ open, title, form, onClose, onSubmit, fields, values, width, children }: Props<T>) {
+export function FormModal<T>({
+  open,
+  title,
+  form,
+  onClose,
+  onSubmit,
+  mode = 'quick',
+  fields,
+  values,
+  initialValues,
+  width,
+  children,
+}: Props<T>) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const editing = fields !== undefined;
+  const editing = mode === 'edit';
   // Read when the dialog opens, so a caller may build `values` inline on every render.
   const initial = useRef(values);
   initial.current = values;
@@ -47,8 +62,9 @@ export function FormModal<T>({ open, title, form, onClose, onSubmit, fields, val
     try {
       await onSubmit(v);
     } catch (err) {
-      if (!editing) message.error(problemText(err, t));
-      else if (!applyFieldErrors(form, err, fields)) setError(problemText(err, t));
+      if (fields && applyFieldErrors(form, err, fields)) return;
+      if (editing) setError(problemText(err, t));
+      else message.error(problemText(err, t));
     } finally {
       setSaving(false);
     }
@@ -71,6 +87,7 @@ export function FormModal<T>({ open, title, form, onClose, onSubmit, fields, val
         form={form}
         layout="vertical"
         onFinish={submit}
+        initialValues={initialValues}
         {...(editing ? { requiredMark: 'optional' as const, style: { marginTop: 20 } } : {})}
       >
         {children}

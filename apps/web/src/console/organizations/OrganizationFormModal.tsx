@@ -61,6 +61,7 @@ export function OrganizationFormModal({ open, org, regionCode, onClose, onSaved 
       open={open}
       title={org ? t('organizations.edit') : t('organizations.create')}
       form={form}
+      mode="edit"
       fields={FIELDS}
       values={initial}
       onClose={onClose}

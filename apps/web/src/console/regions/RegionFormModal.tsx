@@ -52,6 +52,7 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
       open={open}
       title={region ? t('regions.edit') : t('regions.create')}
       form={form}
+      mode="edit"
       fields={FIELDS}
       values={region ?? { code: codePrefix ?? '' }}
       onClose={onClose}

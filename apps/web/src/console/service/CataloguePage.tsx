@@ -1,11 +1,11 @@
 import { SERVICE_CATEGORIES, type ServiceItem } from '@zhiyang/shared';
-import { App, Button, Card, Form, Input, InputNumber, Modal, Radio, Select, Switch, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, Radio, Select, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../../api/catalogue.ts';
 import { useAuth } from '../../app/auth.tsx';
-import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import { yuan } from './types.ts';
 
 type Item = ServiceItem;
@@ -81,95 +81,75 @@ export function CataloguePage() {
             : []),
         ]}
       />
-      <Modal
+      <FormModal
         open={!!editing}
         title={editing === 'new' ? t('service.catalogue.add') : editing?.name}
-        onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        form={form}
+        fields={['category', 'name', 'unit', 'durationMinutes', 'refPriceFen', 'ceilingPriceFen', 'points']}
+        onClose={() => setEditing(null)}
+        onSubmit={async (v) => {
+          // The form speaks yuan; the API stores fen.
+          const body = {
+            category: v.category,
+            name: v.name,
+            unit: v.unit,
+            durationMinutes: v.durationMinutes,
+            refPriceFen: Math.round(v.refPriceFen * 100),
+            ceilingPriceFen: Math.round(v.ceilingPriceFen * 100),
+            points: v.points,
+            active: v.active,
+          };
+          if (editing === 'new') await catalogueApi.createItem({ body });
+          else if (editing) await catalogueApi.updateItem({ params: { id: editing.id }, body });
+          message.success(t('service.catalogue.saved'));
+          setEditing(null);
+          items.reload();
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          onFinish={async (v) => {
-            // The form speaks yuan; the API stores fen.
-            const body = {
-              category: v.category,
-              name: v.name,
-              unit: v.unit,
-              durationMinutes: v.durationMinutes,
-              refPriceFen: Math.round(v.refPriceFen * 100),
-              ceilingPriceFen: Math.round(v.ceilingPriceFen * 100),
-              points: v.points,
-              active: v.active,
-            };
-            try {
-              if (editing === 'new') await catalogueApi.createItem({ body });
-              else if (editing) await catalogueApi.updateItem({ params: { id: editing.id }, body });
-              message.success(t('service.catalogue.saved'));
-              setEditing(null);
-              items.reload();
-            } catch (e) {
-              if (
-                !applyFieldErrors(form, e, [
-                  'category',
-                  'name',
-                  'unit',
-                  'durationMinutes',
-                  'refPriceFen',
-                  'ceilingPriceFen',
-                  'points',
-                ])
-              )
-                message.error(problemText(e, t));
-            }
-          }}
+        <Form.Item name="category" label={t('service.catalogue.category')} rules={[{ required: true }]}>
+          <Select options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="name" label={t('service.catalogue.name')} rules={[{ required: true, whitespace: true, max: 50 }]}>
+          <Input maxLength={50} />
+        </Form.Item>
+        <Form.Item name="unit" label={t('service.catalogue.unit')} rules={[{ required: true }]}>
+          <Radio.Group
+            options={(['visit', 'hour'] as const).map((u) => ({ value: u, label: t(`service.catalogue.units.${u}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="durationMinutes" label={t('service.catalogue.duration')} rules={[{ required: true }]}>
+          <InputNumber min={5} max={1440} precision={0} />
+        </Form.Item>
+        <Form.Item
+          name="refPriceFen"
+          label={`${t('service.catalogue.refPrice')}（${t('service.catalogue.yuanUnit')}）`}
+          rules={[{ required: true }]}
         >
-          <Form.Item name="category" label={t('service.catalogue.category')} rules={[{ required: true }]}>
-            <Select options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))} />
-          </Form.Item>
-          <Form.Item name="name" label={t('service.catalogue.name')} rules={[{ required: true, whitespace: true, max: 50 }]}>
-            <Input maxLength={50} />
-          </Form.Item>
-          <Form.Item name="unit" label={t('service.catalogue.unit')} rules={[{ required: true }]}>
-            <Radio.Group
-              options={(['visit', 'hour'] as const).map((u) => ({ value: u, label: t(`service.catalogue.units.${u}`) }))}
-            />
-          </Form.Item>
-          <Form.Item name="durationMinutes" label={t('service.catalogue.duration')} rules={[{ required: true }]}>
-            <InputNumber min={5} max={1440} precision={0} />
-          </Form.Item>
-          <Form.Item
-            name="refPriceFen"
-            label={`${t('service.catalogue.refPrice')}（${t('service.catalogue.yuanUnit')}）`}
-            rules={[{ required: true }]}
-          >
-            <InputNumber min={0} precision={2} />
-          </Form.Item>
-          <Form.Item
-            name="ceilingPriceFen"
-            label={`${t('service.catalogue.ceiling')}（${t('service.catalogue.yuanUnit')}）`}
-            dependencies={['refPriceFen']}
-            rules={[
-              { required: true },
-              ({ getFieldValue }) => ({
-                validator: (_, v) =>
-                  v == null || getFieldValue('refPriceFen') == null || v >= getFieldValue('refPriceFen')
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('service.catalogue.ceilingBelowRef'))),
-              }),
-            ]}
-          >
-            <InputNumber min={0} precision={2} />
-          </Form.Item>
-          <Form.Item name="points" label={t('service.catalogue.points')} rules={[{ required: true }]}>
-            <InputNumber min={0} precision={0} />
-          </Form.Item>
-          <Form.Item name="active" label={t('service.catalogue.active')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </Form>
-      </Modal>
+          <InputNumber min={0} precision={2} />
+        </Form.Item>
+        <Form.Item
+          name="ceilingPriceFen"
+          label={`${t('service.catalogue.ceiling')}（${t('service.catalogue.yuanUnit')}）`}
+          dependencies={['refPriceFen']}
+          rules={[
+            { required: true },
+            ({ getFieldValue }) => ({
+              validator: (_, v) =>
+                v == null || getFieldValue('refPriceFen') == null || v >= getFieldValue('refPriceFen')
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('service.catalogue.ceilingBelowRef'))),
+            }),
+          ]}
+        >
+          <InputNumber min={0} precision={2} />
+        </Form.Item>
+        <Form.Item name="points" label={t('service.catalogue.points')} rules={[{ required: true }]}>
+          <InputNumber min={0} precision={0} />
+        </Form.Item>
+        <Form.Item name="active" label={t('service.catalogue.active')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </FormModal>
     </Card>
   );
 }

@@ -1,11 +1,11 @@
-import { App, DatePicker, Form, InputNumber, Modal, Radio, Select } from 'antd';
+import { DatePicker, Form, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../../api/catalogue.ts';
 import { api } from '../../app/api.ts';
-import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import { newKey, type Order, type Page } from './types.ts';
 
 interface ElderHit {
@@ -22,7 +22,6 @@ interface ElderHit {
  */
 export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onClose(): void; onCreated(o: Order): void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const [form] = Form.useForm();
   const [key] = useState(newKey);
   const [hits, setHits] = useState<ElderHit[]>([]);
@@ -36,70 +35,67 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
     }
   };
   return (
-    <Modal open={open} title={t('service.orders.create')} onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ quantity: 1, payment: 'points', scheduledAt: dayjs().add(1, 'day').hour(9).minute(0) }}
-        onFinish={async (v) => {
-          try {
-            const o = await api.post<Order>(
-              '/service-orders',
-              {
-                elderId: v.elderId,
-                itemId: v.itemId,
-                quantity: v.quantity,
-                payment: v.payment,
-                scheduledAt: v.scheduledAt.toISOString(),
-              },
-              { headers: { 'Idempotency-Key': key } },
-            );
-            onCreated(o);
-            onClose();
-          } catch (e) {
-            if (!applyFieldErrors(form, e, ['elderId', 'itemId', 'quantity', 'scheduledAt'])) message.error(problemText(e, t));
-          }
-        }}
-      >
-        <Form.Item name="elderId" label={t('service.orders.elder')} rules={[{ required: true }]}>
-          <Select
-            showSearch
-            filterOption={false}
-            onSearch={search}
-            placeholder={t('service.orders.elderPlaceholder')}
-            options={hits.map((h) => ({ value: h.id, label: `${h.name} · ${h.age} · ${h.idNumberMasked}` }))}
-          />
-        </Form.Item>
-        <Form.Item name="itemId" label={t('service.orders.item')} rules={[{ required: true }]}>
-          <Select
-            showSearch
-            optionFilterProp="label"
-            options={items.data?.items.map((i) => ({
-              value: i.id,
-              label: `${i.name}（${i.points} / ${t(`service.catalogue.units.${i.unit}`)}）`,
-            }))}
-          />
-        </Form.Item>
-        <Form.Item name="quantity" label={t('service.orders.quantity')}>
-          <InputNumber min={1} max={24} precision={0} />
-        </Form.Item>
-        <Form.Item name="scheduledAt" label={t('service.orders.scheduledAt')} rules={[{ required: true }]}>
-          <DatePicker
-            showTime={{ format: 'HH:mm', minuteStep: 15 }}
-            format="YYYY-MM-DD HH:mm"
-            // The server takes orders from now to 90 days ahead.
-            disabledDate={(d) => d.isBefore(dayjs(), 'day') || d.isAfter(dayjs().add(90, 'day'), 'day')}
-          />
-        </Form.Item>
-        <Form.Item name="payment" label={t('service.orders.payment')}>
-          <Radio.Group
-            options={(['points', 'purchase', 'self'] as const).map((p) => ({
-              value: p,
-              label: t(`service.orders.payments.${p}`),
-            }))}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormModal
+      open={open}
+      title={t('service.orders.create')}
+      form={form}
+      fields={['elderId', 'itemId', 'quantity', 'scheduledAt']}
+      initialValues={{ quantity: 1, payment: 'points', scheduledAt: dayjs().add(1, 'day').hour(9).minute(0) }}
+      onClose={onClose}
+      onSubmit={async (v) => {
+        const o = await api.post<Order>(
+          '/service-orders',
+          {
+            elderId: v.elderId,
+            itemId: v.itemId,
+            quantity: v.quantity,
+            payment: v.payment,
+            scheduledAt: v.scheduledAt.toISOString(),
+          },
+          { headers: { 'Idempotency-Key': key } },
+        );
+        onCreated(o);
+        onClose();
+      }}
+    >
+      <Form.Item name="elderId" label={t('service.orders.elder')} rules={[{ required: true }]}>
+        <Select
+          showSearch
+          filterOption={false}
+          onSearch={search}
+          placeholder={t('service.orders.elderPlaceholder')}
+          options={hits.map((h) => ({ value: h.id, label: `${h.name} · ${h.age} · ${h.idNumberMasked}` }))}
+        />
+      </Form.Item>
+      <Form.Item name="itemId" label={t('service.orders.item')} rules={[{ required: true }]}>
+        <Select
+          showSearch
+          optionFilterProp="label"
+          options={items.data?.items.map((i) => ({
+            value: i.id,
+            label: `${i.name}（${i.points} / ${t(`service.catalogue.units.${i.unit}`)}）`,
+          }))}
+        />
+      </Form.Item>
+      <Form.Item name="quantity" label={t('service.orders.quantity')}>
+        <InputNumber min={1} max={24} precision={0} />
+      </Form.Item>
+      <Form.Item name="scheduledAt" label={t('service.orders.scheduledAt')} rules={[{ required: true }]}>
+        <DatePicker
+          showTime={{ format: 'HH:mm', minuteStep: 15 }}
+          format="YYYY-MM-DD HH:mm"
+          // The server takes orders from now to 90 days ahead.
+          disabledDate={(d) => d.isBefore(dayjs(), 'day') || d.isAfter(dayjs().add(90, 'day'), 'day')}
+        />
+      </Form.Item>
+      <Form.Item name="payment" label={t('service.orders.payment')}>
+        <Radio.Group
+          options={(['points', 'purchase', 'self'] as const).map((p) => ({
+            value: p,
+            label: t(`service.orders.payments.${p}`),
+          }))}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

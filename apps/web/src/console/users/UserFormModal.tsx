@@ -74,6 +74,7 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
       open={open}
       title={user ? t('users.edit') : t('users.create')}
       form={form}
+      mode="edit"
       fields={FIELDS}
       values={user && { ...user, phone: undefined }}
       onClose={onClose}
