@@ -1,10 +1,10 @@
 import type { OrderChannel, OrderStatus, PaymentMethod } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
+import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
-import { isRegionScoped } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
@@ -158,7 +158,8 @@ const CANCELLABLE: OrderStatus[] = ['created', 'dispatched', 'accepted', 'assign
  * order back (reject) and the order goes to the next provider.
  */
 export async function cancelOrder(ctx: AppContext, actor: Actor, order: repo.OrderRow, reason: string) {
-  if (actor.role === 'provider_admin' || actor.role === 'service_worker') {
+  // Those who order may cancel; a provider (no order:create) hands the order back instead.
+  if (!can(actor, 'order:create')) {
     throw conflict('A provider hands an order back with /reject; the order then goes to the next provider.');
   }
   return ctx.db.transaction(async (tx) => {
@@ -213,8 +214,9 @@ export async function confirmInTx(ctx: AppContext, tx: DbOrTx, actor: Actor, ord
   return next;
 }
 
+/** The ordering side (elder, family, staff who order for them) confirms and rates; the provider never does. */
 function assertMayConfirm(actor: Actor) {
-  if (actor.role === 'provider_admin' || actor.role === 'service_worker') throw notFound('Service order');
+  if (!can(actor, 'order:create')) throw notFound('Service order');
 }
 
 export async function confirmOrder(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
