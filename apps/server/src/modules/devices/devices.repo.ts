@@ -121,6 +121,16 @@ export async function pruneDeviceEvents(tx: DbOrTx, days: number) {
   await tx.execute(sql`DELETE FROM device_events WHERE received_at < now() - make_interval(days => ${days})`);
 }
 
+/** Active devices in the actor's region, and how many of them are online. */
+export async function activeDeviceCounts(db: DbOrTx, actor: Actor) {
+  const scope = regionScope(devices.regionCode, actor);
+  const [r] = await queryRows<{ total: number; online: number }>(
+    db,
+    sql`SELECT count(*)::int AS total, count(*) FILTER (WHERE online)::int AS online FROM devices WHERE status = 'active' ${scope ? sql`AND ${scope}` : sql``}`,
+  );
+  return r;
+}
+
 export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
   return (await db.insert(devices).values(d).returning())[0];
 }
