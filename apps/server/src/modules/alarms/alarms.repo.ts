@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { regionScope } from '../../lib/scope.ts';
@@ -28,6 +28,8 @@ export interface AlarmIntent {
  * unique index makes this safe under concurrency: two processes never open two alarms for one
  * source. A higher priority arriving (an SOS after a cancelled SOS) upgrades the open alarm.
  */
+type DispatchRow = typeof alarmDispatches.$inferSelect;
+
 export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
   const before = await queryRows<{ priority: Priority }>(
     tx,
@@ -181,6 +183,61 @@ export async function takeEscalation(tx: DbOrTx, alarmId: string, level: number)
   return a;
 }
 
+/** Withdraw the alarm's dispatch offers nobody answered yet. */
+export async function withdrawOffers(tx: DbOrTx, alarmId: string) {
+  await tx
+    .update(alarmDispatches)
+    .set({ status: 'withdrawn', updatedAt: new Date() })
+    .where(and(eq(alarmDispatches.alarmId, alarmId), inArray(alarmDispatches.status, ['offered'])));
+}
+
+/** Has this responder a dispatch for the alarm that was neither declined nor withdrawn? */
+export async function hasLiveDispatch(db: DbOrTx, alarmId: string, responderId: string) {
+  const found = await db
+    .select({ id: alarmDispatches.id })
+    .from(alarmDispatches)
+    .where(
+      and(
+        eq(alarmDispatches.alarmId, alarmId),
+        eq(alarmDispatches.responderId, responderId),
+        notInArray(alarmDispatches.status, ['declined', 'withdrawn']),
+      ),
+    )
+    .limit(1);
+  return found.length > 0;
+}
+
+export async function insertDispatch(tx: DbOrTx, d: typeof alarmDispatches.$inferInsert) {
+  return (await tx.insert(alarmDispatches).values(d).returning())[0];
+}
+
+/** A dispatch addressed to this responder. */
+export async function findDispatchOf(db: DbOrTx, dispatchId: string, responderId: string) {
+  return (
+    await db
+      .select()
+      .from(alarmDispatches)
+      .where(and(eq(alarmDispatches.id, dispatchId), eq(alarmDispatches.responderId, responderId)))
+      .limit(1)
+  )[0];
+}
+
+/** Move a dispatch on if it is still in `from`; undefined when it changed meanwhile. */
+export async function moveDispatch(
+  tx: DbOrTx,
+  id: string,
+  from: DispatchRow['status'],
+  to: DispatchRow['status'],
+): Promise<DispatchRow | undefined> {
+  return (
+    await tx
+      .update(alarmDispatches)
+      .set({ status: to, updatedAt: new Date() })
+      .where(and(eq(alarmDispatches.id, id), eq(alarmDispatches.status, from)))
+      .returning()
+  )[0];
+}
+
 export async function findOpenByMergeKey(db: DbOrTx, mergeKey: string) {
   return (
     await db
@@ -198,6 +255,17 @@ export async function findRuleOverrides(db: DbOrTx, elderId: string) {
 
 export async function saveRuleOverrides(db: DbOrTx, values: typeof safetyRuleOverrides.$inferInsert) {
   await db.insert(safetyRuleOverrides).values(values).onConflictDoUpdate({ target: safetyRuleOverrides.elderId, set: values });
+}
+
+export async function findAlarm(db: DbOrTx, id: string) {
+  return (await db.select().from(alarms).where(eq(alarms.id, id)).limit(1))[0];
+}
+
+export async function updateAlarm(tx: DbOrTx, id: string, patch: Partial<typeof alarms.$inferInsert>) {
+  await tx
+    .update(alarms)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(alarms.id, id));
 }
 
 export async function lockAlarm(tx: DbOrTx, id: string) {

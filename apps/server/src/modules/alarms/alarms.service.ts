@@ -1,18 +1,17 @@
 import { ALARM_OUTCOME_LABELS_ZH, ALARM_OUTCOMES, type AlarmOutcome } from '@zhiyang/shared';
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { maskPhone } from '../../lib/http.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { deviceEvents, devices } from '../devices/devices.schema.ts';
+import { devicesOfElder, latestEvents } from '../devices/devices.repo.ts';
 import { presentEvent } from '../devices/devices.service.ts';
-import { elderContacts, elders } from '../elders/elders.schema.ts';
+import { findElder, listContacts } from '../elders/elders.repo.ts';
 import { noticeContacts } from '../notifications/notifications.service.ts';
 import { presentAlarm } from './alarms.present.ts';
 import * as repo from './alarms.repo.ts';
-import { type AlarmStatus, alarmDispatches, alarms } from './alarms.schema.ts';
+import type { AlarmStatus, alarmDispatches } from './alarms.schema.ts';
 import { publishAlarm } from './raise.service.ts';
 import { ALARM_TYPE_ZH, type AlarmType } from './rules.ts';
 
@@ -68,7 +67,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
   let deviceList: Array<Record<string, unknown>> = [];
   let previous: ReturnType<typeof presentAlarm>[] = [];
   if (a.elderId) {
-    const [e] = await ctx.db.select().from(elders).where(eq(elders.id, a.elderId)).limit(1);
+    const e = await findElder(ctx.db, a.elderId);
     if (e) {
       const phone = e.phoneEnc ? ctx.cipher.decrypt(e.phoneEnc) : null;
       elder = {
@@ -87,11 +86,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
         regionCode: e.regionCode,
       };
     }
-    const cs = await ctx.db
-      .select()
-      .from(elderContacts)
-      .where(eq(elderContacts.elderId, a.elderId))
-      .orderBy(elderContacts.callOrder);
+    const cs = await listContacts(ctx.db, a.elderId);
     contacts = cs.map((c) => {
       const p = ctx.cipher.decrypt(c.phoneEnc);
       return {
@@ -104,7 +99,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
         isGuardian: c.isGuardian,
       };
     });
-    const devs = await ctx.db.select().from(devices).where(eq(devices.elderId, a.elderId));
+    const devs = await devicesOfElder(ctx.db, a.elderId);
     deviceList = await Promise.all(
       devs.map(async (d) => ({
         id: d.id,
@@ -112,14 +107,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
         online: d.online,
         battery: d.battery,
         lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
-        lastEvents: (
-          await ctx.db
-            .select()
-            .from(deviceEvents)
-            .where(eq(deviceEvents.deviceId, d.id))
-            .orderBy(desc(deviceEvents.receivedAt))
-            .limit(5)
-        ).map(presentEvent),
+        lastEvents: (await latestEvents(ctx.db, d.id, 5)).map(presentEvent),
       })),
     );
     previous = (await repo.listAlarms(ctx.db, actor, { elderId: a.elderId }, 11, 0)).items
@@ -250,10 +238,7 @@ export async function resolveAlarm(ctx: AppContext, actor: Actor, id: string, in
       if (v.alarm.status === 'raised') throw conflict('Acknowledge the alarm before resolving it.');
       throw conflict(`The alarm is already ${v.alarm.status}.`, undefined, 'already-handled');
     }
-    await tx
-      .update(alarmDispatches)
-      .set({ status: 'withdrawn', updatedAt: new Date() })
-      .where(and(eq(alarmDispatches.alarmId, id), inArray(alarmDispatches.status, ['offered'])));
+    await repo.withdrawOffers(tx, id);
     await repo.insertAction(tx, {
       alarmId: id,
       actorId: actor.id,
@@ -318,23 +303,14 @@ export async function dispatchResponder(
   if (!v.alarm.open) throw conflict('The alarm is closed.');
   if (v.alarm.status === 'raised') throw conflict('Acknowledge the alarm before dispatching.');
   return ctx.db.transaction(async (tx) => {
-    const busy = await tx
-      .select({ id: alarmDispatches.id })
-      .from(alarmDispatches)
-      .where(
-        and(
-          eq(alarmDispatches.alarmId, id),
-          eq(alarmDispatches.responderId, input.responderId),
-          ne(alarmDispatches.status, 'declined'),
-          ne(alarmDispatches.status, 'withdrawn'),
-        ),
-      )
-      .limit(1);
-    if (busy.length) throw conflict('This responder already has this alarm.', undefined, 'duplicate');
-    const [d] = await tx
-      .insert(alarmDispatches)
-      .values({ alarmId: id, responderId: input.responderId, offeredBy: actor.id, distanceM: input.distanceM ?? null })
-      .returning();
+    if (await repo.hasLiveDispatch(tx, id, input.responderId))
+      throw conflict('This responder already has this alarm.', undefined, 'duplicate');
+    const d = await repo.insertDispatch(tx, {
+      alarmId: id,
+      responderId: input.responderId,
+      offeredBy: actor.id,
+      distanceM: input.distanceM ?? null,
+    });
     await repo.insertAction(tx, {
       alarmId: id,
       actorId: actor.id,
@@ -375,33 +351,19 @@ export async function updateDispatch(
   dispatchId: string,
   status: 'accepted' | 'declined' | 'en_route' | 'on_site' | 'done',
 ) {
-  const [d] = await ctx.db
-    .select()
-    .from(alarmDispatches)
-    .where(and(eq(alarmDispatches.id, dispatchId), eq(alarmDispatches.responderId, actor.id ?? '')))
-    .limit(1);
+  const d = await repo.findDispatchOf(ctx.db, dispatchId, actor.id ?? '');
   if (!d) throw notFound('Dispatch');
   const rule = NEXT[status];
   if (!rule.from.includes(d.status)) throw unprocessable(`A dispatch that is ${d.status} cannot become ${status}.`);
   return ctx.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(alarmDispatches)
-      .set({ status, updatedAt: new Date() })
-      .where(and(eq(alarmDispatches.id, dispatchId), eq(alarmDispatches.status, d.status)))
-      .returning();
+    const row = await repo.moveDispatch(tx, dispatchId, d.status, status);
     if (!row) throw conflict('The dispatch changed meanwhile; reload.', undefined, 'changed-meanwhile');
     if (rule.alarm) {
-      await tx
-        .update(alarms)
-        .set({ status: rule.alarm, updatedAt: new Date() })
-        .where(
-          and(
-            eq(alarms.id, d.alarmId),
-            inArray(alarms.status, rule.alarm === 'responding' ? ['acknowledged'] : ['acknowledged', 'responding']),
-          ),
-        );
+      await repo.setStatus(tx, d.alarmId, rule.alarm === 'responding' ? ['acknowledged'] : ['acknowledged', 'responding'], {
+        status: rule.alarm,
+      });
     }
-    const [a] = await tx.select({ regionCode: alarms.regionCode }).from(alarms).where(eq(alarms.id, d.alarmId));
+    const a = await repo.findAlarm(tx, d.alarmId);
     await repo.insertAction(tx, {
       alarmId: d.alarmId,
       actorId: actor.id,

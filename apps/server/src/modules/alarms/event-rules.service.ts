@@ -1,12 +1,9 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
-import { deviceEvents } from '../devices/devices.schema.ts';
-import { elders } from '../elders/elders.schema.ts';
-import { findOpenByMergeKey, findRuleOverrides, insertAction } from './alarms.repo.ts';
-import { alarms } from './alarms.schema.ts';
+import { backInBedAfter, findDevice, vitalsBefore } from '../devices/devices.repo.ts';
+import { findElder } from '../elders/elders.repo.ts';
+import { findOpenByMergeKey, findRuleOverrides, insertAction, updateAlarm } from './alarms.repo.ts';
 import { publishAlarm, raiseAlarm } from './raise.service.ts';
 import {
   type AlarmType,
@@ -112,10 +109,7 @@ async function cancelSos(ctx: AppContext, tx: DbOrTx, dev: RuleDevice, ev: RuleE
   const rules = await rulesFor(tx, dev.elderId);
   const within = ev.receivedAt.getTime() - open.raisedAt.getTime() <= rules.sosCancelSeconds * 1000;
   if (within && open.type === 'sos' && open.status === 'raised') {
-    await tx
-      .update(alarms)
-      .set({ type: 'sos_cancelled', priority: 'P3', cancelledAt: ev.receivedAt, updatedAt: new Date() })
-      .where(eq(alarms.id, open.id));
+    await updateAlarm(tx, open.id, { type: 'sos_cancelled', priority: 'P3', cancelledAt: ev.receivedAt });
   }
   await insertAction(tx, {
     alarmId: open.id,
@@ -137,15 +131,7 @@ async function vitalsRule(
   const now = classifyVitals(ev.data, rules);
   if (now.level === 'ok') return null;
   const need = Math.max(1, rules.vitals.consecutive);
-  const previous =
-    need > 1
-      ? await tx
-          .select({ data: deviceEvents.data })
-          .from(deviceEvents)
-          .where(and(eq(deviceEvents.deviceId, dev.id), eq(deviceEvents.type, 'vitals'), lt(deviceEvents.id, ev.id)))
-          .orderBy(desc(deviceEvents.id))
-          .limit(need - 1)
-      : [];
+  const previous = need > 1 ? await vitalsBefore(tx, dev.id, ev.id, need - 1) : [];
   if (previous.length < need - 1) return null;
   const level = sustainedLevel([now.level, ...previous.map((p) => classifyVitals(p.data, rules).level)]);
   if (level === 'ok') return null;
@@ -166,7 +152,7 @@ async function geofenceRule(
       ? { lat: rules.geofence.lat, lng: rules.geofence.lng }
       : null;
   if (!centre) {
-    const [e] = await tx.select({ lat: elders.lat, lng: elders.lng }).from(elders).where(eq(elders.id, dev.elderId)).limit(1);
+    const e = await findElder(tx, dev.elderId);
     if (e?.lat == null || e.lng == null) return null;
     centre = { lat: e.lat, lng: e.lng };
   }
@@ -177,34 +163,21 @@ async function geofenceRule(
 /** Job: the elder left the bed at night; alarm if no `inBed: true` came from the device since. */
 export async function checkBedExit(ctx: AppContext, data: { deviceId: string; eventId: number; at: string }) {
   await ctx.db.transaction(async (tx) => {
-    const back = await queryRows(
-      tx,
-      sql`
-      SELECT 1 FROM device_events WHERE device_id = ${data.deviceId} AND type = 'bed' AND id > ${data.eventId}
-        AND (data->>'inBed')::boolean IS TRUE LIMIT 1`,
-    );
-    if (back.length) return;
-    const [d] = await queryRows<{
-      id: string;
-      type: string;
-      elder_id: string | null;
-      region_code: string;
-      is_demo: boolean;
-      status: string;
-    }>(tx, sql`SELECT id, type, elder_id, region_code, is_demo, status FROM devices WHERE id = ${data.deviceId}`);
+    if (await backInBedAfter(tx, data.deviceId, data.eventId)) return;
+    const d = await findDevice(tx, data.deviceId);
     if (d?.status !== 'active') return;
     // The rule may have been switched off for this elder while the timer was waiting.
-    if ((await rulesFor(tx, d.elder_id)).disabled.includes('night_bed_exit')) return;
+    if ((await rulesFor(tx, d.elderId)).disabled.includes('night_bed_exit')) return;
     await raiseAlarm(ctx, tx, {
       type: 'night_bed_exit',
       priority: priorityOf('night_bed_exit'),
       mergeKey: `dev:${d.id}:night_bed_exit`,
-      elderId: d.elder_id,
+      elderId: d.elderId,
       deviceId: d.id,
-      regionCode: d.region_code,
+      regionCode: d.regionCode,
       data: { outOfBedSince: data.at, lastEventId: data.eventId },
       at: new Date(),
-      isDemo: d.is_demo,
+      isDemo: d.isDemo,
     });
   });
 }

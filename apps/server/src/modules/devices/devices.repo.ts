@@ -131,6 +131,45 @@ export async function activeDeviceCounts(db: DbOrTx, actor: Actor) {
   return r;
 }
 
+export async function devicesOfElder(db: DbOrTx, elderId: string) {
+  return db.select().from(devices).where(eq(devices.elderId, elderId));
+}
+
+export async function findDevice(db: DbOrTx, id: string) {
+  return (await db.select().from(devices).where(eq(devices.id, id)).limit(1))[0];
+}
+
+/** A device's newest events, newest first. */
+export async function latestEvents(db: DbOrTx, deviceId: string, limit: number) {
+  return db
+    .select()
+    .from(deviceEvents)
+    .where(eq(deviceEvents.deviceId, deviceId))
+    .orderBy(desc(deviceEvents.receivedAt))
+    .limit(limit);
+}
+
+/** The data of a device's vitals readings before event `beforeId`, newest first. */
+export async function vitalsBefore(db: DbOrTx, deviceId: string, beforeId: number, limit: number) {
+  return db
+    .select({ data: deviceEvents.data })
+    .from(deviceEvents)
+    .where(and(eq(deviceEvents.deviceId, deviceId), eq(deviceEvents.type, 'vitals'), lt(deviceEvents.id, beforeId)))
+    .orderBy(desc(deviceEvents.id))
+    .limit(limit);
+}
+
+/** Did the bed sensor report the elder back in bed after event `afterId`? */
+export async function backInBedAfter(db: DbOrTx, deviceId: string, afterId: number) {
+  const back = await queryRows(
+    db,
+    sql`
+      SELECT 1 FROM device_events WHERE device_id = ${deviceId} AND type = 'bed' AND id > ${afterId}
+        AND (data->>'inBed')::boolean IS TRUE LIMIT 1`,
+  );
+  return back.length > 0;
+}
+
 export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
   return (await db.insert(devices).values(d).returning())[0];
 }
