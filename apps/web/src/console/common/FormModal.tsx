@@ -22,6 +22,8 @@ interface Props<T> {
   values?: Partial<T>;
   /** Initial values of a quick dialog's form. */
   initialValues?: Partial<T>;
+  /** false: forget what was typed when the dialog closes (antd keeps it by default). */
+  preserve?: boolean;
   width?: number;
   children: ReactNode;
 }
@@ -37,6 +39,7 @@ export function FormModal<T>({
   fields,
   values,
   initialValues,
+  preserve,
   width,
   children,
 }: Props<T>) {
@@ -88,6 +91,7 @@ export function FormModal<T>({
         layout="vertical"
         onFinish={submit}
         initialValues={initialValues}
+        preserve={preserve}
         {...(editing ? { requiredMark: 'optional' as const, style: { marginTop: 20 } } : {})}
       >
         {children}

@@ -1,11 +1,12 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { CONTACT_RELATIONSHIPS_ZH, PHONE_PATTERN } from '@zhiyang/shared';
-import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Checkbox, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, request } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
+import { FormModal } from '../common/FormModal.tsx';
 import type { Contact } from './types.ts';
 
 /** Guardians and emergency contacts in the order the alarm centre calls them. */
@@ -92,45 +93,39 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
             : []),
         ]}
       />
-      <Modal
+      <FormModal
         open={adding}
         title={t('elders.contacts.add')}
-        onCancel={() => setAdding(false)}
-        onOk={() => form.submit()}
-        destroyOnHidden
+        form={form}
+        preserve={false}
+        onClose={() => setAdding(false)}
+        onSubmit={async (v) => {
+          await run(() => api.post<Contact[]>(url, v));
+          setAdding(false);
+        }}
       >
-        <Form
-          form={form}
-          layout="vertical"
-          preserve={false}
-          onFinish={async (v) => {
-            await run(() => api.post<Contact[]>(url, v));
-            setAdding(false);
-          }}
+        <Form.Item name="name" label={t('elders.contacts.name')} rules={[{ required: true, max: 50 }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="relationship" label={t('elders.contacts.relationship')} rules={[{ required: true }]}>
+          <Select options={CONTACT_RELATIONSHIPS_ZH.map((r) => ({ value: r, label: r }))} />
+        </Form.Item>
+        <Form.Item
+          name="phone"
+          label={t('elders.contacts.phone')}
+          rules={[{ required: true, pattern: PHONE_PATTERN, message: t('elders.contacts.phone') }]}
         >
-          <Form.Item name="name" label={t('elders.contacts.name')} rules={[{ required: true, max: 50 }]}>
-            <Input />
+          <Input maxLength={20} />
+        </Form.Item>
+        <Space>
+          <Form.Item name="isGuardian" valuePropName="checked">
+            <Checkbox>{t('elders.contacts.isGuardian')}</Checkbox>
           </Form.Item>
-          <Form.Item name="relationship" label={t('elders.contacts.relationship')} rules={[{ required: true }]}>
-            <Select options={CONTACT_RELATIONSHIPS_ZH.map((r) => ({ value: r, label: r }))} />
+          <Form.Item name="holdsKey" valuePropName="checked">
+            <Checkbox>{t('elders.contacts.holdsKey')}</Checkbox>
           </Form.Item>
-          <Form.Item
-            name="phone"
-            label={t('elders.contacts.phone')}
-            rules={[{ required: true, pattern: PHONE_PATTERN, message: t('elders.contacts.phone') }]}
-          >
-            <Input maxLength={20} />
-          </Form.Item>
-          <Space>
-            <Form.Item name="isGuardian" valuePropName="checked">
-              <Checkbox>{t('elders.contacts.isGuardian')}</Checkbox>
-            </Form.Item>
-            <Form.Item name="holdsKey" valuePropName="checked">
-              <Checkbox>{t('elders.contacts.holdsKey')}</Checkbox>
-            </Form.Item>
-          </Space>
-        </Form>
-      </Modal>
+        </Space>
+      </FormModal>
     </>
   );
 }
