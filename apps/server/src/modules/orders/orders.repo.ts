@@ -1,8 +1,8 @@
 import type { OrderStatus } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { can, isPersonAccount, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
 import { elders } from '../elders/elders.schema.ts';
@@ -27,9 +27,10 @@ export type OfferRow = typeof dispatchOffers.$inferSelect;
  */
 export function orderScope(actor: Actor, elderId: string | null) {
   if (isRegionScoped(actor)) return regionScope(serviceOrders.regionCode, actor);
-  if (actor.role === 'provider_admin' && actor.orgId) return eq(serviceOrders.providerId, actor.orgId);
-  if (actor.role === 'service_worker' && actor.id) return eq(serviceOrders.workerId, actor.id);
-  if ((actor.role === 'elder' || actor.role === 'family') && elderId) return eq(serviceOrders.elderId, elderId);
+  // A provider's dispatcher sees its organisation's orders; a worker only those assigned to them.
+  if (can(actor, 'order:dispatch') && actor.orgId) return eq(serviceOrders.providerId, actor.orgId);
+  if (can(actor, 'order:work') && actor.id) return eq(serviceOrders.workerId, actor.id);
+  if (isPersonAccount(actor) && elderId) return eq(serviceOrders.elderId, elderId);
   return sql`false`;
 }
 
@@ -270,7 +271,7 @@ export async function listComplaints(
 ) {
   const scope = isRegionScoped(actor)
     ? regionScope(serviceComplaints.regionCode, actor)
-    : actor.role === 'provider_admin' && actor.orgId
+    : can(actor, 'order:dispatch') && actor.orgId
       ? eq(serviceComplaints.providerId, actor.orgId)
       : sql`false`;
   const where = and(scope, status ? eq(serviceComplaints.status, status) : undefined);

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { regions } from './regions.schema.ts';
@@ -16,7 +16,7 @@ export interface RegionFilter {
 
 /** Regions visible to the actor: their subtree. Non-region-scoped roles may read the whole tree (names are public). */
 function visible(actor: Actor) {
-  return actor.orgId || actor.role === 'elder' || actor.role === 'family' ? undefined : regionScope(regions.code, actor);
+  return isRegionScoped(actor) ? regionScope(regions.code, actor) : undefined;
 }
 
 export async function listRegions(db: DbOrTx, actor: Actor, f: RegionFilter, limit: number, offset: number) {
