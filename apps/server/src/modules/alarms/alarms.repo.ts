@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { alarms } from './alarms.schema.ts';
 

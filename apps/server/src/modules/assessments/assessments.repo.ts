@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { appSettings } from '../../lib/idempotency.schema.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { assessments } from './assessments.schema.ts';

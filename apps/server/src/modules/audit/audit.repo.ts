@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, gte, ilike, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
 import { auditLog } from './audit.schema.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { deviceEvents, devices } from './devices.schema.ts';

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { regionScope } from '../../lib/scope.ts';
 import { notificationAttempts, notifications } from '../alarms/alarms.schema.ts';
 
 export type NoticeRow = typeof notifications.$inferSelect;

@@ -1,11 +1,11 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
+import { isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
-import { isRegionScoped } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/service-elders.repo.ts';
 import { dispatchCandidates, lockProviderCapacity, offeringPrice, providerStanding } from '../providers/providers.repo.ts';

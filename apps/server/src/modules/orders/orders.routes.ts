@@ -1,13 +1,13 @@
 import { ORDER_CHANNELS, ORDER_STATUSES, PAYMENT_METHODS, VISIT_FLAGS } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isRegionScoped } from '../../lib/access.ts';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDayStart } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { listOf, pageQuery } from '../../lib/http.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
-import { isRegionScoped } from '../../lib/scope.ts';
 import { findElderFor } from '../elders/service-elders.repo.ts';
 import * as dispatch from './dispatch.service.ts';
 import { noticeRoutes } from './notices.routes.ts';

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { organizations } from './organizations.schema.ts';
 
 export type OrgRow = typeof organizations.$inferSelect;

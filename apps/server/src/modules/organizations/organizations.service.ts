@@ -1,8 +1,8 @@
+import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound, validationError } from '../../lib/errors.ts';
 import { maskPhone } from '../../lib/http.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import * as repo from './organizations.repo.ts';

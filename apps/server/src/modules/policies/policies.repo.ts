@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { regionScope } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { ledgerAccounts, ledgerEntries, ledgerTransactions } from '../wallets/ledger.schema.ts';
 import { conditionsSql, type PolicyConditions } from './policies.conditions.ts';

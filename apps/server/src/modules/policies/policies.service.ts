@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as ledger from '../wallets/ledger.repo.ts';

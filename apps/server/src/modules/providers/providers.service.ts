@@ -1,9 +1,9 @@
 import { creditCodeProblem } from '@zhiyang/shared';
+import { actorCoversRegion, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
-import { actorCoversRegion, isRegionScoped } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItemsByIds } from '../catalogue/catalogue.repo.ts';
 import { insertOrg } from '../organizations/organizations.repo.ts';

@@ -1,8 +1,8 @@
 import { parentCodeOf, regionLevelOf } from '@zhiyang/shared';
+import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, forbidden, notFound, validationError } from '../../lib/errors.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './regions.repo.ts';
 

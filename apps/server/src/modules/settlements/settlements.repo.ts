@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { serviceOrders } from '../orders/orders.schema.ts';

@@ -1,10 +1,10 @@
 import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
+import { isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstMonth, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
-import { isRegionScoped } from '../../lib/scope.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findOrder } from '../orders/orders.repo.ts';

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { escapeLike, isRegionScoped, regionScope } from '../../lib/scope.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { users } from './users.schema.ts';
 

@@ -1,9 +1,9 @@
 import { ORG_SCOPED_ROLES, REGION_SCOPED_ROLES, type Role } from '@zhiyang/shared';
+import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, forbidden, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
 import { isoDate, maskPhone } from '../../lib/http.ts';
-import { actorCoversRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { clearLoginFailures, revokeUserSessions, setPassword } from '../auth/auth.repo.ts';
