@@ -8,31 +8,14 @@ import { formatTime, formatTimeSeconds } from '../../app/format.ts';
 import { ageText, PRIORITY_COLOR } from './alarm-ui.ts';
 import { ElderMap } from './ElderMap.tsx';
 import { PhoneRevealModal, type RevealedPhones } from './PhoneRevealModal.tsx';
-import type { AlarmDetail, ConsoleConfig } from './types.ts';
+import type { AlarmPartProps } from './types.ts';
 
 /**
  * The head of an alarm: what happened, who holds it, the elder, the contacts in call order and
  * the map. Phones come masked unless the operator holds the open alarm; 查看 reveals them for
  * this alarm only, with a reason the server audits.
  */
-export function AlarmElderCard({
-  id,
-  a,
-  config,
-  canHandle,
-  inHand,
-  onTake,
-  action,
-}: {
-  /** The alarm on screen (its detail may still be the previous one's while it loads). */
-  id: string;
-  a: AlarmDetail;
-  config: ConsoleConfig | null;
-  canHandle: boolean;
-  inHand: boolean;
-  onTake(): void;
-  action(kind: string, extra?: Record<string, unknown>): Promise<void>;
-}) {
+export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, action }: AlarmPartProps & { onTake(): void }) {
   const { t } = useTranslation();
   const { me, can } = useAuth();
   // Full phones revealed (with a reason) for this alarm only; another alarm starts masked again.

@@ -4,7 +4,7 @@ import { api } from '../../app/api.ts';
 import { formatTime } from '../../app/format.ts';
 import type { FetchState } from '../../app/useFetch.ts';
 import { ageText } from './alarm-ui.ts';
-import type { AlarmDetail, ConsoleConfig, Responder } from './types.ts';
+import type { AlarmPartProps, Responder } from './types.ts';
 
 /** What the operator holding an alarm does: log calls and notes, send the nearest responder, resolve, review. */
 export function AlarmHandling({
@@ -16,16 +16,9 @@ export function AlarmHandling({
   responders,
   act,
   action,
-}: {
-  /** The alarm on screen (its detail may still be the previous one's while it loads). */
-  id: string;
-  a: AlarmDetail;
-  config: ConsoleConfig | null;
-  canHandle: boolean;
-  inHand: boolean;
+}: AlarmPartProps & {
   responders: FetchState<{ items: Responder[] }>;
   act(fn: () => Promise<unknown>): Promise<void>;
-  action(kind: string, extra?: Record<string, unknown>): Promise<void>;
 }) {
   const { t } = useTranslation();
   const [noteForm] = Form.useForm();
