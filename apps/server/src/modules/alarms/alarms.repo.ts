@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { regionScope } from '../../lib/access.ts';
+import { can, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
@@ -82,10 +82,10 @@ export async function findAlarmView(db: DbOrTx, id: string, actor?: Actor) {
   return rows[0];
 }
 
-/** Alarms the actor may see: region staff by region; a responder also those dispatched to them. */
+/** Alarms the actor may see: region staff by region; whoever responds to alarms also those dispatched to them. */
 function visible(actor: Actor): SQL | undefined {
   const byRegion = regionScope(alarms.regionCode, actor);
-  if (actor.role === 'responder' || actor.role === 'service_worker' || actor.role === 'community_staff') {
+  if (can(actor, 'alarm:respond')) {
     const mine = sql`${alarms.id} IN (SELECT ${alarmDispatches.alarmId} FROM ${alarmDispatches} WHERE ${alarmDispatches.responderId} = ${actor.id})`;
     return byRegion ? sql`(${byRegion} OR ${mine})` : undefined;
   }
