@@ -24,7 +24,7 @@ import { EventBus } from './lib/events.ts';
 import { inputGuardPlugin } from './lib/input-guard.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import type { BrokerState } from './modules/health/health.routes.ts';
-import { routeModulesFor } from './modules/index.ts';
+import { registerTimelineSources, routeModulesFor } from './modules/index.ts';
 import { type RealtimeOptions, registerRealtime } from './realtime/hub.ts';
 
 export interface BuildAppOptions {
@@ -105,6 +105,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   await app.register(
     async (api) => {
       const broker = opts.broker ?? (() => 'disabled');
+      registerTimelineSources();
       for (const m of routeModulesFor(opts.config.roles)) if (m.routes) await api.register(m.routes, { ctx, broker });
     },
     { prefix: '/api/v1' },

@@ -8,6 +8,7 @@ import { authModule } from './auth/auth.module.ts';
 import { catalogueModule } from './catalogue/catalogue.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
+import { registerTimelineSource } from './elders/timeline.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
 import type { ModuleDefinition, Role } from './module.ts';
@@ -57,6 +58,11 @@ export const modules: readonly ModuleDefinition[] = [
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */
 export function routeModulesFor(roles: ReadonlySet<Role>): ModuleDefinition[] {
   return modules.filter((m) => m.routes && (roles.has('web') || m.routesIn === 'every-role'));
+}
+
+/** Every module's contributions to the elder's 360° timeline (read by the elders module). */
+export function registerTimelineSources(): void {
+  for (const source of modules.flatMap((m) => m.timeline ?? [])) registerTimelineSource(source);
 }
 
 /** Every job of every module (the worker role works them). */

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { JobDefinition } from '../jobs/job.ts';
 import type { AppContext } from '../lib/context.ts';
+import type { TimelineSource } from './elders/timeline.ts';
 
 export type Role = 'web' | 'worker' | 'gateway';
 
@@ -31,6 +32,7 @@ export interface ListenerDefinition {
  * - `jobs`: its pg-boss jobs and schedules (queue names and payload schemas in jobs/queues.ts),
  *   worked by `worker` processes; any process may send into them.
  * - `listeners`: its event listeners, each in the role it names.
+ * - `timeline`: its contributions to the elder's 360° timeline (GET /elders/{id}/timeline).
  * The list of modules is modules/index.ts.
  */
 export interface ModuleDefinition {
@@ -39,6 +41,7 @@ export interface ModuleDefinition {
   routesIn?: 'web' | 'every-role';
   jobs?: readonly JobDefinition[];
   listeners?: readonly ListenerDefinition[];
+  timeline?: readonly TimelineSource[];
 }
 
 /** Declare a module (see docs/adding-a-module.md). */

@@ -3,11 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoDay } from '../../lib/dates.ts';
 import { listOf, pageQuery } from '../../lib/http.ts';
 import { assessmentReportHtml, REPORT_SCRIPT_HASHES } from './assessments.report.ts';
 import * as service from './assessments.service.ts';
-import './assessments.timeline.ts';
-import { isoDay } from '../../lib/dates.ts';
 
 const tags = ['assessments'];
 const level = z.enum(ABILITY_LEVELS);

@@ -1,9 +1,9 @@
 import { ABILITY_LEVEL_LABELS_ZH, ASSESSMENT_REASON_LABELS_ZH } from '@zhiyang/shared';
-import { registerTimelineSource } from '../elders/timeline.ts';
+import type { TimelineSource } from '../elders/timeline.ts';
 import * as repo from './assessments.repo.ts';
 
 /** Signed (and superseded) assessments on the elder's timeline. */
-registerTimelineSource({
+export const assessmentsTimeline: TimelineSource = {
   name: 'assessments',
   async fetch(ctx, elderId, q) {
     const rows = await repo.signedBefore(ctx.db, elderId, q.before, q.limit);
@@ -16,4 +16,4 @@ registerTimelineSource({
       refId: a.id,
     }));
   },
-});
+};

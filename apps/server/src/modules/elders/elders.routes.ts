@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { isoInstant } from '../../lib/dates.ts';
 import { listOf } from '../../lib/http.ts';
 import * as contacts from './contacts.service.ts';
 import * as c from './elders.contract.ts';
@@ -9,8 +10,6 @@ import { TOTAL_CAP } from './elders.repo.ts';
 import * as elders from './elders.service.ts';
 import { elderIoRoutes } from './elders-io.routes.ts';
 import * as family from './family.service.ts';
-import './elders.timeline.ts';
-import { isoInstant } from '../../lib/dates.ts';
 import { readTimeline } from './timeline.ts';
 
 const tags = ['elders'];

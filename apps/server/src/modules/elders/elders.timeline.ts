@@ -2,7 +2,7 @@ import { ELDER_STATUS_LABELS_ZH } from '@zhiyang/shared';
 import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import { auditLog } from '../audit/audit.schema.ts';
 import * as repo from './elders.repo.ts';
-import { registerTimelineSource } from './timeline.ts';
+import type { TimelineSource } from './timeline.ts';
 
 /** The archive's own timeline sources: record created / changed, contacts changed, status changes. */
 
@@ -16,7 +16,7 @@ const ARCHIVE_ACTIONS: Record<string, string> = {
   'family.bind': '家属通过邀请码绑定',
 };
 
-registerTimelineSource({
+export const archiveTimeline: TimelineSource = {
   name: 'archive',
   async fetch(ctx, elderId, q) {
     const rows = await ctx.db
@@ -50,9 +50,9 @@ registerTimelineSource({
       })),
     ];
   },
-});
+};
 
-registerTimelineSource({
+export const statusTimeline: TimelineSource = {
   name: 'status',
   async fetch(ctx, elderId, q) {
     const rows = await repo.statusChangesBefore(ctx.db, elderId, q.before, q.limit);
@@ -65,4 +65,4 @@ registerTimelineSource({
       refId: r.id,
     }));
   },
-});
+};

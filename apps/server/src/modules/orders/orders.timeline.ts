@@ -1,10 +1,10 @@
 import { ORDER_STATUS_LABELS_ZH, type OrderStatus } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { registerTimelineSource } from '../elders/timeline.ts';
+import type { TimelineSource } from '../elders/timeline.ts';
 
 /** The service orders' contribution to the elder's 360° timeline: every step of every order. */
-registerTimelineSource({
+export const ordersTimeline: TimelineSource = {
   name: 'orders',
   async fetch(ctx, elderId, q) {
     const rows = await queryRows<{
@@ -34,4 +34,4 @@ registerTimelineSource({
       refId: r.order_id,
     }));
   },
-});
+};
