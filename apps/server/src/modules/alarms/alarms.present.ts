@@ -33,4 +33,3 @@ export function presentAlarm(v: NonNullable<AlarmView>) {
     reviewedAt: isoDate(a.reviewedAt),
   };
 }
-export type PresentedAlarm = ReturnType<typeof presentAlarm>;

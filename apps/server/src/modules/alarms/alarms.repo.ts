@@ -9,8 +9,6 @@ import { users } from '../users/users.schema.ts';
 import { type AlarmStatus, alarmActions, alarmDispatches, alarms, type Priority, safetyRuleOverrides } from './alarms.schema.ts';
 import type { AlarmType } from './rules.ts';
 
-export type AlarmRow = typeof alarms.$inferSelect;
-
 export interface AlarmIntent {
   type: AlarmType;
   priority: Priority;
@@ -266,8 +264,4 @@ export async function updateAlarm(tx: DbOrTx, id: string, patch: Partial<typeof 
     .update(alarms)
     .set({ ...patch, updatedAt: new Date() })
     .where(eq(alarms.id, id));
-}
-
-export async function lockAlarm(tx: DbOrTx, id: string) {
-  return (await tx.select().from(alarms).where(eq(alarms.id, id)).for('update').limit(1))[0];
 }

@@ -45,10 +45,6 @@ export function registerTimelineSource(source: TimelineSource): void {
   sources.set(source.name, source);
 }
 
-export function timelineSources(): string[] {
-  return [...sources.keys()];
-}
-
 /** Merge every source's newest entries before `before`; `nextCursor` continues the page. */
 export async function readTimeline(ctx: AppContext, elderId: string, q: TimelineQuery) {
   const results = await Promise.all(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -171,8 +171,4 @@ export async function markExpired(db: DbOrTx, policyId: string, elderId: string,
     .update(policyGrants)
     .set({ expiredAt: new Date(), remaining: 0 })
     .where(and(eq(policyGrants.policyId, policyId), eq(policyGrants.elderId, elderId), eq(policyGrants.periodKey, periodKey)));
-}
-
-export async function policyCountByStatus(db: DbOrTx) {
-  return db.select({ status: policies.status, n: count() }).from(policies).groupBy(policies.status);
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -61,10 +61,6 @@ export async function findVisibleProvider(db: DbOrTx, actor: Actor, id: string) 
       .where(and(eq(organizations.id, id), eq(organizations.type, 'provider'), visible(actor)))
       .limit(1)
   )[0];
-}
-
-export async function findOrg(db: DbOrTx, id: string) {
-  return (await db.select().from(organizations).where(eq(organizations.id, id)).limit(1))[0];
 }
 
 export async function insertProfile(db: DbOrTx, p: typeof providerProfiles.$inferInsert) {
@@ -251,6 +247,3 @@ export async function regionsExist(db: DbOrTx, codes: string[]) {
   const r = await queryRows<{ code: string }>(db, sql`select code from regions where code in ${codes} and level = 'community'`);
   return r.map((x) => x.code);
 }
-
-export const profilesByIds = (db: DbOrTx, ids: string[]) =>
-  ids.length ? db.select().from(providerProfiles).where(inArray(providerProfiles.orgId, ids)) : Promise.resolve([]);
