@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
-import { queryRows } from '../lib/sql-rows.ts';
 import type { StoreResult } from '../modules/devices/device-events.service.ts';
 import { deviceSecrets } from '../modules/devices/device-secret.ts';
 import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
+import { deviceSecretNonce } from '../modules/devices/devices.repo.ts';
 import { EventBodyError, parseEventBody } from './event-body.ts';
 import type { EventIntake } from './intake.ts';
 
@@ -24,11 +23,8 @@ export function createDeviceGate(ctx: AppContext, intake: EventIntake): DeviceGa
   return {
     async authenticate(clientId, username, password) {
       if (!username || clientId !== username || !password) return false;
-      const [row] = await queryRows<{ secret_nonce: string }>(
-        ctx.db,
-        sql`SELECT secret_nonce FROM devices WHERE id = ${username}`,
-      );
-      return Boolean(row) && secrets.matches(username, row.secret_nonce, password);
+      const nonce = await deviceSecretNonce(ctx.db, username);
+      return nonce !== undefined && secrets.matches(username, nonce, password);
     },
     async onEvent(deviceId, payload, transport) {
       let parsed: ReturnType<typeof parseEventBody>;

@@ -1,6 +1,4 @@
-import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
-import { queryRows } from '../lib/sql-rows.ts';
 import { applyEventRules } from '../modules/alarms/event-rules.service.ts';
 import {
   type IncomingEvent,
@@ -9,6 +7,7 @@ import {
   storeEvents,
 } from '../modules/devices/device-events.service.ts';
 import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
+import { intakeDevices } from '../modules/devices/devices.repo.ts';
 
 interface Pending {
   ev: IncomingEvent;
@@ -88,20 +87,7 @@ export class EventIntake {
 
   /** One query for several devices; fills the cache (a miss is remembered briefly too). */
   private async lookup(ids: string[]): Promise<Map<string, IntakeDevice | null>> {
-    const found = await queryRows<{
-      id: string;
-      type: string;
-      elder_id: string | null;
-      region_code: string;
-      status: IntakeDevice['status'];
-      is_demo: boolean;
-    }>(
-      this.ctx.db,
-      sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices WHERE id IN (${sql.join(
-        ids.map((k) => sql`${k}`),
-        sql`, `,
-      )})`,
-    );
+    const found = await intakeDevices(this.ctx.db, ids);
     const byId = new Map(found.map((r) => [r.id, r]));
     const out = new Map<string, IntakeDevice | null>();
     for (const id of ids) {

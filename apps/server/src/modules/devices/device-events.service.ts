@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { isKnownEventType } from './device-types.ts';
+import { applyHealth, type HealthRow, insertEvents, linkEventToAlarm } from './devices.repo.ts';
 
 /** A parsed event body with its device and receive time: what the intake hands to storage. */
 export interface IncomingEvent {
@@ -84,16 +83,7 @@ export async function storeEvents(
   }));
 
   await ctx.db.transaction(async (tx) => {
-    const inserted = await queryRows<{ id: string | number; device_id: string; msg_id: string }>(
-      tx,
-      sql`
-      INSERT INTO device_events (device_id, msg_id, type, data, device_ts, received_at, elder_id, region_code, flags, transport)
-      SELECT device_id, msg_id, type, coalesce(data, '{}'::jsonb), device_ts, received_at, elder_id, region_code, flags, transport
-      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS x(device_id text, msg_id text, type text, data jsonb,
-        device_ts timestamptz, received_at timestamptz, elder_id uuid, region_code text, flags text[], transport text)
-      ON CONFLICT (device_id, msg_id) DO NOTHING
-      RETURNING id, device_id, msg_id`,
-    );
+    const inserted = await insertEvents(tx, values);
     const ids = new Map(inserted.map((r) => [`${r.device_id}\u0000${r.msg_id}`, Number(r.id)]));
     const fresh = unique.filter((u) => ids.has(`${u.ev.deviceId}\u0000${u.ev.msgId}`));
     for (const u of fresh) results[u.i] = 'stored';
@@ -109,7 +99,7 @@ export async function storeEvents(
         data: u.ev.data,
         receivedAt: u.ev.receivedAt,
       });
-      if (alarmId) await tx.execute(sql`UPDATE device_events SET alarm_id = ${alarmId} WHERE id = ${id}`);
+      if (alarmId) await linkEventToAlarm(tx, id, alarmId);
     }
   });
   return results;
@@ -120,19 +110,7 @@ async function updateHealth(
   tx: Parameters<Parameters<AppContext['db']['transaction']>[0]>[0],
   fresh: Array<{ ev: IncomingEvent }>,
 ) {
-  const per = new Map<
-    string,
-    {
-      id: string;
-      at: string;
-      type: string;
-      battery: number | null;
-      rssi: number | null;
-      worn: boolean | null;
-      test: boolean;
-      activity: string | null;
-    }
-  >();
+  const per = new Map<string, HealthRow>();
   for (const { ev } of fresh) {
     const at = ev.receivedAt.toISOString();
     const p = per.get(ev.deviceId) ?? {
@@ -158,18 +136,5 @@ async function updateHealth(
     per.set(ev.deviceId, p);
   }
   const healthRows = [...per.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-  await tx.execute(sql`
-    UPDATE devices d SET
-      last_seen_at = GREATEST(coalesce(d.last_seen_at, x.at), x.at),
-      online = true,
-      last_event_type = x.type,
-      battery = coalesce(x.battery, d.battery),
-      rssi = coalesce(x.rssi, d.rssi),
-      worn_changed_at = CASE WHEN x.worn IS NOT NULL AND x.worn IS DISTINCT FROM d.worn THEN x.at ELSE d.worn_changed_at END,
-      worn = coalesce(x.worn, d.worn),
-      last_test_at = CASE WHEN x.test THEN x.at ELSE d.last_test_at END,
-      last_activity_at = CASE WHEN x.activity IS NOT NULL THEN GREATEST(coalesce(d.last_activity_at, x.activity), x.activity) ELSE d.last_activity_at END
-    FROM jsonb_to_recordset(${JSON.stringify(healthRows)}::jsonb)
-      AS x(id text, at timestamptz, type text, battery integer, rssi integer, worn boolean, test boolean, activity timestamptz)
-    WHERE d.id = x.id`);
+  await applyHealth(tx, healthRows);
 }

@@ -170,6 +170,75 @@ export async function backInBedAfter(db: DbOrTx, deviceId: string, afterId: numb
   return back.length > 0;
 }
 
+/**
+ * Store a batch of events (rows in device_events' column names); a (device, msgId) already stored
+ * is skipped. The ids of the rows written.
+ */
+export async function insertEvents(tx: DbOrTx, values: Array<Record<string, unknown>>) {
+  return queryRows<{ id: string | number; device_id: string; msg_id: string }>(
+    tx,
+    sql`
+      INSERT INTO device_events (device_id, msg_id, type, data, device_ts, received_at, elder_id, region_code, flags, transport)
+      SELECT device_id, msg_id, type, coalesce(data, '{}'::jsonb), device_ts, received_at, elder_id, region_code, flags, transport
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS x(device_id text, msg_id text, type text, data jsonb,
+        device_ts timestamptz, received_at timestamptz, elder_id uuid, region_code text, flags text[], transport text)
+      ON CONFLICT (device_id, msg_id) DO NOTHING
+      RETURNING id, device_id, msg_id`,
+  );
+}
+
+export async function linkEventToAlarm(tx: DbOrTx, eventId: number, alarmId: string) {
+  await tx.execute(sql`UPDATE device_events SET alarm_id = ${alarmId} WHERE id = ${eventId}`);
+}
+
+/** What a batch of events says about one device's health. */
+export interface HealthRow {
+  id: string;
+  at: string;
+  type: string;
+  battery: number | null;
+  rssi: number | null;
+  worn: boolean | null;
+  test: boolean;
+  activity: string | null;
+}
+
+/** One UPDATE for the batch: last seen, online, battery, signal, worn state, last test, last activity. */
+export async function applyHealth(tx: DbOrTx, rows: HealthRow[]) {
+  await tx.execute(sql`
+    UPDATE devices d SET
+      last_seen_at = GREATEST(coalesce(d.last_seen_at, x.at), x.at),
+      online = true,
+      last_event_type = x.type,
+      battery = coalesce(x.battery, d.battery),
+      rssi = coalesce(x.rssi, d.rssi),
+      worn_changed_at = CASE WHEN x.worn IS NOT NULL AND x.worn IS DISTINCT FROM d.worn THEN x.at ELSE d.worn_changed_at END,
+      worn = coalesce(x.worn, d.worn),
+      last_test_at = CASE WHEN x.test THEN x.at ELSE d.last_test_at END,
+      last_activity_at = CASE WHEN x.activity IS NOT NULL THEN GREATEST(coalesce(d.last_activity_at, x.activity), x.activity) ELSE d.last_activity_at END
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS x(id text, at timestamptz, type text, battery integer, rssi integer, worn boolean, test boolean, activity timestamptz)
+    WHERE d.id = x.id`);
+}
+
+/** The intake's view of several devices, in one query. */
+export async function intakeDevices(db: DbOrTx, ids: string[]) {
+  return queryRows<{
+    id: string;
+    type: string;
+    elder_id: string | null;
+    region_code: string;
+    status: 'active' | 'disabled' | 'retired';
+    is_demo: boolean;
+  }>(
+    db,
+    sql`SELECT id, type, elder_id, region_code, status, is_demo FROM devices WHERE id IN (${sql.join(
+      ids.map((k) => sql`${k}`),
+      sql`, `,
+    )})`,
+  );
+}
+
 export async function insertDevice(db: DbOrTx, d: typeof devices.$inferInsert) {
   return (await db.insert(devices).values(d).returning())[0];
 }

@@ -1,5 +1,4 @@
 import { dateProblem, dateProblemMessage } from '@zhiyang/shared';
-import { eq } from 'drizzle-orm';
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -9,7 +8,7 @@ import { isoDate } from '../../lib/http.ts';
 import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { elders } from '../elders/elders.schema.ts';
+import { findElder } from '../elders/elders.repo.ts';
 import { type Command, requestCommand } from './device-commands.ts';
 import { deviceSecrets } from './device-secret.ts';
 import { DEFAULT_BATTERY_LOW_PERCENT, DEVICE_TYPE_INFO, DEVICE_TYPES, type DeviceType } from './device-types.ts';
@@ -61,7 +60,7 @@ export function presentDevice(d: DeviceRow, elderName?: string | null) {
 /** The elder a device is bound to must be in the actor's scope; the device takes the elder's region. */
 async function bindingRegion(ctx: AppContext, actor: Actor, elderId: string | null | undefined, regionCode?: string) {
   if (elderId) {
-    const [e] = await ctx.db.select({ regionCode: elders.regionCode }).from(elders).where(eq(elders.id, elderId)).limit(1);
+    const e = await findElder(ctx.db, elderId);
     if (!e || !actorCoversRegion(actor, e.regionCode))
       throw badRequest('elderId: no such elder in your area.', [{ path: 'body.elderId', message: 'no such elder in your area' }]);
     return e.regionCode;
