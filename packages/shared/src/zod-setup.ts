@@ -4,4 +4,5 @@ import { config } from 'zod';
 // first object schema is built. The pages' Content-Security-Policy allows no eval, so the probe
 // is reported as a CSP violation on every page: parse without generated code there (same
 // results). The server keeps the faster compiled parsers. index.ts imports this module first.
-if (typeof document !== 'undefined') config({ jitless: true });
+// `document` is looked up on globalThis: this package is type-checked without the DOM library.
+if (typeof (globalThis as { document?: unknown }).document !== 'undefined') config({ jitless: true });
