@@ -1,9 +1,9 @@
-import { and, asc, count, desc, eq, gte, inArray, like, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, like, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { regions } from '../regions/regions.schema.ts';
-import { elderContacts, elderStatusChanges, elders } from './elders.schema.ts';
+import { elderContacts, elderInviteCodes, elderStatusChanges, elders } from './elders.schema.ts';
 
 export type ElderRow = typeof elders.$inferSelect;
 export type ContactRow = typeof elderContacts.$inferSelect;
@@ -219,6 +219,24 @@ export async function visibleCommunities(db: DbOrTx, actor: Actor) {
     .from(regions)
     .where(and(eq(regions.level, 'community'), regionScope(regions.code, actor)))
     .orderBy(asc(regions.code));
+}
+
+// ---- invite codes ----------------------------------------------------------------------
+
+export async function insertInviteCode(db: DbOrTx, row: typeof elderInviteCodes.$inferInsert) {
+  await db.insert(elderInviteCodes).values(row);
+}
+
+/** Use up an unused, unexpired code for this account; the invite, or undefined when there is none. */
+export async function redeemInviteCode(tx: DbOrTx, codeHash: string, userId: string) {
+  const [invite] = await tx
+    .update(elderInviteCodes)
+    .set({ usedAt: new Date(), usedBy: userId })
+    .where(
+      and(eq(elderInviteCodes.codeHash, codeHash), isNull(elderInviteCodes.usedAt), gt(elderInviteCodes.expiresAt, new Date())),
+    )
+    .returning();
+  return invite;
 }
 
 // ---- contacts -------------------------------------------------------------------------

@@ -1,13 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { users } from '../users/users.schema.ts';
+import { linkedElderOf, setLinkedElder } from '../users/users.repo.ts';
 import * as repo from './elders.repo.ts';
-import { elderInviteCodes } from './elders.schema.ts';
 
 const INVITE_TTL_HOURS = 72;
 // No 0/O, 1/I/L: codes are read out over the phone.
@@ -30,7 +28,7 @@ export async function createInviteCode(ctx: AppContext, actor: Actor, elderId: s
   const code = `${raw.slice(0, 4)}-${raw.slice(4)}`;
   const expiresAt = new Date(Date.now() + INVITE_TTL_HOURS * 3600_000);
   await ctx.db.transaction(async (tx) => {
-    await tx.insert(elderInviteCodes).values({ elderId, codeHash: codeHash(ctx, code), createdBy: actor.id, expiresAt });
+    await repo.insertInviteCode(tx, { elderId, codeHash: codeHash(ctx, code), createdBy: actor.id, expiresAt });
     await recordAudit(tx, { actor, action: 'elder.invite-code.create', targetType: 'elder', targetId: elderId, regionCode });
   });
   return { code, expiresAt: expiresAt.toISOString() };
@@ -41,25 +39,11 @@ export async function bindFamily(ctx: AppContext, actor: Actor, code: string) {
   if (!can(actor, 'family:bind') || !actor.id) throw forbidden('Only a family account can bind to an elder.');
   const hash = codeHash(ctx, code);
   const bound = await ctx.db.transaction(async (tx) => {
-    const [invite] = await tx
-      .update(elderInviteCodes)
-      .set({ usedAt: new Date(), usedBy: actor.id })
-      .where(
-        and(eq(elderInviteCodes.codeHash, hash), isNull(elderInviteCodes.usedAt), gt(elderInviteCodes.expiresAt, new Date())),
-      )
-      .returning();
+    const invite = await repo.redeemInviteCode(tx, hash, actor.id as string);
     if (!invite) return null;
-    const current = (
-      await tx
-        .select({ elderId: users.elderId })
-        .from(users)
-        .where(eq(users.id, actor.id as string))
-    )[0]?.elderId;
+    const current = await linkedElderOf(tx, actor.id as string);
     if (current && current !== invite.elderId) throw conflict('This account is already bound to another elder.');
-    await tx
-      .update(users)
-      .set({ elderId: invite.elderId })
-      .where(eq(users.id, actor.id as string));
+    await setLinkedElder(tx, actor.id as string, invite.elderId);
     const e = await repo.findElder(tx, invite.elderId);
     await recordAudit(tx, {
       actor,

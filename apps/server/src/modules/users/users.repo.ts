@@ -60,6 +60,11 @@ export async function linkedElderOf(db: DbOrTx, userId: string): Promise<string 
   return u?.elderId ?? null;
 }
 
+/** Link a family or elder account to an elder. */
+export async function setLinkedElder(db: DbOrTx, userId: string, elderId: string) {
+  await db.update(users).set({ elderId }).where(eq(users.id, userId));
+}
+
 export async function usernameTaken(db: DbOrTx, username: string): Promise<boolean> {
   return (await db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1)).length > 0;
 }
