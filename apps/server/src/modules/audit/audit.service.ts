@@ -98,7 +98,7 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
       prevHash,
       hash: auditRowHash(prevHash, fields),
     });
-    countAuditEntry();
+    countAuditEntry(e.action);
   };
   // A Tx already holds a transaction; a Db needs one so the lock lasts until the insert commits.
   if ('transaction' in dbOrTx && !('rollback' in dbOrTx)) return (dbOrTx as Db).transaction(run);

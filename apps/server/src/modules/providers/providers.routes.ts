@@ -196,7 +196,7 @@ export const providerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.put(
     '/providers/:id/dishonesty',
     {
-      config: { audit: 'provider.dishonest-listed', permission: 'provider:approve' },
+      config: { audit: 'provider.dishonest', permission: 'provider:approve' },
       schema: {
         tags,
         summary: 'Put on or take off the dishonesty list (失信名单)',
