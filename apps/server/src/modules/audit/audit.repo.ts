@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, ilike, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -20,6 +20,31 @@ export async function insertAuditRow(tx: DbOrTx, row: typeof auditLog.$inferInse
 /** Rows after `afterId`, in chain order. */
 export async function auditRowsAfter(db: DbOrTx, afterId: number, limit: number): Promise<AuditRow[]> {
   return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(limit);
+}
+
+/** Successful entries with these actions about one record, before `before`, newest first. */
+export async function auditEntriesAbout(
+  db: DbOrTx,
+  targetType: string,
+  targetId: string,
+  actions: string[],
+  before: Date,
+  limit: number,
+): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.targetType, targetType),
+        eq(auditLog.targetId, targetId),
+        inArray(auditLog.action, actions),
+        eq(auditLog.outcome, 'ok'),
+        lt(auditLog.at, before),
+      ),
+    )
+    .orderBy(desc(auditLog.at))
+    .limit(limit);
 }
 
 export interface AuditSearch {

@@ -1,6 +1,5 @@
 import { ELDER_STATUS_LABELS_ZH } from '@zhiyang/shared';
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
-import { auditLog } from '../audit/audit.schema.ts';
+import { auditEntriesAbout } from '../audit/audit.repo.ts';
 import * as repo from './elders.repo.ts';
 import type { TimelineSource } from './timeline.ts';
 
@@ -19,20 +18,7 @@ const ARCHIVE_ACTIONS: Record<string, string> = {
 export const archiveTimeline: TimelineSource = {
   name: 'archive',
   async fetch(ctx, elderId, q) {
-    const rows = await ctx.db
-      .select()
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.targetType, 'elder'),
-          eq(auditLog.targetId, elderId),
-          inArray(auditLog.action, Object.keys(ARCHIVE_ACTIONS)),
-          eq(auditLog.outcome, 'ok'),
-          lt(auditLog.at, q.before),
-        ),
-      )
-      .orderBy(desc(auditLog.at))
-      .limit(q.limit);
+    const rows = await auditEntriesAbout(ctx.db, 'elder', elderId, Object.keys(ARCHIVE_ACTIONS), q.before, q.limit);
     // "Created" comes from the record itself, so imported and migrated records have it too.
     const elder = await repo.findElder(ctx.db, elderId);
     const created =

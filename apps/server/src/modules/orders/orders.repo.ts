@@ -189,6 +189,28 @@ export async function lockExpiredOffer(tx: DbOrTx, offerId: string): Promise<str
   return r?.order_id;
 }
 
+/** Every step of the elder's orders before `before`, newest first. */
+export async function elderOrderHistory(db: DbOrTx, elderId: string, before: Date, limit: number) {
+  return queryRows<{
+    at: Date | string;
+    to_status: OrderStatus;
+    action: string;
+    order_id: string;
+    no: string;
+    item: string;
+    reason: string | null;
+  }>(
+    db,
+    sql`
+        SELECT h.at, h.to_status, h.action, h.order_id, o.no, i.name AS item, h.reason
+        FROM service_order_history h
+        JOIN service_orders o ON o.id = h.order_id
+        JOIN service_items i ON i.id = o.item_id
+        WHERE o.elder_id = ${elderId} AND h.at < ${before.toISOString()}::timestamptz
+        ORDER BY h.at DESC LIMIT ${limit}`,
+  );
+}
+
 export async function openOffer(db: DbOrTx, orderId: string) {
   return (
     await db

@@ -1,5 +1,4 @@
 import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
-import { sql } from 'drizzle-orm';
 import { isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -171,7 +170,7 @@ export async function approve(ctx: AppContext, actor: Actor, id: string) {
           { accountId: to.id, amount },
         ],
       });
-      await tx.execute(sql`UPDATE ledger_transactions SET final = true WHERE id = ${txId}`);
+      await ledger.markFinal(tx, txId);
     };
     await settle('points', s.pointsTotal);
     await settle('fen', s.purchaseFen);

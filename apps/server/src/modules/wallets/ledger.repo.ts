@@ -153,6 +153,22 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
   return t.id;
 }
 
+/** Freeze the wallets of elders who died or moved away; the accounts frozen now. */
+export async function freezeWalletsOfGoneElders(db: DbOrTx) {
+  return queryRows<{ id: string }>(
+    db,
+    sql`
+    UPDATE ledger_accounts a SET frozen = true, frozen_reason = e.status
+    FROM elders e WHERE a.owner_id = e.id AND a.kind = 'elder' AND NOT a.frozen AND e.status IN ('deceased', 'moved_away')
+    RETURNING a.id`,
+  );
+}
+
+/** Mark a transaction final (a settlement's payout: never reversed). */
+export async function markFinal(tx: DbOrTx, transactionId: string) {
+  await tx.execute(sql`UPDATE ledger_transactions SET final = true WHERE id = ${transactionId}`);
+}
+
 export async function setFrozen(db: DbOrTx, ownerId: string, frozen: boolean, reason: string | null) {
   return db
     .update(ledgerAccounts)

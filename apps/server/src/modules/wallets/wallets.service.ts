@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { findElder } from '../elders/elders.repo.ts';
 import { findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
@@ -190,11 +189,8 @@ export async function adjust(
         undefined,
         'closed-period',
       );
-    const [row] = await queryRows<{ created_at: string | Date }>(
-      ctx.db,
-      sql`SELECT created_at FROM elders WHERE id = ${elderId}`,
-    );
-    const created = cstDate(new Date(row.created_at));
+    const elder = await findElder(ctx.db, elderId);
+    const created = cstDate(elder?.createdAt as Date);
     if (day < created)
       throw unprocessable(`The effective date is before the elder's wallet existed (registered ${created}).`, [
         { path: 'body.effectiveDate', message: `before ${created}, when the elder was registered` },
@@ -248,12 +244,5 @@ export async function applyElderStatus(db: DbOrTx, elderId: string, status: stri
 
 /** Daily catch-up for events missed while no process listened: freeze every wallet that should be. */
 export async function freezeSweep(db: DbOrTx) {
-  const r = await queryRows<{ id: string }>(
-    db,
-    sql`
-    UPDATE ledger_accounts a SET frozen = true, frozen_reason = e.status
-    FROM elders e WHERE a.owner_id = e.id AND a.kind = 'elder' AND NOT a.frozen AND e.status IN ('deceased', 'moved_away')
-    RETURNING a.id`,
-  );
-  return r.length;
+  return (await ledger.freezeWalletsOfGoneElders(db)).length;
 }
