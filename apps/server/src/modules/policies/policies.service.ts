@@ -1,11 +1,9 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as ledger from '../wallets/ledger.repo.ts';
 import * as lots from '../wallets/lots.repo.ts';
@@ -256,16 +254,9 @@ async function expireUnused(ctx: AppContext, policy: repo.PolicyRow, key: string
       for (const g of batch) {
         const wallet = await ledger.ensureAccount(tx, 'elder', currency, g.elder_id);
         // Under the wallet's lock: the lot and the balance cannot move while we read them.
-        const [locked] = await queryRows<{ balance: string }>(
-          tx,
-          sql`SELECT balance FROM ledger_accounts WHERE id = ${wallet.id} FOR UPDATE`,
-        );
-        const [lot] = await queryRows<{ remaining: number }>(
-          tx,
-          sql`SELECT remaining FROM policy_grants
-              WHERE policy_id = ${policy.id} AND elder_id = ${g.elder_id} AND period_key = ${g.period_key} FOR UPDATE`,
-        );
-        const amount = Math.min(Number(locked.balance), Number(lot?.remaining ?? 0));
+        const balance = await ledger.lockBalance(tx, wallet.id);
+        const remaining = await lots.lockLotRemaining(tx, policy.id, g.elder_id, g.period_key);
+        const amount = Math.min(balance, remaining ?? 0);
         if (amount > 0) {
           const txId = await ledger.post(tx, {
             kind: 'expire',

@@ -169,6 +169,15 @@ export async function markFinal(tx: DbOrTx, transactionId: string) {
   await tx.execute(sql`UPDATE ledger_transactions SET final = true WHERE id = ${transactionId}`);
 }
 
+/** Lock an account (to the end of the transaction) and read its balance. */
+export async function lockBalance(tx: DbOrTx, accountId: string): Promise<number> {
+  const [locked] = await queryRows<{ balance: string }>(
+    tx,
+    sql`SELECT balance FROM ledger_accounts WHERE id = ${accountId} FOR UPDATE`,
+  );
+  return Number(locked.balance);
+}
+
 export async function setFrozen(db: DbOrTx, ownerId: string, frozen: boolean, reason: string | null) {
   return db
     .update(ledgerAccounts)

@@ -77,6 +77,16 @@ export async function moveLot(
 }
 
 /** Lots of a policy from periods before `key` that still hold something, for the expiry. */
+/** Lock a grant lot (to the end of the transaction) and read what is left of it; undefined for no lot. */
+export async function lockLotRemaining(tx: DbOrTx, policyId: string, elderId: string, periodKey: string) {
+  const [lot] = await queryRows<{ remaining: number }>(
+    tx,
+    sql`SELECT remaining FROM policy_grants
+        WHERE policy_id = ${policyId} AND elder_id = ${elderId} AND period_key = ${periodKey} FOR UPDATE`,
+  );
+  return lot === undefined ? undefined : Number(lot.remaining);
+}
+
 export async function expirableLots(db: DbOrTx, policyId: string, key: string, limit: number) {
   return queryRows<{ elder_id: string; period_key: string; remaining: number }>(
     db,
