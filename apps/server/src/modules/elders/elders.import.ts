@@ -1,5 +1,4 @@
 import { PHONE_PATTERN } from '@zhiyang/shared';
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
@@ -9,8 +8,9 @@ import { type ImportSlot, letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { checkElderFields, encodeElder, normalisePhone } from './elders.fields.ts';
 import * as repo from './elders.repo.ts';
-import { elderContacts, elderImports, elders, type ImportRowError } from './elders.schema.ts';
+import type { ImportRowError } from './elders.schema.ts';
 import { codeSheetRows, HEADER_OF, readSheetRow, SHEET_COLUMNS, type SheetKey } from './elders.sheet.ts';
+import * as imports from './imports.repo.ts';
 
 export const IMPORT_LIMITS = { maxBytes: 40 * 1024 * 1024, maxRows: 100_000 };
 /**
@@ -56,7 +56,7 @@ export async function importTemplate(ctx: AppContext, actor: Actor): Promise<Buf
   );
 }
 
-export function presentImport(r: typeof elderImports.$inferSelect) {
+export function presentImport(r: imports.ImportRow) {
   return {
     id: r.id,
     filename: r.filename,
@@ -94,10 +94,12 @@ export async function startImport(
       `文件包含公式，未导入任何数据：${formulas.slice(0, 5).join('、')}${formulas.length > 5 ? ` 等${formulas.length}处` : ''}。请将公式粘贴为数值后再导入。`,
     );
   if (table.rows.length === 0) throw badRequest('文件中没有数据行。');
-  const [record] = await ctx.db
-    .insert(elderImports)
-    .values({ filename: filename.slice(0, 200), totalRows: table.rows.length, regionCode: actor.regionCode, createdBy: actor.id })
-    .returning();
+  const record = await imports.insertImport(ctx.db, {
+    filename: filename.slice(0, 200),
+    totalRows: table.rows.length,
+    regionCode: actor.regionCode,
+    createdBy: actor.id,
+  });
   const cols = new Map<SheetKey, number>();
   for (const c of SHEET_COLUMNS) {
     const i = headerIndex.get(c.header);
@@ -105,10 +107,11 @@ export async function startImport(
   }
   const run = processImport(ctx, actor, record.id, table.rows, cols).catch(async (err) => {
     ctx.log.error({ err, importId: record.id }, 'elder import failed');
-    await ctx.db
-      .update(elderImports)
-      .set({ status: 'failed', failure: '导入过程中出错，已导入的批次保留；请下载错误报告后重新导入。', finishedAt: new Date() })
-      .where(eq(elderImports.id, record.id));
+    await imports.updateImport(ctx.db, record.id, {
+      status: 'failed',
+      failure: '导入过程中出错，已导入的批次保留；请下载错误报告后重新导入。',
+      finishedAt: new Date(),
+    });
   });
   opts.slot?.holdUntil(run);
   if (opts.wait) await run;
@@ -178,14 +181,10 @@ async function processImport(ctx: AppContext, actor: Actor, importId: string, ro
     });
     await ctx.db.transaction(async (tx) => {
       if (writable.length) {
-        const saved = await tx
-          .insert(elders)
-          .values(writable.map((g) => ({ ...g.encoded, createdBy: actor.id })))
-          .onConflictDoUpdate({
-            target: elders.idNumberHash,
-            set: excludedSet(Object.keys(writable[0].encoded) as Array<keyof typeof elders.$inferInsert>),
-          })
-          .returning({ id: elders.id, idNumberHash: elders.idNumberHash });
+        const saved = await imports.upsertEldersByIdNumber(
+          tx,
+          writable.map((g) => ({ ...g.encoded, createdBy: actor.id })),
+        );
         const idByHash = new Map(saved.map((s) => [s.idNumberHash, s.id]));
         await addImportedContacts(
           ctx,
@@ -196,23 +195,22 @@ async function processImport(ctx: AppContext, actor: Actor, importId: string, ro
       const upd = writable.filter((g) => existing.has(g.encoded.idNumberHash)).length;
       updated += upd;
       created += writable.length - upd;
-      await tx
-        .update(elderImports)
-        .set({
-          processedRows: start + chunk.length,
-          progressAt: new Date(),
-          createdCount: created,
-          updatedCount: updated,
-          errorCount: new Set(errors.map((e) => e.row)).size,
-        })
-        .where(eq(elderImports.id, importId));
+      await imports.updateImport(tx, importId, {
+        processedRows: start + chunk.length,
+        progressAt: new Date(),
+        createdCount: created,
+        updatedCount: updated,
+        errorCount: new Set(errors.map((e) => e.row)).size,
+      });
     });
   }
   await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(elderImports)
-      .set({ status: 'done', errors, finishedAt: new Date(), errorCount: new Set(errors.map((e) => e.row)).size })
-      .where(eq(elderImports.id, importId));
+    await imports.updateImport(tx, importId, {
+      status: 'done',
+      errors,
+      finishedAt: new Date(),
+      errorCount: new Set(errors.map((e) => e.row)).size,
+    });
     await recordAudit(tx, {
       actor,
       action: 'elder.import',
@@ -224,16 +222,6 @@ async function processImport(ctx: AppContext, actor: Actor, importId: string, ro
   });
 }
 
-/** `SET col = excluded.col` for a re-import: the spreadsheet's values replace the stored ones. */
-function excludedSet(keys: Array<keyof typeof elders.$inferInsert>) {
-  const set: Record<string, unknown> = { updatedAt: new Date() };
-  for (const k of keys) {
-    if (k === 'idNumberHash') continue;
-    set[k] = sql.raw(`excluded.${elders[k as keyof typeof elders.$inferSelect].name}`);
-  }
-  return set;
-}
-
 /** A spreadsheet's emergency contact is added at the end of the call list unless the phone is already there. */
 async function addImportedContacts(
   ctx: AppContext,
@@ -241,15 +229,10 @@ async function addImportedContacts(
   items: Array<{ elderId: string; name: string; relationship: string; phone: string }>,
 ) {
   if (!items.length) return;
-  const current = await tx
-    .select({ elderId: elderContacts.elderId, phoneHash: elderContacts.phoneHash })
-    .from(elderContacts)
-    .where(
-      inArray(
-        elderContacts.elderId,
-        items.map((i) => i.elderId),
-      ),
-    );
+  const current = await imports.contactPhonesOf(
+    tx,
+    items.map((i) => i.elderId),
+  );
   const count = new Map<string, number>();
   const have = new Set(current.map((c) => `${c.elderId}:${c.phoneHash}`));
   for (const c of current) count.set(c.elderId, (count.get(c.elderId) ?? 0) + 1);
@@ -269,11 +252,11 @@ async function addImportedContacts(
       callOrder: n,
     });
   }
-  if (rows.length) await tx.insert(elderContacts).values(rows);
+  if (rows.length) await imports.insertContacts(tx, rows);
 }
 
 async function findImport(ctx: AppContext, actor: Actor, id: string) {
-  const [r] = await ctx.db.select().from(elderImports).where(eq(elderImports.id, id)).limit(1);
+  const r = await imports.findImportRow(ctx.db, id);
   // Only the uploader (or the system) sees an import and its report.
   if (!r || (r.createdBy !== actor.id && actor.role !== 'system')) throw notFound('Import');
   return r;
@@ -302,14 +285,10 @@ export const STALLED_IMPORT_MINUTES = 10;
  * again (re-import updates by ID number, so nothing is duplicated).
  */
 export async function failStalledImports(ctx: AppContext, minutes = STALLED_IMPORT_MINUTES): Promise<number> {
-  const rows = await ctx.db
-    .update(elderImports)
-    .set({
-      status: 'failed',
-      failure: '导入中断（服务重启）；已导入的批次保留，请重新导入该文件，已有记录会被更新而不会重复。',
-      finishedAt: new Date(),
-    })
-    .where(and(eq(elderImports.status, 'running'), lt(elderImports.progressAt, new Date(Date.now() - minutes * 60_000))))
-    .returning({ id: elderImports.id });
+  const rows = await imports.failImportsStalledSince(
+    ctx.db,
+    new Date(Date.now() - minutes * 60_000),
+    '导入中断（服务重启）；已导入的批次保留，请重新导入该文件，已有记录会被更新而不会重复。',
+  );
   return rows.length;
 }
