@@ -1,35 +1,8 @@
-import { ELDER_STATUSES, LIVING_SITUATIONS } from '@zhiyang/shared';
+import type { PolicyConditions } from '@zhiyang/shared';
 import { type SQL, sql } from 'drizzle-orm';
-import { z } from 'zod';
 
-export const ABILITY_LEVELS = ['intact', 'mild', 'moderate', 'severe', 'total'] as const;
-
-/**
- * Who a policy reaches, as data: every listed condition must hold (AND); a list matches any of
- * its values (OR). `statuses` defaults to active and in hospital — a deceased or moved-away
- * elder is never granted anything.
- */
-export const policyConditionsSchema = z.strictObject({
-  minAge: z.number().int().min(0).max(130).optional(),
-  maxAge: z.number().int().min(0).max(130).optional(),
-  hukouLocal: z.boolean().optional(),
-  categoriesAny: z
-    .array(z.string().regex(/^[a-z_]{2,40}$|^other:[a-z0-9_]{1,40}$/))
-    .min(1)
-    .max(20)
-    .optional(),
-  livingSituations: z.array(z.enum(LIVING_SITUATIONS)).min(1).optional(),
-  abilityLevels: z.array(z.enum(ABILITY_LEVELS)).min(1).optional(),
-  statuses: z
-    .array(z.enum(ELDER_STATUSES))
-    .min(1)
-    .optional()
-    .refine(
-      (s) => !s?.some((x) => x === 'deceased' || x === 'moved_away'),
-      'a policy cannot reach deceased or moved-away elders',
-    ),
-});
-export type PolicyConditions = z.infer<typeof policyConditionsSchema>;
+// The conditions' schema is part of the shared policies contract.
+export type { PolicyConditions } from '@zhiyang/shared';
 
 const list = (values: readonly string[]) =>
   sql.join(
