@@ -5,7 +5,7 @@ import { cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/elders.repo.ts';
-import { findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
+import { boundElderId, findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
 import * as lots from './lots.repo.ts';
@@ -35,6 +35,18 @@ export async function getWallet(ctx: AppContext, actor: Actor, elderId: string) 
     frozen: Boolean(frozenAccount) || FROZEN_STATUSES.includes(elder.status),
     frozenReason: frozenAccount?.frozenReason ?? (FROZEN_STATUSES.includes(elder.status) ? elder.status : null),
   };
+}
+
+/** The wallet of the elder an elder or family account is bound to (404 when it is bound to none). */
+export async function getMyWallet(ctx: AppContext, actor: Actor) {
+  const elderId = await boundElderId(ctx.db, actor);
+  if (!elderId) throw notFound('Elder');
+  return getWallet(ctx, actor, elderId);
+}
+
+/** The ledger's self-check (balanced transactions, derivable balances, nothing overdrawn). */
+export function checkLedger(ctx: AppContext) {
+  return ledger.checkLedger(ctx.db);
 }
 
 export async function getStatement(ctx: AppContext, actor: Actor, elderId: string, limit: number, before?: number) {
