@@ -13,3 +13,4 @@ export * from './regions.ts';
 export * from './route.ts';
 export * from './settlements.ts';
 export * from './users.ts';
+export * from './wallets.ts';
