@@ -1,4 +1,10 @@
-import { type AssessmentBackground, type AssessmentReason, scoreAssessment, validateScores } from '@zhiyang/shared';
+import {
+  ASSESSMENT_ITEMS,
+  type AssessmentBackground,
+  type AssessmentReason,
+  scoreAssessment,
+  validateScores,
+} from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
@@ -248,6 +254,11 @@ export async function dueSummary(ctx: AppContext, actor: Actor, regionCode: stri
   const today = todayCn();
   const until = new Date(Date.parse(today) + withinDays * 86400_000).toISOString().slice(0, 10);
   return repo.dueSummary(ctx.db, actor, regionCode, today, until);
+}
+
+/** The 26 items of GB/T 42195-2022, as the form needs them. */
+export function itemCatalogue() {
+  return ASSESSMENT_ITEMS.map((i) => ({ ...i }));
 }
 
 export async function getSettings(ctx: AppContext) {

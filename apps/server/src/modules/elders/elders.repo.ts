@@ -1,3 +1,4 @@
+import { ELDER_SEARCH_TOTAL_CAP } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, like, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
@@ -94,7 +95,7 @@ export type ElderListRow = { [K in keyof typeof listColumns]: (typeof listColumn
 };
 
 /** Totals are exact up to this many matches; beyond it a list says "more than" (counting 10^5 rows costs more than the page). */
-export const TOTAL_CAP = 1000;
+export const TOTAL_CAP = ELDER_SEARCH_TOTAL_CAP;
 
 const hasTextTerm = (s: ElderSearch) =>
   Boolean(s.namePrefix || s.nameContains || s.pinyinPrefix || s.idHash || s.idTail || s.phoneHash);

@@ -7,6 +7,7 @@ import { findRegion } from '../regions/regions.repo.ts';
 import { checkElderFields, type ElderFields, encodeElder, normalisePhone } from './elders.fields.ts';
 import { clearValue, presentElder, presentElderListItem, todayCn } from './elders.present.ts';
 import * as repo from './elders.repo.ts';
+import { readTimeline } from './timeline.ts';
 
 export interface ElderQuery {
   q?: string;
@@ -306,8 +307,11 @@ export async function revealElder(ctx: AppContext, actor: Actor, id: string, fie
   };
 }
 
-/** Scope check (and audit) before the timeline of an elder is read. */
-export async function getElderForTimeline(ctx: AppContext, actor: Actor, id: string) {
+/**
+ * An elder's 360° timeline, newest first, one page before `before` (default: now). The scope is
+ * checked and the read audited before any source is asked.
+ */
+export async function elderTimeline(ctx: AppContext, actor: Actor, id: string, q: { before?: string; limit: number }) {
   const e = await loadVisible(ctx, actor, id);
   await recordAudit(ctx.db, {
     actor,
@@ -316,5 +320,6 @@ export async function getElderForTimeline(ctx: AppContext, actor: Actor, id: str
     targetId: id,
     regionCode: e.regionCode,
   });
-  return e;
+  const before = q.before ? new Date(q.before) : new Date(Date.now() + 1000);
+  return readTimeline(ctx, id, { before, limit: q.limit, actor });
 }
