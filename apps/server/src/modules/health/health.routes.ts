@@ -1,24 +1,22 @@
+import { healthContract, healthUnavailable } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../lib/context.ts';
 
 export type BrokerState = () => 'ok' | 'down' | 'disabled' | 'starting';
 
 const VERSION = '0.1.0';
+const api = healthContract.health;
 
+/**
+ * Readiness. It answers 503 with a body when not ready, a second status route() cannot declare,
+ * so it is registered by hand from the contract's schemas.
+ */
 export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext; broker: BrokerState }> = async (app, { ctx, broker }) => {
   app.get(
-    '/health',
+    api.path,
     {
-      config: { auth: 'public' },
-      schema: {
-        tags: ['health'],
-        summary: 'Readiness of the database and the broker',
-        response: {
-          200: z.object({ status: z.literal('ok'), database: z.string(), broker: z.string(), version: z.string() }),
-          503: z.object({ status: z.literal('unavailable'), database: z.string(), broker: z.string(), version: z.string() }),
-        },
-      },
+      config: { auth: api.auth },
+      schema: { tags: api.tags, summary: api.summary, response: { 200: api.responseSchema, 503: healthUnavailable } },
     },
     async (_req, reply) => {
       let database = 'ok';
