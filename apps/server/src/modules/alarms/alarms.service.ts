@@ -1,4 +1,10 @@
-import { ALARM_OUTCOME_LABELS_ZH, ALARM_OUTCOMES, type AlarmOutcome } from '@zhiyang/shared';
+import {
+  ALARM_ACTION_KINDS,
+  ALARM_OUTCOME_LABELS_ZH,
+  ALARM_OUTCOMES,
+  type AlarmDetail,
+  type AlarmOutcome,
+} from '@zhiyang/shared';
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -18,16 +24,17 @@ import { ALARM_TYPE_ZH, type AlarmType } from './rules.ts';
 export const OUTCOMES = ALARM_OUTCOMES;
 export type Outcome = AlarmOutcome;
 
-export const ACTION_KINDS = [
-  'called_elder',
-  'called_contact',
-  'called_120',
-  'called_119',
-  'called_110',
-  'dispatched_provider',
-  'family_notified',
-  'note',
-] as const;
+export const ACTION_KINDS = ALARM_ACTION_KINDS;
+
+/** What the alarm-centre console needs: map tiles, outcome and action codes, the acknowledgement target. */
+export function consoleConfig(ctx: AppContext) {
+  return {
+    mapTileUrl: ctx.config.mapTileUrl ?? null,
+    outcomes: [...OUTCOMES],
+    actionKinds: [...ACTION_KINDS],
+    ackTargetSeconds: ctx.config.alarmAckSeconds ?? 60,
+  };
+}
 
 const OPEN_HANDLED: AlarmStatus[] = ['acknowledged', 'responding', 'on_site'];
 
@@ -63,8 +70,8 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
   const a = v.alarm;
   const reveal = phonesVisibleTo(actor, a);
   let elder = null;
-  let contacts: Array<Record<string, unknown>> = [];
-  let deviceList: Array<Record<string, unknown>> = [];
+  let contacts: AlarmDetail['contacts'] = [];
+  let deviceList: AlarmDetail['devices'] = [];
   let previous: ReturnType<typeof presentAlarm>[] = [];
   if (a.elderId) {
     const e = await findElder(ctx.db, a.elderId);

@@ -8,6 +8,13 @@ import { ackTimes, openByPriority, todayByStreet, todayByType } from './stats.re
  * being raised (the telecare targets are 97.5 % and 99 %). Alarms not yet acknowledged count as
  * late once they are older than the threshold.
  */
+/** The SLA over `from`..`to`; the period defaults to the 30 days up to now (or up to `to`). */
+export function slaOver(ctx: AppContext, actor: Actor, q: { from?: string; to?: string; priority?: string }) {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
+  return slaReport(ctx, actor, from, to, q.priority);
+}
+
 export async function slaReport(ctx: AppContext, actor: Actor, from: Date, to: Date, priority?: string) {
   const r = await ackTimes(ctx.db, actor, from, to, priority);
   const pct = (n: number) => (r.total ? Math.round((n / r.total) * 1000) / 10 : null);

@@ -70,7 +70,7 @@ export async function familySafety(ctx: AppContext, actor: Actor, elderId: strin
     })),
     devices: devices.map((d) => {
       const wearable = DEVICE_TYPE_INFO[d.type as DeviceType]?.wearable ?? false;
-      const state = !d.online
+      const state: 'offline' | 'low_battery' | 'not_worn' | 'ok' = !d.online
         ? 'offline'
         : d.battery !== null && d.battery < rules.batteryLowPercent
           ? 'low_battery'

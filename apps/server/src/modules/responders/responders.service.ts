@@ -1,9 +1,11 @@
+import type { DispatchStep } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { findAlarmView } from '../alarms/alarms.repo.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { updateDispatch } from '../alarms/alarms.service.ts';
 import { distanceM } from '../alarms/rules.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { activeDispatchesOf, findStatus, respondersOnDuty, upsertStatus } from './responders.repo.ts';
 
 /** A position older than this does not count as "available". */
@@ -83,4 +85,18 @@ export async function myTasks(ctx: AppContext, actor: Actor) {
         x.lat != null && x.lng != null ? `https://uri.amap.com/marker?position=${x.lng},${x.lat}&coordinate=wgs84` : null,
     })),
   };
+}
+
+/** The URL's step names (accept, en-route …) → the dispatch states they move to. */
+const STEP_STATUS = {
+  accept: 'accepted',
+  decline: 'declined',
+  'en-route': 'en_route',
+  'on-site': 'on_site',
+  done: 'done',
+} as const;
+
+/** The responder takes one step on a dispatch offered to them (accept, decline, en route, on site, done). */
+export function respondToDispatch(ctx: AppContext, actor: Actor, dispatchId: string, step: DispatchStep) {
+  return updateDispatch(ctx, actor, dispatchId, STEP_STATUS[step]);
 }
