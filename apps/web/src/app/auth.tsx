@@ -1,9 +1,9 @@
-import type { Action } from '@zhiyang/shared';
+import type { Action, Me } from '@zhiyang/shared';
 import { Flex, Spin } from 'antd';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { api, onAuthProblem } from './api.ts';
-import type { Me } from './types.ts';
+import { authApi } from '../api/auth.ts';
+import { onAuthProblem } from './api.ts';
 
 interface AuthContextValue {
   me: Me | null;
@@ -26,7 +26,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const next = await api.get<Me>('/auth/me', undefined, { quiet401: true });
+      const next = await authApi.me({ quiet401: true });
       setMe(next);
       return next;
     } catch {
@@ -61,14 +61,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       loading,
       sessionExpired,
       async login(username, password) {
-        const res = await api.post<{ token: string; user: Me }>('/auth/login', { username, password }, { quiet401: true });
+        const res = await authApi.login({ body: { username, password }, quiet401: true });
         setSessionExpired(false);
         setMe(res.user);
         return res.user;
       },
       async logout() {
         try {
-          await api.post('/auth/logout', undefined, { quiet401: true });
+          await authApi.logout({ quiet401: true });
         } finally {
           setSessionExpired(false);
           setMe(null);

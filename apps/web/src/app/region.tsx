@@ -1,7 +1,7 @@
+import type { RegionNode } from '@zhiyang/shared';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api } from './api.ts';
+import { regionsApi } from '../api/regions.ts';
 import { useAuth } from './auth.tsx';
-import type { RegionNode } from './types.ts';
 
 interface RegionContextValue {
   /** The region tree the server allows this user to see (empty without `region:read`). */
@@ -41,7 +41,7 @@ export function RegionProvider({ children }: { children: ReactNode }) {
     if (!mayRead) return;
     setLoading(true);
     try {
-      const res = await api.get<{ items: RegionNode[] }>('/regions/tree');
+      const res = await regionsApi.regionTree();
       setTree(res.items);
     } catch {
       setTree([]);

@@ -1,10 +1,10 @@
+import type { Me } from '@zhiyang/shared';
 import { App, Button, Form, Input, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate } from 'react-router';
 import { CHANGE_PASSWORD_PATH, useAuth } from '../app/auth.tsx';
 import { problemText } from '../app/problems.ts';
-import type { Me } from '../app/types.ts';
 
 /**
  * The way into a phone page (/worker, /elder, /family): sign in with that page's words, replace a

@@ -1,13 +1,12 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { ROLES, type Role } from '@zhiyang/shared';
+import { type AuditRow, ROLES, type Role } from '@zhiyang/shared';
 import { Alert, Button, Card, Flex, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { auditApi } from '../../api/audit.ts';
 import { formatTimeSeconds } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
-import type { AuditRow, CursorPage } from '../../app/types.ts';
 import { AuditFilters, type AuditQuery } from './AuditFilters.tsx';
 import { VerifyChainButton } from './VerifyChainButton.tsx';
 
@@ -30,7 +29,7 @@ export function AuditLogPage() {
     setLoading(true);
     setError(undefined);
     try {
-      const page = await api.get<CursorPage<AuditRow>>('/audit-log', { ...q, limit: PAGE_SIZE, cursor: after });
+      const page = await auditApi.searchAudit({ query: { ...q, limit: PAGE_SIZE, cursor: after ?? undefined } });
       if (ticket !== latest.current) return;
       setRows((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor ?? null);
@@ -106,7 +105,10 @@ export function AuditLogPage() {
           {
             title: t('audit.outcome'),
             dataIndex: 'outcome',
-            render: (o: AuditRow['outcome']) => <Tag color={OUTCOME_COLOR[o]}>{t(`audit.outcomes.${o}`)}</Tag>,
+            render: (o: string) => {
+              const outcome = o as keyof typeof OUTCOME_COLOR;
+              return <Tag color={OUTCOME_COLOR[outcome]}>{t(`audit.outcomes.${outcome}`)}</Tag>;
+            },
           },
         ]}
       />

@@ -2,9 +2,8 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { App, Button } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { auditApi } from '../../api/audit.ts';
 import { problemText } from '../../app/problems.ts';
-import type { AuditVerifyResult } from '../../app/types.ts';
 
 /** Asks the server to walk the audit hash chain and shows whether it is intact. */
 export function VerifyChainButton() {
@@ -15,7 +14,7 @@ export function VerifyChainButton() {
   async function verify() {
     setChecking(true);
     try {
-      const result = await api.get<AuditVerifyResult>('/audit-log/verify');
+      const result = await auditApi.verifyChain();
       if (result.ok) {
         modal.success({ title: t('audit.verify'), content: t('audit.verifyOk', { checked: result.checked }) });
       } else {

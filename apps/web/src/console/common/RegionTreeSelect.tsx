@@ -1,9 +1,8 @@
-import type { RegionLevel } from '@zhiyang/shared';
+import type { RegionLevel, RegionNode } from '@zhiyang/shared';
 import { TreeSelect } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useRegions } from '../../app/region.tsx';
-import type { RegionNode } from '../../app/types.ts';
 
 interface TreeOption {
   value: string;

@@ -1,8 +1,7 @@
-import { ORG_TYPES, type OrgType } from '@zhiyang/shared';
+import { ORG_STATUSES, ORG_TYPES, type Organization, type OrgStatus, type OrgType } from '@zhiyang/shared';
 import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
-import type { Org, OrgStatus } from '../../app/types.ts';
+import { organizationsApi } from '../../api/organizations.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 
@@ -17,15 +16,14 @@ interface OrgForm {
 }
 
 const FIELDS = ['type', 'name', 'regionCode', 'contactName', 'contactPhone', 'address', 'status'] as const;
-const STATUSES: OrgStatus[] = ['active', 'suspended', 'closed'];
 
 interface Props {
   open: boolean;
-  org?: Org;
+  org?: Organization;
   /** Prefills the region of a new organisation (the header's region). */
   regionCode?: string | null;
   onClose(): void;
-  onSaved(org: Org): void;
+  onSaved(org: Organization): void;
 }
 
 /** Create an organisation or edit one (status only when editing). */
@@ -50,7 +48,9 @@ export function OrganizationFormModal({ open, org, regionCode, onClose, onSaved 
       contactPhone: values.contactPhone?.trim() || null,
       address: values.address?.trim() || null,
     };
-    onSaved(org ? await api.patch<Org>(`/organizations/${org.id}`, body) : await api.post<Org>('/organizations', body));
+    onSaved(
+      org ? await organizationsApi.updateOrg({ params: { id: org.id }, body }) : await organizationsApi.createOrg({ body }),
+    );
   }
 
   const required = (field: string) => ({ required: true, whitespace: true, message: t('common.required', { field }) });
@@ -91,7 +91,7 @@ export function OrganizationFormModal({ open, org, regionCode, onClose, onSaved 
       </Form.Item>
       {org && (
         <Form.Item name="status" label={t('organizations.status')}>
-          <Select options={STATUSES.map((s) => ({ value: s, label: t(`orgStatus.${s}`) }))} />
+          <Select options={ORG_STATUSES.map((s) => ({ value: s, label: t(`orgStatus.${s}`) }))} />
         </Form.Item>
       )}
     </FormModal>

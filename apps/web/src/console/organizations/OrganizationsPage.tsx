@@ -1,12 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { ORG_TYPES, type OrgType } from '@zhiyang/shared';
+import { ORG_TYPES, type Organization, type OrgStatus, type OrgType } from '@zhiyang/shared';
 import { App, Button, Input, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { organizationsApi } from '../../api/organizations.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useRegions } from '../../app/region.tsx';
-import type { Org, OrgStatus, Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
 import { OrganizationFormModal } from './OrganizationFormModal.tsx';
@@ -23,14 +22,14 @@ export function OrganizationsPage() {
   const [type, setType] = useState<OrgType>();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
-  const [editing, setEditing] = useState<Org | 'new' | null>(null);
+  const [editing, setEditing] = useState<Organization | 'new' | null>(null);
   const canWrite = can('org:write');
 
-  const query = { type, q, regionCode: selected, limit: PAGE_SIZE, page };
-  const list = useFetch((signal) => api.get<Page<Org>>('/organizations', query, { signal }), JSON.stringify(query));
+  const query = { type, q, regionCode: selected ?? undefined, limit: PAGE_SIZE, page };
+  const list = useFetch((signal) => organizationsApi.listOrgs({ query, signal }), JSON.stringify(query));
 
   return (
-    <ListPage<Org>
+    <ListPage<Organization>
       title={t('organizations.title')}
       list={list}
       page={page}
@@ -97,7 +96,7 @@ export function OrganizationsPage() {
               {
                 title: t('common.actions'),
                 key: 'actions',
-                render: (_: unknown, o: Org) => (
+                render: (_: unknown, o: Organization) => (
                   <Button type="link" size="small" onClick={() => setEditing(o)}>
                     {t('common.edit')}
                   </Button>

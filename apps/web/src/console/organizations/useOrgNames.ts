@@ -1,8 +1,7 @@
-import type { OrgType } from '@zhiyang/shared';
+import type { ListOf, Organization, OrgType } from '@zhiyang/shared';
 import { useMemo } from 'react';
-import { api } from '../../app/api.ts';
+import { organizationsApi } from '../../api/organizations.ts';
 import { useAuth } from '../../app/auth.tsx';
-import type { Org, Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
 /**
@@ -15,8 +14,8 @@ export function useOrgNames(version = 0) {
   const { data, loading } = useFetch(
     (signal) =>
       mayRead
-        ? api.get<Page<Org>>('/organizations', { limit: 200 }, { signal })
-        : Promise.resolve<Page<Org>>({ items: [], total: 0 }),
+        ? organizationsApi.listOrgs({ query: { limit: 200 }, signal })
+        : Promise.resolve<ListOf<Organization>>({ items: [], total: 0 }),
     `${mayRead}:${version}`,
   );
   return useMemo(() => {

@@ -3,7 +3,7 @@ import { Alert, App, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { authApi } from '../../api/auth.ts';
 import { LOGIN_PATH, useAuth, useMe } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { AuthScreen } from '../common/AuthScreen.tsx';
@@ -42,11 +42,10 @@ export function ChangePasswordPage() {
     setSubmitting(true);
     setError(null);
     try {
-      await api.post(
-        '/auth/change-password',
-        { currentPassword: values.currentPassword, newPassword: values.newPassword },
-        { quiet401: true },
-      );
+      await authApi.changePassword({
+        body: { currentPassword: values.currentPassword, newPassword: values.newPassword },
+        quiet401: true,
+      });
       message.success(t('password.changed'));
       const next = await refresh();
       navigate(next ? returnPath(searchParams.get('next')) : LOGIN_PATH, { replace: true });

@@ -1,9 +1,8 @@
-import { parentCodeOf, regionLevelOf } from '@zhiyang/shared';
+import { parentCodeOf, type Region, regionLevelOf } from '@zhiyang/shared';
 import { Form, Input, InputNumber, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { regionsApi } from '../../api/regions.ts';
 import { useRegions } from '../../app/region.tsx';
-import type { Region } from '../../app/types.ts';
 import { FormModal } from '../common/FormModal.tsx';
 
 interface RegionForm {
@@ -36,8 +35,8 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
   async function submit(values: RegionForm) {
     const point = { lat: values.lat ?? null, lng: values.lng ?? null };
     const saved = region
-      ? await api.patch<Region>(`/regions/${region.code}`, { name: values.name, ...point })
-      : await api.post<Region>('/regions', { code: values.code.trim(), name: values.name, ...point });
+      ? await regionsApi.updateRegion({ params: { code: region.code }, body: { name: values.name, ...point } })
+      : await regionsApi.createRegion({ body: { code: values.code.trim(), name: values.name, ...point } });
     onSaved(saved);
   }
 

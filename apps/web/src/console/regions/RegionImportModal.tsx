@@ -1,12 +1,10 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import type { RegionImportReport as ImportReport } from '@zhiyang/shared';
 import { Alert, Button, Modal, Table, Typography, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { API_BASE, api } from '../../app/api.ts';
+import { regionImportTemplateUrl, regionsApi } from '../../api/regions.ts';
 import { problemText } from '../../app/problems.ts';
-import type { ImportReport } from '../../app/types.ts';
-
-export const TEMPLATE_URL = `${API_BASE}/regions/import-template`;
 
 interface Props {
   open: boolean;
@@ -37,7 +35,7 @@ export function RegionImportModal({ open, onClose, onImported }: Props) {
     const body = new FormData();
     body.append('file', file.originFileObj, file.name);
     try {
-      const result = await api.post<ImportReport>('/regions/import', body);
+      const result = await regionsApi.importRegions({ body });
       setReport(result);
       if (result.errors.length === 0) onImported();
     } catch (err) {
@@ -65,7 +63,7 @@ export function RegionImportModal({ open, onClose, onImported }: Props) {
     >
       <Typography.Paragraph type="secondary">
         {t('regions.importHint')}{' '}
-        <a href={TEMPLATE_URL} download>
+        <a href={regionImportTemplateUrl()} download>
           <DownloadOutlined /> {t('regions.template')}
         </a>
       </Typography.Paragraph>

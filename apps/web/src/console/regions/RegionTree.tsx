@@ -1,8 +1,8 @@
+import type { RegionNode } from '@zhiyang/shared';
 import { Empty, Spin, Tree } from 'antd';
 import type { DataNode } from 'antd/es/tree';
 import { useMemo } from 'react';
 import { useRegions } from '../../app/region.tsx';
-import type { RegionNode } from '../../app/types.ts';
 
 function toTreeData(nodes: RegionNode[]): DataNode[] {
   return nodes.map((n) => ({ key: n.code, title: n.name, children: toTreeData(n.children ?? []) }));

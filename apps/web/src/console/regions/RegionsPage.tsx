@@ -1,17 +1,16 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { REGION_LEVELS, type RegionLevel } from '@zhiyang/shared';
+import { REGION_LEVELS, type Region, type RegionLevel } from '@zhiyang/shared';
 import { App, Button, Card, Col, Input, Popconfirm, Row, Select, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { regionImportTemplateUrl, regionsApi } from '../../api/regions.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
-import type { Page, Region } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
 import { RegionFormModal } from './RegionFormModal.tsx';
-import { RegionImportModal, TEMPLATE_URL } from './RegionImportModal.tsx';
+import { RegionImportModal } from './RegionImportModal.tsx';
 import { RegionTree } from './RegionTree.tsx';
 
 const PAGE_SIZE = 20;
@@ -37,8 +36,8 @@ export function RegionsPage() {
     setPage(1);
   }, [regions.selected]);
 
-  const query = { parentCode: q ? undefined : parent, q, level, limit: PAGE_SIZE, page };
-  const list = useFetch((signal) => api.get<Page<Region>>('/regions', query, { signal }), JSON.stringify(query));
+  const query = { parentCode: q ? undefined : (parent ?? undefined), q, level, limit: PAGE_SIZE, page };
+  const list = useFetch((signal) => regionsApi.listRegions({ query, signal }), JSON.stringify(query));
 
   function changed() {
     list.reload();
@@ -47,7 +46,7 @@ export function RegionsPage() {
 
   async function remove(region: Region) {
     try {
-      await api.delete(`/regions/${region.code}`);
+      await regionsApi.deleteRegion({ params: { code: region.code } });
       message.success(t('common.deleted'));
       changed();
     } catch (err) {
@@ -77,7 +76,7 @@ export function RegionsPage() {
           title={parent ? `${t('regions.title')} · ${regions.nameOf(parent) ?? parent}` : t('regions.title')}
           extra={
             <Space wrap>
-              <Button icon={<DownloadOutlined />} href={TEMPLATE_URL}>
+              <Button icon={<DownloadOutlined />} href={regionImportTemplateUrl()}>
                 {t('regions.template')}
               </Button>
               {canWrite && (

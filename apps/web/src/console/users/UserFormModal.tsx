@@ -1,8 +1,7 @@
-import { checkPassword, ROLES, type Role } from '@zhiyang/shared';
+import { checkPassword, ROLES, type Role, type User } from '@zhiyang/shared';
 import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
-import type { User } from '../../app/types.ts';
+import { usersApi } from '../../api/users.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
@@ -52,7 +51,7 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
         : { regionCode: values.regionCode ?? null, ...(user ? { orgId: null } : {}) };
     if (user) {
       const body = { displayName: values.displayName, role: values.role, ...scope, phone: values.phone || undefined };
-      onSaved({ user: await api.patch<User>(`/users/${user.id}`, body) });
+      onSaved({ user: await usersApi.updateUser({ params: { id: user.id }, body }) });
     } else {
       const body = {
         username: values.username.trim(),
@@ -62,7 +61,7 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
         phone: values.phone || undefined,
         password: values.password || undefined,
       };
-      onSaved(await api.post<UserSaved>('/users', body));
+      onSaved(await usersApi.createUser({ body }));
     }
   }
 

@@ -1,12 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { ROLES, type Role } from '@zhiyang/shared';
+import { ROLES, type Role, type User, type UserStatus } from '@zhiyang/shared';
 import { App, Button, Input, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { usersApi } from '../../api/users.ts';
 import { useAuth, useMe } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
-import type { Page, User, UserStatus } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
@@ -32,7 +31,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [secret, setSecret] = useState<Secret | null>(null);
   const query = { q: filters.q, role: filters.role, status: filters.status, limit: PAGE_SIZE, page: filters.page };
-  const list = useFetch((signal) => api.get<Page<User>>('/users', query, { signal }), JSON.stringify(query));
+  const list = useFetch((signal) => usersApi.listUsers({ query, signal }), JSON.stringify(query));
 
   const update = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
 
@@ -51,17 +50,17 @@ export function UsersPage() {
     onEdit: (user) => setEditing(user),
     onSetStatus: (user, status) =>
       act(async () => {
-        await api.patch<User>(`/users/${user.id}`, { status });
+        await usersApi.updateUser({ params: { id: user.id }, body: { status } });
         message.success(t('common.saved'));
       }),
     onResetPassword: (user) =>
       act(async () => {
-        const res = await api.post<{ temporaryPassword: string }>(`/users/${user.id}/reset-password`);
+        const res = await usersApi.resetPassword({ params: { id: user.id } });
         setSecret({ title: t('users.temporaryPasswordTitle'), name: user.displayName, value: res.temporaryPassword });
       }),
     onUnlock: (user) =>
       act(async () => {
-        await api.post<User>(`/users/${user.id}/unlock`);
+        await usersApi.unlockUser({ params: { id: user.id } });
         message.success(t('users.unlocked'));
       }),
   });

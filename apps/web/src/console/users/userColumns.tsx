@@ -1,11 +1,11 @@
 import { DownOutlined, LockOutlined } from '@ant-design/icons';
+import type { User, UserStatus } from '@zhiyang/shared';
 import { App, Button, Dropdown, Flex, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../app/format.ts';
 import { useRegions } from '../../app/region.tsx';
-import type { User, UserStatus } from '../../app/types.ts';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
 
 interface Options {
