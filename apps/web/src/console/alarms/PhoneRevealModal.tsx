@@ -1,13 +1,12 @@
+import type { RevealedElder } from '@zhiyang/shared';
 import { Alert, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { problemText } from '../../app/problems.ts';
 
-export interface RevealedPhones {
-  phone?: string | null;
-  contacts?: Array<{ id: string; name: string; phone: string }>;
-}
+/** The full phones a reveal answers (the elder module's contract). */
+export type RevealedPhones = RevealedElder;
 
 /**
  * Full phones of the elder and the contacts for someone who does not hold the alarm (or after
@@ -42,7 +41,7 @@ export function PhoneRevealModal({
         onFinish={async ({ reason }) => {
           setBusy(true);
           try {
-            onRevealed(await api.post<RevealedPhones>(`/elders/${elderId}/reveal`, { fields: ['phone', 'contacts'], reason }));
+            onRevealed(await eldersApi.reveal({ params: { id: elderId }, body: { fields: ['phone', 'contacts'], reason } }));
           } catch (err) {
             setError(problemText(err, t));
           } finally {

@@ -32,12 +32,12 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { assessmentsApi } from '../../api/assessments.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { LEVEL_COLOR } from '../elders/ElderListPage.tsx';
-import type { Assessment, Elder } from '../elders/types.ts';
 
 /**
  * /console/assessments/new?elderId=…[&corrects=…] — the GB/T 42195-2022 form, made for a tablet:
@@ -51,9 +51,9 @@ export function AssessmentFormPage() {
   const [params] = useSearchParams();
   const elderId = params.get('elderId') ?? '';
   const corrects = params.get('corrects');
-  const elder = useFetch((signal) => api.get<Elder>(`/elders/${elderId}`, undefined, { signal }), elderId);
+  const elder = useFetch((signal) => eldersApi.getElder({ params: { id: elderId }, signal }), elderId);
   const old = useFetch(
-    (signal) => (corrects ? api.get<Assessment>(`/assessments/${corrects}`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) => (corrects ? assessmentsApi.getAssessment({ params: { id: corrects }, signal }) : Promise.resolve(undefined)),
     corrects ?? '',
   );
   const [scores, setScores] = useState<Record<string, number>>({});
@@ -90,14 +90,16 @@ export function AssessmentFormPage() {
     setSaving(true);
     setError(null);
     try {
-      const a = await api.post<Assessment>('/assessments', {
-        elderId,
-        reason,
-        assessedOn: assessedOn.format('YYYY-MM-DD'),
-        location: location || null,
-        background,
-        scores,
-        ...(corrects ? { correctsId: corrects, correctionReason } : {}),
+      const a = await assessmentsApi.createAssessment({
+        body: {
+          elderId,
+          reason,
+          assessedOn: assessedOn.format('YYYY-MM-DD'),
+          location: location || null,
+          background,
+          scores,
+          ...(corrects ? { correctsId: corrects, correctionReason } : {}),
+        },
       });
       message.success(t('elders.assess.saved'));
       navigate(`/console/assessments/${a.id}`);

@@ -3,13 +3,12 @@ import { ASSESSMENT_DIMENSIONS, ASSESSMENT_ITEMS, DIMENSION_MAX } from '@zhiyang
 import { Alert, App, Button, Card, Descriptions, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, apiUrl } from '../../app/api.ts';
+import { assessmentReportUrl, assessmentsApi } from '../../api/assessments.ts';
 import { useAuth, useMe } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { LEVEL_COLOR } from '../elders/ElderListPage.tsx';
-import type { Assessment } from '../elders/types.ts';
 
 /** /console/assessments/:id — scores, level, signatures; sign, print, correct. */
 export function AssessmentViewPage() {
@@ -19,7 +18,7 @@ export function AssessmentViewPage() {
   const { can } = useAuth();
   const me = useMe();
   const navigate = useNavigate();
-  const a = useFetch((signal) => api.get<Assessment>(`/assessments/${id}`, undefined, { signal }), id);
+  const a = useFetch((signal) => assessmentsApi.getAssessment({ params: { id }, signal }), id);
   if (a.error !== undefined) return <Alert type="error" showIcon title={problemText(a.error, t)} />;
   const x = a.data;
   if (!x) return <Card loading />;
@@ -27,7 +26,7 @@ export function AssessmentViewPage() {
 
   async function sign() {
     try {
-      await api.post(`/assessments/${id}/sign`);
+      await assessmentsApi.signAssessment({ params: { id } });
       message.success(t('elders.assess.signed'));
       a.reload();
     } catch (err) {
@@ -45,7 +44,7 @@ export function AssessmentViewPage() {
       }
       extra={
         <Space wrap>
-          <Button icon={<PrinterOutlined />} onClick={() => window.open(apiUrl(`/assessments/${id}/report`))}>
+          <Button icon={<PrinterOutlined />} onClick={() => window.open(assessmentReportUrl(id))}>
             {t('elders.assess.report')}
           </Button>
           {can('assessment:write') && x.status === 'draft' && !signedByMe && (

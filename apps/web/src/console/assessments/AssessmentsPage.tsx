@@ -1,22 +1,13 @@
+import type { DueElder, DueSummaryRow as SummaryRow } from '@zhiyang/shared';
 import { Alert, Card, Col, Row, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../../app/api.ts';
+import { assessmentsApi } from '../../api/assessments.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
-import type { Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { LEVEL_COLOR } from '../elders/ElderListPage.tsx';
-import type { DueElder } from '../elders/types.ts';
-
-interface SummaryRow {
-  regionCode: string;
-  regionName: string | null;
-  overdue: number;
-  dueSoon: number;
-  neverAssessed: number;
-}
 
 /** /console/assessments — who is due, overdue or never assessed, per community. */
 export function AssessmentsPage() {
@@ -26,11 +17,11 @@ export function AssessmentsPage() {
   const [page, setPage] = useState(1);
   const scope = regionCode ?? selected ?? undefined;
   const summary = useFetch(
-    (signal) => api.get<SummaryRow[]>('/assessments/due/summary', { regionCode: selected ?? undefined }, { signal }),
+    (signal) => assessmentsApi.dueSummary({ query: { regionCode: selected ?? undefined }, signal }),
     selected ?? '',
   );
   const due = useFetch(
-    (signal) => api.get<Page<DueElder>>('/assessments/due', { regionCode: scope, page, limit: 20 }, { signal }),
+    (signal) => assessmentsApi.dueList({ query: { regionCode: scope, page, limit: 20 }, signal }),
     `${scope}:${page}`,
   );
   return (

@@ -1,13 +1,12 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { CONTACT_RELATIONSHIPS_ZH, PHONE_PATTERN } from '@zhiyang/shared';
+import { CONTACT_RELATIONSHIPS_ZH, type ElderContact as Contact, type ContactInput, PHONE_PATTERN } from '@zhiyang/shared';
 import { App, Button, Checkbox, Form, Input, Popconfirm, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, request } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { FormModal } from '../common/FormModal.tsx';
-import type { Contact } from './types.ts';
 
 /** Guardians and emergency contacts in the order the alarm centre calls them. */
 export function ContactsTab({ elderId, initial }: { elderId: string; initial: Contact[] }) {
@@ -16,8 +15,8 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
   const { can } = useAuth();
   const [contacts, setContacts] = useState(initial);
   const [adding, setAdding] = useState(false);
-  const [form] = Form.useForm();
-  const url = `/elders/${elderId}/contacts`;
+  const [form] = Form.useForm<ContactInput>();
+  const params = { id: elderId };
 
   async function run(call: () => Promise<Contact[]>) {
     try {
@@ -30,7 +29,7 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
     const ids = contacts.map((c) => c.id);
     const [x] = ids.splice(i, 1);
     ids.splice(i + by, 0, x);
-    return run(() => request<Contact[]>('PUT', `${url}/order`, { body: { ids } }));
+    return run(() => eldersApi.reorderContacts({ params, body: { ids } }));
   };
   const writable = can('elder:write');
 
@@ -82,7 +81,7 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
                       />
                       <Popconfirm
                         title={t('elders.contacts.confirmDelete')}
-                        onConfirm={() => run(() => api.delete<Contact[]>(`${url}/${c.id}`))}
+                        onConfirm={() => run(() => eldersApi.deleteContact({ params: { ...params, contactId: c.id } }))}
                       >
                         <Button size="small" danger icon={<DeleteOutlined />} />
                       </Popconfirm>
@@ -100,7 +99,7 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
         preserve={false}
         onClose={() => setAdding(false)}
         onSubmit={async (v) => {
-          await run(() => api.post<Contact[]>(url, v));
+          await run(() => eldersApi.addContact({ params, body: v }));
           setAdding(false);
         }}
       >

@@ -1,19 +1,18 @@
 import { PlusOutlined, PrinterOutlined } from '@ant-design/icons';
+import type { Assessment } from '@zhiyang/shared';
 import { Button, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, apiUrl } from '../../app/api.ts';
+import { assessmentReportUrl, assessmentsApi } from '../../api/assessments.ts';
 import { useAuth } from '../../app/auth.tsx';
-import type { Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { LEVEL_COLOR } from './ElderListPage.tsx';
-import type { Assessment } from './types.ts';
 
 export function ElderAssessmentsTab({ elderId }: { elderId: string }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const navigate = useNavigate();
-  const list = useFetch((signal) => api.get<Page<Assessment>>('/assessments', { elderId, limit: 50 }, { signal }), elderId);
+  const list = useFetch((signal) => assessmentsApi.listAssessments({ query: { elderId, limit: 50 }, signal }), elderId);
   return (
     <>
       {can('assessment:write') && (
@@ -60,7 +59,7 @@ export function ElderAssessmentsTab({ elderId }: { elderId: string }) {
                   icon={<PrinterOutlined />}
                   onClick={(ev) => {
                     ev.stopPropagation();
-                    window.open(apiUrl(`/assessments/${a.id}/report`));
+                    window.open(assessmentReportUrl(a.id));
                   }}
                 >
                   {t('elders.assess.report')}

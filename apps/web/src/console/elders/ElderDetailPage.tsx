@@ -3,7 +3,7 @@ import { Alert, App, Badge, Button, Card, Descriptions, Space, Tabs, Tag } from 
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
@@ -14,7 +14,6 @@ import { ElderAssessmentsTab } from './ElderAssessmentsTab.tsx';
 import { LEVEL_COLOR } from './ElderListPage.tsx';
 import { RevealModal, StatusModal } from './ElderModals.tsx';
 import { TimelineTab } from './TimelineTab.tsx';
-import type { Elder } from './types.ts';
 
 /** /console/elders/:id — the 360° record: profile, contacts, assessments, timeline. */
 export function ElderDetailPage() {
@@ -23,7 +22,7 @@ export function ElderDetailPage() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const elder = useFetch((signal) => api.get<Elder>(`/elders/${id}`, undefined, { signal }), id);
+  const elder = useFetch((signal) => eldersApi.getElder({ params: { id }, signal }), id);
   const [revealing, setRevealing] = useState(false);
   const [changingStatus, setChangingStatus] = useState(false);
   const [secret, setSecret] = useState<Secret | null>(null);
@@ -33,7 +32,7 @@ export function ElderDetailPage() {
 
   async function invite() {
     try {
-      const r = await api.post<{ code: string; expiresAt: string }>(`/elders/${id}/invite-codes`);
+      const r = await eldersApi.createInviteCode({ params: { id } });
       setSecret({ title: t('elders.detail.inviteCodeTitle'), name: e?.name ?? '', value: r.code });
     } catch (err) {
       message.error(problemText(err, t));

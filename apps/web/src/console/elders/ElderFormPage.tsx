@@ -1,10 +1,14 @@
 import {
   ELDER_CATEGORIES,
+  type Elder,
+  type ElderInput,
   ID_NUMBER_ERROR_EN,
   ID_NUMBER_ERROR_ZH,
   ID_TYPES,
   LIVING_SITUATIONS,
+  type LivingSituationCode,
   MEDICAL_INSURANCE_TYPES,
+  type MedicalInsuranceCode,
   PHONE_PATTERN,
   parseIdNumber,
 } from '@zhiyang/shared';
@@ -29,13 +33,12 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import { api } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { outsideRange } from '../../app/date-limits.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
-import type { Elder } from './types.ts';
 
 const FIELDS = [
   'name',
@@ -71,10 +74,10 @@ interface Values {
   address?: string;
   hukouRegionCode?: string;
   hukouLocal: boolean;
-  livingSituation: string;
+  livingSituation: LivingSituationCode;
   categories: string[];
   disabilityLevel?: number;
-  medicalInsurance?: string;
+  medicalInsurance?: MedicalInsuranceCode;
   chronicConditions: string[];
   allergies: string[];
   dietRestrictions: string[];
@@ -88,7 +91,7 @@ export function ElderFormPage() {
   const { id } = useParams();
   const editing = Boolean(id);
   const existing = useFetch(
-    (signal) => (id ? api.get<Elder>(`/elders/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) => (id ? eldersApi.getElder({ params: { id }, signal }) : Promise.resolve(undefined)),
     id ?? 'new',
   );
   if (editing && existing.loading) return <Card loading />;
@@ -136,7 +139,7 @@ function ElderForm({ elder }: { elder?: Elder }) {
   async function submit(v: Values) {
     setSaving(true);
     setError(null);
-    const body: Record<string, unknown> = {
+    const body = {
       ...v,
       birthDate: v.birthDate ? v.birthDate.format('YYYY-MM-DD') : undefined,
       sex: v.sex || undefined,
@@ -150,9 +153,13 @@ function ElderForm({ elder }: { elder?: Elder }) {
       lat: v.lat ?? null,
       lng: v.lng ?? null,
     };
-    if (elder) delete body.idType;
+    // The ID type of a record is fixed once created.
+    const { idType: _idType, ...patch } = body;
     try {
-      const saved = elder ? await api.patch<Elder>(`/elders/${elder.id}`, body) : await api.post<Elder>('/elders', body);
+      const saved = elder
+        ? await eldersApi.updateElder({ params: { id: elder.id }, body: patch })
+        : // The form's rules require the name, ID number and community before it submits.
+          await eldersApi.createElder({ body: body as ElderInput });
       message.success(elder ? t('common.saved') : t('elders.form.created'));
       navigate(`/console/elders/${saved.id}`);
     } catch (err) {

@@ -1,26 +1,33 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { ABILITY_LEVELS, ELDER_CATEGORIES, ELDER_STATUSES, LIVING_SITUATIONS } from '@zhiyang/shared';
+import {
+  ABILITY_LEVELS,
+  type AbilityLevelCode,
+  ELDER_CATEGORIES,
+  ELDER_STATUSES,
+  type ElderListItem,
+  type ElderStatusCode,
+  LIVING_SITUATIONS,
+  type LivingSituationCode,
+} from '@zhiyang/shared';
 import { Button, Dropdown, Input, InputNumber, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { api, apiUrl } from '../../app/api.ts';
+import { elderExportUrl, eldersApi } from '../../api/elders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useRegions } from '../../app/region.tsx';
-import type { Page } from '../../app/types.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { ImportWizard } from './ImportWizard.tsx';
-import type { ElderListItem } from './types.ts';
 
 interface Filters {
   q: string;
   regionCode?: string;
   category?: string;
-  livingSituation?: string;
-  abilityLevel?: string;
-  status?: string;
+  livingSituation?: LivingSituationCode;
+  abilityLevel?: AbilityLevelCode | 'none';
+  status?: ElderStatusCode;
   ageMin?: number;
   ageMax?: number;
   page: number;
@@ -36,10 +43,7 @@ export function ElderListPage() {
   const [filters, setFilters] = useState<Filters>({ q: '', page: 1, limit: 20 });
   const [importing, setImporting] = useState(false);
   const query = { ...filters, regionCode: filters.regionCode ?? selected ?? undefined };
-  const list = useFetch(
-    (signal) => api.get<Page<ElderListItem> & { totalCapped: boolean }>('/elders', query, { signal }),
-    JSON.stringify(query),
-  );
+  const list = useFetch((signal) => eldersApi.listElders({ query, signal }), JSON.stringify(query));
   const update = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
   const { page: _p, limit: _l, ...exportQuery } = query;
 
@@ -62,16 +66,16 @@ export function ElderListPage() {
           {can('elder:reveal') ? (
             <Dropdown.Button
               icon={<DownloadOutlined />}
-              onClick={() => window.open(apiUrl('/elders/export', exportQuery))}
+              onClick={() => window.open(elderExportUrl(exportQuery))}
               menu={{
                 items: [{ key: 'full', label: t('elders.list.exportFull') }],
-                onClick: () => window.open(apiUrl('/elders/export', { ...exportQuery, reveal: true })),
+                onClick: () => window.open(elderExportUrl({ ...exportQuery, reveal: true })),
               }}
             >
               {t('elders.list.export')}
             </Dropdown.Button>
           ) : (
-            <Button icon={<DownloadOutlined />} onClick={() => window.open(apiUrl('/elders/export', exportQuery))}>
+            <Button icon={<DownloadOutlined />} onClick={() => window.open(elderExportUrl(exportQuery))}>
               {t('elders.list.export')}
             </Button>
           )}

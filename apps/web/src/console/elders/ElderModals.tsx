@@ -1,19 +1,12 @@
-import { ELDER_STATUSES } from '@zhiyang/shared';
+import { ELDER_STATUSES, type Elder, type ElderStatusCode, type RevealedElder as Revealed } from '@zhiyang/shared';
 import { Alert, App, DatePicker, Descriptions, Form, Input, Modal, Select } from 'antd';
 import type dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { FormModal } from '../common/FormModal.tsx';
-import type { Elder } from './types.ts';
-
-interface Revealed {
-  idNumber?: string | null;
-  phone?: string | null;
-  contacts?: Array<{ id: string; name: string; phone: string }>;
-}
 
 /** Full ID number and phones after a reason is given; the server audits it. */
 export function RevealModal({ open, elderId, onClose }: { open: boolean; elderId: string; onClose(): void }) {
@@ -43,7 +36,7 @@ export function RevealModal({ open, elderId, onClose }: { open: boolean; elderId
           onFinish={async ({ reason }) => {
             try {
               setRevealed(
-                await api.post<Revealed>(`/elders/${elderId}/reveal`, { fields: ['idNumber', 'phone', 'contacts'], reason }),
+                await eldersApi.reveal({ params: { id: elderId }, body: { fields: ['idNumber', 'phone', 'contacts'], reason } }),
               );
             } catch (err) {
               setError(problemText(err, t));
@@ -81,7 +74,7 @@ export function RevealModal({ open, elderId, onClose }: { open: boolean; elderId
 export function StatusModal({ open, elder, onClose }: { open: boolean; elder: Elder; onClose(changed: boolean): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ status: string; date?: dayjs.Dayjs; reason?: string }>();
+  const [form] = Form.useForm<{ status: ElderStatusCode; date?: dayjs.Dayjs; reason?: string }>();
   const status = Form.useWatch('status', form);
   return (
     <FormModal
@@ -90,10 +83,9 @@ export function StatusModal({ open, elder, onClose }: { open: boolean; elder: El
       form={form}
       onClose={() => onClose(false)}
       onSubmit={async (v) => {
-        await api.post(`/elders/${elder.id}/status`, {
-          status: v.status,
-          date: v.date?.format('YYYY-MM-DD'),
-          reason: v.reason || undefined,
+        await eldersApi.changeStatus({
+          params: { id: elder.id },
+          body: { status: v.status, date: v.date?.format('YYYY-MM-DD'), reason: v.reason || undefined },
         });
         message.success(t('common.saved'));
         onClose(true);

@@ -1,10 +1,10 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import type { ElderImport as ImportRecord } from '@zhiyang/shared';
 import { Alert, Button, Flex, Modal, Progress, Result, Space, Spin, Steps, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, apiUrl } from '../../app/api.ts';
+import { elderImportErrorsUrl, elderImportTemplateUrl, eldersApi } from '../../api/elders.ts';
 import { problemText } from '../../app/problems.ts';
-import type { ImportRecord } from './types.ts';
 
 /** Template → upload → progress and result with the Chinese error report. */
 export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void }) {
@@ -18,7 +18,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
     if (record?.status !== 'running') return;
     const timer = setTimeout(async () => {
       try {
-        setRecord(await api.get<ImportRecord>(`/elders/imports/${record.id}`));
+        setRecord(await eldersApi.getImport({ params: { id: record.id } }));
       } catch (err) {
         setError(problemText(err, t));
       }
@@ -32,7 +32,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
     try {
       const form = new FormData();
       form.append('file', file);
-      setRecord(await api.post<ImportRecord>('/elders/import', form));
+      setRecord(await eldersApi.startImport({ body: form }));
     } catch (err) {
       setError(problemText(err, t));
     } finally {
@@ -68,7 +68,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
       {!record && (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph>{t('elders.import.templateHint')}</Typography.Paragraph>
-          <Button icon={<DownloadOutlined />} onClick={() => window.open(apiUrl('/elders/import/template'))}>
+          <Button icon={<DownloadOutlined />} onClick={() => window.open(elderImportTemplateUrl())}>
             {t('elders.import.download')}
           </Button>
           <Upload.Dragger
@@ -115,11 +115,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
           subTitle={record.failure ?? undefined}
           extra={[
             record.errorCount > 0 && (
-              <Button
-                key="report"
-                icon={<DownloadOutlined />}
-                onClick={() => window.open(apiUrl(`/elders/imports/${record.id}/errors`))}
-              >
+              <Button key="report" icon={<DownloadOutlined />} onClick={() => window.open(elderImportErrorsUrl(record.id))}>
                 {t('elders.import.errorReport')}
               </Button>
             ),

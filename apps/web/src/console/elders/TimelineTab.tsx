@@ -1,9 +1,9 @@
+import type { TimelineEntry } from '@zhiyang/shared';
 import { Button, Empty, Timeline, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { formatTime } from '../../app/format.ts';
-import type { TimelineEntry } from './types.ts';
 
 const COLORS: Record<string, string> = { status: 'orange', assessments: 'blue', archive: 'gray' };
 
@@ -17,10 +17,7 @@ export function TimelineTab({ elderId }: { elderId: string }) {
   async function load(before?: string) {
     setLoading(true);
     try {
-      const r = await api.get<{ items: TimelineEntry[]; nextCursor: string | null }>(`/elders/${elderId}/timeline`, {
-        before,
-        limit: 30,
-      });
+      const r = await eldersApi.timeline({ params: { id: elderId }, query: { before, limit: 30 } });
       setItems((xs) => (before ? [...xs, ...r.items] : r.items));
       setCursor(r.nextCursor);
     } finally {
