@@ -2,36 +2,12 @@ import dayjs from 'dayjs';
 import type { CSSProperties } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../app/api.ts';
+import { familySafetyApi } from '../api/notifications.ts';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
-
-interface Safety {
-  elder: { id: string; name: string };
-  openAlarms: Array<{
-    id: string;
-    type: string;
-    priority: 'P1' | 'P2' | 'P3';
-    status: string;
-    raisedAt: string;
-    handledBy: string | null;
-    responder: { name: string; status: string } | null;
-  }>;
-  recentAlarms: Array<{ id: string; type: string; raisedAt: string; resolvedAt: string | null; outcome: string | null }>;
-  devices: Array<{
-    id: string;
-    type: string;
-    state: 'ok' | 'offline' | 'low_battery' | 'not_worn';
-    battery: number | null;
-    lastSeenAt: string | null;
-    notWornSince: string | null;
-  }>;
-  notices: Array<{ id: string; body: string; createdAt: string; readAt: string | null }>;
-  noticesNeedPhone: boolean;
-}
 
 // 适老化 as on the elder page: body 20 px (≥ 18), actions ≥ 24 px with ≥ 64 px targets, near-black on
 // white, white on dark red / dark teal (contrast > 7:1).
@@ -88,10 +64,7 @@ function FamilyHome() {
   const status = useRealtimeStatus();
   // The server only nudges ("something changed"); the page reads its own scoped view again.
   useRealtimeEvent('family.safety', () => setVersion((v) => v + 1));
-  const elders = useFetch(
-    (signal) => api.get<{ items: Array<{ id: string; name: string }> }>('/family/elders', undefined, { signal }),
-    'e',
-  );
+  const elders = useFetch((signal) => familySafetyApi.listElders({ signal }), 'e');
   const list = elders.data?.items;
   return (
     <main style={page}>
@@ -111,10 +84,7 @@ function ElderSafety({ elderId, version }: { elderId: string; version: number })
   const { t } = useTranslation();
   const [local, setLocal] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const res = useFetch(
-    (signal) => api.get<Safety>(`/family/elders/${elderId}/safety`, undefined, { signal }),
-    `${elderId}-${version}-${local}`,
-  );
+  const res = useFetch((signal) => familySafetyApi.safety({ params: { elderId }, signal }), `${elderId}-${version}-${local}`);
   const s = res.data;
   if (res.error !== undefined) return <p style={box}>{problemText(res.error, t)}</p>;
   if (!s) return <p style={box}>…</p>;
@@ -124,7 +94,7 @@ function ElderSafety({ elderId, version }: { elderId: string; version: number })
   const technical = s.openAlarms.filter((a) => a.priority === 'P3');
   const markRead = async (id: string) => {
     try {
-      await api.post(`/family/notices/${id}/read`);
+      await familySafetyApi.markNoticeRead({ params: { id } });
       setLocal((v) => v + 1);
     } catch (e) {
       setError(problemText(e, t));

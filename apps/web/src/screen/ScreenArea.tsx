@@ -1,18 +1,11 @@
+import type { ScreenStats } from '@zhiyang/shared';
 import * as echarts from 'echarts';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api } from '../app/api.ts';
+import { alarmsApi } from '../api/alarms.ts';
 import { useAuth } from '../app/auth.tsx';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
-
-interface ScreenStats {
-  openByPriority: Record<'P1' | 'P2' | 'P3', number>;
-  todayByType: Array<{ type: string; count: number }>;
-  todayByStreet: Array<{ regionCode: string; name: string | null; count: number }>;
-  sla: { pctWithin60s: number | null; pctWithin180s: number | null; total: number };
-  devices: { total: number; online: number };
-}
 
 const BG = '#06141a';
 const PANEL = 'rgba(18, 67, 61, 0.35)';
@@ -59,7 +52,7 @@ export default function ScreenArea() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the trigger.
   useEffect(() => {
     if (!me) return;
-    const h = setTimeout(() => void api.get<ScreenStats>('/alarms/screen').then(setStats), 300);
+    const h = setTimeout(() => void alarmsApi.screen().then(setStats), 300);
     return () => clearTimeout(h);
   }, [me, version]);
   useEffect(() => {

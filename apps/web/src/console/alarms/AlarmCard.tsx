@@ -1,14 +1,18 @@
+import type { alarmsContract, BodyOf } from '@zhiyang/shared';
 import { App, Card, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { alarmsApi } from '../../api/alarms.ts';
+import { respondersApi } from '../../api/responders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { AlarmElderCard } from './AlarmElderCard.tsx';
 import { AlarmHandling } from './AlarmHandling.tsx';
 import { AlarmHistory } from './AlarmHistory.tsx';
-import type { Alarm, AlarmDetail, ConsoleConfig, Responder } from './types.ts';
+import type { Alarm, ConsoleConfig, Responder } from './types.ts';
+
+type ActionBody = BodyOf<typeof alarmsContract.addAction>;
 
 /** One alarm: the elder card, contacts in call order, map, devices, history, actions, dispatch, resolve. */
 export function AlarmCard({
@@ -28,15 +32,15 @@ export function AlarmCard({
   const { me } = useAuth();
   const { message } = App.useApp();
   const [local, setLocal] = useState(0);
-  const detail = useFetch((signal) => api.get<AlarmDetail>(`/alarms/${id}`, undefined, { signal }), `${id}-${version}-${local}`);
+  const detail = useFetch((signal) => alarmsApi.getAlarm({ params: { id }, signal }), `${id}-${version}-${local}`);
   const a = detail.data;
   const canHandle = Boolean(me?.permissions.includes('alarm:handle'));
   const inHand = Boolean(a?.open && a.status !== 'raised');
   const responders = useFetch(
     (signal) =>
       inHand && canHandle
-        ? api.get<{ items: Responder[] }>('/responders', { alarmId: id }, { signal })
-        : Promise.resolve({ items: [] }),
+        ? respondersApi.nearest({ query: { alarmId: id }, signal })
+        : Promise.resolve({ items: [] as Responder[] }),
     `${id}-${inHand}-${local}`,
   );
 
@@ -50,7 +54,7 @@ export function AlarmCard({
     }
   };
   const action = (kind: string, extra: Record<string, unknown> = {}) =>
-    act(() => api.post(`/alarms/${id}/actions`, { kind, ...extra }));
+    act(() => alarmsApi.addAction({ params: { id }, body: { kind, ...extra } as ActionBody }));
 
   if (!a) return <Card loading />;
   return (

@@ -3,7 +3,7 @@ import { isPartialEvent, type PartialEventData } from '@zhiyang/shared';
 import { App, Badge, Button, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { alarmsApi } from '../../api/alarms.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent, useRealtimeStatus } from '../../app/realtime.ts';
@@ -29,13 +29,13 @@ export function AlarmCentrePage() {
   const [cardVersion, setCardVersion] = useState(0);
 
   const load = useCallback(async () => {
-    const r = await api.get<{ items: Alarm[] }>('/alarms', { status: 'open', limit: 1000 });
+    const r = await alarmsApi.listAlarms({ query: { status: 'open', limit: 1000 } });
     setAlarms(new Map(r.items.map((a) => [a.id, a])));
   }, []);
   useEffect(() => {
     void load();
-    void api.get<ConsoleConfig>('/alarms/console-config').then(setConfig);
-    void api.get<{ pctWithin60s: number | null; pctWithin180s: number | null }>('/alarms/sla').then(setSla);
+    void alarmsApi.consoleConfig().then(setConfig);
+    void alarmsApi.sla().then(setSla);
   }, [load]);
   // Reload the whole queue after a reconnect: events sent while we were away are not replayed.
   useEffect(() => {
@@ -55,7 +55,7 @@ export function AlarmCentrePage() {
   }, []);
   // An alarm too large for one event message arrives as { id, partial: true }: read it by id.
   const whole = useCallback(
-    async (d: Alarm | PartialEventData) => (isPartialEvent(d) ? api.get<Alarm>(`/alarms/${String(d.id)}`) : d),
+    async (d: Alarm | PartialEventData) => (isPartialEvent(d) ? alarmsApi.getAlarm({ params: { id: String(d.id) } }) : d),
     [],
   );
   const onAlarm = (then?: (a: Alarm) => void) => (d: Alarm | PartialEventData) =>
@@ -79,7 +79,7 @@ export function AlarmCentrePage() {
   const take = useCallback(
     async (id: string) => {
       try {
-        upsert(await api.post<Alarm>(`/alarms/${id}/acknowledge`));
+        upsert(await alarmsApi.acknowledge({ params: { id } }));
         setSelected(id);
       } catch (e) {
         message.error(problemText(e, t));

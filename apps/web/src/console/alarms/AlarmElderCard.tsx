@@ -25,7 +25,7 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
   const e = a.elder;
   const shown = revealed?.alarmId === id ? revealed.phones : null;
   const elderPhone = shown ? (shown.phone ?? null) : (e?.phone ?? null);
-  const contactPhone = (c: { id: string; phone: string }) => shown?.contacts?.find((x) => x.id === c.id)?.phone ?? c.phone;
+  const contactPhone = (c: { id: string; phone: string | null }) => shown?.contacts?.find((x) => x.id === c.id)?.phone ?? c.phone;
   const clear = !a.phonesMasked || shown !== null;
   const canReveal = a.phonesMasked && shown === null && e !== null && can('elder:reveal');
   /** A clear number dials (tel: opens the softphone); a masked one is plain text. */

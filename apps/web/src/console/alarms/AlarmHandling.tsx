@@ -1,6 +1,7 @@
+import type { AlarmOutcome } from '@zhiyang/shared';
 import { Button, Card, Form, Input, List, Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { alarmsApi } from '../../api/alarms.ts';
 import { formatTime } from '../../app/format.ts';
 import type { FetchState } from '../../app/useFetch.ts';
 import { ageText } from './alarm-ui.ts';
@@ -64,7 +65,10 @@ export function AlarmHandling({
                     disabled={r.busy}
                     onClick={() =>
                       void act(() =>
-                        api.post(`/alarms/${id}/dispatch`, { responderId: r.userId, distanceM: r.distanceM ?? undefined }),
+                        alarmsApi.dispatch({
+                          params: { id },
+                          body: { responderId: r.userId, distanceM: r.distanceM ?? undefined },
+                        }),
                       )
                     }
                   >
@@ -100,7 +104,9 @@ export function AlarmHandling({
           <Form
             form={resolveForm}
             layout="inline"
-            onFinish={(v) => void act(() => api.post(`/alarms/${id}/resolve`, { outcome: v.outcome, note: v.note || undefined }))}
+            onFinish={(v: { outcome: AlarmOutcome; note?: string }) =>
+              void act(() => alarmsApi.resolve({ params: { id }, body: { outcome: v.outcome, note: v.note || undefined } }))
+            }
           >
             <Form.Item name="outcome" rules={[{ required: true, message: t('safety.card.outcomeRequired') }]}>
               <Select
@@ -119,7 +125,7 @@ export function AlarmHandling({
         </Card>
       )}
       {a.status === 'resolved' && canHandle && (
-        <Button onClick={() => void act(() => api.post(`/alarms/${id}/review`, {}))}>{t('safety.card.review')}</Button>
+        <Button onClick={() => void act(() => alarmsApi.review({ params: { id }, body: {} }))}>{t('safety.card.review')}</Button>
       )}
     </>
   );

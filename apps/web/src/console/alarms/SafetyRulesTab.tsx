@@ -1,28 +1,16 @@
+import type { SafetyRuleOverrides, SafetyRules } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Col, Form, InputNumber, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../app/api.ts';
+import { safetyRulesApi } from '../../api/alarms.ts';
+import { ApiError } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
-type Range = Partial<Record<'warnLow' | 'warnHigh' | 'critLow' | 'critHigh', number>>;
-interface Rules {
-  disabled: string[];
-  sosCancelSeconds: number;
-  vitals: { consecutive: number; ranges: Record<string, Range> };
-  inactivity: { warnHours: number; alarmHours: number; wakeFrom: number; wakeTo: number };
-  geofence: { radiusM: number; lat?: number; lng?: number };
-  nightBedExit: { from: number; to: number; minutes: number };
-  batteryLowPercent: number;
-  notWornDays: number[];
-}
-type Overrides = Partial<Record<keyof Rules, unknown>> & Record<string, unknown>;
-interface RulesAnswer {
-  defaults: Rules;
-  overrides: Overrides;
-  effective: Rules;
-}
+// The rules, the overrides and the answer are the shared contract's (see contracts/alarms.ts).
+type Rules = SafetyRules;
+type Overrides = Record<string, unknown>;
 
 const SIGNS = ['heartRate', 'respRate', 'spo2', 'temperature', 'systolic', 'diastolic'] as const;
 const BOUNDS = ['warnLow', 'warnHigh', 'critLow', 'critHigh'] as const;
@@ -68,10 +56,7 @@ export function SafetyRulesTab({ elderId }: { elderId: string }) {
   const [version, setVersion] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const res = useFetch(
-    (signal) => api.get<RulesAnswer>(`/safety-rules/${elderId}`, undefined, { signal }),
-    `${elderId}-${version}`,
-  );
+  const res = useFetch((signal) => safetyRulesApi.getRules({ params: { elderId }, signal }), `${elderId}-${version}`);
   const data = res.data;
   const editable = can('device:write');
 
@@ -89,7 +74,7 @@ export function SafetyRulesTab({ elderId }: { elderId: string }) {
     setSaving(true);
     setProblem(null);
     try {
-      await api.put(`/safety-rules/${elderId}`, overrides);
+      await safetyRulesApi.replaceRules({ params: { elderId }, body: overrides as SafetyRuleOverrides });
       message.success(t('safety.rules.saved'));
       setVersion((v) => v + 1);
     } catch (err) {

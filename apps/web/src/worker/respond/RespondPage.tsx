@@ -1,29 +1,17 @@
 import { AimOutlined, CompassOutlined } from '@ant-design/icons';
+import type { DispatchStep, ResponderTask, ResponseOf, respondersContract } from '@zhiyang/shared';
 import { App, Button, Card, Empty, Space, Switch, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { respondersApi } from '../../api/responders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../../app/realtime.ts';
 import { MobileLogin } from '../../common/MobileLogin.tsx';
 
-interface Task {
-  dispatchId: string;
-  status: 'offered' | 'accepted' | 'en_route' | 'on_site';
-  alarmId: string;
-  alarmType: string;
-  priority: 'P1' | 'P2' | 'P3';
-  raisedAt: string;
-  elderName: string | null;
-  address: string | null;
-  navigationUrl: string | null;
-}
-interface Tasks {
-  status: { onDuty: boolean; lat: number | null; lng: number | null; seenAt: string } | null;
-  items: Task[];
-}
+type Tasks = ResponseOf<typeof respondersContract.myTasks>;
+type Task = ResponderTask;
 
 /**
  * The responder's phone page (/worker/respond): on duty or not, share position (every 60 s
@@ -36,7 +24,7 @@ export default function RespondPage() {
   const { message } = App.useApp();
   const [data, setData] = useState<Tasks | null>(null);
   useRealtimeConnection(Boolean(me));
-  const load = useCallback(() => api.get<Tasks>('/responders/me/tasks').then(setData), []);
+  const load = useCallback(() => respondersApi.myTasks().then(setData), []);
   useEffect(() => {
     if (me) void load();
   }, [me, load]);
@@ -46,12 +34,9 @@ export default function RespondPage() {
     (onDuty: boolean) =>
       new Promise<void>((resolve) => {
         const send = (pos?: GeolocationPosition) =>
-          api
-            .put('/responders/me', {
-              onDuty,
-              lat: pos?.coords.latitude,
-              lng: pos?.coords.longitude,
-              accuracy: pos?.coords.accuracy,
+          respondersApi
+            .reportStatus({
+              body: { onDuty, lat: pos?.coords.latitude, lng: pos?.coords.longitude, accuracy: pos?.coords.accuracy },
             })
             .then(() => load())
             .then(
@@ -80,9 +65,9 @@ export default function RespondPage() {
     return () => clearInterval(i);
   }, [onDuty, report]);
 
-  const step = async (task: Task, s: 'accept' | 'decline' | 'en-route' | 'on-site' | 'done') => {
+  const step = async (task: Task, s: DispatchStep) => {
     try {
-      await api.post(`/alarm-dispatches/${task.dispatchId}/${s}`);
+      await respondersApi.updateDispatch({ params: { id: task.dispatchId, status: s } });
       await load();
     } catch (e) {
       message.error(problemText(e, t));
