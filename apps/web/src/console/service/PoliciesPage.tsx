@@ -1,12 +1,12 @@
+import type { Policy } from '@zhiyang/shared';
 import { Form, Space } from 'antd';
 import { useState } from 'react';
-import { api } from '../../app/api.ts';
+import { policiesApi } from '../../api/policies.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { PolicyForm } from './PolicyForm.tsx';
 import { PolicyTable } from './PolicyTable.tsx';
 import { formValuesOf, type PolicyFormValues, type Preview } from './policy-form.ts';
-import type { Page, Policy } from './types.ts';
 
 /** Policies as data: conditions, amounts, validity; preview before switching on; grant now. */
 export function PoliciesPage() {
@@ -14,7 +14,7 @@ export function PoliciesPage() {
   const [form] = Form.useForm<PolicyFormValues>();
   const [preview, setPreview] = useState<Preview | null>(null);
   const [editing, setEditing] = useState<Policy | null>(null);
-  const list = useFetch((signal) => api.get<Page<Policy>>('/policies', undefined, { signal }), 'policies');
+  const list = useFetch((signal) => policiesApi.listPolicies({ signal }), 'policies');
   const startEdit = (p: Policy) => {
     form.resetFields();
     form.setFieldsValue(formValuesOf(p));

@@ -1,12 +1,13 @@
+import type { Policy } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Form, type FormInstance, List, Space } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { policiesApi } from '../../api/policies.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { PolicyFields } from './PolicyFields.tsx';
 import { describeConditions, type PolicyFormValues, type Preview, policyBody } from './policy-form.ts';
-import { type Policy, yuan } from './types.ts';
+import { yuan } from './types.ts';
 
 /** Create a policy, or edit the one chosen in the table; preview who it reaches and what it costs before saving. */
 export function PolicyForm({
@@ -59,9 +60,12 @@ export function PolicyForm({
           try {
             if (editing) {
               const b = body();
-              await api.patch(`/policies/${editing.id}`, locked ? { name: b.name, validTo: b.validTo } : b);
+              await policiesApi.updatePolicy({
+                params: { id: editing.id },
+                body: locked ? { name: b.name, validTo: b.validTo } : b,
+              });
               message.success(t('service.policies.saved'));
-            } else await api.post('/policies', body());
+            } else await policiesApi.createPolicy({ body: body() });
             onSaved();
           } catch (e) {
             message.error(problemText(e, t));
@@ -97,7 +101,7 @@ export function PolicyForm({
           <Button
             onClick={async () => {
               try {
-                setPreview(await api.post<Preview>('/policies/preview', { ...body(), name: body().name || 'preview' }));
+                setPreview(await policiesApi.previewPolicy({ body: { ...body(), name: body().name || 'preview' } }));
               } catch (e) {
                 message.error(problemText(e, t));
               }

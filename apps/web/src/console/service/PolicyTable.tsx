@@ -1,14 +1,15 @@
+import type { ListOf, Policy } from '@zhiyang/shared';
 import { App, Button, Card, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { policiesApi } from '../../api/policies.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import type { FetchState } from '../../app/useFetch.ts';
 import { describeConditions } from './policy-form.ts';
-import { newKey, type Page, type Policy, yuan } from './types.ts';
+import { newKey, yuan } from './types.ts';
 
 /** The policies with their state and, for a policy writer, edit / switch on / grant now / end. */
-export function PolicyTable({ list, onEdit }: { list: FetchState<Page<Policy>>; onEdit(p: Policy): void }) {
+export function PolicyTable({ list, onEdit }: { list: FetchState<ListOf<Policy>>; onEdit(p: Policy): void }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en-US';
   const { can } = useAuth();
@@ -64,7 +65,9 @@ export function PolicyTable({ list, onEdit }: { list: FetchState<Page<Policy>>; 
                       size="small"
                       type="primary"
                       onClick={() =>
-                        api.post(`/policies/${p.id}/activate`).then(list.reload, (e) => message.error(problemText(e, t)))
+                        policiesApi
+                          .activatePolicy({ params: { id: p.id } })
+                          .then(list.reload, (e) => message.error(problemText(e, t)))
                       }
                     >
                       {t('service.policies.activate')}
@@ -76,12 +79,11 @@ export function PolicyTable({ list, onEdit }: { list: FetchState<Page<Policy>>; 
                         size="small"
                         onClick={async () => {
                           try {
-                            const r = await api.post<{
-                              periodKey: string;
-                              granted: number;
-                              amount: number;
-                              alreadyGranted: number;
-                            }>(`/policies/${p.id}/run`, {}, { headers: { 'Idempotency-Key': newKey() } });
+                            const r = await policiesApi.runPolicy({
+                              params: { id: p.id },
+                              body: {},
+                              headers: { 'Idempotency-Key': newKey() },
+                            });
                             message.success(
                               t('service.policies.runResult', {
                                 period: r.periodKey,
@@ -101,7 +103,9 @@ export function PolicyTable({ list, onEdit }: { list: FetchState<Page<Policy>>; 
                         size="small"
                         danger
                         onClick={() =>
-                          api.post(`/policies/${p.id}/end`).then(list.reload, (e) => message.error(problemText(e, t)))
+                          policiesApi
+                            .endPolicy({ params: { id: p.id } })
+                            .then(list.reload, (e) => message.error(problemText(e, t)))
                         }
                       >
                         {t('service.policies.end')}

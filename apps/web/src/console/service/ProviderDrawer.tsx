@@ -1,14 +1,15 @@
 import { App, Button, Drawer, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ProviderFacts } from './ProviderFacts.tsx';
 import { ProviderOfferings } from './ProviderOfferings.tsx';
 import { ProviderAreas, ProviderLicences, ProviderSites, ProviderStaff } from './ProviderSections.tsx';
-import type { Page, ProviderDetail, Staff } from './types.ts';
 import { useProviderEditors } from './useProviderEditors.tsx';
+
+type Decision = 'approve' | 'reject' | 'suspend' | 'reinstate';
 
 /** One provider: facts and slots, approval and the dishonesty list (bureau), licences, areas, sites, prices, staff. */
 export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; onClose(): void; onChanged(): void }) {
@@ -16,20 +17,21 @@ export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; 
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const detail = useFetch(
-    (signal) => (id ? api.get<ProviderDetail>(`/providers/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) => (id ? providersApi.getProvider({ params: { id }, signal }) : Promise.resolve(undefined)),
     `p-${id}`,
   );
   const staff = useFetch(
-    (signal) => (id ? api.get<Page<Staff>>(`/providers/${id}/staff`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) => (id ? providersApi.listStaff({ params: { id }, signal }) : Promise.resolve(undefined)),
     `s-${id}`,
   );
   const d = detail.data;
   const mayWrite = can('provider:write') && (me?.orgId === id || can('provider:approve'));
   const editors = useProviderEditors(id, d, { onDetail: detail.reload, onStaff: staff.reload });
 
-  const act = async (path: string, body: unknown = {}) => {
+  const act = async (decision: Decision, reason?: string) => {
+    if (!id) return;
     try {
-      await api.post(`/providers/${id}/${path}`, body);
+      await providersApi[decision]({ params: { id }, body: { reason } });
       detail.reload();
       onChanged();
     } catch (err) {
@@ -37,12 +39,12 @@ export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; 
     }
   };
 
-  const withReason = (path: string) => {
+  const withReason = (decision: Decision) => {
     let reason = '';
     modal.confirm({
       title: t('service.common.reason'),
       content: <Input.TextArea onChange={(e) => (reason = e.target.value)} />,
-      onOk: () => act(path, { reason }),
+      onOk: () => act(decision, reason),
     });
   };
 
@@ -72,8 +74,11 @@ export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; 
               <Button
                 danger={!d.dishonest}
                 onClick={async () => {
-                  await api
-                    .put(`/providers/${id}/dishonesty`, { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' })
+                  await providersApi
+                    .setDishonesty({
+                      params: { id: d.id },
+                      body: { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' },
+                    })
                     .catch((e) => message.error(problemText(e, t)));
                   detail.reload();
                   onChanged();

@@ -1,9 +1,9 @@
+import type { ProviderDetail, ProviderPatch } from '@zhiyang/shared';
 import { App, Descriptions, InputNumber, Select, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { problemText } from '../../app/problems.ts';
 import { APPROVAL_COLOR } from './provider-ui.ts';
-import type { ProviderDetail } from './types.ts';
 
 /** A provider's registration facts; a writer sets its slot length and capacity per slot here. */
 export function ProviderFacts({ d, mayWrite, onSaved }: { d: ProviderDetail; mayWrite: boolean; onSaved(): void }) {
@@ -11,9 +11,9 @@ export function ProviderFacts({ d, mayWrite, onSaved }: { d: ProviderDetail; may
   const { message } = App.useApp();
   const id = d.id;
   // Capacity per time slot, used by dispatch (docs/service-loop.md).
-  const saveSlots = async (patch: { slotMinutes?: number; slotCapacity?: number | null }) => {
+  const saveSlots = async (patch: ProviderPatch) => {
     try {
-      await api.patch(`/providers/${id}`, patch);
+      await providersApi.updateProvider({ params: { id }, body: patch });
       message.success(t('service.catalogue.saved'));
       onSaved();
     } catch (err) {
@@ -45,7 +45,7 @@ export function ProviderFacts({ d, mayWrite, onSaved }: { d: ProviderDetail; may
                 value: m,
                 label: t('service.providers.slotMinutesValue', { n: m }),
               }))}
-              onChange={(slotMinutes) => saveSlots({ slotMinutes })}
+              onChange={(m) => saveSlots({ slotMinutes: m as ProviderPatch['slotMinutes'] })}
             />
             <InputNumber
               size="small"

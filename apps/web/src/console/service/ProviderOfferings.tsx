@@ -1,12 +1,12 @@
-import type { ServiceItem } from '@zhiyang/shared';
+import type { ProviderDetail, ServiceItem } from '@zhiyang/shared';
 import { App, Button, Card, InputNumber, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../../api/catalogue.ts';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import { type ProviderDetail, yuan } from './types.ts';
+import { yuan } from './types.ts';
 
 /** What a provider offers at which price (at most the catalogue's ceiling); a writer edits the prices in place. */
 export function ProviderOfferings({ d, mayWrite, onSaved }: { d: ProviderDetail; mayWrite: boolean; onSaved(): void }) {
@@ -22,7 +22,7 @@ export function ProviderOfferings({ d, mayWrite, onSaved }: { d: ProviderDetail;
       const items = Object.entries(prices)
         .filter(([, v]) => v !== null && v !== undefined)
         .map(([itemId, v]) => ({ itemId, priceFen: Math.round((v as number) * 100) }));
-      await api.put(`/providers/${id}/offerings`, { items });
+      await providersApi.setOfferings({ params: { id }, body: { items } });
       setPrices(null);
       onSaved();
     } catch (err) {

@@ -1,7 +1,7 @@
+import type { ProviderDetail, StaffMember } from '@zhiyang/shared';
 import { Button, Card, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { LICENCE_COLOR } from './provider-ui.ts';
-import type { ProviderDetail, Staff } from './types.ts';
 
 interface CardProps {
   d: ProviderDetail;
@@ -83,7 +83,7 @@ export function ProviderSites({ d, mayWrite, onAdd }: CardProps) {
 }
 
 /** A provider's workers with their certificates and whether they may be assigned. */
-export function ProviderStaff({ d, mayWrite, onAdd, staff }: CardProps & { staff: Staff[] | undefined }) {
+export function ProviderStaff({ d, mayWrite, onAdd, staff }: CardProps & { staff: StaffMember[] | undefined }) {
   const { t } = useTranslation();
   return (
     <Card
@@ -97,7 +97,7 @@ export function ProviderStaff({ d, mayWrite, onAdd, staff }: CardProps & { staff
         )
       }
     >
-      <Table<Staff>
+      <Table<StaffMember>
         size="small"
         rowKey="userId"
         pagination={{ pageSize: 10 }}

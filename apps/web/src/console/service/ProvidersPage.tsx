@@ -1,14 +1,14 @@
+import type { Provider } from '@zhiyang/shared';
 import { Button, Card, Form, Input, InputNumber, List, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { NoticesCard } from './NoticesCard.tsx';
 import { ProviderDrawer } from './ProviderDrawer.tsx';
 import { APPROVAL_COLOR, LICENCE_COLOR } from './provider-ui.ts';
-import type { Licence, Page, Provider } from './types.ts';
 
 /** Providers (服务商): the bureau's onboarding and supervision list; a provider sees itself. */
 export function ProvidersPage() {
@@ -16,11 +16,8 @@ export function ProvidersPage() {
   const { can } = useAuth();
   const [open, setOpen] = useState<string | null>(null);
   const [registering, setRegistering] = useState(false);
-  const list = useFetch((signal) => api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }), 'providers');
-  const warnings = useFetch(
-    (signal) => api.get<Page<Licence & { providerName: string }>>('/providers/licence-warnings', undefined, { signal }),
-    'licence-warnings',
-  );
+  const list = useFetch((signal) => providersApi.listProviders({ query: { limit: 200 }, signal }), 'providers');
+  const warnings = useFetch((signal) => providersApi.licenceWarnings({ signal }), 'licence-warnings');
   const [form] = Form.useForm();
 
   return (
@@ -91,7 +88,7 @@ export function ProvidersPage() {
         form={form}
         onClose={() => setRegistering(false)}
         onSubmit={async (v) => {
-          await api.post('/providers', v);
+          await providersApi.createProvider({ body: v });
           setRegistering(false);
           form.resetFields();
           list.reload();

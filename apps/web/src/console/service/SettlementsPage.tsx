@@ -1,13 +1,15 @@
+import type { Settlement } from '@zhiyang/shared';
 import { App, Button, Card, DatePicker, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, apiUrl } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
+import { settlementExportUrl, settlementsApi } from '../../api/settlements.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { outsideRange } from '../../app/date-limits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import { type Page, type Provider, type Settlement, yuan } from './types.ts';
+import { yuan } from './types.ts';
 
 const COLOR = { draft: 'blue', confirmed: 'gold', approved: 'green' } as const;
 
@@ -18,14 +20,14 @@ export function SettlementsPage() {
   const { message } = App.useApp();
   const [period, setPeriod] = useState(dayjs().subtract(1, 'month'));
   const [provider, setProvider] = useState<string>();
-  const list = useFetch((signal) => api.get<Page<Settlement>>('/settlements', undefined, { signal }), 'settlements');
+  const list = useFetch((signal) => settlementsApi.listSettlements({ signal }), 'settlements');
   const providers = useFetch(
     (signal) =>
-      can('settlement:approve') ? api.get<Page<Provider>>('/providers', { limit: 200 }, { signal }) : Promise.resolve(undefined),
+      can('settlement:approve') ? providersApi.listProviders({ query: { limit: 200 }, signal }) : Promise.resolve(undefined),
     'settle-providers',
   );
   const act = (s: Settlement, what: 'confirm' | 'approve') =>
-    api.post(`/settlements/${s.id}/${what}`).then(list.reload, (e) => message.error(problemText(e, t)));
+    settlementsApi[what]({ params: { id: s.id } }).then(list.reload, (e) => message.error(problemText(e, t)));
   const y = (v: number) => t('service.common.yuan', { v: yuan(v) });
 
   return (
@@ -52,8 +54,9 @@ export function SettlementsPage() {
               type="primary"
               disabled={!provider}
               onClick={() =>
-                api
-                  .post('/settlements', { providerId: provider, period: period.format('YYYY-MM') })
+                provider &&
+                settlementsApi
+                  .drawUp({ body: { providerId: provider, period: period.format('YYYY-MM') } })
                   .then(list.reload, (e) => message.error(problemText(e, t)))
               }
             >
@@ -99,7 +102,7 @@ export function SettlementsPage() {
                     {t('service.settlements.approve')}
                   </Button>
                 )}
-                <Button size="small" href={apiUrl(`/settlements/${s.id}/export`)}>
+                <Button size="small" href={settlementExportUrl(s.id)}>
                   {t('service.settlements.export')}
                 </Button>
               </Space>

@@ -1,17 +1,16 @@
-import { ELDER_CATEGORY_LABELS_ZH, LIVING_SITUATION_LABELS_ZH } from '@zhiyang/shared';
+import {
+  ELDER_CATEGORY_LABELS_ZH,
+  LIVING_SITUATION_LABELS_ZH,
+  type Policy,
+  type PolicyConditions,
+  type PolicyInput,
+  type PolicyPreview,
+} from '@zhiyang/shared';
 import dayjs, { type Dayjs } from 'dayjs';
 import type { TFunction } from 'i18next';
-import type { Policy } from './types.ts';
 
-/** What `POST /policies/preview` answers: who would receive the policy and what it would cost. */
-export interface Preview {
-  matching: number;
-  unit: 'points' | 'fen';
-  budgetPerPeriod: number;
-  budgetPerYear: number;
-  conditionsText: string;
-  sample: Array<{ id: string; name: string; regionCode: string; birthDate: string }>;
-}
+/** What the preview answers: who would receive the policy and what it would cost. */
+export type Preview = PolicyPreview;
 
 export const ABILITY = ['intact', 'mild', 'moderate', 'severe', 'total'] as const;
 export const ABILITY_ZH: Record<string, string> = {
@@ -42,10 +41,10 @@ export interface PolicyFormValues {
 }
 
 /** The conditions in the reader's words (the server's `conditionsText` is English; the category labels are zh-CN only). */
-export function describeConditions(c: Record<string, unknown>, t: TFunction, zh: boolean): string {
+export function describeConditions(c: PolicyConditions, t: TFunction, zh: boolean): string {
   const out: string[] = [];
-  const list = (v: unknown, labels: Record<string, string>) =>
-    (v as string[]).map((x) => (zh ? (labels[x] ?? x) : x)).join(t('service.policies.describe.or'));
+  const list = (v: readonly string[], labels: Record<string, string>) =>
+    v.map((x) => (zh ? (labels[x] ?? x) : x)).join(t('service.policies.describe.or'));
   if (c.minAge != null) out.push(t('service.policies.describe.minAge', { n: c.minAge }));
   if (c.maxAge != null) out.push(t('service.policies.describe.maxAge', { n: c.maxAge }));
   if (c.hukouLocal === true) out.push(t('service.policies.describe.local'));
@@ -58,7 +57,7 @@ export function describeConditions(c: Record<string, unknown>, t: TFunction, zh:
 
 /** A stored policy as the form shows it. */
 export function formValuesOf(p: Policy): PolicyFormValues {
-  const c = p.conditions as Record<string, never>;
+  const c = p.conditions;
   return {
     name: p.name,
     kind: p.kind,
@@ -79,15 +78,15 @@ export function formValuesOf(p: Policy): PolicyFormValues {
 }
 
 /** The form's values as the API takes them (`POST /policies`, `PATCH /policies/:id`, preview). */
-export function policyBody(v: PolicyFormValues) {
-  const conditions: Record<string, unknown> = {};
+export function policyBody(v: PolicyFormValues): PolicyInput {
+  const conditions: PolicyConditions = {};
   if (v.minAge != null) conditions.minAge = v.minAge;
   if (v.maxAge != null) conditions.maxAge = v.maxAge;
   if (v.hukou === 'local') conditions.hukouLocal = true;
   if (v.hukou === 'nonLocal') conditions.hukouLocal = false;
   if (v.categoriesAny?.length) conditions.categoriesAny = v.categoriesAny;
-  if (v.livingSituations?.length) conditions.livingSituations = v.livingSituations;
-  if (v.abilityLevels?.length) conditions.abilityLevels = v.abilityLevels;
+  if (v.livingSituations?.length) conditions.livingSituations = v.livingSituations as PolicyConditions['livingSituations'];
+  if (v.abilityLevels?.length) conditions.abilityLevels = v.abilityLevels as PolicyConditions['abilityLevels'];
   return {
     name: v.name,
     kind: v.kind,

@@ -1,8 +1,8 @@
+import type { LicenceInput, ProviderDetail, SiteInput, StaffInput } from '@zhiyang/shared';
 import { App, Form, Input, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { problemText } from '../../app/problems.ts';
-import type { ProviderDetail, Staff } from './types.ts';
 
 /**
  * The small dialogs that add to a provider (a staff account, a site, a licence) or replace its
@@ -16,7 +16,7 @@ export function useProviderEditors(
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const addStaff = () => {
-    let v: Record<string, string> = {};
+    let v = {} as StaffInput;
     modal.confirm({
       title: t('service.providers.addStaff'),
       content: (
@@ -37,7 +37,8 @@ export function useProviderEditors(
       ),
       onOk: async () => {
         try {
-          const r = await api.post<Staff & { initialPassword: string }>(`/providers/${id}/staff`, v);
+          if (!id) return;
+          const r = await providersApi.addStaff({ params: { id }, body: v });
           modal.info({ title: r.name, content: t('service.providers.initialPassword', { pw: r.initialPassword }) });
           onStaff();
         } catch (err) {
@@ -49,7 +50,7 @@ export function useProviderEditors(
   };
 
   const addSite = () => {
-    let v: Record<string, string> = {};
+    let v = {} as Omit<SiteInput, 'lat' | 'lng'> & { lat?: string; lng?: string };
     modal.confirm({
       title: t('service.providers.addSite'),
       content: (
@@ -75,7 +76,8 @@ export function useProviderEditors(
       ),
       onOk: async () => {
         try {
-          await api.post(`/providers/${id}/sites`, { ...v, lat: Number(v.lat), lng: Number(v.lng) });
+          if (!id) return;
+          await providersApi.addSite({ params: { id }, body: { ...v, lat: Number(v.lat), lng: Number(v.lng) } });
           onDetail();
         } catch (err) {
           message.error(problemText(err, t));
@@ -86,7 +88,7 @@ export function useProviderEditors(
   };
 
   const addLicence = () => {
-    let v: Record<string, string> = {};
+    let v = {} as LicenceInput;
     modal.confirm({
       title: t('service.providers.addLicence'),
       content: (
@@ -104,7 +106,8 @@ export function useProviderEditors(
       ),
       onOk: async () => {
         try {
-          await api.post(`/providers/${id}/licences`, v);
+          if (!id) return;
+          await providersApi.addLicence({ params: { id }, body: v });
           onDetail();
         } catch (err) {
           message.error(problemText(err, t));
@@ -121,7 +124,8 @@ export function useProviderEditors(
       content: <Input.TextArea rows={8} defaultValue={codes} onChange={(e) => (codes = e.target.value)} />,
       onOk: async () => {
         try {
-          await api.put(`/providers/${id}/areas`, { regionCodes: codes.split(/[\s,，]+/).filter(Boolean) });
+          if (!id) return;
+          await providersApi.setAreas({ params: { id }, body: { regionCodes: codes.split(/[\s,，]+/).filter(Boolean) } });
           onDetail();
         } catch (err) {
           message.error(problemText(err, t));
