@@ -65,6 +65,7 @@ export function registerRoute<R extends Route>(
     params: entry.params,
     querystring: entry.query,
     body: entry.body,
+    headers: entry.headers,
     consumes: entry.upload ? ['multipart/form-data'] : undefined,
     // A 204 has no body to serialise.
     response: entry.status === 204 ? undefined : { [entry.status]: entry.responseSchema },

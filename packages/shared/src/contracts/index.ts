@@ -9,6 +9,7 @@ export * from './elders.ts';
 export * from './events.ts';
 export * from './health.ts';
 export * from './notifications.ts';
+export * from './orders.ts';
 export * from './organizations.ts';
 export * from './policies.ts';
 export * from './problems.ts';

@@ -16,6 +16,8 @@ export interface RouteSpec {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** Request headers the route reads, e.g. an optional `idempotency-key` (documented in OpenAPI). */
+  headers?: z.ZodType;
   /** A `multipart/form-data` upload: the client sends a FormData, the handler reads the parts. */
   upload?: boolean;
   /** The answer's schema (status 200), or `{ 201: schema }`, `{ 202: schema }`, `{ 204: z.null() }`. */

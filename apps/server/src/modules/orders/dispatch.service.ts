@@ -208,8 +208,9 @@ async function offer(
   return next;
 }
 
-/** The operator's view: every candidate with its score, for the dispatch screen. */
-export async function candidatesFor(ctx: AppContext, order: repo.OrderRow) {
+/** The operator's view: every candidate with its score, for the dispatch screen (region staff only). */
+export async function candidatesFor(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
+  if (!isRegionScoped(actor)) throw notFound('Service order');
   const ranked = await rankCandidates(ctx.db, order, await homeOf(ctx.db, order.elderId, order.regionCode));
   return { weights: DISPATCH_WEIGHTS, items: ranked };
 }

@@ -1,9 +1,9 @@
-import type { OrderChannel, OrderStatus, PaymentMethod } from '@zhiyang/shared';
+import { ORDER_STATUSES, type OrderChannel, type OrderListQuery, type OrderStatus, type PaymentMethod } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { cstDate } from '../../lib/dates.ts';
+import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
@@ -345,7 +345,16 @@ export function presentVisit(v: repo.VisitRow) {
   };
 }
 
-export async function listOrders(ctx: AppContext, actor: Actor, f: repo.OrderFilter, limit: number, page: number) {
+/** The orders the caller may see, filtered by the list query (statuses comma-separated, a China-time day). */
+export async function listOrders(ctx: AppContext, actor: Actor, query: OrderListQuery) {
+  const { limit, page, status, date, ...rest } = query;
+  const statuses = status?.split(',').filter((s): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s));
+  const f: repo.OrderFilter = {
+    ...rest,
+    status: statuses,
+    from: date ? cstDayStart(date) : undefined,
+    to: date ? cstDayStart(addDays(date, 1)) : undefined,
+  };
   const elderId = await boundElderId(ctx.db, actor);
   const { items, total } = await repo.listOrders(ctx.db, actor, elderId, f, limit, (page - 1) * limit);
   return { items: items.map((r) => presentOrder(r.order, r)), total };

@@ -1,23 +1,21 @@
+import { ordersContract as api, visitPhoto } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { registerRoute } from '../../lib/contract-routes.ts';
 import { isoInstant } from '../../lib/dates.ts';
 import { uploadedFile } from '../../lib/upload.ts';
 import { visibleOrder } from './orders.service.ts';
 import { addPhoto, listPhotos, PHOTO_LIMITS, readPhoto } from './photos.service.ts';
 
-const photoSchema = z.object({
-  id: z.string(),
-  stage: z.enum(['check-in', 'check-out']),
-  contentType: z.string(),
-  bytes: z.number().int(),
-  takenAt: z.string(),
-  url: z.string(),
-});
 const tags = ['service-orders'];
 
-/** Visit photos: the worker uploads at check-in / check-out; whoever may see the order views them. */
+/**
+ * Visit photos: the worker uploads at check-in / check-out; whoever may see the order views them.
+ * The upload (multipart, answering 201 or 200 for the same picture sent again) and the image
+ * itself are plain Fastify routes: a contract route has one success status and answers JSON.
+ */
 export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     '/service-orders/:id/photos',
@@ -32,7 +30,7 @@ export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
           stage: z.enum(['check-in', 'check-out']),
           takenAt: isoInstant('business').optional().describe('When the photo was taken (the offline queue sends it later)'),
         }),
-        response: { 200: photoSchema, 201: photoSchema },
+        response: { 200: visitPhoto, 201: visitPhoto },
       },
     },
     async (req, reply) => {
@@ -43,19 +41,7 @@ export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       return reply.code(r.created ? 201 : 200).send(r.photo);
     },
   );
-  app.get(
-    '/service-orders/:id/photos',
-    {
-      config: { permission: 'order:read' },
-      schema: {
-        tags,
-        summary: "The visit's photos (metadata; each url serves the image)",
-        params: z.object({ id: z.uuid() }),
-        response: { 200: z.object({ items: z.array(photoSchema) }) },
-      },
-    },
-    async (req) => listPhotos(ctx, await visibleOrder(ctx, actorOf(req), req.params.id)),
-  );
+  registerRoute(app, api.listPhotos, async (req) => listPhotos(ctx, await visibleOrder(ctx, actorOf(req), req.params.id)));
   app.get(
     '/service-orders/:id/photos/:photoId',
     {

@@ -6,7 +6,7 @@ import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { findElder } from '../elders/service-elders.repo.ts';
+import { findElder, findElderFor } from '../elders/service-elders.repo.ts';
 import * as providers from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
 import * as repo from './orders.repo.ts';
@@ -17,6 +17,12 @@ import { transition } from './transition.ts';
 /** The code printed on the elder's card or shown by the terminal: a keyed hash of the elder id. */
 export const elderQrToken = (ctx: AppContext, elderId: string) =>
   `ZYQR1.${ctx.cipher.blindIndex(elderId, 'elder-qr').slice(0, 32)}`;
+
+/** The elder's check-in code, for whoever may see the elder (their card or terminal). */
+export async function elderQrFor(ctx: AppContext, actor: Actor, elderId: string) {
+  if (!(await findElderFor(ctx.db, actor, elderId))) throw notFound('Elder');
+  return { token: elderQrToken(ctx, elderId) };
+}
 
 /** The provider's admin assigns (or reassigns, before check-in) one of its workers with valid certificates. */
 export async function assign(ctx: AppContext, actor: Actor, order: repo.OrderRow, workerId: string) {
