@@ -17,6 +17,12 @@ const unauthorizedDevice = (detail: string) => new AppError(401, 'Unauthorized',
  * 202 stored, 200 duplicate, 400 malformed, 401 bad signature or stale timestamp, 404 unknown
  * device, 413 over 64 KiB. The body is verified on its raw bytes, so this module reads JSON
  * itself (its own content-type parser, scoped to this plugin).
+ *
+ * It stays a plain Fastify registration rather than a contract entry (`route()`): a device, not
+ * the web, calls it; it answers two success statuses (202 stored, 200 duplicate) where a contract
+ * entry has one; its body is raw bytes checked against the signature before any JSON schema could
+ * run; and it reads the signature headers. Its access (`auth: 'public'`) and audit (`audit: false`
+ * with the reason) are declared in its config like every other route's.
  */
 export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const intake = intakeOf(ctx, () => new EventIntake(ctx));

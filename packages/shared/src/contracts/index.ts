@@ -5,6 +5,7 @@ export * from './auth.ts';
 export * from './catalogue.ts';
 export * from './common.ts';
 export * from './dates.ts';
+export * from './devices.ts';
 export * from './elders.ts';
 export * from './events.ts';
 export * from './health.ts';

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { DEVICE_COMMANDS } from '@zhiyang/shared';
 import type { AppContext } from '../../lib/context.ts';
 import { unprocessable } from '../../lib/errors.ts';
 import { type PublishedEvent, travelsWhole } from '../../lib/events.ts';
 
-export const COMMANDS = ['test_call', 'configure', 'locate', 'silence_siren'] as const;
+/** The downlink commands (device protocol v1), as the shared contract lists them. */
+export const COMMANDS = DEVICE_COMMANDS;
 export type Command = (typeof COMMANDS)[number];
 
 export interface DeviceCommand {

@@ -193,6 +193,13 @@ export async function getDevice(ctx: AppContext, actor: Actor, id: string) {
   return { ...presentDevice(found.d, found.elderName), lastEvents: events.items.map(presentEvent) };
 }
 
+/** The device types with their heartbeat interval and capabilities. */
+export function deviceTypes() {
+  return {
+    items: DEVICE_TYPES.map((t) => ({ type: t, ...DEVICE_TYPE_INFO[t], capabilities: [...DEVICE_TYPE_INFO[t].capabilities] })),
+  };
+}
+
 export async function listDevices(ctx: AppContext, actor: Actor, f: repo.DeviceFilter, limit: number, page: number) {
   const r = await repo.listDevices(ctx.db, actor, f, limit, (page - 1) * limit);
   return { items: r.items.map((i) => presentDevice(i.d, i.elderName)), total: r.total };

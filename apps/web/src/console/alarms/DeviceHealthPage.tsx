@@ -1,40 +1,21 @@
+import type { Device } from '@zhiyang/shared';
 import { Card, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { devicesApi } from '../../api/devices.ts';
 import { formatTime } from '../../app/format.ts';
 import { useFetch } from '../../app/useFetch.ts';
-
-interface HealthRow {
-  regionCode: string;
-  regionName: string | null;
-  total: number;
-  online: number;
-  offline: number;
-  lowBattery: number;
-  notWorn: number;
-  missingTest: number;
-}
-interface DeviceRow {
-  id: string;
-  type: string;
-  elderName: string | null;
-  online: boolean;
-  battery: number | null;
-  worn: boolean | null;
-  lastSeenAt: string | null;
-}
 
 /** Device health per community: offline, low battery, not worn, no test this month; click a community for its devices. */
 export function DeviceHealthPage() {
   const { t } = useTranslation();
   const [community, setCommunity] = useState<string | null>(null);
-  const rows = useFetch((signal) => api.get<{ items: HealthRow[] }>('/device-health', undefined, { signal }), 'health');
+  const rows = useFetch((signal) => devicesApi.health({ signal }), 'health');
   const problems = useFetch(
     (signal) =>
       community
-        ? api.get<{ items: DeviceRow[] }>(`/device-health/${community}`, undefined, { signal })
-        : Promise.resolve({ items: [] }),
+        ? devicesApi.problemDevices({ params: { regionCode: community }, signal })
+        : Promise.resolve({ items: [] as Device[] }),
     `p-${community}`,
   );
   const warn = (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : <span>0</span>);

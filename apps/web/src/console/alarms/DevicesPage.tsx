@@ -1,26 +1,14 @@
-import { DEVICE_TYPES } from '@zhiyang/shared';
+import { DEVICE_TYPES, type Device, type DeviceType } from '@zhiyang/shared';
 import { App, Button, Form, Input, Select, Space, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { devicesApi } from '../../api/devices.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
-
-interface DeviceRow {
-  id: string;
-  type: string;
-  vendor: string | null;
-  elderName: string | null;
-  regionCode: string;
-  status: string;
-  online: boolean;
-  battery: number | null;
-  lastSeenAt: string | null;
-}
 
 /** The device registry: list, register (the secret is shown once), new secret, xlsx import. */
 export function DevicesPage() {
@@ -40,12 +28,12 @@ export function DevicesPage() {
   });
   const [form] = Form.useForm();
   const list = useFetch(
-    (signal) => api.get<{ items: DeviceRow[]; total: number }>('/devices', { page, limit: 20, q: q || undefined }, { signal }),
+    (signal) => devicesApi.listDevices({ query: { page, limit: 20, q: q || undefined }, signal }),
     `${page}-${q}-${version}`,
   );
   const rotate = async (id: string) => {
     try {
-      const r = await api.post<{ secret: string }>(`/devices/${id}/rotate-secret`);
+      const r = await devicesApi.rotateSecret({ params: { id } });
       setSecret(deviceSecret(id, r.secret));
     } catch (e) {
       message.error(problemText(e, t));
@@ -75,7 +63,7 @@ export function DevicesPage() {
                   const fd = new FormData();
                   fd.append('file', file as Blob);
                   try {
-                    const r = await api.post<{ created: unknown[]; errors: unknown[] }>('/devices/import', fd);
+                    const r = await devicesApi.importDevices({ body: fd });
                     message.success(t('safety.devices.imported', { n: r.created.length, e: r.errors.length }));
                     setVersion((v) => v + 1);
                   } catch (e) {
@@ -117,7 +105,7 @@ export function DevicesPage() {
             ? [
                 {
                   title: '',
-                  render: (_: unknown, d: DeviceRow) => (
+                  render: (_: unknown, d: Device) => (
                     <Button size="small" onClick={() => void rotate(d.id)}>
                       {t('safety.devices.rotate')}
                     </Button>
@@ -133,12 +121,14 @@ export function DevicesPage() {
         form={form}
         onClose={() => setRegistering(false)}
         onSubmit={async (v) => {
-          const r = await api.post<{ device: { id: string }; secret: string }>('/devices', {
-            id: v.id,
-            type: v.type,
-            elderId: v.elderId || undefined,
-            regionCode: v.regionCode || undefined,
-            vendor: v.vendor || undefined,
+          const r = await devicesApi.register({
+            body: {
+              id: v.id,
+              type: v.type as DeviceType,
+              elderId: v.elderId || undefined,
+              regionCode: v.regionCode || undefined,
+              vendor: v.vendor || undefined,
+            },
           });
           setRegistering(false);
           setSecret(deviceSecret(r.device.id, r.secret));
