@@ -1,16 +1,16 @@
 import { SoundOutlined } from '@ant-design/icons';
-import type { ServiceItem } from '@zhiyang/shared';
+import type { ServiceOrder as Order, ServiceItem } from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import { type CSSProperties, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../api/catalogue.ts';
+import { ordersApi } from '../api/orders.ts';
 import { api } from '../app/api.ts';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
-import type { Order, Page } from '../console/service/types.ts';
 import { speak } from './speak.ts';
 
 interface Wallet {
@@ -100,7 +100,7 @@ function ElderHome({ role }: { role: string }) {
   const wallet = useFetch((signal) => api.get<Wallet>('/wallets/mine', undefined, { signal }), `w-${version}`);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'items');
   const today = dayjs().format('YYYY-MM-DD');
-  const orders = useFetch((signal) => api.get<Page<Order>>('/service-orders', { limit: 20 }, { signal }), `o-${version}`);
+  const orders = useFetch((signal) => ordersApi.listOrders({ query: { limit: 20 }, signal }), `o-${version}`);
   useRealtimeConnection(true);
   useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
 
@@ -138,11 +138,10 @@ function ElderHome({ role }: { role: string }) {
       .minute(0)
       .second(0);
     try {
-      await api.post(
-        '/service-orders',
-        { elderId: w.elderId, itemId: item.id, scheduledAt: at.toISOString() },
-        { headers: { 'Idempotency-Key': crypto.randomUUID() } },
-      );
+      await ordersApi.createOrder({
+        body: { elderId: w.elderId, itemId: item.id, scheduledAt: at.toISOString() },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      });
       setScreen('done');
       setVersion((v) => v + 1);
       speak(t('elderHome.booked'), currentLanguage());
@@ -282,7 +281,7 @@ function Rate({ order, onDone }: { order: Order; onDone(): void }) {
               color: '#b45309',
             }}
             onClick={async () => {
-              await api.post(`/service-orders/${order.id}/rate`, { score: n });
+              await ordersApi.rate({ params: { id: order.id }, body: { score: n } });
               setDone(true);
               onDone();
             }}

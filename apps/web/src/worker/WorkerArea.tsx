@@ -1,16 +1,15 @@
 import { EnvironmentOutlined, LogoutOutlined } from '@ant-design/icons';
-import { VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
+import { type ServiceOrder as Order, VISIT_FLAG_LABELS_ZH, type VisitFlag } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Input, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../app/api.ts';
+import { ordersApi } from '../api/orders.ts';
 import { useAuth } from '../app/auth.tsx';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
-import type { Order, Page } from '../console/service/types.ts';
 import { shrinkPhoto } from './photo-store.ts';
 import { flush, perform, queued } from './queue.ts';
 
@@ -61,10 +60,7 @@ function Tasks() {
   const [version, setVersion] = useState(0);
   const [waiting, setWaiting] = useState(queued().length);
   const today = dayjs().format('YYYY-MM-DD');
-  const tasks = useFetch(
-    (signal) => api.get<Page<Order>>('/service-orders', { date: today, limit: 100 }, { signal }),
-    `tasks-${version}`,
-  );
+  const tasks = useFetch((signal) => ordersApi.listOrders({ query: { date: today, limit: 100 }, signal }), `tasks-${version}`);
   useRealtimeConnection(true);
   useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
   useEffect(() => {

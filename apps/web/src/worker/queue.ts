@@ -1,4 +1,5 @@
-import { ApiError, api } from '../app/api.ts';
+import { ordersApi, uploadVisitPhoto } from '../api/orders.ts';
+import { ApiError } from '../app/api.ts';
 import { deleteBlob, loadBlob, saveBlob } from './photo-store.ts';
 
 /**
@@ -50,17 +51,34 @@ export async function perform(action: Omit<QueuedAction, 'key' | 'at'>, photos: 
   return !queued().some((q) => q.key === item.key);
 }
 
+/**
+ * The typed call for each queued action. Entries already stored on a phone name their action by
+ * the URL's last segment (`check-in`, …) and keep doing so: the stored shape is unchanged.
+ */
+const CALLS = {
+  'en-route': ordersApi.enRoute,
+  'check-in': ordersApi.checkIn,
+  'check-out': ordersApi.checkOut,
+} as const;
+
 async function send(item: QueuedAction) {
   if (item.path !== 'photo') {
-    await api.post(`/service-orders/${item.orderId}/${item.path}`, item.body, { headers: { 'Idempotency-Key': item.key } });
+    const call = CALLS[item.path] as (args: {
+      params: { id: string };
+      body?: Record<string, unknown>;
+      headers: Record<string, string>;
+    }) => Promise<unknown>;
+    // en-route takes no body; older entries may still carry an empty one.
+    const body = item.path === 'en-route' ? undefined : item.body;
+    await call({ params: { id: item.orderId }, body, headers: { 'Idempotency-Key': item.key } });
     return;
   }
   const blob = await loadBlob(item.key);
   if (!blob) return; // the picture is gone (storage cleared): nothing left to send
   const form = new FormData();
   form.append('file', blob, `${item.key}.${blob.type.split('/')[1] ?? 'jpg'}`);
-  const q = new URLSearchParams({ stage: String(item.body.stage), takenAt: String(item.body.takenAt) });
-  await api.post(`/service-orders/${item.orderId}/photos?${q}`, form);
+  const stage = item.body.stage === 'check-out' ? 'check-out' : 'check-in';
+  await uploadVisitPhoto(item.orderId, { stage, takenAt: String(item.body.takenAt) }, form);
 }
 
 /**

@@ -1,22 +1,19 @@
+import type { ServiceOrder as Order } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Input, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { ordersApi } from '../../api/orders.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { OrderDrawer } from './OrderDrawer.tsx';
-import type { Order, Page } from './types.ts';
 
 /** Visits with anomaly flags waiting for a person: clear (into settlement) or reject (refund). */
 export function AnomaliesPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [open, setOpen] = useState<string | null>(null);
-  const list = useFetch(
-    (signal) => api.get<Page<Order>>('/service-orders', { flagged: true, limit: 200 }, { signal }),
-    'anomalies',
-  );
+  const list = useFetch((signal) => ordersApi.listOrders({ query: { flagged: 'true', limit: 200 }, signal }), 'anomalies');
   const decide = (o: Order, decision: 'clear' | 'reject') => {
     let note = '';
     modal.confirm({
@@ -25,7 +22,7 @@ export function AnomaliesPage() {
       okButtonProps: { danger: decision === 'reject' },
       onOk: async () => {
         try {
-          await api.post(`/service-orders/${o.id}/review`, { decision, note });
+          await ordersApi.review({ params: { id: o.id }, body: { decision, note } });
           list.reload();
         } catch (e) {
           message.error(problemText(e, t));

@@ -1,22 +1,19 @@
+import type { ServiceComplaint as Complaint } from '@zhiyang/shared';
 import { App, Button, Card, Input, Segmented, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { ordersApi } from '../../api/orders.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { NoticesCard } from './NoticesCard.tsx';
-import type { Complaint, Page } from './types.ts';
 
 /** Complaints opened by ratings of 2 or less, to follow up (回访) by their deadline. */
 export function ComplaintsPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
-  const list = useFetch(
-    (signal) => api.get<Page<Complaint>>('/service-complaints', { status, limit: 200 }, { signal }),
-    `complaints-${status}`,
-  );
+  const list = useFetch((signal) => ordersApi.listComplaints({ query: { status, limit: 200 }, signal }), `complaints-${status}`);
   const follow = (c: Complaint) => {
     let note = '';
     modal.confirm({
@@ -24,7 +21,7 @@ export function ComplaintsPage() {
       content: <Input.TextArea placeholder={t('service.complaints.followUp')} onChange={(e) => (note = e.target.value)} />,
       onOk: async () => {
         try {
-          await api.post(`/service-complaints/${c.id}/follow-up`, { note });
+          await ordersApi.followUpComplaint({ params: { id: c.id }, body: { note } });
           list.reload();
         } catch (e) {
           message.error(problemText(e, t));

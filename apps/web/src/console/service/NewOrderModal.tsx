@@ -1,12 +1,14 @@
+import type { ServiceOrder as Order } from '@zhiyang/shared';
 import { DatePicker, Form, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../../api/catalogue.ts';
+import { ordersApi } from '../../api/orders.ts';
 import { api } from '../../app/api.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
-import { newKey, type Order, type Page } from './types.ts';
+import { newKey, type Page } from './types.ts';
 
 interface ElderHit {
   id: string;
@@ -43,17 +45,16 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
       initialValues={{ quantity: 1, payment: 'points', scheduledAt: dayjs().add(1, 'day').hour(9).minute(0) }}
       onClose={onClose}
       onSubmit={async (v) => {
-        const o = await api.post<Order>(
-          '/service-orders',
-          {
+        const o = await ordersApi.createOrder({
+          body: {
             elderId: v.elderId,
             itemId: v.itemId,
             quantity: v.quantity,
             payment: v.payment,
             scheduledAt: v.scheduledAt.toISOString(),
           },
-          { headers: { 'Idempotency-Key': key } },
-        );
+          headers: { 'Idempotency-Key': key },
+        });
         onCreated(o);
         onClose();
       }}

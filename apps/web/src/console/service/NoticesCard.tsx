@@ -1,16 +1,9 @@
 import { Alert, App, Button, List } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { ordersApi } from '../../api/orders.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-
-interface Notice {
-  id: string;
-  reason: string;
-  body: string;
-  createdAt: string;
-}
 
 /**
  * The caller's own unread service notices of one kind (from the daily job): overdue complaint
@@ -21,12 +14,12 @@ export function NoticesCard({ kind }: { kind: 'complaint' | 'document' }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const list = useFetch(
-    (signal) => api.get<{ items: Notice[] }>('/service-notices', { kind, limit: 10, unread: 'true' }, { signal }),
+    (signal) => ordersApi.listNotices({ query: { kind, limit: 10, unread: 'true' }, signal }),
     `service-notices-${kind}`,
   );
   const markRead = async (id: string) => {
     try {
-      await api.post(`/service-notices/${id}/read`, {});
+      await ordersApi.readNotice({ params: { id } });
       list.reload();
     } catch (err) {
       message.error(problemText(err, t));

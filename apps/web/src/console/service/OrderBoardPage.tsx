@@ -1,9 +1,9 @@
-import { ORDER_STATUSES } from '@zhiyang/shared';
+import { ORDER_STATUSES, type ServiceOrder as Order } from '@zhiyang/shared';
 import { Badge, Button, Card, Col, DatePicker, Row, Segmented, Space, Statistic, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api.ts';
+import { ordersApi } from '../../api/orders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { outsideRange } from '../../app/date-limits.ts';
 import { formatTime } from '../../app/format.ts';
@@ -11,7 +11,6 @@ import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { NewOrderModal } from './NewOrderModal.tsx';
 import { OrderDrawer, STATUS_COLOR } from './OrderDrawer.tsx';
-import type { Order, Page } from './types.ts';
 
 const LIVE = ['created', 'dispatched', 'accepted', 'assigned', 'en_route', 'in_service', 'served'] as const;
 
@@ -28,11 +27,10 @@ export function OrderBoardPage() {
   const day = date.format('YYYY-MM-DD');
   const orders = useFetch(
     (signal) =>
-      api.get<Page<Order>>(
-        '/service-orders',
-        { date: day, limit: 200, status: status === 'all' ? undefined : status },
-        { signal },
-      ),
+      ordersApi.listOrders({
+        query: { date: day, limit: 200, status: status === 'all' ? undefined : status },
+        signal,
+      }),
     `orders-${day}-${status}-${version}`,
   );
   useRealtimeEvent<{ id: string }>('order.updated', (d) => {

@@ -1,3 +1,4 @@
+import type { DispatchCandidate as Candidate } from '@zhiyang/shared';
 import {
   App,
   Button,
@@ -17,12 +18,13 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ordersApi } from '../../api/orders.ts';
 import { api } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import type { Candidate, OrderDetail, Page, Staff } from './types.ts';
+import type { Page, Staff } from './types.ts';
 
 export const STATUS_COLOR: Record<string, string> = {
   created: 'gold',
@@ -44,27 +46,17 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
   const { can, me } = useAuth();
   const { message, modal } = App.useApp();
   const order = useFetch(
-    (signal) => (id ? api.get<OrderDetail>(`/service-orders/${id}`, undefined, { signal }) : Promise.resolve(undefined)),
+    (signal) => (id ? ordersApi.getOrder({ params: { id }, signal }) : Promise.resolve(undefined)),
     `o-${id}-${version}`,
   );
   const mayDispatch = can('order:dispatch') && can('order:review');
   const cands = useFetch(
-    (signal) =>
-      id && mayDispatch
-        ? api.get<{ items: Candidate[] }>(`/service-orders/${id}/candidates`, undefined, { signal })
-        : Promise.resolve(undefined),
+    (signal) => (id && mayDispatch ? ordersApi.candidates({ params: { id }, signal }) : Promise.resolve(undefined)),
     `c-${id}-${version}`,
   );
   // Photos the worker took at check-in / check-out; each image read is audited by the server.
   const photos = useFetch(
-    (signal) =>
-      id
-        ? api.get<{ items: Array<{ id: string; stage: string; takenAt: string; url: string }> }>(
-            `/service-orders/${id}/photos`,
-            undefined,
-            { signal },
-          )
-        : Promise.resolve(undefined),
+    (signal) => (id ? ordersApi.listPhotos({ params: { id }, signal }) : Promise.resolve(undefined)),
     `p-${id}-${version}`,
   );
   const isProvider = me?.role === 'provider_admin' && !!me.orgId;
@@ -77,20 +69,22 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
   );
   const [worker, setWorker] = useState<string>();
   const [target, setTarget] = useState<string>();
-  const post = async (path: string, body: unknown = {}) => {
+  // One order action (accept, reject, assign, cancel), then the drawer reloads; a refusal is a message.
+  const act = async (call: (params: { id: string }) => Promise<unknown>) => {
+    if (!id) return;
     try {
-      await api.post(`/service-orders/${id}/${path}`, body);
+      await call({ id });
       order.reload();
     } catch (e) {
       message.error(problemText(e, t));
     }
   };
-  const withReason = (path: string, title: string) => {
+  const withReason = (call: (params: { id: string }, body: { reason: string }) => Promise<unknown>, title: string) => {
     let reason = '';
     modal.confirm({
       title,
       content: <Input.TextArea placeholder={t('service.common.reason')} onChange={(e) => (reason = e.target.value)} />,
-      onOk: () => post(path, { reason }),
+      onOk: () => act((params) => call(params, { reason })),
     });
   };
   const [reason, setReason] = useState('');
@@ -129,12 +123,15 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
           </Descriptions>
           <Space wrap>
             {isProvider && o.status === 'dispatched' && (
-              <Button type="primary" onClick={() => post('accept')}>
+              <Button type="primary" onClick={() => act((params) => ordersApi.accept({ params }))}>
                 {t('service.orders.accept')}
               </Button>
             )}
             {isProvider && ['dispatched', 'accepted', 'assigned'].includes(o.status) && (
-              <Button danger onClick={() => withReason('reject', t('service.orders.reject'))}>
+              <Button
+                danger
+                onClick={() => withReason((params, body) => ordersApi.reject({ params, body }), t('service.orders.reject'))}
+              >
                 {t('service.orders.reject')}
               </Button>
             )}
@@ -147,22 +144,28 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                   onChange={setWorker}
                   options={staff.data?.items.filter((s) => s.assignable).map((s) => ({ value: s.userId, label: s.name }))}
                 />
-                <Button disabled={!worker} onClick={() => post('assign', { workerId: worker })}>
+                <Button
+                  disabled={!worker}
+                  onClick={() => worker && act((params) => ordersApi.assign({ params, body: { workerId: worker } }))}
+                >
                   {t('service.orders.assign')}
                 </Button>
               </>
             )}
             {can('order:create') && ['created', 'dispatched', 'accepted', 'assigned', 'en_route'].includes(o.status) && (
-              <Button danger onClick={() => withReason('cancel', t('service.orders.cancelOrder'))}>
+              <Button
+                danger
+                onClick={() => withReason((params, body) => ordersApi.cancel({ params, body }), t('service.orders.cancelOrder'))}
+              >
                 {t('service.orders.cancelOrder')}
               </Button>
             )}
           </Space>
-          {o.dispatchExplain?.why && (
+          {o.dispatchExplain?.why ? (
             <Card size="small" title={t('service.orders.why')}>
               <Typography.Text>{String(o.dispatchExplain.why)}</Typography.Text>
             </Card>
-          )}
+          ) : null}
           {mayDispatch && cands.data && (
             <Card size="small" title={t('service.orders.candidates')}>
               <Table<Candidate>
@@ -212,7 +215,7 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                     disabled={!target || reason.trim().length < 2}
                     onClick={async () => {
                       try {
-                        await api.post(`/service-orders/${o.id}/dispatch`, { providerId: target, reason });
+                        if (target) await ordersApi.dispatch({ params: { id: o.id }, body: { providerId: target, reason } });
                         order.reload();
                         cands.reload();
                       } catch (e) {

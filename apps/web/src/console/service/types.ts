@@ -1,5 +1,3 @@
-import type { OrderStatus, PaymentMethod, VisitFlag } from '@zhiyang/shared';
-
 /** Shapes of the service-loop API answers (see the server's route schemas). */
 export interface Provider {
   id: string;
@@ -56,81 +54,6 @@ export interface Policy {
   expireUnused: boolean;
   status: 'draft' | 'active' | 'ended';
 }
-export interface Order {
-  id: string;
-  no: string;
-  elderId: string;
-  elderName: string | null;
-  elderAddress: string | null;
-  elderLat: number | null;
-  elderLng: number | null;
-  regionCode: string;
-  itemId: string;
-  itemName: string | null;
-  providerId: string | null;
-  providerName: string | null;
-  workerId: string | null;
-  workerName: string | null;
-  channel: string;
-  status: OrderStatus;
-  scheduledAt: string;
-  durationMinutes: number;
-  quantity: number;
-  payment: PaymentMethod;
-  points: number;
-  amountFen: number;
-  note: string | null;
-  dispatchMode: 'auto' | 'manual' | null;
-  dispatchExplain: { why?: string; [k: string]: unknown } | null;
-  flags: VisitFlag[];
-  reviewStatus: 'none' | 'pending' | 'cleared' | 'rejected';
-  cancelReason: string | null;
-  servedAt: string | null;
-  confirmedAt: string | null;
-}
-export interface OrderDetail extends Order {
-  history: Array<{
-    at: string;
-    from: string | null;
-    to: string;
-    action: string;
-    actorName: string | null;
-    reason: string | null;
-  }>;
-  offers: Array<{
-    providerId: string;
-    mode: string;
-    score: number | null;
-    status: string;
-    reason: string | null;
-    offeredAt: string;
-  }>;
-  visit: {
-    checkInAt: string;
-    checkInMethod: string;
-    checkInDistanceM: number | null;
-    checkOutAt: string | null;
-    checkOutDistanceM: number | null;
-    record: string | null;
-    flags: VisitFlag[];
-  } | null;
-  rating: { score: number; comment: string | null } | null;
-}
-export interface Candidate {
-  providerId: string;
-  providerName: string;
-  distanceKm: number | null;
-  nearestSite: string | null;
-  rating: number;
-  load: number;
-  capacity: number;
-  slotStart: string;
-  slotEnd: string;
-  slotLoad: number;
-  slotCapacity: number | null;
-  components: { distance: number; rating: number; load: number };
-  score: number;
-}
 export interface Settlement {
   id: string;
   providerId: string;
@@ -145,18 +68,6 @@ export interface Settlement {
   totalFen: number;
   heldCount: number;
   heldFen: number;
-}
-export interface Complaint {
-  id: string;
-  orderId: string;
-  orderNo: string;
-  elderName: string;
-  providerName: string | null;
-  reason: string | null;
-  status: 'open' | 'closed';
-  dueAt: string;
-  overdue: boolean;
-  followUp: string | null;
 }
 export type { Page } from '../../app/types.ts';
 
