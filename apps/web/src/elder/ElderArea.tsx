@@ -5,21 +5,13 @@ import { type CSSProperties, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../api/catalogue.ts';
 import { ordersApi } from '../api/orders.ts';
-import { api } from '../app/api.ts';
+import { walletsApi } from '../api/wallets.ts';
 import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
 import { speak } from './speak.ts';
-
-interface Wallet {
-  elderId: string;
-  elderName: string;
-  points: { available: number; reserved: number };
-  purchaseFen: { available: number; reserved: number };
-  frozen: boolean;
-}
 
 // 适老化: body ≥ 18 px (here 22), actions ≥ 24 px with ≥ 64 px touch targets, black on white / white on dark teal (contrast > 7:1).
 const INK = '#111';
@@ -97,7 +89,7 @@ function ElderHome({ role }: { role: string }) {
   const [when, setWhen] = useState<'morning' | 'afternoon'>('morning');
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const wallet = useFetch((signal) => api.get<Wallet>('/wallets/mine', undefined, { signal }), `w-${version}`);
+  const wallet = useFetch((signal) => walletsApi.myWallet({ signal }), `w-${version}`);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'items');
   const today = dayjs().format('YYYY-MM-DD');
   const orders = useFetch((signal) => ordersApi.listOrders({ query: { limit: 20 }, signal }), `o-${version}`);

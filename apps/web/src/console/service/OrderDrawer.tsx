@@ -19,12 +19,11 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ordersApi } from '../../api/orders.ts';
-import { api } from '../../app/api.ts';
+import { providersApi } from '../../api/providers.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import type { Page, Staff } from './types.ts';
 
 export const STATUS_COLOR: Record<string, string> = {
   created: 'gold',
@@ -62,9 +61,7 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
   const isProvider = me?.role === 'provider_admin' && !!me.orgId;
   const staff = useFetch(
     (signal) =>
-      id && isProvider
-        ? api.get<Page<Staff>>(`/providers/${me?.orgId}/staff`, undefined, { signal })
-        : Promise.resolve(undefined),
+      id && isProvider ? providersApi.listStaff({ params: { id: me.orgId ?? '' }, signal }) : Promise.resolve(undefined),
     `staff-${id}`,
   );
   const [worker, setWorker] = useState<string>();
