@@ -1,21 +1,14 @@
-import type { ServiceOrder as Order } from '@zhiyang/shared';
+import type { ElderListItem, ServiceOrder as Order } from '@zhiyang/shared';
 import { DatePicker, Form, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../../api/catalogue.ts';
+import { eldersApi } from '../../api/elders.ts';
 import { ordersApi } from '../../api/orders.ts';
-import { api } from '../../app/api.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
-import { newKey, type Page } from './types.ts';
-
-interface ElderHit {
-  id: string;
-  name: string;
-  age: number;
-  idNumberMasked: string;
-}
+import { newKey } from './types.ts';
 
 /**
  * The operator's order form (坐席下单), filled while on the phone: find the elder by name,
@@ -26,12 +19,12 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [key] = useState(newKey);
-  const [hits, setHits] = useState<ElderHit[]>([]);
+  const [hits, setHits] = useState<ElderListItem[]>([]);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'order-items');
   const search = async (q: string) => {
     if (q.trim().length < 1) return;
     try {
-      setHits((await api.get<Page<ElderHit>>('/elders', { q, limit: 10 })).items);
+      setHits((await eldersApi.listElders({ query: { q, limit: 10 } })).items);
     } catch {
       setHits([]);
     }
