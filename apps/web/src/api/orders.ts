@@ -1,4 +1,4 @@
-import { ordersContract, type VisitPhoto } from '@zhiyang/shared';
+import { ordersContract, type VisitPhoto, type VisitPhotoUploadQuery } from '@zhiyang/shared';
 import { request } from '../app/api.ts';
 import { createApi, fillPath } from './client.ts';
 
@@ -12,10 +12,6 @@ export const ordersApi = createApi(ordersContract);
  * Attach a visit photo (multipart field `file`). The upload is a plain server route, not a
  * contract entry, because it answers 201 for a new picture and 200 for the same picture sent again.
  */
-export function uploadVisitPhoto(
-  orderId: string,
-  query: { stage: 'check-in' | 'check-out'; takenAt?: string },
-  form: FormData,
-): Promise<VisitPhoto> {
+export function uploadVisitPhoto(orderId: string, query: VisitPhotoUploadQuery, form: FormData): Promise<VisitPhoto> {
   return request('POST', fillPath(ordersContract.listPhotos.path, { id: orderId }), { query, body: form });
 }

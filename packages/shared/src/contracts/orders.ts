@@ -147,6 +147,13 @@ export const visitPhoto = z.object({
 });
 export type VisitPhoto = z.output<typeof visitPhoto>;
 
+/** The photo upload's query: which moment of the visit, and when it was taken (the offline queue sends it later). */
+export const visitPhotoUploadQuery = z.object({
+  stage: z.enum(['check-in', 'check-out']),
+  takenAt: isoInstant('business').optional().describe('When the photo was taken (the offline queue sends it later)'),
+});
+export type VisitPhotoUploadQuery = z.input<typeof visitPhotoUploadQuery>;
+
 /** The service loop's configurable rules (app_settings key `service.settings`), with defaults. */
 export const serviceSettings = z.strictObject({
   /** Check-in/out accepted within this distance of the elder's home (metres). */

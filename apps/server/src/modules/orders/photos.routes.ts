@@ -1,10 +1,9 @@
-import { ordersContract as api, visitPhoto } from '@zhiyang/shared';
+import { ordersContract as api, visitPhoto, visitPhotoUploadQuery } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
-import { isoInstant } from '../../lib/dates.ts';
 import { uploadedFile } from '../../lib/upload.ts';
 import { visibleOrder } from './orders.service.ts';
 import { addPhoto, listPhotos, PHOTO_LIMITS, readPhoto } from './photos.service.ts';
@@ -26,10 +25,7 @@ export const photoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
         summary: 'Attach a photo (multipart field "file"; JPEG, PNG or WebP, ≤ 5 MiB, ≤ 9 per order)',
         consumes: ['multipart/form-data'],
         params: z.object({ id: z.uuid() }),
-        querystring: z.object({
-          stage: z.enum(['check-in', 'check-out']),
-          takenAt: isoInstant('business').optional().describe('When the photo was taken (the offline queue sends it later)'),
-        }),
+        querystring: visitPhotoUploadQuery,
         response: { 200: visitPhoto, 201: visitPhoto },
       },
     },
