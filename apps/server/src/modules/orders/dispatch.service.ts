@@ -11,7 +11,7 @@ import { findElder } from '../elders/service-elders.repo.ts';
 import { dispatchCandidates, lockProviderCapacity, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
 import { regionPosition } from '../regions/regions.repo.ts';
 import * as repo from './orders.repo.ts';
-import { getServiceSettings } from './service-settings.ts';
+import { getServiceSettings } from './service-settings.repo.ts';
 import { note, transition } from './transition.ts';
 
 /**

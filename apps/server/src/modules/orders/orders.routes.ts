@@ -9,8 +9,7 @@ import * as dispatch from './dispatch.service.ts';
 import { noticeRoutes } from './notices.routes.ts';
 import * as orders from './orders.service.ts';
 import { photoRoutes } from './photos.routes.ts';
-import { updateServiceSettings } from './service-settings.service.ts';
-import { getServiceSettings } from './service-settings.ts';
+import { getServiceSettings, updateServiceSettings } from './service-settings.service.ts';
 import { visitRoutes } from './visits.routes.ts';
 
 /**

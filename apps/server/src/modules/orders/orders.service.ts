@@ -12,7 +12,7 @@ import { addProviderRating } from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
 import { autoDispatch } from './dispatch.service.ts';
 import * as repo from './orders.repo.ts';
-import { getServiceSettings } from './service-settings.ts';
+import { getServiceSettings } from './service-settings.repo.ts';
 import { transition } from './transition.ts';
 
 type Names = Awaited<ReturnType<typeof repo.orderNames>>;

@@ -1,11 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { getServiceSettings, putServiceSettings, type ServiceSettings } from './service-settings.ts';
+import { getServiceSettings, lockServiceSettings, putServiceSettings, type ServiceSettings } from './service-settings.repo.ts';
 
-/** Serialises changes of the service rules, so the audit's "before" is the value each change replaced. */
-const SETTINGS_LOCK = 72_011;
+/** The service rules as they stand (read by every module that prices, dispatches or settles). */
+export { getServiceSettings };
 
 /**
  * Change the service loop's rules (radius, timeouts, the points-to-money rate settlements use).
@@ -13,7 +12,7 @@ const SETTINGS_LOCK = 72_011;
  */
 export async function updateServiceSettings(ctx: AppContext, actor: Actor, patch: Partial<ServiceSettings>) {
   return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(${SETTINGS_LOCK})`);
+    await lockServiceSettings(tx);
     const before = await getServiceSettings(tx);
     const after = await putServiceSettings(tx, patch);
     const changed: Record<string, { from: number; to: number }> = {};

@@ -11,7 +11,7 @@ import * as providers from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
 import * as repo from './orders.repo.ts';
 import { releaseHold } from './orders.service.ts';
-import { getServiceSettings } from './service-settings.ts';
+import { getServiceSettings } from './service-settings.repo.ts';
 import { transition } from './transition.ts';
 
 /** The code printed on the elder's card or shown by the terminal: a keyed hash of the elder id. */

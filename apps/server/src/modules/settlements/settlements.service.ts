@@ -7,7 +7,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findOrder } from '../orders/orders.repo.ts';
-import { getServiceSettings } from '../orders/service-settings.ts';
+import { getServiceSettings } from '../orders/service-settings.repo.ts';
 import { publishOrder } from '../orders/transition.ts';
 import { findVisibleProvider } from '../providers/providers.repo.ts';
 import * as ledger from '../wallets/ledger.repo.ts';

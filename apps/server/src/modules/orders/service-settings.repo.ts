@@ -6,10 +6,16 @@ import { appSettings } from '../../lib/idempotency.schema.ts';
 export type { ServiceSettings };
 
 const KEY = 'service.settings';
+const SETTINGS_LOCK = 72_011;
 
 export async function getServiceSettings(db: DbOrTx): Promise<ServiceSettings> {
   const [row] = await db.select().from(appSettings).where(eq(appSettings.key, KEY)).limit(1);
   return serviceSettings.parse(row?.value ?? {});
+}
+
+/** Serialises changes of the service rules, so an audit's "before" is the value each change replaced. */
+export async function lockServiceSettings(tx: DbOrTx): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${SETTINGS_LOCK})`);
 }
 
 export async function putServiceSettings(db: DbOrTx, patch: Partial<ServiceSettings>): Promise<ServiceSettings> {
