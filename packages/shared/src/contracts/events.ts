@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ORDER_STATUSES } from '../service.ts';
+import { alarm } from './alarms.ts';
 
 /**
  * Domain events: each name with the schema of its data. The server publishes them with
@@ -14,37 +15,9 @@ import { ORDER_STATUSES } from '../service.ts';
  */
 
 const iso = z.string();
-const priority = z.enum(['P1', 'P2', 'P3']);
 
 /** An alarm as GET /alarms/{id} presents it (alarm.raised, alarm.updated, alarm.escalated). */
-export const alarmEventData = z.object({
-  id: z.string(),
-  type: z.string(),
-  priority,
-  raisedPriority: priority,
-  status: z.enum(['raised', 'acknowledged', 'responding', 'on_site', 'resolved', 'reviewed']),
-  open: z.boolean(),
-  elderId: z.string().nullable(),
-  elderName: z.string().nullable(),
-  address: z.string().nullable(),
-  lat: z.number().nullable(),
-  lng: z.number().nullable(),
-  deviceId: z.string().nullable(),
-  regionCode: z.string(),
-  regionName: z.string().nullable(),
-  eventCount: z.number().int(),
-  lastEventAt: iso,
-  data: z.record(z.string(), z.unknown()),
-  cancelledAt: iso.nullable(),
-  raisedAt: iso,
-  acknowledgedAt: iso.nullable(),
-  holder: z.object({ id: z.string(), name: z.string() }).nullable(),
-  escalationLevel: z.number().int(),
-  resolvedAt: iso.nullable(),
-  outcome: z.string().nullable(),
-  resolutionNote: z.string().nullable(),
-  reviewedAt: iso.nullable(),
-});
+export const alarmEventData = alarm;
 export type AlarmEventData = z.output<typeof alarmEventData>;
 
 export const EVENTS = {
