@@ -1,3 +1,4 @@
+import { formatDuration } from '../../app/format.ts';
 import type { Alarm, Priority } from './types.ts';
 
 export const PRIORITY_COLOR: Record<Priority, string> = { P1: '#cf1322', P2: '#d46b08', P3: '#1677ff' };
@@ -20,12 +21,9 @@ export function ageColour(a: Alarm, now: number): string {
   return '#f6ffed';
 }
 
+/** How long since `iso`, for people: 10分55秒 (one formatter for every duration, app/format.ts). */
 export function ageText(iso: string, now: number): string {
-  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86_400)}d`;
+  return formatDuration((now - Date.parse(iso)) / 1000);
 }
 
 let audio: AudioContext | null = null;
