@@ -1,8 +1,9 @@
 import { SearchOutlined } from '@ant-design/icons';
-import { Button, DatePicker, Form, Input } from 'antd';
+import { Button, DatePicker, Form, Input, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { outsideRange } from '../../app/date-limits.ts';
+import { AUDIT_ACTION_LABELS, AUDIT_TARGET_LABELS, auditActionLabel, auditTargetLabel } from './labels.ts';
 
 export interface AuditQuery {
   actor?: string;
@@ -25,7 +26,7 @@ const trimmed = (value?: string) => value?.trim() || undefined;
 
 /** The filter bar of the audit log; hands a clean query (ISO times, no blanks) to `onSearch`. */
 export function AuditFilters({ onSearch }: { onSearch(query: AuditQuery): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterForm>();
 
   function submit(values: FilterForm) {
@@ -46,10 +47,21 @@ export function AuditFilters({ onSearch }: { onSearch(query: AuditQuery): void }
         <Input allowClear placeholder={t('audit.actor')} style={{ width: 150 }} />
       </Form.Item>
       <Form.Item name="action">
-        <Input allowClear placeholder={t('audit.action')} style={{ width: 170 }} />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('audit.action')}
+          style={{ width: 190 }}
+          options={Object.keys(AUDIT_ACTION_LABELS).map((value) => ({ value, label: auditActionLabel(value, i18n.language) }))}
+        />
       </Form.Item>
       <Form.Item name="targetType">
-        <Input allowClear placeholder={t('audit.targetType')} style={{ width: 130 }} />
+        <Select
+          allowClear
+          placeholder={t('audit.targetType')}
+          style={{ width: 150 }}
+          options={Object.keys(AUDIT_TARGET_LABELS).map((value) => ({ value, label: auditTargetLabel(value, i18n.language) }))}
+        />
       </Form.Item>
       <Form.Item name="targetId">
         <Input allowClear placeholder={t('audit.targetId')} style={{ width: 170 }} />

@@ -3,11 +3,13 @@ import { type AuditRow, ROLES, type Role } from '@zhiyang/shared';
 import { Alert, Button, Card, Flex, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { auditApi } from '../../api/audit.ts';
 import { formatTimeSeconds } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import { AuditFilters, type AuditQuery } from './AuditFilters.tsx';
+import { auditActionLabel, auditTargetLabel, auditTargetPath } from './labels.ts';
 import { VerifyChainButton } from './VerifyChainButton.tsx';
 
 const PAGE_SIZE = 50;
@@ -15,7 +17,7 @@ const OUTCOME_COLOR = { ok: 'green', denied: 'orange', failed: 'red' } as const;
 
 /** /console/audit-log: who did what, when and from where; newest first, "load more" by cursor. */
 export function AuditLogPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { nameOf } = useRegions();
   const [query, setQuery] = useState<AuditQuery>({});
   const [rows, setRows] = useState<AuditRow[]>([]);
@@ -89,12 +91,27 @@ export function AuditLogPage() {
               </Flex>
             ),
           },
-          { title: t('audit.action'), dataIndex: 'action', render: (a: string) => <Typography.Text code>{a}</Typography.Text> },
+          {
+            title: t('audit.action'),
+            dataIndex: 'action',
+            render: (a: string) => <span title={a}>{auditActionLabel(a, i18n.language)}</span>,
+          },
           {
             title: t('audit.target'),
             key: 'target',
-            render: (_, row) =>
-              row.targetType ? `${row.targetType}${row.targetId ? ` · ${row.targetId}` : ''}` : t('common.none'),
+            render: (_, row) => {
+              if (!row.targetType) return t('common.none');
+              const name = auditTargetLabel(row.targetType, i18n.language);
+              const path = auditTargetPath(row.targetType, row.targetId);
+              // The record's page where the console has one; otherwise the type, with the full id on hover.
+              if (path)
+                return (
+                  <Link to={path} title={row.targetId ?? undefined}>
+                    {name}
+                  </Link>
+                );
+              return <span title={row.targetId ?? undefined}>{name}</span>;
+            },
           },
           {
             title: t('audit.region'),
