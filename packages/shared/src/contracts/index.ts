@@ -6,6 +6,7 @@ export * from './catalogue.ts';
 export * from './common.ts';
 export * from './dates.ts';
 export * from './devices.ts';
+export * from './dispatch.ts';
 export * from './elders.ts';
 export * from './events.ts';
 export * from './health.ts';

@@ -1,3 +1,4 @@
+import type { DispatchExplanation } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
 import { isRegionScoped } from '../../lib/access.ts';
@@ -167,8 +168,10 @@ export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, or
     return order;
   }
   const best = ranked[0];
-  const explain = {
+  const explain: DispatchExplanation = {
     why: explainChoice(best, ranked.length - 1),
+    mode: 'auto',
+    candidateCount: ranked.length,
     weights: DISPATCH_WEIGHTS,
     chosen: best,
     runnersUp: ranked.slice(1, 5),
@@ -235,7 +238,7 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
       providerId,
       'manual',
       null,
-      { why: `Manual: ${reason}`, overrides: current?.providerId ?? null },
+      { why: `Manual: ${reason}`, mode: 'manual', reason, overrides: current?.providerId ?? null } satisfies DispatchExplanation,
       settings.acceptMinutes,
       reason,
     );

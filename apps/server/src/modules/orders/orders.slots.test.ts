@@ -65,6 +65,12 @@ describe('capacity per time slot', () => {
     const first = (await order(await newElder(TREE.communityB1), at('10:15'))).json();
     expect(first).toMatchObject({ status: 'dispatched', providerId: near.org.id });
     expect(first.dispatchExplain.why).toMatch(/0\/1 booked in the 10:00–11:00 slot/);
+    // The same facts as data, for the console to say in the user's language.
+    expect(first.dispatchExplain).toMatchObject({
+      mode: 'auto',
+      candidateCount: 2,
+      chosen: { providerId: near.org.id, slotLoad: 0, slotCapacity: 1 },
+    });
 
     // Same hour: the near provider is full, so the far one gets it.
     const second = (await order(await newElder(TREE.communityB1), at('10:45'))).json();
