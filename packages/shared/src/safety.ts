@@ -46,6 +46,25 @@ export const ALARM_OUTCOME_LABELS_ZH: Record<AlarmOutcome, string> = {
   other: '其他',
 };
 
+/**
+ * Technical alarms (设备技术告警): about the devices, not about a person in danger. The alarm
+ * centre keeps them in their own tab with their own SLA, so a flood of them (a street's
+ * terminals going offline) never pushes a fall down the queue nor drags the life-safety figure.
+ */
+export const TECHNICAL_ALARM_TYPES = [
+  'device_offline',
+  'devices_offline_mass',
+  'battery_low',
+  'not_worn',
+  'no_monthly_test',
+  'tamper',
+] as const;
+/** Which side of the alarm centre an alarm belongs to: life safety (生命安全) or technical (设备技术). */
+export const ALARM_KINDS = ['life', 'technical'] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+export const alarmKindOf = (type: string): AlarmKind =>
+  (TECHNICAL_ALARM_TYPES as readonly string[]).includes(type) ? 'technical' : 'life';
+
 /** Chinese names of the alarm types, as the console shows them and family notices say them. */
 export const ALARM_TYPE_LABELS_ZH = {
   sos: '一键呼救',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALARM_OUTCOMES, ALARM_TYPE_LABELS_ZH } from '../safety.ts';
+import { ALARM_KINDS, ALARM_OUTCOMES, ALARM_TYPE_LABELS_ZH } from '../safety.ts';
 import { pageQuery } from './common.ts';
 import { isoInstant } from './dates.ts';
 import { route } from './route.ts';
@@ -159,8 +159,29 @@ export const screenStats = z.object({
   openByPriority: z.record(z.string(), z.number().int()),
   todayByType: z.array(z.object({ type: z.string(), count: z.number().int() })),
   todayByStreet: z.array(z.object({ regionCode: z.string(), name: z.string().nullable(), count: z.number().int() })),
+  /** Open alarms per priority, life-safety and technical apart (设备离线 would flatten the P1 bar). */
+  openByKind: z.object({
+    life: z.record(z.string(), z.number().int()),
+    technical: z.number().int(),
+  }),
+  /** Open life-safety alarms per community, with the community's centre point (null when unknown). */
+  openByCommunity: z.array(
+    z.object({
+      regionCode: z.string(),
+      name: z.string().nullable(),
+      lat: z.number().nullable(),
+      lng: z.number().nullable(),
+      count: z.number().int(),
+    }),
+  ),
+  /** The life-safety SLA (technical alarms excluded) and the technical one, over the last 30 days. */
   sla: slaReport,
+  slaTechnical: slaReport,
   devices: z.object({ total: z.number().int(), online: z.number().int() }),
+  /** Service orders booked for today (China time) per status: in progress, done, still to come. */
+  servicesToday: z.array(z.object({ status: z.string(), count: z.number().int() })),
+  mapTileUrl: z.string().nullable(),
+  at: instant,
 });
 export type ScreenStats = z.output<typeof screenStats>;
 
@@ -183,11 +204,21 @@ export const alarmsContract = {
     path: '/alarms',
     permission: 'alarm:read',
     tags,
-    summary: 'Alarms; `status=open` is the queue (priority, then oldest first)',
+    summary:
+      'Alarms; `status=open` is the queue (priority, then oldest first); filters by priority, type, kind, region and holder',
     query: pageQuery.extend({
       status: z.enum(['open', 'closed', ...ALARM_STATUSES]).optional(),
       priority: z.enum(ALARM_PRIORITIES).optional(),
       type: z.string().max(40).optional(),
+      /** life: everything but the technical alarms; technical: device offline, battery, not worn, … */
+      kind: z.enum(ALARM_KINDS).optional(),
+      /** A street or community: alarms in that region's subtree (still within the caller's scope). */
+      regionCode: z
+        .string()
+        .regex(/^\d{6,12}$/)
+        .optional(),
+      /** Who holds the alarm: `none` (nobody took it yet), `me`, or a user id. */
+      holder: z.union([z.enum(['none', 'me']), z.uuid()]).optional(),
       elderId: z.uuid().optional(),
       deviceId: z.string().max(64).optional(),
       from: isoInstant('filter').optional(),
@@ -206,6 +237,7 @@ export const alarmsContract = {
       from: isoInstant('filter').optional(),
       to: isoInstant('filter').optional(),
       priority: z.enum(ALARM_PRIORITIES).optional(),
+      kind: z.enum(ALARM_KINDS).optional(),
     }),
     response: slaReport,
   }),

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gte, inArray, lt, notInArray, type SQL, sql } from 'drizzle-orm';
+import type { AlarmKind } from '@zhiyang/shared';
+import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { can, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -8,6 +9,7 @@ import { regions } from '../regions/regions.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { type AlarmStatus, alarmActions, alarmDispatches, alarms, type Priority, safetyRuleOverrides } from './alarms.schema.ts';
 import type { AlarmType } from './rules.ts';
+import { kindIs } from './stats.repo.ts';
 
 export interface AlarmIntent {
   type: AlarmType;
@@ -94,6 +96,10 @@ export interface AlarmFilter {
   status?: 'open' | 'closed' | AlarmStatus;
   priority?: Priority;
   type?: string;
+  kind?: AlarmKind;
+  regionCode?: string;
+  /** `none`: nobody took it; otherwise the holder's user id (the route turns `me` into one). */
+  holder?: string;
   elderId?: string;
   deviceId?: string;
   from?: Date;
@@ -112,6 +118,9 @@ export async function listAlarms(db: DbOrTx, actor: Actor, f: AlarmFilter, limit
           : undefined,
     f.priority ? eq(alarms.priority, f.priority) : undefined,
     f.type ? eq(alarms.type, f.type) : undefined,
+    f.kind ? kindIs(f.kind) : undefined,
+    f.regionCode ? like(alarms.regionCode, `${f.regionCode}%`) : undefined,
+    f.holder === 'none' ? isNull(alarms.acknowledgedBy) : f.holder ? eq(alarms.acknowledgedBy, f.holder) : undefined,
     f.elderId ? eq(alarms.elderId, f.elderId) : undefined,
     f.deviceId ? eq(alarms.deviceId, f.deviceId) : undefined,
     f.from ? gte(alarms.raisedAt, f.from) : undefined,

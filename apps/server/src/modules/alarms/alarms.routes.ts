@@ -9,9 +9,11 @@ import { screenStats, slaOver } from './alarms.stats.ts';
 /** The alarm centre: schemas, access and audit come from the shared contract. */
 export const alarmRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   registerRoute(app, api.listAlarms, (req) => {
-    const { limit, page, from, to, ...f } = req.query;
+    const { limit, page, from, to, holder, ...f } = req.query;
+    const actor = actorOf(req);
     const period = { from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined };
-    return service.listAlarms(ctx, actorOf(req), { ...f, ...period }, limit, page);
+    const holderId = holder === 'me' ? (actor.id ?? 'none') : holder;
+    return service.listAlarms(ctx, actor, { ...f, ...period, holder: holderId }, limit, page);
   });
   registerRoute(app, api.sla, (req) => slaOver(ctx, actorOf(req), req.query));
   registerRoute(app, api.screen, (req) => screenStats(ctx, actorOf(req)));

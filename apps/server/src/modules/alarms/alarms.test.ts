@@ -1,3 +1,4 @@
+import { TECHNICAL_ALARM_TYPES } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeOf } from '../../gateway/device-gate.ts';
@@ -355,6 +356,63 @@ describe('alarm lifecycle', () => {
     expect(screenRes.statusCode).toBe(200);
     const screen = screenRes.json();
     expect(screen.openByPriority.P1).toBeGreaterThan(0);
+  });
+
+  it('technical alarms apart: their own list and SLA; filters by kind, region and holder narrow the queue', async () => {
+    type Row = { type: string; regionCode: string; holder: { id: string } | null; status: string };
+    const list = async (q: string) =>
+      (await op1.api.get(`/api/v1/alarms?status=open&limit=1000${q}`)).json() as { items: Row[]; total: number };
+    const all = await list('');
+    const technical = await list('&kind=technical');
+    const life = await list('&kind=life');
+    expect(technical.items.map((a) => a.type)).toContain('device_offline');
+    expect(technical.items.every((a) => TECHNICAL_ALARM_TYPES.includes(a.type as never))).toBe(true);
+    expect(life.items.some((a) => a.type === 'sos' || a.type === 'fall')).toBe(true);
+    expect(life.items.some((a) => TECHNICAL_ALARM_TYPES.includes(a.type as never))).toBe(false);
+    expect(life.total + technical.total).toBe(all.total);
+
+    const street = await list(`&regionCode=${TREE.streetA}`);
+    expect(street.total).toBeGreaterThan(0);
+    expect(street.items.every((a) => a.regionCode.startsWith(TREE.streetA))).toBe(true);
+    const unheld = await list('&holder=none');
+    expect(unheld.items.every((a) => a.holder === null && a.status === 'raised')).toBe(true);
+    const dev = await createDevice(s.ctx, { elderId: elder.id, type: 'fall_radar' });
+    await send(dev.id, 'fall');
+    const [fall] = await openAlarms(dev.id);
+    expect((await op2.api.post(`/api/v1/alarms/${fall.id}/acknowledge`)).statusCode).toBe(200);
+    const mine = await list('&holder=me');
+    expect(mine.items.length).toBeGreaterThan(0);
+    const op2Id = op2.account.id;
+    expect((await op2.api.get('/api/v1/alarms?status=open&holder=me')).json().items.map((a: { id: string }) => a.id)).toContain(
+      fall.id,
+    );
+    expect((await list(`&holder=${op2Id}`)).items.every((a) => a.holder?.id === op2Id)).toBe(true);
+    expect(mine.items.map((a) => a.holder?.id)).not.toContain(op2Id);
+    for (const bad of ['holder=bob', 'kind=people', 'regionCode=abc'])
+      expect((await op1.api.get(`/api/v1/alarms?${bad}`)).statusCode).toBe(400);
+
+    const sla = async (q: string) => (await op1.api.get(`/api/v1/alarms/sla?${q}`)).json() as { total: number };
+    const [slaAll, slaLife, slaTech, slaP1] = await Promise.all([
+      sla(''),
+      sla('kind=life'),
+      sla('kind=technical'),
+      sla('priority=P1'),
+    ]);
+    expect(slaLife.total + slaTech.total).toBe(slaAll.total);
+    expect(slaP1.total).toBeLessThanOrEqual(slaLife.total);
+
+    const screen = (await op1.api.get('/api/v1/alarms/screen')).json();
+    const lifeOpen = screen.openByKind.life.P1 + screen.openByKind.life.P2 + screen.openByKind.life.P3;
+    expect(lifeOpen + screen.openByKind.technical).toBe(
+      screen.openByPriority.P1 + screen.openByPriority.P2 + screen.openByPriority.P3,
+    );
+    expect(screen.openByKind.technical).toBe(technical.total);
+    expect(screen.openByCommunity).toContainEqual(
+      expect.objectContaining({ regionCode: TREE.communityA1, lat: 30.61, lng: 104.01 }),
+    );
+    expect(screen.sla.total).toBe(slaLife.total);
+    expect(screen.slaTechnical.total).toBe(slaTech.total);
+    expect(Array.isArray(screen.servicesToday)).toBe(true);
   });
 });
 
