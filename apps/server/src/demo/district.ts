@@ -50,6 +50,15 @@ const COMMUNITY_NAMES = [
   '清水河',
 ];
 
+/**
+ * The road an address in a community lies on: the community's name without 社区, with 路 added
+ * unless it already names a road or street (锦华路社区 → 锦华路, never 锦华路路).
+ */
+export const roadOf = (communityName: string) => {
+  const base = communityName.replace(/社区$/, '');
+  return /[路街巷道]$/.test(base) ? base : `${base}路`;
+};
+
 export const streetCode = (i: number) => `${DEMO_DISTRICT.code}${String(i + 1).padStart(3, '0')}`;
 export const communityCode = (street: number, c: number) => `${streetCode(street)}${String(c + 1).padStart(3, '0')}`;
 

@@ -6,12 +6,13 @@ import { encodeElder } from '../modules/elders/elders.fields.ts';
 import { elderContacts, elders } from '../modules/elders/elders.schema.ts';
 import { regions } from '../modules/regions/regions.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
-import { communityCode, DEMO_DISTRICT } from './district.ts';
+import { communityCode, DEMO_DISTRICT, roadOf } from './district.ts';
 import { type Random, seededRandom } from './random.ts';
 
+/** Given names by sex: an elder's name is drawn from the list of the sex the ID number carries. */
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤';
-const FEMALE = [
+export const FEMALE_GIVEN_NAMES: readonly string[] = [
   '秀英',
   '桂英',
   '秀兰',
@@ -37,7 +38,7 @@ const FEMALE = [
   '丽华',
   '琼英',
 ];
-const MALE = [
+export const MALE_GIVEN_NAMES: readonly string[] = [
   '建国',
   '国华',
   '德明',
@@ -84,14 +85,57 @@ const phone = (rnd: Random) =>
 /** Ages 60–103, most in their sixties and seventies, few centenarians (an exponential tail). */
 const age = (rnd: Random) => Math.min(103, 60 + Math.floor(-Math.log(1 - rnd.next() * 0.9999) * 8.5));
 
-/** A plausible GB/T 42195 sheet: frailer with age. */
-function sheet(rnd: Random, years: number): Record<string, number> {
-  const frailty = Math.min(0.9, Math.max(0, (years - 62) / 45 + (rnd.next() - 0.5) * 0.5));
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/**
+ * One ability profile per elder: physical and cognitive decline, from 0 (none) to 1 (complete),
+ * both more likely with age. Every answer on the assessment sheet is derived from it, so the
+ * answers agree with each other (nobody "recognises no one, not even themselves" with full
+ * marks for memory) and the total, the level and the dementia flag follow from them.
+ */
+export interface AbilityProfile {
+  physical: number;
+  cognitive: number;
+}
+export function abilityProfile(rnd: Random, years: number): AbilityProfile {
+  const ageing = clamp01((years - 62) / 38);
+  const physical = clamp01(ageing * (0.2 + rnd.next() * 1.1) + (rnd.chance(0.06) ? rnd.next() * 0.5 : 0));
+  const cognitive = rnd.chance(0.04 + ageing * 0.25) ? clamp01(0.3 + rnd.next() * 0.7) : clamp01(ageing * rnd.next() * 0.35);
+  return { physical, cognitive };
+}
+
+/**
+ * How soon each item is lost as the decline grows (1 = in step with it; above 1 earlier, below 1
+ * later): bathing and stairs go before eating; memory and time before recognising people.
+ */
+const ITEM_SENSITIVITY: Record<string, (p: AbilityProfile) => number> = {
+  eating: (p) => p.physical * 0.6,
+  grooming: (p) => Math.max(p.physical * 0.9, p.cognitive * 0.6),
+  bathing: (p) => Math.max(p.physical * 1.3, p.cognitive * 0.8),
+  dressing_upper: (p) => Math.max(p.physical * 0.9, p.cognitive * 0.6),
+  dressing_lower: (p) => Math.max(p.physical * 1.1, p.cognitive * 0.6),
+  urination: (p) => Math.max(p.physical * 0.8, p.cognitive * 0.7),
+  defecation: (p) => Math.max(p.physical * 0.7, p.cognitive * 0.6),
+  bed_mobility: (p) => p.physical * 0.7,
+  bed_chair_transfer: (p) => p.physical * 0.9,
+  stairs: (p) => p.physical * 1.4,
+  time_orientation: (p) => p.cognitive * 1.2,
+  place_orientation: (p) => p.cognitive * 1.0,
+  person_orientation: (p) => p.cognitive * 0.75,
+  memory: (p) => p.cognitive * 1.3,
+  comprehension: (p) => p.cognitive * 0.9,
+  expression: (p) => p.cognitive * 0.85,
+  vision: (p) => p.physical * 0.5,
+  transport: (p) => Math.max(p.physical * 1.3, p.cognitive * 1.2),
+  social: (p) => Math.max(p.physical * 0.6, p.cognitive * 1.0),
+};
+
+/** The GB/T 42195 sheet an assessor would fill in for this profile (no randomness of its own). */
+export function sheetFor(profile: AbilityProfile): Record<string, number> {
   return Object.fromEntries(
     ASSESSMENT_ITEMS.map((it) => {
-      let s = it.max;
-      while (s > 0 && rnd.next() < frailty) s--;
-      return [it.key, s];
+      const loss = clamp01(ITEM_SENSITIVITY[it.key]?.(profile) ?? profile.physical);
+      return [it.key, Math.round(it.max * (1 - loss))];
     }),
   );
 }
@@ -123,7 +167,10 @@ export async function seedElders(ctx: AppContext) {
 
   for (let i = 0; i < COUNT; i++) {
     const years = age(rnd);
-    const sex = rnd.chance(0.45 - (years - 60) / 200) ? 'male' : 'female';
+    // The sex comes first; the given name is drawn from that sex's list and the ID number's 17th
+    // digit carries it, so the three always agree (郑秀英, the demo elder, is a woman).
+    const drawn = rnd.chance(0.45 - (years - 60) / 200) ? 'male' : 'female';
+    const sex = i === 0 ? 'female' : drawn;
     const birth = new Date(REFERENCE.getTime() - (years * 365.25 + rnd.int(1, 360)) * 86400_000);
     let idNumber = buildIdNumber(DEMO_DISTRICT.code, day(birth), rnd.int(0, 499), sex);
     for (let k = 0; ids.has(idNumber); k++) idNumber = buildIdNumber(DEMO_DISTRICT.code, day(birth), k, sex);
@@ -133,7 +180,7 @@ export async function seedElders(ctx: AppContext) {
     const name =
       i === 0
         ? '郑秀英'
-        : `${SURNAMES[Math.floor(rnd.next() ** 1.6 * SURNAMES.length)]}${rnd.pick(sex === 'male' ? MALE : FEMALE)}`;
+        : `${SURNAMES[Math.floor(rnd.next() ** 1.6 * SURNAMES.length)]}${rnd.pick(sex === 'male' ? MALE_GIVEN_NAMES : FEMALE_GIVEN_NAMES)}`;
     const categories = ELDER_CATEGORIES.filter((c) => {
       if (c === 'centenarian') return years >= 100;
       const p = {
@@ -148,15 +195,17 @@ export async function seedElders(ctx: AppContext) {
       return rnd.chance(p);
     });
     const living = rnd.next();
+    const hukouLocal = rnd.chance(0.85);
     const fields = {
       name,
       idType: 'resident_id' as const,
       idNumber,
       phone: rnd.chance(0.65) ? phone(rnd) : null,
       regionCode: community.code,
-      hukouRegionCode: rnd.chance(0.85) ? DEMO_DISTRICT.code : '510104',
-      hukouLocal: rnd.chance(0.85),
-      address: `${community.name.replace('社区', '')}路${rnd.int(1, 120)}号${rnd.int(1, 12)}栋${rnd.int(1, 4)}单元${rnd.int(1, 18)}0${rnd.int(1, 4)}`,
+      // Local residents' hukou is the district; for the others the origin was not recorded.
+      hukouRegionCode: hukouLocal ? DEMO_DISTRICT.code : null,
+      hukouLocal,
+      address: `${roadOf(community.name)}${rnd.int(1, 120)}号${rnd.int(1, 12)}栋${rnd.int(1, 4)}单元${rnd.int(1, 18)}0${rnd.int(1, 4)}`,
       lat: (community.lat ?? DEMO_DISTRICT.lat) + (rnd.next() - 0.5) * 0.006,
       lng: (community.lng ?? DEMO_DISTRICT.lng) + (rnd.next() - 0.5) * 0.006,
       livingSituation: (living < 0.18
@@ -174,17 +223,22 @@ export async function seedElders(ctx: AppContext) {
       dietRestrictions: DIET.filter(() => rnd.chance(0.1)),
     };
     const id = uuid(rnd);
+    // 建档: two to six years before the reference day, so before every assessment (at most 420
+    // days back), device install (700) and order or alarm (92 and 60 days back from today).
+    const archivedAt = new Date(REFERENCE.getTime() - rnd.int(730, 2190) * 86400_000 + rnd.int(9 * 60, 17 * 60) * 60_000);
     const row: typeof elders.$inferInsert = {
       id,
       ...encodeElder(ctx.cipher, fields, { idNumber, birthDate: day(birth), sex }),
       isDemo: true,
+      createdAt: archivedAt,
+      updatedAt: archivedAt,
     };
     const contacts = rnd.chance(0.88) ? rnd.int(1, 3) : 0;
     for (let c = 0; c < contacts; c++) {
       const p = phone(rnd);
       contactRows.push({
         elderId: id,
-        name: `${c === 0 ? name[0] : rnd.pick([...SURNAMES.slice(0, 20)])}${rnd.pick([...MALE, ...FEMALE])}`,
+        name: `${c === 0 ? name[0] : rnd.pick([...SURNAMES.slice(0, 20)])}${rnd.pick([...MALE_GIVEN_NAMES, ...FEMALE_GIVEN_NAMES])}`,
         relationship: rnd.pick(RELATION),
         phoneEnc: ctx.cipher.encrypt(p),
         phoneHash: ctx.cipher.blindIndex(p, 'phone'),
@@ -195,11 +249,13 @@ export async function seedElders(ctx: AppContext) {
     }
     if (rnd.chance(0.5) && assessorA && assessorB) {
       const assessedOn = day(new Date(REFERENCE.getTime() - rnd.int(5, 420) * 86400_000));
-      const scores = sheet(rnd, years);
+      const profile = abilityProfile(rnd, years);
+      const scores = sheetFor(profile);
       const background: AssessmentBackground & { diagnoses: string[] } = {
         coma: false,
-        dementiaOrMentalDisorder: rnd.chance(0.05 + (years - 60) / 400),
-        riskEvents30d: rnd.chance(0.08) ? [{ type: 'fall', count: rnd.int(1, 3) }] : [],
+        // A diagnosis only where the sheet shows marked cognitive decline.
+        dementiaOrMentalDisorder: profile.cognitive >= 0.5,
+        riskEvents30d: rnd.chance(0.02 + profile.physical * 0.15) ? [{ type: 'fall', count: rnd.int(1, 3) }] : [],
         diagnoses: fields.chronicConditions,
       };
       const result = scoreAssessment(scores, background);

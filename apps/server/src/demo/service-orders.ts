@@ -361,10 +361,13 @@ export async function seedServiceOrders(ctx: AppContext) {
   };
 
   // Orders spread over the window, in time order so balances are spent as they would be.
+  // Most orders are subsidised services booked for elders a policy covers (as in a district's
+  // home-care programme); the rest are paid by the elder. Settlements pay only the subsidised part.
+  const funded = elderRows.filter((e) => book.balance(`elder:points:${e.id}`) > 0 || book.balance(`elder:fen:${e.id}`) > 0);
   for (let d = -DAYS_BACK; d <= DAYS_AHEAD; d++) {
     const day = addDays(today, d);
     const count = d === 0 ? ORDERS_PER_DAY * 2 : ORDERS_PER_DAY + rnd.int(-6, 6);
-    for (let k = 0; k < count; k++) makeOrder(rnd.pick(elderRows), day, rnd);
+    for (let k = 0; k < count; k++) makeOrder(rnd.pick(funded.length && rnd.chance(0.8) ? funded : elderRows), day, rnd);
   }
   // The demo elder: a visit today on the way, one last week (rated), one booked for tomorrow.
   const elder0 = elderRows.find((e) => e.id === demoElder?.elderId);

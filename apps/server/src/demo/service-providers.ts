@@ -15,7 +15,7 @@ import {
 } from '../modules/providers/providers.schema.ts';
 import { regions } from '../modules/regions/regions.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
-import { communityCode, DEMO_STREETS, streetCode } from './district.ts';
+import { communityCode, DEMO_STREETS, roadOf, streetCode } from './district.ts';
 import { seededRandom } from './random.ts';
 import type { DemoState } from './seed.ts';
 
@@ -169,7 +169,7 @@ export async function seedServiceProviders(ctx: AppContext, state: DemoState) {
           orgId,
           name: `${PROVIDER_NAMES[i].slice(0, 4)}${r?.name ?? ''}服务站`,
           regionCode: code,
-          address: `${r?.name ?? ''}${rnd.int(1, 99)}号`,
+          address: `${r ? roadOf(r.name) : ''}${rnd.int(1, 99)}号`,
           lat: (r?.lat ?? 30.63) + (rnd.next() - 0.5) * 0.004,
           lng: (r?.lng ?? 104.06) + (rnd.next() - 0.5) * 0.004,
           isDemo: true,
