@@ -105,6 +105,8 @@ export const elderSchema = z.object({
   sex: z.enum(['male', 'female']),
   phoneMasked: z.string().nullable(),
   hukouRegionCode: z.string().nullable(),
+  /** The hukou region's name when it is a region the platform knows (on the full record only). */
+  hukouRegionName: z.string().nullable().optional(),
   hukouLocal: z.boolean(),
   regionCode: z.string(),
   regionName: z.string().nullable(),

@@ -72,9 +72,13 @@ async function loadVisible(ctx: AppContext, actor: Actor, id: string) {
 /** The full record (masked identifiers). Every read is written to the audit trail. */
 export async function getElder(ctx: AppContext, actor: Actor, id: string) {
   const e = await loadVisible(ctx, actor, id);
-  const [regionName, contacts] = await Promise.all([repo.regionNameOf(ctx.db, e.regionCode), repo.listContacts(ctx.db, id)]);
+  const [regionName, hukouRegionName, contacts] = await Promise.all([
+    repo.regionNameOf(ctx.db, e.regionCode),
+    e.hukouRegionCode ? repo.regionNameOf(ctx.db, e.hukouRegionCode) : null,
+    repo.listContacts(ctx.db, id),
+  ]);
   await recordAudit(ctx.db, { actor, action: 'elder.read', targetType: 'elder', targetId: id, regionCode: e.regionCode });
-  return presentElder(ctx.cipher, e, regionName, contacts);
+  return { ...presentElder(ctx.cipher, e, regionName, contacts), hukouRegionName };
 }
 
 /**

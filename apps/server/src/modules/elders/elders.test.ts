@@ -122,6 +122,15 @@ describe('reading and scope', () => {
     expect((await street.api.get(`/api/v1/elders/${e.id}`)).statusCode).toBe(200);
   });
 
+  it('names the hukou region on the full record, so the profile shows a name and not a code', async () => {
+    const e = (await staff.api.post('/api/v1/elders', body({ hukouLocal: true, hukouRegionCode: TREE.district }))).json();
+    const res = await staff.api.get(`/api/v1/elders/${e.id}`);
+    expect(res.json()).toMatchObject({ hukouLocal: true, hukouRegionCode: TREE.district });
+    expect(res.json().hukouRegionName).toEqual(expect.any(String));
+    const away = (await staff.api.post('/api/v1/elders', body({ hukouLocal: false, hukouRegionCode: '510104' }))).json();
+    expect((await staff.api.get(`/api/v1/elders/${away.id}`)).json().hukouRegionName).toBeNull();
+  });
+
   it('shows a provider the minimum fields of an elder it has an order for, and nothing of others', async () => {
     const e = (await staff.api.post('/api/v1/elders', body({ dietRestrictions: ['低盐'] }))).json();
     const serving = await createOrg(s.ctx, 'provider', TREE.streetA);

@@ -15,6 +15,9 @@ import { LEVEL_COLOR } from './ElderListPage.tsx';
 import { RevealModal, StatusModal } from './ElderModals.tsx';
 import { TimelineTab } from './TimelineTab.tsx';
 
+/** A coordinate for people: six decimals (about 0.1 m) at most, no trailing zeros. */
+const coord = (v: number) => String(Number(v.toFixed(6)));
+
 /** /console/elders/:id — the 360° record: profile, contacts, assessments, timeline. */
 export function ElderDetailPage() {
   const { id = '' } = useParams();
@@ -40,6 +43,15 @@ export function ElderDetailPage() {
   }
 
   const none = t('common.none');
+  // The hukou region by name (a code only when the platform does not know the region).
+  const hukouRegion = e.hukouRegionName ?? e.hukouRegionCode;
+  const hukou = e.hukouLocal
+    ? hukouRegion
+      ? t('elders.detail.hukouYes', { region: hukouRegion })
+      : t('elders.detail.hukouYesPlain')
+    : hukouRegion
+      ? t('elders.detail.hukouNoFrom', { region: hukouRegion })
+      : t('elders.detail.hukouNo');
   const list = (xs: string[]) => (xs.length ? xs.map((x) => <Tag key={x}>{x}</Tag>) : none);
   const profile = (
     <Descriptions bordered size="small" column={{ xs: 1, md: 2, lg: 3 }}>
@@ -53,9 +65,7 @@ export function ElderDetailPage() {
       <Descriptions.Item label={t('elders.field.phone')}>{e.phoneMasked ?? none}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.regionCode')}>{e.regionName ?? e.regionCode}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.address')}>{e.address ?? none}</Descriptions.Item>
-      <Descriptions.Item label={t('elders.field.hukouLocal')}>
-        {e.hukouLocal ? '✓' : '✗'} {e.hukouRegionCode ?? ''}
-      </Descriptions.Item>
+      <Descriptions.Item label={t('elders.field.hukouLocal')}>{hukou}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.livingSituation')}>{t(`elders.living.${e.livingSituation}`)}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.categories')}>
         {e.categories.length
@@ -79,7 +89,9 @@ export function ElderDetailPage() {
       <Descriptions.Item label={t('elders.field.chronicConditions')}>{list(e.chronicConditions)}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.allergies')}>{list(e.allergies)}</Descriptions.Item>
       <Descriptions.Item label={t('elders.field.dietRestrictions')}>{list(e.dietRestrictions)}</Descriptions.Item>
-      <Descriptions.Item label={t('elders.field.lat')}>{e.lat !== null ? `${e.lat}, ${e.lng}` : none}</Descriptions.Item>
+      <Descriptions.Item label={t('elders.detail.coordinates')}>
+        {e.lat !== null && e.lng !== null ? t('elders.detail.latLng', { lat: coord(e.lat), lng: coord(e.lng) }) : none}
+      </Descriptions.Item>
       <Descriptions.Item label={t('elders.field.notes')} span={2}>
         {e.notes ?? none}
       </Descriptions.Item>
