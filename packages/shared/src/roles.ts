@@ -73,6 +73,8 @@ export const ACTIONS = [
   'alarm:read',
   'alarm:handle',
   'alarm:respond',
+  /** Call for help from one's own phone page (the elder's SOS button): raises a P1 like a pendant. */
+  'alarm:sos',
   'notification:read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -80,7 +82,7 @@ export type Action = (typeof ACTIONS)[number];
 const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'elder:brief', 'assessment:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
-  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind'),
+  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind' && a !== 'alarm:sos'),
   street_staff: [
     ...STAFF_READ,
     'user:read',
@@ -146,7 +148,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   responder: ['region:read', 'alarm:read', 'alarm:respond'],
   canteen_staff: ['region:read', 'org:read'],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
-  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read'],
+  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos'],
   family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read'],
 };
 

@@ -20,5 +20,6 @@ export * from './regions.ts';
 export * from './responders.ts';
 export * from './route.ts';
 export * from './settlements.ts';
+export * from './sos.ts';
 export * from './users.ts';
 export * from './wallets.ts';
