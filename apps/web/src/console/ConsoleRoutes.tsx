@@ -7,6 +7,7 @@ import { safetyRoutes } from './alarms/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
+import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { serviceRoutes } from './service/routes.tsx';
@@ -37,9 +38,11 @@ export function ConsoleRoutes() {
         <Route path="change-password" element={<ChangePasswordPage />} />
         <Route
           element={
-            <RegionProvider>
-              <ConsoleLayout />
-            </RegionProvider>
+            <ConsoleRolesOnly>
+              <RegionProvider>
+                <ConsoleLayout />
+              </RegionProvider>
+            </ConsoleRolesOnly>
           }
         >
           <Route index element={<DashboardPage />} />

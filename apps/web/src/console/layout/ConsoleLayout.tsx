@@ -22,7 +22,7 @@ export function ConsoleLayout() {
   const { pathname } = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const { token } = theme.useToken();
-  const items = useMemo(() => buildMenu(me.permissions, t), [me.permissions, t]);
+  const items = useMemo(() => buildMenu(me.permissions, t, me.role), [me.permissions, t, me.role]);
   useRealtimeConnection(true);
 
   return (

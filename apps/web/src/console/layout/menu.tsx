@@ -7,7 +7,7 @@ import {
   ShopOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import type { Action } from '@zhiyang/shared';
+import type { Action, Role } from '@zhiyang/shared';
 import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
@@ -27,24 +27,29 @@ interface Entry {
   icon: ReactNode;
   /** Shown only to users holding this permission (from `me.permissions`). */
   needs?: Action;
+  /** Left out for these roles (the operator's home is the alarm centre itself). */
+  notFor?: readonly Role[];
 }
 
 const MAIN: Entry[] = [
-  { path: '/console', label: 'nav.dashboard', icon: <HomeOutlined /> },
+  { path: '/console', label: 'nav.dashboard', icon: <HomeOutlined />, notFor: ['operator'] },
   { path: '/console/elders', label: 'elders.nav.elders', icon: <IdcardOutlined />, needs: 'elder:read' },
   { path: '/console/assessments', label: 'elders.nav.assessments', icon: <FormOutlined />, needs: 'assessment:read' },
 ];
 
 const SYSTEM: Entry[] = [
   { path: '/console/users', label: 'nav.users', icon: <TeamOutlined />, needs: 'user:read' },
-  { path: '/console/regions', label: 'nav.regions', icon: <ClusterOutlined />, needs: 'region:read' },
-  { path: '/console/organizations', label: 'nav.organizations', icon: <ShopOutlined />, needs: 'org:read' },
+  // Every role may read regions and most may read organisations (pickers and names need them), but only
+  // those who maintain them get the pages in the menu.
+  { path: '/console/regions', label: 'nav.regions', icon: <ClusterOutlined />, needs: 'region:write' },
+  { path: '/console/organizations', label: 'nav.organizations', icon: <ShopOutlined />, needs: 'org:write' },
   { path: '/console/audit-log', label: 'nav.audit', icon: <AuditOutlined />, needs: 'audit:read' },
 ];
 
 /** The side menu for this user: entries they may not use are left out rather than disabled. */
-export function buildMenu(permissions: readonly string[], t: TFunction): NonNullable<MenuProps['items']> {
-  const allowed = (entry: Entry) => !entry.needs || permissions.includes(entry.needs);
+export function buildMenu(permissions: readonly string[], t: TFunction, role?: Role): NonNullable<MenuProps['items']> {
+  const allowed = (entry: Entry) =>
+    (!entry.needs || permissions.includes(entry.needs)) && !(role && entry.notFor?.includes(role));
   const item = (entry: Entry) => ({ key: entry.path, icon: entry.icon, label: t(entry.label) });
   const system = SYSTEM.filter(allowed).map(item);
   const safety = SAFETY_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({

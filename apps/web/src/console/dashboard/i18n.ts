@@ -1,0 +1,118 @@
+/** Texts of the console landing pages (namespace `home`), zh-CN. */
+export const homeZhCN = {
+  scopeSelf: '本人',
+  scopeOrg: '本机构',
+  scopeAll: '全平台',
+  todo: '待办',
+  nothingToDo: '暂无待办',
+  more: '查看全部',
+  district: {
+    title: '今日全区概况',
+    alarmsToday: '今日告警',
+    openAlarms: '未结告警',
+    ordersToday: '今日服务工单',
+    sla: '今日接警 60 秒内',
+    overdueAssessments: '评估已逾期',
+    pendingProviders: '待准入服务商',
+    providersTodo: '待准入的服务商',
+    assessmentsTodo: '评估逾期最多的社区',
+    overdueIn: '逾期 {{n}} 人',
+  },
+  community: {
+    title: '辖区待办',
+    dueAssessments: '30 天内到期或逾期评估',
+    openAlarms: '辖区未结告警',
+    ordersToday: '今日服务工单',
+    alarmsTodo: '未结告警',
+    dueTodo: '到期待评估的老人',
+    neverAssessed: '从未评估',
+    overdue: '已逾期',
+    dueOn: '{{date}} 到期',
+  },
+  provider: {
+    title: '本机构今日',
+    toAccept: '待接单',
+    toAssign: '已接单待派人',
+    inService: '服务中',
+    onDuty: '在岗服务人员',
+    acceptTodo: '待接的工单',
+    staffTodo: '在岗服务人员',
+  },
+  /** The approve / reject buttons on a pending provider's row (服务商 list). */
+  decision: {
+    actions: '操作',
+    approveConfirm: '确认准入“{{name}}”？准入后即可接单。',
+    rejectConfirm: '不予准入“{{name}}”',
+    rejectReason: '请填写不予准入的理由（至少 2 个字）',
+    approved: '已准入',
+    rejected: '已不予准入',
+  },
+  planned: {
+    title: '您的工作台',
+    canteen:
+      '长寿食堂模块（就餐登记、助餐补贴）正在规划中，目前还没有可用的功能。您可以在右上角修改密码；食堂就餐请使用自助终端。',
+    institution:
+      '养老机构模块（床位、入住、护理记录）正在规划中。目前您可以在告警中心查看本机构设备发出的告警，在设备管理和设备健康查看设备。',
+    alarms: '打开告警中心',
+    kiosk: '打开自助终端',
+  },
+};
+
+/** The same texts in en-US. */
+export const homeEnUS: typeof homeZhCN = {
+  scopeSelf: 'Myself',
+  scopeOrg: 'My organisation',
+  scopeAll: 'Whole platform',
+  todo: 'To do',
+  nothingToDo: 'Nothing to do',
+  more: 'See all',
+  district: {
+    title: 'The district today',
+    alarmsToday: 'Alarms today',
+    openAlarms: 'Open alarms',
+    ordersToday: 'Service orders today',
+    sla: 'Acknowledged within 60 s today',
+    overdueAssessments: 'Assessments overdue',
+    pendingProviders: 'Providers awaiting approval',
+    providersTodo: 'Providers awaiting approval',
+    assessmentsTodo: 'Communities with most overdue assessments',
+    overdueIn: '{{n}} overdue',
+  },
+  community: {
+    title: 'To do in my area',
+    dueAssessments: 'Assessments due within 30 days or overdue',
+    openAlarms: 'Open alarms in my area',
+    ordersToday: 'Service orders today',
+    alarmsTodo: 'Open alarms',
+    dueTodo: 'Elders due for assessment',
+    neverAssessed: 'Never assessed',
+    overdue: 'Overdue',
+    dueOn: 'due {{date}}',
+  },
+  provider: {
+    title: 'My organisation today',
+    toAccept: 'To accept',
+    toAssign: 'Accepted, no worker yet',
+    inService: 'In service',
+    onDuty: 'Workers on duty',
+    acceptTodo: 'Orders to accept',
+    staffTodo: 'Workers on duty',
+  },
+  decision: {
+    actions: 'Actions',
+    approveConfirm: 'Approve “{{name}}”? It can take orders once approved.',
+    rejectConfirm: 'Reject “{{name}}”',
+    rejectReason: 'Give the reason for the rejection (at least 2 characters)',
+    approved: 'Approved',
+    rejected: 'Rejected',
+  },
+  planned: {
+    title: 'Your workspace',
+    canteen:
+      'The canteen module (meal records, meal subsidies) is planned and has no features yet. You can change your password at the top right; diners use the self-service kiosk.',
+    institution:
+      'The care-home module (beds, residents, care records) is planned. Today you can see the alarms of your devices in the alarm centre and the devices under device management and device health.',
+    alarms: 'Open the alarm centre',
+    kiosk: 'Open the kiosk',
+  },
+};
