@@ -116,7 +116,7 @@ export async function seedServiceOrders(ctx: AppContext) {
     }
   }
 
-  // The demo elder (66, non-local hukou) qualifies for no policy; the community added points
+  // The demo elder (66) qualifies for no policy (the points start at 80); the community added points
   // by hand so the elder page has a balance to show (a bureau adjustment, as in the console).
   if (demoElder?.elderId) {
     book.post(
