@@ -12,6 +12,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'alarm.resolve': { zh: '关闭告警', en: 'Resolve alarm' },
   'alarm.respond': { zh: '响应人回复', en: 'Responder answer' },
   'alarm.review': { zh: '复核告警', en: 'Review alarm' },
+  'alarm.sos': { zh: '老人一键呼救', en: 'Elder SOS' },
+  'alarm.sos-cancel': { zh: '老人取消呼救', en: 'Elder cancels SOS' },
   'assessment.create': { zh: '新建评估', en: 'Create assessment' },
   'assessment.read': { zh: '查看评估', en: 'Read assessment' },
   'assessment.report': { zh: '查看评估报告', en: 'Read assessment report' },
