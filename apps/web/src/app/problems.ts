@@ -18,6 +18,14 @@ export function problemText(err: unknown, t: TFunction, language = i18next.langu
 }
 
 /**
+ * The text to put under a form field for one of the server's field errors: its own (English)
+ * message only in English; in Chinese the field is marked with the validation text, never English.
+ */
+export function fieldErrorText(message: string, language = i18next.language): string {
+  return language?.startsWith('en') ? message : i18next.t('problems.validation');
+}
+
+/**
  * Put the server's field errors (`errors[].path` such as `body.username`) on the
  * matching form fields. Returns true when every field error found a field, so the
  * caller knows whether it still has to show the problem's `detail` elsewhere.
@@ -32,7 +40,7 @@ export function applyFieldErrors(form: FormInstance, err: unknown, fields: reado
       allMapped = false;
       continue;
     }
-    byField.set(name, [...(byField.get(name) ?? []), message]);
+    byField.set(name, [...new Set([...(byField.get(name) ?? []), fieldErrorText(message)])]);
   }
   form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
   return allMapped;

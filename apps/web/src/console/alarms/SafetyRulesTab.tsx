@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { safetyRulesApi } from '../../api/alarms.ts';
 import { ApiError } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
-import { problemText } from '../../app/problems.ts';
+import { fieldErrorText, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
 // The rules, the overrides and the answer are the shared contract's (see contracts/alarms.ts).
@@ -82,7 +82,7 @@ export function SafetyRulesTab({ elderId }: { elderId: string }) {
         // `body.inactivity.warnHours` → the field ['inactivity', 'warnHours'].
         const fields = err.problem.errors.map((e) => ({
           name: e.path.replace(/^body\./, '').split('.'),
-          errors: [e.message],
+          errors: [fieldErrorText(e.message)],
         }));
         form.setFields(fields);
         setProblem(t('safety.rules.fix'));

@@ -88,6 +88,7 @@ interface Values {
 
 /** /console/elders/new and /console/elders/:id/edit — the same rules as the server, checked as you type. */
 export function ElderFormPage() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const editing = Boolean(id);
   const existing = useFetch(
@@ -95,7 +96,7 @@ export function ElderFormPage() {
     id ?? 'new',
   );
   if (editing && existing.loading) return <Card loading />;
-  if (editing && existing.error !== undefined) return <Alert type="error" title={String(existing.error)} />;
+  if (editing && existing.error !== undefined) return <Alert type="error" title={problemText(existing.error, t)} />;
   return <ElderForm elder={existing.data} />;
 }
 
