@@ -52,6 +52,10 @@ const envSchema = z.object({
     .string()
     .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'a tile URL template with {z}, {x} and {y}')
     .optional(),
+  NAVIGATION_URL: z
+    .string()
+    .regex(/\{lat\}.*\{lng\}|\{lng\}.*\{lat\}/, 'a URL template with {lat} and {lng}')
+    .optional(),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'the origin users open, e.g. https://zhiyang.example.gov.cn (no path)')
@@ -106,6 +110,8 @@ export interface Config {
   notifyWebhookUrl?: string;
   /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
   mapTileUrl?: string;
+  /** The worker's and responder's 导航 link template ({lat} {lng} {name} {address}); default a geo: URI. */
+  navigationUrl?: string;
   /** The origin users open (scheme://host[:port]); cookie-session writes must come from it. Else the request's Host. */
   publicUrl?: string;
   /** Forwarded headers (X-Forwarded-For/-Proto/-Host) are believed only from these addresses/CIDRs. */
@@ -153,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importUploadSeconds: e.IMPORT_UPLOAD_SECONDS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     mapTileUrl: e.MAP_TILE_URL,
+    navigationUrl: e.NAVIGATION_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
     trustProxy: e.TRUST_PROXY?.split(',').map((a) => a.trim()),
   };

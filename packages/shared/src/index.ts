@@ -8,6 +8,7 @@ export * from './dates.ts';
 export * from './elders.ts';
 export * from './html.ts';
 export * from './id-number.ts';
+export * from './navigation.ts';
 export * from './organizations.ts';
 export * from './password.ts';
 export * from './realtime.ts';

@@ -1,4 +1,4 @@
-import type { DispatchStep } from '@zhiyang/shared';
+import { DEFAULT_NAVIGATION_URL, type DispatchStep, navigationUrl } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -81,8 +81,12 @@ export async function myTasks(ctx: AppContext, actor: Actor) {
       address: x.address,
       lat: x.lat,
       lng: x.lng,
-      navigationUrl:
-        x.lat != null && x.lng != null ? `https://uri.amap.com/marker?position=${x.lng},${x.lat}&coordinate=wgs84` : null,
+      navigationUrl: navigationUrl(ctx.config.navigationUrl ?? DEFAULT_NAVIGATION_URL, {
+        lat: x.lat,
+        lng: x.lng,
+        name: x.elderName,
+        address: x.address,
+      }),
     })),
   };
 }

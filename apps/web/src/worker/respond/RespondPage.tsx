@@ -12,6 +12,8 @@ import { MobileLogin } from '../../common/MobileLogin.tsx';
 
 type Tasks = ResponseOf<typeof respondersContract.myTasks>;
 type Task = ResponderTask;
+/** 48 px targets with 18 px text (issue 12): a responder taps these while hurrying. */
+const BIG = { height: 48, fontSize: 18 };
 
 /**
  * The responder's phone page (/worker/respond): on duty or not, share position (every 60 s
@@ -83,22 +85,26 @@ export default function RespondPage() {
       />
     );
   return (
-    <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 16, background: '#f4f7f6', minHeight: '100vh' }}>
+    <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 18, background: '#f4f7f6', minHeight: '100vh' }}>
       <Typography.Title level={3}>{t('safety.respond.title')}</Typography.Title>
       <Card style={{ marginBottom: 12 }}>
         <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-          <Space>
+          {/* The whole label is the 48 px target; a click on it toggles the switch. */}
+          <label style={{ display: 'flex', alignItems: 'center', gap: 8, minHeight: 48, cursor: 'pointer' }}>
             <Switch checked={onDuty} onChange={(v) => void report(v)} />
             <strong>{onDuty ? t('safety.respond.onDuty') : t('safety.respond.offDuty')}</strong>
-          </Space>
+          </label>
           <Button
+            style={BIG}
             icon={<AimOutlined />}
             onClick={() => void report(onDuty).then(() => message.success(t('safety.respond.shared')))}
           >
             {t('safety.respond.share')}
           </Button>
         </Space>
-        {data?.status && <Typography.Text type="secondary">{formatTime(data.status.seenAt)}</Typography.Text>}
+        {data?.status && (
+          <Typography.Text style={{ fontSize: 16, color: '#555' }}>{formatTime(data.status.seenAt)}</Typography.Text>
+        )}
       </Card>
       <Typography.Title level={4}>{t('safety.respond.tasks')}</Typography.Title>
       {!data?.items.length && <Empty description={t('safety.respond.none')} />}
@@ -109,41 +115,43 @@ export default function RespondPage() {
         >
           <Space direction="vertical" style={{ width: '100%' }}>
             <Space>
-              <Tag color={task.priority === 'P1' ? 'red' : 'orange'}>{task.priority}</Tag>
-              <strong style={{ fontSize: 18 }}>
+              <Tag color={task.priority === 'P1' ? 'red' : 'orange'} style={{ fontSize: 16, padding: '4px 8px' }}>
+                {task.priority}
+              </Tag>
+              <strong style={{ fontSize: 20 }}>
                 {t(`safety.type.${task.alarmType}` as never, { defaultValue: task.alarmType })}
               </strong>
             </Space>
             <div style={{ fontSize: 18 }}>{task.elderName}</div>
-            <div>{task.address}</div>
+            <div style={{ fontSize: 18, color: '#222' }}>{task.address}</div>
             <Space wrap>
               {task.navigationUrl && (
-                <Button icon={<CompassOutlined />} href={task.navigationUrl} target="_blank">
+                <Button style={BIG} icon={<CompassOutlined />} href={task.navigationUrl} target="_blank">
                   {t('safety.respond.navigate')}
                 </Button>
               )}
               {task.status === 'offered' && (
                 <>
-                  <Button type="primary" size="large" onClick={() => void step(task, 'accept')}>
+                  <Button type="primary" size="large" style={BIG} onClick={() => void step(task, 'accept')}>
                     {t('safety.respond.accept')}
                   </Button>
-                  <Button size="large" onClick={() => void step(task, 'decline')}>
+                  <Button size="large" style={BIG} onClick={() => void step(task, 'decline')}>
                     {t('safety.respond.decline')}
                   </Button>
                 </>
               )}
               {task.status === 'accepted' && (
-                <Button type="primary" size="large" onClick={() => void step(task, 'en-route')}>
+                <Button type="primary" size="large" style={BIG} onClick={() => void step(task, 'en-route')}>
                   {t('safety.respond.enRoute')}
                 </Button>
               )}
               {(task.status === 'accepted' || task.status === 'en_route') && (
-                <Button type="primary" size="large" onClick={() => void step(task, 'on-site')}>
+                <Button type="primary" size="large" style={BIG} onClick={() => void step(task, 'on-site')}>
                   {t('safety.respond.onSite')}
                 </Button>
               )}
               {task.status === 'on_site' && (
-                <Button type="primary" size="large" onClick={() => void step(task, 'done')}>
+                <Button type="primary" size="large" style={BIG} onClick={() => void step(task, 'done')}>
                   {t('safety.respond.done')}
                 </Button>
               )}
