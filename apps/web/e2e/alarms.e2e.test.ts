@@ -182,9 +182,15 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     expect(await card.getByTestId('phone-reveal').count()).toBe(0);
 
     // Log the call to the first contact (the key holder) and a note.
-    await card.locator('.ant-list-item').filter({ hasText: FIRST.name }).getByRole('button', { name: '已拨打' }).click();
+    // The button says 拨打 until the call is recorded, then 已拨打 (the second contact still 拨打).
+    const firstRow = card.locator('.ant-list-item').filter({ hasText: FIRST.name });
+    const secondRow = card.locator('.ant-list-item').filter({ hasText: SECOND.name });
+    expect(await firstRow.getByRole('button', { name: '已拨打' }).count()).toBe(0);
+    await firstRow.getByRole('button', { name: '拨打' }).click();
     const log = page.locator('.ant-card').filter({ has: page.locator('.ant-timeline') });
     await log.getByText(/致电联系人 · 李一/).waitFor();
+    await firstRow.getByRole('button', { name: '已拨打' }).waitFor();
+    await secondRow.getByRole('button', { name: /(^|\s)拨打$/ }).waitFor();
     const actions = page.locator('.ant-card').filter({ has: page.getByRole('button', { name: '添加备注' }) });
     await actions.getByPlaceholder('备注').fill('女儿李一持钥匙，十分钟内到家');
     await actions.getByRole('button', { name: '添加备注' }).click();

@@ -1,42 +1,138 @@
 import { SoundOutlined } from '@ant-design/icons';
-import { isPartialEvent, type PartialEventData } from '@zhiyang/shared';
-import { App, Badge, Button, Card, Col, Empty, Row, Space, Tag, Typography } from 'antd';
-import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  ALARM_TYPE_LABELS_ZH,
+  type AlarmKind,
+  alarmKindOf,
+  type alarmsContract,
+  isPartialEvent,
+  type PartialEventData,
+  type QueryOf,
+  type RegionNode,
+} from '@zhiyang/shared';
+import { Alert, App, Badge, Button, Card, Col, Empty, Row, Select, Space, Tabs, Tag, TreeSelect, Typography } from 'antd';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { alarmsApi } from '../../api/alarms.ts';
+import { regionsApi } from '../../api/regions.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent, useRealtimeStatus } from '../../app/realtime.ts';
 import { AlarmCard } from './AlarmCard.tsx';
-import { ageColour, ageText, beep, byPriorityThenAge, enableSound, PRIORITY_COLOR } from './alarm-ui.ts';
+import {
+  ALARM_SOUND_KEY,
+  ageColour,
+  ageText,
+  beep,
+  byPriorityThenAge,
+  enableSound,
+  flashTitle,
+  onSoundState,
+  PRIORITY_COLOR,
+  soundState,
+} from './alarm-ui.ts';
 import type { Alarm, ConsoleConfig } from './types.ts';
 
+type ListQuery = QueryOf<typeof alarmsContract.listAlarms>;
+interface Filters {
+  priority?: Alarm['priority'];
+  type?: string;
+  regionCode?: string;
+  holder?: 'none' | 'me';
+}
+type Sla = { pctWithin60s: number | null; total: number };
+
+/** Does an alarm pushed over the WebSocket belong in the list the operator is looking at? */
+function inView(a: Alarm, kind: AlarmKind, f: Filters, meId: string | undefined): boolean {
+  if (!a.open || alarmKindOf(a.type) !== kind) return false;
+  if (f.priority && a.priority !== f.priority) return false;
+  if (f.type && a.type !== f.type) return false;
+  if (f.regionCode && !a.regionCode.startsWith(f.regionCode)) return false;
+  if (f.holder === 'none' && a.holder) return false;
+  if (f.holder === 'me' && a.holder?.id !== meId) return false;
+  return true;
+}
+
+interface RegionOption {
+  title: string;
+  value: string;
+  children: RegionOption[];
+}
+const regionOptions = (nodes: RegionNode[]): RegionOption[] =>
+  nodes.map((n) => ({ title: n.name, value: n.code, children: regionOptions(n.children ?? []) }));
+
+/** Sound for new P1/P2 is on unless the operator turned it off; the browser may still block it until a click. */
+function useAlarmSound() {
+  const [wanted, setWanted] = useState(() => localStorage.getItem(ALARM_SOUND_KEY) !== 'off');
+  const state = useSyncExternalStore(onSoundState, soundState);
+  useEffect(() => {
+    if (!wanted) return;
+    enableSound();
+    // The first click anywhere on the page is the permission the browser waits for.
+    const unlock = () => enableSound();
+    window.addEventListener('pointerdown', unlock, { once: true });
+    return () => window.removeEventListener('pointerdown', unlock);
+  }, [wanted]);
+  const toggle = () => {
+    const next = !wanted;
+    localStorage.setItem(ALARM_SOUND_KEY, next ? 'on' : 'off');
+    if (next) enableSound();
+    setWanted(next);
+  };
+  return { wanted, blocked: wanted && state !== 'running', toggle };
+}
+
 /**
- * The 24-hour alarm centre: the open queue (priority, then age; colours change as an alarm
- * waits), kept live over the WebSocket, with the chosen alarm's card beside it. A new or
- * escalated P1 sounds. Who holds which alarm is shown; taking one is first-come (409 otherwise).
+ * The 24-hour alarm centre: life-safety alarms and technical (device) alarms in two tabs, each
+ * queue ordered by priority then age (P1 and P2 always above P3), kept live over the WebSocket,
+ * with filters the server applies and the chosen alarm's card beside it. A new P1/P2 rings and
+ * flashes the tab title (sound is on by default; a plain notice says when the browser blocks it).
+ * An unacknowledged P1 older than 60 s turns solid red and pulses.
  */
 export function AlarmCentrePage() {
   const { t } = useTranslation();
-  const { me } = useAuth();
+  const { me, can } = useAuth();
   const { message } = App.useApp();
   const status = useRealtimeStatus();
   const [alarms, setAlarms] = useState<Map<string, Alarm>>(new Map());
   const [selected, setSelected] = useState<string | null>(null);
-  const [sound, setSound] = useState(false);
+  const sound = useAlarmSound();
   const [config, setConfig] = useState<ConsoleConfig | null>(null);
-  const [sla, setSla] = useState<{ pctWithin60s: number | null; pctWithin180s: number | null } | null>(null);
+  const [sla, setSla] = useState<Record<string, Sla> | null>(null);
   const [cardVersion, setCardVersion] = useState(0);
+  const [kind, setKind] = useState<AlarmKind>('life');
+  const [filters, setFilters] = useState<Filters>({});
+  const [counts, setCounts] = useState<Record<AlarmKind, number>>({ life: 0, technical: 0 });
+  const [regions, setRegions] = useState<RegionNode[]>([]);
+  const [fresh, setFresh] = useState<Alarm | null>(null);
 
-  const load = useCallback(async () => {
-    const r = await alarmsApi.listAlarms({ query: { status: 'open', limit: 1000 } });
-    setAlarms(new Map(r.items.map((a) => [a.id, a])));
+  const view = useRef({ kind, filters, meId: me?.id });
+  view.current = { kind, filters, meId: me?.id };
+  const loadCounts = useCallback(async () => {
+    const n = async (k: AlarmKind) => (await alarmsApi.listAlarms({ query: { status: 'open', kind: k, limit: 1 } })).total;
+    const [life, technical] = await Promise.all([n('life'), n('technical')]);
+    setCounts({ life, technical });
   }, []);
+  const load = useCallback(async () => {
+    const query: ListQuery = { status: 'open', limit: 1000, kind: view.current.kind, ...view.current.filters };
+    const r = await alarmsApi.listAlarms({ query });
+    setAlarms(new Map(r.items.map((a) => [a.id, a])));
+    void loadCounts();
+  }, [loadCounts]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the tab and the filters are the trigger (load reads them from the ref).
   useEffect(() => {
     void load();
+  }, [load, kind, filters]);
+  useEffect(() => {
     void alarmsApi.consoleConfig().then(setConfig);
-    void alarmsApi.sla().then(setSla);
-  }, [load]);
+    if (can('region:read')) void regionsApi.regionTree().then((r) => setRegions(r.items));
+    const q = (query: { priority?: Alarm['priority']; kind: AlarmKind }) => alarmsApi.sla({ query });
+    void Promise.all([
+      q({ priority: 'P1', kind: 'life' }),
+      q({ priority: 'P2', kind: 'life' }),
+      q({ priority: 'P3', kind: 'life' }),
+      q({ kind: 'technical' }),
+    ]).then(([P1, P2, P3, technical]) => setSla({ P1, P2, P3, technical }));
+  }, [can]);
   // Reload the whole queue after a reconnect: events sent while we were away are not replayed.
   useEffect(() => {
     if (status === 'open') void load();
@@ -44,15 +140,22 @@ export function AlarmCentrePage() {
 
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  const upsert = useCallback((a: Alarm) => {
-    setAlarms((m) => {
-      const next = new Map(m);
-      if (a.open) next.set(a.id, a);
-      else next.delete(a.id);
-      return next;
-    });
-    if (a.id === selectedRef.current) setCardVersion((v) => v + 1);
-  }, []);
+  const countTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const upsert = useCallback(
+    (a: Alarm) => {
+      const v = view.current;
+      setAlarms((m) => {
+        const next = new Map(m);
+        if (inView(a, v.kind, v.filters, v.meId)) next.set(a.id, a);
+        else next.delete(a.id);
+        return next;
+      });
+      if (a.id === selectedRef.current) setCardVersion((x) => x + 1);
+      clearTimeout(countTimer.current);
+      countTimer.current = setTimeout(() => void loadCounts(), 500);
+    },
+    [loadCounts],
+  );
   // An alarm too large for one event message arrives as { id, partial: true }: read it by id.
   const whole = useCallback(
     async (d: Alarm | PartialEventData) => (isPartialEvent(d) ? alarmsApi.getAlarm({ params: { id: String(d.id) } }) : d),
@@ -66,15 +169,17 @@ export function AlarmCentrePage() {
       },
       () => void load(),
     );
-  useRealtimeEvent<Alarm | PartialEventData>(
-    'alarm.raised',
-    onAlarm((a) => a.priority === 'P1' && sound && beep()),
-  );
+  /** A new or escalated P1/P2: ring (if allowed), flash the tab title and show a banner. */
+  const alert = (a: Alarm) => {
+    if (a.priority === 'P3') return;
+    if (sound.wanted) beep();
+    const type = t(`safety.type.${a.type}` as never, { defaultValue: a.type });
+    flashTitle(t('safety.centre.titleFlash', { p: a.priority, type }));
+    setFresh(a);
+  };
+  useRealtimeEvent<Alarm | PartialEventData>('alarm.raised', onAlarm(alert));
   useRealtimeEvent<Alarm | PartialEventData>('alarm.updated', onAlarm());
-  useRealtimeEvent<Alarm | PartialEventData>(
-    'alarm.escalated',
-    onAlarm(() => sound && beep()),
-  );
+  useRealtimeEvent<Alarm | PartialEventData>('alarm.escalated', onAlarm(alert));
 
   const take = useCallback(
     async (id: string) => {
@@ -90,12 +195,22 @@ export function AlarmCentrePage() {
   );
 
   const queue = [...alarms.values()].sort(byPriorityThenAge);
+  const typeOptions = useMemo(
+    () =>
+      Object.keys(ALARM_TYPE_LABELS_ZH)
+        .filter((x) => alarmKindOf(x) === kind)
+        .map((x) => ({ value: x, label: t(`safety.type.${x}` as never) })),
+    [kind, t],
+  );
+  const setFilter = (patch: Filters) => setFilters((f) => ({ ...f, ...patch }));
+  const pct = (s: Sla | undefined) => (s && s.pctWithin60s !== null ? `${s.pctWithin60s}%` : '—');
   return (
     <Row gutter={16} style={{ height: 'calc(100vh - 120px)' }}>
+      <style>{OVERDUE_CSS}</style>
       <Col span={9} style={{ height: '100%', display: 'flex', flexDirection: 'column' }}>
         <Space style={{ justifyContent: 'space-between', width: '100%', marginBottom: 8 }}>
           <Typography.Title level={4} style={{ margin: 0 }}>
-            {t('safety.centre.queue')} <Badge count={queue.length} overflowCount={9999} style={{ background: '#cf1322' }} />
+            {t('safety.centre.queue')}
           </Typography.Title>
           <Space>
             <Tag color={status === 'open' ? 'green' : 'red'}>
@@ -104,21 +219,134 @@ export function AlarmCentrePage() {
             <Button
               size="small"
               icon={<SoundOutlined />}
-              type={sound ? 'primary' : 'default'}
-              onClick={() => {
-                if (!sound) enableSound();
-                setSound(!sound);
-              }}
+              type={sound.wanted ? 'primary' : 'default'}
+              onClick={sound.toggle}
+              data-testid="sound-toggle"
             >
-              {sound ? t('safety.centre.soundOn') : t('safety.centre.soundOff')}
+              {sound.wanted ? t('safety.centre.soundOn') : t('safety.centre.soundOff')}
             </Button>
           </Space>
         </Space>
-        {sla && sla.pctWithin60s !== null && (
-          <Typography.Text type="secondary" style={{ marginBottom: 8 }}>
-            {t('safety.centre.sla', { a: sla.pctWithin60s, b: sla.pctWithin180s })}
+        {sound.blocked && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 8 }}
+            data-testid="sound-blocked"
+            title={t('safety.centre.soundBlocked')}
+            action={
+              <Button size="small" type="primary" onClick={() => enableSound()}>
+                {t('safety.centre.soundEnable')}
+              </Button>
+            }
+          />
+        )}
+        {fresh && (
+          <Alert
+            type="error"
+            showIcon
+            closable
+            className="zy-alarm-fresh"
+            style={{ marginBottom: 8 }}
+            data-testid="new-alarm-banner"
+            onClose={() => setFresh(null)}
+            title={t('safety.centre.newAlarm', {
+              p: fresh.priority,
+              type: t(`safety.type.${fresh.type}` as never, { defaultValue: fresh.type }),
+              who: fresh.elderName ?? fresh.regionName ?? fresh.regionCode,
+            })}
+            action={
+              <Button
+                size="small"
+                danger
+                onClick={() => {
+                  setKind('life');
+                  setSelected(fresh.id);
+                  setFresh(null);
+                }}
+              >
+                {t('safety.centre.open')}
+              </Button>
+            }
+          />
+        )}
+        {sla && (
+          <Typography.Text type="secondary" style={{ marginBottom: 4 }} data-testid="sla-by-priority">
+            {t('safety.centre.slaTitle')}：P1 {pct(sla.P1)} · P2 {pct(sla.P2)} · P3 {pct(sla.P3)} ·{' '}
+            {t('safety.centre.slaTechnical')} {pct(sla.technical)}
           </Typography.Text>
         )}
+        <Tabs
+          size="small"
+          activeKey={kind}
+          onChange={(k) => {
+            setKind(k as AlarmKind);
+            setFilters((f) => ({ ...f, type: undefined }));
+          }}
+          style={{ marginBottom: 0 }}
+          items={(['life', 'technical'] as const).map((k) => ({
+            key: k,
+            label: (
+              <span data-testid={`tab-${k}`}>
+                {t(k === 'life' ? 'safety.centre.tabLife' : 'safety.centre.tabTechnical')}{' '}
+                <Badge
+                  count={counts[k]}
+                  overflowCount={9999}
+                  showZero
+                  style={{ background: k === 'life' ? '#cf1322' : '#8c8c8c' }}
+                />
+              </span>
+            ),
+          }))}
+        />
+        <Space wrap size={4} style={{ marginBottom: 8 }}>
+          <Select
+            allowClear
+            size="small"
+            style={{ width: 140 }}
+            placeholder={t('safety.centre.filterPriority')}
+            value={filters.priority}
+            onChange={(v) => setFilter({ priority: v })}
+            options={(['P1', 'P2', 'P3'] as const).map((p) => ({ value: p, label: t(`safety.priority.${p}`) }))}
+            data-testid="filter-priority"
+          />
+          <Select
+            allowClear
+            size="small"
+            style={{ width: 130 }}
+            placeholder={t('safety.centre.filterType')}
+            value={filters.type}
+            onChange={(v) => setFilter({ type: v })}
+            options={typeOptions}
+            data-testid="filter-type"
+          />
+          {regions.length > 0 && (
+            <TreeSelect
+              allowClear
+              size="small"
+              style={{ width: 150 }}
+              placeholder={t('safety.centre.filterRegion')}
+              value={filters.regionCode}
+              onChange={(v) => setFilter({ regionCode: v })}
+              treeData={regionOptions(regions)}
+              treeDefaultExpandAll
+              data-testid="filter-region"
+            />
+          )}
+          <Select
+            allowClear
+            size="small"
+            style={{ width: 110 }}
+            placeholder={t('safety.centre.filterHolder')}
+            value={filters.holder}
+            onChange={(v) => setFilter({ holder: v })}
+            options={[
+              { value: 'none', label: t('safety.centre.holderNone') },
+              { value: 'me', label: t('safety.centre.holderMine') },
+            ]}
+            data-testid="filter-holder"
+          />
+        </Space>
         <div style={{ overflowY: 'auto', flex: 1 }} data-testid="alarm-queue">
           {queue.length === 0 && <Empty description={t('safety.centre.empty')} />}
           {queue.map((a) => (
@@ -127,7 +355,7 @@ export function AlarmCentrePage() {
               a={a}
               selected={a.id === selected}
               meId={me?.id}
-              canTake={Boolean(me?.permissions.includes('alarm:handle'))}
+              canTake={can('alarm:handle')}
               onSelect={setSelected}
               onTake={take}
             />
@@ -153,6 +381,15 @@ export function AlarmCentrePage() {
     </Row>
   );
 }
+
+/** A P1 nobody took within 60 s: solid red, pulsing, impossible to miss. */
+const OVERDUE_CSS = `
+@keyframes zy-pulse { 0%, 100% { box-shadow: 0 0 0 0 rgba(207,19,34,.7); } 50% { box-shadow: 0 0 0 6px rgba(207,19,34,0); } }
+.zy-alarm-overdue { background: #cf1322 !important; color: #fff; animation: zy-pulse 1s infinite; }
+.zy-alarm-overdue .zy-alarm-meta { color: #fff !important; }
+.zy-alarm-fresh { animation: zy-pulse 1s 5; }
+@media (prefers-reduced-motion: reduce) { .zy-alarm-overdue, .zy-alarm-fresh { animation: none; } }
+`;
 
 /** One clock for every row: a row re-renders once a second for its age, nothing else does. */
 const clock = {
@@ -193,10 +430,12 @@ const QueueRow = memo(function QueueRow({
 }) {
   const { t } = useTranslation();
   const now = useNow();
+  const overdue = a.priority === 'P1' && a.status === 'raised' && now - Date.parse(a.raisedAt) >= 60_000;
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the Take button is the keyboard path; the row click only opens the card.
     <div
-      className="zy-alarm-row"
+      className={overdue ? 'zy-alarm-row zy-alarm-overdue' : 'zy-alarm-row'}
+      data-overdue={overdue || undefined}
       onClick={() => onSelect(a.id)}
       style={{
         cursor: 'pointer',
@@ -217,11 +456,16 @@ const QueueRow = memo(function QueueRow({
           <strong>{t(`safety.type.${a.type}` as never, { defaultValue: a.type })}</strong>
           {a.eventCount > 1 && <Tag>{t('safety.centre.count', { n: a.eventCount })}</Tag>}
           {a.escalationLevel > 0 && <Tag color="red">{t('safety.centre.escalated')}</Tag>}
+          {overdue && (
+            <Tag color="#fff" style={{ color: '#cf1322', fontWeight: 700 }}>
+              {t('safety.centre.overdue')}
+            </Tag>
+          )}
         </Space>
-        <div style={{ color: '#555' }}>
+        <div className="zy-alarm-meta" style={{ color: '#555' }}>
           {a.elderName ?? a.deviceId} · {a.regionName ?? a.regionCode}
         </div>
-        <div style={{ color: '#555' }}>
+        <div className="zy-alarm-meta" style={{ color: '#555' }}>
           {t('safety.centre.age', { v: ageText(a.raisedAt, now) })} ·{' '}
           {a.holder
             ? a.holder.id === meId
@@ -233,7 +477,8 @@ const QueueRow = memo(function QueueRow({
       {a.status === 'raised' && canTake && (
         <Button
           type="primary"
-          danger={a.priority === 'P1'}
+          // On the solid-red overdue row a red button would vanish: it turns white instead.
+          danger={a.priority === 'P1' && !overdue}
           size="small"
           onClick={(e) => {
             e.stopPropagation();

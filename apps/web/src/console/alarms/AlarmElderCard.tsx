@@ -1,6 +1,7 @@
-import { EnvironmentOutlined, EyeOutlined, KeyOutlined, PhoneOutlined } from '@ant-design/icons';
+import { CheckOutlined, EnvironmentOutlined, EyeOutlined, KeyOutlined, PhoneOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Empty, List, Row, Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
+import type { TFunction } from 'i18next';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../app/auth.tsx';
@@ -27,6 +28,8 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
   const elderPhone = shown ? (shown.phone ?? null) : (e?.phone ?? null);
   const contactPhone = (c: { id: string; phone: string | null }) => shown?.contacts?.find((x) => x.id === c.id)?.phone ?? c.phone;
   const clear = !a.phonesMasked || shown !== null;
+  const summary = eventSummary(a.data, t);
+  const called = new Set(a.actions.filter((x) => x.kind === 'called_contact').map((x) => x.contactId));
   const canReveal = a.phonesMasked && shown === null && e !== null && can('elder:reveal');
   /** A clear number dials (tel: opens the softphone); a masked one is plain text. */
   const phoneText = (phone: string | null, testId: string): ReactNode =>
@@ -103,12 +106,12 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
                 {t(`safety.card.living_${e.livingSituation}` as never)}
               </Descriptions.Item>
               {e.categories.length > 0 && (
-                <Descriptions.Item label={t('safety.card.categories')}>{e.categories.join('、')}</Descriptions.Item>
+                <Descriptions.Item label={t('safety.card.categories')}>
+                  {e.categories.map((c) => t(`elders.category.${c}` as never, { defaultValue: c })).join('、')}
+                </Descriptions.Item>
               )}
               {e.abilityLevel && <Descriptions.Item label={t('safety.card.ability')}>{e.abilityLevel}</Descriptions.Item>}
-              <Descriptions.Item label={t('safety.card.data')}>
-                <code>{JSON.stringify(a.data)}</code>
-              </Descriptions.Item>
+              {summary.length > 0 && <Descriptions.Item label={t('safety.card.data')}>{summary.join('；')}</Descriptions.Item>}
             </Descriptions>
           ) : (
             <Typography.Text type="warning">{t('safety.card.unbound')}</Typography.Text>
@@ -125,10 +128,11 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
                         <Button
                           key="call"
                           size="small"
-                          icon={<PhoneOutlined />}
+                          icon={called.has(c.id) ? <CheckOutlined /> : <PhoneOutlined />}
                           onClick={() => void action('called_contact', { contactId: c.id, result: c.name })}
+                          data-testid={`contact-call-${c.callOrder}`}
                         >
-                          {t('safety.card.call')}
+                          {called.has(c.id) ? t('safety.card.called') : t('safety.card.call')}
                         </Button>,
                       ]
                     : []
@@ -172,4 +176,37 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
       )}
     </Card>
   );
+}
+
+const SUMMARY_KEYS = [
+  'level',
+  'count',
+  'days',
+  'hours',
+  'lastSeenAt',
+  'lastActivityAt',
+  'distanceM',
+  'month',
+  'outOfBedSince',
+  'signs',
+] as const;
+
+/**
+ * What the device reported, in words (电量 12%；已 3 天未佩戴); internal fields (event ids, raw
+ * readings) are left out, and an alarm without such facts shows nothing.
+ */
+function eventSummary(data: Record<string, unknown>, t: TFunction): string[] {
+  const out: string[] = [];
+  for (const k of SUMMARY_KEYS) {
+    const v = data[k];
+    if (v === undefined || v === null || v === '') continue;
+    const text =
+      k === 'lastSeenAt' || k === 'lastActivityAt' || k === 'outOfBedSince'
+        ? formatTime(String(v))
+        : k === 'signs' && Array.isArray(v)
+          ? v.map((x) => t(`safety.rules.signs.${String(x)}` as never, { defaultValue: String(x) })).join('、')
+          : String(v);
+    out.push(t(`safety.card.summary.${k}` as never, { v: text }));
+  }
+  return out;
 }

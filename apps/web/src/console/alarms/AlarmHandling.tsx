@@ -30,7 +30,15 @@ export function AlarmHandling({
       {inHand && canHandle && (
         <Card title={t('safety.card.actions')} size="small">
           <Space wrap style={{ marginBottom: 12 }}>
-            {['called_elder', 'called_120', 'called_119', 'called_110', 'dispatched_provider', 'family_notified'].map((k) => (
+            {/* No phone on record: no 致电老人 button that could only pretend, but a plain word why. */}
+            {a.elder?.phone ? (
+              <Button onClick={() => void action('called_elder')}>{t('safety.action.called_elder')}</Button>
+            ) : (
+              <Typography.Text type="warning" data-testid="no-elder-phone">
+                {t('safety.card.noElderPhone')}
+              </Typography.Text>
+            )}
+            {['called_120', 'called_119', 'called_110', 'dispatched_provider', 'family_notified'].map((k) => (
               <Button key={k} onClick={() => void action(k)}>
                 {t(`safety.action.${k}` as never)}
               </Button>

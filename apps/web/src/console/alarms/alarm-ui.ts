@@ -26,13 +26,57 @@ export function ageText(iso: string, now: number): string {
   return formatDuration((now - Date.parse(iso)) / 1000);
 }
 
+/** The operator's choice of alarm sound (on unless set to `off`), kept in this browser. */
+export const ALARM_SOUND_KEY = 'zy.alarmSound';
 let audio: AudioContext | null = null;
-/** Allow sound (browsers start audio only after a click). */
+const soundListeners = new Set<() => void>();
+/**
+ * Allow sound. Browsers start audio only after a click, so the alarm centre calls this at once
+ * (it works when the sign-in click came just before) and again on the operator's first click.
+ */
 export function enableSound(): void {
-  audio ??= new AudioContext();
+  if (!audio) {
+    audio = new AudioContext();
+    audio.addEventListener('statechange', () => {
+      for (const l of soundListeners) l();
+    });
+  }
   void audio.resume();
 }
-/** Three short high beeps: a new or escalated P1. */
+/** Whether the browser lets the page make sound now (`blocked` until a click allowed it). */
+export const soundState = (): 'running' | 'blocked' => (audio?.state === 'running' ? 'running' : 'blocked');
+export function onSoundState(l: () => void): () => void {
+  soundListeners.add(l);
+  return () => soundListeners.delete(l);
+}
+
+let flashing: ReturnType<typeof setInterval> | undefined;
+let plainTitle = '';
+/**
+ * Flash the browser tab's title (a new P1/P2 while the operator looks elsewhere) until the
+ * operator clicks or presses a key on the page.
+ */
+export function flashTitle(text: string): void {
+  if (!flashing) plainTitle = document.title;
+  clearInterval(flashing);
+  let on = true;
+  document.title = text;
+  flashing = setInterval(() => {
+    on = !on;
+    document.title = on ? text : plainTitle;
+  }, 1000);
+  const stop = () => {
+    clearInterval(flashing);
+    flashing = undefined;
+    document.title = plainTitle;
+    window.removeEventListener('pointerdown', stop);
+    window.removeEventListener('keydown', stop);
+  };
+  window.addEventListener('pointerdown', stop);
+  window.addEventListener('keydown', stop);
+}
+
+/** Three short high beeps: a new or escalated P1 or P2. */
 export function beep(): void {
   const ctx = audio;
   if (ctx?.state !== 'running') return;

@@ -7,6 +7,7 @@ import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../app/api.ts';
 import { CHANGE_PASSWORD_PATH, FullPageSpin, useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
+import { ALARM_SOUND_KEY, enableSound } from '../alarms/alarm-ui.ts';
 import { AuthScreen } from '../common/AuthScreen.tsx';
 
 interface LoginForm {
@@ -46,6 +47,9 @@ export function LoginPage() {
     setError(null);
     try {
       const user = await login(values.username.trim(), values.password);
+      // The sign-in click is the one click browsers need before a page may sound: an operator's
+      // alarm centre can ring for a new P1 from the first minute (unless they turned sound off).
+      if (user.permissions.includes('alarm:handle') && localStorage.getItem(ALARM_SOUND_KEY) !== 'off') enableSound();
       navigate(user.mustChangePassword ? CHANGE_PASSWORD_PATH : next, { replace: true });
     } catch (err) {
       setError(loginProblem(err, t));
