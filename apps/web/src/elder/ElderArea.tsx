@@ -1,7 +1,7 @@
 import { SoundOutlined } from '@ant-design/icons';
 import type { ServiceOrder as Order, ServiceItem } from '@zhiyang/shared';
 import dayjs from 'dayjs';
-import { type CSSProperties, type ReactNode, useState } from 'react';
+import { type ReactNode, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { catalogueApi } from '../api/catalogue.ts';
 import { ordersApi } from '../api/orders.ts';
@@ -10,44 +10,13 @@ import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
+import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { ChooseSlot, type Slot } from './ChooseSlot.tsx';
+import { MyBookings } from './MyBookings.tsx';
+import { SosButton } from './SosButton.tsx';
 import { speak } from './speak.ts';
-
-// 适老化: body ≥ 18 px (here 22), actions ≥ 24 px with ≥ 64 px touch targets, black on white / white on dark teal (contrast > 7:1).
-const INK = '#111';
-const BRAND = '#0b5d52';
-const page: CSSProperties = {
-  maxWidth: 560,
-  margin: '0 auto',
-  padding: 16,
-  fontSize: 22,
-  lineHeight: 1.5,
-  color: INK,
-  background: '#fff',
-  minHeight: '100vh',
-};
-const bigButton: CSSProperties = {
-  display: 'block',
-  width: '100%',
-  minHeight: 72,
-  fontSize: 28,
-  fontWeight: 700,
-  color: '#fff',
-  background: BRAND,
-  border: 'none',
-  borderRadius: 14,
-  margin: '12px 0',
-  cursor: 'pointer',
-};
-const ghostButton: CSSProperties = {
-  ...bigButton,
-  color: BRAND,
-  background: '#fff',
-  border: `3px solid ${BRAND}`,
-  minHeight: 64,
-  fontSize: 24,
-};
-const box: CSSProperties = { border: `2px solid ${INK}`, borderRadius: 14, padding: 16, margin: '12px 0' };
+import { BRAND, bigButton, box, ghostButton, INK, page, whenText } from './styles.ts';
 
 /** Services shown first: the ones elders ask for most (Wuhan 2016 calls: housekeeping, meals, comfort). */
 const FAVOURITES = ['cleaning', 'wardrobe_tidy', 'meal_delivery', 'haircut', 'companion_chat', 'repair'];
@@ -84,15 +53,17 @@ function ReadAloud({ text }: { text: string }) {
 
 function ElderHome({ role }: { role: string }) {
   const { t } = useTranslation();
-  const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done'>('home');
+  const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done' | 'mine'>('home');
   const [item, setItem] = useState<ServiceItem | null>(null);
-  const [when, setWhen] = useState<'morning' | 'afternoon'>('morning');
+  const [slot, setSlot] = useState<Slot | null>(null);
+  const [bookedText, setBookedText] = useState('');
+  const chooseSlot = useCallback((x: Slot | null) => setSlot(x), []);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const wallet = useFetch((signal) => walletsApi.myWallet({ signal }), `w-${version}`);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'items');
   const today = dayjs().format('YYYY-MM-DD');
-  const orders = useFetch((signal) => ordersApi.listOrders({ query: { limit: 20 }, signal }), `o-${version}`);
+  const orders = useFetch((signal) => ordersApi.listOrders({ query: { limit: 50 }, signal }), `o-${version}`);
   useRealtimeConnection(true);
   useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
 
@@ -102,7 +73,11 @@ function ElderHome({ role }: { role: string }) {
     (o) => dayjs(o.scheduledAt).format('YYYY-MM-DD') === today && o.status !== 'cancelled',
   );
   const toRate = (orders.data?.items ?? []).find((o) => o.status === 'served');
-  const favourites = FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is ServiceItem => !!i);
+  // The elder's favourites first, then the rest of the catalogue the points pay for.
+  const favourites = [
+    ...FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is ServiceItem => !!i),
+    ...(items.data?.items ?? []).filter((i) => !FAVOURITES.includes(i.code) && i.points > 0),
+  ];
 
   const balanceText = w
     ? [
@@ -122,21 +97,18 @@ function ElderHome({ role }: { role: string }) {
     `${dayjs(o.scheduledAt).format('HH:mm')} ${o.itemName}：${t(`elderHome.status.${o.status}` as never, { defaultValue: o.status, worker: o.workerName?.replace(/（.*）/, '') ?? '' })}`;
 
   const book = async () => {
-    if (!w || !item) return;
+    if (!w || !item || !slot) return;
     setError(null);
-    const at = dayjs()
-      .add(1, 'day')
-      .hour(when === 'morning' ? 9 : 15)
-      .minute(0)
-      .second(0);
     try {
       await ordersApi.createOrder({
-        body: { elderId: w.elderId, itemId: item.id, scheduledAt: at.toISOString() },
+        body: { elderId: w.elderId, itemId: item.id, scheduledAt: slot.start },
         headers: { 'Idempotency-Key': crypto.randomUUID() },
       });
+      const text = t('elderHome.bookedWhat', { item: item.name, when: whenText(slot.start, currentLanguage(), t as never) });
+      setBookedText(text);
       setScreen('done');
       setVersion((v) => v + 1);
-      speak(t('elderHome.booked'), currentLanguage());
+      speak(text, currentLanguage());
     } catch (e) {
       setError(problemText(e, t));
     }
@@ -154,6 +126,7 @@ function ElderHome({ role }: { role: string }) {
             style={{ ...bigButton, textAlign: 'left', padding: '12px 20px' }}
             onClick={() => {
               setItem(i);
+              setSlot(null);
               setScreen('confirm');
             }}
           >
@@ -172,21 +145,15 @@ function ElderHome({ role }: { role: string }) {
       <>
         <h1 style={{ fontSize: 32 }}>{item.name}</h1>
         <p>{t('elderHome.costs', { points: item.points })}</p>
-        <p style={{ fontWeight: 700 }}>{t('elderHome.when')}</p>
-        {(['morning', 'afternoon'] as const).map((k) => (
-          <button
-            type="button"
-            key={k}
-            aria-pressed={when === k}
-            onClick={() => setWhen(k)}
-            style={{ ...ghostButton, background: when === k ? '#e3f3ef' : '#fff', borderWidth: when === k ? 5 : 3 }}
-          >
-            {k === 'morning' ? t('elderHome.tomorrowMorning') : t('elderHome.tomorrowAfternoon')}
-          </button>
-        ))}
+        {w && <ChooseSlot elderId={w.elderId} item={item} value={slot} onChange={chooseSlot} />}
         {!enough && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{t('elderHome.notEnough')}</p>}
         {error && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{error}</p>}
-        <button type="button" style={{ ...bigButton, opacity: enough ? 1 : 0.5 }} disabled={!enough} onClick={book}>
+        <button
+          type="button"
+          style={{ ...bigButton, opacity: enough && slot ? 1 : 0.5 }}
+          disabled={!enough || !slot}
+          onClick={book}
+        >
           {t('elderHome.confirm')}
         </button>
         <button type="button" style={ghostButton} onClick={() => setScreen('choose')}>
@@ -197,7 +164,22 @@ function ElderHome({ role }: { role: string }) {
   } else if (screen === 'done') {
     body = (
       <>
-        <p style={{ ...box, fontSize: 28, fontWeight: 700 }}>✓ {t('elderHome.booked')}</p>
+        <p style={{ ...box, fontSize: 28, fontWeight: 700 }} data-testid="booked">
+          ✓ {bookedText}
+        </p>
+        <ReadAloud text={bookedText} />
+        <button type="button" style={bigButton} onClick={() => setScreen('mine')}>
+          {t('elderHome.mine')}
+        </button>
+        <button type="button" style={ghostButton} onClick={() => setScreen('home')}>
+          {t('elderHome.home')}
+        </button>
+      </>
+    );
+  } else if (screen === 'mine') {
+    body = (
+      <>
+        <MyBookings orders={orders.data?.items ?? []} onChanged={() => setVersion((v) => v + 1)} />
         <button type="button" style={bigButton} onClick={() => setScreen('home')}>
           {t('elderHome.home')}
         </button>
@@ -207,6 +189,7 @@ function ElderHome({ role }: { role: string }) {
     body = (
       <>
         <h1 style={{ fontSize: 32, margin: '8px 0' }}>{t('elderHome.hello', { name: w?.elderName ?? '' })}</h1>
+        {role === 'elder' && <SosButton />}
         <section style={box} aria-live="polite">
           <div style={{ fontSize: 36, fontWeight: 800 }}>{w ? t('elderHome.balance', { points: w.points.available }) : '…'}</div>
           <div>{balanceText.replace(t('elderHome.balance', { points: w?.points.available ?? 0 }), '')}</div>
@@ -226,6 +209,10 @@ function ElderHome({ role }: { role: string }) {
         <button type="button" style={bigButton} onClick={() => setScreen('choose')}>
           {t('elderHome.book')}
         </button>
+        <button type="button" style={ghostButton} onClick={() => setScreen('mine')}>
+          {t('elderHome.mine')}
+        </button>
+        <CallCentreButton />
         {role === 'family' && (
           <a
             href="/family"

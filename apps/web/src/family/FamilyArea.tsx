@@ -7,9 +7,11 @@ import { currentLanguage } from '../app/i18n.ts';
 import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
+import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { FamilyServices } from './FamilyServices.tsx';
 
-// 适老化 as on the elder page: body 20 px (≥ 18), actions ≥ 24 px with ≥ 64 px targets, near-black on
+// 适老化 as on the elder page: body 22 px, actions ≥ 24 px with ≥ 64 px targets, near-black on
 // white, white on dark red / dark teal (contrast > 7:1).
 const INK = '#111';
 const BRAND = '#0b5d52';
@@ -18,7 +20,7 @@ const page: CSSProperties = {
   maxWidth: 560,
   margin: '0 auto',
   padding: 16,
-  fontSize: 20,
+  fontSize: 22,
   lineHeight: 1.5,
   color: INK,
   background: '#fff',
@@ -64,17 +66,22 @@ function FamilyHome() {
   const status = useRealtimeStatus();
   // The server only nudges ("something changed"); the page reads its own scoped view again.
   useRealtimeEvent('family.safety', () => setVersion((v) => v + 1));
+  useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
   const elders = useFetch((signal) => familySafetyApi.listElders({ signal }), 'e');
   const list = elders.data?.items;
   return (
     <main style={page}>
       <h1 style={{ fontSize: 32, margin: '8px 0' }}>{t('family.title')}</h1>
-      <div style={{ fontSize: 18, color: status === 'open' ? BRAND : ALARM }} data-testid="family-live">
+      <div style={{ fontSize: 22, color: status === 'open' ? BRAND : ALARM }} data-testid="family-live">
         {status === 'open' ? `● ${t('family.live')}` : `○ ${t('family.reconnecting')}`}
       </div>
       {list?.length === 0 && <p style={box}>{t('family.noElder')}</p>}
+      <CallCentreButton />
       {list?.map((e) => (
-        <ElderSafety key={e.id} elderId={e.id} version={version} />
+        <div key={e.id}>
+          <ElderSafety elderId={e.id} version={version} />
+          <FamilyServices elderId={e.id} version={version} />
+        </div>
       ))}
     </main>
   );
@@ -146,7 +153,7 @@ function ElderSafety({ elderId, version }: { elderId: string; version: number })
       {!s.noticesNeedPhone && s.notices.length === 0 && <p>{t('family.noNotices')}</p>}
       {s.notices.map((n) => (
         <div key={n.id} style={{ ...box, borderWidth: n.readAt ? 1 : 3 }} data-testid="family-notice">
-          <div style={{ fontSize: 18 }}>
+          <div style={{ fontSize: 22 }}>
             {when(n.createdAt)} · {n.readAt ? t('family.wasRead') : <strong>{t('family.unread')}</strong>}
           </div>
           <div style={{ fontWeight: n.readAt ? 400 : 700 }}>{n.body}</div>

@@ -2,6 +2,7 @@ export * from './alarms.ts';
 export * from './assessments.ts';
 export * from './audit.ts';
 export * from './auth.ts';
+export * from './booking.ts';
 export * from './catalogue.ts';
 export * from './common.ts';
 export * from './dates.ts';

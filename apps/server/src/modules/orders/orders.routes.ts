@@ -1,4 +1,4 @@
-import { ordersContract as api } from '@zhiyang/shared';
+import { ordersContract as api, bookingContract } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -6,6 +6,8 @@ import { registerRoute } from '../../lib/contract-routes.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
 import { complaintRoutes } from './complaints.routes.ts';
 import * as dispatch from './dispatch.service.ts';
+import { freeSlots } from './free-slots.service.ts';
+import { readHotline, updateHotline } from './hotline.service.ts';
 import { noticeRoutes } from './notices.routes.ts';
 import * as orders from './orders.service.ts';
 import { photoRoutes } from './photos.routes.ts';
@@ -34,6 +36,9 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
       })),
     ),
   );
+  registerRoute(app, bookingContract.freeSlots, (req) => freeSlots(ctx, actorOf(req), req.query));
+  registerRoute(app, bookingContract.getHotline, () => readHotline(ctx));
+  registerRoute(app, bookingContract.setHotline, (req) => updateHotline(ctx, actorOf(req), req.body.hotline));
   registerRoute(app, api.getOrder, (req) => orders.getOrder(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.candidates, async (req) => dispatch.candidatesFor(ctx, actorOf(req), await one(req, req.params.id)));
   registerRoute(app, api.dispatch, async (req) =>

@@ -26,3 +26,20 @@ export async function putServiceSettings(db: DbOrTx, patch: Partial<ServiceSetti
     .onConflictDoUpdate({ target: appSettings.key, set: { value: next, updatedAt: sql`now()` } });
   return next;
 }
+
+const HOTLINE_KEY = 'service.hotline';
+/** The national elder-care hotline, until the district sets its own. */
+const DEFAULT_HOTLINE = '12349';
+
+export async function getHotline(db: DbOrTx): Promise<string> {
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, HOTLINE_KEY)).limit(1);
+  const v = row?.value as { hotline?: string } | undefined;
+  return v?.hotline ?? DEFAULT_HOTLINE;
+}
+
+export async function putHotline(db: DbOrTx, hotline: string): Promise<void> {
+  await db
+    .insert(appSettings)
+    .values({ key: HOTLINE_KEY, value: { hotline } })
+    .onConflictDoUpdate({ target: appSettings.key, set: { value: { hotline }, updatedAt: sql`now()` } });
+}

@@ -247,3 +247,45 @@ export async function regionsExist(db: DbOrTx, codes: string[]) {
   const r = await queryRows<{ code: string }>(db, sql`select code from regions where code in ${codes} and level = 'community'`);
   return r.map((x) => x.code);
 }
+
+export interface SlotProviderRow {
+  id: string;
+  daily_capacity: number;
+  slot_minutes: number;
+  slot_capacity: number | null;
+  /** The last day (YYYY-MM-DD) an active worker of the provider holds valid certificates. */
+  certs_until: string | Date | null;
+}
+
+/**
+ * Providers that could take an order of this item in this community (the same standing, area,
+ * offering and staff rules as dispatchCandidates), with their capacities, for the free-slot view.
+ */
+export async function slotProviders(db: DbOrTx, q: { itemId: string; regionCode: string; firstDay: string }) {
+  return queryRows<SlotProviderRow>(
+    db,
+    sql`
+    SELECT o.id, p.daily_capacity, p.slot_minutes, p.slot_capacity,
+      (SELECT max(least(st.care_cert_valid_until, st.health_cert_valid_until)) FROM provider_staff st
+        WHERE st.org_id = o.id AND st.active) AS certs_until
+    FROM provider_areas a
+    JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
+    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+    JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
+    WHERE a.region_code = ${q.regionCode}
+      AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
+                  AND st.care_cert_valid_until >= ${q.firstDay}::date AND st.health_cert_valid_until >= ${q.firstDay}::date)`,
+  );
+}
+
+/** Start times of the live orders these providers hold in [from, to): what fills their slots. */
+export async function bookedStarts(db: DbOrTx, providerIds: string[], from: string, to: string) {
+  if (!providerIds.length) return [];
+  return queryRows<{ provider_id: string; scheduled_at: string | Date }>(
+    db,
+    sql`
+    SELECT so.provider_id, so.scheduled_at FROM service_orders so
+    WHERE so.provider_id IN ${providerIds} AND so.status NOT IN ('cancelled', 'voided')
+      AND so.scheduled_at >= ${from}::timestamptz AND so.scheduled_at < ${to}::timestamptz`,
+  );
+}

@@ -95,6 +95,7 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'responder.status': { zh: '响应人状态变更', en: 'Responder status' },
   'safety-rules.update': { zh: '修改安全规则', en: 'Edit safety rules' },
   'service-settings.update': { zh: '修改服务设置', en: 'Edit service settings' },
+  'service-hotline.update': { zh: '修改服务中心电话', en: 'Edit service centre hotline' },
   'settlement.approve': { zh: '审批结算单', en: 'Approve settlement' },
   'settlement.confirm': { zh: '服务商确认结算单', en: 'Confirm settlement' },
   'settlement.draw-up': { zh: '生成结算单', en: 'Draw up settlement' },
