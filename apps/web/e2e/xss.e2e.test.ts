@@ -196,7 +196,10 @@ describe('user text is shown as text everywhere an operator or the bureau reads 
     await ok(providerAdmin.post(`/api/v1/service-orders/${order.id}/assign`, { workerId: provider.worker.id }), 'assign');
     const worker = await svc.apiFor(server.app, provider.worker.username);
     const at = new Date(Date.now() - 3 * 3600_000).toISOString();
-    await ok(worker.post(`/api/v1/service-orders/${order.id}/check-in`, { at, lat: 30.61, lng: 104.01 }), 'check-in');
+    await ok(
+      worker.post(`/api/v1/service-orders/${order.id}/check-in`, { at, lat: 30.61, lng: 104.01, reason: '补录' }),
+      'check-in',
+    );
     await ok(
       worker.post(`/api/v1/service-orders/${order.id}/check-out`, { lat: 30.61, lng: 104.01, record: T.visitRecord }),
       'check-out',

@@ -56,6 +56,7 @@ export const VISIT_FLAGS = [
   'elder_unavailable',
   'edited_after_lock',
   'no_home_position',
+  'off_schedule',
 ] as const;
 export type VisitFlag = (typeof VISIT_FLAGS)[number];
 export const VISIT_FLAG_LABELS_ZH: Record<VisitFlag, string> = {
@@ -65,6 +66,7 @@ export const VISIT_FLAG_LABELS_ZH: Record<VisitFlag, string> = {
   elder_unavailable: '老人住院或已故期间服务',
   edited_after_lock: '锁定后修改记录',
   no_home_position: '老人住址无坐标',
+  off_schedule: '签到时间偏离预约',
 };
 
 export const POLICY_KINDS = ['points_grant', 'purchase_credit'] as const;

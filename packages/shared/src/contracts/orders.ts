@@ -13,6 +13,20 @@ export const serviceOrder = z.object({
   elderAddress: z.string().nullable(),
   elderLat: z.number().nullable(),
   elderLng: z.number().nullable(),
+  /**
+   * The elder's phone in full, only in the assigned worker's own list while the order is active
+   * (assigned, en route, in service; each such read is audited); otherwise absent.
+   */
+  elderPhone: z.string().nullable().optional(),
+  /** The elder's phone masked (138****5678), in the worker's list when the full number is not given. */
+  elderPhoneMasked: z.string().nullable().optional(),
+  /** The 导航 link to the elder's home (NAVIGATION_URL template), in the assigned worker's list. */
+  navigationUrl: z.string().nullable().optional(),
+  /**
+   * In the assigned worker's list: when a check-in needs no reason (the booked start ± the
+   * settings' checkInReasonMinutes). Outside it the phone asks for the reason before queueing.
+   */
+  checkInWindow: z.object({ from: z.string(), to: z.string(), minutes: z.number().int() }).optional(),
   regionCode: z.string(),
   itemId: z.string(),
   itemName: z.string().nullable(),
@@ -47,6 +61,8 @@ export const serviceVisit = z.object({
   checkInAt: z.string(),
   checkInMethod: z.enum(['gps', 'qr']),
   checkInDistanceM: z.number().int().nullable(),
+  /** Why the worker checked in far from the booked start (required beyond the settings' limit). */
+  checkInReason: z.string().nullable(),
   checkOutAt: z.string().nullable(),
   checkOutMethod: z.enum(['gps', 'qr']).nullable(),
   checkOutDistanceM: z.number().int().nullable(),
@@ -186,6 +202,16 @@ export const serviceSettings = z.strictObject({
     .min(1)
     .max(24 * 30)
     .default(48),
+  /**
+   * A check-in more than this many minutes before or after the booked start needs the worker's
+   * reason and is flagged off_schedule (an EVV anomaly held for review).
+   */
+  checkInReasonMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   /** Settlement rate: fen paid to the provider per point. */
   pointsRateFen: z.number().int().min(0).max(100_000).default(100),
 });
@@ -213,6 +239,13 @@ export const orderListQuery = pageQuery.extend({
   providerId: z.uuid().optional(),
   elderId: z.uuid().optional(),
   date: isoDay('filter').optional().describe('scheduled on this day (China time)'),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(14)
+    .optional()
+    .describe("with date: this many days from that day (the worker's week is date=today&days=7)"),
   flagged: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
@@ -344,7 +377,11 @@ export const ordersContract = {
       "Check in at the elder's home by GPS or the elder's QR code (Idempotency-Key accepted; offline check-ins send their original time)",
     params: idParam,
     headers: idempotencyHeader,
-    body: z.strictObject(position),
+    body: z.strictObject({
+      ...position,
+      /** Required when the check-in is more than checkInReasonMinutes from the booked start. */
+      reason: z.string().trim().min(2).max(500).optional(),
+    }),
     response: serviceOrder,
   }),
   checkOut: route({

@@ -43,6 +43,7 @@ export const PROBLEM_CODES = [
   'slot-full',
   'duplicate',
   'certificate-expired',
+  'check-in-reason-required',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -131,6 +131,8 @@ export async function listOrders(
         elderAddress: elders.address,
         elderLat: elders.lat,
         elderLng: elders.lng,
+        // Encrypted; the service decrypts it only for the assigned worker of an active order.
+        elderPhoneEnc: elders.phoneEnc,
         itemName: serviceItems.name,
         providerName: organizations.name,
         workerName: users.displayName,

@@ -80,6 +80,7 @@ export const serviceVisits = pgTable('service_visits', {
   checkInLat: doublePrecision('check_in_lat'),
   checkInLng: doublePrecision('check_in_lng'),
   checkInDistanceM: integer('check_in_distance_m'),
+  checkInReason: text('check_in_reason'),
   checkOutAt: timestamp('check_out_at', { withTimezone: true }),
   checkOutMethod: text('check_out_method').$type<'gps' | 'qr'>(),
   checkOutLat: doublePrecision('check_out_lat'),

@@ -1,4 +1,12 @@
-import { ORDER_STATUSES, type OrderChannel, type OrderListQuery, type OrderStatus, type PaymentMethod } from '@zhiyang/shared';
+import {
+  DEFAULT_NAVIGATION_URL,
+  navigationUrl,
+  ORDER_STATUSES,
+  type OrderChannel,
+  type OrderListQuery,
+  type OrderStatus,
+  type PaymentMethod,
+} from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
@@ -7,6 +15,7 @@ import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
+import { clearValue, maskedPhone } from '../elders/elders.present.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
 import { addProviderRating } from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
@@ -334,6 +343,7 @@ export function presentVisit(v: repo.VisitRow) {
     checkInAt: v.checkInAt.toISOString(),
     checkInMethod: v.checkInMethod,
     checkInDistanceM: v.checkInDistanceM,
+    checkInReason: v.checkInReason ?? null,
     checkOutAt: v.checkOutAt?.toISOString() ?? null,
     checkOutMethod: v.checkOutMethod,
     checkOutDistanceM: v.checkOutDistanceM,
@@ -353,12 +363,68 @@ export async function listOrders(ctx: AppContext, actor: Actor, query: OrderList
     ...rest,
     status: statuses,
     from: date ? cstDayStart(date) : undefined,
-    to: date ? cstDayStart(addDays(date, 1)) : undefined,
+    to: date ? cstDayStart(addDays(date, query.days ?? 1)) : undefined,
   };
   const elderId = await boundElderId(ctx.db, actor);
   const { items, total } = await repo.listOrders(ctx.db, actor, elderId, f, limit, (page - 1) * limit);
-  return { items: items.map((r) => presentOrder(r.order, r)), total };
+  const out = [];
+  const reasonMinutes = items.some((r) => r.order.workerId === actor.id)
+    ? (await getServiceSettings(ctx.db)).checkInReasonMinutes
+    : 0;
+  for (const { elderPhoneEnc, ...r } of items) {
+    const o = presentOrder(r.order, r);
+    // The worker's own orders carry the elder's phone: in full (for the call button) only while
+    // the order is active, and each such read is audited like the elder module's brief read;
+    // masked before and after. Nobody else gets the phone through the order list.
+    if (r.order.workerId !== actor.id || actor.role !== 'service_worker') {
+      out.push(o);
+      continue;
+    }
+    const start = r.order.scheduledAt.getTime();
+    const checkInWindow = {
+      from: new Date(start - reasonMinutes * 60_000).toISOString(),
+      to: new Date(start + reasonMinutes * 60_000).toISOString(),
+      minutes: reasonMinutes,
+    };
+    const nav = navigationUrl(ctx.config.navigationUrl ?? DEFAULT_NAVIGATION_URL, {
+      lat: r.elderLat,
+      lng: r.elderLng,
+      name: r.elderName,
+      address: r.elderAddress,
+    });
+    if (!ACTIVE_FOR_WORKER.includes(r.order.status)) {
+      out.push({
+        ...o,
+        navigationUrl: nav,
+        checkInWindow,
+        elderPhone: null,
+        elderPhoneMasked: maskedPhone(ctx.cipher, elderPhoneEnc),
+      });
+      continue;
+    }
+    const phone = clearValue(ctx.cipher, elderPhoneEnc);
+    if (phone)
+      await recordAudit(ctx.db, {
+        actor,
+        action: 'elder.read-brief',
+        targetType: 'elder',
+        targetId: r.order.elderId,
+        regionCode: r.order.regionCode,
+        detail: { field: 'phone', orderId: r.order.id },
+      });
+    out.push({
+      ...o,
+      navigationUrl: nav,
+      checkInWindow,
+      elderPhone: phone,
+      elderPhoneMasked: maskedPhone(ctx.cipher, elderPhoneEnc),
+    });
+  }
+  return { items: out, total };
 }
+
+/** Orders whose assigned worker may call the elder: from assignment until check-out. */
+const ACTIVE_FOR_WORKER: readonly OrderStatus[] = ['assigned', 'en_route', 'in_service'];
 
 export async function listComplaints(
   ctx: AppContext,

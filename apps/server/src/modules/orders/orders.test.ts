@@ -11,6 +11,7 @@ import { users } from '../users/users.schema.ts';
 import { checkLedger } from '../wallets/ledger.repo.ts';
 import { sweepOrders } from './orders.jobs.ts';
 import { dispatchOffers } from './orders.schema.ts';
+import { putServiceSettings } from './service-settings.repo.ts';
 
 type Api = ReturnType<typeof client>;
 let s: TestServer;
@@ -68,6 +69,9 @@ beforeAll(async () => {
   await seedTree(s.ctx);
   admin = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
   operator = (await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district })).api;
+  // Orders here are booked 3 h ahead and checked in at once; the check-in reason rule has its
+  // own test (check-in-reason.test.ts).
+  await putServiceSettings(s.ctx.db, { checkInReasonMinutes: 24 * 60 });
   near = await createServiceProvider(s.ctx, {
     regionCode: TREE.streetA,
     communities: [TREE.communityA1],

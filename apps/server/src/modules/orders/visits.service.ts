@@ -3,7 +3,7 @@ import { can, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
-import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder, findElderFor } from '../elders/service-elders.repo.ts';
@@ -75,6 +75,13 @@ export interface Position {
   qr?: string;
 }
 
+/**
+ * Minutes between the check-in and the booked start (positive = late). Beyond the settings'
+ * limit the visit is flagged off_schedule and the worker must say why.
+ */
+export const minutesFromBooking = (order: repo.OrderRow, at: Date) =>
+  Math.round((at.getTime() - order.scheduledAt.getTime()) / 60_000);
+
 /** Where and how: GPS distance from the elder's home, or the elder's QR code. */
 async function locate(ctx: AppContext, order: repo.OrderRow, p: Position, radiusM: number) {
   const flags: VisitFlag[] = [];
@@ -103,14 +110,23 @@ const addFlags = (a: VisitFlag[], b: VisitFlag[]) => [...new Set([...a, ...b])];
  * fix must not stop a visit): outside the radius, the same worker in another visit at that
  * time, the elder in hospital or deceased. A second check-in is a 409.
  */
-export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRow, p: Position) {
+export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRow, p: Position & { reason?: string }) {
   assertWorker(actor, order);
   if (order.status === 'in_service' || order.status === 'served')
     throw conflict('Already checked in to this order.', undefined, 'already-handled');
   const s = await getServiceSettings(ctx.db);
   const loc = await locate(ctx, order, p, s.checkInRadiusM);
+  const offBy = minutesFromBooking(order, loc.at);
+  const offSchedule = Math.abs(offBy) > s.checkInReasonMinutes;
+  if (offSchedule && !p.reason)
+    throw unprocessable(
+      `The check-in is ${Math.abs(offBy)} minutes ${offBy < 0 ? 'before' : 'after'} the booked start (limit ${s.checkInReasonMinutes}); send body.reason.`,
+      [{ path: 'body.reason', message: 'required for a check-in this far from the booked start' }],
+      'check-in-reason-required',
+    );
   const elder = await findElder(ctx.db, order.elderId);
-  const flags = [...loc.flags];
+  const flags: VisitFlag[] = [...loc.flags];
+  if (offSchedule) flags.push('off_schedule');
   if (elder && (elder.status === 'in_hospital' || elder.status === 'deceased')) flags.push('elder_unavailable');
   if (await repo.overlappingVisit(ctx.db, actor.id as string, order.id, loc.at, new Date(loc.at.getTime() + 60_000)))
     flags.push('worker_overlap');
@@ -124,6 +140,7 @@ export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRo
       checkInLat: loc.lat,
       checkInLng: loc.lng,
       checkInDistanceM: loc.distanceM,
+      checkInReason: offSchedule ? (p.reason ?? null) : null,
       flags,
     });
     return transition(ctx, tx, actor, order, {
@@ -131,7 +148,13 @@ export async function checkIn(ctx: AppContext, actor: Actor, order: repo.OrderRo
       to: 'in_service',
       action: 'check-in',
       audit: true,
-      detail: { method: loc.method, distanceM: loc.distanceM, flags, at: loc.at.toISOString() },
+      detail: {
+        method: loc.method,
+        distanceM: loc.distanceM,
+        flags,
+        at: loc.at.toISOString(),
+        ...(offSchedule ? { minutesFromBooking: offBy, reason: p.reason } : {}),
+      },
       patch: flags.length ? { flags: addFlags(order.flags, flags), reviewStatus: 'pending' } : {},
     });
   });

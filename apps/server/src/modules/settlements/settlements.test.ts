@@ -8,6 +8,7 @@ import { client, clientAs, loginToken, seedTree, TREE } from '../../testing/fact
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../../testing/service.ts';
 import { serviceOrders } from '../orders/orders.schema.ts';
+import { putServiceSettings } from '../orders/service-settings.repo.ts';
 import { checkLedger } from '../wallets/ledger.repo.ts';
 
 type Api = ReturnType<typeof client>;
@@ -49,6 +50,9 @@ beforeAll(async () => {
   s = await startTestServer();
   await seedTree(s.ctx);
   admin = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
+  // The visits here are recorded hours before their booked start (past visits on orders that must
+  // be booked in the future); the check-in reason rule has its own test (check-in-reason.test.ts).
+  await putServiceSettings(s.ctx.db, { checkInReasonMinutes: 24 * 60 });
   operator = (await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district })).api;
   provider = await createServiceProvider(s.ctx, {
     regionCode: TREE.streetA,
