@@ -29,6 +29,7 @@ let bureauUsername: string;
 let providerId: string;
 const HOME = { latitude: 30.6101, longitude: 104.0101 };
 const PASSWORD = 'Test#Pass2026';
+const ELDER_PHONE = '13912345678';
 
 describe('service loop faces in a phone browser', () => {
   beforeAll(async () => {
@@ -53,6 +54,7 @@ describe('service loop faces in a phone browser', () => {
       lat: HOME.latitude,
       lng: HOME.longitude,
       birthDate: '1938-06-01',
+      phone: ELDER_PHONE,
     });
     elderId = elder.id;
     const admin = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
@@ -211,14 +213,17 @@ describe('service loop faces in a phone browser', () => {
     await context.close();
   });
 
-  /** A wardrobe-tidy order `hours` from now, accepted and assigned, open on the worker's phone. */
-  async function workerWithTask(hours: number) {
+  /**
+   * A wardrobe-tidy order `hours` from now (or at an ISO time), accepted and assigned, open on the
+   * worker's phone. Within an hour of now a check-in needs no reason (the default rule).
+   */
+  async function workerWithTask(hours: number | string) {
     const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
     const o = (
       await operator.post('/api/v1/service-orders', {
         elderId,
         itemId: items.find((i) => i.code === 'wardrobe_tidy')?.id,
-        scheduledAt: new Date(Date.now() + hours * 3600_000).toISOString(),
+        scheduledAt: typeof hours === 'string' ? hours : new Date(Date.now() + hours * 3600_000).toISOString(),
       })
     ).json();
     expect((await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`)).statusCode).toBe(200);
@@ -229,8 +234,54 @@ describe('service loop faces in a phone browser', () => {
     return { o, context, page, card };
   }
 
+  it("the worker sees tomorrow's order, can call the elder, and must give a reason to check in hours early", async () => {
+    // Tomorrow 10:00 China time: in the week list under 明天, and far from now for a check-in.
+    const tomorrow = new Date(Date.now() + 8 * 3600_000 + 86_400_000).toISOString().slice(0, 10);
+    const { o, context, page, card } = await workerWithTask(`${tomorrow}T10:00:00+08:00`);
+    const day = page.getByTestId(`day-${tomorrow}`);
+    await expect.poll(() => day.getByText('明天').count()).toBeGreaterThan(0);
+    expect(await day.getByTestId(`address-${o.id}`).count()).toBe(1);
+    // The call button dials the elder; navigation opens a map at the home.
+    const call = page.getByTestId(`call-${o.id}`);
+    expect(await call.getAttribute('href')).toBe(`tel:${ELDER_PHONE}`);
+    expect(await card.getByRole('link', { name: /导\s*航/ }).getAttribute('href')).toMatch(/^geo:30\.61/);
+    // 18 px text and 48 px targets.
+    const box = await call.boundingBox();
+    expect(box?.height).toBeGreaterThanOrEqual(48);
+    expect(await page.getByTestId(`address-${o.id}`).evaluate((e) => getComputedStyle(e).fontSize)).toBe('18px');
+    await page.screenshot({ path: path.join(shots, 'worker-week.png'), fullPage: true });
+
+    // Checking in now, hours before the booking: the phone says it is an anomaly and asks why.
+    await card.getByRole('button', { name: /签\s*到/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('签到时间与预约相差较大').waitFor();
+    expect(await dialog.getByText(/记为异常/).count()).toBe(1);
+    const ok = dialog.getByRole('button', { name: '填写原因并签到' });
+    expect(await ok.isDisabled()).toBe(true);
+    await page.getByTestId(`reason-${o.id}`).fill('老人来电请求提前上门');
+    // The dialog has finished opening (no zoom animation left) when the picture is taken.
+    await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0);
+    expect(await ok.isEnabled()).toBe(true);
+    await page.screenshot({ path: path.join(shots, 'worker-far-checkin.png') });
+    await ok.click();
+    await expect.poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
+    const visit = (await operator.get(`/api/v1/service-orders/${o.id}`)).json().visit;
+    expect(visit.checkInReason).toBe('老人来电请求提前上门');
+    expect(visit.flags).toContain('off_schedule');
+    await context.close();
+
+    // The bureau finds the visit among the anomalies and reads the reason in the order drawer.
+    const desk = await phone(bureauUsername);
+    await desk.page.setViewportSize({ width: 1440, height: 900 });
+    await desk.page.goto(`${server.url}/console/service-anomalies`);
+    await desk.page.getByText(o.no).first().click();
+    await expect.poll(() => desk.page.getByTestId('check-in-reason').textContent()).toBe('老人来电请求提前上门');
+    await desk.page.screenshot({ path: path.join(shots, 'order-drawer-check-in-reason.png') });
+    await desk.context.close();
+  });
+
   it('a worker offline checks out with a photo; after reconnect both arrive with their original times', async () => {
-    const { o, context, page, card } = await workerWithTask(2);
+    const { o, context, page, card } = await workerWithTask(0.5);
     // Real JPEGs drawn by the browser, so the console can show them.
     const drawn = await page.evaluate(async () => {
       const out: string[] = [];
@@ -254,6 +305,10 @@ describe('service loop faces in a phone browser', () => {
     });
     // Online: check in with a photo of the door.
     await page.getByTestId(`photo-${o.id}`).setInputFiles(jpeg('in'));
+    // The picked picture shows as a thumbnail with a remove button before it is sent.
+    await expect.poll(() => page.getByTestId(`thumbs-${o.id}`).locator('img').count()).toBe(1);
+    expect(await card.getByRole('button', { name: '删除这张照片' }).count()).toBe(1);
+    await card.screenshot({ path: path.join(shots, 'worker-photo-picked.png') });
     await card.getByRole('button', { name: /签\s*到/ }).click();
     await expect.poll(async () => (await operator.get(`/api/v1/service-orders/${o.id}`)).json().status).toBe('in_service');
 
@@ -302,7 +357,7 @@ describe('service loop faces in a phone browser', () => {
   });
 
   it('a worker with no network at all checks in and then out; both arrive in order with their times', async () => {
-    const { o, context, page, card } = await workerWithTask(3);
+    const { o, context, page, card } = await workerWithTask(0.6);
     await card.getByRole('button', { name: /签\s*到/ }).waitFor({ state: 'visible' });
 
     // Inside the home there is no signal: the check-in is queued, and the card moves on to the
