@@ -96,8 +96,9 @@ export default function ScreenArea() {
       },
     ],
   });
+  // Lifecycle order read from the top (待派单 first): a category axis draws its first entry at the bottom.
   const services = [...(stats?.servicesToday ?? [])].sort(
-    (a, b) => ORDER_STATUSES.indexOf(a.status as never) - ORDER_STATUSES.indexOf(b.status as never),
+    (a, b) => ORDER_STATUSES.indexOf(b.status as never) - ORDER_STATUSES.indexOf(a.status as never),
   );
   const noCoords = (stats?.openByCommunity ?? []).filter((c) => c.lat === null || c.lng === null);
   return (

@@ -110,7 +110,11 @@ export function AlarmElderCard({ id, a, config, canHandle, inHand, onTake, actio
                   {e.categories.map((c) => t(`elders.category.${c}` as never, { defaultValue: c })).join('、')}
                 </Descriptions.Item>
               )}
-              {e.abilityLevel && <Descriptions.Item label={t('safety.card.ability')}>{e.abilityLevel}</Descriptions.Item>}
+              {e.abilityLevel && (
+                <Descriptions.Item label={t('safety.card.ability')}>
+                  {t(`elders.level.${e.abilityLevel}` as never, { defaultValue: e.abilityLevel })}
+                </Descriptions.Item>
+              )}
               {summary.length > 0 && <Descriptions.Item label={t('safety.card.data')}>{summary.join('；')}</Descriptions.Item>}
             </Descriptions>
           ) : (
