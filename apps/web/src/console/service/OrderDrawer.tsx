@@ -24,6 +24,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { DispatchExplanation, HISTORY_ACTIONS, type HistoryAction, SYSTEM_REASON_ACTIONS } from './DispatchExplanation.tsx';
 
 export const STATUS_COLOR: Record<string, string> = {
   created: 'gold',
@@ -158,9 +159,9 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
               </Button>
             )}
           </Space>
-          {o.dispatchExplain?.why ? (
+          {o.dispatchExplain ? (
             <Card size="small" title={t('service.orders.why')}>
-              <Typography.Text>{String(o.dispatchExplain.why)}</Typography.Text>
+              <DispatchExplanation value={o.dispatchExplain} />
             </Card>
           ) : null}
           {mayDispatch && cands.data && (
@@ -236,6 +237,11 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                 <Descriptions.Item label={t('service.orders.checkOut')}>
                   {formatTime(o.visit.checkOutAt)} {o.visit.checkOutDistanceM != null ? `· ${o.visit.checkOutDistanceM} m` : ''}
                 </Descriptions.Item>
+                {o.visit.checkInReason && (
+                  <Descriptions.Item label={t('service.orders.checkInReason')} span={2}>
+                    <span data-testid="check-in-reason">{o.visit.checkInReason}</span>
+                  </Descriptions.Item>
+                )}
                 <Descriptions.Item label={t('service.orders.record')} span={2}>
                   {o.visit.record ?? '—'}
                 </Descriptions.Item>
@@ -269,8 +275,12 @@ export function OrderDrawer({ id, onClose, version }: { id: string | null; onClo
                 color: h.to === 'cancelled' || h.to === 'voided' ? 'red' : 'blue',
                 children: (
                   <span>
-                    {formatTime(h.at)} · <b>{t(`service.orders.statuses.${h.to as 'created'}`)}</b> · {h.action}{' '}
-                    {h.actorName ? `· ${h.actorName}` : ''} {h.reason ? `（${h.reason}）` : ''}
+                    {formatTime(h.at)} · <b>{t(`service.orders.statuses.${h.to as 'created'}`)}</b>
+                    {HISTORY_ACTIONS.includes(h.action as HistoryAction)
+                      ? ` · ${t(`service.orders.historyActions.${h.action as HistoryAction}`)}`
+                      : ''}
+                    {h.actorName ? ` · ${h.actorName === 'System' ? t('service.orders.systemActor') : h.actorName}` : ''}
+                    {h.reason && !SYSTEM_REASON_ACTIONS.includes(h.action) ? `（${h.reason}）` : ''}
                   </span>
                 ),
               }))}

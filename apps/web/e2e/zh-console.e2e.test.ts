@@ -1,0 +1,255 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+
+// The server's test helpers, imported by path at run time (tsc -p apps/web does not check the server).
+const SERVER_SRC = path.join(WEB_DIR, '../server/src');
+interface Api {
+  get(url: string): Promise<{ statusCode: number; json(): any }>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
+}
+interface Server {
+  url: string;
+  app: unknown;
+  ctx: { db: any };
+  close(): Promise<void>;
+}
+
+/**
+ * Latin-alphabet words a Chinese console may show, each for a reason. Anything else in the visible
+ * text of a zh-CN page is English that slipped past the i18n layer (or a raw code) and fails the test.
+ */
+const ALLOWED = new Set([
+  'ID', // 身份证号 / 对象 ID: the usual Chinese term
+  'SOS', // the pendant's button, printed on it
+  'P1',
+  'P2',
+  'P3', // alarm priorities, as the alarm-centre standard names them
+  'WGS-84',
+  'GCJ-02', // coordinate systems, named as the standards (and 天地图) name them
+  'API', // 终端/接口 channel, the platform's interface
+  'Excel', // the spreadsheet people import and export
+  'xlsx',
+  'csv', // the file types the user picks for an import
+  'IP', // 来源 IP in the audit log
+  'QR', // the elder's QR card (签到方式)
+  'English', // the language switcher offers English by its own name
+  'kg',
+  'km',
+  'm',
+  'cm',
+  'mmHg',
+  'bpm',
+  '℃', // units
+]);
+
+/** Latin tokens on the page that are neither allowed words, numbers nor data the test seeded (user names). */
+function foreignWords(text: string, data: Set<string>): string[] {
+  // GB/T: the prefix of national standard numbers (GB/T 42195). P1/P2 splits at the slash.
+  const tokens = text.replaceAll('GB/T', '').match(/[A-Za-z0-9][A-Za-z0-9._:-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [];
+  return [
+    ...new Set(
+      tokens.filter((w) => {
+        if (!/[A-Za-z]/.test(w)) return false; // numbers, dates, times
+        if (ALLOWED.has(w) || data.has(w)) return false;
+        // Codes the records carry (order numbers, device serials, credit codes): letters with
+        // at least four digits, e.g. SO202611250001; not a duration like 10m55s.
+        if (/\d{4}/.test(w) && !/^\d+[hms]\d/.test(w)) return false;
+        return true;
+      }),
+    ),
+  ];
+}
+
+let server: Server;
+let browser: Browser;
+let shots: string;
+const data = new Set<string>();
+const accounts: Record<'district_admin' | 'operator' | 'provider_admin', string> = {
+  district_admin: '',
+  operator: '',
+  provider_admin: '',
+};
+let orderNo: string;
+let elderId: string;
+let webDist: string;
+const PASSWORD = 'Test#Pass2026';
+
+describe('every console screen is Chinese', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    // A copy of the bundle: this test opens many pages, and another test run rebuilding
+    // apps/web/dist meanwhile would answer them with 404s.
+    webDist = mkdtempSync(path.join(tmpdir(), 'zy-zh-console-dist-'));
+    cpSync(WEB_DIST, webDist, { recursive: true });
+    const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+    const svc = await import(path.join(SERVER_SRC, 'testing/service.ts'));
+    const { sql } = await import('drizzle-orm');
+    server = await startTestServer({ listen: true, config: { webDist } });
+    await f.seedTree(server.ctx);
+    // Test data in Chinese, as a district's would be: names, providers, sites.
+    const near = await svc.createServiceProvider(server.ctx, {
+      regionCode: f.TREE.streetA,
+      communities: [f.TREE.communityA1],
+      site: { lat: 30.612, lng: 104.012 },
+      name: '安康居家养老服务中心',
+    });
+    await svc.createServiceProvider(server.ctx, {
+      regionCode: f.TREE.streetA,
+      communities: [f.TREE.communityA1],
+      site: { lat: 30.65, lng: 104.06 },
+      name: '福寿家政服务站',
+    });
+    const elder = await createElder(server.ctx, f.TREE.communityA1, { name: '王秀兰', lat: 30.6101, lng: 104.0101 });
+    elderId = elder.id;
+    const district = await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district });
+    const operator = await f.clientAs(server.app, server.ctx, 'operator', { regionCode: f.TREE.district });
+    const provider = await f.clientAs(server.app, server.ctx, 'provider_admin', { orgId: near.org.id });
+    accounts.district_admin = district.account.username;
+    accounts.operator = operator.account.username;
+    accounts.provider_admin = provider.account.username;
+    await server.ctx.db.execute(sql`UPDATE users SET display_name = '测试人员' WHERE display_name ~ '[A-Za-z]'`);
+    await server.ctx.db.execute(sql`UPDATE users SET display_name = '李主任' WHERE id = ${district.account.id}`);
+    await server.ctx.db.execute(sql`UPDATE users SET display_name = '张坐席' WHERE id = ${operator.account.id}`);
+    await server.ctx.db.execute(sql`UPDATE users SET display_name = '赵经理' WHERE id = ${provider.account.id}`);
+    await server.ctx.db.execute(sql`UPDATE users SET display_name = '刘师傅' WHERE id = ${near.worker.id}`);
+    await server.ctx.db.execute(sql`UPDATE provider_staff SET name = '刘师傅' WHERE user_id = ${near.worker.id}`);
+    await server.ctx.db.execute(sql`UPDATE organizations SET name = '测试机构' WHERE name ~ '[A-Za-z]'`);
+    // Login names are names the users chose; they may appear (user list, user menu).
+    const users = (await server.ctx.db.execute(sql`SELECT username FROM users`)) as { rows: Array<{ username: string }> };
+    for (const u of users.rows) data.add(u.username);
+    // Service item codes (服务项目编码) are typed by the bureau in the catalogue form.
+    const codes = (await server.ctx.db.execute(sql`SELECT code FROM service_items`)) as { rows: Array<{ code: string }> };
+    for (const c of codes.rows) data.add(c.code);
+
+    const credit = await (district.api as Api).post(
+      `/api/v1/wallets/${elder.id}/adjustments`,
+      { currency: 'points', direction: 'credit', amount: 300, reason: '居家养老积分' },
+      { 'idempotency-key': 'zh-console-credit-1' },
+    );
+    expect(credit.statusCode).toBe(201);
+    // An order dispatched automatically, accepted and assigned: a dispatch explanation and a history.
+    const api = operator.api as Api;
+    const items = (await api.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    tomorrow.setUTCHours(2, 0, 0, 0); // 10:00 in China
+    const o = await api.post('/api/v1/service-orders', {
+      elderId: elder.id,
+      itemId: items.find((i) => i.code === 'cleaning')?.id,
+      scheduledAt: tomorrow.toISOString(),
+    });
+    expect(o.statusCode, o.json().detail).toBe(201);
+    orderNo = o.json().no;
+    const pApi = provider.api as Api;
+    expect((await pApi.post(`/api/v1/service-orders/${o.json().id}/accept`)).statusCode).toBe(200);
+    expect((await pApi.post(`/api/v1/service-orders/${o.json().id}/assign`, { workerId: near.worker.id })).statusCode).toBe(200);
+    // Reads that the audit log names: a search and a record read.
+    await api.get('/api/v1/elders?q=王');
+    await (district.api as Api).get(`/api/v1/elders/${elder.id}`);
+
+    browser = await launchBrowser();
+    shots = screenshotDir();
+    console.info(`screenshots: ${shots}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (webDist) rmSync(webDist, { recursive: true, force: true });
+  });
+
+  async function consoleAs(username: string) {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
+    expect(login.ok()).toBe(true);
+    return { context, page };
+  }
+
+  /** Wait until the page has settled: no loading spinner, no skeleton. */
+  async function settled(page: Page) {
+    await page.waitForLoadState('networkidle');
+    await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
+  }
+
+  async function visibleForeignWords(page: Page): Promise<string[]> {
+    return foreignWords(await page.evaluate(() => document.body.innerText), data);
+  }
+
+  /** The menu's routes, read from the side menu the user sees. */
+  async function menuPaths(page: Page): Promise<string[]> {
+    const ids = await page
+      .locator('.ant-menu [data-menu-id]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-menu-id') ?? ''));
+    return [...new Set(ids.map((id) => id.slice(id.indexOf('/console'))).filter((p) => p.startsWith('/console')))];
+  }
+
+  for (const role of ['district_admin', 'operator', 'provider_admin'] as const) {
+    it(`${role}: every menu page reads in Chinese`, async () => {
+      const { context, page } = await consoleAs(accounts[role]);
+      await page.goto(`${server.url}/console`);
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(shots, `${role}-home.png`) });
+      await page.locator('.ant-menu').first().waitFor();
+      const paths = await menuPaths(page);
+      expect(paths.length).toBeGreaterThan(1);
+      const found: Record<string, string[]> = {};
+      for (const p of paths) {
+        await page.goto(`${server.url}${p}`);
+        await settled(page);
+        const words = await visibleForeignWords(page);
+        if (words.length) found[p] = words;
+        await page.screenshot({ path: path.join(shots, `${role}${p.replaceAll('/', '-')}.png`) });
+        if (p === '/console/service-orders') {
+          // One record per list where it is cheap: the order drawer, with its dispatch reason and history.
+          await page.getByText(orderNo).first().click();
+          await page.locator('.ant-drawer-body').getByText('工单流转').waitFor();
+          await settled(page);
+          const drawer = await page.locator('.ant-drawer-body').innerText();
+          const inDrawer = foreignWords(drawer, data);
+          if (inDrawer.length) found[`${p} (drawer)`] = inDrawer;
+          await page.screenshot({ path: path.join(shots, `${role}-order-drawer.png`) });
+          if (role !== 'provider_admin') {
+            expect(drawer).toMatch(/在 2 家候选服务商中综合得分最高/);
+            expect(drawer).toMatch(/最近的服务站“安康居家养老服务中心站”/);
+          }
+          expect(drawer).toMatch(/服务商接单 · 赵经理/);
+        }
+      }
+      if (paths.includes('/console/elders')) {
+        // One record page: the elder's archive.
+        await page.goto(`${server.url}/console/elders/${elderId}`);
+        await page.getByText('王秀兰').first().waitFor();
+        await settled(page);
+        const words = await visibleForeignWords(page);
+        if (words.length) found['/console/elders/:id'] = words;
+        await page.screenshot({ path: path.join(shots, `${role}-elder.png`) });
+      }
+      expect(found).toEqual({});
+      await context.close();
+    });
+  }
+
+  it('the audit log names actions and objects in Chinese', async () => {
+    const { context, page } = await consoleAs(accounts.district_admin);
+    await page.goto(`${server.url}/console/audit-log`);
+    await settled(page);
+    const text = await page.locator('.ant-table').innerText();
+    expect(text).toMatch(/查询老人/);
+    expect(text).toMatch(/服务商接单/);
+    expect(text).not.toMatch(/elder\.search|service_order/);
+    await page.screenshot({ path: path.join(shots, 'audit-log.png') });
+    expect(foreignWords(await page.evaluate(() => document.body.innerText), data)).toEqual([]);
+    await context.close();
+  });
+});
