@@ -83,6 +83,7 @@ export function SettlementsPage() {
           { title: t('service.settlements.pointsTotal'), dataIndex: 'pointsTotal' },
           { title: t('service.settlements.pointsFen'), dataIndex: 'pointsFen', render: y },
           { title: t('service.settlements.purchaseFen'), dataIndex: 'purchaseFen', render: y },
+          { title: t('service.settlements.selfPayFen'), dataIndex: 'selfPayFen', render: y },
           { title: t('service.settlements.totalFen'), dataIndex: 'totalFen', render: (v: number) => <b>{y(v)}</b> },
           {
             title: t('service.settlements.held'),
