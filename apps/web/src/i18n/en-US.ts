@@ -1,5 +1,6 @@
 import { PASSWORD_PROBLEM_TEXT, type PasswordProblem } from '@zhiyang/shared';
 import { safetyEnUS } from '../console/alarms/i18n.ts';
+import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
@@ -82,6 +83,10 @@ export const enUS: Messages = {
     'slot-full': 'The limit has been reached',
     duplicate: 'The same record already exists',
     'certificate-expired': "The worker's care or health certificate is missing or expired; renew it before assigning",
+    'check-in-reason-required': 'The check-in is far from the booked time: give the reason',
+    'provider-unavailable': 'This provider is not approved, is suspended or is on the dishonesty list',
+    'not-offered': 'This provider does not offer the item; choose another',
+    'no-open-offer': 'This order is no longer offered to your organisation (it timed out or was dispatched elsewhere)',
   },
   realtime: { open: 'Live updates connected', connecting: 'Connecting to live updates…', closed: 'Live updates disconnected' },
   auth: {
@@ -256,6 +261,7 @@ export const enUS: Messages = {
   elders: eldersEnUS,
   service: serviceEnUS,
   safety: safetyEnUS,
+  home: homeEnUS,
   worker: workerEnUS,
   elderHome: elderHomeEnUS,
   family: familyEnUS,

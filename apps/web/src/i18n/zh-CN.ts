@@ -6,6 +6,7 @@ import {
   ROLE_LABELS_ZH,
 } from '@zhiyang/shared';
 import { safetyZhCN } from '../console/alarms/i18n.ts';
+import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
@@ -86,6 +87,10 @@ export const zhCN = {
     'slot-full': '已达数量上限',
     duplicate: '已存在相同的记录',
     'certificate-expired': '该服务人员的护理证或健康证缺失或已过期，请更新后再派单',
+    'check-in-reason-required': '签到时间与预约时间相差较大，请填写原因后再签到',
+    'provider-unavailable': '该服务商未准入、已暂停或在失信名单中，不能派单',
+    'not-offered': '该服务商不提供此服务项目，请换一家',
+    'no-open-offer': '此工单已不在派给贵机构的待接单状态（可能已超时转派或被改派）',
   },
   realtime: { open: '实时连接正常', connecting: '正在连接实时服务…', closed: '实时连接已断开' },
   auth: {
@@ -239,6 +244,7 @@ export const zhCN = {
   elders: eldersZhCN,
   service: serviceZhCN,
   safety: safetyZhCN,
+  home: homeZhCN,
   worker: workerZhCN,
   elderHome: elderHomeZhCN,
   family: familyZhCN,

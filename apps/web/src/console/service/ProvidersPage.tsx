@@ -1,9 +1,10 @@
 import type { Provider } from '@zhiyang/shared';
-import { Button, Card, Form, Input, InputNumber, List, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, List, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { providersApi } from '../../api/providers.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { NoticesCard } from './NoticesCard.tsx';
@@ -19,6 +20,41 @@ export function ProvidersPage() {
   const list = useFetch((signal) => providersApi.listProviders({ query: { limit: 200 }, signal }), 'providers');
   const warnings = useFetch((signal) => providersApi.licenceWarnings({ signal }), 'licence-warnings');
   const [form] = Form.useForm();
+  const { message, modal } = App.useApp();
+
+  /** Approve or reject a pending provider from its row: a confirmation for approve, a required reason for reject. */
+  const decide = (p: Provider, decision: 'approve' | 'reject') => {
+    let reason = '';
+    modal.confirm({
+      title: t(decision === 'approve' ? 'home.decision.approveConfirm' : 'home.decision.rejectConfirm', {
+        name: p.name,
+      }),
+      content:
+        decision === 'reject' ? (
+          <Input.TextArea
+            aria-label={t('service.common.reason')}
+            placeholder={t('home.decision.rejectReason')}
+            onChange={(e) => (reason = e.target.value)}
+          />
+        ) : undefined,
+      okText: t(decision === 'approve' ? 'service.providers.approve' : 'service.providers.reject'),
+      okButtonProps: decision === 'reject' ? { danger: true } : undefined,
+      onOk: async () => {
+        if (decision === 'reject' && reason.trim().length < 2) {
+          message.error(t('home.decision.rejectReason'));
+          throw new Error('reason required');
+        }
+        try {
+          await providersApi[decision]({ params: { id: p.id }, body: { reason: reason.trim() || undefined } });
+          message.success(t(decision === 'approve' ? 'home.decision.approved' : 'home.decision.rejected'));
+          list.reload();
+        } catch (err) {
+          message.error(problemText(err, t));
+          throw err;
+        }
+      },
+    });
+  };
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
@@ -62,6 +98,26 @@ export function ProvidersPage() {
               render: (v: number | null, r) => (v ? `${v} (${r.ratingCount})` : '—'),
             },
             { title: t('service.providers.capacity'), dataIndex: 'dailyCapacity' },
+            ...(can('provider:approve')
+              ? [
+                  {
+                    title: t('home.decision.actions'),
+                    key: 'actions',
+                    render: (_: unknown, r: Provider) =>
+                      r.approvalStatus === 'pending' && (
+                        // The row opens the drawer; these buttons decide without opening it.
+                        <Space size={4} onClick={(e) => e.stopPropagation()}>
+                          <Button size="small" type="primary" onClick={() => decide(r, 'approve')}>
+                            {t('service.providers.approve')}
+                          </Button>
+                          <Button size="small" danger onClick={() => decide(r, 'reject')}>
+                            {t('service.providers.reject')}
+                          </Button>
+                        </Space>
+                      ),
+                  },
+                ]
+              : []),
           ]}
         />
       </Card>
