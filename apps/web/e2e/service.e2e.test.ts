@@ -218,6 +218,11 @@ describe('service loop faces in a phone browser', () => {
    * worker's phone. Within an hour of now a check-in needs no reason (the default rule).
    */
   async function workerWithTask(hours: number | string) {
+    // These tests are about the visit, not the slot limit the provider test set (2 per slot):
+    // several orders within the next hour must all reach the provider.
+    const { providerProfiles } = await import(path.join(SERVER_SRC, 'modules/providers/providers.schema.ts'));
+    const { eq } = await import('drizzle-orm');
+    await server.ctx.db.update(providerProfiles).set({ slotCapacity: null }).where(eq(providerProfiles.orgId, providerId));
     const items = (await operator.get('/api/v1/service-items')).json().items as Array<{ id: string; code: string }>;
     const o = (
       await operator.post('/api/v1/service-orders', {
