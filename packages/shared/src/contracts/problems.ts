@@ -44,6 +44,9 @@ export const PROBLEM_CODES = [
   'duplicate',
   'certificate-expired',
   'check-in-reason-required',
+  'provider-unavailable',
+  'not-offered',
+  'no-open-offer',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -224,8 +224,12 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
   const p = await providerStanding(ctx.db, providerId, order.itemId);
   if (!p) throw validationError('body.providerId', 'unknown provider');
   if (p.approval_status !== 'approved' || p.dishonest)
-    throw conflict('This provider is not approved, is suspended or is on the dishonesty list.');
-  if (!p.offers) throw conflict('This provider does not offer the item.');
+    throw conflict(
+      'This provider is not approved, is suspended or is on the dishonesty list.',
+      undefined,
+      'provider-unavailable',
+    );
+  if (!p.offers) throw conflict('This provider does not offer the item.', undefined, 'not-offered');
   const settings = await getServiceSettings(ctx.db);
   return ctx.db.transaction(async (tx) => {
     const current = await repo.openOffer(tx, order.id);
@@ -258,7 +262,8 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
 export async function accept(ctx: AppContext, actor: Actor, order: repo.OrderRow) {
   return ctx.db.transaction(async (tx) => {
     const o = await repo.openOffer(tx, order.id);
-    if (!o || o.providerId !== actor.orgId) throw conflict('There is no open offer of this order to your organisation.');
+    if (!o || o.providerId !== actor.orgId)
+      throw conflict('There is no open offer of this order to your organisation.', undefined, 'no-open-offer');
     await repo.closeOffer(tx, o.id, 'accepted', null);
     const price = (await offeringPrice(tx, o.providerId, order.itemId)) ?? 0;
     return transition(ctx, tx, actor, order, {

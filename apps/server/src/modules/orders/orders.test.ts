@@ -168,6 +168,16 @@ describe('creation and automatic dispatch', () => {
     expect(manual.json()).toMatchObject({ status: 'dispatched', providerId: near.org.id, dispatchMode: 'manual' });
     const noReason = await operator.post(`/api/v1/service-orders/${o.id}/dispatch`, { providerId: far.org.id });
     expect(noReason.statusCode).toBe(400);
+    // A provider that may not take orders: a code the console can name (not the generic conflict).
+    const bad = (await s.ctx.db.execute(sql`SELECT id FROM organizations WHERE name = '失信服务'`)) as {
+      rows: Array<{ id: string }>;
+    };
+    const refused = await operator.post(`/api/v1/service-orders/${o.id}/dispatch`, {
+      providerId: bad.rows[0].id,
+      reason: '试派',
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('provider-unavailable');
   });
 
   it('refuses bad input with nothing changed', async () => {
