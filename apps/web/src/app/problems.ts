@@ -22,7 +22,20 @@ export function problemText(err: unknown, t: TFunction, language = i18next.langu
  * message only in English; in Chinese the field is marked with the validation text, never English.
  */
 export function fieldErrorText(message: string, language = i18next.language): string {
-  return language?.startsWith('en') ? message : i18next.t('problems.validation');
+  if (language?.startsWith('en')) return message;
+  // zod's range messages ("Too big: expected number to be <=49", "… string to have <=50 characters")
+  // carry the limit a person needs: say it in Chinese. Anything else gets the validation text.
+  const range = /(<=|>=|<|>)\s*(-?\d+(?:\.\d+)?)/.exec(message);
+  if (range) {
+    const length = /characters|items/.test(message);
+    const key = length
+      ? range[1].startsWith('<')
+        ? 'maxLength'
+        : 'minLength'
+      : ({ '<=': 'max', '>=': 'min', '<': 'below', '>': 'above' } as const)[range[1] as '<=' | '>=' | '<' | '>'];
+    return i18next.t(`common.fieldRange.${key}`, { n: range[2] });
+  }
+  return i18next.t('problems.validation');
 }
 
 /**

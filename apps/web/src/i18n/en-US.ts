@@ -18,6 +18,14 @@ export const enUS: Messages = {
   app: { name: 'Zhiyang', title: 'Smart Elderly Care Platform', console: 'Console' },
   common: {
     ok: 'OK',
+    fieldRange: {
+      max: 'at most {{n}}',
+      min: 'at least {{n}}',
+      below: 'less than {{n}}',
+      above: 'more than {{n}}',
+      maxLength: 'at most {{n}} characters',
+      minLength: 'at least {{n}} characters',
+    },
     cancel: 'Cancel',
     save: 'Save',
     create: 'Create',

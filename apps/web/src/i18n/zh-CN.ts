@@ -23,6 +23,15 @@ export const zhCN = {
   app: { name: '智养', title: '智慧养老服务平台', console: '管理控制台' },
   common: {
     ok: '确定',
+    /** A field's range from the server's validation message, said in Chinese. */
+    fieldRange: {
+      max: '不能大于 {{n}}',
+      min: '不能小于 {{n}}',
+      below: '须小于 {{n}}',
+      above: '须大于 {{n}}',
+      maxLength: '最多 {{n}} 个字',
+      minLength: '至少 {{n}} 个字',
+    },
     cancel: '取消',
     save: '保存',
     create: '新建',
