@@ -90,8 +90,11 @@ export default function RespondPage() {
       <Card style={{ marginBottom: 12 }}>
         <Space style={{ width: '100%', justifyContent: 'space-between' }}>
           {/* The whole label is the 48 px target; a click on it toggles the switch. */}
-          <label style={{ display: 'flex', alignItems: 'center', gap: 8, minHeight: 48, cursor: 'pointer' }}>
-            <Switch checked={onDuty} onChange={(v) => void report(v)} />
+          <label
+            htmlFor="respond-on-duty"
+            style={{ display: 'flex', alignItems: 'center', gap: 8, minHeight: 48, cursor: 'pointer' }}
+          >
+            <Switch id="respond-on-duty" checked={onDuty} onChange={(v) => void report(v)} />
             <strong>{onDuty ? t('safety.respond.onDuty') : t('safety.respond.offDuty')}</strong>
           </label>
           <Button
