@@ -1,22 +1,11 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 // The elder's and the family's phone pages (390×844, zh-CN): booking from the free slots, 我的预约
 // with cancel, the SOS button reaching the operator's queue, the family's service list and the
 // 呼叫服务中心 link. The server's test helpers are imported by path at run time.
-const SERVER_SRC = path.join(WEB_DIR, '../server/src');
-interface Api {
-  get(url: string): Promise<{ statusCode: number; json(): any }>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
-}
-interface Server {
-  url: string;
-  app: unknown;
-  ctx: { db: any };
-  close(): Promise<void>;
-}
 
 let server: Server;
 let browser: Browser;

@@ -1,24 +1,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 /**
  * Each role lands where it works (issue 12 §5): console roles on a landing page with their own
  * figures (compared here with the API they come from), menus without what the role cannot use,
  * phone roles sent from /console to their phone pages, and a pending provider approved from its row.
  */
-const SERVER_SRC = path.join(WEB_DIR, '../server/src');
-interface Api {
-  get(url: string): Promise<{ statusCode: number; json(): any }>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
-}
-interface Server {
-  url: string;
-  app: unknown;
-  ctx: { db: any };
-  close(): Promise<void>;
-}
 
 let server: Server;
 let browser: Browser;

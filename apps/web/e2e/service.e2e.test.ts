@@ -1,20 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
-
-// The server's test helpers, imported by path at run time (tsc -p apps/web does not check the server).
-const SERVER_SRC = path.join(WEB_DIR, '../server/src');
-interface Api {
-  get(url: string): Promise<{ statusCode: number; json(): any }>;
-  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
-}
-interface Server {
-  url: string;
-  app: unknown;
-  ctx: { db: any };
-  close(): Promise<void>;
-}
+import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 let server: Server;
 let browser: Browser;

@@ -10,6 +10,23 @@ import { preview } from 'vite';
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TEST_SERVER_MODULE = path.join(WEB_DIR, '../server/src/testing/server.ts');
 export const WEB_DIST = path.join(WEB_DIR, 'dist');
+
+// The server's test helpers are imported by path at run time (tsc -p apps/web does not check the server).
+export const SERVER_SRC = path.join(WEB_DIR, '../server/src');
+
+/** What the browser tests use of the server's test client (`app.inject` as a logged-in user). */
+export interface Api {
+  get(url: string): Promise<{ statusCode: number; json(): any }>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<{ statusCode: number; json(): any }>;
+}
+
+/** The in-process test server (testing/server.ts) as the browser tests use it. */
+export interface Server {
+  url: string;
+  app: unknown;
+  ctx: { db: any };
+  close(): Promise<void>;
+}
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 function newestMtime(dir: string): number {
