@@ -174,7 +174,8 @@ describe('console in a browser', () => {
 
   it('reads the audit log and verifies the chain', async () => {
     await page.getByTestId('side-menu').getByText('审计日志').click();
-    await page.locator('.ant-table').getByText('user.create').first().waitFor();
+    // Actions read by their Chinese names (新建用户), not as codes (user.create).
+    await page.locator('.ant-table').getByText('新建用户').first().waitFor();
     await page.getByTestId('verify-chain').click();
     const verdict = page.getByText(/哈希链完整/);
     await verdict.waitFor();
