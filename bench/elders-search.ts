@@ -73,7 +73,7 @@ async function run(kind: 'pglite' | 'postgres') {
         const t0 = performance.now();
         const res = await s.app.inject({
           method: 'GET',
-          url: `/api/v1/elders?${qs(i)}`,
+          url: `/api/v1/elders?${qs(i)}&count=true`,
           headers: { authorization: `Bearer ${token}` },
         });
         const ms = performance.now() - t0;

@@ -3,7 +3,10 @@
 //  2. orders created and automatically dispatched over HTTP (POST /api/v1/service-orders):
 //     throughput and latency percentiles, with C requests in flight.
 // Usage: npx tsx bench/orders-dispatch.ts [pglite|postgres ...]   (PostgreSQL from BENCH_DATABASE_URL or TEST_DATABASE_URL)
-// Env: BENCH_ELDERS (100000), BENCH_PROVIDERS (1000), BENCH_ORDERS (2000), BENCH_CONCURRENCY (8)
+//  3. the reference, in the same run: the same number of bare single-row INSERTs of an order row
+//     (into a copy of service_orders with its indexes), with the same number in flight.
+// Env: BENCH_ELDERS (100000), BENCH_PROVIDERS (1000), BENCH_ORDERS (2000), BENCH_CONCURRENCY (8),
+//      BENCH_TAG (suffix of the result file, e.g. `before`)
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../apps/server/src/db/client.ts';
@@ -125,6 +128,38 @@ async function seed(db: DbOrTx) {
   await db.execute(sql`ANALYZE`);
 }
 
+/** Bare INSERTs of an order row (no auth, audit, ledger or dispatch), CONCURRENCY in flight. */
+async function referenceInserts(db: DbOrTx, elderIds: string[], itemId: string, when: string) {
+  await db.execute(sql`CREATE TABLE bench_ref_orders (LIKE service_orders INCLUDING ALL)`);
+  const latencies: number[] = [];
+  let next = 0;
+  const t = Date.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= elderIds.length) return;
+        const t0 = performance.now();
+        await db.execute(
+          sql`INSERT INTO bench_ref_orders (no, elder_id, region_code, item_id, channel, status, scheduled_at, duration_minutes, quantity, payment, points)
+              VALUES (${`REF${i}`}, ${elderIds[i]}, ${`${DISTRICT}001001`}, ${itemId}, 'console', 'created', ${when}, 120, 2, 'points', 80)`,
+        );
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const ms = Date.now() - t;
+  await db.execute(sql`DROP TABLE bench_ref_orders`);
+  latencies.sort((a, b) => a - b);
+  return {
+    what: 'bare single-row INSERT of an order row, same database and concurrency',
+    inserts: elderIds.length,
+    ms,
+    perSecond: +((elderIds.length / ms) * 1000).toFixed(1),
+    p99Ms: +percentile(latencies, 99).toFixed(1),
+  };
+}
+
 async function run(kind: 'pglite' | 'postgres') {
   process.env.ZY_TEST_DB = kind;
   const database = await createTestDatabase();
@@ -193,6 +228,8 @@ async function run(kind: 'pglite' | 'postgres') {
   );
   const ordersMs = Date.now() - t;
   latencies.sort((a, b) => a - b);
+  const reference = await referenceInserts(s.ctx.db, elderIds, item, when);
+  const perSecond = +((ok / ordersMs) * 1000).toFixed(1);
   const check = await checkLedger(s.ctx.db);
   const out = {
     seedMs,
@@ -209,11 +246,13 @@ async function run(kind: 'pglite' | 'postgres') {
       dispatched,
       concurrency: CONCURRENCY,
       ms: ordersMs,
-      perSecond: +((ok / ordersMs) * 1000).toFixed(1),
+      perSecond,
       p50Ms: +percentile(latencies, 50).toFixed(1),
       p95Ms: +percentile(latencies, 95).toFixed(1),
       p99Ms: +percentile(latencies, 99).toFixed(1),
     },
+    reference,
+    ratioToReference: +(perSecond / reference.perSecond).toFixed(3),
     ledgerCheck: { ok: check.ok, transactions: check.transactions, entries: check.entries },
   };
   console.log(kind, JSON.stringify(out));
@@ -227,7 +266,8 @@ process.env.TEST_DATABASE_URL = pgUrl;
 const kinds = (process.argv.slice(2).length ? process.argv.slice(2) : ['pglite', 'postgres']) as Array<'pglite' | 'postgres'>;
 const results: Record<string, unknown> = {};
 for (const k of kinds) results[k] = await run(k);
-writeResult(`orders-dispatch${kinds.length === 1 ? `-${kinds[0]}` : ''}`, {
+const tag = process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : '';
+writeResult(`orders-dispatch${kinds.length === 1 ? `-${kinds[0]}` : ''}${tag}`, {
   what: 'POST /api/v1/service-orders through the real app (auth, Idempotency-less create, points reserve under row locks, audit, automatic dispatch over 10 candidate providers per community, history, event); runGrant() year-start grant to every elder in 1,000-elder batches, then a second run',
   scale: { elders: ELDERS, providers: PROVIDERS, workers: PROVIDERS * WORKERS_PER_PROVIDER, communities: COMMUNITIES },
   ...results,

@@ -5,7 +5,8 @@
 //     with that background load running;
 //  3. time for the API to return a console queue of 500 open alarms.
 // Usage: npx tsx bench/safety-intake.ts [pglite|postgres ...]  (PostgreSQL from BENCH_DATABASE_URL or TEST_DATABASE_URL)
-// Env: BENCH_DEVICES (10000), BENCH_SECONDS (20), BENCH_SOS (200)
+// Env: BENCH_DEVICES (10000), BENCH_SECONDS (20), BENCH_SOS (200); BENCH_SOS_ONLY=1 measures only
+// the SOS lane at saturation (bench/results/safety-sos-lane[-BENCH_LABEL].json).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,16 +48,54 @@ function runLoad(url: string, file: string, onMeasure?: () => void, perDevice = 
   });
 }
 
-/** The same load through Aedes with no hooks: what the transport alone sustains on this machine. */
+/**
+ * The same load through Aedes with no hooks: what the transport alone sustains on this machine.
+ * While the load is measured, a probe client publishes SOS-sized messages (spread like the SOS of
+ * the platform run) to a subscriber on the same broker: the bare broker's publish → subscriber
+ * round trip under the same saturation, the reference for the SOS lane's latency.
+ */
 async function bareBroker(file: string) {
   const aedes = await Aedes.createBroker();
   const server = createServer(aedes.handle);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  const r = await runLoad(`mqtt://127.0.0.1:${port}`, file);
+  const url = `mqtt://127.0.0.1:${port}`;
+  const sub = await mqtt.connectAsync(url, { clientId: 'probe-sub', reconnectPeriod: 0 });
+  const pub = await mqtt.connectAsync(url, { clientId: 'probe-pub', reconnectPeriod: 0 });
+  await sub.subscribeAsync('zy/v1/devices/PROBE/events', { qos: 1 });
+  const sent = new Map<string, number>();
+  const roundTrips: number[] = [];
+  sub.on('message', (_t, payload) => {
+    const t0 = sent.get(JSON.parse(String(payload)).msgId);
+    if (t0 !== undefined) roundTrips.push(performance.now() - t0);
+  });
+  let probing: Promise<void> = Promise.resolve();
+  const r = await runLoad(url, file, () => {
+    probing = (async () => {
+      const gap = ((SECONDS - 2) * 1000) / SOS;
+      for (let k = 0; k < SOS; k++) {
+        const msgId = `probe-${k}`;
+        sent.set(msgId, performance.now());
+        pub.publish('zy/v1/devices/PROBE/events', JSON.stringify({ msgId, ts: Date.now(), type: 'sos', data: {} }), { qos: 1 });
+        await new Promise((res) => setTimeout(res, gap));
+      }
+    })();
+  });
+  await probing;
+  await Promise.all([sub.endAsync(), pub.endAsync()]);
   await new Promise<void>((res) => aedes.close(() => res()));
   await new Promise<void>((res) => server.close(() => res()));
-  return r;
+  roundTrips.sort((a, b) => a - b);
+  return {
+    ...(r as { eventsPerSecond: number } & Record<string, number>),
+    roundTripMs: {
+      samples: roundTrips.length,
+      of: SOS,
+      p50: percentile(roundTrips, 50),
+      p99: percentile(roundTrips, 99),
+      max: roundTrips.at(-1),
+    },
+  };
 }
 
 async function benchKind(kind: 'pglite' | 'postgres') {
@@ -114,9 +153,17 @@ async function benchKind(kind: 'pglite' | 'postgres') {
         username: d.id,
         password: d.secret,
         reconnectPeriod: 0,
+        connectTimeout: 180_000,
       }),
     ),
   );
+  // The operator's socket resolves the waiting SOS as its alarm.raised arrives (no polling in the
+  // server's own process, which would add to the latency it measures).
+  const arrivals = new Map<string, (at: number) => void>();
+  rt.ws.on('message', (m) => {
+    const msg = JSON.parse(String(m)) as { type: string; data: { deviceId?: string } };
+    if (msg.type === 'alarm.raised' && msg.data.deviceId) arrivals.get(msg.data.deviceId)?.(performance.now());
+  });
   /** One SOS per device of `range`, spread over the measured window; publish → operator's WebSocket. */
   const sosLatency = async (from: number, to: number) => {
     const latencies: number[] = [];
@@ -129,16 +176,11 @@ async function benchKind(kind: 'pglite' | 'postgres') {
         c.publish(`zy/v1/devices/${d.id}/events`, JSON.stringify({ msgId: 'sos-1', ts: Date.now(), type: 'sos', data: {} }), {
           qos: 1,
         });
-        const deadline = Date.now() + 30_000;
-        for (;;) {
-          const m = rt.messages.find((x) => x.type === 'alarm.raised' && x.data.deviceId === d.id);
-          if (m) {
-            latencies.push(m.at - t0);
-            return;
-          }
-          if (Date.now() > deadline) return;
-          await new Promise((r) => setTimeout(r, 2));
-        }
+        const at = await new Promise<number | null>((resolve) => {
+          arrivals.set(d.id, resolve);
+          setTimeout(() => resolve(null), 30_000);
+        });
+        if (at !== null) latencies.push(at - t0);
       }),
     );
     latencies.sort((a, b) => a - b);
@@ -166,12 +208,14 @@ async function benchKind(kind: 'pglite' | 'postgres') {
   console.log('platform', saturated, 'intake', s.intake.stats);
   const platform = saturated?.load ?? { eventsPerSecond: Number.NaN };
   // B: a steady district load, every device one event per 10 s (1,000 events/s for 10,000 devices).
-  const steady = await withLoad(0.1, SOS, 2 * SOS);
-  console.log('steady', steady);
+  // BENCH_SOS_ONLY=1 measures only A (the SOS lane under saturation) and skips B and the queue.
+  const sosOnly = Boolean(process.env.BENCH_SOS_ONLY);
+  const steady = sosOnly ? null : await withLoad(0.1, SOS, 2 * SOS);
+  if (steady) console.log('steady', steady);
 
   // 500 open alarms: the console's first load of the queue.
   const openNow = await s.ctx.database.query<{ n: number }>('SELECT count(*)::int AS n FROM alarms WHERE open');
-  const missing = 500 - openNow.rows[0].n;
+  const missing = sosOnly ? 0 : 500 - openNow.rows[0].n;
   if (missing > 0) {
     await s.ctx.database.query(
       `INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, region_code, raised_at)
@@ -181,7 +225,7 @@ async function benchKind(kind: 'pglite' | 'postgres') {
     );
   }
   const times: number[] = [];
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < (sosOnly ? 0 : 10); i++) {
     const t0 = performance.now();
     const res = await fetch(`${s.url}/api/v1/alarms?status=open&limit=500`, { headers: { authorization: `Bearer ${token}` } });
     const body = (await res.json()) as { items: unknown[] };
@@ -200,8 +244,19 @@ async function benchKind(kind: 'pglite' | 'postgres') {
     platform,
     ratioToBareBroker: saturated ? Math.round((platform.eventsPerSecond / bare.eventsPerSecond) * 1000) / 1000 : null,
     alarmLatencyMsSaturated: saturated?.alarms ?? null,
-    steadyLoad: steady.load,
-    alarmLatencyMsSteady: steady.alarms,
+    // SOS lane (issue 13 §1): SOS publish → operator's WebSocket at saturation, against the bare
+    // broker's publish → subscriber round trip under the same load in the same run.
+    sosLane: saturated
+      ? {
+          sosMs: saturated.alarms,
+          bareBrokerRoundTripMs: bare.roundTripMs,
+          ratioP50: Math.round((saturated.alarms.p50 / bare.roundTripMs.p50) * 100) / 100,
+          ratioP99: Math.round((saturated.alarms.p99 / bare.roundTripMs.p99) * 100) / 100,
+          intake: { ...s.intake.stats },
+        }
+      : null,
+    steadyLoad: steady?.load ?? null,
+    alarmLatencyMsSteady: steady?.alarms ?? null,
     openQueue500Ms: { median: percentile(times, 50), max: times.at(-1) },
   };
 }
@@ -212,7 +267,8 @@ for (const k of kinds) {
   results[k] = await benchKind(k);
   console.log(JSON.stringify(results[k], null, 2));
 }
-writeResult(`safety-intake${process.env.BENCH_STEADY_ONLY ? '-steady' : ''}${kinds.length === 1 ? `-${kinds[0]}` : ''}`, {
-  results,
-});
+const name = process.env.BENCH_SOS_ONLY
+  ? `safety-sos-lane${process.env.BENCH_LABEL ? `-${process.env.BENCH_LABEL}` : ''}`
+  : `safety-intake${process.env.BENCH_STEADY_ONLY ? '-steady' : ''}`;
+writeResult(`${name}${kinds.length === 1 ? `-${kinds[0]}` : ''}`, { results });
 process.exit(0);

@@ -17,11 +17,17 @@ async function main() {
   const clients: mqtt.MqttClient[] = [];
   for (let i = 0; i < devices.length; i += 250) {
     const batch = await Promise.all(
-      devices
-        .slice(i, i + 250)
-        .map((d) =>
-          mqtt.connectAsync(url, { clientId: d.id, username: d.id, password: d.secret, reconnectPeriod: 0, keepalive: 600 }),
-        ),
+      devices.slice(i, i + 250).map((d) =>
+        mqtt.connectAsync(url, {
+          clientId: d.id,
+          username: d.id,
+          password: d.secret,
+          reconnectPeriod: 0,
+          keepalive: 600,
+          // A loaded machine can take longer than the default 30 s to answer 250 connects at once.
+          connectTimeout: 180_000,
+        }),
+      ),
     );
     clients.push(...batch);
   }

@@ -1,4 +1,5 @@
-// Bundle the server into one ES module, apps/server/dist/main.mjs, so that `npm start` loads one
+// Bundle the server into one ES module, apps/server/dist/main.mjs (and the elder import's worker
+// thread, elders-import-worker.mjs, beside it), so that `npm start` loads one
 // file instead of compiling ~1,000 TypeScript and package modules on every start (docs/performance.md,
 // "Start-up"). Packages that read files beside themselves at run time (PGlite's WebAssembly, the
 // argon2 native binding, Swagger UI's assets, pino's worker transports) and the lazily loaded
@@ -64,7 +65,15 @@ export async function buildServer(outdir = SERVER_DIST) {
     const made = spawnSync(process.execPath, [path.join(outdir, 'make-template.mjs'), outdir], { stdio: 'inherit' });
     if (made.status !== 0)
       process.stderr.write('zhiyang: no database template; the first start will create the database itself.\n');
-    await esbuild.build({ ...options(outdir), entryPoints: { main: path.join(root, 'apps/server/src/main.ts') } });
+    await esbuild.build({
+      ...options(outdir),
+      entryPoints: {
+        main: path.join(root, 'apps/server/src/main.ts'),
+        // Worker threads load their own module: the import pool finds it beside main.mjs
+        // (modules/elders/elders.import-tasks.ts).
+        'elders-import-worker': path.join(root, 'apps/server/src/modules/elders/elders.import-worker.ts'),
+      },
+    });
   } finally {
     // npm start builds in the server's own process: end esbuild's helper process, or it outlives the server.
     await esbuild.stop();

@@ -69,7 +69,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  await app.register(securityHeaders, { mapTileUrl: opts.config.mapTileUrl });
+  await app.register(securityHeaders, {
+    mapTileUrl: opts.config.mapTileUrl,
+    mapLabelTileUrl: opts.config.mapLabelTileUrl,
+    sipWsUrl: opts.config.sipWsUrl,
+  });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });

@@ -3,9 +3,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { NotificationProvider } from './lib/notification-providers.ts';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
+/** A Leaflet tile URL template: {z}, {x} and {y} in any order (天地图's WMTS puts {y} before {x}); {s}, {key} allowed. */
+const tileTemplate = z
+  .string()
+  .regex(/^https?:\/\//, 'must start with http:// or https://')
+  .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'a tile URL template with {z}, {x} and {y}');
 
 /** Every environment variable Zhiyang reads, with the embedded-mode defaults. */
 const envSchema = z.object({
@@ -27,6 +33,20 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, '1 to 64 letters, digits, _ or -')
     .optional(),
   MQTT_ENABLED: bool.default(true),
+  MQTT_DYNSEC_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+    .optional(),
+  MQTT_DYNSEC_USER: z.string().min(1).optional(),
+  MQTT_DYNSEC_PASSWORD: z.string().min(1).optional(),
+  MQTT_GATEWAY_USER: z.string().min(1).optional(),
+  MQTT_GATEWAY_PASSWORD: z.string().min(1).optional(),
+  BROKER_AUTH_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
+  METRICS_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
+  METRICS_ALLOW: z
+    .string()
+    .refine((v) => v.split(',').every((a) => isProxyAddress(a.trim())), 'comma list of addresses or CIDRs')
+    .optional(),
   SEED_DEMO: bool.default(true),
   ZHIYANG_ADMIN_PASSWORD: z.string().min(1).optional(),
   ZHIYANG_DEMO_PASSWORD: z.string().min(1).optional(),
@@ -37,6 +57,7 @@ const envSchema = z.object({
     .optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(5),
   ROLES: z
     .string()
     .regex(/^(web|worker|gateway)(,(web|worker|gateway))*$/, 'comma list of web, worker, gateway')
@@ -44,13 +65,49 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   ALARM_ACK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   ALARM_CONTACTS_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  CALL_WRAP_UP_MAX_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
+  CTI_SECRET: z.string().min(24, 'at least 24 characters').optional(),
+  CTI_SIMULATOR: z.enum(['on', 'off']).optional(),
+  SIP_WS_URL: z
+    .string()
+    .regex(/^wss?:\/\/\S+$/, 'a ws:// or wss:// URL')
+    .optional(),
+  SIP_AUTH_SECRET: z.string().min(24, 'at least 24 characters').optional(),
+  SIP_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,100}$/, 'a SIP domain')
+    .default('zhiyang'),
+  CTI_ADAPTER: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an adapter name: manual, simulator or a registered PBX driver')
+    .optional(),
   DEVICE_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  RECORDINGS_DIR: z.string().min(1).optional(),
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMPORT_UPLOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
-  MAP_TILE_URL: z
+  NODE_ENV: z.string().optional(),
+  MAP_TILE_URL: tileTemplate.optional(),
+  MAP_LABEL_TILE_URL: tileTemplate.optional(),
+  MAP_TILE_KEY: z
     .string()
-    .regex(/^https?:\/\/.*\{z\}.*\{x\}.*\{y\}/, 'a tile URL template with {z}, {x} and {y}')
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ or - (the tile service key, e.g. 天地图 tk)')
+    .optional(),
+  MAP_TILE_SUBDOMAINS: z
+    .string()
+    .regex(/^[A-Za-z0-9]{1,16}$/, 'the characters {s} stands for, e.g. 01234567')
+    .optional(),
+  MAP_TILE_ATTRIBUTION: z.string().max(200).optional(),
+  MAP_MAX_ZOOM: z.coerce.number().int().min(1).max(22).default(18),
+  GEOCODER: z.enum(['none', 'tianditu']).default('none'),
+  GEOCODER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'letters, digits, _ or - (e.g. the 天地图 server-side tk)')
+    .optional(),
+  GEOCODER_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s?#]+$/, 'an http(s) URL without query, e.g. https://api.tianditu.gov.cn/geocoder')
     .optional(),
   NAVIGATION_URL: z
     .string()
@@ -85,6 +142,16 @@ export interface Config {
   /** Shared-subscription group of the gateways on an external broker (MQTT_SHARE_GROUP, default zhiyang). */
   mqttShareGroup?: string;
   mqttEnabled: boolean;
+  /**
+   * Mosquitto's dynamic-security plugin that Zhiyang keeps in sync with its devices (MQTT_DYNSEC_USER /
+   * MQTT_DYNSEC_PASSWORD, the plugin's admin client; MQTT_DYNSEC_URL, default MQTT_URL). The gateway
+   * client (MQTT_GATEWAY_USER / MQTT_GATEWAY_PASSWORD) is created with the gateway role by the full resync.
+   */
+  dynsec?: { url: string; username: string; password: string; gatewayUser?: string; gatewayPassword?: string };
+  /** Shared secret EMQX sends in X-Zhiyang-Broker-Token to the HTTP authentication/authorisation endpoints. */
+  brokerAuthToken?: string;
+  /** /metrics: a bearer token (METRICS_TOKEN) and/or addresses allowed without it (METRICS_ALLOW); neither = off. */
+  metrics?: { token?: string; allow?: string[] };
   seedDemo: boolean;
   adminPassword?: string;
   demoPassword?: string;
@@ -94,22 +161,66 @@ export interface Config {
   sessionIdleMinutes: number;
   /** A session ends this many hours after login, whatever its activity (default 12). */
   sessionMaxHours?: number;
+  /** A session check is answered from memory for this long (0: every request asks the database); default 5. */
+  sessionCacheSeconds?: number;
   roles: Set<'web' | 'worker' | 'gateway'>;
   webDist?: string;
   /** Safety loop: a P1 not acknowledged within this many seconds alerts the supervisor (default 60). */
   alarmAckSeconds?: number;
   /** …and this many seconds after that the elder's contacts are notified (default 300). */
   alarmContactsSeconds?: number;
+  /** Call centre: an agent's after-call work (话后处理) ends by itself after this many seconds (default 120). */
+  callWrapUpMaxSeconds?: number;
+  /** The shared secret the telephony signs CTI webhooks and routing requests with; without it those answer 404. */
+  ctiSecret?: string;
+  /** The built-in phone simulator: on unless NODE_ENV=production, where it needs CTI_SIMULATOR=on. */
+  ctiSimulator?: boolean;
+  /** The SIP over WebSocket URL of Kamailio the console's softphone registers with (docs/telephony.md). */
+  sipWsUrl?: string;
+  /** The secret agents' expiring SIP credentials are derived from; Kamailio holds the same one. */
+  sipAuthSecret?: string;
+  /** The SIP domain (realm) agents register in. */
+  sipDomain?: string;
+  /**
+   * The telephony adapter the console's commands (dial, answer, hang up, transfer) go through:
+   * `simulator` by default where the simulator is on, else `manual` (CTI_ADAPTER).
+   */
+  ctiAdapter?: string;
   /** Raw device events are kept this many days (default 180). */
   deviceEventRetentionDays?: number;
+  /** Where the telephony's recorder writes call recordings (RECORDINGS_DIR, default DATA_DIR/recordings; docs/recordings.md). */
+  recordingsDir?: string;
+  /** Call recordings are deleted this many days after the call (RECORDING_RETENTION_DAYS, default 180). */
+  recordingRetentionDays?: number;
   /** Spreadsheet imports running at once in one process (default 2); each user runs one at a time. */
   importConcurrency?: number;
   /** An import's file must have arrived within this many seconds of the request (default 180), else 408. */
   importUploadSeconds?: number;
-  /** Family notices go to this HTTP webhook (an SMS gateway) instead of the log provider. */
+  /** Family notices and login codes go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
-  /** Map tiles for the alarm console (e.g. a district's own tile server); without it the map shows no tiles. */
+  /** NODE_ENV=production: without an SMS gateway, login codes are refused (503) rather than logged for a developer. */
+  production?: boolean;
+  /**
+   * The SMS provider for login codes, set in code (not from the environment): the tests capture the
+   * messages with it, and an embedding can plug its own gateway. Takes precedence over notifyWebhookUrl.
+   */
+  smsProvider?: NotificationProvider;
+  /** Map tiles for every map (e.g. 天地图 or a district's own tile server); without it the maps draw the region boundaries only. */
   mapTileUrl?: string;
+  /** A label layer over the tiles (天地图's cva_w place names). */
+  mapLabelTileUrl?: string;
+  /** Replaces {key} in the tile templates (天地图 browser key; it is visible to every browser that loads tiles). */
+  mapTileKey?: string;
+  /** What {s} stands for (default abc; 天地图 01234567). */
+  mapTileSubdomains?: string;
+  mapTileAttribution?: string;
+  mapMaxZoom?: number;
+  /** Address → coordinate lookup: none (default) or 天地图. */
+  geocoder?: 'none' | 'tianditu';
+  /** The geocoder's key (天地图 server-side tk); never sent to browsers. */
+  geocoderKey?: string;
+  /** The geocoder's endpoint (default the public one; an intranet proxy, or a local fake in tests). */
+  geocoderUrl?: string;
   /** The worker's and responder's 导航 link template ({lat} {lng} {name} {address}); default a geo: URI. */
   navigationUrl?: string;
   /** The origin users open (scheme://host[:port]); cookie-session writes must come from it. Else the request's Host. */
@@ -131,6 +242,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name])}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.GEOCODER === 'tianditu' && !e.GEOCODER_KEY) throw new ConfigError('GEOCODER=tianditu needs GEOCODER_KEY (the 天地图 tk)');
+  const ctiSimulator = e.CTI_SIMULATOR ? e.CTI_SIMULATOR === 'on' : e.NODE_ENV !== 'production';
+  if (e.CTI_ADAPTER === 'simulator' && !ctiSimulator)
+    throw new ConfigError('CTI_ADAPTER=simulator needs the phone simulator on (CTI_SIMULATOR=on in production)');
+  if (!e.MAP_TILE_KEY && [e.MAP_TILE_URL, e.MAP_LABEL_TILE_URL].some((u) => u?.includes('{key}'))) {
+    throw new ConfigError('MAP_TILE_URL has {key} but MAP_TILE_KEY is not set');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -143,6 +261,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mqttClientId: e.MQTT_CLIENT_ID,
     mqttShareGroup: e.MQTT_SHARE_GROUP,
     mqttEnabled: e.MQTT_ENABLED,
+    dynsec: dynsecConfig(e),
+    brokerAuthToken: e.BROKER_AUTH_TOKEN,
+    metrics:
+      e.METRICS_TOKEN || e.METRICS_ALLOW
+        ? { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW?.split(',').map((a) => a.trim()) }
+        : undefined,
     seedDemo: e.SEED_DEMO,
     adminPassword: e.ZHIYANG_ADMIN_PASSWORD,
     demoPassword: e.ZHIYANG_DEMO_PASSWORD,
@@ -150,18 +274,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'hex') : loadOrCreateKeyFile(dataDir),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,
+    sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     roles: new Set(e.ROLES.split(',') as Array<'web' | 'worker' | 'gateway'>),
     webDist: e.WEB_DIST,
     alarmAckSeconds: e.ALARM_ACK_SECONDS,
     alarmContactsSeconds: e.ALARM_CONTACTS_SECONDS,
+    callWrapUpMaxSeconds: e.CALL_WRAP_UP_MAX_SECONDS,
+    ctiSecret: e.CTI_SECRET,
+    sipWsUrl: e.SIP_WS_URL,
+    sipAuthSecret: e.SIP_AUTH_SECRET,
+    sipDomain: e.SIP_DOMAIN,
+    ctiSimulator,
+    ctiAdapter: e.CTI_ADAPTER,
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,
+    recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+    recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
     importConcurrency: e.IMPORT_CONCURRENCY,
     importUploadSeconds: e.IMPORT_UPLOAD_SECONDS,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
+    production: e.NODE_ENV === 'production',
     mapTileUrl: e.MAP_TILE_URL,
+    mapLabelTileUrl: e.MAP_LABEL_TILE_URL,
+    mapTileKey: e.MAP_TILE_KEY,
+    mapTileSubdomains: e.MAP_TILE_SUBDOMAINS,
+    mapTileAttribution: e.MAP_TILE_ATTRIBUTION,
+    mapMaxZoom: e.MAP_MAX_ZOOM,
+    geocoder: e.GEOCODER,
+    geocoderKey: e.GEOCODER_KEY,
+    geocoderUrl: e.GEOCODER_URL,
     navigationUrl: e.NAVIGATION_URL,
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : undefined,
     trustProxy: e.TRUST_PROXY?.split(',').map((a) => a.trim()),
+  };
+}
+
+function dynsecConfig(e: Env): Config['dynsec'] {
+  if (!e.MQTT_DYNSEC_USER && !e.MQTT_DYNSEC_PASSWORD) return undefined;
+  const url = e.MQTT_DYNSEC_URL ?? e.MQTT_URL;
+  if (!e.MQTT_DYNSEC_USER || !e.MQTT_DYNSEC_PASSWORD || !url)
+    throw new ConfigError('MQTT_DYNSEC_USER needs MQTT_DYNSEC_PASSWORD and MQTT_DYNSEC_URL (or MQTT_URL)');
+  return {
+    url,
+    username: e.MQTT_DYNSEC_USER,
+    password: e.MQTT_DYNSEC_PASSWORD,
+    gatewayUser: e.MQTT_GATEWAY_USER,
+    gatewayPassword: e.MQTT_GATEWAY_PASSWORD,
   };
 }
 

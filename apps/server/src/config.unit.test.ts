@@ -54,6 +54,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('picks the telephony adapter: the simulator where the phone simulator is on, never in production unless it is on', async () => {
+    const { adapterName } = await import('./modules/calls/adapter.ts');
+    expect(adapterName(loadConfig({ DATA_DIR: dir() }))).toBe('simulator');
+    expect(adapterName(loadConfig({ DATA_DIR: dir(), NODE_ENV: 'production', SECRET_KEY: 'a'.repeat(64) }))).toBe('manual');
+    expect(adapterName(loadConfig({ DATA_DIR: dir(), CTI_ADAPTER: 'manual' }))).toBe('manual');
+    expect(() => loadConfig({ DATA_DIR: dir(), NODE_ENV: 'production', CTI_ADAPTER: 'simulator' })).toThrow(
+      /CTI_ADAPTER=simulator/,
+    );
+    expect(
+      adapterName(loadConfig({ DATA_DIR: dir(), NODE_ENV: 'production', CTI_SIMULATOR: 'on', CTI_ADAPTER: 'simulator' })),
+    ).toBe('simulator');
+    expect(() => loadConfig({ DATA_DIR: dir(), CTI_ADAPTER: 'Bad Name' })).toThrow(/CTI_ADAPTER/);
+  });
+
   it('keeps only the origin of PUBLIC_URL', () => {
     expect(loadConfig({ DATA_DIR: dir(), PUBLIC_URL: 'https://Zhiyang.Example.gov.cn/' }).publicUrl).toBe(
       'https://zhiyang.example.gov.cn',

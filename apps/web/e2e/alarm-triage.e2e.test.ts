@@ -181,4 +181,36 @@ describe('alarm centre triage: a fall is never buried under device-offline alarm
     await big.screenshot({ path: path.join(shots, 'screen-1920.png') });
     await big.close();
   }, 120_000);
+
+  it('with many open alarms the first screen comes first and the rest is drawn as the operator scrolls', async () => {
+    const { sql } = await import('drizzle-orm');
+    const MANY = 150;
+    await server.ctx.db.execute(
+      sql`INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, region_code, raised_at)
+          SELECT 'inactivity_warning', 'P3', 'P3', 'e2e-many:' || g, e.id, e.region_code, now() - g * interval '1 second'
+          FROM generate_series(1, ${MANY}::int) g, (SELECT id, region_code FROM elders WHERE name = ${SOS_ELDER}) e`,
+    );
+    await page.reload();
+    await rows().first().waitFor();
+    // Triage order: the untaken P1 SOS, then the P1 fall already in hand, then the P3s.
+    await expect.poll(() => rows().count()).toBe(50);
+    expect(await rows().nth(0).textContent()).toContain(SOS_ELDER);
+    expect(await rows().nth(1).textContent()).toContain(FALL_ELDER);
+    const total = MANY + 2;
+    await expect.poll(() => page.getByTestId('alarm-queue-more').textContent()).toContain(`已显示 50 / ${total} 条`);
+    expect(await page.getByTestId('tab-life').textContent()).toContain(String(total));
+    // Scrolling to the end draws the next rows, until the whole queue is there.
+    await expect
+      .poll(
+        async () => {
+          await queue().evaluate((q) => q.scrollTo(0, q.scrollHeight));
+          return rows().count();
+        },
+        { timeout: WAIT },
+      )
+      .toBe(total);
+    expect(await page.getByTestId('alarm-queue-more').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'triage-many-1440.png') });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

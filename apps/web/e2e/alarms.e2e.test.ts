@@ -225,8 +225,14 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     await expect.poll(() => card.getByTestId('contact-phone-1').textContent()).toBe(masked(FIRST.phone));
     await card.getByTestId('phone-reveal').click();
     const dialog = page.getByRole('dialog').filter({ hasText: '查看完整电话号码' });
-    await dialog.getByTestId('phone-reveal-ok').click();
-    await dialog.getByText('请填写查看原因').waitFor();
+    // A click while the dialog is still opening may not reach the form: click until it answers.
+    await dialog.getByTestId('phone-reveal-reason').waitFor();
+    await expect
+      .poll(async () => {
+        await dialog.getByTestId('phone-reveal-ok').click();
+        return dialog.getByText('请填写查看原因').count();
+      })
+      .toBeGreaterThan(0);
     await dialog.getByTestId('phone-reveal-reason').fill('回访核实老人情况');
     const revealed = page.waitForResponse((r) => r.url().endsWith(`/elders/${elderId}/reveal`));
     await dialog.getByTestId('phone-reveal-ok').click();
@@ -354,6 +360,8 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     p.setDefaultTimeout(WAIT);
     p.on('pageerror', (err) => pageErrors.push(String(err)));
     await p.goto(`${server.url}/family`);
+    // The family page opens on the login by SMS code; this account logs in with its password.
+    await p.getByRole('tab', { name: '密码登录' }).click();
     await p.getByLabel('账号').fill(fam.username);
     await p.getByLabel('密码').fill('Test#Pass2026');
     await p.getByRole('button', { name: /登\s?录/ }).click();

@@ -95,6 +95,8 @@ describe('elder archive console in a browser', () => {
   it('finds the elder by pinyin initials and shows the masked record and its timeline', async () => {
     await page.goto(`${server.url}/console/elders`);
     await page.getByRole('link', { name: otherElderName }).waitFor(WAIT);
+    // The list asks for its count (the API counts only when asked) and shows it: the two of the community.
+    await page.getByText('共 2 条').waitFor(WAIT);
     const search = page.getByPlaceholder('姓名 / 拼音首字母 / 身份证后4–6位 / 电话');
     await search.fill(INITIALS);
     await search.press('Enter');
@@ -102,6 +104,7 @@ describe('elder archive console in a browser', () => {
     const row = page.getByRole('row', { name: new RegExp(NAME) });
     await row.waitFor(WAIT);
     expect(await page.getByRole('link', { name: NAME }).count()).toBe(1);
+    await page.getByText('共 1 条').waitFor(WAIT);
     await shot('elders-03-search-initials');
 
     await page.getByRole('link', { name: NAME }).click();

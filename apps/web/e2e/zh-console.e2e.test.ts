@@ -55,12 +55,20 @@ let server: Server;
 let browser: Browser;
 let shots: string;
 const data = new Set<string>();
-const accounts: Record<'district_admin' | 'operator' | 'provider_admin', string> = {
-  district_admin: '',
-  operator: '',
-  provider_admin: '',
-};
+/** Every role that works at the desktop console (phone roles are sent to their phone pages). */
+const CONSOLE_ROLES = [
+  'district_admin',
+  'street_staff',
+  'community_staff',
+  'operator',
+  'provider_admin',
+  'canteen_staff',
+  'institution_staff',
+] as const;
+const accounts = Object.fromEntries(CONSOLE_ROLES.map((r) => [r, ''])) as Record<(typeof CONSOLE_ROLES)[number], string>;
 let orderNo: string;
+/** The order's day in China (the board shows one day). */
+let orderDay: string;
 let elderId: string;
 let webDist: string;
 const PASSWORD = 'Test#Pass2026';
@@ -97,9 +105,22 @@ describe('every console screen is Chinese', () => {
     const district = await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district });
     const operator = await f.clientAs(server.app, server.ctx, 'operator', { regionCode: f.TREE.district });
     const provider = await f.clientAs(server.app, server.ctx, 'provider_admin', { orgId: near.org.id });
+    const street = await f.clientAs(server.app, server.ctx, 'street_staff', { regionCode: f.TREE.streetA });
+    const community = await f.clientAs(server.app, server.ctx, 'community_staff', { regionCode: f.TREE.communityA1 });
+    const canteenOrg = await f.createOrg(server.ctx, 'canteen', f.TREE.communityA1, '甲一社区长寿食堂');
+    const homeOrg = await f.createOrg(server.ctx, 'institution', f.TREE.streetA, '甲街道敬老院');
+    const canteen = await f.clientAs(server.app, server.ctx, 'canteen_staff', {
+      orgId: canteenOrg.id,
+      regionCode: f.TREE.communityA1,
+    });
+    const home = await f.clientAs(server.app, server.ctx, 'institution_staff', { orgId: homeOrg.id, regionCode: f.TREE.streetA });
     accounts.district_admin = district.account.username;
     accounts.operator = operator.account.username;
     accounts.provider_admin = provider.account.username;
+    accounts.street_staff = street.account.username;
+    accounts.community_staff = community.account.username;
+    accounts.canteen_staff = canteen.account.username;
+    accounts.institution_staff = home.account.username;
     await server.ctx.db.execute(sql`UPDATE users SET display_name = '测试人员' WHERE display_name ~ '[A-Za-z]'`);
     await server.ctx.db.execute(sql`UPDATE users SET display_name = '李主任' WHERE id = ${district.account.id}`);
     await server.ctx.db.execute(sql`UPDATE users SET display_name = '张坐席' WHERE id = ${operator.account.id}`);
@@ -132,9 +153,25 @@ describe('every console screen is Chinese', () => {
     });
     expect(o.statusCode, o.json().detail).toBe(201);
     orderNo = o.json().no;
+    orderDay = new Date(tomorrow.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     const pApi = provider.api as Api;
     expect((await pApi.post(`/api/v1/service-orders/${o.json().id}/accept`)).statusCode).toBe(200);
     expect((await pApi.post(`/api/v1/service-orders/${o.json().id}/assign`, { workerId: near.worker.id })).statusCode).toBe(200);
+    // A change whose audit detail the log shows as named fields: the service centre hotline.
+    expect(
+      (await (district.api as Api & { put: Api['post'] }).put('/api/v1/service-hotline', { hotline: '028-85551234' })).statusCode,
+    ).toBe(200);
+    // A care-call campaign: the campaign page says whom it calls and its retries in words.
+    const campaign = await (district.api as Api).post('/api/v1/care-call-campaigns', {
+      name: '独居老人每周关爱',
+      regionCode: f.TREE.district,
+      target: { livingSituations: ['alone', 'empty_nest'], minAge: 80 },
+      frequency: 'weekly',
+      script: [{ key: 'health', text: '最近身体怎么样？', kind: 'choice', options: ['good', 'fair', 'poor'] }],
+      workStart: '09:00',
+      workEnd: '17:30',
+    });
+    expect(campaign.statusCode, campaign.json().detail).toBe(201);
     // Reads that the audit log names: a search and a record read.
     await api.get('/api/v1/elders?q=王');
     await (district.api as Api).get(`/api/v1/elders/${elder.id}`);
@@ -142,7 +179,7 @@ describe('every console screen is Chinese', () => {
     browser = await launchBrowser();
     shots = screenshotDir();
     console.info(`screenshots: ${shots}`);
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -181,7 +218,7 @@ describe('every console screen is Chinese', () => {
     return [...new Set(ids.map((id) => id.slice(id.indexOf('/console'))).filter((p) => p.startsWith('/console')))];
   }
 
-  for (const role of ['district_admin', 'operator', 'provider_admin'] as const) {
+  for (const role of CONSOLE_ROLES) {
     it(`${role}: every menu page reads in Chinese`, async () => {
       const { context, page } = await consoleAs(accounts[role]);
       await page.goto(`${server.url}/console`);
@@ -189,7 +226,8 @@ describe('every console screen is Chinese', () => {
       await page.screenshot({ path: path.join(shots, `${role}-home.png`) });
       await page.locator('.ant-menu').first().waitFor();
       const paths = await menuPaths(page);
-      expect(paths.length).toBeGreaterThan(1);
+      // Canteen and care-home staff have one page (their modules are planned); the rest a menu.
+      expect(paths.length).toBeGreaterThan(role === 'canteen_staff' || role === 'institution_staff' ? 0 : 1);
       const found: Record<string, string[]> = {};
       for (const p of paths) {
         await page.goto(`${server.url}${p}`);
@@ -197,8 +235,24 @@ describe('every console screen is Chinese', () => {
         const words = await visibleForeignWords(page);
         if (words.length) found[p] = words;
         await page.screenshot({ path: path.join(shots, `${role}${p.replaceAll('/', '-')}.png`) });
+        if (p === '/console/calls/campaigns') {
+          // The campaign's rule in words, its form and the day's task list (the second tab).
+          expect(await page.locator('.ant-table').first().innerText()).toMatch(/独居或空巢，80 岁及以上/);
+          await page.locator('tr', { hasText: '独居老人每周关爱' }).getByRole('button').first().click();
+          await page.locator('.ant-drawer-body').getByText('回访问卷').waitFor();
+          const form = foreignWords(await page.locator('.ant-drawer-body').innerText(), data);
+          if (form.length) found[`${p} (form)`] = form;
+          await page.screenshot({ path: path.join(shots, `${role}-campaign-form.png`) });
+          await page.goto(`${server.url}${p}?tab=tasks`);
+          await settled(page);
+          const tasks = await visibleForeignWords(page);
+          if (tasks.length) found[`${p}?tab=tasks`] = tasks;
+        }
         if (p === '/console/service-orders') {
-          // One record per list where it is cheap: the order drawer, with its dispatch reason and history.
+          // One record per list where it is cheap: the order drawer, with its dispatch reason and
+          // history. The order is for tomorrow: the board opens on its day from the address.
+          await page.goto(`${server.url}${p}?date=${orderDay}`);
+          await settled(page);
           await page.getByText(orderNo).first().click();
           await page.locator('.ant-drawer-body').getByText('工单流转').waitFor();
           await settled(page);
@@ -224,17 +278,53 @@ describe('every console screen is Chinese', () => {
       }
       expect(found).toEqual({});
       await context.close();
-    });
+      // The district admin walks every page of the console (some 30 with the call centre's).
+    }, 300_000);
   }
+
+  it('the district admin sets the service rules and the hotline, with Chinese validation messages', async () => {
+    const { context, page } = await consoleAs(accounts.district_admin);
+    await page.goto(`${server.url}/console/service-settings`);
+    await settled(page);
+    const reason = page.getByTestId('setting-checkInReasonMinutes');
+    await expect.poll(() => reason.inputValue()).toBe('60');
+    // Out of range: said in Chinese, nothing saved.
+    await reason.fill('2');
+    await page.getByTestId('save-rules').click();
+    await page.getByText('请输入 5 到 1440 之间的整数').waitFor();
+    await reason.fill('90');
+    await page.getByTestId('save-rules').click();
+    await page.getByText('已保存').first().waitFor();
+    const settings = await page.request.get(`${server.url}/api/v1/service-settings`);
+    expect((await settings.json()).checkInReasonMinutes).toBe(90);
+    // The hotline: letters are refused in Chinese; a number with an area code is saved.
+    const hotline = page.getByTestId('setting-hotline');
+    await hotline.fill('call us');
+    await page.getByTestId('save-hotline').click();
+    await page.getByText('请输入正确的电话号码').waitFor();
+    await hotline.fill('028-85550000');
+    await page.getByTestId('save-hotline').click();
+    await expect
+      .poll(async () => (await (await page.request.get(`${server.url}/api/v1/service-hotline`)).json()).hotline)
+      .toBe('028-85550000');
+    await page.screenshot({ path: path.join(shots, 'service-settings.png'), fullPage: true });
+    await context.close();
+  });
 
   it('the audit log names actions and objects in Chinese', async () => {
     const { context, page } = await consoleAs(accounts.district_admin);
     await page.goto(`${server.url}/console/audit-log`);
     await settled(page);
+    // The rows arrive after the page's first paint (暂无数据 until then): wait for them, not for the network.
+    await expect.poll(() => page.locator('.ant-table').innerText(), { timeout: 30_000 }).toMatch(/查询老人/);
     const text = await page.locator('.ant-table').innerText();
-    expect(text).toMatch(/查询老人/);
     expect(text).toMatch(/服务商接单/);
     expect(text).not.toMatch(/elder\.search|service_order/);
+    // A row's detail reads as named fields, not as the stored JSON.
+    await page.locator('tr', { hasText: '修改服务中心电话' }).first().locator('.ant-table-row-expand-icon').click();
+    const detail = await page.getByTestId('audit-detail').first().innerText();
+    expect(detail).toMatch(/服务中心电话\s*[\d-]+ → 028-8555\d{4}/);
+    expect(detail).not.toMatch(/[{}"]/);
     await page.screenshot({ path: path.join(shots, 'audit-log.png') });
     expect(foreignWords(await page.evaluate(() => document.body.innerText), data)).toEqual([]);
     await context.close();

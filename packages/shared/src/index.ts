@@ -6,6 +6,7 @@ export * from './contracts/index.ts';
 export * from './credit-code.ts';
 export * from './dates.ts';
 export * from './elders.ts';
+export * from './geo.ts';
 export * from './html.ts';
 export * from './id-number.ts';
 export * from './navigation.ts';

@@ -76,6 +76,14 @@ export const ACTIONS = [
   /** Call for help from one's own phone page (the elder's SOS button): raises a P1 like a pendant. */
   'alarm:sos',
   'notification:read',
+  /** Read call records (通话记录) and the call-centre reports. */
+  'call:read',
+  /** Take calls as an agent (坐席): answer, log, categorise, act from the call, work the care-call list. */
+  'call:take',
+  /** Run the call centre: agents, hotlines and queues, the live supervisor view, care-call campaigns. */
+  'call:supervise',
+  /** Edit the knowledge base (知识库) the agents read beside the call form. */
+  'kb:write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -100,6 +108,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'device:read',
     'alarm:read',
     'notification:read',
+    'call:read',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -131,6 +140,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'alarm:read',
     'alarm:handle',
     'notification:read',
+    'call:read',
+    'call:take',
   ],
   provider_admin: [
     'region:read',

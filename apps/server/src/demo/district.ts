@@ -4,11 +4,12 @@ import { hashPassword } from '../modules/auth/passwords.ts';
 import { organizations } from '../modules/organizations/organizations.schema.ts';
 import { regions } from '../modules/regions/regions.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
+import { DEMO_CENTRE, demoCommunityPoint, demoStreetPoint } from './lattice.ts';
 import { seededRandom } from './random.ts';
 import type { DemoState } from './seed.ts';
 
 /** The fictional demo district. 99 is no province, so the code can never clash with a real one. */
-export const DEMO_DISTRICT = { code: '990101', name: '智养示范区', lat: 30.63, lng: 104.06 };
+export const DEMO_DISTRICT = { code: '990101', name: '智养示范区', ...DEMO_CENTRE };
 
 export const DEMO_STREETS = ['锦华街道', '青松街道', '望江街道', '桂溪街道', '玉林街道', '双楠街道'];
 const COMMUNITY_NAMES = [
@@ -88,18 +89,23 @@ export async function seedDistrict(ctx: AppContext, state: DemoState) {
   const regionRows: Array<typeof regions.$inferInsert> = [
     { ...DEMO_DISTRICT, level: 'district', parentCode: null, isDemo: true },
   ];
+  // Points are the centres of the demo outlines' cells (demo/boundaries.ts), so every elder placed
+  // around a community's point lies inside its outline. The draws stay, so the rest of the
+  // district (phone numbers …) comes out as before.
   DEMO_STREETS.forEach((name, s) => {
-    const lat = DEMO_DISTRICT.lat + (rnd.next() - 0.5) * 0.08;
-    const lng = DEMO_DISTRICT.lng + (rnd.next() - 0.5) * 0.08;
+    rnd.next();
+    rnd.next();
+    const { lat, lng } = demoStreetPoint(s);
     regionRows.push({ code: streetCode(s), parentCode: DEMO_DISTRICT.code, level: 'street', name, lat, lng, isDemo: true });
     for (let c = 0; c < 6; c++) {
+      rnd.next();
+      rnd.next();
       regionRows.push({
         code: communityCode(s, c),
         parentCode: streetCode(s),
         level: 'community',
         name: `${COMMUNITY_NAMES[s * 6 + c]}社区`,
-        lat: lat + (rnd.next() - 0.5) * 0.02,
-        lng: lng + (rnd.next() - 0.5) * 0.02,
+        ...demoCommunityPoint(s, c),
         isDemo: true,
       });
     }

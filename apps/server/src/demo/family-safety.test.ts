@@ -31,4 +31,22 @@ describe('demo family account', () => {
     expect(v.notices[0].body).toContain('郑秀英的跌倒告警已处理完毕（上门协助）');
     expect(v.noticesNeedPhone).toBe(false);
   });
+
+  it('the demo elder (13900000002) and the demo family member (13900000001) log in by SMS code', async () => {
+    for (const [phone, username] of [
+      ['13900000002', 'demo-elder'],
+      ['13900000001', 'demo-family'],
+    ]) {
+      const before = s.logs.length;
+      const asked = await s.app.inject({ method: 'POST', url: '/api/v1/auth/phone-code', payload: { phone } });
+      expect(asked.statusCode).toBe(202);
+      // No SMS gateway in this test server: the development log line carries the code, as under npm start.
+      const devLine = () => s.logs.slice(before).find((l) => l.includes('DEVELOPMENT ONLY'));
+      await expect.poll(devLine).toBeTruthy();
+      const code = /验证码为 ([0-9]{6})/.exec(devLine() ?? '')?.[1] ?? '';
+      const res = await s.app.inject({ method: 'POST', url: '/api/v1/auth/phone-login', payload: { phone, code } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().user.username).toBe(username);
+    }
+  });
 });

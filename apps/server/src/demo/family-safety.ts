@@ -3,12 +3,16 @@ import type { AppContext } from '../lib/context.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 
 const FAMILY_PHONE = '13900000001';
+/** 郑秀英's own mobile: the demo elder account logs in by SMS code with it (docs/elder-family-pages.md). */
+const ELDER_PHONE = '13900000002';
 
 /**
  * Demo step `family-safety`: the demo family account (郑小明) sees something on the family page.
  * His mother 郑秀英 gets a pendant, a smoke detector with a low battery and a door sensor (if she
  * has no devices), he becomes her first-called contact with the account's phone, and a fall from
- * three days ago was handled at home, with the outcome notice sent to him. Deterministic.
+ * three days ago was handled at home, with the outcome notice sent to him. Her archive gets her own
+ * mobile, so the demo elder account can log in by SMS code too (13900000002; the family account by
+ * his, 13900000001). Deterministic.
  */
 export async function seedFamilySafety(ctx: AppContext) {
   const [fam] = await queryRows<{ id: string; elder_id: string | null; phone: string | null }>(
@@ -26,6 +30,8 @@ export async function seedFamilySafety(ctx: AppContext) {
   const phoneHash = ctx.cipher.blindIndex(phone, 'phone');
   await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`UPDATE users SET phone = ${phone} WHERE id = ${fam.id}`);
+    await tx.execute(sql`UPDATE elders SET phone_enc = ${ctx.cipher.encrypt(ELDER_PHONE)},
+      phone_hash = ${ctx.cipher.blindIndex(ELDER_PHONE, 'phone')} WHERE id = ${e.id}`);
     let [contact] = await queryRows<{ id: string }>(
       tx,
       sql`SELECT id FROM elder_contacts WHERE elder_id = ${e.id} AND phone_hash = ${phoneHash}`,

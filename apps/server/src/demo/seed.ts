@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
+import { seedBoundaries } from './boundaries.ts';
+import { seedCalls, seedCareCampaigns } from './calls.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFamilySafety } from './family-safety.ts';
@@ -31,12 +33,15 @@ export interface DemoState {
 
 export const demoSteps: DemoStep[] = [
   { name: 'district', run: seedDistrict },
+  { name: 'boundaries', run: (ctx) => seedBoundaries(ctx) },
   { name: 'elders', background: true, run: seedElders },
   { name: 'providers', background: true, run: seedServiceProviders },
   { name: 'orders', background: true, run: (ctx) => seedServiceOrders(ctx) },
   { name: 'devices', background: true, run: seedSafetyDevices },
   { name: 'alarms', background: true, run: seedSafetyAlarms },
   { name: 'family-safety', background: true, run: seedFamilySafety },
+  { name: 'calls', background: true, run: seedCalls },
+  { name: 'care-campaigns', background: true, run: (ctx) => seedCareCampaigns(ctx) },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderStatus, PaymentMethod, VisitFlag } from '@zhiyang/shared';
+import type { OrderStatus, PaymentMethod, PolicyCovers, VisitFlag } from '@zhiyang/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import type { Actor } from '../lib/actor.ts';
@@ -7,6 +7,7 @@ import type { AppContext } from '../lib/context.ts';
 import { addDays, cstDate, cstDayStart, cstMonth } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 import { serviceItems } from '../modules/catalogue/catalogue.schema.ts';
+import { covers } from '../modules/orders/bookable.service.ts';
 import {
   dispatchOffers,
   serviceComplaints,
@@ -85,6 +86,8 @@ export async function seedServiceOrders(ctx: AppContext) {
   const operator = (await ctx.db.select().from(users).where(eq(users.username, 'demo-operator')))[0];
 
   const book = new Ledger();
+  // What each elder's policies pay for, by currency (an item is paid from a wallet only when covered).
+  const coversOf = new Map<string, { points: PolicyCovers[]; fen: PolicyCovers[] }>();
   // Grants: points for the years the window touches, purchased credit for each month.
   const policyRows = await ctx.db.select().from(policies).where(eq(policies.isDemo, true));
   const start = addDays(today, -DAYS_BACK);
@@ -96,6 +99,11 @@ export async function seedServiceOrders(ctx: AppContext) {
       )
     ).map((r) => r.id);
     const currency = p.kind === 'points_grant' ? 'points' : 'fen';
+    for (const elderId of eligible) {
+      const c = coversOf.get(elderId) ?? { points: [], fen: [] };
+      c[currency].push(p.covers);
+      coversOf.set(elderId, c);
+    }
     const periods = new Set<string>();
     for (let d = start; d <= today; d = addDays(d, 1)) periods.add(periodKey(p.period, d));
     for (const key of periods) {
@@ -158,9 +166,15 @@ export async function seedServiceOrders(ctx: AppContext) {
     const created = new Date(Math.min(scheduled.getTime() - r.int(2, 72) * 3600_000, now - 60_000));
     const points = item.points * quantity;
     const fen = item.refPriceFen * quantity;
+    // Paid from a wallet only when one of the elder's policies covers the item (the demo elder's
+    // hand-added points cover anything); otherwise the elder pays.
+    const c = coversOf.get(elder.id);
+    const byHand = elder.id === demoElder?.elderId;
+    const pointsCover = byHand || (c?.points.some((x) => covers(x, item)) ?? false);
+    const fenCover = c?.fen.some((x) => covers(x, item)) ?? false;
     let payment: PaymentMethod = 'self';
-    if (book.balance(`elder:points:${elder.id}`) >= points && r.chance(0.85)) payment = 'points';
-    else if (book.balance(`elder:fen:${elder.id}`) >= fen) payment = 'purchase';
+    if (pointsCover && points > 0 && book.balance(`elder:points:${elder.id}`) >= points && r.chance(0.85)) payment = 'points';
+    else if (fenCover && book.balance(`elder:fen:${elder.id}`) >= fen) payment = 'purchase';
     const id = randomUUID();
     const no = `FW${cstDate(created).replace(/-/g, '')}${String(++seq).padStart(6, '0')}`;
     const workerId = forced?.workerId ?? r.pick(staff);

@@ -244,7 +244,11 @@ export async function seedServiceProviders(ctx: AppContext, state: DemoState) {
   });
 }
 
-/** Wuhou (seed 000): 300 points a year to local residents 80+. Guandu (seed 002): 300/200/100 yuan a month by category. */
+/**
+ * Wuhou (seed 000): 300 points a year to local residents 80+. Guandu (seed 002): 300/200/100 yuan a
+ * month by category. Each names the catalogue categories it pays for; 适老化改造 (home adaptation)
+ * is covered by none, so it is self-paid.
+ */
 export function demoPolicies(year: number): Array<typeof policies.$inferInsert> {
   const base = { regionCode: '990101', status: 'active' as const, isDemo: true, validFrom: `${year - 1}-01-01`, prorate: true };
   return [
@@ -255,6 +259,8 @@ export function demoPolicies(year: number): Array<typeof policies.$inferInsert> 
       amount: 300,
       period: 'year',
       conditions: { minAge: 80, hukouLocal: true },
+      // Wuhou's points buy everyday help at home: 生活照料, 探访关爱, 精神慰藉, 委托代办.
+      covers: { categories: ['daily_care', 'visiting', 'comfort', 'errands'], itemIds: [] },
       expireUnused: true,
     },
     {
@@ -264,6 +270,8 @@ export function demoPolicies(year: number): Array<typeof policies.$inferInsert> 
       amount: 30000,
       period: 'month',
       conditions: { minAge: 60, categoriesAny: ['tekun'], abilityLevels: ['mild', 'moderate', 'severe', 'total'] },
+      // Elders who need care: daily care, basic care and health management.
+      covers: { categories: ['daily_care', 'basic_care', 'health'], itemIds: [] },
       expireUnused: true,
     },
     {
@@ -273,6 +281,7 @@ export function demoPolicies(year: number): Array<typeof policies.$inferInsert> 
       amount: 20000,
       period: 'month',
       conditions: { minAge: 60, categoriesAny: ['dibao', 'severe_disability'], abilityLevels: ['severe', 'total'] },
+      covers: { categories: ['daily_care', 'basic_care'], itemIds: [] },
       expireUnused: true,
     },
     {
@@ -282,6 +291,8 @@ export function demoPolicies(year: number): Array<typeof policies.$inferInsert> 
       amount: 10000,
       period: 'month',
       conditions: { minAge: 80, livingSituations: ['empty_nest', 'alone'] },
+      // Living alone at 80+: everyday help, visits and someone to talk to.
+      covers: { categories: ['daily_care', 'visiting', 'comfort'], itemIds: [] },
       expireUnused: true,
     },
   ];

@@ -4,8 +4,9 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { deviceTopicAllowed } from './device-auth.ts';
 import type { DeviceGate } from './device-gate.ts';
-import { commandsTopic, EVENTS_TOPIC, eventsTopic } from './event-body.ts';
+import { EVENTS_TOPIC } from './event-body.ts';
 import { boundSessionQueues, guardPacketSizes, InflightWindow, MQTT_LIMITS } from './mqtt-limits.ts';
 
 /**
@@ -95,7 +96,7 @@ const clientIp = (client: { conn?: unknown }) => (client.conn as { remoteAddress
  * own events topic, never retained, payload at most 64 KiB.
  */
 export function publishRefusal(deviceId: string, packet: { topic: string; retain?: boolean; payload?: Buffer | string }) {
-  if (packet.topic !== eventsTopic(deviceId)) return 'not the device’s own events topic';
+  if (!deviceTopicAllowed(deviceId, 'publish', packet.topic)) return 'not the device’s own events topic';
   if (packet.retain) return 'retained messages are not accepted';
   const bytes = Buffer.isBuffer(packet.payload) ? packet.payload.length : Buffer.byteLength(packet.payload ?? '');
   if (bytes > MQTT_LIMITS.eventPayloadBytes) return `payload over ${MQTT_LIMITS.eventPayloadBytes} bytes`;
@@ -158,7 +159,7 @@ function attachGate(aedes: Aedes, gate: DeviceGate, log: Logger) {
       );
   };
   aedes.authorizeSubscribe = (client, sub, done) => {
-    if (client && sub.topic === commandsTopic(client.id)) return done(null, sub);
+    if (client && deviceTopicAllowed(client.id, 'subscribe', sub.topic)) return done(null, sub);
     log.warn({ clientId: client?.id, topic: sub.topic }, 'MQTT subscribe refused: not the device’s own commands topic');
     done(null, null as never);
   };

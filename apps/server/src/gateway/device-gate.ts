@@ -1,10 +1,9 @@
 import type { AppContext } from '../lib/context.ts';
+import { countDeviceEvent } from '../lib/metrics.ts';
 import type { StoreResult } from '../modules/devices/device-events.service.ts';
-import { deviceSecrets } from '../modules/devices/device-secret.ts';
-import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
-import { deviceSecretNonce } from '../modules/devices/devices.repo.ts';
+import { checkDeviceLogin } from './device-auth.ts';
 import { EventBodyError, parseEventBody } from './event-body.ts';
-import type { EventIntake } from './intake.ts';
+import { type EventIntake, takesAlarmLane } from './intake.ts';
 
 /** What a transport (embedded broker, external subscription) asks of the platform. */
 export interface DeviceGate {
@@ -19,12 +18,10 @@ export interface DeviceGate {
 }
 
 export function createDeviceGate(ctx: AppContext, intake: EventIntake): DeviceGate {
-  const secrets = deviceSecrets(ctx.config.secretKey);
   return {
     async authenticate(clientId, username, password) {
-      if (!username || clientId !== username || !password) return false;
-      const nonce = await deviceSecretNonce(ctx.db, username);
-      return nonce !== undefined && secrets.matches(username, nonce, password);
+      // The same check the EMQX endpoint and the dynamic-security sync apply (device-auth.ts).
+      return (await checkDeviceLogin(ctx, clientId, username, password)) === 'allow';
     },
     async onEvent(deviceId, payload, transport) {
       let parsed: ReturnType<typeof parseEventBody>;
@@ -35,23 +32,20 @@ export function createDeviceGate(ctx: AppContext, intake: EventIntake): DeviceGa
         ctx.log.warn({ deviceId, field: err.path, reason: err.message, bytes: payload.length }, 'device event rejected');
         return 'rejected';
       }
-      const dev = await intake.device(deviceId, { urgent: URGENT_EVENT_TYPES.has(parsed.type) });
-      if (!dev) {
-        ctx.log.warn({ deviceId }, 'device event rejected: unknown device');
-        return 'rejected';
-      }
-      return intake.submit(
-        {
-          deviceId,
-          msgId: parsed.msgId,
-          type: parsed.type,
-          data: parsed.data,
-          deviceTs: parsed.deviceTs,
-          receivedAt: new Date(),
-          transport,
-        },
-        dev,
-      );
+      // Alarm types take the intake's alarm lane (device lookup and write), ahead of any backlog.
+      const result = await intake.accept({
+        deviceId,
+        msgId: parsed.msgId,
+        type: parsed.type,
+        data: parsed.data,
+        deviceTs: parsed.deviceTs,
+        receivedAt: new Date(),
+        transport,
+      });
+      countDeviceEvent(parsed.type, takesAlarmLane(parsed.type), transport, result === 'unknown-device' ? 'rejected' : result);
+      if (result !== 'unknown-device') return result;
+      ctx.log.warn({ deviceId }, 'device event rejected: unknown device');
+      return 'rejected';
     },
   };
 }

@@ -118,5 +118,4 @@ export function validateEventBody(json: unknown): ParsedEvent {
 }
 
 export const EVENTS_TOPIC = /^zy\/v1\/devices\/([A-Za-z0-9_-]{3,64})\/events$/;
-export const eventsTopic = (deviceId: string) => `zy/v1/devices/${deviceId}/events`;
-export const commandsTopic = (deviceId: string) => `zy/v1/devices/${deviceId}/commands`;
+export { commandsTopic, eventsTopic } from '../modules/devices/device-topics.ts';

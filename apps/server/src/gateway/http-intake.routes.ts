@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../lib/context.ts';
 import { AppError, badRequest, notFound } from '../lib/errors.ts';
+import { countDeviceEvent } from '../lib/metrics.ts';
 import { deviceSecrets, signatureValid } from '../modules/devices/device-secret.ts';
-import { URGENT_EVENT_TYPES } from '../modules/devices/device-types.ts';
 import { deviceSecretNonce } from '../modules/devices/devices.repo.ts';
 import { intakeOf } from './device-gate.ts';
 import { EventBodyError, MAX_EVENT_BYTES, parseEventBody } from './event-body.ts';
-import { EventIntake } from './intake.ts';
+import { EventIntake, takesAlarmLane } from './intake.ts';
 
 const TIMESTAMP_WINDOW_S = 300;
 const unauthorizedDevice = (detail: string) => new AppError(401, 'Unauthorized', detail, undefined, 'bad-signature');
@@ -27,6 +27,8 @@ const unauthorizedDevice = (detail: string) => new AppError(401, 'Unauthorized',
 export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const intake = intakeOf(ctx, () => new EventIntake(ctx));
   const secrets = deviceSecrets(ctx.config.secretKey);
+  // The intake outlives this plugin's requests; its alarm lane's own connections close with the app.
+  app.addHook('onClose', () => intake.close());
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_EVENT_BYTES }, (_req, body, done) => done(null, body));
 
@@ -54,7 +56,17 @@ export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       const { deviceId } = req.params;
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (!/^[A-Za-z0-9_-]{3,64}$/.test(deviceId)) throw notFound('Device');
-      const nonce = await deviceSecretNonce(ctx.db, deviceId);
+      // The body is parsed first only to pick the lane: an alarm type's signature check and write
+      // both go on the alarm lane. A malformed body is refused (400) only after the signature.
+      let parsed: ReturnType<typeof parseEventBody> | null = null;
+      let malformed: EventBodyError | null = null;
+      try {
+        parsed = parseEventBody(raw);
+      } catch (err) {
+        if (!(err instanceof EventBodyError)) throw err;
+        malformed = err;
+      }
+      const nonce = await intake.query(Boolean(parsed && takesAlarmLane(parsed.type)), (db) => deviceSecretNonce(db, deviceId));
       if (nonce === undefined) throw notFound('Device');
       const ts = req.headers['x-timestamp'];
       if (!ts || !/^\d{1,12}$/.test(ts)) throw unauthorizedDevice('X-Timestamp: Unix seconds required.');
@@ -64,28 +76,22 @@ export const httpIntakeRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
         req.log.warn({ deviceId, ip: req.ip }, 'device event refused: bad signature');
         throw unauthorizedDevice('X-Signature does not match.');
       }
-      let parsed: ReturnType<typeof parseEventBody>;
-      try {
-        parsed = parseEventBody(raw);
-      } catch (err) {
-        if (!(err instanceof EventBodyError)) throw err;
+      if (!parsed) {
+        const err = malformed ?? new EventBodyError('body', 'not an event');
         req.log.warn({ deviceId, field: err.path }, 'device event rejected');
         throw badRequest(err.message, [{ path: err.path, message: err.message.slice(err.path.length + 2) }]);
       }
-      const dev = await intake.device(deviceId, { urgent: URGENT_EVENT_TYPES.has(parsed.type) });
-      if (!dev) throw notFound('Device');
-      const result = await intake.submit(
-        {
-          deviceId,
-          msgId: parsed.msgId,
-          type: parsed.type,
-          data: parsed.data,
-          deviceTs: parsed.deviceTs,
-          receivedAt: new Date(),
-          transport: 'http',
-        },
-        dev,
-      );
+      const result = await intake.accept({
+        deviceId,
+        msgId: parsed.msgId,
+        type: parsed.type,
+        data: parsed.data,
+        deviceTs: parsed.deviceTs,
+        receivedAt: new Date(),
+        transport: 'http',
+      });
+      countDeviceEvent(parsed.type, takesAlarmLane(parsed.type), 'http', result === 'unknown-device' ? 'rejected' : result);
+      if (result === 'unknown-device') throw notFound('Device');
       return result === 'stored'
         ? reply.code(202).send({ status: 'stored', msgId: parsed.msgId })
         : reply.code(200).send({ status: 'duplicate', msgId: parsed.msgId });

@@ -260,9 +260,24 @@ describe('embedded broker: in-flight and queued messages', () => {
     const dev = await createDevice(s.ctx, { elderId });
     const first = await connect(dev, { clean: false });
     await first.subscribeAsync(commandsTopic(dev.id), { qos: 1 });
+    // Offline as the broker sees it: a command sent while the broker still holds the closing
+    // connection would go to that connection rather than to the session's queue.
+    const aedes = s.broker?.aedes;
+    const gone = new Promise<void>((r) => aedes?.on('clientDisconnect', (cl) => cl.id === dev.id && r()));
     await first.endAsync();
+    if (aedes) await gone;
     const extra = 5;
-    for (let k = 0; k < MQTT_LIMITS.queuedCommands + extra; k++) await requestCommand(s.ctx, dev.id, 'configure', { k });
+    const sent = MQTT_LIMITS.queuedCommands + extra;
+    // Commands reach the broker through the event bus (LISTEN/NOTIFY on PostgreSQL), after
+    // requestCommand returns. Aedes emits 'publish' once a message is queued for offline
+    // sessions: wait for all of them, or a late one would race the device's reconnection.
+    let queued = 0;
+    const allQueued = new Promise<void>((r) => {
+      if (!aedes) return r();
+      aedes.on('publish', (packet) => packet.topic === commandsTopic(dev.id) && ++queued === sent && r());
+    });
+    for (let k = 0; k < sent; k++) await requestCommand(s.ctx, dev.id, 'configure', { k });
+    await allQueued;
     const got: Array<{ command: string; data: { k?: number } }> = [];
     let onMessage = () => {};
     const c = mqtt.connect(url, { clientId: dev.id, username: dev.id, password: dev.secret, clean: false, reconnectPeriod: 0 });

@@ -23,15 +23,24 @@ export const QUEUES = {
   'safety.not-worn-check': scheduled,
   'safety.monthly-test-check': scheduled,
   'devices.retention': scheduled,
+  // Writes one device's secret, topics and status into Mosquitto's dynamic-security plugin (broker-sync).
+  'devices.broker-sync': z.object({ deviceId: z.string().min(1) }),
   // Service loop.
   'service-orders.offer-timeout': z.object({ offerId: z.string().min(1) }),
   'service-orders.sweep': scheduled,
   'service-loop.notices': scheduled,
   'policies.grant': scheduled,
   'wallets.freeze-sweep': scheduled,
+  // Call centre: after-call work past its maximum becomes idle; calls whose end never came are closed.
+  'calls.wrap-up-sweep': scheduled,
+  'calls.stale-sweep': scheduled,
+  // Call recordings past RECORDING_RETENTION_DAYS are deleted (docs/recordings.md).
+  'calls.recording-retention': scheduled,
   // Elders and accounts.
   'elders.stalled-imports': scheduled,
   'auth.prune-login-failures': scheduled,
+  // Outbound care calls (主动关爱): the day's call lists, early morning.
+  'care-calls.build-lists': scheduled,
 } as const satisfies Record<string, z.ZodType>;
 
 export type QueueName = keyof typeof QUEUES;
@@ -42,6 +51,7 @@ export const SENT_QUEUES = [
   'alarm.escalate',
   'safety.bed-exit-check',
   'notification.deliver',
+  'devices.broker-sync',
   'service-orders.offer-timeout',
 ] as const satisfies readonly QueueName[];
 

@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
 import type { AppContext } from '../lib/context.ts';
+import { countJobFailure } from '../lib/metrics.ts';
 import type { JobDefinition } from './job.ts';
 import { QUEUES } from './queues.ts';
 
@@ -16,7 +17,12 @@ export async function runJob(ctx: AppContext, def: JobDefinition, data: unknown)
   const parsed = QUEUES[def.name].safeParse(data ?? {});
   if (!parsed.success)
     throw new JobPayloadError(`job ${def.name}: payload does not match its schema: ${z.prettifyError(parsed.error)}`);
-  await def.handler(ctx, parsed.data as never);
+  try {
+    await def.handler(ctx, parsed.data as never);
+  } catch (err) {
+    countJobFailure(def.name);
+    throw err;
+  }
 }
 
 /** Create each job's queue, its schedule if it has one, and a worker (the worker role). */

@@ -1,7 +1,15 @@
 import { type Action, can as canRole, type Role } from '@zhiyang/shared';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { touchSession } from '../modules/auth/auth.repo.ts';
+import { touchSession, touchSessions } from '../modules/auth/auth.repo.ts';
+import {
+  type CachedSession,
+  existingSessionCache,
+  SESSION_CACHE_TTL_MS,
+  type SessionCache,
+  sessionCacheFor,
+  TOUCH_FLUSH_MS,
+} from '../modules/auth/session-cache.ts';
 import type { Actor } from './actor.ts';
 import type { AppContext } from './context.ts';
 import { sha256Hex } from './crypto.ts';
@@ -82,23 +90,82 @@ export function tokenFrom(req: FastifyRequest): string | null {
 
 /**
  * The actor behind a session token, or null when the session is over (idle, past its absolute
- * lifetime, revoked, or the account disabled). `touch: false` checks without extending it.
+ * lifetime, revoked, or the account disabled). `touch: false` checks without extending it and
+ * always asks the database (the WebSocket hub's re-check). Otherwise the answer comes from the
+ * process's session cache (modules/auth/session-cache.ts) when it holds the session: dropped
+ * within the NOTIFY's delay when the user's access changes, reloaded every few seconds anyway,
+ * with activity written back in batches.
  */
 export async function resolveActor(ctx: AppContext, token: string, ip?: string, opts: { touch?: boolean } = {}) {
   const id = sha256Hex(token);
   const limits = { idleMinutes: ctx.config.sessionIdleMinutes, maxHours: ctx.config.sessionMaxHours ?? 12 };
-  const row = await touchSession(ctx.db, id, limits, opts.touch ?? true);
-  if (row?.user.status !== 'active') return null;
+  const touch = opts.touch ?? true;
+  const cache = touch ? existingSessionCache(ctx.events) : undefined;
+  if (!cache) {
+    const row = await touchSession(ctx.db, id, limits, touch);
+    if (row?.user.status !== 'active') return null;
+    return resolved(cachedFrom(row, Date.now()), ip);
+  }
+  const now = Date.now();
+  let entry = cache.get(id, now);
+  // Idle or too old by what this process knows: the database decides (another process may have seen activity).
+  if (entry && (now - entry.lastSeenAt >= limits.idleMinutes * 60_000 || now - entry.createdAt >= limits.maxHours * 3_600_000)) {
+    cache.delete(id);
+    entry = undefined;
+  }
+  entry ??=
+    (await cache.load(id, async () => {
+      const row = await touchSession(ctx.db, id, limits, false);
+      return row?.user.status === 'active' ? cachedFrom(row, Date.now()) : null;
+    })) ?? undefined;
+  if (!entry) return null;
+  cache.noteActivity(entry, now);
+  return resolved(entry, ip);
+}
+
+function cachedFrom(row: NonNullable<Awaited<ReturnType<typeof touchSession>>>, now: number): CachedSession {
+  const u = row.user;
+  return {
+    sessionId: row.session.id,
+    user: {
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      regionCode: u.regionCode,
+      orgId: u.orgId,
+      mustChangePassword: u.mustChangePassword,
+    },
+    createdAt: row.session.createdAt.getTime(),
+    lastSeenAt: row.session.lastSeenAt.getTime(),
+    lastWrittenAt: row.session.lastSeenAt.getTime(),
+    loadedAt: now,
+  };
+}
+
+function resolved(e: CachedSession, ip: string | undefined) {
+  const u = e.user;
   const actor: Actor = {
-    id: row.user.id,
-    username: row.user.username,
-    displayName: row.user.displayName,
-    role: row.user.role,
-    regionCode: row.user.regionCode,
-    orgId: row.user.orgId,
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    regionCode: u.regionCode,
+    orgId: u.orgId,
     ip,
   };
-  return { actor, sessionId: id, mustChangePassword: row.user.mustChangePassword };
+  return { actor, sessionId: e.sessionId, mustChangePassword: u.mustChangePassword };
+}
+
+/** Write the activity the session cache collected (one UPDATE for every session due). */
+async function flushTouches(ctx: AppContext, cache: SessionCache) {
+  const due = cache.takeDue();
+  if (due.length === 0) return;
+  try {
+    await touchSessions(ctx.db, due);
+  } catch (err) {
+    ctx.log.warn({ err, sessions: due.length }, 'auth: writing session activity failed');
+  }
 }
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContext }) => {
@@ -107,6 +174,18 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { ctx: AppContex
   app.decorateRequest('mustChangePassword', false);
   const table: DeclaredRoute[] = [];
   app.decorate('routeTable', table);
+  // The session cache of this process (none with SESSION_CACHE_SECONDS=0, or without an event bus as
+  // in the route-table tests: then every request asks the database, as before).
+  const cacheSeconds = opts.ctx.config?.sessionCacheSeconds ?? SESSION_CACHE_TTL_MS / 1000;
+  if (opts.ctx.events && cacheSeconds > 0) {
+    const cache = sessionCacheFor(opts.ctx.events, cacheSeconds * 1000);
+    const flusher = setInterval(() => void flushTouches(opts.ctx, cache), TOUCH_FLUSH_MS);
+    flusher.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(flusher);
+      await flushTouches(opts.ctx, cache);
+    });
+  }
   app.addHook('onRoute', (route) => {
     // HEAD twins of GET routes and the OpenAPI UI's own routes follow their GET / the document.
     if (route.url.startsWith('/api/docs')) return;

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealAll } from '../modules/audit/audit.chain.ts';
 import { sign } from '../modules/devices/device-secret.ts';
 import { createElder } from '../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../testing/factories.ts';
@@ -124,6 +125,9 @@ const fillPath = (path: string) =>
 
 /** Row counts of every table: "nothing changed" means not one of them moved. */
 async function tableCounts(): Promise<Record<string, number>> {
+  // Audit rows are chained after commit by the sealer: seal first, so its entries count the rows
+  // that were there before, not whether the sealer's timer happened to fire in between.
+  await sealAll(s.ctx.db, { block: true });
   const tables = await queryRows<{ t: string }>(
     s.ctx.db,
     sql`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,

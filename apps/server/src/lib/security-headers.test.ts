@@ -75,7 +75,7 @@ describe('every response carries the browser security headers', () => {
       const permissions = String(res.headers['permissions-policy']);
       expect(permissions, url).toContain('camera=(self)');
       expect(permissions, url).toContain('geolocation=(self)');
-      expect(permissions, url).toContain('microphone=()');
+      expect(permissions, url).toContain('microphone=(self)');
       // Plain HTTP: no HSTS (a browser ignores it there, and it must not pin a test host).
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }

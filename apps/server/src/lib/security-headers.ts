@@ -15,6 +15,10 @@ declare module 'fastify' {
 export interface SecurityHeadersOptions {
   /** MAP_TILE_URL: its host is the one outside origin images may come from. */
   mapTileUrl?: string;
+  /** MAP_LABEL_TILE_URL: a second tile host (usually the same as the first). */
+  mapLabelTileUrl?: string;
+  /** SIP_WS_URL: Kamailio's SIP over WebSocket, which the console's softphone connects to. */
+  sipWsUrl?: string;
 }
 
 /** The CSP source of a fixed inline script, for `config.cspScriptHashes`. */
@@ -48,9 +52,13 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 /** The Content-Security-Policy of every page this server sends (the operators' notes are in docs/security.md). */
 export function contentSecurityPolicy(opts: {
   tileSource?: string | null;
+  /** Another image source (the label layer's host), when it differs from the tiles'. */
+  labelSource?: string | null;
   host?: string;
   https?: boolean;
   scriptHashes?: string[];
+  /** Another WebSocket the pages may open: the softphone's SIP_WS_URL (scheme, host and port). */
+  sipSource?: string | null;
 }): string {
   // 'self' covers same-origin WebSockets in current browsers; the explicit ws(s) source is for older ones.
   const socket = opts.host && HOST.test(opts.host) ? `${opts.https ? 'wss' : 'ws'}://${opts.host}` : '';
@@ -60,9 +68,16 @@ export function contentSecurityPolicy(opts: {
     ['script-src-attr', "'none'"],
     // antd (CSS-in-JS) and Leaflet set inline styles; styles cannot run script.
     ['style-src', "'self'", "'unsafe-inline'"],
-    ['img-src', "'self'", 'data:', 'blob:', ...(opts.tileSource ? [opts.tileSource] : [])],
+    [
+      'img-src',
+      "'self'",
+      'data:',
+      'blob:',
+      ...(opts.tileSource ? [opts.tileSource] : []),
+      ...(opts.labelSource && opts.labelSource !== opts.tileSource ? [opts.labelSource] : []),
+    ],
     ['font-src', "'self'", 'data:'],
-    ['connect-src', "'self'", ...(socket ? [socket] : [])],
+    ['connect-src', "'self'", ...(socket ? [socket] : []), ...(opts.sipSource ? [opts.sipSource] : [])],
     ['media-src', "'self'", 'blob:'],
     ['worker-src', "'self'"],
     ['manifest-src', "'self'"],
@@ -79,7 +94,8 @@ export const PERMISSIONS_POLICY = [
   // The worker page takes visit photos and checks in with the phone's position.
   'camera=(self)',
   'geolocation=(self)',
-  'microphone=()',
+  // The agent console's softphone (docs/telephony.md) talks through the microphone.
+  'microphone=(self)',
   'payment=()',
   'usb=()',
   'serial=()',
@@ -99,6 +115,9 @@ export const securityHeaders = fp(
   async (app: FastifyInstance, opts: SecurityHeadersOptions) => {
     const tile = tileImageSource(opts.mapTileUrl);
     if (tile.note) app.log.warn(tile.note);
+    const label = tileImageSource(opts.mapLabelTileUrl);
+    if (label.note) app.log.warn(label.note);
+    const sip = opts.sipWsUrl ? /^(wss?:\/\/[A-Za-z0-9.\-[\]:]+)/.exec(opts.sipWsUrl)?.[1] : undefined;
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
       // req.protocol follows the trustProxy setting: behind a proxy it is the client's scheme.
       const https = req.protocol === 'https';
@@ -106,9 +125,11 @@ export const securityHeaders = fp(
         'content-security-policy',
         contentSecurityPolicy({
           tileSource: tile.source,
+          labelSource: label.source,
           host: req.host,
           https,
           scriptHashes: req.routeOptions.config?.cspScriptHashes,
+          sipSource: sip,
         }),
       );
       if (https) reply.header('strict-transport-security', 'max-age=31536000');

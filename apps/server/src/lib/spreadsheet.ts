@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors.ts';
 import { badTextReason } from './input-guard.ts';
-import { type ExcelModule, firstSheetRows, XlsxReaderBroken } from './xlsx-reader.ts';
+import { firstSheetRows } from './xlsx-reader.ts';
 
 export interface TableReadLimits {
   /** Size of the uploaded file. */
@@ -29,7 +29,7 @@ export interface ReadTable {
   rows: Array<{ rowNumber: number; cells: string[]; formulaColumns: number[] }>;
 }
 
-/** ExcelJS is loaded on first use: it takes ~0.3 s to load, and start-up must not pay for it. */
+/** ExcelJS (used to write workbooks) is loaded on first use: it takes ~0.3 s to load, and start-up must not pay for it. */
 let excel: Promise<typeof ExcelJS> | undefined;
 const loadExcel = () => {
   excel ??= import('exceljs').then((m) => m.default);
@@ -105,7 +105,7 @@ export async function readTable(buf: Buffer, filename: string, limits: TableRead
     try {
       return await readXlsx(buf, limits);
     } catch (err) {
-      if (err instanceof AppError || err instanceof XlsxReaderBroken) throw err;
+      if (err instanceof AppError) throw err;
       throw badRequest('The workbook cannot be read; save it again as .xlsx.');
     }
   }
@@ -117,7 +117,6 @@ export async function readTable(buf: Buffer, filename: string, limits: TableRead
 }
 
 async function readXlsx(buf: Buffer, limits: TableReadLimits): Promise<ReadTable> {
-  const Excel = await loadExcel();
   const maxRatio = limits.maxRatio ?? 200;
   const parts = {
     sheet: { maxBytes: limits.maxSheetBytes ?? clamp(limits.maxRows * 2048, 8 * MiB, 256 * MiB), maxRatio },
@@ -125,50 +124,23 @@ async function readXlsx(buf: Buffer, limits: TableReadLimits): Promise<ReadTable
   };
   const table = new TableBuilder(limits);
   let seen = 0;
-  for await (const row of firstSheetRows(Excel as ExcelModule, buf, parts)) {
+  for await (const row of firstSheetRows(buf, parts)) {
     const cells: string[] = [];
     const formulaColumns: number[] = [];
-    row.eachCell((cell, col) => {
-      const text = cellText(cell.value);
-      if (col > table.maxColumns) {
-        if (text !== '') throw table.tooWide();
-        return;
+    for (const cell of row.cells) {
+      if (cell.col > table.maxColumns) {
+        if (cell.text !== '') throw table.tooWide();
+        continue;
       }
-      while (cells.length < col - 1) cells.push('');
-      cells[col - 1] = text;
-      if (isFormula(cell, Excel)) formulaColumns.push(col - 1);
-    });
+      while (cells.length < cell.col - 1) cells.push('');
+      cells[cell.col - 1] = cell.text;
+      if (cell.formula) formulaColumns.push(cell.col - 1);
+    }
     while (cells.length < table.headers.length) cells.push('');
     table.add(row.number, cells, formulaColumns);
     if (++seen % ROWS_PER_TURN === 0) await nextTurn();
   }
   return { headers: table.headers, rows: table.rows };
-}
-
-/** A formula, including a shared formula's followers (the streaming reader gives them `{ formula: '' }`). */
-function isFormula(cell: ExcelJS.Cell, Excel: typeof ExcelJS): boolean {
-  const v = cell.value;
-  return (
-    Boolean(cell.formula) ||
-    cell.type === Excel.ValueType.Formula ||
-    (typeof v === 'object' && v !== null && ('formula' in v || 'sharedFormula' in v))
-  );
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v)
-      return v.richText
-        .map((t) => t.text)
-        .join('')
-        .trim();
-    if ('text' in v) return String(v.text).trim();
-    if ('result' in v) return v.result === undefined ? '' : String(v.result).trim();
-    return '';
-  }
-  return String(v).trim();
 }
 
 /** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF. */

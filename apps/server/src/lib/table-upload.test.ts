@@ -263,9 +263,11 @@ describe('the platform keeps answering during an import', () => {
         return r;
       },
     );
-    // The file has been read and rows are being written.
+    // The file has been read (in a worker thread, started on first use) and rows are being written.
     await expect
-      .poll(async () => (await s.ctx.db.select().from(elderImports).where(eq(elderImports.filename, 'many.csv'))).length)
+      .poll(async () => (await s.ctx.db.select().from(elderImports).where(eq(elderImports.filename, 'many.csv'))).length, {
+        timeout: 60_000,
+      })
       .toBe(1);
     await answersMeanwhile(() => importAnswered);
     const r = await answer;
@@ -291,5 +293,5 @@ describe('the platform keeps answering during an import', () => {
     const r = await answer;
     expect(r.status).toBe(400);
     expect(r.body.detail).toBe('The sheet has more than 100000 rows.');
-  });
+  }, 180_000);
 });

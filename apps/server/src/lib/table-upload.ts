@@ -95,12 +95,30 @@ export async function withUploadedTable<T>(
   limits: TableReadLimits,
   work: (upload: UploadedTable, slot: ImportSlot) => Promise<T>,
 ): Promise<T> {
+  return withUploadedFile(ctx, req, limits.maxBytes, async ({ filename, data }, slot) =>
+    work({ filename, table: await readTable(data, filename, limits) }, slot),
+  );
+}
+
+/**
+ * `withUploadedTable` for a route that reads the file itself, off the event loop (the elder
+ * import reads it with `readTable` in a worker thread): the same import place, size cap and
+ * upload deadline, and `work` gets the file's bytes.
+ */
+export async function withUploadedFile<T>(
+  ctx: AppContext,
+  req: FastifyRequest,
+  maxBytes: number,
+  work: (upload: { filename: string; data: Buffer }, slot: ImportSlot) => Promise<T>,
+): Promise<T> {
   const actor = actorOf(req);
   const release = gateOf(ctx).acquire(actor.id ?? actor.username);
   let held: Promise<unknown> | undefined;
   try {
-    const table = await readUploaded(req, limits, ctx.config.importUploadSeconds ?? DEFAULT_IMPORT_UPLOAD_SECONDS);
-    return await work(table, {
+    const file = await uploadedFile(req, maxBytes, {
+      deadlineSeconds: ctx.config.importUploadSeconds ?? DEFAULT_IMPORT_UPLOAD_SECONDS,
+    });
+    return await work(file, {
       holdUntil(p) {
         held = p;
       },
@@ -109,9 +127,4 @@ export async function withUploadedTable<T>(
     if (held) held.then(release, release);
     else release();
   }
-}
-
-async function readUploaded(req: FastifyRequest, limits: TableReadLimits, deadlineSeconds: number): Promise<UploadedTable> {
-  const file = await uploadedFile(req, limits.maxBytes, { deadlineSeconds });
-  return { filename: file.filename, table: await readTable(file.data, file.filename, limits) };
 }

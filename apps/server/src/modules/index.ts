@@ -5,12 +5,16 @@ import { alarmsModule } from './alarms/alarms.module.ts';
 import { assessmentsModule } from './assessments/assessments.module.ts';
 import { auditModule } from './audit/audit.module.ts';
 import { authModule } from './auth/auth.module.ts';
+import { callsModule } from './calls/calls.module.ts';
+import { campaignsModule } from './campaigns/campaigns.module.ts';
 import { catalogueModule } from './catalogue/catalogue.module.ts';
+import { brokerSyncModule } from './devices/broker-sync/broker-sync.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
 import { registerTimelineSource } from './elders/timeline.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
+import { metricsModule } from './metrics/metrics.module.ts';
 import type { ModuleDefinition, Role } from './module.ts';
 import { notificationsModule } from './notifications/notifications.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
@@ -31,6 +35,7 @@ import { walletsModule } from './wallets/wallets.module.ts';
 export const modules: readonly ModuleDefinition[] = [
   // Platform
   healthModule,
+  metricsModule,
   authModule,
   regionsModule,
   organizationsModule,
@@ -49,10 +54,14 @@ export const modules: readonly ModuleDefinition[] = [
   // Safety loop (issue 5)
   gatewayModule,
   devicesModule,
+  brokerSyncModule,
   alarmsModule,
   respondersModule,
   notificationsModule,
   familySafetyModule,
+  // Call centre (issue 14)
+  callsModule,
+  campaignsModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

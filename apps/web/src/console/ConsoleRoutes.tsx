@@ -4,6 +4,7 @@ import { Route, Routes } from 'react-router';
 import { RequireAuth } from '../app/auth.tsx';
 import { RegionProvider } from '../app/region.tsx';
 import { safetyRoutes } from './alarms/routes.tsx';
+import { callRoutes } from './calls/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
@@ -23,6 +24,7 @@ const ElderListPage = lazyPage(() => import('./elders/ElderListPage.tsx'), 'Elde
 const OrganizationsPage = lazyPage(() => import('./organizations/OrganizationsPage.tsx'), 'OrganizationsPage');
 const RegionsPage = lazyPage(() => import('./regions/RegionsPage.tsx'), 'RegionsPage');
 const UsersPage = lazyPage(() => import('./users/UsersPage.tsx'), 'UsersPage');
+const VisitTasksPage = lazyPage(() => import('./elders/VisitTasksPage.tsx'), 'VisitTasksPage');
 
 function NotFound() {
   const { t } = useTranslation();
@@ -111,6 +113,15 @@ export function ConsoleRoutes() {
               </RequirePermission>
             }
           />
+          {/* Home visits for elders the care calls could not reach (issue 14): the community workers' list */}
+          <Route
+            path="care-visits"
+            element={
+              <RequirePermission action="elder:read">
+                <VisitTasksPage />
+              </RequirePermission>
+            }
+          />
           <Route
             path="assessments"
             element={
@@ -137,6 +148,7 @@ export function ConsoleRoutes() {
           />
           {serviceRoutes()}
           {safetyRoutes()}
+          {callRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

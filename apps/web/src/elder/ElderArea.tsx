@@ -1,9 +1,9 @@
 import { SoundOutlined } from '@ant-design/icons';
-import type { ServiceOrder as Order, ServiceItem } from '@zhiyang/shared';
+import type { BookableItem, ServiceOrder as Order } from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import { type ReactNode, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { catalogueApi } from '../api/catalogue.ts';
+import { bookingApi } from '../api/booking.ts';
 import { ordersApi } from '../api/orders.ts';
 import { walletsApi } from '../api/wallets.ts';
 import { currentLanguage } from '../app/i18n.ts';
@@ -54,30 +54,43 @@ function ReadAloud({ text }: { text: string }) {
 function ElderHome({ role }: { role: string }) {
   const { t } = useTranslation();
   const [screen, setScreen] = useState<'home' | 'choose' | 'confirm' | 'done' | 'mine'>('home');
-  const [item, setItem] = useState<ServiceItem | null>(null);
+  const [item, setItem] = useState<BookableItem | null>(null);
   const [slot, setSlot] = useState<Slot | null>(null);
   const [bookedText, setBookedText] = useState('');
   const chooseSlot = useCallback((x: Slot | null) => setSlot(x), []);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const wallet = useFetch((signal) => walletsApi.myWallet({ signal }), `w-${version}`);
-  const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'items');
+  // The services the elder's policies cover (paid with points or purchased credit), then the self-paid rest.
+  const elderId = wallet.data?.elderId;
+  const items = useFetch(
+    (signal) => (elderId ? bookingApi.bookableItems({ query: { elderId }, signal }) : Promise.resolve({ items: [], total: 0 })),
+    `items-${elderId ?? ''}`,
+  );
   const today = dayjs().format('YYYY-MM-DD');
   const orders = useFetch((signal) => ordersApi.listOrders({ query: { limit: 50 }, signal }), `o-${version}`);
   useRealtimeConnection(true);
   useRealtimeEvent('order.updated', () => setVersion((v) => v + 1));
 
   const w = wallet.data;
-  const cleaning = items.data?.items.find((i) => i.code === 'cleaning');
+  const cleaning = items.data?.items.find((i) => i.code === 'cleaning' && i.payment === 'points');
   const todays = (orders.data?.items ?? []).filter(
     (o) => dayjs(o.scheduledAt).format('YYYY-MM-DD') === today && o.status !== 'cancelled',
   );
   const toRate = (orders.data?.items ?? []).find((o) => o.status === 'served');
-  // The elder's favourites first, then the rest of the catalogue the points pay for.
+  // What the subsidy pays for, the elder's favourites first; then what the elder would pay for.
+  const covered = (items.data?.items ?? []).filter((i) => i.payment !== 'self');
   const favourites = [
-    ...FAVOURITES.map((c) => items.data?.items.find((i) => i.code === c)).filter((i): i is ServiceItem => !!i),
-    ...(items.data?.items ?? []).filter((i) => !FAVOURITES.includes(i.code) && i.points > 0),
+    ...FAVOURITES.map((c) => covered.find((i) => i.code === c)).filter((i): i is BookableItem => !!i),
+    ...covered.filter((i) => !FAVOURITES.includes(i.code)),
   ];
+  const selfPaid = (items.data?.items ?? []).filter((i) => i.payment === 'self');
+  const costText = (i: BookableItem) =>
+    i.payment === 'points'
+      ? t('elderHome.costs', { points: i.points })
+      : i.payment === 'purchase'
+        ? t('elderHome.costsPurchase')
+        : t('elderHome.costsSelf', { yuan: (i.refPriceFen / 100).toFixed(0) });
 
   const balanceText = w
     ? [
@@ -101,7 +114,7 @@ function ElderHome({ role }: { role: string }) {
     setError(null);
     try {
       await ordersApi.createOrder({
-        body: { elderId: w.elderId, itemId: item.id, scheduledAt: slot.start },
+        body: { elderId: w.elderId, itemId: item.id, scheduledAt: slot.start, payment: item.payment },
         headers: { 'Idempotency-Key': crypto.randomUUID() },
       });
       const text = t('elderHome.bookedWhat', { item: item.name, when: whenText(slot.start, currentLanguage(), t as never) });
@@ -119,20 +132,27 @@ function ElderHome({ role }: { role: string }) {
     body = (
       <>
         <h1 style={{ fontSize: 32 }}>{t('elderHome.chooseService')}</h1>
-        {favourites.map((i) => (
-          <button
-            type="button"
-            key={i.id}
-            style={{ ...bigButton, textAlign: 'left', padding: '12px 20px' }}
-            onClick={() => {
-              setItem(i);
-              setSlot(null);
-              setScreen('confirm');
-            }}
-          >
-            {i.name}
-            <div style={{ fontSize: 20, fontWeight: 400 }}>{t('elderHome.costs', { points: i.points })}</div>
-          </button>
+        {[...favourites, ...selfPaid].map((i, n) => (
+          <div key={i.id}>
+            {n === favourites.length && (
+              <p style={{ fontSize: 22, fontWeight: 700 }} data-testid="self-paid-heading">
+                {t('elderHome.selfPaid')}
+              </p>
+            )}
+            <button
+              type="button"
+              style={{ ...bigButton, textAlign: 'left', padding: '12px 20px' }}
+              data-payment={i.payment}
+              onClick={() => {
+                setItem(i);
+                setSlot(null);
+                setScreen('confirm');
+              }}
+            >
+              {i.name}
+              <div style={{ fontSize: 20, fontWeight: 400 }}>{costText(i)}</div>
+            </button>
+          </div>
         ))}
         <button type="button" style={ghostButton} onClick={() => setScreen('home')}>
           {t('elderHome.back')}
@@ -140,11 +160,11 @@ function ElderHome({ role }: { role: string }) {
       </>
     );
   } else if (screen === 'confirm' && item) {
-    const enough = (w?.points.available ?? 0) >= item.points;
+    const enough = item.payment !== 'points' || (w?.points.available ?? 0) >= item.points;
     body = (
       <>
         <h1 style={{ fontSize: 32 }}>{item.name}</h1>
-        <p>{t('elderHome.costs', { points: item.points })}</p>
+        <p>{costText(item)}</p>
         {w && <ChooseSlot elderId={w.elderId} item={item} value={slot} onChange={chooseSlot} />}
         {!enough && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{t('elderHome.notEnough')}</p>}
         {error && <p style={{ ...box, borderColor: '#a8071a', color: '#a8071a' }}>{error}</p>}

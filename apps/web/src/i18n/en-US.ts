@@ -1,5 +1,9 @@
 import { PASSWORD_PROBLEM_TEXT, type PasswordProblem } from '@zhiyang/shared';
+import { mapEnUS } from '../common/map/i18n.ts';
+import { mobileLoginEnUS } from '../common/mobileLogin.i18n.ts';
 import { safetyEnUS } from '../console/alarms/i18n.ts';
+import { callReportsEnUS } from '../console/call-reports/i18n.ts';
+import { callsEnUS } from '../console/calls/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
@@ -52,6 +56,7 @@ export const enUS: Messages = {
     unknownError: 'Something went wrong. Please try again later.',
     required: 'Enter {{field}}',
     select: 'Choose {{field}}',
+    pleaseSelect: 'Please select',
     status: 'Status',
   },
   lang: { label: 'Language', 'zh-CN': '简体中文', 'en-US': 'English' },
@@ -75,6 +80,12 @@ export const enUS: Messages = {
     'password-change-required': 'Change your password first',
     'cross-site-request': 'The request did not come from this site; use the console’s own pages',
     'bad-signature': 'The device signature is not valid',
+    'phone-code-wrong': 'The code is wrong; check the text message and try again',
+    'phone-code-expired':
+      'The code is no longer valid (older than 5 minutes, already used or entered wrong too often); ask for a new one',
+    'phone-code-rate-limited': 'Codes were asked for too often; try again later',
+    'sms-not-configured':
+      'Text messages are not set up yet, so codes cannot be sent; log in with the password or ask the community',
     'upload-timeout': 'The upload took too long; check the network and upload again',
     'import-running':
       'You already have an import running; wait for it to finish (the import page shows its progress), then upload again',
@@ -95,6 +106,12 @@ export const enUS: Messages = {
     'provider-unavailable': 'This provider is not approved, is suspended or is on the dishonesty list',
     'not-offered': 'This provider does not offer the item; choose another',
     'no-open-offer': 'This order is no longer offered to your organisation (it timed out or was dispatched elsewhere)',
+    'invalid-geometry': 'The boundary data is not valid; nothing was changed',
+    'geocoder-unavailable': 'No address lookup service is configured',
+    'geocoder-failed': 'The address lookup service cannot be reached; try again later or pick the place on the map',
+    'recording-missing': 'The recording file is not there: deleted after the retention period, or not written yet',
+    'recording-elsewhere': 'This recording is kept by another recording system; play it there',
+    'recording-unreadable': 'The recording file cannot be read',
   },
   realtime: { open: 'Live updates connected', connecting: 'Connecting to live updates…', closed: 'Live updates disconnected' },
   auth: {
@@ -262,15 +279,27 @@ export const enUS: Messages = {
     verify: 'Verify hash chain',
     verifyOk: 'Hash chain intact: {{checked}} entries checked',
     verifyBroken: 'Hash chain broken at entry {{id}} ({{checked}} checked): {{reason}}',
+    verifyUnsealed:
+      'Hash chain intact through entry {{through}} ({{checked}} checked), but {{stale}} entries older than {{seconds}} s are not sealed yet: is a worker process running?',
+    verifyReasons: {
+      prev_hash: 'the link to the previous entry does not match',
+      hash: 'the entry was changed or moved',
+      missing: 'an entry was deleted',
+      unexpected: 'an entry stands where the chain has none',
+    },
     loaded: '{{count}} entries loaded',
     outcomes: { ok: 'OK', denied: 'Denied', failed: 'Failed' },
   },
   errors: { notFound: 'Page not found', forbidden: 'You may not open this page' },
   elders: eldersEnUS,
+  map: mapEnUS,
   service: serviceEnUS,
   safety: safetyEnUS,
+  calls: callsEnUS,
+  callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,
+  mobileLogin: mobileLoginEnUS,
   elderHome: elderHomeEnUS,
   family: familyEnUS,
 };

@@ -5,7 +5,11 @@ import {
   REGION_LEVEL_LABELS_ZH,
   ROLE_LABELS_ZH,
 } from '@zhiyang/shared';
+import { mapZhCN } from '../common/map/i18n.ts';
+import { mobileLoginZhCN } from '../common/mobileLogin.i18n.ts';
 import { safetyZhCN } from '../console/alarms/i18n.ts';
+import { callReportsZhCN } from '../console/call-reports/i18n.ts';
+import { callsZhCN } from '../console/calls/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
@@ -58,6 +62,7 @@ export const zhCN = {
     unknownError: '操作失败，请稍后重试',
     required: '请填写{{field}}',
     select: '请选择{{field}}',
+    pleaseSelect: '请选择',
     status: '状态',
   },
   lang: { label: '语言', 'zh-CN': '简体中文', 'en-US': 'English' },
@@ -82,6 +87,10 @@ export const zhCN = {
     'password-change-required': '请先修改密码',
     'cross-site-request': '请求来源不可信，请在本系统页面内操作',
     'bad-signature': '设备签名无效',
+    'phone-code-wrong': '验证码不正确，请核对短信后重新输入',
+    'phone-code-expired': '验证码已失效（超过5分钟、已用过或输错次数太多），请重新获取',
+    'phone-code-rate-limited': '获取验证码太频繁了，请稍后再试',
+    'sms-not-configured': '短信服务尚未开通，暂时不能用验证码登录，请用密码登录或联系社区',
     'upload-timeout': '文件上传超时，请检查网络后重新上传',
     'import-running': '您已有一个导入正在进行，请等它完成（导入页可查看进度）后再上传',
     'import-capacity': '服务器正在进行的导入已达上限，请一分钟后再试',
@@ -100,6 +109,12 @@ export const zhCN = {
     'provider-unavailable': '该服务商未准入、已暂停或在失信名单中，不能派单',
     'not-offered': '该服务商不提供此服务项目，请换一家',
     'no-open-offer': '此工单已不在派给贵机构的待接单状态（可能已超时转派或被改派）',
+    'invalid-geometry': '边界数据有误，未做任何更改',
+    'geocoder-unavailable': '未配置地址解析服务',
+    'geocoder-failed': '地址解析服务暂时无法访问，请稍后重试或在地图上点选',
+    'recording-missing': '录音文件不存在：可能已超过保存期限被删除，或尚未生成',
+    'recording-elsewhere': '该录音保存在其他录音系统中，请到该系统收听',
+    'recording-unreadable': '录音文件无法读取',
   },
   realtime: { open: '实时连接正常', connecting: '正在连接实时服务…', closed: '实时连接已断开' },
   auth: {
@@ -246,15 +261,27 @@ export const zhCN = {
     verify: '校验哈希链',
     verifyOk: '哈希链完整：已校验 {{checked}} 条记录',
     verifyBroken: '哈希链在记录 {{id}} 处断裂（已校验 {{checked}} 条）：{{reason}}',
+    verifyUnsealed:
+      '哈希链至记录 {{through}} 完整（已校验 {{checked}} 条），但有 {{stale}} 条超过 {{seconds}} 秒的记录仍未封存，请检查后台任务进程是否在运行',
+    verifyReasons: {
+      prev_hash: '与上一条记录的链接不符',
+      hash: '记录内容或位置被改动',
+      missing: '记录被删除',
+      unexpected: '出现了链中不应有的记录',
+    },
     loaded: '已加载 {{count}} 条',
     outcomes: { ok: '成功', denied: '拒绝', failed: '失败' },
   },
   errors: { notFound: '页面不存在', forbidden: '您没有权限访问此页面' },
   elders: eldersZhCN,
+  map: mapZhCN,
   service: serviceZhCN,
   safety: safetyZhCN,
+  calls: callsZhCN,
+  callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,
+  mobileLogin: mobileLoginZhCN,
   elderHome: elderHomeZhCN,
   family: familyZhCN,
 };

@@ -1,10 +1,11 @@
-import { type AlarmKind, alarmKindOf, ORDER_STATUSES, type ScreenStats } from '@zhiyang/shared';
+import { type AlarmKind, alarmKindOf, type CallLive, ORDER_STATUSES, type ScreenStats } from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import * as echarts from 'echarts';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { alarmsApi } from '../api/alarms.ts';
+import { callReportsApi } from '../api/call-reports.ts';
 import { useAuth } from '../app/auth.tsx';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { ScreenMap } from './ScreenMap.tsx';
@@ -51,8 +52,10 @@ function Panel({ title, children, style }: { title: string; children: ReactNode;
  */
 export default function ScreenArea() {
   const { t } = useTranslation();
-  const { me, loading } = useAuth();
+  const { me, loading, can } = useAuth();
   const [stats, setStats] = useState<ScreenStats | null>(null);
+  const [calls, setCalls] = useState<CallLive | null>(null);
+  const seesCalls = can('call:read');
   const [version, setVersion] = useState(0);
   const now = useClock();
   useRealtimeConnection(Boolean(me));
@@ -62,9 +65,13 @@ export default function ScreenArea() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the trigger.
   useEffect(() => {
     if (!me) return;
-    const h = setTimeout(() => void alarmsApi.screen().then(setStats), 300);
+    const h = setTimeout(() => {
+      void alarmsApi.screen().then(setStats);
+      // The hotline's figures beside the devices (call-centre staff and the bureau).
+      if (seesCalls) void callReportsApi.live().then(setCalls, () => setCalls(null));
+    }, 300);
     return () => clearTimeout(h);
-  }, [me, version]);
+  }, [me, version, seesCalls]);
   useEffect(() => {
     const i = setInterval(() => setVersion((v) => v + 1), 30_000);
     return () => clearInterval(i);
@@ -199,9 +206,9 @@ export default function ScreenArea() {
             </span>
           </div>
         </Panel>
-        <Panel title={t('safety.screen.devices')}>
+        <Panel title={seesCalls ? t('safety.screen.devicesAndCalls') : t('safety.screen.devices')}>
           <Chart
-            height={220}
+            height={seesCalls ? 150 : 220}
             option={{
               series: [
                 {
@@ -222,6 +229,22 @@ export default function ScreenArea() {
               ],
             }}
           />
+          {seesCalls && (
+            <div style={{ display: 'flex', justifyContent: 'space-around', textAlign: 'center' }} data-testid="screen-calls">
+              {(
+                [
+                  ['callsWaiting', calls?.waiting, calls && calls.waiting > 0 ? '#ffa940' : FG],
+                  ['callsAnswered', calls?.answeredToday, FG],
+                  ['callsSla', calls ? pct(calls.pctWithin60sToday) : undefined, FG],
+                ] as const
+              ).map(([key, value, colour]) => (
+                <div key={key}>
+                  <div style={{ fontSize: 34, fontWeight: 700, color: colour }}>{value ?? '—'}</div>
+                  <div style={{ fontSize: 18 }}>{t(`safety.screen.${key}`)}</div>
+                </div>
+              ))}
+            </div>
+          )}
         </Panel>
         <Panel title={t('safety.screen.todayLife')}>
           <Chart height={250} option={bars(byKind('life'), '#ff7a45')} />

@@ -158,6 +158,7 @@ const slaReport = z.object({
 export const screenStats = z.object({
   openByPriority: z.record(z.string(), z.number().int()),
   todayByType: z.array(z.object({ type: z.string(), count: z.number().int() })),
+  /** Life-safety alarms raised today per street (technical ones are in todayByType only). */
   todayByStreet: z.array(z.object({ regionCode: z.string(), name: z.string().nullable(), count: z.number().int() })),
   /** Open alarms per priority, life-safety and technical apart (设备离线 would flatten the P1 bar). */
   openByKind: z.object({

@@ -18,11 +18,18 @@ export const auditEntry = z.object({
 });
 export type AuditRow = z.output<typeof auditEntry>;
 
-/** The chain check: how many entries were walked and the first broken link, if any. */
+/**
+ * The chain check: how many entries were walked, up to which id the chain is sealed, the rows not
+ * sealed yet (`stale`: older than the sealing delay, a problem) and the first broken link, if any:
+ * `hash` (content or position changed), `prev_hash` (link), `missing` (a row or chain entry
+ * deleted), `unexpected` (a row where none may be).
+ */
 export const auditVerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number(),
-  brokenAt: z.object({ id: z.number(), reason: z.enum(['prev_hash', 'hash']) }).optional(),
+  sealedThrough: z.number(),
+  unsealed: z.object({ count: z.number(), stale: z.number(), oldestAt: z.string().nullable(), delayMs: z.number() }),
+  brokenAt: z.object({ id: z.number(), reason: z.enum(['prev_hash', 'hash', 'missing', 'unexpected']) }).optional(),
 });
 export type AuditVerifyResult = z.output<typeof auditVerifyResult>;
 
@@ -53,7 +60,7 @@ export const auditContract = {
     path: '/audit-log/verify',
     permission: 'audit:read',
     tags,
-    summary: 'Walk the hash chain and report the first broken link',
+    summary: 'Walk the hash chain, report the first broken link and the rows not sealed in time',
     response: auditVerifyResult,
   }),
 };

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { PAYMENT_METHODS } from '../service.ts';
+import { serviceItem } from './catalogue.ts';
+import { listOf } from './common.ts';
 import { route } from './route.ts';
 
 /** The free time slots of the next days for one item at one elder's home (orders/free-slots.service.ts). */
@@ -31,6 +34,13 @@ export const serviceHotline = z.strictObject({
 });
 export type ServiceHotline = z.output<typeof serviceHotline>;
 
+/**
+ * A catalogue item the elder may book, and how it is paid: `points` or `purchase` (purchased
+ * credit) when one of the elder's policies covers it, `self` (自费, the reference price) otherwise.
+ */
+export const bookableItem = serviceItem.extend({ payment: z.enum(PAYMENT_METHODS) });
+export type BookableItem = z.output<typeof bookableItem>;
+
 const tags = ['service-orders'];
 
 /** What the elder and family pages need to book and to reach the service centre. */
@@ -43,6 +53,15 @@ export const bookingContract = {
     summary: "Free time slots of the next 7 days for an item at the elder's home, counted as dispatch counts them",
     query: z.object({ elderId: z.uuid(), itemId: z.uuid() }),
     response: freeSlots,
+  }),
+  bookableItems: route({
+    method: 'GET',
+    path: '/service-orders/bookable-items',
+    permission: 'order:create',
+    tags,
+    summary: "The catalogue items the elder's policies cover (paid with points or purchased credit), then the rest as self-paid",
+    query: z.object({ elderId: z.uuid() }),
+    response: listOf(bookableItem),
   }),
   getHotline: route({
     method: 'GET',

@@ -5,6 +5,23 @@ import { PROBLEM_CODES } from './problems.ts';
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), total: z.number().int() });
 export type ListOf<T> = { items: T[]; total: number };
 
+/**
+ * A list that counts only when asked: `total` is in the answer with `?count=true` (counting scans
+ * every matching row, so pages that show a total ask for it, and lookups and API clients that
+ * only page need not pay for it).
+ */
+export const countedListOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int().optional() });
+
+/** `?count=true` asks a counted list (`countedListOf`) for its `total`. */
+export const countQuery = z.object({
+  count: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: also answer `total`, the number of matching rows'),
+});
+
 /** `?limit=` (default 20, max 200) and `?page=` as the API conventions say. */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(20),

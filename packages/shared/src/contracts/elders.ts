@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ABILITY_LEVELS } from '../assessment.ts';
 import { ELDER_STATUSES, ID_TYPES, LIVING_SITUATIONS, MEDICAL_INSURANCE_TYPES } from '../elders.ts';
-import { listOf, pageQuery } from './common.ts';
+import { countedListOf, countQuery, pageQuery } from './common.ts';
 import { isoDay, isoInstant } from './dates.ts';
 import { route } from './route.ts';
 
@@ -223,11 +223,14 @@ export const eldersContract = {
     permission: 'elder:read',
     tags,
     summary: 'Search the archive (masked identifiers)',
-    query: pageQuery.extend(elderFilters.shape),
-    response: listOf(elderListItem).extend({
+    query: pageQuery.extend({ ...elderFilters.shape, ...countQuery.shape }),
+    response: countedListOf(elderListItem).extend({
       totalCapped: z
         .boolean()
-        .describe(`true when more than ${ELDER_SEARCH_TOTAL_CAP} match; total is then ${ELDER_SEARCH_TOTAL_CAP}`),
+        .optional()
+        .describe(
+          `with count=true: true when more than ${ELDER_SEARCH_TOTAL_CAP} match; total is then ${ELDER_SEARCH_TOTAL_CAP}`,
+        ),
     }),
   }),
   createElder: route({

@@ -39,7 +39,15 @@ export const EVENTS = {
     flags: z.array(z.string()),
     at: iso,
   }),
-  'complaint.opened': z.object({ id: z.string(), orderId: z.string(), score: z.number(), dueAt: iso }),
+  /** From a low rating (`source: 'rating'`, with its order and score) or taken on a call (`'call'`). */
+  'complaint.opened': z.object({
+    id: z.string(),
+    source: z.enum(['rating', 'call']),
+    orderId: z.string().nullable(),
+    callId: z.string().nullable(),
+    score: z.number().nullable(),
+    dueAt: iso,
+  }),
   'assessment.signed': z.object({
     id: z.string(),
     elderId: z.string(),
@@ -65,6 +73,47 @@ export const EVENTS = {
    * realtime hub of every process re-reads (or closes) that user's sockets. No browser gets it.
    */
   'user.access-changed': z.object({ userId: z.string() }),
+  /** An agent's (坐席) state changed: the supervisor's live view and the agent's own console follow it. */
+  'call.agent': z.object({
+    /** The agent's user id (what a partial event carries: re-read GET /call-agents or /call-agents/me). */
+    id: z.string(),
+    userId: z.string(),
+    extension: z.string(),
+    state: z.enum(['offline', 'idle', 'ringing', 'talking', 'wrap_up', 'break']),
+    from: z.string().nullable(),
+    reason: z.string().nullable(),
+    callId: z.string().nullable(),
+    at: iso,
+  }),
+  /**
+   * A call rings for this agent (or a terminal's green service key was pressed): the console opens
+   * the caller's card (弹屏) before answer. `parties` are the records the number matched (none:
+   * unknown caller; several: the agent chooses).
+   */
+  'call.ringing': z.object({
+    /** The call's id (what a partial event carries: re-read the call by id). */
+    id: z.string(),
+    callId: z.string(),
+    direction: z.enum(['inbound', 'outbound']),
+    terminalKey: z.enum(['sos', 'service']).nullable(),
+    hotlineNumber: z.string().nullable(),
+    callerMasked: z.string().nullable(),
+    partyKind: z.enum(['elder', 'terminal', 'contact', 'unknown']),
+    elderId: z.string().nullable(),
+    parties: z.array(
+      z.object({
+        kind: z.enum(['elder', 'terminal', 'contact']),
+        elderId: z.string(),
+        elderName: z.string(),
+        regionCode: z.string(),
+        deviceId: z.string().nullable(),
+        contactId: z.string().nullable(),
+        contactName: z.string().nullable(),
+        relationship: z.string().nullable(),
+      }),
+    ),
+    at: iso,
+  }),
   /** A downlink command for a device; the gateway process holding the connection publishes it. */
   'device.command': z.object({
     deviceId: z.string(),

@@ -123,11 +123,15 @@ export const dispatchCandidate = z.object({
 });
 export type DispatchCandidate = z.output<typeof dispatchCandidate>;
 
-/** A complaint (投诉) opened by a low rating, followed up (回访) by the call centre. */
+/**
+ * A complaint (投诉) opened by a low rating or taken on a call (then `orderId` is null unless the
+ * caller named an order), followed up (回访) by the call centre.
+ */
 export const serviceComplaint = z.object({
   id: z.string(),
-  orderId: z.string(),
-  orderNo: z.string(),
+  orderId: z.string().nullable(),
+  orderNo: z.string().nullable(),
+  callId: z.string().nullable(),
   elderName: z.string(),
   providerName: z.string().nullable(),
   reason: z.string().nullable(),

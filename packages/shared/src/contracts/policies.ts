@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ABILITY_LEVELS } from '../assessment.ts';
 import { ELDER_STATUSES, LIVING_SITUATIONS } from '../elders.ts';
-import { POLICY_KINDS } from '../service.ts';
+import { POLICY_KINDS, SERVICE_CATEGORIES } from '../service.ts';
 import { listOf } from './common.ts';
 import { isoDay } from './dates.ts';
 import { route } from './route.ts';
@@ -33,6 +33,18 @@ export const policyConditionsSchema = z.strictObject({
 });
 export type PolicyConditions = z.infer<typeof policyConditionsSchema>;
 
+/**
+ * What a policy pays for (适用服务): catalogue categories and single catalogue items; an item is
+ * covered when its category or the item itself is listed. Both empty: the whole catalogue (every
+ * policy created before coverage existed). The elder's booking page offers what the elder's
+ * policies cover.
+ */
+export const policyCoversSchema = z.strictObject({
+  categories: z.array(z.enum(SERVICE_CATEGORIES)).max(SERVICE_CATEGORIES.length).default([]),
+  itemIds: z.array(z.uuid()).max(200).default([]),
+});
+export type PolicyCovers = z.output<typeof policyCoversSchema>;
+
 /** A subsidy policy (补贴政策) as the API answers it; `amount` in points or fen by kind. */
 export const policy = z.object({
   id: z.string(),
@@ -43,6 +55,7 @@ export const policy = z.object({
   regionCode: z.string(),
   conditions: policyConditionsSchema,
   conditionsText: z.string(),
+  covers: policyCoversSchema,
   validFrom: z.string(),
   validTo: z.string().nullable(),
   prorate: z.boolean(),
@@ -58,6 +71,8 @@ export const policyBody = z.strictObject({
   period: z.enum(['year', 'month']),
   regionCode: z.string().regex(/^\d{6}(\d{3}){0,2}$/),
   conditions: policyConditionsSchema,
+  /** Left out: the whole catalogue. */
+  covers: policyCoversSchema.optional(),
   validFrom: isoDay('business'),
   validTo: isoDay('business').nullable().optional(),
   prorate: z.boolean().optional(),

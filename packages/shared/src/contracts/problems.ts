@@ -26,6 +26,10 @@ export const PROBLEM_CODES = [
   'password-change-required',
   'cross-site-request',
   'bad-signature',
+  'phone-code-wrong',
+  'phone-code-expired',
+  'phone-code-rate-limited',
+  'sms-not-configured',
   // Uploads and imports
   'upload-timeout',
   'import-running',
@@ -47,6 +51,14 @@ export const PROBLEM_CODES = [
   'provider-unavailable',
   'not-offered',
   'no-open-offer',
+  // Maps
+  'invalid-geometry',
+  'geocoder-unavailable',
+  'geocoder-failed',
+  // Call recordings
+  'recording-missing',
+  'recording-elsewhere',
+  'recording-unreadable',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

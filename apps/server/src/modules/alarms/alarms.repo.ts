@@ -126,8 +126,13 @@ export async function listAlarms(db: DbOrTx, actor: Actor, f: AlarmFilter, limit
     f.from ? gte(alarms.raisedAt, f.from) : undefined,
     f.to ? lt(alarms.raisedAt, f.to) : undefined,
   );
-  // The queue's order: priority first, then the oldest first. History lists: newest first.
-  const order = f.status === 'open' ? [asc(alarms.priority), asc(alarms.raisedAt)] : [desc(alarms.raisedAt)];
+  // The queue's triage order: priority first (P1, P2 before P3), then the alarms nobody took yet,
+  // oldest first, then those in hand; so the first page is the operator's first screen. History
+  // lists: newest first. The id breaks ties, so pages never overlap or skip.
+  const order =
+    f.status === 'open'
+      ? [asc(alarms.priority), sql`(${alarms.status} <> 'raised')`, asc(alarms.raisedAt), asc(alarms.id)]
+      : [desc(alarms.raisedAt), asc(alarms.id)];
   const [items, [{ total }]] = await Promise.all([
     viewQuery(db)
       .where(where)

@@ -341,13 +341,34 @@ describe('alarm lifecycle', () => {
     expect(await escalationJobs({ alarmId: a.id, level: 2 })).toEqual([]);
   });
 
-  it('queue order: priority, then oldest first; SLA report counts acknowledgements within 60 s / 180 s', async () => {
-    const q = (await op1.api.get('/api/v1/alarms?status=open&limit=200')).json().items as Array<{
-      priority: string;
-      raisedAt: string;
-    }>;
-    const keys = q.map((x) => `${x.priority}|${x.raisedAt}`);
+  it('queue order: priority, then the untaken oldest first, paged with a total; SLA report counts acknowledgements within 60 s / 180 s', async () => {
+    // Two SOS alarms: the older one taken by an operator, the newer one untaken.
+    const [taken, waiting] = [
+      await createDevice(s.ctx, { elderId: elder.id, type: 'pendant' }),
+      await createDevice(s.ctx, { elderId: elder.id, type: 'pendant' }),
+    ];
+    await send(taken.id, 'sos');
+    await send(waiting.id, 'sos');
+    const [takenAlarm] = await openAlarms(taken.id);
+    const [waitingAlarm] = await openAlarms(waiting.id);
+    await s.ctx.db.execute(sql`UPDATE alarms SET raised_at = now() - interval '10 minutes' WHERE id = ${takenAlarm.id}`);
+    expect((await op2.api.post(`/api/v1/alarms/${takenAlarm.id}/acknowledge`)).statusCode).toBe(200);
+    const all = (await op1.api.get('/api/v1/alarms?status=open&limit=200')).json() as {
+      items: Array<{ id: string; priority: string; status: string; raisedAt: string }>;
+      total: number;
+    };
+    const q = all.items;
+    // Within a priority, alarms nobody took come before those in hand, each oldest first.
+    const keys = q.map((x) => `${x.priority}|${x.status === 'raised' ? 0 : 1}|${x.raisedAt}`);
     expect(keys).toEqual([...keys].sort());
+    const at = (id: string) => q.findIndex((x) => x.id === id);
+    expect(at(waitingAlarm.id)).toBeGreaterThanOrEqual(0);
+    expect(at(waitingAlarm.id)).toBeLessThan(at(takenAlarm.id));
+    // The first screen comes as a page of the same order, with the queue's total.
+    const page = async (n: number) => (await op1.api.get(`/api/v1/alarms?status=open&limit=2&page=${n}`)).json();
+    const [p1, p2] = [await page(1), await page(2)];
+    expect(p1.total).toBe(all.total);
+    expect([...p1.items, ...p2.items].map((x: { id: string }) => x.id)).toEqual(q.slice(0, 4).map((x) => x.id));
     const sla = (await op1.api.get('/api/v1/alarms/sla')).json();
     expect(sla.total).toBeGreaterThan(0);
     expect(sla.within60s).toBeGreaterThan(0);

@@ -17,6 +17,8 @@ export const ALARM_TYPES = {
   inactivity: 'P2',
   geofence_exit: 'P2',
   night_bed_exit: 'P2',
+  /** Raised by a call-centre agent from a call (P1 or P2 as the agent judges). */
+  call_report: 'P2',
   inactivity_warning: 'P3',
   sos_cancelled: 'P3',
   device_offline: 'P3',
@@ -41,6 +43,14 @@ export const IMMEDIATE: Record<string, AlarmType> = {
   water_leak: 'water_leak',
   tamper: 'tamper',
 };
+
+/**
+ * Device event types that raise or change an alarm the moment they are stored: the IMMEDIATE ones
+ * and the SOS cancel (it turns the open SOS into a call-back). The gateway stores these on its
+ * alarm lane, ahead of any backlog (docs/decisions/0010-alarm-priority-lane.md). Vitals and
+ * locations stay in the routine batches: their alarms need a series of readings or a distance.
+ */
+export const ALARM_LANE_EVENT_TYPES: ReadonlySet<string> = new Set([...Object.keys(IMMEDIATE), 'sos_cancel']);
 
 export interface Range {
   warnLow?: number;

@@ -1,25 +1,104 @@
-import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { auditLog } from './audit.schema.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { auditLog, auditSeals } from './audit.schema.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
-
-/** Take the chain lock (to the end of the transaction) and read the newest row's hash. */
-export async function lockChainHead(tx: DbOrTx, lockKey: number): Promise<string | undefined> {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(${lockKey})`);
-  const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(sql`${auditLog.id} DESC`).limit(1);
-  return last?.hash;
-}
 
 export async function insertAuditRow(tx: DbOrTx, row: typeof auditLog.$inferInsert) {
   await tx.insert(auditLog).values(row);
 }
 
-/** Rows after `afterId`, in chain order. */
-export async function auditRowsAfter(db: DbOrTx, afterId: number, limit: number): Promise<AuditRow[]> {
-  return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(limit);
+/** The last number drawn from the audit sequence (0 when none yet). */
+export async function lastDrawnId(db: DbOrTx): Promise<number> {
+  const [r] = await queryRows<{ last_value: string; is_called: boolean }>(
+    db,
+    sql`SELECT last_value, is_called FROM audit_log_id_seq`,
+  );
+  return r.is_called ? Number(r.last_value) : Number(r.last_value) - 1;
+}
+
+/** The transactions running now, as a pg_snapshot text (xmin:xmax:xip…). */
+export async function currentSnapshot(db: DbOrTx): Promise<string> {
+  const [r] = await queryRows<{ snap: string }>(db, sql`SELECT pg_current_snapshot()::text AS snap`);
+  return r.snap;
+}
+
+/** Whether every transaction that was running at `snap` has ended (committed or rolled back). */
+export async function snapshotFinished(db: DbOrTx, snap: string): Promise<boolean> {
+  const [r] = await queryRows<{ done: boolean | null }>(
+    db,
+    sql`SELECT bool_and(pg_visible_in_snapshot(x, pg_current_snapshot())) AS done FROM pg_snapshot_xip(${snap}::pg_snapshot) AS x`,
+  );
+  return r.done !== false;
+}
+
+/**
+ * The sealer's lock, to the end of its transaction: waits for it with `block`, else false when
+ * another sealer holds it. Writers never take it.
+ */
+export async function lockSealer(tx: DbOrTx, key: number, block: boolean): Promise<boolean> {
+  if (block) {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${key})`);
+    return true;
+  }
+  const [r] = await queryRows<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${key}) AS ok`);
+  return r.ok;
+}
+
+/**
+ * Where the chain ends: the newest seal, or else the newest row chained before the sealer
+ * existed (migration 0005), or nothing.
+ */
+export async function chainHead(db: DbOrTx): Promise<{ id: number; hash: string } | undefined> {
+  const [seal] = await db
+    .select({ id: auditSeals.id, hash: auditSeals.hash })
+    .from(auditSeals)
+    .orderBy(desc(auditSeals.id))
+    .limit(1);
+  if (seal) return seal;
+  const [legacy] = await db
+    .select({ id: auditLog.id, hash: auditLog.hash })
+    .from(auditLog)
+    .where(isNotNull(auditLog.hash))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return legacy?.hash ? { id: legacy.id, hash: legacy.hash } : undefined;
+}
+
+/** Rows with after < id <= upTo, in id order. */
+export async function auditRowsBetween(db: DbOrTx, after: number, upTo: number): Promise<AuditRow[]> {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(gt(auditLog.id, after), lte(auditLog.id, upTo)))
+    .orderBy(asc(auditLog.id));
+}
+
+export type SealRow = typeof auditSeals.$inferSelect;
+
+/** Seals with after < id <= upTo, in id order. */
+export async function sealsBetween(db: DbOrTx, after: number, upTo: number): Promise<SealRow[]> {
+  return db
+    .select()
+    .from(auditSeals)
+    .where(and(gt(auditSeals.id, after), lte(auditSeals.id, upTo)))
+    .orderBy(asc(auditSeals.id));
+}
+
+export async function insertSeals(tx: DbOrTx, rows: (typeof auditSeals.$inferInsert)[]) {
+  if (rows.length) await tx.insert(auditSeals).values(rows);
+}
+
+/** The highest id in the trail and in the chain (0 when empty). */
+export async function trailEnds(db: DbOrTx): Promise<{ lastRow: number; lastSeal: number }> {
+  const [r] = await queryRows<{ last_row: string | null; last_seal: string | null }>(
+    db,
+    sql`SELECT (SELECT max(id) FROM audit_log) AS last_row, (SELECT max(id) FROM audit_seals) AS last_seal`,
+  );
+  return { lastRow: Number(r.last_row ?? 0), lastSeal: Number(r.last_seal ?? 0) };
 }
 
 /** Successful entries with these actions about one record, before `before`, newest first. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { sealAll } from './audit.chain.ts';
 import { recordAudit, verifyAuditChain } from './audit.service.ts';
 
 let s: TestServer;
@@ -55,15 +56,25 @@ describe('audit trail', () => {
         }),
       ),
     );
+    await sealAll(s.ctx.db, { block: true });
     const result = await verifyAuditChain(s.ctx.db);
     expect(result.ok).toBe(true);
+    expect(result.unsealed.count).toBe(0);
     expect(result.checked).toBeGreaterThan(40);
+  });
+
+  it('a worker process seals new rows on its own', async () => {
+    await recordAudit(s.ctx.db, { actor: null, action: 'test.background-seal' });
+    // The test server runs the worker role, so its sealer loop chains the row shortly.
+    await expect.poll(async () => (await verifyAuditChain(s.ctx.db)).unsealed.count, { timeout: 10_000 }).toBe(0);
+    expect((await verifyAuditChain(s.ctx.db)).ok).toBe(true);
   });
 
   it('refuses UPDATE and DELETE, and detects a row changed behind its back', async () => {
     await expect(s.ctx.db.execute(sql`UPDATE audit_log SET action = 'x' WHERE id = 1`)).rejects.toThrow();
     await expect(s.ctx.db.execute(sql`DELETE FROM audit_log WHERE id = 1`)).rejects.toThrow();
     // A database superuser can switch the trigger off; the chain still gives him away.
+    await sealAll(s.ctx.db, { block: true });
     const [{ id }] = (await s.ctx.database.query<{ id: number }>('SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3')).rows;
     await s.ctx.database.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update');
     await s.ctx.database.query(`UPDATE audit_log SET actor_name = 'someone-else' WHERE id = $1`, [id]);

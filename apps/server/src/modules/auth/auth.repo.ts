@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { sessions, users } from '../users/users.schema.ts';
@@ -145,6 +145,15 @@ export async function touchSession(db: DbOrTx, id: string, limits: { idleMinutes
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
   }
   return row;
+}
+
+/** Record activity on many live sessions in one statement (the session cache's batched bookkeeping). */
+export async function touchSessions(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return;
+  await db
+    .update(sessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(and(inArray(sessions.id, ids), isNull(sessions.revokedAt)));
 }
 
 export async function revokeSession(db: DbOrTx, id: string) {

@@ -1,4 +1,4 @@
-import { integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Failed sign-ins per username and address, for the lockout (0002_login_failures.sql). */
 export const loginFailures = pgTable(
@@ -12,3 +12,19 @@ export const loginFailures = pgTable(
   },
   (t) => [primaryKey({ columns: [t.username, t.address] })],
 );
+
+/**
+ * One-time login codes sent by SMS (0003_phone_login_codes.sql): one row per request, also for a
+ * number without an account (user_id null, nothing sent), so limits and answers are the same.
+ */
+export const phoneLoginCodes = pgTable('phone_login_codes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  phoneHash: text('phone_hash').notNull(),
+  userId: uuid('user_id'),
+  codeHash: text('code_hash').notNull(),
+  address: text('address').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});

@@ -1,4 +1,4 @@
-import type { DbOrTx } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { isKnownEventType } from './device-types.ts';
 import { applyHealth, type HealthRow, insertEvents, linkEventToAlarm } from './devices.repo.ts';
@@ -55,11 +55,14 @@ function flagsOf(ev: IncomingEvent, dev: IntakeDevice): string[] {
  * Store a batch of events in one transaction, deduplicated by (device_id, msg_id), update the
  * devices' health columns and apply the alarm rules to every newly stored event — all or
  * nothing. Callers acknowledge to devices only after this resolves (stored before acknowledged).
+ * `db` is the connection pool to write on (the gateway's alarm lane has its own); the database
+ * of `ctx` by default.
  */
 export async function storeEvents(
   ctx: AppContext,
   batch: Array<{ ev: IncomingEvent; dev: IntakeDevice }>,
   applyRules: EventRules,
+  db: Db = ctx.db,
 ): Promise<StoreResult[]> {
   const results: StoreResult[] = new Array(batch.length).fill('duplicate');
   // Dedup inside the batch first: the first of identical (device, msgId) pairs is the one stored.
@@ -82,7 +85,7 @@ export async function storeEvents(
     transport: ev.transport,
   }));
 
-  await ctx.db.transaction(async (tx) => {
+  await db.transaction(async (tx) => {
     const inserted = await insertEvents(tx, values);
     const ids = new Map(inserted.map((r) => [`${r.device_id}\u0000${r.msg_id}`, Number(r.id)]));
     const fresh = unique.filter((u) => ids.has(`${u.ev.deviceId}\u0000${u.ev.msgId}`));

@@ -25,19 +25,9 @@ export const EVENT_TYPES = [
   'worn',
   'tamper',
   'test',
+  'service_call',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-
-/** Event types that can raise an alarm at once: they skip the intake's batching delay. */
-export const URGENT_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'sos',
-  'sos_cancel',
-  'fall',
-  'smoke',
-  'gas',
-  'water_leak',
-  'tamper',
-]);
 
 export interface DeviceTypeInfo {
   heartbeatSeconds: number;
@@ -50,7 +40,12 @@ export interface DeviceTypeInfo {
 const base = ['heartbeat', 'battery', 'tamper', 'test'] as const;
 
 export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
-  sos_terminal: { heartbeatSeconds: 600, capabilities: [...base, 'sos', 'sos_cancel'], wearable: false, monthlyTest: true },
+  sos_terminal: {
+    heartbeatSeconds: 600,
+    capabilities: [...base, 'sos', 'sos_cancel', 'service_call'],
+    wearable: false,
+    monthlyTest: true,
+  },
   pendant: {
     heartbeatSeconds: 600,
     capabilities: [...base, 'sos', 'sos_cancel', 'fall', 'worn'],

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, ilike, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, ilike, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -54,6 +54,24 @@ export async function findVisibleDevice(db: DbOrTx, actor: Actor, id: string) {
 
 export async function deviceExists(db: DbOrTx, id: string) {
   return (await db.select({ id: devices.id }).from(devices).where(eq(devices.id, id)).limit(1)).length > 0;
+}
+
+/** What a broker's device check needs: the secret's nonce and whether the device is active; undefined for no such device. */
+export async function deviceCredentials(db: DbOrTx, id: string) {
+  return (
+    await db.select({ nonce: devices.secretNonce, status: devices.status }).from(devices).where(eq(devices.id, id)).limit(1)
+  )[0];
+}
+
+/** Device ids in id order after `after` (the broker resync walks every device in pages). */
+export async function deviceIdsAfter(db: DbOrTx, after: string, limit: number) {
+  const rows = await db
+    .select({ id: devices.id })
+    .from(devices)
+    .where(gt(devices.id, after))
+    .orderBy(asc(devices.id))
+    .limit(limit);
+  return rows.map((r) => r.id);
 }
 
 /** The nonce the device's secret is derived from; undefined for no such device. */

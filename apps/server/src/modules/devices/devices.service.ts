@@ -9,6 +9,7 @@ import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/elders.repo.ts';
+import { queueBrokerSync, syncNow } from './broker-sync/broker-sync.service.ts';
 import { type Command, requestCommand } from './device-commands.ts';
 import { deviceSecrets } from './device-secret.ts';
 import { DEFAULT_BATTERY_LOW_PERCENT, DEVICE_TYPE_INFO, DEVICE_TYPES, type DeviceType } from './device-types.ts';
@@ -79,7 +80,7 @@ export async function registerDevice(ctx: AppContext, actor: Actor, input: Devic
   const regionCode = await bindingRegion(ctx, actor, input.elderId, input.regionCode);
   const secrets = deviceSecrets(ctx.config.secretKey);
   const nonce = secrets.newNonce();
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     if (await repo.deviceExists(tx, input.id))
       throw conflict(
         `Device ${input.id} is already registered.`,
@@ -110,8 +111,12 @@ export async function registerDevice(ctx: AppContext, actor: Actor, input: Devic
       regionCode,
       detail: { type: row.type, elderId: row.elderId },
     });
+    await queueBrokerSync(ctx, tx, row.id);
     return { device: presentDevice(row), secret: secrets.derive(row.id, nonce) };
   });
+  // An external broker (Mosquitto dynamic security) knows the secret before the caller does.
+  await syncNow(ctx, created.device.id);
+  return created;
 }
 
 export async function rotateSecret(ctx: AppContext, actor: Actor, id: string) {
@@ -128,7 +133,9 @@ export async function rotateSecret(ctx: AppContext, actor: Actor, id: string) {
       targetId: id,
       regionCode: found.d.regionCode,
     });
+    await queueBrokerSync(ctx, tx, id);
   });
+  await syncNow(ctx, id);
   return { secret: secrets.derive(id, nonce) };
 }
 
@@ -159,8 +166,11 @@ export async function updateDevice(
       regionCode: r.regionCode,
       detail: { fields: Object.keys(patch) },
     });
+    // Disabled or retired: the broker refuses its secret from now on (and enabled again, accepts it).
+    if (patch.status !== undefined && patch.status !== found.d.status) await queueBrokerSync(ctx, tx, id);
     return r;
   });
+  if (patch.status !== undefined && patch.status !== found.d.status) await syncNow(ctx, id);
   return presentDevice(row);
 }
 

@@ -1,11 +1,15 @@
 import { buildIdNumber, idCheckChar } from '@zhiyang/shared';
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, like } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../lib/actor.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { failStalledImports } from './elders.import.ts';
+import { failStalledImports, startImport } from './elders.import.ts';
+import { encodeRows, type RawRow } from './elders.import-rows.ts';
+import { type EncodeResult, importPool } from './elders.import-tasks.ts';
 import { elderContacts, elderImports, elders } from './elders.schema.ts';
+import { SHEET_COLUMNS, type SheetKey } from './elders.sheet.ts';
 
 let s: TestServer;
 let staff: Awaited<ReturnType<typeof clientAs>>;
@@ -141,6 +145,135 @@ describe('importing', () => {
     const csv = `${HEADERS.join(',')}\n赵淑芬,${id(20)},,,${TREE.communityA1},独居,,,,\n`;
     const res = await upload('elders.csv', Buffer.from(csv));
     expect(res.json()).toMatchObject({ createdCount: 1, errorCount: 0 });
+  });
+});
+
+describe('rows are read, checked and encoded in worker threads', () => {
+  it('the worker encodes exactly as the main thread does, and search finds the imported elders by name, initials and ID number', async () => {
+    const columns: Array<[SheetKey, number]> = [
+      ['name', 0],
+      ['idNumber', 1],
+      ['phone', 2],
+      ['regionCode', 3],
+      ['livingSituation', 4],
+      ['contactName', 5],
+      ['contactPhone', 6],
+    ];
+    const rows: RawRow[] = [
+      [2, ['欧阳秀英', id(40), '13811114040', TREE.communityA1, '独居', '欧阳明', '139-1111-4040']],
+      [3, ['吕桂兰', id(41), '', TREE.communityA2, '空巢', '', '']],
+      [4, ['坏号码', '110101', '', TREE.communityA1, '独居', '', '']],
+    ];
+    const communities = [TREE.communityA1, TREE.communityA2];
+    const batch = new TextEncoder().encode(JSON.stringify(rows)).buffer as ArrayBuffer;
+    const inWorker = await importPool().run<EncodeResult>(
+      'encode',
+      { batch, cols: columns, communities, key: s.ctx.cipher.keyForWorker() },
+      [batch],
+    );
+    const onMain = encodeRows(s.ctx.cipher, rows, columns, new Set(communities));
+    expect(inWorker.rows).toBe(3);
+    expect(inWorker.errors).toEqual(onMain.errors);
+    expect(inWorker.errors.map((e) => e.row)).toEqual([4]);
+    expect(inWorker.good).toHaveLength(2);
+    const plain = (g: EncodeResult['good'][number]) => {
+      const { idNumberEnc, phoneEnc, ...rest } = g.encoded;
+      return {
+        ...rest,
+        idNumber: s.ctx.cipher.decrypt(idNumberEnc),
+        phone: phoneEnc && s.ctx.cipher.decrypt(phoneEnc),
+        contact: g.contact && { ...g.contact, phoneEnc: s.ctx.cipher.decrypt(g.contact.phoneEnc) },
+      };
+    };
+    // Blind indexes, pinyin and every plain column are equal; ciphertexts differ (random IVs) but open to the same values.
+    expect(inWorker.good.map(plain)).toEqual(onMain.good.map(plain));
+    expect(inWorker.good[0].encoded).toMatchObject({
+      namePinyin: 'ouyangxiuying',
+      nameInitials: 'oyxy',
+      idNumberHash: s.ctx.cipher.blindIndex(id(40), 'id_number'),
+      idTail4Hash: s.ctx.cipher.blindIndex(id(40).slice(-4), 'id_number'),
+      phoneHash: s.ctx.cipher.blindIndex('13811114040', 'phone'),
+    });
+    expect(plain(inWorker.good[0]).contact?.phoneEnc).toBe('13911114040');
+
+    // The same rows through the upload: the archive's search finds them.
+    const headers = columns.map(([k]) => SHEET_COLUMNS.find((c) => c.key === k)?.header as string);
+    const csv = [headers.join(','), ...rows.map(([, cells]) => cells.join(','))].join('\n');
+    const res = await upload('workers.csv', Buffer.from(csv));
+    expect(res.json()).toMatchObject({ status: 'done', createdCount: 2, errorCount: 1 });
+    for (const q of ['欧阳秀英', 'oyxy', 'ouyang', id(40), id(40).slice(-4), '13811114040', '13911114040']) {
+      const found = (await staff.api.get(`/api/v1/elders?q=${encodeURIComponent(q)}`)).json().items;
+      expect(
+        found.map((e: { name: string }) => e.name),
+        q,
+      ).toContain('欧阳秀英');
+    }
+    expect((await staff.api.get('/api/v1/elders?q=lgl')).json().items.map((e: { name: string }) => e.name)).toContain('吕桂兰');
+  });
+
+  it('shows progress before the end; an import cut off mid-way, uploaded again, leaves each elder once', async () => {
+    const n = 1500;
+    const lines = ['姓名*,证件号码*,居住社区编码*,居住状况*,紧急联系人,联系人电话'];
+    for (let i = 0; i < n; i++)
+      lines.push(
+        `续导${i},${buildIdNumber('990101', `19${30 + (i % 20)}-0${(i % 9) + 1}-1${i % 10}`, 100 + Math.floor(i / 180), i % 2 ? 'male' : 'female')},${i % 2 ? TREE.communityA1 : TREE.communityA2},独居,家属${i},139${String(i).padStart(8, '0')}`,
+      );
+    const file = Buffer.from(lines.join('\n'));
+    const mine = async () =>
+      (await s.ctx.db.select({ id: elders.id }).from(elders).where(like(elders.name, '续导%'))).map((e) => e.id);
+    const a = staff.account;
+    const actor: Actor = {
+      id: a.id,
+      username: a.username,
+      displayName: a.displayName,
+      role: 'community_staff',
+      regionCode: a.regionCode,
+      orgId: null,
+    };
+
+    // The import stops after its second chunk, as when its process dies there; until then the test holds it.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let chunks = 0;
+    const first = await startImport(s.ctx, actor, 'resume.csv', file, {
+      afterChunk: async () => {
+        if (++chunks === 1) await held;
+        if (chunks === 2) throw new Error('process stopped');
+      },
+    });
+    expect(first).toMatchObject({ status: 'running', totalRows: n });
+    const progress = () => staff.api.get(`/api/v1/elders/imports/${first.id}`).then((r) => r.json());
+    // Progress shows while it runs: rows checked and written before the end.
+    await expect.poll(async () => (await progress()).processedRows).toBeGreaterThan(0);
+    const running = await progress();
+    expect(running.status).toBe('running');
+    expect(running.processedRows).toBeLessThan(n);
+    expect(running.createdCount).toBe(running.processedRows);
+    release();
+    await expect.poll(async () => (await progress()).status).toBe('failed');
+    const written = (await mine()).length;
+    expect(written).toBeGreaterThan(running.processedRows);
+    expect(written).toBeLessThan(n);
+    expect((await progress()).createdCount).toBe(written);
+
+    // Uploaded again: what was written is updated, the rest inserted; nothing twice, one contact each.
+    const again = await upload('resume.csv', file);
+    expect(again.json()).toMatchObject({
+      status: 'done',
+      processedRows: n,
+      createdCount: n - written,
+      updatedCount: written,
+      errorCount: 0,
+    });
+    const ids = await mine();
+    expect(ids).toHaveLength(n);
+    const contacts = await s.ctx.db
+      .select({ elderId: elderContacts.elderId })
+      .from(elderContacts)
+      .where(inArray(elderContacts.elderId, ids));
+    expect(contacts).toHaveLength(n);
   });
 });
 

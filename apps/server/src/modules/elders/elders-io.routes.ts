@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
-import { withUploadedTable } from '../../lib/table-upload.ts';
+import { withUploadedFile } from '../../lib/table-upload.ts';
 import { exportElders } from './elders.export.ts';
 import { getImport, IMPORT_LIMITS, importErrorReport, importTemplate, startImport } from './elders.import.ts';
 
@@ -22,8 +22,8 @@ export const elderIoRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     app,
     api.startImport,
     (req) =>
-      withUploadedTable(ctx, req, IMPORT_LIMITS, ({ filename, table }, slot) =>
-        startImport(ctx, actorOf(req), filename, table, { wait: req.query.wait === 'true', slot }),
+      withUploadedFile(ctx, req, IMPORT_LIMITS.maxBytes, ({ filename, data }, slot) =>
+        startImport(ctx, actorOf(req), filename, data, { wait: req.query.wait === 'true', slot }),
       ),
     { bodyLimit: IMPORT_LIMITS.maxBytes + 1024 * 1024 },
   );

@@ -30,7 +30,12 @@ export interface ElderSearch {
 /** The elders the actor may see (lib/access.ts: region subtree, own elder, elders served through an order). */
 export const visibleElders = (actor: Actor) => elderVisibleTo(actor, elders.id, elders.regionCode);
 
-function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
+/**
+ * The text term of a search (name, pinyin, ID number or tail, phone of the elder or a contact) as
+ * one condition on `elders`, or undefined without one. Other modules that search by an elder
+ * (the call log) use it inside `elders.id IN (SELECT … WHERE …)` so the same indexes serve.
+ */
+export function elderTextMatch(s: ElderSearch): SQL | undefined {
   const text: SQL[] = [];
   if (s.namePrefix) text.push(like(elders.name, `${escapeLike(s.namePrefix)}%`));
   // The GIN index of character bigrams narrows the rows; LIKE checks the order of the characters.
@@ -55,9 +60,13 @@ function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
     text.push(
       sql`${elders.id} IN (SELECT e.id FROM elders e WHERE e.phone_hash = ${s.phoneHash} UNION SELECT ${elderContacts.elderId} FROM ${elderContacts} WHERE ${elderContacts.phoneHash} = ${s.phoneHash})`,
     );
+  return text.length ? or(...text) : undefined;
+}
+
+function searchWhere(actor: Actor, s: ElderSearch): SQL | undefined {
   return and(
     visibleElders(actor),
-    text.length ? or(...text) : undefined,
+    elderTextMatch(s),
     s.regionCode ? like(elders.regionCode, `${escapeLike(s.regionCode)}%`) : undefined,
     s.category ? sql`${elders.categories} @> ARRAY[${s.category}]::text[]` : undefined,
     s.livingSituation ? eq(elders.livingSituation, s.livingSituation) : undefined,
@@ -107,26 +116,26 @@ const hasTextTerm = (s: ElderSearch) =>
  * the term's index first — walking the pinyin index would pass most of the table before it
  * reaches, say, the names starting with "w".
  */
-export async function searchElders(db: DbOrTx, actor: Actor, s: ElderSearch, limit: number, offset: number) {
+/** A page of the search; the (capped) `total` only when `withTotal` (the count is a second query). */
+export async function searchElders(db: DbOrTx, actor: Actor, s: ElderSearch, limit: number, offset: number, withTotal = false) {
   const where = searchWhere(actor, s);
   const order = hasTextTerm(s) ? [sql`${elders.namePinyin} || ''`, asc(elders.id)] : [asc(elders.namePinyin), asc(elders.id)];
+  const page = db
+    .select(listColumns)
+    .from(elders)
+    .leftJoin(regions, eq(regions.code, elders.regionCode))
+    .where(where)
+    .orderBy(...order)
+    .limit(limit)
+    .offset(offset);
+  if (!withTotal) return { items: (await page) as ElderListRow[] };
   const capped = db
     .select({ one: sql`1` })
     .from(elders)
     .where(where)
     .limit(TOTAL_CAP + 1)
     .as('capped');
-  const [items, [{ total }]] = await Promise.all([
-    db
-      .select(listColumns)
-      .from(elders)
-      .leftJoin(regions, eq(regions.code, elders.regionCode))
-      .where(where)
-      .orderBy(...order)
-      .limit(limit)
-      .offset(offset),
-    db.select({ total: count() }).from(capped),
-  ]);
+  const [items, [{ total }]] = await Promise.all([page, db.select({ total: count() }).from(capped)]);
   return { items: items as ElderListRow[], total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
 }
 

@@ -12,8 +12,8 @@ import * as family from './family.service.ts';
 export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(elderIoRoutes, { ctx });
   registerRoute(app, api.listElders, (req) => {
-    const { limit, page, ...f } = req.query;
-    return elders.listElders(ctx, actorOf(req), f, limit, page);
+    const { limit, page, count, ...f } = req.query;
+    return elders.listElders(ctx, actorOf(req), f, limit, page, count);
   });
   registerRoute(app, api.createElder, (req) => elders.createElder(ctx, actorOf(req), req.body));
   registerRoute(app, api.getElder, (req) => elders.getElder(ctx, actorOf(req), req.params.id));

@@ -50,17 +50,26 @@ export function toSearch(ctx: AppContext, f: ElderQuery): repo.ElderSearch {
   return s;
 }
 
-export async function listElders(ctx: AppContext, actor: Actor, f: ElderQuery, limit: number, page: number) {
-  const { items, total, totalCapped } = await repo.searchElders(ctx.db, actor, toSearch(ctx, f), limit, (page - 1) * limit);
-  // Lists show masked values only; the search itself is on the trail (which filters, not the terms).
+/** A page of the archive search (masked); the capped `total` only when asked (`count`). */
+export async function listElders(ctx: AppContext, actor: Actor, f: ElderQuery, limit: number, page: number, count = false) {
+  const found = await repo.searchElders(ctx.db, actor, toSearch(ctx, f), limit, (page - 1) * limit, count);
+  // Lists show masked values only; the search itself is on the trail (which filters, not the terms):
+  // the number of matches when counted, else the number of rows shown.
   await recordAudit(ctx.db, {
     actor,
     action: 'elder.search',
     targetType: 'elder',
     regionCode: f.regionCode ?? actor.regionCode,
-    detail: { filters: Object.keys(f).filter((k) => f[k as keyof ElderQuery] !== undefined), results: total },
+    detail: {
+      filters: Object.keys(f).filter((k) => f[k as keyof ElderQuery] !== undefined),
+      ...(found.total !== undefined ? { results: found.total } : { shown: found.items.length }),
+    },
   });
-  return { items: items.map((r) => presentElderListItem(ctx.cipher, r)), total, totalCapped };
+  return {
+    items: found.items.map((r) => presentElderListItem(ctx.cipher, r)),
+    total: found.total,
+    totalCapped: 'totalCapped' in found ? found.totalCapped : undefined,
+  };
 }
 
 async function loadVisible(ctx: AppContext, actor: Actor, id: string) {

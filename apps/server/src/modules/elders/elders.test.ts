@@ -242,11 +242,22 @@ describe('search', () => {
     });
     await s.ctx.db.insert(elders).values(rows);
     const street = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
-    const many = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}`)).json();
+    const many = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}&count=true`)).json();
     expect(many).toMatchObject({ total: 1000, totalCapped: true });
-    const few = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}`)).json();
+    const few = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}&count=true`)).json();
     expect(few.totalCapped).toBe(false);
     expect(few.total).toBeLessThan(1000);
+    // Without count=true the page comes without a total (no count query), and the search is still audited.
+    const uncounted = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}&limit=5`)).json();
+    expect(uncounted.items).toHaveLength(5);
+    expect(uncounted).not.toHaveProperty('total');
+    expect(uncounted).not.toHaveProperty('totalCapped');
+    const searches = await s.ctx.db
+      .select({ detail: auditLog.detail })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'elder.search'), eq(auditLog.actorId, street.account.id)));
+    expect(searches.map((r) => r.detail)).toContainEqual(expect.objectContaining({ shown: 5 }));
+    expect(searches.map((r) => r.detail)).toContainEqual(expect.objectContaining({ results: 1000 }));
   });
 
   it('shows masked values in lists', async () => {

@@ -4,10 +4,10 @@ import { isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { maskPhone } from '../../lib/http.ts';
+import { logProvider, type NotificationProvider, webhookProvider } from '../../lib/notification-providers.ts';
 import { listContacts } from '../elders/elders.repo.ts';
 import { linkedElderOf } from '../users/users.repo.ts';
 import { findNotice, insertNotice, listNotices, recordAttempt } from './notifications.repo.ts';
-import { logProvider, type NotificationProvider, webhookProvider } from './providers.ts';
 
 const MAX_ATTEMPTS = 6;
 

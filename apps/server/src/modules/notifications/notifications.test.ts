@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookProvider } from '../../lib/notification-providers.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { addContact, createElder } from '../../testing/elders.ts';
 import { seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice, type SafetyServer, startSafetyServer } from '../../testing/safety.ts';
 import { applyRetention } from '../alarms/alarms.jobs.ts';
 import { deliverNotice, noticeContacts } from './notifications.service.ts';
-import { webhookProvider } from './providers.ts';
 
 let s: SafetyServer;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/service-elders.repo.ts';
-import { dispatchCandidates, lockProviderCapacity, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
+import { dispatchCandidates, lockDispatchCandidates, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
 import { regionPosition } from '../regions/regions.repo.ts';
 import * as repo from './orders.repo.ts';
 import { getServiceSettings } from './service-settings.repo.ts';
@@ -148,15 +148,11 @@ async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
 export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow) {
   const settings = await getServiceSettings(tx);
   const home = await homeOf(tx, order.elderId, order.regionCode);
-  let ranked = await rankCandidates(tx, order, home);
-  if (ranked.length) {
-    // Two orders racing for a provider's last place in a slot: lock every candidate (in id
-    // order, so no two dispatches deadlock) and count again; the second waits for the first to
-    // commit, then sees its order and moves on to the next provider.
-    const ids = ranked.map((c) => c.providerId).sort();
-    for (const id of ids) await lockProviderCapacity(tx, id);
-    ranked = await rankCandidates(tx, order, home, ids);
-  }
+  // Two orders racing for a provider's last place in a slot: lock every possible candidate (in
+  // id order, in one statement, so no two dispatches deadlock), then count under the locks; the
+  // second waits for the first to commit, then sees its order and moves on to the next provider.
+  const ids = await lockDispatchCandidates(tx, { itemId: order.itemId, regionCode: order.regionCode });
+  const ranked = ids.length ? await rankCandidates(tx, order, home, ids) : [];
   if (!ranked.length) {
     await note(
       tx,

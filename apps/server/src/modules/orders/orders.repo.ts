@@ -304,7 +304,7 @@ export async function listComplaints(
       .select({ c: serviceComplaints, elderName: elders.name, providerName: organizations.name, orderNo: serviceOrders.no })
       .from(serviceComplaints)
       .innerJoin(elders, eq(elders.id, serviceComplaints.elderId))
-      .innerJoin(serviceOrders, eq(serviceOrders.id, serviceComplaints.orderId))
+      .leftJoin(serviceOrders, eq(serviceOrders.id, serviceComplaints.orderId))
       .leftJoin(organizations, eq(organizations.id, serviceComplaints.providerId))
       .where(where)
       .orderBy(asc(serviceComplaints.dueAt))
@@ -325,4 +325,16 @@ export async function closeComplaint(db: DbOrTx, id: string, followUp: string, b
       .where(and(eq(serviceComplaints.id, id), eq(serviceComplaints.status, 'open')))
       .returning()
   )[0];
+}
+
+/** Whether a bureau ever added points to the elder's wallet by hand (an adjustment, tied to no policy). */
+export async function hasPointsGivenByHand(db: DbOrTx, elderId: string): Promise<boolean> {
+  const [r] = await queryRows<{ yes: boolean }>(
+    db,
+    sql`SELECT EXISTS (
+          SELECT 1 FROM ledger_transactions
+          WHERE elder_id = ${elderId} AND kind = 'adjust' AND currency = 'points' AND policy_id IS NULL
+        ) AS yes`,
+  );
+  return Boolean(r?.yes);
 }

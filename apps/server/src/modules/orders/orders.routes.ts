@@ -4,6 +4,7 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
 import { send, withIdempotency } from '../../lib/idempotency.ts';
+import { bookableItems } from './bookable.service.ts';
 import { complaintRoutes } from './complaints.routes.ts';
 import * as dispatch from './dispatch.service.ts';
 import { freeSlots } from './free-slots.service.ts';
@@ -37,6 +38,7 @@ export const orderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
     ),
   );
   registerRoute(app, bookingContract.freeSlots, (req) => freeSlots(ctx, actorOf(req), req.query));
+  registerRoute(app, bookingContract.bookableItems, (req) => bookableItems(ctx, actorOf(req), req.query.elderId));
   registerRoute(app, bookingContract.getHotline, () => readHotline(ctx));
   registerRoute(app, bookingContract.setHotline, (req) => updateHotline(ctx, actorOf(req), req.body.hotline));
   registerRoute(app, api.getOrder, (req) => orders.getOrder(ctx, actorOf(req), req.params.id));

@@ -107,10 +107,12 @@ export const serviceRatings = pgTable('service_ratings', {
 
 export const serviceComplaints = pgTable('service_complaints', {
   id: uuid('id').primaryKey().defaultRandom(),
-  orderId: uuid('order_id').notNull(),
+  /** Null for a complaint taken on a call that is not about an order (0400). */
+  orderId: uuid('order_id'),
   elderId: uuid('elder_id').notNull(),
   regionCode: text('region_code').notNull(),
   providerId: uuid('provider_id'),
+  callId: uuid('call_id'),
   reason: text('reason'),
   status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
   dueAt: timestamp('due_at', { withTimezone: true }).notNull(),

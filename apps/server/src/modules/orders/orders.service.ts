@@ -278,7 +278,7 @@ export async function rateOrder(ctx: AppContext, actor: Actor, order: repo.Order
       complaintId = c.id;
       await ctx.events.publish(tx, {
         type: 'complaint.opened',
-        data: { id: c.id, orderId: order.id, score, dueAt: c.dueAt.toISOString() },
+        data: { id: c.id, source: 'rating', orderId: order.id, callId: null, score, dueAt: c.dueAt.toISOString() },
         audience: { permission: 'order:review', regionCode: order.regionCode },
       });
     }
@@ -439,6 +439,7 @@ export async function listComplaints(
       id: r.c.id,
       orderId: r.c.orderId,
       orderNo: r.orderNo,
+      callId: r.c.callId,
       elderName: r.elderName,
       providerName: r.providerName,
       reason: r.c.reason,

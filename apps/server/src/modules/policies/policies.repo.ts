@@ -42,6 +42,22 @@ export async function updatePolicy(
   )[0];
 }
 
+/**
+ * The active policies that have granted this elder anything (the elder's policies): what the
+ * elder's points and purchased credit were given for.
+ */
+export async function policiesOfElder(db: DbOrTx, elderId: string) {
+  return db
+    .select()
+    .from(policies)
+    .where(
+      and(
+        eq(policies.status, 'active'),
+        sql`EXISTS (SELECT 1 FROM ${policyGrants} g WHERE g.policy_id = ${policies.id} AND g.elder_id = ${elderId})`,
+      ),
+    );
+}
+
 /** The latest period (key) this policy has paid anyone for, if any. */
 export async function lastGrantedPeriod(db: DbOrTx, policyId: string) {
   const [r] = await queryRows<{ k: string | null }>(

@@ -1,4 +1,4 @@
-import type { PolicyKind } from '@zhiyang/shared';
+import type { PolicyCovers, PolicyKind } from '@zhiyang/shared';
 import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import type { PolicyConditions } from './policies.conditions.ts';
 
@@ -10,6 +10,8 @@ export const policies = pgTable('policies', {
   period: text('period').$type<'year' | 'month'>().notNull(),
   regionCode: text('region_code').notNull(),
   conditions: jsonb('conditions').$type<PolicyConditions>().notNull(),
+  /** What the policy pays for; both lists empty: the whole catalogue (0213_policy_items.sql). */
+  covers: jsonb('covers').$type<PolicyCovers>().notNull().default({ categories: [], itemIds: [] }),
   validFrom: date('valid_from').notNull(),
   validTo: date('valid_to'),
   prorate: boolean('prorate').notNull().default(true),

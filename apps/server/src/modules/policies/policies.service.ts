@@ -1,3 +1,4 @@
+import type { PolicyCovers } from '@zhiyang/shared';
 import type { Db } from '../../db/client.ts';
 import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -5,6 +6,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { findItemsByIds } from '../catalogue/catalogue.repo.ts';
 import * as ledger from '../wallets/ledger.repo.ts';
 import * as lots from '../wallets/lots.repo.ts';
 import { describeConditions, type PolicyConditions } from './policies.conditions.ts';
@@ -20,6 +22,7 @@ export const presentPolicy = (p: repo.PolicyRow) => ({
   regionCode: p.regionCode,
   conditions: p.conditions,
   conditionsText: describeConditions(p.conditions),
+  covers: p.covers,
   validFrom: p.validFrom,
   validTo: p.validTo,
   prorate: p.prorate,
@@ -34,6 +37,7 @@ export interface PolicyInput {
   period: 'year' | 'month';
   regionCode: string;
   conditions: PolicyConditions;
+  covers?: PolicyCovers;
   validFrom: string;
   validTo?: string | null;
   prorate?: boolean;
@@ -81,10 +85,24 @@ export async function preview(ctx: AppContext, actor: Actor, input: PolicyInput,
   };
 }
 
+/** Covered items must be in the catalogue. */
+async function checkCovers(ctx: AppContext, covers: PolicyCovers | undefined) {
+  if (!covers?.itemIds.length) return;
+  const known = new Set((await findItemsByIds(ctx.db, covers.itemIds)).map((i) => i.id));
+  const unknown = covers.itemIds.filter((id) => !known.has(id));
+  if (unknown.length) throw validationError('body.covers.itemIds', `not in the catalogue: ${unknown.join(', ')}`);
+}
+
 export async function createPolicy(ctx: AppContext, actor: Actor, input: PolicyInput) {
   checkInput(actor, input);
+  await checkCovers(ctx, input.covers);
   return ctx.db.transaction(async (tx) => {
-    const p = await repo.insertPolicy(tx, { ...input, validTo: input.validTo ?? null, status: 'draft' });
+    const p = await repo.insertPolicy(tx, {
+      ...input,
+      covers: input.covers ?? { categories: [], itemIds: [] },
+      validTo: input.validTo ?? null,
+      status: 'draft',
+    });
     await recordAudit(tx, {
       actor,
       action: 'policy.create',
@@ -97,8 +115,11 @@ export async function createPolicy(ctx: AppContext, actor: Actor, input: PolicyI
   });
 }
 
-/** What an active policy may still change: its name and its end date (not into a paid period). */
-const ACTIVE_EDITABLE = new Set(['name', 'validTo']);
+/**
+ * What an active policy may still change: its name, its end date (not into a paid period) and
+ * the services it pays for from now on (what was already paid stays paid).
+ */
+const ACTIVE_EDITABLE = new Set(['name', 'validTo', 'covers']);
 
 /** The last day of a period key (YYYY or YYYY-MM). */
 function periodEnd(key: string) {
@@ -140,6 +161,7 @@ export async function updatePolicy(ctx: AppContext, actor: Actor, id: string, pa
     }
   }
   checkInput(actor, { ...before, ...patch } as PolicyInput);
+  await checkCovers(ctx, patch.covers);
   return ctx.db.transaction(async (tx) => {
     const p = await repo.updatePolicy(tx, id, patch, before.status);
     if (!p) throw conflict('The policy changed status meanwhile; reload and try again.', undefined, 'changed-meanwhile');

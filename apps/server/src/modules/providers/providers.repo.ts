@@ -208,9 +208,26 @@ export async function dispatchCandidates(
   );
 }
 
-/** Serialise dispatches that count a provider's free places (held to the end of the transaction). */
-export async function lockProviderCapacity(tx: DbOrTx, providerId: string) {
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`dispatch-capacity:${providerId}`}))`);
+/**
+ * Lock the capacity of every provider that could take an order of this item in this community
+ * (serves it, offers the item, approved, not on the dishonesty list) in one statement, in id
+ * order so no two dispatches deadlock; held to the end of the transaction. Returns their ids.
+ */
+export async function lockDispatchCandidates(tx: DbOrTx, q: { itemId: string; regionCode: string }): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`
+    SELECT c.id, pg_advisory_xact_lock(hashtext('dispatch-capacity:' || c.id::text)) AS locked
+    FROM (
+      SELECT DISTINCT o.id FROM provider_areas a
+      JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
+      JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+      JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
+      WHERE a.region_code = ${q.regionCode}
+      ORDER BY o.id
+    ) c`,
+  );
+  return rows.map((r) => r.id);
 }
 
 /** A provider's approval and honesty, and whether it offers the item; undefined for no such provider. */

@@ -4,14 +4,15 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
 import { withUploadedTable } from '../../lib/table-upload.ts';
+import * as boundaries from './boundaries.service.ts';
 import { importRegions, REGION_IMPORT_LIMITS, regionImportTemplate } from './regions.import.ts';
 import * as regions from './regions.service.ts';
 
 /** Regions: schemas, access and audit come from the shared contract. */
 export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   registerRoute(app, api.listRegions, (req) => {
-    const { limit, page, ...filter } = req.query;
-    return regions.listRegions(ctx, actorOf(req), filter, limit, page);
+    const { limit, page, count, ...filter } = req.query;
+    return regions.listRegions(ctx, actorOf(req), filter, limit, page, count);
   });
   registerRoute(app, api.regionTree, async (req) => ({ items: await regions.regionTree(ctx, actorOf(req)) }));
 
@@ -30,6 +31,19 @@ export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
   registerRoute(app, api.importRegions, (req) =>
     withUploadedTable(ctx, req, REGION_IMPORT_LIMITS, ({ table, filename }) => importRegions(ctx, actorOf(req), table, filename)),
   );
+  registerRoute(app, api.regionBoundaries, (req) => boundaries.listBoundaries(ctx, actorOf(req), req.query));
+  registerRoute(app, api.importBoundaries, (req) => boundaries.importBoundaries(ctx, actorOf(req), req.body), {
+    bodyLimit: 16 * 1024 * 1024,
+  });
+  registerRoute(app, api.setBoundary, (req) => boundaries.setBoundary(ctx, actorOf(req), req.params.code, req.body.geometry), {
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  registerRoute(app, api.deleteBoundary, async (req, reply) => {
+    await boundaries.deleteBoundary(ctx, actorOf(req), req.params.code);
+    return reply.send();
+  });
+  registerRoute(app, api.mapSettings, () => boundaries.mapSettings(ctx));
+  registerRoute(app, api.geocode, (req) => boundaries.geocode(ctx, req.query.address));
   registerRoute(app, api.getRegion, (req) => regions.getRegion(ctx, actorOf(req), req.params.code));
   registerRoute(app, api.createRegion, (req) => regions.createRegion(ctx, actorOf(req), req.body));
   registerRoute(app, api.updateRegion, (req) => regions.updateRegion(ctx, actorOf(req), req.params.code, req.body));

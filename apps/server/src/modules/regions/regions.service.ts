@@ -19,8 +19,16 @@ export function presentRegion(r: repo.RegionRow) {
 export type RegionView = ReturnType<typeof presentRegion>;
 export type RegionNode = RegionView & { children: RegionNode[] };
 
-export async function listRegions(ctx: AppContext, actor: Actor, f: repo.RegionFilter, limit: number, page: number) {
-  const { items, total } = await repo.listRegions(ctx.db, actor, f, limit, (page - 1) * limit);
+/** A page of the regions in scope; `total` only when asked (`count`). */
+export async function listRegions(
+  ctx: AppContext,
+  actor: Actor,
+  f: repo.RegionFilter,
+  limit: number,
+  page: number,
+  count = false,
+) {
+  const { items, total } = await repo.listRegions(ctx.db, actor, f, limit, (page - 1) * limit, count);
   return { items: items.map(presentRegion), total };
 }
 

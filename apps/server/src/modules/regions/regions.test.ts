@@ -45,6 +45,34 @@ describe('regions in scope', () => {
     expect((await api.get(`/api/v1/regions/${TREE.communityA1}`)).statusCode).toBe(200);
   });
 
+  it('answers the total only when asked, for every combination of filters, within the scope', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const list = async (query: string) => {
+      const res = await api.get(`/api/v1/regions?${query}`);
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { items: Array<{ code: string }>; total?: number };
+      return { codes: body.items.map((r) => r.code), total: body.total };
+    };
+    expect(await list('limit=1')).toEqual({ codes: [TREE.streetA], total: undefined });
+    expect(await list('limit=1&count=true')).toEqual({ codes: [TREE.streetA], total: 3 });
+    expect(await list('limit=1&page=2&count=true')).toEqual({ codes: [TREE.communityA1], total: 3 });
+    expect(await list('limit=1&count=false')).toEqual({ codes: [TREE.streetA], total: undefined });
+    expect(await list(`parentCode=${TREE.streetA}&count=true`)).toEqual({
+      codes: [TREE.communityA1, TREE.communityA2],
+      total: 2,
+    });
+    expect(await list('level=community&count=true')).toEqual({ codes: [TREE.communityA1, TREE.communityA2], total: 2 });
+    expect(await list(`q=${encodeURIComponent('甲一')}&count=true`)).toEqual({ codes: [TREE.communityA1], total: 1 });
+    expect(await list(`q=${TREE.streetB}&count=true`)).toEqual({ codes: [], total: 0 });
+    expect(await list(`q=${TREE.streetA}&level=community&parentCode=${TREE.streetA}`)).toEqual({
+      codes: [TREE.communityA1, TREE.communityA2],
+      total: undefined,
+    });
+    const bad = await api.get('/api/v1/regions?count=maybe');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].path).toBe('querystring.count');
+  });
+
   it('a street worker gets her street as the root of the tree', async () => {
     const { api } = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
     const tree = (await api.get('/api/v1/regions/tree')).json().items;

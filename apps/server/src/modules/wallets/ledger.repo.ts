@@ -22,6 +22,9 @@ export async function ensureAccount(
   currency: Currency,
   ownerId: string | null,
 ): Promise<AccountRow> {
+  // Nearly always there already: one lookup, and the insert only for a new account.
+  const existing = await findAccount(db, kind, currency, ownerId);
+  if (existing) return existing as AccountRow;
   await db.execute(sql`
     INSERT INTO ledger_accounts (kind, currency, owner_id) VALUES (${kind}, ${currency}, ${ownerId})
     ON CONFLICT (kind, currency, COALESCE(owner_id, ${NIL}::uuid)) DO NOTHING`);
@@ -143,13 +146,16 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
       throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
     throw err;
   }
-  for (const [id, d] of delta) {
-    if (d !== 0)
-      await tx
-        .update(ledgerAccounts)
-        .set({ balance: sql`${ledgerAccounts.balance} + ${d}` })
-        .where(eq(ledgerAccounts.id, id));
-  }
+  // Every touched balance in one statement (the rows are already locked above).
+  const moves = [...delta].filter(([, d]) => d !== 0);
+  if (moves.length)
+    await tx.execute(sql`
+      UPDATE ledger_accounts a SET balance = a.balance + m.delta
+      FROM (VALUES ${sql.join(
+        moves.map(([id, d]) => sql`(${id}::uuid, ${d}::bigint)`),
+        sql`, `,
+      )}) AS m(id, delta)
+      WHERE a.id = m.id`);
   return t.id;
 }
 

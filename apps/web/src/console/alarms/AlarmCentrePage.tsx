@@ -17,6 +17,7 @@ import { regionsApi } from '../../api/regions.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent, useRealtimeStatus } from '../../app/realtime.ts';
+import { useNow } from '../../app/useNow.ts';
 import { AlarmCard } from './AlarmCard.tsx';
 import {
   ALARM_SOUND_KEY,
@@ -33,6 +34,12 @@ import {
 import type { Alarm, ConsoleConfig } from './types.ts';
 
 type ListQuery = QueryOf<typeof alarmsContract.listAlarms>;
+/** The first request: more than a screen of rows (a row is ~80 px), small enough to come at once. */
+const FIRST_PAGE = 50;
+/** The rest of the queue, in pages the API allows. */
+const REST_PAGE = 1000;
+/** Rows drawn at first and added each time the operator scrolls near the end of the drawn ones. */
+const RENDER_STEP = 50;
 interface Filters {
   priority?: Alarm['priority'];
   type?: string;
@@ -104,6 +111,8 @@ export function AlarmCentrePage() {
   const [counts, setCounts] = useState<Record<AlarmKind, number>>({ life: 0, technical: 0 });
   const [regions, setRegions] = useState<RegionNode[]>([]);
   const [fresh, setFresh] = useState<Alarm | null>(null);
+  /** How many rows of the queue are drawn: one page more each time the operator scrolls near the end. */
+  const [shown, setShown] = useState(RENDER_STEP);
 
   const view = useRef({ kind, filters, meId: me?.id });
   view.current = { kind, filters, meId: me?.id };
@@ -112,11 +121,29 @@ export function AlarmCentrePage() {
     const [life, technical] = await Promise.all([n('life'), n('technical')]);
     setCounts({ life, technical });
   }, []);
+  const ticket = useRef(0);
+  /**
+   * The queue: its first page (the first screen, already in triage order from the server) is shown
+   * at once; the rest follows in the background, so the WebSocket updates and the filters work on
+   * the whole queue while only the rows near the screen are drawn (see `shown`).
+   */
   const load = useCallback(async () => {
-    const query: ListQuery = { status: 'open', limit: 1000, kind: view.current.kind, ...view.current.filters };
-    const r = await alarmsApi.listAlarms({ query });
-    setAlarms(new Map(r.items.map((a) => [a.id, a])));
+    const mine = ++ticket.current;
+    const query: ListQuery = { status: 'open', kind: view.current.kind, ...view.current.filters };
+    const first = await alarmsApi.listAlarms({ query: { ...query, limit: FIRST_PAGE } });
+    if (mine !== ticket.current) return;
+    setAlarms(new Map(first.items.map((a) => [a.id, a])));
+    setShown(RENDER_STEP);
     void loadCounts();
+    if (first.total <= first.items.length) return;
+    const all = new Map<string, Alarm>();
+    for (let page = 1; ; page++) {
+      const r = await alarmsApi.listAlarms({ query: { ...query, limit: REST_PAGE, page } });
+      if (mine !== ticket.current) return;
+      for (const a of r.items) all.set(a.id, a);
+      if (r.items.length < REST_PAGE || page * REST_PAGE >= r.total) break;
+    }
+    setAlarms(all);
   }, [loadCounts]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the tab and the filters are the trigger (load reads them from the ref).
   useEffect(() => {
@@ -194,7 +221,7 @@ export function AlarmCentrePage() {
     [load, message, t, upsert],
   );
 
-  const queue = [...alarms.values()].sort(byPriorityThenAge);
+  const queue = useMemo(() => [...alarms.values()].sort(byPriorityThenAge), [alarms]);
   const typeOptions = useMemo(
     () =>
       Object.keys(ALARM_TYPE_LABELS_ZH)
@@ -349,7 +376,7 @@ export function AlarmCentrePage() {
         </Space>
         <div style={{ overflowY: 'auto', flex: 1 }} data-testid="alarm-queue">
           {queue.length === 0 && <Empty description={t('safety.centre.empty')} />}
-          {queue.map((a) => (
+          {queue.slice(0, shown).map((a) => (
             <QueueRow
               key={a.id}
               a={a}
@@ -360,6 +387,12 @@ export function AlarmCentrePage() {
               onTake={take}
             />
           ))}
+          {queue.length > shown && (
+            // A new observer for each step: one still in view after the step fires again at once.
+            <MoreRows key={shown} onNear={() => setShown((n) => n + RENDER_STEP)}>
+              {t('safety.centre.more', { shown, total: queue.length })}
+            </MoreRows>
+          )}
         </div>
       </Col>
       <Col span={15} style={{ height: '100%', overflowY: 'auto' }}>
@@ -382,6 +415,28 @@ export function AlarmCentrePage() {
   );
 }
 
+/** The end of the drawn rows: when it scrolls into (or near) view, the next rows are drawn. */
+function MoreRows({ onNear, children }: { onNear(): void; children: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const near = useRef(onNear);
+  near.current = onNear;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && near.current(), {
+      root: el.parentElement,
+      rootMargin: '400px 0px',
+    });
+    io.observe(el);
+    return () => io.disconnect();
+  }, []);
+  return (
+    <div ref={ref} data-testid="alarm-queue-more" style={{ padding: 8, textAlign: 'center', color: '#8c8c8c' }}>
+      {children}
+    </div>
+  );
+}
+
 /** A P1 nobody took within 60 s: solid red, pulsing, impossible to miss. */
 const OVERDUE_CSS = `
 @keyframes zy-pulse { 0%, 100% { box-shadow: 0 0 0 0 rgba(207,19,34,.7); } 50% { box-shadow: 0 0 0 6px rgba(207,19,34,0); } }
@@ -390,28 +445,6 @@ const OVERDUE_CSS = `
 .zy-alarm-fresh { animation: zy-pulse 1s 5; }
 @media (prefers-reduced-motion: reduce) { .zy-alarm-overdue, .zy-alarm-fresh { animation: none; } }
 `;
-
-/** One clock for every row: a row re-renders once a second for its age, nothing else does. */
-const clock = {
-  now: Date.now(),
-  listeners: new Set<() => void>(),
-  timer: undefined as ReturnType<typeof setInterval> | undefined,
-  subscribe(l: () => void) {
-    clock.listeners.add(l);
-    clock.timer ??= setInterval(() => {
-      clock.now = Date.now();
-      for (const x of clock.listeners) x();
-    }, 1000);
-    return () => {
-      clock.listeners.delete(l);
-      if (!clock.listeners.size) {
-        clearInterval(clock.timer);
-        clock.timer = undefined;
-      }
-    };
-  },
-};
-const useNow = () => useSyncExternalStore(clock.subscribe, () => clock.now);
 
 const QueueRow = memo(function QueueRow({
   a,

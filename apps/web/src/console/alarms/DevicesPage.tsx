@@ -8,7 +8,9 @@ import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
+import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
+import { usePrefillOnlyCommunity } from '../common/useOnlyCommunity.ts';
 
 /** The device registry: list, register (the secret is shown once), new secret, xlsx import. */
 export function DevicesPage() {
@@ -27,6 +29,8 @@ export function DevicesPage() {
     hint: t('safety.devices.secretOnce'),
   });
   const [form] = Form.useForm();
+  // A community worker registers devices of her own community: it is filled in for her.
+  usePrefillOnlyCommunity(form, 'regionCode', registering);
   const list = useFetch(
     (signal) => devicesApi.listDevices({ query: { page, limit: 20, q: q || undefined }, signal }),
     `${page}-${q}-${version}`,
@@ -139,13 +143,16 @@ export function DevicesPage() {
           <Input />
         </Form.Item>
         <Form.Item name="type" label={t('safety.devices.type')} rules={[{ required: true }]}>
-          <Select options={DEVICE_TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))} />
+          <Select
+            placeholder={t('common.pleaseSelect')}
+            options={DEVICE_TYPES.map((x) => ({ value: x, label: t(`safety.devices.types.${x}` as never) }))}
+          />
         </Form.Item>
         <Form.Item name="elderId" label={t('safety.devices.elderId')}>
           <Input />
         </Form.Item>
-        <Form.Item name="regionCode" label={t('safety.devices.region')}>
-          <Input />
+        <Form.Item name="regionCode" label={t('organizations.region')}>
+          <RegionTreeSelect placeholder={t('common.pleaseSelect')} style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="vendor" label={t('safety.devices.vendor')}>
           <Input />

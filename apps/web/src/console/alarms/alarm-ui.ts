@@ -4,9 +4,18 @@ import type { Alarm, Priority } from './types.ts';
 export const PRIORITY_COLOR: Record<Priority, string> = { P1: '#cf1322', P2: '#d46b08', P3: '#1677ff' };
 const RANK: Record<Priority, number> = { P1: 1, P2: 2, P3: 3 };
 
-/** The queue's order: priority first, then the oldest first. */
+const untaken = (a: Alarm) => (a.status === 'raised' ? 0 : 1);
+/**
+ * The queue's triage order, the same as the server's (GET /alarms?status=open): priority first,
+ * then the alarms nobody took yet, oldest first, then those in hand.
+ */
 export function byPriorityThenAge(a: Alarm, b: Alarm): number {
-  return RANK[a.priority] - RANK[b.priority] || a.raisedAt.localeCompare(b.raisedAt);
+  return (
+    RANK[a.priority] - RANK[b.priority] ||
+    untaken(a) - untaken(b) ||
+    a.raisedAt.localeCompare(b.raisedAt) ||
+    a.id.localeCompare(b.id)
+  );
 }
 
 /**

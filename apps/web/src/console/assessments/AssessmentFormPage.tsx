@@ -116,6 +116,7 @@ export function AssessmentFormPage() {
         <Col xs={24} md={6}>
           <Typography.Text strong>{t('elders.assess.reason')}</Typography.Text>
           <Select
+            placeholder={t('common.pleaseSelect')}
             value={reason}
             onChange={setReason}
             size="large"

@@ -9,6 +9,7 @@ import { formatTimeSeconds } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import { AuditFilters, type AuditQuery } from './AuditFilters.tsx';
+import { type DetailLine, detailLines } from './detail.ts';
 import { auditActionLabel, auditTargetLabel, auditTargetPath } from './labels.ts';
 import { VerifyChainButton } from './VerifyChainButton.tsx';
 
@@ -22,7 +23,7 @@ export function AuditLogPage() {
   const [query, setQuery] = useState<AuditQuery>({});
   const [rows, setRows] = useState<AuditRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
   const latest = useRef(0);
 
@@ -71,9 +72,7 @@ export function AuditLogPage() {
         scroll={{ x: 'max-content' }}
         expandable={{
           rowExpandable: (row) => Boolean(row.detail && Object.keys(row.detail).length),
-          expandedRowRender: (row) => (
-            <pre style={{ margin: 0, whiteSpace: 'pre-wrap', fontSize: 12 }}>{JSON.stringify(row.detail, null, 2)}</pre>
-          ),
+          expandedRowRender: (row) => <AuditDetail detail={row.detail ?? {}} lang={i18n.language} />,
         }}
         columns={[
           { title: t('audit.time'), dataIndex: 'at', render: formatTimeSeconds, width: 170 },
@@ -140,5 +139,27 @@ export function AuditLogPage() {
         )}
       </Flex>
     </Card>
+  );
+}
+
+function Lines({ lines }: { lines: DetailLine[] }) {
+  return (
+    <dl style={{ margin: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 16, rowGap: 4 }}>
+      {lines.map((l) => (
+        <div key={l.key} style={{ display: 'contents' }}>
+          <dt style={{ color: '#595959' }}>{l.label}</dt>
+          <dd style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{l.children ? <Lines lines={l.children} /> : l.text}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The row's detail as named fields with formatted values (detail.ts), not the stored JSON. */
+function AuditDetail({ detail, lang }: { detail: Record<string, unknown>; lang: string }) {
+  return (
+    <div data-testid="audit-detail">
+      <Lines lines={detailLines(detail, lang)} />
+    </div>
   );
 }

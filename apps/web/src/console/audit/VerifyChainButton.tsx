@@ -17,13 +17,24 @@ export function VerifyChainButton() {
       const result = await auditApi.verifyChain();
       if (result.ok) {
         modal.success({ title: t('audit.verify'), content: t('audit.verifyOk', { checked: result.checked }) });
-      } else {
+      } else if (result.brokenAt) {
         modal.error({
           title: t('audit.verify'),
           content: t('audit.verifyBroken', {
-            id: result.brokenAt?.id ?? '?',
+            id: result.brokenAt.id,
             checked: result.checked,
-            reason: result.brokenAt?.reason ?? '',
+            reason: t(`audit.verifyReasons.${result.brokenAt.reason}`),
+          }),
+        });
+      } else {
+        // Intact, but rows older than the sealing delay are still unsealed (no worker sealing).
+        modal.warning({
+          title: t('audit.verify'),
+          content: t('audit.verifyUnsealed', {
+            through: result.sealedThrough,
+            checked: result.checked,
+            stale: result.unsealed.stale,
+            seconds: Math.round(result.unsealed.delayMs / 1000),
           }),
         });
       }

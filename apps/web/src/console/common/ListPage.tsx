@@ -11,7 +11,8 @@ interface Props<T> extends Omit<TableProps<T>, 'title' | 'dataSource' | 'loading
   extra?: ReactNode;
   /** Search box and filter selects above the table. */
   filters: ReactNode;
-  list: FetchState<Page<T>>;
+  /** The page of rows; `total` as a counted list answers it (`?count=true`). */
+  list: FetchState<Pick<Page<T>, 'items'> & { total?: number }>;
   page: number;
   pageSize: number;
   onPage(page: number, pageSize: number): void;

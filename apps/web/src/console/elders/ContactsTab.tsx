@@ -107,7 +107,10 @@ export function ContactsTab({ elderId, initial }: { elderId: string; initial: Co
           <Input />
         </Form.Item>
         <Form.Item name="relationship" label={t('elders.contacts.relationship')} rules={[{ required: true }]}>
-          <Select options={CONTACT_RELATIONSHIPS_ZH.map((r) => ({ value: r, label: r }))} />
+          <Select
+            placeholder={t('common.pleaseSelect')}
+            options={CONTACT_RELATIONSHIPS_ZH.map((r) => ({ value: r, label: r }))}
+          />
         </Form.Item>
         <Form.Item
           name="phone"

@@ -38,7 +38,9 @@ import { outsideRange } from '../../app/date-limits.ts';
 import { currentLanguage } from '../../app/i18n.ts';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { MapPicker } from '../../common/map/MapPicker.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
+import { usePrefillOnlyCommunity } from '../common/useOnlyCommunity.ts';
 
 const FIELDS = [
   'name',
@@ -111,6 +113,13 @@ function ElderForm({ elder }: { elder?: Elder }) {
   const idNumber = Form.useWatch('idNumber', form);
   const parsed = idType === 'resident_id' && idNumber && idNumber.length >= 18 ? parseIdNumber(idNumber) : null;
   const idMessages = currentLanguage() === 'zh-CN' ? ID_NUMBER_ERROR_ZH : ID_NUMBER_ERROR_EN;
+  const lat = Form.useWatch('lat', form) ?? elder?.lat ?? null;
+  const lng = Form.useWatch('lng', form) ?? elder?.lng ?? null;
+  const regionCode = Form.useWatch('regionCode', form) ?? elder?.regionCode ?? null;
+  const address = Form.useWatch('address', form);
+  const pick = t('common.pleaseSelect');
+  // Community staff have one community: it is filled in for a new elder.
+  usePrefillOnlyCommunity(form, 'regionCode', !elder);
 
   const initial: Partial<Values> = elder
     ? {
@@ -195,7 +204,11 @@ function ElderForm({ elder }: { elder?: Elder }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="idType" label={t('elders.field.idType')}>
-              <Select disabled={Boolean(elder)} options={ID_TYPES.map((c) => ({ value: c, label: t(`elders.idType.${c}`) }))} />
+              <Select
+                disabled={Boolean(elder)}
+                placeholder={pick}
+                options={ID_TYPES.map((c) => ({ value: c, label: t(`elders.idType.${c}`) }))}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
@@ -249,7 +262,7 @@ function ElderForm({ elder }: { elder?: Elder }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="regionCode" label={t('elders.field.regionCode')} rules={[{ required: true }]}>
-              <RegionTreeSelect selectableLevels={['community']} placeholder={t('elders.field.regionCode')} />
+              <RegionTreeSelect selectableLevels={['community']} placeholder={pick} />
             </Form.Item>
           </Col>
           <Col xs={24} md={16}>
@@ -259,12 +272,16 @@ function ElderForm({ elder }: { elder?: Elder }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="livingSituation" label={t('elders.field.livingSituation')} rules={[{ required: true }]}>
-              <Select options={LIVING_SITUATIONS.map((c) => ({ value: c, label: t(`elders.living.${c}`) }))} />
+              <Select placeholder={pick} options={LIVING_SITUATIONS.map((c) => ({ value: c, label: t(`elders.living.${c}`) }))} />
             </Form.Item>
           </Col>
           <Col xs={24} md={16}>
             <Form.Item name="categories" label={t('elders.field.categories')}>
-              <Select mode="multiple" options={ELDER_CATEGORIES.map((c) => ({ value: c, label: t(`elders.category.${c}`) }))} />
+              <Select
+                mode="multiple"
+                placeholder={pick}
+                options={ELDER_CATEGORIES.map((c) => ({ value: c, label: t(`elders.category.${c}`) }))}
+              />
             </Form.Item>
           </Col>
           <Col xs={24} md={8}>
@@ -285,6 +302,7 @@ function ElderForm({ elder }: { elder?: Elder }) {
             <Form.Item name="disabilityLevel" label={t('elders.field.disabilityLevel')}>
               <Select
                 allowClear
+                placeholder={pick}
                 options={[1, 2, 3, 4].map((n) => ({ value: n, label: ['一级', '二级', '三级', '四级'][n - 1] }))}
               />
             </Form.Item>
@@ -293,6 +311,7 @@ function ElderForm({ elder }: { elder?: Elder }) {
             <Form.Item name="medicalInsurance" label={t('elders.field.medicalInsurance')}>
               <Select
                 allowClear
+                placeholder={pick}
                 options={MEDICAL_INSURANCE_TYPES.map((c) => ({ value: c, label: t(`elders.insurance.${c}`) }))}
               />
             </Form.Item>
@@ -306,17 +325,22 @@ function ElderForm({ elder }: { elder?: Elder }) {
           <Col xs={24} md={8}>
             {tags('dietRestrictions')}
           </Col>
-          <Col xs={12} md={4}>
+          <Col xs={24} md={16}>
+            <MapPicker
+              lat={lat}
+              lng={lng}
+              regionCode={regionCode}
+              address={address}
+              onChange={(p) => form.setFieldsValue({ lat: p.lat, lng: p.lng })}
+            />
+          </Col>
+          <Col xs={24} md={8}>
             <Form.Item name="lat" label={t('elders.field.lat')}>
-              <InputNumber min={-90} max={90} step={0.000001} style={{ width: '100%' }} />
+              <InputNumber min={-90} max={90} step={0.000001} precision={6} style={{ width: '100%' }} data-testid="elder-lat" />
             </Form.Item>
-          </Col>
-          <Col xs={12} md={4}>
             <Form.Item name="lng" label={t('elders.field.lng')}>
-              <InputNumber min={-180} max={180} step={0.000001} style={{ width: '100%' }} />
+              <InputNumber min={-180} max={180} step={0.000001} precision={6} style={{ width: '100%' }} data-testid="elder-lng" />
             </Form.Item>
-          </Col>
-          <Col xs={24}>
             <Typography.Text type="secondary">{t('elders.form.coordsNote')}</Typography.Text>
           </Col>
           <Col xs={24}>

@@ -43,7 +43,8 @@ export function ElderListPage() {
   const [filters, setFilters] = useState<Filters>({ q: '', page: 1, limit: 20 });
   const [importing, setImporting] = useState(false);
   const query = { ...filters, regionCode: filters.regionCode ?? selected ?? undefined };
-  const list = useFetch((signal) => eldersApi.listElders({ query, signal }), JSON.stringify(query));
+  // The page shows the number of matches, so it asks for the count (the API counts only when asked).
+  const list = useFetch((signal) => eldersApi.listElders({ query: { ...query, count: 'true' }, signal }), JSON.stringify(query));
   const update = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
   const { page: _p, limit: _l, ...exportQuery } = query;
 

@@ -93,6 +93,7 @@ export function StatusModal({ open, elder, onClose }: { open: boolean; elder: El
     >
       <Form.Item name="status" label={t('elders.field.status')} rules={[{ required: true }]}>
         <Select
+          placeholder={t('common.pleaseSelect')}
           options={ELDER_STATUSES.filter((s) => s !== elder.status).map((s) => ({ value: s, label: t(`elders.status.${s}`) }))}
         />
       </Form.Item>

@@ -13,7 +13,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
 
-  // Poll the import while it runs; the server processes 1,000 rows at a time.
+  // Poll the import while it runs; the server commits its progress with every batch of a few hundred rows.
   useEffect(() => {
     if (record?.status !== 'running') return;
     const timer = setTimeout(async () => {
@@ -100,7 +100,13 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
         <div>
           <Progress percent={percent} status="active" />
           <Typography.Text>
-            {t('elders.import.running', { processed: record.processedRows, total: record.totalRows })}
+            {t('elders.import.running', {
+              processed: record.processedRows,
+              total: record.totalRows,
+              created: record.createdCount,
+              updated: record.updatedCount,
+              errors: record.errorCount,
+            })}
           </Typography.Text>
         </div>
       )}

@@ -12,10 +12,11 @@ import {
   MEDICAL_INSURANCE_LABELS_ZH,
   RISK_EVENT_LABELS_ZH,
 } from '@zhiyang/shared';
+import { visitsEnUS, visitsZhCN } from './visits.i18n.ts';
 
 /** Texts of the elder archive and assessment pages (namespace `elders`), zh-CN. */
 export const eldersZhCN = {
-  nav: { group: '老人服务', elders: '老人档案', assessments: '能力评估' },
+  nav: { group: '老人服务', elders: '老人档案', assessments: '能力评估', visits: '上门探访任务' },
   list: {
     title: '老人档案',
     searchPlaceholder: '姓名 / 拼音首字母 / 身份证后4–6位 / 电话',
@@ -64,7 +65,7 @@ export const eldersZhCN = {
     derived: '由身份证号得出：{{birthDate}}，{{sex}}',
     tagsHint: '输入后回车，可多项',
     created: '档案已建立',
-    coordsNote: '坐标按 WGS-84 保存；在国内地图上显示时转换为 GCJ-02。',
+    coordsNote: '坐标按 WGS-84 保存（与天地图的 CGCS2000 一致），保留 6 位小数，最近响应人查找和告警地图都用它。',
   },
   sex: { male: '男', female: '女' },
   idType: ID_TYPE_LABELS_ZH,
@@ -114,8 +115,8 @@ export const eldersZhCN = {
       '请使用导入模板填写：带 * 的列必填，“代码表”工作表列出了所有可填的值（含您辖区的社区编码）。同一身份证号再次导入将更新原档案。',
     download: '下载导入模板',
     upload: '选择 .xlsx 或 .csv 文件（最多10万行）',
-    reading: '正在上传并检查整个文件（10万行约需半分钟），检查通过后开始逐行导入…',
-    running: '正在导入：已处理 {{processed}} / {{total}} 行',
+    reading: '正在上传并检查整个文件，检查通过后立即开始导入并显示进度…',
+    running: '正在导入：已处理 {{processed}} / {{total}} 行（新建 {{created}}，更新 {{updated}}，有错误 {{errors}} 行）',
     done: '导入完成：新建 {{created}} 条，更新 {{updated}} 条，错误 {{errors}} 行',
     failed: '导入失败',
     errorReport: '下载错误报告',
@@ -158,12 +159,13 @@ export const eldersZhCN = {
   dimensions: DIMENSION_LABELS_ZH,
   adjustment: ADJUSTMENT_LABELS_ZH,
   risk: RISK_EVENT_LABELS_ZH,
+  visits: visitsZhCN,
 };
 
 export type EldersMessages = typeof eldersZhCN;
 
 export const eldersEnUS: EldersMessages = {
-  nav: { group: 'Elder services', elders: 'Elder archives', assessments: 'Ability assessment' },
+  nav: { group: 'Elder services', elders: 'Elder archives', assessments: 'Ability assessment', visits: 'Home visits' },
   list: {
     title: 'Elder archives',
     searchPlaceholder: 'Name / pinyin initials / last 4–6 of ID / phone',
@@ -212,7 +214,8 @@ export const eldersEnUS: EldersMessages = {
     derived: 'From the ID number: {{birthDate}}, {{sex}}',
     tagsHint: 'Type and press Enter; several allowed',
     created: 'Record created',
-    coordsNote: 'Coordinates are stored as WGS-84 and converted to GCJ-02 for Chinese map tiles.',
+    coordsNote:
+      'Coordinates are stored as WGS-84 (the same as 天地图’s CGCS2000) with 6 decimals; the nearest-responder search and the alarm map use them.',
   },
   sex: { male: 'Male', female: 'Female' },
   idType: { resident_id: 'Resident ID card', passport: 'Passport', other: 'Other document' },
@@ -271,8 +274,9 @@ export const eldersEnUS: EldersMessages = {
       'Fill in the import template: columns marked * are required; the sheet 代码表 lists every allowed value, including your communities. Importing the same ID number again updates the record.',
     download: 'Download template',
     upload: 'Choose an .xlsx or .csv file (up to 100,000 rows)',
-    reading: 'Uploading and checking the whole file (about half a minute for 100,000 rows); rows are imported once it passes…',
-    running: 'Importing: {{processed}} / {{total}} rows processed',
+    reading: 'Uploading and checking the whole file; the import starts, with its progress, as soon as it passes…',
+    running:
+      'Importing: {{processed}} / {{total}} rows processed ({{created}} created, {{updated}} updated, {{errors}} with errors)',
     done: 'Done: {{created}} created, {{updated}} updated, {{errors}} rows with errors',
     failed: 'Import failed',
     errorReport: 'Download error report',
@@ -324,4 +328,5 @@ export const eldersEnUS: EldersMessages = {
     risk_events: '2+ risk events in 30 days: one level worse',
   },
   risk: { fall: 'Fall', wandering: 'Wandering', choking: 'Choking', self_harm: 'Self-harm', other: 'Other' },
+  visits: visitsEnUS,
 };

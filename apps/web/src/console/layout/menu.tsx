@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  CarOutlined,
   ClusterOutlined,
   FormOutlined,
   HomeOutlined,
@@ -12,6 +13,7 @@ import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { SAFETY_MENU } from '../alarms/routes.tsx';
+import { CALLS_MENU } from '../calls/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 
 interface Entry {
@@ -23,7 +25,8 @@ interface Entry {
     | 'nav.organizations'
     | 'nav.audit'
     | 'elders.nav.elders'
-    | 'elders.nav.assessments';
+    | 'elders.nav.assessments'
+    | 'elders.nav.visits';
   icon: ReactNode;
   /** Shown only to users holding this permission (from `me.permissions`). */
   needs?: Action;
@@ -35,6 +38,8 @@ const MAIN: Entry[] = [
   { path: '/console', label: 'nav.dashboard', icon: <HomeOutlined />, notFor: ['operator'] },
   { path: '/console/elders', label: 'elders.nav.elders', icon: <IdcardOutlined />, needs: 'elder:read' },
   { path: '/console/assessments', label: 'elders.nav.assessments', icon: <FormOutlined />, needs: 'assessment:read' },
+  // Elders the care calls could not reach, for the community workers to visit (issue 14).
+  { path: '/console/care-visits', label: 'elders.nav.visits', icon: <CarOutlined />, needs: 'elder:read', notFor: ['operator'] },
 ];
 
 const SYSTEM: Entry[] = [
@@ -57,6 +62,11 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     icon: e.icon,
     label: t(e.label),
   }));
+  const calls = CALLS_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
   const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
     key: e.path,
     icon: e.icon,
@@ -66,12 +76,15 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...MAIN.filter(allowed).map(item),
     ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
     ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
+    ...(calls.length ? [{ type: 'group' as const, key: 'calls', label: t('calls.nav.group'), children: calls }] : []),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }
 
 /** The menu key to highlight for a path: the longest entry that prefixes it. */
 export function selectedMenuKey(pathname: string): string {
-  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU].map((e) => e.path).sort((a, b) => b.length - a.length);
+  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU]
+    .map((e) => e.path)
+    .sort((a, b) => b.length - a.length);
   return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
 }

@@ -91,7 +91,10 @@ export function OrganizationFormModal({ open, org, regionCode, onClose, onSaved 
       </Form.Item>
       {org && (
         <Form.Item name="status" label={t('organizations.status')}>
-          <Select options={ORG_STATUSES.map((s) => ({ value: s, label: t(`orgStatus.${s}`) }))} />
+          <Select
+            placeholder={t('common.pleaseSelect')}
+            options={ORG_STATUSES.map((s) => ({ value: s, label: t(`orgStatus.${s}`) }))}
+          />
         </Form.Item>
       )}
     </FormModal>

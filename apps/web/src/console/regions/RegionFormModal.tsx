@@ -3,6 +3,7 @@ import { Form, Input, InputNumber, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { regionsApi } from '../../api/regions.ts';
 import { useRegions } from '../../app/region.tsx';
+import { MapPicker } from '../../common/map/MapPicker.tsx';
 import { FormModal } from '../common/FormModal.tsx';
 
 interface RegionForm {
@@ -31,6 +32,8 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
   const code = Form.useWatch('code', form) ?? '';
   const level = regionLevelOf(code);
   const parent = parentCodeOf(code);
+  const lat = Form.useWatch('lat', form) ?? null;
+  const lng = Form.useWatch('lng', form) ?? null;
 
   async function submit(values: RegionForm) {
     const point = { lat: values.lat ?? null, lng: values.lng ?? null };
@@ -56,6 +59,7 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
       values={region ?? { code: codePrefix ?? '' }}
       onClose={onClose}
       onSubmit={submit}
+      width={640}
     >
       <Form.Item
         name="code"
@@ -87,6 +91,15 @@ export function RegionFormModal({ open, region, codePrefix, onClose, onSaved }: 
           <InputNumber min={-180} max={180} step={0.000001} style={{ width: 200 }} />
         </Form.Item>
       </Space>
+      {open && (
+        <MapPicker
+          lat={lat}
+          lng={lng}
+          regionCode={region?.code ?? (level ? code.trim() : null)}
+          height={260}
+          onChange={(p) => form.setFieldsValue({ lat: p.lat, lng: p.lng })}
+        />
+      )}
     </FormModal>
   );
 }

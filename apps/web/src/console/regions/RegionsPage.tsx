@@ -1,4 +1,4 @@
-import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, GlobalOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { REGION_LEVELS, type Region, type RegionLevel } from '@zhiyang/shared';
 import { App, Button, Card, Col, Input, Popconfirm, Row, Select, Space, Tag } from 'antd';
 import { useEffect, useState } from 'react';
@@ -9,6 +9,7 @@ import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
+import { BoundaryImportModal } from './BoundaryImportModal.tsx';
 import { RegionFormModal } from './RegionFormModal.tsx';
 import { RegionImportModal } from './RegionImportModal.tsx';
 import { RegionTree } from './RegionTree.tsx';
@@ -28,6 +29,8 @@ export function RegionsPage() {
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<Region | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
+  // 导入边界 (a FeatureCollection) when true; 设置边界 of one region when a region.
+  const [outlining, setOutlining] = useState<Region | true | null>(null);
   const canWrite = can('region:write');
 
   // Follow the header's region switcher.
@@ -36,7 +39,8 @@ export function RegionsPage() {
     setPage(1);
   }, [regions.selected]);
 
-  const query = { parentCode: q ? undefined : (parent ?? undefined), q, level, limit: PAGE_SIZE, page };
+  // The table shows the total, so the list is asked for its count (the API counts only when asked).
+  const query = { parentCode: q ? undefined : (parent ?? undefined), q, level, limit: PAGE_SIZE, page, count: 'true' as const };
   const list = useFetch((signal) => regionsApi.listRegions({ query, signal }), JSON.stringify(query));
 
   function changed() {
@@ -82,6 +86,11 @@ export function RegionsPage() {
               {canWrite && (
                 <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
                   {t('regions.import')}
+                </Button>
+              )}
+              {canWrite && (
+                <Button icon={<GlobalOutlined />} onClick={() => setOutlining(true)} data-testid="boundary-import">
+                  {t('map.boundaries.import')}
                 </Button>
               )}
               {canWrite && (
@@ -144,6 +153,9 @@ export function RegionsPage() {
                         <Button type="link" size="small" onClick={() => setEditing(r)}>
                           {t('common.edit')}
                         </Button>
+                        <Button type="link" size="small" onClick={() => setOutlining(r)}>
+                          {t('map.boundaries.set')}
+                        </Button>
                         <Popconfirm
                           title={t('regions.deleteConfirm', { name: r.name })}
                           okText={t('common.delete')}
@@ -174,6 +186,11 @@ export function RegionsPage() {
           message.success(t('common.saved'));
           changed();
         }}
+      />
+      <BoundaryImportModal
+        open={outlining !== null}
+        region={outlining === true ? null : outlining}
+        onClose={() => setOutlining(null)}
       />
       <RegionImportModal open={importing} onClose={() => setImporting(false)} onImported={changed} />
     </Row>

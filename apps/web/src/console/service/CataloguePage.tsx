@@ -107,7 +107,10 @@ export function CataloguePage() {
         }}
       >
         <Form.Item name="category" label={t('service.catalogue.category')} rules={[{ required: true }]}>
-          <Select options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))} />
+          <Select
+            placeholder={t('common.pleaseSelect')}
+            options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))}
+          />
         </Form.Item>
         <Form.Item name="name" label={t('service.catalogue.name')} rules={[{ required: true, whitespace: true, max: 50 }]}>
           <Input maxLength={50} />

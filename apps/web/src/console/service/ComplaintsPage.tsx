@@ -5,19 +5,26 @@ import { useTranslation } from 'react-i18next';
 import { ordersApi } from '../../api/orders.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
+import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { NoticesCard } from './NoticesCard.tsx';
 
-/** Complaints opened by ratings of 2 or less, to follow up (回访) by their deadline. */
+/**
+ * Complaints to follow up (回访) by their deadline: opened by ratings of 2 or less, or taken on a
+ * call. A new one appears at once (the `complaint.opened` event).
+ */
 export function ComplaintsPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const [status, setStatus] = useState<'open' | 'closed'>('open');
   const list = useFetch((signal) => ordersApi.listComplaints({ query: { status, limit: 200 }, signal }), `complaints-${status}`);
+  useRealtimeEvent('complaint.opened', () => {
+    if (status === 'open') list.reload();
+  });
   const follow = (c: Complaint) => {
     let note = '';
     modal.confirm({
-      title: `${t('service.complaints.close')} · ${c.orderNo}`,
+      title: `${t('service.complaints.close')} · ${c.orderNo ?? c.elderName}`,
       content: <Input.TextArea placeholder={t('service.complaints.followUp')} onChange={(e) => (note = e.target.value)} />,
       onOk: async () => {
         try {
@@ -51,9 +58,13 @@ export function ComplaintsPage() {
           loading={list.loading}
           dataSource={list.data?.items}
           columns={[
-            { title: t('service.orders.no'), dataIndex: 'orderNo' },
+            {
+              title: t('service.complaints.source'),
+              render: (_, c) => (c.callId ? t('service.complaints.fromCall') : t('service.complaints.fromRating')),
+            },
+            { title: t('service.orders.no'), dataIndex: 'orderNo', render: (v) => v ?? '—' },
             { title: t('service.orders.elder'), dataIndex: 'elderName' },
-            { title: t('service.orders.provider'), dataIndex: 'providerName' },
+            { title: t('service.orders.provider'), dataIndex: 'providerName', render: (v) => v ?? '—' },
             { title: t('service.common.reason'), dataIndex: 'reason' },
             {
               title: t('service.complaints.due'),

@@ -64,6 +64,7 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
       <Form.Item name="itemId" label={t('service.orders.item')} rules={[{ required: true }]}>
         <Select
           showSearch
+          placeholder={t('common.pleaseSelect')}
           optionFilterProp="label"
           options={items.data?.items.map((i) => ({
             value: i.id,

@@ -3,6 +3,7 @@ import { Badge, Button, Card, Col, DatePicker, Row, Segmented, Space, Statistic,
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import { ordersApi } from '../../api/orders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { outsideRange } from '../../app/date-limits.ts';
@@ -14,10 +15,28 @@ import { OrderDrawer, STATUS_COLOR } from './OrderDrawer.tsx';
 
 const LIVE = ['created', 'dispatched', 'accepted', 'assigned', 'en_route', 'in_service', 'served'] as const;
 
-/** The order board: today's orders by status, updated live from `order.updated` events. */
+/**
+ * The order board: one day's orders by status (today unless the address says `?date=YYYY-MM-DD`,
+ * so a link to tomorrow's bookings opens on tomorrow), updated live from `order.updated` events.
+ */
 export function OrderBoardPage() {
   const { t } = useTranslation();
-  const [date, setDate] = useState(dayjs());
+  const [params, setParams] = useSearchParams();
+  const wanted = params.get('date') ?? '';
+  const asked = dayjs(wanted);
+  // Anything but a real day in the pickers' range (2026-02-30, a typo) shows today.
+  const date =
+    /^\d{4}-\d{2}-\d{2}$/.test(wanted) && asked.format('YYYY-MM-DD') === wanted && !outsideRange('filter')(asked)
+      ? asked
+      : dayjs();
+  const setDate = (d: dayjs.Dayjs) =>
+    setParams(
+      (p) => {
+        p.set('date', d.format('YYYY-MM-DD'));
+        return p;
+      },
+      { replace: true },
+    );
   const [status, setStatus] = useState<string>('all');
   const [open, setOpen] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);

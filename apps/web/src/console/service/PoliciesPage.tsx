@@ -1,6 +1,7 @@
 import type { Policy } from '@zhiyang/shared';
 import { Form, Space } from 'antd';
 import { useState } from 'react';
+import { catalogueApi } from '../../api/catalogue.ts';
 import { policiesApi } from '../../api/policies.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
@@ -15,6 +16,8 @@ export function PoliciesPage() {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [editing, setEditing] = useState<Policy | null>(null);
   const list = useFetch((signal) => policiesApi.listPolicies({ signal }), 'policies');
+  const catalogue = useFetch((signal) => catalogueApi.listItems({ query: { includeInactive: 'true' }, signal }), 'items');
+  const items = catalogue.data?.items ?? [];
   const startEdit = (p: Policy) => {
     form.resetFields();
     form.setFieldsValue(formValuesOf(p));
@@ -28,7 +31,7 @@ export function PoliciesPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
-      <PolicyTable list={list} onEdit={startEdit} />
+      <PolicyTable list={list} onEdit={startEdit} items={items} />
       {can('policy:write') && (
         <PolicyForm
           form={form}
@@ -36,6 +39,7 @@ export function PoliciesPage() {
           preview={preview}
           setPreview={setPreview}
           onStopEdit={stopEdit}
+          items={items}
           onSaved={() => {
             setEditing(null);
             list.reload();

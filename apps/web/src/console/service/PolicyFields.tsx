@@ -1,11 +1,18 @@
-import { ELDER_CATEGORIES, ELDER_CATEGORY_LABELS_ZH, LIVING_SITUATION_LABELS_ZH, LIVING_SITUATIONS } from '@zhiyang/shared';
+import {
+  ELDER_CATEGORIES,
+  ELDER_CATEGORY_LABELS_ZH,
+  LIVING_SITUATION_LABELS_ZH,
+  LIVING_SITUATIONS,
+  SERVICE_CATEGORIES,
+  type ServiceItem,
+} from '@zhiyang/shared';
 import { Checkbox, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { outsideRange } from '../../app/date-limits.ts';
 import { ABILITY, ABILITY_ZH } from './policy-form.ts';
 
 /** The policy's fields: name, kind, region, amount and period, validity, who qualifies. `locked`: an active policy (only name and end date change). */
-export function PolicyFields({ locked }: { locked: boolean }) {
+export function PolicyFields({ locked, items }: { locked: boolean; items: ServiceItem[] }) {
   const { t } = useTranslation();
   return (
     <Row gutter={16}>
@@ -18,6 +25,7 @@ export function PolicyFields({ locked }: { locked: boolean }) {
         <Form.Item name="kind" label={t('service.policies.kind')}>
           <Select
             disabled={locked}
+            placeholder={t('common.pleaseSelect')}
             options={(['points_grant', 'purchase_credit'] as const).map((k) => ({
               value: k,
               label: t(`service.policies.kinds.${k}`),
@@ -83,6 +91,7 @@ export function PolicyFields({ locked }: { locked: boolean }) {
         <Form.Item name="categoriesAny" label={t('service.policies.categoriesAny')}>
           <Select
             disabled={locked}
+            placeholder={t('common.pleaseSelect')}
             mode="multiple"
             options={ELDER_CATEGORIES.map((c) => ({ value: c, label: ELDER_CATEGORY_LABELS_ZH[c] }))}
           />
@@ -92,6 +101,7 @@ export function PolicyFields({ locked }: { locked: boolean }) {
         <Form.Item name="livingSituations" label={t('service.policies.livingSituations')}>
           <Select
             disabled={locked}
+            placeholder={t('common.pleaseSelect')}
             mode="multiple"
             options={LIVING_SITUATIONS.map((c) => ({ value: c, label: LIVING_SITUATION_LABELS_ZH[c] }))}
           />
@@ -99,7 +109,35 @@ export function PolicyFields({ locked }: { locked: boolean }) {
       </Col>
       <Col span={8}>
         <Form.Item name="abilityLevels" label={t('service.policies.abilityLevels')}>
-          <Select disabled={locked} mode="multiple" options={ABILITY.map((c) => ({ value: c, label: ABILITY_ZH[c] }))} />
+          <Select
+            disabled={locked}
+            mode="multiple"
+            placeholder={t('common.pleaseSelect')}
+            options={ABILITY.map((c) => ({ value: c, label: ABILITY_ZH[c] }))}
+          />
+        </Form.Item>
+      </Col>
+      <Col span={12}>
+        <Form.Item name="coverCategories" label={t('service.policies.coverCategories')} extra={t('service.policies.coversHint')}>
+          <Select
+            mode="multiple"
+            allowClear
+            placeholder={t('service.policies.coversAll')}
+            options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`service.catalogue.categories.${c}`) }))}
+            data-testid="policy-cover-categories"
+          />
+        </Form.Item>
+      </Col>
+      <Col span={12}>
+        <Form.Item name="coverItemIds" label={t('service.policies.coverItems')}>
+          <Select
+            mode="multiple"
+            allowClear
+            optionFilterProp="label"
+            placeholder={t('service.policies.coverItemsNone')}
+            options={items.map((i) => ({ value: i.id, label: i.name }))}
+            data-testid="policy-cover-items"
+          />
         </Form.Item>
       </Col>
       <Col span={12}>

@@ -1,4 +1,4 @@
-import type { Policy } from '@zhiyang/shared';
+import type { Policy, ServiceItem } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Form, type FormInstance, List, Space } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ export function PolicyForm({
   setPreview,
   onStopEdit,
   onSaved,
+  items,
 }: {
   form: FormInstance<PolicyFormValues>;
   editing: Policy | null;
@@ -25,6 +26,8 @@ export function PolicyForm({
   setPreview(p: Preview | null): void;
   onStopEdit(): void;
   onSaved(): void;
+  /** The catalogue, for the services the policy covers. */
+  items: ServiceItem[];
 }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en-US';
@@ -62,7 +65,7 @@ export function PolicyForm({
               const b = body();
               await policiesApi.updatePolicy({
                 params: { id: editing.id },
-                body: locked ? { name: b.name, validTo: b.validTo } : b,
+                body: locked ? { name: b.name, validTo: b.validTo, covers: b.covers } : b,
               });
               message.success(t('service.policies.saved'));
             } else await policiesApi.createPolicy({ body: body() });
@@ -72,7 +75,7 @@ export function PolicyForm({
           }
         }}
       >
-        <PolicyFields locked={locked} />
+        <PolicyFields locked={locked} items={items} />
         {preview && (
           <Alert
             type="info"

@@ -1,15 +1,24 @@
-import type { ListOf, Policy } from '@zhiyang/shared';
+import type { ListOf, Policy, ServiceItem } from '@zhiyang/shared';
 import { App, Button, Card, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { policiesApi } from '../../api/policies.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import type { FetchState } from '../../app/useFetch.ts';
-import { describeConditions } from './policy-form.ts';
+import { describeConditions, describeCovers } from './policy-form.ts';
 import { newKey, yuan } from './types.ts';
 
 /** The policies with their state and, for a policy writer, edit / switch on / grant now / end. */
-export function PolicyTable({ list, onEdit }: { list: FetchState<ListOf<Policy>>; onEdit(p: Policy): void }) {
+export function PolicyTable({
+  list,
+  onEdit,
+  items,
+}: {
+  list: FetchState<ListOf<Policy>>;
+  onEdit(p: Policy): void;
+  items: ServiceItem[];
+}) {
+  const itemName = (id: string) => items.find((i) => i.id === id)?.name;
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en-US';
   const { can } = useAuth();
@@ -39,6 +48,11 @@ export function PolicyTable({ list, onEdit }: { list: FetchState<ListOf<Policy>>
             title: t('service.policies.conditions'),
             dataIndex: 'conditions',
             render: (c: Policy['conditions']) => describeConditions(c, t, zh),
+          },
+          {
+            title: t('service.policies.covers'),
+            dataIndex: 'covers',
+            render: (c: Policy['covers']) => describeCovers(c, itemName, t),
           },
           { title: t('service.policies.validFrom'), dataIndex: 'validFrom' },
           {

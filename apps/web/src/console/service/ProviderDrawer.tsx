@@ -95,6 +95,7 @@ export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; 
           <ProviderStaff d={d} mayWrite={mayWrite} onAdd={editors.addStaff} staff={staff.data?.items} />
         </Space>
       )}
+      {editors.siteDialog}
     </Drawer>
   );
 }

@@ -36,6 +36,9 @@ export interface PolicyFormValues {
   categoriesAny?: string[];
   livingSituations?: string[];
   abilityLevels?: string[];
+  /** What the policy pays for: catalogue categories and single items; none: the whole catalogue. */
+  coverCategories?: string[];
+  coverItemIds?: string[];
   prorate: boolean;
   expireUnused: boolean;
 }
@@ -72,6 +75,8 @@ export function formValuesOf(p: Policy): PolicyFormValues {
     categoriesAny: c.categoriesAny ?? [],
     livingSituations: c.livingSituations ?? [],
     abilityLevels: c.abilityLevels ?? [],
+    coverCategories: p.covers.categories,
+    coverItemIds: p.covers.itemIds,
     prorate: p.prorate,
     expireUnused: p.expireUnused,
   };
@@ -96,7 +101,21 @@ export function policyBody(v: PolicyFormValues): PolicyInput {
     conditions,
     validFrom: (v.validFrom ?? dayjs()).format('YYYY-MM-DD'),
     validTo: v.validTo ? v.validTo.format('YYYY-MM-DD') : null,
+    covers: {
+      categories: (v.coverCategories ?? []) as NonNullable<PolicyInput['covers']>['categories'],
+      itemIds: v.coverItemIds ?? [],
+    },
     prorate: v.prorate,
     expireUnused: v.expireUnused,
   };
+}
+
+/** What the policy pays for, in the reader's words: categories and items, or the whole catalogue. */
+export function describeCovers(c: Policy['covers'], itemName: (id: string) => string | undefined, t: TFunction): string {
+  if (!c.categories.length && !c.itemIds.length) return t('service.policies.coversAll');
+  const names = [
+    ...c.categories.map((k) => t(`service.catalogue.categories.${k}` as never)),
+    ...c.itemIds.map((id) => itemName(id) ?? t('service.policies.coversUnknownItem')),
+  ];
+  return names.join(t('service.policies.describe.or'));
 }

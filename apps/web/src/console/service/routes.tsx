@@ -5,6 +5,7 @@ import {
   CustomerServiceOutlined,
   FileDoneOutlined,
   GiftOutlined,
+  SettingOutlined,
   ShopOutlined,
 } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
@@ -20,8 +21,9 @@ const OrderBoardPage = lazyPage(() => import('./OrderBoardPage.tsx'), 'OrderBoar
 const PoliciesPage = lazyPage(() => import('./PoliciesPage.tsx'), 'PoliciesPage');
 const ProvidersPage = lazyPage(() => import('./ProvidersPage.tsx'), 'ProvidersPage');
 const SettlementsPage = lazyPage(() => import('./SettlementsPage.tsx'), 'SettlementsPage');
+const ServiceSettingsPage = lazyPage(() => import('./ServiceSettingsPage.tsx'), 'ServiceSettingsPage');
 
-type Key = 'providers' | 'catalogue' | 'policies' | 'orders' | 'anomalies' | 'complaints' | 'settlements';
+type Key = 'providers' | 'catalogue' | 'policies' | 'orders' | 'anomalies' | 'complaints' | 'settlements' | 'settings';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'orders', path: 'service-orders', needs: 'order:read', icon: <CustomerServiceOutlined />, element: <OrderBoardPage /> },
   { key: 'anomalies', path: 'service-anomalies', needs: 'order:review', icon: <AlertOutlined />, element: <AnomaliesPage /> },
@@ -30,6 +32,14 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   { key: 'catalogue', path: 'service-items', needs: 'provider:read', icon: <AppstoreOutlined />, element: <CataloguePage /> },
   { key: 'policies', path: 'policies', needs: 'policy:read', icon: <GiftOutlined />, element: <PoliciesPage /> },
   { key: 'settlements', path: 'settlements', needs: 'settlement:read', icon: <FileDoneOutlined />, element: <SettlementsPage /> },
+  // The district's service rules and hotline: who approves settlements (the district admin) sets them.
+  {
+    key: 'settings',
+    path: 'service-settings',
+    needs: 'settlement:approve',
+    icon: <SettingOutlined />,
+    element: <ServiceSettingsPage />,
+  },
 ];
 
 /** The service-loop console routes, placed inside the console layout by ConsoleRoutes. */

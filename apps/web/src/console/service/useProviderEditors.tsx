@@ -1,8 +1,10 @@
-import type { LicenceInput, ProviderDetail, SiteInput, StaffInput } from '@zhiyang/shared';
-import { App, Form, Input, Space } from 'antd';
+import type { LicenceInput, ProviderDetail, StaffInput } from '@zhiyang/shared';
+import { App, Form, Input } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { providersApi } from '../../api/providers.ts';
 import { problemText } from '../../app/problems.ts';
+import { SiteFormModal } from './SiteFormModal.tsx';
 
 /**
  * The small dialogs that add to a provider (a staff account, a site, a licence) or replace its
@@ -49,43 +51,10 @@ export function useProviderEditors(
     });
   };
 
-  const addSite = () => {
-    let v = {} as Omit<SiteInput, 'lat' | 'lng'> & { lat?: string; lng?: string };
-    modal.confirm({
-      title: t('service.providers.addSite'),
-      content: (
-        <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
-          <Form.Item name="name" label={t('service.providers.name')}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="regionCode" label={t('service.providers.region')}>
-            <Input placeholder="990101001001" />
-          </Form.Item>
-          <Form.Item name="address" label={t('service.providers.address')}>
-            <Input />
-          </Form.Item>
-          <Space>
-            <Form.Item name="lat" label={t('service.providers.lat')}>
-              <Input placeholder="30.63" />
-            </Form.Item>
-            <Form.Item name="lng" label={t('service.providers.lng')}>
-              <Input placeholder="104.06" />
-            </Form.Item>
-          </Space>
-        </Form>
-      ),
-      onOk: async () => {
-        try {
-          if (!id) return;
-          await providersApi.addSite({ params: { id }, body: { ...v, lat: Number(v.lat), lng: Number(v.lng) } });
-          onDetail();
-        } catch (err) {
-          message.error(problemText(err, t));
-          throw err;
-        }
-      },
-    });
-  };
+  // The site dialog holds a map and a region picker, so it is a component of its own rather than a confirm.
+  const [siteOpen, setSiteOpen] = useState(false);
+  const addSite = () => setSiteOpen(true);
+  const siteDialog = <SiteFormModal providerId={id} open={siteOpen} onClose={() => setSiteOpen(false)} onSaved={onDetail} />;
 
   const addLicence = () => {
     let v = {} as LicenceInput;
@@ -135,5 +104,5 @@ export function useProviderEditors(
     });
   };
 
-  return { addStaff, addSite, addLicence, editAreas };
+  return { addStaff, addSite, siteDialog, addLicence, editAreas };
 }

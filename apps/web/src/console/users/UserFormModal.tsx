@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { usersApi } from '../../api/users.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
+import { usePrefillOnlyCommunity } from '../common/useOnlyCommunity.ts';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
 import { PasswordRules } from '../password/PasswordRules.tsx';
 import { ORG_TYPES_FOR_ROLE, scopeKind } from './userScope.ts';
@@ -42,6 +43,8 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
   const password = Form.useWatch('password', form) ?? '';
   const orgs = useOrgNames();
   const kind = scopeKind(role);
+  // A new community account of a community worker can only be of her community.
+  usePrefillOnlyCommunity(form, 'regionCode', open && !user && kind === 'region');
 
   async function submit(values: UserForm) {
     // Exactly one of region and organisation scopes an account; the other is cleared on edit.

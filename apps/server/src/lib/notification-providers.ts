@@ -7,6 +7,12 @@ export interface Notice {
   to: string;
   body: string;
   alarmId: string | null;
+  /**
+   * For gateways that send only registered templates (Aliyun, Tencent Cloud SMS): the template's
+   * name here (`login-code`) and its parameters (`{ code }`). `body` is the same text, filled in.
+   */
+  template?: string;
+  params?: Record<string, string>;
 }
 
 /**
@@ -40,7 +46,15 @@ export function webhookProvider(url: string): NotificationProvider {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: n.id, channel: n.channel, to: n.to, body: n.body, alarmId: n.alarmId }),
+        body: JSON.stringify({
+          id: n.id,
+          channel: n.channel,
+          to: n.to,
+          body: n.body,
+          alarmId: n.alarmId,
+          template: n.template,
+          params: n.params,
+        }),
         signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) throw new Error(`webhook answered ${res.status}`);

@@ -1,0 +1,230 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { addContact, createElder } from '../../testing/elders.ts';
+import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { auditLog } from '../audit/audit.schema.ts';
+import { callAgents, calls } from './calls.schema.ts';
+
+// Commands out (docs/cti.md): the console's click to dial, answer, hang up and transfer go through
+// the configured telephony adapter. With the built-in simulator (the default where the simulator
+// is on) they play the events a PBX would send; with the manual adapter (no PBX) a person does
+// them on a desk phone and a dial answers the number to dial.
+
+type Server = { s: TestServer; sup: Awaited<ReturnType<typeof clientAs>> };
+let sim: Server;
+let manual: Server;
+let n = 0;
+const uid = (p: string) => `${p}-${Date.now().toString(36)}-${++n}`;
+const ELDER_PHONE = '13800138222';
+const CONTACT_PHONE = '13900139222';
+
+async function setUp(config: Record<string, unknown>): Promise<Server> {
+  const s = await startTestServer({ config });
+  await seedTree(s.ctx);
+  const sup = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+  const h = await sup.api.post('/api/v1/call-hotlines', { number: '968962', name: '为老服务热线', regionCode: TREE.district });
+  expect(h.statusCode, h.body).toBe(201);
+  return { s, sup };
+}
+
+/** An operator registered as an agent and set idle. */
+async function agentOn({ s, sup }: Server) {
+  const u = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.streetA });
+  const extension = uid('ext');
+  expect((await sup.api.post('/api/v1/call-agents', { userId: u.account.id, extension })).statusCode).toBe(201);
+  expect((await u.api.put('/api/v1/call-agents/me/state', { state: 'idle' })).statusCode).toBe(200);
+  return { ...u, extension };
+}
+
+const stateOf = async ({ s }: Server, userId: string) =>
+  (await s.ctx.db.select().from(callAgents).where(eq(callAgents.userId, userId)))[0].state;
+const callRow = async ({ s }: Server, id: string) => (await s.ctx.db.select().from(calls).where(eq(calls.id, id)))[0];
+const counts = async ({ s }: Server) =>
+  (
+    await queryRows<{ calls: number; events: number; audits: number }>(
+      s.ctx.db,
+      sql`SELECT (SELECT count(*)::int FROM calls) AS calls, (SELECT count(*)::int FROM cti_events) AS events,
+                 (SELECT count(*)::int FROM audit_log) AS audits`,
+    )
+  )[0];
+
+/** The simulator offers a call from the elder's number and rings the agent; the call record's id. */
+async function ringAgent(on: Server, extension: string) {
+  const ext = uid('call');
+  const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+  const post = (body: Record<string, unknown>) =>
+    on.sup.api.post('/api/v1/cti/simulator/events', { eventId: uid('e'), callId: ext, ...body });
+  expect((await post({ type: 'call.offered', occurredAt: at(5), hotline: '968962', caller: ELDER_PHONE })).statusCode).toBe(200);
+  const ring = await post({ type: 'call.ringing', occurredAt: at(4), extension });
+  expect(ring.statusCode, ring.body).toBe(200);
+  return ring.json().callId as string;
+}
+
+let elderId: string;
+let contactId: string;
+let manualElderId: string;
+
+beforeAll(async () => {
+  [sim, manual] = await Promise.all([setUp({}), setUp({ ctiAdapter: 'manual' })]);
+  elderId = (await createElder(sim.s.ctx, TREE.communityA1, { name: '赵淑芬', phone: ELDER_PHONE })).id;
+  contactId = (
+    await addContact(sim.s.ctx, elderId, { name: '赵小军', relationship: 'child', phone: CONTACT_PHONE, callOrder: 1 })
+  ).id;
+  manualElderId = (await createElder(manual.s.ctx, TREE.communityA1, { name: '孙桂英', phone: ELDER_PHONE })).id;
+});
+afterAll(async () => {
+  await Promise.all([sim?.s.close(), manual?.s.close()]);
+});
+
+describe('with the phone simulator as the adapter', () => {
+  it('says the console controls the line', async () => {
+    const a = await agentOn(sim);
+    expect((await a.api.get('/api/v1/cti/telephony')).json()).toEqual({ adapter: 'simulator', controls: true });
+  });
+
+  it('click to dial calls the elder: an outbound call record, the agent on the call; hang up ends it into after-call work', async () => {
+    const a = await agentOn(sim);
+    const r = await a.api.post('/api/v1/calls/dial', { elderId });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ status: 'sent', number: null, numberMasked: '138****8222' });
+    const callId = r.json().callId as string;
+    expect(callId).toBeTruthy();
+    const call = await callRow(sim, callId);
+    expect(call).toMatchObject({ direction: 'outbound', elderId, agentUserId: a.account.id, outcome: null });
+    expect(call.answeredAt).not.toBeNull();
+    expect(await stateOf(sim, a.account.id)).toBe('talking');
+    // The card of the call is the agent's, and the number is masked there.
+    const detail = (await a.api.get(`/api/v1/calls/${callId}`)).json();
+    expect(JSON.stringify(detail)).not.toContain(ELDER_PHONE);
+
+    // A second dial while on the call is refused and places nothing.
+    const before = await counts(sim);
+    const again = await a.api.post('/api/v1/calls/dial', { elderId });
+    expect(again.statusCode).toBe(409);
+    expect(again.headers['content-type']).toContain('application/problem+json');
+    expect((await counts(sim)).calls).toBe(before.calls);
+
+    const hang = await a.api.post(`/api/v1/calls/${callId}/hang-up`);
+    expect(hang.statusCode, hang.body).toBe(200);
+    expect(await callRow(sim, callId)).toMatchObject({ outcome: 'answered' });
+    expect(await stateOf(sim, a.account.id)).toBe('wrap_up');
+    expect((await a.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(409);
+
+    // Audited without the number.
+    const rows = await sim.s.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorId, a.account.id), eq(auditLog.action, 'call.dial')));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ targetType: 'elder', targetId: elderId });
+    expect(JSON.stringify(rows[0].detail)).not.toContain('8222');
+  });
+
+  it('a dial to a contact of the elder calls the contact’s number', async () => {
+    const a = await agentOn(sim);
+    const r = await a.api.post('/api/v1/calls/dial', { elderId, contactId });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().numberMasked).toBe('139****9222');
+    expect(await callRow(sim, r.json().callId)).toMatchObject({ partyKind: 'contact', elderId });
+    expect((await a.api.post(`/api/v1/calls/${r.json().callId}/hang-up`)).statusCode).toBe(200);
+  });
+
+  it('answer takes the call ringing for the agent; transfer rings another agent', async () => {
+    const a = await agentOn(sim);
+    const b = await agentOn(sim);
+    const callId = await ringAgent(sim, a.extension);
+    expect(await stateOf(sim, a.account.id)).toBe('ringing');
+
+    // Another agent cannot answer or hang up a call that is not theirs; nothing changes.
+    expect((await b.api.post(`/api/v1/calls/${callId}/answer`)).statusCode).toBe(404);
+    expect((await b.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(404);
+    // Not answered yet: no transfer.
+    expect((await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: b.account.id })).statusCode).toBe(409);
+
+    const ans = await a.api.post(`/api/v1/calls/${callId}/answer`);
+    expect(ans.statusCode, ans.body).toBe(200);
+    expect(await stateOf(sim, a.account.id)).toBe('talking');
+    expect((await callRow(sim, callId)).answeredAt).not.toBeNull();
+    expect((await a.api.post(`/api/v1/calls/${callId}/answer`)).statusCode).toBe(409);
+
+    expect((await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: a.account.id })).statusCode).toBe(400);
+    const t = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: b.account.id });
+    expect(t.statusCode, t.body).toBe(200);
+    expect(await stateOf(sim, a.account.id)).toBe('wrap_up');
+    expect(await stateOf(sim, b.account.id)).toBe('ringing');
+    expect((await callRow(sim, callId)).agentUserId).toBe(b.account.id);
+    expect((await b.api.post(`/api/v1/calls/${callId}/answer`)).statusCode).toBe(200);
+    expect(await stateOf(sim, b.account.id)).toBe('talking');
+    expect((await b.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(200);
+    expect(await callRow(sim, callId)).toMatchObject({ outcome: 'answered' });
+  });
+
+  it('bad commands get a clear 4xx and place nothing', async () => {
+    const a = await agentOn(sim);
+    const notAgent = await clientAs(sim.s.app, sim.s.ctx, 'operator', { regionCode: TREE.streetA });
+    const other = await createElder(sim.s.ctx, TREE.communityB1, { name: '钱玉兰', phone: '13800138333' });
+    const noPhone = await createElder(sim.s.ctx, TREE.communityA1, { name: '周凤英' });
+    const streetB = await clientAs(sim.s.app, sim.s.ctx, 'operator', { regionCode: TREE.streetB });
+    await sim.sup.api.post('/api/v1/call-agents', { userId: streetB.account.id, extension: uid('ext') });
+    const logged = await a.api.post('/api/v1/calls', {
+      direction: 'inbound',
+      number: ELDER_PHONE,
+      offeredAt: new Date(Date.now() - 60_000).toISOString(),
+      endedAt: new Date().toISOString(),
+      outcome: 'answered',
+    });
+    const before = await counts(sim);
+    const cases: Array<[Promise<{ statusCode: number; headers: Record<string, unknown> }>, number]> = [
+      [notAgent.api.post('/api/v1/calls/dial', { elderId }), 409],
+      [streetB.api.post('/api/v1/calls/dial', { elderId }), 404],
+      // An elder of another street is not the agent's to see, even with a contact of a visible one.
+      [a.api.post('/api/v1/calls/dial', { elderId: other.id, contactId }), 404],
+      [a.api.post('/api/v1/calls/dial', { elderId, contactId: other.id }), 400],
+      [a.api.post('/api/v1/calls/dial', { elderId: noPhone.id }), 400],
+      [a.api.post('/api/v1/calls/dial', { elderId: 'nope' }), 400],
+      [a.api.post('/api/v1/calls/dial', { elderId, extra: 1 }), 400],
+      [a.api.post(`/api/v1/calls/${logged.json().id}/hang-up`), 409],
+      [a.api.post('/api/v1/calls/00000000-0000-4000-8000-000000000000/answer'), 404],
+    ];
+    for (const [p, status] of cases) {
+      const r = await p;
+      expect(r.statusCode).toBe(status);
+      expect(String(r.headers['content-type'])).toContain('application/problem+json');
+    }
+    const after = await counts(sim);
+    expect({ calls: after.calls, events: after.events }).toEqual({ calls: before.calls, events: before.events });
+  });
+});
+
+describe('with the manual adapter (no PBX)', () => {
+  it('a dial answers the number to dial on the desk phone, places no call and is audited', async () => {
+    const a = await agentOn(manual);
+    expect((await a.api.get('/api/v1/cti/telephony')).json()).toEqual({ adapter: 'manual', controls: false });
+    const before = await counts(manual);
+    const r = await a.api.post('/api/v1/calls/dial', { elderId: manualElderId });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toEqual({
+      status: 'manual',
+      callId: null,
+      externalCallId: null,
+      number: ELDER_PHONE,
+      numberMasked: '138****8222',
+    });
+    const after = await counts(manual);
+    expect(after.calls).toBe(before.calls);
+    expect(after.audits).toBe(before.audits + 1);
+    expect(await stateOf(manual, a.account.id)).toBe('idle');
+  });
+
+  it('answer and hang up of a telephony call are for the desk phone: nothing changes', async () => {
+    const a = await agentOn(manual);
+    const callId = await ringAgent(manual, a.extension);
+    const r = await a.api.post(`/api/v1/calls/${callId}/answer`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ status: 'manual', callId });
+    expect((await callRow(manual, callId)).answeredAt).toBeNull();
+    expect(await stateOf(manual, a.account.id)).toBe('ringing');
+  });
+});

@@ -1,0 +1,39 @@
+import { Readable } from 'node:stream';
+import { CALL_RECORDING_PATH, callRecordingParams } from '@zhiyang/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../../lib/auth.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { playRecording, RangeNotSatisfiable } from './recordings.service.ts';
+
+/**
+ * `GET /calls/{id}/recording`: the call's recording as audio/wav, with Range support. A file, not
+ * JSON, so it is registered here rather than from a contract entry (like the settlement .xlsx);
+ * its params and path are shared (packages/shared/src/contracts/recordings.ts). Reading is the
+ * permission; who may play is the service's rule (supervisor, or the call's own agent).
+ */
+export const recordingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    CALL_RECORDING_PATH,
+    {
+      // A HEAD would be audited as a playback without playing anything: not offered.
+      exposeHeadRoute: false,
+      config: { permission: 'call:read' },
+      schema: {
+        tags: ['calls'],
+        summary:
+          'The call’s recording as a 16-bit 8 kHz stereo WAV (left: the leg heard first, normally the caller); Range supported; each answer audited',
+        params: callRecordingParams,
+      },
+    },
+    async (req, reply) => {
+      try {
+        const r = await playRecording(ctx, actorOf(req), req.params.id, req.headers.range);
+        reply.code(r.status).headers({ ...r.headers, 'content-length': String(r.bytes) });
+        return reply.send(Readable.from(r.body, { objectMode: false }));
+      } catch (err) {
+        if (err instanceof RangeNotSatisfiable) reply.header('content-range', `bytes */${err.size}`);
+        throw err;
+      }
+    },
+  );
+};

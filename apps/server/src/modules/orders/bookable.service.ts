@@ -1,0 +1,47 @@
+import type { BookableItem, PaymentMethod, PolicyCovers } from '@zhiyang/shared';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { notFound } from '../../lib/errors.ts';
+import type { ItemRow } from '../catalogue/catalogue.repo.ts';
+import { listItems } from '../catalogue/catalogue.repo.ts';
+import { presentItem } from '../catalogue/catalogue.service.ts';
+import { findElderFor } from '../elders/service-elders.repo.ts';
+import { policiesOfElder } from '../policies/policies.repo.ts';
+import { hasPointsGivenByHand } from './orders.repo.ts';
+
+/** Does a policy's coverage include the item? Both lists empty: the whole catalogue. */
+export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>): boolean {
+  if (!c.categories.length && !c.itemIds.length) return true;
+  return c.categories.includes(item.category) || c.itemIds.includes(item.id);
+}
+
+/**
+ * What the elder may book and how each item is paid. The elder's policies are the active
+ * policies that granted the elder something: an item one of the points policies covers (and that
+ * has a points price) is paid with points, one a purchase policy covers with purchased credit.
+ * Points a bureau added by hand (a wallet adjustment, not tied to a policy) pay for any item with a
+ * points price. Every other active item is offered as self-paid (自费, its reference price), which
+ * the order model supports. Covered items come first.
+ */
+export async function bookableItems(ctx: AppContext, actor: Actor, elderId: string) {
+  const elder = await findElderFor(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  const [items, policies, byHand] = await Promise.all([
+    listItems(ctx.db, { activeOnly: true }),
+    policiesOfElder(ctx.db, elder.id),
+    hasPointsGivenByHand(ctx.db, elder.id),
+  ]);
+  const pointsPolicies = policies.filter((p) => p.kind === 'points_grant');
+  const purchasePolicies = policies.filter((p) => p.kind === 'purchase_credit');
+  const paymentOf = (i: ItemRow): PaymentMethod => {
+    if (i.points > 0 && (byHand || pointsPolicies.some((p) => covers(p.covers, i)))) return 'points';
+    if (i.refPriceFen > 0 && purchasePolicies.some((p) => covers(p.covers, i))) return 'purchase';
+    return 'self';
+  };
+  const rank: Record<PaymentMethod, number> = { points: 0, purchase: 1, self: 2 };
+  const out: BookableItem[] = items
+    .map((i) => ({ ...presentItem(i), payment: paymentOf(i) }))
+    .filter((i) => i.payment !== 'self' || i.refPriceFen > 0)
+    .sort((a, b) => rank[a.payment] - rank[b.payment]);
+  return { items: out, total: out.length };
+}

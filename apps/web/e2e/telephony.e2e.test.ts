@@ -1,0 +1,409 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, ensureWebBuild, SERVER_SRC, type Server, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+import {
+  baresipConfig,
+  freePort,
+  freePortPair,
+  rtpengineCli,
+  type Started,
+  startGroup,
+  telephonyMissing,
+  waitForTcp,
+  writeToneWav,
+} from './telephony.support.ts';
+
+/**
+ * A real SIP call into the console (issue 15, docs/telephony.md), every process real: baresip
+ * plays an elder's terminal and calls the hotline with the elder's number; Kamailio asks Zhiyang
+ * which agent takes it (signed /cti/route) and rings that agent's softphone — JsSIP in Debian's
+ * Chromium with a fake microphone — over SIP-over-WebSocket, media through userspace rtpengine.
+ * The card pops before answer, the agent answers in the browser, RTP flows both ways (rtpengine's
+ * own counters), the agent hangs up, the call record has its times and outcome from Kamailio's
+ * signed events, and rtpengine's recording is reported and on disk.
+ */
+
+const WAIT = 20_000;
+const PASSWORD = 'Test#Pass2026';
+const ELDER = '周秀兰';
+const ELDER_PHONE = '13912340001';
+const HOTLINE = '968962';
+const EXTENSION = '8001';
+/** A number nobody in the archive has: the queued call. */
+const SECOND_CALLER = '13700000002';
+/** A caller who waits while the agent finishes after-call work. */
+const WAITING_CALLER = '13700000003';
+/** How long a caller waits for an agent before Kamailio gives up (480). */
+const QUEUE_MAX_SECONDS = 5;
+const CTI_SECRET = 'e2e-cti-secret-0123456789abcdef';
+const SIP_AUTH_SECRET = 'e2e-sip-secret-0123456789abcdef';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const run = promisify(execFile);
+
+const missing = telephonyMissing() ?? (existsSync(CHROMIUM) ? null : `telephony test skipped: ${CHROMIUM} missing`);
+if (missing) console.warn(missing);
+
+let server: Server;
+let admin: Api;
+let browser: Browser;
+let page: Page;
+let shots: string;
+let work: string;
+let telephony: Started | undefined;
+let caller: Started | undefined;
+let second: Started | undefined;
+let third: Started | undefined;
+let fourth: Started | undefined;
+let serverClosed = false;
+const ports = { sip: 0, ws: 0, ng: 0, cli: 0, baresip: 0, rtpMin: 0 };
+let recordings = '';
+let callId = '';
+const pageErrors: string[] = [];
+const consoleLines: string[] = [];
+let lastCli = '';
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, name) });
+const tail = (s?: Started) => (s ? s.output.join('').split('\n').slice(-60).join('\n') : '');
+
+/** Packets rtpengine received per RTP leg of the calls (caller side, browser side), from `rtpengine-ctl`. */
+async function relayedPackets(): Promise<number[]> {
+  const all = await rtpengineCli(ports.cli, 'list', 'sessions', 'all');
+  lastCli = all;
+  const ids = all.match(/callid:\s*(\S+)/g) ?? [];
+  const counts: number[] = [];
+  for (const line of ids) {
+    const id = line.replace(/callid:\s*/, '');
+    const text = await rtpengineCli(ports.cli, 'list', 'sessions', id);
+    lastCli += text;
+    // "-------- Port 127.0.0.1:24810 <> 127.0.0.1:24864, SSRC d839efad, 732 p, 125904 b, …": packets
+    // received on each leg's RTP port (the caller's and the browser's), RTCP left out.
+    for (const line of text.split('\n'))
+      if (line.includes('Port') && !line.includes('(RTCP)')) counts.push(Number(/, (\d+) p,/.exec(line)?.[1] ?? 0));
+  }
+  return counts;
+}
+
+describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answers in the browser, RTP through rtpengine', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    work = mkdtempSync(path.join(tmpdir(), 'zy-telephony-'));
+    recordings = path.join(work, 'recordings');
+    for (const k of ['sip', 'ws', 'ng', 'cli'] as const) ports[k] = await freePort();
+    ports.baresip = await freePortPair();
+    ports.rtpMin = 20000 + Math.floor(Math.random() * 400) * 100;
+
+    const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+    server = await startTestServer({
+      listen: true,
+      config: {
+        webDist: WEB_DIST,
+        ctiSecret: CTI_SECRET,
+        sipWsUrl: `ws://127.0.0.1:${ports.ws}`,
+        sipAuthSecret: SIP_AUTH_SECRET,
+        sipDomain: 'zhiyang',
+      },
+    });
+    await f.seedTree(server.ctx);
+    await createElder(server.ctx, f.TREE.communityA1, { name: ELDER, phone: ELDER_PHONE, livingSituation: 'alone' });
+    const operator = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'demo-operator' });
+    admin = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
+    const hotline = await admin.post('/api/v1/call-hotlines', {
+      number: HOTLINE,
+      name: '智养为老服务热线',
+      regionCode: f.TREE.district,
+    });
+    expect(hotline.statusCode, JSON.stringify(hotline.json())).toBe(201);
+    expect((await admin.post(`/api/v1/call-hotlines/${hotline.json().id}/queues`, { name: '综合服务' })).statusCode).toBe(201);
+    const agent = await admin.post('/api/v1/call-agents', { userId: operator.id, extension: EXTENSION });
+    expect(agent.statusCode, JSON.stringify(agent.json())).toBe(201);
+
+    telephony = startGroup(process.execPath, [path.join(WEB_DIR, '../../scripts/telephony.mjs'), 'up'], {
+      env: {
+        ...process.env,
+        ZY_API_URL: server.url,
+        CTI_SECRET,
+        SIP_AUTH_SECRET,
+        SIP_DOMAIN: 'zhiyang',
+        SIP_PORT: String(ports.sip),
+        SIP_WS_PORT: String(ports.ws),
+        RTPENGINE_NG_PORT: String(ports.ng),
+        RTPENGINE_CLI_PORT: String(ports.cli),
+        RTP_PORT_MIN: String(ports.rtpMin),
+        RTP_PORT_MAX: String(ports.rtpMin + 59),
+        RECORDINGS_DIR: recordings,
+        TELEPHONY_RUN_DIR: path.join(work, 'run'),
+        SIP_QUEUE_MAX_SECONDS: String(QUEUE_MAX_SECONDS),
+      },
+    });
+    await waitForTcp(ports.ws, 15_000).catch((e) => {
+      throw new Error(`${e.message}\n${tail(telephony)}`);
+    });
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    shots = screenshotDir();
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      permissions: ['microphone'],
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on('pageerror', (err) => pageErrors.push(String(err)));
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  }, 180_000);
+
+  afterAll(async () => {
+    await fourth?.stop();
+    await third?.stop();
+    await second?.stop();
+    await caller?.stop();
+    await browser?.close();
+    await telephony?.stop();
+    if (!serverClosed) await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('the agent goes 空闲 and the console softphone registers with Kamailio', async () => {
+    await page.goto(`${server.url}/console/login`);
+    await page.getByLabel('用户名').fill('demo-operator');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s?录/ }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/console') && !url.pathname.endsWith('/login'));
+    await page.goto(`${server.url}/console/calls/console`);
+    await page.locator('[data-testid="realtime-status"][data-status="open"]').waitFor();
+    await page.getByTestId('state-idle').click();
+    await page.locator('[data-testid="agent-state"][data-state="idle"]').waitFor();
+    await page
+      .locator('[data-testid="softphone-status"][data-status="registered"]')
+      .waitFor()
+      .catch((e) => {
+        throw new Error(`${e.message}\n${consoleLines.slice(-40).join('\n')}\n${tail(telephony)}`);
+      });
+    expect(await page.getByTestId('softphone-status').textContent()).toBe('软电话已就绪');
+    // 麦克风检测 hears Chromium's fake microphone (a beep).
+    await page.getByTestId('mic-check').click();
+    await page.locator('[data-testid="mic-result"]').waitFor();
+    expect(await page.getByTestId('mic-result').textContent()).toBe('麦克风正常');
+  }, 60_000);
+
+  it('the softphone registers again after its WebSocket drops', async () => {
+    // Kamailio closes the browser's connection (websocket module's ws.close over its control socket).
+    const kamcmd = (...args: string[]) =>
+      run('/usr/sbin/kamcmd', ['-s', `unixs:${path.join(work, 'run', 'kamailio-ctl.sock')}`, ...args]).then((r) => r.stdout);
+    const dump = await kamcmd('ws.dump');
+    const ids = [...dump.matchAll(/^\s*(\d+): ws:/gm)].map((m) => m[1]);
+    expect(ids.length, dump).toBeGreaterThan(0);
+    for (const id of ids) await kamcmd('ws.close', id);
+    await page.locator('[data-testid="softphone-status"]:not([data-status="registered"])').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor({ timeout: 15_000 });
+  }, 60_000);
+
+  it('baresip calls the hotline as the elder: the softphone rings and the card pops before answer', async () => {
+    const wav = path.join(work, 'elder.wav');
+    writeToneWav(wav, 40);
+    const dir = path.join(work, 'baresip');
+    baresipConfig(dir, { sipPort: ports.baresip, wav, number: ELDER_PHONE, rtpMin: ports.rtpMin + 60 });
+    caller = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+
+    const header = page.getByTestId('call-header');
+    await header.waitFor().catch((e) => {
+      throw new Error(`${e.message}\n--- telephony\n${tail(telephony)}\n--- baresip\n${tail(caller)}`);
+    });
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor()
+      .catch((e) => {
+        throw new Error(`${e.message}\n${consoleLines.slice(-30).join('\n')}\n--- telephony\n${tail(telephony)}`);
+      });
+    await page.getByTestId('caller-card-name').getByText(ELDER).waitFor();
+    expect(await header.getAttribute('data-phase')).toBe('ringing');
+    expect(await page.getByTestId('call-number').textContent()).toMatch(/^139\*+0001$/);
+    await page.locator('[data-testid="agent-state"][data-state="ringing"]').waitFor();
+    await shot('telephony-ringing-1440.png');
+  }, 60_000);
+
+  it('the agent answers in the browser and RTP flows both ways through rtpengine', async () => {
+    await page.getByTestId('line-answer').click();
+    await page.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    await page.locator('[data-testid="call-header"][data-phase="talking"]').waitFor();
+    await page.locator('[data-testid="agent-state"][data-state="talking"]').waitFor();
+    // rtpengine's own counters: every stream of the call (caller → rtpengine, rtpengine → browser
+    // and back) has carried packets, not just the signalling.
+    await expect
+      .poll(
+        async () => {
+          const counts = await relayedPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true)
+      .catch((e) => {
+        throw new Error(`${e.message}\n${lastCli}`);
+      });
+    await page.getByTestId('softphone-timer').waitFor();
+    await shot('telephony-talking-1440.png');
+    // 保持 and 恢复通话: re-INVITEs through Kamailio and rtpengine; the call stays up and the media
+    // flows again afterwards on both legs.
+    await page.getByTestId('softphone-hold').click();
+    await page.locator('[data-testid="softphone-hold"][data-held="true"]').waitFor();
+    expect(await page.getByTestId('softphone-hold').textContent()).toBe('恢复通话');
+    const before = await relayedPackets();
+    await page.getByTestId('softphone-hold').click();
+    await page.locator('[data-testid="softphone-hold"][data-held="false"]').waitFor();
+    await expect
+      .poll(
+        async () => {
+          const now = await relayedPackets();
+          return now.length === before.length && now.every((c, i) => c >= before[i] + 25);
+        },
+        { timeout: 10_000, interval: 500 },
+      )
+      .toBe(true)
+      .catch((e) => {
+        throw new Error(`${e.message}\n${before}\n${lastCli}\n${tail(telephony)}`);
+      });
+    await page.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+  }, 60_000);
+
+  it('a second call while the only agent talks waits in the queue and counts as abandoned when its caller hangs up', async () => {
+    const dir = path.join(work, 'baresip-2');
+    const port = await freePortPair();
+    baresipConfig(dir, { sipPort: port, wav: path.join(work, 'elder.wav'), number: SECOND_CALLER, rtpMin: ports.rtpMin + 80 });
+    second = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    const waiting = async () =>
+      (
+        (await admin.get('/api/v1/calls?direction=inbound')).json().items as Array<{
+          numberMasked: string;
+          outcome: string | null;
+          agentUserId: string | null;
+        }>
+      ).find((c) => c.numberMasked.endsWith('0002'));
+    // Offered to Zhiyang and waiting: nobody free, so no agent rung (Kamailio asks again every 2 s).
+    await expect.poll(waiting, { timeout: 10_000 }).toMatchObject({ outcome: null, agentUserId: null });
+    expect(await page.getByTestId('agent-state').getAttribute('data-state')).toBe('talking');
+    // The caller gives up: baresip hangs up (CANCEL) as it stops.
+    await second.stop();
+    await expect
+      .poll(async () => (await waiting())?.outcome, { timeout: 10_000 })
+      .toBe('abandoned')
+      .catch((e) => {
+        throw new Error(`${e.message}\n${tail(telephony)}`);
+      });
+  }, 60_000);
+
+  it('the agent hangs up: the call record has its times and outcome, and the recording is reported', async () => {
+    await page.getByTestId('line-hang-up').click();
+    await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    const list = await admin.get(`/api/v1/calls?direction=inbound`);
+    expect(list.statusCode).toBe(200);
+    const found = list.json().items.find((c: { partyKind: string }) => c.partyKind === 'elder');
+    expect(found).toMatchObject({ partyKind: 'elder', elderName: ELDER, outcome: 'answered' });
+    callId = found.id;
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${callId}`)).json().recordingRef, { timeout: 15_000 })
+      .toEqual(expect.stringMatching(/\.pcap$/))
+      .catch((e) => {
+        const files = readdirSync(recordings, { recursive: true }).join('\n');
+        const meta = path.join(recordings, 'metadata');
+        const metas = existsSync(meta)
+          ? readdirSync(meta)
+              .map((n) => readFileSync(path.join(meta, n), 'utf8'))
+              .join('\n---\n')
+          : '';
+        throw new Error(`${e.message}\n${files}\n${metas}\n${tail(telephony)}`);
+      });
+    const call = (await admin.get(`/api/v1/calls/${callId}`)).json();
+    expect(call.outcome).toBe('answered');
+    // Kamailio's id of the call: "sip-" and the md5 of the SIP Call-ID.
+    expect(call.externalId).toMatch(/^sip-[0-9a-f]{32}$/);
+    expect(call.hotlineNumber ?? HOTLINE).toBe(HOTLINE);
+    expect(Date.parse(call.answeredAt)).toBeGreaterThanOrEqual(Date.parse(call.offeredAt));
+    expect(Date.parse(call.endedAt)).toBeGreaterThan(Date.parse(call.answeredAt));
+    const file = path.join(recordings, call.recordingRef);
+    expect(existsSync(file), `${file} in ${readdirSync(recordings)}`).toBe(true);
+    // Both legs decrypted, a few seconds of PCMU at 50 packets/s each way.
+    expect(statSync(file).size).toBeGreaterThan(20_000);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('a caller waiting while the agent is in after-call work is rung once the agent is free; the caller hangs up first', async () => {
+    const dir = path.join(work, 'baresip-4');
+    const port = await freePortPair();
+    baresipConfig(dir, { sipPort: port, wav: path.join(work, 'elder.wav'), number: WAITING_CALLER, rtpMin: ports.rtpMin + 120 });
+    fourth = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    const record = async () =>
+      (
+        (await admin.get('/api/v1/calls?direction=inbound')).json().items as Array<{
+          id: string;
+          numberMasked: string;
+          outcome: string | null;
+          agentUserId: string | null;
+          answeredAt: string | null;
+          endedAt: string | null;
+        }>
+      ).find((c) => c.numberMasked.endsWith('0003'));
+    await expect.poll(record, { timeout: 10_000 }).toMatchObject({ outcome: null, agentUserId: null });
+    // 完成话后处理: the agent is free, and Kamailio's next question (every 2 s) rings them.
+    await page.getByTestId('finish-wrap-up').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor({ timeout: 10_000 })
+      .catch((e) => {
+        throw new Error(
+          `${e.message}\n--- telephony\n${tail(telephony)}\n--- caller\n${tail(fourth)}\n${consoleLines.slice(-20).join('\n')}`,
+        );
+      });
+    await page.locator('[data-testid="call-header"][data-phase="ringing"]').waitFor();
+    await page.getByTestId('line-answer').click();
+    await page.locator('[data-testid="agent-state"][data-state="talking"]').waitFor();
+    // The caller hangs up (BYE from the SIP side).
+    await fourth.stop();
+    await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached' });
+    const ended = await record();
+    expect(ended).toMatchObject({ outcome: 'answered' });
+    expect(Date.parse(ended?.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(ended?.answeredAt ?? ''));
+  }, 60_000);
+
+  it('with Zhiyang down the caller waits (180) while Kamailio keeps asking, then gets 480 — Kamailio stays up', async () => {
+    await server.close();
+    serverClosed = true;
+    const dir = path.join(work, 'baresip-3');
+    const port = await freePortPair();
+    baresipConfig(dir, { sipPort: port, wav: path.join(work, 'elder.wav'), number: ELDER_PHONE, rtpMin: ports.rtpMin + 100 });
+    const started = Date.now();
+    third = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    const heard = () => third?.output.join('') ?? '';
+    await expect
+      .poll(heard, { timeout: (QUEUE_MAX_SECONDS + 10) * 1000, interval: 250 })
+      .toMatch(/480 Temporarily Unavailable/)
+      .catch((e) => {
+        throw new Error(`${e.message}\n${heard()}\n--- telephony\n${tail(telephony)}`);
+      });
+    expect(heard()).toMatch(/180 Ringing/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual((QUEUE_MAX_SECONDS - 1) * 1000);
+    expect(tail(telephony)).toMatch(/routing answer/);
+    expect(telephony?.child.exitCode).toBeNull();
+  }, 60_000);
+});

@@ -1,0 +1,184 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** What the telephony browser test needs on the machine (Debian packages, see .ci/run). */
+export const TELEPHONY_BINARIES = ['/usr/sbin/kamailio', '/usr/bin/rtpengine', '/usr/bin/rtpengine-ctl', '/usr/bin/baresip'];
+export const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules';
+
+/** Why the telephony test cannot run here, or null when it can. */
+export function telephonyMissing(): string | null {
+  const missing = TELEPHONY_BINARIES.filter((b) => !existsSync(b));
+  for (const m of ['websocket.so', 'crypto.so', 'http_client.so', 'jansson.so', 'rtpengine.so'])
+    if (!existsSync(path.join(KAMAILIO_MODULES, m))) missing.push(m);
+  return missing.length ? `telephony test skipped: ${missing.join(', ')} missing (apt-get install, see .ci/run)` : null;
+}
+
+/** A TCP and UDP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => resolve(false));
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+}
+
+/** Whether nothing listens on the port (TCP and UDP) right now. */
+async function portFree(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  if (!tcp) return false;
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4');
+    s.once('error', () => resolve(false));
+    s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+/** A port for baresip: it listens on it (UDP, TCP) and on the next one (TLS), so both must be free. */
+export async function freePortPair(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port < 65535 && (await portFree(port + 1))) return port;
+  }
+}
+
+/** Resolve once something accepts TCP connections on the port. */
+export async function waitForTcp(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
+
+/** A process started in its own process group, its output kept for a failing test's message. */
+export interface Started {
+  child: ChildProcess;
+  output: string[];
+  /** SIGTERM to the whole group, SIGKILL after a grace period; resolves when the leader has exited. */
+  stop(): Promise<void>;
+}
+
+export function startGroup(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Started {
+  const child = spawn(cmd, args, { ...opts, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (d: Buffer) => {
+    output.push(d.toString());
+    if (output.length > 400) output.splice(0, output.length - 400);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+      const pgid = child.pid;
+      try {
+        process.kill(-pgid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-pgid, 'SIGKILL');
+        } catch {}
+      }, 4000);
+      await exited;
+      clearTimeout(timer);
+      // The leader waits for its children; anything left in the group goes now.
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {}
+    },
+  };
+}
+
+/** A 16-bit mono 8 kHz WAV: a 425 Hz tone (the caller "speaking") for `seconds`. */
+export function writeToneWav(file: string, seconds: number): void {
+  const rate = 8000;
+  const n = rate * seconds;
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0);
+  buf.writeUInt32LE(36 + n * 2, 4);
+  buf.write('WAVE', 8);
+  buf.write('fmt ', 12);
+  buf.writeUInt32LE(16, 16);
+  buf.writeUInt16LE(1, 20);
+  buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24);
+  buf.writeUInt32LE(rate * 2, 28);
+  buf.writeUInt16LE(2, 32);
+  buf.writeUInt16LE(16, 34);
+  buf.write('data', 36);
+  buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 425 * i) / rate)), 44 + i * 2);
+  writeFileSync(file, buf);
+}
+
+/**
+ * baresip as an elder's terminal: its number as the From user, no registration, plays `wav` into
+ * the call and throws what it hears away (aubridge; the ALSA null player would burn a core).
+ */
+export function baresipConfig(dir: string, opts: { sipPort: number; wav: string; number: string; rtpMin: number }): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    path.join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${opts.sipPort}`,
+      'net_interface 127.0.0.1',
+      `audio_source aufile,${opts.wav}`,
+      'audio_player aubridge,null',
+      'audio_alert aubridge,null',
+      `rtp_ports ${opts.rtpMin}-${opts.rtpMin + 19}`,
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module aubridge.so',
+      'module_app account.so',
+      'module_app menu.so',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    path.join(dir, 'accounts'),
+    `<sip:${opts.number}@127.0.0.1:${opts.sipPort};transport=udp>;regint=0;audio_codecs=PCMU\n`,
+  );
+  writeFileSync(path.join(dir, 'contacts'), '');
+}
+
+const run = promisify(execFile);
+
+/** rtpengine's own count of the packets it relayed, per call (rtpengine-ctl over its CLI port). */
+export async function rtpengineCli(cliPort: number, ...args: string[]): Promise<string> {
+  const { stdout } = await run('/usr/bin/rtpengine-ctl', ['-ip', '127.0.0.1', '-port', String(cliPort), ...args]);
+  return stdout;
+}

@@ -1,0 +1,191 @@
+import { AlertOutlined, CustomerServiceOutlined, FrownOutlined } from '@ant-design/icons';
+import type { CallActionResult, CallDetail, ServiceItem } from '@zhiyang/shared';
+import { App, Button, Form, Input, Radio, Select, Space, Tooltip } from 'antd';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { callsApi } from '../../api/calls.ts';
+import { catalogueApi } from '../../api/catalogue.ts';
+import { useFetch } from '../../app/useFetch.ts';
+import { FormModal } from '../common/FormModal.tsx';
+
+type Kind = 'order' | 'alarm' | 'complaint';
+interface OrderForm {
+  itemId?: string;
+  payment: 'points' | 'purchase';
+  note?: string;
+}
+
+/**
+ * What the agent starts from the call in one step: a service order (the category's default item
+ * prefilled, dispatch takes over), a manual P1/P2 alarm (the alarm centre's flow and SLA) or a
+ * complaint (its follow-up deadline). Each links back to the call; a second click answers the same record.
+ */
+export function CallActions({
+  call,
+  defaultItemCodes,
+  beforeAction,
+  onDone,
+  prefill,
+}: {
+  call: CallDetail;
+  /** The chosen category's default service items (codes). */
+  defaultItemCodes: string[];
+  /** Save the call form first (category, notes), so the order starts from the chosen category. */
+  beforeAction(): Promise<void>;
+  onDone(r: CallActionResult): void;
+  /** What the dialogs start from (a care call's answers): the order's and alarm's note, the complaint's reason. */
+  prefill?: { note?: string };
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState<Kind | null>(null);
+  const [orderForm] = Form.useForm<OrderForm>();
+  const [alarmForm] = Form.useForm<{ priority: 'P1' | 'P2'; note?: string }>();
+  const [complaintForm] = Form.useForm<{ reason: string }>();
+  const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'catalogue-items');
+  const itemOptions = useMemo(() => {
+    const all: ServiceItem[] = items.data?.items ?? [];
+    const preferred = all.filter((i) => defaultItemCodes.includes(i.code));
+    const rest = all.filter((i) => !defaultItemCodes.includes(i.code));
+    return [...preferred, ...rest].map((i) => ({ value: i.id, label: i.name }));
+  }, [items.data, defaultItemCodes]);
+  const firstDefault = useMemo(
+    () => (items.data?.items ?? []).find((i) => i.code === defaultItemCodes[0])?.id,
+    [items.data, defaultItemCodes],
+  );
+  const noElder = !call.elderId;
+
+  const start = async (kind: Kind) => {
+    await beforeAction();
+    setOpen(kind);
+  };
+  const finish = (r: CallActionResult, text: string) => {
+    message.success(text);
+    setOpen(null);
+    onDone(r);
+  };
+  const button = (kind: Kind, icon: React.ReactNode, label: string, opts: { danger?: boolean; needsElder: boolean }) => {
+    const done = kind === 'order' ? call.orderId : kind === 'alarm' ? call.alarmId : call.complaintId;
+    const disabled = opts.needsElder && noElder;
+    const b = (
+      <Button
+        icon={icon}
+        danger={opts.danger}
+        type={done ? 'default' : 'primary'}
+        ghost={!done && !opts.danger}
+        disabled={disabled}
+        onClick={() => void start(kind).catch(() => undefined)}
+        data-testid={`call-${kind}`}
+      >
+        {label}
+      </Button>
+    );
+    return disabled ? (
+      <Tooltip key={kind} title={t('calls.console.needElder')}>
+        {b}
+      </Tooltip>
+    ) : (
+      <span key={kind}>{b}</span>
+    );
+  };
+
+  return (
+    <>
+      <Space wrap>
+        {button('order', <CustomerServiceOutlined />, t('calls.console.createOrder'), { needsElder: true })}
+        {button('alarm', <AlertOutlined />, t('calls.console.raiseAlarm'), { danger: true, needsElder: true })}
+        {button('complaint', <FrownOutlined />, t('calls.console.logComplaint'), { needsElder: true })}
+      </Space>
+      <FormModal<OrderForm>
+        open={open === 'order'}
+        title={t('calls.console.createOrder')}
+        form={orderForm}
+        initialValues={{ itemId: firstDefault, payment: 'points', note: prefill?.note }}
+        preserve={false}
+        fields={['itemId', 'payment', 'note']}
+        onClose={() => setOpen(null)}
+        onSubmit={async (v) => {
+          const r = await callsApi.orderFromCall({
+            params: { id: call.id },
+            body: {
+              ...(v.itemId ? { itemId: v.itemId } : {}),
+              payment: v.payment,
+              ...(v.note?.trim() ? { note: v.note.trim() } : {}),
+            },
+          });
+          finish(r, t('calls.console.orderCreated', { no: r.orderNo ?? '' }));
+        }}
+      >
+        <Form.Item
+          name="itemId"
+          label={t('calls.console.orderItem')}
+          extra={defaultItemCodes.length ? t('calls.console.itemsFromCategory') : t('calls.console.noItems')}
+        >
+          <Select
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('common.pleaseSelect')}
+            options={itemOptions}
+            data-testid="order-item"
+          />
+        </Form.Item>
+        <Form.Item name="payment" label={t('service.orders.payment')} rules={[{ required: true }]}>
+          <Radio.Group
+            optionType="button"
+            options={(['points', 'purchase'] as const).map((p) => ({ value: p, label: t(`service.orders.payments.${p}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('calls.console.orderNote')} rules={[{ max: 500 }]}>
+          <Input.TextArea rows={3} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+      <FormModal<{ priority: 'P1' | 'P2'; note?: string }>
+        open={open === 'alarm'}
+        title={t('calls.console.raiseAlarm')}
+        form={alarmForm}
+        initialValues={{ priority: 'P2', note: prefill?.note }}
+        preserve={false}
+        fields={['priority', 'note']}
+        onClose={() => setOpen(null)}
+        onSubmit={async (v) => {
+          const r = await callsApi.alarmFromCall({
+            params: { id: call.id },
+            body: { priority: v.priority, ...(v.note?.trim() ? { note: v.note.trim() } : {}) },
+          });
+          finish(r, t('calls.console.alarmRaised'));
+        }}
+      >
+        <Form.Item name="priority" label={t('calls.console.alarmPriority')} rules={[{ required: true }]}>
+          <Radio.Group
+            optionType="button"
+            options={(['P1', 'P2'] as const).map((p) => ({ value: p, label: t(`safety.priority.${p}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('calls.console.alarmNote')} rules={[{ max: 500 }]}>
+          <Input.TextArea rows={3} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+      <FormModal<{ reason: string }>
+        open={open === 'complaint'}
+        title={t('calls.console.logComplaint')}
+        form={complaintForm}
+        initialValues={{ reason: prefill?.note }}
+        preserve={false}
+        fields={['reason']}
+        onClose={() => setOpen(null)}
+        onSubmit={async (v) => {
+          const r = await callsApi.complaintFromCall({ params: { id: call.id }, body: { reason: v.reason.trim() } });
+          finish(r, t('calls.console.complaintLogged'));
+        }}
+      >
+        <Form.Item
+          name="reason"
+          label={t('calls.console.complaintReason')}
+          rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}
+        >
+          <Input.TextArea rows={4} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+    </>
+  );
+}
