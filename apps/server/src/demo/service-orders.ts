@@ -377,11 +377,14 @@ export async function seedServiceOrders(ctx: AppContext) {
   // Orders spread over the window, in time order so balances are spent as they would be.
   // Most orders are subsidised services booked for elders a policy covers (as in a district's
   // home-care programme); the rest are paid by the elder. Settlements pay only the subsidised part.
-  const funded = elderRows.filter((e) => book.balance(`elder:points:${e.id}`) > 0 || book.balance(`elder:fen:${e.id}`) > 0);
+  // The demo elder is left out: their page shows the few orders written for them below, whatever
+  // the time of day the demo was seeded at.
+  const others = elderRows.filter((e) => e.id !== demoElder?.elderId);
+  const funded = others.filter((e) => book.balance(`elder:points:${e.id}`) > 0 || book.balance(`elder:fen:${e.id}`) > 0);
   for (let d = -DAYS_BACK; d <= DAYS_AHEAD; d++) {
     const day = addDays(today, d);
     const count = d === 0 ? ORDERS_PER_DAY * 2 : ORDERS_PER_DAY + rnd.int(-6, 6);
-    for (let k = 0; k < count; k++) makeOrder(rnd.pick(funded.length && rnd.chance(0.8) ? funded : elderRows), day, rnd);
+    for (let k = 0; k < count; k++) makeOrder(rnd.pick(funded.length && rnd.chance(0.8) ? funded : others), day, rnd);
   }
   // The demo elder: a visit today on the way, one last week (rated), one booked for tomorrow.
   const elder0 = elderRows.find((e) => e.id === demoElder?.elderId);
