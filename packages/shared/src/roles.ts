@@ -84,6 +84,18 @@ export const ACTIONS = [
   'call:supervise',
   /** Edit the knowledge base (知识库) the agents read beside the call form. */
   'kb:write',
+  /** Read canteens (长寿食堂), their profiles, dishes and menus. */
+  'canteen:read',
+  /** Edit a canteen's profile, dishes and menus (its own staff; the bureau). */
+  'canteen:write',
+  /** Read meals served and the meal statistics. */
+  'meal:read',
+  /** Serve meals at a canteen: recommendations, checkout with the subsidy. */
+  'meal:serve',
+  /** Refund a meal on its day, with a reason. */
+  'meal:refund',
+  /** See the missed-meal signals of the elders in one's region. */
+  'meal:signals',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -109,6 +121,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'alarm:read',
     'notification:read',
     'call:read',
+    'canteen:read',
+    'meal:read',
+    'meal:signals',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -126,6 +141,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'device:write',
     'alarm:read',
     'alarm:respond',
+    'canteen:read',
+    'meal:read',
+    'meal:signals',
   ],
   operator: [
     ...STAFF_READ,
@@ -157,7 +175,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   ],
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond'],
   responder: ['region:read', 'alarm:read', 'alarm:respond'],
-  canteen_staff: ['region:read', 'org:read'],
+  canteen_staff: ['region:read', 'org:read', 'canteen:read', 'canteen:write', 'meal:read', 'meal:serve', 'meal:refund'],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
   elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos'],
   family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read'],

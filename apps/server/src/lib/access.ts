@@ -83,7 +83,8 @@ export function isProviderStaff(actor: Actor): boolean {
  * - region staff, responders and the system: elders whose community lies in their subtree;
  * - an elder or family account: the one elder it is bound to (users.elder_id);
  * - provider staff: elders their organisation (a worker: they themselves) serve through a live order;
- * - institution and canteen staff: none yet (residents and diners arrive with their modules).
+ * - canteen staff: elders of the communities their canteen serves or delivers to (its profile);
+ * - institution staff: none yet (residents arrive with their module).
  * Every module that reads or acts on an elder filters with this — never a second rule.
  */
 export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"elders"."id"'), regionCode?: Column | SQL) {
@@ -93,5 +94,8 @@ export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"e
     return sql`EXISTS (SELECT 1 FROM service_orders so WHERE so.elder_id = ${elderId}
       AND (so.provider_id = ${actor.orgId ?? null}::uuid OR so.worker_id = ${actor.id ?? null}::uuid)
       AND so.status NOT IN ('cancelled', 'voided'))`;
+  if (actor.role === 'canteen_staff' && actor.orgId)
+    return sql`EXISTS (SELECT 1 FROM canteens c WHERE c.org_id = ${actor.orgId}::uuid
+      AND ${regionCode ?? sql.raw('"elders"."region_code"')} = ANY (c.communities || c.delivery_communities))`;
   return sql`false`;
 }

@@ -5,9 +5,10 @@ import { raiseAlarm } from '../modules/alarms/raise.service.ts';
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
+import { canteenDishes, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
-import { clientAs, createAccount, seedTree, TREE } from '../testing/factories.ts';
+import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice } from '../testing/safety.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../testing/service.ts';
@@ -54,6 +55,11 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/call-agents\/:userId/, { userId: 'callAgent' }],
   [/^\/call-hotlines\/:id/, { id: 'hotline' }],
   [/^\/call-queues\/:id/, { id: 'callQueue' }],
+  [/^\/canteens\/:id\/dishes\/:dishId/, { id: 'canteen', dishId: 'dish' }],
+  [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
+  [/^\/canteens\/:id/, { id: 'canteen' }],
+  [/^\/meals\/:id/, { id: 'meal' }],
+  [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -90,7 +96,12 @@ type Kind =
   | 'hotline'
   | 'callQueue'
   | 'call'
-  | 'kbArticle';
+  | 'kbArticle'
+  | 'canteen'
+  | 'dish'
+  | 'menuDay'
+  | 'mealPeriod'
+  | 'meal';
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
@@ -143,10 +154,18 @@ const BODIES: Record<string, unknown> = {
   'POST /calls/:id/transfer': { toUserId: UUID },
   'PATCH /kb/articles/:id': { title: '新标题' },
   'POST /call-hotlines/:id/queues': { name: '综合' },
+  'POST /canteens/:id/dishes': { name: '米饭', category: 'staple', priceFen: 100 },
+  'PATCH /canteens/:id/dishes/:dishId': { priceFen: 100 },
+  'PUT /canteens/:id/menus/:day/:period': { items: [] },
+  'POST /canteens/:id/meals': { elderId: UUID, items: [{ dishId: UUID }] },
+  'POST /meals/:id/refund': { reason: '测试退餐' },
+  'PUT /meal-subsidy-rules/:policyId': { perMealFen: { lunch: 100 } },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
   'POST /service-orders/:id/photos': '?stage=check-in',
+  'GET /canteens/:id/menus': '?from=2026-01-05&to=2026-01-06',
+  'GET /canteens/:id/recommendations': `?elderId=${UUID}`,
 };
 
 let s: TestServer;
@@ -288,6 +307,31 @@ beforeAll(async () => {
     .values({ number: '99912349', name: '乙街道热线', regionCode: TREE.streetB })
     .returning();
   const [queueB] = await s.ctx.db.insert(callQueues).values({ hotlineId: hotlineB.id, name: '综合' }).returning();
+  // A canteen of community B1 with a dish and a meal.
+  const canteenB = await createOrg(s.ctx, 'canteen', TREE.communityB1, '乙一社区长寿食堂');
+  const [dishB] = await s.ctx.db
+    .insert(canteenDishes)
+    .values({ canteenId: canteenB.id, name: '米饭', category: 'staple', priceFen: 100 })
+    .returning();
+  const [mealB] = await s.ctx.db
+    .insert(meals)
+    .values({
+      ticketNo: 'L001',
+      canteenId: canteenB.id,
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      day: '2026-01-05',
+      period: 'lunch',
+      eatenAt: new Date(),
+      items: [{ dishId: dishB.id, name: '米饭', priceFen: 100, qty: 1 }],
+      totalFen: 100,
+      subsidyFen: 0,
+      selfPayFen: 100,
+      payMethod: 'cash',
+      idempotencyKey: 'scope-meal',
+      requestHash: '-',
+    })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -316,6 +360,11 @@ beforeAll(async () => {
     callAgent: agentB.id,
     hotline: hotlineB.id,
     callQueue: queueB.id,
+    canteen: canteenB.id,
+    dish: dishB.id,
+    menuDay: '2026-01-05',
+    mealPeriod: 'lunch',
+    meal: mealB.id,
   } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker

@@ -14,6 +14,7 @@ import { eldersModule } from './elders/elders.module.ts';
 import { registerTimelineSource } from './elders/timeline.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
+import { mealsModule } from './meals/meals.module.ts';
 import { metricsModule } from './metrics/metrics.module.ts';
 import type { ModuleDefinition, Role } from './module.ts';
 import { notificationsModule } from './notifications/notifications.module.ts';
@@ -62,6 +63,8 @@ export const modules: readonly ModuleDefinition[] = [
   // Call centre (issue 14)
   callsModule,
   campaignsModule,
+  // Meal assistance (issue 16)
+  mealsModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -121,6 +121,12 @@ export const EVENTS = {
     command: z.enum(['test_call', 'configure', 'locate', 'silence_siren']),
     data: z.record(z.string(), z.unknown()),
   }),
+  /** A canteen served a meal (to its staff and the region's canteen readers); re-read GET /meals/{id}. */
+  'meal.served': z.object({ id: z.string(), canteenId: z.string(), elderId: z.string(), subsidyFen: z.number(), at: iso }),
+  /** A meal was refunded on its day. */
+  'meal.refunded': z.object({ id: z.string(), canteenId: z.string(), elderId: z.string(), subsidyFen: z.number(), at: iso }),
+  /** An elder who usually eats at a canteen has not come for some days (to the community's staff). */
+  'meal.missed': z.object({ id: z.string(), elderId: z.string(), regionCode: z.string(), daysAbsent: z.number() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof EVENTS;

@@ -15,6 +15,7 @@ export * from './dispatch.ts';
 export * from './elders.ts';
 export * from './events.ts';
 export * from './health.ts';
+export * from './meals.ts';
 export * from './notifications.ts';
 export * from './orders.ts';
 export * from './organizations.ts';

@@ -21,7 +21,8 @@ const kindOf = (currency: Currency) => (currency === 'points' ? 'points_grant' :
 /**
  * A wallet debit (a reserve, a correction) draws `amount` from the elder's lots in this
  * currency, the one that expires first first (never-expiring lots last); what the lots do not
- * cover came from balance no policy granted (corrections, refunds of old orders).
+ * cover came from balance no policy granted (corrections, refunds of old orders). Lots of meal
+ * subsidy policies are left to the meals they were granted for.
  */
 export async function drawLots(
   tx: DbOrTx,
@@ -33,6 +34,8 @@ export async function drawLots(
     SELECT g.policy_id, g.period_key, g.remaining
     FROM policy_grants g JOIN policies p ON p.id = g.policy_id
     WHERE g.elder_id = ${p.elderId} AND p.kind = ${kindOf(p.currency)} AND g.remaining > 0
+      -- Meal subsidy lots are spent by meals only (modules/meals), never by orders or corrections.
+      AND NOT EXISTS (SELECT 1 FROM meal_subsidy_rules r WHERE r.policy_id = g.policy_id)
     ORDER BY NOT p.expire_unused, CASE WHEN length(g.period_key) = 4 THEN g.period_key || '-12' ELSE g.period_key END, g.created_at
     FOR UPDATE OF g`,
   );

@@ -1,0 +1,40 @@
+import { mealsContract as api } from '@zhiyang/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { actorOf } from '../../lib/auth.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { registerRoute } from '../../lib/contract-routes.ts';
+import { badRequest } from '../../lib/errors.ts';
+import { idempotencyKeyOf } from '../../lib/idempotency.ts';
+import * as canteens from './canteens.service.ts';
+import * as meals from './meals.service.ts';
+import { recommend } from './recommend.service.ts';
+import * as rules from './rules.service.ts';
+
+/** Canteens, menus and meals (助餐): schemas, access and audit come from the shared contract. */
+export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  registerRoute(app, api.listCanteens, (req) => canteens.listCanteens(ctx, actorOf(req)));
+  registerRoute(app, api.getCanteen, (req) => canteens.getCanteen(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.updateCanteenProfile, (req) => canteens.updateProfile(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.listDishes, (req) =>
+    canteens.listDishes(ctx, actorOf(req), req.params.id, req.query.includeInactive === 'true'),
+  );
+  registerRoute(app, api.createDish, (req) => canteens.createDish(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.updateDish, (req) => canteens.updateDish(ctx, actorOf(req), req.params.id, req.params.dishId, req.body));
+  registerRoute(app, api.listMenus, (req) => canteens.listMenus(ctx, actorOf(req), req.params.id, req.query.from, req.query.to));
+  registerRoute(app, api.setMenu, (req) =>
+    canteens.setMenu(ctx, actorOf(req), req.params.id, req.params.day, req.params.period, req.body.items),
+  );
+  registerRoute(app, api.recommend, (req) => recommend(ctx, actorOf(req), req.params.id, req.query));
+  // The kiosk's Idempotency-Key is kept on the meal itself (unique per canteen), so a retry from
+  // any device or account of the canteen finds the first meal.
+  registerRoute(app, api.serveMeal, (req) => {
+    const key = idempotencyKeyOf(req);
+    if (!key) throw badRequest('A meal moves money: send an Idempotency-Key header (the kiosk keeps it for retries).');
+    return meals.serveMeal(ctx, actorOf(req), req.params.id, key, req.body);
+  });
+  registerRoute(app, api.listMeals, (req) => meals.listMeals(ctx, actorOf(req), req.query));
+  registerRoute(app, api.getMeal, (req) => meals.getMeal(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.refundMeal, (req) => meals.refundMeal(ctx, actorOf(req), req.params.id, req.body.reason));
+  registerRoute(app, api.listSubsidyRules, (req) => rules.listRules(ctx, actorOf(req)));
+  registerRoute(app, api.setSubsidyRule, (req) => rules.setRule(ctx, actorOf(req), req.params.policyId, req.body));
+};

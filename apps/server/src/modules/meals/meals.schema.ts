@@ -1,0 +1,130 @@
+import type { Allergen, DishCategory, HealthTag, MealPeriod, PayMethod } from '@zhiyang/shared';
+import { boolean, date, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+// Tables of the meal module (0520_meals.sql).
+
+export interface MealPeriodHours {
+  period: MealPeriod;
+  start: string;
+  end: string;
+}
+
+/** The profile of a canteen organisation. */
+export const canteens = pgTable('canteens', {
+  orgId: uuid('org_id').primaryKey(),
+  address: text('address'),
+  communities: text('communities').array().notNull().default([]),
+  openDays: jsonb('open_days').$type<number[]>().notNull().default([1, 2, 3, 4, 5, 6, 7]),
+  opensAt: text('opens_at'),
+  closesAt: text('closes_at'),
+  mealPeriods: jsonb('meal_periods').$type<MealPeriodHours[]>().notNull().default([]),
+  capacity: integer('capacity'),
+  deliveryCommunities: text('delivery_communities').array().notNull().default([]),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const canteenDishes = pgTable('canteen_dishes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  canteenId: uuid('canteen_id').notNull(),
+  name: text('name').notNull(),
+  category: text('category').$type<DishCategory>().notNull(),
+  priceFen: integer('price_fen').notNull(),
+  healthTags: text('health_tags').array().$type<HealthTag[]>().notNull().default([]),
+  allergens: text('allergens').array().$type<Allergen[]>().notNull().default([]),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const canteenMenuItems = pgTable(
+  'canteen_menu_items',
+  {
+    canteenId: uuid('canteen_id').notNull(),
+    day: date('day').notNull(),
+    period: text('period').$type<MealPeriod>().notNull(),
+    dishId: uuid('dish_id').notNull(),
+    priceFen: integer('price_fen').notNull(),
+    position: smallint('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.canteenId, t.day, t.period, t.dishId] })],
+);
+
+export interface PerMealFen {
+  breakfast?: number;
+  lunch?: number;
+  dinner?: number;
+}
+
+export const mealSubsidyRules = pgTable('meal_subsidy_rules', {
+  policyId: uuid('policy_id').primaryKey(),
+  perMealFen: jsonb('per_meal_fen').$type<PerMealFen>().notNull(),
+  dailyCapFen: integer('daily_cap_fen'),
+  dailyMeals: integer('daily_meals'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const canteenTicketCounters = pgTable(
+  'canteen_ticket_counters',
+  {
+    canteenId: uuid('canteen_id').notNull(),
+    day: date('day').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.canteenId, t.day] })],
+);
+
+export interface MealItem {
+  dishId: string;
+  name: string;
+  priceFen: number;
+  qty: number;
+}
+
+export const meals = pgTable('meals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  ticketNo: text('ticket_no').notNull(),
+  canteenId: uuid('canteen_id').notNull(),
+  elderId: uuid('elder_id').notNull(),
+  regionCode: text('region_code').notNull(),
+  day: date('day').notNull(),
+  period: text('period').$type<MealPeriod>().notNull(),
+  eatenAt: timestamp('eaten_at', { withTimezone: true }).notNull(),
+  items: jsonb('items').$type<MealItem[]>().notNull(),
+  totalFen: integer('total_fen').notNull(),
+  subsidyFen: integer('subsidy_fen').notNull(),
+  selfPayFen: integer('self_pay_fen').notNull(),
+  payMethod: text('pay_method').$type<PayMethod>().notNull(),
+  status: text('status').$type<'served' | 'refunded'>().notNull().default('served'),
+  idempotencyKey: text('idempotency_key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  servedBy: uuid('served_by'),
+  refundedAt: timestamp('refunded_at', { withTimezone: true }),
+  refundedBy: uuid('refunded_by'),
+  refundReason: text('refund_reason'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const mealSubsidies = pgTable(
+  'meal_subsidies',
+  {
+    mealId: uuid('meal_id').notNull(),
+    policyId: uuid('policy_id').notNull(),
+    elderId: uuid('elder_id').notNull(),
+    day: date('day').notNull(),
+    amountFen: integer('amount_fen').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mealId, t.policyId] })],
+);
+
+export const mealSignals = pgTable('meal_signals', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').$type<'missed_meals'>().notNull().default('missed_meals'),
+  elderId: uuid('elder_id').notNull(),
+  regionCode: text('region_code').notNull(),
+  day: date('day').notNull(),
+  lastMealDay: date('last_meal_day').notNull(),
+  daysAbsent: integer('days_absent').notNull(),
+  mealsInWindow: integer('meals_in_window').notNull(),
+  canteenId: uuid('canteen_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
