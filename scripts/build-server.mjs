@@ -26,6 +26,11 @@ const EXTERNAL = [
   'pino',
   'thread-stream',
   'pg-native',
+  // The face pipeline loads Human's node-wasm build by path and tfjs reads its .wasm beside itself.
+  '@vladmandic/human',
+  '@tensorflow/tfjs-core',
+  '@tensorflow/tfjs-converter',
+  '@tensorflow/tfjs-backend-wasm',
 ];
 
 function newestMtime(p) {
@@ -72,6 +77,7 @@ export async function buildServer(outdir = SERVER_DIST) {
         // Worker threads load their own module: the import pool finds it beside main.mjs
         // (modules/elders/elders.import-tasks.ts).
         'elders-import-worker': path.join(root, 'apps/server/src/modules/elders/elders.import-worker.ts'),
+        'faces-worker': path.join(root, 'apps/server/src/modules/faces/faces.worker.ts'),
       },
     });
   } finally {

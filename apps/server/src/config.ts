@@ -86,6 +86,8 @@ const envSchema = z.object({
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   IMPORT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMPORT_UPLOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
+  FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.74),
+  FACE_MATCH_MARGIN: z.coerce.number().min(0).max(1).default(0.06),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NODE_ENV: z.string().optional(),
   MAP_TILE_URL: tileTemplate.optional(),
@@ -196,6 +198,10 @@ export interface Config {
   importConcurrency?: number;
   /** An import's file must have arrived within this many seconds of the request (default 180), else 408. */
   importUploadSeconds?: number;
+  /** Face identity: a match needs a cosine similarity of at least this (FACE_MATCH_THRESHOLD; docs/faces.md). */
+  faceMatchThreshold?: number;
+  /** …and identification the best ahead of the second best by this (FACE_MATCH_MARGIN). */
+  faceMatchMargin?: number;
   /** Family notices and login codes go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
   /** NODE_ENV=production: without an SMS gateway, login codes are refused (503) rather than logged for a developer. */
@@ -291,6 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
     importConcurrency: e.IMPORT_CONCURRENCY,
     importUploadSeconds: e.IMPORT_UPLOAD_SECONDS,
+    faceMatchThreshold: e.FACE_MATCH_THRESHOLD,
+    faceMatchMargin: e.FACE_MATCH_MARGIN,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     production: e.NODE_ENV === 'production',
     mapTileUrl: e.MAP_TILE_URL,

@@ -84,6 +84,12 @@ export const ACTIONS = [
   'call:supervise',
   /** Edit the knowledge base (知识库) the agents read beside the call form. */
   'kb:write',
+  /** See an elder's face enrolment (人脸) and its consent. */
+  'face:read',
+  /** Enrol an elder's face with the written consent, and delete it when consent is withdrawn. */
+  'face:enrol',
+  /** Match a photo: verify 1:1 or identify within a canteen's or a community's enrolled elders. */
+  'face:match',
   /** Read canteens (长寿食堂), their profiles, dishes and menus. */
   'canteen:read',
   /** Edit a canteen's profile, dishes and menus (its own staff; the bureau). */
@@ -100,11 +106,14 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'elder:brief', 'assessment:read'];
+/** Community and street staff enrol faces (with the elder's consent) and match them. */
+const FACE_STAFF: Action[] = ['face:read', 'face:enrol', 'face:match'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind' && a !== 'alarm:sos'),
   street_staff: [
     ...STAFF_READ,
+    ...FACE_STAFF,
     'user:read',
     'elder:write',
     'elder:import',
@@ -127,6 +136,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   ],
   community_staff: [
     ...STAFF_READ,
+    ...FACE_STAFF,
     'elder:write',
     'elder:import',
     'elder:reveal',
@@ -175,7 +185,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   ],
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond'],
   responder: ['region:read', 'alarm:read', 'alarm:respond'],
-  canteen_staff: ['region:read', 'org:read', 'canteen:read', 'canteen:write', 'meal:read', 'meal:serve', 'meal:refund'],
+  canteen_staff: ['face:match', 'region:read', 'org:read', 'canteen:read', 'canteen:write', 'meal:read', 'meal:serve', 'meal:refund'],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
   elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos'],
   family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read'],

@@ -148,6 +148,10 @@ const BODIES: Record<string, unknown> = {
   'PUT /elders/:id/care-call-opt-out': { optOut: true, reason: '本人不需要' },
   'POST /care-call-tasks/:id/results': { result: 'no_answer' },
   'PATCH /calls/:id': { notes: '备注' },
+  'PUT /elders/:id/face': {
+    consent: { signedBy: '本人', signedAt: '2026-01-01T09:00:00+08:00', documentRef: 'SCOPE-1' },
+    photos: ['aGVsbG8gd29ybGQgaGVsbG8=', 'aGVsbG8gd29ybGQgaGVsbG8=', 'aGVsbG8gd29ybGQgaGVsbG8='],
+  },
   'POST /calls/:id/alarm': { priority: 'P2' },
   'POST /calls/:id/complaint': { reason: '服务不好' },
   'POST /calls/:id/article': { articleId: UUID },

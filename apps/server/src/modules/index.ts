@@ -12,6 +12,7 @@ import { brokerSyncModule } from './devices/broker-sync/broker-sync.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
 import { registerTimelineSource } from './elders/timeline.ts';
+import { facesModule } from './faces/faces.module.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
 import { mealsModule } from './meals/meals.module.ts';
@@ -63,6 +64,8 @@ export const modules: readonly ModuleDefinition[] = [
   // Call centre (issue 14)
   callsModule,
   campaignsModule,
+  // Face identity (issue 16)
+  facesModule,
   // Meal assistance (issue 16)
   mealsModule,
 ];

@@ -14,6 +14,7 @@ export * from './devices.ts';
 export * from './dispatch.ts';
 export * from './elders.ts';
 export * from './events.ts';
+export * from './faces.ts';
 export * from './health.ts';
 export * from './meals.ts';
 export * from './notifications.ts';

@@ -1,0 +1,41 @@
+import { WorkerPool } from '../../lib/worker-pool.ts';
+import type { PhotoFigures, PhotoRefusal } from './faces.engine.ts';
+
+/** One photo's bytes, handed over (transferred) to the thread. */
+export interface AnalyseTask {
+  photo: ArrayBuffer;
+}
+
+export type AnalyseResult =
+  | { ok: true; descriptor: ArrayBuffer; figures: PhotoFigures; ms: number }
+  | { ok: false; reason: PhotoRefusal; figures?: Partial<PhotoFigures>; ms: number };
+
+const WORKER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./faces.worker.ts', import.meta.url)
+  : new URL('./faces-worker.mjs', import.meta.url);
+
+let pool: WorkerPool | undefined;
+
+/**
+ * The face threads of this process: one, started on first use. The model takes ~150 MB and a
+ * frame ~0.2–1 s of one core, so a second thread would only compete with the first on a
+ * 2-core machine; requests queue in the thread's inbox instead of on the event loop.
+ */
+export function facePool(): WorkerPool {
+  pool ??= new WorkerPool(WORKER_ENTRY, 1);
+  return pool;
+}
+
+/** Run the pipeline on one photo off the event loop. */
+export async function analyseInWorker(photo: Uint8Array) {
+  // A copy with its own buffer (a small Buffer is a view into a shared pool, which cannot be transferred).
+  const copy = new Uint8Array(photo).buffer as ArrayBuffer;
+  const r = await facePool().run<AnalyseResult>('analyse', { photo: copy } satisfies AnalyseTask, [copy]);
+  return r.ok ? { ...r, descriptor: new Float32Array(r.descriptor) } : r;
+}
+
+/** End the face threads (tests, shutdown). */
+export async function closeFacePool() {
+  await pool?.close();
+  pool = undefined;
+}
