@@ -90,6 +90,14 @@ export const ACTIONS = [
   'face:enrol',
   /** Match a photo: verify 1:1 or identify within a canteen's or a community's enrolled elders. */
   'face:match',
+  /** See high-age allowance (高龄津贴) tiers, applications, 公示 lists and payments in reach. */
+  'allowance:read',
+  /** Apply for an elder, confirm proposed elders, record objections, verifications, suspend and resume. */
+  'allowance:write',
+  /** Approve or reject an allowance application at one's own level (community → street → district). */
+  'allowance:approve',
+  /** Tiers and settings, payment rolls: generate, approve, export the bank file (the district). */
+  'allowance:manage',
   /** Read canteens (长寿食堂), their profiles, dishes and menus. */
   'canteen:read',
   /** Edit a canteen's profile, dishes and menus (its own staff; the bureau). */
@@ -130,6 +138,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'alarm:read',
     'notification:read',
     'call:read',
+    'allowance:read',
+    'allowance:write',
+    'allowance:approve',
     'canteen:read',
     'meal:read',
     'meal:signals',
@@ -151,6 +162,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'device:write',
     'alarm:read',
     'alarm:respond',
+    'allowance:read',
+    'allowance:write',
+    'allowance:approve',
     'canteen:read',
     'meal:read',
     'meal:signals',

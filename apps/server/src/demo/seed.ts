@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import { appSettings } from '../lib/idempotency.schema.ts';
+import { seedAllowances } from './allowances.ts';
 import { seedBoundaries } from './boundaries.ts';
 import { seedCalls, seedCareCampaigns } from './calls.ts';
 import { seedDistrict } from './district.ts';
@@ -42,6 +43,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'family-safety', background: true, run: seedFamilySafety },
   { name: 'calls', background: true, run: seedCalls },
   { name: 'care-campaigns', background: true, run: (ctx) => seedCareCampaigns(ctx) },
+  { name: 'allowances', background: true, run: seedAllowances },
 ];
 
 /**

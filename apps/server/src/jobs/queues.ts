@@ -41,6 +41,9 @@ export const QUEUES = {
   'auth.prune-login-failures': scheduled,
   // Outbound care calls (主动关爱): the day's call lists, early morning.
   'care-calls.build-lists': scheduled,
+  // High-age allowance: the monthly eligibility scan and the daily upkeep (公示 ends, deaths, moves).
+  'allowances.eligibility-scan': scheduled,
+  'allowances.upkeep': scheduled,
 } as const satisfies Record<string, z.ZodType>;
 
 export type QueueName = keyof typeof QUEUES;

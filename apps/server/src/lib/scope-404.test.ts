@@ -2,6 +2,7 @@ import { ASSESSMENT_ITEMS, ROLE_PERMISSIONS, type Role } from '@zhiyang/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmDispatches, notifications } from '../modules/alarms/alarms.schema.ts';
 import { raiseAlarm } from '../modules/alarms/raise.service.ts';
+import { allowanceApplications, allowanceRolls } from '../modules/allowances/allowances.schema.ts';
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
@@ -55,6 +56,8 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/call-agents\/:userId/, { userId: 'callAgent' }],
   [/^\/call-hotlines\/:id/, { id: 'hotline' }],
   [/^\/call-queues\/:id/, { id: 'callQueue' }],
+  [/^\/allowance-applications\/:id/, { id: 'allowanceApplication' }],
+  [/^\/allowance-rolls\/:id/, { id: 'allowanceRoll' }],
   [/^\/canteens\/:id\/dishes\/:dishId/, { id: 'canteen', dishId: 'dish' }],
   [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
   [/^\/canteens\/:id/, { id: 'canteen' }],
@@ -97,6 +100,8 @@ type Kind =
   | 'callQueue'
   | 'call'
   | 'kbArticle'
+  | 'allowanceApplication'
+  | 'allowanceRoll'
   | 'canteen'
   | 'dish'
   | 'menuDay'
@@ -129,6 +134,12 @@ const BODIES: Record<string, unknown> = {
   'PUT /providers/:id/areas': { regionCodes: [TREE.communityA1] },
   'POST /providers/:id/sites': { name: '站点', regionCode: TREE.communityA1, lat: 30.6, lng: 104 },
   'POST /providers/:id/licences': { kind: 'business', number: 'X1', validUntil: '2030-01-01' },
+  'POST /allowance-applications/:id/confirm': { bankName: '银行', bankAccount: '6222000011112222', accountHolder: '本人' },
+  'POST /allowance-applications/:id/decisions': { decision: 'approve' },
+  'POST /allowance-applications/:id/objections': { content: '异议' },
+  'POST /allowance-applications/:id/suspend': { reason: 'manual', note: '暂停' },
+  'POST /allowance-applications/:id/resume': { note: '恢复' },
+  'POST /allowance-applications/:id/verifications': { month: '2026-01', method: 'in_person', result: 'passed' },
   'PUT /providers/:id/offerings': { items: [] },
   'POST /providers/:id/staff': { username: 'scope-staff', name: '员工' },
   'POST /wallets/:elderId/adjustments': { currency: 'points', direction: 'credit', amount: 10, reason: '测试' },
@@ -336,6 +347,15 @@ beforeAll(async () => {
       requestHash: '-',
     })
     .returning();
+  const [allowanceApp] = await s.ctx.db
+    .insert(allowanceApplications)
+    .values({ elderId: elder.id, regionCode: TREE.communityB1, source: 'staff', status: 'community' })
+    .returning();
+  // A roll is the whole district's: out of reach of anyone scoped to one street.
+  const [allowanceRoll] = await s.ctx.db
+    .insert(allowanceRolls)
+    .values({ regionCode: TREE.district, month: '2025-01' })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -364,6 +384,8 @@ beforeAll(async () => {
     callAgent: agentB.id,
     hotline: hotlineB.id,
     callQueue: queueB.id,
+    allowanceApplication: allowanceApp.id,
+    allowanceRoll: allowanceRoll.id,
     canteen: canteenB.id,
     dish: dishB.id,
     menuDay: '2026-01-05',

@@ -2,6 +2,7 @@ import { gatewayModule } from '../gateway/gateway.module.ts';
 import type { JobDefinition } from '../jobs/job.ts';
 import type { AppContext } from '../lib/context.ts';
 import { alarmsModule } from './alarms/alarms.module.ts';
+import { allowancesModule } from './allowances/allowances.module.ts';
 import { assessmentsModule } from './assessments/assessments.module.ts';
 import { auditModule } from './audit/audit.module.ts';
 import { authModule } from './auth/auth.module.ts';
@@ -64,6 +65,8 @@ export const modules: readonly ModuleDefinition[] = [
   // Call centre (issue 14)
   callsModule,
   campaignsModule,
+  // High-age allowance (issue 17)
+  allowancesModule,
   // Face identity (issue 16)
   facesModule,
   // Meal assistance (issue 16)

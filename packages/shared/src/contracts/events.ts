@@ -127,6 +127,17 @@ export const EVENTS = {
   'meal.refunded': z.object({ id: z.string(), canteenId: z.string(), elderId: z.string(), subsidyFen: z.number(), at: iso }),
   /** An elder who usually eats at a canteen has not come for some days (to the community's staff). */
   'meal.missed': z.object({ id: z.string(), elderId: z.string(), regionCode: z.string(), daysAbsent: z.number() }),
+  /** An allowance application moved (approval step, 公示, suspension, stop); to staff of its region. */
+  'allowance.updated': z.object({
+    id: z.string(),
+    elderId: z.string(),
+    regionCode: z.string(),
+    status: z.string(),
+    action: z.string(),
+    at: iso,
+  }),
+  /** A district's payment roll was generated or approved. */
+  'allowance.roll-updated': z.object({ id: z.string(), regionCode: z.string(), month: z.string(), status: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof EVENTS;
