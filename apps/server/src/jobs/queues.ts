@@ -41,6 +41,8 @@ export const QUEUES = {
   'auth.prune-login-failures': scheduled,
   // Outbound care calls (主动关爱): the day's call lists, early morning.
   'care-calls.build-lists': scheduled,
+  // Meal assistance: the evening's missed-meal check (未就餐提醒).
+  'meals.missed-check': scheduled,
   // High-age allowance: the monthly eligibility scan and the daily upkeep (公示 ends, deaths, moves).
   'allowances.eligibility-scan': scheduled,
   'allowances.upkeep': scheduled,

@@ -283,6 +283,14 @@ export const mealStats = z.object({
 });
 export type MealStats = z.output<typeof mealStats>;
 
+/** The missed-meal rule: at least `minMeals` meals in the last `windowDays` days, then `absentDays` days without one. */
+export const mealSignalSettingsBody = z.strictObject({
+  minMeals: z.number().int().min(1).max(60),
+  windowDays: z.number().int().min(2).max(60),
+  absentDays: z.number().int().min(1).max(30),
+});
+export const mealSignalSettings = mealSignalSettingsBody.extend({ updatedAt: z.string() });
+
 const idParam = z.object({ id: z.uuid() });
 const dishParams = z.object({ id: z.uuid(), dishId: z.uuid() });
 const menuParams = z.object({ id: z.uuid(), day: isoDay('business'), period: z.enum(MEAL_PERIODS) });
@@ -452,6 +460,24 @@ export const mealsContract = {
     summary: 'Missed-meal signals (未就餐提醒) for elders in my region, newest first',
     query: pageQuery.extend({ day: isoDay('filter').optional() }),
     response: listOf(mealSignal),
+  }),
+  getSignalSettings: route({
+    method: 'GET',
+    path: '/meal-signal-settings',
+    permission: 'meal:signals',
+    tags,
+    summary: 'The missed-meal rule (how many meals make a regular diner, after how many days away a signal)',
+    response: mealSignalSettings,
+  }),
+  setSignalSettings: route({
+    method: 'PUT',
+    path: '/meal-signal-settings',
+    permission: 'policy:write',
+    audit: 'meal.signal-settings',
+    tags,
+    summary: 'Set the missed-meal rule (the bureau)',
+    body: mealSignalSettingsBody,
+    response: mealSignalSettings,
   }),
   stats: route({
     method: 'GET',

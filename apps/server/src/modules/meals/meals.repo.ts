@@ -39,7 +39,9 @@ interface RawMeal {
 }
 
 const asDate = (v: Date | string) => (v instanceof Date ? v : new Date(v));
-const asDay = (v: Date | string) => (typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10));
+/** A \`date\` column as YYYY-MM-DD, whether the driver gives a string or a midnight (UTC or local) Date. */
+export const asDay = (v: Date | string) =>
+  typeof v === 'string' ? v.slice(0, 10) : new Date(v.getTime() + 12 * 3600_000).toISOString().slice(0, 10);
 
 function toMeal(r: RawMeal): MealRow {
   return {

@@ -9,6 +9,7 @@ import * as canteens from './canteens.service.ts';
 import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
 import * as rules from './rules.service.ts';
+import * as signals from './signals.service.ts';
 
 /** Canteens, menus and meals (助餐): schemas, access and audit come from the shared contract. */
 export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -37,4 +38,7 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.refundMeal, (req) => meals.refundMeal(ctx, actorOf(req), req.params.id, req.body.reason));
   registerRoute(app, api.listSubsidyRules, (req) => rules.listRules(ctx, actorOf(req)));
   registerRoute(app, api.setSubsidyRule, (req) => rules.setRule(ctx, actorOf(req), req.params.policyId, req.body));
+  registerRoute(app, api.listSignals, (req) => signals.listSignals(ctx, actorOf(req), req.query));
+  registerRoute(app, api.getSignalSettings, () => signals.getSettings(ctx));
+  registerRoute(app, api.setSignalSettings, (req) => signals.setSettings(ctx, actorOf(req), req.body));
 };

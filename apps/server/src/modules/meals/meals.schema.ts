@@ -128,3 +128,13 @@ export const mealSignals = pgTable('meal_signals', {
   canteenId: uuid('canteen_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** The missed-meal rule, one row (0521_meal_signal_settings.sql). */
+export const mealSignalSettings = pgTable('meal_signal_settings', {
+  id: smallint('id').primaryKey().default(1),
+  minMeals: integer('min_meals').notNull().default(3),
+  windowDays: integer('window_days').notNull().default(14),
+  absentDays: integer('absent_days').notNull().default(3),
+  updatedBy: uuid('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
