@@ -4,6 +4,7 @@ import { Route, Routes } from 'react-router';
 import { RequireAuth } from '../app/auth.tsx';
 import { RegionProvider } from '../app/region.tsx';
 import { safetyRoutes } from './alarms/routes.tsx';
+import { allowanceRoutes } from './allowances/routes.tsx';
 import { callRoutes } from './calls/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
@@ -149,6 +150,7 @@ export function ConsoleRoutes() {
           {serviceRoutes()}
           {safetyRoutes()}
           {callRoutes()}
+          {allowanceRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

@@ -2,6 +2,7 @@ import { PASSWORD_PROBLEM_TEXT, type PasswordProblem } from '@zhiyang/shared';
 import { mapEnUS } from '../common/map/i18n.ts';
 import { mobileLoginEnUS } from '../common/mobileLogin.i18n.ts';
 import { safetyEnUS } from '../console/alarms/i18n.ts';
+import { allowancesEnUS } from '../console/allowances/i18n.ts';
 import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
@@ -296,6 +297,7 @@ export const enUS: Messages = {
   service: serviceEnUS,
   safety: safetyEnUS,
   calls: callsEnUS,
+  allowances: allowancesEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,

@@ -8,6 +8,7 @@ import {
 import { mapZhCN } from '../common/map/i18n.ts';
 import { mobileLoginZhCN } from '../common/mobileLogin.i18n.ts';
 import { safetyZhCN } from '../console/alarms/i18n.ts';
+import { allowancesZhCN } from '../console/allowances/i18n.ts';
 import { callReportsZhCN } from '../console/call-reports/i18n.ts';
 import { callsZhCN } from '../console/calls/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
@@ -278,6 +279,7 @@ export const zhCN = {
   service: serviceZhCN,
   safety: safetyZhCN,
   calls: callsZhCN,
+  allowances: allowancesZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,

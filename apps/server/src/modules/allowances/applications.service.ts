@@ -112,6 +112,14 @@ export async function listApplications(
 export async function getApplication(ctx: AppContext, actor: Actor, id: string) {
   const row = await load(ctx, actor, id);
   const [events, payments] = await Promise.all([repo.timeline(ctx.db, id), repo.paymentsOf(ctx.db, id)]);
+  // A read of an elder's personal record (name, birth date, payments) is on the trail.
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'allowance.application.read',
+    targetType: 'allowance_application',
+    targetId: id,
+    regionCode: row.app.regionCode,
+  });
   return {
     ...presentApplication(ctx.cipher, row),
     timeline: events.map(presentEvent),

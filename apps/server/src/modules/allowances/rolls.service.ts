@@ -149,6 +149,14 @@ export async function getRoll(ctx: AppContext, actor: Actor, id: string, q: { li
     repo.rollLines(ctx.db, id, q.limit, (q.page - 1) * q.limit),
     repo.rollLineSum(ctx.db, id),
   ]);
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'allowance.roll.read',
+    targetType: 'allowance_roll',
+    targetId: id,
+    regionCode: roll.regionCode,
+    detail: { page: q.page, lines: lines.length },
+  });
   return {
     ...presentRoll(roll),
     linesTotal: sum.n,

@@ -13,6 +13,7 @@ import type { MenuProps } from 'antd';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { SAFETY_MENU } from '../alarms/routes.tsx';
+import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 
@@ -67,6 +68,11 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     icon: e.icon,
     label: t(e.label),
   }));
+  const allowances = ALLOWANCES_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
   const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
     key: e.path,
     icon: e.icon,
@@ -77,13 +83,16 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
     ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
     ...(calls.length ? [{ type: 'group' as const, key: 'calls', label: t('calls.nav.group'), children: calls }] : []),
+    ...(allowances.length
+      ? [{ type: 'group' as const, key: 'allowances', label: t('allowances.nav.group'), children: allowances }]
+      : []),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }
 
 /** The menu key to highlight for a path: the longest entry that prefixes it. */
 export function selectedMenuKey(pathname: string): string {
-  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU]
+  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU, ...ALLOWANCES_MENU]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);
   return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
