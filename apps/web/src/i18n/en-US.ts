@@ -7,6 +7,7 @@ import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
+import { facesEnUS } from '../console/faces/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
@@ -293,6 +294,7 @@ export const enUS: Messages = {
   },
   errors: { notFound: 'Page not found', forbidden: 'You may not open this page' },
   elders: eldersEnUS,
+  faces: facesEnUS,
   map: mapEnUS,
   service: serviceEnUS,
   safety: safetyEnUS,

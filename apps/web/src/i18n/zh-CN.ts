@@ -13,6 +13,7 @@ import { callReportsZhCN } from '../console/call-reports/i18n.ts';
 import { callsZhCN } from '../console/calls/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
+import { facesZhCN } from '../console/faces/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
@@ -275,6 +276,7 @@ export const zhCN = {
   },
   errors: { notFound: '页面不存在', forbidden: '您没有权限访问此页面' },
   elders: eldersZhCN,
+  faces: facesZhCN,
   map: mapZhCN,
   service: serviceZhCN,
   safety: safetyZhCN,

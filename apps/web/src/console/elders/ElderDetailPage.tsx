@@ -9,6 +9,7 @@ import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { SafetyRulesTab } from '../alarms/SafetyRulesTab.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
+import { FaceTab } from '../faces/FaceTab.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { ElderAssessmentsTab } from './ElderAssessmentsTab.tsx';
 import { LEVEL_COLOR } from './ElderListPage.tsx';
@@ -142,6 +143,7 @@ export function ElderDetailPage() {
           ...(can('alarm:read')
             ? [{ key: 'safety', label: t('safety.rules.tab'), children: <SafetyRulesTab elderId={id} /> }]
             : []),
+          ...(can('face:read') ? [{ key: 'face', label: t('faces.tab'), children: <FaceTab elderId={id} /> }] : []),
         ]}
       />
       <RevealModal open={revealing} elderId={id} onClose={() => setRevealing(false)} />
