@@ -74,13 +74,13 @@ function toMeal(r: RawMeal): MealRow {
 const FROM = sql`FROM meals m JOIN organizations o ON o.id = m.canteen_id JOIN elders e ON e.id = m.elder_id`;
 
 export async function findMeal(db: DbOrTx, id: string, actor?: Actor) {
-  const scope = actor ? sql`AND ${mealScopeRaw(actor)}` : sql``;
+  const scope = actor ? sql`AND ${mealScope(actor)}` : sql``;
   const [r] = await queryRows<RawMeal>(db, sql`SELECT ${mealColumns} ${FROM} WHERE m.id = ${id} ${scope}`);
   return r ? toMeal(r) : undefined;
 }
 
 /** Meals the actor reaches (alias `m`): its canteen's (canteen staff), its region's elders' (region staff). */
-function mealScopeRaw(actor: Actor): SQL {
+export function mealScope(actor: Actor): SQL {
   if (isRegionScoped(actor)) return regionScope(sql.raw('m.region_code'), actor) ?? sql`true`;
   if (actor.orgId) return sql`m.canteen_id = ${actor.orgId}::uuid`;
   return sql`false`;
@@ -103,7 +103,7 @@ export async function listMeals(
 ) {
   const where = sql.join(
     [
-      mealScopeRaw(actor),
+      mealScope(actor),
       f.canteenId ? sql`m.canteen_id = ${f.canteenId}` : undefined,
       f.elderId ? sql`m.elder_id = ${f.elderId}` : undefined,
       f.day ? sql`m.day = ${f.day}` : undefined,

@@ -10,6 +10,7 @@ import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
 import * as rules from './rules.service.ts';
 import * as signals from './signals.service.ts';
+import { mealStats } from './stats.service.ts';
 
 /** Canteens, menus and meals (助餐): schemas, access and audit come from the shared contract. */
 export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -41,4 +42,5 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.listSignals, (req) => signals.listSignals(ctx, actorOf(req), req.query));
   registerRoute(app, api.getSignalSettings, () => signals.getSettings(ctx));
   registerRoute(app, api.setSignalSettings, (req) => signals.setSettings(ctx, actorOf(req), req.body));
+  registerRoute(app, api.stats, (req) => mealStats(ctx, actorOf(req), req.query));
 };

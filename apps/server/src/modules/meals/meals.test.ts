@@ -490,3 +490,61 @@ describe('closed ledger periods', () => {
     }
   });
 });
+
+describe('statistics (助餐统计)', () => {
+  type M = {
+    elderId: string;
+    status: string;
+    subsidyFen: number;
+    selfPayFen: number;
+    items: Array<{ name: string; qty: number }>;
+  };
+  const sums = (ms: M[]) => {
+    const served = ms.filter((m) => m.status === 'served');
+    return {
+      meals: served.length,
+      subsidyFen: served.reduce((a, m) => a + m.subsidyFen, 0),
+      selfPayFen: served.reduce((a, m) => a + m.selfPayFen, 0),
+      eldersServed: new Set(served.map((m) => m.elderId)).size,
+      refunded: ms.length - served.length,
+    };
+  };
+
+  it('meals, subsidy and elders per day per canteen, and the top dishes, agree with the meals themselves', async () => {
+    const all: M[] = (await kitchen.get(`/api/v1/meals?day=${today}&limit=200`)).json().items;
+    // Today only: an earlier test moved two meals to yesterday.
+    const res = await kitchen.get(`/api/v1/meal-stats?from=${today}&to=${today}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const st = res.json();
+    expect(st.totals).toEqual(sums(all));
+    expect(st.perDay).toEqual([
+      {
+        day: today,
+        canteenId: canteenA,
+        canteenName: '甲一社区长寿食堂',
+        meals: st.totals.meals,
+        subsidyFen: st.totals.subsidyFen,
+        selfPayFen: st.totals.selfPayFen,
+      },
+    ]);
+    const expected = new Map<string, number>();
+    for (const m of all.filter((x) => x.status === 'served'))
+      for (const i of m.items) expected.set(i.name, (expected.get(i.name) ?? 0) + i.qty);
+    expect(st.topDishes.length).toBe(expected.size);
+    for (const d of st.topDishes) expect(d.servings).toBe(expected.get(d.name));
+    const servings = st.topDishes.map((d: { servings: number }) => d.servings);
+    expect(servings).toEqual([...servings].sort((a, b) => b - a));
+  });
+
+  it('community staff count their elders’ meals; another canteen or a bad range is refused', async () => {
+    const mine: M[] = (await communityA2.get('/api/v1/meals?limit=200')).json().items;
+    const st = (await communityA2.get(`/api/v1/meal-stats?from=${today}&to=${today}`)).json();
+    expect(st.totals).toEqual(sums(mine));
+    expect(st.totals.eldersServed).toBe(1);
+    expect((await kitchenB.get(`/api/v1/meal-stats?from=${today}&to=${today}&canteenId=${canteenA}`)).statusCode).toBe(404);
+    expect((await kitchen.get(`/api/v1/meal-stats?from=${today}&to=${addDays(today, -1)}`)).statusCode).toBe(400);
+    expect((await bureau.get(`/api/v1/meal-stats?from=${addDays(today, -400)}&to=${today}`)).statusCode).toBe(400);
+    const empty = (await kitchenB.get(`/api/v1/meal-stats?from=${today}&to=${today}`)).json();
+    expect(empty.totals).toEqual({ meals: 0, subsidyFen: 0, selfPayFen: 0, eldersServed: 0, refunded: 0 });
+  });
+});
