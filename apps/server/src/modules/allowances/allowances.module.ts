@@ -1,5 +1,6 @@
 import { defineModule } from '../module.ts';
 import { allowanceJobs } from './allowances.jobs.ts';
+import { watchElderStatus } from './allowances.listeners.ts';
 import { allowanceRoutes } from './allowances.routes.ts';
 import { allowancesTimeline } from './allowances.timeline.ts';
 
@@ -9,4 +10,5 @@ export const allowancesModule = defineModule({
   routes: allowanceRoutes,
   jobs: allowanceJobs,
   timeline: [allowancesTimeline],
+  listeners: [{ name: 'allowances.stop-on-elder-status', role: 'worker', start: watchElderStatus }],
 });

@@ -308,6 +308,10 @@ describe('payment rolls', () => {
     // The archive records d's death on the 5th of m2 — after m1 was paid, so m1 is an overpayment.
     const dies = await street.post(`/api/v1/elders/${ids.d.elder}/status`, { status: 'deceased', date: `${m2}-05` });
     expect(dies.statusCode, dies.body).toBe(200);
+    // The listener stops the allowance as soon as the archive says so (the roll would too).
+    await expect
+      .poll(async () => (await street.get(`/api/v1/allowance-applications/${ids.d.app}`)).json().status)
+      .toBe('stopped');
 
     // Two generations of the current month at once: one roll, nobody paid twice.
     const [g1, g2] = await Promise.all([
