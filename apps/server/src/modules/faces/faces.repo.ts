@@ -104,19 +104,27 @@ export async function galleryVersion(db: DbOrTx, source: GallerySource) {
   return `${r?.n ?? 0}:${r?.newest ? new Date(r.newest).getTime() : 0}`;
 }
 
-/** Every enrolment of a gallery (the encrypted descriptors with the elder's name). */
-export async function loadGallery(db: DbOrTx, source: GallerySource) {
+/** The enrolments of a gallery: who, when enrolled, and the name to greet them by (no descriptors). */
+export async function galleryIndex(db: DbOrTx, source: GallerySource) {
+  return db
+    .select({ elderId: faceEnrolments.elderId, enrolledAt: faceEnrolments.enrolledAt, name: elders.name })
+    .from(faceEnrolments)
+    .innerJoin(elders, eq(elders.id, faceEnrolments.elderId))
+    .where(and(galleryCondition(source), inArray(elders.status, ['active', 'in_hospital'])));
+}
+
+/** The encrypted descriptors of these enrolments. */
+export async function loadEnrolments(db: DbOrTx, elderIds: string[]) {
+  if (elderIds.length === 0) return [];
   return db
     .select({
       elderId: faceEnrolments.elderId,
-      name: elders.name,
       descriptorsEnc: faceEnrolments.descriptorsEnc,
       descriptorCount: faceEnrolments.descriptorCount,
       descriptorLength: faceEnrolments.descriptorLength,
     })
     .from(faceEnrolments)
-    .innerJoin(elders, eq(elders.id, faceEnrolments.elderId))
-    .where(and(galleryCondition(source), inArray(elders.status, ['active', 'in_hospital'])));
+    .where(inArray(faceEnrolments.elderId, elderIds));
 }
 
 export async function findRegion(db: DbOrTx, code: string) {

@@ -1,3 +1,4 @@
+import { AppError } from '../../lib/errors.ts';
 import { WorkerPool } from '../../lib/worker-pool.ts';
 import type { PhotoFigures, PhotoRefusal } from './faces.engine.ts';
 
@@ -26,8 +27,27 @@ export function facePool(): WorkerPool {
   return pool;
 }
 
+/**
+ * Photos waiting for or in the face thread. Each holds up to 2 MiB until its turn, and a kiosk
+ * waits ~0.2–1 s a photo, so past this many the answer is a 429 at once rather than a queue that
+ * grows with every retry.
+ */
+export const MAX_QUEUED_PHOTOS = 16;
+let queued = 0;
+
 /** Run the pipeline on one photo off the event loop. */
 export async function analyseInWorker(photo: Uint8Array) {
+  if (queued >= MAX_QUEUED_PHOTOS)
+    throw new AppError(429, 'Too Many Requests', 'The face pipeline is busy; try again in a moment.', undefined, 'rate-limited');
+  queued++;
+  try {
+    return await analyse(photo);
+  } finally {
+    queued--;
+  }
+}
+
+async function analyse(photo: Uint8Array) {
   // A copy with its own buffer (a small Buffer is a view into a shared pool, which cannot be transferred).
   const copy = new Uint8Array(photo).buffer as ArrayBuffer;
   const r = await facePool().run<AnalyseResult>('analyse', { photo: copy } satisfies AnalyseTask, [copy]);
