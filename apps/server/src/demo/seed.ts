@@ -7,6 +7,7 @@ import { seedCalls, seedCareCampaigns } from './calls.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFamilySafety } from './family-safety.ts';
+import { seedMeals } from './meals.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
@@ -44,6 +45,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'calls', background: true, run: seedCalls },
   { name: 'care-campaigns', background: true, run: (ctx) => seedCareCampaigns(ctx) },
   { name: 'allowances', background: true, run: seedAllowances },
+  { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
 ];
 
 /**

@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, cstDate } from '../lib/dates.ts';
+import { queryRows } from '../lib/sql-rows.ts';
+import { checkLedger } from '../modules/wallets/ledger.repo.ts';
+import { client, loginToken } from '../testing/factories.ts';
+import { startTestServer, type TestServer } from '../testing/server.ts';
+import { communityCode, seedDistrict } from './district.ts';
+import { seedElders } from './elders.ts';
+import { DEMO_MEAL_DAYS, seedMeals } from './meals.ts';
+import { seedServiceOrders } from './service-orders.ts';
+import { seedServiceProviders } from './service-providers.ts';
+
+let s: TestServer;
+let seedMs = 0;
+const today = cstDate();
+beforeAll(async () => {
+  s = await startTestServer();
+  await seedDistrict(s.ctx, { demoPassword: 'Demo#Pass2026' });
+  await seedElders(s.ctx);
+  // The service loop first, as in the demo: elders hold fen wallets already and past months are settled.
+  await seedServiceProviders(s.ctx, { demoPassword: 'Demo#Pass2026' });
+  await seedServiceOrders(s.ctx);
+  const t = Date.now();
+  await seedMeals(s.ctx);
+  seedMs = Date.now() - t;
+}, 300_000);
+afterAll(() => s.close());
+
+const one = async <T>(q: ReturnType<typeof sql>) => (await queryRows<T>(s.ctx.db, q))[0];
+const as = async (username: string) => client(s.app, await loginToken(s.app, username, 'Demo#Pass2026'));
+
+describe('demo meals', () => {
+  it('two canteens with profiles, and a week of menus ahead for every meal period', async () => {
+    const bureau = await as('demo-district');
+    const all = (await bureau.get('/api/v1/canteens')).json();
+    expect(all.items.map((c: { name: string }) => c.name).sort()).toEqual(['锦华路社区长寿食堂', '青松路社区长寿食堂'].sort());
+    const kitchen = await as('demo-canteen');
+    const mine = (await kitchen.get('/api/v1/canteens')).json().items;
+    expect(mine).toEqual([expect.objectContaining({ name: '锦华路社区长寿食堂', profiled: true, capacity: 80 })]);
+    const menus = (await kitchen.get(`/api/v1/canteens/${mine[0].id}/menus?from=${today}&to=${addDays(today, 6)}`)).json();
+    expect(menus.total).toBe(21);
+    for (const m of menus.items) expect(m.items.length).toBeGreaterThan(1);
+    expect(seedMs).toBeLessThan(30_000);
+  });
+
+  it('four weeks of meals up to yesterday, paid from the meal policies’ lots; the ledger and lots agree', async () => {
+    const bureau = await as('demo-district');
+    const st = (await bureau.get(`/api/v1/meal-stats?from=${addDays(today, -DEMO_MEAL_DAYS)}&to=${today}`)).json();
+    expect(st.totals.meals).toBeGreaterThan(1000);
+    expect(st.totals.subsidyFen).toBeGreaterThan(0);
+    expect(st.totals.selfPayFen).toBeGreaterThan(0);
+    expect(st.totals.eldersServed).toBeGreaterThanOrEqual(100);
+    expect(st.totals.refunded).toBeGreaterThan(0);
+    expect(st.topDishes[0].name).toBe('米饭');
+    expect(new Set(st.perDay.map((d: { canteenName: string }) => d.canteenName)).size).toBe(2);
+    expect(Number((await one<{ n: string }>(sql`SELECT count(*) n FROM meals WHERE day >= ${today}`)).n)).toBe(0);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
+    // Each lot: its amount less what meals drew (refunds put back).
+    const lots = await one<{ n: string }>(sql`
+      SELECT count(*) n FROM policy_grants g JOIN meal_subsidy_rules r ON r.policy_id = g.policy_id
+      WHERE g.remaining <> g.amount - COALESCE((SELECT sum(d.amount) FROM grant_draws d
+        WHERE d.policy_id = g.policy_id AND d.elder_id = g.elder_id AND d.period_key = g.period_key), 0)
+         OR g.remaining < 0`);
+    expect(Number(lots.n)).toBe(0);
+    // Each meal's subsidy is the sum of its policies' parts, and the captures less refunds match the served meals.
+    const parts = await one<{ n: string }>(sql`
+      SELECT count(*) n FROM meals m WHERE m.subsidy_fen <> COALESCE((SELECT sum(amount_fen) FROM meal_subsidies s WHERE s.meal_id = m.id), 0)`);
+    expect(Number(parts.n)).toBe(0);
+    const money = await one<{ ledger: string; meals: string }>(sql`
+      SELECT (SELECT COALESCE(sum(e.amount), 0) FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id
+                JOIN ledger_transactions t ON t.id = e.transaction_id
+               WHERE a.kind = 'provider' AND a.owner_id IN (SELECT id FROM organizations WHERE type = 'canteen')
+                 AND t.kind IN ('capture', 'refund')) AS ledger,
+             (SELECT COALESCE(sum(subsidy_fen), 0) FROM meals WHERE status = 'served') AS meals`);
+    expect(Number(money.ledger)).toBe(Number(money.meals));
+  });
+
+  it('regulars who stopped coming are on the community worker’s list', async () => {
+    const bureau = await as('demo-district');
+    const signals = (await bureau.get('/api/v1/meal-signals')).json();
+    expect(signals.total).toBeGreaterThan(0);
+    for (const x of signals.items) expect(x.daysAbsent).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the demo canteen serves today: recommendations and a subsidised checkout', async () => {
+    const kitchen = await as('demo-canteen');
+    const canteen = (await kitchen.get('/api/v1/canteens')).json().items[0];
+    const diner = await one<{ elder_id: string }>(sql`
+      SELECT m.elder_id FROM meals m JOIN meal_subsidies s ON s.meal_id = m.id JOIN elders e ON e.id = m.elder_id
+      WHERE m.canteen_id = ${canteen.id} AND e.region_code = ${communityCode(0, 0)}
+      ORDER BY m.eaten_at DESC LIMIT 1`);
+    const rec = await kitchen.get(`/api/v1/canteens/${canteen.id}/recommendations?elderId=${diner.elder_id}&period=lunch`);
+    expect(rec.statusCode, rec.body).toBe(200);
+    expect(rec.json().items.length).toBeGreaterThan(1);
+    const dish = rec.json().items.find((i: { warnings: string[] }) => !i.warnings.length);
+    const meal = await kitchen.post(
+      `/api/v1/canteens/${canteen.id}/meals`,
+      { elderId: diner.elder_id, period: 'lunch', items: [{ dishId: dish.dishId }], payMethod: 'mobile' },
+      { 'idempotency-key': 'demo-meal-test-1' },
+    );
+    expect(meal.statusCode, meal.body).toBe(201);
+    expect(meal.json().subsidyFen).toBe(Math.min(rec.json().subsidyFen, dish.priceFen));
+  });
+});
