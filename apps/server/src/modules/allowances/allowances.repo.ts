@@ -216,20 +216,23 @@ export async function insertVerification(db: DbOrTx, v: typeof allowanceVerifica
   await db.insert(allowanceVerifications).values(v);
 }
 
-/** Elders (of the given ones) with a passed verification in any of the periods. */
-export async function verifiedElders(db: DbOrTx, elderIds: string[], periods: string[]) {
-  if (!elderIds.length || !periods.length) return new Set<string>();
-  const rows = await db
-    .selectDistinct({ elderId: allowanceVerifications.elderId })
-    .from(allowanceVerifications)
-    .where(
-      and(
-        inArray(allowanceVerifications.elderId, elderIds),
-        inArray(allowanceVerifications.period, periods),
-        eq(allowanceVerifications.result, 'passed'),
-      ),
-    );
-  return new Set(rows.map((r) => r.elderId));
+/**
+ * Elders of a district's live allowances with a passed verification in any of the periods. One
+ * query by district (never a list of ids: a city's roll has 10⁵ elders, over the parameter limit).
+ */
+export async function verifiedElders(db: DbOrTx, district: string, periods: string[]) {
+  if (!periods.length) return new Set<string>();
+  const rows = await queryRows<{ elder_id: string }>(
+    db,
+    sql`SELECT DISTINCT v.elder_id FROM allowance_verifications v
+      JOIN allowance_applications a ON a.elder_id = v.elder_id AND a.status IN ('active', 'suspended')
+      WHERE a.region_code LIKE ${`${escapeLike(district)}%`} AND v.result = 'passed'
+        AND v.period IN (${sql.join(
+          periods.map((p) => sql`${p}`),
+          sql`, `,
+        )})`,
+  );
+  return new Set(rows.map((r) => r.elder_id));
 }
 
 /** Every payable application of a district (active, or suspended for arrears bookkeeping) with its elder. */
@@ -279,20 +282,23 @@ export const listRolls = (db: DbOrTx, actor: Actor, regionCode?: string) =>
     .where(and(districtReach(actor), regionCode ? eq(allowanceRolls.regionCode, regionCode) : undefined))
     .orderBy(desc(allowanceRolls.month), asc(allowanceRolls.regionCode));
 
-/** Insert lines; a (elder, month) already paid by any roll is skipped. Returns the lines inserted. */
+/**
+ * Insert lines; a (elder, month) already paid by any roll is skipped (the unique key). Returns how
+ * many went in and their total. 5,000 rows a statement: 45,000 parameters, under PostgreSQL's 65,535.
+ */
 export async function insertLines(db: DbOrTx, lines: Array<typeof allowanceRollLines.$inferInsert>) {
-  const out: Array<{ amountFen: number }> = [];
-  for (let i = 0; i < lines.length; i += 1000) {
-    const chunk = lines.slice(i, i + 1000);
-    out.push(
-      ...(await db
-        .insert(allowanceRollLines)
-        .values(chunk)
-        .onConflictDoNothing()
-        .returning({ amountFen: allowanceRollLines.amountFen })),
-    );
+  let count = 0;
+  let total = 0;
+  for (let i = 0; i < lines.length; i += 5000) {
+    const rows = await db
+      .insert(allowanceRollLines)
+      .values(lines.slice(i, i + 5000))
+      .onConflictDoNothing()
+      .returning({ amountFen: allowanceRollLines.amountFen });
+    count += rows.length;
+    for (const r of rows) total += r.amountFen;
   }
-  return out;
+  return { count, total };
 }
 
 export async function setRollTotals(db: DbOrTx, id: string, lineCount: number, totalFen: number) {
@@ -315,7 +321,7 @@ export async function lockRoll(db: DbOrTx, id: string) {
   )[0];
 }
 
-/** A roll's lines with the elder and bank columns, in a stable order. */
+/** A roll's lines with the elder and bank columns, by community then line. */
 export function rollLines(db: DbOrTx, rollId: string, limit: number, offset: number) {
   return db
     .select({
@@ -391,3 +397,22 @@ export const eventsOfElder = (db: DbOrTx, elderId: string, before: Date, limit: 
     .orderBy(desc(allowanceEvents.at), desc(allowanceEvents.id))
     .limit(limit)
     .then((rows) => rows.map((r) => r.event));
+
+/** The bank file's lines in line order, after line `afterId` (keyset: constant cost per batch on the (roll, id) index). */
+export function rollLinesAfter(db: DbOrTx, rollId: string, afterId: number, limit: number) {
+  return db
+    .select({
+      line: allowanceRollLines,
+      elderName: elders.name,
+      idNumberEnc: elders.idNumberEnc,
+      bankName: allowanceApplications.bankName,
+      bankAccountEnc: allowanceApplications.bankAccountEnc,
+      accountHolder: allowanceApplications.accountHolder,
+    })
+    .from(allowanceRollLines)
+    .innerJoin(elders, eq(elders.id, allowanceRollLines.elderId))
+    .innerJoin(allowanceApplications, eq(allowanceApplications.id, allowanceRollLines.applicationId))
+    .where(and(eq(allowanceRollLines.rollId, rollId), sql`${allowanceRollLines.id} > ${afterId}`))
+    .orderBy(asc(allowanceRollLines.id))
+    .limit(limit);
+}

@@ -58,22 +58,22 @@ export async function generateRoll(ctx: AppContext, actor: Actor, body: { region
     await stopGoneRecipients(ctx, tx, district);
     const { lines, suspended } = await computeLines(ctx, tx, district, month, roll.id);
     const inserted = await repo.insertLines(tx, lines);
-    const total = inserted.reduce((a, l) => a + l.amountFen, 0);
-    await repo.setRollTotals(tx, roll.id, inserted.length, total);
+    const total = inserted.total;
+    await repo.setRollTotals(tx, roll.id, inserted.count, total);
     await recordAudit(tx, {
       actor,
       action: 'allowance.roll.generate',
       targetType: 'allowance_roll',
       targetId: roll.id,
       regionCode: district,
-      detail: { month, lines: inserted.length, totalFen: total, suspendedForVerification: suspended },
+      detail: { month, lines: inserted.count, totalFen: total, suspendedForVerification: suspended },
     });
     await ctx.events.publish(tx, {
       type: 'allowance.roll-updated',
       data: { id: roll.id, regionCode: district, month, status: 'draft' },
       audience: { permission: 'allowance:manage', regionCode: district },
     });
-    return presentRoll({ ...roll, lineCount: inserted.length, totalFen: total });
+    return presentRoll({ ...roll, lineCount: inserted.count, totalFen: total });
   });
 }
 
@@ -89,11 +89,7 @@ async function computeLines(ctx: AppContext, tx: DbOrTx, district: string, month
   const oldestStart = periodStart(window[window.length - 1]);
   // Judged only when the elder has been paid for every period of the window.
   const judged = apps.filter((a) => a.app.status === 'active' && a.app.paidFrom !== null && a.app.paidFrom <= oldestStart);
-  const verified = await repo.verifiedElders(
-    tx,
-    judged.map((a) => a.app.elderId),
-    [...window, periodOf(month, kind)],
-  );
+  const verified = await repo.verifiedElders(tx, district, [...window, periodOf(month, kind)]);
   const judgedIds = new Set(judged.map((a) => a.app.id));
   const lines: Line[] = [];
   let suspended = 0;
@@ -247,8 +243,9 @@ export async function exportRoll(ctx: AppContext, actor: Actor, id: string) {
   if (roll.status !== 'approved') throw conflict('Only an approved roll is exported for the bank.', undefined, 'invalid-state');
   const rows: Array<Array<string | number | null>> = [];
   const page = 5000;
-  for (let off = 0; ; off += page) {
-    const batch = await repo.rollLines(ctx.db, id, page, off);
+  for (let after = 0; ; ) {
+    const batch = await repo.rollLinesAfter(ctx.db, id, after, page);
+    after = batch.at(-1)?.line.id ?? after;
     for (const l of batch)
       rows.push([
         rows.length + 1,
