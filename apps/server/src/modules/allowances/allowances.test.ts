@@ -198,6 +198,91 @@ describe('applications and the approval chain', () => {
   });
 });
 
+describe('suspension and objections', () => {
+  /** An elder in community A1 through the chain and a 公示 that ended, made active by a roll of an old month. */
+  async function activeApp(name: string) {
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: bornAged(88), name });
+    const id = await apply(e.id);
+    for (const api of [community, street, district])
+      expect((await api.post(`/api/v1/allowance-applications/${id}/decisions`, { decision: 'approve' })).statusCode).toBe(200);
+    await s.ctx.db.execute(sql`UPDATE allowance_applications SET notice_ends_on = CURRENT_DATE - 2 WHERE id = ${id}`);
+    return { elderId: e.id, id };
+  }
+
+  it('an upheld objection rejects; a failed verification suspends; staff resume with or without back-pay', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: bornAged(83), name: '赵玉兰' });
+    const id = await apply(e.id);
+    for (const api of [community, street, district])
+      await api.post(`/api/v1/allowance-applications/${id}/decisions`, { decision: 'approve' });
+    await community.post(`/api/v1/allowance-applications/${id}/objections`, { content: '已在外地领取同类补贴' });
+    // Not the community's decision; the district upholds it with a reason.
+    expect(
+      (await community.post(`/api/v1/allowance-applications/${id}/decisions`, { decision: 'reject', reason: '异议' })).statusCode,
+    ).toBe(409);
+    const upheld = await district.post(`/api/v1/allowance-applications/${id}/decisions`, {
+      decision: 'reject',
+      reason: '经核实重复享受',
+    });
+    expect(upheld.json()).toMatchObject({ status: 'rejected', rejectReason: '经核实重复享受' });
+    expect((await community.post(`/api/v1/allowance-applications/${id}/objections`, { content: '再次' })).statusCode).toBe(409);
+
+    const a = await activeApp('孙桂芳');
+    const b = await activeApp('周美华');
+    // Activation happens in the district's daily upkeep (the same as before a roll).
+    const { dailyUpkeep } = await import('./tiers.service.ts');
+    await dailyUpkeep(s.ctx);
+    expect((await community.get(`/api/v1/allowance-applications/${a.id}`)).json().status).toBe('active');
+
+    const failed = await community.post(`/api/v1/allowance-applications/${a.id}/verifications`, {
+      month: cur,
+      method: 'video',
+      result: 'failed',
+      note: '视频中无法确认本人',
+    });
+    expect(failed.statusCode, failed.body).toBe(201);
+    expect(failed.json()).toMatchObject({ status: 'suspended', suspendReason: 'verification', suspendedFrom: cur });
+    // Staff resume it by hand without back-pay (e.g. the family brought the elder in later).
+    const resumed = await community.post(`/api/v1/allowance-applications/${a.id}/resume`, {
+      note: '本人到社区核验',
+      backPay: false,
+    });
+    expect(resumed.json()).toMatchObject({ status: 'active', suspendReason: null });
+    const [row] = await s.ctx.db.select().from(allowanceApplications).where(eq(allowanceApplications.id, a.id));
+    expect(row.arrearsFrom).toBeNull();
+
+    const sus = await community.post(`/api/v1/allowance-applications/${b.id}/suspend`, {
+      reason: 'moved_out',
+      note: '随子女迁居外地',
+    });
+    expect(sus.json()).toMatchObject({ status: 'suspended', suspendReason: 'moved_out' });
+    expect(
+      (await community.post(`/api/v1/allowance-applications/${b.id}/suspend`, { reason: 'manual', note: '再次' })).statusCode,
+    ).toBe(409);
+    const back = await community.post(`/api/v1/allowance-applications/${b.id}/resume`, { note: '已迁回', backPay: true });
+    expect(back.json().status).toBe('active');
+    const [rowB] = await s.ctx.db.select().from(allowanceApplications).where(eq(allowanceApplications.id, b.id));
+    expect(rowB.arrearsFrom).toBe(cur);
+    // Bad input is a 400 problem, never a 500.
+    for (const body of [
+      { month: '2026-13', method: 'video', result: 'passed' },
+      { month: addMonths(cur, 2), method: 'video', result: 'passed' },
+      { month: cur, method: 'face', result: 'passed' },
+      { month: cur, method: 'video', result: 'maybe' },
+    ]) {
+      const r = await community.post(`/api/v1/allowance-applications/${b.id}/verifications`, body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const timeline = (await community.get(`/api/v1/allowance-applications/${b.id}`)).json().timeline;
+    expect(timeline.map((t: { action: string }) => t.action).slice(-3)).toEqual([
+      'notice_ended',
+      'suspended_moved_out',
+      'resumed',
+    ]);
+    // Tidy: these two are not part of the roll tests below.
+    await s.ctx.db.execute(sql`UPDATE allowance_applications SET status = 'stopped' WHERE id IN (${a.id}, ${b.id})`);
+  });
+});
+
 describe('payment rolls', () => {
   const ids = {} as Record<'a' | 'b' | 'c' | 'd', { elder: string; app: string }>;
 
