@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 // The elder record's 人脸 tab in zh-CN: a community worker records the consent, uploads photos
 // (a photo with no face is named in Chinese and nothing is stored), enrols with three photos of
@@ -21,6 +21,9 @@ let staffUsername: string;
 let elderId: string;
 let dir: string;
 let closePool: () => Promise<void>;
+let kiosk: Api;
+let canteenId: string;
+let probe: string;
 
 describe('face enrolment on the elder record', () => {
   beforeAll(async () => {
@@ -34,7 +37,11 @@ describe('face enrolment on the elder record', () => {
     await f.seedTree(server.ctx);
     staffUsername = (await f.createAccount(server.ctx, 'community_staff', { regionCode: f.TREE.communityA1 })).username;
     elderId = (await createElder(server.ctx, f.TREE.communityA1, { name: '张秀英' })).id;
+    const canteen = await f.createOrg(server.ctx, 'canteen', f.TREE.communityA1, '甲一长寿食堂');
+    canteenId = canteen.id;
+    kiosk = (await f.clientAs(server.app, server.ctx, 'canteen_staff', { orgId: canteen.id })).api;
     const { faces, groups } = await samples.sampleFaces();
+    probe = samples.toJpeg(samples.variants(faces[0]).probe[0]).toString('base64');
     dir = mkdtempSync(path.join(os.tmpdir(), 'zy-faces-'));
     samples.variants(faces[0]).enrol.forEach((img: unknown, i: number) => {
       writeFileSync(path.join(dir, `photo${i + 1}.jpg`), samples.toJpeg(img));
@@ -62,7 +69,7 @@ describe('face enrolment on the elder record', () => {
     await page.getByRole('tab', { name: '人脸' }).click();
   }
 
-  it('refuses a photo without a face in Chinese, enrols three photos with the consent, and withdraws it', async () => {
+  it('refuses a photo without a face in Chinese, enrols three photos with the consent for a canteen whose kiosk then recognises her, and withdraws it', async () => {
     await page.goto(`${server.url}/console/login`);
     await page.getByLabel('用户名').fill(staffUsername);
     await page.getByLabel('密码').fill(PASSWORD);
@@ -83,16 +90,24 @@ describe('face enrolment on the elder record', () => {
     await openFaceTab();
     await page.getByLabel('同意书签署人').fill('本人（张秀英）');
     await page.getByLabel('同意书编号').fill('武侯-同意-0001');
+    await page.getByLabel('可刷脸的食堂').click();
+    await page.locator('.ant-select-item-option', { hasText: '甲一长寿食堂' }).click();
     await page.locator('input[type=file]').setInputFiles([1, 2, 3].map((n) => path.join(dir, `photo${n}.jpg`)));
     await page.getByRole('button', { name: /采\s?集/ }).click();
     await page.getByText('人脸采集完成').waitFor(WAIT);
     await page.getByText('已采集').waitFor(WAIT);
     await page.getByText('武侯-同意-0001').waitFor(WAIT);
+    await page.locator('.ant-descriptions .ant-tag', { hasText: '甲一长寿食堂' }).waitFor(WAIT);
+    // The canteen's kiosk now recognises her from another photo.
+    const seen = await kiosk.post('/api/v1/faces/identify', { scope: { type: 'org', orgId: canteenId }, photo: probe });
+    expect(seen.json()).toMatchObject({ outcome: 'identified', elder: { id: elderId, name: '张秀英' } });
     await page.screenshot({ path: path.join(shots, 'faces-enrolled.png'), fullPage: true });
 
     await page.getByRole('button', { name: /撤回同意/ }).click();
     await page.getByRole('button', { name: /确\s?定|OK/ }).click();
     await page.getByText('已撤回同意，人脸特征已删除').waitFor(WAIT);
     await page.getByText('未采集').waitFor(WAIT);
+    const gone = await kiosk.post('/api/v1/faces/identify', { scope: { type: 'org', orgId: canteenId }, photo: probe });
+    expect(gone.json()).toMatchObject({ outcome: 'secondFactorRequired', galleryCount: 0 });
   });
 });

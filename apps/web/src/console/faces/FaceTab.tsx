@@ -10,6 +10,7 @@ import {
   Form,
   Input,
   Popconfirm,
+  Select,
   Space,
   Tag,
   Upload,
@@ -20,6 +21,7 @@ import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { facesApi } from '../../api/faces.ts';
+import { organizationsApi } from '../../api/organizations.ts';
 import { ApiError } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
@@ -29,6 +31,7 @@ interface EnrolForm {
   signedBy: string;
   signedAt: dayjs.Dayjs;
   documentRef: string;
+  canteenOrgIds?: string[];
 }
 
 const readBase64 = (file: File) =>
@@ -56,6 +59,10 @@ export function FaceTab({ elderId }: { elderId: string }) {
   const { message } = App.useApp();
   const { can } = useAuth();
   const status = useFetch((signal) => facesApi.getFaceStatus({ params: { id: elderId }, signal }), elderId);
+  const canteens = useFetch(
+    (signal) => organizationsApi.listOrgs({ query: { type: 'canteen', limit: 200 }, signal }),
+    'canteens',
+  );
   const [form] = Form.useForm<EnrolForm>();
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [busy, setBusy] = useState(false);
@@ -76,7 +83,11 @@ export function FaceTab({ elderId }: { elderId: string }) {
       const photos = await Promise.all(files.map((f) => readBase64(f.originFileObj as File)));
       await facesApi.enrolFace({
         params: { id: elderId },
-        body: { consent: { signedBy: v.signedBy, signedAt: v.signedAt.format(), documentRef: v.documentRef }, photos },
+        body: {
+          consent: { signedBy: v.signedBy, signedAt: v.signedAt.format(), documentRef: v.documentRef },
+          photos,
+          canteenOrgIds: v.canteenOrgIds ?? [],
+        },
       });
       message.success(t('faces.enrolled_ok'));
       setFiles([]);
@@ -128,7 +139,12 @@ export function FaceTab({ elderId }: { elderId: string }) {
       {writable && (
         <Card size="small" title={s.enrolled ? t('faces.reEnrolTitle') : t('faces.enrolTitle')}>
           <Alert type="info" showIcon title={t('faces.consentHint')} style={{ marginBottom: 12 }} />
-          <Form form={form} layout="vertical" onFinish={enrol} initialValues={{ signedAt: dayjs() }}>
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={enrol}
+            initialValues={{ signedAt: dayjs(), canteenOrgIds: s.canteens.map((c) => c.id) }}
+          >
             <Form.Item name="signedBy" label={t('faces.consentSignedBy')} rules={[{ required: true, max: 50 }]}>
               <Input placeholder={t('faces.signedByPlaceholder')} />
             </Form.Item>
@@ -137,6 +153,14 @@ export function FaceTab({ elderId }: { elderId: string }) {
             </Form.Item>
             <Form.Item name="documentRef" label={t('faces.consentDocumentRef')} rules={[{ required: true, max: 100 }]}>
               <Input placeholder={t('faces.documentRefPlaceholder')} />
+            </Form.Item>
+            <Form.Item name="canteenOrgIds" label={t('faces.canteens')} extra={t('faces.canteensHint')}>
+              <Select
+                mode="multiple"
+                allowClear
+                loading={!canteens.data && canteens.error === undefined}
+                options={(canteens.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))}
+              />
             </Form.Item>
             <Form.Item label={t('faces.photoHint')}>
               <Upload
