@@ -6,7 +6,7 @@ import { allowanceApplications, allowanceRolls } from '../modules/allowances/all
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
-import { canteenDishes, meals } from '../modules/meals/meals.schema.ts';
+import { canteenDishes, canteenSettlements, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
@@ -62,6 +62,7 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
   [/^\/canteens\/:id/, { id: 'canteen' }],
   [/^\/meals\/:id/, { id: 'meal' }],
+  [/^\/canteen-settlements\/:id/, { id: 'canteenSettlement' }],
   [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
 ];
 
@@ -106,7 +107,8 @@ type Kind =
   | 'dish'
   | 'menuDay'
   | 'mealPeriod'
-  | 'meal';
+  | 'meal'
+  | 'canteenSettlement';
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
@@ -356,6 +358,10 @@ beforeAll(async () => {
     .insert(allowanceRolls)
     .values({ regionCode: TREE.district, month: '2025-01' })
     .returning();
+  const [canteenSettlementB] = await s.ctx.db
+    .insert(canteenSettlements)
+    .values({ canteenId: canteenB.id, period: '2026-01' })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -391,6 +397,7 @@ beforeAll(async () => {
     menuDay: '2026-01-05',
     mealPeriod: 'lunch',
     meal: mealB.id,
+    canteenSettlement: canteenSettlementB.id,
   } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listOf, pageQuery } from './common.ts';
-import { isoDay, isoInstant } from './dates.ts';
+import { isoDay, isoInstant, isoMonth } from './dates.ts';
 import { route } from './route.ts';
 
 /**
@@ -291,6 +291,27 @@ export const mealSignalSettingsBody = z.strictObject({
 });
 export const mealSignalSettings = mealSignalSettingsBody.extend({ updatedAt: z.string() });
 
+export const CANTEEN_SETTLEMENT_STATUSES = ['draft', 'confirmed', 'approved'] as const;
+export const CANTEEN_SETTLEMENT_STATUS_LABELS_ZH = { draft: '草稿', confirmed: '食堂已确认', approved: '民政局已审批' } as const;
+/** A canteen's monthly statement (食堂月结). */
+export const canteenSettlement = z.object({
+  id: z.string(),
+  canteenId: z.string(),
+  canteenName: z.string(),
+  period: z.string(),
+  status: z.enum(CANTEEN_SETTLEMENT_STATUSES),
+  mealCount: z.number().int(),
+  subsidyFen: z.number().int(),
+  selfPayFen: z.number().int(),
+  refundedCount: z.number().int(),
+  policyParts: z.array(
+    z.object({ policyId: z.string(), policyName: z.string(), meals: z.number().int(), amountFen: z.number().int() }),
+  ),
+  confirmedAt: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+});
+export type CanteenSettlement = z.output<typeof canteenSettlement>;
+
 const idParam = z.object({ id: z.uuid() });
 const dishParams = z.object({ id: z.uuid(), dishId: z.uuid() });
 const menuParams = z.object({ id: z.uuid(), day: isoDay('business'), period: z.enum(MEAL_PERIODS) });
@@ -478,6 +499,54 @@ export const mealsContract = {
     summary: 'Set the missed-meal rule (the bureau)',
     body: mealSignalSettingsBody,
     response: mealSignalSettings,
+  }),
+  listCanteenSettlements: route({
+    method: 'GET',
+    path: '/canteen-settlements',
+    permission: 'meal:read',
+    tags,
+    summary: 'Canteen monthly statements (食堂月结) in my scope',
+    query: z.object({ period: isoMonth('filter').optional(), canteenId: z.uuid().optional() }),
+    response: listOf(canteenSettlement),
+  }),
+  getCanteenSettlement: route({
+    method: 'GET',
+    path: '/canteen-settlements/:id',
+    permission: 'meal:read',
+    tags,
+    summary: 'One canteen statement (its meals: GET /canteen-settlements/{id}/export as .xlsx)',
+    params: idParam,
+    response: canteenSettlement,
+  }),
+  drawUpCanteenSettlement: route({
+    method: 'POST',
+    path: '/canteen-settlements',
+    permission: 'settlement:approve',
+    audit: 'canteen.settlement.draw-up',
+    tags,
+    summary: "Draw up (or redraw a draft of) a canteen's statement for a finished month",
+    body: z.strictObject({ canteenId: z.uuid(), period: isoMonth('past') }),
+    response: { 201: canteenSettlement },
+  }),
+  confirmCanteenSettlement: route({
+    method: 'POST',
+    path: '/canteen-settlements/:id/confirm',
+    permission: 'canteen:write',
+    audit: 'canteen.settlement.confirm',
+    tags,
+    summary: 'The canteen confirms its statement',
+    params: idParam,
+    response: canteenSettlement,
+  }),
+  approveCanteenSettlement: route({
+    method: 'POST',
+    path: '/canteen-settlements/:id/approve',
+    permission: 'settlement:approve',
+    audit: 'canteen.settlement.approve',
+    tags,
+    summary: "The bureau approves: the canteen's subsidy paid out (final), the month closed for the ledger",
+    params: idParam,
+    response: canteenSettlement,
   }),
   stats: route({
     method: 'GET',

@@ -34,6 +34,7 @@ interface RawMeal {
   refunded_by: string | null;
   refund_reason: string | null;
   created_at: Date | string;
+  settlement_id: string | null;
   canteen_name: string;
   elder_name: string;
 }
@@ -66,6 +67,7 @@ function toMeal(r: RawMeal): MealRow {
     refundedBy: r.refunded_by,
     refundReason: r.refund_reason,
     createdAt: asDate(r.created_at),
+    settlementId: r.settlement_id ?? null,
     canteenName: r.canteen_name,
     elderName: r.elder_name,
   };

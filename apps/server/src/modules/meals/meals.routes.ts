@@ -1,5 +1,6 @@
 import { mealsContract as api } from '@zhiyang/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
@@ -9,6 +10,7 @@ import * as canteens from './canteens.service.ts';
 import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
 import * as rules from './rules.service.ts';
+import * as settlement from './settlement.service.ts';
 import * as signals from './signals.service.ts';
 import { mealStats } from './stats.service.ts';
 
@@ -43,4 +45,26 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.getSignalSettings, () => signals.getSettings(ctx));
   registerRoute(app, api.setSignalSettings, (req) => signals.setSettings(ctx, actorOf(req), req.body));
   registerRoute(app, api.stats, (req) => mealStats(ctx, actorOf(req), req.query));
+  registerRoute(app, api.listCanteenSettlements, (req) => settlement.list(ctx, actorOf(req), req.query));
+  registerRoute(app, api.getCanteenSettlement, (req) => settlement.get(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.drawUpCanteenSettlement, (req) =>
+    settlement.drawUp(ctx, actorOf(req), req.body.canteenId, req.body.period),
+  );
+  registerRoute(app, api.confirmCanteenSettlement, (req) => settlement.confirm(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.approveCanteenSettlement, (req) => settlement.approve(ctx, actorOf(req), req.params.id));
+  // The .xlsx is a file, not JSON, so not a contract route (as the provider statement's export).
+  app.get(
+    '/canteen-settlements/:id/export',
+    {
+      config: { permission: 'meal:read' },
+      schema: { tags: ['meals'], summary: 'The canteen statement as .xlsx', params: z.object({ id: z.uuid() }) },
+    },
+    async (req, reply) => {
+      const x = await settlement.exportXlsx(ctx, actorOf(req), req.params.id);
+      return reply
+        .header('content-disposition', `attachment; filename="${x.filename}"`)
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(x.buffer);
+    },
+  );
 };

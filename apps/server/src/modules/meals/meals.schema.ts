@@ -1,5 +1,5 @@
 import type { Allergen, DishCategory, HealthTag, MealPeriod, PayMethod } from '@zhiyang/shared';
-import { boolean, date, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // Tables of the meal module (0520_meals.sql).
 
@@ -102,6 +102,8 @@ export const meals = pgTable('meals', {
   refundedBy: uuid('refunded_by'),
   refundReason: text('refund_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The canteen statement that settled the meal (0522). */
+  settlementId: uuid('settlement_id'),
 });
 
 export const mealSubsidies = pgTable(
@@ -136,5 +138,31 @@ export const mealSignalSettings = pgTable('meal_signal_settings', {
   windowDays: integer('window_days').notNull().default(14),
   absentDays: integer('absent_days').notNull().default(3),
   updatedBy: uuid('updated_by'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export interface PolicyPart {
+  policyId: string;
+  policyName: string;
+  meals: number;
+  amountFen: number;
+}
+
+/** A canteen's monthly statement (0522_canteen_settlements.sql). */
+export const canteenSettlements = pgTable('canteen_settlements', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  canteenId: uuid('canteen_id').notNull(),
+  period: text('period').notNull(),
+  status: text('status').$type<'draft' | 'confirmed' | 'approved'>().notNull().default('draft'),
+  mealCount: integer('meal_count').notNull().default(0),
+  subsidyFen: bigint('subsidy_fen', { mode: 'number' }).notNull().default(0),
+  selfPayFen: bigint('self_pay_fen', { mode: 'number' }).notNull().default(0),
+  refundedCount: integer('refunded_count').notNull().default(0),
+  policyParts: jsonb('policy_parts').$type<PolicyPart[]>().notNull().default([]),
+  confirmedBy: uuid('confirmed_by'),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  approvedBy: uuid('approved_by'),
+  approvedAt: timestamp('approved_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -85,7 +85,7 @@ async function servingCanteen(ctx: AppContext, actor: Actor, canteenId: string) 
   return c;
 }
 
-const OFFLINE_DAYS = 30;
+const OFFLINE_DAYS = 35;
 
 export async function serveMeal(ctx: AppContext, actor: Actor, canteenId: string, key: string, input: MealInput) {
   const c = await servingCanteen(ctx, actor, canteenId);

@@ -174,7 +174,7 @@ describe('dishes, menus and recommendations', () => {
     expect(lunch.statusCode, lunch.body).toBe(200);
     expect(lunch.json().items.map((i: { name: string }) => i.name)).toEqual(['清蒸鲈鱼', '白灼虾', '清炒时蔬', '红烧肉', '米饭']);
     const breakfast = await kitchen.put(`/api/v1/canteens/${canteenA}/menus/${today}/breakfast`, {
-      items: [{ dishId: dishes['南瓜小米粥'], priceFen: 250 }],
+      items: [{ dishId: dishes.南瓜小米粥, priceFen: 250 }],
     });
     expect(breakfast.json().items[0]).toMatchObject({ name: '南瓜小米粥', priceFen: 300, menuPriceFen: 250 });
     const other = await kitchenB.post(`/api/v1/canteens/${canteenB}/dishes`, { name: '面条', category: 'staple', priceFen: 500 });
@@ -200,11 +200,11 @@ describe('dishes, menus and recommendations', () => {
     const r = res.json();
     expect(r).toMatchObject({ elderName: '张秀英', period: 'lunch', day: today });
     const byName = Object.fromEntries(r.items.map((i: { name: string }) => [i.name, i]));
-    expect(byName['清蒸鲈鱼']).toMatchObject({ recommended: false, warnings: ['含鱼，老人对海鲜过敏'] });
-    expect(byName['白灼虾']).toMatchObject({ recommended: false, warnings: ['含虾蟹贝类，老人对海鲜过敏'] });
-    expect(byName['清炒时蔬'].recommended).toBe(true);
-    expect(byName['清炒时蔬'].reason).toContain('高血压宜低盐');
-    expect(byName['红烧肉'].recommended).toBe(false);
+    expect(byName.清蒸鲈鱼).toMatchObject({ recommended: false, warnings: ['含鱼，老人对海鲜过敏'] });
+    expect(byName.白灼虾).toMatchObject({ recommended: false, warnings: ['含虾蟹贝类，老人对海鲜过敏'] });
+    expect(byName.清炒时蔬.recommended).toBe(true);
+    expect(byName.清炒时蔬.reason).toContain('高血压宜低盐');
+    expect(byName.红烧肉.recommended).toBe(false);
     // Recommended first; every item explained in one line.
     const firstNot = r.items.findIndex((i: { recommended: boolean }) => !i.recommended);
     expect(r.items.slice(firstNot).every((i: { recommended: boolean }) => !i.recommended)).toBe(true);
@@ -289,7 +289,7 @@ describe('meal checkout with the subsidy per policy', () => {
     const first = await serve(kitchen, {
       elderId: hypertensive,
       period: 'lunch',
-      items: [{ dishId: dishes['清炒时蔬'] }, { dishId: dishes['米饭'], qty: 2 }],
+      items: [{ dishId: dishes.清炒时蔬 }, { dishId: dishes.米饭, qty: 2 }],
       payMethod: 'mobile',
     });
     expect(first.statusCode, first.body).toBe(201);
@@ -315,20 +315,20 @@ describe('meal checkout with the subsidy per policy', () => {
     const second = await serve(kitchen, {
       elderId: hypertensive,
       period: 'lunch',
-      items: [{ dishId: dishes['红烧肉'] }],
+      items: [{ dishId: dishes.红烧肉 }],
       payMethod: 'cash',
     });
     expect(second.json()).toMatchObject({ totalFen: 1000, subsidyFen: 100, selfPayFen: 900, payMethod: 'cash' });
     expect(await lot(basePolicy, hypertensive)).toBe(2400);
 
-    const breakfast = await serve(kitchen, { elderId: plain80, period: 'breakfast', items: [{ dishId: dishes['南瓜小米粥'] }] });
+    const breakfast = await serve(kitchen, { elderId: plain80, period: 'breakfast', items: [{ dishId: dishes.南瓜小米粥 }] });
     expect(breakfast.json()).toMatchObject({ totalFen: 250, subsidyFen: 200, selfPayFen: 50, payMethod: 'cash' });
     expect(await lot(dibaoPolicy, plain80)).toBeUndefined(); // not 低保: no lot, no top-up
 
     const none = await serve(kitchen, {
       elderId: young,
       period: 'lunch',
-      items: [{ dishId: dishes['米饭'] }],
+      items: [{ dishId: dishes.米饭 }],
       payMethod: 'mobile',
     });
     expect(none.json()).toMatchObject({ subsidyFen: 0, selfPayFen: 100, payMethod: 'mobile', subsidies: [] });
@@ -339,33 +339,28 @@ describe('meal checkout with the subsidy per policy', () => {
   });
 
   it('refuses what is not on the menu, an elder out of reach, no key; never a 500', async () => {
-    const notOnMenu = await serve(kitchen, { elderId: plain80, period: 'dinner', items: [{ dishId: dishes['米饭'] }] });
+    const notOnMenu = await serve(kitchen, { elderId: plain80, period: 'dinner', items: [{ dishId: dishes.米饭 }] });
     expect(notOnMenu.statusCode).toBe(400);
     expect(notOnMenu.json().errors[0].path).toBe('body.items.0.dishId');
-    expect((await serve(kitchen, { elderId: outsider, period: 'lunch', items: [{ dishId: dishes['米饭'] }] })).statusCode).toBe(
-      400,
-    );
+    expect((await serve(kitchen, { elderId: outsider, period: 'lunch', items: [{ dishId: dishes.米饭 }] })).statusCode).toBe(400);
     const noKey = await kitchen.post(`/api/v1/canteens/${canteenA}/meals`, {
       elderId: plain80,
       period: 'lunch',
-      items: [{ dishId: dishes['米饭'] }],
+      items: [{ dishId: dishes.米饭 }],
     });
     expect(noKey.statusCode).toBe(400);
     const future = new Date(Date.now() + 3600_000).toISOString();
     expect(
-      (await serve(kitchen, { elderId: plain80, period: 'lunch', eatenAt: future, items: [{ dishId: dishes['米饭'] }] }))
-        .statusCode,
+      (await serve(kitchen, { elderId: plain80, period: 'lunch', eatenAt: future, items: [{ dishId: dishes.米饭 }] })).statusCode,
     ).toBe(400);
-    expect((await serve(kitchenB, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes['米饭'] }] })).statusCode).toBe(
-      404,
+    expect((await serve(kitchenB, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes.米饭 }] })).statusCode).toBe(404);
+    expect((await serve(communityA1, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes.米饭 }] })).statusCode).toBe(
+      403,
     );
-    expect(
-      (await serve(communityA1, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes['米饭'] }] })).statusCode,
-    ).toBe(403);
   });
 
   it('a retried or replayed meal with the same key is counted once, also when the retries race', async () => {
-    const body = { elderId: plain80, period: 'lunch', items: [{ dishId: dishes['清炒时蔬'] }] };
+    const body = { elderId: plain80, period: 'lunch', items: [{ dishId: dishes.清炒时蔬 }] };
     const k = key();
     const before = await walletFen(plain80);
     const first = await serve(kitchen, body, k);
@@ -376,7 +371,7 @@ describe('meal checkout with the subsidy per policy', () => {
     // A second kiosk account of the same canteen replaying the offline queue: the same meal.
     const otherKiosk = (await clientAs(s.app, s.ctx, 'canteen_staff', { orgId: canteenA })).api;
     expect((await serve(otherKiosk, body, k)).json().id).toBe(first.json().id);
-    const reused = await serve(kitchen, { ...body, items: [{ dishId: dishes['米饭'] }] }, k);
+    const reused = await serve(kitchen, { ...body, items: [{ dishId: dishes.米饭 }] }, k);
     expect(reused.statusCode).toBe(422);
     expect(reused.json().code).toBe('idempotency-key-reused');
 
@@ -421,7 +416,7 @@ describe('meal checkout with the subsidy per policy', () => {
       elderId: young,
       period: 'lunch',
       eatenAt,
-      items: [{ dishId: dishes['米饭'] }],
+      items: [{ dishId: dishes.米饭 }],
       payMethod: 'cash',
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -451,7 +446,7 @@ describe('refund (退餐)', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('already-handled');
     // The day's caps are free again: the 低保 top-up pays a lunch once more.
-    const lunch = await serve(kitchen, { elderId: hypertensive, period: 'lunch', items: [{ dishId: dishes['清炒时蔬'] }] });
+    const lunch = await serve(kitchen, { elderId: hypertensive, period: 'lunch', items: [{ dishId: dishes.清炒时蔬 }] });
     expect(lunch.json().subsidies.map((p: { policyId: string }) => p.policyId)).toContain(dibaoPolicy);
   });
 
@@ -481,7 +476,7 @@ describe('closed ledger periods', () => {
     await s.ctx.db.execute(sql`INSERT INTO ledger_closed_periods (period) VALUES (${month})`);
     try {
       const k = key();
-      const res = await serve(kitchen, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes['米饭'] }] }, k);
+      const res = await serve(kitchen, { elderId: plain80, period: 'lunch', items: [{ dishId: dishes.米饭 }] }, k);
       expect(res.statusCode).toBe(409);
       expect(res.json().code).toBe('closed-period');
       expect(await count(sql`SELECT count(*) n FROM meals WHERE idempotency_key = ${k}`)).toBe(0);
