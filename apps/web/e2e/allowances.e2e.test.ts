@@ -48,13 +48,13 @@ beforeAll(async () => {
       monthlyFen,
       effectiveFrom: `${year}-01-01`,
     });
-    expect(r.statusCode, r.body).toBe(201);
+    expect(r.statusCode, JSON.stringify(r.json())).toBe(201);
   }
   const bank = { bankName: '中国农业银行', bankAccount: '6228480000001234', accountHolder: '本人' };
   for (const name of ['张桂英', '李淑珍']) {
     const e = await createElder(server.ctx, f.TREE.communityA1, { name, birthDate: `${year - 85}-01-15` });
     const a = await (community.api as Api).post('/api/v1/allowance-applications', { elderId: e.id, ...bank });
-    expect(a.statusCode, a.body).toBe(201);
+    expect(a.statusCode, JSON.stringify(a.json())).toBe(201);
     for (const api of [community.api, street.api] as Api[])
       expect(
         (await api.post(`/api/v1/allowance-applications/${a.json().id}/decisions`, { decision: 'approve' })).statusCode,

@@ -98,6 +98,8 @@ export const ACTIONS = [
   'allowance:approve',
   /** Tiers and settings, payment rolls: generate, approve, export the bank file (the district). */
   'allowance:manage',
+  /** See and apply for one's own (an elder) or one's bound elder's (family) allowance on the phone page. */
+  'allowance:self',
   /** Read canteens (长寿食堂), their profiles, dishes and menus. */
   'canteen:read',
   /** Edit a canteen's profile, dishes and menus (its own staff; the bureau). */
@@ -118,7 +120,9 @@ const STAFF_READ: Action[] = ['region:read', 'org:read', 'elder:read', 'elder:br
 const FACE_STAFF: Action[] = ['face:read', 'face:enrol', 'face:match'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
-  district_admin: ACTIONS.filter((a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind' && a !== 'alarm:sos'),
+  district_admin: ACTIONS.filter(
+    (a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind' && a !== 'alarm:sos' && a !== 'allowance:self',
+  ),
   street_staff: [
     ...STAFF_READ,
     ...FACE_STAFF,
@@ -201,8 +205,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   responder: ['region:read', 'alarm:read', 'alarm:respond'],
   canteen_staff: ['face:match', 'region:read', 'org:read', 'canteen:read', 'canteen:write', 'meal:read', 'meal:serve', 'meal:refund'],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
-  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos'],
-  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read'],
+  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos', 'allowance:self'],
+  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read', 'allowance:self'],
 };
 
 export function can(role: Role, action: Action): boolean {

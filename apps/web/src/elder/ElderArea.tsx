@@ -12,6 +12,7 @@ import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { ChooseSlot, type Slot } from './ChooseSlot.tsx';
 import { MyBookings } from './MyBookings.tsx';
 import { SosButton } from './SosButton.tsx';
@@ -232,6 +233,7 @@ function ElderHome({ role }: { role: string }) {
         <button type="button" style={ghostButton} onClick={() => setScreen('mine')}>
           {t('elderHome.mine')}
         </button>
+        {role === 'elder' && <MyAllowance />}
         <CallCentreButton />
         {role === 'family' && (
           <a

@@ -9,6 +9,7 @@ import { useRealtimeConnection, useRealtimeEvent, useRealtimeStatus } from '../a
 import { useFetch } from '../app/useFetch.ts';
 import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { FamilyServices } from './FamilyServices.tsx';
 
 // 适老化 as on the elder page: body 22 px, actions ≥ 24 px with ≥ 64 px targets, near-black on
@@ -81,6 +82,7 @@ function FamilyHome() {
         <div key={e.id}>
           <ElderSafety elderId={e.id} version={version} />
           <FamilyServices elderId={e.id} version={version} />
+          <MyAllowance />
         </div>
       ))}
     </main>

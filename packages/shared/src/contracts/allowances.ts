@@ -82,7 +82,7 @@ export const allowanceApplication = z.object({
   birthDate: z.string(),
   regionCode: z.string(),
   regionName: z.string().nullable(),
-  source: z.enum(['scan', 'staff']),
+  source: z.enum(['scan', 'staff', 'self']),
   status: z.enum(ALLOWANCE_STATUSES),
   bankName: z.string().nullable(),
   bankAccountMasked: z.string().nullable(),
@@ -147,6 +147,15 @@ export const allowanceVerificationBody = z.strictObject({
   method: z.enum(['in_person', 'video']),
   result: z.enum(['passed', 'failed']),
   note: z.string().trim().max(200).optional(),
+});
+
+/** What the elder's or the family's phone page shows: the allowance of the account's elder. */
+export const myAllowance = z.object({
+  elder: z.object({ id: z.string(), name: z.string() }).nullable(),
+  application: allowanceApplicationDetail.nullable(),
+  /** Next month's amount if the elder qualifies, else null with the reason. */
+  nextMonthFen: z.number().int().nullable(),
+  ineligibleReason: z.enum(['no_tier', 'not_local_hukou', 'residence_too_short', 'overlapping_benefit', 'gone']).nullable(),
 });
 
 export const allowanceNotice = z.object({
@@ -327,6 +336,24 @@ export const allowancesContract = {
     summary: 'Record a survival verification (生存认证) done in person or by video',
     params: id,
     body: allowanceVerificationBody,
+    response: { 201: allowanceApplication },
+  }),
+  getMine: route({
+    method: 'GET',
+    path: '/allowance/mine',
+    permission: 'allowance:self',
+    tags,
+    summary: 'The elder’s own allowance (the elder’s or a bound family member’s phone page)',
+    response: myAllowance,
+  }),
+  applyMine: route({
+    method: 'POST',
+    path: '/allowance/mine',
+    permission: 'allowance:self',
+    audit: 'allowance.application.self',
+    tags,
+    summary: 'Apply on the phone page with the bank account: enters the community’s review',
+    body: confirmAllowanceApplicationBody,
     response: { 201: allowanceApplication },
   }),
   listNotices: route({

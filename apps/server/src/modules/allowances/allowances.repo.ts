@@ -416,3 +416,20 @@ export function rollLinesAfter(db: DbOrTx, rollId: string, afterId: number, limi
     .orderBy(asc(allowanceRollLines.id))
     .limit(limit);
 }
+
+/** The elder an elder's or a family member's account is bound to (users.elder_id). */
+export async function elderOfPerson(db: DbOrTx, actor: Actor) {
+  return (await db.select().from(elders).where(elderVisibleTo(actor)).limit(1))[0];
+}
+
+/** The elder's newest application, whatever its status. */
+export async function latestApplicationOf(db: DbOrTx, elderId: string) {
+  return (
+    await db
+      .select()
+      .from(allowanceApplications)
+      .where(eq(allowanceApplications.elderId, elderId))
+      .orderBy(desc(allowanceApplications.createdAt))
+      .limit(1)
+  )[0];
+}

@@ -5,6 +5,7 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
 import * as apps from './applications.service.ts';
+import * as mine from './mine.service.ts';
 import * as rolls from './rolls.service.ts';
 import * as tiers from './tiers.service.ts';
 
@@ -27,6 +28,8 @@ export const allowanceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.suspend, (req) => apps.suspend(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.resume, (req) => apps.resume(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.recordVerification, (req) => apps.recordVerification(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.getMine, (req) => mine.getMine(ctx, actorOf(req)));
+  registerRoute(app, api.applyMine, (req) => mine.applyMine(ctx, actorOf(req), req.body));
   registerRoute(app, api.listNotices, (req) => apps.listNotices(ctx, actorOf(req), req.query.regionCode));
 
   registerRoute(app, api.generateRoll, (req) => rolls.generateRoll(ctx, actorOf(req), req.body));

@@ -44,7 +44,7 @@ export const allowanceApplications = pgTable('allowance_applications', {
   id: uuid('id').primaryKey().defaultRandom(),
   elderId: uuid('elder_id').notNull(),
   regionCode: text('region_code').notNull(),
-  source: text('source').$type<'scan' | 'staff'>().notNull(),
+  source: text('source').$type<'scan' | 'staff' | 'self'>().notNull(),
   status: text('status').$type<ApplicationStatus>().notNull(),
   residenceSince: date('residence_since'),
   bankName: text('bank_name'),

@@ -198,6 +198,39 @@ describe('applications and the approval chain', () => {
   });
 });
 
+describe('on the phone page', () => {
+  it('the elder applies for themself, the family sees it; the community reviews it; no one reaches another elder', async () => {
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: bornAged(82), name: '钱秀珍' });
+    const other = await createElder(s.ctx, TREE.communityA1, { birthDate: bornAged(82), name: '别家老人' });
+    const self = await clientAs(s.app, s.ctx, 'elder');
+    const fam = await clientAs(s.app, s.ctx, 'family');
+    await s.ctx.db.execute(sql`UPDATE users SET elder_id = ${e.id} WHERE id IN (${self.account.id}, ${fam.account.id})`);
+    const before = (await self.api.get('/api/v1/allowance/mine')).json();
+    expect(before).toMatchObject({ elder: { name: '钱秀珍' }, application: null, nextMonthFen: 10000, ineligibleReason: null });
+    const r = await self.api.post('/api/v1/allowance/mine', { ...bank, accountHolder: '钱秀珍' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(r.json()).toMatchObject({ status: 'community', source: 'self', bankAccountMasked: '****1234' });
+    expect((await fam.api.post('/api/v1/allowance/mine', bank)).statusCode).toBe(409);
+    const seen = (await fam.api.get('/api/v1/allowance/mine')).json();
+    expect(seen.application).toMatchObject({ id: r.json().id, status: 'community' });
+    expect(seen.application.timeline.map((t: { action: string }) => t.action)).toEqual(['applied']);
+    // The phone accounts cannot list, open another's application or act as staff.
+    expect((await fam.api.get('/api/v1/allowance-applications')).statusCode).toBe(403);
+    expect((await self.api.post('/api/v1/allowance-applications', { elderId: other.id, ...bank })).statusCode).toBe(403);
+    expect(
+      (await self.api.post(`/api/v1/allowance-applications/${r.json().id}/decisions`, { decision: 'approve' })).statusCode,
+    ).toBe(403);
+    // The community finds it in its list and reviews it as any other.
+    const list = (await community.get(`/api/v1/allowance-applications?elderId=${e.id}`)).json();
+    expect(list.items[0]).toMatchObject({ source: 'self', status: 'community' });
+    // A staff account has no phone-page allowance; an unbound family account sees nothing.
+    expect((await district.get('/api/v1/allowance/mine')).statusCode).toBe(403);
+    const lone = await clientAs(s.app, s.ctx, 'family');
+    expect((await lone.api.get('/api/v1/allowance/mine')).json()).toMatchObject({ elder: null, application: null });
+    expect((await lone.api.post('/api/v1/allowance/mine', bank)).statusCode).toBe(404);
+  });
+});
+
 describe('suspension and objections', () => {
   /** An elder in community A1 through the chain and a 公示 that ended, made active by a roll of an old month. */
   async function activeApp(name: string) {

@@ -171,12 +171,22 @@ async function checkEligible(
 export async function createApplication(ctx: AppContext, actor: Actor, body: BankInput & { elderId: string; note?: string }) {
   const elder = await repo.elderInReach(ctx.db, actor, body.elderId);
   if (!elder) throw notFound('Elder');
+  return createApplicationFor(ctx, actor, elder, { ...body, source: 'staff' });
+}
+
+/** An application for an elder already found in reach (by staff, or the elder's own account). */
+export async function createApplicationFor(
+  ctx: AppContext,
+  actor: Actor,
+  elder: NonNullable<Awaited<ReturnType<typeof repo.elderInReach>>>,
+  body: BankInput & { note?: string; source: 'staff' | 'self' },
+) {
   await checkEligible(ctx, elder, body.residenceSince ?? null);
   return ctx.db.transaction(async (tx) => {
     const app = await repo.insertApplication(tx, {
       elderId: elder.id,
       regionCode: elder.regionCode,
-      source: 'staff',
+      source: body.source,
       status: 'community',
       note: body.note ?? null,
       createdBy: actor.id,
@@ -187,7 +197,7 @@ export async function createApplication(ctx: AppContext, actor: Actor, body: Ban
       action: 'applied',
       from: null,
       to: 'community',
-      auditAction: 'allowance.application.create',
+      auditAction: body.source === 'self' ? 'allowance.application.self' : 'allowance.application.create',
     });
     return reread(ctx, tx, app.id);
   });

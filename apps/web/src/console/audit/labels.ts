@@ -20,6 +20,7 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'allowance.application.decide': { zh: '审核高龄津贴申请', en: 'Decide allowance application' },
   'allowance.application.propose': { zh: '提示高龄津贴待确认对象', en: 'Propose allowance recipient' },
   'allowance.application.read': { zh: '查看高龄津贴申请', en: 'Read allowance application' },
+  'allowance.application.self': { zh: '老人或家属申请高龄津贴', en: 'Allowance applied for on the phone page' },
   'allowance.objection.create': { zh: '登记公示异议', en: 'Record notice objection' },
   'allowance.resume': { zh: '恢复高龄津贴发放', en: 'Resume allowance' },
   'allowance.roll.approve': { zh: '审批高龄津贴发放名册', en: 'Approve allowance roll' },
