@@ -15,6 +15,9 @@ let browser: Browser;
 let webDist: string;
 let shots: string;
 let username = '';
+let familyUsername = '';
+let motherId = '';
+let communityApi: Api;
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -69,6 +72,13 @@ beforeAll(async () => {
       );
     }
   }
+  // A family member of an 83-year-old with no application yet, for the phone page.
+  const mother = await createElder(server.ctx, f.TREE.communityA1, { name: '吴凤英', birthDate: `${year - 83}-01-15` });
+  const fam = await f.createAccount(server.ctx, 'family');
+  await server.ctx.db.execute(sql`UPDATE users SET elder_id = ${mother.id}, display_name = '吴家属' WHERE id = ${fam.id}`);
+  familyUsername = fam.username;
+  motherId = mother.id;
+  communityApi = community.api as Api;
   browser = await launchBrowser();
   shots = screenshotDir();
 }, 600_000);
@@ -146,6 +156,38 @@ describe('allowance in the console', () => {
     await expect.poll(() => page.locator('tbody').textContent()).toContain('90 岁及以上');
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'allowance-tiers.png') });
+    await context.close();
+  });
+
+  it('a family member applies on a phone-size page in three fields; the community finds it to review', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: familyUsername, password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/family`);
+    const card = page.getByTestId('my-allowance');
+    await expect.poll(() => card.textContent()).toContain('可以申请高龄津贴，每月 100 元。');
+    await card.getByRole('button', { name: '申请高龄津贴' }).click();
+    await card.getByLabel('开户银行').fill('成都农商银行');
+    await card.getByLabel('银行卡号').fill('6228 4800 0000 5678');
+    await card.getByLabel('户名（持卡人姓名）').fill('吴凤英');
+    await card.getByRole('button', { name: '提交申请' }).click();
+    await expect.poll(() => page.getByTestId('my-allowance-status').textContent()).toContain('申请已提交');
+    await page.screenshot({ path: path.join(shots, 'allowance-family-phone.png'), fullPage: true });
+    const list = (await communityApi.get(`/api/v1/allowance-applications?elderId=${motherId}`)).json();
+    expect(list.items[0]).toMatchObject({
+      source: 'self',
+      status: 'community',
+      bankAccountMasked: '****5678',
+      elderName: '吴凤英',
+    });
     await context.close();
   });
 });
