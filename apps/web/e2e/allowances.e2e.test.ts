@@ -154,6 +154,7 @@ describe('allowance in the console', () => {
     await page.goto(`${server.url}/console/allowances/tiers`);
     await settled(page);
     await expect.poll(() => page.locator('tbody').textContent()).toContain('90 岁及以上');
+    await expect.poll(() => page.getByText('公示天数').count()).toBeGreaterThan(0);
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'allowance-tiers.png') });
     await context.close();

@@ -148,6 +148,17 @@ describe('applications and the approval chain', () => {
     ]);
     const [row] = await s.ctx.db.select().from(allowanceApplications).where(eq(allowanceApplications.id, id));
     expect(row.bankAccountEnc).not.toContain('1234');
+    // The same steps on the elder's 360° timeline, in Chinese.
+    const tl = (await street.get(`/api/v1/elders/${e.id}/timeline`)).json();
+    const mineOnTimeline = tl.items.filter((x: { source: string }) => x.source === 'allowances');
+    expect(mineOnTimeline.map((x: { title: string }) => x.title)).toEqual([
+      '高龄津贴异议不成立',
+      '高龄津贴公示期收到异议',
+      '高龄津贴区审核通过，进入公示',
+      '高龄津贴街道审核通过',
+      '高龄津贴社区审核通过',
+      '申请高龄津贴',
+    ]);
     const audits = await s.ctx.db
       .select()
       .from(auditLog)

@@ -7,6 +7,7 @@ import { allowancesApi } from '../../api/allowances.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { SettingsCard } from './SettingsCard.tsx';
 
 /** The tiers (档次) per district and year; the district adds them. */
 export function TiersPage() {
@@ -140,6 +141,7 @@ export function TiersPage() {
           </Form.Item>
         </Form>
       </Modal>
+      {district.length === 6 && <SettingsCard district={district} editable={can('allowance:manage')} />}
     </Card>
   );
 }
