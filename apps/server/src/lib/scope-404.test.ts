@@ -6,7 +6,7 @@ import { allowanceApplications, allowanceRolls } from '../modules/allowances/all
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
-import { canteenDishes, canteenSettlements, meals } from '../modules/meals/meals.schema.ts';
+import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
@@ -63,6 +63,7 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/canteens\/:id/, { id: 'canteen' }],
   [/^\/meals\/:id/, { id: 'meal' }],
   [/^\/canteen-settlements\/:id/, { id: 'canteenSettlement' }],
+  [/^\/meal-deliveries\/:id/, { id: 'mealDelivery' }],
   [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
 ];
 
@@ -108,7 +109,8 @@ type Kind =
   | 'menuDay'
   | 'mealPeriod'
   | 'meal'
-  | 'canteenSettlement';
+  | 'canteenSettlement'
+  | 'mealDelivery';
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
@@ -177,6 +179,9 @@ const BODIES: Record<string, unknown> = {
   'POST /canteens/:id/meals': { elderId: UUID, items: [{ dishId: UUID }] },
   'POST /meals/:id/refund': { reason: '测试退餐' },
   'PUT /meal-subsidy-rules/:policyId': { perMealFen: { lunch: 100 } },
+  'POST /canteens/:id/deliveries': { elderId: UUID, day: '2026-01-05', period: 'lunch', items: [{ dishId: UUID }] },
+  'POST /meal-deliveries/:id/deliver': { lat: 30.6, lng: 104 },
+  'POST /meal-deliveries/:id/cancel': { reason: '不需要了' },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -362,6 +367,17 @@ beforeAll(async () => {
     .insert(canteenSettlements)
     .values({ canteenId: canteenB.id, period: '2026-01' })
     .returning();
+  const [deliveryB] = await s.ctx.db
+    .insert(mealDeliveries)
+    .values({
+      canteenId: canteenB.id,
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      day: '2026-01-05',
+      period: 'lunch',
+      items: [{ dishId: dishB.id, qty: 1 }],
+    })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -398,6 +414,7 @@ beforeAll(async () => {
     mealPeriod: 'lunch',
     meal: mealB.id,
     canteenSettlement: canteenSettlementB.id,
+    mealDelivery: deliveryB.id,
   } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker

@@ -312,6 +312,32 @@ export const canteenSettlement = z.object({
 });
 export type CanteenSettlement = z.output<typeof canteenSettlement>;
 
+export const DELIVERY_STATUSES = ['booked', 'delivered', 'cancelled'] as const;
+export const DELIVERY_STATUS_LABELS_ZH = { booked: '已预订', delivered: '已送达', cancelled: '已取消' } as const;
+/** A meal delivered to the elder's home (送餐入户). */
+export const mealDelivery = z.object({
+  id: z.string(),
+  canteenId: z.string(),
+  canteenName: z.string(),
+  elderId: z.string(),
+  elderName: z.string(),
+  address: z.string().nullable(),
+  day: z.string(),
+  period: z.enum(MEAL_PERIODS),
+  items: z.array(z.object({ dishId: z.string(), qty: z.number().int() })),
+  note: z.string().nullable(),
+  status: z.enum(DELIVERY_STATUSES),
+  /** The role of whoever booked it (operator: the call centre; family; elder; staff). */
+  bookedVia: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  /** Metres between the check-off position and the elder's recorded address; `far` beyond 500 m. */
+  distanceM: z.number().nullable(),
+  far: z.boolean(),
+  mealId: z.string().nullable(),
+  cancelReason: z.string().nullable(),
+});
+export type MealDelivery = z.output<typeof mealDelivery>;
+
 const idParam = z.object({ id: z.uuid() });
 const dishParams = z.object({ id: z.uuid(), dishId: z.uuid() });
 const menuParams = z.object({ id: z.uuid(), day: isoDay('business'), period: z.enum(MEAL_PERIODS) });
@@ -547,6 +573,65 @@ export const mealsContract = {
     summary: "The bureau approves: the canteen's subsidy paid out (final), the month closed for the ledger",
     params: idParam,
     response: canteenSettlement,
+  }),
+  bookDelivery: route({
+    method: 'POST',
+    path: '/canteens/:id/deliveries',
+    permission: 'order:create',
+    audit: 'meal.delivery.book',
+    tags,
+    summary: "Book a meal delivery (送餐入户) for today or up to a week ahead from the day's menu",
+    params: idParam,
+    body: z.strictObject({
+      elderId: z.uuid(),
+      day: isoDay('business'),
+      period: z.enum(MEAL_PERIODS),
+      items: z
+        .array(z.strictObject({ dishId: z.uuid(), qty: z.number().int().min(1).max(10).default(1) }))
+        .min(1)
+        .max(20),
+      note: z.string().trim().max(200).nullable().optional(),
+    }),
+    response: { 201: mealDelivery },
+  }),
+  listDeliveries: route({
+    method: 'GET',
+    path: '/meal-deliveries',
+    permission: 'meal:read',
+    tags,
+    summary: "Meal deliveries in my scope (a canteen's round of the day: ?day=&status=booked)",
+    query: z.object({
+      day: isoDay('filter').optional(),
+      status: z.enum(DELIVERY_STATUSES).optional(),
+      canteenId: z.uuid().optional(),
+    }),
+    response: listOf(mealDelivery),
+  }),
+  deliverDelivery: route({
+    method: 'POST',
+    path: '/meal-deliveries/:id/deliver',
+    permission: 'meal:serve',
+    audit: 'meal.delivery.deliver',
+    tags,
+    summary: 'Check off a delivery at the door with the position: the meal is settled with its subsidy',
+    params: idParam,
+    body: z.strictObject({
+      lat: z.number().min(-90).max(90),
+      lng: z.number().min(-180).max(180),
+      payMethod: z.enum(['cash', 'mobile']).optional(),
+    }),
+    response: z.object({ delivery: mealDelivery, meal }),
+  }),
+  cancelDelivery: route({
+    method: 'POST',
+    path: '/meal-deliveries/:id/cancel',
+    permission: 'order:create',
+    audit: 'meal.delivery.cancel',
+    tags,
+    summary: 'Cancel a booked delivery, with a reason',
+    params: idParam,
+    body: z.strictObject({ reason: z.string().trim().min(2).max(200) }),
+    response: mealDelivery,
   }),
   stats: route({
     method: 'GET',

@@ -30,14 +30,14 @@ export interface CanteenRow {
 
 /**
  * Which canteens the actor reaches: its own canteen (canteen staff), or, for region staff, a
- * canteen in the region or one serving a community of it.
+ * canteen in the region or one serving or delivering to a community of it.
  */
 export function canteenVisibleTo(actor: Actor): SQL {
   if (isRegionScoped(actor)) {
     const own = regionScope(sql.raw('o.region_code'), actor);
     const served = regionScope(sql.raw('cc.code'), actor);
     if (!own || !served) return sql`true`;
-    return sql`(${own} OR EXISTS (SELECT 1 FROM unnest(c.communities) AS cc(code) WHERE ${served}))`;
+    return sql`(${own} OR EXISTS (SELECT 1 FROM unnest(c.communities || c.delivery_communities) AS cc(code) WHERE ${served}))`;
   }
   if (actor.orgId) return sql`o.id = ${actor.orgId}::uuid`;
   return sql`false`;

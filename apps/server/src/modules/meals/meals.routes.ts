@@ -7,6 +7,7 @@ import { registerRoute } from '../../lib/contract-routes.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import * as canteens from './canteens.service.ts';
+import * as deliveries from './deliveries.service.ts';
 import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
 import * as rules from './rules.service.ts';
@@ -45,6 +46,10 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.getSignalSettings, () => signals.getSettings(ctx));
   registerRoute(app, api.setSignalSettings, (req) => signals.setSettings(ctx, actorOf(req), req.body));
   registerRoute(app, api.stats, (req) => mealStats(ctx, actorOf(req), req.query));
+  registerRoute(app, api.bookDelivery, (req) => deliveries.book(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.listDeliveries, (req) => deliveries.list(ctx, actorOf(req), req.query));
+  registerRoute(app, api.deliverDelivery, (req) => deliveries.deliver(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.cancelDelivery, (req) => deliveries.cancel(ctx, actorOf(req), req.params.id, req.body.reason));
   registerRoute(app, api.listCanteenSettlements, (req) => settlement.list(ctx, actorOf(req), req.query));
   registerRoute(app, api.getCanteenSettlement, (req) => settlement.get(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.drawUpCanteenSettlement, (req) =>

@@ -1,5 +1,18 @@
 import type { Allergen, DishCategory, HealthTag, MealPeriod, PayMethod } from '@zhiyang/shared';
-import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 // Tables of the meal module (0520_meals.sql).
 
@@ -165,4 +178,27 @@ export const canteenSettlements = pgTable('canteen_settlements', {
   approvedAt: timestamp('approved_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A meal delivered to the elder's home (0523_meal_deliveries.sql). */
+export const mealDeliveries = pgTable('meal_deliveries', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  canteenId: uuid('canteen_id').notNull(),
+  elderId: uuid('elder_id').notNull(),
+  regionCode: text('region_code').notNull(),
+  day: date('day').notNull(),
+  period: text('period').$type<MealPeriod>().notNull(),
+  items: jsonb('items').$type<Array<{ dishId: string; qty: number }>>().notNull(),
+  note: text('note'),
+  status: text('status').$type<'booked' | 'delivered' | 'cancelled'>().notNull().default('booked'),
+  bookedBy: uuid('booked_by'),
+  bookedRole: text('booked_role'),
+  deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+  deliveredBy: uuid('delivered_by'),
+  lat: doublePrecision('lat'),
+  lng: doublePrecision('lng'),
+  distanceM: integer('distance_m'),
+  mealId: uuid('meal_id'),
+  cancelReason: text('cancel_reason'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

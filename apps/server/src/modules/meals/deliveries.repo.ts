@@ -1,0 +1,90 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { isRegionScoped, regionScope } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import { mealDeliveries } from './meals.schema.ts';
+
+/** Meal deliveries (送餐入户): SQL only. */
+
+export type DeliveryRow = typeof mealDeliveries.$inferSelect;
+
+/** Deliveries the actor reaches: its canteen's, its region's elders', or its own elder's (elder and family). */
+export function deliveryVisibleTo(actor: Actor): SQL {
+  if (isRegionScoped(actor)) return regionScope(sql.raw('d.region_code'), actor) ?? sql`true`;
+  if ((actor.role === 'elder' || actor.role === 'family') && actor.id)
+    return sql`d.elder_id = (SELECT u.elder_id FROM users u WHERE u.id = ${actor.id})`;
+  if (actor.orgId) return sql`d.canteen_id = ${actor.orgId}::uuid`;
+  return sql`false`;
+}
+
+export interface DeliveryView {
+  id: string;
+  canteen_id: string;
+  canteen_name: string;
+  elder_id: string;
+  elder_name: string;
+  elder_address: string | null;
+  elder_lat: number | null;
+  elder_lng: number | null;
+  region_code: string;
+  day: string | Date;
+  period: 'breakfast' | 'lunch' | 'dinner';
+  items: Array<{ dishId: string; qty: number }>;
+  note: string | null;
+  status: 'booked' | 'delivered' | 'cancelled';
+  booked_role: string | null;
+  delivered_at: Date | string | null;
+  distance_m: number | null;
+  meal_id: string | null;
+  cancel_reason: string | null;
+  created_at: Date | string;
+}
+
+const SELECT = sql`
+  SELECT d.*, o.name AS canteen_name, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat, e.lng AS elder_lng
+  FROM meal_deliveries d JOIN organizations o ON o.id = d.canteen_id JOIN elders e ON e.id = d.elder_id`;
+
+export async function find(db: DbOrTx, actor: Actor, id: string) {
+  const [r] = await queryRows<DeliveryView>(db, sql`${SELECT} WHERE d.id = ${id} AND ${deliveryVisibleTo(actor)}`);
+  return r;
+}
+
+export async function list(db: DbOrTx, actor: Actor, f: { day?: string; status?: string; canteenId?: string }) {
+  const conds = [
+    deliveryVisibleTo(actor),
+    f.day ? sql`d.day = ${f.day}` : undefined,
+    f.status ? sql`d.status = ${f.status}` : undefined,
+    f.canteenId ? sql`d.canteen_id = ${f.canteenId}` : undefined,
+  ].filter((c): c is SQL => !!c);
+  return queryRows<DeliveryView>(
+    db,
+    sql`${SELECT} WHERE ${sql.join(conds, sql` AND `)} ORDER BY d.day DESC, d.period, e.region_code, e.name LIMIT 500`,
+  );
+}
+
+/** Book; undefined when the elder already has a live delivery for that meal. */
+export async function insert(tx: DbOrTx, d: typeof mealDeliveries.$inferInsert) {
+  const [row] = await tx.insert(mealDeliveries).values(d).onConflictDoNothing().returning();
+  return row as DeliveryRow | undefined;
+}
+
+/** booked → delivered or cancelled (one winner). */
+export async function close(tx: DbOrTx, id: string, patch: Partial<typeof mealDeliveries.$inferInsert>) {
+  const [row] = await tx
+    .update(mealDeliveries)
+    .set(patch)
+    .where(and(eq(mealDeliveries.id, id), eq(mealDeliveries.status, 'booked')))
+    .returning();
+  return row;
+}
+
+/** The canteen, if it delivers to this community. */
+export async function deliveringCanteen(db: DbOrTx, canteenId: string, community: string) {
+  const [r] = await queryRows<{ id: string; name: string; region_code: string }>(
+    db,
+    sql`SELECT o.id, o.name, o.region_code FROM organizations o JOIN canteens c ON c.org_id = o.id
+        WHERE o.id = ${canteenId} AND o.type = 'canteen' AND ${community} = ANY (c.delivery_communities)`,
+  );
+  return r;
+}

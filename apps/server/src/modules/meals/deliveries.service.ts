@@ -1,0 +1,173 @@
+import type { MealPeriod } from '@zhiyang/shared';
+import type { Db } from '../../db/client.ts';
+import { can, isPersonAccount } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { addDays, cstDate } from '../../lib/dates.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
+import { distanceMeters } from '../../lib/geo.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import * as canteens from './canteens.repo.ts';
+import * as repo from './deliveries.repo.ts';
+import { asDay, visibleElder } from './meals.repo.ts';
+import { serveMeal } from './meals.service.ts';
+
+/**
+ * Meal delivery (送餐入户) for elders who cannot come: booked by the call centre, community staff,
+ * the family or the elder for a day and meal period (today or up to a week ahead) from that day's
+ * menu, at a canteen that delivers to the elder's community; checked off at the door by the
+ * canteen's staff with the time and the phone's position — the check-off settles the meal with
+ * its subsidy exactly as at the counter (idempotent: a repeated check-off is the same meal).
+ */
+
+/** A position farther than this from the elder's recorded address is flagged on the delivery. */
+const FAR_METERS = 500;
+
+export function presentDelivery(d: repo.DeliveryView) {
+  return {
+    id: d.id,
+    canteenId: d.canteen_id,
+    canteenName: d.canteen_name,
+    elderId: d.elder_id,
+    elderName: d.elder_name,
+    address: d.elder_address,
+    day: asDay(d.day),
+    period: d.period,
+    items: d.items,
+    note: d.note,
+    status: d.status,
+    bookedVia: d.booked_role,
+    deliveredAt: d.delivered_at ? new Date(d.delivered_at).toISOString() : null,
+    distanceM: d.distance_m,
+    far: d.distance_m !== null && d.distance_m > FAR_METERS,
+    mealId: d.meal_id,
+    cancelReason: d.cancel_reason,
+  };
+}
+
+export async function book(
+  ctx: AppContext,
+  actor: Actor,
+  canteenId: string,
+  input: {
+    elderId: string;
+    day: string;
+    period: MealPeriod;
+    items: Array<{ dishId: string; qty?: number }>;
+    note?: string | null;
+  },
+) {
+  // Region staff reach the canteens of their region (404 otherwise); the elder and the family any
+  // canteen that delivers to the elder's community.
+  if (!isPersonAccount(actor) && !(await canteens.findCanteen(ctx.db, actor, canteenId))) throw notFound('Canteen');
+  const elder = await visibleElder(ctx.db, actor, input.elderId);
+  if (!elder) throw validationError('body.elderId', 'no such elder within your reach');
+  const c = await repo.deliveringCanteen(ctx.db, canteenId, elder.region_code);
+  if (!c) {
+    if (isPersonAccount(actor)) throw notFound('Canteen');
+    throw unprocessable("The canteen does not deliver to the elder's community.");
+  }
+  const today = cstDate();
+  if (input.day < today || input.day > addDays(today, 7)) throw validationError('body.day', 'today or within a week');
+  const menu = new Set((await canteens.menuItems(ctx.db, c.id, input.day, input.day, input.period)).map((d) => d.id));
+  input.items.forEach((i, n) => {
+    if (!menu.has(i.dishId)) throw validationError(`body.items.${n}.dishId`, `not on the ${input.period} menu of ${input.day}`);
+  });
+  return ctx.db.transaction(async (tx) => {
+    const d = await repo.insert(tx, {
+      canteenId: c.id,
+      elderId: elder.id,
+      regionCode: elder.region_code,
+      day: input.day,
+      period: input.period,
+      items: input.items.map((i) => ({ dishId: i.dishId, qty: i.qty ?? 1 })),
+      note: input.note ?? null,
+      bookedBy: actor.id,
+      bookedRole: actor.role,
+    });
+    if (!d) throw conflict('The elder already has a delivery booked for this meal.', undefined, 'duplicate');
+    await recordAudit(tx, {
+      actor,
+      action: 'meal.delivery.book',
+      targetType: 'meal_delivery',
+      targetId: d.id,
+      regionCode: elder.region_code,
+      detail: { canteenId: c.id, day: input.day, period: input.period },
+    });
+    return presentDelivery((await repo.find(tx, { ...actor, role: 'system' }, d.id)) as repo.DeliveryView);
+  });
+}
+
+export async function list(ctx: AppContext, actor: Actor, q: { day?: string; status?: string; canteenId?: string }) {
+  const rows = await repo.list(ctx.db, actor, q);
+  return { items: rows.map(presentDelivery), total: rows.length };
+}
+
+async function visible(ctx: AppContext, actor: Actor, id: string) {
+  const d = await repo.find(ctx.db, actor, id);
+  if (!d) throw notFound('Delivery');
+  return d;
+}
+
+/** Check-off at the door by the canteen: the meal is settled, time and position recorded. */
+export async function deliver(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  p: { lat: number; lng: number; payMethod?: 'cash' | 'mobile' },
+) {
+  const d = await visible(ctx, actor, id);
+  if (!can(actor, 'meal:serve', { orgId: d.canteen_id })) throw notFound('Delivery');
+  if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
+  if (asDay(d.day) !== cstDate()) throw conflict('A delivery is checked off on its day.', undefined, 'invalid-state');
+  const distance =
+    d.elder_lat !== null && d.elder_lng !== null
+      ? Math.round(distanceMeters({ lat: p.lat, lng: p.lng }, { lat: Number(d.elder_lat), lng: Number(d.elder_lng) }))
+      : null;
+  return (ctx.db as Db).transaction(async (tx) => {
+    const c = { ...ctx, db: tx as unknown as Db };
+    const meal = await serveMeal(c, actor, d.canteen_id, `delivery-${d.id}`, {
+      elderId: d.elder_id,
+      period: d.period,
+      items: d.items,
+      payMethod: p.payMethod,
+    });
+    const row = await repo.close(tx, d.id, {
+      status: 'delivered',
+      deliveredAt: new Date(),
+      deliveredBy: actor.id,
+      lat: p.lat,
+      lng: p.lng,
+      distanceM: distance,
+      mealId: meal.id,
+    });
+    if (!row) throw conflict('The delivery was checked off meanwhile.', undefined, 'already-handled');
+    await recordAudit(tx, {
+      actor,
+      action: 'meal.delivery.deliver',
+      targetType: 'meal_delivery',
+      targetId: d.id,
+      regionCode: d.region_code,
+      detail: { mealId: meal.id, distanceM: distance, far: distance !== null && distance > FAR_METERS },
+    });
+    return { delivery: presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView), meal };
+  });
+}
+
+export async function cancel(ctx: AppContext, actor: Actor, id: string, reason: string) {
+  const d = await visible(ctx, actor, id);
+  if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
+  return ctx.db.transaction(async (tx) => {
+    const row = await repo.close(tx, d.id, { status: 'cancelled', cancelReason: reason });
+    if (!row) throw conflict('The delivery changed meanwhile.', undefined, 'already-handled');
+    await recordAudit(tx, {
+      actor,
+      action: 'meal.delivery.cancel',
+      targetType: 'meal_delivery',
+      targetId: d.id,
+      regionCode: d.region_code,
+      detail: { reason },
+    });
+    return presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView);
+  });
+}
