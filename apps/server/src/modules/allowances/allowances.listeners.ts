@@ -1,7 +1,7 @@
 import type { AppContext } from '../../lib/context.ts';
 import { isPartialEvent } from '../../lib/events.ts';
 import * as repo from './allowances.repo.ts';
-import { districtOf } from './applications.service.ts';
+import { districtOf } from './steps.ts';
 import { stopGoneRecipients } from './sweep.service.ts';
 
 /**

@@ -7,6 +7,7 @@ import { registerRoute } from '../../lib/contract-routes.ts';
 import * as apps from './applications.service.ts';
 import * as mine from './mine.service.ts';
 import * as rolls from './rolls.service.ts';
+import * as status from './status.service.ts';
 import * as tiers from './tiers.service.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -25,9 +26,9 @@ export const allowanceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.confirmApplication, (req) => apps.confirmApplication(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.decideApplication, (req) => apps.decide(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.recordObjection, (req) => apps.recordObjection(ctx, actorOf(req), req.params.id, req.body));
-  registerRoute(app, api.suspend, (req) => apps.suspend(ctx, actorOf(req), req.params.id, req.body));
-  registerRoute(app, api.resume, (req) => apps.resume(ctx, actorOf(req), req.params.id, req.body));
-  registerRoute(app, api.recordVerification, (req) => apps.recordVerification(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.suspend, (req) => status.suspend(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.resume, (req) => status.resume(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.recordVerification, (req) => status.recordVerification(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.getMine, (req) => mine.getMine(ctx, actorOf(req)));
   registerRoute(app, api.applyMine, (req) => mine.applyMine(ctx, actorOf(req), req.body));
   registerRoute(app, api.listNotices, (req) => apps.listNotices(ctx, actorOf(req), req.query.regionCode));

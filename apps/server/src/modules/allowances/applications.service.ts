@@ -6,13 +6,15 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { presentApplication, presentEvent } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
-import { addMonths, ageForMonth, firstMonthAtAge, periodOf, tierFor } from './allowances.rules.ts';
-import type { ApplicationStatus, SuspendReason } from './allowances.schema.ts';
+import { addMonths, ageForMonth, tierFor } from './allowances.rules.ts';
+import type { ApplicationStatus } from './allowances.schema.ts';
+import { ALLOWANCE_SYSTEM, districtOf, load, movedMeanwhile, recordStep, reread } from './steps.ts';
 
 /**
  * Applications and their approval chain: proposed (by the monthly scan) → community → street →
- * district → 公示 (notice) → active; rejected with a reason at any step; active ⇄ suspended;
- * stopped on death. Every step writes the timeline, the audit trail and an event.
+ * district → 公示 (notice); rejected with a reason at any step. What follows once it is paid
+ * (active ⇄ suspended, stopped) is in status.service.ts and sweep.service.ts. Every step writes
+ * the timeline, the audit trail and an event (steps.ts).
  */
 
 type Level = 'community' | 'street' | 'district';
@@ -32,73 +34,6 @@ export function levelOf(actor: Actor): Level {
   const n = actor.regionCode?.length ?? 0;
   return n >= 12 ? 'community' : n >= 9 ? 'street' : 'district';
 }
-
-export const districtOf = (regionCode: string) => regionCode.slice(0, 6);
-
-interface Step {
-  action: string;
-  from: ApplicationStatus | null;
-  to: ApplicationStatus | null;
-  reason?: string | null;
-  auditAction: string;
-  detail?: Record<string, unknown>;
-}
-
-/** The timeline entry, the audit entry and the event of one step, in the step's transaction. */
-async function recordStep(
-  ctx: AppContext,
-  tx: DbOrTx,
-  actor: Actor,
-  app: { id: string; elderId: string; regionCode: string },
-  s: Step,
-) {
-  await repo.insertEvent(tx, {
-    applicationId: app.id,
-    action: s.action,
-    fromStatus: s.from,
-    toStatus: s.to,
-    reason: s.reason ?? null,
-    actorId: actor.id,
-    actorName: actor.displayName,
-  });
-  await recordAudit(tx, {
-    actor,
-    action: s.auditAction,
-    targetType: 'allowance_application',
-    targetId: app.id,
-    regionCode: app.regionCode,
-    detail: { step: s.action, from: s.from, to: s.to, reason: s.reason ?? undefined, ...s.detail },
-  });
-  await ctx.events.publish(tx, {
-    type: 'allowance.updated',
-    data: {
-      id: app.id,
-      elderId: app.elderId,
-      regionCode: app.regionCode,
-      status: s.to ?? s.from ?? '',
-      action: s.action,
-      at: new Date().toISOString(),
-    },
-    audience: { permission: 'allowance:read', regionCode: app.regionCode },
-  });
-}
-
-async function load(ctx: AppContext, actor: Actor, id: string) {
-  const row = await repo.findApplication(ctx.db, actor, id);
-  if (!row) throw notFound('Allowance application');
-  return row;
-}
-
-/** Re-read after a change, in the change's transaction. */
-async function reread(ctx: AppContext, tx: DbOrTx, id: string) {
-  const row = await repo.findApplication(tx, { ...systemLike }, id);
-  return presentApplication(ctx.cipher, row as NonNullable<typeof row>);
-}
-const systemLike: Actor = { id: null, username: 'system', displayName: '系统', role: 'system', regionCode: null, orgId: null };
-export const ALLOWANCE_SYSTEM = systemLike;
-
-const movedMeanwhile = () =>
-  conflict('The application changed meanwhile; reload it and try again.', undefined, 'changed-meanwhile');
 
 export async function listApplications(
   ctx: AppContext,
@@ -293,138 +228,6 @@ export async function recordObjection(ctx: AppContext, actor: Actor, id: string,
     return reread(ctx, tx, id);
   });
 }
-
-/** Staff suspend payment (moved out, or another reason): no back-pay on resumption unless asked. */
-export async function suspend(ctx: AppContext, actor: Actor, id: string, body: { reason: 'moved_out' | 'manual'; note: string }) {
-  const row = await load(ctx, actor, id);
-  if (row.app.status !== 'active') throw conflict('Only an allowance being paid is suspended.', undefined, 'invalid-state');
-  return ctx.db.transaction(async (tx) => {
-    await suspendIn(ctx, tx, actor, row.app, body.reason, cstMonth(), body.note, 'allowance.suspend');
-    return reread(ctx, tx, id);
-  });
-}
-
-/** Suspend from `fromMonth` on (shared by staff, the verification rule and the archive sweep). */
-export async function suspendIn(
-  ctx: AppContext,
-  tx: DbOrTx,
-  actor: Actor,
-  app: { id: string; elderId: string; regionCode: string },
-  reason: SuspendReason,
-  fromMonth: string,
-  note: string,
-  auditAction: string,
-) {
-  const done = await repo.updateApplication(tx, app.id, 'active', {
-    status: 'suspended',
-    suspendReason: reason,
-    suspendedFrom: fromMonth,
-    arrearsFrom: null,
-  });
-  if (!done) throw movedMeanwhile();
-  await recordStep(ctx, tx, actor, app, {
-    action: `suspended_${reason}`,
-    from: 'active',
-    to: 'suspended',
-    reason: note,
-    auditAction,
-    detail: { fromMonth },
-  });
-}
-
-/**
- * Resume payment from the current month. Back-pay (the suspended months, paid as arrears by the
- * next roll) is the rule after a verification suspension; after another suspension only when asked.
- */
-export async function resume(ctx: AppContext, actor: Actor, id: string, body: { note: string; backPay?: boolean }) {
-  const row = await load(ctx, actor, id);
-  if (row.app.status !== 'suspended') throw conflict('Only a suspended allowance is resumed.', undefined, 'invalid-state');
-  if (row.elderStatus === 'deceased' || row.elderStatus === 'moved_away')
-    throw conflict('The archive says the elder has died or moved away; correct the archive first.', undefined, 'invalid-state');
-  return ctx.db.transaction(async (tx) => {
-    await resumeIn(
-      ctx,
-      tx,
-      actor,
-      row.app,
-      body.backPay ?? row.app.suspendReason === 'verification',
-      body.note,
-      'allowance.resume',
-    );
-    return reread(ctx, tx, id);
-  });
-}
-
-async function resumeIn(
-  ctx: AppContext,
-  tx: DbOrTx,
-  actor: Actor,
-  app: { id: string; elderId: string; regionCode: string; suspendedFrom: string | null },
-  backPay: boolean,
-  note: string,
-  auditAction: string,
-) {
-  const arrearsFrom = backPay ? app.suspendedFrom : null;
-  const done = await repo.updateApplication(tx, app.id, 'suspended', {
-    status: 'active',
-    suspendReason: null,
-    suspendedFrom: null,
-    arrearsFrom,
-  });
-  if (!done) throw movedMeanwhile();
-  await recordStep(ctx, tx, actor, app, {
-    action: 'resumed',
-    from: 'suspended',
-    to: 'active',
-    reason: note,
-    auditAction,
-    detail: { backPay, arrearsFrom },
-  });
-}
-
-/**
- * A survival verification done by staff (in person or by video). A pass resumes an allowance
- * suspended for missed verification (with back-pay); a failure suspends an active one.
- */
-export async function recordVerification(
-  ctx: AppContext,
-  actor: Actor,
-  id: string,
-  body: { month: string; method: 'in_person' | 'video'; result: 'passed' | 'failed'; note?: string },
-) {
-  const row = await load(ctx, actor, id);
-  if (!['active', 'suspended'].includes(row.app.status))
-    throw conflict('Verification is recorded for an allowance being paid or suspended.', undefined, 'invalid-state');
-  const settings = await repo.getSettings(ctx.db, districtOf(row.app.regionCode));
-  const period = periodOf(body.month, settings.verificationPeriod);
-  return ctx.db.transaction(async (tx) => {
-    await repo.insertVerification(tx, {
-      elderId: row.app.elderId,
-      period,
-      method: body.method,
-      result: body.result,
-      note: body.note ?? null,
-      recordedBy: actor.id,
-    });
-    const note = `生存认证${body.result === 'passed' ? '通过' : '未通过'}（${period}）`;
-    if (body.result === 'passed' && row.app.status === 'suspended' && row.app.suspendReason === 'verification') {
-      await resumeIn(ctx, tx, actor, row.app, true, note, 'allowance.verification.record');
-    } else if (body.result === 'failed' && row.app.status === 'active') {
-      await suspendIn(ctx, tx, actor, row.app, 'verification', cstMonth(), note, 'allowance.verification.record');
-    } else {
-      await recordStep(ctx, tx, actor, row.app, {
-        action: `verified_${body.result}`,
-        from: row.app.status,
-        to: row.app.status,
-        reason: note,
-        auditAction: 'allowance.verification.record',
-        detail: { period, method: body.method },
-      });
-    }
-    return reread(ctx, tx, id);
-  });
-}
-
 /** The 公示 list: name, sex, age, community and monthly amount — no ID number, no account. */
 export async function listNotices(ctx: AppContext, actor: Actor, regionCode?: string) {
   const rows = await repo.notices(ctx.db, actor, regionCode);
@@ -449,41 +252,11 @@ export async function listNotices(ctx: AppContext, actor: Actor, regionCode?: st
   }
   return { items, total: items.length };
 }
-
-/**
- * Applications of a district whose 公示 ended before today with no open objection become active.
- * Paid from the later of the month after the birthday that reached the lowest tier and the month
- * of the application (no pay for months before one applied). Idempotent.
- */
-export async function activateDueNotices(ctx: AppContext, tx: DbOrTx, district: string, today = cstDate()) {
-  const due = await repo.noticesDue(tx, district, today);
-  if (!due.length) return 0;
-  const tiers = await repo.tiersOfDistrict(tx, district);
-  const minAge = Math.min(...tiers.map((t) => t.minAge), 200);
-  for (const { id } of due) {
-    const row = await repo.findApplication(tx, systemLike, id);
-    if (!row) continue;
-    const applied = cstMonth(row.app.createdAt);
-    const reached = minAge < 200 ? firstMonthAtAge(row.birthDate, minAge) : applied;
-    const paidFrom = [reached, applied].sort()[1];
-    const app = await repo.updateApplication(tx, id, 'notice', { status: 'active', paidFrom });
-    if (app)
-      await recordStep(ctx, tx, systemLike, app, {
-        action: 'notice_ended',
-        from: 'notice',
-        to: 'active',
-        auditAction: 'allowance.activate',
-        detail: { paidFrom },
-      });
-  }
-  return due.length;
-}
-
 /** The scan proposes an elder (once: the live-application index refuses a second). */
 export async function recordProposal(ctx: AppContext, tx: DbOrTx, elderId: string, regionCode: string) {
   const app = await repo.insertApplication(tx, { elderId, regionCode, source: 'scan', status: 'proposed' });
   if (!app) return false;
-  await recordStep(ctx, tx, systemLike, app, {
+  await recordStep(ctx, tx, ALLOWANCE_SYSTEM, app, {
     action: 'proposed',
     from: null,
     to: 'proposed',

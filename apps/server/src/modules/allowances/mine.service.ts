@@ -5,7 +5,8 @@ import { cstMonth } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths, tierFor } from './allowances.rules.ts';
-import { createApplicationFor, districtOf, getApplication } from './applications.service.ts';
+import { createApplicationFor, getApplication } from './applications.service.ts';
+import { districtOf } from './steps.ts';
 
 /**
  * The phone page's allowance: an elder's own account, or a family member's bound to one elder

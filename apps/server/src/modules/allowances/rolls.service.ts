@@ -12,7 +12,8 @@ import { ensureAccount, post } from '../wallets/ledger.repo.ts';
 import { presentRoll } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths, maskAccount, monthsBetween, periodOf, periodStart, periodsBefore, tierFor } from './allowances.rules.ts';
-import { ALLOWANCE_SYSTEM, activateDueNotices, suspendIn } from './applications.service.ts';
+import { activateDueNotices, suspendIn } from './status.service.ts';
+import { ALLOWANCE_SYSTEM } from './steps.ts';
 import { stopGoneRecipients } from './sweep.service.ts';
 
 /** Arrears reach back at most this many months (older suspended months are settled by hand). */

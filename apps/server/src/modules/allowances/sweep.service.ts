@@ -4,7 +4,8 @@ import { cstMonth } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths } from './allowances.rules.ts';
-import { ALLOWANCE_SYSTEM, suspendIn } from './applications.service.ts';
+import { suspendIn } from './status.service.ts';
+import { ALLOWANCE_SYSTEM } from './steps.ts';
 
 /**
  * The archive decides: a death stops the allowance after the month of death (that month is still

@@ -7,7 +7,9 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { presentTier } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths, lastDayOf, tierInForce } from './allowances.rules.ts';
-import { ALLOWANCE_SYSTEM, activateDueNotices, recordProposal } from './applications.service.ts';
+import { recordProposal } from './applications.service.ts';
+import { activateDueNotices } from './status.service.ts';
+import { ALLOWANCE_SYSTEM } from './steps.ts';
 import { stopGoneRecipients } from './sweep.service.ts';
 
 /** Tiers and settings are the district's data: changed by whoever reaches the whole district. */
