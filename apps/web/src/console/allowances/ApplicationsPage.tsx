@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { allowancesApi } from '../../api/allowances.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { ApplicationDrawer } from './ApplicationDrawer.tsx';
 import { NewApplicationModal } from './NewApplicationModal.tsx';
@@ -32,6 +33,8 @@ export function ApplicationsPage() {
     (signal) => allowancesApi.listApplications({ query: { status, page, limit: 20 }, signal }),
     `allowance-apps:${status}:${page}`,
   );
+  // Another reviewer's step, a stop on death: refresh (the data, whole or partial, is only a cue).
+  useRealtimeEvent('allowance.updated', () => list.reload());
   return (
     <Card
       title={t('allowances.applications.title')}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { allowanceRollExportUrl, allowancesApi } from '../../api/allowances.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
+import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
 type Roll = NonNullable<Awaited<ReturnType<typeof allowancesApi.listRolls>>>['items'][number];
@@ -25,6 +26,7 @@ export function RollsPage() {
       open ? allowancesApi.getRoll({ params: { id: open }, query: { page, limit: 100 }, signal }) : Promise.resolve(undefined),
     `allowance-roll:${open}:${page}`,
   );
+  useRealtimeEvent('allowance.roll-updated', () => list.reload());
   const fail = (e: unknown) => message.error(problemText(e, t));
   const y = (fen: number) => t('allowances.common.yuan', { v: (fen / 100).toFixed(2) });
   const approve = (r: Roll) =>
