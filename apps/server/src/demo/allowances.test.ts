@@ -40,6 +40,11 @@ describe('demo allowances', () => {
       expect.objectContaining({ month: addMonths(cstMonth(), -1), status: 'approved', lineCount: active.total }),
     ]);
     expect(rolls.items[0].totalFen).toBeGreaterThanOrEqual(active.total * 10000);
+    // The demo community's worker has applications to review, the demo street one too.
+    const mine = client(s.app, await loginToken(s.app, 'demo-community', 'Demo#Pass2026'));
+    expect((await mine.get('/api/v1/allowance-applications?status=community')).json().total).toBe(2);
+    const street = client(s.app, await loginToken(s.app, 'demo-street', 'Demo#Pass2026'));
+    expect((await street.get('/api/v1/allowance-applications?status=street')).json().total).toBe(1);
     expect(seedMs).toBeLessThan(20_000);
   });
 });

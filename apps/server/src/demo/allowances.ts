@@ -16,7 +16,7 @@ const TIERS: Array<[number, number | null, number]> = [
   [100, null, 50000],
 ];
 const BANKS = ['中国农业银行', '中国工商银行', '成都农商银行', '中国邮政储蓄银行'];
-/** The last few demo elders wait at each step of the chain, so every review list has something. */
+/** The first demo elders (锦华路社区, demo-community's) wait at each step of the chain, so every review list has something. */
 const WAITING: Array<'community' | 'street' | 'district' | 'notice'> = ['community', 'community', 'street', 'district', 'notice'];
 
 /**
@@ -54,7 +54,7 @@ export async function seedAllowances(ctx: AppContext) {
     for (let i = 0; i < elders.length; i += 100) {
       const rows = elders.slice(i, i + 100).map((e, k) => {
         const n = i + k;
-        const status = n >= elders.length - WAITING.length ? WAITING[n - (elders.length - WAITING.length)] : 'active';
+        const status = n < WAITING.length ? WAITING[n] : 'active';
         const account = `6228${String(rnd.int(0, 999_999_999)).padStart(9, '0')}${String(n).padStart(4, '0')}`;
         return sql`(${e.id}::uuid, ${e.region_code}, 'staff', ${status}, ${rnd.pick(BANKS)}, ${ctx.cipher.encrypt(account)},
           ${e.name}, ${status === 'active' ? paidFrom : null}, ${status === 'notice' ? sql`CURRENT_DATE + 5` : null})`;
