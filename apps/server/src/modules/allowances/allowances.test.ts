@@ -1,11 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobDefinition } from '../../jobs/job.ts';
+import { runJob } from '../../jobs/workers.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, TREE } from '../../testing/factories.ts';
 import { auditLog } from '../audit/audit.schema.ts';
+import { eligibilityScanJob } from './allowances.jobs.ts';
 import { allowanceApplications } from './allowances.schema.ts';
 import { allowanceWorld, bank, bornAged, cur, m1, Y } from './allowances.testing.ts';
-import { scanEligible } from './tiers.service.ts';
 
 type World = Awaited<ReturnType<typeof allowanceWorld>>;
 let s: World['s'];
@@ -149,8 +151,9 @@ describe('applications and the approval chain', () => {
     const notYet = await createElder(s.ctx, TREE.communityA1, {
       birthDate: `${Number(cur.slice(0, 4)) - 80}-${cur.slice(5, 7)}-01`,
     });
-    await scanEligible(s.ctx);
-    await scanEligible(s.ctx); // idempotent
+    // The monthly job as the worker runs it (payload checked against its queue), twice: idempotent.
+    await runJob(s.ctx, eligibilityScanJob as JobDefinition, {});
+    await runJob(s.ctx, eligibilityScanJob as JobDefinition, {});
     const of = async (elderId: string) => (await community.get(`/api/v1/allowance-applications?elderId=${elderId}`)).json().items;
     const [proposal] = await of(reached.id);
     expect((await of(reached.id)).length).toBe(1);

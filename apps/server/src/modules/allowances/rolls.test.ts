@@ -9,6 +9,7 @@ import { addMonths } from './allowances.rules.ts';
 import { allowanceApplications, allowanceRollLines } from './allowances.schema.ts';
 import { allowanceWorld, bank, bornAged, cur, m1, m2, m3 } from './allowances.testing.ts';
 import { districtFundOwner } from './rolls.service.ts';
+import { dailyUpkeep } from './tiers.service.ts';
 
 type World = Awaited<ReturnType<typeof allowanceWorld>>;
 let s: World['s'];
@@ -61,7 +62,6 @@ describe('suspension and objections', () => {
     const a = await activeApp('孙桂芳');
     const b = await activeApp('周美华');
     // Activation happens in the district's daily upkeep (the same as before a roll).
-    const { dailyUpkeep } = await import('./tiers.service.ts');
     await dailyUpkeep(s.ctx);
     expect((await community.get(`/api/v1/allowance-applications/${a.id}`)).json().status).toBe('active');
 
@@ -94,6 +94,17 @@ describe('suspension and objections', () => {
     expect(back.json().status).toBe('active');
     const [rowB] = await s.ctx.db.select().from(allowanceApplications).where(eq(allowanceApplications.id, b.id));
     expect(rowB.arrearsFrom).toBe(cur);
+    // The archive records a move out of the district on the 10th of last month: suspended from this
+    // month (last month is still paid), no resumption while the archive says so.
+    const moved = await activeApp('郑桂兰');
+    await dailyUpkeep(s.ctx);
+    const mv = await street.post(`/api/v1/elders/${moved.elderId}/status`, { status: 'moved_away', date: `${m1}-10` });
+    expect(mv.statusCode, mv.body).toBe(200);
+    await expect
+      .poll(async () => (await community.get(`/api/v1/allowance-applications/${moved.id}`)).json())
+      .toMatchObject({ status: 'suspended', suspendReason: 'moved_out', suspendedFrom: cur });
+    expect((await community.post(`/api/v1/allowance-applications/${moved.id}/resume`, { note: '恢复' })).statusCode).toBe(409);
+    await s.ctx.db.execute(sql`UPDATE allowance_applications SET status = 'stopped' WHERE id = ${moved.id}`);
     // Bad input is a 400 problem, never a 500.
     for (const body of [
       { month: '2026-13', method: 'video', result: 'passed' },
