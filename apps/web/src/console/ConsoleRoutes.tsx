@@ -11,6 +11,7 @@ import { RequirePermission } from './common/RequirePermission.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
+import { mealRoutes } from './meals/routes.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { serviceRoutes } from './service/routes.tsx';
 
@@ -151,6 +152,7 @@ export function ConsoleRoutes() {
           {safetyRoutes()}
           {callRoutes()}
           {allowanceRoutes()}
+          {mealRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

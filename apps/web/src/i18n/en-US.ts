@@ -8,6 +8,7 @@ import { callsEnUS } from '../console/calls/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
+import { mealsEnUS } from '../console/meals/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
@@ -300,6 +301,7 @@ export const enUS: Messages = {
   safety: safetyEnUS,
   calls: callsEnUS,
   allowances: allowancesEnUS,
+  meals: mealsEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,

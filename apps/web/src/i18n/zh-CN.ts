@@ -14,6 +14,7 @@ import { callsZhCN } from '../console/calls/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
+import { mealsZhCN } from '../console/meals/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
@@ -282,6 +283,7 @@ export const zhCN = {
   safety: safetyZhCN,
   calls: callsZhCN,
   allowances: allowancesZhCN,
+  meals: mealsZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,

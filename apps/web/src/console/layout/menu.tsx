@@ -15,6 +15,7 @@ import type { ReactNode } from 'react';
 import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
+import { MEALS_MENU } from '../meals/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 
 interface Entry {
@@ -73,6 +74,11 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     icon: e.icon,
     label: t(e.label),
   }));
+  const meals = MEALS_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
   const service = SERVICE_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
     key: e.path,
     icon: e.icon,
@@ -86,13 +92,14 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...(allowances.length
       ? [{ type: 'group' as const, key: 'allowances', label: t('allowances.nav.group'), children: allowances }]
       : []),
+    ...(meals.length ? [{ type: 'group' as const, key: 'meals', label: t('meals.nav.group'), children: meals }] : []),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }
 
 /** The menu key to highlight for a path: the longest entry that prefixes it. */
 export function selectedMenuKey(pathname: string): string {
-  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU, ...ALLOWANCES_MENU]
+  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU, ...ALLOWANCES_MENU, ...MEALS_MENU]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);
   return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';

@@ -1,0 +1,120 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+
+/**
+ * The canteen's console pages in zh-CN: today's meals with the day's figures, a same-day refund
+ * with its reason, and the week's menus set per meal period. Every page reads in Chinese.
+ */
+let server: Server;
+let browser: Browser;
+let webDist: string;
+let shots: string;
+let username = '';
+const PASSWORD = 'Test#Pass2026';
+const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  ensureWebBuild();
+  webDist = mkdtempSync(path.join(tmpdir(), 'zy-meals-dist-'));
+  cpSync(WEB_DIST, webDist, { recursive: true });
+  const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+  const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+  const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+  const { sql } = await import('drizzle-orm');
+  server = await startTestServer({ listen: true, config: { webDist } });
+  await f.seedTree(server.ctx);
+  const canteen = await f.createOrg(server.ctx, 'canteen', f.TREE.communityA1, '甲一社区长寿食堂');
+  const kitchen = await f.clientAs(server.app, server.ctx, 'canteen_staff', { orgId: canteen.id });
+  username = kitchen.account.username;
+  await server.ctx.db.execute(sql`UPDATE users SET display_name = '周芳' WHERE id = ${kitchen.account.id}`);
+  const k = kitchen.api as Api & { put: Api['post'] };
+  expect((await k.put(`/api/v1/canteens/${canteen.id}/profile`, { communities: [f.TREE.communityA1] })).statusCode).toBe(200);
+  const dish = await k.post(`/api/v1/canteens/${canteen.id}/dishes`, {
+    name: '清炒时蔬',
+    category: 'vegetable',
+    priceFen: 800,
+    healthTags: ['low_salt'],
+  });
+  await k.post(`/api/v1/canteens/${canteen.id}/dishes`, { name: '南瓜小米粥', category: 'porridge', priceFen: 300 });
+  expect(
+    (await k.put(`/api/v1/canteens/${canteen.id}/menus/${today}/lunch`, { items: [{ dishId: dish.json().id }] })).statusCode,
+  ).toBe(200);
+  const elder = await createElder(server.ctx, f.TREE.communityA1, { name: '张秀英' });
+  const m = await kitchen.api.post(
+    `/api/v1/canteens/${canteen.id}/meals`,
+    { elderId: elder.id, period: 'lunch', items: [{ dishId: dish.json().id }], payMethod: 'cash' },
+    { 'idempotency-key': 'e2e-meal-1' },
+  );
+  expect(m.statusCode, JSON.stringify(m.json())).toBe(201);
+  browser = await launchBrowser();
+  shots = screenshotDir();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (webDist) rmSync(webDist, { recursive: true, force: true });
+});
+
+async function settled(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
+}
+
+/** Latin words on the page other than the login name: English or a raw code slipped through. */
+async function latin(page: Page) {
+  const text = await page.evaluate(() => document.body.innerText);
+  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => w !== username);
+}
+
+describe('the canteen in the console', () => {
+  it('sees today’s meals, refunds one with a reason, and sets a menu', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
+    expect(login.ok()).toBe(true);
+
+    await page.goto(`${server.url}/console/meals/today`);
+    await settled(page);
+    const row = page.locator('tr', { hasText: '张秀英' });
+    await expect.poll(() => row.textContent()).toContain('已就餐');
+    expect(await row.textContent()).toContain('清炒时蔬');
+    expect(await row.textContent()).toContain('8.00 元');
+    expect(await row.textContent()).toContain('现金');
+    expect(await latin(page)).toEqual([]);
+    await row.getByRole('button', { name: /退\s*餐/ }).click();
+    const dialog = page.locator('.ant-modal');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => dialog.textContent()).toContain('请填写退餐原因');
+    await dialog.locator('input').fill('老人临时有事');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => row.textContent()).toContain('已退餐');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-today.png') });
+
+    await page.goto(`${server.url}/console/meals/menus`);
+    await settled(page);
+    const first = page.locator('tbody tr').first();
+    await expect.poll(() => first.textContent()).toContain('清炒时蔬');
+    expect(await first.textContent()).toContain('未设置');
+    expect(await latin(page)).toEqual([]);
+    // The dinner of today: the third meal column's 设置 button.
+    await first.locator('td').nth(3).getByRole('button').click();
+    const menuDialog = page.locator('.ant-modal').last();
+    await menuDialog.locator('.ant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '南瓜小米粥' }).click();
+    await menuDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => first.locator('td').nth(3).textContent()).toContain('南瓜小米粥');
+    await page.screenshot({ path: path.join(shots, 'meals-menus.png') });
+    await context.close();
+  });
+});

@@ -1,0 +1,30 @@
+import { CoffeeOutlined, ScheduleOutlined } from '@ant-design/icons';
+import type { Action } from '@zhiyang/shared';
+import type { ReactNode } from 'react';
+import { Route } from 'react-router';
+import { lazyPage } from '../common/lazyPage.tsx';
+import { RequirePermission } from '../common/RequirePermission.tsx';
+
+const TodayMealsPage = lazyPage(() => import('./TodayMealsPage.tsx'), 'TodayMealsPage');
+const MenusPage = lazyPage(() => import('./MenusPage.tsx'), 'MenusPage');
+
+type Key = 'today' | 'menus';
+const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
+  { key: 'today', path: 'meals/today', needs: 'meal:read', icon: <CoffeeOutlined />, element: <TodayMealsPage /> },
+  { key: 'menus', path: 'meals/menus', needs: 'canteen:read', icon: <ScheduleOutlined />, element: <MenusPage /> },
+];
+
+/** The canteen pages, placed inside the console layout by ConsoleRoutes. */
+export function mealRoutes() {
+  return PAGES.map((p) => (
+    <Route key={p.key} path={p.path} element={<RequirePermission action={p.needs}>{p.element}</RequirePermission>} />
+  ));
+}
+
+/** Menu entries of meal assistance (label keys under `meals.nav`). */
+export const MEALS_MENU = PAGES.map((p) => ({
+  path: `/console/${p.path}`,
+  label: `meals.nav.${p.key}` as const,
+  icon: p.icon,
+  needs: p.needs,
+}));
