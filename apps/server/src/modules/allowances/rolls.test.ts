@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../lib/actor.ts';
 import { readTable } from '../../lib/spreadsheet.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, TREE } from '../../testing/factories.ts';
@@ -8,7 +9,7 @@ import { ledgerAccounts } from '../wallets/ledger.schema.ts';
 import { addMonths } from './allowances.rules.ts';
 import { allowanceApplications, allowanceRollLines } from './allowances.schema.ts';
 import { allowanceWorld, bank, bornAged, cur, m1, m2, m3 } from './allowances.testing.ts';
-import { districtFundOwner } from './rolls.service.ts';
+import { districtFundOwner, generateRoll } from './rolls.service.ts';
 import { dailyUpkeep } from './tiers.service.ts';
 
 type World = Awaited<ReturnType<typeof allowanceWorld>>;
@@ -297,6 +298,40 @@ describe('payment rolls', () => {
     expect(exportAudit.length).toBe(1);
     const lines = await s.ctx.db.select().from(allowanceRollLines);
     expect(lines.filter((l) => l.elderId === ids.d.elder && l.recoveryDue).length).toBe(1);
+  });
+
+  it('a crash while writing the lines leaves no roll and no change; running it again makes the roll once', async () => {
+    const snapshot = async () =>
+      (
+        (await s.ctx.db.execute(
+          sql`SELECT id, status, suspend_reason, arrears_from, paid_from FROM allowance_applications ORDER BY id`,
+        )) as unknown as { rows: unknown[] }
+      ).rows;
+    const before = await snapshot();
+    // A real failure inside the database, half-way through the run (no mock): the line insert raises.
+    await s.ctx.db.execute(
+      sql.raw(`CREATE FUNCTION allowance_test_crash() RETURNS trigger AS $$
+      BEGIN RAISE EXCEPTION 'simulated crash'; END $$ LANGUAGE plpgsql`),
+    );
+    await s.ctx.db.execute(
+      sql.raw(
+        'CREATE TRIGGER allowance_test_crash BEFORE INSERT ON allowance_roll_lines EXECUTE FUNCTION allowance_test_crash()',
+      ),
+    );
+    try {
+      await expect(generateRoll(s.ctx, SYSTEM_ACTOR, { regionCode: TREE.district, month: m2 })).rejects.toThrow();
+    } finally {
+      await s.ctx.db.execute(sql.raw('DROP TRIGGER allowance_test_crash ON allowance_roll_lines'));
+      await s.ctx.db.execute(sql.raw('DROP FUNCTION allowance_test_crash()'));
+    }
+    const rolls = (await district.get('/api/v1/allowance-rolls')).json().items as Array<{ month: string }>;
+    expect(rolls.map((r) => r.month)).not.toContain(m2);
+    expect(await snapshot()).toEqual(before);
+    const again = await district.post('/api/v1/allowance-rolls', { regionCode: TREE.district, month: m2 });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().lineCount).toBeGreaterThan(0);
+    const twice = await district.post('/api/v1/allowance-rolls', { regionCode: TREE.district, month: m2 });
+    expect(twice.json()).toMatchObject({ id: again.json().id, lineCount: again.json().lineCount });
   });
 
   it('rolls are the district’s: a street gets 403, another district 404, a future month 422', async () => {
