@@ -49,8 +49,7 @@ export const homeZhCN = {
   },
   planned: {
     title: '您的工作台',
-    canteen:
-      '长寿食堂模块（就餐登记、助餐补贴）正在规划中，目前还没有可用的功能。您可以在右上角修改密码；食堂就餐请使用自助终端。',
+    canteen: '左侧“助餐服务”中可查看今日就餐、办理当天退餐和设置一周菜单；刷脸就餐的自助终端正在规划中。您可以在右上角修改密码。',
     institution:
       '养老机构模块（床位、入住、护理记录）正在规划中。目前您可以在告警中心查看本机构设备发出的告警，在设备管理和设备健康查看设备。',
     alarms: '打开告警中心',
@@ -109,7 +108,7 @@ export const homeEnUS: typeof homeZhCN = {
   planned: {
     title: 'Your workspace',
     canteen:
-      'The canteen module (meal records, meal subsidies) is planned and has no features yet. You can change your password at the top right; diners use the self-service kiosk.',
+      "Under meal assistance on the left: today's meals, same-day refunds and the week's menus; the face-scan kiosk is planned. You can change your password at the top right.",
     institution:
       'The care-home module (beds, residents, care records) is planned. Today you can see the alarms of your devices in the alarm centre and the devices under device management and device health.',
     alarms: 'Open the alarm centre',
