@@ -163,6 +163,8 @@ export const ctiEventBody = z.discriminatedUnion('type', [
     direction: z.enum(['inbound', 'outbound']).optional(),
   }),
   z.strictObject({ type: z.literal('call.ringing'), ...eventBase, extension }),
+  /** The agent's phone rang and nobody answered in time: the call goes back to the queue. */
+  z.strictObject({ type: z.literal('call.not_answered'), ...eventBase, extension }),
   z.strictObject({ type: z.literal('call.answered'), ...eventBase, extension: extension.optional() }),
   z.strictObject({ type: z.literal('call.transferred'), ...eventBase, toExtension: extension }),
   z.strictObject({ type: z.literal('call.ended'), ...eventBase, outcome: z.enum(CALL_OUTCOMES) }),

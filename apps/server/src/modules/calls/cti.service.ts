@@ -41,11 +41,21 @@ interface Folded {
   agentUserId: string | null;
   recordingRef: string | null;
   lastEventAt: Date;
+  /**
+   * The newest event that says something about the call's progress (not call.recording_ready):
+   * a recording reported before a resent call.ended must not make that end look stale.
+   */
+  lastStateEventAt: Date;
   /** The agent a transfer moved the call away from (their talk ended at the transfer). */
   transferredFrom: string | null;
   /** Transferred and not yet answered by the new agent. */
   transferPending: boolean;
+  /** The agents whose phone rang and who did not answer (call.not_answered), in order. */
+  missedBy: string[];
 }
+
+/** The break an agent is put on when their phone rang out (ring-no-answer): not taking calls until they say so. */
+export const MISSED_CALL_BREAK_REASON = '未接听';
 
 function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
   const f: Folded = {
@@ -56,17 +66,27 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
     agentUserId: call.loggedBy ? call.agentUserId : null,
     recordingRef: null,
     lastEventAt: call.offeredAt,
+    lastStateEventAt: call.offeredAt,
     transferredFrom: null,
     transferPending: false,
+    missedBy: [],
   };
   for (const e of events) {
     const p = e.payload as { agentUserId?: string | null; outcome?: repo.CallRow['outcome']; recordingRef?: string };
     const t = e.occurredAt;
     if (t > f.lastEventAt) f.lastEventAt = t;
+    if (e.type !== 'call.recording_ready' && t > f.lastStateEventAt) f.lastStateEventAt = t;
     switch (e.type) {
       case 'call.ringing':
         f.ringingAt ??= t;
         if (!f.answeredAt) f.agentUserId = p.agentUserId ?? f.agentUserId;
+        break;
+      case 'call.not_answered':
+        // Back in the queue: the call has no agent until the next one rings.
+        if (!f.answeredAt && p.agentUserId) {
+          f.missedBy.push(p.agentUserId);
+          if (f.agentUserId === p.agentUserId) f.agentUserId = null;
+        }
         break;
       case 'call.answered':
         f.answeredAt ??= t;
@@ -126,7 +146,7 @@ export async function applyCtiEvent(
     // The agent an event names, resolved now and kept with the event (the fold reads it back).
     let agentUserId: string | null = null;
     const extension =
-      ev.type === 'call.ringing' || ev.type === 'call.answered'
+      ev.type === 'call.ringing' || ev.type === 'call.answered' || ev.type === 'call.not_answered'
         ? ev.extension
         : ev.type === 'call.transferred'
           ? ev.toExtension
@@ -171,7 +191,7 @@ export async function applyCtiEvent(
     );
     const after = fold(call, await repo.eventsOf(tx, externalId));
     // Newest of its call (ties go to the later arrival): only then do live states follow it.
-    const newest = occurredAt >= before.lastEventAt;
+    const newest = occurredAt >= (ev.type === 'call.recording_ready' ? before.lastEventAt : before.lastStateEventAt);
     await repo.updateCall(tx, call.id, {
       ringingAt: after.ringingAt,
       answeredAt: after.answeredAt,
@@ -265,16 +285,19 @@ async function createCall(
 /**
  * Move the agents the newest event concerns: the call's agent to ringing / talking / wrap_up /
  * idle (a call that rang and was not answered frees the agent), and an agent the call left (rung
- * before, or transferred away from) out of this call. An agent busy with another call is left alone.
+ * before, or transferred away from) out of this call. An agent whose phone rang out
+ * (call.not_answered) goes on a break (未接听) instead of idle, so the calls that follow are not
+ * offered to an empty desk; they go back to 空闲 themselves. An agent busy with another call is left alone.
  */
 async function followAgents(ctx: AppContext, tx: DbOrTx, call: repo.CallRow, before: Folded, after: Folded, at: Date) {
   const moves = new Map<string, AgentState>();
   const target = agentStateFor(after);
   if (after.agentUserId && target) moves.set(after.agentUserId, target);
+  const missed = after.missedBy.length > before.missedBy.length ? after.missedBy[after.missedBy.length - 1] : null;
   for (const left of [before.agentUserId, after.transferredFrom]) {
     if (!left || left === after.agentUserId || moves.has(left)) continue;
-    // Rung and not answered: free again; talked and transferred away: after-call work.
-    moves.set(left, before.answeredAt || after.transferredFrom === left ? 'wrap_up' : 'idle');
+    // Rung and not answered: free again (or on a break when it rang out); talked and transferred away: after-call work.
+    moves.set(left, before.answeredAt || after.transferredFrom === left ? 'wrap_up' : left === missed ? 'break' : 'idle');
   }
   for (const [userId, to] of moves) {
     let agent = await agentsRepo.findAgent(tx, userId, { lock: true });
@@ -286,7 +309,8 @@ async function followAgents(ctx: AppContext, tx: DbOrTx, call: repo.CallRow, bef
     if (to === 'ringing' || to === 'talking' ? !onThisCall && !free : !onThisCall) continue;
     if (agent.state === to && onThisCall) continue;
     const when = new Date(Math.max(Math.min(at.getTime(), Date.now()), agent.stateSince.getTime()));
-    await transition(ctx, tx, agent, to, { callId: call.id, at: when });
+    const reason = to === 'break' ? MISSED_CALL_BREAK_REASON : null;
+    await transition(ctx, tx, agent, to, { callId: call.id, at: when, reason });
   }
 }
 

@@ -263,6 +263,51 @@ describe('CTI events', () => {
     rt.close();
   });
 
+  it('a call.ended resent after the recording was reported still moves the agent (the recording is no state)', async () => {
+    const a = await agent();
+    const id = uid('call');
+    await send(offered(id, '13000000006'));
+    await send(ev('call.ringing', id, 50, { extension: a.extension }));
+    // Zhiyang was unreachable for answered and ended; the recording (reported later, newer) got in first.
+    await send(ev('call.recording_ready', id, 5, { recordingRef: 'pcaps/x.pcap' }));
+    expect((await send(ev('call.ended', id, 20, { outcome: 'answered' }))).json()).toMatchObject({ status: 'applied' });
+    expect((await agentRow(a.account.id)).state).toBe('wrap_up');
+    expect((await send(ev('call.answered', id, 40, { extension: a.extension }))).json()).toMatchObject({ status: 'stale' });
+    expect(await callOf(id)).toMatchObject({ outcome: 'answered', recordingRef: 'pcaps/x.pcap' });
+    expect((await callOf(id)).answeredAt).not.toBeNull();
+    expect((await agentRow(a.account.id)).state).toBe('wrap_up');
+  });
+
+  it('a phone that rings out (call.not_answered) puts its agent on a 未接听 break and the call back in the queue; the next agent takes it', async () => {
+    const a = await agent();
+    const b = await agent();
+    const id = uid('call');
+    await send(offered(id, '13000000005'));
+    await send(ev('call.ringing', id, 50, { extension: a.extension }));
+    const missed = await send(ev('call.not_answered', id, 40, { extension: a.extension }));
+    expect(missed.statusCode, missed.body).toBe(200);
+    expect(missed.json()).toMatchObject({ status: 'applied' });
+    expect(await agentRow(a.account.id)).toMatchObject({ state: 'break', breakReason: '未接听', currentCallId: null });
+    // Waiting again, with no agent: the routing question no longer names the agent who did not answer.
+    expect(await callOf(id)).toMatchObject({ agentUserId: null, endedAt: null, outcome: null });
+    expect((await route({ hotline: HOTLINE, caller: '13000000005', waitedSeconds: 12 })).json().extension).not.toBe(a.extension);
+    const rt = await connectRealtime(s.url, b.token);
+    await send(ev('call.ringing', id, 38, { extension: b.extension }));
+    await waitFor(async () => rt.messages.find((m) => m.type === 'call.ringing'));
+    expect((await agentRow(b.account.id)).state).toBe('ringing');
+    await send(ev('call.answered', id, 30, { extension: b.extension }));
+    await send(ev('call.ended', id, 10, { outcome: 'answered' }));
+    const call = await callOf(id);
+    expect(call).toMatchObject({ agentUserId: b.account.id, outcome: 'answered' });
+    expect(call.ringingAt?.getTime()).toBeLessThan(call.answeredAt?.getTime() ?? 0);
+    expect((await agentRow(b.account.id)).state).toBe('wrap_up');
+    // The agent on the break stays there until they go 空闲 themselves; a late event changes nothing.
+    expect((await send(ev('call.not_answered', id, 35, { extension: a.extension }))).json()).toMatchObject({ status: 'stale' });
+    expect((await agentRow(a.account.id)).state).toBe('break');
+    expect((await callOf(id)).agentUserId).toBe(b.account.id);
+    rt.close();
+  });
+
   it('bad signature, stale timestamp, unknown call, unknown agent, unknown hotline: 4xx problem and nothing written', async () => {
     const a = await agent();
     const id = uid('call');
