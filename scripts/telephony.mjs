@@ -3,7 +3,9 @@
 // Debian's packages with the configuration in deploy/telephony/, in the foreground, on the ports
 // the environment names. `npm run telephony:up` starts both and stops both on Ctrl-C (or when
 // either exits); `npm run telephony:down` stops a running `up` through its pid file.
-// It also reports finished recordings to Zhiyang (call.recording_ready, signed with CTI_SECRET).
+// It also reports finished recordings to Zhiyang (call.recording_ready, signed with CTI_SECRET),
+// generates the queue's spoken waiting prompt with espeak-ng and serves Kamailio's requests to
+// play it (telephony-prompt.mjs).
 import { spawn } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -20,6 +22,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makePrompt, startPromptService } from './telephony-prompt.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -40,6 +43,10 @@ const cfg = {
   trunkNet: env.SIP_TRUNK_NET ?? '127.0.0.0/8',
   queueMax: Number(env.SIP_QUEUE_MAX_SECONDS ?? 300),
   fallback: env.SIP_FALLBACK_EXTENSION ?? '',
+  // The waiting prompt: spoken text (espeak-ng, generated at start), or a sound file to play instead.
+  promptText: env.SIP_WAIT_PROMPT ?? '您好，座席正忙，请稍候',
+  promptFile: env.SIP_WAIT_PROMPT_FILE ?? '',
+  promptVoice: env.SIP_WAIT_PROMPT_VOICE ?? 'cmn',
   recordings: path.resolve(env.RECORDINGS_DIR ?? path.join(DATA_DIR, 'recordings')),
   runDir: path.resolve(env.TELEPHONY_RUN_DIR ?? path.join(DATA_DIR, 'telephony')),
 };
@@ -164,23 +171,36 @@ async function up() {
   mkdirSync(cfg.runDir, { recursive: true });
   mkdirSync(cfg.recordings, { recursive: true });
   const q = (s) => JSON.stringify(String(s));
+  // The spoken prompt for callers waiting in the queue: made now (not kept in the repository).
+  let promptFile = cfg.promptFile ? path.resolve(cfg.promptFile) : '';
+  if (!promptFile && cfg.promptText && cfg.promptText !== 'off') {
+    try {
+      promptFile = await makePrompt({ text: cfg.promptText, voice: cfg.promptVoice, dir: cfg.runDir });
+    } catch (e) {
+      log(`no waiting prompt (callers hear ringing): ${e.message}`);
+    }
+  }
+  if (promptFile && !existsSync(promptFile)) fail(`SIP_WAIT_PROMPT_FILE ${promptFile} does not exist`);
   copyFileSync(path.join(ROOT, 'deploy/telephony/kamailio.cfg'), path.join(cfg.runDir, 'kamailio.cfg'));
-  writeFileSync(
-    path.join(cfg.runDir, 'zhiyang-env.cfg'),
-    [
-      `#!define ZY_API ${q(cfg.api)}`,
-      `#!define ZY_CTI_SECRET ${q(cfg.ctiSecret)}`,
-      `#!define ZY_SIP_SECRET ${q(cfg.sipSecret)}`,
-      `#!define ZY_DOMAIN ${q(cfg.domain)}`,
-      `#!define ZY_RTPENGINE ${q(`udp:127.0.0.1:${cfg.ngPort}`)}`,
-      `#!define ZY_TRUNK_NET ${q(cfg.trunkNet)}`,
-      `#!define ZY_QUEUE_MAX ${cfg.queueMax}`,
-      `#!define ZY_FALLBACK ${q(cfg.fallback)}`,
-      `#!define ZY_CTL ${q(`unixs:${path.join(cfg.runDir, 'kamailio-ctl.sock')}`)}`,
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
+  const writeEnv = (prompt) =>
+    writeFileSync(
+      path.join(cfg.runDir, 'zhiyang-env.cfg'),
+      [
+        `#!define ZY_API ${q(cfg.api)}`,
+        `#!define ZY_CTI_SECRET ${q(cfg.ctiSecret)}`,
+        `#!define ZY_SIP_SECRET ${q(cfg.sipSecret)}`,
+        `#!define ZY_DOMAIN ${q(cfg.domain)}`,
+        `#!define ZY_RTPENGINE ${q(`udp:127.0.0.1:${cfg.ngPort}`)}`,
+        `#!define ZY_TRUNK_NET ${q(cfg.trunkNet)}`,
+        `#!define ZY_QUEUE_MAX ${cfg.queueMax}`,
+        `#!define ZY_FALLBACK ${q(cfg.fallback)}`,
+        `#!define ZY_CTL ${q(`unixs:${path.join(cfg.runDir, 'kamailio-ctl.sock')}`)}`,
+        `#!define ZY_WAIT_URL ${q(prompt?.url ?? '')}`,
+        `#!define ZY_WAIT_TOKEN ${q(prompt?.token ?? '')}`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
   writeFileSync(pidFile, String(process.pid));
 
   const children = [];
@@ -195,10 +215,12 @@ async function up() {
   };
   let stopping = false;
   let watcher = null;
+  let prompt = null;
   const stop = (code = 0) => {
     if (stopping) return;
     stopping = true;
     clearInterval(watcher);
+    prompt?.close();
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
     rmSync(pidFile, { force: true });
     setTimeout(() => {
@@ -238,6 +260,11 @@ async function up() {
     stop(1);
   });
   if (stopping) return;
+  if (promptFile) {
+    prompt = await startPromptService({ ngPort: cfg.ngPort, file: promptFile, maxSeconds: cfg.queueMax + 120, log });
+    log(`waiting prompt ${promptFile}, served on ${prompt.url}`);
+  }
+  writeEnv(prompt);
   start(
     'kamailio',
     '/usr/sbin/kamailio',

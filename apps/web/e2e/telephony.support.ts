@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -148,8 +149,14 @@ export function writeToneWav(file: string, seconds: number): void {
  * baresip as an elder's terminal: its number as the From user, no registration, plays `wav` into
  * the call and throws what it hears away (aubridge; the ALSA null player would burn a core).
  */
-export function baresipConfig(dir: string, opts: { sipPort: number; wav: string; number: string; rtpMin: number }): void {
+export function baresipConfig(
+  dir: string,
+  opts: { sipPort: number; wav: string; number: string; rtpMin: number; dumpDir?: string },
+): void {
   mkdirSync(dir, { recursive: true });
+  // sndfile writes what the caller hears (decoded) to <dumpDir>/dump-…-dec.wav.
+  const dump = opts.dumpDir ? ['module sndfile.so', `snd_path ${opts.dumpDir}`] : [];
+  if (opts.dumpDir) mkdirSync(opts.dumpDir, { recursive: true });
   writeFileSync(
     path.join(dir, 'config'),
     [
@@ -163,6 +170,7 @@ export function baresipConfig(dir: string, opts: { sipPort: number; wav: string;
       'module g711.so',
       'module aufile.so',
       'module aubridge.so',
+      ...dump,
       'module_app account.so',
       'module_app menu.so',
       '',
@@ -181,4 +189,69 @@ const run = promisify(execFile);
 export async function rtpengineCli(cliPort: number, ...args: string[]): Promise<string> {
   const { stdout } = await run('/usr/bin/rtpengine-ctl', ['-ip', '127.0.0.1', '-port', String(cliPort), ...args]);
   return stdout;
+}
+
+/** Seconds of sound (samples louder than a whisper) in the WAV files baresip's sndfile wrote of what it heard. */
+export function heardSeconds(dumpDir: string): number {
+  if (!existsSync(dumpDir)) return 0;
+  let loud = 0;
+  for (const name of readdirSync(dumpDir)) {
+    if (!name.endsWith('-dec.wav')) continue;
+    const wav = readFileSync(path.join(dumpDir, name));
+    const data = wav.indexOf('data', 12);
+    if (data < 0) continue;
+    for (let i = data + 8; i + 1 < wav.length; i += 2) if (Math.abs(wav.readInt16LE(i)) > 1000) loud++;
+  }
+  return loud / 8000;
+}
+
+/** An HTTP gate between Kamailio and Zhiyang that can refuse the CTI events for a while (Zhiyang "down" for them). */
+export interface WebhookGate {
+  url: string;
+  refuse: boolean;
+  /** The types of the events refused so far. */
+  refused: string[];
+  close(): Promise<void>;
+}
+
+export async function startWebhookGate(target: string): Promise<WebhookGate> {
+  const gate: WebhookGate = { url: '', refuse: false, refused: [], close: async () => {} };
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      if (gate.refuse && req.url === '/api/v1/cti/events') {
+        try {
+          gate.refused.push(JSON.parse(body.toString()).type);
+        } catch {}
+        res.writeHead(503, { 'content-type': 'application/problem+json' });
+        res.end('{"title":"Service Unavailable","status":503}');
+        return;
+      }
+      try {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v;
+        const answer = await fetch(`${target}${req.url}`, {
+          method: req.method,
+          headers,
+          body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
+        });
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      } catch {
+        res.writeHead(502);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  gate.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  gate.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return gate;
 }

@@ -1,0 +1,289 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, ensureWebBuild, SERVER_SRC, type Server, WEB_DIR, WEB_DIST } from './support.ts';
+import {
+  baresipConfig,
+  freePort,
+  freePortPair,
+  heardSeconds,
+  rtpengineCli,
+  type Started,
+  startGroup,
+  startWebhookGate,
+  telephonyMissing,
+  type WebhookGate,
+  waitForTcp,
+  writeToneWav,
+} from './telephony.support.ts';
+
+/**
+ * The queue side of the platform's telephony (issue 15, docs/telephony.md), every process real:
+ * a caller who waits hears the spoken prompt (espeak-ng, played by rtpengine as early media —
+ * baresip records what it hears); an agent goes 空闲 and takes the call (the prompt stops, the
+ * call's own media flows); and the call events Kamailio could not deliver while Zhiyang refused
+ * them (a gate between the two answers 503) are resent once it takes them again, so the call
+ * record still ends right.
+ */
+
+const WAIT = 20_000;
+const PASSWORD = 'Test#Pass2026';
+const HOTLINE = '968962';
+const CALLER = '13700000009';
+const CTI_SECRET = 'e2e-cti-secret-0123456789abcdef';
+const SIP_AUTH_SECRET = 'e2e-sip-secret-0123456789abcdef';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const run = promisify(execFile);
+
+const missing =
+  telephonyMissing() ??
+  (existsSync(CHROMIUM) ? null : `telephony test skipped: ${CHROMIUM} missing`) ??
+  (existsSync('/usr/bin/espeak-ng')
+    ? null
+    : 'telephony queue test skipped: /usr/bin/espeak-ng missing (apt-get install espeak-ng)');
+if (missing) console.warn(missing);
+
+let server: Server;
+let admin: Api;
+let gate: WebhookGate;
+let browser: Browser;
+let page: Page;
+let work: string;
+let telephony: Started | undefined;
+let caller: Started | undefined;
+const ports = { sip: 0, ws: 0, ng: 0, cli: 0, rtpMin: 0 };
+const dumpDir = () => path.join(work, 'heard');
+const consoleLines: string[] = [];
+
+const tail = (s?: Started) => (s ? s.output.join('').split('\n').slice(-80).join('\n') : '');
+const why = (e: Error) => new Error(`${e.message}\n--- telephony\n${tail(telephony)}\n--- caller\n${tail(caller)}`);
+const kamcmd = (...args: string[]) =>
+  run('/usr/sbin/kamcmd', ['-s', `unixs:${path.join(work, 'run', 'kamailio-ctl.sock')}`, ...args]).then((r) => r.stdout);
+
+type CallItem = { id: string; numberMasked: string; outcome: string | null; agentUserId: string | null };
+const theCall = async () =>
+  ((await admin.get('/api/v1/calls?direction=inbound')).json().items as CallItem[]).find((c) => c.numberMasked.endsWith('0009'));
+
+/** Packets rtpengine received on each RTP leg of the call with this SIP Call-ID prefix. */
+async function legPackets(): Promise<number[]> {
+  const all = await rtpengineCli(ports.cli, 'list', 'sessions', 'all');
+  const counts: number[] = [];
+  for (const m of all.matchAll(/callid:\s*(\S+)/g)) {
+    if (m[1].endsWith('-wait')) continue;
+    const text = await rtpengineCli(ports.cli, 'list', 'sessions', m[1]);
+    for (const line of text.split('\n'))
+      if (line.includes('Port') && !line.includes('(RTCP)')) counts.push(Number(/, (\d+) p,/.exec(line)?.[1] ?? 0));
+  }
+  return counts;
+}
+
+async function login(username: string) {
+  await page.goto(`${server.url}/console/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: /登\s?录/ }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/console') && !url.pathname.endsWith('/login'));
+  await page.goto(`${server.url}/console/calls/console`);
+  await page.locator('[data-testid="realtime-status"][data-status="open"]').waitFor();
+}
+
+/** 小休 · 培训: registered, but not offered calls. */
+async function takeBreak() {
+  await page
+    .getByTestId('state-break')
+    .click()
+    .catch(async (e) => {
+      throw new Error(`${e.message}\n${page.url()}\n${((await page.locator('body').textContent()) ?? '').slice(0, 1500)}`);
+    });
+  await page.locator('.ant-dropdown').getByRole('menuitem', { name: '培训' }).click();
+  await page.locator('[data-testid="agent-state"][data-state="break"]').waitFor();
+}
+
+describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resent', () => {
+  beforeAll(async () => {
+    ensureWebBuild();
+    work = mkdtempSync(path.join(tmpdir(), 'zy-telephony-queue-'));
+    for (const k of ['sip', 'ws', 'ng', 'cli'] as const) ports[k] = await freePort();
+    ports.rtpMin = 20000 + Math.floor(Math.random() * 400) * 100;
+
+    const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    server = await startTestServer({
+      listen: true,
+      config: {
+        webDist: WEB_DIST,
+        ctiSecret: CTI_SECRET,
+        sipWsUrl: `ws://127.0.0.1:${ports.ws}`,
+        sipAuthSecret: SIP_AUTH_SECRET,
+        sipDomain: 'zhiyang',
+      },
+    });
+    await f.seedTree(server.ctx);
+    admin = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
+    const hotline = await admin.post('/api/v1/call-hotlines', {
+      number: HOTLINE,
+      name: '智养为老服务热线',
+      regionCode: f.TREE.district,
+    });
+    expect(hotline.statusCode, JSON.stringify(hotline.json())).toBe(201);
+    expect((await admin.post(`/api/v1/call-hotlines/${hotline.json().id}/queues`, { name: '综合服务' })).statusCode).toBe(201);
+    const op = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'queue-agent' });
+    const agent = await admin.post('/api/v1/call-agents', { userId: op.id, extension: '8001' });
+    expect(agent.statusCode, JSON.stringify(agent.json())).toBe(201);
+    // Kamailio reaches Zhiyang through the gate, which can refuse the CTI events for a while.
+    gate = await startWebhookGate(server.url);
+
+    telephony = startGroup(process.execPath, [path.join(WEB_DIR, '../../scripts/telephony.mjs'), 'up'], {
+      env: {
+        ...process.env,
+        ZY_API_URL: gate.url,
+        CTI_SECRET,
+        SIP_AUTH_SECRET,
+        SIP_DOMAIN: 'zhiyang',
+        SIP_PORT: String(ports.sip),
+        SIP_WS_PORT: String(ports.ws),
+        RTPENGINE_NG_PORT: String(ports.ng),
+        RTPENGINE_CLI_PORT: String(ports.cli),
+        RTP_PORT_MIN: String(ports.rtpMin),
+        RTP_PORT_MAX: String(ports.rtpMin + 59),
+        RECORDINGS_DIR: path.join(work, 'recordings'),
+        TELEPHONY_RUN_DIR: path.join(work, 'run'),
+        SIP_QUEUE_MAX_SECONDS: '90',
+      },
+    });
+    await waitForTcp(ports.ws, 15_000).catch((e) => {
+      throw why(e);
+    });
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        '--allow-loopback-in-peer-connection',
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      permissions: ['microphone'],
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT);
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  }, 180_000);
+
+  afterAll(async () => {
+    await caller?.stop();
+    await browser?.close();
+    await telephony?.stop();
+    await gate?.close();
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('the agent signs in on a break: the softphone registers, and no call is offered', async () => {
+    await login('queue-agent');
+    await takeBreak();
+    await page
+      .locator('[data-testid="softphone-status"][data-status="registered"]')
+      .waitFor()
+      .catch((e) => {
+        throw new Error(`${e.message}\n${consoleLines.slice(-30).join('\n')}\n${tail(telephony)}`);
+      });
+  }, 90_000);
+
+  it('a caller waiting in the queue hears the spoken prompt (early media from rtpengine)', async () => {
+    const wav = path.join(work, 'caller.wav');
+    writeToneWav(wav, 90);
+    const dir = path.join(work, 'baresip');
+    const port = await freePortPair();
+    baresipConfig(dir, { sipPort: port, wav, number: CALLER, rtpMin: ports.rtpMin + 60, dumpDir: dumpDir() });
+    caller = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    await expect.poll(theCall, { timeout: 10_000 }).toMatchObject({ outcome: null, agentUserId: null });
+    // 183 with rtpengine's SDP, then the prompt: at least a second and a half of speech reaches the caller.
+    await expect
+      .poll(() => heardSeconds(dumpDir()), { timeout: 15_000, interval: 500 })
+      .toBeGreaterThan(1.5)
+      .catch((e) => {
+        throw why(e);
+      });
+    expect(tail(caller)).toMatch(/183 Session Progress/);
+    // Its own media session in rtpengine, apart from the call's.
+    expect(await rtpengineCli(ports.cli, 'list', 'sessions', 'all')).toMatch(/callid:\s*\S+-wait/);
+  }, 60_000);
+
+  it('an agent goes 空闲 and takes the waiting call; with Zhiyang refusing events meanwhile, answered and ended arrive later', async () => {
+    await page.getByTestId('state-idle').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor({ timeout: 10_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    await page.locator('[data-testid="agent-state"][data-state="ringing"]').waitFor();
+    // Zhiyang stops taking call events (503 at the gate): answered and ended cannot be delivered.
+    gate.refuse = true;
+    await page.getByTestId('line-answer').click();
+    await page.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    await expect
+      .poll(
+        async () => {
+          const counts = await legPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
+    // The prompt stopped when the agent answered: its session is gone from rtpengine.
+    expect(await rtpengineCli(ports.cli, 'list', 'sessions', 'all')).not.toMatch(/-wait/);
+    await expect.poll(() => gate.refused, { timeout: 10_000 }).toContain('call.answered');
+    // The caller hangs up (BYE): call.ended is refused too, and kept by Kamailio for a resend.
+    await caller?.stop();
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached' });
+    await expect.poll(() => gate.refused, { timeout: 10_000 }).toContain('call.ended');
+    expect(await kamcmd('htable.dump', 'zyretry')).toMatch(/call\.ended/);
+    const waiting = (await admin.get(`/api/v1/calls/${(await theCall())?.id}`)).json();
+    expect(waiting).toMatchObject({ answeredAt: null, endedAt: null });
+    expect(await page.getByTestId('agent-state').getAttribute('data-state')).toBe('ringing');
+
+    // Zhiyang takes events again: Kamailio's resend (every 2 s) completes the record, whichever
+    // of the two arrives first.
+    gate.refuse = false;
+    await expect
+      .poll(
+        async () => {
+          const c = (await admin.get(`/api/v1/calls/${waiting.id}`)).json();
+          return c.outcome === 'answered' && !!c.answeredAt && !!c.endedAt;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true)
+      .catch((e) => {
+        throw why(e);
+      });
+    const call = (await admin.get(`/api/v1/calls/${waiting.id}`)).json();
+    expect(Date.parse(call.answeredAt)).toBeGreaterThanOrEqual(Date.parse(call.offeredAt));
+    expect(Date.parse(call.endedAt)).toBeGreaterThanOrEqual(Date.parse(call.answeredAt));
+    await page
+      .locator('[data-testid="agent-state"][data-state="wrap_up"]')
+      .waitFor()
+      .catch(async (e) => {
+        const agents = (await admin.get('/api/v1/call-agents')).json();
+        const audit = (await admin.get(`/api/v1/audit-log?targetId=${waiting.id}&limit=50`)).json();
+        throw new Error(`${e.message}\n${JSON.stringify(agents)}\n${JSON.stringify(call)}\n${JSON.stringify(audit)}`);
+      });
+    await expect.poll(async () => kamcmd('htable.dump', 'zyretry'), { timeout: 10_000 }).not.toMatch(/call\./);
+    expect(telephony?.child.exitCode).toBeNull();
+  }, 90_000);
+});
