@@ -96,6 +96,7 @@ async function settled(page: Page) {
 
 /** Latin words on the page other than the login name: English or a raw code slipped through. */
 async function latin(page: Page) {
+  // biome-ignore lint/performance/useDomNodeTextContent: innerText is what the user sees; textContent includes hidden text.
   const text = await page.evaluate(() => document.body.innerText);
   return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => w !== username);
 }
