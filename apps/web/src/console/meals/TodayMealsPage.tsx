@@ -54,7 +54,14 @@ export function TodayMealsPage() {
       extra={
         <Space>
           <CanteenPicker canteens={canteens} current={current} choose={choose} />
-          <Button onClick={() => (meals.reload(), stats.reload())}>{t('meals.common.refresh')}</Button>
+          <Button
+            onClick={() => {
+              meals.reload();
+              stats.reload();
+            }}
+          >
+            {t('meals.common.refresh')}
+          </Button>
         </Space>
       }
     >
