@@ -232,3 +232,31 @@ export async function visibleElder(db: DbOrTx, actor: Actor, elderId: string) {
   );
   return e;
 }
+
+/** An elder's meals, refunds and missed-meal signals, newest first, strictly before `before` (the 360° timeline). */
+export async function elderMealHistory(db: DbOrTx, elderId: string, before: Date, limit: number) {
+  return queryRows<{
+    at: Date | string;
+    kind: 'served' | 'refunded' | 'missed';
+    ref_id: string;
+    canteen_name: string | null;
+    period: MealPeriod | null;
+    total_fen: number | null;
+    subsidy_fen: number | null;
+    reason: string | null;
+    days_absent: number | null;
+  }>(
+    db,
+    sql`SELECT * FROM (
+          SELECT m.eaten_at AS at, 'served' AS kind, m.id AS ref_id, o.name AS canteen_name, m.period, m.total_fen, m.subsidy_fen,
+                 NULL::text AS reason, NULL::int AS days_absent
+          FROM meals m JOIN organizations o ON o.id = m.canteen_id WHERE m.elder_id = ${elderId}
+          UNION ALL
+          SELECT m.refunded_at, 'refunded', m.id, o.name, m.period, m.total_fen, m.subsidy_fen, m.refund_reason, NULL
+          FROM meals m JOIN organizations o ON o.id = m.canteen_id WHERE m.elder_id = ${elderId} AND m.status = 'refunded'
+          UNION ALL
+          SELECT s.created_at, 'missed', s.id, o.name, NULL, NULL, NULL, NULL, s.days_absent
+          FROM meal_signals s LEFT JOIN organizations o ON o.id = s.canteen_id WHERE s.elder_id = ${elderId}
+        ) h WHERE h.at < ${before} ORDER BY h.at DESC LIMIT ${limit}`,
+  );
+}

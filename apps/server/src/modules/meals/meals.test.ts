@@ -450,6 +450,17 @@ describe('refund (退餐)', () => {
     expect(lunch.json().subsidies.map((p: { policyId: string }) => p.policyId)).toContain(dibaoPolicy);
   });
 
+  it('meals and refunds show on the elder’s 360° timeline', async () => {
+    const tl = await communityA1.get(`/api/v1/elders/${hypertensive}/timeline`);
+    expect(tl.statusCode, tl.body).toBe(200);
+    const titles: string[] = tl
+      .json()
+      .items.filter((e: { source: string }) => e.source === 'meals')
+      .map((e: { title: string }) => e.title);
+    expect(titles).toContain('长寿食堂就餐：甲一社区长寿食堂 午餐 8.00 元（补贴 8.00 元）');
+    expect(titles).toContain('助餐退餐：甲一社区长寿食堂 午餐（菜品有误）');
+  });
+
   it('a meal of an earlier day is not refunded', async () => {
     await s.ctx.db.execute(sql`UPDATE meals SET day = ${addDays(today, -1)} WHERE elder_id = ${young} AND subsidy_fen = 0`);
     const [m] = await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM meals WHERE elder_id = ${young} LIMIT 1`);
