@@ -188,6 +188,7 @@ const QUERIES: Record<string, string> = {
   'POST /service-orders/:id/photos': '?stage=check-in',
   'GET /canteens/:id/menus': '?from=2026-01-05&to=2026-01-06',
   'GET /canteens/:id/recommendations': `?elderId=${UUID}`,
+  'GET /canteens/:id/elders': '?q=%E5%BC%A0',
 };
 
 let s: TestServer;

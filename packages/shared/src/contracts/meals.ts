@@ -338,6 +338,16 @@ export const mealDelivery = z.object({
 });
 export type MealDelivery = z.output<typeof mealDelivery>;
 
+/** An elder the kiosk found by a second factor (QR card, ID number or its last 4, phone) or by name: no raw number. */
+export const kioskElder = z.object({
+  id: z.string(),
+  name: z.string(),
+  sex: z.enum(['male', 'female']),
+  age: z.number().int(),
+  communityName: z.string(),
+});
+export type KioskElder = z.output<typeof kioskElder>;
+
 const idParam = z.object({ id: z.uuid() });
 const dishParams = z.object({ id: z.uuid(), dishId: z.uuid() });
 const menuParams = z.object({ id: z.uuid(), day: isoDay('business'), period: z.enum(MEAL_PERIODS) });
@@ -434,6 +444,17 @@ export const mealsContract = {
     params: idParam,
     query: z.object({ elderId: z.uuid(), day: isoDay('business').optional(), period: z.enum(MEAL_PERIODS).optional() }),
     response: recommendations,
+  }),
+  findKioskElders: route({
+    method: 'GET',
+    path: '/canteens/:id/elders',
+    permission: 'meal:serve',
+    tags,
+    summary:
+      "The kiosk's fallback: elders this canteen serves found by QR card, ID number, the ID's last 4, phone or name (at most 10)",
+    params: idParam,
+    query: z.object({ q: z.string().trim().min(1).max(60) }),
+    response: listOf(kioskElder),
   }),
   serveMeal: route({
     method: 'POST',

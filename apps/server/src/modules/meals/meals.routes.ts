@@ -8,6 +8,7 @@ import { badRequest } from '../../lib/errors.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import * as canteens from './canteens.service.ts';
 import * as deliveries from './deliveries.service.ts';
+import { findKioskElders } from './kiosk.service.ts';
 import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
 import * as rules from './rules.service.ts';
@@ -30,6 +31,7 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     canteens.setMenu(ctx, actorOf(req), req.params.id, req.params.day, req.params.period, req.body.items),
   );
   registerRoute(app, api.recommend, (req) => recommend(ctx, actorOf(req), req.params.id, req.query));
+  registerRoute(app, api.findKioskElders, (req) => findKioskElders(ctx, actorOf(req), req.params.id, req.query.q));
   // The kiosk's Idempotency-Key is kept on the meal itself (unique per canteen), so a retry from
   // any device or account of the canteen finds the first meal.
   registerRoute(app, api.serveMeal, (req) => {

@@ -1,0 +1,54 @@
+import { can } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { cstDate } from '../../lib/dates.ts';
+import { notFound } from '../../lib/errors.ts';
+import { ageOnDay } from '../allowances/allowances.rules.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { normalisePhone } from '../elders/elders.fields.ts';
+import { elderQrToken } from '../orders/visits.service.ts';
+import { visibleCanteen } from './canteens.service.ts';
+import * as repo from './kiosk.repo.ts';
+import { asDay } from './meals.repo.ts';
+
+/**
+ * The kiosk's fallback when the face is not enough (docs/meals.md, Kiosk): the elder's QR card,
+ * the ID card number, its last 4 characters, the phone, or staff searching by name — always only
+ * among the elders this canteen serves (its communities and delivery area). What was typed is
+ * matched on the archive's blind indexes and never stored; the answer carries no number.
+ */
+export function kioskKey(ctx: AppContext, raw: string, qrIds: () => Promise<string[]>): Promise<repo.KioskKey> | repo.KioskKey {
+  const q = raw.trim().replace(/\s+/g, '');
+  if (/^ZYQR1\.[0-9a-f]{8,}$/i.test(q)) {
+    return qrIds().then((ids) => ({ kind: 'ids' as const, ids: ids.filter((id) => elderQrToken(ctx, id) === q) }));
+  }
+  if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'idHash', hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
+  if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phoneHash', hash: ctx.cipher.blindIndex(normalisePhone(q), 'phone') };
+  if (/^\d{3}[\dXx]$/.test(q)) return { kind: 'idTail4', hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
+  return { kind: 'name', text: /^[A-Za-z]+$/.test(q) ? q.toLowerCase() : q };
+}
+
+export async function findKioskElders(ctx: AppContext, actor: Actor, canteenId: string, q: string) {
+  const c = await visibleCanteen(ctx, actor, canteenId);
+  if (!can(actor, 'meal:serve', { orgId: c.id, regionCode: c.region_code })) throw notFound('Canteen');
+  const key = await kioskKey(ctx, q, () => repo.servedElderIds(ctx.db, actor, c.id));
+  const rows = await repo.findServedElders(ctx.db, actor, c.id, key);
+  const today = cstDate();
+  // The trail says how the elder was looked for and how many were found, never what was typed.
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'meal.elder-lookup',
+    targetType: 'organization',
+    targetId: c.id,
+    regionCode: c.region_code,
+    detail: { by: key.kind, found: rows.length },
+  });
+  const items = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    sex: r.sex,
+    age: ageOnDay(asDay(r.birth_date), today),
+    communityName: r.community_name,
+  }));
+  return { items, total: items.length };
+}
