@@ -20,7 +20,7 @@ export function MobileGate({
   children,
 }: {
   /** Whose i18n texts name the login (`<area>.login`, `.username`, `.password`). */
-  area: 'worker' | 'elderHome' | 'family';
+  area: 'worker' | 'elderHome' | 'family' | 'kiosk';
   /** Where to come back after the password change. */
   path: string;
   big?: boolean;
@@ -35,7 +35,7 @@ export function MobileGate({
         tx={{ login: t(`${area}.login`), username: t(`${area}.username`), password: t(`${area}.password`) }}
         onLogin={login}
         big={big}
-        byCode={area !== 'worker'}
+        byCode={area === 'elderHome' || area === 'family'}
       />
     );
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=${path}`} replace />;

@@ -12,6 +12,7 @@ import { mealsEnUS } from '../console/meals/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
+import { kioskEnUS } from '../kiosk/i18n.ts';
 import { workerEnUS } from '../worker/i18n.ts';
 import type { Messages } from './zh-CN.ts';
 
@@ -305,6 +306,7 @@ export const enUS: Messages = {
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,
+  kiosk: kioskEnUS,
   mobileLogin: mobileLoginEnUS,
   elderHome: elderHomeEnUS,
   family: familyEnUS,

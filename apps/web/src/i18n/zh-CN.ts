@@ -18,6 +18,7 @@ import { mealsZhCN } from '../console/meals/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
+import { kioskZhCN } from '../kiosk/i18n.ts';
 import { workerZhCN } from '../worker/i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.zh])) as Record<
@@ -287,6 +288,7 @@ export const zhCN = {
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,
+  kiosk: kioskZhCN,
   mobileLogin: mobileLoginZhCN,
   elderHome: elderHomeZhCN,
   family: familyZhCN,

@@ -1,5 +1,5 @@
 import { ordersApi, uploadVisitPhoto } from '../api/orders.ts';
-import { ApiError } from '../app/api.ts';
+import { offlineQueue } from '../common/offline-queue.ts';
 import { deleteBlob, loadBlob, saveBlob } from './photo-store.ts';
 
 /**
@@ -17,19 +17,9 @@ export interface QueuedAction {
   body: Record<string, unknown>;
   at: string;
 }
-const STORE = 'zhiyang.worker.queue';
+const queue = offlineQueue<QueuedAction>('zhiyang.worker.queue');
 
-export function queued(): QueuedAction[] {
-  try {
-    return JSON.parse(localStorage.getItem(STORE) ?? '[]') as QueuedAction[];
-  } catch {
-    return [];
-  }
-}
-function save(items: QueuedAction[]) {
-  localStorage.setItem(STORE, JSON.stringify(items));
-}
-const drop = (key: string) => save(queued().filter((q) => q.key !== key));
+export const queued = queue.items;
 
 /**
  * Queue then try to send; resolves true when sent now, false when left for later. `photos` are
@@ -46,7 +36,7 @@ export async function perform(action: Omit<QueuedAction, 'key' | 'at'>, photos: 
   const item: QueuedAction = { ...action, key: crypto.randomUUID(), at };
   if (item.path !== 'en-route') item.body = { ...item.body, at: item.at };
   items.push(item);
-  save([...queued(), ...items]);
+  queue.add(...items);
   await flush();
   return !queued().some((q) => q.key === item.key);
 }
@@ -87,23 +77,16 @@ async function send(item: QueuedAction) {
  */
 export async function flush(): Promise<void> {
   let refused: unknown = null;
-  for (const item of queued()) {
-    try {
+  await queue.flush(
+    async (item) => {
       await send(item);
-      drop(item.key);
       if (item.path === 'photo') await deleteBlob(item.key);
-    } catch (err) {
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500) {
-        drop(item.key);
-        if (item.path === 'photo') {
-          await deleteBlob(item.key);
-          refused ??= err;
-          continue;
-        }
-        throw err;
-      }
-      return;
-    }
-  }
+    },
+    async (item, err) => {
+      if (item.path !== 'photo') throw err;
+      await deleteBlob(item.key);
+      refused ??= err;
+    },
+  );
   if (refused) throw refused;
 }
