@@ -92,6 +92,15 @@ export function tierFor(
   return { tier };
 }
 
+/**
+ * The month an application is judged for: the next one, when the district has entered tiers for
+ * its year; otherwise (a December before next year's tiers are in) the current one.
+ */
+export function upcomingMonth(tiers: readonly Pick<TierLike, 'year'>[], current: string): string {
+  const next = addMonths(current, 1);
+  return tiers.some((t) => t.year === Number(next.slice(0, 4))) ? next : current;
+}
+
 /** The verification period a month falls in: the month itself, or its quarter (2026-Q2). */
 export function periodOf(month: string, kind: 'month' | 'quarter'): string {
   if (kind === 'month') return month;

@@ -9,6 +9,7 @@ import {
   periodsBefore,
   type TierLike,
   tierFor,
+  upcomingMonth,
 } from './allowances.rules.ts';
 
 const tier = (minAge: number, maxAge: number | null, monthlyFen: number, over: Partial<TierLike> = {}): TierLike => ({
@@ -82,6 +83,12 @@ describe('allowance rules', () => {
     expect(tierFor(excl, elder('1940-01-01', { categories: ['tekun'] }), '2026-06', null)).toEqual({
       reason: 'overlapping_benefit',
     });
+  });
+
+  it('an application is judged for next month, or this month in a December before next year’s tiers are in', () => {
+    expect(upcomingMonth(TIERS, '2026-06')).toBe('2026-07');
+    expect(upcomingMonth(TIERS, '2026-12')).toBe('2026-12');
+    expect(upcomingMonth([...TIERS, { year: 2027 }], '2026-12')).toBe('2027-01');
   });
 
   it('verification periods by month or quarter', () => {

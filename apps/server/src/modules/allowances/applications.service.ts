@@ -6,7 +6,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { presentApplication, presentEvent } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
-import { addMonths, ageForMonth, tierFor } from './allowances.rules.ts';
+import { ageForMonth, tierFor, upcomingMonth } from './allowances.rules.ts';
 import type { ApplicationStatus } from './allowances.schema.ts';
 import { ALLOWANCE_SYSTEM, districtOf, load, movedMeanwhile, recordStep, reread } from './steps.ts';
 
@@ -93,8 +93,8 @@ async function checkEligible(
 ) {
   if (elder.status === 'deceased' || elder.status === 'moved_away')
     throw conflict('The elder has died or moved away.', undefined, 'invalid-state');
-  const month = addMonths(cstMonth(), 1);
   const tiers = await repo.tiersOfDistrict(ctx.db, districtOf(elder.regionCode));
+  const month = upcomingMonth(tiers, cstMonth());
   const t = tierFor(tiers, elder, month, residenceSince);
   if ('reason' in t)
     throw unprocessable(`The elder does not qualify for a tier in ${month} (${t.reason}).`, [
@@ -231,13 +231,14 @@ export async function recordObjection(ctx: AppContext, actor: Actor, id: string,
 /** The 公示 list: name, sex, age, community and monthly amount — no ID number, no account. */
 export async function listNotices(ctx: AppContext, actor: Actor, regionCode?: string) {
   const rows = await repo.notices(ctx.db, actor, regionCode);
-  const month = addMonths(cstMonth(), 1);
   const tiersByDistrict = new Map<string, repo.TierRow[]>();
   const items = [];
   for (const r of rows) {
     const d = districtOf(r.app.regionCode);
     if (!tiersByDistrict.has(d)) tiersByDistrict.set(d, await repo.tiersOfDistrict(ctx.db, d));
-    const t = tierFor(tiersByDistrict.get(d) ?? [], r, month, r.app.residenceSince);
+    const tiers = tiersByDistrict.get(d) ?? [];
+    const month = upcomingMonth(tiers, cstMonth());
+    const t = tierFor(tiers, r, month, r.app.residenceSince);
     items.push({
       applicationId: r.app.id,
       elderName: r.elderName,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstMonth } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import * as repo from './allowances.repo.ts';
-import { addMonths, tierFor } from './allowances.rules.ts';
+import { tierFor, upcomingMonth } from './allowances.rules.ts';
 import { createApplicationFor, getApplication } from './applications.service.ts';
 import { districtOf } from './steps.ts';
 
@@ -23,12 +23,8 @@ export async function getMine(ctx: AppContext, actor: Actor) {
   const latest = await repo.latestApplicationOf(ctx.db, elder.id);
   const application = latest ? await getApplication(ctx, actor, latest.id) : null;
   const gone = elder.status === 'deceased' || elder.status === 'moved_away';
-  const t = tierFor(
-    await repo.tiersOfDistrict(ctx.db, districtOf(elder.regionCode)),
-    elder,
-    addMonths(cstMonth(), 1),
-    latest?.residenceSince ?? null,
-  );
+  const tiers = await repo.tiersOfDistrict(ctx.db, districtOf(elder.regionCode));
+  const t = tierFor(tiers, elder, upcomingMonth(tiers, cstMonth()), latest?.residenceSince ?? null);
   return {
     elder: { id: elder.id, name: elder.name },
     application,
