@@ -83,6 +83,14 @@ describe('demo meals', () => {
     for (const x of signals.items) expect(x.daysAbsent).toBeGreaterThanOrEqual(3);
   });
 
+  it('running the step again changes nothing', async () => {
+    const count = async () => Number((await one<{ n: string }>(sql`SELECT count(*) n FROM meals`)).n);
+    const before = await count();
+    await seedMeals(s.ctx);
+    expect(await count()).toBe(before);
+    expect(Number((await one<{ n: string }>(sql`SELECT count(*) n FROM organizations WHERE type = 'canteen'`)).n)).toBe(2);
+  });
+
   it('the demo canteen serves today: recommendations and a subsidised checkout', async () => {
     const kitchen = await as('demo-canteen');
     const canteen = (await kitchen.get('/api/v1/canteens')).json().items[0];

@@ -100,6 +100,12 @@ export async function seedMeals(ctx: AppContext) {
       .from(organizations)
       .where(and(eq(organizations.type, 'canteen'), eq(organizations.name, '锦华路社区长寿食堂')));
     if (!jinhua) return; // no demo district
+    // Already seeded (a start that stopped after this transaction): leave it as it is.
+    const [done] = await tx
+      .select()
+      .from(organizations)
+      .where(and(eq(organizations.type, 'canteen'), eq(organizations.name, '青松路社区长寿食堂')));
+    if (done) return;
     const [qingsong] = await tx
       .insert(organizations)
       .values({
