@@ -97,7 +97,7 @@ async function computeLines(ctx: AppContext, tx: DbOrTx, district: string, month
   for (const a of apps) {
     if (a.app.status !== 'active' || a.app.paidFrom === null || a.app.paidFrom > month) continue;
     if (judgedIds.has(a.app.id) && !verified.has(a.app.elderId)) {
-      await suspendIn(
+      const done = await suspendIn(
         ctx,
         tx,
         ALLOWANCE_SYSTEM,
@@ -106,8 +106,9 @@ async function computeLines(ctx: AppContext, tx: DbOrTx, district: string, month
         month,
         `连续${window.length}期未完成生存认证`,
         'allowance.suspend.auto',
+        'skip',
       );
-      suspended++;
+      if (done) suspended++;
       continue;
     }
     const months = [month];

@@ -62,6 +62,8 @@ export async function suspendIn(
   fromMonth: string,
   note: string,
   auditAction: string,
+  /** A job or a roll that finds it already moved on (a concurrent run did it) skips instead of failing. */
+  ifMoved: 'throw' | 'skip' = 'throw',
 ) {
   const done = await repo.updateApplication(tx, app.id, 'active', {
     status: 'suspended',
@@ -69,7 +71,10 @@ export async function suspendIn(
     suspendedFrom: fromMonth,
     arrearsFrom: null,
   });
-  if (!done) throw movedMeanwhile();
+  if (!done) {
+    if (ifMoved === 'skip') return false;
+    throw movedMeanwhile();
+  }
   await recordStep(ctx, tx, actor, app, {
     action: `suspended_${reason}`,
     from: 'active',
@@ -78,6 +83,7 @@ export async function suspendIn(
     auditAction,
     detail: { fromMonth },
   });
+  return true;
 }
 
 /**

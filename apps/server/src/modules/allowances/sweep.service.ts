@@ -64,6 +64,7 @@ export async function stopGoneRecipients(ctx: AppContext, tx: DbOrTx, district: 
         addMonths(statusMonth, 1),
         '档案登记迁出',
         'allowance.suspend.auto',
+        'skip',
       );
     }
   }
