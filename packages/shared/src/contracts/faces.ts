@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoInstant } from './dates.ts';
 import { route } from './route.ts';
 
 /**
@@ -52,7 +53,7 @@ export const faceConsentBody = z.strictObject({
   /** Who signed the written consent: the elder, or the guardian with the relation. */
   signedBy: z.string().trim().min(1).max(50),
   /** When the consent was signed (ISO 8601 with offset). */
-  signedAt: z.iso.datetime({ offset: true }),
+  signedAt: isoInstant('past'),
   /** The reference of the signed consent document (archive number, scan id). */
   documentRef: z.string().trim().min(1).max(100),
 });
