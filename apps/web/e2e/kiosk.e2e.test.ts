@@ -32,6 +32,9 @@ let username: string;
 let kitchen: Client;
 let canteenId: string;
 let zhang: string;
+let zhangIdTail: string;
+let enrolPhotos: string[];
+let community: Client;
 let li: string;
 let closePool: () => Promise<void>;
 
@@ -113,16 +116,16 @@ describe('canteen kiosk', () => {
     username = (await f.createAccount(ctx, 'canteen_staff', { orgId: canteenId })).username;
     kitchen = (await f.clientAs(server.app, ctx, 'canteen_staff', { orgId: canteenId })).api as Client;
     const bureau = (await f.clientAs(server.app, ctx, 'district_admin', { regionCode: f.TREE.district })).api as Client;
-    const community = (await f.clientAs(server.app, ctx, 'community_staff', { regionCode: f.TREE.communityA1 })).api as Client;
+    community = (await f.clientAs(server.app, ctx, 'community_staff', { regionCode: f.TREE.communityA1 })).api as Client;
     const year = Number(cstDate().slice(0, 4));
-    zhang = (
-      await createElder(ctx, f.TREE.communityA1, {
-        name: '张秀英',
-        birthDate: `${year - 85}-03-01`,
-        chronicConditions: ['高血压'],
-        allergies: ['海鲜'],
-      })
-    ).id;
+    const zhangRow = await createElder(ctx, f.TREE.communityA1, {
+      name: '张秀英',
+      birthDate: `${year - 85}-03-01`,
+      chronicConditions: ['高血压'],
+      allergies: ['海鲜'],
+    });
+    zhang = zhangRow.id;
+    zhangIdTail = zhangRow.idNumber.slice(-4);
     li = (await createElder(ctx, f.TREE.communityA1, { name: '李国华', birthDate: `${year - 82}-06-01` })).id;
     expect((await kitchen.put(`/api/v1/canteens/${canteenId}/profile`, { communities: [f.TREE.communityA1] })).statusCode).toBe(
       200,
@@ -167,9 +170,10 @@ describe('canteen kiosk', () => {
 
     // Enrol 张秀英 from three cut-outs of sample face 0; the camera shows a fourth, different one.
     const { faces } = await samples.sampleFaces();
+    enrolPhotos = samples.variants(faces[0]).enrol.map((img: Rgb) => samples.toJpeg(img).toString('base64'));
     const enrol = await community.put(`/api/v1/elders/${zhang}/face`, {
       consent: { signedBy: '本人（张秀英）', signedAt: new Date().toISOString(), documentRef: '锦华-同意-0001' },
-      photos: samples.variants(faces[0]).enrol.map((img: Rgb) => samples.toJpeg(img).toString('base64')),
+      photos: enrolPhotos,
       canteenOrgIds: [canteenId],
     });
     expect(enrol.statusCode, enrol.body).toBe(200);
@@ -292,5 +296,44 @@ describe('canteen kiosk', () => {
     expect(await a.evaluate(() => localStorage.getItem('zhiyang.kiosk.meals'))).toBe('[]');
     expect((await mealsOf(zhang)).length).toBe(before.zhang + 1);
     expect((await mealsOf(li)).length).toBe(before.li + 1);
+  });
+  it('asks a second factor when the canteen cannot place the face, and verifies the chosen elder 1:1; fits a portrait tablet', async () => {
+    // Enrolled, but no longer for this canteen: identification here finds nobody.
+    const again = await community.put(`/api/v1/elders/${zhang}/face`, {
+      consent: { signedBy: '本人（张秀英）', signedAt: new Date().toISOString(), documentRef: '锦华-同意-0002' },
+      photos: enrolPhotos,
+      canteenOrgIds: [],
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    const page = await openKiosk();
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await page.getByRole('button', { name: '开始刷脸' }).click();
+    await page.getByText('未能确认是哪位老人，请输入身份证后4位或手机号').waitFor(WAIT);
+    // On the kiosk's own keypad (the last character may be an X).
+    for (const k of zhangIdTail) await page.getByRole('button', { name: k, exact: true }).click();
+    await expect.poll(() => page.getByLabel('身份证后4位或手机号').inputValue()).toBe(zhangIdTail);
+    await page.getByRole('button', { name: /查\s?找/ }).click();
+    await page.getByRole('button', { name: /张秀英/ }).waitFor(WAIT);
+    await page.screenshot({ path: path.join(shots, 'kiosk-second-factor-portrait.png') });
+    await page.getByRole('button', { name: /张秀英/ }).click();
+    await page.getByRole('heading', { name: '张秀英 您好' }).waitFor(WAIT);
+    await page.locator('.kiosk-dish').first().waitFor(WAIT);
+    await page.screenshot({ path: path.join(shots, 'kiosk-order-portrait.png') });
+    // Every button of the kiosk is a target of at least 56 px; no text under 22 px.
+    const small = await page.evaluate(
+      () =>
+        [...document.querySelectorAll('.zy-kiosk button')]
+          .map((b) => b.getBoundingClientRect())
+          .filter((r) => r.width > 0 && (r.height < 56 || r.width < 56)).length,
+    );
+    expect(small).toBe(0);
+    const tiny = await page.evaluate(() =>
+      [...document.querySelectorAll('.zy-kiosk *')]
+        .filter((e) => e.childNodes.length && [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim()))
+        .filter((e) => Number.parseFloat(getComputedStyle(e).fontSize) < 22)
+        .map((e) => e.textContent),
+    );
+    expect(tiny).toEqual([]);
+    await page.close();
   });
 });

@@ -85,7 +85,7 @@ export function LookupScreen({
           aria-label={hint}
           placeholder={hint}
           value={q}
-          inputMode={mode === 'tail' ? 'numeric' : 'text'}
+          inputMode={mode === 'tail' ? 'none' : 'text'}
           autoComplete="off"
           maxLength={60}
           onChange={(e) => setQ(e.target.value)}
@@ -95,6 +95,21 @@ export function LookupScreen({
           {t('kiosk.search')}
         </Button>
       </form>
+      {mode === 'tail' && (
+        // The tablet's own number pad has no X (the last character of many ID numbers): keys of our own.
+        <div className="kiosk-keypad">
+          {['1', '2', '3', '4', '5', '6', '7', '8', '9', 'X', '0', '⌫'].map((k) => (
+            <Button
+              key={k}
+              aria-label={k === '⌫' ? t('kiosk.backspace') : k}
+              style={{ height: 72, fontSize: 32 }}
+              onClick={() => setQ((v) => (k === '⌫' ? v.slice(0, -1) : `${v}${k}`.slice(0, 11)))}
+            >
+              {k}
+            </Button>
+          ))}
+        </div>
+      )}
       {error && (
         <div role="alert" style={{ ...panel, fontSize: 24, background: '#fff1f0', color: '#a8071a' }}>
           {error}

@@ -52,6 +52,7 @@ export const kioskZhCN = {
   busy: '识别繁忙，请稍候再试',
   add: '加一份',
   remove: '减一份',
+  backspace: '删除一位',
 };
 
 export const kioskEnUS: typeof kioskZhCN = {
@@ -107,4 +108,5 @@ export const kioskEnUS: typeof kioskZhCN = {
   busy: 'Busy, try again in a moment',
   add: 'Add one',
   remove: 'Remove one',
+  backspace: 'Delete',
 };
