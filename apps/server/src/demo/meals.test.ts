@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, cstDate } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
+import { unpackVectors } from '../modules/faces/faces.match.ts';
+import { DEFAULT_MARGIN, DEFAULT_THRESHOLD } from '../modules/faces/faces.service.ts';
 import { checkLedger } from '../modules/wallets/ledger.repo.ts';
 import { client, loginToken } from '../testing/factories.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
 import { communityCode, seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
+import { DEMO_FACES_PER_CANTEEN, seedFaces } from './faces.ts';
 import { DEMO_MEAL_DAYS, seedMeals } from './meals.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
@@ -24,6 +27,7 @@ beforeAll(async () => {
   const t = Date.now();
   await seedMeals(s.ctx);
   seedMs = Date.now() - t;
+  await seedFaces(s.ctx);
 }, 300_000);
 afterAll(() => s.close());
 
@@ -109,5 +113,37 @@ describe('demo meals', () => {
     );
     expect(meal.statusCode, meal.body).toBe(201);
     expect(meal.json().subsidyFen).toBe(Math.min(rec.json().subsidyFen, dish.priceFen));
+  });
+
+  it("each canteen's kiosk has 100 elders enrolled with their consent, descriptors encrypted and synthetic", async () => {
+    const perCanteen = await queryRows<{ n: string }>(s.ctx.db, sql`SELECT count(*) n FROM face_gallery_orgs GROUP BY org_id`);
+    expect(perCanteen.map((r) => Number(r.n))).toEqual([DEMO_FACES_PER_CANTEEN, DEMO_FACES_PER_CANTEEN]);
+    const rows = await queryRows<{ elder_id: string; descriptors_enc: string; consent_document_ref: string }>(
+      s.ctx.db,
+      sql`SELECT elder_id, descriptors_enc, consent_document_ref FROM face_enrolments ORDER BY elder_id LIMIT 3`,
+    );
+    const vectors = rows.map((r) => {
+      expect(r.consent_document_ref).toMatch(/^人脸采集同意书 RL-\d{4}/);
+      return unpackVectors(s.ctx.cipher.decrypt(r.descriptors_enc));
+    });
+    // Three unit descriptors per elder: one person's close together, two people's far apart.
+    const cos = (a: Float32Array, i: number, b: Float32Array, j: number) => {
+      let d = 0;
+      for (let k = 0; k < 1024; k++) d += a[i * 1024 + k] * b[j * 1024 + k];
+      return d;
+    };
+    expect(vectors[0].length).toBe(3 * 1024);
+    expect(cos(vectors[0], 0, vectors[0], 0)).toBeCloseTo(1, 4);
+    expect(cos(vectors[0], 0, vectors[0], 1)).toBeGreaterThan(DEFAULT_THRESHOLD + DEFAULT_MARGIN);
+    expect(cos(vectors[0], 0, vectors[1], 0)).toBeLessThan(DEFAULT_THRESHOLD - DEFAULT_MARGIN);
+    // The community worker sees the consent on the elder's record; running the step again adds nobody.
+    const community = await as('demo-community');
+    const mine = await one<{ elder_id: string }>(sql`
+      SELECT f.elder_id FROM face_enrolments f JOIN elders e ON e.id = f.elder_id WHERE e.region_code = ${communityCode(0, 0)} LIMIT 1`);
+    const status = await community.get(`/api/v1/elders/${mine.elder_id}/face`);
+    expect(status.statusCode, status.body).toBe(200);
+    expect(status.json()).toMatchObject({ enrolled: true, consent: { documentRef: expect.stringContaining('RL-') } });
+    await seedFaces(s.ctx);
+    expect(Number((await one<{ n: string }>(sql`SELECT count(*) n FROM face_enrolments`)).n)).toBe(2 * DEMO_FACES_PER_CANTEEN);
   });
 });

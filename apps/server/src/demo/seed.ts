@@ -6,6 +6,7 @@ import { seedBoundaries } from './boundaries.ts';
 import { seedCalls, seedCareCampaigns } from './calls.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
+import { seedFaces } from './faces.ts';
 import { seedFamilySafety } from './family-safety.ts';
 import { seedMeals } from './meals.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
@@ -46,6 +47,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'care-campaigns', background: true, run: (ctx) => seedCareCampaigns(ctx) },
   { name: 'allowances', background: true, run: seedAllowances },
   { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
+  { name: 'faces', background: true, run: seedFaces },
 ];
 
 /**
