@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { allowancesApi } from '../../api/allowances.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
+import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { SettingsCard } from './SettingsCard.tsx';
 
@@ -13,6 +14,7 @@ import { SettingsCard } from './SettingsCard.tsx';
 export function TiersPage() {
   const { t } = useTranslation();
   const { can, me } = useAuth();
+  const { nameOf } = useRegions();
   const { message } = App.useApp();
   const [year, setYear] = useState(dayjs().year());
   const [adding, setAdding] = useState(false);
@@ -71,7 +73,7 @@ export function TiersPage() {
         dataSource={list.data?.items}
         pagination={false}
         columns={[
-          { title: t('allowances.tiers.district'), dataIndex: 'regionCode' },
+          { title: t('allowances.tiers.district'), dataIndex: 'regionCode', render: (code: string) => nameOf(code) ?? code },
           { title: t('allowances.tiers.year'), dataIndex: 'year' },
           {
             title: t('allowances.tiers.ages'),

@@ -149,7 +149,7 @@ export const allowancesZhCN = {
   tiers: {
     title: '津贴档次',
     add: '新增档次',
-    district: '区划代码',
+    district: '行政区',
     year: '年度',
     ages: '年龄段',
     agesValue: '{{min}} 岁及以上',
@@ -326,7 +326,7 @@ export const allowancesEnUS: typeof allowancesZhCN = {
   tiers: {
     title: 'Allowance tiers',
     add: 'Add tier',
-    district: 'District code',
+    district: 'District',
     year: 'Year',
     ages: 'Ages',
     agesValue: '{{min}} and over',
