@@ -291,6 +291,15 @@ describe('canteen kiosk', () => {
       expect(at).toBeGreaterThanOrEqual(offlineAt - 1000);
       expect(at).toBeLessThan(backAt);
     }
+    // Each window now shows its elder's ticket (or, when the other window sent it, that it was sent).
+    for (const [p, m] of [
+      [a, zMeal],
+      [b, lMeal],
+    ] as const) {
+      const ticket = p.locator('.kiosk-ticket');
+      await ticket.or(p.getByText('本餐已提交，取餐号请看就餐记录')).waitFor(WAIT);
+      if (await ticket.count()) expect((await ticket.innerText()).trim()).toBe(m.ticketNo);
+    }
     await a.screenshot({ path: path.join(shots, 'kiosk-back-online.png') });
     // Nothing more arrives later (the windows' retries find nothing waiting).
     expect(await a.evaluate(() => localStorage.getItem('zhiyang.kiosk.meals'))).toBe('[]');

@@ -1,5 +1,5 @@
 import { LogoutOutlined } from '@ant-design/icons';
-import type { Me } from '@zhiyang/shared';
+import type { Me, Meal } from '@zhiyang/shared';
 import { App, Button } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { CameraScreen, type LookupMode } from './CameraScreen.tsx';
 import { KIOSK_CSS } from './kiosk-css.ts';
 import { LookupScreen } from './LookupScreen.tsx';
 import { type Ordered, OrderScreen } from './OrderScreen.tsx';
-import { flushMeals, waitingMeals } from './queue.ts';
+import { flushMeals, isWaiting, waitingMeals } from './queue.ts';
 import { bigButton, FONT, panel, yuan } from './style.ts';
 
 type Screen =
@@ -48,10 +48,15 @@ function Kiosk({ me }: { me: Me }) {
   const [screen, setScreen] = useState<Screen>({ kind: 'camera' });
   const [online, setOnline] = useState(navigator.onLine);
   const [waiting, setWaiting] = useState(waitingMeals().length);
+  // Meals the queue sent after the network returned, by key: the ticket a waiting elder is given.
+  const [sent, setSent] = useState<Record<string, Meal>>({});
 
   const flush = useCallback(async () => {
     const before = waitingMeals().length;
-    await flushMeals((m, err) => message.error(t('kiosk.refused', { name: m.elderName, why: problemText(err, t) })));
+    await flushMeals(
+      (m, meal) => setSent((all) => ({ ...all, [m.key]: meal })),
+      (m, err) => message.error(t('kiosk.refused', { name: m.elderName, why: problemText(err, t) })),
+    );
     const now = waitingMeals().length;
     setWaiting(now);
     if (now < before) message.success(t('kiosk.sentLater', { n: before - now }));
@@ -129,17 +134,25 @@ function Kiosk({ me }: { me: Me }) {
             onCancel={() => setScreen({ kind: 'camera' })}
           />
         ) : (
-          <Done ordered={screen.ordered} waiting={waiting} onNext={() => setScreen({ kind: 'camera' })} />
+          <Done
+            ordered={screen.ordered}
+            meal={screen.ordered.meal ?? sent[screen.ordered.key] ?? null}
+            waiting={waiting}
+            onNext={() => setScreen({ kind: 'camera' })}
+          />
         )}
       </main>
     </div>
   );
 }
 
-/** The ticket number, large — or, offline, the meal kept for later with what was chosen. */
-function Done({ ordered, waiting, onNext }: { ordered: Ordered; waiting: number; onNext(): void }) {
+/**
+ * The ticket number, large — or, offline, the meal kept for later with what was chosen; the ticket
+ * appears when the queue has sent it (or "已提交" when another window of the kiosk sent it).
+ */
+function Done({ ordered, meal, waiting, onNext }: { ordered: Ordered; meal: Meal | null; waiting: number; onNext(): void }) {
   const { t } = useTranslation();
-  const { meal } = ordered;
+  const still = isWaiting(ordered.key);
   return (
     <div style={{ ...panel, textAlign: 'center', maxWidth: 760, margin: '0 auto', width: '100%' }}>
       <div style={{ fontSize: 30 }}>{ordered.elderName}</div>
@@ -151,6 +164,8 @@ function Done({ ordered, waiting, onNext }: { ordered: Ordered; waiting: number;
             {t('kiosk.ticketDetail', { subsidy: yuan(meal.subsidyFen), self: yuan(meal.selfPayFen) })}
           </div>
         </>
+      ) : !still ? (
+        <div style={{ fontSize: 36, fontWeight: 700, color: '#0f7b6c', marginTop: 16 }}>{t('kiosk.sentElsewhere')}</div>
       ) : (
         <>
           <div style={{ fontSize: 36, fontWeight: 700, color: '#ad4e00', marginTop: 16 }}>{t('kiosk.queuedTitle')}</div>

@@ -10,6 +10,8 @@ import { checkout } from './queue.ts';
 import { bigButton, panel, yuan } from './style.ts';
 
 export interface Ordered {
+  /** The meal's Idempotency-Key (it names the meal in the offline queue). */
+  key: string;
   elderName: string;
   items: Array<{ name: string; qty: number }>;
   /** The server's meal, or null when it waits in the queue. */
@@ -60,13 +62,13 @@ export function OrderScreen({
     setError(null);
     try {
       const items = chosen.map((d) => ({ dishId: d.dishId, qty: qty[d.dishId] ?? 1 }));
-      const meal = await checkout(canteenId, data.elderName, {
+      const { key, meal } = await checkout(canteenId, data.elderName, {
         elderId: elder.id,
         period: data.period,
         items,
         ...(self > 0 ? { payMethod: pay } : {}),
       });
-      onDone({ elderName: data.elderName, items: chosen.map((d) => ({ name: d.name, qty: qty[d.dishId] ?? 1 })), meal });
+      onDone({ key, elderName: data.elderName, items: chosen.map((d) => ({ name: d.name, qty: qty[d.dishId] ?? 1 })), meal });
     } catch (err) {
       setError(problemText(err, t));
       setBusy(false);

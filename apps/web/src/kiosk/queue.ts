@@ -25,23 +25,33 @@ const send = (m: QueuedMeal): Promise<Meal> =>
  * Queue the meal, then send it: the meal with its ticket when the server answered, `null` when the
  * network is down (it waits in the queue). A refusal (4xx) drops it and is thrown.
  */
-export async function checkout(canteenId: string, elderName: string, body: MealInput): Promise<Meal | null> {
+export async function checkout(
+  canteenId: string,
+  elderName: string,
+  body: MealInput,
+): Promise<{ key: string; meal: Meal | null }> {
   const at = new Date().toISOString();
   const item: QueuedMeal = { key: `kiosk-${crypto.randomUUID()}`, at, canteenId, elderName, body: { ...body, eatenAt: at } };
   queue.add(item);
   try {
     const meal = await send(item);
     queue.drop(item.key);
-    return meal;
+    return { key: item.key, meal };
   } catch (err) {
     // A refusal is final; no answer (network down, server restarting) leaves it in the queue.
-    if (!(err instanceof ApiError && err.status >= 400 && err.status < 500)) return null;
+    if (!(err instanceof ApiError && err.status >= 400 && err.status < 500)) return { key: item.key, meal: null };
     queue.drop(item.key);
     throw err;
   }
 }
 
-/** Send the waiting meals, oldest first; the refused ones (4xx) are dropped and reported. */
-export async function flushMeals(onRefused: (m: QueuedMeal, err: Error) => void): Promise<void> {
-  await queue.flush(send, onRefused);
+/** Send the waiting meals, oldest first: each sent one is reported with its ticket, each refused one (4xx) dropped and reported. */
+export async function flushMeals(
+  onSent: (m: QueuedMeal, meal: Meal) => void,
+  onRefused: (m: QueuedMeal, err: Error) => void,
+): Promise<void> {
+  await queue.flush(async (m) => onSent(m, await send(m)), onRefused);
 }
+
+/** Whether the meal of this key still waits on this device. */
+export const isWaiting = (key: string) => waitingMeals().some((m) => m.key === key);
