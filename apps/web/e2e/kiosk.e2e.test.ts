@@ -210,6 +210,7 @@ describe('canteen kiosk', () => {
   it('recognises the elder by face, shows the subsidy, balance and recommendations, and gives a ticket', async () => {
     const page = await openKiosk();
     await page.getByText('锦华路社区长寿食堂').waitFor(WAIT);
+    await expect.poll(() => page.getByRole('button', { name: '开始刷脸' }).isEnabled(), WAIT).toBe(true);
     await page.screenshot({ path: path.join(shots, 'kiosk-camera.png') });
     await page.getByRole('button', { name: '开始刷脸' }).click();
     await page.getByRole('heading', { name: '张秀英 您好' }).waitFor(WAIT);

@@ -12,6 +12,7 @@ export const KIOSK_CSS = `
 .kiosk-split{display:grid;grid-template-columns:minmax(0,3fr) minmax(320px,2fr);gap:24px;align-items:start}
 .kiosk-overlay{position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;justify-content:center;background:rgba(0,0,0,.35);color:#fff;font-size:28px}
 .kiosk-keypad{display:grid;grid-template-columns:repeat(3,1fr);gap:12px;max-width:480px}
+.kiosk-overlay .ant-spin-dot-item{background:#fff}
 .kiosk-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:16px}
 .kiosk-card{min-height:96px;text-align:left;padding:16px 20px;border-radius:16px;border:2px solid #d9e6e2;background:#fff;cursor:pointer}
 .kiosk-card:active{background:#e6f4f1}
