@@ -14,6 +14,7 @@ let browser: Browser;
 let webDist: string;
 let shots: string;
 let username = '';
+let bureauName = '';
 const PASSWORD = 'Test#Pass2026';
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
@@ -30,6 +31,8 @@ beforeAll(async () => {
   const canteen = await f.createOrg(server.ctx, 'canteen', f.TREE.communityA1, '甲一社区长寿食堂');
   const kitchen = await f.clientAs(server.app, server.ctx, 'canteen_staff', { orgId: canteen.id });
   username = kitchen.account.username;
+  const bureau = await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district });
+  bureauName = bureau.account.username;
   await server.ctx.db.execute(sql`UPDATE users SET display_name = '周芳' WHERE id = ${kitchen.account.id}`);
   const k = kitchen.api as Api & { put: Api['post'] };
   expect((await k.put(`/api/v1/canteens/${canteen.id}/profile`, { communities: [f.TREE.communityA1] })).statusCode).toBe(200);
@@ -60,6 +63,19 @@ afterAll(async () => {
   if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
+async function signIn(name: string) {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username: name, password: PASSWORD } });
+  expect(login.ok()).toBe(true);
+  return { context, page };
+}
+
 async function settled(page: Page) {
   await page.waitForLoadState('networkidle');
   await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
@@ -68,7 +84,7 @@ async function settled(page: Page) {
 /** Latin words on the page other than the login name: English or a raw code slipped through. */
 async function latin(page: Page) {
   const text = await page.evaluate(() => document.body.innerText);
-  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => w !== username);
+  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => w !== username && w !== bureauName);
 }
 
 describe('the canteen in the console', () => {
@@ -116,5 +132,63 @@ describe('the canteen in the console', () => {
     await expect.poll(() => first.locator('td').nth(3).textContent()).toContain('南瓜小米粥');
     await page.screenshot({ path: path.join(shots, 'meals-menus.png') });
     await context.close();
+  });
+
+  it('statements: the bureau draws up last month, the canteen confirms, the bureau approves and exports', async () => {
+    const lastMonth = `${today.slice(0, 7)}-01`;
+    const month = new Date(`${lastMonth}T00:00:00Z`);
+    month.setUTCMonth(month.getUTCMonth() - 1);
+    const period = month.toISOString().slice(0, 7);
+    const district = await signIn(bureauName);
+    const b = district.page;
+    await b.goto(`${server.url}/console/meals/statements`);
+    await settled(b);
+    await b.locator('.ant-card-extra .ant-select').click();
+    await b.locator('.ant-select-item-option', { hasText: '甲一社区长寿食堂' }).click();
+    // Its closed list keeps the option values (ids) for screen readers until it is gone.
+    await b.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+    await b.getByRole('button', { name: '生成月结单' }).click();
+    const row = (p: Page) => p.locator('tr', { hasText: period });
+    await expect.poll(() => row(b).textContent()).toContain('草稿');
+    expect(await row(b).textContent()).toContain('甲一社区长寿食堂');
+    // The bureau does not confirm for the canteen.
+    expect(
+      await row(b)
+        .getByRole('button', { name: /确\s*认/ })
+        .count(),
+    ).toBe(0);
+    expect(await latin(b)).toEqual([]);
+
+    const kitchen = await signIn(username);
+    const k = kitchen.page;
+    await k.goto(`${server.url}/console/meals/statements`);
+    await settled(k);
+    expect(await k.locator('.ant-card-extra').getByRole('button', { name: '生成月结单' }).count()).toBe(0);
+    await row(k)
+      .getByRole('button', { name: /确\s*认/ })
+      .click();
+    await expect.poll(() => row(k).textContent()).toContain('食堂已确认');
+    expect(
+      await row(k)
+        .getByRole('button', { name: /审\s*批/ })
+        .count(),
+    ).toBe(0);
+    await kitchen.context.close();
+
+    await b.reload();
+    await settled(b);
+    await row(b)
+      .getByRole('button', { name: /审\s*批/ })
+      .click();
+    await expect.poll(() => row(b).textContent()).toContain('民政局已审批');
+    expect(await latin(b)).toEqual([]);
+    const href = await row(b)
+      .getByRole('link', { name: /导\s*出/ })
+      .getAttribute('href');
+    const xlsx = await b.request.get(new URL(href ?? '', server.url).toString());
+    expect(xlsx.status()).toBe(200);
+    expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+    await b.screenshot({ path: path.join(shots, 'meals-statements.png') });
+    await district.context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { CoffeeOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, CoffeeOutlined, ScheduleOutlined } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -7,11 +7,19 @@ import { RequirePermission } from '../common/RequirePermission.tsx';
 
 const TodayMealsPage = lazyPage(() => import('./TodayMealsPage.tsx'), 'TodayMealsPage');
 const MenusPage = lazyPage(() => import('./MenusPage.tsx'), 'MenusPage');
+const StatementsPage = lazyPage(() => import('./StatementsPage.tsx'), 'StatementsPage');
 
-type Key = 'today' | 'menus';
+type Key = 'today' | 'menus' | 'statements';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'today', path: 'meals/today', needs: 'meal:read', icon: <CoffeeOutlined />, element: <TodayMealsPage /> },
   { key: 'menus', path: 'meals/menus', needs: 'canteen:read', icon: <ScheduleOutlined />, element: <MenusPage /> },
+  {
+    key: 'statements',
+    path: 'meals/statements',
+    needs: 'meal:read',
+    icon: <AccountBookOutlined />,
+    element: <StatementsPage />,
+  },
 ];
 
 /** The canteen pages, placed inside the console layout by ConsoleRoutes. */
