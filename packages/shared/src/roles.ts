@@ -100,6 +100,14 @@ export const ACTIONS = [
   'allowance:manage',
   /** See and apply for one's own (an elder) or one's bound elder's (family) allowance on the phone page. */
   'allowance:self',
+  /** See 老年人优待证 (senior citizen preferential card) applications and cards in reach. */
+  'card:read',
+  /** Apply for an elder's 优待证 at the desk (walk-in). */
+  'card:write',
+  /** A district's 优待证 rules (户籍 or residence). */
+  'card:manage',
+  /** See and apply for one's own (an elder) or one's bound elder's (family) 优待证 on the phone page. */
+  'card:self',
   /** Read canteens (长寿食堂), their profiles, dishes and menus. */
   'canteen:read',
   /** Edit a canteen's profile, dishes and menus (its own staff; the bureau). */
@@ -121,7 +129,13 @@ const FACE_STAFF: Action[] = ['face:read', 'face:enrol', 'face:match'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   district_admin: ACTIONS.filter(
-    (a) => a !== 'order:work' && a !== 'alarm:respond' && a !== 'family:bind' && a !== 'alarm:sos' && a !== 'allowance:self',
+    (a) =>
+      a !== 'order:work' &&
+      a !== 'alarm:respond' &&
+      a !== 'family:bind' &&
+      a !== 'alarm:sos' &&
+      a !== 'allowance:self' &&
+      a !== 'card:self',
   ),
   street_staff: [
     ...STAFF_READ,
@@ -145,6 +159,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'allowance:read',
     'allowance:write',
     'allowance:approve',
+    'card:read',
+    'card:write',
     'canteen:read',
     'meal:read',
     'meal:signals',
@@ -169,6 +185,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'allowance:read',
     'allowance:write',
     'allowance:approve',
+    'card:read',
+    'card:write',
     'canteen:read',
     'meal:read',
     'meal:signals',
@@ -214,8 +232,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:refund',
   ],
   institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
-  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos', 'allowance:self'],
-  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read', 'allowance:self'],
+  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos', 'allowance:self', 'card:self'],
+  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read', 'allowance:self', 'card:self'],
 };
 
 export function can(role: Role, action: Action): boolean {

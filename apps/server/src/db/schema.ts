@@ -18,6 +18,7 @@ export * from '../modules/meals/meals.schema.ts';
 export * from '../modules/orders/orders.schema.ts';
 export * from '../modules/organizations/organizations.schema.ts';
 export * from '../modules/policies/policies.schema.ts';
+export * from '../modules/privilege-cards/privilege-cards.schema.ts';
 export * from '../modules/providers/providers.schema.ts';
 export * from '../modules/regions/regions.schema.ts';
 export * from '../modules/settlements/settlements.schema.ts';

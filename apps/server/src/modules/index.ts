@@ -23,6 +23,7 @@ import { notificationsModule } from './notifications/notifications.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
 import { organizationsModule } from './organizations/organizations.module.ts';
 import { policiesModule } from './policies/policies.module.ts';
+import { privilegeCardsModule } from './privilege-cards/privilege-cards.module.ts';
 import { providersModule } from './providers/providers.module.ts';
 import { regionsModule } from './regions/regions.module.ts';
 import { respondersModule } from './responders/responders.module.ts';
@@ -71,6 +72,8 @@ export const modules: readonly ModuleDefinition[] = [
   facesModule,
   // Meal assistance (issue 16)
   mealsModule,
+  // Senior citizen preferential card 老年人优待证 (issue 17)
+  privilegeCardsModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -22,6 +22,7 @@ export * from './notifications.ts';
 export * from './orders.ts';
 export * from './organizations.ts';
 export * from './policies.ts';
+export * from './privilege-cards.ts';
 export * from './problems.ts';
 export * from './providers.ts';
 export * from './recordings.ts';

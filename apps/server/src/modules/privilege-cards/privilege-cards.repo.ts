@@ -1,0 +1,108 @@
+import type { PrivilegeCardStatus } from '@zhiyang/shared';
+import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { elderVisibleTo } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { elders } from '../elders/elders.schema.ts';
+import { regions } from '../regions/regions.schema.ts';
+import { privilegeCardSettings, privilegeCards } from './privilege-cards.schema.ts';
+
+/** All SQL of the 优待证: settings, applications and cards joined with their elder. */
+
+export async function getSettings(db: DbOrTx, district: string) {
+  const [row] = await db.select().from(privilegeCardSettings).where(eq(privilegeCardSettings.regionCode, district));
+  return row ?? { regionCode: district, residenceRule: 'hukou' as const, minResidenceYears: 0 };
+}
+
+export async function putSettings(db: DbOrTx, s: typeof privilegeCardSettings.$inferInsert) {
+  const { regionCode, ...rest } = s;
+  await db
+    .insert(privilegeCardSettings)
+    .values(s)
+    .onConflictDoUpdate({ target: privilegeCardSettings.regionCode, set: { ...rest, updatedAt: new Date() } });
+}
+
+const cardColumns = {
+  card: privilegeCards,
+  elderName: elders.name,
+  idNumberEnc: elders.idNumberEnc,
+  birthDate: elders.birthDate,
+  regionName: regions.name,
+};
+function cardQuery(db: DbOrTx) {
+  return db
+    .select(cardColumns)
+    .from(privilegeCards)
+    .innerJoin(elders, eq(elders.id, privilegeCards.elderId))
+    .leftJoin(regions, eq(regions.code, privilegeCards.regionCode));
+}
+export type CardRow = Awaited<ReturnType<typeof findCard>> & {};
+
+/** One application or card, if its elder is visible to the actor (else undefined: a 404). */
+export async function findCard(db: DbOrTx, actor: Actor, id: string) {
+  return (
+    await cardQuery(db)
+      .where(and(eq(privilegeCards.id, id), elderVisibleTo(actor, elders.id, elders.regionCode)))
+      .limit(1)
+  )[0];
+}
+
+/** One row by id, unscoped: only after the caller's own write in the same transaction. */
+export async function findCardById(db: DbOrTx, id: string) {
+  return (await cardQuery(db).where(eq(privilegeCards.id, id)).limit(1))[0];
+}
+
+export async function listCards(
+  db: DbOrTx,
+  actor: Actor,
+  f: { status?: PrivilegeCardStatus; elderId?: string; limit: number; offset: number },
+) {
+  const where = and(
+    elderVisibleTo(actor, elders.id, elders.regionCode),
+    f.status ? eq(privilegeCards.status, f.status) : undefined,
+    f.elderId ? eq(privilegeCards.elderId, f.elderId) : undefined,
+  );
+  const [items, [{ n }]] = await Promise.all([
+    cardQuery(db).where(where).orderBy(desc(privilegeCards.createdAt), asc(privilegeCards.id)).limit(f.limit).offset(f.offset),
+    db.select({ n: count() }).from(privilegeCards).innerJoin(elders, eq(elders.id, privilegeCards.elderId)).where(where),
+  ]);
+  return { items, total: n };
+}
+
+/** Insert an application; undefined when the elder already has a live one (the partial unique index). */
+export async function insertCard(db: DbOrTx, c: typeof privilegeCards.$inferInsert) {
+  return (await db.insert(privilegeCards).values(c).onConflictDoNothing().returning())[0];
+}
+
+/** The elder's live application or valid card, else the newest row whatever its status. */
+export async function currentCardOf(db: DbOrTx, elderId: string) {
+  const live = await db
+    .select({ id: privilegeCards.id })
+    .from(privilegeCards)
+    .where(and(eq(privilegeCards.elderId, elderId), inArray(privilegeCards.status, ['checking', 'passed', 'issued'])))
+    .limit(1);
+  if (live[0]) return live[0];
+  return (
+    await db
+      .select({ id: privilegeCards.id })
+      .from(privilegeCards)
+      .where(eq(privilegeCards.elderId, elderId))
+      .orderBy(desc(privilegeCards.createdAt))
+      .limit(1)
+  )[0];
+}
+
+export async function elderInReach(db: DbOrTx, actor: Actor, elderId: string) {
+  return (
+    await db
+      .select()
+      .from(elders)
+      .where(and(eq(elders.id, elderId), elderVisibleTo(actor)))
+      .limit(1)
+  )[0];
+}
+
+/** The elder of an elder's own or a bound family member's account (users.elder_id). */
+export async function elderOfPerson(db: DbOrTx, actor: Actor) {
+  return (await db.select().from(elders).where(elderVisibleTo(actor)).limit(1))[0];
+}
