@@ -104,6 +104,8 @@ export const ACTIONS = [
   'card:read',
   /** Apply for an elder's 优待证 at the desk (walk-in). */
   'card:write',
+  /** Approve or reject a checked 优待证 application: the card is issued (the district). */
+  'card:approve',
   /** A district's 优待证 rules (户籍 or residence). */
   'card:manage',
   /** See and apply for one's own (an elder) or one's bound elder's (family) 优待证 on the phone page. */

@@ -8,6 +8,7 @@ import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/cam
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
+import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice } from '../testing/safety.ts';
@@ -58,6 +59,7 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/call-queues\/:id/, { id: 'callQueue' }],
   [/^\/allowance-applications\/:id/, { id: 'allowanceApplication' }],
   [/^\/allowance-rolls\/:id/, { id: 'allowanceRoll' }],
+  [/^\/privilege-cards\/:id/, { id: 'privilegeCard' }],
   [/^\/canteens\/:id\/dishes\/:dishId/, { id: 'canteen', dishId: 'dish' }],
   [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
   [/^\/canteens\/:id/, { id: 'canteen' }],
@@ -72,6 +74,7 @@ const NOT_SCOPED: Record<string, string> = {
   'PATCH /service-items/:id': 'the service catalogue is one list for the whole district',
   'POST /devices/:deviceId/events': 'device intake: the device proves itself with its secret, not a session',
   'PUT /call-categories/:code': 'the call categories are one list for the whole district',
+  'GET /verify/card/:token': 'public 优待证 verification: the signed token is the key; it shows a masked name only',
 };
 
 type Kind =
@@ -104,6 +107,7 @@ type Kind =
   | 'kbArticle'
   | 'allowanceApplication'
   | 'allowanceRoll'
+  | 'privilegeCard'
   | 'canteen'
   | 'dish'
   | 'menuDay'
@@ -182,6 +186,9 @@ const BODIES: Record<string, unknown> = {
   'POST /canteens/:id/deliveries': { elderId: UUID, day: '2026-01-05', period: 'lunch', items: [{ dishId: UUID }] },
   'POST /meal-deliveries/:id/deliver': { lat: 30.6, lng: 104 },
   'POST /meal-deliveries/:id/cancel': { reason: '不需要了' },
+  'POST /privilege-cards/:id/decisions': { decision: 'approve' },
+  'POST /privilege-cards/:id/revoke': { reason: '注销' },
+  'POST /privilege-cards/:id/reissue': { reason: '补发' },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -364,6 +371,10 @@ beforeAll(async () => {
     .insert(allowanceRolls)
     .values({ regionCode: TREE.district, month: '2025-01' })
     .returning();
+  const [privilegeCardB] = await s.ctx.db
+    .insert(privilegeCards)
+    .values({ elderId: elder.id, regionCode: TREE.communityB1, source: 'staff', status: 'passed' })
+    .returning();
   const [canteenSettlementB] = await s.ctx.db
     .insert(canteenSettlements)
     .values({ canteenId: canteenB.id, period: '2026-01' })
@@ -409,6 +420,7 @@ beforeAll(async () => {
     callQueue: queueB.id,
     allowanceApplication: allowanceApp.id,
     allowanceRoll: allowanceRoll.id,
+    privilegeCard: privilegeCardB.id,
     canteen: canteenB.id,
     dish: dishB.id,
     menuDay: '2026-01-05',

@@ -136,6 +136,8 @@ export const EVENTS = {
     action: z.string(),
     at: iso,
   }),
+  /** A 优待证 application or card moved (checked, issued, rejected, reissued, revoked); to staff of its region. */
+  'privilege-card.updated': z.object({ id: z.string(), elderId: z.string(), regionCode: z.string(), status: z.string() }),
   /** A district's payment roll was generated or approved. */
   'allowance.roll-updated': z.object({ id: z.string(), regionCode: z.string(), month: z.string(), status: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

@@ -29,6 +29,17 @@ export const privilegeCardSettingsBody = z.strictObject({
   minResidenceYears: z.number().int().min(0).max(50),
 });
 
+/** The sources of the external data check: 人社 (hrss), 公安 (police), 卫健 (health). */
+export const PRIVILEGE_CARD_CHECK_SOURCES = ['hrss', 'police', 'health'] as const;
+/** What the public verification page shows: valid, revoked, expired, or replaced by a reissued code. */
+export const PRIVILEGE_CARD_VERDICTS = ['valid', 'revoked', 'expired', 'superseded'] as const;
+
+export const privilegeCardCheck = z.object({
+  source: z.enum(PRIVILEGE_CARD_CHECK_SOURCES),
+  passed: z.boolean(),
+  reason: z.string().nullable(),
+});
+
 export const privilegeCard = z.object({
   id: z.string(),
   elderId: z.string(),
@@ -40,6 +51,15 @@ export const privilegeCard = z.object({
   source: z.enum(['staff', 'self']),
   status: z.enum(PRIVILEGE_CARD_STATUSES),
   residenceSince: z.string().nullable(),
+  checks: z.array(privilegeCardCheck),
+  /** The reason of a failed check, a rejection or a revocation. */
+  reason: z.string().nullable(),
+  cardNo: z.string().nullable(),
+  issuedOn: z.string().nullable(),
+  expiresOn: z.string().nullable(),
+  /** An issued card past its expiry date. */
+  expired: z.boolean(),
+  version: z.number().int(),
   createdAt: z.string(),
 });
 export type PrivilegeCard = z.output<typeof privilegeCard>;
@@ -55,9 +75,38 @@ export const applyMyPrivilegeCardBody = z.strictObject({
 export const myPrivilegeCard = z.object({
   elder: z.object({ id: z.string(), name: z.string() }).nullable(),
   card: privilegeCard.nullable(),
+  /** The signed token of an issued card's QR code (card number + version); null otherwise. */
+  qrToken: z.string().nullable(),
   /** Why the elder cannot apply now (null: may apply, or has a card or an application). */
   ineligibleReason: z.enum(PRIVILEGE_CARD_REFUSALS).nullable(),
 });
+
+export const privilegeCardDecisionBody = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('approve') }),
+  z.strictObject({ decision: z.literal('reject'), reason: z.string().trim().min(1).max(200) }),
+]);
+export const privilegeCardReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(200) });
+
+export const privilegeCardCheckImportReport = z.object({
+  rows: z.number().int(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  /** Still waiting for a source's answer. */
+  pending: z.number().int(),
+  /** Rows that matched no application under check in reach, or could not be read; no ID numbers. */
+  skipped: z.array(z.object({ row: z.number().int(), reason: z.enum(['no_application', 'bad_id', 'bad_result']) })),
+});
+
+export const privilegeCardVerification = z.object({
+  verdict: z.enum(PRIVILEGE_CARD_VERDICTS),
+  cardNo: z.string(),
+  /** The holder's name with the middle masked (张*英); never the ID number. */
+  holderMasked: z.string(),
+  issuedOn: z.string(),
+  expiresOn: z.string(),
+});
+
+const id = z.object({ id: z.uuid() });
 
 export const privilegeCardsContract = {
   getSettings: route({
@@ -100,6 +149,59 @@ export const privilegeCardsContract = {
     summary: 'Apply for an elder at the desk (walk-in): checked, then awaits the external data check',
     body: createPrivilegeCardBody,
     response: { 201: privilegeCard },
+  }),
+  importChecks: route({
+    method: 'POST',
+    path: '/privilege-card-checks/import',
+    permission: 'card:write',
+    audit: 'privilege-card.check.import',
+    upload: true,
+    tags,
+    summary: 'Import an external data check result file (人社 / 公安 / 卫健, xlsx or csv): marks applications passed or failed',
+    response: privilegeCardCheckImportReport,
+  }),
+  decide: route({
+    method: 'POST',
+    path: '/privilege-cards/:id/decisions',
+    permission: 'card:approve',
+    audit: 'privilege-card.decide',
+    tags,
+    summary: 'The district approves a checked application (the card is issued with its number) or rejects it with a reason',
+    params: id,
+    body: privilegeCardDecisionBody,
+    response: privilegeCard,
+  }),
+  revoke: route({
+    method: 'POST',
+    path: '/privilege-cards/:id/revoke',
+    permission: 'card:write',
+    audit: 'privilege-card.revoke',
+    tags,
+    summary: 'Revoke an issued card with a reason: its QR code then verifies as revoked',
+    params: id,
+    body: privilegeCardReasonBody,
+    response: privilegeCard,
+  }),
+  reissue: route({
+    method: 'POST',
+    path: '/privilege-cards/:id/reissue',
+    permission: 'card:write',
+    audit: 'privilege-card.reissue',
+    tags,
+    summary: 'Reissue an issued card (lost phone, leaked code): a new version, the old QR code no longer verifies',
+    params: id,
+    body: privilegeCardReasonBody,
+    response: privilegeCard,
+  }),
+  verify: route({
+    method: 'GET',
+    path: '/verify/card/:token',
+    auth: 'public',
+    tags,
+    summary:
+      'Anyone verifies a 优待证 QR code: valid / revoked / expired, masked name and card number; a tampered code is refused',
+    params: z.object({ token: z.string().max(100) }),
+    response: privilegeCardVerification,
   }),
   getMine: route({
     method: 'GET',

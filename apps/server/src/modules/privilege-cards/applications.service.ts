@@ -9,6 +9,7 @@ import type { elders } from '../elders/elders.schema.ts';
 import { presentCard } from './privilege-cards.present.ts';
 import * as repo from './privilege-cards.repo.ts';
 import { refusalFor } from './privilege-cards.rules.ts';
+import { signCardToken } from './privilege-cards.token.ts';
 
 type Elder = typeof elders.$inferSelect;
 const districtOf = (regionCode: string) => regionCode.slice(0, 6);
@@ -111,13 +112,17 @@ async function ownElder(ctx: AppContext, actor: Actor) {
 
 export async function getMine(ctx: AppContext, actor: Actor) {
   const elder = await ownElder(ctx, actor);
-  if (!elder) return { elder: null, card: null, ineligibleReason: null };
+  if (!elder) return { elder: null, card: null, qrToken: null, ineligibleReason: null };
   const current = await repo.currentCardOf(ctx.db, elder.id);
   const row = current ? await repo.findCard(ctx.db, actor, current.id) : undefined;
   const live = row && ['checking', 'passed', 'issued'].includes(row.card.status);
   return {
     elder: { id: elder.id, name: elder.name },
     card: row ? presentCard(ctx.cipher, row) : null,
+    qrToken:
+      row?.card.status === 'issued' && row.card.cardNo
+        ? signCardToken(ctx.config.secretKey, row.card.cardNo, row.card.version)
+        : null,
     ineligibleReason: live ? null : await refusalOf(ctx, elder, null),
   };
 }

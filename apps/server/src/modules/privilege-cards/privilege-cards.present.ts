@@ -1,4 +1,5 @@
 import type { FieldCipher } from '../../lib/crypto.ts';
+import { cstDate } from '../../lib/dates.ts';
 import { maskedId } from '../elders/elders.present.ts';
 import type { CardRow } from './privilege-cards.repo.ts';
 
@@ -16,6 +17,13 @@ export function presentCard(cipher: FieldCipher, r: CardRow) {
     source: c.source,
     status: c.status,
     residenceSince: c.residenceSince,
+    checks: c.checkResults,
+    reason: c.reason,
+    cardNo: c.cardNo,
+    issuedOn: c.issuedOn,
+    expiresOn: c.expiresOn,
+    expired: c.status === 'issued' && c.expiresOn !== null && c.expiresOn < cstDate(),
+    version: c.version,
     createdAt: c.createdAt.toISOString(),
   };
 }

@@ -1,11 +1,11 @@
 import type { PrivilegeCardStatus } from '@zhiyang/shared';
-import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
-import { privilegeCardSettings, privilegeCards } from './privilege-cards.schema.ts';
+import { privilegeCardSequences, privilegeCardSettings, privilegeCards } from './privilege-cards.schema.ts';
 
 /** All SQL of the 优待证: settings, applications and cards joined with their elder. */
 
@@ -105,4 +105,74 @@ export async function elderInReach(db: DbOrTx, actor: Actor, elderId: string) {
 /** The elder of an elder's own or a bound family member's account (users.elder_id). */
 export async function elderOfPerson(db: DbOrTx, actor: Actor) {
   return (await db.select().from(elders).where(elderVisibleTo(actor)).limit(1))[0];
+}
+
+type CardUpdate = Partial<typeof privilegeCards.$inferInsert>;
+
+/** Lock one row for a transition (a concurrent decision waits, then sees the new status). */
+export async function lockCard(db: DbOrTx, id: string) {
+  return (await db.select().from(privilegeCards).where(eq(privilegeCards.id, id)).for('update'))[0];
+}
+
+export async function updateCard(db: DbOrTx, id: string, set: CardUpdate) {
+  return (
+    await db
+      .update(privilegeCards)
+      .set({ ...set, updatedAt: new Date() })
+      .where(eq(privilegeCards.id, id))
+      .returning()
+  )[0];
+}
+
+/** The next card number of a district's sequence (atomic: the row is created or incremented). */
+export async function nextCardSeq(db: DbOrTx, district: string): Promise<number> {
+  const [row] = await db
+    .insert(privilegeCardSequences)
+    .values({ regionCode: district, nextNo: 2 })
+    .onConflictDoUpdate({ target: privilegeCardSequences.regionCode, set: { nextNo: sql`${privilegeCardSequences.nextNo} + 1` } })
+    .returning();
+  return row.nextNo - 1;
+}
+
+/** Applications under check in reach whose elder has this ID number (blind index), locked. */
+export async function checkingByIdHash(db: DbOrTx, actor: Actor, idHash: string) {
+  return db
+    .select({ card: privilegeCards })
+    .from(privilegeCards)
+    .innerJoin(elders, eq(elders.id, privilegeCards.elderId))
+    .where(
+      and(
+        eq(elders.idNumberHash, idHash),
+        eq(privilegeCards.status, 'checking'),
+        elderVisibleTo(actor, elders.id, elders.regionCode),
+      ),
+    )
+    .for('update', { of: privilegeCards });
+}
+
+/** A card by its number, with the holder's name (the public verification). */
+export async function cardByNumber(db: DbOrTx, cardNo: string) {
+  return (
+    await db
+      .select({ card: privilegeCards, elderName: elders.name })
+      .from(privilegeCards)
+      .innerJoin(elders, eq(elders.id, privilegeCards.elderId))
+      .where(eq(privilegeCards.cardNo, cardNo))
+      .limit(1)
+  )[0];
+}
+
+/** Live applications and issued cards of elders the archive records as deceased (one elder, or all). */
+export async function liveCardsOfDeceased(db: DbOrTx, elderId?: string) {
+  return db
+    .select({ id: privilegeCards.id })
+    .from(privilegeCards)
+    .innerJoin(elders, eq(elders.id, privilegeCards.elderId))
+    .where(
+      and(
+        eq(elders.status, 'deceased'),
+        inArray(privilegeCards.status, ['checking', 'passed', 'issued']),
+        elderId ? eq(elders.id, elderId) : undefined,
+      ),
+    );
 }

@@ -40,3 +40,26 @@ export function refusalFor(
   if (!residenceSince || yearsBetween(residenceSince, today) < rule.minResidenceYears) return 'residence_too_short';
   return null;
 }
+
+/** Years a card is valid: it expires the day before the fifth anniversary of its issue. */
+export const CARD_VALID_YEARS = 5;
+
+export function expiryOf(issuedOn: string): string {
+  const d = new Date(`${issuedOn}T00:00:00Z`);
+  const day = d.getUTCDate();
+  d.setUTCFullYear(d.getUTCFullYear() + CARD_VALID_YEARS);
+  // 29 February + 5 years lands on 1 March; the day before is 28 February.
+  if (d.getUTCDate() !== day) d.setUTCDate(0);
+  else d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The card number: district (6) + year of issue (4) + the district's sequence (6). */
+export const cardNumber = (district: string, year: string, seq: number) => `${district}${year}${String(seq).padStart(6, '0')}`;
+
+/** The status after a source's answers: any failure fails; all three passed passes; else still checking. */
+export function checkOutcome(results: Array<{ source: string; passed: boolean }>): 'passed' | 'failed' | 'checking' {
+  if (results.some((r) => !r.passed)) return 'failed';
+  const passed = new Set(results.filter((r) => r.passed).map((r) => r.source));
+  return ['hrss', 'police', 'health'].every((s) => passed.has(s)) ? 'passed' : 'checking';
+}

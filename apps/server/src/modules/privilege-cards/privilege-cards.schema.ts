@@ -1,5 +1,12 @@
 import type { PrivilegeCardStatus } from '@zhiyang/shared';
-import { date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** One source's answer in the external data check (人社 hrss, 公安 police, 卫健 health). */
+export interface CheckResult {
+  source: 'hrss' | 'police' | 'health';
+  passed: boolean;
+  reason: string | null;
+}
 
 /** Per-district 优待证 residence rule (0650_privilege_cards.sql). */
 export const privilegeCardSettings = pgTable('privilege_card_settings', {
@@ -21,4 +28,21 @@ export const privilegeCards = pgTable('privilege_cards', {
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0651: the external check, approval, number, validity, version of the QR code, revocation.
+  checkResults: jsonb('check_results').$type<CheckResult[]>().notNull().default([]),
+  checkedAt: timestamp('checked_at', { withTimezone: true }),
+  decidedBy: uuid('decided_by'),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  reason: text('reason'),
+  cardNo: text('card_no'),
+  issuedOn: date('issued_on'),
+  expiresOn: date('expires_on'),
+  version: integer('version').notNull().default(1),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** The per-district card number sequence (0651). */
+export const privilegeCardSequences = pgTable('privilege_card_sequences', {
+  regionCode: text('region_code').primaryKey(),
+  nextNo: integer('next_no').notNull().default(1),
 });

@@ -47,9 +47,9 @@ describe('applications at the desk', () => {
 
   it('the database holds one live application per elder even when the service is bypassed', async () => {
     const e = await createElder(s.ctx, TREE.communityA1, { birthDate: bornAgo(70) });
-    const row = { elderId: e.id, regionCode: e.regionCode, source: 'staff' as const, status: 'issued' as const };
+    const row = { elderId: e.id, regionCode: e.regionCode, source: 'staff' as const, status: 'checking' as const };
     await s.ctx.db.insert(privilegeCards).values(row);
-    await expect(s.ctx.db.insert(privilegeCards).values({ ...row, status: 'checking' })).rejects.toThrow();
+    await expect(s.ctx.db.insert(privilegeCards).values({ ...row, status: 'passed' })).rejects.toThrow();
     // A rejected or revoked one does not block a new application.
     await s.ctx.db.insert(privilegeCards).values({ ...row, status: 'revoked' });
   });

@@ -18,7 +18,15 @@ export async function cardWorld() {
   await seedTree(s.ctx);
   const district = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
   const street = (await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA })).api;
-  const community = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
-  const communityB = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityB1 })).api;
-  return { s, district, street, community, communityB };
+  const a1 = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
+  const b1 = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityB1 });
+  /** Upload a file as a multipart form (the import routes). */
+  const upload = (token: string, url: string, m: { body: Buffer; contentType: string }) =>
+    s.app.inject({
+      method: 'POST',
+      url,
+      payload: m.body,
+      headers: { authorization: `Bearer ${token}`, 'content-type': m.contentType },
+    });
+  return { s, district, street, community: a1.api, communityB: b1.api, tokens: { a1: a1.token, b1: b1.token }, upload };
 }

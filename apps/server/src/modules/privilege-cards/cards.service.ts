@@ -1,0 +1,134 @@
+import type { DbOrTx } from '../../db/client.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { cstDate } from '../../lib/dates.ts';
+import { AppError, conflict, notFound } from '../../lib/errors.ts';
+import { presentCard } from './privilege-cards.present.ts';
+import * as repo from './privilege-cards.repo.ts';
+import { cardNumber, expiryOf } from './privilege-cards.rules.ts';
+import { maskName, readCardToken } from './privilege-cards.token.ts';
+import { recordStep } from './steps.ts';
+
+/** The system actor of the automatic revocation on death. */
+const CARD_SYSTEM: Actor = { id: null, username: 'system', displayName: '系统', role: 'system', regionCode: null, orgId: null };
+
+/** Load a card in the actor's reach (else 404), lock it and run a transition on it. */
+async function transition<T>(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  work: (tx: DbOrTx, card: NonNullable<Awaited<ReturnType<typeof repo.lockCard>>>) => Promise<T>,
+) {
+  if (!(await repo.findCard(ctx.db, actor, id))) throw notFound('Privilege card');
+  return ctx.db.transaction(async (tx) => {
+    const card = await repo.lockCard(tx, id);
+    if (!card) throw notFound('Privilege card');
+    await work(tx, card);
+    const row = await repo.findCardById(tx, id);
+    if (!row) throw notFound('Privilege card');
+    return presentCard(ctx.cipher, row);
+  });
+}
+
+/**
+ * The district approves an application that passed the external check: the card gets the next
+ * number of the district's sequence, today's date (China) as issue date and its expiry; or rejects
+ * one under check, passed or failed, with the reason.
+ */
+export function decide(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  b: { decision: 'approve' } | { decision: 'reject'; reason: string },
+) {
+  return transition(ctx, actor, id, async (tx, card) => {
+    if (b.decision === 'approve') {
+      if (card.status !== 'passed')
+        throw conflict('Only an application that passed the external data check can be approved.', undefined, 'invalid-state');
+      const issuedOn = cstDate();
+      const district = card.regionCode.slice(0, 6);
+      const cardNo = cardNumber(district, issuedOn.slice(0, 4), await repo.nextCardSeq(tx, district));
+      const next = await repo.updateCard(tx, card.id, {
+        status: 'issued',
+        cardNo,
+        issuedOn,
+        expiresOn: expiryOf(issuedOn),
+        decidedBy: actor.id,
+        decidedAt: new Date(),
+        reason: null,
+      });
+      await recordStep(ctx, tx, actor, next, 'privilege-card.decide.approve', { cardNo });
+      return;
+    }
+    if (!['checking', 'passed', 'failed'].includes(card.status))
+      throw conflict('Only an application not yet issued can be rejected.', undefined, 'invalid-state');
+    const next = await repo.updateCard(tx, card.id, {
+      status: 'rejected',
+      reason: b.reason,
+      decidedBy: actor.id,
+      decidedAt: new Date(),
+    });
+    await recordStep(ctx, tx, actor, next, 'privilege-card.decide.reject', { reason: b.reason });
+  });
+}
+
+/** Revoke an issued card with a reason; its QR code verifies as revoked from now on. */
+export function revoke(ctx: AppContext, actor: Actor, id: string, reason: string) {
+  return transition(ctx, actor, id, async (tx, card) => {
+    if (card.status !== 'issued') throw conflict('Only an issued card can be revoked.', undefined, 'invalid-state');
+    const next = await repo.updateCard(tx, card.id, { status: 'revoked', reason, revokedAt: new Date() });
+    await recordStep(ctx, tx, actor, next, 'privilege-card.revoke', { reason });
+  });
+}
+
+/** Reissue: the same card number and validity, the next version; the old QR code verifies as superseded. */
+export function reissue(ctx: AppContext, actor: Actor, id: string, reason: string) {
+  return transition(ctx, actor, id, async (tx, card) => {
+    if (card.status !== 'issued') throw conflict('Only an issued card can be reissued.', undefined, 'invalid-state');
+    const next = await repo.updateCard(tx, card.id, { version: card.version + 1 });
+    await recordStep(ctx, tx, actor, next, 'privilege-card.reissue', { reason, version: next.version });
+  });
+}
+
+/**
+ * The public verification of a QR code: a tampered or malformed token is refused (400); a genuine
+ * one shows its verdict, the masked name and the card number — never the ID number.
+ */
+export async function verify(ctx: AppContext, token: string) {
+  const t = readCardToken(ctx.config.secretKey, token);
+  if (!t) throw new AppError(400, 'Bad Request', 'This code is not a genuine 优待证 code.', undefined, 'bad-signature');
+  const row = await repo.cardByNumber(ctx.db, t.cardNo);
+  const c = row?.card;
+  const issuedOn = c?.issuedOn;
+  const expiresOn = c?.expiresOn;
+  if (!row || !c || !issuedOn || !expiresOn) throw notFound('Privilege card');
+  const verdict =
+    c.status !== 'issued'
+      ? ('revoked' as const)
+      : t.version !== c.version
+        ? ('superseded' as const)
+        : expiresOn < cstDate()
+          ? ('expired' as const)
+          : ('valid' as const);
+  return { verdict, cardNo: t.cardNo, holderMasked: maskName(row.elderName), issuedOn, expiresOn };
+}
+
+/**
+ * On death in the archive: revoke the elder's issued card and reject an application under way.
+ * A partial event (no elder id) sweeps every deceased elder; running twice changes nothing.
+ */
+export async function closeCardsOfDeceased(ctx: AppContext, elderId?: string) {
+  for (const { id } of await repo.liveCardsOfDeceased(ctx.db, elderId)) {
+    await ctx.db.transaction(async (tx) => {
+      const card = await repo.lockCard(tx, id);
+      if (!card || !['checking', 'passed', 'issued'].includes(card.status)) return;
+      const issued = card.status === 'issued';
+      const next = await repo.updateCard(tx, id, {
+        status: issued ? 'revoked' : 'rejected',
+        reason: '老人已故',
+        ...(issued ? { revokedAt: new Date() } : { decidedAt: new Date() }),
+      });
+      await recordStep(ctx, tx, CARD_SYSTEM, next, issued ? 'privilege-card.revoke.death' : 'privilege-card.reject.death');
+    });
+  }
+}
