@@ -33,9 +33,27 @@ beforeAll(async () => {
   username = kitchen.account.username;
   const bureau = await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district });
   bureauName = bureau.account.username;
+  const policy = await bureau.api.post('/api/v1/policies', {
+    name: '高龄助餐补贴',
+    kind: 'purchase_credit',
+    amount: 3000,
+    period: 'month',
+    regionCode: f.TREE.district,
+    conditions: { minAge: 80 },
+    validFrom: `${today.slice(0, 4)}-01-01`,
+    prorate: false,
+  });
+  expect(policy.statusCode, policy.body).toBe(201);
   await server.ctx.db.execute(sql`UPDATE users SET display_name = '周芳' WHERE id = ${kitchen.account.id}`);
   const k = kitchen.api as Api & { put: Api['post'] };
-  expect((await k.put(`/api/v1/canteens/${canteen.id}/profile`, { communities: [f.TREE.communityA1] })).statusCode).toBe(200);
+  expect(
+    (
+      await k.put(`/api/v1/canteens/${canteen.id}/profile`, {
+        communities: [f.TREE.communityA1],
+        deliveryCommunities: [f.TREE.communityA2],
+      })
+    ).statusCode,
+  ).toBe(200);
   const dish = await k.post(`/api/v1/canteens/${canteen.id}/dishes`, {
     name: '清炒时蔬',
     category: 'vegetable',
@@ -47,6 +65,22 @@ beforeAll(async () => {
     (await k.put(`/api/v1/canteens/${canteen.id}/menus/${today}/lunch`, { items: [{ dishId: dish.json().id }] })).statusCode,
   ).toBe(200);
   const elder = await createElder(server.ctx, f.TREE.communityA1, { name: '张秀英' });
+  // A delivery booked by the call centre for today's lunch, to an elder at home in 甲二社区.
+  const homeBound = await createElder(server.ctx, f.TREE.communityA2, {
+    name: '孙淑芬',
+    lat: 30.6,
+    lng: 104.0,
+    address: '甲二社区3栋',
+  });
+  const operator = await f.clientAs(server.app, server.ctx, 'operator', { regionCode: f.TREE.district });
+  const booked = await operator.api.post(`/api/v1/canteens/${canteen.id}/deliveries`, {
+    elderId: homeBound.id,
+    day: today,
+    period: 'lunch',
+    items: [{ dishId: dish.json().id }],
+    note: '腿脚不便，请敲门',
+  });
+  expect(booked.statusCode, booked.body).toBe(201);
   const m = await kitchen.api.post(
     `/api/v1/canteens/${canteen.id}/meals`,
     { elderId: elder.id, period: 'lunch', items: [{ dishId: dish.json().id }], payMethod: 'cash' },
@@ -128,6 +162,9 @@ describe('the canteen in the console', () => {
     const menuDialog = page.locator('.ant-modal').last();
     await menuDialog.locator('.ant-select').click();
     await page.locator('.ant-select-item-option', { hasText: '南瓜小米粥' }).click();
+    // A multiple choice keeps its list open over the dialog's buttons: close it first.
+    await menuDialog.locator('.ant-modal-title').click();
+    await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
     await menuDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await expect.poll(() => first.locator('td').nth(3).textContent()).toContain('南瓜小米粥');
     await page.screenshot({ path: path.join(shots, 'meals-menus.png') });
@@ -190,5 +227,63 @@ describe('the canteen in the console', () => {
     expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
     await b.screenshot({ path: path.join(shots, 'meals-statements.png') });
     await district.context.close();
+  });
+
+  it('subsidy rules: the bureau makes a policy a meal subsidy; the server’s limit shows on its field', async () => {
+    const { context, page } = await signIn(bureauName);
+    await page.goto(`${server.url}/console/meals/subsidy-rules`);
+    await settled(page);
+    expect(await page.locator('.ant-table').textContent()).toContain('暂无助餐补贴规则');
+    await page.getByRole('button', { name: '设为助餐政策' }).click();
+    const dialog = page.locator('.ant-modal');
+    await dialog.locator('.ant-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '高龄助餐补贴' }).click();
+    await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
+    const lunch = dialog.locator('.ant-form-item', { hasText: '午餐每餐补贴' });
+    // 2000 yuan a meal is above the API's limit (100000 fen): the server says so, on 午餐.
+    await lunch.locator('input').fill('2000');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => lunch.locator('.ant-form-item-explain').textContent()).toContain('不能大于 1000.00 元');
+    await lunch.locator('input').fill('3');
+    await dialog.locator('.ant-form-item', { hasText: '每日补贴上限' }).locator('input').fill('5');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    const row = page.locator('tr', { hasText: '高龄助餐补贴' });
+    await expect.poll(() => row.textContent()).toContain('3.00 元');
+    expect(await row.textContent()).toContain('5.00 元');
+    expect(await row.textContent()).toContain('不补贴');
+    expect(await row.textContent()).toContain('80 岁');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-rules.png') });
+    await context.close();
+  });
+
+  it('delivery round: the canteen checks off a meal at a door 2 km from the address and sees it flagged', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: 30.62, longitude: 104.0 },
+      permissions: ['geolocation'],
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/console/meals/deliveries`);
+    await settled(page);
+    const row = page.locator('tr', { hasText: '孙淑芬' });
+    await expect.poll(() => row.textContent()).toContain('待送餐');
+    expect(await row.textContent()).toContain('甲二社区3栋');
+    expect(await row.textContent()).toContain('清炒时蔬');
+    expect(await row.textContent()).toContain('腿脚不便');
+    expect(await page.getByText('待送 1 份').count()).toBe(1);
+    await row.getByRole('button', { name: /送\s*达/ }).click();
+    await expect.poll(() => row.textContent()).toContain('已送达');
+    expect(await row.textContent()).toMatch(/距登记地址 2\d{3} 米/);
+    expect(await page.getByText('待送 0 份').count()).toBe(1);
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-deliveries.png') });
+    await context.close();
   });
 });

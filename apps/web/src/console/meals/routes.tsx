@@ -1,4 +1,4 @@
-import { AccountBookOutlined, CoffeeOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, CarOutlined, CoffeeOutlined, GiftOutlined, ScheduleOutlined } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -8,11 +8,15 @@ import { RequirePermission } from '../common/RequirePermission.tsx';
 const TodayMealsPage = lazyPage(() => import('./TodayMealsPage.tsx'), 'TodayMealsPage');
 const MenusPage = lazyPage(() => import('./MenusPage.tsx'), 'MenusPage');
 const StatementsPage = lazyPage(() => import('./StatementsPage.tsx'), 'StatementsPage');
+const RulesPage = lazyPage(() => import('./RulesPage.tsx'), 'RulesPage');
+const DeliveriesPage = lazyPage(() => import('./DeliveriesPage.tsx'), 'DeliveriesPage');
 
-type Key = 'today' | 'menus' | 'statements';
+type Key = 'today' | 'menus' | 'deliveries' | 'statements' | 'rules';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'today', path: 'meals/today', needs: 'meal:read', icon: <CoffeeOutlined />, element: <TodayMealsPage /> },
   { key: 'menus', path: 'meals/menus', needs: 'canteen:read', icon: <ScheduleOutlined />, element: <MenusPage /> },
+  // The round is the canteen's work: those who check off (meal:serve) get it in the menu.
+  { key: 'deliveries', path: 'meals/deliveries', needs: 'meal:serve', icon: <CarOutlined />, element: <DeliveriesPage /> },
   {
     key: 'statements',
     path: 'meals/statements',
@@ -20,6 +24,7 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
     icon: <AccountBookOutlined />,
     element: <StatementsPage />,
   },
+  { key: 'rules', path: 'meals/subsidy-rules', needs: 'policy:read', icon: <GiftOutlined />, element: <RulesPage /> },
 ];
 
 /** The canteen pages, placed inside the console layout by ConsoleRoutes. */
