@@ -15,6 +15,7 @@ const FamilyArea = lazy(() => import('../family/FamilyArea.tsx'));
 const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
 const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
+const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
 
 /** Brand colours: a calm teal that reads well for older eyes on both light and dark screens. */
 export const BRAND = { primary: '#0f7b6c', dark: '#0b3d38' };
@@ -62,6 +63,7 @@ export function App() {
                 <Route path="/worker/respond" element={<RespondPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
+                <Route path="/verify/card/:token" element={<VerifyCardPage />} />
                 <Route path="*" element={<Navigate to="/console" replace />} />
               </Routes>
             </Suspense>

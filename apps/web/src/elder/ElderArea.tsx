@@ -13,6 +13,7 @@ import { useFetch } from '../app/useFetch.ts';
 import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
 import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
+import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
 import { ChooseSlot, type Slot } from './ChooseSlot.tsx';
 import { MyBookings } from './MyBookings.tsx';
 import { SosButton } from './SosButton.tsx';
@@ -234,6 +235,7 @@ function ElderHome({ role }: { role: string }) {
           {t('elderHome.mine')}
         </button>
         {role === 'elder' && <MyAllowance />}
+        {role === 'elder' && <MyPrivilegeCard />}
         <CallCentreButton />
         {role === 'family' && (
           <a

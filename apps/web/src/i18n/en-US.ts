@@ -9,6 +9,7 @@ import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
+import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
@@ -302,6 +303,7 @@ export const enUS: Messages = {
   safety: safetyEnUS,
   calls: callsEnUS,
   allowances: allowancesEnUS,
+  privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,

@@ -15,6 +15,7 @@ import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
+import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
@@ -284,6 +285,7 @@ export const zhCN = {
   safety: safetyZhCN,
   calls: callsZhCN,
   allowances: allowancesZhCN,
+  privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,
