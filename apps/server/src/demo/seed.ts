@@ -9,6 +9,7 @@ import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
 import { seedFamilySafety } from './family-safety.ts';
 import { seedMeals } from './meals.ts';
+import { seedPrivilegeCards } from './privilege-cards.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
@@ -48,6 +49,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'allowances', background: true, run: seedAllowances },
   { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
   { name: 'faces', background: true, run: seedFaces },
+  { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
 ];
 
 /**
