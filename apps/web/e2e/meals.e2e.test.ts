@@ -286,4 +286,19 @@ describe('the canteen in the console', () => {
     await page.screenshot({ path: path.join(shots, 'meals-deliveries.png') });
     await context.close();
   });
+
+  it('statistics: the bureau sees the delivered meal counted, its dish on top and the chart drawn', async () => {
+    const { context, page } = await signIn(bureauName);
+    await page.goto(`${server.url}/console/meals/stats`);
+    await settled(page);
+    // The meal checked off at the door (the one refunded at the counter does not count).
+    const figures = page.locator('.ant-statistic');
+    await expect.poll(() => figures.nth(0).textContent()).toContain('就餐人次1');
+    expect(await figures.nth(1).textContent()).toContain('服务老人1');
+    expect(await page.locator('.ant-card', { hasText: '热门菜品' }).last().textContent()).toContain('清炒时蔬');
+    expect(await page.locator('.ant-card', { hasText: '各食堂每日就餐人次' }).last().locator('canvas').count()).toBe(1);
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-stats.png') });
+    await context.close();
+  });
 });

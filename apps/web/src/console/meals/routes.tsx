@@ -1,4 +1,11 @@
-import { AccountBookOutlined, CarOutlined, CoffeeOutlined, GiftOutlined, ScheduleOutlined } from '@ant-design/icons';
+import {
+  AccountBookOutlined,
+  BarChartOutlined,
+  CarOutlined,
+  CoffeeOutlined,
+  GiftOutlined,
+  ScheduleOutlined,
+} from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -10,8 +17,9 @@ const MenusPage = lazyPage(() => import('./MenusPage.tsx'), 'MenusPage');
 const StatementsPage = lazyPage(() => import('./StatementsPage.tsx'), 'StatementsPage');
 const RulesPage = lazyPage(() => import('./RulesPage.tsx'), 'RulesPage');
 const DeliveriesPage = lazyPage(() => import('./DeliveriesPage.tsx'), 'DeliveriesPage');
+const StatsPage = lazyPage(() => import('./StatsPage.tsx'), 'StatsPage');
 
-type Key = 'today' | 'menus' | 'deliveries' | 'statements' | 'rules';
+type Key = 'today' | 'menus' | 'deliveries' | 'statements' | 'rules' | 'stats';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'today', path: 'meals/today', needs: 'meal:read', icon: <CoffeeOutlined />, element: <TodayMealsPage /> },
   { key: 'menus', path: 'meals/menus', needs: 'canteen:read', icon: <ScheduleOutlined />, element: <MenusPage /> },
@@ -24,6 +32,8 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
     icon: <AccountBookOutlined />,
     element: <StatementsPage />,
   },
+  // Region staff (community, street, bureau): those who also get the missed-meal signals; a canteen has 今日就餐.
+  { key: 'stats', path: 'meals/stats', needs: 'meal:signals', icon: <BarChartOutlined />, element: <StatsPage /> },
   { key: 'rules', path: 'meals/subsidy-rules', needs: 'policy:read', icon: <GiftOutlined />, element: <RulesPage /> },
 ];
 
