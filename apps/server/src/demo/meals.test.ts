@@ -57,6 +57,8 @@ describe('demo meals', () => {
     expect(st.totals.eldersServed).toBeGreaterThanOrEqual(100);
     expect(st.totals.refunded).toBeGreaterThan(0);
     expect(st.topDishes[0].name).toBe('米饭');
+    // A dish both canteens serve is one line of the district's top dishes.
+    expect(new Set(st.topDishes.map((d: { name: string }) => d.name)).size).toBe(st.topDishes.length);
     expect(new Set(st.perDay.map((d: { canteenName: string }) => d.canteenName)).size).toBe(2);
     expect(Number((await one<{ n: string }>(sql`SELECT count(*) n FROM meals WHERE day >= ${today}`)).n)).toBe(0);
     expect((await checkLedger(s.ctx.db)).ok).toBe(true);

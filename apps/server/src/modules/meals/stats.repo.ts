@@ -38,10 +38,11 @@ export async function perDay(db: DbOrTx, actor: Actor, from: string, to: string,
 export async function topDishes(db: DbOrTx, actor: Actor, from: string, to: string, canteenId?: string, limit = 10) {
   return queryRows<{ dish_id: string; name: string; servings: string }>(
     db,
-    sql`SELECT i->>'dishId' AS dish_id, min(i->>'name') AS name, sum((i->>'qty')::int) AS servings
+    // By name: the same dish served by several canteens (each with its own dish id) is one line.
+    sql`SELECT min(i->>'dishId') AS dish_id, i->>'name' AS name, sum((i->>'qty')::int) AS servings
         FROM meals m CROSS JOIN LATERAL jsonb_array_elements(m.items) AS i
         WHERE ${where(actor, from, to, canteenId)} AND m.status = 'served'
-        GROUP BY i->>'dishId' ORDER BY servings DESC, name LIMIT ${limit}`,
+        GROUP BY i->>'name' ORDER BY servings DESC, name LIMIT ${limit}`,
   );
 }
 
