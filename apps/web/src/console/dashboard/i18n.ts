@@ -49,7 +49,8 @@ export const homeZhCN = {
   },
   planned: {
     title: '您的工作台',
-    canteen: '左侧“助餐服务”中可查看今日就餐、办理当天退餐和设置一周菜单；刷脸就餐的自助终端正在规划中。您可以在右上角修改密码。',
+    canteen:
+      '左侧“助餐服务”中可查看今日就餐、办理当天退餐、设置一周菜单、送餐和月度结算；老人刷脸就餐请点下面的“打开自助终端”。您可以在右上角修改密码。',
     institution:
       '养老机构模块（床位、入住、护理记录）正在规划中。目前您可以在告警中心查看本机构设备发出的告警，在设备管理和设备健康查看设备。',
     alarms: '打开告警中心',
@@ -108,7 +109,7 @@ export const homeEnUS: typeof homeZhCN = {
   planned: {
     title: 'Your workspace',
     canteen:
-      "Under meal assistance on the left: today's meals, same-day refunds and the week's menus; the face-scan kiosk is planned. You can change your password at the top right.",
+      "Under meal assistance on the left: today's meals, same-day refunds, the week's menus, deliveries and monthly statements; for face-scan meals open the kiosk below. You can change your password at the top right.",
     institution:
       'The care-home module (beds, residents, care records) is planned. Today you can see the alarms of your devices in the alarm centre and the devices under device management and device health.',
     alarms: 'Open the alarm centre',
