@@ -345,6 +345,8 @@ export async function seedMeals(ctx: AppContext) {
  * capture per subsidised meal from the wallet to the canteen, a refund back, the draws on the
  * lots; balances and lots are brought up to date at the end.
  */
+type Plan = Array<{ policyId: string; amountFen: number }>;
+
 class MealBook {
   private readonly txs: Array<typeof ledgerTransactions.$inferInsert> = [];
   private readonly entries: Array<{ transactionId: string; key: string; amount: number; createdAt: Date }> = [];
@@ -396,62 +398,33 @@ class MealBook {
     this.grants.push({ policyId, elderId, periodKey: month, amount, remaining: amount, transactionId, createdAt: at });
   }
 
-  capture(
-    mealId: string,
-    elderId: string,
-    canteenId: string,
-    at: Date,
-    plan: Array<{ policyId: string; amountFen: number }>,
-    month: string,
-  ) {
-    const fen = plan.reduce((a, p) => a + p.amountFen, 0);
-    const transactionId = this.post(
-      'capture',
-      at,
-      [
-        [`elder:${elderId}`, -fen],
-        [`provider:${canteenId}`, fen],
-      ],
-      {
-        elderId,
-        orderId: mealId,
-        memo: '助餐',
-      },
-    );
-    for (const p of plan)
-      this.draws.push({
-        policyId: p.policyId,
-        elderId,
-        periodKey: month,
-        transactionId,
-        orderId: mealId,
-        amount: p.amountFen,
-        createdAt: at,
-      });
+  /** A subsidised meal: its policies' parts move from the elder's wallet to the canteen. */
+  capture(mealId: string, elderId: string, canteenId: string, at: Date, plan: Plan, month: string) {
+    this.move('capture', 1, '助餐', mealId, elderId, canteenId, at, plan, month);
   }
 
-  refund(
+  /** A refunded meal: the same parts back to the wallet, and back onto the lots. */
+  refund(mealId: string, elderId: string, canteenId: string, at: Date, plan: Plan, month: string) {
+    this.move('refund', -1, '助餐退餐：老人临时有事，未取餐', mealId, elderId, canteenId, at, plan, month);
+  }
+
+  private move(
+    kind: 'capture' | 'refund',
+    sign: 1 | -1,
+    memo: string,
     mealId: string,
     elderId: string,
     canteenId: string,
     at: Date,
-    plan: Array<{ policyId: string; amountFen: number }>,
+    plan: Plan,
     month: string,
   ) {
-    const fen = plan.reduce((a, p) => a + p.amountFen, 0);
-    const transactionId = this.post(
-      'refund',
-      at,
-      [
-        [`provider:${canteenId}`, -fen],
-        [`elder:${elderId}`, fen],
-      ],
-      {
-        elderId,
-        orderId: mealId,
-        memo: '助餐退餐：老人临时有事，未取餐',
-      },
-    );
+    const fen = sign * plan.reduce((a, p) => a + p.amountFen, 0);
+    const legs: Array<[string, number]> = [
+      [`elder:${elderId}`, -fen],
+      [`provider:${canteenId}`, fen],
+    ];
+    const transactionId = this.post(kind, at, sign === 1 ? legs : legs.reverse(), { elderId, orderId: mealId, memo });
     for (const p of plan)
       this.draws.push({
         policyId: p.policyId,
@@ -459,7 +432,7 @@ class MealBook {
         periodKey: month,
         transactionId,
         orderId: mealId,
-        amount: -p.amountFen,
+        amount: sign * p.amountFen,
         createdAt: at,
       });
   }
