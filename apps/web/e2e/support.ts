@@ -9,7 +9,11 @@ import { preview } from 'vite';
 
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 const TEST_SERVER_MODULE = path.join(WEB_DIR, '../server/src/testing/server.ts');
-export const WEB_DIST = path.join(WEB_DIR, 'dist');
+/**
+ * The built console the browser tests serve. `ZY_WEB_DIST` points it elsewhere, so that several
+ * people working in one checkout each build and test their own copy without emptying another's.
+ */
+export const WEB_DIST = process.env.ZY_WEB_DIST ? path.resolve(process.env.ZY_WEB_DIST) : path.join(WEB_DIR, 'dist');
 
 // The server's test helpers are imported by path at run time (tsc -p apps/web does not check the server).
 export const SERVER_SRC = path.join(WEB_DIR, '../server/src');
@@ -49,7 +53,7 @@ export function ensureWebBuild(): void {
   if (fresh) return;
   const viteBin = path.join(path.dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
   // Vitest sets NODE_ENV=test, which would give React and antd development builds.
-  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [viteBin, 'build', '--logLevel', 'warn', '--outDir', WEB_DIST, '--emptyOutDir'], {
     cwd: WEB_DIR,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },
