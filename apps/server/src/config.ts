@@ -77,6 +77,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.-]{1,100}$/, 'a SIP domain')
     .default('zhiyang'),
+  SIP_RING_SECONDS: z.coerce.number().int().min(5).max(120).default(20),
   CTI_ADAPTER: z
     .string()
     .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an adapter name: manual, simulator or a registered PBX driver')
@@ -184,6 +185,11 @@ export interface Config {
   /** The SIP domain (realm) agents register in. */
   sipDomain?: string;
   /**
+   * How long the console's softphone rings before it declines the call as not answered (480), so
+   * that Kamailio offers it to another agent (docs/telephony.md#ring-no-answer).
+   */
+  sipRingSeconds?: number;
+  /**
    * The telephony adapter the console's commands (dial, answer, hang up, transfer) go through:
    * `simulator` by default where the simulator is on, else `manual` (CTI_ADAPTER).
    */
@@ -290,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sipWsUrl: e.SIP_WS_URL,
     sipAuthSecret: e.SIP_AUTH_SECRET,
     sipDomain: e.SIP_DOMAIN,
+    sipRingSeconds: e.SIP_RING_SECONDS,
     ctiSimulator,
     ctiAdapter: e.CTI_ADAPTER,
     deviceEventRetentionDays: e.DEVICE_EVENT_RETENTION_DAYS,

@@ -31,6 +31,7 @@ import {
  */
 
 const WAIT = 20_000;
+const RING_SECONDS = 5;
 const PASSWORD = 'Test#Pass2026';
 const HOTLINE = '968962';
 const CALLER = '13700000009';
@@ -120,6 +121,8 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
         sipWsUrl: `ws://127.0.0.1:${ports.ws}`,
         sipAuthSecret: SIP_AUTH_SECRET,
         sipDomain: 'zhiyang',
+        // The softphone declines a call nobody answers after 5 s (ring-no-answer).
+        sipRingSeconds: RING_SECONDS,
       },
     });
     await f.seedTree(server.ctx);
@@ -221,6 +224,33 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
     expect(tail(caller)).toMatch(/183 Session Progress/);
     // Its own media session in rtpengine, apart from the call's.
     expect(await rtpengineCli(ports.cli, 'list', 'sessions', 'all')).toMatch(/callid:\s*\S+-wait/);
+  }, 60_000);
+
+  it('nobody answers the ringing softphone: the agent goes on a break (未接听) and the caller waits in the queue again', async () => {
+    await page.getByTestId('state-idle').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor({ timeout: 10_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    const rangAt = Date.now();
+    expect((await theCall())?.agentUserId).toBeTruthy();
+    // The desk is empty: after the ring time the softphone declines (480); Kamailio reports
+    // call.not_answered, Zhiyang takes the call back and puts the agent on a break.
+    await page
+      .locator('[data-testid="agent-state"][data-state="break"]')
+      .waitFor({ timeout: RING_SECONDS * 1000 + 10_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    expect(Date.now() - rangAt).toBeGreaterThanOrEqual((RING_SECONDS - 1) * 1000);
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('agent-state').textContent()).toContain('未接听');
+    await expect.poll(theCall, { timeout: 10_000 }).toMatchObject({ outcome: null, agentUserId: null, endedAt: null });
+    // The caller was not let go: still connected, no final answer sent to the caller.
+    expect(caller?.child.exitCode).toBeNull();
+    expect(tail(caller)).not.toMatch(/480|call closed|terminated/i);
   }, 60_000);
 
   it('an agent goes 空闲 and takes the waiting call; with Zhiyang refusing events meanwhile, answered and ended arrive later', async () => {

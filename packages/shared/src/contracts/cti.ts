@@ -219,6 +219,11 @@ export const telephonyInfo = z.object({
       password: z.string(),
       /** When the credential stops working (ISO 8601): the console fetches a new one before. */
       expiresAt: z.string(),
+      /**
+       * Seconds the softphone rings before it declines the call as not answered (480): the agent
+       * is then on a break (未接听) and the call is offered to another agent.
+       */
+      ringSeconds: z.number().int().positive(),
     })
     .nullable()
     .optional(),

@@ -28,14 +28,18 @@ const SIP_CREDENTIAL_SECONDS = 12 * 3600;
 
 export async function telephonyInfo(ctx: AppContext, actor: Actor): Promise<TelephonyInfo> {
   const a = adapterFor(ctx);
-  const { sipWsUrl, sipAuthSecret, sipDomain = 'zhiyang' } = ctx.config;
+  const { sipWsUrl, sipAuthSecret, sipDomain = 'zhiyang', sipRingSeconds = 20 } = ctx.config;
   const me = sipWsUrl && sipAuthSecret && actor.id ? await agentsRepo.findAgent(ctx.db, actor.id) : undefined;
   if (!me || !sipWsUrl || !sipAuthSecret) return { adapter: a.name, controls: a.controls };
   const expiry = Math.floor(Date.now() / 1000) + SIP_CREDENTIAL_SECONDS;
   return {
     adapter: a.name,
     controls: a.controls,
-    sip: { wsUrl: sipWsUrl, ...sipCredential(sipAuthSecret, sipDomain, me.extension, expiry) },
+    sip: {
+      wsUrl: sipWsUrl,
+      ...sipCredential(sipAuthSecret, sipDomain, me.extension, expiry),
+      ringSeconds: sipRingSeconds,
+    },
   };
 }
 

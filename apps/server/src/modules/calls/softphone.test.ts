@@ -33,7 +33,8 @@ describe('softphone settings', () => {
     const res = await op.api.get('/api/v1/cti/telephony');
     expect(res.statusCode).toBe(200);
     const { sip } = res.json();
-    expect(sip).toMatchObject({ wsUrl: 'wss://sip.example.org:8443/ws', uri: 'sip:8006@zhiyang' });
+    // ringSeconds: the default ring time before the softphone declines a call nobody answers.
+    expect(sip).toMatchObject({ wsUrl: 'wss://sip.example.org:8443/ws', uri: 'sip:8006@zhiyang', ringSeconds: 20 });
     const [expiry, extension] = sip.authorizationUser.split(':');
     expect(extension).toBe('8006');
     const hours = (Number(expiry) * 1000 - Date.now()) / 3_600_000;

@@ -49,6 +49,7 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
   const uri = sip?.uri;
   const user = sip?.authorizationUser;
   const password = sip?.password;
+  const ringSeconds = sip?.ringSeconds ?? 20;
   useEffect(() => {
     if (!enabled || !wsUrl || !uri || !user || !password) {
       setStatus('off');
@@ -87,6 +88,12 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
         return;
       }
       session.current = s;
+      // Nobody answers in time (an empty desk): decline as not answered, so that Kamailio reports
+      // call.not_answered and offers the call to another agent (docs/telephony.md#ring-no-answer).
+      const ringOut = setTimeout(() => {
+        if (!s.isEstablished() && !s.isEnded()) s.terminate({ status_code: 480, reason_phrase: 'No Answer' });
+      }, ringSeconds * 1000);
+      s.on('accepted', () => clearTimeout(ringOut));
       setCall('ringing');
       setMuted(false);
       setHeld(false);
@@ -102,6 +109,7 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
         setAnsweredAt(Date.now());
       });
       const ended = () => {
+        clearTimeout(ringOut);
         if (session.current === s) session.current = null;
         setCall('none');
         setAnsweredAt(null);
@@ -120,7 +128,7 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
       setStatus('off');
       setCall('none');
     };
-  }, [enabled, wsUrl, uri, user, password]);
+  }, [enabled, wsUrl, uri, user, password, ringSeconds]);
 
   useEffect(() => {
     if (call !== 'talking') return;
