@@ -122,6 +122,12 @@ export const ACTIONS = [
   'meal:refund',
   /** See the missed-meal signals of the elders in one's region. */
   'meal:signals',
+  /** See the risk radar (风险雷达) of the elders in one's region, its tasks and its settings. */
+  'risk:read',
+  /** Plan a visit or a call from the radar, and mark radar tasks done. */
+  'risk:act',
+  /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
+  'risk:manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -166,6 +172,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'risk:read',
+    'risk:act',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -192,6 +200,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'risk:read',
+    'risk:act',
   ],
   operator: [
     ...STAFF_READ,

@@ -21,6 +21,7 @@ export * from '../modules/policies/policies.schema.ts';
 export * from '../modules/privilege-cards/privilege-cards.schema.ts';
 export * from '../modules/providers/providers.schema.ts';
 export * from '../modules/regions/regions.schema.ts';
+export * from '../modules/risk-radar/risk-radar.schema.ts';
 export * from '../modules/settlements/settlements.schema.ts';
 export * from '../modules/users/users.schema.ts';
 export * from '../modules/wallets/ledger.schema.ts';

@@ -46,6 +46,8 @@ export const QUEUES = {
   // High-age allowance: the monthly eligibility scan and the daily upkeep (公示 ends, deaths, moves).
   'allowances.eligibility-scan': scheduled,
   'allowances.upkeep': scheduled,
+  // Risk radar: the daily scoring of every elder (风险雷达), early morning.
+  'risk-radar.daily': scheduled,
 } as const satisfies Record<string, z.ZodType>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -9,6 +9,7 @@ import { elderImports } from '../modules/elders/elders.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
+import { riskTasks } from '../modules/risk-radar/risk-radar.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice } from '../testing/safety.ts';
@@ -67,6 +68,8 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/canteen-settlements\/:id/, { id: 'canteenSettlement' }],
   [/^\/meal-deliveries\/:id/, { id: 'mealDelivery' }],
   [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
+  [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
+  [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -114,7 +117,8 @@ type Kind =
   | 'mealPeriod'
   | 'meal'
   | 'canteenSettlement'
-  | 'mealDelivery';
+  | 'mealDelivery'
+  | 'riskTask';
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
@@ -189,6 +193,8 @@ const BODIES: Record<string, unknown> = {
   'POST /privilege-cards/:id/decisions': { decision: 'approve' },
   'POST /privilege-cards/:id/revoke': { reason: '注销' },
   'POST /privilege-cards/:id/reissue': { reason: '补发' },
+  'POST /risk-radar/elders/:id/plan': { kind: 'visit' },
+  'POST /risk-tasks/:id/done': {},
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -390,6 +396,10 @@ beforeAll(async () => {
       items: [{ dishId: dishB.id, qty: 1 }],
     })
     .returning();
+  const [riskTaskB] = await s.ctx.db
+    .insert(riskTasks)
+    .values({ elderId: elder.id, regionCode: TREE.communityB1, kind: 'visit', score: 30 })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -428,6 +438,7 @@ beforeAll(async () => {
     meal: mealB.id,
     canteenSettlement: canteenSettlementB.id,
     mealDelivery: deliveryB.id,
+    riskTask: riskTaskB.id,
   } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker

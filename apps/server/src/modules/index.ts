@@ -27,6 +27,7 @@ import { privilegeCardsModule } from './privilege-cards/privilege-cards.module.t
 import { providersModule } from './providers/providers.module.ts';
 import { regionsModule } from './regions/regions.module.ts';
 import { respondersModule } from './responders/responders.module.ts';
+import { riskRadarModule } from './risk-radar/risk-radar.module.ts';
 import { settlementsModule } from './settlements/settlements.module.ts';
 import { usersModule } from './users/users.module.ts';
 import { walletsModule } from './wallets/wallets.module.ts';
@@ -74,6 +75,8 @@ export const modules: readonly ModuleDefinition[] = [
   mealsModule,
   // Senior citizen preferential card 老年人优待证 (issue 17)
   privilegeCardsModule,
+  // Risk radar 风险雷达 (issue 18)
+  riskRadarModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -23,6 +23,7 @@ export * from './orders.ts';
 export * from './organizations.ts';
 export * from './policies.ts';
 export * from './privilege-cards.ts';
+export * from './risk-radar.ts';
 export * from './problems.ts';
 export * from './providers.ts';
 export * from './recordings.ts';
