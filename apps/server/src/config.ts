@@ -89,6 +89,7 @@ const envSchema = z.object({
   IMPORT_UPLOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   FACE_MATCH_THRESHOLD: z.coerce.number().min(0).max(1).default(0.74),
   FACE_MATCH_MARGIN: z.coerce.number().min(0).max(1).default(0.06),
+  SURVIVAL_KEEP_FRAMES: bool.default(false),
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   NODE_ENV: z.string().optional(),
   MAP_TILE_URL: tileTemplate.optional(),
@@ -208,6 +209,8 @@ export interface Config {
   faceMatchThreshold?: number;
   /** …and identification the best ahead of the second best by this (FACE_MATCH_MARGIN). */
   faceMatchMargin?: number;
+  /** Remote survival verification keeps each attempt's frames, encrypted (SURVIVAL_KEEP_FRAMES; default: dropped). */
+  survivalKeepFrames?: boolean;
   /** Family notices and login codes go to this HTTP webhook (an SMS gateway) instead of the log provider. */
   notifyWebhookUrl?: string;
   /** NODE_ENV=production: without an SMS gateway, login codes are refused (503) rather than logged for a developer. */
@@ -306,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     importUploadSeconds: e.IMPORT_UPLOAD_SECONDS,
     faceMatchThreshold: e.FACE_MATCH_THRESHOLD,
     faceMatchMargin: e.FACE_MATCH_MARGIN,
+    survivalKeepFrames: e.SURVIVAL_KEEP_FRAMES,
     notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL,
     production: e.NODE_ENV === 'production',
     mapTileUrl: e.MAP_TILE_URL,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alarmDispatches, notifications } from '../modules/alarms/alarms.schema.ts';
 import { raiseAlarm } from '../modules/alarms/raise.service.ts';
 import { allowanceApplications, allowanceRolls } from '../modules/allowances/allowances.schema.ts';
+import { allowanceSurvivalChallenges, allowanceVisitTasks } from '../modules/allowances/survival.schema.ts';
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
@@ -60,6 +61,9 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/call-queues\/:id/, { id: 'callQueue' }],
   [/^\/allowance-applications\/:id/, { id: 'allowanceApplication' }],
   [/^\/allowance-rolls\/:id/, { id: 'allowanceRoll' }],
+  // A challenge is answered only by the account that started it; a visit task is in its elder's reach.
+  [/^\/allowance-survival-challenges\/:id/, { id: 'survivalChallenge' }],
+  [/^\/allowance-visit-tasks\/:id/, { id: 'visitTask' }],
   [/^\/privilege-cards\/:id/, { id: 'privilegeCard' }],
   [/^\/canteens\/:id\/dishes\/:dishId/, { id: 'canteen', dishId: 'dish' }],
   [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
@@ -110,6 +114,8 @@ type Kind =
   | 'kbArticle'
   | 'allowanceApplication'
   | 'allowanceRoll'
+  | 'survivalChallenge'
+  | 'visitTask'
   | 'privilegeCard'
   | 'canteen'
   | 'dish'
@@ -152,6 +158,8 @@ const BODIES: Record<string, unknown> = {
   'POST /allowance-applications/:id/suspend': { reason: 'manual', note: '暂停' },
   'POST /allowance-applications/:id/resume': { note: '恢复' },
   'POST /allowance-applications/:id/verifications': { month: '2026-01', method: 'in_person', result: 'passed' },
+  'POST /allowance-survival-challenges/:id/answer': { nonce: 'n'.repeat(24), frames: Array(6).fill(`/9j/${'A'.repeat(40)}`) },
+  'POST /allowance-visit-tasks/:id/done': { note: '已上门' },
   'PUT /providers/:id/offerings': { items: [] },
   'POST /providers/:id/staff': { username: 'scope-staff', name: '员工' },
   'POST /wallets/:elderId/adjustments': { currency: 'points', direction: 'credit', amount: 10, reason: '测试' },
@@ -372,6 +380,23 @@ beforeAll(async () => {
     .insert(allowanceApplications)
     .values({ elderId: elder.id, regionCode: TREE.communityB1, source: 'staff', status: 'community' })
     .returning();
+  // Started by community B's account for the B1 elder; the visit task is B1's.
+  const [survivalChallenge] = await s.ctx.db
+    .insert(allowanceSurvivalChallenges)
+    .values({
+      applicationId: allowanceApp.id,
+      elderId: elder.id,
+      channel: 'kiosk',
+      actions: ['blink', 'turn_left'],
+      nonce: 'n'.repeat(24),
+      expiresAt: new Date(Date.now() + 3_600_000),
+      createdBy: userB.id,
+    })
+    .returning();
+  const [visitTask] = await s.ctx.db
+    .insert(allowanceVisitTasks)
+    .values({ applicationId: allowanceApp.id, elderId: elder.id, regionCode: TREE.communityB1, period: '2026-01' })
+    .returning();
   // A roll is the whole district's: out of reach of anyone scoped to one street.
   const [allowanceRoll] = await s.ctx.db
     .insert(allowanceRolls)
@@ -430,6 +455,8 @@ beforeAll(async () => {
     callQueue: queueB.id,
     allowanceApplication: allowanceApp.id,
     allowanceRoll: allowanceRoll.id,
+    survivalChallenge: survivalChallenge.id,
+    visitTask: visitTask.id,
     privilegeCard: privilegeCardB.id,
     canteen: canteenB.id,
     dish: dishB.id,

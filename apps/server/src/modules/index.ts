@@ -3,6 +3,7 @@ import type { JobDefinition } from '../jobs/job.ts';
 import type { AppContext } from '../lib/context.ts';
 import { alarmsModule } from './alarms/alarms.module.ts';
 import { allowancesModule } from './allowances/allowances.module.ts';
+import { allowanceSurvivalModule } from './allowances/survival.module.ts';
 import { assessmentsModule } from './assessments/assessments.module.ts';
 import { auditModule } from './audit/audit.module.ts';
 import { authModule } from './auth/auth.module.ts';
@@ -69,6 +70,7 @@ export const modules: readonly ModuleDefinition[] = [
   campaignsModule,
   // High-age allowance (issue 17)
   allowancesModule,
+  allowanceSurvivalModule,
   // Face identity (issue 16)
   facesModule,
   // Meal assistance (issue 16)

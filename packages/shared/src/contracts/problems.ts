@@ -51,6 +51,10 @@ export const PROBLEM_CODES = [
   'provider-unavailable',
   'not-offered',
   'no-open-offer',
+  // Survival verification (生存认证)
+  'challenge-expired',
+  'face-not-enrolled',
+  'tries-exhausted',
   // Maps
   'invalid-geometry',
   'geocoder-unavailable',

@@ -87,6 +87,9 @@ export const allowanceVerifications = pgTable('allowance_verifications', {
   note: text('note'),
   recordedBy: uuid('recorded_by'),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  // A remote verification (0602): where it was done and the attempt that passed.
+  channel: text('channel').$type<'face_remote' | 'kiosk'>(),
+  attemptId: uuid('attempt_id'),
 });
 
 /** A district's monthly payment roll. */

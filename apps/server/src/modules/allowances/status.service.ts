@@ -109,7 +109,7 @@ export async function resume(ctx: AppContext, actor: Actor, id: string, body: { 
   });
 }
 
-async function resumeIn(
+export async function resumeIn(
   ctx: AppContext,
   tx: DbOrTx,
   actor: Actor,

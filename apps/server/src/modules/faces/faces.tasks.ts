@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors.ts';
 import { WorkerPool } from '../../lib/worker-pool.ts';
 import type { PhotoFigures, PhotoRefusal } from './faces.engine.ts';
+import type { FrameReading } from './faces.liveness.ts';
 
 /** One photo's bytes, handed over (transferred) to the thread. */
 export interface AnalyseTask {
@@ -10,6 +11,19 @@ export interface AnalyseTask {
 export type AnalyseResult =
   | { ok: true; descriptor: ArrayBuffer; figures: PhotoFigures; ms: number }
   | { ok: false; reason: PhotoRefusal; figures?: Partial<PhotoFigures>; ms: number };
+
+/** A liveness answer's frames, handed over to the thread. */
+export interface LivenessTask {
+  frames: ArrayBuffer[];
+}
+
+export interface LivenessTaskResult {
+  frames: Array<
+    | (Extract<FrameReading, { ok: true }> extends infer R ? Omit<R, 'descriptor'> & { descriptor: ArrayBuffer } : never)
+    | Extract<FrameReading, { ok: false }>
+  >;
+  ms: number;
+}
 
 const WORKER_ENTRY = import.meta.url.endsWith('.ts')
   ? new URL('./faces.worker.ts', import.meta.url)
@@ -52,6 +66,28 @@ async function analyse(photo: Uint8Array) {
   const copy = new Uint8Array(photo).buffer as ArrayBuffer;
   const r = await facePool().run<AnalyseResult>('analyse', { photo: copy } satisfies AnalyseTask, [copy]);
   return r.ok ? { ...r, descriptor: new Float32Array(r.descriptor) } : r;
+}
+
+/**
+ * Read a liveness answer's frames off the event loop, in one task (the thread reads them one
+ * after another).
+ */
+export async function readFramesInWorker(frames: Uint8Array[]) {
+  // A frame is at most a fifth of a photo's bytes: three frames weigh as one photo in the queue.
+  const weight = Math.ceil(frames.length / 3);
+  if (queued + weight > MAX_QUEUED_PHOTOS)
+    throw new AppError(429, 'Too Many Requests', 'The face pipeline is busy; try again in a moment.', undefined, 'rate-limited');
+  queued += weight;
+  try {
+    const copies = frames.map((f) => new Uint8Array(f).buffer as ArrayBuffer);
+    const r = await facePool().run<LivenessTaskResult>('liveness', { frames: copies } satisfies LivenessTask, copies);
+    return {
+      ms: r.ms,
+      frames: r.frames.map((f) => (f.ok ? { ...f, descriptor: new Float32Array(f.descriptor) } : f)),
+    };
+  } finally {
+    queued -= weight;
+  }
 }
 
 /** End the face threads (tests, shutdown). */
