@@ -24,6 +24,7 @@ const ElderDetailPage = lazyPage(() => import('./elders/ElderDetailPage.tsx'), '
 const ElderFormPage = lazyPage(() => import('./elders/ElderFormPage.tsx'), 'ElderFormPage');
 const ElderListPage = lazyPage(() => import('./elders/ElderListPage.tsx'), 'ElderListPage');
 const OrganizationsPage = lazyPage(() => import('./organizations/OrganizationsPage.tsx'), 'OrganizationsPage');
+const RadarPage = lazyPage(() => import('./risk-radar/RadarPage.tsx'), 'RadarPage');
 const RegionsPage = lazyPage(() => import('./regions/RegionsPage.tsx'), 'RegionsPage');
 const UsersPage = lazyPage(() => import('./users/UsersPage.tsx'), 'UsersPage');
 const VisitTasksPage = lazyPage(() => import('./elders/VisitTasksPage.tsx'), 'VisitTasksPage');
@@ -121,6 +122,15 @@ export function ConsoleRoutes() {
             element={
               <RequirePermission action="elder:read">
                 <VisitTasksPage />
+              </RequirePermission>
+            }
+          />
+          {/* Risk radar 风险雷达 (issue 18): elders ranked by risk, for community, street and bureau staff */}
+          <Route
+            path="risk-radar"
+            element={
+              <RequirePermission action="risk:read">
+                <RadarPage />
               </RequirePermission>
             }
           />

@@ -10,6 +10,7 @@ import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
 import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
+import { riskRadarEnUS } from '../console/risk-radar/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
@@ -308,6 +309,7 @@ export const enUS: Messages = {
   allowances: allowancesEnUS,
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
+  riskRadar: riskRadarEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,

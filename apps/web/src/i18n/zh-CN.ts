@@ -16,6 +16,7 @@ import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
 import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
+import { riskRadarZhCN } from '../console/risk-radar/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
@@ -290,6 +291,7 @@ export const zhCN = {
   allowances: allowancesZhCN,
   privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
+  riskRadar: riskRadarZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,

@@ -5,6 +5,7 @@ import {
   FormOutlined,
   HomeOutlined,
   IdcardOutlined,
+  RadarChartOutlined,
   ShopOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -28,7 +29,8 @@ interface Entry {
     | 'nav.audit'
     | 'elders.nav.elders'
     | 'elders.nav.assessments'
-    | 'elders.nav.visits';
+    | 'elders.nav.visits'
+    | 'riskRadar.nav.radar';
   icon: ReactNode;
   /** Shown only to users holding this permission (from `me.permissions`). */
   needs?: Action;
@@ -42,6 +44,8 @@ const MAIN: Entry[] = [
   { path: '/console/assessments', label: 'elders.nav.assessments', icon: <FormOutlined />, needs: 'assessment:read' },
   // Elders the care calls could not reach, for the community workers to visit (issue 14).
   { path: '/console/care-visits', label: 'elders.nav.visits', icon: <CarOutlined />, needs: 'elder:read', notFor: ['operator'] },
+  // Elders ranked by risk from every signal the platform has (issue 18).
+  { path: '/console/risk-radar', label: 'riskRadar.nav.radar', icon: <RadarChartOutlined />, needs: 'risk:read' },
 ];
 
 const SYSTEM: Entry[] = [
