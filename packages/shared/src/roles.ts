@@ -122,6 +122,12 @@ export const ACTIONS = [
   'meal:refund',
   /** See the missed-meal signals of the elders in one's region. */
   'meal:signals',
+  /** See special groups, household records, visit plans, visits, follow-ups and their statistics in reach. */
+  'care_visit:read',
+  /** Record a 关爱巡访 visit on the phone and act on its findings (follow-ups). */
+  'care_visit:record',
+  /** Set groups, households, visit rules and settings, assign and plan visits. */
+  'care_visit:manage',
   /** See the risk radar (风险雷达) of the elders in one's region, its tasks and its settings. */
   'risk:read',
   /** Plan a visit or a call from the radar, and mark radar tasks done. */
@@ -172,6 +178,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'care_visit:read',
+    'care_visit:record',
+    'care_visit:manage',
     'risk:read',
     'risk:act',
   ],
@@ -200,6 +209,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'care_visit:read',
+    'care_visit:record',
+    'care_visit:manage',
     'risk:read',
     'risk:act',
   ],
@@ -232,7 +244,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'settlement:confirm',
   ],
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond'],
-  responder: ['region:read', 'alarm:read', 'alarm:respond'],
+  responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],
   canteen_staff: [
     'face:match',
     'region:read',

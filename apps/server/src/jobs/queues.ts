@@ -46,6 +46,10 @@ export const QUEUES = {
   // High-age allowance: the monthly eligibility scan and the daily upkeep (公示 ends, deaths, moves).
   'allowances.eligibility-scan': scheduled,
   'allowances.upkeep': scheduled,
+  // Care visits (关爱巡访): nightly planning, hourly escalation, the follow-up sweep.
+  'care-visits.plan': scheduled,
+  'care-visits.escalate': scheduled,
+  'care-visits.follow-up-sweep': scheduled,
   // Risk radar: the daily scoring of every elder (风险雷达), early morning.
   'risk-radar.daily': scheduled,
 } as const satisfies Record<string, z.ZodType>;

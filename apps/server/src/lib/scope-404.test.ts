@@ -6,6 +6,7 @@ import { allowanceApplications, allowanceRolls } from '../modules/allowances/all
 import { allowanceSurvivalChallenges, allowanceVisitTasks } from '../modules/allowances/survival.schema.ts';
 import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modules/calls/calls.schema.ts';
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
+import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
@@ -65,6 +66,11 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/allowance-survival-challenges\/:id/, { id: 'survivalChallenge' }],
   [/^\/allowance-visit-tasks\/:id/, { id: 'visitTask' }],
   [/^\/privilege-cards\/:id/, { id: 'privilegeCard' }],
+  [/^\/care-groups\/:elderId/, { elderId: 'elder' }],
+  [/^\/care-households\/:elderId/, { elderId: 'elder' }],
+  [/^\/care-visit-plans\/:elderId/, { elderId: 'elder' }],
+  [/^\/care-visits\/:id/, { id: 'careRound' }],
+  [/^\/care-follow-ups\/:id/, { id: 'careFollowUp' }],
   [/^\/canteens\/:id\/dishes\/:dishId/, { id: 'canteen', dishId: 'dish' }],
   [/^\/canteens\/:id\/menus\/:day\/:period/, { id: 'canteen', day: 'menuDay', period: 'mealPeriod' }],
   [/^\/canteens\/:id/, { id: 'canteen' }],
@@ -117,6 +123,8 @@ type Kind =
   | 'survivalChallenge'
   | 'visitTask'
   | 'privilegeCard'
+  | 'careRound'
+  | 'careFollowUp'
   | 'canteen'
   | 'dish'
   | 'menuDay'
@@ -201,6 +209,11 @@ const BODIES: Record<string, unknown> = {
   'POST /privilege-cards/:id/decisions': { decision: 'approve' },
   'POST /privilege-cards/:id/revoke': { reason: '注销' },
   'POST /privilege-cards/:id/reissue': { reason: '补发' },
+  'PUT /care-groups/:elderId': { groups: ['left_behind'] },
+  'PUT /care-households/:elderId': { members: [] },
+  'PUT /care-visit-plans/:elderId': { assigneeId: UUID },
+  'POST /care-visits/:id/record': { outcome: 'not_home', lat: 30.62, lng: 104.02 },
+  'POST /care-follow-ups/:id/close': { note: '已处理' },
   'POST /risk-radar/elders/:id/plan': { kind: 'visit' },
   'POST /risk-tasks/:id/done': {},
 };
@@ -425,6 +438,33 @@ beforeAll(async () => {
     .insert(riskTasks)
     .values({ elderId: elder.id, regionCode: TREE.communityB1, kind: 'visit', score: 30 })
     .returning();
+  // A care visit of the elder with a finding and its follow-up.
+  const [careRoundB] = await s.ctx.db
+    .insert(careVisits)
+    .values({ elderId: elder.id, regionCode: TREE.communityB1, dueOn: '2026-01-05' })
+    .returning();
+  const [careFindingB] = await s.ctx.db
+    .insert(careVisitFindings)
+    .values({
+      visitId: careRoundB.id,
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      type: 'gas',
+      severity: 'urgent',
+      foundAt: new Date(),
+    })
+    .returning();
+  const [careFollowUpB] = await s.ctx.db
+    .insert(careFollowUps)
+    .values({
+      findingId: careFindingB.id,
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      type: 'street_task',
+      deadline: '2026-01-12',
+      detail: '维修',
+    })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -458,6 +498,8 @@ beforeAll(async () => {
     survivalChallenge: survivalChallenge.id,
     visitTask: visitTask.id,
     privilegeCard: privilegeCardB.id,
+    careRound: careRoundB.id,
+    careFollowUp: careFollowUpB.id,
     canteen: canteenB.id,
     dish: dishB.id,
     menuDay: '2026-01-05',

@@ -9,6 +9,7 @@ import { auditModule } from './audit/audit.module.ts';
 import { authModule } from './auth/auth.module.ts';
 import { callsModule } from './calls/calls.module.ts';
 import { campaignsModule } from './campaigns/campaigns.module.ts';
+import { careVisitsModule } from './care-visits/care-visits.module.ts';
 import { catalogueModule } from './catalogue/catalogue.module.ts';
 import { brokerSyncModule } from './devices/broker-sync/broker-sync.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
@@ -77,6 +78,8 @@ export const modules: readonly ModuleDefinition[] = [
   mealsModule,
   // Senior citizen preferential card 老年人优待证 (issue 17)
   privilegeCardsModule,
+  // Special groups and 关爱巡访 care visits (issue 18)
+  careVisitsModule,
   // Risk radar 风险雷达 (issue 18)
   riskRadarModule,
 ];

@@ -19,6 +19,8 @@ export const ALARM_TYPES = {
   night_bed_exit: 'P2',
   /** Raised by a call-centre agent from a call (P1 or P2 as the agent judges). */
   call_report: 'P2',
+  /** Raised by staff from a finding of a care visit (关爱巡访). */
+  visit_finding: 'P2',
   inactivity_warning: 'P3',
   sos_cancelled: 'P3',
   device_offline: 'P3',

@@ -292,6 +292,7 @@ export const safetyEnUS: SafetyTexts = {
     geofence_exit: 'Left the safe area',
     night_bed_exit: 'Out of bed at night',
     call_report: 'Reported by phone',
+    visit_finding: 'Care visit finding',
     device_offline: 'Device offline',
     devices_offline_mass: 'Many devices offline (outage)',
     battery_low: 'Battery low',
