@@ -4,6 +4,7 @@
 export * from '../lib/idempotency.schema.ts';
 export * from '../modules/alarms/alarms.schema.ts';
 export * from '../modules/allowances/allowances.schema.ts';
+export * from '../modules/allowances/back-office.schema.ts';
 export * from '../modules/allowances/survival.schema.ts';
 export * from '../modules/assessments/assessments.schema.ts';
 export * from '../modules/audit/audit.schema.ts';

@@ -60,6 +60,8 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/call-agents\/:userId/, { userId: 'callAgent' }],
   [/^\/call-hotlines\/:id/, { id: 'hotline' }],
   [/^\/call-queues\/:id/, { id: 'callQueue' }],
+  // A scan is reached only through its application: the out-of-reach application answers first.
+  [/^\/allowance-applications\/:id\/documents\/:docId/, { id: 'allowanceApplication', docId: 'allowanceApplication' }],
   [/^\/allowance-applications\/:id/, { id: 'allowanceApplication' }],
   [/^\/allowance-rolls\/:id/, { id: 'allowanceRoll' }],
   // A challenge is answered only by the account that started it; a visit task is in its elder's reach.
@@ -165,6 +167,8 @@ const BODIES: Record<string, unknown> = {
   'POST /allowance-applications/:id/objections': { content: '异议' },
   'POST /allowance-applications/:id/suspend': { reason: 'manual', note: '暂停' },
   'POST /allowance-applications/:id/resume': { note: '恢复' },
+  'PUT /allowance-applications/:id/bank-account': { bankName: '银行', bankAccount: '6222000011112222', accountHolder: '本人' },
+  'POST /allowance-applications/:id/recovery/repayments': { amountFen: 100, paidOn: '2026-01-05' },
   'POST /allowance-applications/:id/verifications': { month: '2026-01', method: 'in_person', result: 'passed' },
   'POST /allowance-survival-challenges/:id/answer': { nonce: 'n'.repeat(24), frames: Array(6).fill(`/9j/${'A'.repeat(40)}`) },
   'POST /allowance-visit-tasks/:id/done': { note: '已上门' },
@@ -220,6 +224,8 @@ const BODIES: Record<string, unknown> = {
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
   'POST /service-orders/:id/photos': '?stage=check-in',
+  'POST /allowance-applications/:id/documents': '?kind=other',
+  'GET /allowance-rolls/:id/bank-file': '?format=csv',
   'GET /canteens/:id/menus': '?from=2026-01-05&to=2026-01-06',
   'GET /canteens/:id/recommendations': `?elderId=${UUID}`,
   'GET /canteens/:id/elders': '?q=%E5%BC%A0',

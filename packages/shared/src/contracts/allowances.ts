@@ -103,7 +103,7 @@ export type AllowanceApplication = z.output<typeof allowanceApplication>;
 export const allowancePayment = z.object({
   rollId: z.string(),
   month: z.string(),
-  kind: z.enum(['regular', 'arrears']),
+  kind: z.enum(['regular', 'arrears', 'retry']),
   amountFen: z.number().int(),
   rollStatus: z.enum(['draft', 'approved']),
   recoveryDue: z.boolean(),
@@ -188,7 +188,7 @@ export const allowanceRollLine = z.object({
   idNumberMasked: z.string(),
   regionCode: z.string(),
   month: z.string(),
-  kind: z.enum(['regular', 'arrears']),
+  kind: z.enum(['regular', 'arrears', 'retry']),
   amountFen: z.number().int(),
   bankName: z.string().nullable(),
   bankAccountMasked: z.string().nullable(),

@@ -1,4 +1,5 @@
 export * from './alarms.ts';
+export * from './allowance-back-office.ts';
 export * from './allowance-survival.ts';
 export * from './allowances.ts';
 export * from './assessments.ts';

@@ -5,6 +5,7 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
 import * as apps from './applications.service.ts';
+import { allowanceBackOfficeRoutes } from './back-office.routes.ts';
 import * as mine from './mine.service.ts';
 import * as rolls from './rolls.service.ts';
 import * as status from './status.service.ts';
@@ -54,4 +55,7 @@ export const allowanceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
       return reply.type(XLSX).header('content-disposition', attachment(file.filename)).send(file.data);
     },
   );
+
+  // Bank files, returns, deaths and recoveries, scans, reports (back-office.routes.ts).
+  await allowanceBackOfficeRoutes(app, { ctx });
 };

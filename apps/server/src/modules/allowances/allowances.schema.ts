@@ -59,6 +59,9 @@ export const allowanceApplications = pgTable('allowance_applications', {
   suspendedFrom: text('suspended_from'),
   arrearsFrom: text('arrears_from'),
   stoppedAfter: text('stopped_after'),
+  // The bank refused the account (0610), until the community corrects it.
+  accountProblem: text('account_problem'),
+  accountProblemAt: timestamp('account_problem_at', { withTimezone: true }),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -115,8 +118,13 @@ export const allowanceRollLines = pgTable('allowance_roll_lines', {
   elderId: uuid('elder_id').notNull(),
   regionCode: text('region_code').notNull(),
   month: text('month').notNull(),
-  kind: text('kind').$type<'regular' | 'arrears'>().notNull(),
+  kind: text('kind').$type<'regular' | 'arrears' | 'retry'>().notNull(),
   tierId: uuid('tier_id').notNull(),
   amountFen: integer('amount_fen').notNull(),
   recoveryDue: boolean('recovery_due').notNull().default(false),
+  // The bank returned it (0610): see returns.service.ts.
+  failedAt: timestamp('failed_at', { withTimezone: true }),
+  failReason: text('fail_reason'),
+  reversalTxId: uuid('reversal_tx_id'),
+  retryOf: bigint('retry_of', { mode: 'number' }),
 });

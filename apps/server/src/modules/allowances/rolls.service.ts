@@ -12,6 +12,7 @@ import { ensureAccount, post } from '../wallets/ledger.repo.ts';
 import { presentRoll } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths, maskAccount, monthsBetween, periodOf, periodStart, periodsBefore, tierFor } from './allowances.rules.ts';
+import { retryLines } from './back-office.repo.ts';
 import { activateDueNotices, suspendIn } from './status.service.ts';
 import { ALLOWANCE_SYSTEM } from './steps.ts';
 import { stopGoneRecipients } from './sweep.service.ts';
@@ -58,6 +59,8 @@ export async function generateRoll(ctx: AppContext, actor: Actor, body: { region
     await activateDueNotices(ctx, tx, district);
     await stopGoneRecipients(ctx, tx, district);
     const { lines, suspended } = await computeLines(ctx, tx, district, month, roll.id);
+    // Payments the bank returned from earlier rolls, carried over once (back-office.repo.ts).
+    lines.push(...(await retryLines(tx, district, roll.id, month)));
     const inserted = await repo.insertLines(tx, lines);
     const total = inserted.total;
     await repo.setRollTotals(tx, roll.id, inserted.count, total);
@@ -258,7 +261,7 @@ export async function exportRoll(ctx: AppContext, actor: Actor, id: string) {
         l.accountHolder,
         (l.line.amountFen / 100).toFixed(2),
         l.line.month,
-        l.line.kind === 'regular' ? '本月' : '补发',
+        l.line.kind === 'regular' ? '本月' : l.line.kind === 'retry' ? '重发' : '补发',
         l.line.regionCode,
       ]);
     if (batch.length < page) break;

@@ -4,6 +4,7 @@ import { cstMonth } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './allowances.repo.ts';
 import { addMonths } from './allowances.rules.ts';
+import { openRecovery } from './back-office.repo.ts';
 import { suspendIn } from './status.service.ts';
 import { ALLOWANCE_SYSTEM } from './steps.ts';
 
@@ -26,6 +27,7 @@ export async function stopGoneRecipients(ctx: AppContext, tx: DbOrTx, district: 
       });
       if (!app) continue;
       await repo.flagOverpayments(tx, r.app.id, statusMonth);
+      await openRecovery(tx, r.app, statusMonth);
       await repo.insertEvent(tx, {
         applicationId: r.app.id,
         action: 'stopped_death',
