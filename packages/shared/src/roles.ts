@@ -73,6 +73,12 @@ export const ACTIONS = [
   'alarm:read',
   'alarm:handle',
   'alarm:respond',
+  /** See institutions (机构养老): profiles, the bed board, residents, care records, incidents. */
+  'institution:read',
+  /** Run an institution: buildings and beds, admissions, bed devices, discharge (its staff; the bureau). */
+  'institution:write',
+  /** Record care, medication, vital signs and incidents of residents (an institution's nursing staff). */
+  'institution:care',
   /** Call for help from one's own phone page (the elder's SOS button): raises a P1 like a pendant. */
   'alarm:sos',
   'notification:read',
@@ -255,7 +261,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:serve',
     'meal:refund',
   ],
-  institution_staff: ['region:read', 'org:read', 'device:read', 'alarm:read'],
+  institution_staff: [
+    'region:read',
+    'org:read',
+    'device:read',
+    'alarm:read',
+    'alarm:handle',
+    'assessment:read',
+    'assessment:write',
+    'institution:read',
+    'institution:write',
+    'institution:care',
+  ],
   elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos', 'allowance:self', 'card:self'],
   family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read', 'allowance:self', 'card:self'],
 };

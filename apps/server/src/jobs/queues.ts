@@ -17,6 +17,8 @@ export const QUEUES = {
   // Safety loop: sent inside the transaction that raised the alarm / stored the event.
   'alarm.escalate': z.object({ alarmId: z.string().min(1), level: z.number().int().min(1).max(2) }),
   'safety.bed-exit-check': z.object({ deviceId: z.string().min(1), eventId: z.number().int(), at: z.string().min(1) }),
+  // An institution's bed-bound alarm not taken by its duty staff in time goes to the district centre.
+  'alarm.to-centre': z.object({ alarmId: z.string().min(1) }),
   'notification.deliver': z.object({ id: z.string().min(1) }),
   'devices.offline-check': scheduled,
   'safety.inactivity-check': scheduled,
@@ -61,6 +63,7 @@ export type QueuePayload<Q extends QueueName> = z.infer<(typeof QUEUES)[Q]>;
 export const SENT_QUEUES = [
   'alarm.escalate',
   'safety.bed-exit-check',
+  'alarm.to-centre',
   'notification.deliver',
   'devices.broker-sync',
   'service-orders.offer-timeout',

@@ -84,7 +84,7 @@ export function isProviderStaff(actor: Actor): boolean {
  * - an elder or family account: the one elder it is bound to (users.elder_id);
  * - provider staff: elders their organisation (a worker: they themselves) serve through a live order;
  * - canteen staff: elders of the communities their canteen serves or delivers to (its profile);
- * - institution staff: none yet (residents arrive with their module).
+ * - institution staff: the applicants and residents of their institution (admissions 0800).
  * Every module that reads or acts on an elder filters with this — never a second rule.
  */
 export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"elders"."id"'), regionCode?: Column | SQL) {
@@ -97,5 +97,8 @@ export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"e
   if (actor.role === 'canteen_staff' && actor.orgId)
     return sql`EXISTS (SELECT 1 FROM canteens c WHERE c.org_id = ${actor.orgId}::uuid
       AND ${regionCode ?? sql.raw('"elders"."region_code"')} = ANY (c.communities || c.delivery_communities))`;
+  if (actor.role === 'institution_staff' && actor.orgId)
+    return sql`EXISTS (SELECT 1 FROM admissions ad WHERE ad.elder_id = ${elderId} AND ad.org_id = ${actor.orgId}::uuid
+      AND ad.status IN ('applied', 'admitted'))`;
   return sql`false`;
 }

@@ -8,6 +8,13 @@ import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modu
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
+import {
+  admissions,
+  beds,
+  institutionBuildings,
+  institutionFloors,
+  institutionRooms,
+} from '../modules/institutions/institutions.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
@@ -80,6 +87,10 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/canteen-settlements\/:id/, { id: 'canteenSettlement' }],
   [/^\/meal-deliveries\/:id/, { id: 'mealDelivery' }],
   [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
+  [/^\/institutions\/:id/, { id: 'institution' }],
+  [/^\/beds\/:id\/devices\/:deviceId/, { id: 'bed', deviceId: 'device' }],
+  [/^\/beds\/:id/, { id: 'bed' }],
+  [/^\/admissions\/:id/, { id: 'admission' }],
   [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
 ];
@@ -132,6 +143,9 @@ type Kind =
   | 'menuDay'
   | 'mealPeriod'
   | 'meal'
+  | 'institution'
+  | 'bed'
+  | 'admission'
   | 'canteenSettlement'
   | 'mealDelivery'
   | 'riskTask';
@@ -213,6 +227,25 @@ const BODIES: Record<string, unknown> = {
   'POST /privilege-cards/:id/decisions': { decision: 'approve' },
   'POST /privilege-cards/:id/revoke': { reason: '注销' },
   'POST /privilege-cards/:id/reissue': { reason: '补发' },
+  'PUT /institutions/:id/profile': { ownership: 'private', licenceNo: null, filingNo: null, filedOn: null, capacity: 10 },
+  'POST /institutions/:id/buildings': { name: '1号楼', floors: [{ level: 1, name: '一层', rooms: [] }] },
+  'POST /institutions/:id/admissions': { idNumber: '110101194001011234', name: '某人' },
+  'PATCH /beds/:id': { priceFen: 100 },
+  'POST /beds/:id/devices': { deviceId: 'DEV-1' },
+  'PUT /admissions/:id/risk-assessment': { items: {}, assessedOn: '2026-01-05' },
+  'POST /admissions/:id/admit': {
+    abilityAssessmentId: UUID,
+    nursingLevel: 'level2',
+    bedId: UUID,
+    contractNo: 'HT-1',
+    bedFeeFen: 1,
+    nursingFeeFen: 1,
+    mealFeeFen: 1,
+    depositFen: 1,
+    admittedOn: '2026-01-05',
+  },
+  'POST /admissions/:id/move-bed': { bedId: UUID },
+  'POST /admissions/:id/end': { ending: 'discharged', endedOn: '2026-01-05' },
   'PUT /care-groups/:elderId': { groups: ['left_behind'] },
   'PUT /care-households/:elderId': { members: [] },
   'PUT /care-visit-plans/:elderId': { assigneeId: UUID },
@@ -227,6 +260,8 @@ const QUERIES: Record<string, string> = {
   'POST /allowance-applications/:id/documents': '?kind=other',
   'GET /allowance-rolls/:id/bank-file': '?format=csv',
   'GET /canteens/:id/menus': '?from=2026-01-05&to=2026-01-06',
+  'GET /institutions/:id/incidents': '?from=2026-01-05&to=2026-01-06',
+  'GET /institutions/:id/incidents.xlsx': '?from=2026-01-05&to=2026-01-06',
   'GET /canteens/:id/recommendations': `?elderId=${UUID}`,
   'GET /canteens/:id/elders': '?q=%E5%BC%A0',
 };
@@ -471,6 +506,19 @@ beforeAll(async () => {
       detail: '维修',
     })
     .returning();
+  // An institution of community B1 with a bed and an application of the B1 elder.
+  const institutionB = await createOrg(s.ctx, 'institution', TREE.communityB1, '乙一社区养老院');
+  const [buildingB] = await s.ctx.db.insert(institutionBuildings).values({ orgId: institutionB.id, name: '1号楼' }).returning();
+  const [floorB] = await s.ctx.db
+    .insert(institutionFloors)
+    .values({ buildingId: buildingB.id, name: '一层', level: 1 })
+    .returning();
+  const [roomB] = await s.ctx.db.insert(institutionRooms).values({ floorId: floorB.id, name: '101' }).returning();
+  const [bedB] = await s.ctx.db.insert(beds).values({ roomId: roomB.id, orgId: institutionB.id, label: '1' }).returning();
+  const [admissionB] = await s.ctx.db
+    .insert(admissions)
+    .values({ orgId: institutionB.id, elderId: elder.id, appliedOn: '2026-01-05' })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -512,6 +560,9 @@ beforeAll(async () => {
     mealPeriod: 'lunch',
     meal: mealB.id,
     canteenSettlement: canteenSettlementB.id,
+    institution: institutionB.id,
+    bed: bedB.id,
+    admission: admissionB.id,
     mealDelivery: deliveryB.id,
     riskTask: riskTaskB.id,
   } satisfies Record<Kind, string>);

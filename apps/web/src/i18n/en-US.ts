@@ -121,6 +121,7 @@ export const enUS: Messages = {
     'recording-missing': 'The recording file is not there: deleted after the retention period, or not written yet',
     'recording-elsewhere': 'This recording is kept by another recording system; play it there',
     'recording-unreadable': 'The recording file cannot be read',
+    'bed-taken': 'The bed is taken, reserved or out of service; choose a free bed',
   },
   realtime: { open: 'Live updates connected', connecting: 'Connecting to live updates…', closed: 'Live updates disconnected' },
   auth: {

@@ -124,6 +124,7 @@ export const zhCN = {
     'recording-missing': '录音文件不存在：可能已超过保存期限被删除，或尚未生成',
     'recording-elsewhere': '该录音保存在其他录音系统中，请到该系统收听',
     'recording-unreadable': '录音文件无法读取',
+    'bed-taken': '该床位已被占用、预留或停用，请换一张空闲床位',
   },
   realtime: { open: '实时连接正常', connecting: '正在连接实时服务…', closed: '实时连接已断开' },
   auth: {

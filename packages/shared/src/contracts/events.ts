@@ -121,6 +121,10 @@ export const EVENTS = {
     command: z.enum(['test_call', 'configure', 'locate', 'silence_siren']),
     data: z.record(z.string(), z.unknown()),
   }),
+  /** An institution's beds changed (admission, discharge, a bed's status or devices): its bed boards re-read. */
+  'institution.beds-changed': z.object({ orgId: z.string() }),
+  /** A care record was kept for a resident (to the institution's staff and the family page). */
+  'institution.care-recorded': z.object({ id: z.string(), admissionId: z.string(), orgId: z.string() }),
   /** A canteen served a meal (to its staff and the region's canteen readers); re-read GET /meals/{id}. */
   'meal.served': z.object({ id: z.string(), canteenId: z.string(), elderId: z.string(), subsidyFen: z.number(), at: iso }),
   /** A meal was refunded on its day. */

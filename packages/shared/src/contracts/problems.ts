@@ -63,6 +63,8 @@ export const PROBLEM_CODES = [
   'recording-missing',
   'recording-elsewhere',
   'recording-unreadable',
+  // Institutions: the bed chosen for an admission or a move is no longer free
+  'bed-taken',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -9,7 +9,7 @@ import {
   pruneDeviceEvents,
 } from '../devices/devices.repo.ts';
 import { noticeContacts } from '../notifications/notifications.service.ts';
-import { findOpenByMergeKey, insertAction, takeEscalation } from './alarms.repo.ts';
+import { findOpenByMergeKey, insertAction, takeEscalation, takeToCentre } from './alarms.repo.ts';
 import { checkBedExit, rulesFor } from './event-rules.service.ts';
 import { publishAlarm, raiseAlarm, scheduleEscalation } from './raise.service.ts';
 import { type AlarmType, inWindow, localHour, priorityOf } from './rules.ts';
@@ -51,6 +51,26 @@ export async function escalate(ctx: AppContext, data: { alarmId: string; level: 
       });
       await publishAlarm(ctx, tx, a.id, 'alarm.escalated');
     }
+  });
+}
+
+/**
+ * An institution's alarm its duty staff did not take in time goes to the district's alarm centre:
+ * the operators see it from now on (it joins their queue as escalated) and a P1 starts the usual
+ * escalation ladder. Idempotent: the hand-over is a conditional update.
+ */
+export async function handToCentre(ctx: AppContext, data: { alarmId: string }) {
+  await ctx.db.transaction(async (tx) => {
+    const a = await takeToCentre(tx, data.alarmId);
+    if (!a) return;
+    await insertAction(tx, {
+      alarmId: a.id,
+      actorName: 'system',
+      kind: 'escalated_centre',
+      note: 'not taken by the institution in time',
+    });
+    if (a.priority === 'P1') await scheduleEscalation(ctx, tx, a.id, 1, ctx.config.alarmAckSeconds ?? 60);
+    await publishAlarm(ctx, tx, a.id, 'alarm.escalated');
   });
 }
 
@@ -197,6 +217,7 @@ export async function applyRetention(ctx: AppContext) {
 
 export const safetyJobs: JobDefinition[] = [
   defineJob({ name: 'alarm.escalate', handler: (ctx, data) => escalate(ctx, data) }),
+  defineJob({ name: 'alarm.to-centre', handler: (ctx, data) => handToCentre(ctx, data) }),
   defineJob({ name: 'safety.bed-exit-check', handler: (ctx, data) => checkBedExit(ctx, data) }),
   { name: 'devices.offline-check', cron: '* * * * *', handler: (ctx) => checkOffline(ctx) },
   { name: 'safety.inactivity-check', cron: '*/10 * * * *', handler: (ctx) => checkInactivity(ctx) },

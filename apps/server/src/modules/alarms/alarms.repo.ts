@@ -1,7 +1,7 @@
 import type { AlarmKind } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, gte, inArray, isNull, like, lt, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { can, regionScope } from '../../lib/access.ts';
+import { can, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { elders } from '../elders/elders.schema.ts';
@@ -21,6 +21,8 @@ export interface AlarmIntent {
   data?: Record<string, unknown>;
   at: Date;
   isDemo?: boolean;
+  /** The institution whose duty staff get the alarm first (a bed-bound device), else null. */
+  orgId?: string | null;
 }
 
 /**
@@ -35,12 +37,20 @@ export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
     tx,
     sql`SELECT priority FROM alarms WHERE merge_key = ${a.mergeKey} AND open`,
   );
-  const r = await queryRows<{ id: string; priority: Priority; status: AlarmStatus; created: boolean }>(
+  const r = await queryRows<{
+    id: string;
+    priority: Priority;
+    status: AlarmStatus;
+    created: boolean;
+    org_id: string | null;
+    centre_at: Date | null;
+  }>(
     tx,
     sql`
-    INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, device_id, region_code, data, last_event_at, raised_at, is_demo)
+    INSERT INTO alarms (type, priority, raised_priority, merge_key, elder_id, device_id, region_code, data, last_event_at, raised_at, is_demo, org_id)
     VALUES (${a.type}, ${a.priority}, ${a.priority}, ${a.mergeKey}, ${a.elderId}, ${a.deviceId}, ${a.regionCode},
-            ${JSON.stringify(a.data ?? {})}::jsonb, ${a.at.toISOString()}, ${a.at.toISOString()}, ${a.isDemo ?? false})
+            ${JSON.stringify(a.data ?? {})}::jsonb, ${a.at.toISOString()}, ${a.at.toISOString()}, ${a.isDemo ?? false},
+            ${a.orgId ?? null}::uuid)
     ON CONFLICT (merge_key) WHERE open DO UPDATE SET
       event_count = alarms.event_count + 1,
       last_event_at = GREATEST(alarms.last_event_at, EXCLUDED.last_event_at),
@@ -49,7 +59,7 @@ export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
       cancelled_at = CASE WHEN EXCLUDED.priority < alarms.priority THEN NULL ELSE alarms.cancelled_at END,
       data = alarms.data || EXCLUDED.data,
       updated_at = now()
-    RETURNING id, priority, status, (xmax = 0) AS created`,
+    RETURNING id, priority, status, (xmax = 0) AS created, org_id, centre_at`,
   );
   return { ...r[0], upgraded: Boolean(before[0] && before[0].priority > a.priority) };
 }
@@ -82,9 +92,17 @@ export async function findAlarmView(db: DbOrTx, id: string, actor?: Actor) {
   return rows[0];
 }
 
-/** Alarms the actor may see: region staff by region; whoever responds to alarms also those dispatched to them. */
+/**
+ * Alarms the actor may see: region staff by region (an institution's alarm once it reached the
+ * centre); an institution's staff their institution's; whoever responds to alarms also those
+ * dispatched to them.
+ */
 function visible(actor: Actor): SQL | undefined {
-  const byRegion = regionScope(alarms.regionCode, actor);
+  if (!isRegionScoped(actor) && actor.orgId && can(actor, 'alarm:read') && !can(actor, 'alarm:respond'))
+    return eq(alarms.orgId, actor.orgId);
+  const region = regionScope(alarms.regionCode, actor);
+  const atCentre = sql`(${alarms.orgId} IS NULL OR ${alarms.centreAt} IS NOT NULL)`;
+  const byRegion = isRegionScoped(actor) ? (region ? sql`(${region} AND ${atCentre})` : atCentre) : region;
   if (can(actor, 'alarm:respond')) {
     const mine = sql`${alarms.id} IN (SELECT ${alarmDispatches.alarmId} FROM ${alarmDispatches} WHERE ${alarmDispatches.responderId} = ${actor.id})`;
     return byRegion ? sql`(${byRegion} OR ${mine})` : undefined;
@@ -278,4 +296,32 @@ export async function updateAlarm(tx: DbOrTx, id: string, patch: Partial<typeof 
     .update(alarms)
     .set({ ...patch, updatedAt: new Date() })
     .where(eq(alarms.id, id));
+}
+
+/**
+ * Where a bed-bound device is (institutions, 0800): its institution and the building, floor, room
+ * and bed, or undefined for a device bound to no bed.
+ */
+export async function bedPlacementOf(db: DbOrTx, deviceId: string) {
+  const [p] = await queryRows<{ org_id: string; bed_id: string; building: string; floor: string; room: string; bed: string }>(
+    db,
+    sql`SELECT bd.org_id, b.id AS bed_id, ib.name AS building, f.name AS floor, r.name AS room, b.label AS bed
+      FROM bed_devices bd JOIN beds b ON b.id = bd.bed_id JOIN institution_rooms r ON r.id = b.room_id
+      JOIN institution_floors f ON f.id = r.floor_id JOIN institution_buildings ib ON ib.id = f.building_id
+      WHERE bd.device_id = ${deviceId}`,
+  );
+  return p;
+}
+
+/**
+ * Hand an institution's alarm to the district centre: only while it is still raised (nobody at
+ * the institution took it) and not handed yet, so a timer that fires late or twice does nothing.
+ */
+export async function takeToCentre(tx: DbOrTx, alarmId: string) {
+  const [a] = await tx
+    .update(alarms)
+    .set({ centreAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(alarms.id, alarmId), eq(alarms.status, 'raised'), isNull(alarms.centreAt), sql`${alarms.orgId} IS NOT NULL`))
+    .returning();
+  return a;
 }

@@ -33,6 +33,10 @@ export const alarms = pgTable('alarms', {
   reviewNote: text('review_note'),
   isDemo: boolean('is_demo').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0800: an alarm of a bed-bound device goes first to its institution (orgId); centreAt is when
+  // it reached the district's alarm centre (null while the institution's duty staff have it).
+  orgId: uuid('org_id'),
+  centreAt: timestamp('centre_at', { withTimezone: true }),
 });
 
 export const alarmActions = pgTable('alarm_actions', {

@@ -3,7 +3,15 @@ import { sendJob } from '../../jobs/queues.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { familyAccountIds } from '../elders/service-elders.repo.ts';
 import { presentAlarm } from './alarms.present.ts';
-import { type AlarmIntent, findAlarmView, upsertAlarm } from './alarms.repo.ts';
+import { type AlarmIntent, bedPlacementOf, findAlarmView, upsertAlarm } from './alarms.repo.ts';
+import type { Priority } from './alarms.schema.ts';
+
+/**
+ * How long an institution's own duty staff have to take an alarm of a bed-bound device before it
+ * goes to the district centre, in multiples of ALARM_ACK_SECONDS (60 s): a fall 2 minutes, a
+ * night bed exit 5, a technical alarm 30.
+ */
+export const INSTITUTION_FIRST_FACTOR: Record<Priority, number> = { P1: 2, P2: 5, P3: 30 };
 
 /** Who receives alarm events in real time: everyone with alarm:read over the alarm's region. */
 export const alarmAudience = (regionCode: string, userIds?: string[]) => ({
@@ -14,12 +22,33 @@ export const alarmAudience = (regionCode: string, userIds?: string[]) => ({
 
 /**
  * Raise (or merge into) an alarm inside the caller's transaction, tell every operator over the
- * WebSocket after commit, and arm the durable escalation timer of a new P1.
+ * WebSocket after commit, and arm the durable escalation timer of a new P1. An alarm of a device
+ * bound to an institution's bed names the building, floor, room and bed and goes first to the
+ * institution's duty staff; a timer hands it to the district centre if nobody there takes it.
  */
 export async function raiseAlarm(ctx: AppContext, tx: DbOrTx, intent: AlarmIntent) {
-  const r = await upsertAlarm(tx, intent);
+  const placed = intent.deviceId && intent.orgId === undefined ? await bedPlacementOf(tx, intent.deviceId) : undefined;
+  const r = await upsertAlarm(
+    tx,
+    placed
+      ? {
+          ...intent,
+          orgId: placed.org_id,
+          data: {
+            ...intent.data,
+            bed: { id: placed.bed_id, building: placed.building, floor: placed.floor, room: placed.room, label: placed.bed },
+          },
+        }
+      : intent,
+  );
   await publishAlarm(ctx, tx, r.id, r.created ? 'alarm.raised' : 'alarm.updated');
-  if (r.priority === 'P1' && r.status === 'raised' && (r.created || r.upgraded)) {
+  const fresh = r.status === 'raised' && (r.created || r.upgraded);
+  if (fresh && r.org_id && !r.centre_at) {
+    const after = (ctx.config.alarmAckSeconds ?? 60) * INSTITUTION_FIRST_FACTOR[r.priority];
+    if (ctx.boss)
+      await sendJob(ctx, tx, 'alarm.to-centre', { alarmId: r.id }, { startAfter: after, retryLimit: 10, retryDelay: 5 });
+    else ctx.log.warn({ alarmId: r.id }, 'no job system: institution alarm timer not armed');
+  } else if (r.priority === 'P1' && fresh) {
     await scheduleEscalation(ctx, tx, r.id, 1, ctx.config.alarmAckSeconds ?? 60);
   }
   return r;
@@ -34,7 +63,13 @@ export async function publishAlarm(
 ) {
   const view = await findAlarmView(tx, id);
   if (!view) return;
-  await ctx.events.publish(tx, { type, data: presentAlarm(view), audience: alarmAudience(view.alarm.regionCode, userIds) });
+  const { orgId, centreAt, regionCode } = view.alarm;
+  // An institution's alarm: its own staff always; the region's operators once it reached the centre.
+  const audience =
+    orgId && !centreAt
+      ? { permission: 'alarm:read' as const, orgIds: [orgId], ...(userIds?.length ? { userIds } : {}) }
+      : { ...alarmAudience(regionCode, userIds), ...(orgId ? { orgIds: [orgId] } : {}) };
+  await ctx.events.publish(tx, { type, data: presentAlarm(view), audience });
   // The elder's family page refreshes too (it reads its own scoped view; no alarm data travels to it).
   if (view.alarm.elderId) await publishFamilySafety(ctx, tx, view.alarm.elderId);
 }
