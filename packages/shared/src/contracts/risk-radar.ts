@@ -20,6 +20,7 @@ export const RISK_SIGNALS = [
   'ability_drop',
   'hospital_outcome',
   'living_alone',
+  'visits',
 ] as const;
 export type RiskSignal = (typeof RISK_SIGNALS)[number];
 
@@ -34,6 +35,7 @@ export const RISK_SIGNAL_LABELS_ZH: Record<RiskSignal, string> = {
   ability_drop: '能力等级下降',
   hospital_outcome: '告警后送医',
   living_alone: '独居',
+  visits: '探访逾期或发现问题',
 };
 
 export const RADAR_LEVELS = ['low', 'watch', 'high', 'top'] as const;
@@ -53,6 +55,7 @@ export const riskWeights = z.strictObject({
   ability_drop: weight,
   hospital_outcome: weight,
   living_alone: weight,
+  visits: weight,
 });
 export type RiskWeights = z.output<typeof riskWeights>;
 
@@ -85,6 +88,8 @@ export const riskThresholds = z.strictObject({
   abilityWindowDays: days,
   /** An alarm closed as taken to hospital within this many days. */
   hospitalWindowDays: days,
+  /** Care visits (care-visits module): overdue now, or not at home / with findings within this many days. */
+  visitWindowDays: days,
   /** Score bands: 关注 from `levelWatch`, 高 from `levelHigh`, 极高 from `levelTop` (opens a task). */
   levelWatch: z.number().int().min(1).max(100),
   levelHigh: z.number().int().min(1).max(100),
@@ -155,6 +160,8 @@ export const riskTask = z.object({
   note: z.string().nullable(),
   /** For a call: the care-call task put on today's call list (campaigns module). */
   careCallTaskId: z.string().nullable(),
+  /** For a visit: the planned care visit (care-visits module); the task is done when the visit is. */
+  careVisitId: z.string().nullable(),
   createdAt: z.string(),
   doneAt: z.string().nullable(),
   doneNote: z.string().nullable(),

@@ -10,6 +10,9 @@ import { riskRuns, riskSettings, riskTasks } from './risk-radar.schema.ts';
 
 const LEVEL_RANK = sql.raw(`ARRAY['low', 'watch', 'high', 'top']`);
 
+/** A task is open until marked done; one backed by a care visit also ends when the visit is recorded or cancelled. */
+const TASK_OPEN = sql.raw(`t.done_at IS NULL AND (cv.id IS NULL OR cv.status = 'scheduled')`);
+
 export const latestRunDay = async (db: DbOrTx, before?: string) =>
   (
     await queryRows<{ day: string | null }>(
@@ -69,7 +72,8 @@ export async function listRadar(
     db,
     sql`SELECT r.elder_id, e.name AS elder_name, e.birth_date::text AS birth_date, e.lat, e.lng, r.region_code,
                g.name AS region_name, r.day::text AS day, r.score, r.level, p.level AS prev_level, r.signals, r.computed_at,
-               ARRAY(SELECT DISTINCT t.kind FROM risk_tasks t WHERE t.elder_id = r.elder_id AND t.done_at IS NULL) AS open_tasks
+               ARRAY(SELECT DISTINCT t.kind FROM risk_tasks t LEFT JOIN care_visits cv ON cv.id = t.care_visit_id
+                     WHERE t.elder_id = r.elder_id AND ${TASK_OPEN}) AS open_tasks
         ${from} LEFT JOIN regions g ON g.code = r.region_code
         WHERE ${where}
         ORDER BY r.score DESC, r.elder_id LIMIT ${limit} OFFSET ${offset}`,
@@ -96,7 +100,8 @@ export async function elderEntry(db: DbOrTx, elderId: string, day: string, prevD
     db,
     sql`SELECT r.elder_id, e.name AS elder_name, e.birth_date::text AS birth_date, e.lat, e.lng, r.region_code,
                g.name AS region_name, r.day::text AS day, r.score, r.level, p.level AS prev_level, r.signals, r.computed_at,
-               ARRAY(SELECT DISTINCT t.kind FROM risk_tasks t WHERE t.elder_id = r.elder_id AND t.done_at IS NULL) AS open_tasks
+               ARRAY(SELECT DISTINCT t.kind FROM risk_tasks t LEFT JOIN care_visits cv ON cv.id = t.care_visit_id
+                     WHERE t.elder_id = r.elder_id AND ${TASK_OPEN}) AS open_tasks
         FROM risk_scores r JOIN elders e ON e.id = r.elder_id LEFT JOIN regions g ON g.code = r.region_code
         LEFT JOIN risk_scores p ON p.day = ${prevDay}::date AND p.elder_id = r.elder_id
         WHERE r.day = ${day}::date AND r.elder_id = ${elderId}::uuid`,
@@ -113,20 +118,26 @@ export const history = (db: DbOrTx, elderId: string, since: string) =>
 export type TaskRow = typeof riskTasks.$inferSelect & { elderName: string; regionName: string | null };
 
 const taskSelect = sql`SELECT t.id, t.elder_id AS "elderId", t.region_code AS "regionCode", t.kind, t.entered_on::text AS "enteredOn",
-  t.score, t.signals, t.note, t.care_call_task_id AS "careCallTaskId", t.created_by AS "createdBy", t.created_at AS "createdAt",
-  t.done_at AS "doneAt", t.done_by AS "doneBy", t.done_note AS "doneNote", e.name AS "elderName", g.name AS "regionName"
-  FROM risk_tasks t JOIN elders e ON e.id = t.elder_id LEFT JOIN regions g ON g.code = t.region_code`;
+  t.score, t.signals, t.note, t.care_call_task_id AS "careCallTaskId", t.care_visit_id AS "careVisitId", t.created_by AS "createdBy",
+  t.created_at AS "createdAt",
+  CASE WHEN t.done_at IS NOT NULL THEN t.done_at WHEN cv.status = 'done' THEN cv.visited_at WHEN cv.status = 'cancelled' THEN cv.created_at END AS "doneAt",
+  t.done_by AS "doneBy", coalesce(t.done_note, cv.notes) AS "doneNote", e.name AS "elderName", g.name AS "regionName"
+  FROM risk_tasks t JOIN elders e ON e.id = t.elder_id LEFT JOIN regions g ON g.code = t.region_code
+  LEFT JOIN care_visits cv ON cv.id = t.care_visit_id`;
 
 export async function listTasks(db: DbOrTx, actor: Actor, openOnly: boolean, limit: number, offset: number) {
   const where = sql.join(
-    [regionScope(sql.raw('t.region_code'), actor) ?? sql`true`, openOnly ? sql`t.done_at IS NULL` : sql`true`],
+    [regionScope(sql.raw('t.region_code'), actor) ?? sql`true`, openOnly ? TASK_OPEN : sql`true`],
     sql` AND `,
   );
   const items = await queryRows<TaskRow>(
     db,
-    sql`${taskSelect} WHERE ${where} ORDER BY (t.done_at IS NULL) DESC, t.created_at DESC, t.id LIMIT ${limit} OFFSET ${offset}`,
+    sql`${taskSelect} WHERE ${where} ORDER BY (${TASK_OPEN}) DESC, t.created_at DESC, t.id LIMIT ${limit} OFFSET ${offset}`,
   );
-  const [{ n }] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM risk_tasks t WHERE ${where}`);
+  const [{ n }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM risk_tasks t LEFT JOIN care_visits cv ON cv.id = t.care_visit_id WHERE ${where}`,
+  );
   return { items, total: Number(n) };
 }
 
@@ -141,8 +152,9 @@ export async function findTask(db: DbOrTx, actor: Actor, id: string) {
 export async function openTaskOf(db: DbOrTx, elderId: string, kind: 'visit' | 'call') {
   const [r] = await queryRows<{ id: string }>(
     db,
-    sql`SELECT id FROM risk_tasks WHERE elder_id = ${elderId}::uuid AND kind = ${kind} AND done_at IS NULL
-        ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+    sql`SELECT t.id FROM risk_tasks t LEFT JOIN care_visits cv ON cv.id = t.care_visit_id
+        WHERE t.elder_id = ${elderId}::uuid AND t.kind = ${kind} AND ${TASK_OPEN}
+        ORDER BY t.created_at DESC LIMIT 1 FOR UPDATE OF t`,
   );
   return r?.id;
 }

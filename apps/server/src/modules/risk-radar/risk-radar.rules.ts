@@ -15,6 +15,7 @@ export const DEFAULT_WEIGHTS: RiskWeights = {
   ability_drop: 15,
   hospital_outcome: 20,
   living_alone: 10,
+  visits: 15,
 };
 
 export const DEFAULT_THRESHOLDS: RiskThresholds = {
@@ -31,6 +32,7 @@ export const DEFAULT_THRESHOLDS: RiskThresholds = {
   cancelledOrders: 2,
   abilityWindowDays: 90,
   hospitalWindowDays: 30,
+  visitWindowDays: 30,
   levelWatch: 20,
   levelHigh: 40,
   levelTop: 60,

@@ -55,6 +55,7 @@ export const riskTasks = pgTable('risk_tasks', {
   signals: jsonb('signals').$type<RiskSignalPart[]>().notNull().default([]),
   note: text('note'),
   careCallTaskId: uuid('care_call_task_id'),
+  careVisitId: uuid('care_visit_id'),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   doneAt: timestamp('done_at', { withTimezone: true }),

@@ -7,6 +7,7 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { scheduleSingleCall } from '../campaigns/single-call.service.ts';
+import { scheduleVisit } from '../care-visits/plans.service.ts';
 import * as repo from './risk-radar.repo.ts';
 import { checkThresholds, mergeSettings } from './risk-radar.rules.ts';
 import { scoreDay, trackTopEntries } from './scoring.repo.ts';
@@ -53,6 +54,7 @@ function presentTask(t: repo.TaskRow) {
     signals: t.signals,
     note: t.note,
     careCallTaskId: t.careCallTaskId,
+    careVisitId: t.careVisitId,
     createdAt: iso(t.createdAt) as string,
     doneAt: iso(t.doneAt),
     doneNote: t.doneNote,
@@ -144,20 +146,23 @@ export async function getElderRisk(ctx: AppContext, actor: Actor, elderId: strin
 }
 
 /**
- * Plan a visit or a call for an elder from the radar. A visit is a radar task for the
- * community (the care-visits module, when it lands, takes planned visits instead); a call puts
- * the elder on today's care-call list (campaigns module) and keeps a radar task pointing at it.
+ * Plan a visit or a call for an elder from the radar. A visit is a care visit due today through
+ * the care-visits module (it moves the elder's open visit to today, or opens one, assigned to the
+ * elder's visit plan's worker or else to the planner); a call puts the elder on today's care-call
+ * list (campaigns module). Either way a radar task records it with the reasons of the moment.
  * An open plan of the same kind is answered again rather than doubled.
  */
 export async function plan(ctx: AppContext, actor: Actor, elderId: string, body: { kind: 'visit' | 'call'; note?: string }) {
+  const elder = await repo.findVisibleElder(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  const existing = await repo.openTaskOf(ctx.db, elderId, body.kind);
+  if (existing) {
+    markUnchanged();
+    return presentTask(await mustTask(ctx.db, actor, existing));
+  }
+  // The care-visits service commits its visit in its own transaction; a repeat finds the open task.
+  const careVisitId = body.kind === 'visit' ? (await scheduleVisit(ctx, actor, { elderId, dueOn: cstDate() })).id : null;
   return ctx.db.transaction(async (tx) => {
-    const elder = await repo.findVisibleElder(tx, actor, elderId);
-    if (!elder) throw notFound('Elder');
-    const existing = await repo.openTaskOf(tx, elderId, body.kind);
-    if (existing) {
-      markUnchanged();
-      return presentTask(await mustTask(tx, actor, existing));
-    }
     const day = await repo.latestRunDay(tx);
     const entry = day ? await repo.elderEntry(tx, elderId, day, null) : undefined;
     let careCallTaskId: string | null = null;
@@ -178,6 +183,7 @@ export async function plan(ctx: AppContext, actor: Actor, elderId: string, body:
       signals: entry?.signals ?? [],
       note: body.note || null,
       careCallTaskId,
+      careVisitId,
       createdBy: actor.id,
     });
     await recordAudit(tx, {
@@ -186,7 +192,7 @@ export async function plan(ctx: AppContext, actor: Actor, elderId: string, body:
       targetType: 'risk_task',
       targetId: id,
       regionCode: elder.region_code,
-      detail: { kind: body.kind, elderId, score: entry ? Number(entry.score) : 0, careCallTaskId },
+      detail: { kind: body.kind, elderId, score: entry ? Number(entry.score) : 0, careCallTaskId, careVisitId },
     });
     return presentTask(await mustTask(tx, actor, id));
   });

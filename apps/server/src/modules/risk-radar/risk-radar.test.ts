@@ -9,6 +9,7 @@ import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { alarms } from '../alarms/alarms.schema.ts';
 import { assessments } from '../assessments/assessments.schema.ts';
 import { careCallAttempts, careCallTasks } from '../campaigns/campaigns.schema.ts';
+import { careVisitFindings, careVisits } from '../care-visits/care-visits.schema.ts';
 import { devices } from '../devices/devices.schema.ts';
 import { meals } from '../meals/meals.schema.ts';
 import { runMissedMealCheck } from '../meals/signals.service.ts';
@@ -179,6 +180,29 @@ beforeAll(async () => {
       at: ago(h),
     });
 
+  // 探访戊 (community A2): a care visit 3 days overdue, and last week's visit found a fall risk (urgent).
+  const v = await elder('visits', '探访戊', TREE.communityA2);
+  await s.ctx.db.insert(careVisits).values({ elderId: v, regionCode: TREE.communityA2, dueOn: addDays(today, -3) });
+  const [past] = await s.ctx.db
+    .insert(careVisits)
+    .values({
+      elderId: v,
+      regionCode: TREE.communityA2,
+      dueOn: addDays(today, -8),
+      status: 'done',
+      outcome: 'met',
+      visitedAt: ago(24 * 7),
+    })
+    .returning();
+  await s.ctx.db.insert(careVisitFindings).values({
+    visitId: past.id,
+    elderId: v,
+    regionCode: TREE.communityA2,
+    type: 'falls',
+    severity: 'urgent',
+    foundAt: ago(24 * 7),
+  });
+
   // 误报丁: one false alarm only — not a signal. 平安戊: nothing at all.
   const d = await elder('false', '误报丁', TREE.communityA1);
   await alarm(d, TREE.communityA1, { status: 'resolved', open: false, outcome: 'false_alarm', raisedAt: ago(24) });
@@ -193,7 +217,19 @@ describe('risk radar scoring', () => {
     await runJob(s.ctx, job, {});
     const all = await radar(bureau, '?level=low');
     expect(all.day).toBe(today);
-    expect(all.items.map((x) => x.elderName)).toEqual(['独居甲', '乙区丙', '能力降乙']);
+    expect(all.items.map((x) => x.elderName)).toEqual(['独居甲', '乙区丙', '能力降乙', '探访戊']);
+    // The care-visits module's signal: overdue visit and an urgent finding (15, below 关注).
+    expect(byName(all.items, '探访戊')).toMatchObject({
+      score: 15,
+      level: 'low',
+      signals: [
+        {
+          key: 'visits',
+          weight: 15,
+          evidence: { overdue: 1, overdueSince: addDays(today, -3), findings: 1, urgent: 1, notHome: 0 },
+        },
+      ],
+    });
 
     const a = byName(all.items, '独居甲');
     // living alone 10 + missed meals 15 + no activity 25 + one alarm 8 + hospital 20.
@@ -231,7 +267,7 @@ describe('risk radar scoring', () => {
       s.ctx.db,
       sql`SELECT count(*)::int AS n FROM risk_scores WHERE day = ${today}::date`,
     );
-    expect(n).toBe(3);
+    expect(n).toBe(4);
     const tasks = (await communityA1.get('/api/v1/risk-tasks?open=true')).json();
     expect(tasks.items.filter((t: { kind: string }) => t.kind === 'top_entry')).toHaveLength(1);
     expect(tasks.items[0]).toMatchObject({ elderName: '独居甲', kind: 'top_entry', enteredOn: today, score: 78 });
@@ -292,7 +328,9 @@ describe('risk radar scoring', () => {
 describe('radar access and actions', () => {
   it('each sees their own region; outside it is a 404; other roles are refused', async () => {
     expect((await radar(communityB1, '?level=low')).items.map((x) => x.elderName)).toEqual(['乙区丙']);
-    expect((await radar(streetA, '?level=low')).items.map((x) => x.elderName).sort()).toEqual(['独居甲', '能力降乙'].sort());
+    expect((await radar(streetA, '?level=low')).items.map((x) => x.elderName).sort()).toEqual(
+      ['独居甲', '探访戊', '能力降乙'].sort(),
+    );
     expect((await communityB1.get(`/api/v1/risk-radar/elders/${E.alone}`)).statusCode).toBe(404);
     expect((await communityB1.post(`/api/v1/risk-radar/elders/${E.alone}/plan`, { kind: 'visit' })).statusCode).toBe(404);
     expect((await communityB1.get(`/api/v1/risk-radar?regionCode=${TREE.communityA1}`)).statusCode).toBe(404);
@@ -306,6 +344,12 @@ describe('radar access and actions', () => {
     const v = await streetA.post(`/api/v1/risk-radar/elders/${E.drop}/plan`, { kind: 'visit', note: '请社区尽快上门' });
     expect(v.statusCode, v.body).toBe(201);
     expect(v.json()).toMatchObject({ kind: 'visit', elderName: '能力降乙', note: '请社区尽快上门', doneAt: null });
+    // The visit is a care visit due today (care-visits module).
+    const [cv] = await queryRows<{ elder_id: string; due_on: string; status: string }>(
+      s.ctx.db,
+      sql`SELECT elder_id, due_on::text, status FROM care_visits WHERE id = ${v.json().careVisitId}::uuid`,
+    );
+    expect(cv).toEqual({ elder_id: E.drop, due_on: today, status: 'scheduled' });
     const again = await streetA.post(`/api/v1/risk-radar/elders/${E.drop}/plan`, { kind: 'visit' });
     expect(again.json().id).toBe(v.json().id);
     expect((await streetA.post(`/api/v1/risk-radar/elders/${E.drop}/plan`, { kind: 'fly' })).statusCode).toBe(400);

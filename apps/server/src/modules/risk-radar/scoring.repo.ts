@@ -50,6 +50,7 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
              (cfg.t->>'cancelledOrders')::int AS cancelled_min,
              (cfg.t->>'abilityWindowDays')::int AS ability_days,
              (cfg.t->>'hospitalWindowDays')::int AS hospital_days,
+             (cfg.t->>'visitWindowDays')::int AS visit_days,
              (cfg.t->>'levelWatch')::int AS l_watch,
              (cfg.t->>'levelHigh')::int AS l_high,
              (cfg.t->>'levelTop')::int AS l_top
@@ -139,6 +140,24 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
         AND array_position(ARRAY['intact', 'mild', 'moderate', 'severe', 'total'], x.level)
           > array_position(ARRAY['intact', 'mild', 'moderate', 'severe', 'total'], x.prev_level)
     ),
+    -- Care visits (care-visits module): open visits past their due date, visits that found nobody
+    -- at home, and findings (health, mood, home safety …) recorded within the window.
+    vs AS (
+      SELECT b.id,
+             count(*) FILTER (WHERE v.status = 'scheduled' AND v.due_on < ${day}::date)::int AS overdue,
+             min(v.due_on) FILTER (WHERE v.status = 'scheduled' AND v.due_on < ${day}::date) AS overdue_since,
+             count(*) FILTER (WHERE v.status = 'done' AND v.outcome = 'not_home'
+                                AND v.visited_at > ${at}::timestamptz - b.visit_days * interval '1 day')::int AS not_home
+      FROM base b JOIN care_visits v ON v.elder_id = b.id
+      WHERE v.status = 'scheduled' OR (v.status = 'done' AND v.visited_at > ${at}::timestamptz - b.visit_days * interval '1 day')
+      GROUP BY b.id
+    ),
+    vf AS (
+      SELECT b.id, count(*)::int AS n, count(*) FILTER (WHERE f.severity = 'urgent')::int AS urgent, max(f.found_at) AS last_at
+      FROM base b JOIN care_visit_findings f ON f.elder_id = b.id
+      WHERE f.type <> 'not_home' AND f.found_at > ${at}::timestamptz - b.visit_days * interval '1 day' AND f.found_at <= ${at}::timestamptz
+      GROUP BY b.id
+    ),
     parts AS (
       SELECT b.id, b.region_code, b.l_watch, b.l_high, b.l_top, array_remove(ARRAY[
         CASE WHEN ms.n > 0 AND (b.w->>'missed_meals')::int > 0 THEN jsonb_build_object('key', 'missed_meals',
@@ -172,12 +191,17 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
           'weight', (b.w->>'hospital_outcome')::int,
           'evidence', jsonb_build_object('at', al.hospital_at)) END,
         CASE WHEN b.living_situation = 'alone' AND (b.w->>'living_alone')::int > 0 THEN jsonb_build_object('key', 'living_alone',
-          'weight', (b.w->>'living_alone')::int, 'evidence', '{}'::jsonb) END
+          'weight', (b.w->>'living_alone')::int, 'evidence', '{}'::jsonb) END,
+        CASE WHEN (coalesce(vs.overdue, 0) + coalesce(vs.not_home, 0) + coalesce(vf.n, 0)) > 0 AND (b.w->>'visits')::int > 0
+          THEN jsonb_build_object('key', 'visits', 'weight', (b.w->>'visits')::int,
+          'evidence', jsonb_build_object('overdue', coalesce(vs.overdue, 0), 'overdueSince', vs.overdue_since,
+            'notHome', coalesce(vs.not_home, 0), 'findings', coalesce(vf.n, 0), 'urgent', coalesce(vf.urgent, 0),
+            'lastFindingAt', vf.last_at)) END
       ], NULL) AS signals
       FROM base b
       LEFT JOIN ms ON ms.id = b.id LEFT JOIN dv ON dv.id = b.id LEFT JOIN bat ON bat.id = b.id
       LEFT JOIN al ON al.id = b.id LEFT JOIN cl ON cl.id = b.id LEFT JOIN co ON co.id = b.id
-      LEFT JOIN ab ON ab.id = b.id
+      LEFT JOIN ab ON ab.id = b.id LEFT JOIN vs ON vs.id = b.id LEFT JOIN vf ON vf.id = b.id
     ),
     scored AS (
       SELECT p.*, least(100, (SELECT coalesce(sum((x->>'weight')::int), 0) FROM unnest(p.signals) AS x))::int AS score

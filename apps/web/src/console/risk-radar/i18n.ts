@@ -2,7 +2,7 @@
 export const riskRadarZhCN = {
   nav: { radar: '风险雷达' },
   title: '风险雷达',
-  hint: '每天清晨根据助餐、设备、告警、关爱电话、工单、能力评估和档案自动评分；发生告警、未就餐、工单取消或评估签字时即时更新。',
+  hint: '每天清晨根据助餐、设备、告警、关爱电话、关爱巡访、工单、能力评估和档案自动评分；发生告警、未就餐、工单取消或评估签字时即时更新。',
   day: '评分日期：{{day}}',
   noRun: '尚未评分：每日 05:30 自动计算。',
   newCount: '较上次新增 {{n}} 人',
@@ -31,7 +31,7 @@ export const riskRadarZhCN = {
   planned: { top_entry: '社区任务', visit: '探访', call: '电话' },
   planTitle: { visit: '安排上门探访：{{name}}', call: '安排关爱电话：{{name}}' },
   planHint: {
-    visit: '为社区生成一条上门探访任务，附上当前的风险原因。',
+    visit: '安排一次今天到期的关爱巡访（已有待访的改到今天），由老人的巡访负责人或您本人上门，并记下当前的风险原因。',
     call: '把老人加入今天的关爱外呼名单，由所在区域的坐席拨打。',
   },
   note: '说明（可选）',
@@ -72,6 +72,9 @@ export const riskRadarZhCN = {
     ability_drop: '能力等级由{{from}}降为{{to}}（{{assessedOn}}评估）',
     hospital_outcome: '{{at}} 告警处置结果为送医',
     living_alone: '独居',
+    visits_overdue: '关爱巡访自 {{since}} 起逾期未访',
+    visits_not_home: '巡访 {{n}} 次未遇',
+    visits_findings: '巡访发现问题 {{n}} 项（紧急 {{urgent}} 项）',
   },
   abilityLevels: { intact: '能力完好', mild: '轻度失能', moderate: '中度失能', severe: '重度失能', total: '完全失能' },
 };
@@ -79,7 +82,7 @@ export const riskRadarZhCN = {
 export const riskRadarEnUS: typeof riskRadarZhCN = {
   nav: { radar: 'Risk radar' },
   title: 'Risk radar',
-  hint: 'Scored every morning from meals, devices, alarms, care calls, orders, assessments and the archive; updated at once on alarms, missed meals, cancelled orders and signed assessments.',
+  hint: 'Scored every morning from meals, devices, alarms, care calls, care visits, orders, assessments and the archive; updated at once on alarms, missed meals, cancelled orders and signed assessments.',
   day: 'Scored on {{day}}',
   noRun: 'Not scored yet: the scoring runs daily at 05:30.',
   newCount: '{{n}} new since the last scoring',
@@ -108,7 +111,8 @@ export const riskRadarEnUS: typeof riskRadarZhCN = {
   planned: { top_entry: 'Community task', visit: 'Visit', call: 'Call' },
   planTitle: { visit: 'Plan a home visit: {{name}}', call: 'Plan a care call: {{name}}' },
   planHint: {
-    visit: 'Creates a home-visit task for the community with the current reasons.',
+    visit:
+      "Plans a care visit due today (an open one moves to today), for the elder's visit worker or you, with the current reasons.",
     call: "Puts the elder on today's care-call list for the region's agents.",
   },
   note: 'Note (optional)',
@@ -149,6 +153,9 @@ export const riskRadarEnUS: typeof riskRadarZhCN = {
     ability_drop: 'Ability level fell from {{from}} to {{to}} (assessed {{assessedOn}})',
     hospital_outcome: 'Alarm closed as taken to hospital on {{at}}',
     living_alone: 'Lives alone',
+    visits_overdue: 'Care visit overdue since {{since}}',
+    visits_not_home: 'Not at home on {{n}} visit(s)',
+    visits_findings: '{{n}} visit finding(s) ({{urgent}} urgent)',
   },
   abilityLevels: { intact: 'intact', mild: 'mild', moderate: 'moderate', severe: 'severe', total: 'total' },
 };

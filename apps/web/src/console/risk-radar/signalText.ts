@@ -38,6 +38,14 @@ export function signalText(s: RiskSignalPart, t: TFunction): string {
       return t('riskRadar.signals.hospital_outcome', { at: day(e.at) });
     case 'living_alone':
       return t('riskRadar.signals.living_alone');
+    case 'visits': {
+      const parts = [
+        Number(e.overdue) > 0 ? t('riskRadar.signals.visits_overdue', { since: day(e.overdueSince) }) : null,
+        Number(e.notHome) > 0 ? t('riskRadar.signals.visits_not_home', { n: e.notHome }) : null,
+        Number(e.findings) > 0 ? t('riskRadar.signals.visits_findings', { n: e.findings, urgent: e.urgent }) : null,
+      ];
+      return parts.filter(Boolean).join('；');
+    }
   }
 }
 
