@@ -23,6 +23,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { STATUS_COLOR } from './ApplicationsPage.tsx';
+import { DocumentsSection } from './DocumentsSection.tsx';
 
 type Dialog = 'reject' | 'confirm' | 'objection' | 'verify' | 'suspend' | 'resume';
 const REVIEW = ['community', 'street', 'district'];
@@ -156,6 +157,7 @@ export function ApplicationDrawer({ id, onClose, onChanged }: { id: string; onCl
               }))}
             />
           </div>
+          <DocumentsSection applicationId={id} />
           <div>
             <h4>{t('allowances.applications.payments')}</h4>
             <Table

@@ -1,5 +1,8 @@
+import { backOfficeEnUS, backOfficeZhCN } from './back-office.i18n.ts';
+
 /** Texts of the high-age allowance pages (namespace `allowances`), zh-CN; en-US has the same keys. */
 export const allowancesZhCN = {
+  backOffice: backOfficeZhCN,
   nav: { group: '高龄津贴', applications: '申请审核', notices: '公示名单', rolls: '发放名册', tiers: '津贴档次' },
   common: { yuan: '{{v}} 元', actions: '操作', none: '—', refresh: '刷新', view: '查看' },
   statuses: {
@@ -173,6 +176,7 @@ export const allowancesZhCN = {
 };
 
 export const allowancesEnUS: typeof allowancesZhCN = {
+  backOffice: backOfficeEnUS,
   nav: {
     group: 'High-age allowance',
     applications: 'Applications',

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { Route } from 'react-router';
 import { lazyPage } from '../common/lazyPage.tsx';
 import { RequirePermission } from '../common/RequirePermission.tsx';
+import { BACK_OFFICE_MENU, backOfficeRoutes } from './back-office.routes.tsx';
 
 const ApplicationsPage = lazyPage(() => import('./ApplicationsPage.tsx'), 'ApplicationsPage');
 const NoticesPage = lazyPage(() => import('./NoticesPage.tsx'), 'NoticesPage');
@@ -32,15 +33,21 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
 
 /** The high-age allowance pages, placed inside the console layout by ConsoleRoutes. */
 export function allowanceRoutes() {
-  return PAGES.map((p) => (
-    <Route key={p.key} path={p.path} element={<RequirePermission action={p.needs}>{p.element}</RequirePermission>} />
-  ));
+  return [
+    ...PAGES.map((p) => (
+      <Route key={p.key} path={p.path} element={<RequirePermission action={p.needs}>{p.element}</RequirePermission>} />
+    )),
+    ...backOfficeRoutes(),
+  ];
 }
 
 /** Menu entries of the allowance (label keys under `allowances.nav`). */
-export const ALLOWANCES_MENU = PAGES.map((p) => ({
-  path: `/console/${p.path}`,
-  label: `allowances.nav.${p.key}` as const,
-  icon: p.icon,
-  needs: p.needs,
-}));
+export const ALLOWANCES_MENU = [
+  ...PAGES.map((p) => ({
+    path: `/console/${p.path}`,
+    label: `allowances.nav.${p.key}` as const,
+    icon: p.icon,
+    needs: p.needs,
+  })),
+  ...BACK_OFFICE_MENU,
+];
