@@ -1,4 +1,4 @@
-import { AuditOutlined, FileDoneOutlined, NotificationOutlined, OrderedListOutlined } from '@ant-design/icons';
+import { AuditOutlined, CarOutlined, FileDoneOutlined, NotificationOutlined, OrderedListOutlined } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { ReactNode } from 'react';
 import { Route } from 'react-router';
@@ -10,8 +10,9 @@ const ApplicationsPage = lazyPage(() => import('./ApplicationsPage.tsx'), 'Appli
 const NoticesPage = lazyPage(() => import('./NoticesPage.tsx'), 'NoticesPage');
 const RollsPage = lazyPage(() => import('./RollsPage.tsx'), 'RollsPage');
 const TiersPage = lazyPage(() => import('./TiersPage.tsx'), 'TiersPage');
+const VisitTasksPage = lazyPage(() => import('./VisitTasksPage.tsx'), 'VisitTasksPage');
 
-type Key = 'applications' | 'notices' | 'rolls' | 'tiers';
+type Key = 'applications' | 'notices' | 'rolls' | 'tiers' | 'visitTasks';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   {
     key: 'applications',
@@ -29,6 +30,13 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   },
   { key: 'rolls', path: 'allowances/rolls', needs: 'allowance:manage', icon: <FileDoneOutlined />, element: <RollsPage /> },
   { key: 'tiers', path: 'allowances/tiers', needs: 'allowance:read', icon: <OrderedListOutlined />, element: <TiersPage /> },
+  {
+    key: 'visitTasks',
+    path: 'allowances/visit-tasks',
+    needs: 'allowance:read',
+    icon: <CarOutlined />,
+    element: <VisitTasksPage />,
+  },
 ];
 
 /** The high-age allowance pages, placed inside the console layout by ConsoleRoutes. */
