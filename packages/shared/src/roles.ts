@@ -126,8 +126,12 @@ export const ACTIONS = [
   'meal:serve',
   /** Refund a meal on its day, with a reason. */
   'meal:refund',
-  /** See the missed-meal signals of the elders in one's region. */
+  /** See the missed-meal signals of the elders in one's region and handle them (已联系 / 已上门 / 无需处理). */
   'meal:signals',
+  /** Book (and cancel) a meal delivery 送餐入户: the call centre, region staff, the elder and family, and a canteen for the elders it delivers to. */
+  'meal:deliver-book',
+  /** Check a meal delivery off at the door: the canteen's staff, or the worker of the provider it was handed to. */
+  'meal:deliver',
   /** See special groups, household records, visit plans, visits, follow-ups and their statistics in reach. */
   'care_visit:read',
   /** Record a 关爱巡访 visit on the phone and act on its findings (follow-ups). */
@@ -184,6 +188,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'meal:deliver-book',
     'care_visit:read',
     'care_visit:record',
     'care_visit:manage',
@@ -215,6 +220,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'canteen:read',
     'meal:read',
     'meal:signals',
+    'meal:deliver-book',
     'care_visit:read',
     'care_visit:record',
     'care_visit:manage',
@@ -228,6 +234,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'wallet:read',
     'order:read',
     'order:create',
+    'meal:deliver-book',
     'order:dispatch',
     'order:review',
     'device:read',
@@ -249,7 +256,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'settlement:read',
     'settlement:confirm',
   ],
-  service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond'],
+  service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond', 'meal:deliver'],
   responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],
   canteen_staff: [
     'face:match',
@@ -260,6 +267,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:read',
     'meal:serve',
     'meal:refund',
+    'meal:deliver-book',
+    'meal:deliver',
   ],
   institution_staff: [
     'region:read',
@@ -273,8 +282,26 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'institution:write',
     'institution:care',
   ],
-  elder: ['elder:invite', 'order:read', 'order:create', 'wallet:read', 'alarm:sos', 'allowance:self', 'card:self'],
-  family: ['family:bind', 'order:read', 'order:create', 'wallet:read', 'notification:read', 'allowance:self', 'card:self'],
+  elder: [
+    'elder:invite',
+    'order:read',
+    'order:create',
+    'wallet:read',
+    'alarm:sos',
+    'allowance:self',
+    'card:self',
+    'meal:deliver-book',
+  ],
+  family: [
+    'family:bind',
+    'order:read',
+    'order:create',
+    'wallet:read',
+    'notification:read',
+    'allowance:self',
+    'card:self',
+    'meal:deliver-book',
+  ],
 };
 
 export function can(role: Role, action: Action): boolean {

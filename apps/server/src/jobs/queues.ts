@@ -40,6 +40,8 @@ export const QUEUES = {
   'calls.recording-retention': scheduled,
   // Elders and accounts.
   'elders.stalled-imports': scheduled,
+  // Fills elders.phone_tail4_hash for rows written before it existed (0526).
+  'elders.phone-tail-backfill': scheduled,
   'auth.prune-login-failures': scheduled,
   // Outbound care calls (主动关爱): the day's call lists, early morning.
   'care-calls.build-lists': scheduled,

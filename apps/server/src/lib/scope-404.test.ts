@@ -15,7 +15,7 @@ import {
   institutionFloors,
   institutionRooms,
 } from '../modules/institutions/institutions.schema.ts';
-import { canteenDishes, canteenSettlements, mealDeliveries, meals } from '../modules/meals/meals.schema.ts';
+import { canteenDishes, canteenSettlements, mealDeliveries, mealSignals, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
 import { riskTasks } from '../modules/risk-radar/risk-radar.schema.ts';
@@ -86,6 +86,7 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/meals\/:id/, { id: 'meal' }],
   [/^\/canteen-settlements\/:id/, { id: 'canteenSettlement' }],
   [/^\/meal-deliveries\/:id/, { id: 'mealDelivery' }],
+  [/^\/meal-signals\/:id/, { id: 'mealSignal' }],
   [/^\/meal-subsidy-rules\/:policyId/, { policyId: 'policy' }],
   [/^\/institutions\/:id/, { id: 'institution' }],
   [/^\/beds\/:id\/devices\/:deviceId/, { id: 'bed', deviceId: 'device' }],
@@ -147,6 +148,7 @@ type Kind =
   | 'bed'
   | 'admission'
   | 'canteenSettlement'
+  | 'mealSignal'
   | 'mealDelivery'
   | 'riskTask';
 
@@ -224,6 +226,8 @@ const BODIES: Record<string, unknown> = {
   'POST /canteens/:id/deliveries': { elderId: UUID, day: '2026-01-05', period: 'lunch', items: [{ dishId: UUID }] },
   'POST /meal-deliveries/:id/deliver': { lat: 30.6, lng: 104 },
   'POST /meal-deliveries/:id/cancel': { reason: '不需要了' },
+  'POST /meal-deliveries/:id/assign': { providerId: UUID },
+  'POST /meal-signals/:id/handle': { outcome: 'called', note: '已电话联系' },
   'POST /privilege-cards/:id/decisions': { decision: 'approve' },
   'POST /privilege-cards/:id/revoke': { reason: '注销' },
   'POST /privilege-cards/:id/reissue': { reason: '补发' },
@@ -519,6 +523,18 @@ beforeAll(async () => {
     .insert(admissions)
     .values({ orgId: institutionB.id, elderId: elder.id, appliedOn: '2026-01-05' })
     .returning();
+  const [signalB] = await s.ctx.db
+    .insert(mealSignals)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      day: '2026-01-09',
+      lastMealDay: '2026-01-05',
+      daysAbsent: 4,
+      mealsInWindow: 5,
+      canteenId: canteenB.id,
+    })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -564,6 +580,7 @@ beforeAll(async () => {
     bed: bedB.id,
     admission: admissionB.id,
     mealDelivery: deliveryB.id,
+    mealSignal: signalB.id,
     riskTask: riskTaskB.id,
   } satisfies Record<Kind, string>);
 

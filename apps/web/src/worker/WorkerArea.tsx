@@ -10,6 +10,7 @@ import { problemText } from '../app/problems.ts';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { MealRound } from './MealRound.tsx';
 import { shrinkPhoto } from './photo-store.ts';
 import { flush, perform, queued } from './queue.ts';
 
@@ -30,7 +31,7 @@ export default function WorkerArea() {
 }
 
 function WorkerHome() {
-  const { logout } = useAuth();
+  const { logout, can } = useAuth();
   const { t } = useTranslation();
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 18, background: '#f4f7f6', minHeight: '100vh' }}>
@@ -42,6 +43,7 @@ function WorkerHome() {
           {t('worker.logout')}
         </Button>
       </Space>
+      {can('meal:deliver') && <MealRound />}
       <Tasks />
     </div>
   );

@@ -1,5 +1,20 @@
 /** Texts of the worker mobile page (/worker), namespace `worker`. zh-CN. */
 export const workerZhCN = {
+  mealRound: {
+    title: '今日送餐',
+    left: '待送 {{n}} 份',
+    period: { breakfast: '早餐', lunch: '午餐', dinner: '晚餐' },
+    status: { booked: '待送餐', delivered: '已送达', cancelled: '已取消' },
+    portions: '{{n}} 份',
+    note: '备注：{{note}}',
+    deliver: '已送达（打卡）',
+    locating: '正在定位…',
+    noGps: '无法获取当前位置，请打开定位后再按已送达',
+    done: '已送达，餐费和补贴已结算',
+    far: '已送达，但位置距老人登记地址 {{m}} 米，已标记待核实',
+    farTag: '距登记地址 {{m}} 米',
+    deliveredAt: '{{at}} 送达',
+  },
   title: '我的任务',
   week: '今天和之后 6 天',
   today: '今天',
@@ -58,6 +73,21 @@ export const workerZhCN = {
 export type WorkerTexts = typeof workerZhCN;
 
 export const workerEnUS: WorkerTexts = {
+  mealRound: {
+    title: 'Meal deliveries today',
+    left: '{{n}} to deliver',
+    period: { breakfast: 'Breakfast', lunch: 'Lunch', dinner: 'Dinner' },
+    status: { booked: 'To deliver', delivered: 'Delivered', cancelled: 'Cancelled' },
+    portions: '{{n}} portions',
+    note: 'Note: {{note}}',
+    deliver: 'Delivered (check off)',
+    locating: 'Locating…',
+    noGps: 'No position: turn location on and press again',
+    done: 'Delivered; the meal and subsidy are settled',
+    far: 'Delivered, but {{m}} m from the recorded address: flagged for a check',
+    farTag: '{{m}} m from the address',
+    deliveredAt: 'Delivered {{at}}',
+  },
   title: 'My tasks',
   week: 'Today and the next 6 days',
   today: 'Today',

@@ -256,8 +256,23 @@ export const mealSignal = z.object({
   canteenId: z.string().nullable(),
   canteenName: z.string().nullable(),
   createdAt: z.string(),
+  /** open until the community worker has handled it (已联系 / 已上门 / 无需处理). */
+  status: z.enum(['open', 'handled']),
+  outcome: z.enum(['called', 'visited', 'no_action']).nullable(),
+  handleNote: z.string().nullable(),
+  handledAt: z.string().nullable(),
+  handledByName: z.string().nullable(),
 });
 export type MealSignal = z.output<typeof mealSignal>;
+
+export const SIGNAL_OUTCOMES = ['called', 'visited', 'no_action'] as const;
+export type SignalOutcome = (typeof SIGNAL_OUTCOMES)[number];
+export const SIGNAL_OUTCOME_LABELS_ZH = { called: '已联系', visited: '已上门', no_action: '无需处理' } as const;
+/** How the community worker handled a missed-meal signal, with a note. */
+export const handleSignalBody = z.strictObject({
+  outcome: z.enum(SIGNAL_OUTCOMES),
+  note: z.string().trim().min(2).max(500),
+});
 
 export const mealStats = z.object({
   from: z.string(),
@@ -335,8 +350,22 @@ export const mealDelivery = z.object({
   far: z.boolean(),
   mealId: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  /** The service provider the canteen handed it to (its worker checks it off), or null: the canteen delivers. */
+  providerId: z.string().nullable(),
+  providerName: z.string().nullable(),
+  /** The provider's worker it was given to; null: any worker of the provider. */
+  workerId: z.string().nullable(),
+  workerName: z.string().nullable(),
 });
 export type MealDelivery = z.output<typeof mealDelivery>;
+
+/** A provider a canteen may hand deliveries to (approved, serving one of its delivery communities), with its workers. */
+export const deliveryProvider = z.object({
+  id: z.string(),
+  name: z.string(),
+  workers: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+export type DeliveryProvider = z.output<typeof deliveryProvider>;
 
 /** An elder the kiosk found by a second factor (QR card, ID number or its last 4, phone) or by name: no raw number. */
 export const kioskElder = z.object({
@@ -451,9 +480,13 @@ export const mealsContract = {
     permission: 'meal:serve',
     tags,
     summary:
-      "The kiosk's fallback: elders this canteen serves found by QR card, ID number, the ID's last 4, phone or name (at most 10)",
+      "The kiosk's fallback: elders this canteen serves found by QR card, ID number, the ID's or the phone's last 4, phone or name (at most 10)",
     params: idParam,
-    query: z.object({ q: z.string().trim().min(1).max(60) }),
+    query: z.object({
+      q: z.string().trim().min(1).max(60),
+      /** Which last 4 digits `q` is (身份证后4位 / 手机后4位); without it 4 digits search both. */
+      by: z.enum(['idTail4', 'phoneTail4']).optional(),
+    }),
     response: listOf(kioskElder),
   }),
   serveMeal: route({
@@ -525,9 +558,20 @@ export const mealsContract = {
     path: '/meal-signals',
     permission: 'meal:signals',
     tags,
-    summary: 'Missed-meal signals (未就餐提醒) for elders in my region, newest first',
-    query: pageQuery.extend({ day: isoDay('filter').optional() }),
+    summary: 'Missed-meal signals (未就餐提醒) for elders in my region, newest first (?status=open: not handled yet)',
+    query: pageQuery.extend({ day: isoDay('filter').optional(), status: z.enum(['open', 'handled']).optional() }),
     response: listOf(mealSignal),
+  }),
+  handleSignal: route({
+    method: 'POST',
+    path: '/meal-signals/:id/handle',
+    permission: 'meal:signals',
+    audit: 'meal.signal.handle',
+    tags,
+    summary: 'Handle a missed-meal signal: 已联系 (called), 已上门 (visited) or 无需处理 (no_action), with a note',
+    params: idParam,
+    body: handleSignalBody,
+    response: mealSignal,
   }),
   getSignalSettings: route({
     method: 'GET',
@@ -598,7 +642,7 @@ export const mealsContract = {
   bookDelivery: route({
     method: 'POST',
     path: '/canteens/:id/deliveries',
-    permission: 'order:create',
+    permission: 'meal:deliver-book',
     audit: 'meal.delivery.book',
     tags,
     summary: "Book a meal delivery (送餐入户) for today or up to a week ahead from the day's menu",
@@ -612,8 +656,41 @@ export const mealsContract = {
         .min(1)
         .max(20),
       note: z.string().trim().max(200).nullable().optional(),
+      /** Booked with a provider (送餐服务商) that delivers it; left out: the canteen delivers. */
+      providerId: z.uuid().nullable().optional(),
     }),
     response: { 201: mealDelivery },
+  }),
+  deliveryProviders: route({
+    method: 'GET',
+    path: '/canteens/:id/delivery-providers',
+    permission: 'meal:deliver-book',
+    tags,
+    summary:
+      'Providers that may take this canteen’s deliveries (approved, serving a community it delivers to), with their workers',
+    params: idParam,
+    response: listOf(deliveryProvider),
+  }),
+  assignDelivery: route({
+    method: 'POST',
+    path: '/meal-deliveries/:id/assign',
+    permission: 'meal:serve',
+    audit: 'meal.delivery.assign',
+    tags,
+    summary:
+      'The canteen hands a booked delivery to a provider (and optionally one of its workers), or takes it back (providerId null)',
+    params: idParam,
+    body: z.strictObject({ providerId: z.uuid().nullable(), workerId: z.uuid().nullable().optional() }),
+    response: mealDelivery,
+  }),
+  deliveryRound: route({
+    method: 'GET',
+    path: '/meal-delivery-round',
+    permission: 'meal:deliver',
+    tags,
+    summary: "The deliveries I check off on a day (default today): a canteen's own, a provider worker's those handed to them",
+    query: z.object({ day: isoDay('filter').optional() }),
+    response: listOf(mealDelivery),
   }),
   listDeliveries: route({
     method: 'GET',
@@ -631,7 +708,7 @@ export const mealsContract = {
   deliverDelivery: route({
     method: 'POST',
     path: '/meal-deliveries/:id/deliver',
-    permission: 'meal:serve',
+    permission: 'meal:deliver',
     audit: 'meal.delivery.deliver',
     tags,
     summary: 'Check off a delivery at the door with the position: the meal is settled with its subsidy',
@@ -646,7 +723,7 @@ export const mealsContract = {
   cancelDelivery: route({
     method: 'POST',
     path: '/meal-deliveries/:id/cancel',
-    permission: 'order:create',
+    permission: 'meal:deliver-book',
     audit: 'meal.delivery.cancel',
     tags,
     summary: 'Cancel a booked delivery, with a reason',

@@ -138,6 +138,7 @@ export function encodeElder(cipher: FieldCipher, f: ElderFields, id: CheckedIden
     sex: id.sex,
     phoneEnc: phone ? cipher.encrypt(phone) : null,
     phoneHash: phone ? cipher.blindIndex(phone, 'phone') : null,
+    phoneTail4Hash: phone && phone.length >= 4 ? cipher.blindIndex(phone.slice(-4), 'phone') : null,
     hukouRegionCode: f.hukouRegionCode ?? null,
     hukouLocal: f.hukouLocal ?? true,
     regionCode: f.regionCode,

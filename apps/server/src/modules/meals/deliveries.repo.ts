@@ -14,6 +14,10 @@ export function deliveryVisibleTo(actor: Actor): SQL {
   if (isRegionScoped(actor)) return regionScope(sql.raw('d.region_code'), actor) ?? sql`true`;
   if ((actor.role === 'elder' || actor.role === 'family') && actor.id)
     return sql`d.elder_id = (SELECT u.elder_id FROM users u WHERE u.id = ${actor.id})`;
+  // A provider's worker: the deliveries handed to the provider for any of its workers, or to them.
+  if (actor.role === 'service_worker' && actor.orgId && actor.id)
+    return sql`(d.provider_id = ${actor.orgId}::uuid AND (d.worker_id IS NULL OR d.worker_id = ${actor.id}::uuid))`;
+  if (actor.role === 'provider_admin' && actor.orgId) return sql`d.provider_id = ${actor.orgId}::uuid`;
   if (actor.orgId) return sql`d.canteen_id = ${actor.orgId}::uuid`;
   return sql`false`;
 }
@@ -39,20 +43,32 @@ export interface DeliveryView {
   meal_id: string | null;
   cancel_reason: string | null;
   created_at: Date | string;
+  provider_id: string | null;
+  provider_name: string | null;
+  worker_id: string | null;
+  worker_name: string | null;
 }
 
 const SELECT = sql`
-  SELECT d.*, o.name AS canteen_name, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat, e.lng AS elder_lng
-  FROM meal_deliveries d JOIN organizations o ON o.id = d.canteen_id JOIN elders e ON e.id = d.elder_id`;
+  SELECT d.*, o.name AS canteen_name, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat, e.lng AS elder_lng,
+         p.name AS provider_name, w.display_name AS worker_name
+  FROM meal_deliveries d JOIN organizations o ON o.id = d.canteen_id JOIN elders e ON e.id = d.elder_id
+  LEFT JOIN organizations p ON p.id = d.provider_id LEFT JOIN users w ON w.id = d.worker_id`;
 
 export async function find(db: DbOrTx, actor: Actor, id: string) {
   const [r] = await queryRows<DeliveryView>(db, sql`${SELECT} WHERE d.id = ${id} AND ${deliveryVisibleTo(actor)}`);
   return r;
 }
 
-export async function list(db: DbOrTx, actor: Actor, f: { day?: string; status?: string; canteenId?: string }) {
+export async function list(
+  db: DbOrTx,
+  actor: Actor,
+  f: { day?: string; status?: string; canteenId?: string; ownRound?: boolean },
+) {
   const conds = [
     deliveryVisibleTo(actor),
+    // The canteen's own round leaves out what it handed to a provider.
+    f.ownRound && actor.role === 'canteen_staff' ? sql`d.provider_id IS NULL` : undefined,
     f.day ? sql`d.day = ${f.day}` : undefined,
     f.status ? sql`d.status = ${f.status}` : undefined,
     f.canteenId ? sql`d.canteen_id = ${f.canteenId}` : undefined,
@@ -87,4 +103,33 @@ export async function deliveringCanteen(db: DbOrTx, canteenId: string, community
         WHERE o.id = ${canteenId} AND o.type = 'canteen' AND ${community} = ANY (c.delivery_communities)`,
   );
   return r;
+}
+
+/**
+ * Providers that may take deliveries into `communities`: active, approved, with a service area
+ * covering at least one of them, with their active workers (one provider when `providerId`).
+ */
+export async function eligibleProviders(db: DbOrTx, communities: string[], providerId?: string) {
+  if (!communities.length) return [];
+  return queryRows<{ id: string; name: string; workers: Array<{ id: string; name: string }> }>(
+    db,
+    sql`SELECT o.id, o.name,
+          COALESCE((SELECT json_agg(json_build_object('id', u.id, 'name', u.display_name) ORDER BY u.display_name)
+                    FROM users u JOIN provider_staff ps ON ps.user_id = u.id
+                    WHERE ps.org_id = o.id AND u.role = 'service_worker' AND u.status = 'active'), '[]'::json) AS workers
+        FROM organizations o JOIN provider_profiles pp ON pp.org_id = o.id
+        WHERE o.type = 'provider' AND o.status = 'active' AND pp.approval_status = 'approved'
+          ${providerId ? sql`AND o.id = ${providerId}` : sql``}
+          AND EXISTS (SELECT 1 FROM provider_areas pa, unnest(ARRAY[${sql.join(
+            communities.map((c) => sql`${c}`),
+            sql`, `,
+          )}]::text[]) AS cc(code)
+                      WHERE pa.org_id = o.id AND cc.code LIKE pa.region_code || '%')
+        ORDER BY o.name`,
+  );
+}
+
+/** Hand a booked delivery to a provider (and worker), or take it back (null). */
+export async function assign(tx: DbOrTx, id: string, providerId: string | null, workerId: string | null) {
+  return close(tx, id, { providerId, workerId, assignedAt: providerId ? new Date() : null });
 }

@@ -1,6 +1,6 @@
 import type { MealPeriod } from '@zhiyang/shared';
 import type { Db } from '../../db/client.ts';
-import { can, isPersonAccount } from '../../lib/access.ts';
+import { can, isPersonAccount, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
@@ -16,8 +16,9 @@ import { serveMeal } from './meals.service.ts';
  * Meal delivery (送餐入户) for elders who cannot come: booked by the call centre, community staff,
  * the family or the elder for a day and meal period (today or up to a week ahead) from that day's
  * menu, at a canteen that delivers to the elder's community; checked off at the door by the
- * canteen's staff with the time and the phone's position — the check-off settles the meal with
- * its subsidy exactly as at the counter (idempotent: a repeated check-off is the same meal).
+ * canteen's staff — or by the worker of the service provider the canteen handed it to — with the
+ * time and the phone's position: the check-off settles the meal with its subsidy exactly as at
+ * the counter (idempotent: a repeated check-off is the same meal).
  */
 
 /** A position farther than this from the elder's recorded address is flagged on the delivery. */
@@ -42,6 +43,10 @@ export function presentDelivery(d: repo.DeliveryView) {
     far: d.distance_m !== null && d.distance_m > FAR_METERS,
     mealId: d.meal_id,
     cancelReason: d.cancel_reason,
+    providerId: d.provider_id,
+    providerName: d.provider_name,
+    workerId: d.worker_id,
+    workerName: d.worker_name,
   };
 }
 
@@ -55,6 +60,7 @@ export async function book(
     period: MealPeriod;
     items: Array<{ dishId: string; qty?: number }>;
     note?: string | null;
+    providerId?: string | null;
   },
 ) {
   // Region staff reach the canteens of their region (404 otherwise); the elder and the family any
@@ -73,6 +79,8 @@ export async function book(
   input.items.forEach((i, n) => {
     if (!menu.has(i.dishId)) throw validationError(`body.items.${n}.dishId`, `not on the ${input.period} menu of ${input.day}`);
   });
+  if (input.providerId && !(await repo.eligibleProviders(ctx.db, [elder.region_code], input.providerId)).length)
+    throw validationError('body.providerId', "no approved provider serving the elder's community");
   return ctx.db.transaction(async (tx) => {
     const d = await repo.insert(tx, {
       canteenId: c.id,
@@ -84,6 +92,8 @@ export async function book(
       note: input.note ?? null,
       bookedBy: actor.id,
       bookedRole: actor.role,
+      providerId: input.providerId ?? null,
+      assignedAt: input.providerId ? new Date() : null,
     });
     if (!d) throw conflict('The elder already has a delivery booked for this meal.', undefined, 'duplicate');
     await recordAudit(tx, {
@@ -92,7 +102,7 @@ export async function book(
       targetType: 'meal_delivery',
       targetId: d.id,
       regionCode: elder.region_code,
-      detail: { canteenId: c.id, day: input.day, period: input.period },
+      detail: { canteenId: c.id, day: input.day, period: input.period, providerId: input.providerId ?? null },
     });
     return presentDelivery((await repo.find(tx, { ...actor, role: 'system' }, d.id)) as repo.DeliveryView);
   });
@@ -103,13 +113,70 @@ export async function list(ctx: AppContext, actor: Actor, q: { day?: string; sta
   return { items: rows.map(presentDelivery), total: rows.length };
 }
 
+/** The deliveries the actor checks off on a day: the canteen's own round, or those handed to a provider's worker. */
+export async function round(ctx: AppContext, actor: Actor, q: { day?: string }) {
+  const rows = await repo.list(ctx.db, actor, { day: q.day ?? cstDate(), ownRound: true });
+  return { items: rows.map(presentDelivery), total: rows.length };
+}
+
+/** The providers a canteen may hand its deliveries to, with their workers. */
+export async function providers(ctx: AppContext, actor: Actor, canteenId: string) {
+  const c = await canteens.findCanteen(ctx.db, actor, canteenId);
+  if (!c) throw notFound('Canteen');
+  const items = await repo.eligibleProviders(ctx.db, c.delivery_communities ?? []);
+  return { items, total: items.length };
+}
+
+/**
+ * The canteen hands a booked delivery to a provider — optionally to one of its workers — or
+ * takes it back (`providerId: null`). The provider must be approved and serve the elder's
+ * community; the worker must be the provider's.
+ */
+export async function assign(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: { providerId: string | null; workerId?: string | null },
+) {
+  const d = await visible(ctx, actor, id);
+  if (!can(actor, 'meal:serve', { orgId: d.canteen_id }) || isRegionScoped(actor)) throw notFound('Delivery');
+  if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
+  let workerId: string | null = null;
+  if (input.providerId) {
+    const [p] = await repo.eligibleProviders(ctx.db, [d.region_code], input.providerId);
+    if (!p) throw validationError('body.providerId', "no approved provider serving the elder's community");
+    if (input.workerId) {
+      if (!p.workers.some((w) => w.id === input.workerId))
+        throw validationError('body.workerId', 'not a worker of this provider');
+      workerId = input.workerId;
+    }
+  } else if (input.workerId) throw validationError('body.workerId', 'a worker needs a provider');
+  return ctx.db.transaction(async (tx) => {
+    if (!(await repo.assign(tx, d.id, input.providerId, workerId)))
+      throw conflict('The delivery changed meanwhile.', undefined, 'already-handled');
+    await recordAudit(tx, {
+      actor,
+      action: 'meal.delivery.assign',
+      targetType: 'meal_delivery',
+      targetId: d.id,
+      regionCode: d.region_code,
+      detail: { providerId: input.providerId, workerId },
+    });
+    return presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView);
+  });
+}
+
 async function visible(ctx: AppContext, actor: Actor, id: string) {
   const d = await repo.find(ctx.db, actor, id);
   if (!d) throw notFound('Delivery');
   return d;
 }
 
-/** Check-off at the door by the canteen: the meal is settled, time and position recorded. */
+/**
+ * Check-off at the door — by the canteen's staff, or by the provider's worker it was handed to
+ * (the visibility already says which: a worker sees only those): the meal is settled as at the
+ * counter, time and position recorded.
+ */
 export async function deliver(
   ctx: AppContext,
   actor: Actor,
@@ -117,7 +184,8 @@ export async function deliver(
   p: { lat: number; lng: number; payMethod?: 'cash' | 'mobile' },
 ) {
   const d = await visible(ctx, actor, id);
-  if (!can(actor, 'meal:serve', { orgId: d.canteen_id })) throw notFound('Delivery');
+  const deliverer = actor.orgId !== null && (actor.orgId === d.canteen_id || actor.orgId === d.provider_id);
+  if (!deliverer || !can(actor, 'meal:deliver')) throw notFound('Delivery');
   if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
   if (asDay(d.day) !== cstDate()) throw conflict('A delivery is checked off on its day.', undefined, 'invalid-state');
   const distance =
@@ -126,12 +194,14 @@ export async function deliver(
       : null;
   return (ctx.db as Db).transaction(async (tx) => {
     const c = { ...ctx, db: tx as unknown as Db };
-    const meal = await serveMeal(c, actor, d.canteen_id, `delivery-${d.id}`, {
-      elderId: d.elder_id,
-      period: d.period,
-      items: d.items,
-      payMethod: p.payMethod,
-    });
+    const meal = await serveMeal(
+      c,
+      actor,
+      d.canteen_id,
+      `delivery-${d.id}`,
+      { elderId: d.elder_id, period: d.period, items: d.items, payMethod: p.payMethod },
+      { delivery: true },
+    );
     const row = await repo.close(tx, d.id, {
       status: 'delivered',
       deliveredAt: new Date(),

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
-import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
+import { client, clientAs, createAccount, createOrg, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { createServiceProvider } from '../../testing/service.ts';
 import { runGrant } from '../policies/policies.service.ts';
+import { providerStaff } from '../providers/providers.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { checkLedger } from '../wallets/ledger.repo.ts';
 
@@ -21,6 +24,13 @@ let canteen: string;
 let canteenB: string;
 let elderId: string;
 let neighbourId: string;
+let outsider: string;
+let worker: Api;
+let otherWorker: Api;
+let workerB: Api;
+let providerId: string;
+let providerBId: string;
+let workerId: string;
 let dishId: string;
 let todayLunch: string;
 let tomorrowLunch: string;
@@ -51,6 +61,35 @@ beforeAll(async () => {
   neighbourId = (
     await createElder(s.ctx, TREE.communityA2, { name: '周德明', birthDate: `${year - 75}-04-01`, lat: 30.6, lng: 104.0 })
   ).id;
+  outsider = (await createElder(s.ctx, TREE.communityB1, { name: '乙区老人' })).id;
+  // A provider serving 甲二 (where the canteen delivers) with two workers, and one serving only 乙一.
+  const prov = await createServiceProvider(s.ctx, {
+    regionCode: TREE.streetA,
+    communities: [TREE.communityA2],
+    site: { lat: 30.6, lng: 104.0 },
+    name: '安康居家服务社',
+  });
+  providerId = prov.org.id;
+  workerId = prov.worker.id;
+  worker = client(s.app, await loginToken(s.app, prov.worker.username));
+  const second = await createAccount(s.ctx, 'service_worker', { orgId: providerId });
+  await s.ctx.db.insert(providerStaff).values({
+    userId: second.id,
+    orgId: providerId,
+    name: second.displayName,
+    careLevel: 'intermediate',
+    careCertValidUntil: `${year + 2}-12-31`,
+    healthCertValidUntil: `${year + 1}-12-31`,
+  });
+  otherWorker = client(s.app, await loginToken(s.app, second.username));
+  const pB = await createServiceProvider(s.ctx, {
+    regionCode: TREE.streetB,
+    communities: [TREE.communityB1],
+    site: { lat: 30.7, lng: 104.1 },
+    name: '乙街道服务社',
+  });
+  providerBId = pB.org.id;
+  workerB = client(s.app, await loginToken(s.app, pB.worker.username));
   const fam = await clientAs(s.app, s.ctx, 'family');
   await s.ctx.db.update(users).set({ elderId }).where(eq(users.id, fam.account.id));
   family = fam.api;
@@ -143,7 +182,11 @@ describe('meal delivery (送餐入户)', () => {
     expect((await operator.post(`/api/v1/canteens/${canteen}/deliveries`, { ...body, day: addDays(today, -1) })).statusCode).toBe(
       400,
     );
-    expect((await kitchen.post(`/api/v1/canteens/${canteen}/deliveries`, body)).statusCode).toBe(403);
+    // Canteen staff book only at their own canteen, for the elders it delivers to.
+    expect((await kitchenB.post(`/api/v1/canteens/${canteen}/deliveries`, body)).statusCode).toBe(404);
+    const outside = (await createElder(s.ctx, TREE.communityA1, { name: '堂食老人' })).id;
+    expect((await kitchen.post(`/api/v1/canteens/${canteen}/deliveries`, { ...body, elderId: outside })).statusCode).toBe(422);
+    expect((await kitchen.post(`/api/v1/canteens/${canteen}/deliveries`, { ...body, elderId: outsider })).statusCode).toBe(400);
   });
 
   it('the canteen checks it off at the door: the meal is settled with its subsidy, time and position kept', async () => {
@@ -201,5 +244,102 @@ describe('meal delivery (送餐入户)', () => {
       sql`SELECT action FROM audit_log WHERE target_id = ${tomorrowLunch} ORDER BY at`,
     );
     expect(audits.map((a) => a.action)).toEqual(['meal.delivery.book', 'meal.delivery.cancel']);
+  });
+
+  it('the canteen books from its console for an elder it delivers to, and hands it to a provider’s worker', async () => {
+    const booked = await kitchen.post(`/api/v1/canteens/${canteen}/deliveries`, {
+      elderId: neighbourId,
+      day: today,
+      period: 'lunch',
+      items: [{ dishId, qty: 2 }],
+      note: '电话预订',
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    expect(booked.json()).toMatchObject({ bookedVia: 'canteen_staff', providerId: null, status: 'booked' });
+    const id = booked.json().id;
+    // The providers it may hand it to: approved, serving a community it delivers to, with their workers.
+    const providers = (await kitchen.get(`/api/v1/canteens/${canteen}/delivery-providers`)).json();
+    expect(providers.items.map((p: { id: string }) => p.id)).toEqual([providerId]);
+    expect(providers.items[0].workers).toHaveLength(2);
+    expect((await kitchenB.get(`/api/v1/canteens/${canteen}/delivery-providers`)).statusCode).toBe(404);
+    // A provider that does not serve the elder's community, a worker of another provider: 400.
+    expect((await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId: providerBId })).statusCode).toBe(400);
+    const wrongWorker = await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId: randomUUID() });
+    expect(wrongWorker.statusCode).toBe(400);
+    expect(wrongWorker.headers['content-type']).toContain('problem+json');
+    expect((await kitchenB.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId })).statusCode).toBe(404);
+    expect((await communityA2.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId })).statusCode).toBe(403);
+    // Before it is handed over, the worker does not see it.
+    expect((await worker.get('/api/v1/meal-delivery-round')).json().items).toEqual([]);
+    const handed = await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId });
+    expect(handed.statusCode, handed.body).toBe(200);
+    expect(handed.json()).toMatchObject({ providerId, providerName: '安康居家服务社', workerId });
+    // Scoped: the worker it was given to sees it (with the address), the provider's other worker
+    // and another provider's worker do not, and their check-off is a 404.
+    const mine = (await worker.get('/api/v1/meal-delivery-round')).json();
+    expect(mine.items.map((d: { id: string }) => d.id)).toEqual([id]);
+    expect(mine.items[0]).toMatchObject({ elderName: '周德明', canteenName: '甲一社区长寿食堂' });
+    expect((await otherWorker.get('/api/v1/meal-delivery-round')).json().items).toEqual([]);
+    expect((await workerB.get('/api/v1/meal-delivery-round')).json().items).toEqual([]);
+    expect((await otherWorker.post(`/api/v1/meal-deliveries/${id}/deliver`, { lat: 30.6, lng: 104 })).statusCode).toBe(404);
+    expect((await workerB.post(`/api/v1/meal-deliveries/${id}/deliver`, { lat: 30.6, lng: 104 })).statusCode).toBe(404);
+    // The canteen's own round leaves it out; its full list still shows it.
+    expect((await kitchen.get('/api/v1/meal-delivery-round')).json().items.map((d: { id: string }) => d.id)).not.toContain(id);
+    expect((await kitchen.get(`/api/v1/meal-deliveries?day=${today}`)).json().items.map((d: { id: string }) => d.id)).toContain(
+      id,
+    );
+    // Checked off at the door exactly as the canteen's: settled, position kept, far flagged.
+    const bad = await worker.post(`/api/v1/meal-deliveries/${id}/deliver`, { lat: 91, lng: 104 });
+    expect(bad.statusCode).toBe(400);
+    const res = await worker.post(`/api/v1/meal-deliveries/${id}/deliver`, { lat: 30.62, lng: 104.0, payMethod: 'cash' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().delivery).toMatchObject({ status: 'delivered', far: true, providerId, workerId });
+    expect(res.json().meal).toMatchObject({
+      elderId: neighbourId,
+      totalFen: 2400,
+      subsidyFen: 0,
+      selfPayFen: 2400,
+      payMethod: 'cash',
+    });
+    expect((await worker.post(`/api/v1/meal-deliveries/${id}/deliver`, { lat: 30.6, lng: 104 })).statusCode).toBe(409);
+    const [row] = await queryRows<{ delivered_by: string; served_by: string }>(
+      s.ctx.db,
+      sql`SELECT d.delivered_by, m.served_by FROM meal_deliveries d JOIN meals m ON m.id = d.meal_id WHERE d.id = ${id}`,
+    );
+    expect(row).toEqual({ delivered_by: workerId, served_by: workerId });
+    const audits = await queryRows<{ action: string; actor_id: string }>(
+      s.ctx.db,
+      sql`SELECT action, actor_id FROM audit_log WHERE target_id = ${id} ORDER BY at`,
+    );
+    expect(audits.map((a) => a.action)).toEqual(['meal.delivery.book', 'meal.delivery.assign', 'meal.delivery.deliver']);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
+  });
+
+  it('a delivery booked with a provider goes to any of its workers; the canteen can take one back', async () => {
+    const booked = await operator.post(`/api/v1/canteens/${canteen}/deliveries`, {
+      elderId,
+      day: today,
+      period: 'dinner',
+      items: [{ dishId }],
+      providerId,
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    const id = booked.json().id;
+    expect(booked.json()).toMatchObject({ providerId, workerId: null });
+    expect((await otherWorker.get('/api/v1/meal-delivery-round')).json().items.map((d: { id: string }) => d.id)).toEqual([id]);
+    expect((await worker.get('/api/v1/meal-delivery-round')).json().items.map((d: { id: string }) => d.id)).toContain(id);
+    const back = await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId: null });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({ providerId: null, workerId: null });
+    expect((await otherWorker.get('/api/v1/meal-delivery-round')).json().items).toEqual([]);
+    expect((await kitchen.get('/api/v1/meal-delivery-round')).json().items.map((d: { id: string }) => d.id)).toContain(id);
+    const refused = await operator.post(`/api/v1/canteens/${canteen}/deliveries`, {
+      elderId,
+      day: tomorrow,
+      period: 'lunch',
+      items: [{ dishId }],
+      providerId: providerBId,
+    });
+    expect(refused.statusCode).toBe(400);
   });
 });

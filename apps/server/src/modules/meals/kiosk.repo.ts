@@ -18,6 +18,8 @@ export interface KioskElderRow {
 export type KioskKey =
   | { kind: 'idHash'; hash: string }
   | { kind: 'idTail4'; hash: string }
+  | { kind: 'phoneTail4'; hash: string }
+  | { kind: 'tail4'; idHash: string; phoneHash: string }
   | { kind: 'phoneHash'; hash: string }
   | { kind: 'ids'; ids: string[] }
   | { kind: 'name'; text: string };
@@ -28,6 +30,10 @@ function keyFilter(k: KioskKey): SQL {
       return sql`e.id_number_hash = ${k.hash}`;
     case 'idTail4':
       return sql`e.id_tail4_hash = ${k.hash}`;
+    case 'phoneTail4':
+      return sql`e.phone_tail4_hash = ${k.hash}`;
+    case 'tail4':
+      return sql`(e.id_tail4_hash = ${k.idHash} OR e.phone_tail4_hash = ${k.phoneHash})`;
     case 'phoneHash':
       return sql`e.phone_hash = ${k.hash}`;
     case 'ids':

@@ -13,25 +13,43 @@ import { asDay } from './meals.repo.ts';
 
 /**
  * The kiosk's fallback when the face is not enough (docs/meals.md, Kiosk): the elder's QR card,
- * the ID card number, its last 4 characters, the phone, or staff searching by name — always only
+ * the ID card number, its last 4 characters, the phone or its last 4 digits, or staff searching by name — always only
  * among the elders this canteen serves (its communities and delivery area). What was typed is
  * matched on the archive's blind indexes and never stored; the answer carries no number.
  */
-export function kioskKey(ctx: AppContext, raw: string, qrIds: () => Promise<string[]>): Promise<repo.KioskKey> | repo.KioskKey {
+export function kioskKey(
+  ctx: AppContext,
+  raw: string,
+  qrIds: () => Promise<string[]>,
+  by?: 'idTail4' | 'phoneTail4',
+): Promise<repo.KioskKey> | repo.KioskKey {
   const q = raw.trim().replace(/\s+/g, '');
   if (/^ZYQR1\.[0-9a-f]{8,}$/i.test(q)) {
     return qrIds().then((ids) => ({ kind: 'ids' as const, ids: ids.filter((id) => elderQrToken(ctx, id) === q) }));
   }
   if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'idHash', hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
   if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phoneHash', hash: ctx.cipher.blindIndex(normalisePhone(q), 'phone') };
+  // Four digits are the last 4 of the ID number or of the phone: the kiosk says which (`by`);
+  // without it both indexes are searched. An X ends only an ID number.
+  if (/^\d{4}$/.test(q) && by !== 'idTail4') {
+    const phoneHash = ctx.cipher.blindIndex(q, 'phone');
+    if (by === 'phoneTail4') return { kind: 'phoneTail4', hash: phoneHash };
+    return { kind: 'tail4', idHash: ctx.cipher.blindIndex(q, 'id_number'), phoneHash };
+  }
   if (/^\d{3}[\dXx]$/.test(q)) return { kind: 'idTail4', hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
   return { kind: 'name', text: /^[A-Za-z]+$/.test(q) ? q.toLowerCase() : q };
 }
 
-export async function findKioskElders(ctx: AppContext, actor: Actor, canteenId: string, q: string) {
+export async function findKioskElders(
+  ctx: AppContext,
+  actor: Actor,
+  canteenId: string,
+  q: string,
+  by?: 'idTail4' | 'phoneTail4',
+) {
   const c = await visibleCanteen(ctx, actor, canteenId);
   if (!can(actor, 'meal:serve', { orgId: c.id, regionCode: c.region_code })) throw notFound('Canteen');
-  const key = await kioskKey(ctx, q, () => repo.servedElderIds(ctx.db, actor, c.id));
+  const key = await kioskKey(ctx, q, () => repo.servedElderIds(ctx.db, actor, c.id), by);
   const rows = await repo.findServedElders(ctx.db, actor, c.id, key);
   const today = cstDate();
   // The trail says how the elder was looked for and how many were found, never what was typed.

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../jobs/workers.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { elderJobs } from '../elders/elders.jobs.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
 
 // The kiosk's fallback lookup (GET /canteens/{id}/elders?q=): QR card, ID number, its last 4,
@@ -58,6 +60,33 @@ describe('kiosk elder lookup', () => {
     expect(names(await find(kitchen, 'ZYQR1.0000000000000000'))).toEqual([]);
   });
 
+  it('finds the elder by the phone’s last 4 once the blind index is filled (the backfill job for older rows)', async () => {
+    const byPhoneTail = (api: Api) =>
+      api.get(`/api/v1/canteens/${canteenA}/elders?q=1111&by=phoneTail4`).then((r) => {
+        expect(r.statusCode, r.body).toBe(200);
+        return names(r);
+      });
+    // These rows were written straight into the table, without the index (as before 0526).
+    expect(await byPhoneTail(kitchen)).toEqual([]);
+    const job = elderJobs.find((j) => j.name === 'elders.phone-tail-backfill');
+    if (!job) throw new Error('no backfill job');
+    await runJob(s.ctx, job, {});
+    await runJob(s.ctx, job, {}); // a second run finds nothing left to do
+    const [{ missing }] = await queryRows<{ missing: string }>(
+      s.ctx.db,
+      sql`SELECT count(*) missing FROM elders WHERE phone_enc IS NOT NULL AND phone_tail4_hash IS NULL`,
+    );
+    expect(Number(missing)).toBe(0);
+    expect(await byPhoneTail(kitchen)).toEqual(['张秀英']);
+    // The outsider's phone ends in 2222: not served by this canteen.
+    expect(names(await find(kitchen, '2222'))).toEqual([]);
+    // Without `by`, four digits are tried as the ID's and the phone's last 4.
+    expect(names(await find(kitchen, '1111'))).toContain('张秀英');
+    expect(names(await find(kitchen, zhang.idNumber.slice(-4)))).toContain('张秀英');
+    const bad = await kitchen.get(`/api/v1/canteens/${canteenA}/elders?q=1111&by=phone`);
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('is audited without what was typed', async () => {
     const rows = await queryRows<{ detail: unknown }>(
       s.ctx.db,
@@ -66,6 +95,7 @@ describe('kiosk elder lookup', () => {
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(rows)).not.toContain(zhang.idNumber);
     expect(JSON.stringify(rows)).not.toContain('13900001111');
+    expect(JSON.stringify(rows)).not.toContain('"1111"');
   });
 
   it('another canteen’s staff get a 404, staff who do not serve meals a 403; bad input a 400, never a 500', async () => {

@@ -31,7 +31,7 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     canteens.setMenu(ctx, actorOf(req), req.params.id, req.params.day, req.params.period, req.body.items),
   );
   registerRoute(app, api.recommend, (req) => recommend(ctx, actorOf(req), req.params.id, req.query));
-  registerRoute(app, api.findKioskElders, (req) => findKioskElders(ctx, actorOf(req), req.params.id, req.query.q));
+  registerRoute(app, api.findKioskElders, (req) => findKioskElders(ctx, actorOf(req), req.params.id, req.query.q, req.query.by));
   // The kiosk's Idempotency-Key is kept on the meal itself (unique per canteen), so a retry from
   // any device or account of the canteen finds the first meal.
   registerRoute(app, api.serveMeal, (req) => {
@@ -45,12 +45,16 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.listSubsidyRules, (req) => rules.listRules(ctx, actorOf(req)));
   registerRoute(app, api.setSubsidyRule, (req) => rules.setRule(ctx, actorOf(req), req.params.policyId, req.body));
   registerRoute(app, api.listSignals, (req) => signals.listSignals(ctx, actorOf(req), req.query));
+  registerRoute(app, api.handleSignal, (req) => signals.handleSignal(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.getSignalSettings, () => signals.getSettings(ctx));
   registerRoute(app, api.setSignalSettings, (req) => signals.setSettings(ctx, actorOf(req), req.body));
   registerRoute(app, api.stats, (req) => mealStats(ctx, actorOf(req), req.query));
   registerRoute(app, api.bookDelivery, (req) => deliveries.book(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.listDeliveries, (req) => deliveries.list(ctx, actorOf(req), req.query));
   registerRoute(app, api.deliverDelivery, (req) => deliveries.deliver(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.deliveryProviders, (req) => deliveries.providers(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.assignDelivery, (req) => deliveries.assign(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.deliveryRound, (req) => deliveries.round(ctx, actorOf(req), req.query));
   registerRoute(app, api.cancelDelivery, (req) => deliveries.cancel(ctx, actorOf(req), req.params.id, req.body.reason));
   registerRoute(app, api.listCanteenSettlements, (req) => settlement.list(ctx, actorOf(req), req.query));
   registerRoute(app, api.getCanteenSettlement, (req) => settlement.get(ctx, actorOf(req), req.params.id));

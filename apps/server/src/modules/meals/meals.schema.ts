@@ -142,6 +142,11 @@ export const mealSignals = pgTable('meal_signals', {
   mealsInWindow: integer('meals_in_window').notNull(),
   canteenId: uuid('canteen_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0524: worked by the community.
+  handledAt: timestamp('handled_at', { withTimezone: true }),
+  handledBy: uuid('handled_by'),
+  outcome: text('outcome').$type<'called' | 'visited' | 'no_action'>(),
+  handleNote: text('handle_note'),
 });
 
 /** The missed-meal rule, one row (0521_meal_signal_settings.sql). */
@@ -201,4 +206,8 @@ export const mealDeliveries = pgTable('meal_deliveries', {
   mealId: uuid('meal_id'),
   cancelReason: text('cancel_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  // 0525: handed to a service provider (and optionally one of its workers).
+  providerId: uuid('provider_id'),
+  workerId: uuid('worker_id'),
+  assignedAt: timestamp('assigned_at', { withTimezone: true }),
 });

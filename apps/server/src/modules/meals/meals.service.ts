@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MealInput, MealPeriod } from '@zhiyang/shared';
 import type { Db } from '../../db/client.ts';
 import { can } from '../../lib/access.ts';
-import type { Actor } from '../../lib/actor.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstMonth } from '../../lib/dates.ts';
@@ -87,13 +87,25 @@ async function servingCanteen(ctx: AppContext, actor: Actor, canteenId: string) 
 
 const OFFLINE_DAYS = 35;
 
-export async function serveMeal(ctx: AppContext, actor: Actor, canteenId: string, key: string, input: MealInput) {
-  const c = await servingCanteen(ctx, actor, canteenId);
+/**
+ * Check out a meal. `opts.delivery`: a delivery's check-off, already authorised by the delivery
+ * (the canteen's staff or the provider's worker it was handed to), settles at its canteen for its
+ * elder whoever the deliverer is.
+ */
+export async function serveMeal(
+  ctx: AppContext,
+  actor: Actor,
+  canteenId: string,
+  key: string,
+  input: MealInput,
+  opts: { delivery?: boolean } = {},
+) {
+  const c = opts.delivery ? await visibleCanteen(ctx, SYSTEM_ACTOR, canteenId) : await servingCanteen(ctx, actor, canteenId);
   const hash = requestHash(input);
   const prior = await repo.findByKey(ctx.db, c.id, key);
   if (prior) return replay(ctx, prior, hash);
 
-  const elder = await repo.visibleElder(ctx.db, actor, input.elderId);
+  const elder = await repo.visibleElder(ctx.db, opts.delivery ? SYSTEM_ACTOR : actor, input.elderId);
   if (!elder) throw validationError('body.elderId', 'no such elder within reach of this canteen');
   if (elder.status === 'deceased' || elder.status === 'moved_away')
     throw conflict('The elder is recorded as deceased or moved away.', undefined, 'invalid-state');

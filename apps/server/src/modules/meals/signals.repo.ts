@@ -72,21 +72,56 @@ export interface SignalRow {
   canteen_id: string | null;
   canteen_name: string | null;
   created_at: Date | string;
+  handled_at: Date | string | null;
+  outcome: 'called' | 'visited' | 'no_action' | null;
+  handle_note: string | null;
+  handled_by_name: string | null;
 }
 
-export async function listSignals(db: DbOrTx, actor: Actor, f: { day?: string }, limit: number, offset: number) {
+const SELECT = sql`SELECT s.*, e.name AS elder_name, o.name AS canteen_name, u.display_name AS handled_by_name
+  FROM meal_signals s JOIN elders e ON e.id = s.elder_id LEFT JOIN organizations o ON o.id = s.canteen_id
+  LEFT JOIN users u ON u.id = s.handled_by`;
+
+export async function listSignals(
+  db: DbOrTx,
+  actor: Actor,
+  f: { day?: string; status?: 'open' | 'handled' },
+  limit: number,
+  offset: number,
+) {
   const where = sql.join(
-    [regionScope(sql.raw('s.region_code'), actor) ?? sql`true`, f.day ? sql`s.day = ${f.day}` : undefined].filter(
-      (x): x is SQL => !!x,
-    ),
+    [
+      regionScope(sql.raw('s.region_code'), actor) ?? sql`true`,
+      f.day ? sql`s.day = ${f.day}` : undefined,
+      f.status === 'open' ? sql`s.handled_at IS NULL` : f.status === 'handled' ? sql`s.handled_at IS NOT NULL` : undefined,
+    ].filter((x): x is SQL => !!x),
     sql` AND `,
   );
-  const items = await queryRows<SignalRow>(
-    db,
-    sql`SELECT s.*, e.name AS elder_name, o.name AS canteen_name
-        FROM meal_signals s JOIN elders e ON e.id = s.elder_id LEFT JOIN organizations o ON o.id = s.canteen_id
-        WHERE ${where} ORDER BY s.day DESC, s.days_absent DESC, s.id LIMIT ${limit} OFFSET ${offset}`,
-  );
+  const order = f.status === 'handled' ? sql`s.handled_at DESC, s.id` : sql`s.day DESC, s.days_absent DESC, s.id`;
+  const items = await queryRows<SignalRow>(db, sql`${SELECT} WHERE ${where} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`);
   const [{ n }] = await queryRows<{ n: string }>(db, sql`SELECT count(*) AS n FROM meal_signals s WHERE ${where}`);
   return { items, total: Number(n) };
+}
+
+/** One signal in the actor's region (undefined otherwise). */
+export async function findSignal(db: DbOrTx, actor: Actor, id: string) {
+  const [r] = await queryRows<SignalRow>(
+    db,
+    sql`${SELECT} WHERE s.id = ${id} AND ${regionScope(sql.raw('s.region_code'), actor) ?? sql`true`}`,
+  );
+  return r;
+}
+
+/** open → handled (one winner); undefined when it was handled meanwhile. */
+export async function markHandled(
+  tx: DbOrTx,
+  id: string,
+  h: { by: string | null; outcome: 'called' | 'visited' | 'no_action'; note: string },
+) {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`UPDATE meal_signals SET handled_at = now(), handled_by = ${h.by}, outcome = ${h.outcome}, handle_note = ${h.note}
+        WHERE id = ${id} AND handled_at IS NULL RETURNING id`,
+  );
+  return rows[0];
 }

@@ -138,4 +138,51 @@ describe('missed-meal signal (未就餐提醒)', () => {
     expect((await runMissedMealCheck(s.ctx)).raised).toBe(1);
     expect(await listed(communityA1)).toContain('偶尔来');
   });
+
+  it('the community worker handles a signal with a note: audited, it leaves the open list', async () => {
+    const open = (await communityA1.get('/api/v1/meal-signals?status=open')).json();
+    const sig = open.items.find((x: { elderName: string }) => x.elderName === '常来未到');
+    expect(sig).toMatchObject({ status: 'open', outcome: null, handledAt: null });
+    // Out of reach: another community's worker gets a 404; canteen staff may not; bad input 400.
+    expect(
+      (await communityA2.post(`/api/v1/meal-signals/${sig.id}/handle`, { outcome: 'called', note: '已电话联系' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await kitchen.post(`/api/v1/meal-signals/${sig.id}/handle`, { outcome: 'called', note: '已电话联系' })).statusCode,
+    ).toBe(403);
+    for (const bad of [{ outcome: 'called' }, { outcome: 'phoned', note: '已电话联系' }, { outcome: 'called', note: ' ' }]) {
+      const r = await communityA1.post(`/api/v1/meal-signals/${sig.id}/handle`, bad);
+      expect(r.statusCode).toBe(400);
+      expect(r.headers['content-type']).toContain('problem+json');
+    }
+    const res = await communityA1.post(`/api/v1/meal-signals/${sig.id}/handle`, {
+      outcome: 'called',
+      note: '女儿接去家里住几天，下周回来',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'handled',
+      outcome: 'called',
+      handleNote: '女儿接去家里住几天，下周回来',
+      handledByName: expect.any(String),
+    });
+    expect(res.json().handledAt).toBeTruthy();
+    const again = await communityA1.post(`/api/v1/meal-signals/${sig.id}/handle`, { outcome: 'visited', note: '再次处理' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('already-handled');
+    expect(await listed(communityA1, '?status=open')).not.toContain('常来未到');
+    expect(await listed(communityA1, '?status=handled')).toEqual(['常来未到']);
+    expect(await listed(communityA1)).toContain('常来未到');
+    const audits = await queryRows<{ action: string; detail: { outcome: string } }>(
+      s.ctx.db,
+      sql`SELECT action, detail FROM audit_log WHERE target_id = ${sig.id}`,
+    );
+    expect(audits).toEqual([
+      expect.objectContaining({ action: 'meal.signal.handle', detail: expect.objectContaining({ outcome: 'called' }) }),
+    ]);
+    // The street above sees it handled as well.
+    const bureauView = (await bureau.get('/api/v1/meal-signals?status=handled')).json();
+    expect(bureauView.items.map((x: { id: string }) => x.id)).toContain(sig.id);
+    expect((await communityA1.get('/api/v1/meal-signals?status=closed')).statusCode).toBe(400);
+  });
 });

@@ -7,7 +7,6 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
-import { BankFileActions } from './ReturnImport.tsx';
 
 type Roll = NonNullable<Awaited<ReturnType<typeof allowancesApi.listRolls>>>['items'][number];
 type Line = NonNullable<Awaited<ReturnType<typeof allowancesApi.getRoll>>>['lines'][number];
@@ -103,7 +102,6 @@ export function RollsPage() {
                     {t('allowances.rolls.export')}
                   </Button>
                 )}
-                {r.status === 'approved' && <BankFileActions roll={r} onImported={list.reload} />}
               </Space>
             ),
           },

@@ -8,6 +8,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { CanteenPicker, useCanteens } from './CanteenPicker.tsx';
+import { BookDeliveryModal, HandOverModal } from './DeliveryModals.tsx';
 
 const COLOR = { booked: 'blue', delivered: 'green', cancelled: 'default' } as const;
 
@@ -26,7 +27,9 @@ function position(): Promise<{ lat: number; lng: number } | null> {
 /**
  * The delivery round 送餐 of today at the canteen: each booked meal with the elder's address and
  * dishes, 送达 at the door (the check-off with the position, the meal settled with its subsidy),
- * and the flag when the position was far from the recorded address.
+ * and the flag when the position was far from the recorded address. 预订送餐 books one (the
+ * elder found with the kiosk's lookup); 交给服务商 hands one to a provider's worker, who checks it
+ * off on the worker phone page.
  */
 export function DeliveriesPage() {
   const { t } = useTranslation();
@@ -35,6 +38,8 @@ export function DeliveriesPage() {
   const { canteens, current, choose, loading } = useCanteens();
   const day = dayjs().format('YYYY-MM-DD');
   const [busy, setBusy] = useState<string>();
+  const [booking, setBooking] = useState(false);
+  const [handing, setHanding] = useState<MealDelivery>();
   const key = `${current?.id ?? ''}:${day}`;
   const list = useFetch(
     (signal) =>
@@ -67,6 +72,17 @@ export function DeliveriesPage() {
     );
     setBusy(undefined);
   };
+  const takeBack = async (d: MealDelivery) => {
+    setBusy(d.id);
+    await mealsApi.assignDelivery({ params: { id: d.id }, body: { providerId: null } }).then(
+      () => {
+        message.success(t('meals.deliveries.takenBack'));
+        list.reload();
+      },
+      (e) => message.error(problemText(e, t)),
+    );
+    setBusy(undefined);
+  };
   if (!loading && !current) return <Empty description={t('meals.common.noCanteen')} />;
   const booked = (list.data?.items ?? []).filter((d) => d.status === 'booked').length;
   return (
@@ -76,6 +92,11 @@ export function DeliveriesPage() {
         <Space>
           <span>{t('meals.deliveries.toGo', { n: booked })}</span>
           <CanteenPicker canteens={canteens} current={current} choose={choose} />
+          {current && can('meal:deliver-book') && (
+            <Button type="primary" onClick={() => setBooking(true)}>
+              {t('meals.deliveries.book')}
+            </Button>
+          )}
           <Button onClick={list.reload}>{t('meals.common.refresh')}</Button>
         </Space>
       }
@@ -108,6 +129,12 @@ export function DeliveriesPage() {
           },
           { title: t('meals.deliveries.note'), dataIndex: 'note', render: (v: string | null) => v || t('meals.common.none') },
           {
+            title: t('meals.deliveries.deliverer'),
+            dataIndex: 'providerName',
+            render: (v: string | null, d) =>
+              v ? `${v}${d.workerName ? ` · ${d.workerName}` : ''}` : t('meals.deliveries.canteenDelivers'),
+          },
+          {
             title: t('meals.today.status'),
             dataIndex: 'status',
             render: (v: MealDelivery['status'], d) => (
@@ -125,15 +152,46 @@ export function DeliveriesPage() {
           {
             title: t('meals.today.actions'),
             render: (_, d) =>
-              d.status === 'booked' && can('meal:serve') ? (
-                <Button size="small" type="primary" loading={busy === d.id} onClick={() => deliver(d)}>
-                  {t('meals.deliveries.deliver')}
-                </Button>
+              d.status === 'booked' && can('meal:deliver') ? (
+                <Space size={4} wrap>
+                  <Button size="small" type="primary" loading={busy === d.id} onClick={() => deliver(d)}>
+                    {t('meals.deliveries.deliver')}
+                  </Button>
+                  {can('meal:serve') &&
+                    (d.providerId ? (
+                      <Button size="small" loading={busy === d.id} onClick={() => takeBack(d)}>
+                        {t('meals.deliveries.takeBack')}
+                      </Button>
+                    ) : (
+                      <Button size="small" onClick={() => setHanding(d)}>
+                        {t('meals.deliveries.handOver')}
+                      </Button>
+                    ))}
+                </Space>
               ) : (
                 t('meals.common.none')
               ),
           },
         ]}
+      />
+      {current && (
+        <BookDeliveryModal
+          canteenId={current.id}
+          open={booking}
+          onClose={() => setBooking(false)}
+          onBooked={() => {
+            setBooking(false);
+            list.reload();
+          }}
+        />
+      )}
+      <HandOverModal
+        delivery={handing}
+        onClose={() => setHanding(undefined)}
+        onDone={() => {
+          setHanding(undefined);
+          list.reload();
+        }}
       />
     </Card>
   );

@@ -1,5 +1,6 @@
 import {
   AccountBookOutlined,
+  AlertOutlined,
   BarChartOutlined,
   CarOutlined,
   CoffeeOutlined,
@@ -18,8 +19,9 @@ const StatementsPage = lazyPage(() => import('./StatementsPage.tsx'), 'Statement
 const RulesPage = lazyPage(() => import('./RulesPage.tsx'), 'RulesPage');
 const DeliveriesPage = lazyPage(() => import('./DeliveriesPage.tsx'), 'DeliveriesPage');
 const StatsPage = lazyPage(() => import('./StatsPage.tsx'), 'StatsPage');
+const SignalsPage = lazyPage(() => import('./SignalsPage.tsx'), 'SignalsPage');
 
-type Key = 'today' | 'menus' | 'deliveries' | 'statements' | 'rules' | 'stats';
+type Key = 'today' | 'menus' | 'deliveries' | 'statements' | 'rules' | 'stats' | 'signals';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'today', path: 'meals/today', needs: 'meal:read', icon: <CoffeeOutlined />, element: <TodayMealsPage /> },
   { key: 'menus', path: 'meals/menus', needs: 'canteen:read', icon: <ScheduleOutlined />, element: <MenusPage /> },
@@ -34,6 +36,8 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   },
   // Region staff (community, street, bureau): those who also get the missed-meal signals; a canteen has 今日就餐.
   { key: 'stats', path: 'meals/stats', needs: 'meal:signals', icon: <BarChartOutlined />, element: <StatsPage /> },
+  // The community worker's list of regular diners who stopped coming, to call or visit.
+  { key: 'signals', path: 'meals/signals', needs: 'meal:signals', icon: <AlertOutlined />, element: <SignalsPage /> },
   { key: 'rules', path: 'meals/subsidy-rules', needs: 'policy:read', icon: <GiftOutlined />, element: <RulesPage /> },
 ];
 
