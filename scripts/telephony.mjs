@@ -43,6 +43,8 @@ const cfg = {
   trunkNet: env.SIP_TRUNK_NET ?? '127.0.0.0/8',
   queueMax: Number(env.SIP_QUEUE_MAX_SECONDS ?? 300),
   fallback: env.SIP_FALLBACK_EXTENSION ?? '',
+  // Where the agents' click-to-dial calls go: the carrier's SIP trunk ("" = no outbound calls).
+  trunkUri: env.SIP_TRUNK_URI ?? '',
   // The waiting prompt: spoken text (espeak-ng, generated at start), or a sound file to play instead.
   promptText: env.SIP_WAIT_PROMPT ?? '您好，座席正忙，请稍候',
   promptFile: env.SIP_WAIT_PROMPT_FILE ?? '',
@@ -87,7 +89,8 @@ async function postEvent(event) {
  * rtpengine (pcap method) writes a metadata file per call, metadata/rtpengine-meta-<Call-ID>-<random>.txt,
  * whose first line is the pcap's path; it gains "call end time:" once the call is over and the pcap
  * is complete (with --delete-delay=0, at hang-up). The SIP Call-ID gives the CTI call id Kamailio
- * uses ("sip-" + md5(Call-ID)). What was reported is listed in the run directory, so a restart
+ * uses ("sip-" + md5(Call-ID)); an agent's outbound call carries its call id in the metadata
+ * (zycall:sip-out-…). What was reported is listed in the run directory, so a restart
  * does not send every recording again (a resend would only answer `duplicate`).
  */
 function watchRecordings() {
@@ -103,7 +106,9 @@ function watchRecordings() {
       const text = readFileSync(path.join(metaDir, name), 'utf8');
       if (!/^call end time:/m.test(text)) continue;
       const pcap = text.split('\n')[0]?.trim() ?? '';
-      const callId = `sip-${createHash('md5').update(m[1]).digest('hex')}`;
+      // An agent's click-to-dial names its call in the metadata (Kamailio's route[OUTBOUND]).
+      const named = /zycall:(sip-out-[0-9a-f-]{36})/.exec(text);
+      const callId = named ? named[1] : `sip-${createHash('md5').update(m[1]).digest('hex')}`;
       const recordingRef = path.relative(cfg.recordings, pcap);
       const event = {
         type: 'call.recording_ready',
@@ -194,6 +199,7 @@ async function up() {
         `#!define ZY_TRUNK_NET ${q(cfg.trunkNet)}`,
         `#!define ZY_QUEUE_MAX ${cfg.queueMax}`,
         `#!define ZY_FALLBACK ${q(cfg.fallback)}`,
+        `#!define ZY_TRUNK_URI ${q(cfg.trunkUri)}`,
         `#!define ZY_CTL ${q(`unixs:${path.join(cfg.runDir, 'kamailio-ctl.sock')}`)}`,
         `#!define ZY_WAIT_URL ${q(prompt?.url ?? '')}`,
         `#!define ZY_WAIT_TOKEN ${q(prompt?.token ?? '')}`,

@@ -59,8 +59,9 @@ let caller: Started | undefined;
 let second: Started | undefined;
 let third: Started | undefined;
 let fourth: Started | undefined;
+let callee: Started | undefined;
 let serverClosed = false;
-const ports = { sip: 0, ws: 0, ng: 0, cli: 0, baresip: 0, rtpMin: 0 };
+const ports = { sip: 0, ws: 0, ng: 0, cli: 0, baresip: 0, trunk: 0, rtpMin: 0 };
 let recordings = '';
 let callId = '';
 const pageErrors: string[] = [];
@@ -78,6 +79,8 @@ async function relayedPackets(): Promise<number[]> {
   const counts: number[] = [];
   for (const line of ids) {
     const id = line.replace(/callid:\s*/, '');
+    // A waiting prompt's own session ("<call>-wait") is not a leg of a call.
+    if (id.endsWith('-wait')) continue;
     const text = await rtpengineCli(ports.cli, 'list', 'sessions', id);
     lastCli += text;
     // "-------- Port 127.0.0.1:24810 <> 127.0.0.1:24864, SSRC d839efad, 732 p, 125904 b, …": packets
@@ -95,6 +98,8 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     recordings = path.join(work, 'recordings');
     for (const k of ['sip', 'ws', 'ng', 'cli'] as const) ports[k] = await freePort();
     ports.baresip = await freePortPair();
+    // The "carrier's trunk" of the click-to-dial test: a baresip that answers by itself.
+    ports.trunk = await freePortPair();
     ports.rtpMin = 20000 + Math.floor(Math.random() * 400) * 100;
 
     const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
@@ -108,6 +113,8 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
         sipWsUrl: `ws://127.0.0.1:${ports.ws}`,
         sipAuthSecret: SIP_AUTH_SECRET,
         sipDomain: 'zhiyang',
+        // Zhiyang's own telephony: the console's dial goes out through the softphone and Kamailio.
+        ctiAdapter: 'kamailio',
       },
     });
     await f.seedTree(server.ctx);
@@ -140,6 +147,7 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
         RECORDINGS_DIR: recordings,
         TELEPHONY_RUN_DIR: path.join(work, 'run'),
         SIP_QUEUE_MAX_SECONDS: String(QUEUE_MAX_SECONDS),
+        SIP_TRUNK_URI: `sip:127.0.0.1:${ports.trunk}`,
       },
     });
     await waitForTcp(ports.ws, 15_000).catch((e) => {
@@ -173,6 +181,7 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
   }, 180_000);
 
   afterAll(async () => {
+    await callee?.stop();
     await fourth?.stop();
     await third?.stop();
     await second?.stop();
@@ -346,6 +355,98 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     expect(statSync(file).size).toBeGreaterThan(20_000);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('click-to-dial: the agent calls the elder back from the card; the softphone dials through Kamailio to the trunk with a signed ticket, RTP flows, the call is recorded as outbound', async () => {
+    const dir = path.join(work, 'baresip-callee');
+    baresipConfig(dir, {
+      sipPort: ports.trunk,
+      wav: path.join(work, 'elder.wav'),
+      number: ELDER_PHONE,
+      rtpMin: ports.rtpMin + 140,
+      autoAnswer: true,
+    });
+    callee = startGroup('/usr/bin/baresip', ['-f', dir]);
+    await expect.poll(() => callee?.output.join('') ?? '', { timeout: 10_000 }).toMatch(/baresip is ready/);
+    // The card of the call just ended is still there, with 拨打 beside the elder's number.
+    await page.getByTestId('dial-elder').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="talking"]')
+      .waitFor({ timeout: 15_000 })
+      .catch(async (e) => {
+        await shot('telephony-dial-out-failed.png');
+        const calls = JSON.stringify((await admin.get('/api/v1/calls?direction=outbound')).json());
+        throw new Error(
+          `${e.message}\n${calls}\n--- telephony\n${tail(telephony)}\n--- callee\n${tail(callee)}\n${consoleLines.slice(-20).join('\n')}`,
+        );
+      });
+    await page.locator('[data-testid="agent-state"][data-state="talking"]').waitFor();
+    // The elder's phone (the trunk side) got the call from Kamailio and picked up.
+    expect(tail(callee)).toMatch(/Call established/);
+    await expect
+      .poll(
+        async () => {
+          const counts = await relayedPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true)
+      .catch((e) => {
+        throw new Error(`${e.message}\n${lastCli}`);
+      });
+    await shot('telephony-dial-out-1440.png');
+    await page.getByTestId('line-hang-up').click();
+    await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    const out = (await admin.get('/api/v1/calls?direction=outbound')).json().items as Array<{ id: string }>;
+    expect(out).toHaveLength(1);
+    const call = (await admin.get(`/api/v1/calls/${out[0].id}`)).json();
+    expect(call).toMatchObject({ direction: 'outbound', outcome: 'answered', partyKind: 'elder', elderName: ELDER });
+    expect(call.externalId).toMatch(/^sip-out-[0-9a-f-]{36}$/);
+    expect(Date.parse(call.endedAt)).toBeGreaterThan(Date.parse(call.answeredAt));
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${call.id}`)).json().recordingRef, { timeout: 15_000 })
+      .toEqual(expect.stringMatching(/\.pcap$/));
+    await callee.stop();
+    callee = undefined;
+  }, 60_000);
+
+  it('a dial without a ticket from Zhiyang does not get out: Kamailio answers 403', async () => {
+    // A SIP phone on the trunk side cannot use the agents' outbound route either: only the
+    // browser's WebSocket with a valid ticket reaches the trunk. Here a forged ticket over
+    // the same WebSocket, signed with the wrong secret.
+    const forged = await page.evaluate(
+      async ({ ws, domain }) => {
+        const sock = new WebSocket(ws, 'sip');
+        await new Promise((r) => sock.addEventListener('open', r, { once: true }));
+        const branch = `z9hG4bK${Math.random().toString(36).slice(2)}`;
+        const cid = `${Math.random().toString(36).slice(2)}@forged`;
+        const exp = Math.floor(Date.now() / 1000) + 60;
+        const ticket = `${exp}.8001.13912340001.968962.sip-out-00000000-0000-0000-0000-000000000000.AAAA`;
+        const msg = [
+          `INVITE sip:13912340001@${domain} SIP/2.0`,
+          `Via: SIP/2.0/WS forged.invalid;branch=${branch}`,
+          'Max-Forwards: 70',
+          `To: <sip:13912340001@${domain}>`,
+          `From: <sip:8001@${domain}>;tag=forged1`,
+          `Call-ID: ${cid}`,
+          'CSeq: 1 INVITE',
+          'Contact: <sip:8001@forged.invalid;transport=ws>',
+          `X-Zy-Dial: ${ticket}`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        const answer = new Promise<string>((r) => sock.addEventListener('message', (e) => r(String(e.data)), { once: true }));
+        sock.send(msg);
+        const text = await answer;
+        sock.close();
+        return text.split('\r\n')[0];
+      },
+      { ws: `ws://127.0.0.1:${ports.ws}`, domain: 'zhiyang' },
+    );
+    expect(forged).toBe('SIP/2.0 403 Invalid dial ticket');
+    expect((await admin.get('/api/v1/calls?direction=outbound')).json().items).toHaveLength(1);
+  }, 30_000);
 
   it('a caller waiting while the agent is in after-call work is rung once the agent is free; the caller hangs up first', async () => {
     const dir = path.join(work, 'baresip-4');

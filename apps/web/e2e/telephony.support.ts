@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
@@ -92,6 +92,8 @@ export function startGroup(cmd: string, args: string[], opts: { env?: NodeJS.Pro
   const output: string[] = [];
   const keep = (d: Buffer) => {
     output.push(d.toString());
+    // ZY_TEL_LOG=<file>: the whole output (the test keeps the last 400 chunks), for debugging.
+    if (process.env.ZY_TEL_LOG) appendFileSync(process.env.ZY_TEL_LOG, d);
     if (output.length > 400) output.splice(0, output.length - 400);
   };
   child.stdout?.on('data', keep);
@@ -151,7 +153,7 @@ export function writeToneWav(file: string, seconds: number): void {
  */
 export function baresipConfig(
   dir: string,
-  opts: { sipPort: number; wav: string; number: string; rtpMin: number; dumpDir?: string },
+  opts: { sipPort: number; wav: string; number: string; rtpMin: number; dumpDir?: string; autoAnswer?: boolean },
 ): void {
   mkdirSync(dir, { recursive: true });
   // sndfile writes what the caller hears (decoded) to <dumpDir>/dump-…-dec.wav.
@@ -178,7 +180,8 @@ export function baresipConfig(
   );
   writeFileSync(
     path.join(dir, 'accounts'),
-    `<sip:${opts.number}@127.0.0.1:${opts.sipPort};transport=udp>;regint=0;audio_codecs=PCMU\n`,
+    // answermode=auto: a phone that picks up by itself (the elder called back through the trunk).
+    `<sip:${opts.number}@127.0.0.1:${opts.sipPort};transport=udp>;regint=0;audio_codecs=PCMU${opts.autoAnswer ? ';answermode=auto' : ''}\n`,
   );
   writeFileSync(path.join(dir, 'contacts'), '');
 }

@@ -10,6 +10,7 @@ import { seedFaces } from './faces.ts';
 import { seedFamilySafety } from './family-safety.ts';
 import { seedMeals } from './meals.ts';
 import { seedPrivilegeCards } from './privilege-cards.ts';
+import { seedRiskRadar } from './risk-radar.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
@@ -50,6 +51,8 @@ export const demoSteps: DemoStep[] = [
   { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
   { name: 'faces', background: true, run: seedFaces },
   { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
+  // Last: the radar reads what the steps above laid down.
+  { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
 ];
 
 /**

@@ -3,6 +3,7 @@ import { mapEnUS } from '../common/map/i18n.ts';
 import { mobileLoginEnUS } from '../common/mobileLogin.i18n.ts';
 import { safetyEnUS } from '../console/alarms/i18n.ts';
 import { allowancesEnUS } from '../console/allowances/i18n.ts';
+import { survivalEnUS } from '../console/allowances/survival.i18n.ts';
 import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
@@ -308,6 +309,7 @@ export const enUS: Messages = {
   safety: safetyEnUS,
   calls: callsEnUS,
   allowances: allowancesEnUS,
+  survival: survivalEnUS,
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
   riskRadar: riskRadarEnUS,

@@ -9,6 +9,7 @@ import { mapZhCN } from '../common/map/i18n.ts';
 import { mobileLoginZhCN } from '../common/mobileLogin.i18n.ts';
 import { safetyZhCN } from '../console/alarms/i18n.ts';
 import { allowancesZhCN } from '../console/allowances/i18n.ts';
+import { survivalZhCN } from '../console/allowances/survival.i18n.ts';
 import { callReportsZhCN } from '../console/call-reports/i18n.ts';
 import { callsZhCN } from '../console/calls/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
@@ -290,6 +291,7 @@ export const zhCN = {
   safety: safetyZhCN,
   calls: callsZhCN,
   allowances: allowancesZhCN,
+  survival: survivalZhCN,
   privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
   riskRadar: riskRadarZhCN,

@@ -243,6 +243,14 @@ export const commandResult = z.object({
   /** A manual dial: the number to dial on the desk phone (the dial is audited). Otherwise null. */
   number: z.string().nullable(),
   numberMasked: z.string().nullable(),
+  /**
+   * A dial through Zhiyang's own telephony (CTI_ADAPTER=kamailio): the console's softphone places
+   * the call itself, to `target` with `extraHeaders` (the signed dial ticket Kamailio checks).
+   */
+  softphone: z
+    .object({ target: z.string(), extraHeaders: z.array(z.string()) })
+    .nullable()
+    .optional(),
 });
 export type CallCommandResult = z.output<typeof commandResult>;
 export const transferBody = z.strictObject({ toUserId: z.uuid() });

@@ -15,6 +15,8 @@ export interface CommandResult {
   message?: string;
   /** The telephony's call id when it placed a call. */
   externalCallId?: string;
+  /** A dial the console's softphone places itself: the SIP target and the headers to send. */
+  softphone?: { target: string; extraHeaders: string[] };
 }
 
 export interface TelephonyAdapter {

@@ -8,6 +8,7 @@ import { adapterName, type TelephonyAdapter, telephonyAdapter } from './adapter.
 import * as agentsRepo from './agents.repo.ts';
 import { elderNumber, findVisibleElder } from './calls.repo.ts';
 import * as repo from './cti.repo.ts';
+import { kamailioAdapter } from './kamailio-adapter.ts';
 import { maskNumber } from './party.ts';
 import { simulatorAdapter } from './sim-adapter.ts';
 
@@ -20,7 +21,9 @@ import { simulatorAdapter } from './sim-adapter.ts';
 
 function adapterFor(ctx: AppContext): TelephonyAdapter {
   const name = adapterName(ctx.config);
-  return name === 'simulator' ? simulatorAdapter(ctx) : telephonyAdapter(name);
+  if (name === 'simulator') return simulatorAdapter(ctx);
+  if (name === 'kamailio') return kamailioAdapter(ctx);
+  return telephonyAdapter(name);
 }
 
 /** How long an agent's SIP credential works: a working day; the console fetches a new one on each (re)connect. */
@@ -106,6 +109,7 @@ export async function dial(
     externalCallId: r.externalCallId ?? null,
     number: r.status === 'manual' ? number : null,
     numberMasked: maskNumber(number),
+    softphone: r.softphone ?? null,
   };
 }
 

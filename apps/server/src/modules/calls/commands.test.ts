@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../lib/sql-rows.ts';
@@ -15,6 +16,8 @@ import { callAgents, calls } from './calls.schema.ts';
 type Server = { s: TestServer; sup: Awaited<ReturnType<typeof clientAs>> };
 let sim: Server;
 let manual: Server;
+let kam: Server;
+const SIP_SECRET = 'commands-test-sip-secret-0123456789';
 let n = 0;
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${++n}`;
 const ELDER_PHONE = '13800138222';
@@ -67,7 +70,11 @@ let contactId: string;
 let manualElderId: string;
 
 beforeAll(async () => {
-  [sim, manual] = await Promise.all([setUp({}), setUp({ ctiAdapter: 'manual' })]);
+  [sim, manual, kam] = await Promise.all([
+    setUp({}),
+    setUp({ ctiAdapter: 'manual' }),
+    setUp({ ctiAdapter: 'kamailio', sipWsUrl: 'wss://sip.example.org/ws', sipAuthSecret: SIP_SECRET, sipDomain: 'zhiyang' }),
+  ]);
   elderId = (await createElder(sim.s.ctx, TREE.communityA1, { name: '赵淑芬', phone: ELDER_PHONE })).id;
   contactId = (
     await addContact(sim.s.ctx, elderId, { name: '赵小军', relationship: 'child', phone: CONTACT_PHONE, callOrder: 1 })
@@ -75,7 +82,7 @@ beforeAll(async () => {
   manualElderId = (await createElder(manual.s.ctx, TREE.communityA1, { name: '孙桂英', phone: ELDER_PHONE })).id;
 });
 afterAll(async () => {
-  await Promise.all([sim?.s.close(), manual?.s.close()]);
+  await Promise.all([sim?.s.close(), manual?.s.close(), kam?.s.close()]);
 });
 
 describe('with the phone simulator as the adapter', () => {
@@ -211,6 +218,7 @@ describe('with the manual adapter (no PBX)', () => {
       externalCallId: null,
       number: ELDER_PHONE,
       numberMasked: '138****8222',
+      softphone: null,
     });
     const after = await counts(manual);
     expect(after.calls).toBe(before.calls);
@@ -226,5 +234,41 @@ describe('with the manual adapter (no PBX)', () => {
     expect(r.json()).toMatchObject({ status: 'manual', callId });
     expect((await callRow(manual, callId)).answeredAt).toBeNull();
     expect(await stateOf(manual, a.account.id)).toBe('ringing');
+  });
+});
+
+describe('with Zhiyang’s own telephony (the kamailio adapter)', () => {
+  it('a dial hands the softphone a target and a signed one-minute ticket for this extension and number; no call until Kamailio reports it', async () => {
+    const kamElder = (await createElder(kam.s.ctx, TREE.communityA1, { name: '钱玉珍', phone: ELDER_PHONE })).id;
+    const a = await agentOn(kam);
+    expect((await a.api.get('/api/v1/cti/telephony')).json()).toMatchObject({ adapter: 'kamailio', controls: true });
+    const before = await counts(kam);
+    const r = await a.api.post('/api/v1/calls/dial', { elderId: kamElder });
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ status: 'sent', callId: null, number: null, numberMasked: '138****8222' });
+    expect(body.softphone.target).toBe(`sip:${ELDER_PHONE}@zhiyang`);
+    const header = body.softphone.extraHeaders[0] as string;
+    expect(header.startsWith('X-Zy-Dial: ')).toBe(true);
+    const ticket = header.slice('X-Zy-Dial: '.length);
+    const [expiry, extension, number, from, callId, sig] = ticket.split('.');
+    expect({ extension, number, from, callId }).toEqual({
+      extension: a.extension,
+      number: ELDER_PHONE,
+      from: '968962',
+      callId: body.externalCallId,
+    });
+    expect(callId).toMatch(/^sip-out-[0-9a-f-]{36}$/);
+    const left = Number(expiry) - Date.now() / 1000;
+    expect(left).toBeGreaterThan(50);
+    expect(left).toBeLessThanOrEqual(60);
+    // Kamailio checks this signature with the same secret (route[OUTBOUND]); a changed number breaks it.
+    const mac = (payload: string) => createHmac('sha256', SIP_SECRET).update(payload).digest('base64url');
+    expect(sig).toBe(mac(ticket.slice(0, ticket.lastIndexOf('.'))));
+    expect(sig).not.toBe(mac(`${expiry}.${extension}.13900000000.${from}.${callId}`));
+    // Nothing is recorded until the telephony reports the call; the dial itself is audited.
+    const after = await counts(kam);
+    expect(after.calls).toBe(before.calls);
+    expect(after.audits).toBe(before.audits + 1);
   });
 });

@@ -23,6 +23,8 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { STATUS_COLOR } from './ApplicationsPage.tsx';
+import { SurvivalHistory } from './SurvivalHistory.tsx';
+import { DocumentsSection } from './DocumentsSection.tsx';
 
 type Dialog = 'reject' | 'confirm' | 'objection' | 'verify' | 'suspend' | 'resume';
 const REVIEW = ['community', 'street', 'district'];
@@ -156,6 +158,8 @@ export function ApplicationDrawer({ id, onClose, onChanged }: { id: string; onCl
               }))}
             />
           </div>
+          <DocumentsSection applicationId={id} />
+          {['active', 'suspended'].includes(a.status) && <SurvivalHistory id={id} version={a.timeline.length} />}
           <div>
             <h4>{t('allowances.applications.payments')}</h4>
             <Table

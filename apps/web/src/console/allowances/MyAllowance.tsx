@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { allowancesApi } from '../../api/allowances.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { SurvivalCheck } from './SurvivalCheck.tsx';
 
 // 适老化 as on the elder and family pages: 22 px text, 64 px targets, near-black on white.
 const BRAND = '#0b5d52';
@@ -91,6 +92,7 @@ export function MyAllowance() {
             ))}
           </div>
         )}
+        {a && (a.status === 'active' || a.status === 'suspended') && <SurvivalCheck />}
         {canApply && !open && (
           <button type="button" style={big} onClick={() => setOpen(true)}>
             {t('allowances.mine.apply')}

@@ -7,6 +7,7 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { BankFileActions } from './ReturnImport.tsx';
 
 type Roll = NonNullable<Awaited<ReturnType<typeof allowancesApi.listRolls>>>['items'][number];
 type Line = NonNullable<Awaited<ReturnType<typeof allowancesApi.getRoll>>>['lines'][number];
@@ -102,6 +103,7 @@ export function RollsPage() {
                     {t('allowances.rolls.export')}
                   </Button>
                 )}
+                {r.status === 'approved' && <BankFileActions roll={r} onImported={list.reload} />}
               </Space>
             ),
           },

@@ -1,6 +1,16 @@
+import { backOfficeEnUS, backOfficeZhCN } from './back-office.i18n.ts';
+
 /** Texts of the high-age allowance pages (namespace `allowances`), zh-CN; en-US has the same keys. */
 export const allowancesZhCN = {
-  nav: { group: '高龄津贴', applications: '申请审核', notices: '公示名单', rolls: '发放名册', tiers: '津贴档次' },
+  backOffice: backOfficeZhCN,
+  nav: {
+    group: '高龄津贴',
+    applications: '申请审核',
+    notices: '公示名单',
+    rolls: '发放名册',
+    tiers: '津贴档次',
+    visitTasks: '上门认证任务',
+  },
   common: { yuan: '{{v}} 元', actions: '操作', none: '—', refresh: '刷新', view: '查看' },
   statuses: {
     proposed: '待社区确认',
@@ -35,6 +45,7 @@ export const allowancesZhCN = {
     stopped_death: '停发（死亡）',
     verified_passed: '生存认证通过',
     verified_failed: '生存认证未通过',
+    survival_visit_task: '刷脸认证3次未通过，生成上门认证任务',
     payment_returned: '银行退回',
     account_updated: '更正银行账户',
     overpayment_repaid: '登记追回',
@@ -173,12 +184,14 @@ export const allowancesZhCN = {
 };
 
 export const allowancesEnUS: typeof allowancesZhCN = {
+  backOffice: backOfficeEnUS,
   nav: {
     group: 'High-age allowance',
     applications: 'Applications',
     notices: 'Public notice',
     rolls: 'Payment rolls',
     tiers: 'Tiers',
+    visitTasks: 'Verification visits',
   },
   common: { yuan: '¥{{v}}', actions: 'Actions', none: '—', refresh: 'Refresh', view: 'View' },
   statuses: {
@@ -214,6 +227,7 @@ export const allowancesEnUS: typeof allowancesZhCN = {
     stopped_death: 'Stopped (death)',
     verified_passed: 'Verification passed',
     verified_failed: 'Verification failed',
+    survival_visit_task: 'Three failed face verifications: visit task',
     payment_returned: 'Returned by the bank',
     account_updated: 'Bank account corrected',
     overpayment_repaid: 'Repayment recorded',

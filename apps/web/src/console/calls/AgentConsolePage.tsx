@@ -48,7 +48,7 @@ import { KnowledgePanel } from './KnowledgePanel.tsx';
 import { LineControls, SoftphoneTag } from './LineControls.tsx';
 import { ManualLogModal } from './ManualLogModal.tsx';
 import { MicCheck } from './MicCheck.tsx';
-import { useSoftphone } from './softphone.ts';
+import { SoftphoneContext, useSoftphone } from './softphone.ts';
 
 type Ringing = EventData<'call.ringing'>;
 type Party = Ringing['parties'][number];
@@ -252,145 +252,147 @@ export function AgentConsolePage() {
       : undefined;
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <AgentStateBar
-        agent={agent}
-        skew={skew}
-        onChanged={setAgent}
-        extra={
-          <Space>
-            {sip && <SoftphoneTag softphone={softphone} />}
-            {sip && <MicCheck />}
-            <Button icon={<FormOutlined />} onClick={() => setLogging(true)} data-testid="manual-log">
-              {t('calls.console.manualLog')}
-            </Button>
-          </Space>
-        }
-      />
-      <Row gutter={16}>
-        <Col span={15}>
-          {!call && !ringing ? (
-            <Card>
-              <Empty
-                image={<PhoneOutlined style={{ fontSize: 48, color: '#bfbfbf' }} />}
-                description={t('calls.console.noCall')}
-              />
-            </Card>
-          ) : (
-            <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-              <CallHeader
-                call={call}
-                ringing={ringing}
-                byHand={telephony.data ? !telephony.data.controls && !sip : true}
-                controls={
-                  <LineControls
-                    call={call}
-                    agent={agent}
-                    telephony={telephony.data ?? null}
-                    softphone={sip ? softphone : undefined}
-                    onChanged={() => call && void openCall(call.id)}
-                  />
-                }
-              />
-              {parties.length > 1 && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  data-testid="choose-party"
-                  title={t('calls.console.chooseElder')}
-                  description={
-                    <Radio.Group
-                      value={chosen ? `${chosen.elderId}-${chosen.contactId ?? ''}` : undefined}
-                      onChange={(e) => {
-                        const p = parties.find((x) => `${x.elderId}-${x.contactId ?? ''}` === e.target.value);
-                        if (p) void choose(p);
-                      }}
-                      options={parties.map((p) => ({
-                        value: `${p.elderId}-${p.contactId ?? ''}`,
-                        label: partyLabel(p, t),
-                      }))}
+    <SoftphoneContext.Provider value={sip ? softphone : null}>
+      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+        <AgentStateBar
+          agent={agent}
+          skew={skew}
+          onChanged={setAgent}
+          extra={
+            <Space>
+              {sip && <SoftphoneTag softphone={softphone} />}
+              {sip && <MicCheck />}
+              <Button icon={<FormOutlined />} onClick={() => setLogging(true)} data-testid="manual-log">
+                {t('calls.console.manualLog')}
+              </Button>
+            </Space>
+          }
+        />
+        <Row gutter={16}>
+          <Col span={15}>
+            {!call && !ringing ? (
+              <Card>
+                <Empty
+                  image={<PhoneOutlined style={{ fontSize: 48, color: '#bfbfbf' }} />}
+                  description={t('calls.console.noCall')}
+                />
+              </Card>
+            ) : (
+              <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+                <CallHeader
+                  call={call}
+                  ringing={ringing}
+                  byHand={telephony.data ? !telephony.data.controls && !sip : true}
+                  controls={
+                    <LineControls
+                      call={call}
+                      agent={agent}
+                      telephony={telephony.data ?? null}
+                      softphone={sip ? softphone : undefined}
+                      onChanged={() => call && void openCall(call.id)}
                     />
                   }
                 />
-              )}
-              {card?.elder ? (
-                <CallerCardView
-                  card={card}
-                  contactOf={contactOf}
-                  canDial={!!telephony.data && agent.state !== 'ringing' && agent.state !== 'talking'}
-                />
-              ) : parties.length > 1 ? null : (
-                <UnknownCaller onCard={setCard} waiting={!card && parties.length === 1} />
-              )}
-            </Space>
-          )}
-        </Col>
-        <Col span={9}>
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-            {call && (
-              <Card size="small" title={t('calls.console.callForm')} data-testid="call-form">
-                <Form<CallForm> form={form} layout="vertical" onBlur={() => void saveForm().catch(() => undefined)}>
-                  <Form.Item name="categoryCode" label={t('calls.common.category')} style={{ marginBottom: 12 }}>
-                    <TreeSelect
-                      allowClear
-                      treeDefaultExpandAll
-                      placeholder={t('common.pleaseSelect')}
-                      treeData={categoryTreeData(categories.items)}
-                      onChange={() => void saveForm().catch(() => undefined)}
-                      data-testid="call-category"
-                    />
-                  </Form.Item>
-                  <Form.Item name="subcategory" label={t('calls.common.subcategory')} style={{ marginBottom: 12 }}>
-                    <Input maxLength={100} placeholder={t('calls.console.subcategoryHint')} />
-                  </Form.Item>
-                  <Form.Item name="notes" label={t('calls.common.notes')} style={{ marginBottom: 12 }}>
-                    <Input.TextArea rows={3} maxLength={2000} data-testid="call-notes" />
-                  </Form.Item>
-                </Form>
-                <CallActions
-                  call={call}
-                  defaultItemCodes={defaultItems}
-                  beforeAction={saveForm}
-                  onDone={() => void openCall(call.id)}
-                />
-                <CallLinks call={call} />
-                <Button
-                  block
-                  type="primary"
-                  size="large"
-                  style={{ marginTop: 12 }}
-                  loading={finishing}
-                  disabled={!call.endedAt && !call.loggedByHand}
-                  onClick={() => void finish()}
-                  data-testid="finish-wrap-up"
-                >
-                  {t('calls.console.finishWrapUp')}
-                </Button>
-                {!call.endedAt && !call.loggedByHand && (
-                  <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4 }}>
-                    {t('calls.console.finishAfterHangUp')}
-                  </Typography.Text>
+                {parties.length > 1 && (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    data-testid="choose-party"
+                    title={t('calls.console.chooseElder')}
+                    description={
+                      <Radio.Group
+                        value={chosen ? `${chosen.elderId}-${chosen.contactId ?? ''}` : undefined}
+                        onChange={(e) => {
+                          const p = parties.find((x) => `${x.elderId}-${x.contactId ?? ''}` === e.target.value);
+                          if (p) void choose(p);
+                        }}
+                        options={parties.map((p) => ({
+                          value: `${p.elderId}-${p.contactId ?? ''}`,
+                          label: partyLabel(p, t),
+                        }))}
+                      />
+                    }
+                  />
                 )}
-              </Card>
+                {card?.elder ? (
+                  <CallerCardView
+                    card={card}
+                    contactOf={contactOf}
+                    canDial={!!telephony.data && agent.state !== 'ringing' && agent.state !== 'talking'}
+                  />
+                ) : parties.length > 1 ? null : (
+                  <UnknownCaller onCard={setCard} waiting={!card && parties.length === 1} />
+                )}
+              </Space>
             )}
-            <KnowledgePanel onCite={call ? (a) => void cite(a) : undefined} citedId={call?.articleId} />
-          </Space>
-        </Col>
-      </Row>
-      <ManualLogModal
-        open={logging}
-        onClose={() => setLogging(false)}
-        onLogged={(c) => {
-          setLogging(false);
-          setRinging(null);
-          setChosen(null);
-          setCard(null);
-          message.success(t('calls.console.logged'));
-          void openCall(c.id, { fresh: true });
-          if (c.elderId) void callsApi.callerCardByElder({ query: { elderId: c.elderId } }).then(setCard, () => undefined);
-        }}
-      />
-    </Space>
+          </Col>
+          <Col span={9}>
+            <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+              {call && (
+                <Card size="small" title={t('calls.console.callForm')} data-testid="call-form">
+                  <Form<CallForm> form={form} layout="vertical" onBlur={() => void saveForm().catch(() => undefined)}>
+                    <Form.Item name="categoryCode" label={t('calls.common.category')} style={{ marginBottom: 12 }}>
+                      <TreeSelect
+                        allowClear
+                        treeDefaultExpandAll
+                        placeholder={t('common.pleaseSelect')}
+                        treeData={categoryTreeData(categories.items)}
+                        onChange={() => void saveForm().catch(() => undefined)}
+                        data-testid="call-category"
+                      />
+                    </Form.Item>
+                    <Form.Item name="subcategory" label={t('calls.common.subcategory')} style={{ marginBottom: 12 }}>
+                      <Input maxLength={100} placeholder={t('calls.console.subcategoryHint')} />
+                    </Form.Item>
+                    <Form.Item name="notes" label={t('calls.common.notes')} style={{ marginBottom: 12 }}>
+                      <Input.TextArea rows={3} maxLength={2000} data-testid="call-notes" />
+                    </Form.Item>
+                  </Form>
+                  <CallActions
+                    call={call}
+                    defaultItemCodes={defaultItems}
+                    beforeAction={saveForm}
+                    onDone={() => void openCall(call.id)}
+                  />
+                  <CallLinks call={call} />
+                  <Button
+                    block
+                    type="primary"
+                    size="large"
+                    style={{ marginTop: 12 }}
+                    loading={finishing}
+                    disabled={!call.endedAt && !call.loggedByHand}
+                    onClick={() => void finish()}
+                    data-testid="finish-wrap-up"
+                  >
+                    {t('calls.console.finishWrapUp')}
+                  </Button>
+                  {!call.endedAt && !call.loggedByHand && (
+                    <Typography.Text type="secondary" style={{ display: 'block', marginTop: 4 }}>
+                      {t('calls.console.finishAfterHangUp')}
+                    </Typography.Text>
+                  )}
+                </Card>
+              )}
+              <KnowledgePanel onCite={call ? (a) => void cite(a) : undefined} citedId={call?.articleId} />
+            </Space>
+          </Col>
+        </Row>
+        <ManualLogModal
+          open={logging}
+          onClose={() => setLogging(false)}
+          onLogged={(c) => {
+            setLogging(false);
+            setRinging(null);
+            setChosen(null);
+            setCard(null);
+            message.success(t('calls.console.logged'));
+            void openCall(c.id, { fresh: true });
+            if (c.elderId) void callsApi.callerCardByElder({ query: { elderId: c.elderId } }).then(setCard, () => undefined);
+          }}
+        />
+      </Space>
+    </SoftphoneContext.Provider>
   );
 }
 
@@ -460,7 +462,8 @@ function CallHeader({
         )}
         {call && (
           <Typography.Text type="secondary">
-            {t('calls.common.offeredAt')} {formatTimeSeconds(call.offeredAt).slice(11)}
+            {t(call.direction === 'outbound' ? 'calls.common.dialledAt' : 'calls.common.offeredAt')}{' '}
+            {formatTimeSeconds(call.offeredAt).slice(11)}
           </Typography.Text>
         )}
         {talk !== null && (

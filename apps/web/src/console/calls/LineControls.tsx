@@ -1,12 +1,12 @@
 import { PhoneOutlined } from '@ant-design/icons';
 import type { CallAgent, CallCommandResult, CallDetail, TelephonyInfo } from '@zhiyang/shared';
 import { App, Button, Space, Tag } from 'antd';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ctiApi } from '../../api/cti.ts';
 import { formatDuration } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
-import type { Softphone } from './softphone.ts';
+import { type Softphone, SoftphoneContext } from './softphone.ts';
 
 /**
  * 接听 / 挂断 on the agent's console, through the telephony adapter. Shown only when the adapter
@@ -39,6 +39,11 @@ export function LineControls({
           <Button type="primary" size="large" onClick={softphone.answer} data-testid="line-answer">
             {t('calls.console.answer')}
           </Button>
+        )}
+        {softphone.call === 'dialing' && (
+          <Tag color="processing" data-testid="softphone-dialing">
+            {t('calls.softphone.dialing')}
+          </Tag>
         )}
         {softphone.call === 'talking' && (
           <>
@@ -108,13 +113,19 @@ export function DialButton({
 }) {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
+  const phone = useContext(SoftphoneContext);
   const [busy, setBusy] = useState(false);
   const dial = async () => {
     setBusy(true);
     try {
       const r = await ctiApi.dial({ body: { elderId, ...(contactId ? { contactId } : {}) } });
       onDialled?.(r);
-      if (r.status === 'manual' && r.number)
+      // Zhiyang's own telephony: the console's softphone places the call with the signed ticket.
+      if (r.softphone) {
+        if (phone?.dial(r.softphone.target, r.softphone.extraHeaders))
+          message.success(t('calls.console.dialing', { number: r.numberMasked ?? '' }));
+        else message.warning(t('calls.softphone.notReady'));
+      } else if (r.status === 'manual' && r.number)
         modal.info({
           title: t('calls.console.dial'),
           content: (

@@ -2,12 +2,12 @@ import type { TelephonyInfo } from '@zhiyang/shared';
 import { UA, WebSocketInterface } from 'jssip';
 import type { PeerConnectionEvent, RTCSession } from 'jssip/lib/RTCSession';
 import type { RTCSessionEvent } from 'jssip/lib/UA';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useEffect, useRef, useState } from 'react';
 
 /** Where the softphone stands: not configured / off, connecting, registered, or failed (it retries). */
 export type SoftphoneStatus = 'off' | 'connecting' | 'registered' | 'failed';
-/** The softphone's call: ringing in the browser, talking, or none. */
-export type SoftphoneCall = 'none' | 'ringing' | 'talking';
+/** The softphone's call: ringing in the browser, dialling out (the other side rings), talking, or none. */
+export type SoftphoneCall = 'none' | 'ringing' | 'dialing' | 'talking';
 
 export interface Softphone {
   status: SoftphoneStatus;
@@ -21,7 +21,15 @@ export interface Softphone {
   hangUp(): void;
   toggleMute(): void;
   toggleHold(): void;
+  /**
+   * Place an outbound call (click-to-dial): the target and headers come from the server's dial
+   * command (the signed dial ticket Kamailio checks). False when the softphone cannot dial now.
+   */
+  dial(target: string, extraHeaders: string[]): boolean;
 }
+
+/** The agent console's softphone, for the dial buttons inside it (null elsewhere). */
+export const SoftphoneContext = createContext<Softphone | null>(null);
 
 const RETRY_MS = 5000;
 
@@ -41,6 +49,7 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
   const [answeredAt, setAnsweredAt] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
   const session = useRef<RTCSession | null>(null);
+  const uaRef = useRef<UA | null>(null);
   const audio = useRef<HTMLAudioElement | null>(null);
   const refreshRef = useRef(refresh);
   refreshRef.current = refresh;
@@ -81,29 +90,33 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
       retry = setTimeout(() => refreshRef.current(), RETRY_MS);
     });
     ua.on('newRTCSession', (e: RTCSessionEvent) => {
-      if (e.originator !== 'remote') return;
       const s = e.session;
-      if (session.current && !session.current.isEnded()) {
+      const incoming = e.originator === 'remote';
+      if (incoming && session.current && !session.current.isEnded()) {
         s.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
         return;
       }
       session.current = s;
       // Nobody answers in time (an empty desk): decline as not answered, so that Kamailio reports
       // call.not_answered and offers the call to another agent (docs/telephony.md#ring-no-answer).
-      const ringOut = setTimeout(() => {
-        if (!s.isEstablished() && !s.isEnded()) s.terminate({ status_code: 480, reason_phrase: 'No Answer' });
-      }, ringSeconds * 1000);
+      const ringOut = incoming
+        ? setTimeout(() => {
+            if (!s.isEstablished() && !s.isEnded()) s.terminate({ status_code: 480, reason_phrase: 'No Answer' });
+          }, ringSeconds * 1000)
+        : undefined;
       s.on('accepted', () => clearTimeout(ringOut));
-      setCall('ringing');
+      setCall(incoming ? 'ringing' : 'dialing');
       setMuted(false);
       setHeld(false);
       s.on('hold', () => setHeld(true));
       s.on('unhold', () => setHeld(false));
-      s.on('peerconnection', ({ peerconnection }: PeerConnectionEvent) => {
-        peerconnection.addEventListener('track', (ev: RTCTrackEvent) => {
+      const attach = (pc: RTCPeerConnection) =>
+        pc.addEventListener('track', (ev: RTCTrackEvent) => {
           if (audio.current && ev.streams[0]) audio.current.srcObject = ev.streams[0];
         });
-      });
+      // An outgoing session has its peer connection already; an incoming one gets it on answer.
+      if (s.connection) attach(s.connection);
+      else s.on('peerconnection', ({ peerconnection }: PeerConnectionEvent) => attach(peerconnection));
       s.on('confirmed', () => {
         setCall('talking');
         setAnsweredAt(Date.now());
@@ -117,10 +130,18 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
         setHeld(false);
       };
       s.on('ended', ended);
-      s.on('failed', ended);
+      s.on('failed', (ev: { cause?: string }) => {
+        console.warn(`softphone: call failed (${ev?.cause ?? 'unknown'})`);
+        ended();
+      });
+      s.on('peerconnection:setremotedescriptionfailed', (err: unknown) =>
+        console.warn(`softphone: the other side's media description was refused: ${String(err)}`),
+      );
     });
+    uaRef.current = ua;
     ua.start();
     return () => {
+      uaRef.current = null;
       clearTimeout(retry);
       session.current?.terminate();
       session.current = null;
@@ -158,9 +179,17 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
     else s.hold();
   }, []);
 
+  const dial = useCallback((target: string, extraHeaders: string[]) => {
+    const ua = uaRef.current;
+    if (!ua?.isRegistered() || (session.current && !session.current.isEnded())) return false;
+    ua.call(target, { extraHeaders, mediaConstraints: { audio: true, video: false } });
+    return true;
+  }, []);
+
   return {
     status,
     call,
+    dial,
     muted,
     held,
     toggleHold,
