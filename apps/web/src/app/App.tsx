@@ -14,6 +14,7 @@ const ElderArea = lazy(() => import('../elder/ElderArea.tsx'));
 const FamilyArea = lazy(() => import('../family/FamilyArea.tsx'));
 const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
 const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
+const CareVisitsPage = lazy(() => import('../worker/CareVisitsPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
 
@@ -61,6 +62,7 @@ export function App() {
                 <Route path="/elder/*" element={<ElderArea />} />
                 <Route path="/family/*" element={<FamilyArea />} />
                 <Route path="/worker/respond" element={<RespondPage />} />
+                <Route path="/worker/visits" element={<CareVisitsPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="/verify/card/:token" element={<VerifyCardPage />} />

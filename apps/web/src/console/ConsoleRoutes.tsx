@@ -6,6 +6,7 @@ import { RegionProvider } from '../app/region.tsx';
 import { safetyRoutes } from './alarms/routes.tsx';
 import { allowanceRoutes } from './allowances/routes.tsx';
 import { callRoutes } from './calls/routes.tsx';
+import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
@@ -163,6 +164,7 @@ export function ConsoleRoutes() {
           {callRoutes()}
           {allowanceRoutes()}
           {mealRoutes()}
+          {careVisitRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

@@ -6,6 +6,7 @@ import { allowancesEnUS } from '../console/allowances/i18n.ts';
 import { survivalEnUS } from '../console/allowances/survival.i18n.ts';
 import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
+import { careVisitsEnUS } from '../console/care-visits/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
@@ -113,7 +114,6 @@ export const enUS: Messages = {
     'provider-unavailable': 'This provider is not approved, is suspended or is on the dishonesty list',
     'not-offered': 'This provider does not offer the item; choose another',
     'no-open-offer': 'This order is no longer offered to your organisation (it timed out or was dispatched elsewhere)',
-    'renewal-not-due': 'This card cannot be renewed yet (only within the renewal window before its expiry, or once expired)',
     'challenge-expired': 'The verification timed out; start again',
     'face-not-enrolled': 'No face is enrolled yet; enrol at the community first',
     'tries-exhausted': 'Three face verifications failed this period; community staff will visit',
@@ -313,6 +313,7 @@ export const enUS: Messages = {
   survival: survivalEnUS,
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
+  careVisits: careVisitsEnUS,
   riskRadar: riskRadarEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,

@@ -116,6 +116,18 @@ describe('groups from the archive', () => {
     expect(put.statusCode, put.body).toBe(200);
     const h = (await street.get(`/api/v1/care-households/${E.alone90}`)).json();
     expect(h).toMatchObject({ carerPhoneMasked: '139****5678', keyHolderPhoneMasked: '138****1111', housingCondition: 'poor' });
+    // The form sends a phone only when it changes: left out, the one on file stays; null clears it.
+    const again = await community.put(`/api/v1/care-households/${E.alone90}`, {
+      members: [{ name: '王女儿', relationship: '女儿', age: 60 }],
+      carerName: '王女儿',
+      keyHolderName: '邻居李',
+      keyHolderPhone: null,
+    });
+    expect(again.json()).toMatchObject({
+      carerPhoneMasked: '139****5678',
+      keyHolderPhoneMasked: null,
+      members: [{ name: '王女儿' }],
+    });
     const raw = await s.ctx.db.execute(sql`SELECT carer_phone_enc FROM care_households WHERE elder_id = ${E.alone90}`);
     expect(JSON.stringify(raw)).not.toContain('13912345678');
     const audits = await s.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'care.household.update'));

@@ -78,18 +78,22 @@ export async function putHousehold(
 ) {
   const elder = await repo.findElderFor(ctx.db, actor, elderId);
   if (!elder || !can(actor, 'care_visit:manage', { regionCode: elder.region_code })) throw notFound('Elder');
+  // A phone left out keeps the one on file (the form shows it masked); null clears it.
+  const phoneOf = (given: string | null | undefined, kept: string | null | undefined) =>
+    given === undefined ? (kept ?? null) : given === null ? null : ctx.cipher.encrypt(given);
   return ctx.db.transaction(async (tx) => {
+    const before = await repo.findHousehold(tx, elder.id);
     await repo.upsertHousehold(tx, {
       elderId: elder.id,
       regionCode: elder.region_code,
       members: b.members.map((m) => ({ name: m.name, relationship: m.relationship, age: m.age ?? null })),
       carerName: b.carerName ?? null,
-      carerPhoneEnc: b.carerPhone ? ctx.cipher.encrypt(b.carerPhone) : null,
+      carerPhoneEnc: phoneOf(b.carerPhone, before?.carer_phone_enc),
       housing: b.housing ?? null,
       housingCondition: b.housingCondition ?? null,
       housingNote: b.housingNote ?? null,
       keyHolderName: b.keyHolderName ?? null,
-      keyHolderPhoneEnc: b.keyHolderPhone ? ctx.cipher.encrypt(b.keyHolderPhone) : null,
+      keyHolderPhoneEnc: phoneOf(b.keyHolderPhone, before?.key_holder_phone_enc),
       by: actor.id,
     });
     // Names and phones stay out of the audit detail: it says which parts were written.

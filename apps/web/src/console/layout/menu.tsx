@@ -16,6 +16,7 @@ import type { ReactNode } from 'react';
 import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
+import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 
@@ -97,6 +98,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       ? [{ type: 'group' as const, key: 'allowances', label: t('allowances.nav.group'), children: allowances }]
       : []),
     ...(meals.length ? [{ type: 'group' as const, key: 'meals', label: t('meals.nav.group'), children: meals }] : []),
+    ...careVisitsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }

@@ -109,6 +109,10 @@ export default function RespondPage() {
           <Typography.Text style={{ fontSize: 16, color: '#555' }}>{formatTime(data.status.seenAt)}</Typography.Text>
         )}
       </Card>
+      {/* The grid worker's 关爱巡访 visits (issue 18) are on their own phone page. */}
+      <Button block href="/worker/visits" style={{ ...BIG, marginBottom: 12 }}>
+        {t('careVisits.phone.title')}
+      </Button>
       <Typography.Title level={4}>{t('safety.respond.tasks')}</Typography.Title>
       {!data?.items.length && <Empty description={t('safety.respond.none')} />}
       {data?.items.map((task) => (
