@@ -7,6 +7,7 @@ import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { alarms } from '../alarms/alarms.schema.ts';
+import { raiseAlarm } from '../alarms/raise.service.ts';
 import { assessments } from '../assessments/assessments.schema.ts';
 import { careCallAttempts, careCallTasks } from '../campaigns/campaigns.schema.ts';
 import { careVisitFindings, careVisits } from '../care-visits/care-visits.schema.ts';
@@ -283,13 +284,26 @@ describe('risk radar scoring', () => {
     await s.ctx.db.execute(sql`DELETE FROM risk_runs WHERE day > ${today}::date`);
   });
 
-  it('an event updates one elder at once: a new fall puts 能力降乙 higher', async () => {
-    await alarm(E.drop, TREE.communityA1, { raisedAt: new Date() });
-    const started = performance.now();
-    await updateElders(s.ctx, [E.drop]);
-    expect(performance.now() - started).toBeLessThan(5000);
+  it('an event updates one elder at once: a fall raised by the alarms module puts 能力降乙 higher', async () => {
+    expect(byName((await radar(bureau)).items, '能力降乙')?.score).toBe(20);
+    // The alarms module publishes alarm.raised; the radar's listener rescores the elder.
+    await s.ctx.db.transaction((tx) =>
+      raiseAlarm(s.ctx, tx, {
+        type: 'fall',
+        priority: 'P1',
+        mergeKey: `fall:${E.drop}`,
+        elderId: E.drop,
+        deviceId: null,
+        regionCode: TREE.communityA1,
+        at: new Date(),
+      }),
+    );
+    await expect.poll(async () => byName((await radar(bureau)).items, '能力降乙')?.score, { timeout: 10_000 }).toBe(28);
     const b = byName((await radar(bureau)).items, '能力降乙');
-    expect(b).toMatchObject({ score: 28, level: 'watch' });
+    expect(b?.signals.find((x) => x.key === 'alarms')?.evidence).toMatchObject({ count: 1 });
+    // A direct update of an elder changes nothing more (same inputs, same score).
+    await updateElders(s.ctx, [E.drop]);
+    expect(byName((await radar(bureau)).items, '能力降乙')?.score).toBe(28);
   });
 
   it('weights and thresholds come from the district settings the bureau sets (audited)', async () => {
