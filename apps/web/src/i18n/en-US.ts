@@ -114,6 +114,7 @@ export const enUS: Messages = {
     'provider-unavailable': 'This provider is not approved, is suspended or is on the dishonesty list',
     'not-offered': 'This provider does not offer the item; choose another',
     'no-open-offer': 'This order is no longer offered to your organisation (it timed out or was dispatched elsewhere)',
+    'renewal-not-due': 'This card cannot be renewed yet (only within the renewal window before its expiry, or once expired)',
     'challenge-expired': 'The verification timed out; start again',
     'face-not-enrolled': 'No face is enrolled yet; enrol at the community first',
     'tries-exhausted': 'Three face verifications failed this period; community staff will visit',

@@ -117,6 +117,7 @@ export const zhCN = {
     'provider-unavailable': '该服务商未准入、已暂停或在失信名单中，不能派单',
     'not-offered': '该服务商不提供此服务项目，请换一家',
     'no-open-offer': '此工单已不在派给贵机构的待接单状态（可能已超时转派或被改派）',
+    'renewal-not-due': '优待证还没有到可以续期的时间（到期前规定天数内或过期后才能续期）',
     'challenge-expired': '认证已超时，请重新开始',
     'face-not-enrolled': '还没有登记人脸，请到社区登记人脸后再做刷脸认证',
     'tries-exhausted': '本期刷脸认证已失败3次，社区工作人员会上门认证',

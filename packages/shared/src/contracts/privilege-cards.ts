@@ -8,9 +8,15 @@ import { route } from './route.ts';
  * the phone page, with the checks (age ≥ 60, 户籍 or residence rule of the district, one card per elder).
  */
 
-export const PRIVILEGE_CARD_STATUSES = ['checking', 'passed', 'failed', 'issued', 'rejected', 'revoked'] as const;
+/** `replaced`: an old card whose holder renewed it (the new card is a new row, `renewalOf` the old). */
+export const PRIVILEGE_CARD_STATUSES = ['checking', 'passed', 'failed', 'issued', 'rejected', 'revoked', 'replaced'] as const;
 export type PrivilegeCardStatus = (typeof PRIVILEGE_CARD_STATUSES)[number];
 /** 仅本地户籍 / 本地户籍或居住满若干年. */
+/** The statuses of each stage (the console's two lists). */
+export const PRIVILEGE_CARD_STAGES = {
+  application: ['checking', 'passed', 'failed', 'rejected'],
+  card: ['issued', 'revoked', 'replaced'],
+} as const satisfies Record<string, readonly PrivilegeCardStatus[]>;
 export const PRIVILEGE_CARD_RESIDENCE_RULES = ['hukou', 'hukou_or_residence'] as const;
 /** Why an application is refused at the desk or on the phone page. */
 export const PRIVILEGE_CARD_REFUSALS = ['under_60', 'not_local_hukou', 'residence_too_short', 'gone', 'duplicate'] as const;
@@ -22,17 +28,24 @@ export const privilegeCardSettings = z.object({
   regionCode: z.string(),
   residenceRule: z.enum(PRIVILEGE_CARD_RESIDENCE_RULES),
   minResidenceYears: z.number().int(),
+  /** How many years a card issued (or renewed) in the district is valid (default 5). */
+  validYears: z.number().int(),
+  /** How many days before its expiry a card may be renewed (default 90); an expired card always may. */
+  renewalWindowDays: z.number().int(),
 });
 export const privilegeCardSettingsBody = z.strictObject({
   regionCode: district,
   residenceRule: z.enum(PRIVILEGE_CARD_RESIDENCE_RULES),
   minResidenceYears: z.number().int().min(0).max(50),
+  /** Left out: unchanged. */
+  validYears: z.number().int().min(1).max(20).optional(),
+  renewalWindowDays: z.number().int().min(0).max(365).optional(),
 });
 
 /** The sources of the external data check: 人社 (hrss), 公安 (police), 卫健 (health). */
 export const PRIVILEGE_CARD_CHECK_SOURCES = ['hrss', 'police', 'health'] as const;
 /** What the public verification page shows: valid, revoked, expired, or replaced by a reissued code. */
-export const PRIVILEGE_CARD_VERDICTS = ['valid', 'revoked', 'expired', 'superseded'] as const;
+export const PRIVILEGE_CARD_VERDICTS = ['valid', 'revoked', 'expired', 'superseded', 'replaced'] as const;
 
 export const privilegeCardCheck = z.object({
   source: z.enum(PRIVILEGE_CARD_CHECK_SOURCES),
@@ -60,9 +73,53 @@ export const privilegeCard = z.object({
   /** An issued card past its expiry date. */
   expired: z.boolean(),
   version: z.number().int(),
+  /** An issued card that may be renewed now: expired, or within the district's renewal window. */
+  renewalDue: z.boolean(),
+  /** The card this one renewed (null for a first card). */
+  renewalOf: z.string().nullable(),
   createdAt: z.string(),
 });
 export type PrivilegeCard = z.output<typeof privilegeCard>;
+
+/** The steps on a card's timeline. */
+export const PRIVILEGE_CARD_STEPS = [
+  'applied',
+  'applied_self',
+  'checked',
+  'approved',
+  'rejected',
+  'revoked',
+  'revoked_death',
+  'rejected_death',
+  'reissued',
+  'renewed',
+  'replaced',
+] as const;
+export type PrivilegeCardStep = (typeof PRIVILEGE_CARD_STEPS)[number];
+export const privilegeCardEvent = z.object({
+  step: z.enum(PRIVILEGE_CARD_STEPS),
+  /** The status after the step. */
+  status: z.enum(PRIVILEGE_CARD_STATUSES),
+  reason: z.string().nullable(),
+  actorName: z.string().nullable(),
+  at: z.string(),
+});
+/** One application or card with its timeline and every card of the same elder (newest first). */
+export const privilegeCardDetail = privilegeCard.extend({
+  timeline: z.array(privilegeCardEvent),
+  history: z.array(
+    z.object({
+      id: z.string(),
+      status: z.enum(PRIVILEGE_CARD_STATUSES),
+      cardNo: z.string().nullable(),
+      issuedOn: z.string().nullable(),
+      expiresOn: z.string().nullable(),
+      renewalOf: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+});
+export type PrivilegeCardDetail = z.output<typeof privilegeCardDetail>;
 
 export const createPrivilegeCardBody = z.strictObject({
   elderId: z.uuid(),
@@ -95,7 +152,18 @@ export const privilegeCardCheckImportReport = z.object({
   pending: z.number().int(),
   /** Rows that matched no application under check in reach, or could not be read; no ID numbers. */
   skipped: z.array(z.object({ row: z.number().int(), reason: z.enum(['no_application', 'bad_id', 'bad_result']) })),
+  /** Every row's outcome in file order, with the matched elder's name (in reach) — never the ID number. */
+  outcomes: z.array(
+    z.object({
+      row: z.number().int(),
+      outcome: z.enum(['passed', 'failed', 'pending', 'no_application', 'bad_id', 'bad_result']),
+      elderName: z.string().nullable(),
+      reason: z.string().nullable(),
+    }),
+  ),
 });
+
+export type PrivilegeCardCheckImportReport = z.output<typeof privilegeCardCheckImportReport>;
 
 export const privilegeCardVerification = z.object({
   verdict: z.enum(PRIVILEGE_CARD_VERDICTS),
@@ -136,9 +204,22 @@ export const privilegeCardsContract = {
     summary: '优待证 applications and cards in reach (ID numbers masked)',
     query: pageQuery.extend({
       status: z.enum(PRIVILEGE_CARD_STATUSES).optional(),
+      /** `application`: 核验中 / 核验通过 / 核验未通过 / 不予发证; `card`: 已发证 / 已注销 / 已换证. */
+      stage: z.enum(['application', 'card']).optional(),
+      /** Issued cards that may be renewed now (expired or within the district's window). */
+      renewalDue: z.enum(['true']).optional(),
       elderId: z.uuid().optional(),
     }),
     response: listOf(privilegeCard),
+  }),
+  get: route({
+    method: 'GET',
+    path: '/privilege-cards/:id',
+    permission: 'card:read',
+    tags,
+    summary: 'One application or card with its timeline and the elder’s card history (the read is audited)',
+    params: id,
+    response: privilegeCardDetail,
   }),
   create: route({
     method: 'POST',
@@ -193,6 +274,17 @@ export const privilegeCardsContract = {
     body: privilegeCardReasonBody,
     response: privilegeCard,
   }),
+  renew: route({
+    method: 'POST',
+    path: '/privilege-cards/:id/renew',
+    permission: 'card:write',
+    audit: 'privilege-card.renew',
+    tags,
+    summary:
+      'Renew an expired or soon-expiring card: a new card (number, the district’s validity) replaces it; the old one is kept as replaced',
+    params: id,
+    response: { 201: privilegeCard },
+  }),
   verify: route({
     method: 'GET',
     path: '/verify/card/:token',
@@ -219,6 +311,15 @@ export const privilegeCardsContract = {
     tags,
     summary: 'Apply on the phone page: the same checks as at the desk',
     body: applyMyPrivilegeCardBody,
+    response: { 201: privilegeCard },
+  }),
+  renewMine: route({
+    method: 'POST',
+    path: '/privilege-card/mine/renew',
+    permission: 'card:self',
+    audit: 'privilege-card.renew.self',
+    tags,
+    summary: 'Renew the elder’s own card on the phone page when it is due (the same rules as at the desk)',
     response: { 201: privilegeCard },
   }),
 };

@@ -51,6 +51,7 @@ export const PROBLEM_CODES = [
   'provider-unavailable',
   'not-offered',
   'no-open-offer',
+  'renewal-not-due',
   // Survival verification (生存认证)
   'challenge-expired',
   'face-not-enrolled',

@@ -1,4 +1,4 @@
-import type { PrivilegeCardStatus } from '@zhiyang/shared';
+import type { PrivilegeCardStatus, PrivilegeCardStep } from '@zhiyang/shared';
 import { can, isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -6,10 +6,12 @@ import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { elders } from '../elders/elders.schema.ts';
-import { presentCard } from './privilege-cards.present.ts';
+import { renewCard } from './cards.service.ts';
+import { presentCards, presentOne } from './privilege-cards.present.ts';
 import * as repo from './privilege-cards.repo.ts';
 import { refusalFor } from './privilege-cards.rules.ts';
 import { signCardToken } from './privilege-cards.token.ts';
+import { recordStep } from './steps.ts';
 
 type Elder = typeof elders.$inferSelect;
 const districtOf = (regionCode: string) => regionCode.slice(0, 6);
@@ -18,18 +20,38 @@ export async function getSettings(ctx: AppContext, actor: Actor, district: strin
   const r = actor.regionCode;
   if (r !== null && !r.startsWith(district) && !district.startsWith(r)) throw notFound('District');
   const s = await repo.getSettings(ctx.db, district);
-  return { regionCode: district, residenceRule: s.residenceRule, minResidenceYears: s.minResidenceYears };
+  return {
+    regionCode: district,
+    residenceRule: s.residenceRule,
+    minResidenceYears: s.minResidenceYears,
+    validYears: s.validYears,
+    renewalWindowDays: s.renewalWindowDays,
+  };
 }
 
 export async function putSettings(
   ctx: AppContext,
   actor: Actor,
-  b: { regionCode: string; residenceRule: 'hukou' | 'hukou_or_residence'; minResidenceYears: number },
+  b: {
+    regionCode: string;
+    residenceRule: 'hukou' | 'hukou_or_residence';
+    minResidenceYears: number;
+    validYears?: number;
+    renewalWindowDays?: number;
+  },
 ) {
   if (!can(actor, 'card:manage', { regionCode: b.regionCode })) throw notFound('District');
   return ctx.db.transaction(async (tx) => {
     const before = await repo.getSettings(tx, b.regionCode);
-    await repo.putSettings(tx, { ...b, updatedBy: actor.id });
+    // Left out: unchanged. A new validity applies to cards issued or renewed from now on.
+    const next = {
+      regionCode: b.regionCode,
+      residenceRule: b.residenceRule,
+      minResidenceYears: b.minResidenceYears,
+      validYears: b.validYears ?? before.validYears,
+      renewalWindowDays: b.renewalWindowDays ?? before.renewalWindowDays,
+    };
+    await repo.putSettings(tx, { ...next, updatedBy: actor.id });
     await recordAudit(tx, {
       actor,
       action: 'privilege-card.settings.update',
@@ -37,21 +59,63 @@ export async function putSettings(
       targetId: b.regionCode,
       regionCode: b.regionCode,
       detail: {
-        from: { residenceRule: before.residenceRule, minResidenceYears: before.minResidenceYears },
-        to: { residenceRule: b.residenceRule, minResidenceYears: b.minResidenceYears },
+        from: {
+          residenceRule: before.residenceRule,
+          minResidenceYears: before.minResidenceYears,
+          validYears: before.validYears,
+          renewalWindowDays: before.renewalWindowDays,
+        },
+        to: {
+          residenceRule: next.residenceRule,
+          minResidenceYears: next.minResidenceYears,
+          validYears: next.validYears,
+          renewalWindowDays: next.renewalWindowDays,
+        },
       },
     });
-    return { ...b };
+    return next;
   });
 }
 
 export async function listCards(
   ctx: AppContext,
   actor: Actor,
-  q: { status?: PrivilegeCardStatus; elderId?: string; limit: number; page: number },
+  q: {
+    status?: PrivilegeCardStatus;
+    stage?: 'application' | 'card';
+    renewalDue?: 'true';
+    elderId?: string;
+    limit: number;
+    page: number;
+  },
 ) {
   const r = await repo.listCards(ctx.db, actor, { ...q, offset: (q.page - 1) * q.limit });
-  return { items: r.items.map((x) => presentCard(ctx.cipher, x)), total: r.total };
+  return { items: await presentCards(ctx.cipher, ctx.db, r.items), total: r.total };
+}
+
+/** One application or card with its timeline and the elder's card history; the read is audited. */
+export async function getCard(ctx: AppContext, actor: Actor, id: string) {
+  const row = await repo.findCard(ctx.db, actor, id);
+  if (!row) throw notFound('Privilege card');
+  const [events, history] = await Promise.all([repo.timelineOf(ctx.db, id), repo.historyOf(ctx.db, row.card.elderId)]);
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'privilege-card.read',
+    targetType: 'privilege_card',
+    targetId: id,
+    regionCode: row.card.regionCode,
+  });
+  return {
+    ...(await presentOne(ctx.cipher, ctx.db, row)),
+    timeline: events.map((e) => ({
+      step: e.step as PrivilegeCardStep,
+      status: e.status,
+      reason: e.reason,
+      actorName: e.actorName,
+      at: e.at.toISOString(),
+    })),
+    history: history.map((h) => ({ ...h, createdAt: h.createdAt.toISOString() })),
+  };
 }
 
 /** Why the elder may not apply now (the district's rule, today in China), or null. */
@@ -85,16 +149,16 @@ export async function createFor(
       createdBy: actor.id,
     });
     if (!row) throw conflict('The elder has a 优待证 or an application under way already.', undefined, 'duplicate');
-    await recordAudit(tx, {
+    await recordStep(
+      ctx,
+      tx,
       actor,
-      action: b.source === 'self' ? 'privilege-card.application.self' : 'privilege-card.application.create',
-      targetType: 'privilege_card',
-      targetId: row.id,
-      regionCode: row.regionCode,
-    });
+      row,
+      b.source === 'self' ? 'privilege-card.application.self' : 'privilege-card.application.create',
+    );
     const full = await repo.findCardById(tx, row.id);
     if (!full) throw notFound('Privilege card');
-    return presentCard(ctx.cipher, full);
+    return presentOne(ctx.cipher, tx, full);
   });
 }
 
@@ -118,7 +182,7 @@ export async function getMine(ctx: AppContext, actor: Actor) {
   const live = row && ['checking', 'passed', 'issued'].includes(row.card.status);
   return {
     elder: { id: elder.id, name: elder.name },
-    card: row ? presentCard(ctx.cipher, row) : null,
+    card: row ? await presentOne(ctx.cipher, ctx.db, row) : null,
     qrToken:
       row?.card.status === 'issued' && row.card.cardNo
         ? signCardToken(ctx.config.secretKey, row.card.cardNo, row.card.version)
@@ -131,4 +195,13 @@ export async function applyMine(ctx: AppContext, actor: Actor, b: { residenceSin
   const elder = await ownElder(ctx, actor);
   if (!elder) throw notFound('Elder');
   return createFor(ctx, actor, elder, { ...b, source: 'self' });
+}
+
+/** The phone page's 续期: the elder's own issued card, when due (the same rules as at the desk). */
+export async function renewMine(ctx: AppContext, actor: Actor) {
+  const elder = await ownElder(ctx, actor);
+  if (!elder) throw notFound('Elder');
+  const current = await repo.currentCardOf(ctx.db, elder.id);
+  if (!current) throw notFound('Privilege card');
+  return renewCard(ctx, actor, current.id, 'self');
 }

@@ -74,6 +74,14 @@ describe('external data check by import', () => {
         { row: 6, reason: 'bad_id' },
         { row: 7, reason: 'bad_result' },
       ],
+      outcomes: [
+        { row: 2, outcome: 'passed', elderName: '李桂兰', reason: null },
+        { row: 3, outcome: 'failed', elderName: '王建国', reason: '户籍信息不符' },
+        { row: 4, outcome: 'pending', elderName: '周淑芬', reason: null },
+        { row: 5, outcome: 'no_application', elderName: null, reason: null },
+        { row: 6, outcome: 'bad_id', elderName: null, reason: null },
+        { row: 7, outcome: 'bad_result', elderName: null, reason: null },
+      ],
     });
     expect(r.body).not.toContain(stranger.idNumber);
     const list = (await street.get('/api/v1/privilege-cards?limit=50')).json().items as Array<{
@@ -214,7 +222,7 @@ describe('reissue, revocation, expiry, death', () => {
     ])
       expect((await district.post(`/api/v1/privilege-cards/${a.id}/decisions`, body)).statusCode, JSON.stringify(body)).toBe(400);
     expect((await verify('x'.repeat(99))).statusCode).toBe(400);
-    // Longer than any token: no such route (Fastify's parameter length limit).
-    expect((await verify('x'.repeat(200))).statusCode).toBe(404);
+    // Longer than any token: Fastify's parameter length limit answers 414 (URI too long), never a 500.
+    expect((await verify('x'.repeat(200))).statusCode).toBe(414);
   });
 });

@@ -26,7 +26,10 @@ export interface CheckAnswer {
   results: CheckResult[];
 }
 
-/** Record one person's answers on their application under check in reach; the outcome, or null if none matched. */
+/**
+ * Record one person's answers on their application under check in reach: the new status and the
+ * elder's name, or null when no application under check in reach matched.
+ */
 export async function applyCheckAnswers(ctx: AppContext, actor: Actor, a: CheckAnswer) {
   const idHash = ctx.cipher.blindIndex(a.idNumber.trim().toUpperCase(), 'id_number');
   return ctx.db.transaction(async (tx) => {
@@ -43,7 +46,7 @@ export async function applyCheckAnswers(ctx: AppContext, actor: Actor, a: CheckA
         : null;
     const card = await repo.updateCard(tx, row.card.id, { checkResults: merged, checkedAt: new Date(), status, reason });
     await recordStep(ctx, tx, actor, card, 'privilege-card.check', { sources: a.results.map((r) => r.source) });
-    return status;
+    return { status, elderName: row.elderName, reason };
   });
 }
 
@@ -54,18 +57,35 @@ const FAIL = new Set(['不通过', '未通过', '否', 'fail', 'failed', 'no']);
 const ID = /^\d{17}[\dX]$/;
 
 type Skipped = { row: number; reason: 'no_application' | 'bad_id' | 'bad_result' };
+type Outcome = {
+  row: number;
+  outcome: 'passed' | 'failed' | 'pending' | Skipped['reason'];
+  elderName: string | null;
+  reason: string | null;
+};
 
 /** Import a result file: each row an ID number and 通过 / 不通过 (or blank: not answered) per source. */
 export async function importCheckFile(ctx: AppContext, actor: Actor, table: ReadTable, filename: string) {
   const col = (name: string) => table.headers.findIndex((h) => h.trim() === name);
   const at = { id: col(COLUMNS.idNumber), hrss: col(COLUMNS.hrss), police: col(COLUMNS.police), health: col(COLUMNS.health) };
   const reasonAt = col(COLUMNS.reason);
-  const report = { rows: table.rows.length, passed: 0, failed: 0, pending: 0, skipped: [] as Skipped[] };
+  const report = {
+    rows: table.rows.length,
+    passed: 0,
+    failed: 0,
+    pending: 0,
+    skipped: [] as Skipped[],
+    outcomes: [] as Outcome[],
+  };
+  const skip = (row: number, reason: Skipped['reason']) => {
+    report.skipped.push({ row, reason });
+    report.outcomes.push({ row, outcome: reason, elderName: null, reason: null });
+  };
   for (const [i, r] of table.rows.entries()) {
     if (i % 20 === 19) await letOthersRun();
     const idNumber = (r.cells[at.id] ?? '').trim().toUpperCase();
     if (!ID.test(idNumber)) {
-      report.skipped.push({ row: r.rowNumber, reason: 'bad_id' });
+      skip(r.rowNumber, 'bad_id');
       continue;
     }
     const reason = reasonAt >= 0 ? (r.cells[reasonAt] ?? '').trim().slice(0, 200) || null : null;
@@ -79,13 +99,17 @@ export async function importCheckFile(ctx: AppContext, actor: Actor, table: Read
       else bad = true;
     }
     if (bad || results.length === 0) {
-      report.skipped.push({ row: r.rowNumber, reason: 'bad_result' });
+      skip(r.rowNumber, 'bad_result');
       continue;
     }
-    const outcome = await applyCheckAnswers(ctx, actor, { idNumber, results });
-    if (outcome === null) report.skipped.push({ row: r.rowNumber, reason: 'no_application' });
-    else if (outcome === 'checking') report.pending++;
-    else report[outcome]++;
+    const applied = await applyCheckAnswers(ctx, actor, { idNumber, results });
+    if (applied === null) {
+      skip(r.rowNumber, 'no_application');
+      continue;
+    }
+    const outcome = applied.status === 'checking' ? 'pending' : applied.status;
+    report[outcome]++;
+    report.outcomes.push({ row: r.rowNumber, outcome, elderName: applied.elderName, reason: applied.reason });
   }
   await recordAudit(ctx.db, {
     actor,

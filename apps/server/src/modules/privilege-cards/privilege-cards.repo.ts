@@ -1,17 +1,47 @@
-import type { PrivilegeCardStatus } from '@zhiyang/shared';
+import { PRIVILEGE_CARD_STAGES, type PrivilegeCardStatus } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { cstDate } from '../../lib/dates.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
-import { privilegeCardSequences, privilegeCardSettings, privilegeCards } from './privilege-cards.schema.ts';
+import { CARD_RENEWAL_WINDOW_DAYS, CARD_VALID_YEARS } from './privilege-cards.rules.ts';
+import { privilegeCardEvents, privilegeCardSequences, privilegeCardSettings, privilegeCards } from './privilege-cards.schema.ts';
 
 /** All SQL of the 优待证: settings, applications and cards joined with their elder. */
 
 export async function getSettings(db: DbOrTx, district: string) {
   const [row] = await db.select().from(privilegeCardSettings).where(eq(privilegeCardSettings.regionCode, district));
-  return row ?? { regionCode: district, residenceRule: 'hukou' as const, minResidenceYears: 0 };
+  return (
+    row ?? {
+      regionCode: district,
+      residenceRule: 'hukou' as const,
+      minResidenceYears: 0,
+      validYears: CARD_VALID_YEARS,
+      renewalWindowDays: CARD_RENEWAL_WINDOW_DAYS,
+    }
+  );
+}
+
+/** The settings of several districts (the defaults for one without a row). */
+export async function settingsOf(db: DbOrTx, districts: string[]) {
+  const rows = districts.length
+    ? await db.select().from(privilegeCardSettings).where(inArray(privilegeCardSettings.regionCode, districts))
+    : [];
+  const map = new Map(rows.map((r) => [r.regionCode, r]));
+  return new Map(
+    districts.map((d) => [
+      d,
+      map.get(d) ?? {
+        regionCode: d,
+        residenceRule: 'hukou' as const,
+        minResidenceYears: 0,
+        validYears: CARD_VALID_YEARS,
+        renewalWindowDays: CARD_RENEWAL_WINDOW_DAYS,
+      },
+    ]),
+  );
 }
 
 export async function putSettings(db: DbOrTx, s: typeof privilegeCardSettings.$inferInsert) {
@@ -55,11 +85,28 @@ export async function findCardById(db: DbOrTx, id: string) {
 export async function listCards(
   db: DbOrTx,
   actor: Actor,
-  f: { status?: PrivilegeCardStatus; elderId?: string; limit: number; offset: number },
+  f: {
+    status?: PrivilegeCardStatus;
+    stage?: 'application' | 'card';
+    renewalDue?: 'true';
+    elderId?: string;
+    limit: number;
+    offset: number;
+  },
 ) {
+  const today = cstDate();
   const where = and(
     elderVisibleTo(actor, elders.id, elders.regionCode),
     f.status ? eq(privilegeCards.status, f.status) : undefined,
+    f.stage ? inArray(privilegeCards.status, [...PRIVILEGE_CARD_STAGES[f.stage]]) : undefined,
+    // Due: issued, and today is on or after the expiry less the district's window (default 90 days).
+    f.renewalDue
+      ? and(
+          eq(privilegeCards.status, 'issued'),
+          sql`${privilegeCards.expiresOn} - COALESCE((SELECT s.renewal_window_days FROM privilege_card_settings s
+                WHERE s.region_code = substr(${privilegeCards.regionCode}, 1, 6)), ${CARD_RENEWAL_WINDOW_DAYS}) <= ${today}::date`,
+        )
+      : undefined,
     f.elderId ? eq(privilegeCards.elderId, f.elderId) : undefined,
   );
   const [items, [{ n }]] = await Promise.all([
@@ -102,6 +149,11 @@ export async function elderInReach(db: DbOrTx, actor: Actor, elderId: string) {
   )[0];
 }
 
+/** An elder by id, unscoped: only for a card the caller already found in reach. */
+export async function elderById(db: DbOrTx, elderId: string) {
+  return (await db.select().from(elders).where(eq(elders.id, elderId)).limit(1))[0];
+}
+
 /** The elder of an elder's own or a bound family member's account (users.elder_id). */
 export async function elderOfPerson(db: DbOrTx, actor: Actor) {
   return (await db.select().from(elders).where(elderVisibleTo(actor)).limit(1))[0];
@@ -137,7 +189,7 @@ export async function nextCardSeq(db: DbOrTx, district: string): Promise<number>
 /** Applications under check in reach whose elder has this ID number (blind index), locked. */
 export async function checkingByIdHash(db: DbOrTx, actor: Actor, idHash: string) {
   return db
-    .select({ card: privilegeCards })
+    .select({ card: privilegeCards, elderName: elders.name })
     .from(privilegeCards)
     .innerJoin(elders, eq(elders.id, privilegeCards.elderId))
     .where(
@@ -175,4 +227,26 @@ export async function liveCardsOfDeceased(db: DbOrTx, elderId?: string) {
         elderId ? eq(elders.id, elderId) : undefined,
       ),
     );
+}
+
+/** The timeline of one card, oldest first. */
+export function timelineOf(db: DbOrTx, cardId: string) {
+  return db.select().from(privilegeCardEvents).where(eq(privilegeCardEvents.cardId, cardId)).orderBy(asc(privilegeCardEvents.id));
+}
+
+/** Every application and card of one elder, newest first (the card history). */
+export function historyOf(db: DbOrTx, elderId: string) {
+  return db
+    .select({
+      id: privilegeCards.id,
+      status: privilegeCards.status,
+      cardNo: privilegeCards.cardNo,
+      issuedOn: privilegeCards.issuedOn,
+      expiresOn: privilegeCards.expiresOn,
+      renewalOf: privilegeCards.renewalOf,
+      createdAt: privilegeCards.createdAt,
+    })
+    .from(privilegeCards)
+    .where(eq(privilegeCards.elderId, elderId))
+    .orderBy(desc(privilegeCards.createdAt), desc(privilegeCards.id));
 }

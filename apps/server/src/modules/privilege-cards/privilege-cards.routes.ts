@@ -16,6 +16,7 @@ export const privilegeCardRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = a
   registerRoute(app, api.getSettings, (req) => apps.getSettings(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.putSettings, (req) => apps.putSettings(ctx, actorOf(req), req.body));
   registerRoute(app, api.list, (req) => apps.listCards(ctx, actorOf(req), req.query));
+  registerRoute(app, api.get, (req) => apps.getCard(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.create, (req) => apps.createApplication(ctx, actorOf(req), req.body));
   registerRoute(app, api.importChecks, (req) =>
     withUploadedTable(ctx, req, CHECK_IMPORT_LIMITS, ({ table, filename }) =>
@@ -25,10 +26,12 @@ export const privilegeCardRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = a
   registerRoute(app, api.decide, (req) => cards.decide(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.revoke, (req) => cards.revoke(ctx, actorOf(req), req.params.id, req.body.reason));
   registerRoute(app, api.reissue, (req) => cards.reissue(ctx, actorOf(req), req.params.id, req.body.reason));
+  registerRoute(app, api.renew, (req) => cards.renew(ctx, actorOf(req), req.params.id));
   // Public, so limited per address like the login.
   registerRoute(app, api.verify, (req) => cards.verify(ctx, req.params.token), {
     config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
   });
   registerRoute(app, api.getMine, (req) => apps.getMine(ctx, actorOf(req)));
   registerRoute(app, api.applyMine, (req) => apps.applyMine(ctx, actorOf(req), req.body));
+  registerRoute(app, api.renewMine, (req) => apps.renewMine(ctx, actorOf(req)));
 };

@@ -41,17 +41,43 @@ export function refusalFor(
   return null;
 }
 
-/** Years a card is valid: it expires the day before the fifth anniversary of its issue. */
+/** Years a card is valid unless the district says otherwise (privilege_card_settings.valid_years). */
 export const CARD_VALID_YEARS = 5;
+/** Days before its expiry a card may be renewed unless the district says otherwise. */
+export const CARD_RENEWAL_WINDOW_DAYS = 90;
 
-export function expiryOf(issuedOn: string): string {
-  const d = new Date(`${issuedOn}T00:00:00Z`);
+/** The last day of a card valid `years` years from `startsOn`: the day before the anniversary. */
+export function expiryOf(startsOn: string, years = CARD_VALID_YEARS): string {
+  const d = new Date(`${startsOn}T00:00:00Z`);
   const day = d.getUTCDate();
-  d.setUTCFullYear(d.getUTCFullYear() + CARD_VALID_YEARS);
-  // 29 February + 5 years lands on 1 March; the day before is 28 February.
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  // 29 February + N years lands on 1 March in a common year; the day before is 28 February.
   if (d.getUTCDate() !== day) d.setUTCDate(0);
   else d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);
+}
+
+/** `day` (YYYY-MM-DD) moved by `n` days. */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The first day a card expiring on `expiresOn` may be renewed. */
+export const renewableFrom = (expiresOn: string, windowDays: number) => addDays(expiresOn, -windowDays);
+
+/** Whether an issued card may be renewed `today`: expired, or within the window before its expiry. */
+export const isRenewalDue = (expiresOn: string, today: string, windowDays: number) =>
+  today >= renewableFrom(expiresOn, windowDays);
+
+/**
+ * The first day of a renewed card's validity: today for an expired card; the day after the old
+ * expiry for one renewed early, so renewing early loses none of the remaining days.
+ */
+export function renewalStart(oldExpiresOn: string, today: string): string {
+  const next = addDays(oldExpiresOn, 1);
+  return next > today ? next : today;
 }
 
 /** The card number: district (6) + year of issue (4) + the district's sequence (6). */

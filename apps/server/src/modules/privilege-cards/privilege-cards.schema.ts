@@ -1,5 +1,5 @@
 import type { PrivilegeCardStatus } from '@zhiyang/shared';
-import { date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** One source's answer in the external data check (人社 hrss, 公安 police, 卫健 health). */
 export interface CheckResult {
@@ -8,11 +8,14 @@ export interface CheckResult {
   reason: string | null;
 }
 
-/** Per-district 优待证 residence rule (0650_privilege_cards.sql). */
+/** Per-district 优待证 residence rule (0650_privilege_cards.sql), validity and renewal window (0652). */
 export const privilegeCardSettings = pgTable('privilege_card_settings', {
   regionCode: text('region_code').primaryKey(),
   residenceRule: text('residence_rule').$type<'hukou' | 'hukou_or_residence'>().notNull().default('hukou'),
   minResidenceYears: integer('min_residence_years').notNull().default(0),
+  // 0652: how long a card is valid, and how many days before its expiry it may be renewed.
+  validYears: integer('valid_years').notNull().default(5),
+  renewalWindowDays: integer('renewal_window_days').notNull().default(90),
   updatedBy: uuid('updated_by'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -39,6 +42,21 @@ export const privilegeCards = pgTable('privilege_cards', {
   expiresOn: date('expires_on'),
   version: integer('version').notNull().default(1),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  // 0652: a renewal's new card points at the card it replaces; the old one is `replaced`.
+  renewalOf: uuid('renewal_of'),
+  replacedAt: timestamp('replaced_at', { withTimezone: true }),
+});
+
+/** The timeline of an application or card: one row per step (0652). */
+export const privilegeCardEvents = pgTable('privilege_card_events', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  cardId: uuid('card_id').notNull(),
+  step: text('step').notNull(),
+  status: text('status').$type<PrivilegeCardStatus>().notNull(),
+  reason: text('reason'),
+  actorId: uuid('actor_id'),
+  actorName: text('actor_name'),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** The per-district card number sequence (0651). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refusalFor, yearsBetween } from './privilege-cards.rules.ts';
+import { expiryOf, isRenewalDue, refusalFor, renewalStart, yearsBetween } from './privilege-cards.rules.ts';
 
 const hukou = { residenceRule: 'hukou' as const, minResidenceYears: 0 };
 const either = { residenceRule: 'hukou_or_residence' as const, minResidenceYears: 5 };
@@ -21,5 +21,29 @@ describe('优待证 checks', () => {
   });
   it('an elder who died or moved away is refused', () => {
     expect(refusalFor({ ...local, status: 'deceased' }, hukou, '2025-01-01', null)).toBe('gone');
+  });
+});
+
+describe('优待证 validity and renewal', () => {
+  it('a card is valid N years to the day before the anniversary; 29 February ends on 28 February', () => {
+    expect(expiryOf('2026-11-26')).toBe('2031-11-25');
+    expect(expiryOf('2026-11-26', 3)).toBe('2029-11-25');
+    expect(expiryOf('2026-11-26', 10)).toBe('2036-11-25');
+    expect(expiryOf('2024-02-29', 5)).toBe('2029-02-28');
+    expect(expiryOf('2024-02-29', 4)).toBe('2028-02-28');
+    expect(expiryOf('2026-01-01', 1)).toBe('2026-12-31');
+  });
+  it('renewal is due from the window’s first day before the expiry, and for an expired card', () => {
+    expect(isRenewalDue('2026-12-31', '2026-10-01', 90)).toBe(false);
+    expect(isRenewalDue('2026-12-31', '2026-10-02', 90)).toBe(true);
+    expect(isRenewalDue('2026-12-31', '2027-03-01', 90)).toBe(true);
+    // A window of 0: from the card's last day on.
+    expect(isRenewalDue('2026-12-31', '2026-12-30', 0)).toBe(false);
+    expect(isRenewalDue('2026-12-31', '2026-12-31', 0)).toBe(true);
+  });
+  it('renewed early, the new validity starts after the old one; renewed late, today', () => {
+    expect(renewalStart('2026-12-31', '2026-11-26')).toBe('2027-01-01');
+    expect(renewalStart('2026-12-31', '2027-01-01')).toBe('2027-01-01');
+    expect(renewalStart('2026-10-31', '2026-11-26')).toBe('2026-11-26');
   });
 });

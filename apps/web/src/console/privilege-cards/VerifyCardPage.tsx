@@ -3,7 +3,13 @@ import { useParams } from 'react-router';
 import { privilegeCardsApi } from '../../api/privilege-cards.ts';
 import { useFetch } from '../../app/useFetch.ts';
 
-const COLOURS = { valid: '#135200', revoked: '#a8071a', expired: '#a8071a', superseded: '#a8071a' } as const;
+const COLOURS = {
+  valid: '#135200',
+  revoked: '#a8071a',
+  expired: '#a8071a',
+  superseded: '#a8071a',
+  replaced: '#a8071a',
+} as const;
 
 /**
  * The public page a 优待证 QR code opens (no login): valid / revoked / expired / superseded, the
