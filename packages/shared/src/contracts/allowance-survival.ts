@@ -33,6 +33,7 @@ export const SURVIVAL_FAIL_REASONS = [
   'no-motion',
   'action-missing',
   'wrong-order',
+  'unexpected-action',
 ] as const;
 export type SurvivalFailReason = (typeof SURVIVAL_FAIL_REASONS)[number];
 export const SURVIVAL_FAIL_REASON_ZH: Record<SurvivalFailReason, string> = {
@@ -44,6 +45,7 @@ export const SURVIVAL_FAIL_REASON_ZH: Record<SurvivalFailReason, string> = {
   'no-motion': '画面没有变化，请不要使用照片',
   'action-missing': '没有看到要求的动作',
   'wrong-order': '动作顺序不对',
+  'unexpected-action': '做了没有要求的动作，请只做屏幕上要求的动作',
 };
 
 /** Frames an answer carries, and the size of each (a phone's 480-pixel JPEG is ~30–80 KB). */

@@ -237,7 +237,7 @@ describe('remote survival verification', () => {
     expect(audit.map((a) => a.outcome).filter((o) => o === 'denied')).toHaveLength(3);
   }, 180_000);
 
-  it('lets community staff run it at a kiosk for an elder in reach only', async () => {
+  it('lets community staff run it at a kiosk for an elder in reach only; a clip of every action fails', async () => {
     expect((await w.communityB.post(`/api/v1/allowance-applications/${appId}/survival-challenges`)).statusCode).toBe(404);
     const other = await activeAllowance('吴秀云');
     await w.community.put(`/api/v1/elders/${other.elderId}/face`, {
@@ -249,7 +249,12 @@ describe('remote survival verification', () => {
     const c = r.json();
     expect(c.channel).toBe('kiosk');
     expect((await answer(family, c, Array(6).fill(faceCrop(face, 0.3)))).statusCode).toBe(404);
-    const ok = await answer(w.community, c, await actionSequence(face, c.actions));
+    // A replayed clip of all four actions in a row answers no challenge.
+    const clip = await answer(w.community, c, await actionSequence(face, ['turn_left', 'turn_right', 'open_mouth', 'blink'], 1));
+    expect(clip.json()).toMatchObject({ result: 'failed', reason: 'unexpected-action', triesLeft: 2 });
+    const r2 = await w.community.post(`/api/v1/allowance-applications/${other.appId}/survival-challenges`);
+    const c2 = r2.json();
+    const ok = await answer(w.community, c2, await actionSequence(face, c2.actions));
     expect(ok.json()).toMatchObject({ result: 'passed', channel: 'kiosk' });
     const [v] = await queryRows<{ channel: string; method: string }>(
       w.s.ctx.db,

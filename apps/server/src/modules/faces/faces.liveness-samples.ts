@@ -168,7 +168,8 @@ export async function actionSequence(face: SampleFace, actions: LivenessAction[]
   const lm = await landmarks(neutral);
   const frames: RgbImage[] = [neutral, faceCrop(face, 0.3, 0.01, 0)];
   for (const a of actions) {
-    for (let k = 0; k < perAction; k++) frames.push(actionFrame(faceCrop(face, 0.3, 0.005 * k, 0), lm, a, k === 0 ? 0.6 : 1));
+    for (let k = 0; k < perAction; k++)
+      frames.push(actionFrame(faceCrop(face, 0.3, 0.005 * k, 0), lm, a, k === 0 && perAction > 1 ? 0.6 : 1));
     frames.push(faceCrop(face, 0.3, 0, 0.01));
   }
   return frames;

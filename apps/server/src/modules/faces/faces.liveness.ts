@@ -115,8 +115,8 @@ export function actionsShown(base: FrameFigures, f: FrameFigures): Set<LivenessA
 
 /**
  * Whether read frames answer the challenge: every frame is the enrolled elder, the sequence
- * moves, the first action appears against the first frame (the neutral start), and the second
- * appears after it — and not before it.
+ * moves, no turn or open mouth that was not asked for, the first action appears against the first
+ * frame (the neutral start), and the second appears after it — and not before it.
  */
 export function judgeLiveness(actions: readonly LivenessAction[], frames: FrameFigures[], threshold: number): LivenessVerdict {
   const [first, second] = actions;
@@ -128,6 +128,10 @@ export function judgeLiveness(actions: readonly LivenessAction[], frames: FrameF
   );
   if (motion < LIVENESS.minMotion) return { passed: false, reason: 'no-motion', frame: null };
   const shown = frames.map((f) => actionsShown(base, f));
+  // A turn or an open mouth that was not asked for fails: a clip of every action in a row would
+  // otherwise answer half of all challenges. A blink that was not asked for is only human.
+  const unasked = shown.findIndex((s) => [...s].some((a) => a !== 'blink' && !actions.includes(a)));
+  if (unasked >= 0) return { passed: false, reason: 'unexpected-action', frame: unasked };
   const i1 = shown.findIndex((s, i) => i > 0 && s.has(first));
   const earlySecond = shown.findIndex((s, i) => i > 0 && s.has(second) && !s.has(first));
   if (i1 < 0) return { passed: false, reason: 'action-missing', frame: null };

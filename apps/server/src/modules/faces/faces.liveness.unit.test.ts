@@ -23,10 +23,20 @@ describe('judgeLiveness', () => {
     const frames = [neutral, act.blink, neutral, act.turn_left, neutral, neutral];
     expect(judgeLiveness(['turn_left', 'blink'], frames, T)).toMatchObject({ passed: false, reason: 'wrong-order', frame: 1 });
   });
-  it('refuses a missing action, and other actions than the asked ones', () => {
-    const frames = [neutral, act.turn_left, neutral, act.open_mouth, neutral, neutral];
-    expect(judgeLiveness(['turn_left', 'blink'], frames, T)).toMatchObject({ passed: false, reason: 'action-missing' });
-    expect(judgeLiveness(['turn_right', 'blink'], frames, T)).toMatchObject({ passed: false, reason: 'action-missing' });
+  it('refuses a missing action', () => {
+    const frames = [neutral, act.turn_left, neutral, act.blink, neutral, neutral];
+    expect(judgeLiveness(['turn_left', 'open_mouth'], frames, T)).toMatchObject({ passed: false, reason: 'action-missing' });
+    expect(judgeLiveness(['blink', 'turn_left'], frames, T)).toMatchObject({ passed: false, reason: 'wrong-order' });
+  });
+  it('refuses a clip of every action in a row, whatever the challenge; an unasked blink is allowed', () => {
+    const all = [neutral, act.turn_left, neutral, act.turn_right, neutral, act.open_mouth, neutral, act.blink, neutral];
+    const pairs = (['turn_left', 'turn_right', 'open_mouth', 'blink'] as const).flatMap((a) =>
+      (['turn_left', 'turn_right', 'open_mouth', 'blink'] as const).filter((b) => b !== a).map((b) => [a, b] as const),
+    );
+    expect(pairs).toHaveLength(12);
+    for (const p of pairs) expect(judgeLiveness(p, all, T).passed, p.join(' → ')).toBe(false);
+    const withBlink = [neutral, act.blink, act.turn_left, neutral, act.open_mouth, neutral];
+    expect(judgeLiveness(['turn_left', 'open_mouth'], withBlink, T).passed).toBe(true);
   });
   it('refuses a still picture', () => {
     expect(judgeLiveness(['turn_left', 'blink'], Array(8).fill(neutral), T)).toMatchObject({

@@ -110,6 +110,7 @@ export const survivalEnUS: typeof survivalZhCN = {
     'no-motion': 'Nothing moved; do not use a photo',
     'action-missing': 'The asked action was not seen',
     'wrong-order': 'The actions came in the wrong order',
+    'unexpected-action': 'An action that was not asked for; do only the actions on the screen',
   },
   results: { passed: 'Passed', failed: 'Failed' },
   channels: { face_remote: 'Phone (face)', kiosk: 'Community (face)' },
