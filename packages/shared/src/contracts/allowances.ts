@@ -96,6 +96,8 @@ export const allowanceApplication = z.object({
   suspendReason: z.enum(ALLOWANCE_SUSPEND_REASONS).nullable(),
   suspendedFrom: z.string().nullable(),
   stoppedAfter: z.string().nullable(),
+  /** The bank refused the account (a return file) and it is not corrected yet: the bank's reason. */
+  accountProblem: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 export type AllowanceApplication = z.output<typeof allowanceApplication>;
@@ -107,6 +109,8 @@ export const allowancePayment = z.object({
   amountFen: z.number().int(),
   rollStatus: z.enum(['draft', 'approved']),
   recoveryDue: z.boolean(),
+  /** The bank returned this payment, with its reason (resent once by the next roll). */
+  failReason: z.string().nullable().optional(),
 });
 
 export const allowanceApplicationDetail = allowanceApplication.extend({

@@ -43,6 +43,7 @@ export function presentApplication(cipher: FieldCipher, r: NonNullable<AppRow>) 
     suspendReason: a.suspendReason,
     suspendedFrom: a.suspendedFrom,
     stoppedAfter: a.stoppedAfter,
+    accountProblem: a.accountProblem,
     createdAt: a.createdAt.toISOString(),
   };
 }

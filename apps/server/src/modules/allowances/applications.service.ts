@@ -65,9 +65,11 @@ export async function getApplication(ctx: AppContext, actor: Actor, id: string) 
       amountFen: p.line.amountFen,
       rollStatus: p.rollStatus,
       recoveryDue: p.line.recoveryDue,
+      failReason: p.line.failedAt ? p.line.failReason : null,
     })),
     overpaidFen: payments
-      .filter((p) => p.line.recoveryDue && p.rollStatus === 'approved')
+      // A payment the bank returned never reached the elder: nothing to recover.
+      .filter((p) => p.line.recoveryDue && p.rollStatus === 'approved' && !p.line.failedAt)
       .reduce((a, p) => a + p.line.amountFen, 0),
   };
 }

@@ -172,6 +172,10 @@ describe('bank return file', () => {
       retriedInMonth: null,
     });
     expect(list.body).not.toContain(people.wang.idNumber);
+    // The application says so too: the account to correct, the returned month with the reason.
+    const app = (await w.community.get(`/api/v1/allowance-applications/${people.wang.id}`)).json();
+    expect(app.accountProblem).toBe('账户已销户');
+    expect(app.payments.find((p: { month: string }) => p.month === m1)).toMatchObject({ failReason: '账户已销户' });
     // Another street's staff see nothing of it.
     expect((await w.communityB.get('/api/v1/allowance-failed-payments')).json().items).toHaveLength(0);
   });
@@ -272,6 +276,7 @@ describe('the next roll retries the returned payment once', () => {
     expect(fix.statusCode, fix.body).toBe(200);
     expect(fix.json()).toMatchObject({ bankAccountMasked: '****2222', accountProblem: null });
     expect((await w.community.get('/api/v1/allowance-failed-payments?open=true')).json().items).toHaveLength(0);
+    expect((await w.community.get(`/api/v1/allowance-applications/${people.wang.id}`)).json().accountProblem).toBeNull();
     const all = (await w.community.get('/api/v1/allowance-failed-payments')).json().items;
     expect(all[0]).toMatchObject({ retriedInMonth: cur, accountProblem: null });
   });

@@ -23,8 +23,8 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { STATUS_COLOR } from './ApplicationsPage.tsx';
-import { SurvivalHistory } from './SurvivalHistory.tsx';
 import { DocumentsSection } from './DocumentsSection.tsx';
+import { SurvivalHistory } from './SurvivalHistory.tsx';
 
 type Dialog = 'reject' | 'confirm' | 'objection' | 'verify' | 'suspend' | 'resume';
 const REVIEW = ['community', 'street', 'district'];
@@ -139,6 +139,9 @@ export function ApplicationDrawer({ id, onClose, onChanged }: { id: string; onCl
             </Descriptions.Item>
           </Descriptions>
           {a.rejectReason && <Tag color="red">{t('allowances.applications.rejected', { reason: a.rejectReason })}</Tag>}
+          {a.accountProblem && (
+            <Tag color="red">{t('allowances.backOffice.corrections.problem', { reason: a.accountProblem })}</Tag>
+          )}
           {a.overpaidFen > 0 && (
             <Tag color="red">{t('allowances.applications.overpaid', { v: (a.overpaidFen / 100).toFixed(2) })}</Tag>
           )}
@@ -181,6 +184,9 @@ export function ApplicationDrawer({ id, onClose, onChanged }: { id: string; onCl
                     <Space>
                       {t(`allowances.applications.rollStatuses.${p.rollStatus}`)}
                       {p.recoveryDue && <Tag color="red">{t('allowances.applications.recovery')}</Tag>}
+                      {p.failReason && (
+                        <Tag color="orange">{t('allowances.backOffice.corrections.returned', { reason: p.failReason })}</Tag>
+                      )}
                     </Space>
                   ),
                 },

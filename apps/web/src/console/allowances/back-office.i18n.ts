@@ -36,6 +36,8 @@ export const backOfficeZhCN = {
     fixTitle: '更正 {{name}} 的银行账户',
     saved: '账户已更正',
     empty: '没有被银行退回的发放',
+    problem: '银行退回：{{reason}}，请更正账户',
+    returned: '银行退回：{{reason}}',
   },
   deaths: {
     importTitle: '死亡信息比对导入',
@@ -155,6 +157,8 @@ export const backOfficeEnUS: typeof backOfficeZhCN = {
     fixTitle: 'Correct the bank account of {{name}}',
     saved: 'Account corrected',
     empty: 'No returned payments',
+    problem: 'Returned by the bank: {{reason}}; correct the account',
+    returned: 'Returned: {{reason}}',
   },
   deaths: {
     importTitle: 'Death-record import',
