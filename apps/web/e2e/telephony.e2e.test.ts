@@ -130,6 +130,21 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     expect((await admin.post(`/api/v1/call-hotlines/${hotline.json().id}/queues`, { name: '综合服务' })).statusCode).toBe(201);
     const agent = await admin.post('/api/v1/call-agents', { userId: operator.id, extension: EXTENSION });
     expect(agent.statusCode, JSON.stringify(agent.json())).toBe(201);
+    // A care-call campaign for elders of 80 and over who live alone (the elder is 86 and alone),
+    // callable all day: today's list gives the agent the elder's task.
+    const { DEFAULT_CARE_SCRIPT } = await import('@zhiyang/shared');
+    const campaign = await admin.post('/api/v1/care-call-campaigns', {
+      name: '独居高龄老人每周关爱',
+      regionCode: f.TREE.district,
+      target: { livingSituations: ['alone'], minAge: 80 },
+      frequency: 'weekly',
+      script: DEFAULT_CARE_SCRIPT,
+      workStart: '00:00',
+      workEnd: '24:00',
+    });
+    expect(campaign.statusCode, JSON.stringify(campaign.json())).toBe(201);
+    const { buildDailyLists } = await import(path.join(SERVER_SRC, 'modules/campaigns/lists.service.ts'));
+    expect((await buildDailyLists(server.ctx, new Date())).created).toBe(1);
 
     telephony = startGroup(process.execPath, [path.join(WEB_DIR, '../../scripts/telephony.mjs'), 'up'], {
       env: {
@@ -406,8 +421,44 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     await expect
       .poll(async () => (await admin.get(`/api/v1/calls/${call.id}`)).json().recordingRef, { timeout: 15_000 })
       .toEqual(expect.stringMatching(/\.pcap$/));
-    await callee.stop();
-    callee = undefined;
+  }, 60_000);
+
+  it('click-to-dial for a care call: on 今日关爱外呼 the softphone calls the elder of the task through Kamailio', async () => {
+    await page.goto(`${server.url}/console/calls/care`);
+    await page.getByTestId('care-task').waitFor();
+    expect(await page.getByTestId('care-task').textContent()).toContain(ELDER);
+    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
+    await page.getByTestId('care-task').getByTestId('dial-elder').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="talking"]')
+      .waitFor({ timeout: 15_000 })
+      .catch((e) => {
+        throw new Error(
+          `${e.message}\n--- telephony\n${tail(telephony)}\n--- callee\n${tail(callee)}\n${consoleLines.slice(-20).join('\n')}`,
+        );
+      });
+    await expect
+      .poll(
+        async () => {
+          const counts = await relayedPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
+    await shot('telephony-care-call-1440.png');
+    await page.getByTestId('line-hang-up').click();
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await admin.get('/api/v1/calls?direction=outbound')).json().items.length, { timeout: 10_000 })
+      .toBe(2);
+    const out = (await admin.get('/api/v1/calls?direction=outbound')).json().items as Array<{ id: string }>;
+    const ended = (await admin.get(`/api/v1/calls/${out[0].id}`)).json();
+    expect(ended).toMatchObject({ direction: 'outbound', outcome: 'answered', elderName: ELDER });
+    // Back on the agent console for the next calls: the agent is in after-call work.
+    await page.goto(`${server.url}/console/calls/console`);
+    await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
   }, 60_000);
 
   it('a dial without a ticket from Zhiyang does not get out: Kamailio answers 403', async () => {
@@ -445,7 +496,9 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
       { ws: `ws://127.0.0.1:${ports.ws}`, domain: 'zhiyang' },
     );
     expect(forged).toBe('SIP/2.0 403 Invalid dial ticket');
-    expect((await admin.get('/api/v1/calls?direction=outbound')).json().items).toHaveLength(1);
+    expect((await admin.get('/api/v1/calls?direction=outbound')).json().items).toHaveLength(2);
+    await callee?.stop();
+    callee = undefined;
   }, 30_000);
 
   it('a caller waiting while the agent is in after-call work is rung once the agent is free; the caller hangs up first', async () => {
