@@ -4,6 +4,7 @@ import { appSettings } from '../lib/idempotency.schema.ts';
 import { seedAllowances } from './allowances.ts';
 import { seedBoundaries } from './boundaries.ts';
 import { seedCalls, seedCareCampaigns } from './calls.ts';
+import { seedCareVisits } from './care-visits.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
@@ -51,6 +52,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
   { name: 'faces', background: true, run: seedFaces },
   { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
+  { name: 'care-visits', background: true, run: seedCareVisits },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
 ];
