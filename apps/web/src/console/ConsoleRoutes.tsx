@@ -14,6 +14,7 @@ import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
 import { mealRoutes } from './meals/routes.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
+import { privilegeCardRoutes } from './privilege-cards/routes.tsx';
 import { serviceRoutes } from './service/routes.tsx';
 
 const AssessmentFormPage = lazyPage(() => import('./assessments/AssessmentFormPage.tsx'), 'AssessmentFormPage');
@@ -164,6 +165,7 @@ export function ConsoleRoutes() {
           {callRoutes()}
           {allowanceRoutes()}
           {mealRoutes()}
+          {privilegeCardRoutes()}
           {careVisitRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>

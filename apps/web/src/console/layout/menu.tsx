@@ -18,6 +18,7 @@ import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
+import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 
 interface Entry {
@@ -79,6 +80,11 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     icon: e.icon,
     label: t(e.label),
   }));
+  const cards = PRIVILEGE_CARDS_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
+    key: e.path,
+    icon: e.icon,
+    label: t(e.label),
+  }));
   const meals = MEALS_MENU.filter((e) => permissions.includes(e.needs)).map((e) => ({
     key: e.path,
     icon: e.icon,
@@ -98,6 +104,9 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       ? [{ type: 'group' as const, key: 'allowances', label: t('allowances.nav.group'), children: allowances }]
       : []),
     ...(meals.length ? [{ type: 'group' as const, key: 'meals', label: t('meals.nav.group'), children: meals }] : []),
+    ...(cards.length
+      ? [{ type: 'group' as const, key: 'privilege-cards', label: t('privilegeCards.mine.title'), children: cards }]
+      : []),
     ...careVisitsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
@@ -105,7 +114,16 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
 
 /** The menu key to highlight for a path: the longest entry that prefixes it. */
 export function selectedMenuKey(pathname: string): string {
-  const all = [...MAIN, ...SYSTEM, ...SERVICE_MENU, ...SAFETY_MENU, ...CALLS_MENU, ...ALLOWANCES_MENU, ...MEALS_MENU]
+  const all = [
+    ...MAIN,
+    ...SYSTEM,
+    ...SERVICE_MENU,
+    ...SAFETY_MENU,
+    ...CALLS_MENU,
+    ...ALLOWANCES_MENU,
+    ...MEALS_MENU,
+    ...PRIVILEGE_CARDS_MENU,
+  ]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);
   return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';

@@ -32,6 +32,7 @@ export function MyPrivilegeCard() {
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(false);
+  const [renewedNo, setRenewedNo] = useState<string | null>(null);
   const res = useFetch((signal) => privilegeCardsApi.getMine({ signal }), `my-privilege-card-${version}`);
   const m = res.data;
   if (!m?.elder) return null;
@@ -41,6 +42,16 @@ export function MyPrivilegeCard() {
     try {
       await privilegeCardsApi.applyMine({ body: {} });
       setSent(true);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(problemText(e, t));
+    }
+  };
+  const renew = async () => {
+    setError(null);
+    try {
+      const fresh = await privilegeCardsApi.renewMine();
+      setRenewedNo(fresh.cardNo);
       setVersion((v) => v + 1);
     } catch (e) {
       setError(problemText(e, t));
@@ -69,6 +80,22 @@ export function MyPrivilegeCard() {
           <div>
             {t('privilegeCards.mine.validity')}：{t('privilegeCards.mine.until', { from: c.issuedOn, to: c.expiresOn })}
           </div>
+          {renewedNo && (
+            <p role="status" style={{ color: '#135200', fontWeight: 700 }} data-testid="privilege-card-renewed">
+              {t('privilegeCards.mine.renewed', { cardNo: renewedNo })}
+            </p>
+          )}
+          {c.renewalDue && !c.expired && <p>{t('privilegeCards.mine.renewSoon', { date: c.expiresOn })}</p>}
+          {error && (
+            <p role="alert" style={{ color: '#a8071a' }}>
+              {error}
+            </p>
+          )}
+          {c.renewalDue && (
+            <button type="button" style={big} onClick={() => void renew()}>
+              {t('privilegeCards.mine.renew')}
+            </button>
+          )}
           {c.expired ? (
             <p role="alert" style={{ color: '#a8071a', fontWeight: 700 }}>
               {t('privilegeCards.mine.expired')}
