@@ -211,6 +211,10 @@ describe('visit records', () => {
       (await responder.post(`/api/v1/care-visits/${visitId}/record`, body, { 'idempotency-key': 'visit-offline-0002' }))
         .statusCode,
     ).toBe(409);
+    // The key of this record sent for another visit is refused, not replayed.
+    const [other] = (await community.get(`/api/v1/care-visits?elderId=${E.empty80}&status=scheduled`)).json().items;
+    expect((await responder.post(`/api/v1/care-visits/${other.id}/record`, body, key)).statusCode).toBe(422);
+    expect((await community.get(`/api/v1/care-visits/${other.id}`)).json().status).toBe('scheduled');
     const next = (await community.get(`/api/v1/care-visits?elderId=${E.alone90}&status=scheduled`)).json().items;
     expect(next).toHaveLength(1);
     expect(next[0].dueOn).toBe(addDays(cstDate(new Date(at)), 7));

@@ -5,7 +5,7 @@ import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { cstDate } from '../../lib/dates.ts';
-import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -113,7 +113,7 @@ export async function recordVisit(
     const prior = await visits.findVisitByKey(ctx.db, actor.id, key);
     if (!prior) return null;
     if (prior.id !== id)
-      throw conflict(
+      throw unprocessable(
         'This Idempotency-Key was already used for another visit; use a new key.',
         undefined,
         'idempotency-key-reused',
