@@ -53,7 +53,9 @@ export async function importDeathFile(ctx: AppContext, actor: Actor, source: Dea
     deathDate: string | null;
     overpaidFen: number;
     reason: string | null;
+    elderId?: string;
   }> = [];
+  const matched = new Map<string, string>(); // elder → district
   for (const [i, r] of table.rows.entries()) {
     if (i % 20 === 19) await letOthersRun();
     const idNumber = (r.cells[at.id] ?? '').trim().toUpperCase();
@@ -101,31 +103,45 @@ export async function importDeathFile(ctx: AppContext, actor: Actor, source: Dea
         continue;
       }
     }
-    const overpaidFen = await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`INSERT INTO allowance_death_records (region_code, source, elder_id, death_date, imported_by)
-        VALUES (${elder.region_code}, ${source}, ${elder.id}, ${deathDate}, ${actor.id}) ON CONFLICT (elder_id, source) DO NOTHING`);
-      // Stop at once rather than wait for the listener or the daily sweep (both idempotent with this).
-      await stopGoneRecipients(ctx, tx, districtOf(elder.region_code));
+    await ctx.db.execute(sql`INSERT INTO allowance_death_records (region_code, source, elder_id, death_date, imported_by)
+      VALUES (${elder.region_code}, ${source}, ${elder.id}, ${deathDate}, ${actor.id}) ON CONFLICT (elder_id, source) DO NOTHING`);
+    matched.set(elder.id, districtOf(elder.region_code));
+    lines.push({ ...base, elderName: elder.name, outcome, overpaidFen: 0, elderId: elder.id });
+  }
+  // Then once per district, not per row: stop the allowances at once rather than wait for the
+  // listener or the daily sweep (all three idempotent), and open the recoveries.
+  const opened = new Map<string, number>();
+  await ctx.db.transaction(async (tx) => {
+    for (const district of new Set(matched.values())) await stopGoneRecipients(ctx, tx, district);
+    const ids = [...matched.keys()];
+    for (let i = 0; i < ids.length; i += 1000) {
       const apps = await queryRows<{ id: string; elder_id: string; region_code: string; stopped_after: string | null }>(
         tx,
         sql`SELECT id, elder_id, region_code, stopped_after FROM allowance_applications
-          WHERE elder_id = ${elder.id} AND status = 'stopped' AND suspend_reason = 'death'`,
+          WHERE status = 'stopped' AND suspend_reason = 'death' AND elder_id IN (${sql.join(
+            ids.slice(i, i + 1000).map((x) => sql`${x}`),
+            sql`, `,
+          )})`,
       );
-      let fen = 0;
       for (const a of apps) {
         if (!a.stopped_after) continue;
         const r = await openRecovery(tx, { id: a.id, elderId: a.elder_id, regionCode: a.region_code }, a.stopped_after);
-        if (r.opened) fen += r.amountFen;
+        if (r.opened) opened.set(a.elder_id, (opened.get(a.elder_id) ?? 0) + r.amountFen);
       }
-      if (outcome !== 'recorded') return fen;
-      // The archive's listener may have stopped it and opened the recovery already: this row's death is what flagged it.
+    }
+  });
+  // What each row flagged: for a death it recorded, the elder's recovery (the archive's listener
+  // may have opened it first); for one already recorded, only what this import opened.
+  for (const l of lines) {
+    if (!l.elderId) continue;
+    if (l.outcome === 'recorded') {
       const [sum] = await queryRows<{ total: string | null }>(
-        tx,
-        sql`SELECT sum(amount_fen) AS total FROM allowance_recoveries WHERE elder_id = ${elder.id}`,
+        ctx.db,
+        sql`SELECT sum(amount_fen) AS total FROM allowance_recoveries WHERE elder_id = ${l.elderId}`,
       );
-      return Number(sum?.total ?? 0);
-    });
-    lines.push({ ...base, elderName: elder.name, outcome, overpaidFen });
+      l.overpaidFen = Number(sum?.total ?? 0);
+    } else l.overpaidFen = opened.get(l.elderId) ?? 0;
+    opened.delete(l.elderId); // an elder listed twice counts once
   }
   const count = (o: Outcome) => lines.filter((l) => l.outcome === o).length;
   const report = {
@@ -136,7 +152,7 @@ export async function importDeathFile(ctx: AppContext, actor: Actor, source: Dea
     unmatched: count('unmatched'),
     rejected: count('bad_row'),
     overpaidFen: lines.reduce((a, l) => a + l.overpaidFen, 0),
-    lines,
+    lines: lines.map(({ elderId: _, ...l }) => l),
   };
   await recordAudit(ctx.db, {
     actor,
