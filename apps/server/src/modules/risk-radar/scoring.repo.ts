@@ -24,10 +24,19 @@ const elderFilter = (ids: string[] | null, col: SQL) => {
 /** Replace the scores of `day` (all elders, or `elderIds`) as of the instant `asOf`. */
 export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: string[] | null = null) {
   await tx.execute(sql`DELETE FROM risk_scores WHERE day = ${day}::date AND ${elderFilter(elderIds, sql.raw('elder_id'))}`);
+  // Over every elder the planner underestimates the elders joined to their district's settings
+  // (an expression join) and may loop over a CTE once per row; the full run is all hash and merge
+  // joins by nature. An update of a few elders keeps nested loops, which use the elder indexes.
+  if (!elderIds) await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+  const [r] = await queryRows<{ scored: number; top: number }>(tx, scoringStatement(day, asOf, elderIds));
+  if (!elderIds) await tx.execute(sql`SET LOCAL enable_nestloop = on`);
+  return { scored: Number(r.scored), top: Number(r.top) };
+}
+
+/** The scoring statement itself (also for EXPLAIN in bench/risk-radar.ts). */
+export function scoringStatement(day: string, asOf: Date, elderIds: string[] | null = null) {
   const at = asOf.toISOString();
-  const [r] = await queryRows<{ scored: number; top: number }>(
-    tx,
-    sql`
+  return sql`
     WITH cfg AS (
       SELECT d.code AS district,
              ${JSON.stringify(DEFAULT_WEIGHTS)}::jsonb || coalesce(s.weights, '{}'::jsonb) AS w,
@@ -127,7 +136,7 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
     ),
     -- The latest signed assessment against the one before it (assessments module).
     asx AS (
-      SELECT a.elder_id, a.level, a.assessed_on,
+      SELECT a.elder_id, a.level, a.assessed_on, b.ability_days,
              lag(a.level) OVER (PARTITION BY a.elder_id ORDER BY a.assessed_on, a.created_at) AS prev_level,
              row_number() OVER (PARTITION BY a.elder_id ORDER BY a.assessed_on DESC, a.created_at DESC) AS rn
       FROM assessments a JOIN base b ON b.id = a.elder_id
@@ -135,8 +144,8 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
     ),
     ab AS (
       SELECT x.elder_id AS id, x.prev_level, x.level, x.assessed_on
-      FROM asx x JOIN base b ON b.id = x.elder_id
-      WHERE x.rn = 1 AND x.prev_level IS NOT NULL AND x.assessed_on > ${day}::date - b.ability_days
+      FROM asx x
+      WHERE x.rn = 1 AND x.prev_level IS NOT NULL AND x.assessed_on > ${day}::date - x.ability_days
         AND array_position(ARRAY['intact', 'mild', 'moderate', 'severe', 'total'], x.level)
           > array_position(ARRAY['intact', 'mild', 'moderate', 'severe', 'total'], x.prev_level)
     ),
@@ -203,7 +212,7 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
       LEFT JOIN al ON al.id = b.id LEFT JOIN cl ON cl.id = b.id LEFT JOIN co ON co.id = b.id
       LEFT JOIN ab ON ab.id = b.id LEFT JOIN vs ON vs.id = b.id LEFT JOIN vf ON vf.id = b.id
     ),
-    scored AS (
+    scored AS MATERIALIZED (
       SELECT p.*, least(100, (SELECT coalesce(sum((x->>'weight')::int), 0) FROM unnest(p.signals) AS x))::int AS score
       FROM parts p
     ),
@@ -215,9 +224,7 @@ export async function scoreDay(tx: DbOrTx, day: string, asOf: Date, elderIds: st
       FROM scored WHERE score > 0
       RETURNING level
     )
-    SELECT count(*)::int AS scored, count(*) FILTER (WHERE level = 'top')::int AS top FROM ins`,
-  );
-  return { scored: Number(r.scored), top: Number(r.top) };
+    SELECT count(*)::int AS scored, count(*) FILTER (WHERE level = 'top')::int AS top FROM ins`;
 }
 
 export interface EnteredTop {
