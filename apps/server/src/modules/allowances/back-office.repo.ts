@@ -169,15 +169,17 @@ export function communityCounts(db: DbOrTx, region: string, minAge: number, asOf
   );
 }
 
-/** Verifications recorded between two months (periods `YYYY-MM` or `YYYY-Qn` that start in them), per method. */
+/** Verifications recorded between two months (by when they were recorded), per channel. */
 export function verificationByMethod(db: DbOrTx, region: string, fromMonth: string, toMonth: string) {
   return queryRows<{ method: string; passed: string; failed: string }>(
     db,
-    sql`SELECT v.method, count(*) FILTER (WHERE v.result = 'passed') AS passed, count(*) FILTER (WHERE v.result = 'failed') AS failed
+    // The channel of a remote verification (face_remote / kiosk, 0602) else the method (in_person / video / face).
+    sql`SELECT COALESCE(v.channel, v.method) AS method, count(*) FILTER (WHERE v.result = 'passed') AS passed,
+        count(*) FILTER (WHERE v.result = 'failed') AS failed
       FROM allowance_verifications v JOIN elders e ON e.id = v.elder_id
       WHERE e.region_code LIKE ${`${escapeLike(region)}%`}
         AND to_char(v.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') BETWEEN ${fromMonth} AND ${toMonth}
-      GROUP BY v.method ORDER BY v.method`,
+      GROUP BY 1 ORDER BY 1`,
   );
 }
 

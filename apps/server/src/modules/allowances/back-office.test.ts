@@ -318,12 +318,18 @@ describe('document scans', () => {
 
 describe('report', () => {
   it('counts per community, verification per channel, payments per month with returns apart, overpayments', async () => {
+    // A failed face check at a community kiosk (what the survival module writes): counted under its channel.
+    await w.s.ctx.db.execute(sql`INSERT INTO allowance_verifications (elder_id, period, method, result, channel)
+      VALUES (${people.li.elderId}, ${cur}, 'face', 'failed', 'kiosk')`);
     const r = await w.district.get(`/api/v1/allowance-reports?regionCode=${TREE.district}&from=${m2}&to=${cur}`);
     expect(r.statusCode, r.body).toBe(200);
     const a1 = r.json().communities.find((c: { regionCode: string }) => c.regionCode === TREE.communityA1);
     expect(a1).toMatchObject({ paying: 2, suspended: 0, stopped: 1 });
     expect(a1.eligible).toBeGreaterThanOrEqual(2);
-    expect(r.json().verification.channels).toEqual([{ method: 'in_person', passed: 3, failed: 0 }]);
+    expect(r.json().verification.channels).toEqual([
+      { method: 'in_person', passed: 3, failed: 0 },
+      { method: 'kiosk', passed: 0, failed: 1 },
+    ]);
     const m1row = r.json().payments.find((p: { month: string }) => p.month === m1);
     expect(m1row).toMatchObject({ lines: 2, paidFen: 30000, failedLines: 1, failedFen: 10000 });
     expect(r.json().overpayments).toMatchObject({ flagged: 1, flaggedFen: 10000, recoveredFen: 10000, outstandingFen: 0 });

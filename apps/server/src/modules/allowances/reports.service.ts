@@ -73,7 +73,13 @@ export async function report(ctx: AppContext, actor: Actor, q: { regionCode?: st
   };
 }
 
-const METHOD_ZH: Record<string, string> = { in_person: '上门/到场', video: '视频', face: '人脸远程', kiosk: '社区终端' };
+const METHOD_ZH: Record<string, string> = {
+  in_person: '上门/到场',
+  video: '视频',
+  face: '人脸远程',
+  face_remote: '人脸远程',
+  kiosk: '社区终端',
+};
 const y = (fen: number) => (fen / 100).toFixed(2);
 
 /** The same report as an xlsx workbook (one sheet per table); audited as an export. */
