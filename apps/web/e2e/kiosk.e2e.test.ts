@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,7 @@ let zhangIdTail: string;
 let enrolPhotos: string[];
 let community: Client;
 let li: string;
+let liCard: string;
 let closePool: () => Promise<void>;
 
 /** An RGB image as one frame of a YUV4MPEG2 (4:2:0, full range) video, the format Chromium's fake camera reads. */
@@ -77,8 +79,29 @@ function toY4m(img: Rgb): Buffer {
   return Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, u, v]);
 }
 
-async function openKiosk(): Promise<Page> {
-  const page = await context.newPage();
+/**
+ * A QR code of `text` as one grey frame (white paper, 8 px modules, a quiet zone), in YUV4MPEG2:
+ * the elder card held up to the tablet. Encoded with the QR generator antd's QRCode ships.
+ */
+function qrY4m(text: string): Buffer {
+  const req = createRequire(import.meta.url);
+  const { QrCode, Ecc } = req(path.join(SERVER_SRC, '../../../node_modules/@rc-component/qrcode/lib/libs/qrcodegen.js'));
+  const qr = QrCode.encodeText(text, Ecc.MEDIUM);
+  const w = 640;
+  const h = 480;
+  const cell = 8;
+  const size = qr.size * cell;
+  const x0 = Math.floor((w - size) / 2);
+  const y0 = Math.floor((h - size) / 2);
+  const y = Buffer.alloc(w * h, 235);
+  for (let j = 0; j < size; j++)
+    for (let i = 0; i < size; i++) if (qr.getModule(Math.floor(i / cell), Math.floor(j / cell))) y[(y0 + j) * w + x0 + i] = 16;
+  const uv = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\nFRAME\n`), y, uv]);
+}
+
+async function openKiosk(on: BrowserContext = context): Promise<Page> {
+  const page = await on.newPage();
   page.setDefaultTimeout(30_000);
   await page.goto(`${server.url}/kiosk`);
   const start = page.getByRole('button', { name: '开始刷脸' });
@@ -107,6 +130,7 @@ describe('canteen kiosk', () => {
     const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
     const { runGrant } = await import(path.join(SERVER_SRC, 'modules/policies/policies.service.ts'));
     const { cstDate } = await import(path.join(SERVER_SRC, 'lib/dates.ts'));
+    const { elderQrToken } = await import(path.join(SERVER_SRC, 'modules/orders/visits.service.ts'));
     const samples = await import(path.join(SERVER_SRC, 'modules/faces/faces.samples.ts'));
     ({ closeFacePool: closePool } = await import(path.join(SERVER_SRC, 'modules/faces/faces.tasks.ts')));
     server = await startTestServer({ listen: true, config: { webDist: WEB_DIST } });
@@ -126,7 +150,12 @@ describe('canteen kiosk', () => {
     });
     zhang = zhangRow.id;
     zhangIdTail = zhangRow.idNumber.slice(-4);
-    li = (await createElder(ctx, f.TREE.communityA1, { name: '李国华', birthDate: `${year - 82}-06-01` })).id;
+    li = (await createElder(ctx, f.TREE.communityA1, { name: '李国华', birthDate: `${year - 82}-06-01`, phone: '13812345678' }))
+      .id;
+    liCard = elderQrToken(ctx, li);
+    // The phone's last-4 index of rows written before it existed is filled by the backfill job.
+    const { backfillPhoneTails } = await import(path.join(SERVER_SRC, 'modules/elders/phone-tail.ts'));
+    await backfillPhoneTails(ctx);
     expect((await kitchen.put(`/api/v1/canteens/${canteenId}/profile`, { communities: [f.TREE.communityA1] })).statusCode).toBe(
       200,
     );
@@ -318,7 +347,7 @@ describe('canteen kiosk', () => {
     const page = await openKiosk();
     await page.setViewportSize({ width: 800, height: 1280 });
     await page.getByRole('button', { name: '开始刷脸' }).click();
-    await page.getByText('未能确认是哪位老人，请输入身份证后4位或手机号').waitFor(WAIT);
+    await page.getByText('未能确认是哪位老人，请输入身份证或手机号后4位').waitFor(WAIT);
     // On the kiosk's own keypad (the last character may be an X).
     for (const k of zhangIdTail) await page.getByRole('button', { name: k, exact: true }).click();
     await expect.poll(() => page.getByLabel('身份证后4位或手机号').inputValue()).toBe(zhangIdTail);
@@ -345,5 +374,53 @@ describe('canteen kiosk', () => {
     );
     expect(tiny).toEqual([]);
     await page.close();
+  });
+
+  it('finds the elder by the last 4 of the phone, and reads the elder card with the camera', async () => {
+    const page = await openKiosk();
+    await page.getByRole('button', { name: '身份证 / 手机后4位' }).click();
+    await page.getByRole('button', { name: '手机后4位', exact: true }).click();
+    for (const k of '5678') await page.getByRole('button', { name: k, exact: true }).click();
+    await expect.poll(() => page.getByLabel('手机号后4位').inputValue()).toBe('5678');
+    await page.getByRole('button', { name: /查\s?找/ }).click();
+    await page.getByRole('button', { name: /李国华/ }).waitFor(WAIT);
+    expect(await page.getByRole('button', { name: /张秀英/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'kiosk-phone-tail.png') });
+    await page.close();
+
+    // Another tablet whose camera sees 李国华's card (its QR code) instead of a face.
+    const video = path.join(shots, 'kiosk-card.y4m');
+    writeFileSync(video, qrY4m(liCard));
+    const cardBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ],
+    });
+    try {
+      const cardContext = await cardBrowser.newContext({
+        viewport: { width: 1280, height: 800 },
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        permissions: ['camera'],
+      });
+      const tablet = await openKiosk(cardContext);
+      await tablet.getByRole('button', { name: '老人卡 / 身份证号' }).click();
+      await tablet.getByRole('button', { name: '用摄像头扫老人卡' }).click();
+      await tablet.getByRole('button', { name: /李国华/ }).waitFor(WAIT);
+      // The code read is in the field, as a scanner would have typed it.
+      expect(await tablet.getByLabel('扫老人卡，或输入身份证号').inputValue()).toBe(liCard);
+      await tablet.screenshot({ path: path.join(shots, 'kiosk-card-camera.png') });
+      await tablet.getByRole('button', { name: /李国华/ }).click();
+      await tablet.getByRole('heading', { name: '李国华 您好' }).waitFor(WAIT);
+    } finally {
+      await cardBrowser.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ let webDist: string;
 let shots: string;
 let username = '';
 let bureauName = '';
+let workerName = '';
+let communityName = '';
 const PASSWORD = 'Test#Pass2026';
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
@@ -81,6 +83,25 @@ beforeAll(async () => {
     note: '腿脚不便，请敲门',
   });
   expect(booked.statusCode, booked.body).toBe(201);
+  // 周德明 at home in 甲二社区, booked from the canteen's console; a provider serving 甲二 takes it.
+  await createElder(server.ctx, f.TREE.communityA2, { name: '周德明', lat: 30.6, lng: 104.0, address: '甲二社区5栋2单元' });
+  const { createServiceProvider } = await import(path.join(SERVER_SRC, 'testing/service.ts'));
+  const provider = await createServiceProvider(server.ctx, {
+    regionCode: f.TREE.streetA,
+    communities: [f.TREE.communityA2],
+    site: { lat: 30.6, lng: 104.0 },
+    name: '安康居家服务社',
+  });
+  workerName = provider.worker.username;
+  await server.ctx.db.execute(sql`UPDATE users SET display_name = '王师傅' WHERE id = ${provider.worker.id}`);
+  // A missed-meal signal for 张秀英 (a regular diner away for 4 days) on her community worker's list.
+  const community = await f.clientAs(server.app, server.ctx, 'community_staff', { regionCode: f.TREE.communityA1 });
+  communityName = community.account.username;
+  await server.ctx.db.execute(sql`UPDATE users SET display_name = '社区李敏' WHERE id = ${community.account.id}`);
+  await server.ctx.db.execute(
+    sql`INSERT INTO meal_signals (elder_id, region_code, day, last_meal_day, days_absent, meals_in_window, canteen_id)
+        VALUES (${elder.id}, ${f.TREE.communityA1}, ${today}::date, ${today}::date - 4, 4, 9, ${canteen.id})`,
+  );
   const m = await kitchen.api.post(
     `/api/v1/canteens/${canteen.id}/meals`,
     { elderId: elder.id, period: 'lunch', items: [{ dishId: dish.json().id }], payMethod: 'cash' },
@@ -299,6 +320,98 @@ describe('the canteen in the console', () => {
     expect(await page.locator('.ant-card', { hasText: '各食堂每日就餐人次' }).last().locator('canvas').count()).toBe(1);
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'meals-stats.png') });
+    await context.close();
+  });
+
+  it('送餐: the canteen books a delivery for an elder it finds by name, hands it to a provider, whose worker checks it off on the phone', async () => {
+    const { context, page } = await signIn(username);
+    await page.goto(`${server.url}/console/meals/deliveries`);
+    await settled(page);
+    await page.getByRole('button', { name: '预订送餐' }).click();
+    const dialog = page.getByRole('dialog', { name: '预订送餐' });
+    await dialog.getByLabel('老人').fill('周德明');
+    await page.locator('.ant-select-item-option', { hasText: '周德明' }).click();
+    await dialog.getByRole('combobox', { name: '菜品' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '清炒时蔬' }).click();
+    await dialog.getByText('预订送餐', { exact: true }).click(); // closes the list over the buttons
+    await dialog.getByLabel('备注（选填）').fill('老人独居，请送到门口');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.locator('tr', { hasText: '周德明' });
+    await expect.poll(() => row.textContent()).toContain('待送餐');
+    expect(await row.textContent()).toContain('本食堂配送');
+    await row.getByRole('button', { name: '交给服务商' }).click();
+    const hand = page.getByRole('dialog', { name: /交给服务商送餐/ });
+    await hand.getByRole('combobox', { name: '选择服务商' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '安康居家服务社' }).click();
+    await hand.getByRole('combobox', { name: '服务人员' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '王师傅' }).click();
+    await hand.getByText(/服务商的服务人员会在手机上/).click();
+    await page.screenshot({ path: path.join(shots, 'meals-delivery-handover.png') });
+    await hand.getByRole('button', { name: /确\s*定/ }).click();
+    await hand.waitFor({ state: 'hidden' });
+    await expect.poll(() => row.textContent()).toContain('安康居家服务社 · 王师傅');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-deliveries-booked.png') });
+
+    // The provider's worker, at the door (about 30 m from the recorded address), on a phone.
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      geolocation: { latitude: 30.6002, longitude: 104.0002 },
+      permissions: ['geolocation'],
+    });
+    const w = await phone.newPage();
+    w.setDefaultTimeout(15_000);
+    const login = await w.request.post(`${server.url}/api/v1/auth/login`, { data: { username: workerName, password: PASSWORD } });
+    expect(login.ok()).toBe(true);
+    await w.goto(`${server.url}/worker`);
+    const round = w.getByTestId('meal-round');
+    await round.getByText('今日送餐').waitFor();
+    expect(await round.textContent()).toContain('周德明');
+    expect(await round.textContent()).toContain('甲二社区5栋2单元');
+    expect(await round.textContent()).toContain('待送 1 份');
+    await w.screenshot({ path: path.join(shots, 'worker-meal-round.png'), fullPage: true });
+    await round.getByRole('button', { name: /已送达/ }).click();
+    await w.getByText('已送达，餐费和补贴已结算').waitFor();
+    await expect.poll(() => round.textContent()).toContain('待送 0 份');
+    expect(await latin(w)).toEqual([]);
+    await w.screenshot({ path: path.join(shots, 'worker-meal-delivered.png'), fullPage: true });
+    await phone.close();
+
+    // Settled as the canteen's own check-off: the canteen's page shows it delivered, not far.
+    await page.getByRole('button', { name: /刷\s*新/ }).click();
+    await expect.poll(() => row.textContent()).toContain('已送达');
+    expect(await row.textContent()).not.toContain('距登记地址');
+    await context.close();
+  });
+
+  it('未就餐提醒: the community worker records a call on a signal and it leaves the open list', async () => {
+    const { context, page } = await signIn(communityName);
+    await page.goto(`${server.url}/console/meals/signals`);
+    await settled(page);
+    const row = page.locator('tr', { hasText: '张秀英' });
+    await expect.poll(() => row.textContent()).toContain('4 天');
+    expect(await row.textContent()).toContain('甲一社区长寿食堂');
+    expect(await row.textContent()).toContain('待处理');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-signals.png') });
+    await row.getByRole('button', { name: '已联系' }).click();
+    const dialog = page.getByRole('dialog', { name: /张秀英：已联系/ });
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.getByText('请填写处理情况（至少2个字）').waitFor();
+    await dialog.getByLabel('处理情况').fill('女儿接去家里住几天，下周回来吃饭');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByText('已处理', { exact: true }).click();
+    const handled = page.locator('tr', { hasText: '张秀英' });
+    await expect.poll(() => handled.textContent()).toContain('已联系');
+    expect(await handled.textContent()).toContain('女儿接去家里住几天');
+    expect(await handled.textContent()).toContain('社区李敏');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'meals-signals-handled.png') });
     await context.close();
   });
 });

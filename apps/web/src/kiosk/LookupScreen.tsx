@@ -5,12 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { problemText } from '../app/problems.ts';
 import { kioskApi } from './api.ts';
 import type { LookupMode } from './CameraScreen.tsx';
+import { QrScanner } from './QrScanner.tsx';
 import { bigButton, panel } from './style.ts';
 
 /**
- * The way round the face: the last 4 of the ID or the phone, the elder's card (a scanner types its
- * code into the field) or ID number, or staff searching by name — among this canteen's elders
- * only. With the photo of a face the kiosk could not place, the chosen elder is verified 1:1
+ * The way round the face: the last 4 of the ID or of the phone (or the whole phone number), the
+ * elder's card (a scanner types its code into the field, or the camera reads it) or ID number,
+ * or staff searching by name — among this canteen's elders only. With the photo of a face the kiosk could not place, the chosen elder is verified 1:1
  * against it; a mismatch is refused.
  */
 export function LookupScreen({
@@ -34,15 +35,24 @@ export function LookupScreen({
   const [busy, setBusy] = useState(false);
   const [found, setFound] = useState<KioskElder[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Four digits are the last 4 of the ID number or of the phone: the staff say which.
+  const [tailOf, setTailOf] = useState<'id' | 'phone'>('id');
+  const [scanning, setScanning] = useState(false);
   useEffect(() => input.current?.focus(), []);
-  const hint = { tail: t('kiosk.tailHint'), card: t('kiosk.cardHint'), name: t('kiosk.nameHint') }[mode];
+  const hint = {
+    tail: tailOf === 'phone' ? t('kiosk.phoneTailHint') : t('kiosk.tailHint'),
+    card: t('kiosk.cardHint'),
+    name: t('kiosk.nameHint'),
+  }[mode];
 
-  const search = async () => {
-    if (!q.trim()) return;
+  const search = async (text = q) => {
+    const typed = text.trim();
+    if (!typed) return;
     setBusy(true);
     setError(null);
     try {
-      const res = await kioskApi.findKioskElders({ params: { id: canteenId }, query: { q: q.trim() } });
+      const by = mode === 'tail' && /^\d{3}[\dXx]$/.test(typed) ? (tailOf === 'phone' ? 'phoneTail4' : 'idTail4') : undefined;
+      const res = await kioskApi.findKioskElders({ params: { id: canteenId }, query: by ? { q: typed, by } : { q: typed } });
       setFound(res.items);
     } catch (err) {
       setError(problemText(err, t));
@@ -73,6 +83,25 @@ export function LookupScreen({
           {notice}
         </div>
       )}
+      {mode === 'tail' && (
+        <div style={{ display: 'flex', gap: 12 }}>
+          {(['id', 'phone'] as const).map((k) => (
+            <Button
+              key={k}
+              type={tailOf === k ? 'primary' : 'default'}
+              aria-pressed={tailOf === k}
+              style={{ ...bigButton, flex: 1 }}
+              onClick={() => {
+                setTailOf(k);
+                setFound(null);
+                input.current?.focus();
+              }}
+            >
+              {k === 'id' ? t('kiosk.tailOfId') : t('kiosk.tailOfPhone')}
+            </Button>
+          ))}
+        </div>
+      )}
       <form
         style={{ display: 'flex', gap: 12 }}
         onSubmit={(e) => {
@@ -95,6 +124,20 @@ export function LookupScreen({
           {t('kiosk.search')}
         </Button>
       </form>
+      {mode === 'card' &&
+        (scanning ? (
+          <QrScanner
+            onCode={(code) => {
+              setScanning(false);
+              setQ(code);
+              void search(code);
+            }}
+          />
+        ) : (
+          <Button style={{ ...bigButton, alignSelf: 'flex-start' }} onClick={() => setScanning(true)}>
+            {t('kiosk.scanWithCamera')}
+          </Button>
+        ))}
       {mode === 'tail' && (
         // The tablet's own number pad has no X (the last character of many ID numbers): keys of our own.
         <div className="kiosk-keypad">

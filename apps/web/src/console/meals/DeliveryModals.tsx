@@ -15,7 +15,18 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
  * (`GET /canteens/{id}/elders?q=`: name, pinyin initials, the ID's or the phone's last 4, the
  * phone) — only the elders this canteen serves, with no number in the answer.
  */
-function ElderSearch({ canteenId, value, onChange }: { canteenId: string; value?: string; onChange?(v: string): void }) {
+function ElderSearch({
+  canteenId,
+  id,
+  value,
+  onChange,
+}: {
+  canteenId: string;
+  /** Given by Form.Item, so that its label names the field. */
+  id?: string;
+  value?: string;
+  onChange?(v: string): void;
+}) {
   const { t } = useTranslation();
   const [options, setOptions] = useState<KioskElder[]>([]);
   const [loading, setLoading] = useState(false);
@@ -37,6 +48,7 @@ function ElderSearch({ canteenId, value, onChange }: { canteenId: string; value?
   useEffect(() => () => clearTimeout(timer.current), []);
   return (
     <Select
+      id={id}
       showSearch
       value={value}
       onChange={onChange}
