@@ -276,8 +276,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'device:read',
     'alarm:read',
     'alarm:handle',
-    'assessment:read',
-    'assessment:write',
     'institution:read',
     'institution:write',
     'institution:care',

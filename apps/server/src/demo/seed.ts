@@ -9,6 +9,7 @@ import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
 import { seedFamilySafety } from './family-safety.ts';
+import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
 import { seedPrivilegeCards } from './privilege-cards.ts';
 import { seedRiskRadar } from './risk-radar.ts';
@@ -52,6 +53,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'meals', background: true, run: (ctx) => seedMeals(ctx) },
   { name: 'faces', background: true, run: seedFaces },
   { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
+  { name: 'institutions', background: true, run: seedInstitutions },
   { name: 'care-visits', background: true, run: seedCareVisits },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },

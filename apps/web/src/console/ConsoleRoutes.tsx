@@ -9,6 +9,7 @@ import { callRoutes } from './calls/routes.tsx';
 import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
+import { institutionRoutes } from './institutions/routes.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
@@ -165,6 +166,7 @@ export function ConsoleRoutes() {
           {callRoutes()}
           {allowanceRoutes()}
           {mealRoutes()}
+          {institutionRoutes()}
           {privilegeCardRoutes()}
           {careVisitRoutes()}
           <Route path="*" element={<NotFound />} />

@@ -10,6 +10,7 @@ import { careVisitsEnUS } from '../console/care-visits/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
+import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
 import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
 import { riskRadarEnUS } from '../console/risk-radar/i18n.ts';
@@ -314,6 +315,7 @@ export const enUS: Messages = {
   survival: survivalEnUS,
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
+  institutions: institutionsEnUS,
   careVisits: careVisitsEnUS,
   riskRadar: riskRadarEnUS,
   callReports: callReportsEnUS,

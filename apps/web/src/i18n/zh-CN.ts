@@ -16,6 +16,7 @@ import { careVisitsZhCN } from '../console/care-visits/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
+import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
 import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
 import { riskRadarZhCN } from '../console/risk-radar/i18n.ts';
@@ -296,6 +297,7 @@ export const zhCN = {
   survival: survivalZhCN,
   privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
+  institutions: institutionsZhCN,
   careVisits: careVisitsZhCN,
   riskRadar: riskRadarZhCN,
   callReports: callReportsZhCN,

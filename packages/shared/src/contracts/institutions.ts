@@ -215,6 +215,8 @@ export const admission = z.object({
   appliedOn: z.string(),
   abilityAssessmentId: z.string().nullable(),
   abilityLevel: z.string().nullable(),
+  /** The elder's newest GB/T 42195 assessment signed by two assessors (the district's assessors do it). */
+  latestAssessment: z.object({ id: z.string(), level: z.string(), assessedOn: z.string() }).nullable(),
   riskItems: z.record(z.string(), z.enum(RISK_LEVELS)).nullable(),
   riskLevel: z.enum(RISK_LEVELS).nullable(),
   nursingLevel: z.enum(NURSING_LEVELS).nullable(),

@@ -29,14 +29,19 @@ async function present(ctx: AppContext, db: AppContext['db'] | Parameters<typeof
   const row = await repo.findAdmission(db, id);
   if (!row) throw notFound('Admission');
   const places = row.a.bedId ? await repo.bedPlaces(db, { bedIds: [row.a.bedId] }) : new Map();
-  return presentAdmission(ctx.cipher, row, row.a.bedId ? places.get(row.a.bedId) : undefined);
+  const latest = await repo.latestSignedAssessments(db, [row.a.elderId]);
+  return presentAdmission(ctx.cipher, row, row.a.bedId ? places.get(row.a.bedId) : undefined, latest.get(row.a.elderId));
 }
 
 export async function listAdmissions(ctx: AppContext, actor: Actor, orgId: string, status?: string) {
   await institutionFor(ctx, actor, orgId);
   const rows = await repo.listAdmissions(ctx.db, orgId, status);
   const places = await repo.bedPlaces(ctx.db, { orgId });
-  const items = rows.map((r) => presentAdmission(ctx.cipher, r, r.a.bedId ? places.get(r.a.bedId) : undefined));
+  const live = rows.filter((r) => r.a.status === 'applied' || r.a.status === 'admitted').map((r) => r.a.elderId);
+  const latest = await repo.latestSignedAssessments(ctx.db, live);
+  const items = rows.map((r) =>
+    presentAdmission(ctx.cipher, r, r.a.bedId ? places.get(r.a.bedId) : undefined, latest.get(r.a.elderId)),
+  );
   return { items, total: items.length };
 }
 

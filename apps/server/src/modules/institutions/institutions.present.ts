@@ -1,7 +1,7 @@
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { maskedId } from '../elders/elders.present.ts';
-import type { AdmissionRow, BedPlace, BoardRow, InstitutionRow } from './institutions.repo.ts';
+import type { AdmissionRow, BedPlace, BoardRow, InstitutionRow, SignedAssessment } from './institutions.repo.ts';
 import type { careRecords, institutionIncidents } from './institutions.schema.ts';
 
 export function presentInstitution(r: InstitutionRow) {
@@ -25,7 +25,12 @@ function ageOf(birthDate: string | null): number | null {
 }
 
 /** An application or stay: the ID number masked, the bed by its place. */
-export function presentAdmission(cipher: FieldCipher, r: AdmissionRow, place: BedPlace | undefined) {
+export function presentAdmission(
+  cipher: FieldCipher,
+  r: AdmissionRow,
+  place: BedPlace | undefined,
+  latest: SignedAssessment | undefined,
+) {
   const a = r.a;
   return {
     id: a.id,
@@ -38,6 +43,7 @@ export function presentAdmission(cipher: FieldCipher, r: AdmissionRow, place: Be
     appliedOn: a.appliedOn,
     abilityAssessmentId: a.abilityAssessmentId,
     abilityLevel: a.abilityLevel,
+    latestAssessment: latest ? { id: latest.id, level: latest.level, assessedOn: latest.assessed_on } : null,
     riskItems: a.riskItems,
     riskLevel: a.riskLevel,
     nursingLevel: a.nursingLevel,

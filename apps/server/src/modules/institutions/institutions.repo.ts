@@ -325,3 +325,24 @@ export interface BedPlace {
   room: string;
   label: string;
 }
+
+export interface SignedAssessment {
+  id: string;
+  elder_id: string;
+  level: string;
+  assessed_on: string;
+}
+/** Each elder's newest assessment signed by two assessors. */
+export async function latestSignedAssessments(db: DbOrTx, elderIds: string[]) {
+  if (!elderIds.length) return new Map<string, SignedAssessment>();
+  const rows = await queryRows<SignedAssessment>(
+    db,
+    sql`SELECT DISTINCT ON (elder_id) id, elder_id, level, assessed_on::text AS assessed_on FROM assessments
+      WHERE status = 'signed' AND elder_id IN (${sql.join(
+        elderIds.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
+      ORDER BY elder_id, assessed_on DESC, created_at DESC`,
+  );
+  return new Map(rows.map((r) => [r.elder_id, r]));
+}

@@ -135,6 +135,7 @@ describe('admission', () => {
       depositFen: 500000,
       bed: { building: '1号楼', floor: '一层', room: '101', label: '1' },
     });
+    expect(r.json().latestAssessment?.id).toBe(assessmentId);
     expect(r.json().carePlan.find((i: { code: string }) => i.code === 'turning')).toMatchObject({ perDay: 6 });
     const [elder] = await s.ctx.db.select().from(elders).where(eq(elders.id, e.id));
     expect(elder.livingSituation).toBe('institution');

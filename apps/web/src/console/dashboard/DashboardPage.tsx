@@ -11,6 +11,7 @@ import { useMe } from '../../app/auth.tsx';
 import { formatTime } from '../../app/format.ts';
 import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
+import { InstitutionHome } from '../institutions/InstitutionHome.tsx';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
 
 /** Start of today in China time, as the instant the alarm filters take. */
@@ -347,6 +348,7 @@ export function DashboardPage() {
   if (me.role === 'district_admin') body = <DistrictHome />;
   else if (me.role === 'street_staff' || me.role === 'community_staff') body = <CommunityHome />;
   else if (me.role === 'provider_admin' && me.orgId) body = <ProviderHome orgId={me.orgId} />;
+  else if (me.role === 'institution_staff' && me.orgId) body = <InstitutionHome orgId={me.orgId} />;
   else if (me.role === 'canteen_staff' || me.role === 'institution_staff') body = <PlannedHome role={me.role} />;
 
   return (

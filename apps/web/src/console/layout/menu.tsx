@@ -17,6 +17,7 @@ import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
+import { institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
@@ -108,6 +109,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       ? [{ type: 'group' as const, key: 'privilege-cards', label: t('privilegeCards.mine.title'), children: cards }]
       : []),
     ...careVisitsMenu(permissions, t),
+    ...institutionsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }

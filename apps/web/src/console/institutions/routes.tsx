@@ -1,0 +1,40 @@
+import { AppstoreOutlined, SolutionOutlined } from '@ant-design/icons';
+import type { Action } from '@zhiyang/shared';
+import type { TFunction } from 'i18next';
+import type { ReactNode } from 'react';
+import { Route } from 'react-router';
+import { lazyPage } from '../common/lazyPage.tsx';
+import { RequirePermission } from '../common/RequirePermission.tsx';
+
+const BedBoardPage = lazyPage(() => import('./BedBoardPage.tsx'), 'BedBoardPage');
+const AdmissionsPage = lazyPage(() => import('./AdmissionsPage.tsx'), 'AdmissionsPage');
+
+type Key = 'beds' | 'admissions';
+const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
+  { key: 'beds', path: 'institution/beds', needs: 'institution:read', icon: <AppstoreOutlined />, element: <BedBoardPage /> },
+  {
+    key: 'admissions',
+    path: 'institution/admissions',
+    needs: 'institution:write',
+    icon: <SolutionOutlined />,
+    element: <AdmissionsPage />,
+  },
+];
+
+/** The 机构养老 pages, placed inside the console layout by ConsoleRoutes. */
+export function institutionRoutes() {
+  return PAGES.map((p) => (
+    <Route key={p.key} path={p.path} element={<RequirePermission action={p.needs}>{p.element}</RequirePermission>} />
+  ));
+}
+
+/** The menu group 机构养老 for an institution's staff (those who run one: institution:write). */
+export function institutionsMenu(permissions: readonly string[], t: TFunction) {
+  if (!permissions.includes('institution:care')) return [];
+  const children = PAGES.filter((p) => permissions.includes(p.needs)).map((p) => ({
+    key: `/console/${p.path}`,
+    icon: p.icon,
+    label: t(`institutions.nav.${p.key}`),
+  }));
+  return children.length ? [{ type: 'group' as const, key: 'institutions', label: t('institutions.nav.group'), children }] : [];
+}
