@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryOf, isRenewalDue, refusalFor, renewalStart, yearsBetween } from './privilege-cards.rules.ts';
+import { readCardToken, signCardToken } from './privilege-cards.token.ts';
 
 const hukou = { residenceRule: 'hukou' as const, minResidenceYears: 0 };
 const either = { residenceRule: 'hukou_or_residence' as const, minResidenceYears: 5 };
@@ -45,5 +46,19 @@ describe('优待证 validity and renewal', () => {
     expect(renewalStart('2026-12-31', '2026-11-26')).toBe('2027-01-01');
     expect(renewalStart('2026-12-31', '2027-01-01')).toBe('2027-01-01');
     expect(renewalStart('2026-10-31', '2026-11-26')).toBe('2026-11-26');
+  });
+});
+
+describe('优待证 QR token', () => {
+  it('only the exact signature verifies: a last character that decodes to the same bytes is refused', () => {
+    const key = Buffer.alloc(32, 3);
+    const token = signCardToken(key, '9901012026000001', 1);
+    expect(readCardToken(key, token)).toEqual({ cardNo: '9901012026000001', version: 1 });
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = ALPHABET.indexOf(token.at(-1) as string);
+    // 16 bytes are 22 characters: the last one carries 2 bits and 4 unused ones; flip an unused one.
+    const twin = `${token.slice(0, -1)}${ALPHABET[last ^ 1]}`;
+    expect(Buffer.from(twin.split('.')[2], 'base64url')).toEqual(Buffer.from(token.split('.')[2], 'base64url'));
+    expect(readCardToken(key, twin)).toBeNull();
   });
 });
