@@ -16,6 +16,7 @@ let browser: Browser;
 let webDist: string;
 let shots: string;
 let username = '';
+let bureauName = '';
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await f.seedTree(server.ctx);
   const street = await f.clientAs(server.app, server.ctx, 'street_staff', { regionCode: f.TREE.streetA });
   username = street.account.username;
+  bureauName = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).account.username;
   const db = server.ctx.db;
   const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
   // 王秀兰 (top): lives alone, door sensor silent for 30 h, a fall closed as taken to hospital.
@@ -76,7 +78,9 @@ async function settled(page: Page) {
 /** Latin words on the page other than the login name: English or a raw code slipped through. */
 async function latin(page: Page) {
   const text = await page.evaluate(() => document.body.innerText);
-  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => w !== username && w !== 'm' && w !== 'km');
+  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter(
+    (w) => w !== username && w !== bureauName && w !== 'm' && w !== 'km',
+  );
 }
 
 describe('risk radar in the console', () => {
@@ -128,6 +132,38 @@ describe('risk radar in the console', () => {
     await expect.poll(() => page.locator('[data-testid="radar-map"] .leaflet-interactive').count()).toBeGreaterThanOrEqual(2);
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'risk-radar-map.png') });
+    await context.close();
+  });
+
+  it('the bureau sets a weight; the rerun scores by it', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: bureauName, password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/console/risk-radar`);
+    await settled(page);
+    const row = page.locator('tbody tr.ant-table-row', { hasText: '李建国' });
+    expect(await row.textContent()).toContain('26');
+    await page.getByRole('button', { name: '权重设置' }).click();
+    const dialog = page.locator('.ant-modal', { hasText: '风险雷达权重设置' });
+    await expect.poll(() => dialog.textContent()).toContain('风险雷达权重设置：测试区');
+    const alone = dialog.locator('label', { hasText: /^独居/ }).locator('input');
+    await alone.fill('30');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'risk-radar-settings.png') });
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.getByRole('button', { name: '立即重新评分' }).click();
+    // 李建国: two alarms 16 + living alone now 30 = 46, 高.
+    await expect.poll(() => row.textContent()).toContain('46');
+    expect(await row.textContent()).toContain('高');
     await context.close();
   });
 });

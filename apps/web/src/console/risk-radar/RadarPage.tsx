@@ -10,6 +10,7 @@ import { useMe } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { RadarMap } from './RadarMap.tsx';
+import { SettingsModal } from './SettingsModal.tsx';
 import { LEVEL_COLOR, LEVEL_HEX, signalText } from './signalText.ts';
 
 const PAGE = 50;
@@ -57,6 +58,7 @@ export function RadarPage() {
     setError(undefined);
   };
   const [selected, setSelected] = useState<RiskEntry>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const pick = useCallback((e: RiskEntry) => setSelected(e), []);
   const submit = async () => {
     if (!planning) return;
@@ -127,6 +129,7 @@ export function RadarPage() {
               <Typography.Text>{t('riskRadar.filter.newOnly')}</Typography.Text>
             </Space>
             <Button onClick={() => setVersion((v) => v + 1)}>{t('riskRadar.refresh')}</Button>
+            {mayManage && <Button onClick={() => setSettingsOpen(true)}>{t('riskRadar.settingsButton')}</Button>}
             {mayManage && <Button onClick={rerun}>{t('riskRadar.rerun')}</Button>}
           </Space>
         }
@@ -283,6 +286,7 @@ export function RadarPage() {
           />
         )}
       </Card>
+      <SettingsModal open={settingsOpen} onClose={() => setSettingsOpen(false)} onSaved={() => setSettingsOpen(false)} />
       <RadarTasks version={version} onChanged={() => setVersion((v) => v + 1)} mayAct={mayAct} />
       <Modal
         open={!!planning}
