@@ -111,7 +111,7 @@ function Visits() {
         </Typography.Title>
         <Space>
           <Button href={me?.role === 'responder' ? '/worker/respond' : '/console'} style={{ height: 48, fontSize: 16 }}>
-            {t('careVisits.phone.back')}
+            {me?.role === 'responder' ? t('careVisits.phone.back') : t('careVisits.phone.backConsole')}
           </Button>
           <Button
             icon={<LogoutOutlined />}

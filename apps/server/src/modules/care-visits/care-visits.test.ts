@@ -215,6 +215,9 @@ describe('visit records', () => {
     const [other] = (await community.get(`/api/v1/care-visits?elderId=${E.empty80}&status=scheduled`)).json().items;
     expect((await responder.post(`/api/v1/care-visits/${other.id}/record`, body, key)).statusCode).toBe(422);
     expect((await community.get(`/api/v1/care-visits/${other.id}`)).json().status).toBe('scheduled');
+    // The elder's 360° timeline says what the visit found.
+    const timeline = (await community.get(`/api/v1/elders/${E.alone90}/timeline`)).json();
+    expect(JSON.stringify(timeline)).toContain('关爱巡访：发现燃气隐患、跌倒风险、服务需求');
     const next = (await community.get(`/api/v1/care-visits?elderId=${E.alone90}&status=scheduled`)).json().items;
     expect(next).toHaveLength(1);
     expect(next[0].dueOn).toBe(addDays(cstDate(new Date(at)), 7));

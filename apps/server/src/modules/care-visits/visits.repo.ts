@@ -218,3 +218,15 @@ export async function insertVisit(
   );
   return r.id;
 }
+
+/** An elder's recorded visits before `before`, newest first, with their findings (the 360° timeline). */
+export async function visitsOfElder(db: DbOrTx, elderId: string, before: Date, limit: number) {
+  return queryRows<{ id: string; at: Date; outcome: 'met' | 'not_home'; by: string | null; findings: string[] | null }>(
+    db,
+    sql`SELECT v.id, v.visited_at AS at, v.outcome, u.display_name AS by,
+        (SELECT array_agg(f.type ORDER BY f.severity = 'urgent' DESC, f.type) FROM care_visit_findings f WHERE f.visit_id = v.id) AS findings
+      FROM care_visits v LEFT JOIN users u ON u.id = v.visited_by
+      WHERE v.elder_id = ${elderId} AND v.status = 'done' AND v.visited_at < ${before.toISOString()}
+      ORDER BY v.visited_at DESC, v.id LIMIT ${limit}`,
+  );
+}

@@ -194,6 +194,7 @@ export const careVisitsZhCN = {
   phone: {
     title: '关爱巡访',
     back: '返回我的任务',
+    backConsole: '返回控制台',
     none: '近期没有待巡访的老人',
     overdue: '已逾期',
     today: '今天',
@@ -453,6 +454,7 @@ export const careVisitsEnUS: Widen<Texts> = {
   phone: {
     title: 'Care visits',
     back: 'Back to my tasks',
+    backConsole: 'Back to the console',
     none: 'No visits due soon',
     overdue: 'Overdue',
     today: 'Today',
