@@ -154,7 +154,7 @@ describe('risk radar in the console', () => {
     await page.getByRole('button', { name: '权重设置' }).click();
     const dialog = page.locator('.ant-modal', { hasText: '风险雷达权重设置' });
     await expect.poll(() => dialog.textContent()).toContain('风险雷达权重设置：测试区');
-    const alone = dialog.locator('label', { hasText: /^独居/ }).locator('input');
+    const alone = dialog.getByRole('spinbutton', { name: '独居', exact: true });
     await alone.fill('30');
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'risk-radar-settings.png') });

@@ -94,9 +94,10 @@ export function SettingsModal({ open, onClose, onSaved }: { open: boolean; onClo
           <Row gutter={[16, 8]}>
             {RISK_SIGNALS.map((k) => (
               <Col span={12} key={k}>
-                <label style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
+                <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
                   <span>{t(`riskRadar.signalNames.${k}`)}</span>
                   <InputNumber
+                    aria-label={t(`riskRadar.signalNames.${k}`)}
                     min={0}
                     max={100}
                     value={settings.weights[k]}
@@ -105,7 +106,7 @@ export function SettingsModal({ open, onClose, onSaved }: { open: boolean; onClo
                     status={errors[k] ? 'error' : undefined}
                     style={{ width: 130 }}
                   />
-                </label>
+                </div>
               </Col>
             ))}
           </Row>
@@ -115,16 +116,17 @@ export function SettingsModal({ open, onClose, onSaved }: { open: boolean; onClo
           <Row gutter={[16, 8]}>
             {THRESHOLDS.map((k) => (
               <Col span={12} key={k}>
-                <label style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
+                <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', gap: 8 }}>
                   <span>{t(`riskRadar.thresholdNames.${k}`)}</span>
                   <InputNumber
+                    aria-label={t(`riskRadar.thresholdNames.${k}`)}
                     min={1}
                     value={settings.thresholds[k]}
                     onChange={(v) => setThreshold(k, v)}
                     status={errors[k] ? 'error' : undefined}
                     style={{ width: 110 }}
                   />
-                </label>
+                </div>
               </Col>
             ))}
           </Row>
