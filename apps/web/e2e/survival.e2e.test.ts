@@ -269,6 +269,7 @@ describe('生存认证 with a fake camera', () => {
       viewport: { width: 1440, height: 900 },
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
+      permissions: ['camera'],
     });
     const console_ = await staff.newPage();
     console_.setDefaultTimeout(30_000);
@@ -286,6 +287,20 @@ describe('生存认证 with a fake camera', () => {
     await history.scrollIntoViewIfNeeded();
     await console_.screenshot({ path: path.join(shots, 'survival-console-drawer.png') });
     expect(((await history.textContent()) ?? '').match(/[A-Za-z]{2,}/g) ?? []).toEqual([]);
+
+    // The same check run by staff with the console's camera (a kiosk or a home visit): channel 社区刷脸.
+    const kioskStarted = console_.waitForResponse((r) => r.url().endsWith('/survival-challenges') && r.status() === 201);
+    await history.getByRole('button', { name: '社区刷脸认证' }).click();
+    const kiosk = await (await kioskStarted).json();
+    const kioskIntro = console_.getByTestId('kiosk-survival-intro');
+    await expect.poll(() => kioskIntro.textContent()).toContain(texts[kiosk.actions[1]]);
+    writeFileSync(video, await challengeVideo(kiosk.actions));
+    await console_.getByRole('button', { name: /我准备好了/ }).click();
+    const kioskResult = console_.getByTestId('kiosk-survival-result');
+    await expect.poll(() => kioskResult.textContent(), { timeout: 60_000 }).toContain('认证成功');
+    await console_.screenshot({ path: path.join(shots, 'survival-console-kiosk.png') });
+    await kioskResult.getByRole('button', { name: /完\s*成/ }).click();
+    await expect.poll(() => history.textContent()).toContain('社区刷脸');
 
     await console_.goto(`${server.url}/console/allowances/visit-tasks`);
     const task = console_.locator('.ant-table-row', { hasText: '钱玉兰' });

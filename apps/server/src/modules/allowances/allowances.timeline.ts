@@ -23,6 +23,7 @@ export const STEP_TITLES_ZH: Record<string, string> = {
   stopped_death: '高龄津贴停发（死亡）',
   verified_passed: '生存认证通过',
   verified_failed: '生存认证未通过',
+  survival_visit_task: '刷脸认证3次未通过，待社区上门认证',
 };
 
 /** Allowance steps on the elder's timeline. */

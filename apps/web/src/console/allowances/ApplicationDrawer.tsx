@@ -161,8 +161,10 @@ export function ApplicationDrawer({ id, onClose, onChanged }: { id: string; onCl
               }))}
             />
           </div>
+          {['active', 'suspended'].includes(a.status) && (
+            <SurvivalHistory id={id} version={a.timeline.length} onChanged={detail.reload} />
+          )}
           <DocumentsSection applicationId={id} />
-          {['active', 'suspended'].includes(a.status) && <SurvivalHistory id={id} version={a.timeline.length} />}
           <div>
             <h4>{t('allowances.applications.payments')}</h4>
             <Table

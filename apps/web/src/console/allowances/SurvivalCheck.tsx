@@ -48,7 +48,7 @@ const overlay: CSSProperties = {
   fontSize: 22,
 };
 
-type Result = Awaited<ReturnType<typeof survivalApi.answerSurvival>>;
+export type Result = Awaited<ReturnType<typeof survivalApi.answerSurvival>>;
 type Step =
   | { kind: 'intro'; c: SurvivalChallenge }
   | { kind: 'capture'; c: SurvivalChallenge }
@@ -68,8 +68,8 @@ function grab(video: HTMLVideoElement): string {
   return canvas.toDataURL('image/jpeg', 0.85);
 }
 
-/** The camera page: runs the schedule on a challenge and sends the frames. */
-function CapturePage({ c, onDone }: { c: SurvivalChallenge; onDone(r: Result | { error: string }): void }) {
+/** The camera page: runs the schedule on a challenge and sends the frames (phone page and the console's 社区刷脸认证). */
+export function CapturePage({ c, onDone }: { c: SurvivalChallenge; onDone(r: Result | { error: string }): void }) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const [prompt, setPrompt] = useState(t('survival.page.lookStraight'));

@@ -3,14 +3,17 @@ import { Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { survivalApi } from '../../api/allowance-survival.ts';
+import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
+import { KioskSurvival } from './KioskSurvival.tsx';
 
 type Verification = Awaited<ReturnType<typeof survivalApi.getSurvivalHistory>>['verifications'][number];
 const at = (s: string) => dayjs(s).format('YYYY-MM-DD HH:mm');
 
 /** The application drawer's 生存认证记录: results with their channel, the face attempts with their reason, the visit tasks. */
-export function SurvivalHistory({ id, version }: { id: string; version: number }) {
+export function SurvivalHistory({ id, version, onChanged }: { id: string; version: number; onChanged(): void }) {
   const { t } = useTranslation();
+  const { can } = useAuth();
   const h = useFetch((signal) => survivalApi.getSurvivalHistory({ params: { id }, signal }), `survival:${id}:${version}`);
   const d = h.data;
   if (!d) return null;
@@ -24,6 +27,15 @@ export function SurvivalHistory({ id, version }: { id: string; version: number }
           {t(d.verifiedThisPeriod ? 'survival.history.verifiedThisPeriod' : 'survival.history.notVerifiedThisPeriod')}
         </Tag>
         <span>{t('survival.history.triesLeft', { n: d.triesLeft })}</span>
+        {can('allowance:write') && d.triesLeft > 0 && (
+          <KioskSurvival
+            applicationId={id}
+            onDone={() => {
+              h.reload();
+              onChanged();
+            }}
+          />
+        )}
       </Space>
       <Table<Verification>
         size="small"

@@ -29,6 +29,10 @@ export const survivalZhCN = {
     triesLeft: '本期还可以试 {{n}} 次',
     visitTask: '已通知社区工作人员上门认证，津贴不会因此停发。',
   },
+  kiosk: {
+    start: '社区刷脸认证',
+    intro: '请老人正对摄像头，按屏幕上的大字依次做两个动作：',
+  },
   actions: LIVENESS_ACTION_ZH,
   reasons: SURVIVAL_FAIL_REASON_ZH,
   results: { passed: '通过', failed: '未通过' },
@@ -94,6 +98,10 @@ export const survivalEnUS: typeof survivalZhCN = {
     cameraError: 'The camera could not be opened; allow the camera and try again',
     triesLeft: '{{n}} tries left this period',
     visitTask: 'Community staff were asked to visit; payment is not stopped.',
+  },
+  kiosk: {
+    start: 'Verify by face here',
+    intro: 'The elder faces the camera and does the two actions shown:',
   },
   actions: {
     turn_left: 'Turn your head left',
