@@ -17,6 +17,8 @@ let webDist: string;
 let shots: string;
 let staffUsername = '';
 let applicant: { name: string; idNumber: string };
+/** A resident admitted through the API for the phone page. */
+let residentId = '';
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -65,6 +67,40 @@ beforeAll(async () => {
   expect(as.statusCode).toBe(201);
   expect((await (a1.api as Api).post(`/api/v1/assessments/${as.json().id}/sign`)).statusCode).toBe(200);
   expect((await (a2.api as Api).post(`/api/v1/assessments/${as.json().id}/sign`)).statusCode).toBe(200);
+  // A second elder, admitted through the API, for the nurse's phone page.
+  const r = await createElder(server.ctx, f.TREE.communityA1, { name: '李秀珍', livingSituation: 'alone' });
+  const ra = await (a1.api as Api).post('/api/v1/assessments', {
+    elderId: r.id,
+    reason: 'first',
+    assessedOn: today,
+    background: { coma: false, dementiaOrMentalDisorder: false, riskEvents30d: [] },
+    scores: Object.fromEntries(ASSESSMENT_ITEMS.map((i: { key: string; max: number }) => [i.key, Math.floor(i.max / 3)])),
+  });
+  await (a1.api as Api).post(`/api/v1/assessments/${ra.json().id}/sign`);
+  await (a2.api as Api).post(`/api/v1/assessments/${ra.json().id}/sign`);
+  const app = await (staff.api as Api).post(`/api/v1/institutions/${org.id}/admissions`, {
+    idNumber: r.idNumber,
+    name: '李秀珍',
+  });
+  residentId = app.json().id;
+  await (staff.api as Api & { put: Api['post'] }).put(`/api/v1/admissions/${residentId}/risk-assessment`, {
+    items: { fall: 'high' },
+    assessedOn: today,
+  });
+  const board = (await (staff.api as Api).get(`/api/v1/institutions/${org.id}/bed-board`)).json();
+  const bedId = board.buildings[0].floors[1].rooms[2].beds[1].id;
+  const admitted = await (staff.api as Api).post(`/api/v1/admissions/${residentId}/admit`, {
+    abilityAssessmentId: ra.json().id,
+    nursingLevel: 'level1',
+    bedId,
+    contractNo: 'HT-E2E-2',
+    bedFeeFen: 180000,
+    nursingFeeFen: 220000,
+    mealFeeFen: 90000,
+    depositFen: 500000,
+    admittedOn: today,
+  });
+  expect(admitted.statusCode).toBe(200);
   browser = await launchBrowser();
   shots = screenshotDir();
 }, 600_000);
@@ -140,9 +176,9 @@ describe('机构养老 on the console', () => {
     await page.getByRole('menuitem', { name: '床位一览' }).click();
     await page.waitForURL(/\/console\/institution\/beds$/);
     const occupied = page.locator('[data-testid=bed-tile][data-status=occupied]');
-    await expect.poll(() => occupied.count()).toBe(1);
-    expect(await occupied.textContent()).toContain(applicant.name);
-    expect(await page.getByTestId('bed-stats').textContent()).toContain('在住1');
+    await expect.poll(() => occupied.count()).toBe(2);
+    expect(await occupied.filter({ hasText: applicant.name }).count()).toBe(1);
+    expect(await page.getByTestId('bed-stats').textContent()).toContain('在住2');
     const board = page.locator('.ant-card').first();
     expect(foreign(await board.textContent())).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'institution-bed-board.png'), fullPage: true });
@@ -155,7 +191,49 @@ describe('机构养老 on the console', () => {
     await button(end, '确定').click();
     await expect.poll(() => row.count()).toBe(0);
     await page.getByRole('menuitem', { name: '床位一览' }).click();
-    await expect.poll(() => occupied.count()).toBe(0);
+    await expect.poll(() => occupied.count()).toBe(1);
+    await context.close();
+  });
+});
+
+describe('护理记录 on the nurse’s phone', () => {
+  it('a tap records a care item; taps without network wait on the phone and are sent once', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: staffUsername, password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/worker/care`);
+    await page.getByTestId('resident').filter({ hasText: '李秀珍' }).click();
+    const turning = page.getByTestId('care-turning-done');
+    await expect.poll(() => turning.textContent()).toBe('已完成 0/6');
+    await page.getByTestId('care-turning').click();
+    await expect.poll(() => turning.textContent()).toBe('已完成 1/6');
+    // No network: the tap is kept on the phone and counted; the page says it waits.
+    await context.setOffline(true);
+    await page.getByTestId('care-turning').click();
+    await expect.poll(() => page.getByText('有 1 条记录等待网络恢复后发送').count()).toBe(1);
+    await expect.poll(() => turning.textContent()).toBe('已完成 2/6');
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText is what the user sees.
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(foreign(text)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'institution-care-phone-offline.png') });
+    await context.setOffline(false);
+    await expect.poll(() => page.getByText('等待网络恢复后发送').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => turning.textContent()).toBe('已完成 2/6');
+    await page.screenshot({ path: path.join(shots, 'institution-care-phone.png') });
+    // The server has two records, not three: the queued tap was sent once.
+    const { sql } = await import('drizzle-orm');
+    const rows = await server.ctx.db.execute(
+      sql`SELECT count(*)::int AS n FROM care_records WHERE admission_id = ${residentId} AND item = 'turning'`,
+    );
+    expect((rows as unknown as { rows: Array<{ n: number }> }).rows[0].n).toBe(2);
     await context.close();
   });
 });

@@ -159,7 +159,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'family:bind' &&
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
-      a !== 'card:self',
+      a !== 'card:self' &&
+      // Care records are the nursing staff's; the bureau reads them.
+      a !== 'institution:care',
   ),
   street_staff: [
     ...STAFF_READ,

@@ -15,6 +15,7 @@ const FamilyArea = lazy(() => import('../family/FamilyArea.tsx'));
 const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
 const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const CareVisitsPage = lazy(() => import('../worker/CareVisitsPage.tsx'));
+const CareRoundPage = lazy(() => import('../worker/CareRoundPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
 
@@ -63,6 +64,7 @@ export function App() {
                 <Route path="/family/*" element={<FamilyArea />} />
                 <Route path="/worker/respond" element={<RespondPage />} />
                 <Route path="/worker/visits" element={<CareVisitsPage />} />
+                <Route path="/worker/care" element={<CareRoundPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="/verify/card/:token" element={<VerifyCardPage />} />

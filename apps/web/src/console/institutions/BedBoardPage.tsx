@@ -45,7 +45,9 @@ export function BedBoardPage() {
       }
       extra={inst.picker}
     >
-      {!b ? (
+      {!inst.loading && !inst.id ? (
+        <Empty />
+      ) : !b ? (
         <Spin />
       ) : (
         <Flex vertical gap={16}>

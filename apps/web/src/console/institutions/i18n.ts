@@ -1,6 +1,22 @@
 /** Texts of the 机构养老 pages (zh-CN first; en-US has the same keys). */
 export const institutionsZhCN = {
-  nav: { group: '机构养老', beds: '床位一览', admissions: '入住管理' },
+  nav: { group: '机构养老', beds: '床位一览', admissions: '入住管理', round: '护理记录（手机）' },
+  round: {
+    title: '护理记录',
+    residents: '在住老人',
+    search: '按姓名或床位查找',
+    back: '返回',
+    today: '今日护理计划',
+    done: '已完成 {{done}}/{{perDay}}',
+    tap: '点一下记一次',
+    recorded: '已记录：{{item}}',
+    waiting: '有 {{n}} 条记录等待网络恢复后发送',
+    offline: '网络不通，已暂存在手机上',
+    refused: '记录未被接受：{{reason}}',
+    records: '今日记录',
+    none: '今天还没有记录',
+    logout: '退出',
+  },
   home: {
     title: '本院概况',
     beds: '床位总数',
@@ -101,7 +117,23 @@ export const institutionsZhCN = {
 };
 
 export const institutionsEnUS: typeof institutionsZhCN = {
-  nav: { group: 'Institution', beds: 'Bed board', admissions: 'Admissions' },
+  nav: { group: 'Institution', beds: 'Bed board', admissions: 'Admissions', round: 'Care records (phone)' },
+  round: {
+    title: 'Care records',
+    residents: 'Residents',
+    search: 'Find by name or bed',
+    back: 'Back',
+    today: "Today's care plan",
+    done: '{{done}}/{{perDay}} done',
+    tap: 'Tap once per time done',
+    recorded: 'Recorded: {{item}}',
+    waiting: '{{n}} record(s) waiting for the network',
+    offline: 'No network: kept on the phone',
+    refused: 'Record refused: {{reason}}',
+    records: "Today's records",
+    none: 'No records today yet',
+    logout: 'Log out',
+  },
   home: {
     title: 'This institution',
     beds: 'Beds',

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, SolutionOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, MobileOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
@@ -28,13 +28,15 @@ export function institutionRoutes() {
   ));
 }
 
-/** The menu group 机构养老 for an institution's staff (those who run one: institution:write). */
+/** The menu group 机构养老: the pages for whoever runs institutions; the phone page for those who record care. */
 export function institutionsMenu(permissions: readonly string[], t: TFunction) {
-  if (!permissions.includes('institution:care')) return [];
   const children = PAGES.filter((p) => permissions.includes(p.needs)).map((p) => ({
     key: `/console/${p.path}`,
     icon: p.icon,
     label: t(`institutions.nav.${p.key}`),
   }));
+  // The nursing staff's phone page, outside the console.
+  if (permissions.includes('institution:care'))
+    children.push({ key: '/worker/care', icon: <MobileOutlined />, label: t('institutions.nav.round') });
   return children.length ? [{ type: 'group' as const, key: 'institutions', label: t('institutions.nav.group'), children }] : [];
 }
