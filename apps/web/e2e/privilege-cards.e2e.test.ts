@@ -83,6 +83,8 @@ beforeAll(async () => {
   const od = await (district.api as Api).post(`/api/v1/privilege-cards/${oa.json().id}/decisions`, { decision: 'approve' });
   expect(od.statusCode).toBe(200);
   expiredCardNo = od.json().cardNo;
+  // An elder of 66 with no card yet, for the walk-in form.
+  await createElder(server.ctx, f.TREE.communityA1, { name: '周淑芬', birthDate: `${year - 66}-09-09` });
   await server.ctx.db.execute(sql`UPDATE privilege_cards SET expires_on = '2024-06-30' WHERE id = ${oa.json().id}`);
   browser = await launchBrowser();
   shots = screenshotDir();
@@ -209,6 +211,16 @@ describe('优待证管理 on the console', () => {
     expect(listText).toContain(checking.idNumber.slice(-4));
     expect(foreign(listText)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'privilege-cards-console-applications.png') });
+
+    // A walk-in application: the elder found in the archive by name, then under check in the list.
+    await button(main, '代办申请').click();
+    const form = page.locator('.ant-modal', { hasText: '代办申请' });
+    await form.locator('.ant-select input').fill('周淑芬');
+    await page.locator('.ant-select-item-option', { hasText: '周淑芬' }).click();
+    await page.screenshot({ path: path.join(shots, 'privilege-cards-console-walk-in.png') });
+    await button(form, '确定').click();
+    await expect.poll(() => row('周淑芬').textContent()).toContain('核验中');
+    expect(await row('周淑芬').textContent()).toContain('社区代办');
 
     // The external data check: the file the bureaus sent back, each row's outcome.
     await page.getByRole('tab', { name: '核验结果导入' }).click();
