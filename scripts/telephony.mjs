@@ -45,6 +45,8 @@ const cfg = {
   fallback: env.SIP_FALLBACK_EXTENSION ?? '',
   // Where the agents' click-to-dial calls go: the carrier's SIP trunk ("" = no outbound calls).
   trunkUri: env.SIP_TRUNK_URI ?? '',
+  // Kamailio's SIP address as callers' phones reach it (host:port): where a transfer sends them.
+  publicAddr: env.SIP_PUBLIC_ADDRESS ?? `${env.SIP_LISTEN_ADDR ?? '127.0.0.1'}:${env.SIP_PORT ?? 5060}`,
   // The waiting prompt: spoken text (espeak-ng, generated at start), or a sound file to play instead.
   promptText: env.SIP_WAIT_PROMPT ?? '您好，座席正忙，请稍候',
   promptFile: env.SIP_WAIT_PROMPT_FILE ?? '',
@@ -200,6 +202,7 @@ async function up() {
         `#!define ZY_QUEUE_MAX ${cfg.queueMax}`,
         `#!define ZY_FALLBACK ${q(cfg.fallback)}`,
         `#!define ZY_TRUNK_URI ${q(cfg.trunkUri)}`,
+        `#!define ZY_SIP_ADDR ${q(cfg.publicAddr)}`,
         `#!define ZY_CTL ${q(`unixs:${path.join(cfg.runDir, 'kamailio-ctl.sock')}`)}`,
         `#!define ZY_WAIT_URL ${q(prompt?.url ?? '')}`,
         `#!define ZY_WAIT_TOKEN ${q(prompt?.token ?? '')}`,

@@ -53,6 +53,9 @@ let admin: Api;
 let gate: WebhookGate;
 let browser: Browser;
 let page: Page;
+let second: Page;
+let caller2: Started | undefined;
+let secondAgentId = '';
 let work: string;
 let telephony: Started | undefined;
 let caller: Started | undefined;
@@ -82,7 +85,8 @@ async function legPackets(): Promise<number[]> {
   return counts;
 }
 
-async function login(username: string) {
+async function login(username: string, p: Page = page) {
+  const page = p;
   await page.goto(`${server.url}/console/login`);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(PASSWORD);
@@ -93,7 +97,8 @@ async function login(username: string) {
 }
 
 /** 小休 · 培训: registered, but not offered calls. */
-async function takeBreak() {
+async function takeBreak(p: Page = page) {
+  const page = p;
   await page
     .getByTestId('state-break')
     .click()
@@ -123,6 +128,8 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
         sipDomain: 'zhiyang',
         // The softphone declines a call nobody answers after 5 s (ring-no-answer).
         sipRingSeconds: RING_SECONDS,
+        // Zhiyang's own telephony: 转接 goes through the softphone and Kamailio.
+        ctiAdapter: 'kamailio',
       },
     });
     await f.seedTree(server.ctx);
@@ -137,6 +144,10 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
     const op = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'queue-agent' });
     const agent = await admin.post('/api/v1/call-agents', { userId: op.id, extension: '8001' });
     expect(agent.statusCode, JSON.stringify(agent.json())).toBe(201);
+    // A second agent, for 转接.
+    const op2 = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'queue-agent-2' });
+    secondAgentId = op2.id;
+    expect((await admin.post('/api/v1/call-agents', { userId: op2.id, extension: '8002' })).statusCode).toBe(201);
     // Kamailio reaches Zhiyang through the gate, which can refuse the CTI events for a while.
     gate = await startWebhookGate(server.url);
 
@@ -183,10 +194,19 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
     });
     page = await context.newPage();
     page.setDefaultTimeout(WAIT);
+    const context2 = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      permissions: ['microphone'],
+    });
+    second = await context2.newPage();
+    second.setDefaultTimeout(WAIT);
     page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   }, 180_000);
 
   afterAll(async () => {
+    await caller2?.stop();
     await caller?.stop();
     await browser?.close();
     await telephony?.stop();
@@ -315,5 +335,67 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
       });
     await expect.poll(async () => kamcmd('htable.dump', 'zyretry'), { timeout: 10_000 }).not.toMatch(/call\./);
     expect(telephony?.child.exitCode).toBeNull();
+  }, 90_000);
+
+  it('转接: the agent transfers a talking caller to another agent; the other agent’s softphone rings, answers, and the caller talks to them', async () => {
+    await page.getByTestId('finish-wrap-up').click();
+    await page.locator('[data-testid="agent-state"][data-state="idle"]').waitFor();
+    const wav = path.join(work, 'caller2.wav');
+    writeToneWav(wav, 90);
+    const dir = path.join(work, 'baresip-2');
+    const port = await freePortPair();
+    baresipConfig(dir, { sipPort: port, wav, number: '13700000008', rtpMin: ports.rtpMin + 80 });
+    caller2 = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    await page.locator('[data-testid="softphone-controls"][data-call="ringing"]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('line-answer').click();
+    await page.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    const record = async () =>
+      ((await admin.get('/api/v1/calls?direction=inbound')).json().items as CallItem[]).find((c) =>
+        c.numberMasked.endsWith('0008'),
+      );
+    await expect.poll(async () => (await record())?.agentUserId ?? null, { timeout: 10_000 }).not.toBeNull();
+    const firstAgent = (await record())?.agentUserId;
+    // The second agent comes to work (空闲) while the first one talks.
+    await login('queue-agent-2', second);
+    await second.getByTestId('state-idle').click();
+    await second.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
+    // 转接 → the second agent.
+    await page.getByTestId('softphone-transfer').click();
+    await page.getByTestId('transfer-target').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '8002' }).click();
+    await page.locator('#transfer-confirm').click();
+    await second
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor({ timeout: 15_000 })
+      .catch((e) => {
+        throw new Error(
+          `${e.message}\n--- telephony\n${tail(telephony)}\n--- caller\n${tail(caller2)}\n${consoleLines.slice(-20).join('\n')}`,
+        );
+      });
+    await second.getByTestId('line-answer').click();
+    await second.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    // The first agent's leg is done; the caller talks to the second agent through rtpengine.
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect
+      .poll(
+        async () => {
+          const counts = await legPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
+    const c = (await admin.get(`/api/v1/calls/${(await record())?.id}`)).json();
+    expect(c.agentUserId).toBe(secondAgentId);
+    expect(c.agentUserId).not.toBe(firstAgent);
+    expect(c.endedAt).toBeNull();
+    // The caller hangs up: the call ends, answered, with the second agent.
+    await caller2?.stop();
+    caller2 = undefined;
+    await second.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${c.id}`)).json().outcome, { timeout: 10_000 })
+      .toBe('answered');
+    expect((await admin.get(`/api/v1/calls/${c.id}`)).json().agentUserId).toBe(secondAgentId);
   }, 90_000);
 });

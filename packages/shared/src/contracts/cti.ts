@@ -254,6 +254,14 @@ export const commandResult = z.object({
 });
 export type CallCommandResult = z.output<typeof commandResult>;
 export const transferBody = z.strictObject({ toUserId: z.uuid() });
+/** An agent a call can be transferred to (转接): at work, in the caller's reach. */
+export const transferTarget = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  extension: z.string(),
+  state: z.enum(AGENT_STATES),
+});
+export type TransferTarget = z.output<typeof transferTarget>;
 
 const tags = ['calls'];
 const userIdParams = z.object({ userId: z.uuid() });
@@ -289,6 +297,14 @@ export const ctiContract = {
     params: userIdParams,
     body: updateAgentBody,
     response: callAgent,
+  }),
+  transferTargets: route({
+    method: 'GET',
+    path: '/call-agents/transfer-targets',
+    permission: 'call:take',
+    tags,
+    summary: 'The other agents at work (not 离线) a call can be transferred to (转接)',
+    response: listOf(transferTarget),
   }),
   myAgent: route({
     method: 'GET',

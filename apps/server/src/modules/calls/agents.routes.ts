@@ -9,6 +9,7 @@ import * as agents from './agents.service.ts';
 export const agentsRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   registerRoute(app, api.listAgents, (req) => agents.listAgents(ctx, actorOf(req)));
   registerRoute(app, api.registerAgent, (req) => agents.registerAgent(ctx, actorOf(req), req.body));
+  registerRoute(app, api.transferTargets, (req) => agents.transferTargets(ctx, actorOf(req)));
   registerRoute(app, api.myAgent, (req) => agents.myAgent(ctx, actorOf(req)));
   registerRoute(app, api.setMyState, (req) => agents.setMyState(ctx, actorOf(req), req.body));
   registerRoute(app, api.updateAgent, (req) => agents.updateAgent(ctx, actorOf(req), req.params.userId, req.body));

@@ -202,6 +202,15 @@ export async function updateAgent(
   }
 }
 
+/** 转接: the other agents in the caller's reach who are at work (not 离线), by extension. */
+export async function transferTargets(ctx: AppContext, actor: Actor) {
+  const rows = (await repo.listAgents(ctx.db, actor)).filter((r) => r.userId !== actor.id && r.state !== 'offline');
+  return {
+    items: rows.map((r) => ({ userId: r.userId, displayName: r.displayName, extension: r.extension, state: r.state })),
+    total: rows.length,
+  };
+}
+
 export async function myAgent(ctx: AppContext, actor: Actor) {
   const a = actor.id ? await repo.findAgent(ctx.db, actor.id) : undefined;
   if (!a) throw notFound('Agent');

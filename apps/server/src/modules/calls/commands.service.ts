@@ -169,5 +169,6 @@ export async function transfer(ctx: AppContext, actor: Actor, id: string, toUser
     throw validationError('body.toUserId', 'not an agent of this call’s region');
   const adapter = adapterFor(ctx);
   const r = await adapter.transfer({ externalCallId, toExtension: target.extension });
-  return audited(ctx, actor, 'call.transfer', call, adapter, r, { toUserId });
+  const res = await audited(ctx, actor, 'call.transfer', call, adapter, r, { toUserId });
+  return { ...res, softphone: r.softphone ?? null };
 }

@@ -272,3 +272,43 @@ describe('with Zhiyang’s own telephony (the kamailio adapter)', () => {
     expect(after.audits).toBe(before.audits + 1);
   });
 });
+
+describe('转接 with Zhiyang’s own telephony', () => {
+  it('lists the other agents at work, and a transfer hands the softphone a signed ticket naming that agent and this call', async () => {
+    const a = await agentOn(kam);
+    const b = await agentOn(kam);
+    const off = await agentOn(kam);
+    expect((await off.api.put('/api/v1/call-agents/me/state', { state: 'offline' })).statusCode).toBe(200);
+    const targets = await a.api.get('/api/v1/call-agents/transfer-targets');
+    expect(targets.statusCode, targets.body).toBe(200);
+    const exts = (targets.json().items as Array<{ extension: string }>).map((x) => x.extension);
+    expect(exts).toContain(b.extension);
+    expect(exts).not.toContain(a.extension);
+    expect(exts).not.toContain(off.extension);
+
+    // An answered inbound call as Kamailio reports it (its id: "sip-" + md5 of the SIP Call-ID).
+    const ext = `sip-${'0123456789abcdef'.repeat(2)}`;
+    const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
+    const post = (body: Record<string, unknown>) =>
+      kam.sup.api.post('/api/v1/cti/simulator/events', { eventId: uid('e'), callId: ext, ...body });
+    expect((await post({ type: 'call.offered', occurredAt: at(5), hotline: '968962', caller: ELDER_PHONE })).statusCode).toBe(
+      200,
+    );
+    const ring = await post({ type: 'call.ringing', occurredAt: at(4), extension: a.extension });
+    expect((await post({ type: 'call.answered', occurredAt: at(3), extension: a.extension })).statusCode).toBe(200);
+    const callId = ring.json().callId as string;
+
+    const r = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: b.account.id });
+    expect(r.statusCode, r.body).toBe(200);
+    const target = r.json().softphone.target as string;
+    const m = /^sip:zx\.(\d+)\.([^.]+)\.(sip-[0-9a-f]{32})\.([A-Za-z0-9_-]+)@zhiyang$/.exec(target);
+    expect(m, target).not.toBeNull();
+    const [, expiry, extension, call, sig] = m as RegExpExecArray;
+    expect({ extension, call }).toEqual({ extension: b.extension, call: ext });
+    expect(Number(expiry) - Date.now() / 1000).toBeLessThanOrEqual(60);
+    // Kamailio's route[TRANSFER_IN] checks this with the same secret.
+    expect(sig).toBe(createHmac('sha256', SIP_SECRET).update(`${expiry}.${extension}.${call}`).digest('base64url'));
+    // Another agent's call cannot be transferred by this one.
+    expect((await b.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: a.account.id })).statusCode).toBe(404);
+  });
+});

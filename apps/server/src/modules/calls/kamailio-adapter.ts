@@ -18,6 +18,19 @@ export function dialTicket(secret: string, t: { extension: string; to: string; f
   return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
 }
 
+/** How long a transfer ticket works: the caller's phone follows the REFER within seconds. */
+const TRANSFER_TICKET_SECONDS = 60;
+
+/**
+ * A transfer ticket (转接) for Kamailio (route[TRANSFER_IN]): the agent's softphone REFERs the caller
+ * to `sip:zx.<expiry>.<extension>.<call id>.<signature>@…`; the caller's phone calls that address
+ * and Kamailio rings the named extension as the same call — only with a valid, unexpired ticket.
+ */
+export function transferTicket(secret: string, t: { extension: string; callId: string; expiry: number }) {
+  const payload = `${t.expiry}.${t.extension}.${t.callId}`;
+  return `zx.${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+}
+
 /**
  * The adapter for Zhiyang's own telephony (CTI_ADAPTER=kamailio, docs/telephony.md): the agent's
  * phone is the console's softphone, so answer, hang up and hold happen in the browser, and a dial
@@ -49,7 +62,19 @@ export function kamailioAdapter(ctx: AppContext): TelephonyAdapter {
     // The softphone answers and hangs up itself; the server has nothing to send.
     answer: () => inBrowser('answer in the softphone'),
     hangUp: () => inBrowser('hang up in the softphone'),
-    transfer: () => inBrowser('transfer on the desk phone'),
+    // The softphone REFERs the caller to Kamailio with a signed ticket naming the other agent.
+    async transfer({ externalCallId, toExtension }) {
+      if (!sipAuthSecret || !/^sip-[0-9a-f]{32}$/.test(externalCallId)) return inBrowser('transfer on the desk phone');
+      const expiry = Math.floor(Date.now() / 1000) + TRANSFER_TICKET_SECONDS;
+      return {
+        status: 'sent',
+        externalCallId,
+        softphone: {
+          target: `sip:${transferTicket(sipAuthSecret, { extension: toExtension, callId: externalCallId, expiry })}@${sipDomain}`,
+          extraHeaders: [],
+        },
+      };
+    },
     setAgentState: () => Promise.resolve({ status: 'sent' }),
   };
 }

@@ -1,6 +1,6 @@
 import { PhoneOutlined } from '@ant-design/icons';
 import type { CallAgent, CallCommandResult, CallDetail, TelephonyInfo } from '@zhiyang/shared';
-import { App, Button, Space, Tag } from 'antd';
+import { App, Button, Modal, Select, Space, Tag } from 'antd';
 import { useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ctiApi } from '../../api/cti.ts';
@@ -56,6 +56,7 @@ export function LineControls({
             <Button onClick={softphone.toggleHold} data-testid="softphone-hold" data-held={softphone.held}>
               {softphone.held ? t('calls.softphone.unhold') : t('calls.softphone.hold')}
             </Button>
+            {call && !call.endedAt && call.direction === 'inbound' && <TransferButton callId={call.id} softphone={softphone} />}
           </>
         )}
         <Button danger size="large" onClick={softphone.hangUp} data-testid="line-hang-up">
@@ -152,6 +153,75 @@ export function DialButton({
     >
       {t('calls.console.dial')}
     </Button>
+  );
+}
+
+/**
+ * 转接: choose another agent at work; the server signs a transfer ticket and the softphone REFERs the
+ * caller to it (Kamailio rings the other agent as the same call). This side leaves the call once
+ * the other agent has answered; if nobody answers, the caller stays here.
+ */
+function TransferButton({ callId, softphone }: { callId: string; softphone: Softphone }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [targets, setTargets] = useState<{ value: string; label: string }[]>([]);
+  const [chosen, setChosen] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const show = async () => {
+    setChosen(undefined);
+    setOpen(true);
+    try {
+      const r = await ctiApi.transferTargets();
+      setTargets(
+        r.items.map((a) => ({
+          value: a.userId,
+          label: `${a.displayName} · ${t('calls.monitor.extension')} ${a.extension} · ${t(`calls.state.${a.state}`)}`,
+        })),
+      );
+    } catch (e) {
+      message.error(problemText(e, t));
+    }
+  };
+  const go = async () => {
+    if (!chosen) return;
+    setBusy(true);
+    try {
+      const r = await ctiApi.transferCall({ params: { id: callId }, body: { toUserId: chosen } });
+      if (r.softphone && softphone.transfer(r.softphone.target)) {
+        message.success(t('calls.softphone.transferring'));
+        setOpen(false);
+      } else message.info(t('calls.softphone.transferOnPhone'));
+    } catch (e) {
+      message.error(problemText(e, t));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button onClick={() => void show()} data-testid="softphone-transfer">
+        {t('calls.softphone.transfer')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('calls.softphone.transferTitle')}
+        okText={t('calls.softphone.transfer')}
+        okButtonProps={{ disabled: !chosen, loading: busy, id: 'transfer-confirm' }}
+        onOk={() => void go()}
+        onCancel={() => setOpen(false)}
+      >
+        <Select
+          style={{ width: '100%' }}
+          placeholder={t('calls.softphone.transferChoose')}
+          options={targets}
+          value={chosen}
+          onChange={setChosen}
+          data-testid="transfer-target"
+          notFoundContent={t('calls.softphone.transferNobody')}
+        />
+      </Modal>
+    </>
   );
 }
 

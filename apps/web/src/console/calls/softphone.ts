@@ -26,6 +26,11 @@ export interface Softphone {
    * command (the signed dial ticket Kamailio checks). False when the softphone cannot dial now.
    */
   dial(target: string, extraHeaders: string[]): boolean;
+  /**
+   * 转接: REFER the caller to `target` (the server's transfer ticket, Kamailio rings the other
+   * agent) and leave the call once the caller's phone has followed it. False without a call.
+   */
+  transfer(target: string): boolean;
 }
 
 /** The agent console's softphone, for the dial buttons inside it (null elsewhere). */
@@ -186,10 +191,26 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
     return true;
   }, []);
 
+  const transfer = useCallback((target: string) => {
+    const s = session.current;
+    if (!s?.isEstablished()) return false;
+    s.refer(target, {
+      eventHandlers: {
+        // The other agent answered the caller (NOTIFY 2xx): this side of the call is done.
+        accepted: () => {
+          if (!s.isEnded()) s.terminate();
+        },
+        failed: () => console.warn('softphone: the transfer did not go through; the caller stays on this call'),
+      },
+    });
+    return true;
+  }, []);
+
   return {
     status,
     call,
     dial,
+    transfer,
     muted,
     held,
     toggleHold,
