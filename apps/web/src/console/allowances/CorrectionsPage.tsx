@@ -1,5 +1,4 @@
 import { App, Button, Card, Checkbox, Form, Input, Modal, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { allowanceBackOfficeApi } from '../../api/allowance-back-office.ts';
@@ -54,6 +53,7 @@ export function CorrectionsPage() {
     >
       <Table<Item>
         rowKey={(r) => `${r.applicationId}:${r.month}:${r.failedAt}`}
+        scroll={{ x: 'max-content' }}
         loading={list.loading}
         dataSource={list.data?.items}
         locale={{ emptyText: t('allowances.backOffice.corrections.empty') }}
@@ -65,11 +65,6 @@ export function CorrectionsPage() {
           { title: t('allowances.backOffice.corrections.month'), dataIndex: 'month' },
           { title: t('allowances.applications.amount'), dataIndex: 'amountFen', render: y },
           { title: t('allowances.backOffice.corrections.reason'), dataIndex: 'failReason' },
-          {
-            title: t('allowances.backOffice.corrections.failedAt'),
-            dataIndex: 'failedAt',
-            render: (v: string) => dayjs(v).format('YYYY-MM-DD'),
-          },
           {
             title: t('allowances.backOffice.corrections.account'),
             render: (_, r) => `${r.bankName ?? ''} ${r.bankAccountMasked ?? ''}`,
@@ -93,6 +88,7 @@ export function CorrectionsPage() {
           },
           {
             title: t('allowances.common.actions'),
+            fixed: 'right',
             render: (_, r) =>
               r.accountProblem &&
               can('allowance:write') && (
