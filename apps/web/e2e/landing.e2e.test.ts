@@ -242,24 +242,36 @@ describe('each role lands where it works', () => {
     await close();
   });
 
-  for (const role of ['canteen_staff', 'institution_staff'] as const) {
-    it(`${role} sees plainly what exists for them today`, async () => {
-      const { page, close } = await desktop(role);
-      await page.goto(`${server.url}/console`);
-      await page.getByTestId('planned-home').waitFor();
-      const text = await page.getByTestId('planned-home').innerText();
-      // The canteen's pages and kiosk exist; the care-home module is still planned.
-      if (role === 'canteen_staff') {
-        expect(text).toContain('打开自助终端');
-        expect(text).not.toContain('规划中');
-      } else expect(text).toContain('规划中');
-      const menu = await menuText(page);
-      expect(menu).not.toContain('行政区划');
-      expect(menu).not.toContain('机构管理');
-      await page.screenshot({ path: path.join(shots, `landing-${role}.png`), fullPage: true });
-      await close();
-    });
-  }
+  it('canteen_staff sees plainly what exists for them today', async () => {
+    const { page, close } = await desktop('canteen_staff');
+    await page.goto(`${server.url}/console`);
+    await page.getByTestId('planned-home').waitFor();
+    const text = await page.getByTestId('planned-home').innerText();
+    // The canteen's pages and kiosk exist.
+    expect(text).toContain('打开自助终端');
+    expect(text).not.toContain('规划中');
+    const menu = await menuText(page);
+    expect(menu).not.toContain('行政区划');
+    expect(menu).not.toContain('机构管理');
+    await page.screenshot({ path: path.join(shots, 'landing-canteen_staff.png'), fullPage: true });
+    await close();
+  });
+
+  it('institution_staff sees their beds and where to work, not a planned module', async () => {
+    const { page, close } = await desktop('institution_staff');
+    await page.goto(`${server.url}/console`);
+    await page.getByTestId('institution-home').waitFor();
+    await expect.poll(() => page.getByTestId('institution-home').innerText()).toContain('床位总数');
+    const text = await page.getByTestId('institution-home').innerText();
+    expect(text).not.toContain('规划中');
+    expect(text).toContain('打开床位一览');
+    const menu = await menuText(page);
+    expect(menu).toContain('入住管理');
+    expect(menu).not.toContain('行政区划');
+    expect(menu).not.toContain('机构管理');
+    await page.screenshot({ path: path.join(shots, 'landing-institution_staff.png'), fullPage: true });
+    await close();
+  });
 
   for (const [role, home] of [
     ['service_worker', /\/worker$/],
