@@ -17,7 +17,7 @@ import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
-import { institutionsMenu } from '../institutions/routes.tsx';
+import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
@@ -125,6 +125,7 @@ export function selectedMenuKey(pathname: string): string {
     ...ALLOWANCES_MENU,
     ...MEALS_MENU,
     ...PRIVILEGE_CARDS_MENU,
+    ...INSTITUTION_MENU_PATHS,
   ]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);
