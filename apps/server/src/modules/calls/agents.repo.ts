@@ -91,6 +91,9 @@ export async function moveState(
       stateSince: s.at,
       currentCallId: s.callId,
       ...(s.idleSince !== undefined ? { idleSince: s.idleSince } : {}),
+      // A routing hold ends with any change of state (the ring came, or the agent left).
+      offeredUntil: null,
+      offeredTo: null,
     })
     .where(eq(callAgents.userId, userId));
 }

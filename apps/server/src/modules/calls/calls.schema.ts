@@ -41,6 +41,10 @@ export const callAgents = pgTable('call_agents', {
   currentCallId: uuid('current_call_id'),
   regionCode: text('region_code').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /** Held by a routing answer until then (or until the agent's state changes), for `offeredTo`. */
+  offeredUntil: ts('offered_until'),
+  /** The blind index of the caller the agent is held for. */
+  offeredTo: text('offered_to'),
 });
 
 export const callAgentStates = pgTable('call_agent_states', {

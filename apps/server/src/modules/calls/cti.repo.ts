@@ -111,11 +111,29 @@ export async function routeCandidates(db: DbOrTx, regionCode: string, callerHash
                coalesce(a.user_id = (SELECT agent_user_id FROM prev), false) AS previous
           FROM ${callAgents} a JOIN ${users} u ON u.id = a.user_id
          WHERE (a.state = 'idle' OR (a.state = 'wrap_up' AND a.state_since <= now() - make_interval(secs => ${wrapUpMaxSeconds})))
+           AND (a.offered_until IS NULL OR a.offered_until <= now()
+                OR ${callerHash === null ? sql`false` : sql`a.offered_to = ${callerHash}`})
            AND u.status = 'active'
            AND (starts_with(${regionCode}, a.region_code) OR starts_with(a.region_code, ${regionCode}))
          ORDER BY free_since ASC
          LIMIT 200`,
   );
+}
+
+/**
+ * Hold an agent for a routing answer: true when the agent was free of any other caller's hold
+ * and is now held for this caller for `seconds` (a conditional update, so two answers at the same
+ * moment never name the same agent).
+ */
+export async function holdAgent(db: DbOrTx, userId: string, callerHash: string, seconds: number): Promise<boolean> {
+  const rows = await queryRows<{ user_id: string }>(
+    db,
+    sql`UPDATE ${callAgents} SET offered_until = now() + make_interval(secs => ${seconds}), offered_to = ${callerHash}
+         WHERE user_id = ${userId}
+           AND (offered_until IS NULL OR offered_until <= now() OR offered_to = ${callerHash})
+        RETURNING user_id`,
+  );
+  return rows.length === 1;
 }
 
 /** The agent who last took a call about this elder (affinity for a terminal's service key). */

@@ -470,6 +470,34 @@ describe('CTI routing', () => {
   });
 });
 
+describe('CTI routing of calls that arrive at the same moment', () => {
+  it('two calls asked about at once go to two agents, never both to one; the same caller asking again keeps its agent', async () => {
+    const h = await sup.api.post('/api/v1/call-hotlines', { number: '12350', name: '12350', regionCode: TREE.communityB1 });
+    expect(h.statusCode, h.body).toBe(201);
+    const one = await agent({ regionCode: TREE.communityB1 });
+    const two = await agent({ regionCode: TREE.communityB1 });
+    const answers = await Promise.all([
+      route({ hotline: '12350', caller: '13100000001' }),
+      route({ hotline: '12350', caller: '13100000002' }),
+      route({ hotline: '12350', caller: '13100000003' }),
+    ]);
+    const named = answers.map((a) => a.json().extension as string | null);
+    expect(named.filter(Boolean).sort()).toEqual([one.extension, two.extension].sort());
+    expect(named.filter((x) => x === null)).toHaveLength(1);
+    // The first caller's repeated question (Kamailio asks again every 2 s) names the same agent.
+    const firstNamed = named[0];
+    if (firstNamed) expect((await route({ hotline: '12350', caller: '13100000001' })).json().extension).toBe(firstNamed);
+    // The ring reported ends the hold: after that call ends, the agent is offered to others again.
+    const held = firstNamed === one.extension ? one : two;
+    const id = uid('call');
+    await send({ ...offered(id, '13100000001', { hotline: '12350' }), occurredAt: at(-3) });
+    await send(ev('call.ringing', id, 2, { extension: held.extension }));
+    await send(ev('call.ended', id, 1, { outcome: 'abandoned' }));
+    expect((await agentRow(held.account.id)).offeredUntil).toBeNull();
+    expect((await route({ hotline: '12350', caller: '13100000009' })).json().extension).toBe(held.extension);
+  });
+});
+
 describe('npm run simulate-calls', () => {
   it('rings demo-operator through the signed webhook: one answered call with a recording, one abandoned', async () => {
     const op = await createAccount(s.ctx, 'operator', { regionCode: TREE.streetA, username: 'demo-operator' });

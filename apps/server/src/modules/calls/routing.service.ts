@@ -8,6 +8,9 @@ import * as repo from './cti.repo.ts';
 import { normaliseHotline, TELEPHONY_ACTOR } from './cti.service.ts';
 import { numberHash } from './party.ts';
 
+/** How long a routing answer holds its agent for the caller, unless the ring is reported first. */
+const ROUTE_HOLD_SECONDS = 15;
+
 export type RouteAnswer = {
   extension: string | null;
   userId: string | null;
@@ -39,24 +42,32 @@ export async function routeCall(
     ]);
   const hotline = rows[0];
   const queue = rows.find((r) => r.queueId && !r.skill) ?? rows.find((r) => r.queueId) ?? null;
-  const candidates = await repo.routeCandidates(
-    ctx.db,
-    hotline.regionCode,
-    numberHash(ctx.cipher, body.caller),
-    wrapUpMaxSeconds(ctx),
-  );
+  const callerHash = numberHash(ctx.cipher, body.caller);
+  let candidates = await repo.routeCandidates(ctx.db, hotline.regionCode, callerHash, wrapUpMaxSeconds(ctx));
   let answer: RouteAnswer = { extension: null, userId: null, reason: 'none', queueId: queue?.queueId ?? null };
-  const pick = (c: repo.RouteCandidate, reason: RouteAnswer['reason']) => {
-    answer = { extension: c.extension, userId: c.user_id, reason, queueId: queue?.queueId ?? null };
-  };
   const skill = queue?.skill ?? null;
-  const previous = candidates.find((c) => c.previous);
-  const skilled = candidates.find((c) => !skill || c.skills.includes(skill));
   const mayOverflow = body.waitedSeconds === undefined || body.waitedSeconds >= (queue?.overflowSeconds ?? 0);
-  const operator = candidates.find((c) => roleCan(c.role as Actor['role'], 'alarm:handle'));
-  if (previous) pick(previous, 'affinity');
-  else if (skilled) pick(skilled, 'longest_idle');
-  else if (mayOverflow && operator) pick(operator, 'overflow');
+  // The chosen agent is held for this caller for a few seconds, until the telephony reports the
+  // ring: calls asked about at the same moment go to different agents. An agent another answer
+  // held first is passed over and the next one chosen.
+  while (candidates.length) {
+    const previous = candidates.find((c) => c.previous);
+    const skilled = candidates.find((c) => !skill || c.skills.includes(skill));
+    const operator = candidates.find((c) => roleCan(c.role as Actor['role'], 'alarm:handle'));
+    const [c, reason]: [repo.RouteCandidate | undefined, RouteAnswer['reason']] = previous
+      ? [previous, 'affinity']
+      : skilled
+        ? [skilled, 'longest_idle']
+        : mayOverflow && operator
+          ? [operator, 'overflow']
+          : [undefined, 'none'];
+    if (!c) break;
+    if (await repo.holdAgent(ctx.db, c.user_id, callerHash, ROUTE_HOLD_SECONDS)) {
+      answer = { extension: c.extension, userId: c.user_id, reason, queueId: queue?.queueId ?? null };
+      break;
+    }
+    candidates = candidates.filter((x) => x !== c);
+  }
   await recordAudit(ctx.db, {
     actor,
     action: 'cti.route',
