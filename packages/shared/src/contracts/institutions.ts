@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listOf } from './common.ts';
-import { isoDay } from './dates.ts';
+import { isoDay, isoInstant } from './dates.ts';
 import { route } from './route.ts';
 
 /**
@@ -230,7 +230,7 @@ export const admission = z.object({
   admittedOn: z.string().nullable(),
   endedOn: z.string().nullable(),
   endNote: z.string().nullable(),
-  transferredTo: z.string().nullable(),
+  transferDestination: z.string().nullable(),
 });
 export type Admission = z.output<typeof admission>;
 
@@ -259,7 +259,7 @@ export const endStayBody = z.strictObject({
   ending: z.enum(ADMISSION_ENDINGS),
   endedOn: isoDay('past'),
   note: z.string().trim().max(500).optional(),
-  transferredTo: z.string().trim().min(1).max(100).optional(),
+  transferDestination: z.string().trim().min(1).max(100).optional(),
 });
 export const moveBedBody = z.strictObject({ bedId: z.uuid() });
 
@@ -269,7 +269,7 @@ export const careRecordBody = z.strictObject({
   /** A care item's code, a medicine's name, or `vitals`. */
   item: z.string().trim().min(1).max(60),
   /** When it was done (the phone's time; a record kept offline keeps its time). */
-  doneAt: z.iso.datetime({ offset: true }),
+  doneAt: isoInstant('past'),
   dose: z.string().trim().max(40).optional(),
   vitals: z
     .strictObject({
@@ -304,7 +304,7 @@ export const incidentBody = z.strictObject({
   admissionId: z.uuid(),
   kind: z.enum(INCIDENT_KINDS),
   severity: z.enum(INCIDENT_SEVERITIES),
-  occurredAt: z.iso.datetime({ offset: true }),
+  occurredAt: isoInstant('past'),
   description: z.string().trim().min(1).max(1000),
   actionTaken: z.string().trim().max(1000).optional(),
   familyTold: z.boolean().default(false),

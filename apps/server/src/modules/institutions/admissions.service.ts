@@ -248,7 +248,7 @@ export async function endStay(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  b: { ending: 'discharged' | 'transferred' | 'deceased'; endedOn: string; note?: string; transferredTo?: string },
+  b: { ending: 'discharged' | 'transferred' | 'deceased'; endedOn: string; note?: string; transferDestination?: string },
 ) {
   const { row, inst } = await admissionFor(ctx, actor, id, 'institution:write');
   if (row.a.status === 'applied' && b.ending !== 'deceased') {
@@ -267,8 +267,8 @@ export async function endStay(
     });
   }
   if (row.a.status !== 'admitted') throw conflict('The stay has ended already.', undefined, 'already-handled');
-  if (b.ending === 'transferred' && !b.transferredTo)
-    throw validationError('body.transferredTo', 'say where the resident is transferred to');
+  if (b.ending === 'transferred' && !b.transferDestination)
+    throw validationError('body.transferDestination', 'say where the resident is transferred to');
   if (row.a.admittedOn && b.endedOn < row.a.admittedOn)
     throw validationError('body.endedOn', `cannot be before the admission (${row.a.admittedOn})`);
   return ctx.db.transaction(async (tx) => {
@@ -283,7 +283,7 @@ export async function endStay(
       status: b.ending,
       endedOn: b.endedOn,
       endNote: b.note ?? null,
-      transferredTo: b.ending === 'transferred' ? (b.transferredTo ?? null) : null,
+      transferDestination: b.ending === 'transferred' ? (b.transferDestination ?? null) : null,
     });
     if (row.a.bedId) {
       await repo.setBedDevicesElder(tx, row.a.bedId, null);

@@ -57,7 +57,7 @@ export function presentAdmission(
     admittedOn: a.admittedOn,
     endedOn: a.endedOn,
     endNote: a.endNote,
-    transferredTo: a.transferredTo,
+    transferDestination: a.transferDestination,
   };
 }
 

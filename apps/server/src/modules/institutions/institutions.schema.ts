@@ -79,7 +79,7 @@ export const admissions = pgTable('admissions', {
   previousLiving: text('previous_living'),
   endedOn: date('ended_on'),
   endNote: text('end_note'),
-  transferredTo: text('transferred_to'),
+  transferDestination: text('transferred_to'),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

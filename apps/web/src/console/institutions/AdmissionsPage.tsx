@@ -433,7 +433,7 @@ function EndModal({ row, onClose, onDone }: ModalProps & { row: Admission }) {
     ending: 'discharged' | 'transferred' | 'deceased';
     endedOn: dayjs.Dayjs;
     note?: string;
-    transferredTo?: string;
+    transferDestination?: string;
   }>();
   const ending = Form.useWatch('ending', form);
   return (
@@ -452,7 +452,7 @@ function EndModal({ row, onClose, onDone }: ModalProps & { row: Admission }) {
                   ending: v.ending,
                   endedOn: v.endedOn.format('YYYY-MM-DD'),
                   note: v.note || undefined,
-                  transferredTo: v.ending === 'transferred' ? v.transferredTo : undefined,
+                  transferDestination: v.ending === 'transferred' ? v.transferDestination : undefined,
                 },
               }),
             t('institutions.admissions.ended'),
@@ -474,7 +474,11 @@ function EndModal({ row, onClose, onDone }: ModalProps & { row: Admission }) {
           <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
         </Form.Item>
         {ending === 'transferred' && (
-          <Form.Item name="transferredTo" label={t('institutions.admissions.transferredTo')} rules={[{ required: true }]}>
+          <Form.Item
+            name="transferDestination"
+            label={t('institutions.admissions.transferDestination')}
+            rules={[{ required: true }]}
+          >
             <Input maxLength={100} />
           </Form.Item>
         )}
