@@ -25,7 +25,7 @@ import { communityCode, DEMO_DISTRICT } from './district.ts';
 import { seededRandom } from './random.ts';
 
 /** Days of meal history before today (today itself is left to the canteen to serve). */
-export const DEMO_MEAL_DAYS = 28;
+export const DEMO_MEAL_DAYS = 91;
 /** Diners per canteen: regulars and occasional guests. */
 const DINERS = 70;
 
@@ -84,8 +84,8 @@ async function chunked<T extends Parameters<DbOrTx['insert']>[0]>(tx: DbOrTx, ta
 
 /**
  * Demo step `meals`: the second canteen (青松路社区长寿食堂), both canteens' profiles, dishes and
- * menus from four weeks back to a week ahead, the bureau's two meal policies with their rules,
- * four weeks of meals (yesterday the last; a few regulars stopped coming, a few meals refunded),
+ * menus from three months back to a week ahead, the bureau's two meal policies with their rules,
+ * three months of meals (yesterday the last; a few regulars stopped coming, a few meals refunded),
  * paid through the ledger from the policies' monthly lots exactly as the checkout pays, and the
  * day's missed-meal signals. Bulk SQL in one transaction; fixed seed.
  */
@@ -213,7 +213,10 @@ export async function seedMeals(ctx: AppContext) {
     const mealRows: Array<typeof meals.$inferInsert> = [];
     const subsidyRows: Array<typeof mealSubsidies.$inferInsert> = [];
     const tickets = new Map<string, number>();
-    const months = [...new Set([first.slice(0, 7), addDays(today, -1).slice(0, 7)])];
+    // Every month from the first meal day to yesterday (three months of meals span four).
+    const months: string[] = [];
+    for (let d = first; d <= addDays(today, -1); d = addDays(d, 1))
+      if (months.at(-1) !== d.slice(0, 7)) months.push(d.slice(0, 7));
     const openMonths = new Set<string>();
     for (const m of months) if (!(await isClosedPeriod(tx, m))) openMonths.add(m);
     for (const c of sites) {
