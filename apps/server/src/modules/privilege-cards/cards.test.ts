@@ -222,7 +222,9 @@ describe('reissue, revocation, expiry, death', () => {
     ])
       expect((await district.post(`/api/v1/privilege-cards/${a.id}/decisions`, body)).statusCode, JSON.stringify(body)).toBe(400);
     expect((await verify('x'.repeat(99))).statusCode).toBe(400);
-    // Longer than any token: Fastify's parameter length limit answers 414 (URI too long), never a 500.
-    expect((await verify('x'.repeat(200))).statusCode).toBe(414);
+    // Longer than any token: past Fastify's parameter length limit the route does not match —
+    // 414 (URI too long), or 404 when the built console's catch-all route is registered (as in
+    // production and CI) — a refusal either way, never a 500 and never a verification.
+    expect([404, 414]).toContain((await verify('x'.repeat(200))).statusCode);
   });
 });
