@@ -79,11 +79,11 @@ export const backOfficeZhCN = {
     kind: '材料类型',
     kinds: { id_card: '身份证', hukou: '户口簿', bank_card: '银行卡', other: '其他' },
     upload: '上传扫描件',
-    hint: '支持 PDF、JPG、PNG，单个不超过 5 MB，加密保存，每次查看都会留痕。',
+    hint: '可上传扫描件或照片，单个不超过 5 兆字节，加密保存，每次查看都会留痕。',
     open: '查看',
     uploaded: '已上传',
     empty: '尚未上传材料',
-    tooLarge: '文件超过 5 MB',
+    tooLarge: '文件超过 5 兆字节',
   },
   reports: {
     title: '津贴报表',
