@@ -1,4 +1,3 @@
-import { InboxOutlined } from '@ant-design/icons';
 import { DEATH_SOURCES } from '@zhiyang/shared';
 import {
   Alert,
@@ -15,7 +14,6 @@ import {
   Table,
   Tag,
   Typography,
-  Upload,
   type UploadFile,
 } from 'antd';
 import dayjs from 'dayjs';
@@ -25,6 +23,7 @@ import { allowanceBackOfficeApi } from '../../api/allowance-back-office.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { SpreadsheetPicker } from '../common/SpreadsheetPicker.tsx';
 
 type Report = Awaited<ReturnType<typeof allowanceBackOfficeApi.importDeaths>>;
 type Recovery = Awaited<ReturnType<typeof allowanceBackOfficeApi.listRecoveries>>['items'][number];
@@ -113,25 +112,18 @@ export function DeathsPage() {
                 options={DEATH_SOURCES.map((s) => ({ value: s, label: t(`allowances.backOffice.deaths.sources.${s}`) }))}
               />
             </Space>
-            <Upload.Dragger
-              accept=".csv,.xlsx"
-              maxCount={1}
-              fileList={file ? [file] : []}
-              beforeUpload={() => false}
-              onChange={({ fileList }) => {
-                setFile(fileList.at(-1) ?? null);
+            <SpreadsheetPicker
+              file={file}
+              onPick={(f) => {
+                setFile(f);
                 setReport(null);
                 setError(null);
               }}
-            >
-              <p className="ant-upload-drag-icon">
-                <InboxOutlined />
-              </p>
-              <p className="ant-upload-text">{t('allowances.backOffice.deaths.pick')}</p>
-            </Upload.Dragger>
-            <Button type="primary" disabled={!file} loading={uploading} onClick={() => void upload()}>
-              {t('allowances.backOffice.deaths.upload')}
-            </Button>
+              onUpload={() => void upload()}
+              uploading={uploading}
+              pickText={t('allowances.backOffice.deaths.pick')}
+              uploadText={t('allowances.backOffice.deaths.upload')}
+            />
             {error && <Alert type="error" showIcon message={error} />}
             {report && (
               <>

@@ -1,9 +1,9 @@
-import { InboxOutlined } from '@ant-design/icons';
-import { Alert, Button, Modal, Space, Table, Tag, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, Button, Modal, Space, Table, Tag, Typography, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { allowanceBackOfficeApi, allowanceBankFileUrl } from '../../api/allowance-back-office.ts';
 import { problemText } from '../../app/problems.ts';
+import { SpreadsheetPicker } from '../common/SpreadsheetPicker.tsx';
 
 type Report = Awaited<ReturnType<typeof allowanceBackOfficeApi.importReturns>>;
 type Outcome = Report['lines'][number]['outcome'];
@@ -71,25 +71,18 @@ export function BankFileActions({ roll, onImported }: { roll: { id: string; mont
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
             {t('allowances.backOffice.returns.hint')}
           </Typography.Paragraph>
-          <Upload.Dragger
-            accept=".csv,.xlsx"
-            maxCount={1}
-            fileList={file ? [file] : []}
-            beforeUpload={() => false}
-            onChange={({ fileList }) => {
-              setFile(fileList.at(-1) ?? null);
+          <SpreadsheetPicker
+            file={file}
+            onPick={(f) => {
+              setFile(f);
               setReport(null);
               setError(null);
             }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{t('allowances.backOffice.returns.pick')}</p>
-          </Upload.Dragger>
-          <Button type="primary" disabled={!file} loading={uploading} onClick={() => void upload()}>
-            {t('allowances.backOffice.returns.upload')}
-          </Button>
+            onUpload={() => void upload()}
+            uploading={uploading}
+            pickText={t('allowances.backOffice.returns.pick')}
+            uploadText={t('allowances.backOffice.returns.upload')}
+          />
           {error && <Alert type="error" showIcon message={error} />}
           {report && (
             <>

@@ -1,11 +1,11 @@
-import { InboxOutlined } from '@ant-design/icons';
 import type { PrivilegeCardCheckImportReport as Report } from '@zhiyang/shared';
-import { Alert, Button, Space, Table, Tag, Typography, Upload, type UploadFile } from 'antd';
+import { Alert, Space, Table, Tag, Typography, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { privilegeCardsApi } from '../../api/privilege-cards.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
+import { SpreadsheetPicker } from '../common/SpreadsheetPicker.tsx';
 
 const COLOR: Record<Report['outcomes'][number]['outcome'], string> = {
   passed: 'green',
@@ -53,26 +53,19 @@ export function CheckImport({ onImported }: { onImported(): void }) {
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('privilegeCards.import.hint')}
       </Typography.Paragraph>
-      <Upload.Dragger
-        accept=".csv,.xlsx"
-        maxCount={1}
-        disabled={!can('card:write')}
-        fileList={file ? [file] : []}
-        beforeUpload={() => false}
-        onChange={({ fileList }) => {
-          setFile(fileList.at(-1) ?? null);
+      <SpreadsheetPicker
+        file={file}
+        onPick={(f) => {
+          setFile(f);
           setReport(null);
           setError(null);
         }}
-      >
-        <p className="ant-upload-drag-icon">
-          <InboxOutlined />
-        </p>
-        <p className="ant-upload-text">{t('privilegeCards.import.pick')}</p>
-      </Upload.Dragger>
-      <Button type="primary" disabled={!file} loading={uploading} onClick={() => void upload()}>
-        {t('privilegeCards.import.upload')}
-      </Button>
+        onUpload={() => void upload()}
+        uploading={uploading}
+        pickText={t('privilegeCards.import.pick')}
+        uploadText={t('privilegeCards.import.upload')}
+        disabled={!can('card:write')}
+      />
       {error && <Alert type="error" showIcon message={error} />}
       {report && (
         <>
