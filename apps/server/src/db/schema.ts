@@ -19,6 +19,7 @@ export * from '../modules/elders/elders.schema.ts';
 export * from '../modules/faces/faces.schema.ts';
 export * from '../modules/institutions/institutions.schema.ts';
 export * from '../modules/meals/meals.schema.ts';
+export * from '../modules/medical/medical.schema.ts';
 export * from '../modules/orders/orders.schema.ts';
 export * from '../modules/organizations/organizations.schema.ts';
 export * from '../modules/policies/policies.schema.ts';
