@@ -51,6 +51,8 @@ export const beds = pgTable('beds', {
   status: text('status').$type<BedStatus>().notNull().default('free'),
   admissionId: uuid('admission_id'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** A bed reserved for an application: until when (migration 0840). */
+  reservedUntil: timestamp('reserved_until', { withTimezone: true }),
 });
 
 export const admissions = pgTable('admissions', {
