@@ -359,6 +359,50 @@ export const mealDelivery = z.object({
 });
 export type MealDelivery = z.output<typeof mealDelivery>;
 
+/**
+ * What the elder, the family or the call centre may book for one elder (送餐预订): the canteens
+ * delivering to the elder's community with the menus of the next 7 days, and the elder's bookings
+ * from today on. A meal is booked until its cutoff (the start of that meal period at the canteen).
+ */
+export const deliveryOptionDish = z.object({
+  dishId: z.string(),
+  name: z.string(),
+  category: z.enum(DISH_CATEGORIES),
+  healthTags: z.array(z.enum(HEALTH_TAGS)),
+  allergens: z.array(z.enum(ALLERGENS)),
+  priceFen: z.number().int(),
+  /** What the elder would pay for this dish alone after the subsidy the meal would get (an estimate: settled at the door). */
+  selfPayFen: z.number().int(),
+});
+export const deliveryOptionSlot = z.object({
+  day: z.string(),
+  period: z.enum(MEAL_PERIODS),
+  /** Bookings and cancellations close at this instant (the meal period's start at this canteen). */
+  cutoffAt: z.string(),
+  /** May the caller still book it now (before the cutoff; the call centre and staff also after it, on the day). */
+  bookable: z.boolean(),
+  /** The subsidy a meal of this day and period would get from the elder's meal policies (estimate, fen). */
+  subsidyFen: z.number().int(),
+  dishes: z.array(deliveryOptionDish),
+});
+export const deliveryOptions = z.object({
+  elderId: z.string(),
+  elderName: z.string(),
+  days: z.array(z.string()),
+  canteens: z.array(
+    z.object({ id: z.string(), name: z.string(), address: z.string().nullable(), slots: z.array(deliveryOptionSlot) }),
+  ),
+  /** The elder's deliveries from today on, soonest first, with whether the caller may still cancel each. */
+  bookings: z.array(
+    mealDelivery.extend({
+      dishNames: z.array(z.string()),
+      cutoffAt: z.string(),
+      cancellable: z.boolean(),
+    }),
+  ),
+});
+export type DeliveryOptions = z.output<typeof deliveryOptions>;
+
 /** A provider a canteen may hand deliveries to (approved, serving one of its delivery communities), with its workers. */
 export const deliveryProvider = z.object({
   id: z.string(),
@@ -719,6 +763,16 @@ export const mealsContract = {
       payMethod: z.enum(['cash', 'mobile']).optional(),
     }),
     response: z.object({ delivery: mealDelivery, meal }),
+  }),
+  deliveryOptions: route({
+    method: 'GET',
+    path: '/meal-delivery-options',
+    permission: 'meal:deliver-book',
+    tags,
+    summary:
+      "What may be booked for one elder (elder: self; family: the bound elder; staff: in scope): canteens delivering to the elder's community, their menus of the next 7 days with the subsidised price, and the elder's bookings from today on",
+    query: z.object({ elderId: z.uuid() }),
+    response: deliveryOptions,
   }),
   cancelDelivery: route({
     method: 'POST',

@@ -63,10 +63,12 @@ export async function find(db: DbOrTx, actor: Actor, id: string) {
 export async function list(
   db: DbOrTx,
   actor: Actor,
-  f: { day?: string; status?: string; canteenId?: string; ownRound?: boolean },
+  f: { day?: string; status?: string; canteenId?: string; ownRound?: boolean; elderId?: string; fromDay?: string },
 ) {
   const conds = [
     deliveryVisibleTo(actor),
+    f.elderId ? sql`d.elder_id = ${f.elderId}` : undefined,
+    f.fromDay ? sql`d.day >= ${f.fromDay}` : undefined,
     // The canteen's own round leaves out what it handed to a provider.
     f.ownRound && actor.role === 'canteen_staff' ? sql`d.provider_id IS NULL` : undefined,
     f.day ? sql`d.day = ${f.day}` : undefined,
@@ -132,4 +134,29 @@ export async function eligibleProviders(db: DbOrTx, communities: string[], provi
 /** Hand a booked delivery to a provider (and worker), or take it back (null). */
 export async function assign(tx: DbOrTx, id: string, providerId: string | null, workerId: string | null) {
   return close(tx, id, { providerId, workerId, assignedAt: providerId ? new Date() : null });
+}
+
+/** The canteens (active) that deliver to a community, with their meal hours; `orgId`: only that one (canteen staff). */
+export async function canteensDeliveringTo(db: DbOrTx, community: string, orgId?: string | null) {
+  return queryRows<{
+    id: string;
+    name: string;
+    address: string | null;
+    meal_periods: Array<{ period: 'breakfast' | 'lunch' | 'dinner'; start: string; end: string }> | null;
+  }>(
+    db,
+    sql`SELECT o.id, o.name, COALESCE(c.address, o.address) AS address, c.meal_periods
+        FROM organizations o JOIN canteens c ON c.org_id = o.id
+        WHERE o.type = 'canteen' AND o.status = 'active' AND ${community} = ANY (c.delivery_communities)
+          ${orgId ? sql`AND o.id = ${orgId}::uuid` : sql``}
+        ORDER BY o.name`,
+  );
+}
+
+/** The meal hours of a canteen (null: no profile, default hours). */
+export async function canteenMealPeriods(db: DbOrTx, canteenId: string) {
+  const [r] = await queryRows<{
+    meal_periods: Array<{ period: 'breakfast' | 'lunch' | 'dinner'; start: string; end: string }> | null;
+  }>(db, sql`SELECT meal_periods FROM canteens WHERE org_id = ${canteenId}`);
+  return r?.meal_periods ?? null;
 }

@@ -11,6 +11,7 @@ import * as canteens from './canteens.repo.ts';
 import * as repo from './deliveries.repo.ts';
 import { asDay, visibleElder } from './meals.repo.ts';
 import { serveMeal } from './meals.service.ts';
+import { deliveryCutoff } from './periods.ts';
 
 /**
  * Meal delivery (送餐入户) for elders who cannot come: booked by the call centre, community staff,
@@ -23,6 +24,21 @@ import { serveMeal } from './meals.service.ts';
 
 /** A position farther than this from the elder's recorded address is flagged on the delivery. */
 const FAR_METERS = 500;
+
+/**
+ * The cutoff rule (送餐截止, `deliveryCutoff`: the meal period's start at the canteen): the elder
+ * and the family book before it; the call centre and region staff may still book a meal of the
+ * day after it (they arrange it with the canteen on the phone); nobody but the canteen's own
+ * staff cancels after it — the meal is being cooked.
+ */
+export function mayBookNow(actor: Actor, canteenId: string, cutoff: Date, now = new Date()) {
+  return actor.orgId === canteenId || !isPersonAccount(actor) || now < cutoff;
+}
+export function mayCancelNow(actor: Actor, canteenId: string, cutoff: Date, now = new Date()) {
+  return actor.orgId === canteenId || now < cutoff;
+}
+const pastCutoff = (what: string, cutoff: Date) =>
+  conflict(`${what} closed at the meal's cutoff (${cutoff.toISOString()}, the meal period's start).`, undefined, 'invalid-state');
 
 export function presentDelivery(d: repo.DeliveryView) {
   return {
@@ -75,6 +91,8 @@ export async function book(
   }
   const today = cstDate();
   if (input.day < today || input.day > addDays(today, 7)) throw validationError('body.day', 'today or within a week');
+  const cutoff = deliveryCutoff(await repo.canteenMealPeriods(ctx.db, c.id), input.day, input.period);
+  if (!mayBookNow(actor, c.id, cutoff)) throw pastCutoff('Booking', cutoff);
   const menu = new Set((await canteens.menuItems(ctx.db, c.id, input.day, input.day, input.period)).map((d) => d.id));
   input.items.forEach((i, n) => {
     if (!menu.has(i.dishId)) throw validationError(`body.items.${n}.dishId`, `not on the ${input.period} menu of ${input.day}`);
@@ -227,6 +245,8 @@ export async function deliver(
 export async function cancel(ctx: AppContext, actor: Actor, id: string, reason: string) {
   const d = await visible(ctx, actor, id);
   if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
+  const cutoff = deliveryCutoff(await repo.canteenMealPeriods(ctx.db, d.canteen_id), asDay(d.day), d.period);
+  if (!mayCancelNow(actor, d.canteen_id, cutoff)) throw pastCutoff('Cancelling', cutoff);
   return ctx.db.transaction(async (tx) => {
     const row = await repo.close(tx, d.id, { status: 'cancelled', cancelReason: reason });
     if (!row) throw conflict('The delivery changed meanwhile.', undefined, 'already-handled');

@@ -8,6 +8,7 @@ import { badRequest } from '../../lib/errors.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import * as canteens from './canteens.service.ts';
 import * as deliveries from './deliveries.service.ts';
+import { deliveryOptions } from './delivery-options.service.ts';
 import { findKioskElders } from './kiosk.service.ts';
 import * as meals from './meals.service.ts';
 import { recommend } from './recommend.service.ts';
@@ -55,6 +56,7 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.deliveryProviders, (req) => deliveries.providers(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.assignDelivery, (req) => deliveries.assign(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.deliveryRound, (req) => deliveries.round(ctx, actorOf(req), req.query));
+  registerRoute(app, api.deliveryOptions, (req) => deliveryOptions(ctx, actorOf(req), req.query.elderId));
   registerRoute(app, api.cancelDelivery, (req) => deliveries.cancel(ctx, actorOf(req), req.params.id, req.body.reason));
   registerRoute(app, api.listCanteenSettlements, (req) => settlement.list(ctx, actorOf(req), req.query));
   registerRoute(app, api.getCanteenSettlement, (req) => settlement.get(ctx, actorOf(req), req.params.id));

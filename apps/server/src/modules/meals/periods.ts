@@ -29,3 +29,20 @@ export function inferPeriod(periods: Array<{ period: MealPeriod; start: string; 
   }
   return best.period;
 }
+
+/**
+ * The cutoff of a delivered meal (送餐截止): the instant its meal period starts at the canteen on
+ * that day (China time) — the kitchen is cooking it then. Bookings by the elder or the family and
+ * every cancellation but the canteen's own close at this instant.
+ */
+export function deliveryCutoff(
+  periods: Array<{ period: MealPeriod; start: string; end: string }> | null,
+  day: string,
+  period: MealPeriod,
+): Date {
+  const hours =
+    (periods?.length ? periods : DEFAULT_MEAL_PERIODS).find((p) => p.period === period) ??
+    DEFAULT_MEAL_PERIODS.find((p) => p.period === period);
+  const midnight = new Date(`${day}T00:00:00Z`).getTime() - 8 * 3600_000;
+  return new Date(midnight + minutes(hours?.start ?? '00:00') * 60_000);
+}

@@ -119,6 +119,7 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'meal.delivery.book': { zh: '预订送餐', en: 'Book meal delivery' },
   'meal.delivery.cancel': { zh: '取消送餐', en: 'Cancel meal delivery' },
   'meal.delivery.deliver': { zh: '送餐签收', en: 'Check off meal delivery' },
+  'meal.delivery.options': { zh: '查看老人送餐预订', en: 'Read meal delivery options' },
   'meal.elder-lookup': { zh: '食堂查找老人', en: 'Canteen elder lookup' },
   'meal.missed-check': { zh: '检查未就餐老人', en: 'Check missed meals' },
   'meal.recommend': { zh: '查看老人菜品推荐', en: 'Read dish recommendations' },
