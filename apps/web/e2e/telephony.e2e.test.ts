@@ -38,6 +38,9 @@ const EXTENSION = '8001';
 const SECOND_CALLER = '13700000002';
 /** A caller who waits while the agent finishes after-call work. */
 const WAITING_CALLER = '13700000003';
+/** 转外线: the caller the agent hands over, and the outside number (a family member behind the trunk). */
+const TRANSFER_CALLER = '13700000005';
+const OUTSIDE_NUMBER = '13912345678';
 /** How long a caller waits for an agent before Kamailio gives up (480). */
 const QUEUE_MAX_SECONDS = 5;
 const CTI_SECRET = 'e2e-cti-secret-0123456789abcdef';
@@ -59,6 +62,8 @@ let caller: Started | undefined;
 let second: Started | undefined;
 let third: Started | undefined;
 let fourth: Started | undefined;
+let fifth: Started | undefined;
+let agentId = '';
 let callee: Started | undefined;
 let serverClosed = false;
 const ports = { sip: 0, ws: 0, ng: 0, cli: 0, baresip: 0, trunk: 0, rtpMin: 0 };
@@ -120,6 +125,7 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     await f.seedTree(server.ctx);
     await createElder(server.ctx, f.TREE.communityA1, { name: ELDER, phone: ELDER_PHONE, livingSituation: 'alone' });
     const operator = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'demo-operator' });
+    agentId = operator.id;
     admin = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).api as Api;
     const hotline = await admin.post('/api/v1/call-hotlines', {
       number: HOTLINE,
@@ -196,6 +202,7 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
   }, 180_000);
 
   afterAll(async () => {
+    await fifth?.stop();
     await callee?.stop();
     await fourth?.stop();
     await third?.stop();
@@ -539,6 +546,65 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     expect(ended).toMatchObject({ outcome: 'answered' });
     expect(Date.parse(ended?.endedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(ended?.answeredAt ?? ''));
   }, 60_000);
+
+  it('转外线: the agent hands a talking caller to an outside number; Kamailio sends the caller to the trunk with the signed ticket, the agent is done, the call ends when the outside party hangs up', async () => {
+    // The outside number (a family member) behind the carrier's trunk: a baresip that answers by itself.
+    const outsideDir = path.join(work, 'baresip-outside');
+    baresipConfig(outsideDir, {
+      sipPort: ports.trunk,
+      wav: path.join(work, 'elder.wav'),
+      number: OUTSIDE_NUMBER,
+      rtpMin: ports.rtpMin + 180,
+      autoAnswer: true,
+    });
+    callee = startGroup('/usr/bin/baresip', ['-f', outsideDir]);
+    await expect.poll(() => callee?.output.join('') ?? '', { timeout: 10_000 }).toMatch(/baresip is ready/);
+    const wav = path.join(work, 'xfer-caller.wav');
+    writeToneWav(wav, 90);
+    const dir = path.join(work, 'baresip-5');
+    baresipConfig(dir, { sipPort: await freePortPair(), wav, number: TRANSFER_CALLER, rtpMin: ports.rtpMin + 160 });
+    await page.getByTestId('finish-wrap-up').click();
+    await page.locator('[data-testid="agent-state"][data-state="idle"]').waitFor();
+    fifth = startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]);
+    await page.locator('[data-testid="softphone-controls"][data-call="ringing"]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('line-answer').click();
+    await page.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    const record = async () =>
+      ((await admin.get('/api/v1/calls?direction=inbound')).json().items as Array<{ id: string; numberMasked: string }>).find(
+        (c) => c.numberMasked.endsWith(TRANSFER_CALLER.slice(-4)),
+      );
+    await expect.poll(async () => (await record())?.id ?? null, { timeout: 10_000 }).not.toBeNull();
+    const id = (await record())?.id as string;
+    // 转接 → 转外线 → the number → 转接.
+    await page.getByTestId('softphone-transfer').click();
+    await page.getByTestId('transfer-mode-number').click();
+    await page.getByTestId('transfer-number').fill(OUTSIDE_NUMBER);
+    await shot('telephony-transfer-out-1440.png');
+    await page.locator('#transfer-confirm').click();
+    // The outside phone picked up the caller; the agent's leg is over and the agent is in after-call work.
+    await expect
+      .poll(() => tail(callee), { timeout: 15_000 })
+      .toMatch(/Call established/)
+      .catch((e) => {
+        throw new Error(
+          `${e.message}\n--- telephony\n${tail(telephony)}\n--- caller\n${tail(fifth)}\n${consoleLines.slice(-20).join('\n')}`,
+        );
+      });
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().transferredOutMasked, { timeout: 10_000 })
+      .toBe('139****5678');
+    // The call goes on between the caller and the outside number …
+    expect((await admin.get(`/api/v1/calls/${id}`)).json()).toMatchObject({ endedAt: null, agentUserId: agentId });
+    // … until the outside party hangs up: then it ends, answered, still the agent's call.
+    await callee?.stop();
+    callee = undefined;
+    await expect.poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().outcome, { timeout: 10_000 }).toBe('answered');
+    expect((await admin.get(`/api/v1/calls/${id}`)).json().agentUserId).toBe(agentId);
+    await fifth?.stop();
+    fifth = undefined;
+  }, 90_000);
 
   it('with Zhiyang down the caller waits (180) while Kamailio keeps asking, then gets 480 — Kamailio stays up', async () => {
     await server.close();

@@ -71,6 +71,9 @@ export const callDetail = callListItem.extend({
   articleTitle: z.string().nullable(),
   orderNo: z.string().nullable(),
   recordingRef: z.string().nullable(),
+  /** 转外线: when the outside number the agent transferred the caller to answered, and that number masked. */
+  transferredOutAt: z.string().nullable(),
+  transferredOutMasked: z.string().nullable(),
   campaignTaskId: z.string().nullable(),
   loggedBy: z.string().nullable(),
   createdAt: z.string(),

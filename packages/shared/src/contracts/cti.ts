@@ -149,6 +149,11 @@ const eventBase = {
   occurredAt: isoTime,
 };
 const phoneNumber = z.string().trim().min(1).max(32);
+/** An outside number a call can be transferred to: digits (and a leading +), 3 to 20 of them. */
+const outsideNumber = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9]{3,20}$/, '3 to 20 digits, optionally after a +');
 
 export const ctiEventBody = z.discriminatedUnion('type', [
   z.strictObject({
@@ -167,6 +172,11 @@ export const ctiEventBody = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('call.not_answered'), ...eventBase, extension }),
   z.strictObject({ type: z.literal('call.answered'), ...eventBase, extension: extension.optional() }),
   z.strictObject({ type: z.literal('call.transferred'), ...eventBase, toExtension: extension }),
+  /**
+   * 转外线: an outside number (a family member, 120, the family doctor) answered the caller the
+   * agent transferred; the agent's part is over (after-call work), the call goes on until call.ended.
+   */
+  z.strictObject({ type: z.literal('call.transferred_out'), ...eventBase, toNumber: outsideNumber }),
   z.strictObject({ type: z.literal('call.ended'), ...eventBase, outcome: z.enum(CALL_OUTCOMES) }),
   z.strictObject({ type: z.literal('call.recording_ready'), ...eventBase, recordingRef: z.string().trim().min(1).max(500) }),
 ]);
@@ -253,7 +263,9 @@ export const commandResult = z.object({
     .optional(),
 });
 export type CallCommandResult = z.output<typeof commandResult>;
-export const transferBody = z.strictObject({ toUserId: z.uuid() });
+/** 转接: to another agent (toUserId), or 转外线 to an outside number (toNumber); exactly one of them. */
+export const transferBody = z.union([z.strictObject({ toUserId: z.uuid() }), z.strictObject({ toNumber: outsideNumber })]);
+export type TransferBody = z.input<typeof transferBody>;
 /** An agent a call can be transferred to (转接): at work, in the caller's reach. */
 export const transferTarget = z.object({
   userId: z.string(),
@@ -458,7 +470,7 @@ export const ctiContract = {
     permission: 'call:take',
     audit: 'call.transfer',
     tags,
-    summary: "Transfer the agent's call to another agent (through the adapter)",
+    summary: "Transfer the agent's call to another agent or an outside number (through the adapter)",
     params: idParams,
     body: transferBody,
     response: commandResult,

@@ -31,8 +31,8 @@ export interface TelephonyAdapter {
   /** Answer the call ringing at the agent's extension (softphone). */
   answer(cmd: { extension: string; externalCallId: string }): Promise<CommandResult>;
   hangUp(cmd: { externalCallId: string }): Promise<CommandResult>;
-  /** Move a call to another extension (or an outside number). */
-  transfer(cmd: { externalCallId: string; toExtension: string }): Promise<CommandResult>;
+  /** Move a call to another agent's extension, or (转外线) to an outside number. */
+  transfer(cmd: { externalCallId: string } & ({ toExtension: string } | { toNumber: string })): Promise<CommandResult>;
   /** Mirror an agent's own state change (idle, break, offline) to the telephony's ACD. */
   setAgentState(cmd: { extension: string; state: AgentStateCode; reason?: string | null }): Promise<CommandResult>;
 }

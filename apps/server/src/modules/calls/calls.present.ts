@@ -60,6 +60,8 @@ export function presentCallDetail(cipher: FieldCipher, r: CallDetailRow): CallDe
     articleTitle: r.articleTitle ?? null,
     orderNo: r.orderNo ?? null,
     recordingRef: c.recordingRef,
+    transferredOutAt: iso(c.transferredOutAt),
+    transferredOutMasked: masked(cipher, c.transferredOutEnc),
     campaignTaskId: c.campaignTaskId,
     loggedBy: c.loggedBy,
     createdAt: c.createdAt.toISOString(),

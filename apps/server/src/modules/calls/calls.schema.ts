@@ -95,6 +95,9 @@ export const calls = pgTable('calls', {
   complaintId: uuid('complaint_id'),
   articleId: uuid('article_id'),
   recordingRef: text('recording_ref'),
+  /** 转外线: when the outside number answered, and the number (encrypted, migration 0442). */
+  transferredOutAt: ts('transferred_out_at'),
+  transferredOutEnc: text('transferred_out_enc'),
   campaignTaskId: uuid('campaign_task_id'),
   /** The care-call dial (care_call_attempts.id) this record is of: one record per dial (migration 0440). */
   careCallAttemptId: uuid('care_call_attempt_id'),

@@ -11,5 +11,5 @@ export const commandRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   registerRoute(app, api.dial, (req) => commands.dial(ctx, actorOf(req), req.body));
   registerRoute(app, api.answerCall, (req) => commands.answer(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.hangUpCall, (req) => commands.hangUp(ctx, actorOf(req), req.params.id));
-  registerRoute(app, api.transferCall, (req) => commands.transfer(ctx, actorOf(req), req.params.id, req.body.toUserId));
+  registerRoute(app, api.transferCall, (req) => commands.transfer(ctx, actorOf(req), req.params.id, req.body));
 };

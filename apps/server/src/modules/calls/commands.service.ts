@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { CallCommandResult, TelephonyInfo } from '@zhiyang/shared';
+import type { CallCommandResult, TelephonyInfo, TransferBody } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
@@ -118,6 +118,8 @@ async function myLiveCall(ctx: AppContext, actor: Actor, id: string) {
   const call = await repo.findCall(ctx.db, id);
   if (!call || call.agentUserId !== actor.id) throw notFound('Call');
   if (call.endedAt) throw conflict('This call has ended.', undefined, 'invalid-state');
+  if (call.transferredOutAt)
+    throw conflict('This call was transferred to an outside number: it is no longer on your line.', undefined, 'invalid-state');
   if (!call.externalId) throw conflict('This call was logged by hand: there is no line to control.', undefined, 'invalid-state');
   return { call, externalCallId: call.externalId };
 }
@@ -160,9 +162,17 @@ export async function hangUp(ctx: AppContext, actor: Actor, id: string) {
   return audited(ctx, actor, 'call.hang-up', call, adapter, r);
 }
 
-export async function transfer(ctx: AppContext, actor: Actor, id: string, toUserId: string) {
+export async function transfer(ctx: AppContext, actor: Actor, id: string, body: TransferBody) {
   const { call, externalCallId } = await myLiveCall(ctx, actor, id);
   if (!call.answeredAt) throw conflict('Answer the call before transferring it.', undefined, 'invalid-state');
+  if ('toNumber' in body) {
+    // 转外线: the number is the agent's choice (a family member, 120, the family doctor), audited masked.
+    const adapter = adapterFor(ctx);
+    const r = await adapter.transfer({ externalCallId, toNumber: body.toNumber });
+    const res = await audited(ctx, actor, 'call.transfer-out', call, adapter, r, { toNumberMasked: maskNumber(body.toNumber) });
+    return { ...res, softphone: r.softphone ?? null };
+  }
+  const { toUserId } = body;
   if (toUserId === actor.id) throw validationError('body.toUserId', 'another agent, not yourself');
   const target = await agentsRepo.findAgent(ctx.db, toUserId);
   if (!target || !(target.regionCode.startsWith(call.regionCode) || call.regionCode.startsWith(target.regionCode)))

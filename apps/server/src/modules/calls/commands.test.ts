@@ -103,7 +103,7 @@ describe('with the phone simulator as the adapter', () => {
     expect(call.answeredAt).not.toBeNull();
     expect(await stateOf(sim, a.account.id)).toBe('talking');
     // The card of the call is the agent's, and the number is masked there.
-    const detail = (await a.api.get(`/api/v1/calls/${callId}`)).json();
+    const detail = (await sim.sup.api.get(`/api/v1/calls/${callId}`)).json();
     expect(JSON.stringify(detail)).not.toContain(ELDER_PHONE);
 
     // A second dial while on the call is refused and places nothing.
@@ -166,6 +166,42 @@ describe('with the phone simulator as the adapter', () => {
     expect(await stateOf(sim, b.account.id)).toBe('talking');
     expect((await b.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(200);
     expect(await callRow(sim, callId)).toMatchObject({ outcome: 'answered' });
+  });
+
+  it('转外线: the agent hands the caller to an outside number; the agent is free for after-call work, the call goes on until the outside party hangs up', async () => {
+    const a = await agentOn(sim);
+    const callId = await ringAgent(sim, a.extension);
+    // Not answered yet: nothing to hand over.
+    expect((await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '13912345678' })).statusCode).toBe(409);
+    expect((await a.api.post(`/api/v1/calls/${callId}/answer`)).statusCode).toBe(200);
+    // Not a number, both kinds of target at once, or neither: 400, and the call stays with the agent.
+    for (const body of [{ toNumber: '139-1234' }, { toNumber: '12' }, { toNumber: '13912345678', toUserId: a.account.id }, {}]) {
+      const bad = await a.api.post(`/api/v1/calls/${callId}/transfer`, body);
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect(await stateOf(sim, a.account.id)).toBe('talking');
+    const t = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '13912345678' });
+    expect(t.statusCode, t.body).toBe(200);
+    expect(await stateOf(sim, a.account.id)).toBe('wrap_up');
+    const row = await callRow(sim, callId);
+    // The agent who talked stays the call's agent; the call is not over, and the number is kept encrypted.
+    expect(row).toMatchObject({ agentUserId: a.account.id, endedAt: null });
+    expect(row.transferredOutAt).not.toBeNull();
+    expect(row.transferredOutEnc).not.toContain('13912345678');
+    const detail = (await sim.sup.api.get(`/api/v1/calls/${callId}`)).json();
+    expect(detail).toMatchObject({ transferredOutMasked: '139****5678', endedAt: null });
+    // The line is no longer the agent's: a second transfer or a hang-up from the console is refused.
+    expect((await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '120' })).statusCode).toBe(409);
+    expect((await a.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(409);
+    // The audit names the number masked only.
+    const audit = (await sim.sup.api.get(`/api/v1/audit-log?targetId=${callId}&limit=50`)).json().items as Array<{
+      action: string;
+      detail: Record<string, unknown>;
+    }>;
+    const out = audit.find((x) => x.action === 'call.transfer-out');
+    expect(out?.detail).toMatchObject({ toNumberMasked: '139****5678' });
+    expect(JSON.stringify(audit)).not.toContain('13912345678');
   });
 
   it('bad commands get a clear 4xx and place nothing', async () => {
@@ -310,5 +346,20 @@ describe('转接 with Zhiyang’s own telephony', () => {
     expect(sig).toBe(createHmac('sha256', SIP_SECRET).update(`${expiry}.${extension}.${call}`).digest('base64url'));
     // Another agent's call cannot be transferred by this one.
     expect((await b.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: a.account.id })).statusCode).toBe(404);
+
+    // 转外线: a ticket naming the outside number and this call (Kamailio's route[TRANSFER_OUT]).
+    const o = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '13912345678' });
+    expect(o.statusCode, o.body).toBe(200);
+    const out = /^sip:zo\.(\d+)\.(\d+)\.(sip-[0-9a-f]{32})\.([A-Za-z0-9_-]+)@zhiyang$/.exec(o.json().softphone.target);
+    expect(out, o.body).not.toBeNull();
+    const [, oExpiry, number, oCall, oSig] = out as RegExpExecArray;
+    expect({ number, oCall }).toEqual({ number: '13912345678', oCall: ext });
+    expect(oSig).toBe(createHmac('sha256', SIP_SECRET).update(`${oExpiry}.${number}.${oCall}`).digest('base64url'));
+    // Nothing changes until Kamailio reports that the outside number answered (call.transferred_out).
+    expect(await stateOf(kam, a.account.id)).toBe('talking');
+    expect((await post({ type: 'call.transferred_out', occurredAt: at(1), toNumber: '13912345678' })).statusCode).toBe(200);
+    expect(await stateOf(kam, a.account.id)).toBe('wrap_up');
+    expect((await post({ type: 'call.ended', occurredAt: at(0), outcome: 'answered' })).statusCode).toBe(200);
+    expect(await callRow(kam, callId)).toMatchObject({ outcome: 'answered', agentUserId: a.account.id });
   });
 });

@@ -52,6 +52,9 @@ interface Folded {
   transferPending: boolean;
   /** The agents whose phone rang and who did not answer (call.not_answered), in order. */
   missedBy: string[];
+  /** 转外线: the outside number answered (the agent's part is over), and that number encrypted. */
+  transferredOutAt: Date | null;
+  transferredOutEnc: string | null;
 }
 
 /** The break an agent is put on when their phone rang out (ring-no-answer): not taking calls until they say so. */
@@ -70,9 +73,16 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
     transferredFrom: null,
     transferPending: false,
     missedBy: [],
+    transferredOutAt: null,
+    transferredOutEnc: null,
   };
   for (const e of events) {
-    const p = e.payload as { agentUserId?: string | null; outcome?: repo.CallRow['outcome']; recordingRef?: string };
+    const p = e.payload as {
+      agentUserId?: string | null;
+      outcome?: repo.CallRow['outcome'];
+      recordingRef?: string;
+      toNumberEnc?: string;
+    };
     const t = e.occurredAt;
     if (t > f.lastEventAt) f.lastEventAt = t;
     if (e.type !== 'call.recording_ready' && t > f.lastStateEventAt) f.lastStateEventAt = t;
@@ -101,6 +111,13 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
           f.transferPending = true;
         }
         break;
+      case 'call.transferred_out':
+        // Only a call an agent is talking on can be handed to an outside number.
+        if (f.answeredAt && !f.transferPending && !f.transferredOutAt) {
+          f.transferredOutAt = t;
+          f.transferredOutEnc = p.toNumberEnc ?? null;
+        }
+        break;
       case 'call.ended':
         f.endedAt ??= t;
         f.outcome = p.outcome ?? f.outcome;
@@ -115,6 +132,8 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
 
 /** The state the call puts its agent in, as the events stand now. */
 function agentStateFor(f: Folded): AgentState | null {
+  // Handed to an outside number: the agent's talk is over, the call goes on without them.
+  if (f.transferredOutAt) return 'wrap_up';
   if (f.endedAt) return !f.transferPending && (f.outcome === 'answered' || f.answeredAt) ? 'wrap_up' : 'idle';
   if (f.transferPending) return 'ringing';
   if (f.answeredAt) return 'talking';
@@ -162,6 +181,10 @@ export async function applyCtiEvent(
       payload.caller = undefined;
       payload.called = undefined;
     }
+    if (ev.type === 'call.transferred_out') {
+      payload.toNumber = undefined;
+      payload.toNumberEnc = ctx.cipher.encrypt(ev.toNumber);
+    }
     const fresh = await repo.insertEventOnce(tx, { eventId, externalId, type, occurredAt, payload });
     if (!fresh) {
       const seen = await repo.findEvent(tx, eventId);
@@ -203,6 +226,8 @@ export async function applyCtiEvent(
         call.recordingRef === null && before.recordingRef !== null && ev.type !== 'call.recording_ready'
           ? null
           : after.recordingRef,
+      transferredOutAt: after.transferredOutAt,
+      transferredOutEnc: after.transferredOutEnc,
       lastEventAt: after.lastEventAt,
     });
     const pops: Pop[] = [];

@@ -32,6 +32,16 @@ export function transferTicket(secret: string, t: { extension: string; callId: s
 }
 
 /**
+ * A 转外线 ticket for Kamailio (route[TRANSFER_OUT]): the agent's softphone REFERs the caller to
+ * `sip:zo.<expiry>.<number>.<call id>.<signature>@…`; the caller's phone calls that address and
+ * Kamailio sends it out to the trunk (SIP_TRUNK_URI) — only this number, for this call, within a minute.
+ */
+export function outsideTransferTicket(secret: string, t: { number: string; callId: string; expiry: number }) {
+  const payload = `${t.expiry}.${t.number}.${t.callId}`;
+  return `zo.${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+}
+
+/**
  * The adapter for Zhiyang's own telephony (CTI_ADAPTER=kamailio, docs/telephony.md): the agent's
  * phone is the console's softphone, so answer, hang up and hold happen in the browser, and a dial
  * is handed back to the browser as a SIP target with a signed ticket. What follows (offered,
@@ -63,17 +73,16 @@ export function kamailioAdapter(ctx: AppContext): TelephonyAdapter {
     answer: () => inBrowser('answer in the softphone'),
     hangUp: () => inBrowser('hang up in the softphone'),
     // The softphone REFERs the caller to Kamailio with a signed ticket naming the other agent.
-    async transfer({ externalCallId, toExtension }) {
+    // 转外线 likewise, with a ticket naming the outside number (Kamailio sends it to the trunk).
+    async transfer(cmd) {
+      const { externalCallId } = cmd;
       if (!sipAuthSecret || !/^sip-[0-9a-f]{32}$/.test(externalCallId)) return inBrowser('transfer on the desk phone');
       const expiry = Math.floor(Date.now() / 1000) + TRANSFER_TICKET_SECONDS;
-      return {
-        status: 'sent',
-        externalCallId,
-        softphone: {
-          target: `sip:${transferTicket(sipAuthSecret, { extension: toExtension, callId: externalCallId, expiry })}@${sipDomain}`,
-          extraHeaders: [],
-        },
-      };
+      const user =
+        'toNumber' in cmd
+          ? outsideTransferTicket(sipAuthSecret, { number: cmd.toNumber, callId: externalCallId, expiry })
+          : transferTicket(sipAuthSecret, { extension: cmd.toExtension, callId: externalCallId, expiry });
+      return { status: 'sent', externalCallId, softphone: { target: `sip:${user}@${sipDomain}`, extraHeaders: [] } };
     },
     setAgentState: () => Promise.resolve({ status: 'sent' }),
   };

@@ -42,9 +42,15 @@ export function simulatorAdapter(ctx: AppContext): TelephonyAdapter {
       await send(externalCallId, { type: 'call.ended', outcome });
       return sent(externalCallId);
     },
-    async transfer({ externalCallId, toExtension }) {
-      await send(externalCallId, { type: 'call.transferred', toExtension });
-      return sent(externalCallId);
+    async transfer(cmd) {
+      // The outside number picks up at once, as the simulated callee of a dial does.
+      await send(
+        cmd.externalCallId,
+        'toNumber' in cmd
+          ? { type: 'call.transferred_out', toNumber: cmd.toNumber }
+          : { type: 'call.transferred', toExtension: cmd.toExtension },
+      );
+      return sent(cmd.externalCallId);
     },
     setAgentState: () => Promise.resolve({ status: 'sent' }),
   };

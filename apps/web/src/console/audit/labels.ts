@@ -63,6 +63,7 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'call.dial': { zh: '坐席拨打', en: 'Dial' },
   'call.hang-up': { zh: '坐席挂断', en: 'Hang up' },
   'call.transfer': { zh: '坐席转接', en: 'Transfer call' },
+  'call.transfer-out': { zh: '转外线', en: 'Transfer call to an outside number' },
   'call.article': { zh: '来电引用知识库', en: 'Link article to call' },
   'call.complaint': { zh: '来电登记投诉', en: 'Complaint from call' },
   'call.log': { zh: '登记通话', en: 'Log call' },

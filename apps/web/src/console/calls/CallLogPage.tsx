@@ -185,6 +185,11 @@ function CallDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
             {item(t('calls.common.wrapUpEndedAt'), formatTimeSeconds(c.wrapUpEndedAt))}
             {item(t('calls.common.wait'), durationText(c.waitSeconds))}
             {item(t('calls.common.talk'), durationText(c.talkSeconds))}
+            {c.transferredOutAt &&
+              item(
+                t('calls.common.transferredOut'),
+                `${c.transferredOutMasked ?? ''} · ${formatTimeSeconds(c.transferredOutAt)}`,
+              )}
             {item(
               t('calls.common.recording'),
               recording === 'play' ? (

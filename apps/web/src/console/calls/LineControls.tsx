@@ -1,6 +1,6 @@
 import { PhoneOutlined } from '@ant-design/icons';
 import type { CallAgent, CallCommandResult, CallDetail, TelephonyInfo } from '@zhiyang/shared';
-import { App, Button, Modal, Select, Space, Tag } from 'antd';
+import { App, Button, Input, Modal, Segmented, Select, Space, Tag } from 'antd';
 import { useContext, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ctiApi } from '../../api/cti.ts';
@@ -157,19 +157,24 @@ export function DialButton({
 }
 
 /**
- * 转接: choose another agent at work; the server signs a transfer ticket and the softphone REFERs the
- * caller to it (Kamailio rings the other agent as the same call). This side leaves the call once
- * the other agent has answered; if nobody answers, the caller stays here.
+ * 转接: choose another agent at work, or 转外线 an outside number (a family member, 120, the family
+ * doctor); the server signs a transfer ticket and the softphone REFERs the caller to it (Kamailio
+ * rings the other agent as the same call, or sends it out to the trunk). This side leaves the call
+ * once the other side has answered; if nobody answers, the caller stays here.
  */
 function TransferButton({ callId, softphone }: { callId: string; softphone: Softphone }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
+  const [mode, setMode] = useState<'agent' | 'number'>('agent');
   const [targets, setTargets] = useState<{ value: string; label: string }[]>([]);
   const [chosen, setChosen] = useState<string>();
+  const [number, setNumber] = useState('');
   const [busy, setBusy] = useState(false);
+  const numberOk = /^\+?[0-9]{3,20}$/.test(number.trim());
   const show = async () => {
     setChosen(undefined);
+    setNumber('');
     setOpen(true);
     try {
       const r = await ctiApi.transferTargets();
@@ -184,10 +189,11 @@ function TransferButton({ callId, softphone }: { callId: string; softphone: Soft
     }
   };
   const go = async () => {
-    if (!chosen) return;
+    const body = mode === 'agent' ? (chosen ? { toUserId: chosen } : null) : numberOk ? { toNumber: number.trim() } : null;
+    if (!body) return;
     setBusy(true);
     try {
-      const r = await ctiApi.transferCall({ params: { id: callId }, body: { toUserId: chosen } });
+      const r = await ctiApi.transferCall({ params: { id: callId }, body });
       if (r.softphone && softphone.transfer(r.softphone.target)) {
         message.success(t('calls.softphone.transferring'));
         setOpen(false);
@@ -207,19 +213,44 @@ function TransferButton({ callId, softphone }: { callId: string; softphone: Soft
         open={open}
         title={t('calls.softphone.transferTitle')}
         okText={t('calls.softphone.transfer')}
-        okButtonProps={{ disabled: !chosen, loading: busy, id: 'transfer-confirm' }}
+        okButtonProps={{ disabled: mode === 'agent' ? !chosen : !numberOk, loading: busy, id: 'transfer-confirm' }}
         onOk={() => void go()}
         onCancel={() => setOpen(false)}
       >
-        <Select
-          style={{ width: '100%' }}
-          placeholder={t('calls.softphone.transferChoose')}
-          options={targets}
-          value={chosen}
-          onChange={setChosen}
-          data-testid="transfer-target"
-          notFoundContent={t('calls.softphone.transferNobody')}
-        />
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Segmented
+            value={mode}
+            onChange={(v) => setMode(v as 'agent' | 'number')}
+            options={[
+              { value: 'agent', label: t('calls.softphone.transferToAgent') },
+              { value: 'number', label: <span data-testid="transfer-mode-number">{t('calls.softphone.transferToNumber')}</span> },
+            ]}
+          />
+          {mode === 'agent' ? (
+            <Select
+              style={{ width: '100%' }}
+              placeholder={t('calls.softphone.transferChoose')}
+              options={targets}
+              value={chosen}
+              onChange={setChosen}
+              data-testid="transfer-target"
+              notFoundContent={t('calls.softphone.transferNobody')}
+            />
+          ) : (
+            <>
+              <Input
+                inputMode="tel"
+                maxLength={21}
+                placeholder={t('calls.softphone.transferNumber')}
+                value={number}
+                onChange={(e) => setNumber(e.target.value)}
+                status={number && !numberOk ? 'error' : undefined}
+                data-testid="transfer-number"
+              />
+              {number && !numberOk && <span style={{ color: '#cf1322' }}>{t('calls.softphone.transferNumberBad')}</span>}
+            </>
+          )}
+        </Space>
       </Modal>
     </>
   );
