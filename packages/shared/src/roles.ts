@@ -144,6 +144,13 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
+  'inspection:read',
+  /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
+  'inspection:assess',
+  /** An institution's or centre's own self-assessment and rectification of its findings. */
+  'inspection:self',
+
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -160,11 +167,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
       a !== 'card:self' &&
+      // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
+      a !== 'inspection:self' &&
+
       // Care records are the nursing staff's; the bureau reads them.
       a !== 'institution:care',
   ),
   street_staff: [
     ...STAFF_READ,
+    'inspection:read',
+
     ...FACE_STAFF,
     'user:read',
     'elder:write',
@@ -199,6 +211,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   ],
   community_staff: [
     ...STAFF_READ,
+    // A community centre is run by the community's staff: its self-assessment and rectification.
+    'inspection:read',
+    'inspection:self',
+
     ...FACE_STAFF,
     'elder:write',
     'elder:import',
@@ -273,6 +289,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:deliver',
   ],
   institution_staff: [
+    'inspection:read',
+    'inspection:self',
+
     'region:read',
     'org:read',
     'device:read',

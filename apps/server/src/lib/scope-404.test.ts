@@ -8,6 +8,8 @@ import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modu
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
+import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
+
 import {
   admissions,
   beds,
@@ -94,6 +96,10 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/admissions\/:id/, { id: 'admission' }],
   [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
+  [/^\/inspections\/:id/, { id: 'inspection' }],
+  [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
+  [/^\/org-grades\/:id/, { id: 'institution' }],
+
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -150,7 +156,10 @@ type Kind =
   | 'canteenSettlement'
   | 'mealSignal'
   | 'mealDelivery'
-  | 'riskTask';
+  | 'riskTask'
+  | 'inspection'
+  | 'inspectionFinding';
+
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
@@ -249,6 +258,12 @@ const BODIES: Record<string, unknown> = {
     admittedOn: '2026-01-05',
   },
   'POST /admissions/:id/move-bed': { bedId: UUID },
+  'PUT /inspections/:id/self-assessment': { scores: [] },
+  'PUT /inspections/:id/scores': { scores: [{ itemCode: 'env_location', score: 1 }] },
+  'POST /inspections/:id/findings': { itemCode: null, description: '问题', dueOn: '2030-01-05' },
+  'POST /inspection-findings/:id/rectify': { rectification: '已整改' },
+  'POST /inspection-findings/:id/recheck': { passed: true },
+
   'POST /admissions/:id/end': { ending: 'discharged', endedOn: '2026-01-05' },
   'PUT /care-groups/:elderId': { groups: ['left_behind'] },
   'PUT /care-households/:elderId': { members: [] },
@@ -523,7 +538,29 @@ beforeAll(async () => {
     .insert(admissions)
     .values({ orgId: institutionB.id, elderId: elder.id, appliedOn: '2026-01-05' })
     .returning();
+  // An inspection of the B1 institution with a finding.
+  const [gbtTemplate] = await s.ctx.db.select().from(inspectionTemplates).limit(1);
+  const [roundB] = await s.ctx.db
+    .insert(inspectionRounds)
+    .values({ regionCode: TREE.streetB, kind: 'quarterly', period: '2026Q1', name: '一季度', dueOn: '2026-03-31' })
+    .returning();
+  const [inspectionB] = await s.ctx.db
+    .insert(inspections)
+    .values({
+      roundId: roundB.id,
+      orgId: institutionB.id,
+      orgType: 'institution',
+      regionCode: TREE.communityB1,
+      templateId: gbtTemplate.id,
+      period: '2026Q1',
+    })
+    .returning();
+  const [findingB] = await s.ctx.db
+    .insert(inspectionFindings)
+    .values({ inspectionId: inspectionB.id, orgId: institutionB.id, description: '问题', deadline: '2026-04-30', status: 'rectified' })
+    .returning();
   const [signalB] = await s.ctx.db
+
     .insert(mealSignals)
     .values({
       elderId: elder.id,
@@ -582,7 +619,10 @@ beforeAll(async () => {
     mealDelivery: deliveryB.id,
     mealSignal: signalB.id,
     riskTask: riskTaskB.id,
-  } satisfies Record<Kind, string>);
+    inspection: inspectionB.id,
+    inspectionFinding: findingB.id,
+  } satisfies
+ Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker
   // of a street A provider, and a community A1 responder.

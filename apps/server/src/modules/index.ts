@@ -18,7 +18,9 @@ import { registerTimelineSource } from './elders/timeline.ts';
 import { facesModule } from './faces/faces.module.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
+import { inspectionsModule } from './inspections/inspections.module.ts';
 import { institutionsModule } from './institutions/institutions.module.ts';
+
 import { mealsModule } from './meals/meals.module.ts';
 import { metricsModule } from './metrics/metrics.module.ts';
 import type { ModuleDefinition, Role } from './module.ts';
@@ -81,6 +83,8 @@ export const modules: readonly ModuleDefinition[] = [
   privilegeCardsModule,
   // Institutions 机构养老 (issue 19)
   institutionsModule,
+  inspectionsModule,
+
   // Special groups and 关爱巡访 care visits (issue 18)
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)

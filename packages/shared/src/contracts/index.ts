@@ -20,7 +20,9 @@ export * from './elders.ts';
 export * from './events.ts';
 export * from './faces.ts';
 export * from './health.ts';
+export * from './inspections.ts';
 export * from './institutions.ts';
+
 export * from './meals.ts';
 export * from './notifications.ts';
 export * from './orders.ts';
