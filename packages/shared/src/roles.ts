@@ -150,7 +150,6 @@ export const ACTIONS = [
   'inspection:assess',
   /** An institution's or centre's own self-assessment and rectification of its findings. */
   'inspection:self',
-
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -169,14 +168,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'card:self' &&
       // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
       a !== 'inspection:self' &&
-
       // Care records are the nursing staff's; the bureau reads them.
       a !== 'institution:care',
   ),
   street_staff: [
     ...STAFF_READ,
     'inspection:read',
-
     ...FACE_STAFF,
     'user:read',
     'elder:write',
@@ -214,7 +211,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     // A community centre is run by the community's staff: its self-assessment and rectification.
     'inspection:read',
     'inspection:self',
-
     ...FACE_STAFF,
     'elder:write',
     'elder:import',
@@ -291,7 +287,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   institution_staff: [
     'inspection:read',
     'inspection:self',
-
     'region:read',
     'org:read',
     'device:read',

@@ -9,7 +9,6 @@ import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/cam
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
-
 import {
   admissions,
   beds,
@@ -99,7 +98,6 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/inspections\/:id/, { id: 'inspection' }],
   [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
   [/^\/org-grades\/:id/, { id: 'institution' }],
-
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -263,7 +261,6 @@ const BODIES: Record<string, unknown> = {
   'POST /inspections/:id/findings': { itemCode: null, description: '问题', dueOn: '2030-01-05' },
   'POST /inspection-findings/:id/rectify': { rectification: '已整改' },
   'POST /inspection-findings/:id/recheck': { passed: true },
-
   'POST /admissions/:id/end': { ending: 'discharged', endedOn: '2026-01-05' },
   'PUT /care-groups/:elderId': { groups: ['left_behind'] },
   'PUT /care-households/:elderId': { members: [] },
@@ -560,7 +557,6 @@ beforeAll(async () => {
     .values({ inspectionId: inspectionB.id, orgId: institutionB.id, description: '问题', deadline: '2026-04-30', status: 'rectified' })
     .returning();
   const [signalB] = await s.ctx.db
-
     .insert(mealSignals)
     .values({
       elderId: elder.id,

@@ -20,7 +20,6 @@ import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
 import { inspectionsModule } from './inspections/inspections.module.ts';
 import { institutionsModule } from './institutions/institutions.module.ts';
-
 import { mealsModule } from './meals/meals.module.ts';
 import { metricsModule } from './metrics/metrics.module.ts';
 import type { ModuleDefinition, Role } from './module.ts';
@@ -84,7 +83,6 @@ export const modules: readonly ModuleDefinition[] = [
   // Institutions 机构养老 (issue 19)
   institutionsModule,
   inspectionsModule,
-
   // Special groups and 关爱巡访 care visits (issue 18)
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)

@@ -22,7 +22,6 @@ export * from './faces.ts';
 export * from './health.ts';
 export * from './inspections.ts';
 export * from './institutions.ts';
-
 export * from './meals.ts';
 export * from './notifications.ts';
 export * from './orders.ts';

@@ -184,7 +184,6 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'inspection.finding.create': { zh: '登记检查问题', en: 'Record finding' },
   'inspection.finding.rectify': { zh: '提交整改', en: 'Report rectification' },
   'inspection.finding.recheck': { zh: '整改复查', en: 'Re-check rectification' },
-
   'policy.run': { zh: '立即发放补贴', en: 'Run policy' },
   'policy.update': { zh: '修改补贴政策', en: 'Edit policy' },
   'privilege-card.application.create': { zh: '申请老年人优待证', en: 'Apply for senior card' },
@@ -301,7 +300,6 @@ export const AUDIT_TARGET_LABELS: Record<string, Label> = {
   inspection_round: { zh: '检查批次', en: 'Inspection round' },
   inspection: { zh: '检查评级', en: 'Inspection' },
   inspection_finding: { zh: '检查问题', en: 'Finding' },
-
   risk_run: { zh: '风险雷达评分', en: 'Risk radar run' },
   risk_settings: { zh: '风险雷达设置', en: 'Risk radar settings' },
   risk_task: { zh: '风险雷达任务', en: 'Risk radar task' },
