@@ -15,6 +15,7 @@ import { MobileGate } from '../common/MobileLogin.tsx';
 import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
 import { ChooseSlot, type Slot } from './ChooseSlot.tsx';
+import { MealDeliveryCard } from './MealDeliveryCard.tsx';
 import { MyBookings } from './MyBookings.tsx';
 import { SosButton } from './SosButton.tsx';
 import { speak } from './speak.ts';
@@ -234,6 +235,7 @@ function ElderHome({ role }: { role: string }) {
         <button type="button" style={ghostButton} onClick={() => setScreen('mine')}>
           {t('elderHome.mine')}
         </button>
+        {w && <MealDeliveryCard elderId={w.elderId} who={role === 'family' ? 'family' : 'elder'} />}
         {role === 'elder' && <MyAllowance />}
         {role === 'elder' && <MyPrivilegeCard />}
         <CallCentreButton />

@@ -11,6 +11,7 @@ import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
 import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
+import { MealDeliveryCard } from '../elder/MealDeliveryCard.tsx';
 import { FamilyServices } from './FamilyServices.tsx';
 
 // 适老化 as on the elder page: body 22 px, actions ≥ 24 px with ≥ 64 px targets, near-black on
@@ -83,6 +84,7 @@ function FamilyHome() {
         <div key={e.id}>
           <ElderSafety elderId={e.id} version={version} />
           <FamilyServices elderId={e.id} version={version} />
+          <MealDeliveryCard elderId={e.id} who="family" />
           <MyAllowance />
           <MyPrivilegeCard />
         </div>

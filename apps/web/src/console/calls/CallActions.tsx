@@ -5,8 +5,10 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { callsApi } from '../../api/calls.ts';
 import { catalogueApi } from '../../api/catalogue.ts';
+import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
+import { BookDeliveryButton } from '../meals/BookDeliveryButton.tsx';
 
 type Kind = 'order' | 'alarm' | 'complaint';
 interface OrderForm {
@@ -38,6 +40,7 @@ export function CallActions({
 }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
+  const { can } = useAuth();
   const [open, setOpen] = useState<Kind | null>(null);
   const [orderForm] = Form.useForm<OrderForm>();
   const [alarmForm] = Form.useForm<{ priority: 'P1' | 'P2'; note?: string }>();
@@ -95,6 +98,8 @@ export function CallActions({
         {button('order', <CustomerServiceOutlined />, t('calls.console.createOrder'), { needsElder: true })}
         {button('alarm', <AlertOutlined />, t('calls.console.raiseAlarm'), { danger: true, needsElder: true })}
         {button('complaint', <FrownOutlined />, t('calls.console.logComplaint'), { needsElder: true })}
+        {/* 电话订餐: a meal delivery for the caller's elder, booked with the same scoped read as the phone pages. */}
+        {call.elderId && can('meal:deliver-book') && <BookDeliveryButton elderId={call.elderId} elderName={call.elderName} />}
       </Space>
       <FormModal<OrderForm>
         open={open === 'order'}

@@ -1,5 +1,8 @@
 /** Texts of the canteen pages (namespace `meals`), zh-CN; en-US has the same keys. */
+import { mealBookingEnUS, mealBookingZhCN } from './booking.i18n.ts';
+
 export const mealsZhCN = {
+  booking: mealBookingZhCN,
   nav: {
     group: '助餐服务',
     today: '今日就餐',
@@ -192,6 +195,7 @@ export const mealsZhCN = {
 };
 
 export const mealsEnUS: typeof mealsZhCN = {
+  booking: mealBookingEnUS,
   nav: {
     group: 'Meal assistance',
     today: "Today's meals",
