@@ -144,6 +144,12 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** See family care beds (家庭养老照护床位) in reach and the bed board; a provider its own contracted beds. */
+  'family_bed:read',
+  /** Take applications, record home assessments, sign contracts, bind devices, suspend and end beds. */
+  'family_bed:manage',
+  /** Run the monthly package check and release its holds; set the eligibility rule (the bureau: money). */
+  'family_bed:settle',
   /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
   'inspection:read',
   /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
@@ -205,6 +211,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
+    'family_bed:read',
+    'family_bed:manage',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -240,6 +248,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
+    'family_bed:read',
+    'family_bed:manage',
   ],
   operator: [
     ...STAFF_READ,
@@ -269,6 +279,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'order:work',
     'settlement:read',
     'settlement:confirm',
+    'family_bed:read',
   ],
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond', 'meal:deliver'],
   responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],

@@ -54,6 +54,7 @@ export const QUEUES = {
   'care-visits.plan': scheduled,
   'care-visits.escalate': scheduled,
   'care-visits.follow-up-sweep': scheduled,
+  'family-beds.monthly-check': scheduled,
   // Risk radar: the daily scoring of every elder (风险雷达), early morning.
   'risk-radar.daily': scheduled,
 } as const satisfies Record<string, z.ZodType>;

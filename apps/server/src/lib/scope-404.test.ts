@@ -8,6 +8,7 @@ import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modu
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
+import { familyBeds } from '../modules/family-beds/family-beds.schema.ts';
 import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
 import {
   admissions,
@@ -93,6 +94,9 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/beds\/:id\/devices\/:deviceId/, { id: 'bed', deviceId: 'device' }],
   [/^\/beds\/:id/, { id: 'bed' }],
   [/^\/admissions\/:id/, { id: 'admission' }],
+  [/^\/family-beds\/:id\/devices\/:deviceId/, { id: 'familyBed', deviceId: 'device' }],
+  [/^\/family-beds\/:id\/months\/:month/, { id: 'familyBed', month: 'bedMonth' }],
+  [/^\/family-beds\/:id/, { id: 'familyBed' }],
   [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
   [/^\/inspections\/:id/, { id: 'inspection' }],
@@ -155,6 +159,8 @@ type Kind =
   | 'mealSignal'
   | 'mealDelivery'
   | 'riskTask'
+  | 'familyBed'
+  | 'bedMonth'
   | 'inspection'
   | 'inspectionFinding';
 
@@ -268,6 +274,18 @@ const BODIES: Record<string, unknown> = {
   'POST /care-visits/:id/record': { outcome: 'not_home', lat: 30.62, lng: 104.02 },
   'POST /care-follow-ups/:id/close': { note: '已处理' },
   'POST /risk-radar/elders/:id/plan': { kind: 'visit' },
+  'PUT /family-beds/:id/home-assessment': { checklist: { grab_bars: 'needed' }, assessedOn: '2026-01-05' },
+  'PUT /family-beds/:id/contract': {
+    providerId: '00000000-0000-4000-8000-000000000001',
+    contractNo: 'JC-1',
+    contractFrom: '2026-01-05',
+    policyId: '00000000-0000-4000-8000-000000000001',
+    visitsPerWeek: 1,
+  },
+  'POST /family-beds/:id/devices': { deviceId: 'SCOPE-DEV-1' },
+  'POST /family-beds/:id/suspend': { reason: '越权测试' },
+  'POST /family-beds/:id/end': { reason: '越权测试' },
+  'POST /family-beds/:id/months/:month/release': { reason: '越权测试' },
   'POST /risk-tasks/:id/done': {},
 };
 /** Required query strings. */
@@ -491,6 +509,17 @@ beforeAll(async () => {
       items: [{ dishId: dishB.id, qty: 1 }],
     })
     .returning();
+  // A family care bed of the B1 elder (applied on the assessment above).
+  const [familyBedB] = await s.ctx.db
+    .insert(familyBeds)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      appliedOn: '2026-01-05',
+      assessmentId: assessment.json().id,
+      abilityLevel: 'severe',
+    })
+    .returning();
   const [riskTaskB] = await s.ctx.db
     .insert(riskTasks)
     .values({ elderId: elder.id, regionCode: TREE.communityB1, kind: 'visit', score: 30 })
@@ -615,6 +644,8 @@ beforeAll(async () => {
     mealDelivery: deliveryB.id,
     mealSignal: signalB.id,
     riskTask: riskTaskB.id,
+    familyBed: familyBedB.id,
+    bedMonth: '2026-01',
     inspection: inspectionB.id,
     inspectionFinding: findingB.id,
   } satisfies

@@ -16,6 +16,7 @@ import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
 import { registerTimelineSource } from './elders/timeline.ts';
 import { facesModule } from './faces/faces.module.ts';
+import { familyBedsModule } from './family-beds/family-beds.module.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
 import { inspectionsModule } from './inspections/inspections.module.ts';
@@ -87,6 +88,8 @@ export const modules: readonly ModuleDefinition[] = [
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)
   riskRadarModule,
+  // Family care beds 家庭养老照护床位 (issue 18)
+  familyBedsModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -19,6 +19,7 @@ export * from './dispatch.ts';
 export * from './elders.ts';
 export * from './events.ts';
 export * from './faces.ts';
+export * from './family-beds.ts';
 export * from './health.ts';
 export * from './inspections.ts';
 export * from './institutions.ts';

@@ -39,7 +39,14 @@ export const settlementLine = z.object({
   flags: z.array(z.string()),
 });
 export type SettlementLine = z.output<typeof settlementLine>;
-export const settlementDetail = settlement.extend({ lines: z.array(settlementLine) });
+/** A family care bed's month on a statement: the package's monthly subsidy, checked as delivered (docs/family-beds.md). */
+export const settlementBedLine = z.object({
+  bedId: z.string(),
+  month: z.string(),
+  elderName: z.string(),
+  amountFen: z.number().int(),
+});
+export const settlementDetail = settlement.extend({ lines: z.array(settlementLine), bedLines: z.array(settlementBedLine) });
 export type SettlementDetail = z.output<typeof settlementDetail>;
 
 const idParam = z.object({ id: z.uuid() });

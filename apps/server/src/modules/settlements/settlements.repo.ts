@@ -2,8 +2,10 @@ import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
 import { elders } from '../elders/elders.schema.ts';
+import { familyBedMonths, settlementBedLines } from '../family-beds/family-beds.schema.ts';
 import { serviceOrders } from '../orders/orders.schema.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { settlementLines, settlements } from './settlements.schema.ts';
@@ -127,4 +129,54 @@ export async function settleOrders(db: DbOrTx, settlementId: string, orderIds: s
       .where(and(inArray(serviceOrders.id, ids), eq(serviceOrders.status, 'confirmed')));
     await db.execute(sql`UPDATE ledger_transactions SET final = true WHERE order_id IN ${ids}`);
   }
+}
+
+/**
+ * Family care bed months of a provider not yet settled, up to the period: checked as delivered (or
+ * their hold released), whose subsidy was paid from the policy's fund into the provider's account.
+ */
+export async function settleableBedMonths(db: DbOrTx, providerId: string, period: string) {
+  return db
+    .select()
+    .from(familyBedMonths)
+    .where(
+      and(
+        eq(familyBedMonths.providerId, providerId),
+        isNull(familyBedMonths.settlementId),
+        inArray(familyBedMonths.status, ['delivered', 'released']),
+        sql`${familyBedMonths.month} <= ${period}`,
+        sql`${familyBedMonths.amountFen} > 0`,
+      ),
+    )
+    .orderBy(asc(familyBedMonths.month), asc(familyBedMonths.bedId));
+}
+
+export async function replaceBedLines(db: DbOrTx, settlementId: string, lines: Array<typeof settlementBedLines.$inferInsert>) {
+  await db.delete(settlementBedLines).where(eq(settlementBedLines.settlementId, settlementId));
+  for (let i = 0; i < lines.length; i += 1000) await db.insert(settlementBedLines).values(lines.slice(i, i + 1000));
+}
+
+export async function bedLines(db: DbOrTx, settlementId: string) {
+  return queryRows<{ bed_id: string; month: string; elder_name: string; amount_fen: string | number }>(
+    db,
+    sql`SELECT l.bed_id, l.month, e.name AS elder_name, l.amount_fen FROM settlement_bed_lines l
+      JOIN family_beds b ON b.id = l.bed_id JOIN elders e ON e.id = b.elder_id
+      WHERE l.settlement_id = ${settlementId} ORDER BY l.month, e.name`,
+  );
+}
+
+/** Mark the statement's bed months settled; answers how many were still unsettled (all, unless another statement took one). */
+export async function settleBedMonths(db: DbOrTx, settlementId: string) {
+  const rows = await queryRows<{ bed_id: string }>(
+    db,
+    sql`UPDATE family_bed_months m SET settlement_id = ${settlementId}
+      FROM settlement_bed_lines l
+      WHERE l.settlement_id = ${settlementId} AND m.bed_id = l.bed_id AND m.month = l.month AND m.settlement_id IS NULL
+      RETURNING m.bed_id`,
+  );
+  const [{ n }] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM settlement_bed_lines WHERE settlement_id = ${settlementId}`,
+  );
+  return { settled: rows.length, lines: n };
 }

@@ -49,8 +49,10 @@ async function visible(ctx: AppContext, actor: Actor, id: string) {
 export async function getSettlement(ctx: AppContext, actor: Actor, id: string) {
   const r = await visible(ctx, actor, id);
   const lines = await repo.lines(ctx.db, id);
+  const beds = await repo.bedLines(ctx.db, id);
   return {
     ...presentSettlement(r),
+    bedLines: beds.map((b) => ({ bedId: b.bed_id, month: b.month, elderName: b.elder_name, amountFen: Number(b.amount_fen) })),
     lines: lines.map((l) => ({
       orderId: l.l.orderId,
       orderNo: l.no,
@@ -105,6 +107,10 @@ export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, 
       }
       return { orderId: o.id, held, points: o.points, amountFen, payment: o.payment, flags: o.flags };
     });
+    // Family care beds: each month checked as delivered (or released) is paid by its policy like a
+    // purchased service; it was posted fund → provider at the check, and is paid out on approval.
+    const bedMonths = await repo.settleableBedMonths(tx, providerId, period);
+    for (const m of bedMonths) totals.purchaseFen += m.amountFen;
     const s = await repo.upsertSettlement(tx, {
       providerId,
       period,
@@ -113,6 +119,11 @@ export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, 
       ...totals,
       totalFen: totals.pointsFen + totals.purchaseFen,
     });
+    await repo.replaceBedLines(
+      tx,
+      s.id,
+      bedMonths.map((m) => ({ settlementId: s.id, bedId: m.bedId, month: m.month, amountFen: m.amountFen })),
+    );
     await repo.replaceLines(
       tx,
       s.id,
@@ -124,7 +135,7 @@ export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, 
       targetType: 'settlement',
       targetId: s.id,
       regionCode: provider.org.regionCode,
-      detail: { period, orders: totals.orderCount, held: totals.heldCount, totalFen: s.totalFen },
+      detail: { period, orders: totals.orderCount, held: totals.heldCount, beds: bedMonths.length, totalFen: s.totalFen },
     });
     return presentSettlement({ s, providerName: provider.org.name });
   });
@@ -156,6 +167,14 @@ export async function approve(ctx: AppContext, actor: Actor, id: string) {
     const lines = (await repo.lines(tx, id)).filter((l) => !l.l.held);
     const ids = lines.map((l) => l.l.orderId);
     await repo.settleOrders(tx, id, ids);
+    // Each bed month is paid by one statement only: one settled meanwhile by another makes this one stale.
+    const beds = await repo.settleBedMonths(tx, id);
+    if (beds.settled !== beds.lines)
+      throw conflict(
+        'A family bed month of this statement was settled meanwhile; draw the statement up again.',
+        undefined,
+        'changed-meanwhile',
+      );
     const settle = async (currency: 'points' | 'fen', amount: number) => {
       if (amount <= 0) return;
       const from = await ledger.ensureAccount(tx, 'provider', currency, s.providerId);
