@@ -9,7 +9,8 @@ import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, 
  * 风险雷达 in the browser, in zh-CN at 1440×900: a street worker opens the radar, sees her
  * street's elders ranked with the reasons in words and the new entries marked, plans a home
  * visit for the first with one click (the row then shows it as planned and the task list has
- * it, beside the community task opened when the elder entered 极高), and switches to the map.
+ * it, beside the community task opened when the elder entered 极高), sees a row change by itself
+ * when an alarm rescores that elder, and switches to the map.
  */
 let server: Server;
 let browser: Browser;
@@ -17,6 +18,8 @@ let webDist: string;
 let shots: string;
 let username = '';
 let bureauName = '';
+/** Raise an alarm for 李建国 through the alarms module, as a device or an operator would. */
+let raiseForLi: () => Promise<void>;
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -60,6 +63,19 @@ beforeAll(async () => {
   // Street B's elder is not hers.
   await createElder(server.ctx, f.TREE.communityB1, { name: '赵别街', livingSituation: 'alone' });
   await runDaily(server.ctx);
+  const { raiseAlarm } = await import(path.join(SERVER_SRC, 'modules/alarms/raise.service.ts'));
+  raiseForLi = () =>
+    db.transaction((tx) =>
+      raiseAlarm(server.ctx, tx, {
+        type: 'sos',
+        priority: 'P1',
+        mergeKey: `e2e-live:${b.id}`,
+        elderId: b.id,
+        deviceId: null,
+        regionCode: f.TREE.communityA2,
+        at: new Date(),
+      }),
+    );
   browser = await launchBrowser();
   shots = screenshotDir();
 }, 600_000);
@@ -123,10 +139,17 @@ describe('risk radar in the console', () => {
     await dialog.locator('textarea').fill('独居老人刚出院，请社区尽快上门');
     await page.screenshot({ path: path.join(shots, 'risk-radar-plan.png') });
     await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => first.textContent()).toContain('探访');
-    expect(await first.getByRole('button', { name: '安排探访' }).isDisabled()).toBe(true);
+    // Planned: the row says so and its 安排探访 is off (the page re-reads after the plan).
+    await expect.poll(() => first.getByRole('button', { name: '安排探访' }).isDisabled()).toBe(true);
     await expect.poll(() => tasks.textContent()).toContain('上门探访');
     expect(await tasks.textContent()).toContain('独居老人刚出院，请社区尽快上门');
+
+    // Live: an SOS for 李建国 rescores him; the open page re-reads its list and marks the row (no 刷新).
+    const li = rows.filter({ hasText: '李建国' });
+    expect(await li.textContent()).not.toContain('刚更新');
+    await raiseForLi();
+    await expect.poll(() => li.textContent()).toContain('刚更新');
+    await expect.poll(() => li.textContent()).toContain('近 30 天告警 3 次');
 
     await page.getByText('地图', { exact: true }).click();
     await expect.poll(() => page.locator('[data-testid="radar-map"] .leaflet-interactive').count()).toBeGreaterThanOrEqual(2);
@@ -150,7 +173,8 @@ describe('risk radar in the console', () => {
     await page.goto(`${server.url}/console/risk-radar`);
     await settled(page);
     const row = page.locator('tbody tr.ant-table-row', { hasText: '李建国' });
-    expect(await row.textContent()).toContain('26');
+    // 李建国: three alarms (two before, the SOS of the first test) 24 + living alone 10.
+    expect(await row.textContent()).toContain('34');
     await page.getByRole('button', { name: '权重设置' }).click();
     const dialog = page.locator('.ant-modal', { hasText: '风险雷达权重设置' });
     await expect.poll(() => dialog.textContent()).toContain('风险雷达权重设置：测试区');
@@ -161,8 +185,8 @@ describe('risk radar in the console', () => {
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
     await page.getByRole('button', { name: '立即重新评分' }).click();
-    // 李建国: two alarms 16 + living alone now 30 = 46, 高.
-    await expect.poll(() => row.textContent()).toContain('46');
+    // 李建国: three alarms 24 + living alone now 30 = 54, 高.
+    await expect.poll(() => row.textContent()).toContain('54');
     expect(await row.textContent()).toContain('高');
     await context.close();
   });

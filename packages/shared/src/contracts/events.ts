@@ -125,6 +125,11 @@ export const EVENTS = {
   'institution.beds-changed': z.object({ orgId: z.string() }),
   /** A care record was kept for a resident (to the institution's staff and the family page). */
   'institution.care-recorded': z.object({ id: z.string(), admissionId: z.string(), orgId: z.string() }),
+  /**
+   * The risk radar rescored elders of a community (an event about them, or the daily run: then
+   * `elderIds` is empty); radar pages of staff over that community re-read their list.
+   */
+  'risk.updated': z.object({ day: z.string(), elderIds: z.array(z.string()), entered: z.number().int() }),
   /** A canteen served a meal (to its staff and the region's canteen readers); re-read GET /meals/{id}. */
   'meal.served': z.object({ id: z.string(), canteenId: z.string(), elderId: z.string(), subsidyFen: z.number(), at: iso }),
   /** A meal was refunded on its day. */

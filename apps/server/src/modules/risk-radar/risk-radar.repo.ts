@@ -8,6 +8,8 @@ import { riskRuns, riskSettings, riskTasks } from './risk-radar.schema.ts';
 
 /** The radar's reads and writes other than the scoring itself (scoring.repo.ts): SQL only. */
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const LEVEL_RANK = sql.raw(`ARRAY['low', 'watch', 'high', 'top']`);
 
 /** A task is open until marked done; one backed by a care visit also ends when the visit is recorded or cancelled. */
@@ -203,3 +205,18 @@ export async function elderOfRecord(db: DbOrTx, table: 'alarms' | 'service_order
 }
 
 export const recentRuns = (db: DbOrTx) => db.select().from(riskRuns).orderBy(desc(riskRuns.day)).limit(7);
+
+/**
+ * Which communities (region codes) these elders live in, with their ids; all active elders'
+ * communities when `elderIds` is null (the daily run). For the radar pages' live refresh.
+ */
+export async function elderRegions(db: DbOrTx, elderIds: string[] | null) {
+  return queryRows<{ region_code: string; elder_ids: string[] }>(
+    db,
+    elderIds
+      ? sql`SELECT region_code, array_agg(id::text) AS elder_ids FROM elders
+            WHERE id = ANY (${`{${elderIds.filter((id) => UUID.test(id)).join(',')}}`}::uuid[])
+            GROUP BY region_code`
+      : sql`SELECT DISTINCT region_code, ARRAY[]::text[] AS elder_ids FROM elders WHERE status = 'active'`,
+  );
+}

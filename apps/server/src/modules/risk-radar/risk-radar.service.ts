@@ -1,4 +1,5 @@
 import { ageOn, type RadarLevel, type RiskThresholds, type RiskWeights } from '@zhiyang/shared';
+import type { DbOrTx } from '../../db/client.ts';
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
@@ -73,6 +74,7 @@ export async function runDaily(ctx: AppContext, actor: Actor | null = null, day 
     const opened = await trackTopEntries(tx, day);
     const ms = Math.round(performance.now() - started);
     await repo.recordRun(tx, { day, scored, top, tasksOpened: opened.length, ms });
+    await publishUpdated(ctx, tx, day, null, opened);
     await recordAudit(tx, {
       actor,
       action: actor ? 'risk.run' : 'risk.scored',
@@ -97,6 +99,7 @@ export async function updateElders(ctx: AppContext, elderIds: string[]) {
     if (!day) return null;
     const { scored, top } = await scoreDay(tx, day, new Date(), ids);
     const opened = await trackTopEntries(tx, day, ids);
+    await publishUpdated(ctx, tx, day, ids, opened);
     if (opened.length)
       await recordAudit(tx, {
         actor: null,
@@ -107,6 +110,21 @@ export async function updateElders(ctx: AppContext, elderIds: string[]) {
       });
     return { day, scored, top, tasksOpened: opened.length };
   });
+}
+
+/**
+ * Tell the radar pages over these elders' communities that the list changed (`risk.updated`, one
+ * per community, after commit): ids only, no names or scores — each page re-reads its own scoped
+ * list. `entered`: how many of them entered the top level (a task opened).
+ */
+async function publishUpdated(ctx: AppContext, tx: DbOrTx, day: string, ids: string[] | null, opened: unknown[]) {
+  for (const r of await repo.elderRegions(tx, ids)) {
+    await ctx.events.publish(tx, {
+      type: 'risk.updated',
+      data: { day, elderIds: r.elder_ids, entered: ids ? opened.length : 0 },
+      audience: { permission: 'risk:read', regionCode: r.region_code },
+    });
+  }
 }
 
 export async function listRadar(

@@ -5,6 +5,8 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
+import { connectRealtime } from '../../testing/realtime.ts';
+import { waitFor } from '../../testing/safety.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { alarms } from '../alarms/alarms.schema.ts';
 import { raiseAlarm } from '../alarms/raise.service.ts';
@@ -87,7 +89,7 @@ const radar = async (api: Api, q = '') =>
 const byName = (items: Entry[], name: string) => items.find((x) => x.elderName === name);
 
 beforeAll(async () => {
-  s = await startTestServer();
+  s = await startTestServer({ listen: true });
   await seedTree(s.ctx);
   bureau = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
   streetA = (await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA })).api;
@@ -286,6 +288,11 @@ describe('risk radar scoring', () => {
 
   it('an event updates one elder at once: a fall raised by the alarms module puts 能力降乙 higher', async () => {
     expect(byName((await radar(bureau)).items, '能力降乙')?.score).toBe(20);
+    // Radar pages over the elder's community hear of it (ids only); another street's do not.
+    const here = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 });
+    const there = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityB1 });
+    const rtHere = await connectRealtime(s.url, here.token);
+    const rtThere = await connectRealtime(s.url, there.token);
     // The alarms module publishes alarm.raised; the radar's listener rescores the elder.
     await s.ctx.db.transaction((tx) =>
       raiseAlarm(s.ctx, tx, {
@@ -301,6 +308,14 @@ describe('risk radar scoring', () => {
     await expect.poll(async () => byName((await radar(bureau)).items, '能力降乙')?.score, { timeout: 10_000 }).toBe(28);
     const b = byName((await radar(bureau)).items, '能力降乙');
     expect(b?.signals.find((x) => x.key === 'alarms')?.evidence).toMatchObject({ count: 1 });
+    const heard = await waitFor(async () =>
+      rtHere.messages.find((m) => m.type === 'risk.updated' && (m.data as { elderIds: string[] }).elderIds.includes(E.drop)),
+    );
+    // No name, score or signal travels: the page re-reads its own scoped list.
+    expect(Object.keys(heard.data as object).sort()).toEqual(['day', 'elderIds', 'entered']);
+    expect(rtThere.messages.filter((m) => m.type === 'risk.updated')).toEqual([]);
+    rtHere.close();
+    rtThere.close();
     // A direct update of an elder changes nothing more (same inputs, same score).
     await updateElders(s.ctx, [E.drop]);
     expect(byName((await radar(bureau)).items, '能力降乙')?.score).toBe(28);

@@ -1,13 +1,14 @@
 import type { RadarLevel, RiskEntry, RiskTask } from '@zhiyang/shared';
 import { App, Button, Card, Input, Modal, Segmented, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { riskRadarApi } from '../../api/risk-radar.ts';
 import { ApiError } from '../../app/api.ts';
 import { useMe } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
+import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { RadarMap } from './RadarMap.tsx';
 import { SettingsModal } from './SettingsModal.tsx';
@@ -52,6 +53,17 @@ export function RadarPage() {
       }),
     `risk-radar:${level}:${newOnly}:${page}:${view}:${version}`,
   );
+  // Live refresh: an event rescored elders of this user's communities (risk.updated carries ids
+  // only); the list is read again a moment later (one read for a burst) and those rows are marked.
+  const [updated, setUpdated] = useState<ReadonlySet<string>>(new Set());
+  const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useRealtimeEvent<{ elderIds?: string[] }>('risk.updated', (d) => {
+    const ids = Array.isArray(d?.elderIds) ? d.elderIds : [];
+    if (ids.length) setUpdated((prev) => new Set([...prev, ...ids]));
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => radar.reload(), 800);
+  });
+  useEffect(() => () => clearTimeout(reloadTimer.current), []);
   const plan = (entry: RiskEntry, kind: PlanKind) => {
     setPlanning({ entry, kind });
     setNote('');
@@ -214,6 +226,11 @@ export function RadarPage() {
                     <Typography.Text strong>{e.elderName}</Typography.Text>
                     {e.age !== null && <Typography.Text type="secondary">{t('riskRadar.age', { n: e.age })}</Typography.Text>}
                     {e.isNew && <Tag color="magenta">{t('riskRadar.isNew')}</Tag>}
+                    {updated.has(e.elderId) && (
+                      <Tag color="blue" data-testid="radar-updated">
+                        {t('riskRadar.justUpdated')}
+                      </Tag>
+                    )}
                   </Space>
                 ),
               },
