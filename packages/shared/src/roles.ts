@@ -144,6 +144,12 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** See the credit files 信用档案, scores and the dishonesty list in reach (an organisation: its own). */
+  'credit:read',
+  /** Record credit events, put on or take off the dishonesty list, decide appeals, set the scoring rules (the bureau). */
+  'credit:manage',
+  /** Appeal 申诉 one's own organisation's listing on the dishonesty list. */
+  'credit:appeal',
   /** See family care beds (家庭养老照护床位) in reach and the bed board; a provider its own contracted beds. */
   'family_bed:read',
   /** Take applications, record home assessments, sign contracts, bind devices, suspend and end beds. */
@@ -172,12 +178,14 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
       a !== 'card:self' &&
+      a !== 'credit:appeal' &&
       // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
       a !== 'inspection:self' &&
       // Care records are the nursing staff's; the bureau reads them.
       a !== 'institution:care',
   ),
   street_staff: [
+    'credit:read',
     ...STAFF_READ,
     'inspection:read',
     ...FACE_STAFF,
@@ -269,6 +277,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'call:take',
   ],
   provider_admin: [
+    'credit:read',
+    'credit:appeal',
     'region:read',
     'org:read',
     'elder:brief',
@@ -284,6 +294,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond', 'meal:deliver'],
   responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],
   canteen_staff: [
+    'credit:read',
+    'credit:appeal',
     'face:match',
     'region:read',
     'org:read',
@@ -296,6 +308,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:deliver',
   ],
   institution_staff: [
+    'credit:read',
+    'credit:appeal',
     'inspection:read',
     'inspection:self',
     'region:read',

@@ -14,6 +14,7 @@ export * from '../modules/calls/calls.schema.ts';
 export * from '../modules/campaigns/campaigns.schema.ts';
 export * from '../modules/care-visits/care-visits.schema.ts';
 export * from '../modules/catalogue/catalogue.schema.ts';
+export * from '../modules/credit/credit.schema.ts';
 export * from '../modules/devices/devices.schema.ts';
 export * from '../modules/elders/elders.schema.ts';
 export * from '../modules/faces/faces.schema.ts';

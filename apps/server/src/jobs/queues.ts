@@ -57,6 +57,8 @@ export const QUEUES = {
   'family-beds.monthly-check': scheduled,
   // Risk radar: the daily scoring of every elder (风险雷达), early morning.
   'risk-radar.daily': scheduled,
+  // Credit 信用: the nightly rescoring of every organisation and the listing rule.
+  'credit.nightly': scheduled,
 } as const satisfies Record<string, z.ZodType>;
 
 export type QueueName = keyof typeof QUEUES;

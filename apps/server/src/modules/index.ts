@@ -11,6 +11,7 @@ import { callsModule } from './calls/calls.module.ts';
 import { campaignsModule } from './campaigns/campaigns.module.ts';
 import { careVisitsModule } from './care-visits/care-visits.module.ts';
 import { catalogueModule } from './catalogue/catalogue.module.ts';
+import { creditModule } from './credit/credit.module.ts';
 import { brokerSyncModule } from './devices/broker-sync/broker-sync.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
@@ -88,6 +89,8 @@ export const modules: readonly ModuleDefinition[] = [
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)
   riskRadarModule,
+  // Credit 信用 and public disclosure 信息公开 (issue 21)
+  creditModule,
   // Family care beds 家庭养老照护床位 (issue 18)
   familyBedsModule,
 ];

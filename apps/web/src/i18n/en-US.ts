@@ -113,6 +113,8 @@ export const enUS: Messages = {
     'certificate-expired': "The worker's care or health certificate is missing or expired; renew it before assigning",
     'check-in-reason-required': 'The check-in is far from the booked time: give the reason',
     'provider-unavailable': 'This provider is not approved, is suspended or is on the dishonesty list',
+    'credit-blocked':
+      'This organisation is on the dishonesty list or at credit level D: no new dispatch, purchase agreement or subsidy statement',
     'not-offered': 'This provider does not offer the item; choose another',
     'no-open-offer': 'This order is no longer offered to your organisation (it timed out or was dispatched elsewhere)',
     'renewal-not-due': 'This card cannot be renewed yet (only within the renewal window before its expiry, or once expired)',

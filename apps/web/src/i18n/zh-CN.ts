@@ -116,6 +116,7 @@ export const zhCN = {
     'certificate-expired': '该服务人员的护理证或健康证缺失或已过期，请更新后再派单',
     'check-in-reason-required': '签到时间与预约时间相差较大，请填写原因后再签到',
     'provider-unavailable': '该服务商未准入、已暂停或在失信名单中，不能派单',
+    'credit-blocked': '该机构在失信名单中或信用等级为 D 级，暂停新派单、新购买服务协议和新补贴结算',
     'not-offered': '该服务商不提供此服务项目，请换一家',
     'no-open-offer': '此工单已不在派给贵机构的待接单状态（可能已超时转派或被改派）',
     'renewal-not-due': '优待证还没有到可以续期的时间（到期前规定天数内或过期后才能续期）',

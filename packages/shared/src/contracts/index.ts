@@ -12,6 +12,7 @@ export * from './campaigns.ts';
 export * from './care-visits.ts';
 export * from './catalogue.ts';
 export * from './common.ts';
+export * from './credit.ts';
 export * from './cti.ts';
 export * from './dates.ts';
 export * from './devices.ts';

@@ -49,6 +49,7 @@ export const PROBLEM_CODES = [
   'certificate-expired',
   'check-in-reason-required',
   'provider-unavailable',
+  'credit-blocked',
   'not-offered',
   'no-open-offer',
   'renewal-not-due',

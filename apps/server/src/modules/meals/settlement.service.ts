@@ -6,6 +6,7 @@ import { addDays, cstMonth } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import * as ledger from '../wallets/ledger.repo.ts';
 import { visibleCanteen } from './canteens.service.ts';
 import { asDay } from './meals.repo.ts';
@@ -60,6 +61,8 @@ export async function drawUp(ctx: AppContext, actor: Actor, canteenId: string, p
       'period-open',
     );
   const c = await visibleCanteen(ctx, actor, canteenId);
+  // No new meal-subsidy statement for a canteen on the dishonesty list or at credit level D.
+  await assertCreditAllows(ctx.db, c.id, 'subsidy');
   const from = `${period}-01`;
   const to = monthEnd(period);
   return ctx.db.transaction(async (tx) => {

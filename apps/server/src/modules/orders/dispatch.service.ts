@@ -8,6 +8,7 @@ import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import { findElder } from '../elders/service-elders.repo.ts';
 import { dispatchCandidates, lockDispatchCandidates, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
 import { regionPosition } from '../regions/regions.repo.ts';
@@ -226,6 +227,8 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
       'provider-unavailable',
     );
   if (!p.offers) throw conflict('This provider does not offer the item.', undefined, 'not-offered');
+  // Listed on the dishonesty list or at credit level D: no new dispatch (credit module).
+  await assertCreditAllows(ctx.db, providerId, 'dispatch');
   const settings = await getServiceSettings(ctx.db);
   return ctx.db.transaction(async (tx) => {
     const current = await repo.openOffer(tx, order.id);

@@ -4,9 +4,13 @@ import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { providerOfferings } from '../catalogue/catalogue.schema.ts';
+import { CREDIT_BLOCKED_SQL } from '../credit/credit.access.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { users } from '../users/users.schema.ts';
 import { providerAreas, providerLicences, providerProfiles, providerSites, providerStaff } from './providers.schema.ts';
+
+/** Not blocked by credit (on the dishonesty list or at level D): the stored standing, see credit.access.ts. */
+const CREDIT_OK = sql.raw(`NOT ${CREDIT_BLOCKED_SQL}`);
 
 export type ProfileRow = typeof providerProfiles.$inferSelect;
 export type OrgRow = typeof organizations.$inferSelect;
@@ -196,7 +200,7 @@ export async function dispatchCandidates(
       (SELECT json_agg(json_build_object('name', s.name, 'lat', s.lat, 'lng', s.lng)) FROM provider_sites s WHERE s.org_id = o.id) AS sites
     FROM provider_areas a
     JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
-    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest AND ${CREDIT_OK}
     JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
     CROSS JOIN LATERAL (SELECT ${q.dayStart}::timestamptz + floor(extract(epoch FROM ${q.at}::timestamptz - ${q.dayStart}::timestamptz)
         / (p.slot_minutes * 60)) * p.slot_minutes * interval '1 minute' AS start) slot
@@ -221,7 +225,7 @@ export async function lockDispatchCandidates(tx: DbOrTx, q: { itemId: string; re
     FROM (
       SELECT DISTINCT o.id FROM provider_areas a
       JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
-      JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+      JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest AND ${CREDIT_OK}
       JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
       WHERE a.region_code = ${q.regionCode}
       ORDER BY o.id
@@ -287,7 +291,7 @@ export async function slotProviders(db: DbOrTx, q: { itemId: string; regionCode:
         WHERE st.org_id = o.id AND st.active) AS certs_until
     FROM provider_areas a
     JOIN organizations o ON o.id = a.org_id AND o.status = 'active' AND o.type = 'provider'
-    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest
+    JOIN provider_profiles p ON p.org_id = o.id AND p.approval_status = 'approved' AND NOT p.dishonest AND ${CREDIT_OK}
     JOIN provider_offerings off ON off.org_id = o.id AND off.item_id = ${q.itemId}
     WHERE a.region_code = ${q.regionCode}
       AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active

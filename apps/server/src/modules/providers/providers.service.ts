@@ -6,6 +6,7 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItemsByIds } from '../catalogue/catalogue.repo.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import { insertOrg } from '../organizations/organizations.repo.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import * as repo from './providers.repo.ts';
@@ -194,6 +195,9 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, decision
   if (!rule.from.includes(row.profile.approvalStatus)) {
     throw conflict(`A provider that is ${row.profile.approvalStatus} cannot be ${decision}d.`);
   }
+  // Approval (or reinstatement) admits the provider to the government-purchased services: a new
+  // purchase agreement, refused while it is on the dishonesty list or at credit level D.
+  if (decision === 'approve' || decision === 'reinstate') await assertCreditAllows(ctx.db, id, 'purchase');
   if (decision === 'approve') {
     const d = await repo.details(ctx.db, id);
     if (d.licences.every((l) => licenceState(l.validUntil) === 'expired')) {

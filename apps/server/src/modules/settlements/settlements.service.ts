@@ -6,6 +6,7 @@ import { cstMonth, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import { findOrder } from '../orders/orders.repo.ts';
 import { getServiceSettings } from '../orders/service-settings.repo.ts';
 import { publishOrder } from '../orders/transition.ts';
@@ -84,6 +85,8 @@ export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, 
     );
   const provider = await findVisibleProvider(ctx.db, actor, providerId);
   if (!provider) throw notFound('Provider');
+  // No new subsidy statement for a provider on the dishonesty list or at credit level D.
+  await assertCreditAllows(ctx.db, providerId, 'subsidy');
   const rate = (await getServiceSettings(ctx.db)).pointsRateFen;
   const [, end] = cstMonthRange(period);
   return ctx.db.transaction(async (tx) => {
