@@ -25,6 +25,7 @@ export * from '../modules/meals/meals.schema.ts';
 export * from '../modules/medical/medical.schema.ts';
 export * from '../modules/orders/orders.schema.ts';
 export * from '../modules/organizations/organizations.schema.ts';
+export * from '../modules/patrols/patrols.schema.ts';
 export * from '../modules/policies/policies.schema.ts';
 export * from '../modules/privilege-cards/privilege-cards.schema.ts';
 export * from '../modules/providers/providers.schema.ts';

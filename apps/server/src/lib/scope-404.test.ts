@@ -19,6 +19,7 @@ import {
 } from '../modules/institutions/institutions.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, mealSignals, meals } from '../modules/meals/meals.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
+import { patrolCheckpoints, patrolHazards, patrolRoutes, patrolRuns } from '../modules/patrols/patrols.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
 import { riskTasks } from '../modules/risk-radar/risk-radar.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
@@ -100,6 +101,8 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/family-beds\/:id/, { id: 'familyBed' }],
   [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
+  [/^\/patrol-runs\/:id/, { id: 'patrolRun' }],
+  [/^\/patrol-hazards\/:id/, { id: 'patrolHazard' }],
   [/^\/inspections\/:id/, { id: 'inspection' }],
   [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
   [/^\/org-grades\/:id/, { id: 'institution' }],
@@ -159,6 +162,8 @@ type Kind =
   | 'canteenSettlement'
   | 'mealSignal'
   | 'mealDelivery'
+  | 'patrolRun'
+  | 'patrolHazard'
   | 'riskTask'
   | 'familyBed'
   | 'bedMonth'
@@ -267,6 +272,15 @@ const BODIES: Record<string, unknown> = {
     admittedOn: '2026-01-05',
   },
   'POST /admissions/:id/move-bed': { bedId: UUID },
+  'POST /institutions/:id/patrol-routes': {
+    name: '巡查',
+    shifts: [{ name: '白班', start: '08:00', windowMinutes: 60 }],
+    checkpoints: [{ name: '配电室', area: '配电室', kind: 'electrical' }],
+  },
+  'POST /patrol-runs/:id/scans': { code: 'ZYP-AAAAAAAAAAAAAAAA', method: 'typed', result: 'pass' },
+  'PUT /patrol-hazards/:id/assignment': { deadlineOn: '2026-01-05', ownerId: null },
+  'POST /patrol-hazards/:id/rectify': { note: '已整改' },
+  'POST /patrol-hazards/:id/recheck': { passed: true },
   'PUT /inspections/:id/self-assessment': { scores: [] },
   'PUT /inspections/:id/scores': { scores: [{ itemCode: 'env_location', score: 1 }] },
   'POST /inspections/:id/findings': { itemCode: null, description: '问题', dueOn: '2030-01-05' },
@@ -307,7 +321,7 @@ const QUERIES: Record<string, string> = {
 
 let s: TestServer;
 const ids = {} as Record<Kind, string>;
-const callers = {} as Record<'staff' | 'worker' | 'responder', Awaited<ReturnType<typeof clientAs>>['api']>;
+const callers = {} as Record<'staff' | 'worker' | 'responder' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -590,6 +604,43 @@ beforeAll(async () => {
     .insert(inspectionFindings)
     .values({ inspectionId: inspectionB.id, orgId: institutionB.id, description: '问题', deadline: '2026-04-30', status: 'rectified' })
     .returning();
+  // A patrol route of the B1 institution with a run and a hazard.
+  const [patrolRouteB] = await s.ctx.db.insert(patrolRoutes).values({ orgId: institutionB.id, name: '巡查' }).returning();
+  const [checkpointB] = await s.ctx.db
+    .insert(patrolCheckpoints)
+    .values({
+      routeId: patrolRouteB.id,
+      orgId: institutionB.id,
+      seq: 1,
+      name: '配电室',
+      area: '配电室',
+      kind: 'electrical',
+      code: 'ZYP-BBBBBBBBBBBBBBBB',
+    })
+    .returning();
+  const [patrolRunB] = await s.ctx.db
+    .insert(patrolRuns)
+    .values({
+      routeId: patrolRouteB.id,
+      orgId: institutionB.id,
+      shift: '白班',
+      startsAt: new Date(Date.now() - 600_000),
+      dueAt: new Date(Date.now() + 3_600_000),
+      closesAt: new Date(Date.now() + 7_200_000),
+      checkpoints: 1,
+    })
+    .returning();
+  const [patrolHazardB] = await s.ctx.db
+    .insert(patrolHazards)
+    .values({
+      orgId: institutionB.id,
+      checkpointId: checkpointB.id,
+      area: '配电室',
+      description: '线路老化',
+      deadlineOn: '2026-01-09',
+      status: 'rectified',
+    })
+    .returning();
   const [signalB] = await s.ctx.db
     .insert(mealSignals)
     .values({
@@ -649,6 +700,8 @@ beforeAll(async () => {
     mealDelivery: deliveryB.id,
     mealSignal: signalB.id,
     riskTask: riskTaskB.id,
+    patrolRun: patrolRunB.id,
+    patrolHazard: patrolHazardB.id,
     familyBed: familyBedB.id,
     bedMonth: '2026-01',
     inspection: inspectionB.id,
@@ -666,6 +719,9 @@ beforeAll(async () => {
   });
   callers.worker = (await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerA.org.id })).api;
   callers.responder = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
+  // An institution of community A1's staff: patrol scans and rectifications (institution:care).
+  const institutionA = await createOrg(s.ctx, 'institution', TREE.communityA1, '甲一社区养老院');
+  callers.institution = (await clientAs(s.app, s.ctx, 'institution_staff', { orgId: institutionA.id })).api;
 });
 afterAll(() => s.close());
 
@@ -683,6 +739,7 @@ function callerFor(r: DeclaredRoute) {
   if (!p || ROLE_PERMISSIONS.district_admin.includes(p)) return callers.staff;
   if (ROLE_PERMISSIONS.service_worker.includes(p) && p === 'order:work') return callers.worker;
   if (ROLE_PERMISSIONS.community_staff.includes(p as never)) return callers.responder;
+  if (p === 'institution:care') return callers.institution;
   throw new Error(`no caller for ${p} (${(Object.keys(ROLE_PERMISSIONS) as Role[]).join(', ')})`);
 }
 

@@ -28,6 +28,7 @@ import type { ModuleDefinition, Role } from './module.ts';
 import { notificationsModule } from './notifications/notifications.module.ts';
 import { ordersModule } from './orders/orders.module.ts';
 import { organizationsModule } from './organizations/organizations.module.ts';
+import { patrolsModule } from './patrols/patrols.module.ts';
 import { policiesModule } from './policies/policies.module.ts';
 import { privilegeCardsModule } from './privilege-cards/privilege-cards.module.ts';
 import { providersModule } from './providers/providers.module.ts';
@@ -84,6 +85,8 @@ export const modules: readonly ModuleDefinition[] = [
   privilegeCardsModule,
   // Institutions 机构养老 (issue 19)
   institutionsModule,
+  // 智慧安防 patrols and the colour risk map (issue 19)
+  patrolsModule,
   inspectionsModule,
   // Special groups and 关爱巡访 care visits (issue 18)
   careVisitsModule,

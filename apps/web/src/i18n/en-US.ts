@@ -12,6 +12,7 @@ import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
+import { patrolsEnUS } from '../console/patrols/i18n.ts';
 import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
 import { riskRadarEnUS } from '../console/risk-radar/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
@@ -128,6 +129,9 @@ export const enUS: Messages = {
     'recording-elsewhere': 'This recording is kept by another recording system; play it there',
     'recording-unreadable': 'The recording file cannot be read',
     'bed-taken': 'The bed is taken, reserved or out of service; choose a free bed',
+    'wrong-checkpoint': 'Not a checkpoint of this route; check the code',
+    'run-not-open': 'This patrol has not started yet',
+    'run-closed': 'This patrol has ended; no more scans',
   },
   realtime: { open: 'Live updates connected', connecting: 'Connecting to live updates…', closed: 'Live updates disconnected' },
   auth: {
@@ -318,6 +322,7 @@ export const enUS: Messages = {
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
   institutions: institutionsEnUS,
+  patrols: patrolsEnUS,
   careVisits: careVisitsEnUS,
   riskRadar: riskRadarEnUS,
   callReports: callReportsEnUS,

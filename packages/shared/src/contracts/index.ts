@@ -28,6 +28,7 @@ export * from './meals.ts';
 export * from './notifications.ts';
 export * from './orders.ts';
 export * from './organizations.ts';
+export * from './patrols.ts';
 export * from './policies.ts';
 export * from './privilege-cards.ts';
 export * from './problems.ts';
