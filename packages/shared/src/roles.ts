@@ -14,6 +14,8 @@ export const ROLES = [
   'institution_staff',
   'elder',
   'family',
+  'doctor',
+  'volunteer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,6 +32,8 @@ export const ROLE_LABELS_ZH: Record<Role, string> = {
   institution_staff: '养老机构工作人员',
   elder: '老人',
   family: '家属',
+  doctor: '家庭医生团队成员',
+  volunteer: '志愿者',
 };
 
 export const ACTIONS = [
@@ -144,6 +148,25 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** Read an elder's health record (健康档案): their doctors, care staff with a reason, the elder and family; every read audited. */
+  'health:read',
+  /** Record medications and readings in an elder's health record. */
+  'health:write',
+  /** Import annual physicals (体检) from a spreadsheet. */
+  'health:import',
+  /** Export an elder's health summary as HL7 FHIR R4 for a health system. */
+  'health:export',
+  /** See 长护险 policies, enrolled elders and monthly claims in reach. */
+  'ltc:read',
+  /** Create 长护险 policies, enrol elders, fund orders and draw the monthly claims (the bureau). */
+  'ltc:manage',
+  /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
+  'inspection:read',
+  /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
+  'inspection:assess',
+  /** An institution's or centre's own self-assessment and rectification of its findings. */
+  'inspection:self',
+
   /** See the credit files 信用档案, scores and the dishonesty list in reach (an organisation: its own). */
   'credit:read',
   /** Record credit events, put on or take off the dishonesty list, decide appeals, set the scoring rules (the bureau). */
@@ -156,12 +179,24 @@ export const ACTIONS = [
   'family_bed:manage',
   /** Run the monthly package check and release its holds; set the eligibility rule (the bureau: money). */
   'family_bed:settle',
-  /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
-  'inspection:read',
-  /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
-  'inspection:assess',
-  /** An institution's or centre's own self-assessment and rectification of its findings. */
-  'inspection:self',
+  /** See medical organisations, family-doctor teams, contracts, home medical visits, 家庭病床 and referrals in reach. */
+  'medical:read',
+  /** Register medical organisations and teams, partnerships and the 家庭病床 admission criteria (the bureau). */
+  'medical:manage',
+  /** Sign, renew and end family-doctor contracts (签约) for elders in reach. */
+  'medical:contract',
+  /** Work as a family-doctor team: schedule and record home visits, run 家庭病床 episodes, answer referrals. */
+  'medical:visit',
+  /** Ask for a home medical visit (上门医疗) for an elder: the elder, family, call centre, community staff. */
+  'medical:request',
+  /** Refer an elder from care to a medical organisation (转诊): care staff, institutions. */
+  'medical:refer',
+  /** See volunteers, their tasks, the time bank's accounts and statements, and 睦邻点 in reach. */
+  'volunteer:read',
+  /** Register and approve volunteers, create, assign, confirm and cancel their tasks, 睦邻点, time-bank rules. */
+  'volunteer:manage',
+  /** A volunteer's own phone page: own tasks (accept, check in, done), hours, statement, redemption. */
+  'volunteer:self',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -178,16 +213,19 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
       a !== 'card:self' &&
-      a !== 'credit:appeal' &&
       // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
       a !== 'inspection:self' &&
+      a !== 'credit:appeal' &&
+      a !== 'volunteer:self' &&
       // Care records are the nursing staff's; the bureau reads them.
-      a !== 'institution:care',
+      a !== 'institution:care' &&
+      // Home visits and 家庭病床 are the doctors' work; the bureau reads them.
+      a !== 'medical:visit',
   ),
   street_staff: [
-    'credit:read',
     ...STAFF_READ,
     'inspection:read',
+    'credit:read',
     ...FACE_STAFF,
     'user:read',
     'elder:write',
@@ -221,6 +259,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'risk:act',
     'family_bed:read',
     'family_bed:manage',
+    'medical:read',
+    'medical:contract',
+    'medical:request',
+    'medical:refer',
+    'health:read',
+    'health:write',
+    'health:import',
+    'ltc:read',
+    'volunteer:read',
+    'volunteer:manage',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -258,6 +306,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'risk:act',
     'family_bed:read',
     'family_bed:manage',
+    'medical:read',
+    'medical:contract',
+    'medical:request',
+    'medical:refer',
+    'health:read',
+    'health:write',
+    'health:import',
+    'ltc:read',
+    'volunteer:read',
+    'volunteer:manage',
   ],
   operator: [
     ...STAFF_READ,
@@ -275,11 +333,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'notification:read',
     'call:read',
     'call:take',
+    'medical:request',
   ],
   provider_admin: [
+    'region:read',
     'credit:read',
     'credit:appeal',
-    'region:read',
     'org:read',
     'elder:brief',
     'provider:read',
@@ -294,9 +353,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond', 'meal:deliver'],
   responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],
   canteen_staff: [
+    'face:match',
     'credit:read',
     'credit:appeal',
-    'face:match',
     'region:read',
     'org:read',
     'canteen:read',
@@ -308,11 +367,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:deliver',
   ],
   institution_staff: [
-    'credit:read',
-    'credit:appeal',
     'inspection:read',
     'inspection:self',
     'region:read',
+    'credit:read',
+    'credit:appeal',
     'org:read',
     'device:read',
     'alarm:read',
@@ -320,6 +379,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'institution:read',
     'institution:write',
     'institution:care',
+    'medical:read',
+    'medical:refer',
+    'health:read',
+    'health:write',
   ],
   elder: [
     'elder:invite',
@@ -330,6 +393,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'allowance:self',
     'card:self',
     'meal:deliver-book',
+    'medical:request',
+    'health:read',
   ],
   family: [
     'family:bind',
@@ -340,7 +405,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'allowance:self',
     'card:self',
     'meal:deliver-book',
+    'medical:request',
+    'health:read',
   ],
+  /** A family-doctor team member's login: their team's contracted elders, visits, 家庭病床 and referrals. */
+  doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit'],
+  /** A volunteer's login (志愿者): their own tasks, hours and redemptions on the phone page. */
+  volunteer: ['volunteer:self'],
 };
 
 export function can(role: Role, action: Action): boolean {

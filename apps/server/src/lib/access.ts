@@ -84,7 +84,9 @@ export function isProviderStaff(actor: Actor): boolean {
  * - an elder or family account: the one elder it is bound to (users.elder_id);
  * - provider staff: elders their organisation (a worker: they themselves) serve through a live order;
  * - canteen staff: elders of the communities their canteen serves or delivers to (its profile);
- * - institution staff: the applicants and residents of their institution (admissions 0800).
+ * - institution staff: the applicants and residents of their institution (admissions 0800);
+ * - a doctor (family-doctor team member): the elders contracted with one of their teams, and those
+ *   their teams are asked to see (an open home visit, 家庭病床 or referral; medical 0900).
  * Every module that reads or acts on an elder filters with this — never a second rule.
  */
 export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"elders"."id"'), regionCode?: Column | SQL) {
@@ -100,5 +102,20 @@ export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"e
   if (actor.role === 'institution_staff' && actor.orgId)
     return sql`EXISTS (SELECT 1 FROM admissions ad WHERE ad.elder_id = ${elderId} AND ad.org_id = ${actor.orgId}::uuid
       AND ad.status IN ('applied', 'admitted'))`;
+  if (actor.role === 'doctor' && actor.id) return doctorSeesElder(actor.id, elderId);
   return sql`false`;
+}
+
+/**
+ * The elders a doctor account reaches (the medical module's `isElderDoctor` asks the same): an
+ * active contract with a team the user is an active member of, or open work for such a team —
+ * a home visit asked for or scheduled, an open 家庭病床, a referral not yet closed.
+ */
+export function doctorSeesElder(userId: string, elderId: Column | SQL) {
+  const teams = sql`SELECT m.team_id FROM doctor_team_members m WHERE m.user_id = ${userId}::uuid AND m.active`;
+  return sql`(EXISTS (SELECT 1 FROM doctor_contracts dc WHERE dc.elder_id = ${elderId} AND dc.status = 'active' AND dc.team_id IN (${teams}))
+    OR EXISTS (SELECT 1 FROM medical_visits mv WHERE mv.elder_id = ${elderId} AND mv.status IN ('requested', 'scheduled') AND mv.team_id IN (${teams}))
+    OR EXISTS (SELECT 1 FROM home_bed_episodes hb WHERE hb.elder_id = ${elderId} AND hb.status = 'open' AND hb.team_id IN (${teams}))
+    OR EXISTS (SELECT 1 FROM medical_referrals mr WHERE mr.elder_id = ${elderId} AND mr.status IN ('pending', 'accepted', 'visited')
+      AND (mr.team_id IN (${teams}) OR (mr.team_id IS NULL AND mr.medical_org_id IN (SELECT t.org_id FROM doctor_teams t WHERE t.id IN (${teams}))))))`;
 }

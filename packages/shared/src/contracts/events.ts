@@ -149,6 +149,14 @@ export const EVENTS = {
   'privilege-card.updated': z.object({ id: z.string(), elderId: z.string(), regionCode: z.string(), status: z.string() }),
   /** A district's payment roll was generated or approved. */
   'allowance.roll-updated': z.object({ id: z.string(), regionCode: z.string(), month: z.string(), status: z.string() }),
+  /** A referral 转诊 moved (接收, 就诊, 完成, 拒绝); `followUpId` is the care follow-up it answers (closed with it). */
+  'medical.referral.updated': z.object({
+    id: z.string(),
+    elderId: z.string(),
+    regionCode: z.string(),
+    status: z.string(),
+    followUpId: z.string().nullable(),
+  }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EventName = keyof typeof EVENTS;

@@ -1,5 +1,6 @@
 import { defineModule } from '../module.ts';
 import { careVisitJobs } from './care-visits.jobs.ts';
+import { watchReferrals } from './care-visits.listeners.ts';
 import { careVisitRoutes } from './care-visits.routes.ts';
 import { careVisitsTimeline } from './care-visits.timeline.ts';
 
@@ -9,4 +10,5 @@ export const careVisitsModule = defineModule({
   routes: careVisitRoutes,
   jobs: careVisitJobs,
   timeline: [careVisitsTimeline],
+  listeners: [{ name: 'care-visits.close-on-referral', role: 'worker', start: watchReferrals }],
 });

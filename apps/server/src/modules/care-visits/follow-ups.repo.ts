@@ -118,17 +118,26 @@ export async function closeFollowUp(tx: DbOrTx, id: string, by: string | null, n
   return rows.length > 0;
 }
 
-/** Open follow-ups whose service order was served (or later) or whose alarm was resolved. */
+/** Open follow-ups whose service order was served (or later), whose alarm was resolved or whose referral closed. */
 export async function closableFollowUps(db: DbOrTx) {
-  return queryRows<{ id: string; region_code: string; type: string; order_status: string | null; alarm_status: string | null }>(
+  return queryRows<{
+    id: string;
+    region_code: string;
+    type: string;
+    order_status: string | null;
+    alarm_status: string | null;
+    referral_status: string | null;
+  }>(
     db,
-    sql`SELECT fu.id, fu.region_code, fu.type, o.status AS order_status, a.status AS alarm_status
+    sql`SELECT fu.id, fu.region_code, fu.type, o.status AS order_status, a.status AS alarm_status, mr.status AS referral_status
       FROM care_follow_ups fu
       LEFT JOIN service_orders o ON o.id = fu.order_id
       LEFT JOIN alarms a ON a.id = fu.alarm_id
+      LEFT JOIN medical_referrals mr ON mr.follow_up_id = fu.id
       WHERE fu.status = 'open' AND (
         (fu.type = 'service_order' AND o.status IN ('served', 'confirmed', 'settled'))
-        OR (fu.type = 'alarm' AND a.status IN ('resolved', 'reviewed')))
+        OR (fu.type = 'alarm' AND a.status IN ('resolved', 'reviewed'))
+        OR (fu.type = 'doctor_referral' AND mr.status IN ('completed', 'rejected')))
       LIMIT 1000`,
   );
 }

@@ -6,6 +6,7 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, forbidden, notFound, validationError } from '../../lib/errors.ts';
 import { raiseAlarm } from '../alarms/raise.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { referFromFollowUp } from '../medical/referrals.service.ts';
 import { createOrder } from '../orders/orders.service.ts';
 import { presentFollowUp } from './care-visits.present.ts';
 import * as repo from './care-visits.repo.ts';
@@ -105,13 +106,26 @@ export async function createFollowUp(
       createdBy: actor.id,
       isDemo: finding.is_demo,
     });
+    // A referral to the family doctor is made in the medical module in the same step; it closes
+    // this follow-up when it is completed or refused (the listener and the sweep below).
+    const referralId =
+      b.type === 'doctor_referral'
+        ? await referFromFollowUp(ctx, tx, actor, {
+            followUpId: id,
+            elderId: finding.elder_id,
+            regionCode: finding.region_code,
+            reason: b.detail,
+            urgent: finding.severity === 'urgent',
+            isDemo: finding.is_demo,
+          })
+        : null;
     await recordAudit(tx, {
       actor,
       action: 'care.follow-up.create',
       targetType: 'care_follow_up',
       targetId: id,
       regionCode: finding.region_code,
-      detail: { findingId: finding.id, type: b.type, deadline, orderId, alarmId },
+      detail: { findingId: finding.id, type: b.type, deadline, orderId, alarmId, referralId },
     });
     return presentFollowUp((await fu.findFollowUp(tx, actor, id)) as fu.FollowUpRow, today);
   });
@@ -145,7 +159,12 @@ export async function closeDone(ctx: AppContext) {
   let closed = 0;
   for (const r of rows) {
     await ctx.db.transaction(async (tx) => {
-      const note = r.type === 'service_order' ? `服务工单已完成（${r.order_status}）` : `告警已处置（${r.alarm_status}）`;
+      const note =
+        r.type === 'service_order'
+          ? `服务工单已完成（${r.order_status}）`
+          : r.type === 'doctor_referral'
+            ? `家庭医生转诊${r.referral_status === 'rejected' ? '已拒绝' : '已完成'}`
+            : `告警已处置（${r.alarm_status}）`;
       if (!(await fu.closeFollowUp(tx, r.id, null, note))) return;
       closed++;
       await recordAudit(tx, {
