@@ -15,7 +15,6 @@ export const ROLES = [
   'elder',
   'family',
   'doctor',
-  'volunteer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -33,7 +32,6 @@ export const ROLE_LABELS_ZH: Record<Role, string> = {
   elder: '老人',
   family: '家属',
   doctor: '家庭医生团队成员',
-  volunteer: '志愿者',
 };
 
 export const ACTIONS = [
@@ -148,37 +146,6 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
-  /** Read an elder's health record (健康档案): their doctors, care staff with a reason, the elder and family; every read audited. */
-  'health:read',
-  /** Record medications and readings in an elder's health record. */
-  'health:write',
-  /** Import annual physicals (体检) from a spreadsheet. */
-  'health:import',
-  /** Export an elder's health summary as HL7 FHIR R4 for a health system. */
-  'health:export',
-  /** See 长护险 policies, enrolled elders and monthly claims in reach. */
-  'ltc:read',
-  /** Create 长护险 policies, enrol elders, fund orders and draw the monthly claims (the bureau). */
-  'ltc:manage',
-  /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
-  'inspection:read',
-  /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
-  'inspection:assess',
-  /** An institution's or centre's own self-assessment and rectification of its findings. */
-  'inspection:self',
-
-  /** See the credit files 信用档案, scores and the dishonesty list in reach (an organisation: its own). */
-  'credit:read',
-  /** Record credit events, put on or take off the dishonesty list, decide appeals, set the scoring rules (the bureau). */
-  'credit:manage',
-  /** Appeal 申诉 one's own organisation's listing on the dishonesty list. */
-  'credit:appeal',
-  /** See family care beds (家庭养老照护床位) in reach and the bed board; a provider its own contracted beds. */
-  'family_bed:read',
-  /** Take applications, record home assessments, sign contracts, bind devices, suspend and end beds. */
-  'family_bed:manage',
-  /** Run the monthly package check and release its holds; set the eligibility rule (the bureau: money). */
-  'family_bed:settle',
   /** See medical organisations, family-doctor teams, contracts, home medical visits, 家庭病床 and referrals in reach. */
   'medical:read',
   /** Register medical organisations and teams, partnerships and the 家庭病床 admission criteria (the bureau). */
@@ -191,12 +158,24 @@ export const ACTIONS = [
   'medical:request',
   /** Refer an elder from care to a medical organisation (转诊): care staff, institutions. */
   'medical:refer',
-  /** See volunteers, their tasks, the time bank's accounts and statements, and 睦邻点 in reach. */
-  'volunteer:read',
-  /** Register and approve volunteers, create, assign, confirm and cancel their tasks, 睦邻点, time-bank rules. */
-  'volunteer:manage',
-  /** A volunteer's own phone page: own tasks (accept, check in, done), hours, statement, redemption. */
-  'volunteer:self',
+  /** See the credit files 信用档案, scores and the dishonesty list in reach (an organisation: its own). */
+  'credit:read',
+  /** Record credit events, put on or take off the dishonesty list, decide appeals, set the scoring rules (the bureau). */
+  'credit:manage',
+  /** Appeal 申诉 one's own organisation's listing on the dishonesty list. */
+  'credit:appeal',
+  /** See family care beds (家庭养老照护床位) in reach and the bed board; a provider its own contracted beds. */
+  'family_bed:read',
+  /** Take applications, record home assessments, sign contracts, bind devices, suspend and end beds. */
+  'family_bed:manage',
+  /** Run the monthly package check and release its holds; set the eligibility rule (the bureau: money). */
+  'family_bed:settle',
+  /** See inspections, grades, findings and the operating status of institutions and centres in reach. */
+  'inspection:read',
+  /** Checklists, rounds, the assessor's scores, findings and their re-check, finishing (the bureau's assessors). */
+  'inspection:assess',
+  /** An institution's or centre's own self-assessment and rectification of its findings. */
+  'inspection:self',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -213,19 +192,18 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
       a !== 'card:self' &&
+      a !== 'credit:appeal' &&
       // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
       a !== 'inspection:self' &&
-      a !== 'credit:appeal' &&
-      a !== 'volunteer:self' &&
       // Care records are the nursing staff's; the bureau reads them.
       a !== 'institution:care' &&
       // Home visits and 家庭病床 are the doctors' work; the bureau reads them.
       a !== 'medical:visit',
   ),
   street_staff: [
+    'credit:read',
     ...STAFF_READ,
     'inspection:read',
-    'credit:read',
     ...FACE_STAFF,
     'user:read',
     'elder:write',
@@ -257,18 +235,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
-    'family_bed:read',
-    'family_bed:manage',
     'medical:read',
     'medical:contract',
     'medical:request',
     'medical:refer',
-    'health:read',
-    'health:write',
-    'health:import',
-    'ltc:read',
-    'volunteer:read',
-    'volunteer:manage',
+    'family_bed:read',
+    'family_bed:manage',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -304,18 +276,12 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
-    'family_bed:read',
-    'family_bed:manage',
     'medical:read',
     'medical:contract',
     'medical:request',
     'medical:refer',
-    'health:read',
-    'health:write',
-    'health:import',
-    'ltc:read',
-    'volunteer:read',
-    'volunteer:manage',
+    'family_bed:read',
+    'family_bed:manage',
   ],
   operator: [
     ...STAFF_READ,
@@ -336,9 +302,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'medical:request',
   ],
   provider_admin: [
-    'region:read',
     'credit:read',
     'credit:appeal',
+    'region:read',
     'org:read',
     'elder:brief',
     'provider:read',
@@ -353,9 +319,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   service_worker: ['region:read', 'elder:brief', 'order:read', 'order:work', 'alarm:respond', 'meal:deliver'],
   responder: ['region:read', 'alarm:read', 'alarm:respond', 'care_visit:read', 'care_visit:record'],
   canteen_staff: [
-    'face:match',
     'credit:read',
     'credit:appeal',
+    'face:match',
     'region:read',
     'org:read',
     'canteen:read',
@@ -367,11 +333,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'meal:deliver',
   ],
   institution_staff: [
+    'credit:read',
+    'credit:appeal',
     'inspection:read',
     'inspection:self',
     'region:read',
-    'credit:read',
-    'credit:appeal',
     'org:read',
     'device:read',
     'alarm:read',
@@ -381,8 +347,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'institution:care',
     'medical:read',
     'medical:refer',
-    'health:read',
-    'health:write',
   ],
   elder: [
     'elder:invite',
@@ -394,7 +358,6 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'card:self',
     'meal:deliver-book',
     'medical:request',
-    'health:read',
   ],
   family: [
     'family:bind',
@@ -406,12 +369,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'card:self',
     'meal:deliver-book',
     'medical:request',
-    'health:read',
   ],
   /** A family-doctor team member's login: their team's contracted elders, visits, 家庭病床 and referrals. */
   doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit'],
-  /** A volunteer's login (志愿者): their own tasks, hours and redemptions on the phone page. */
-  volunteer: ['volunteer:self'],
 };
 
 export function can(role: Role, action: Action): boolean {

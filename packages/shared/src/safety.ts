@@ -80,6 +80,7 @@ export const ALARM_TYPE_LABELS_ZH = {
   inactivity_warning: '无活动预警',
   call_report: '来电求助',
   visit_finding: '巡访发现',
+  patrol_missed: '安防巡查漏检',
   sos_cancelled: '已取消的呼救',
   device_offline: '设备离线',
   devices_offline_mass: '大面积设备离线',

@@ -11,6 +11,7 @@ import { seedFaces } from './faces.ts';
 import { seedFamilySafety } from './family-safety.ts';
 import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
+import { seedPatrols } from './patrols.ts';
 import { seedPrivilegeCards } from './privilege-cards.ts';
 import { seedRiskRadar } from './risk-radar.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
@@ -54,6 +55,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'faces', background: true, run: seedFaces },
   { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
   { name: 'institutions', background: true, run: seedInstitutions },
+  { name: 'patrols', background: true, run: seedPatrols },
   { name: 'care-visits', background: true, run: seedCareVisits },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },

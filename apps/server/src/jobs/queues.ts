@@ -57,6 +57,9 @@ export const QUEUES = {
   'family-beds.monthly-check': scheduled,
   // Risk radar: the daily scoring of every elder (风险雷达), early morning.
   'risk-radar.daily': scheduled,
+  // 智慧安防 patrols: the runs of each shift, and the close of runs whose window ended (misses → alarm).
+  'patrols.generate': scheduled,
+  'patrols.close': scheduled,
   // Credit 信用: the nightly rescoring of every organisation and the listing rule.
   'credit.nightly': scheduled,
 } as const satisfies Record<string, z.ZodType>;

@@ -107,9 +107,9 @@ export function elderVisibleTo(actor: Actor, elderId: Column | SQL = sql.raw('"e
 }
 
 /**
- * The elders a doctor account reaches (the medical module's `isElderDoctor` asks the same): an
- * active contract with a team the user is an active member of, or open work for such a team —
- * a home visit asked for or scheduled, an open 家庭病床, a referral not yet closed.
+ * The elders a doctor account reaches (the medical module's `isElderDoctor` asks the narrower
+ * question): an active contract with a team the user is an active member of, or open work for such
+ * a team — a home visit asked for or scheduled, an open 家庭病床, a referral not yet closed.
  */
 export function doctorSeesElder(userId: string, elderId: Column | SQL) {
   const teams = sql`SELECT m.team_id FROM doctor_team_members m WHERE m.user_id = ${userId}::uuid AND m.active`;

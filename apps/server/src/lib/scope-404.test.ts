@@ -9,14 +9,7 @@ import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/cam
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { familyBeds } from '../modules/family-beds/family-beds.schema.ts';
-import { ltcScopeFixtures } from '../modules/health-records/health-records.testing.ts';
-import {
-  inspectionFindings,
-  inspectionRounds,
-  inspections,
-  inspectionTemplates,
-} from '../modules/inspections/inspections.schema.ts';
-
+import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
 import {
   admissions,
   beds,
@@ -25,11 +18,20 @@ import {
   institutionRooms,
 } from '../modules/institutions/institutions.schema.ts';
 import { canteenDishes, canteenSettlements, mealDeliveries, mealSignals, meals } from '../modules/meals/meals.schema.ts';
+import {
+  doctorContracts,
+  doctorTeamMembers,
+  doctorTeams,
+  homeBedEpisodes,
+  medicalOrgs,
+  medicalPartnerships,
+  medicalReferrals,
+  medicalVisits,
+} from '../modules/medical/medical.schema.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { patrolCheckpoints, patrolHazards, patrolRoutes, patrolRuns } from '../modules/patrols/patrols.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
 import { riskTasks } from '../modules/risk-radar/risk-radar.schema.ts';
-import { neighbourhoodPoints, volunteers, volunteerTasks } from '../modules/volunteers/volunteers.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice } from '../testing/safety.ts';
@@ -107,22 +109,21 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/family-beds\/:id\/devices\/:deviceId/, { id: 'familyBed', deviceId: 'device' }],
   [/^\/family-beds\/:id\/months\/:month/, { id: 'familyBed', month: 'bedMonth' }],
   [/^\/family-beds\/:id/, { id: 'familyBed' }],
+  [/^\/doctor-teams\/:id/, { id: 'doctorTeam' }],
+  [/^\/doctor-team-members\/:id/, { id: 'teamMember' }],
+  [/^\/doctor-contracts\/:id/, { id: 'doctorContract' }],
+  [/^\/medical-visits\/:id/, { id: 'medicalVisit' }],
+  [/^\/home-bed-criteria\/check\/:elderId/, { elderId: 'elder' }],
+  [/^\/home-bed-episodes\/:id/, { id: 'homeBed' }],
+  [/^\/medical-partnerships\/:id/, { id: 'partnership' }],
+  [/^\/medical-referrals\/:id/, { id: 'referral' }],
   [/^\/risk-radar\/elders\/:id/, { id: 'elder' }],
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
-  [/^\/patrol-runs\/:id/, { id: 'patrolRun' }],
-  [/^\/patrol-hazards\/:id/, { id: 'patrolHazard' }],
-  [/^\/ltc-policies\/:id/, { id: 'ltcPolicy' }],
-  [/^\/ltc-claims\/:id/, { id: 'ltcClaim' }],
   [/^\/patrol-runs\/:id/, { id: 'patrolRun' }],
   [/^\/patrol-hazards\/:id/, { id: 'patrolHazard' }],
   [/^\/inspections\/:id/, { id: 'inspection' }],
   [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
   [/^\/org-grades\/:id/, { id: 'institution' }],
-  [/^\/volunteers\/:id/, { id: 'volunteer' }],
-  [/^\/volunteer-tasks\/:id/, { id: 'volunteerTask' }],
-  // A volunteer's own task: another volunteer's answers 404.
-  [/^\/volunteer\/tasks\/:id/, { id: 'volunteerTask' }],
-  [/^\/neighbourhood-points\/:id/, { id: 'neighbourhoodPoint' }],
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -181,23 +182,23 @@ type Kind =
   | 'mealDelivery'
   | 'patrolRun'
   | 'patrolHazard'
-  | 'ltcPolicy'
-  | 'ltcClaim'
   | 'riskTask'
+  | 'doctorTeam'
+  | 'teamMember'
+  | 'doctorContract'
+  | 'medicalVisit'
+  | 'homeBed'
+  | 'partnership'
+  | 'referral'
   | 'familyBed'
   | 'bedMonth'
   | 'inspection'
-  | 'inspectionFinding'
-  | 'volunteer'
-  | 'volunteerTask'
-  | 'neighbourhoodPoint';
+  | 'inspectionFinding';
+
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
 const BODIES: Record<string, unknown> = {
-  'POST /elders/:id/health/medications': { name: '降压药' },
-  'POST /ltc-policies/:id/enrolments': { elderId: UUID },
-  'POST /ltc-policies/:id/fundings': { orderId: UUID },
   'POST /elders/:id/status': { status: 'in_hospital' },
   'PUT /regions/:code/boundary': {
     geometry: {
@@ -296,10 +297,6 @@ const BODIES: Record<string, unknown> = {
     admittedOn: '2026-01-05',
   },
   'POST /admissions/:id/move-bed': { bedId: UUID },
-  'POST /patrol-runs/:id/scans': { code: 'ZYP-AAAAAAAAAAAAAAAA', method: 'typed', result: 'pass' },
-  'PUT /patrol-hazards/:id/assignment': { deadlineOn: '2026-01-05', ownerId: null },
-  'POST /patrol-hazards/:id/rectify': { note: '已整改' },
-  'POST /patrol-hazards/:id/recheck': { passed: true },
   'POST /institutions/:id/patrol-routes': {
     name: '巡查',
     shifts: [{ name: '白班', start: '08:00', windowMinutes: 60 }],
@@ -309,13 +306,11 @@ const BODIES: Record<string, unknown> = {
   'PUT /patrol-hazards/:id/assignment': { deadlineOn: '2026-01-05', ownerId: null },
   'POST /patrol-hazards/:id/rectify': { note: '已整改' },
   'POST /patrol-hazards/:id/recheck': { passed: true },
-  'POST /admissions/:id/reservation': { bedId: UUID, reservedUntil: '2030-01-05T08:00:00+08:00' },
   'PUT /inspections/:id/self-assessment': { scores: [] },
   'PUT /inspections/:id/scores': { scores: [{ itemCode: 'env_location', score: 1 }] },
   'POST /inspections/:id/findings': { itemCode: null, description: '问题', dueOn: '2030-01-05' },
   'POST /inspection-findings/:id/rectify': { rectification: '已整改' },
   'POST /inspection-findings/:id/recheck': { passed: true },
-
   'POST /admissions/:id/end': { ending: 'discharged', endedOn: '2026-01-05' },
   'PUT /care-groups/:elderId': { groups: ['left_behind'] },
   'PUT /care-households/:elderId': { members: [] },
@@ -336,13 +331,15 @@ const BODIES: Record<string, unknown> = {
   'POST /family-beds/:id/end': { reason: '越权测试' },
   'POST /family-beds/:id/months/:month/release': { reason: '越权测试' },
   'POST /risk-tasks/:id/done': {},
-  'POST /volunteers/:id/review': { decision: 'approve' },
-  'POST /volunteer-tasks/:id/assign': { volunteerId: UUID },
-  'POST /volunteer-tasks/:id/confirm': { minutes: 30 },
-  'POST /volunteer-tasks/:id/cancel': { reason: '测试' },
-  'POST /volunteer/tasks/:id/check-in': { method: 'call' },
-  'POST /volunteer/tasks/:id/done': { minutes: 30 },
-  'PUT /neighbourhood-points/:id': { name: '睦邻点', address: '甲一社区', regionCode: TREE.communityA1 },
+  'POST /doctor-teams/:id/members': { name: '某护士', role: 'nurse' },
+  'PATCH /doctor-team-members/:id': { active: false },
+  'POST /doctor-contracts/:id/end': { reason: '解约' },
+  'POST /medical-visits/:id/schedule': { scheduledOn: '2030-01-07' },
+  'POST /medical-visits/:id/record': { lat: 30.62, lng: 104.02, findings: '正常' },
+  'POST /medical-visits/:id/cancel': { reason: '取消' },
+  'POST /home-bed-episodes/:id/visits': { scheduledOn: '2030-01-07' },
+  'POST /home-bed-episodes/:id/discharge': { dischargedOn: '2026-01-06', summary: '撤床' },
+  'POST /medical-referrals/:id/status': { status: 'accepted' },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -358,7 +355,7 @@ const QUERIES: Record<string, string> = {
 
 let s: TestServer;
 const ids = {} as Record<Kind, string>;
-const callers = {} as Record<'staff' | 'worker' | 'responder' | 'volunteer' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
+const callers = {} as Record<'staff' | 'worker' | 'responder' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -639,13 +636,7 @@ beforeAll(async () => {
     .returning();
   const [findingB] = await s.ctx.db
     .insert(inspectionFindings)
-    .values({
-      inspectionId: inspectionB.id,
-      orgId: institutionB.id,
-      description: '问题',
-      deadline: '2026-04-30',
-      status: 'rectified',
-    })
+    .values({ inspectionId: inspectionB.id, orgId: institutionB.id, description: '问题', deadline: '2026-04-30', status: 'rectified' })
     .returning();
   // A patrol route of the B1 institution with a run and a hazard.
   const [patrolRouteB] = await s.ctx.db.insert(patrolRoutes).values({ orgId: institutionB.id, name: '巡查' }).returning();
@@ -685,7 +676,6 @@ beforeAll(async () => {
     })
     .returning();
   const [signalB] = await s.ctx.db
-
     .insert(mealSignals)
     .values({
       elderId: elder.id,
@@ -697,37 +687,75 @@ beforeAll(async () => {
       canteenId: canteenB.id,
     })
     .returning();
-  const ltcB = await ltcScopeFixtures(s.ctx, TREE.communityB1, provider.org.id, cleaning.id);
-  // A volunteer of community B1 with a task for the B1 elder, and a 睦邻点 there.
-  const volunteerUserB = await createAccount(s.ctx, 'volunteer', { regionCode: TREE.communityB1 });
-  const [volunteerB] = await s.ctx.db
-    .insert(volunteers)
-    .values({
-      userId: volunteerUserB.id,
-      name: '乙志愿者',
-      phoneEnc: s.ctx.cipher.encrypt('13900000077'),
-      phoneIndex: s.ctx.cipher.blindIndex('13900000077', 'volunteer-phone'),
-      phoneMasked: '139****0077',
-      regionCode: TREE.communityB1,
-      status: 'approved',
-      source: 'staff',
-    })
+  // 医养结合 of street B: a medical organisation, its team and member, a contract, a 家庭病床 with a
+  // visit, a partnership with the B1 institution and a referral.
+  const [medOrgB] = await s.ctx.db
+    .insert(medicalOrgs)
+    .values({ name: '乙街道社区卫生服务中心', kind: 'community_health_centre', regionCode: TREE.streetB })
     .returning();
-  const [volunteerTaskB] = await s.ctx.db
-    .insert(volunteerTasks)
+  const [teamB] = await s.ctx.db
+    .insert(doctorTeams)
+    .values({ orgId: medOrgB.id, name: '乙团队', regionCode: TREE.streetB, communities: [TREE.communityB1] })
+    .returning();
+  const [memberB] = await s.ctx.db
+    .insert(doctorTeamMembers)
+    .values({ teamId: teamB.id, name: '乙医生', role: 'doctor', licenceNo: 'B-1' })
+    .returning();
+  const [contractB] = await s.ctx.db
+    .insert(doctorContracts)
     .values({
-      regionCode: TREE.communityB1,
       elderId: elder.id,
-      kind: 'visit',
-      scheduledOn: '2026-01-05',
-      plannedMinutes: 30,
-      status: 'assigned',
-      volunteerId: volunteerB.id,
+      teamId: teamB.id,
+      regionCode: TREE.communityB1,
+      package: 'basic',
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
     })
     .returning();
-  const [pointB] = await s.ctx.db
-    .insert(neighbourhoodPoints)
-    .values({ regionCode: TREE.communityB1, name: '乙一睦邻点', address: '乙一社区' })
+  const [homeBedB] = await s.ctx.db
+    .insert(homeBedEpisodes)
+    .values({
+      elderId: elder.id,
+      teamId: teamB.id,
+      regionCode: TREE.communityB1,
+      diagnosis: '糖尿病',
+      admittedOn: '2026-01-05',
+      criteriaCheck: { eligible: true, checks: [] },
+      visitsPerWeek: 1,
+    })
+    .returning();
+  const [medVisitB] = await s.ctx.db
+    .insert(medicalVisits)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      teamId: teamB.id,
+      source: 'episode',
+      reason: '查床',
+      episodeId: homeBedB.id,
+    })
+    .returning();
+  const [partnershipB] = await s.ctx.db
+    .insert(medicalPartnerships)
+    .values({
+      orgId: institutionB.id,
+      medicalOrgId: medOrgB.id,
+      regionCode: TREE.communityB1,
+      startsOn: '2026-01-01',
+      endsOn: '2027-12-31',
+      greenChannel: true,
+    })
+    .returning();
+  const [referralB] = await s.ctx.db
+    .insert(medicalReferrals)
+    .values({
+      elderId: elder.id,
+      regionCode: TREE.communityB1,
+      source: 'care_staff',
+      medicalOrgId: medOrgB.id,
+      teamId: teamB.id,
+      reason: '转诊',
+    })
     .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
@@ -776,20 +804,21 @@ beforeAll(async () => {
     mealDelivery: deliveryB.id,
     mealSignal: signalB.id,
     riskTask: riskTaskB.id,
+    doctorTeam: teamB.id,
+    teamMember: memberB.id,
+    doctorContract: contractB.id,
+    medicalVisit: medVisitB.id,
+    homeBed: homeBedB.id,
+    partnership: partnershipB.id,
+    referral: referralB.id,
     patrolRun: patrolRunB.id,
     patrolHazard: patrolHazardB.id,
     familyBed: familyBedB.id,
     bedMonth: '2026-01',
-    ltcPolicy: ltcB.policyId,
-    ltcClaim: ltcB.claimId,
-    patrolRun: patrolRunB.id,
-    patrolHazard: patrolHazardB.id,
     inspection: inspectionB.id,
     inspectionFinding: findingB.id,
-    volunteer: volunteerB.id,
-    volunteerTask: volunteerTaskB.id,
-    neighbourhoodPoint: pointB.id,
-  } satisfies Record<Kind, string>);
+  } satisfies
+ Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker
   // of a street A provider, and a community A1 responder.
@@ -801,10 +830,20 @@ beforeAll(async () => {
   });
   callers.worker = (await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerA.org.id })).api;
   callers.responder = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
-  // An institution of community A1's staff: patrol scans and rectifications (institution:care).
-  const institutionA = await createOrg(s.ctx, 'institution', TREE.communityA1, '甲一社区养老院');
-  callers.institution = (await clientAs(s.app, s.ctx, 'institution_staff', { orgId: institutionA.id })).api;
-  callers.volunteer = (await clientAs(s.app, s.ctx, 'volunteer', { regionCode: TREE.communityA1 })).api;
+  // A family doctor of a street A team (the doctors' own routes: visits, 家庭病床, referrals).
+  const doctorA = await clientAs(s.app, s.ctx, 'doctor');
+  const [medOrgA] = await s.ctx.db
+    .insert(medicalOrgs)
+    .values({ name: '甲街道社区卫生服务中心', kind: 'community_health_centre', regionCode: TREE.streetA })
+    .returning();
+  const [teamA] = await s.ctx.db
+    .insert(doctorTeams)
+    .values({ orgId: medOrgA.id, name: '甲团队', regionCode: TREE.streetA, communities: [TREE.communityA1] })
+    .returning();
+  await s.ctx.db
+    .insert(doctorTeamMembers)
+    .values({ teamId: teamA.id, userId: doctorA.account.id, name: '甲医生', role: 'doctor' });
+  callers.doctor = doctorA.api;
   // An institution of community A1's staff: patrol scans and rectifications (institution:care).
   const institutionA = await createOrg(s.ctx, 'institution', TREE.communityA1, '甲一社区养老院');
   callers.institution = (await clientAs(s.app, s.ctx, 'institution_staff', { orgId: institutionA.id })).api;
@@ -826,8 +865,7 @@ function callerFor(r: DeclaredRoute) {
   if (ROLE_PERMISSIONS.service_worker.includes(p) && p === 'order:work') return callers.worker;
   if (ROLE_PERMISSIONS.community_staff.includes(p as never)) return callers.responder;
   if (p === 'institution:care') return callers.institution;
-  if (ROLE_PERMISSIONS.volunteer.includes(p as never)) return callers.volunteer;
-  if (p === 'institution:care') return callers.institution;
+  if (ROLE_PERMISSIONS.doctor.includes(p as never)) return callers.doctor;
   throw new Error(`no caller for ${p} (${(Object.keys(ROLE_PERMISSIONS) as Role[]).join(', ')})`);
 }
 

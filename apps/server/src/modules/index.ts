@@ -20,7 +20,6 @@ import { facesModule } from './faces/faces.module.ts';
 import { familyBedsModule } from './family-beds/family-beds.module.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
-import { healthRecordsModule } from './health-records/health-records.module.ts';
 import { inspectionsModule } from './inspections/inspections.module.ts';
 import { institutionsModule } from './institutions/institutions.module.ts';
 import { mealsModule } from './meals/meals.module.ts';
@@ -39,7 +38,6 @@ import { respondersModule } from './responders/responders.module.ts';
 import { riskRadarModule } from './risk-radar/risk-radar.module.ts';
 import { settlementsModule } from './settlements/settlements.module.ts';
 import { usersModule } from './users/users.module.ts';
-import { volunteersModule } from './volunteers/volunteers.module.ts';
 import { walletsModule } from './wallets/wallets.module.ts';
 
 /**
@@ -91,20 +89,16 @@ export const modules: readonly ModuleDefinition[] = [
   // 智慧安防 patrols and the colour risk map (issue 19)
   patrolsModule,
   inspectionsModule,
-  // 智慧安防 patrols and the colour risk map (issue 19)
-  patrolsModule,
   // Special groups and 关爱巡访 care visits (issue 18)
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)
   riskRadarModule,
-  // Health record 健康档案 and 长护险 (issue 20)
-  healthRecordsModule,
-  // Family care beds 家庭养老照护床位 (issue 18)
-  familyBedsModule,
+  // 医养结合: family doctors, home visits, 家庭病床, referrals (issue 20)
+  medicalModule,
   // Credit 信用 and public disclosure 信息公开 (issue 21)
   creditModule,
-  // Volunteers and the time bank 志愿者与时间银行 (issue 18)
-  volunteersModule,
+  // Family care beds 家庭养老照护床位 (issue 18)
+  familyBedsModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -7,11 +7,9 @@ import { survivalEnUS } from '../console/allowances/survival.i18n.ts';
 import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
 import { careVisitsEnUS } from '../console/care-visits/i18n.ts';
-import { creditEnUS } from '../console/credit/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
-import { familyBedsEnUS } from '../console/family-beds/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
 import { patrolsEnUS } from '../console/patrols/i18n.ts';
@@ -202,7 +200,6 @@ export const enUS: Messages = {
     doctor: 'Family-doctor team member',
     elder: 'Elder',
     family: 'Family member',
-    volunteer: 'Volunteer',
   },
   orgTypes: {
     bureau: 'Civil affairs bureau',
@@ -328,9 +325,7 @@ export const enUS: Messages = {
   institutions: institutionsEnUS,
   patrols: patrolsEnUS,
   careVisits: careVisitsEnUS,
-  familyBeds: familyBedsEnUS,
   riskRadar: riskRadarEnUS,
-  credit: creditEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,

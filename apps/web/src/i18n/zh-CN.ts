@@ -18,6 +18,7 @@ import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
 import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
+import { patrolsZhCN } from '../console/patrols/i18n.ts';
 import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
 import { riskRadarZhCN } from '../console/risk-radar/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
@@ -130,6 +131,9 @@ export const zhCN = {
     'recording-elsewhere': '该录音保存在其他录音系统中，请到该系统收听',
     'recording-unreadable': '录音文件无法读取',
     'bed-taken': '该床位已被占用、预留或停用，请换一张空闲床位',
+    'wrong-checkpoint': '这不是本路线的巡查点，请核对点位编码',
+    'run-not-open': '本次巡查尚未开始',
+    'run-closed': '本次巡查已结束，不能再扫点',
   },
   realtime: { open: '实时连接正常', connecting: '正在连接实时服务…', closed: '实时连接已断开' },
   auth: {
@@ -299,6 +303,7 @@ export const zhCN = {
   privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
   institutions: institutionsZhCN,
+  patrols: patrolsZhCN,
   careVisits: careVisitsZhCN,
   riskRadar: riskRadarZhCN,
   callReports: callReportsZhCN,

@@ -67,6 +67,10 @@ export const PROBLEM_CODES = [
   'recording-unreadable',
   // Institutions: the bed chosen for an admission or a move is no longer free
   'bed-taken',
+  // Patrols: a code that is not a checkpoint of the run's route; a run not open yet or closed
+  'wrong-checkpoint',
+  'run-not-open',
+  'run-closed',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

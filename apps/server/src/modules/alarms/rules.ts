@@ -21,6 +21,8 @@ export const ALARM_TYPES = {
   call_report: 'P2',
   /** Raised by staff from a finding of a care visit (关爱巡访). */
   visit_finding: 'P2',
+  /** Raised by the patrols' close job to the institution's duty staff: checkpoints missed or late. */
+  patrol_missed: 'P3',
   inactivity_warning: 'P3',
   sos_cancelled: 'P3',
   device_offline: 'P3',

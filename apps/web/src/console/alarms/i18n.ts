@@ -294,6 +294,7 @@ export const safetyEnUS: SafetyTexts = {
     night_bed_exit: 'Out of bed at night',
     call_report: 'Reported by phone',
     visit_finding: 'Care visit finding',
+    patrol_missed: 'Patrol checkpoints missed',
     device_offline: 'Device offline',
     devices_offline_mass: 'Many devices offline (outage)',
     battery_low: 'Battery low',

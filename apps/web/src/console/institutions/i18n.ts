@@ -1,6 +1,15 @@
 /** Texts of the 机构养老 pages (zh-CN first; en-US has the same keys). */
 export const institutionsZhCN = {
-  nav: { group: '机构养老', beds: '床位一览', admissions: '入住管理', round: '护理记录（手机）' },
+  nav: {
+    group: '机构养老',
+    beds: '床位一览',
+    admissions: '入住管理',
+    round: '护理记录（手机）',
+    patrols: '安防巡查',
+    riskMap: '风险地图',
+    districtRisk: '机构风险分布',
+    patrol: '安防巡查（手机）',
+  },
   round: {
     title: '护理记录',
     residents: '在住老人',
@@ -117,7 +126,16 @@ export const institutionsZhCN = {
 };
 
 export const institutionsEnUS: typeof institutionsZhCN = {
-  nav: { group: 'Institution', beds: 'Bed board', admissions: 'Admissions', round: 'Care records (phone)' },
+  nav: {
+    group: 'Institution',
+    beds: 'Bed board',
+    admissions: 'Admissions',
+    round: 'Care records (phone)',
+    patrols: 'Safety patrols',
+    riskMap: 'Risk map',
+    districtRisk: 'Institution risk map',
+    patrol: 'Safety patrol (phone)',
+  },
   round: {
     title: 'Care records',
     residents: 'Residents',

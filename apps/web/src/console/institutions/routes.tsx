@@ -1,4 +1,12 @@
-import { AppstoreOutlined, MobileOutlined, SolutionOutlined } from '@ant-design/icons';
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  EnvironmentOutlined,
+  HeatMapOutlined,
+  MobileOutlined,
+  SafetyOutlined,
+  SolutionOutlined,
+} from '@ant-design/icons';
 import type { Action } from '@zhiyang/shared';
 import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
@@ -8,8 +16,12 @@ import { RequirePermission } from '../common/RequirePermission.tsx';
 
 const BedBoardPage = lazyPage(() => import('./BedBoardPage.tsx'), 'BedBoardPage');
 const AdmissionsPage = lazyPage(() => import('./AdmissionsPage.tsx'), 'AdmissionsPage');
+// 智慧安防 (the patrols module's pages, in this menu group)
+const PatrolsPage = lazyPage(() => import('../patrols/PatrolsPage.tsx'), 'PatrolsPage');
+const RiskMapPage = lazyPage(() => import('../patrols/RiskMapPage.tsx'), 'RiskMapPage');
+const DistrictRiskMapPage = lazyPage(() => import('../patrols/DistrictRiskMapPage.tsx'), 'DistrictRiskMapPage');
 
-type Key = 'beds' | 'admissions';
+type Key = 'beds' | 'admissions' | 'patrols' | 'riskMap' | 'districtRisk';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'beds', path: 'institution/beds', needs: 'institution:read', icon: <AppstoreOutlined />, element: <BedBoardPage /> },
   {
@@ -18,6 +30,21 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
     needs: 'institution:write',
     icon: <SolutionOutlined />,
     element: <AdmissionsPage />,
+  },
+  { key: 'patrols', path: 'institution/patrols', needs: 'institution:read', icon: <SafetyOutlined />, element: <PatrolsPage /> },
+  {
+    key: 'riskMap',
+    path: 'institution/risk-map',
+    needs: 'institution:read',
+    icon: <HeatMapOutlined />,
+    element: <RiskMapPage />,
+  },
+  {
+    key: 'districtRisk',
+    path: 'institutions/risk-map',
+    needs: 'institution:read',
+    icon: <EnvironmentOutlined />,
+    element: <DistrictRiskMapPage />,
   },
 ];
 
@@ -41,5 +68,7 @@ export function institutionsMenu(permissions: readonly string[], t: TFunction) {
   // The nursing staff's phone page, outside the console.
   if (permissions.includes('institution:care'))
     children.push({ key: '/worker/care', icon: <MobileOutlined />, label: t('institutions.nav.round') });
+  if (permissions.includes('institution:care'))
+    children.push({ key: '/worker/patrol', icon: <AlertOutlined />, label: t('institutions.nav.patrol') });
   return children.length ? [{ type: 'group' as const, key: 'institutions', label: t('institutions.nav.group'), children }] : [];
 }
