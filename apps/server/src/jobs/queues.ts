@@ -55,6 +55,8 @@ export const QUEUES = {
   'care-visits.escalate': scheduled,
   'care-visits.follow-up-sweep': scheduled,
   'family-beds.monthly-check': scheduled,
+  // Institutions: bed reservations past their time go back to free.
+  'institutions.expire-reservations': scheduled,
   // Risk radar: the daily scoring of every elder (风险雷达), early morning.
   'risk-radar.daily': scheduled,
   // 智慧安防 patrols: the runs of each shift, and the close of runs whose window ended (misses → alarm).

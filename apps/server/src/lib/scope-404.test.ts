@@ -306,6 +306,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /patrol-hazards/:id/assignment': { deadlineOn: '2026-01-05', ownerId: null },
   'POST /patrol-hazards/:id/rectify': { note: '已整改' },
   'POST /patrol-hazards/:id/recheck': { passed: true },
+  'POST /admissions/:id/reservation': { bedId: UUID, reservedUntil: '2030-01-05T08:00:00+08:00' },
   'PUT /inspections/:id/self-assessment': { scores: [] },
   'PUT /inspections/:id/scores': { scores: [{ itemCode: 'env_location', score: 1 }] },
   'POST /inspections/:id/findings': { itemCode: null, description: '问题', dueOn: '2030-01-05' },

@@ -222,6 +222,17 @@ export const admission = z.object({
   nursingLevel: z.enum(NURSING_LEVELS).nullable(),
   carePlan: z.array(careItem),
   bed: z.object({ id: z.string(), building: z.string(), floor: z.string(), room: z.string(), label: z.string() }).nullable(),
+  /** A bed reserved for the application (预留) and until when; admission into it consumes it. */
+  reservation: z
+    .object({
+      bedId: z.string(),
+      building: z.string(),
+      floor: z.string(),
+      room: z.string(),
+      label: z.string(),
+      reservedUntil: z.string(),
+    })
+    .nullable(),
   contractNo: z.string().nullable(),
   bedFeeFen: z.number().int().nullable(),
   nursingFeeFen: z.number().int().nullable(),
@@ -262,6 +273,8 @@ export const endStayBody = z.strictObject({
   transferDestination: z.string().trim().min(1).max(100).optional(),
 });
 export const moveBedBody = z.strictObject({ bedId: z.uuid() });
+/** Reserve a free bed for an application until a time (at most 30 days ahead). */
+export const reserveBedBody = z.strictObject({ bedId: z.uuid(), reservedUntil: isoInstant('business') });
 
 export const careRecordBody = z.strictObject({
   admissionId: z.uuid(),
@@ -469,6 +482,27 @@ export const institutionsContract = {
     body: admitBody,
     response: admission,
     summary: 'Sign the contract: signed ability assessment, nursing level and its care plan, fees, deposit and a free bed',
+    tags,
+  }),
+  reserveBed: route({
+    method: 'POST',
+    path: '/admissions/:id/reservation',
+    params: idParams,
+    permission: 'institution:write',
+    audit: 'institution.admission.reserve',
+    body: reserveBedBody,
+    response: admission,
+    summary: 'Reserve a free bed for an application until a time; of two reservations racing for one bed one wins',
+    tags,
+  }),
+  cancelReservation: route({
+    method: 'DELETE',
+    path: '/admissions/:id/reservation',
+    params: idParams,
+    permission: 'institution:write',
+    audit: 'institution.admission.unreserve',
+    response: admission,
+    summary: 'Give the reserved bed back (free)',
     tags,
   }),
   moveBed: route({

@@ -28,9 +28,17 @@ export async function admissionFor(ctx: AppContext, actor: Actor, id: string, ac
 async function present(ctx: AppContext, db: AppContext['db'] | Parameters<typeof repo.findAdmission>[0], id: string) {
   const row = await repo.findAdmission(db, id);
   if (!row) throw notFound('Admission');
-  const places = row.a.bedId ? await repo.bedPlaces(db, { bedIds: [row.a.bedId] }) : new Map();
+  const reserved = (await repo.reservationsOf(db, { admissionId: id })).get(id);
+  const bedIds = [row.a.bedId, reserved?.bedId].filter((b): b is string => !!b);
+  const places = await repo.bedPlaces(db, { bedIds });
   const latest = await repo.latestSignedAssessments(db, [row.a.elderId]);
-  return presentAdmission(ctx.cipher, row, row.a.bedId ? places.get(row.a.bedId) : undefined, latest.get(row.a.elderId));
+  return presentAdmission(
+    ctx.cipher,
+    row,
+    row.a.bedId ? places.get(row.a.bedId) : undefined,
+    latest.get(row.a.elderId),
+    reserved && { place: places.get(reserved.bedId), reservedUntil: reserved.reservedUntil },
+  );
 }
 
 export async function listAdmissions(ctx: AppContext, actor: Actor, orgId: string, status?: string) {
@@ -39,9 +47,17 @@ export async function listAdmissions(ctx: AppContext, actor: Actor, orgId: strin
   const places = await repo.bedPlaces(ctx.db, { orgId });
   const live = rows.filter((r) => r.a.status === 'applied' || r.a.status === 'admitted').map((r) => r.a.elderId);
   const latest = await repo.latestSignedAssessments(ctx.db, live);
-  const items = rows.map((r) =>
-    presentAdmission(ctx.cipher, r, r.a.bedId ? places.get(r.a.bedId) : undefined, latest.get(r.a.elderId)),
-  );
+  const reserved = await repo.reservationsOf(ctx.db, { orgId });
+  const items = rows.map((r) => {
+    const res = reserved.get(r.a.id);
+    return presentAdmission(
+      ctx.cipher,
+      r,
+      r.a.bedId ? places.get(r.a.bedId) : undefined,
+      latest.get(r.a.elderId),
+      res && { place: places.get(res.bedId), reservedUntil: res.reservedUntil },
+    );
+  });
   return { items, total: items.length };
 }
 
@@ -171,6 +187,8 @@ export async function admit(
   return ctx.db.transaction(async (tx) => {
     const taken = await repo.takeFreeBed(tx, b.bedId, row.a.orgId, id);
     if (!taken) throw conflict('The bed is not free (taken, reserved or out of service).', undefined, 'bed-taken');
+    // Admission consumes the application's reservation; one on another bed is given back.
+    await repo.releaseReservations(tx, id);
     const elder = await findElder(tx, row.a.elderId);
     const moved = await repo.updateAdmission(tx, id, {
       status: 'admitted',
@@ -208,6 +226,69 @@ export async function admit(
     });
     await publishBoard(ctx, tx, row.a.orgId);
     return present(ctx, tx, id);
+  });
+}
+
+/** A reservation may run at most this long. */
+const MAX_RESERVATION_DAYS = 30;
+
+/**
+ * Reserve a free bed (预留) for an application until a time. Of two reservations racing for one
+ * bed exactly one wins (a conditional update); the application's earlier reservation of another
+ * bed is given back; reserving its own bed again moves the time.
+ */
+export async function reserveBed(ctx: AppContext, actor: Actor, id: string, b: { bedId: string; reservedUntil: string }) {
+  const { row, inst } = await admissionFor(ctx, actor, id, 'institution:write');
+  if (row.a.status !== 'applied')
+    throw conflict('Only an application waiting for admission can reserve a bed.', undefined, 'already-handled');
+  const until = new Date(b.reservedUntil);
+  if (until.getTime() <= Date.now()) throw validationError('body.reservedUntil', 'must be in the future');
+  if (until.getTime() > Date.now() + MAX_RESERVATION_DAYS * 86400_000)
+    throw validationError('body.reservedUntil', `at most ${MAX_RESERVATION_DAYS} days ahead`);
+  const bed = await repo.findBed(ctx.db, b.bedId);
+  if (!bed || bed.orgId !== row.a.orgId) throw validationError('body.bedId', 'no such bed in this institution');
+  return ctx.db.transaction(async (tx) => {
+    if (!(await repo.reserveBed(tx, b.bedId, row.a.orgId, id, until)))
+      throw conflict('The bed is not free (taken, reserved or out of service).', undefined, 'bed-taken');
+    await repo.releaseReservations(tx, id, b.bedId);
+    await recordAudit(tx, {
+      actor,
+      action: 'institution.admission.reserve',
+      targetType: 'admission',
+      targetId: id,
+      regionCode: inst.org.regionCode,
+      detail: { bedId: b.bedId, reservedUntil: until.toISOString() },
+    });
+    await publishBoard(ctx, tx, row.a.orgId);
+    return present(ctx, tx, id);
+  });
+}
+
+/** Give the application's reserved bed back. */
+export async function cancelReservation(ctx: AppContext, actor: Actor, id: string) {
+  const { row, inst } = await admissionFor(ctx, actor, id, 'institution:write');
+  return ctx.db.transaction(async (tx) => {
+    if (!(await repo.releaseReservations(tx, id)))
+      throw conflict('The application has no reserved bed.', undefined, 'already-handled');
+    await recordAudit(tx, {
+      actor,
+      action: 'institution.admission.unreserve',
+      targetType: 'admission',
+      targetId: id,
+      regionCode: inst.org.regionCode,
+      detail: {},
+    });
+    await publishBoard(ctx, tx, row.a.orgId);
+    return present(ctx, tx, id);
+  });
+}
+
+/** The sweep: reservations past their time go back to free, and the bed boards refresh. */
+export async function expireReservations(ctx: AppContext) {
+  return ctx.db.transaction(async (tx) => {
+    const orgs = await repo.expireReservations(tx);
+    for (const orgId of orgs) await publishBoard(ctx, tx, orgId);
+    return orgs.length;
   });
 }
 
@@ -255,6 +336,7 @@ export async function endStay(
     // An application that never became a stay is withdrawn.
     return ctx.db.transaction(async (tx) => {
       await repo.updateAdmission(tx, id, { status: 'withdrawn', endedOn: b.endedOn, endNote: b.note ?? null });
+      if (await repo.releaseReservations(tx, id)) await publishBoard(ctx, tx, row.a.orgId);
       await recordAudit(tx, {
         actor,
         action: 'institution.admission.end',

@@ -1,4 +1,5 @@
 import { defineModule } from '../module.ts';
+import { institutionJobs } from './institutions.jobs.ts';
 import { institutionRoutes } from './institutions.routes.ts';
 
 /**
@@ -8,4 +9,5 @@ import { institutionRoutes } from './institutions.routes.ts';
 export const institutionsModule = defineModule({
   name: 'institutions',
   routes: institutionRoutes,
+  jobs: institutionJobs,
 });

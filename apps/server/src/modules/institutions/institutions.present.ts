@@ -30,6 +30,7 @@ export function presentAdmission(
   r: AdmissionRow,
   place: BedPlace | undefined,
   latest: SignedAssessment | undefined,
+  reservation?: { place: BedPlace | undefined; reservedUntil: Date },
 ) {
   const a = r.a;
   return {
@@ -49,6 +50,16 @@ export function presentAdmission(
     nursingLevel: a.nursingLevel,
     carePlan: a.carePlan,
     bed: place ? { id: place.id, building: place.building, floor: place.floor, room: place.room, label: place.label } : null,
+    reservation: reservation?.place
+      ? {
+          bedId: reservation.place.id,
+          building: reservation.place.building,
+          floor: reservation.place.floor,
+          room: reservation.place.room,
+          label: reservation.place.label,
+          reservedUntil: reservation.reservedUntil.toISOString(),
+        }
+      : null,
     contractNo: a.contractNo,
     bedFeeFen: a.bedFeeFen,
     nursingFeeFen: a.nursingFeeFen,

@@ -142,16 +142,72 @@ export async function takeFreeBed(tx: DbOrTx, bedId: string, orgId: string, admi
   return (
     await tx
       .update(beds)
-      .set({ status: 'occupied', admissionId, updatedAt: new Date() })
-      .where(and(eq(beds.id, bedId), eq(beds.orgId, orgId), eq(beds.status, 'free')))
+      .set({ status: 'occupied', admissionId, reservedUntil: null, updatedAt: new Date() })
+      .where(and(eq(beds.id, bedId), eq(beds.orgId, orgId), takeable(admissionId)))
       .returning()
   )[0];
+}
+
+/** A bed the admission may take: free, reserved for this admission, or reserved but expired. */
+const takeable = (admissionId: string) =>
+  sql`(${beds.status} = 'free' OR (${beds.status} = 'reserved'
+    AND (${beds.admissionId} = ${admissionId}::uuid OR ${beds.reservedUntil} < now())))`;
+
+/**
+ * Reserve a bed for an application until a time: the same conditional update as admission, so
+ * of two reservations racing for one bed exactly one gets it. Extending one's own works.
+ */
+export async function reserveBed(tx: DbOrTx, bedId: string, orgId: string, admissionId: string, until: Date) {
+  return (
+    await tx
+      .update(beds)
+      .set({ status: 'reserved', admissionId, reservedUntil: until, updatedAt: new Date() })
+      .where(and(eq(beds.id, bedId), eq(beds.orgId, orgId), takeable(admissionId)))
+      .returning()
+  )[0];
+}
+
+/** Give back the beds reserved for an admission (all, or all but `keep`); returns how many. */
+export async function releaseReservations(tx: DbOrTx, admissionId: string, keep?: string) {
+  const rows = await tx
+    .update(beds)
+    .set({ status: 'free', admissionId: null, reservedUntil: null, updatedAt: new Date() })
+    .where(
+      and(eq(beds.admissionId, admissionId), eq(beds.status, 'reserved'), keep ? sql`${beds.id} <> ${keep}::uuid` : undefined),
+    )
+    .returning({ id: beds.id });
+  return rows.length;
+}
+
+/** Reservations past their time go back to free (the sweep job); returns the institutions touched. */
+export async function expireReservations(tx: DbOrTx) {
+  const rows = await tx
+    .update(beds)
+    .set({ status: 'free', admissionId: null, reservedUntil: null, updatedAt: new Date() })
+    .where(and(eq(beds.status, 'reserved'), sql`${beds.reservedUntil} < now()`))
+    .returning({ orgId: beds.orgId });
+  return [...new Set(rows.map((r) => r.orgId))];
+}
+
+/** The live reservations of an institution (or of the given admissions), by admission id. */
+export async function reservationsOf(db: DbOrTx, f: { orgId?: string; admissionId?: string }) {
+  const rows = await db
+    .select({ admissionId: beds.admissionId, bedId: beds.id, reservedUntil: beds.reservedUntil })
+    .from(beds)
+    .where(
+      and(
+        eq(beds.status, 'reserved'),
+        f.orgId ? eq(beds.orgId, f.orgId) : undefined,
+        f.admissionId ? eq(beds.admissionId, f.admissionId) : undefined,
+      ),
+    );
+  return new Map(rows.map((r) => [r.admissionId as string, { bedId: r.bedId, reservedUntil: r.reservedUntil as Date }]));
 }
 
 export async function releaseBed(tx: DbOrTx, bedId: string, admissionId: string) {
   await tx
     .update(beds)
-    .set({ status: 'free', admissionId: null, updatedAt: new Date() })
+    .set({ status: 'free', admissionId: null, reservedUntil: null, updatedAt: new Date() })
     .where(and(eq(beds.id, bedId), eq(beds.admissionId, admissionId)));
 }
 
