@@ -65,7 +65,7 @@ beforeAll(async () => {
   await runDaily(server.ctx);
   const { raiseAlarm } = await import(path.join(SERVER_SRC, 'modules/alarms/raise.service.ts'));
   raiseForLi = () =>
-    db.transaction((tx) =>
+    db.transaction((tx: unknown) =>
       raiseAlarm(server.ctx, tx, {
         type: 'sos',
         priority: 'P1',
