@@ -9,6 +9,7 @@ import { callRoutes } from './calls/routes.tsx';
 import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
+import { familyBedRoutes } from './family-beds/routes.tsx';
 import { institutionRoutes } from './institutions/routes.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
@@ -169,6 +170,7 @@ export function ConsoleRoutes() {
           {institutionRoutes()}
           {privilegeCardRoutes()}
           {careVisitRoutes()}
+          {familyBedRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

@@ -10,6 +10,7 @@ import { careVisitsEnUS } from '../console/care-visits/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
+import { familyBedsEnUS } from '../console/family-beds/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
 import { patrolsEnUS } from '../console/patrols/i18n.ts';
@@ -325,6 +326,7 @@ export const enUS: Messages = {
   institutions: institutionsEnUS,
   patrols: patrolsEnUS,
   careVisits: careVisitsEnUS,
+  familyBeds: familyBedsEnUS,
   riskRadar: riskRadarEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,

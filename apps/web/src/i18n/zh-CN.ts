@@ -16,6 +16,7 @@ import { careVisitsZhCN } from '../console/care-visits/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
+import { familyBedsZhCN } from '../console/family-beds/i18n.ts';
 import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
 import { patrolsZhCN } from '../console/patrols/i18n.ts';
@@ -305,6 +306,7 @@ export const zhCN = {
   institutions: institutionsZhCN,
   patrols: patrolsZhCN,
   careVisits: careVisitsZhCN,
+  familyBeds: familyBedsZhCN,
   riskRadar: riskRadarZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,

@@ -250,6 +250,20 @@ export const familyBedsContract = {
     summary: 'Whether the elder may apply: the latest signed ability assessment against the district’s rule',
     tags,
   }),
+  contractOptions: route({
+    method: 'GET',
+    path: '/family-bed-contract-options',
+    query: z.object({ elderId: z.uuid() }),
+    permission: 'family_bed:manage',
+    response: z.object({
+      providers: z.array(z.object({ id: z.string(), name: z.string() })),
+      policies: z.array(z.object({ id: z.string(), name: z.string(), amountFen: z.number().int() })),
+      items: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
+    }),
+    summary:
+      'What a contract for the elder’s bed may name: approved providers of the district, active monthly purchase policies over the elder’s region, active service items',
+    tags,
+  }),
   list: route({
     method: 'GET',
     path: '/family-beds',

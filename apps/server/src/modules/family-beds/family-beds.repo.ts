@@ -309,3 +309,27 @@ export async function contractableProvider(db: DbOrTx, id: string, districtCode:
     )
   )[0];
 }
+
+/** The contract form's choices for a bed in `regionCode`: providers, policies and items. */
+export async function contractOptions(db: DbOrTx, regionCode: string) {
+  const district = regionCode.slice(0, 6);
+  const [providers, policies, items] = await Promise.all([
+    queryRows<{ id: string; name: string }>(
+      db,
+      sql`SELECT o.id, o.name FROM organizations o JOIN provider_profiles p ON p.org_id = o.id
+        WHERE o.type = 'provider' AND p.approval_status = 'approved' AND NOT p.dishonest
+          AND o.region_code LIKE ${`${escapeLike(district)}%`} ORDER BY o.name`,
+    ),
+    queryRows<{ id: string; name: string; amount: number }>(
+      db,
+      sql`SELECT id, name, amount FROM policies
+        WHERE kind = 'purchase_credit' AND period = 'month' AND status = 'active' AND ${regionCode} LIKE region_code || '%'
+        ORDER BY name`,
+    ),
+    queryRows<{ id: string; name: string; category: string }>(
+      db,
+      sql`SELECT id, name, category FROM service_items WHERE active ORDER BY category, name`,
+    ),
+  ]);
+  return { providers, policies: policies.map((p) => ({ id: p.id, name: p.name, amountFen: p.amount })), items };
+}

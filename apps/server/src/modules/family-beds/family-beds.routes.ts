@@ -11,6 +11,7 @@ export const familyBedRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.getRules, (req) => beds.getRules(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.putRules, (req) => beds.putRules(ctx, actorOf(req), req.body));
   registerRoute(app, api.eligibility, (req) => beds.eligibility(ctx, actorOf(req), req.query.elderId));
+  registerRoute(app, api.contractOptions, (req) => beds.contractOptions(ctx, actorOf(req), req.query.elderId));
   registerRoute(app, api.list, (req) => beds.list(ctx, actorOf(req), req.query));
   registerRoute(app, api.apply, (req) => beds.apply(ctx, actorOf(req), req.body));
   registerRoute(app, api.get, (req) => beds.get(ctx, actorOf(req), req.params.id));

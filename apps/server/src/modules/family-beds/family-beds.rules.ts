@@ -28,7 +28,7 @@ export function monthRequirement(
 ) {
   const { first, last, days } = monthDays(month);
   if (!bed.activatedOn) return { activeDays: 0, required: 0, amountFen: 0 };
-  const from = bed.activatedOn > first ? bed.activatedOn : first;
+  const from = [bed.activatedOn, first].sort()[1]; // the later of two ISO days
   const to = bed.endedOn && bed.endedOn < last ? bed.endedOn : last;
   const activeDays = Math.max(0, dayDiff(from, to) + 1);
   return {

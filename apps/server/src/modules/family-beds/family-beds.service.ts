@@ -125,6 +125,12 @@ export async function apply(ctx: AppContext, actor: Actor, b: { elderId: string;
   }
 }
 
+/** The contract form's choices for the elder's bed (the elder must be in reach). */
+export async function contractOptions(ctx: AppContext, actor: Actor, elderId: string) {
+  const e = await elderFor(ctx, actor, elderId);
+  return repo.contractOptions(ctx.db, e.regionCode);
+}
+
 export async function list(ctx: AppContext, actor: Actor, f: { status?: FamilyBedStatus; regionCode?: string; q?: string }) {
   const rows = await repo.listBeds(ctx.db, actor, f);
   const names = await repo.namesOf(ctx.db, rows);
@@ -282,8 +288,7 @@ export async function contract(
     ]);
   const policy = await findPolicy(ctx.db, body.policyId);
   if (
-    !policy ||
-    policy.kind !== 'purchase_credit' ||
+    policy?.kind !== 'purchase_credit' ||
     policy.period !== 'month' ||
     policy.status !== 'active' ||
     !b.regionCode.startsWith(policy.regionCode)
@@ -331,7 +336,7 @@ export async function bindDevice(ctx: AppContext, actor: Actor, id: string, devi
   const b = await manageable(ctx, actor, id);
   if (!['contracted', 'active', 'suspended'].includes(b.status)) throw stateError(b, 'devices are bound once contracted');
   const d = await findDevice(ctx.db, deviceId);
-  if (!d || !d.regionCode.startsWith(district(b.regionCode)))
+  if (!d?.regionCode.startsWith(district(b.regionCode)))
     throw unprocessable('No such device in the registry of this district.', [
       { path: 'body.deviceId', message: 'unknown device' },
     ]);

@@ -17,6 +17,7 @@ import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
+import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
@@ -109,6 +110,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       ? [{ type: 'group' as const, key: 'privilege-cards', label: t('privilegeCards.mine.title'), children: cards }]
       : []),
     ...careVisitsMenu(permissions, t),
+    ...familyBedsMenu(permissions, t),
     ...institutionsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
@@ -126,6 +128,7 @@ export function selectedMenuKey(pathname: string): string {
     ...MEALS_MENU,
     ...PRIVILEGE_CARDS_MENU,
     ...INSTITUTION_MENU_PATHS,
+    ...FAMILY_BED_MENU_PATHS,
   ]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);
