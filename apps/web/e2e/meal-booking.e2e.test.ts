@@ -18,10 +18,16 @@ let operatorUsername: string;
 type Client = Api & { put(url: string, body?: unknown): Promise<{ statusCode: number; json(): any }> };
 let kitchen: Client;
 let tomorrow: string;
+let today: string;
+let canteenId: string;
+let elderId: string;
+let softId: string;
+let providerId: string;
+let workerUsername: string;
 const PASSWORD = 'Test#Pass2026';
 
-async function context(username: string, viewport: { width: number; height: number }) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+async function context(username: string, viewport: { width: number; height: number }, extra: object = {}) {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...extra });
   const page = await ctx.newPage();
   page.setDefaultTimeout(15_000);
   const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
@@ -62,10 +68,11 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
     const { eq } = await import('drizzle-orm');
     server = await startTestServer({ listen: true, config: { webDist: WEB_DIST } });
     await f.seedTree(server.ctx);
-    const today: string = cstDate();
+    today = cstDate();
     tomorrow = addDays(today, 1);
     const year = Number(today.slice(0, 4));
     const canteen = await f.createOrg(server.ctx, 'canteen', f.TREE.communityA1, '甲一社区长寿食堂');
+    canteenId = canteen.id;
     kitchen = (await f.clientAs(server.app, server.ctx, 'canteen_staff', { orgId: canteen.id })).api as Client;
     expect(
       (
@@ -87,6 +94,7 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
       category: 'porridge',
       priceFen: 300,
     });
+    softId = soft.json().id;
     for (const [day, period, ids] of [
       [tomorrow, 'lunch', [soft.json().id, porridge.json().id]],
       [tomorrow, 'dinner', [soft.json().id]],
@@ -104,6 +112,7 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
       birthDate: `${year - 88}-04-01`,
       address: '甲二社区3栋2单元101',
     });
+    elderId = elder.id;
     for (const role of ['elder', 'family'] as const) {
       const account = await f.createAccount(server.ctx, role);
       await server.ctx.db.update(users).set({ elderId: elder.id }).where(eq(users.id, account.id));
@@ -130,6 +139,16 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
     operatorUsername = operator.username;
     const agent = await bureau.post('/api/v1/call-agents', { userId: operator.id, extension: '8101' });
     expect(agent.statusCode, JSON.stringify(agent.json())).toBe(201);
+    // A provider serving 甲二社区, whose worker takes the canteen's deliveries there.
+    const svc = await import(path.join(SERVER_SRC, 'testing/service.ts'));
+    const provider = await svc.createServiceProvider(server.ctx, {
+      regionCode: f.TREE.streetA,
+      communities: [f.TREE.communityA2],
+      site: { lat: 30.6, lng: 104.0 },
+      name: '安康居家服务社',
+    });
+    providerId = provider.org.id;
+    workerUsername = provider.worker.username;
     browser = await launchBrowser();
     shots = screenshotDir();
     console.info(`screenshots: ${shots}`);
@@ -226,6 +245,58 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
         expect.objectContaining({ status: 'booked', bookedVia: 'operator', note: '老人来电，腿脚不便请敲门' }),
       ]),
     );
+    await ctx.close();
+  });
+  it('the worker checks a delivery off with no network: it waits on the phone and is settled once when back online', async () => {
+    // Today's lunch, booked by the canteen itself (after the cutoff too) and handed to the provider.
+    expect(
+      (await kitchen.put(`/api/v1/canteens/${canteenId}/menus/${today}/lunch`, { items: [{ dishId: softId }] })).statusCode,
+    ).toBe(200);
+    const booked = await kitchen.post(`/api/v1/canteens/${canteenId}/deliveries`, {
+      elderId,
+      day: today,
+      period: 'lunch',
+      items: [{ dishId: softId }],
+      providerId,
+    });
+    expect(booked.statusCode, JSON.stringify(booked.json())).toBe(201);
+    const todays = async () =>
+      (
+        (await kitchen.get(`/api/v1/meal-deliveries?day=${today}`)).json().items as Array<{
+          id: string;
+          status: string;
+          mealId: string | null;
+          deliveredAt: string | null;
+        }>
+      ).find((d) => d.id === booked.json().id);
+    const { ctx, page } = await context(
+      workerUsername,
+      { width: 390, height: 844 },
+      { geolocation: { latitude: 30.6, longitude: 104.0 }, permissions: ['geolocation'] },
+    );
+    await page.goto(`${server.url}/worker`);
+    const round = page.getByTestId('meal-round');
+    await round.getByText('孙淑芬').waitFor();
+    // In a lift: no network. The check-off is kept with the time at the door.
+    await ctx.setOffline(true);
+    const pressedAt = Date.now();
+    await round.getByRole('button', { name: /已送达/ }).click();
+    await page.getByText('网络不通：送达时间和位置已记在手机上，联网后自动提交').waitFor();
+    await expect.poll(() => round.getByTestId('meal-round-waiting').textContent()).toBe('待提交 1 份');
+    expect(await round.getByRole('button', { name: /已送达/ }).count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'worker-meal-offline.png'), fullPage: true });
+    expect((await todays())?.status).toBe('booked');
+    // Back online: it is sent by itself, settled once, at the time it was handed over.
+    await ctx.setOffline(false);
+    await expect.poll(async () => (await todays())?.status, { timeout: 30_000 }).toBe('delivered');
+    const done = await todays();
+    expect(Date.parse(done?.deliveredAt ?? '')).toBeGreaterThanOrEqual(pressedAt - 1000);
+    expect(Date.parse(done?.deliveredAt ?? '')).toBeLessThan(pressedAt + 10_000);
+    await expect.poll(() => round.getByTestId('meal-round-waiting').count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => round.textContent()).toContain('已送达');
+    const meals = (await kitchen.get(`/api/v1/meals?day=${today}`)).json().items as Array<{ elderId: string }>;
+    expect(meals.filter((m) => m.elderId === elderId)).toHaveLength(1);
+    await page.screenshot({ path: path.join(shots, 'worker-meal-sent.png'), fullPage: true });
     await ctx.close();
   });
 });

@@ -2,11 +2,12 @@ import { EnvironmentOutlined } from '@ant-design/icons';
 import type { MealDelivery } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { mealsApi } from '../api/meals.ts';
 import { problemText } from '../app/problems.ts';
 import { useFetch } from '../app/useFetch.ts';
+import { checkOff, flushCheckOffs, type QueuedCheckOff, queuedCheckOffs } from './meal-delivery-queue.ts';
 
 const big = { height: 52, fontSize: 18 };
 
@@ -25,17 +26,45 @@ function position(): Promise<{ lat: number; lng: number } | null> {
  * 今日送餐 on the worker's phone: the meal deliveries a canteen handed to the worker's provider
  * (to them, or to any of its workers) for today, with the address and a navigation link; 已送达
  * at the door sends the phone's position — the meal is settled as at the canteen's counter and a
- * position more than 500 m from the recorded address is flagged. Online only: the settlement
- * needs the server (a check-off without network says so and can be pressed again).
+ * position more than 500 m from the recorded address is flagged. Without network the check-off
+ * (position and time at the door) waits on the phone (meal-delivery-queue.ts) and is sent when
+ * the network is back; the card says 待提交 until then.
  */
 export function MealRound() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [busy, setBusy] = useState<string>();
   const [version, setVersion] = useState(0);
+  const [waiting, setWaiting] = useState(queuedCheckOffs().length);
   const round = useFetch((signal) => mealsApi.deliveryRound({ query: {}, signal }), `meal-round:${version}`);
+  const refused = useCallback(
+    (item: QueuedCheckOff, err: unknown) =>
+      void message.error(t('worker.mealRound.refused', { name: item.elderName, reason: problemText(err, t) })),
+    [message, t],
+  );
+  // What waits on the phone goes when the network is back, at start, and every 15 s while something waits.
+  useEffect(() => {
+    const send = () => {
+      const before = queuedCheckOffs().length;
+      if (!before) return Promise.resolve();
+      return flushCheckOffs(refused).then(() => {
+        const left = queuedCheckOffs().length;
+        if (left < before) message.success(t('worker.mealRound.sent', { n: before - left }));
+        setWaiting(left);
+        if (left < before) setVersion((v) => v + 1);
+      });
+    };
+    window.addEventListener('online', send);
+    void send();
+    const timer = window.setInterval(() => void send(), 15_000);
+    return () => {
+      window.removeEventListener('online', send);
+      window.clearInterval(timer);
+    };
+  }, [refused, message, t]);
   const items = round.data?.items ?? [];
   if (!round.loading && items.length === 0) return null;
+  const pending = new Set(waiting > 0 ? queuedCheckOffs().map((q) => q.deliveryId) : []);
   const deliver = async (d: MealDelivery) => {
     setBusy(d.id);
     message.loading({ content: t('worker.mealRound.locating'), key: 'meal-gps' });
@@ -46,13 +75,11 @@ export function MealRound() {
       message.error(t('worker.mealRound.noGps'));
       return;
     }
-    await mealsApi.deliverDelivery({ params: { id: d.id }, body: at }).then(
-      (r) => {
-        if (r.delivery.far) message.warning(t('worker.mealRound.far', { m: Math.round(r.delivery.distanceM ?? 0) }));
-        else message.success(t('worker.mealRound.done'));
-      },
-      (e) => message.error(problemText(e, t)),
-    );
+    const r = await checkOff(d, at, refused);
+    if (r.answer?.delivery.far) message.warning(t('worker.mealRound.far', { m: Math.round(r.answer.delivery.distanceM ?? 0) }));
+    else if (r.answer) message.success(t('worker.mealRound.done'));
+    else if (r.waiting) message.warning(t('worker.mealRound.queued'));
+    setWaiting(queuedCheckOffs().length);
     setBusy(undefined);
     setVersion((v) => v + 1);
   };
@@ -62,6 +89,11 @@ export function MealRound() {
       <Typography.Title level={4} style={{ margin: '8px 0 0', fontSize: 20 }}>
         {t('worker.mealRound.title')}
         <span style={{ fontWeight: 'normal', fontSize: 18, color: '#555' }}> · {t('worker.mealRound.left', { n: left })}</span>
+        {waiting > 0 && (
+          <Tag color="orange" style={{ marginLeft: 8, fontSize: 16 }} data-testid="meal-round-waiting">
+            {t('worker.mealRound.waiting', { n: waiting })}
+          </Tag>
+        )}
       </Typography.Title>
       {items.map((d) => (
         <Card key={d.id} size="small" styles={{ body: { fontSize: 18 } }}>
@@ -70,12 +102,18 @@ export function MealRound() {
               <Typography.Text strong style={{ fontSize: 20 }}>
                 {d.elderName}
               </Typography.Text>
-              <Tag
-                color={d.status === 'booked' ? 'blue' : d.status === 'delivered' ? 'green' : 'default'}
-                style={{ fontSize: 16 }}
-              >
-                {t(`worker.mealRound.status.${d.status}`)}
-              </Tag>
+              {pending.has(d.id) && d.status === 'booked' ? (
+                <Tag color="orange" style={{ fontSize: 16 }}>
+                  {t('worker.mealRound.pending')}
+                </Tag>
+              ) : (
+                <Tag
+                  color={d.status === 'booked' ? 'blue' : d.status === 'delivered' ? 'green' : 'default'}
+                  style={{ fontSize: 16 }}
+                >
+                  {t(`worker.mealRound.status.${d.status}`)}
+                </Tag>
+              )}
             </Space>
             <span>
               {t(`worker.mealRound.period.${d.period}`)} · {d.canteenName}
@@ -97,7 +135,7 @@ export function MealRound() {
                 )}
               </span>
             )}
-            {d.status === 'booked' && (
+            {d.status === 'booked' && !pending.has(d.id) && (
               <Space.Compact block>
                 {d.address && (
                   <Button

@@ -755,12 +755,15 @@ export const mealsContract = {
     permission: 'meal:deliver',
     audit: 'meal.delivery.deliver',
     tags,
-    summary: 'Check off a delivery at the door with the position: the meal is settled with its subsidy',
+    summary:
+      'Check off a delivery at the door with the position: the meal is settled with its subsidy; an Idempotency-Key makes a replay answer the first check-off',
     params: idParam,
     body: z.strictObject({
       lat: z.number().min(-90).max(90),
       lng: z.number().min(-180).max(180),
       payMethod: z.enum(['cash', 'mobile']).optional(),
+      /** When it was handed over at the door (a check-off the phone kept offline sends it later); default now. */
+      deliveredAt: isoInstant('past').optional(),
     }),
     response: z.object({ delivery: mealDelivery, meal }),
   }),

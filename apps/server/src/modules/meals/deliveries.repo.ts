@@ -47,6 +47,10 @@ export interface DeliveryView {
   provider_name: string | null;
   worker_id: string | null;
   worker_name: string | null;
+  delivered_by: string | null;
+  deliver_key: string | null;
+  lat: number | null;
+  lng: number | null;
 }
 
 const SELECT = sql`

@@ -2,6 +2,7 @@ import type { MealPeriod } from '@zhiyang/shared';
 import type { Db } from '../../db/client.ts';
 import { can, isPersonAccount, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
@@ -9,8 +10,8 @@ import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as canteens from './canteens.repo.ts';
 import * as repo from './deliveries.repo.ts';
-import { asDay, visibleElder } from './meals.repo.ts';
-import { serveMeal } from './meals.service.ts';
+import { asDay, findMeal, visibleElder } from './meals.repo.ts';
+import { presentMeals, serveMeal } from './meals.service.ts';
 import { deliveryCutoff } from './periods.ts';
 
 /**
@@ -193,19 +194,25 @@ async function visible(ctx: AppContext, actor: Actor, id: string) {
 /**
  * Check-off at the door — by the canteen's staff, or by the provider's worker it was handed to
  * (the visibility already says which: a worker sees only those): the meal is settled as at the
- * counter, time and position recorded.
+ * counter, time and position recorded. `deliveredAt` is when it was handed over (a phone that had
+ * no network sends its queued check-off later; it must fall on the delivery's day); `key`, the
+ * request's Idempotency-Key, is kept on the delivery, so the same check-off sent again by the same
+ * person answers the first one (the same key with another position or time: 422).
  */
 export async function deliver(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  p: { lat: number; lng: number; payMethod?: 'cash' | 'mobile' },
+  p: { lat: number; lng: number; payMethod?: 'cash' | 'mobile'; deliveredAt?: string },
+  key?: string,
 ) {
   const d = await visible(ctx, actor, id);
   const deliverer = actor.orgId !== null && (actor.orgId === d.canteen_id || actor.orgId === d.provider_id);
   if (!deliverer || !can(actor, 'meal:deliver')) throw notFound('Delivery');
+  if (key && d.deliver_key === key && d.delivered_by === actor.id) return replayCheckOff(ctx, actor, d, p);
   if (d.status !== 'booked') throw conflict(`The delivery is already ${d.status}.`, undefined, 'already-handled');
-  if (asDay(d.day) !== cstDate()) throw conflict('A delivery is checked off on its day.', undefined, 'invalid-state');
+  const at = p.deliveredAt ? new Date(p.deliveredAt) : new Date();
+  if (asDay(d.day) !== cstDate(at)) throw conflict('A delivery is checked off on its day.', undefined, 'invalid-state');
   const distance =
     d.elder_lat !== null && d.elder_lng !== null
       ? Math.round(distanceMeters({ lat: p.lat, lng: p.lng }, { lat: Number(d.elder_lat), lng: Number(d.elder_lng) }))
@@ -217,17 +224,24 @@ export async function deliver(
       actor,
       d.canteen_id,
       `delivery-${d.id}`,
-      { elderId: d.elder_id, period: d.period, items: d.items, payMethod: p.payMethod },
+      {
+        elderId: d.elder_id,
+        period: d.period,
+        items: d.items,
+        payMethod: p.payMethod,
+        ...(p.deliveredAt ? { eatenAt: at.toISOString() } : {}),
+      },
       { delivery: true },
     );
     const row = await repo.close(tx, d.id, {
       status: 'delivered',
-      deliveredAt: new Date(),
+      deliveredAt: at,
       deliveredBy: actor.id,
       lat: p.lat,
       lng: p.lng,
       distanceM: distance,
       mealId: meal.id,
+      deliverKey: key ?? null,
     });
     if (!row) throw conflict('The delivery was checked off meanwhile.', undefined, 'already-handled');
     await recordAudit(tx, {
@@ -236,10 +250,33 @@ export async function deliver(
       targetType: 'meal_delivery',
       targetId: d.id,
       regionCode: d.region_code,
-      detail: { mealId: meal.id, distanceM: distance, far: distance !== null && distance > FAR_METERS },
+      detail: {
+        mealId: meal.id,
+        distanceM: distance,
+        far: distance !== null && distance > FAR_METERS,
+        ...(p.deliveredAt ? { deliveredAt: at.toISOString() } : {}),
+      },
     });
     return { delivery: presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView), meal };
   });
+}
+
+/** The same check-off sent again (its key): the first answer, if it is the same position and time. */
+async function replayCheckOff(
+  ctx: AppContext,
+  actor: Actor,
+  d: repo.DeliveryView,
+  p: { lat: number; lng: number; deliveredAt?: string },
+) {
+  const sameTime =
+    !p.deliveredAt || (d.delivered_at !== null && new Date(d.delivered_at).getTime() === Date.parse(p.deliveredAt));
+  if (Number(d.lat) !== p.lat || Number(d.lng) !== p.lng || !sameTime)
+    throw unprocessable('The Idempotency-Key was used for a different check-off.', undefined, 'idempotency-key-reused');
+  const row = d.meal_id ? await findMeal(ctx.db, d.meal_id) : undefined;
+  if (!row) throw conflict('The delivery changed meanwhile.', undefined, 'changed-meanwhile');
+  const [meal] = await presentMeals(ctx, [row]);
+  markUnchanged(); // a replay writes nothing, so no audit entry
+  return { delivery: presentDelivery((await repo.find(ctx.db, actor, d.id)) as repo.DeliveryView), meal };
 }
 
 export async function cancel(ctx: AppContext, actor: Actor, id: string, reason: string) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, cstDate } from '../../lib/dates.ts';
+import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, createAccount, createOrg, loginToken, seedTree, TREE } from '../../testing/factories.ts';
@@ -341,5 +341,46 @@ describe('meal delivery (送餐入户)', () => {
       providerId: providerBId,
     });
     expect(refused.statusCode).toBe(400);
+  });
+  it('a check-off kept on the phone offline is sent later with its time and key, and recorded once', async () => {
+    // 孙淑芬's dinner of today, taken back to the canteen in the test above, is still booked.
+    const list = (await kitchen.get(`/api/v1/meal-deliveries?day=${today}&status=booked`)).json();
+    const id = list.items.find((d: { elderId: string; period: string }) => d.elderId === elderId && d.period === 'dinner').id;
+    const key = `offline-${randomUUID()}`;
+    const headers = { 'idempotency-key': key };
+    // The time at the door must fall on the delivery's day: yesterday's is refused, nothing recorded.
+    const yesterday = await kitchen.post(
+      `/api/v1/meal-deliveries/${id}/deliver`,
+      { lat: 30.6, lng: 104, deliveredAt: new Date(cstDayStart(today).getTime() - 3600_000).toISOString() },
+      headers,
+    );
+    expect(yesterday.statusCode).toBe(409);
+    expect(yesterday.json().code).toBe('invalid-state');
+    const at = new Date(Math.max(Date.now() - 120_000, cstDayStart(today).getTime())).toISOString();
+    const body = { lat: 30.6001, lng: 104.0001, deliveredAt: at };
+    const first = await kitchen.post(`/api/v1/meal-deliveries/${id}/deliver`, body, headers);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().delivery).toMatchObject({ status: 'delivered', deliveredAt: at });
+    expect(first.json().meal).toMatchObject({ elderId, period: 'dinner', eatenAt: at, subsidyFen: 300 });
+    // The phone did not get the answer and sends it again: the same check-off, not a second meal.
+    const replay = await kitchen.post(`/api/v1/meal-deliveries/${id}/deliver`, body, headers);
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json().meal.id).toBe(first.json().meal.id);
+    expect(replay.json().delivery).toMatchObject({ status: 'delivered', mealId: first.json().meal.id });
+    // The same key for another position is a different request; another key is a second check-off.
+    const other = await kitchen.post(`/api/v1/meal-deliveries/${id}/deliver`, { ...body, lat: 30.7 }, headers);
+    expect(other.statusCode).toBe(422);
+    expect(other.json().code).toBe('idempotency-key-reused');
+    const second = await kitchen.post(`/api/v1/meal-deliveries/${id}/deliver`, body, {
+      'idempotency-key': `offline-${randomUUID()}`,
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('already-handled');
+    const [{ n }] = await queryRows<{ n: string }>(
+      s.ctx.db,
+      sql`SELECT count(*) n FROM meals WHERE elder_id = ${elderId} AND period = 'dinner' AND day = ${today}`,
+    );
+    expect(Number(n)).toBe(1);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
   });
 });

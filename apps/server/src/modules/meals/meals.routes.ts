@@ -52,7 +52,11 @@ export const mealRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   registerRoute(app, api.stats, (req) => mealStats(ctx, actorOf(req), req.query));
   registerRoute(app, api.bookDelivery, (req) => deliveries.book(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.listDeliveries, (req) => deliveries.list(ctx, actorOf(req), req.query));
-  registerRoute(app, api.deliverDelivery, (req) => deliveries.deliver(ctx, actorOf(req), req.params.id, req.body));
+  // The worker's phone queues a check-off made without network with an Idempotency-Key and the
+  // time at the door; a replay with the key answers the first check-off.
+  registerRoute(app, api.deliverDelivery, (req) =>
+    deliveries.deliver(ctx, actorOf(req), req.params.id, req.body, idempotencyKeyOf(req) ?? undefined),
+  );
   registerRoute(app, api.deliveryProviders, (req) => deliveries.providers(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.assignDelivery, (req) => deliveries.assign(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.deliveryRound, (req) => deliveries.round(ctx, actorOf(req), req.query));

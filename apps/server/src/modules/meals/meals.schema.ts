@@ -210,4 +210,6 @@ export const mealDeliveries = pgTable('meal_deliveries', {
   providerId: uuid('provider_id'),
   workerId: uuid('worker_id'),
   assignedAt: timestamp('assigned_at', { withTimezone: true }),
+  // 0527: the Idempotency-Key of the check-off (the worker's offline queue replays it).
+  deliverKey: text('deliver_key'),
 });
