@@ -1,5 +1,5 @@
 import { type InstitutionRisk, RISK_COLOUR_HEX, type RiskColour } from '@zhiyang/shared';
-import { Card, Empty, Flex, Spin, Tag, Typography } from 'antd';
+import { Card, Empty, Flex, Spin, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { patrolsApi } from '../../api/patrols.ts';
@@ -11,9 +11,20 @@ export const RISK_TEXT: Record<RiskColour, string> = { red: '#fff', orange: '#ff
 
 export function RiskBadge({ colour, t }: { colour: RiskColour; t: TFunction }) {
   return (
-    <Tag color={RISK_COLOUR_HEX[colour]} style={{ color: RISK_TEXT[colour], fontWeight: 600 }}>
+    <span
+      style={{
+        display: 'inline-block',
+        minWidth: 28,
+        padding: '0 8px',
+        borderRadius: 4,
+        textAlign: 'center',
+        background: RISK_COLOUR_HEX[colour],
+        color: RISK_TEXT[colour],
+        fontWeight: 600,
+      }}
+    >
       {t(`patrols.colours.${colour}`)}
-    </Tag>
+    </span>
   );
 }
 

@@ -68,7 +68,7 @@ export const patrolsZhCN = {
     contributions: '构成',
     item: '{{zh}} {{count}} 项，{{points}} 分',
     rules:
-      '计分规则：未整改隐患每项 5 分；逾期未整改每项另加 10 分；近 30 天告警每次 1 分（最多 20 分）；近 30 天漏检点位每个 2 分（最多 30 分）。40 分及以上为红，20 分及以上为橙，8 分及以上为黄，其余为蓝。',
+      '计分规则：未整改隐患每项 5 分；逾期未整改每项另加 10 分；近 30 天告警每次 1 分（最多 20 分）；近 30 天漏检点位每个 2 分（最多 30 分）；最近一次检查评级得分率低于 60% 计 15 分、低于 75% 计 8 分、低于 90% 计 3 分。40 分及以上为红，20 分及以上为橙，8 分及以上为黄，其余为蓝。',
     noAreas: '还没有巡查点位',
     legend: '{{colour}} {{n}} 家',
     institution: '机构',
@@ -192,7 +192,7 @@ export const patrolsEnUS: typeof patrolsZhCN = {
     contributions: 'Made of',
     item: '{{zh}}: {{count}}, {{points}} points',
     rules:
-      'Rules: 5 points per open hazard; 10 more per overdue rectification; 1 per alarm in 30 days (at most 20); 2 per missed checkpoint in 30 days (at most 30). 40 and over red, 20 and over orange, 8 and over yellow, else blue.',
+      'Rules: 5 points per open hazard; 10 more per overdue rectification; 1 per alarm in 30 days (at most 20); 2 per missed checkpoint in 30 days (at most 30); the latest inspection below 60 % of its maximum 15, below 75 % 8, below 90 % 3. 40 and over red, 20 and over orange, 8 and over yellow, else blue.',
     noAreas: 'No checkpoints yet',
     legend: '{{colour}} {{n}}',
     institution: 'Institution',
