@@ -146,6 +146,18 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** Read an elder's health record (健康档案): their doctors, care staff with a reason, the elder and family; every read audited. */
+  'health:read',
+  /** Record medications and readings in an elder's health record. */
+  'health:write',
+  /** Import annual physicals (体检) from a spreadsheet. */
+  'health:import',
+  /** Export an elder's health summary as HL7 FHIR R4 for a health system. */
+  'health:export',
+  /** See 长护险 policies, enrolled elders and monthly claims in reach. */
+  'ltc:read',
+  /** Create 长护险 policies, enrol elders, fund orders and draw the monthly claims (the bureau). */
+  'ltc:manage',
   /** See medical organisations, family-doctor teams, contracts, home medical visits, 家庭病床 and referrals in reach. */
   'medical:read',
   /** Register medical organisations and teams, partnerships and the 家庭病床 admission criteria (the bureau). */
@@ -239,6 +251,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'medical:contract',
     'medical:request',
     'medical:refer',
+    'health:read',
+    'health:write',
+    'health:import',
+    'ltc:read',
     'family_bed:read',
     'family_bed:manage',
   ],
@@ -280,6 +296,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'medical:contract',
     'medical:request',
     'medical:refer',
+    'health:read',
+    'health:write',
+    'health:import',
+    'ltc:read',
     'family_bed:read',
     'family_bed:manage',
   ],
@@ -347,6 +367,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'institution:care',
     'medical:read',
     'medical:refer',
+    'health:read',
+    'health:write',
   ],
   elder: [
     'elder:invite',
@@ -358,6 +380,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'card:self',
     'meal:deliver-book',
     'medical:request',
+    'health:read',
   ],
   family: [
     'family:bind',
@@ -369,9 +392,10 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'card:self',
     'meal:deliver-book',
     'medical:request',
+    'health:read',
   ],
   /** A family-doctor team member's login: their team's contracted elders, visits, 家庭病床 and referrals. */
-  doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit'],
+  doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit', 'health:read', 'health:write', 'health:export'],
 };
 
 export function can(role: Role, action: Action): boolean {

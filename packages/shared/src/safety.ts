@@ -11,6 +11,9 @@ export const DEVICE_TYPES = [
   'fall_radar',
   'water_leak',
   'other',
+  /** Blood-pressure and glucose meters (health record, issue 20): spot readings the elder takes. */
+  'bp_meter',
+  'glucose_meter',
 ] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
 

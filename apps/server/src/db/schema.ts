@@ -19,6 +19,7 @@ export * from '../modules/devices/devices.schema.ts';
 export * from '../modules/elders/elders.schema.ts';
 export * from '../modules/faces/faces.schema.ts';
 export * from '../modules/family-beds/family-beds.schema.ts';
+export * from '../modules/health-records/health-records.schema.ts';
 export * from '../modules/inspections/inspections.schema.ts';
 export * from '../modules/institutions/institutions.schema.ts';
 export * from '../modules/meals/meals.schema.ts';

@@ -20,6 +20,19 @@ const DATA_SCHEMAS: Record<string, z.ZodType> = {
     temperature: z.number().min(20).max(50).optional(),
     systolic: z.number().min(0).max(400).optional(),
     diastolic: z.number().min(0).max(300).optional(),
+    /** Blood glucose in mmol/L (a watch or patch that measures it). */
+    glucose: z.number().min(0.5).max(40).optional(),
+  }),
+  /** A blood-pressure meter's reading (mmHg; the pulse it measured, if any). */
+  blood_pressure: z.looseObject({
+    systolic: z.number().min(40).max(300),
+    diastolic: z.number().min(20).max(200),
+    heartRate: z.number().min(20).max(300).optional(),
+  }),
+  /** A glucose meter's reading in mmol/L, and when it was taken relative to a meal. */
+  blood_glucose: z.looseObject({
+    glucose: z.number().min(0.5).max(40),
+    context: z.enum(['fasting', 'after_meal', 'random']).optional(),
   }),
   bed: z.looseObject({ inBed: z.boolean() }),
   location: z.looseObject({

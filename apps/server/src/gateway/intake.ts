@@ -11,6 +11,7 @@ import {
   storeEvents,
 } from '../modules/devices/device-events.service.ts';
 import { intakeDevices } from '../modules/devices/devices.repo.ts';
+import { recordDeviceVitals, VITAL_EVENT_TYPES } from '../modules/health-records/observations.service.ts';
 import { type QueuedEvent, WriteQueue } from './write-queue.ts';
 
 export interface IntakeOptions {
@@ -29,9 +30,15 @@ const LANE_CONNECTIONS = 2;
 /** Most alarm events in one lane transaction (an alarm storm is written in several). */
 const LANE_MAX_BATCH = 50;
 
-/** What a newly stored event sets off: a terminal's green service key opens the call centre's screen pop; the rest go to the alarm rules. */
-const deviceEventRules: EventRules = (ctx, tx, dev, ev) =>
-  ev.type === 'service_call' ? openServiceCall(ctx, tx, dev, ev) : applyEventRules(ctx, tx, dev, ev);
+/**
+ * What a newly stored event sets off: a terminal's green service key opens the call centre's screen
+ * pop; a vital-sign reading goes into the elder's health record; the rest go to the alarm rules.
+ */
+const deviceEventRules: EventRules = async (ctx, tx, dev, ev) => {
+  if (ev.type === 'service_call') return openServiceCall(ctx, tx, dev, ev);
+  if (VITAL_EVENT_TYPES.has(ev.type)) await recordDeviceVitals(tx, dev, ev);
+  return applyEventRules(ctx, tx, dev, ev);
+};
 
 /** Is this event type one the alarm lane carries (it raises or changes an alarm at once)? */
 export const takesAlarmLane = (type: string) => ALARM_LANE_EVENT_TYPES.has(type);

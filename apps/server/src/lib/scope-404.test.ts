@@ -9,6 +9,7 @@ import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/cam
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { familyBeds } from '../modules/family-beds/family-beds.schema.ts';
+import { ltcScopeFixtures } from '../modules/health-records/health-records.testing.ts';
 import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
 import {
   admissions,
@@ -121,6 +122,8 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/risk-tasks\/:id/, { id: 'riskTask' }],
   [/^\/patrol-runs\/:id/, { id: 'patrolRun' }],
   [/^\/patrol-hazards\/:id/, { id: 'patrolHazard' }],
+  [/^\/ltc-policies\/:id/, { id: 'ltcPolicy' }],
+  [/^\/ltc-claims\/:id/, { id: 'ltcClaim' }],
   [/^\/inspections\/:id/, { id: 'inspection' }],
   [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
   [/^\/org-grades\/:id/, { id: 'institution' }],
@@ -182,6 +185,8 @@ type Kind =
   | 'mealDelivery'
   | 'patrolRun'
   | 'patrolHazard'
+  | 'ltcPolicy'
+  | 'ltcClaim'
   | 'riskTask'
   | 'doctorTeam'
   | 'teamMember'
@@ -199,6 +204,9 @@ type Kind =
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
 const BODIES: Record<string, unknown> = {
+  'POST /elders/:id/health/medications': { name: '降压药' },
+  'POST /ltc-policies/:id/enrolments': { elderId: UUID },
+  'POST /ltc-policies/:id/fundings': { orderId: UUID },
   'POST /elders/:id/status': { status: 'in_hospital' },
   'PUT /regions/:code/boundary': {
     geometry: {
@@ -688,6 +696,7 @@ beforeAll(async () => {
       canteenId: canteenB.id,
     })
     .returning();
+  const ltcB = await ltcScopeFixtures(s.ctx, TREE.communityB1, provider.org.id, cleaning.id);
   // 医养结合 of street B: a medical organisation, its team and member, a contract, a 家庭病床 with a
   // visit, a partnership with the B1 institution and a referral.
   const [medOrgB] = await s.ctx.db
@@ -816,6 +825,8 @@ beforeAll(async () => {
     patrolHazard: patrolHazardB.id,
     familyBed: familyBedB.id,
     bedMonth: '2026-01',
+    ltcPolicy: ltcB.policyId,
+    ltcClaim: ltcB.claimId,
     inspection: inspectionB.id,
     inspectionFinding: findingB.id,
   } satisfies

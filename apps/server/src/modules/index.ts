@@ -20,6 +20,7 @@ import { facesModule } from './faces/faces.module.ts';
 import { familyBedsModule } from './family-beds/family-beds.module.ts';
 import { familySafetyModule } from './family-safety/family-safety.module.ts';
 import { healthModule } from './health/health.module.ts';
+import { healthRecordsModule } from './health-records/health-records.module.ts';
 import { inspectionsModule } from './inspections/inspections.module.ts';
 import { institutionsModule } from './institutions/institutions.module.ts';
 import { mealsModule } from './meals/meals.module.ts';
@@ -93,6 +94,8 @@ export const modules: readonly ModuleDefinition[] = [
   careVisitsModule,
   // Risk radar 风险雷达 (issue 18)
   riskRadarModule,
+  // Health record 健康档案 and 长护险 (issue 20)
+  healthRecordsModule,
   // 医养结合: family doctors, home visits, 家庭病床, referrals (issue 20)
   medicalModule,
   // Credit 信用 and public disclosure 信息公开 (issue 21)

@@ -344,7 +344,15 @@ export const safetyRuleOverrides = z
       .strictObject({
         consecutive: z.number().int().min(1).max(20),
         ranges: z
-          .strictObject({ heartRate: range, respRate: range, spo2: range, temperature: range, systolic: range, diastolic: range })
+          .strictObject({
+            heartRate: range,
+            respRate: range,
+            spo2: range,
+            temperature: range,
+            systolic: range,
+            diastolic: range,
+            glucose: range,
+          })
           .partial(),
       })
       .partial(),

@@ -22,6 +22,7 @@ export * from './events.ts';
 export * from './faces.ts';
 export * from './family-beds.ts';
 export * from './health.ts';
+export * from './health-records.ts';
 export * from './inspections.ts';
 export * from './institutions.ts';
 export * from './meals.ts';

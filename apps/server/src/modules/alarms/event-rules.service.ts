@@ -12,6 +12,7 @@ import {
   IMMEDIATE,
   inWindow,
   localHour,
+  METER_EVENT_TYPES,
   mergeRules,
   priorityOf,
   type SafetyRules,
@@ -71,6 +72,8 @@ export async function applyEventRules(ctx: AppContext, tx: DbOrTx, dev: RuleDevi
     case 'sos_cancel':
       return cancelSos(ctx, tx, dev, ev);
     case 'vitals':
+    case 'blood_pressure':
+    case 'blood_glucose':
       return vitalsRule(tx, dev, ev, raise);
     case 'heartbeat':
     case 'battery': {
@@ -130,7 +133,7 @@ async function vitalsRule(
   const rules = await rulesFor(tx, dev.elderId);
   const now = classifyVitals(ev.data, rules);
   if (now.level === 'ok') return null;
-  const need = Math.max(1, rules.vitals.consecutive);
+  const need = METER_EVENT_TYPES.has(ev.type) ? 1 : Math.max(1, rules.vitals.consecutive);
   const previous = need > 1 ? await vitalsBefore(tx, dev.id, ev.id, need - 1) : [];
   if (previous.length < need - 1) return null;
   const level = sustainedLevel([now.level, ...previous.map((p) => classifyVitals(p.data, rules).level)]);

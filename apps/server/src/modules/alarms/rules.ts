@@ -56,13 +56,19 @@ export const IMMEDIATE: Record<string, AlarmType> = {
  */
 export const ALARM_LANE_EVENT_TYPES: ReadonlySet<string> = new Set([...Object.keys(IMMEDIATE), 'sos_cancel']);
 
+/**
+ * Spot readings from a meter (血压计, 血糖仪): the elder measures on purpose, so one reading beyond
+ * a bound decides (the `consecutive` rule is for continuous sensors, whose single readings are noisy).
+ */
+export const METER_EVENT_TYPES: ReadonlySet<string> = new Set(['blood_pressure', 'blood_glucose']);
+
 export interface Range {
   warnLow?: number;
   warnHigh?: number;
   critLow?: number;
   critHigh?: number;
 }
-export type VitalSign = 'heartRate' | 'respRate' | 'spo2' | 'temperature' | 'systolic' | 'diastolic';
+export type VitalSign = 'heartRate' | 'respRate' | 'spo2' | 'temperature' | 'systolic' | 'diastolic' | 'glucose';
 
 export interface SafetyRules {
   /** Alarm types switched off for this elder (e.g. geofence for a bed-bound elder). */
@@ -88,6 +94,8 @@ export const DEFAULT_RULES: SafetyRules = {
       temperature: { warnLow: 35.5, warnHigh: 37.8, critLow: 35, critHigh: 39.5 },
       systolic: { warnLow: 95, warnHigh: 160, critLow: 85, critHigh: 180 },
       diastolic: { warnHigh: 100, critHigh: 115 },
+      // mmol/L: below 3.9 is hypoglycaemia, below 2.8 severe; above 16.7 the risk of a hyperglycaemic crisis.
+      glucose: { warnLow: 3.9, warnHigh: 16.7, critLow: 2.8, critHigh: 22.2 },
     },
   },
   inactivity: { warnHours: 8, alarmHours: 12, wakeFrom: 7, wakeTo: 22 },

@@ -26,6 +26,8 @@ export const EVENT_TYPES = [
   'tamper',
   'test',
   'service_call',
+  'blood_pressure',
+  'blood_glucose',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -66,6 +68,9 @@ export const DEVICE_TYPE_INFO: Record<DeviceType, DeviceTypeInfo> = {
   fall_radar: { heartbeatSeconds: 600, capabilities: [...base, 'fall', 'presence'], wearable: false, monthlyTest: false },
   water_leak: { heartbeatSeconds: 14_400, capabilities: [...base, 'water_leak'], wearable: false, monthlyTest: false },
   other: { heartbeatSeconds: 3_600, capabilities: base, wearable: false, monthlyTest: false },
+  // Meters are switched on to measure, so no heartbeat is expected between readings (a week).
+  bp_meter: { heartbeatSeconds: 604_800, capabilities: [...base, 'blood_pressure'], wearable: false, monthlyTest: false },
+  glucose_meter: { heartbeatSeconds: 604_800, capabilities: [...base, 'blood_glucose'], wearable: false, monthlyTest: false },
 };
 
 export const isKnownEventType = (t: string): t is EventType => (EVENT_TYPES as readonly string[]).includes(t);

@@ -6,6 +6,7 @@ import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/elders.repo.ts';
 import { boundElderId, findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
+import { requireOrderFunding } from './funding.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
 import * as lots from './lots.repo.ts';
@@ -95,6 +96,8 @@ export async function reserve(
   const status = await lockElderStatus(tx, p.elderId);
   if (!status || FROZEN_STATUSES.includes(status))
     throw conflict('This wallet is frozen (the elder has died or moved away).', undefined, 'wallet-frozen');
+  // One payer per order: an order 长护险 already pays is not paid from the wallet too.
+  await requireOrderFunding(tx, { orderId: p.orderId, funder: 'subsidy', policyId: null });
   const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
   const txId = await ledger.post(tx, {
     kind: 'reserve',

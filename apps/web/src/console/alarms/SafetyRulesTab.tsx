@@ -12,7 +12,7 @@ import { useFetch } from '../../app/useFetch.ts';
 type Rules = SafetyRules;
 type Overrides = Record<string, unknown>;
 
-const SIGNS = ['heartRate', 'respRate', 'spo2', 'temperature', 'systolic', 'diastolic'] as const;
+const SIGNS = ['heartRate', 'respRate', 'spo2', 'temperature', 'systolic', 'diastolic', 'glucose'] as const;
 const BOUNDS = ['warnLow', 'warnHigh', 'critLow', 'critHigh'] as const;
 /** The alarm types a person may switch off for one elder (the life-threatening ones stay on). */
 const SWITCHABLE = [

@@ -302,6 +302,15 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'privilege-card.read': { zh: '查看优待证', en: 'Read senior card' },
   'privilege-card.renew': { zh: '优待证续期', en: 'Renew senior card' },
   'privilege-card.renew.self': { zh: '老人或家属申请优待证续期', en: 'Senior card renewed on the phone page' },
+  // Health record 健康档案 and 长护险 (issue 20)
+  'health.read': { zh: '查看健康档案', en: 'Read health record' },
+  'health.medication.create': { zh: '登记用药', en: 'Record medication' },
+  'health.physicals.import': { zh: '导入体检结果', en: 'Import physicals' },
+  'ltc.policy.create': { zh: '新建长护险政策', en: 'Create LTC policy' },
+  'ltc.enrolment.create': { zh: '长护险参保登记', en: 'Enrol in LTC' },
+  'ltc.order.fund': { zh: '长护险支付工单', en: 'Fund order from LTC' },
+  'ltc.claim.draw': { zh: '生成长护险月度结算', en: 'Draw LTC monthly claim' },
+  'ltc.claim.export': { zh: '导出长护险结算文件', en: 'Export LTC claim file' },
 };
 
 /** The audit log's object types (recordAudit's targetType). */
@@ -371,6 +380,10 @@ export const AUDIT_TARGET_LABELS: Record<string, Label> = {
   care_visit: { zh: '关爱巡访', en: 'Care visit' },
   care_visit_rules: { zh: '巡访频次规则', en: 'Visit rules' },
   care_visit_settings: { zh: '巡访设置', en: 'Visit settings' },
+  // Health record and 长护险 (issue 20)
+  health_physical_import: { zh: '体检导入', en: 'Physicals import' },
+  ltc_policy: { zh: '长护险政策', en: 'LTC policy' },
+  ltc_claim: { zh: '长护险结算', en: 'LTC claim' },
   medical_org: { zh: '医疗机构', en: 'Medical organisation' },
   doctor_team: { zh: '家庭医生团队', en: 'Family-doctor team' },
   doctor_contract: { zh: '家庭医生签约', en: 'Family-doctor contract' },

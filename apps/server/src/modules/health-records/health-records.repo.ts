@@ -1,0 +1,189 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { elderVisibleTo } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
+import type { VitalCode } from './health-records.schema.ts';
+
+/** Every query of the health record (observations, medications, physicals). */
+
+export interface HealthElderRow {
+  id: string;
+  name: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  region_code: string;
+  address: string | null;
+  id_type: string;
+  id_number_enc: string;
+  chronic_conditions: string[];
+  allergies: string[];
+  ability_level: string | null;
+  status: string;
+}
+
+/** The elder, if the actor may see them (the one scope rule of lib/access.ts). */
+export async function findVisibleElder(db: DbOrTx, actor: Actor, id: string): Promise<HealthElderRow | undefined> {
+  const [row] = await queryRows<HealthElderRow>(
+    db,
+    sql`SELECT id, name, sex, birth_date::text AS birth_date, region_code, address, id_type, id_number_enc,
+               chronic_conditions, allergies, ability_level, status
+          FROM elders WHERE id = ${id} AND ${elderVisibleTo(actor) ?? sql`true`}`,
+  );
+  return row;
+}
+
+export interface ObservationInsert {
+  elderId: string;
+  code: VitalCode;
+  value: number;
+  observedAt: Date;
+  source: 'device' | 'manual';
+  deviceId: string | null;
+  eventId: number | null;
+  isDemo: boolean;
+}
+
+/** Insert readings; a reading of an event already recorded is skipped ((event_id, code) unique). */
+export async function insertObservations(db: DbOrTx, rows: ObservationInsert[]) {
+  if (!rows.length) return;
+  const values = sql.join(
+    rows.map(
+      (r) =>
+        sql`(${r.elderId}::uuid, ${r.code}, ${r.value}, ${r.observedAt.toISOString()}::timestamptz, ${r.source}, ${r.deviceId}, ${r.eventId}, ${r.isDemo})`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`INSERT INTO health_observations (elder_id, code, value, observed_at, source, device_id, event_id, is_demo)
+    VALUES ${values} ON CONFLICT (event_id, code) WHERE event_id IS NOT NULL DO NOTHING`);
+}
+
+/** The newest reading of each sign. */
+export function latestObservations(db: DbOrTx, elderId: string) {
+  return queryRows<{ code: VitalCode; value: number; observed_at: Date }>(
+    db,
+    sql`SELECT DISTINCT ON (code) code, value, observed_at FROM health_observations
+         WHERE elder_id = ${elderId} ORDER BY code, observed_at DESC`,
+  );
+}
+
+/** Daily average, minimum and maximum per sign since `from` (China days), oldest first. */
+export function dailyTrends(db: DbOrTx, elderId: string, from: Date) {
+  return queryRows<{ code: VitalCode; day: string; avg: number; min: number; max: number; n: number }>(
+    db,
+    sql`SELECT code, to_char((observed_at AT TIME ZONE 'Asia/Shanghai')::date, 'YYYY-MM-DD') AS day,
+               round(avg(value)::numeric, 1)::float8 AS avg, min(value) AS min, max(value) AS max, count(*)::int AS n
+          FROM health_observations
+         WHERE elder_id = ${elderId} AND observed_at >= ${from.toISOString()}::timestamptz
+         GROUP BY code, day ORDER BY code, day`,
+  );
+}
+
+export interface MedicationRow {
+  id: string;
+  name: string;
+  dose: string | null;
+  frequency: string | null;
+  started_on: string | null;
+  ended_on: string | null;
+}
+
+export function listMedications(db: DbOrTx, elderId: string) {
+  return queryRows<MedicationRow>(
+    db,
+    sql`SELECT id, name, dose, frequency, started_on::text AS started_on, ended_on::text AS ended_on
+          FROM health_medications WHERE elder_id = ${elderId} ORDER BY created_at`,
+  );
+}
+
+export async function insertMedication(
+  db: DbOrTx,
+  m: {
+    elderId: string;
+    name: string;
+    dose?: string;
+    frequency?: string;
+    startedOn?: string;
+    endedOn?: string;
+    createdBy: string | null;
+  },
+) {
+  const [row] = await queryRows<MedicationRow>(
+    db,
+    sql`INSERT INTO health_medications (elder_id, name, dose, frequency, started_on, ended_on, created_by)
+        VALUES (${m.elderId}, ${m.name}, ${m.dose ?? null}, ${m.frequency ?? null}, ${m.startedOn ?? null}, ${m.endedOn ?? null}, ${m.createdBy})
+        RETURNING id, name, dose, frequency, started_on::text AS started_on, ended_on::text AS ended_on`,
+  );
+  return row;
+}
+
+export interface PhysicalRow {
+  id: string;
+  exam_year: number;
+  exam_date: string;
+  institution: string | null;
+  height_cm: number | null;
+  weight_kg: number | null;
+  systolic: number | null;
+  diastolic: number | null;
+  heart_rate: number | null;
+  fasting_glucose: number | null;
+  total_cholesterol: number | null;
+  triglycerides: number | null;
+  ecg: string | null;
+  conclusion: string | null;
+}
+
+export function listPhysicals(db: DbOrTx, elderId: string) {
+  return queryRows<PhysicalRow>(
+    db,
+    sql`SELECT id, exam_year, exam_date::text AS exam_date, institution, height_cm, weight_kg, systolic, diastolic, heart_rate,
+               fasting_glucose, total_cholesterol, triglycerides, ecg, conclusion
+          FROM health_physicals WHERE elder_id = ${elderId} ORDER BY exam_year DESC`,
+  );
+}
+
+export type PhysicalInsert = Omit<PhysicalRow, 'id' | 'exam_year'> & { elderId: string; importId: string | null };
+
+/** One physical per elder and year: a re-import of the year replaces its values. */
+export async function upsertPhysical(db: DbOrTx, p: PhysicalInsert) {
+  await db.execute(sql`INSERT INTO health_physicals (elder_id, exam_year, exam_date, institution, height_cm, weight_kg, systolic, diastolic,
+      heart_rate, fasting_glucose, total_cholesterol, triglycerides, ecg, conclusion, import_id)
+    VALUES (${p.elderId}, ${Number(p.exam_date.slice(0, 4))}, ${p.exam_date}, ${p.institution}, ${p.height_cm}, ${p.weight_kg}, ${p.systolic},
+      ${p.diastolic}, ${p.heart_rate}, ${p.fasting_glucose}, ${p.total_cholesterol}, ${p.triglycerides}, ${p.ecg}, ${p.conclusion}, ${p.importId})
+    ON CONFLICT (elder_id, exam_year) DO UPDATE SET exam_date = EXCLUDED.exam_date, institution = EXCLUDED.institution,
+      height_cm = EXCLUDED.height_cm, weight_kg = EXCLUDED.weight_kg, systolic = EXCLUDED.systolic, diastolic = EXCLUDED.diastolic,
+      heart_rate = EXCLUDED.heart_rate, fasting_glucose = EXCLUDED.fasting_glucose, total_cholesterol = EXCLUDED.total_cholesterol,
+      triglycerides = EXCLUDED.triglycerides, ecg = EXCLUDED.ecg, conclusion = EXCLUDED.conclusion, import_id = EXCLUDED.import_id`);
+}
+
+/** The elder an ID number names, if the actor may see them (blind index lookup). */
+export async function findVisibleElderByIdHash(db: DbOrTx, actor: Actor, idHash: string) {
+  const [row] = await queryRows<{ id: string; name: string; region_code: string }>(
+    db,
+    sql`SELECT id, name, region_code FROM elders WHERE id_number_hash = ${idHash} AND ${elderVisibleTo(actor) ?? sql`true`} LIMIT 1`,
+  );
+  return row;
+}
+
+export async function insertPhysicalImport(
+  db: DbOrTx,
+  i: { regionCode: string | null; fileName: string; total: number; imported: number; errors: unknown; createdBy: string | null },
+) {
+  const [row] = await queryRows<{ id: string }>(
+    db,
+    sql`INSERT INTO health_physical_imports (region_code, file_name, total, imported, errors, created_by)
+        VALUES (${i.regionCode}, ${i.fileName}, ${i.total}, ${i.imported}, ${JSON.stringify(i.errors)}::jsonb, ${i.createdBy}) RETURNING id`,
+  );
+  return row.id;
+}
+
+/** Care plans the record shows in FHIR: the institution's plan items, if the elder is a resident. */
+export function activeCarePlanItems(db: DbOrTx, elderId: string) {
+  return queryRows<{ item: string }>(
+    db,
+    sql`SELECT DISTINCT ci.name AS item FROM service_orders so JOIN service_items ci ON ci.id = so.item_id
+         WHERE so.elder_id = ${elderId} AND so.status NOT IN ('cancelled', 'voided')
+           AND so.scheduled_at >= now() - interval '90 days' ORDER BY 1 LIMIT 20`,
+  );
+}

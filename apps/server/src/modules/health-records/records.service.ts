@@ -1,0 +1,132 @@
+import type { HealthSummary, Medication, medicationInput, Physical, VitalTrends } from '@zhiyang/shared';
+import type { z } from 'zod';
+import { isPersonAccount } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { notFound, validationError } from '../../lib/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import * as repo from './health-records.repo.ts';
+
+/**
+ * Health data is sensitive personal data (个人敏感信息). Who reads it: the elder's doctors (their
+ * family-doctor contract or open medical work, in `elderVisibleTo`), care staff in reach with a
+ * reason, and the elder and family. Every read writes an audit entry with its reason.
+ */
+export function readsWithoutReason(actor: Actor): boolean {
+  return isPersonAccount(actor) || String(actor.role) === 'doctor';
+}
+
+/** The elder if in the actor's reach (else 404); staff must say why they read. */
+export async function elderForHealth(ctx: AppContext, actor: Actor, elderId: string, reason: string | undefined) {
+  const elder = await repo.findVisibleElder(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  if (!reason && !readsWithoutReason(actor))
+    throw validationError('query.reason', 'say why you read this health record (至少2个字)');
+  return elder;
+}
+
+export async function auditHealthRead(
+  ctx: AppContext,
+  actor: Actor,
+  elder: { id: string; region_code: string },
+  part: string,
+  reason: string | undefined,
+  extra: Record<string, unknown> = {},
+) {
+  await recordAudit(ctx.db, {
+    actor,
+    action: 'health.read',
+    targetType: 'elder',
+    targetId: elder.id,
+    regionCode: elder.region_code,
+    detail: { part, ...(reason ? { reason } : {}), ...extra },
+  });
+}
+
+export const presentMedication = (m: repo.MedicationRow): Medication => ({
+  id: m.id,
+  name: m.name,
+  dose: m.dose,
+  frequency: m.frequency,
+  startedOn: m.started_on,
+  endedOn: m.ended_on,
+});
+
+export function presentPhysical(p: repo.PhysicalRow): Physical {
+  const bmi = p.height_cm && p.weight_kg ? Math.round((p.weight_kg / (p.height_cm / 100) ** 2) * 10) / 10 : null;
+  return {
+    id: p.id,
+    examYear: p.exam_year,
+    examDate: p.exam_date,
+    institution: p.institution,
+    heightCm: p.height_cm,
+    weightKg: p.weight_kg,
+    bmi,
+    systolic: p.systolic,
+    diastolic: p.diastolic,
+    heartRate: p.heart_rate,
+    fastingGlucose: p.fasting_glucose,
+    totalCholesterol: p.total_cholesterol,
+    triglycerides: p.triglycerides,
+    ecg: p.ecg,
+    conclusion: p.conclusion,
+  };
+}
+
+export async function getHealth(ctx: AppContext, actor: Actor, elderId: string, reason?: string): Promise<HealthSummary> {
+  const elder = await elderForHealth(ctx, actor, elderId, reason);
+  const [medications, latest, physicals] = await Promise.all([
+    repo.listMedications(ctx.db, elder.id),
+    repo.latestObservations(ctx.db, elder.id),
+    repo.listPhysicals(ctx.db, elder.id),
+  ]);
+  await auditHealthRead(ctx, actor, elder, 'summary', reason);
+  return {
+    elderId: elder.id,
+    name: elder.name,
+    chronicConditions: elder.chronic_conditions,
+    allergies: elder.allergies,
+    medications: medications.map(presentMedication),
+    latest: latest.map((l) => ({ code: l.code, value: l.value, observedAt: new Date(l.observed_at).toISOString() })),
+    physicals: physicals.map(presentPhysical),
+  };
+}
+
+export async function getVitals(
+  ctx: AppContext,
+  actor: Actor,
+  elderId: string,
+  days: number,
+  reason?: string,
+): Promise<VitalTrends> {
+  const elder = await elderForHealth(ctx, actor, elderId, reason);
+  const from = new Date(Date.now() - days * 86_400_000);
+  const rows = await repo.dailyTrends(ctx.db, elder.id, from);
+  await auditHealthRead(ctx, actor, elder, 'vitals', reason, { days });
+  const series = new Map<string, VitalTrends['series'][number]>();
+  for (const r of rows) {
+    const s = series.get(r.code) ?? { code: r.code, points: [] };
+    s.points.push({ day: r.day, avg: Number(r.avg), min: Number(r.min), max: Number(r.max), n: r.n });
+    series.set(r.code, s);
+  }
+  return { days, series: [...series.values()] };
+}
+
+export async function addMedication(ctx: AppContext, actor: Actor, elderId: string, input: z.output<typeof medicationInput>) {
+  const elder = await repo.findVisibleElder(ctx.db, actor, elderId);
+  if (!elder) throw notFound('Elder');
+  if (input.startedOn && input.endedOn && input.endedOn < input.startedOn)
+    throw validationError('body.endedOn', 'must not be before the start');
+  return ctx.db.transaction(async (tx) => {
+    const row = await repo.insertMedication(tx, { elderId, ...input, createdBy: actor.id });
+    await recordAudit(tx, {
+      actor,
+      action: 'health.medication.create',
+      targetType: 'elder',
+      targetId: elderId,
+      regionCode: elder.region_code,
+      detail: { medicationId: row.id, name: row.name },
+    });
+    return presentMedication(row);
+  });
+}
