@@ -8,6 +8,7 @@ import { seedCareVisits } from './care-visits.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
+import { seedFamilyBeds } from './family-beds.ts';
 import { seedFamilySafety } from './family-safety.ts';
 import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
@@ -57,6 +58,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'institutions', background: true, run: seedInstitutions },
   { name: 'patrols', background: true, run: seedPatrols },
   { name: 'care-visits', background: true, run: seedCareVisits },
+  { name: 'family-beds', background: true, run: seedFamilyBeds },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
 ];
