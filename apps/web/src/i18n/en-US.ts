@@ -11,6 +11,7 @@ import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
 import { familyBedsEnUS } from '../console/family-beds/i18n.ts';
+import { inspectionsEnUS } from '../console/inspections/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
 import { patrolsEnUS } from '../console/patrols/i18n.ts';
@@ -324,6 +325,7 @@ export const enUS: Messages = {
   privilegeCards: privilegeCardsEnUS,
   meals: mealsEnUS,
   institutions: institutionsEnUS,
+  inspections: inspectionsEnUS,
   patrols: patrolsEnUS,
   careVisits: careVisitsEnUS,
   familyBeds: familyBedsEnUS,

@@ -17,6 +17,7 @@ import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
 import { familyBedsZhCN } from '../console/family-beds/i18n.ts';
+import { inspectionsZhCN } from '../console/inspections/i18n.ts';
 import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
 import { patrolsZhCN } from '../console/patrols/i18n.ts';
@@ -304,6 +305,7 @@ export const zhCN = {
   privilegeCards: privilegeCardsZhCN,
   meals: mealsZhCN,
   institutions: institutionsZhCN,
+  inspections: inspectionsZhCN,
   patrols: patrolsZhCN,
   careVisits: careVisitsZhCN,
   familyBeds: familyBedsZhCN,

@@ -8,6 +8,8 @@ export const institutionsZhCN = {
     patrols: '安防巡查',
     riskMap: '风险地图',
     districtRisk: '机构风险分布',
+    inspections: '检查评级',
+    status: '运营状态',
     patrol: '安防巡查（手机）',
   },
   round: {
@@ -134,6 +136,8 @@ export const institutionsEnUS: typeof institutionsZhCN = {
     patrols: 'Safety patrols',
     riskMap: 'Risk map',
     districtRisk: 'Institution risk map',
+    inspections: 'Inspections & grading',
+    status: 'Operating status',
     patrol: 'Safety patrol (phone)',
   },
   round: {

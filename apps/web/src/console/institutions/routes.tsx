@@ -1,6 +1,8 @@
 import {
   AlertOutlined,
   AppstoreOutlined,
+  AuditOutlined,
+  DashboardOutlined,
   EnvironmentOutlined,
   HeatMapOutlined,
   MobileOutlined,
@@ -20,8 +22,11 @@ const AdmissionsPage = lazyPage(() => import('./AdmissionsPage.tsx'), 'Admission
 const PatrolsPage = lazyPage(() => import('../patrols/PatrolsPage.tsx'), 'PatrolsPage');
 const RiskMapPage = lazyPage(() => import('../patrols/RiskMapPage.tsx'), 'RiskMapPage');
 const DistrictRiskMapPage = lazyPage(() => import('../patrols/DistrictRiskMapPage.tsx'), 'DistrictRiskMapPage');
+// 检查评级 and 运营状态 (the inspections module's pages, in this menu group)
+const InspectionsPage = lazyPage(() => import('../inspections/InspectionsPage.tsx'), 'InspectionsPage');
+const OperatingStatusPage = lazyPage(() => import('../inspections/OperatingStatusPage.tsx'), 'OperatingStatusPage');
 
-type Key = 'beds' | 'admissions' | 'patrols' | 'riskMap' | 'districtRisk';
+type Key = 'beds' | 'admissions' | 'patrols' | 'riskMap' | 'districtRisk' | 'inspections' | 'status';
 const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; element: ReactNode }> = [
   { key: 'beds', path: 'institution/beds', needs: 'institution:read', icon: <AppstoreOutlined />, element: <BedBoardPage /> },
   {
@@ -45,6 +50,20 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
     needs: 'institution:read',
     icon: <EnvironmentOutlined />,
     element: <DistrictRiskMapPage />,
+  },
+  {
+    key: 'inspections',
+    path: 'institutions/inspections',
+    needs: 'inspection:read',
+    icon: <AuditOutlined />,
+    element: <InspectionsPage />,
+  },
+  {
+    key: 'status',
+    path: 'institutions/status',
+    needs: 'inspection:read',
+    icon: <DashboardOutlined />,
+    element: <OperatingStatusPage />,
   },
 ];
 
