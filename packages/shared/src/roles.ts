@@ -15,6 +15,7 @@ export const ROLES = [
   'elder',
   'family',
   'doctor',
+  'volunteer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -32,6 +33,7 @@ export const ROLE_LABELS_ZH: Record<Role, string> = {
   elder: '老人',
   family: '家属',
   doctor: '家庭医生团队成员',
+  volunteer: '志愿者',
 };
 
 export const ACTIONS = [
@@ -188,6 +190,12 @@ export const ACTIONS = [
   'inspection:assess',
   /** An institution's or centre's own self-assessment and rectification of its findings. */
   'inspection:self',
+  /** See volunteers, their tasks, the time bank's accounts and statements, and 睦邻点 in reach. */
+  'volunteer:read',
+  /** Register and approve volunteers, create, assign, confirm and cancel their tasks, 睦邻点, time-bank rules. */
+  'volunteer:manage',
+  /** A volunteer's own phone page: own tasks (accept, check in, done), hours, statement, redemption. */
+  'volunteer:self',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -204,6 +212,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
       a !== 'alarm:sos' &&
       a !== 'allowance:self' &&
       a !== 'card:self' &&
+      a !== 'volunteer:self' &&
       a !== 'credit:appeal' &&
       // Self-assessment and rectification are the institution's or centre's own; the bureau assesses.
       a !== 'inspection:self' &&
@@ -257,6 +266,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'ltc:read',
     'family_bed:read',
     'family_bed:manage',
+    'volunteer:read',
+    'volunteer:manage',
   ],
   community_staff: [
     ...STAFF_READ,
@@ -302,6 +313,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'ltc:read',
     'family_bed:read',
     'family_bed:manage',
+    'volunteer:read',
+    'volunteer:manage',
   ],
   operator: [
     ...STAFF_READ,
@@ -396,6 +409,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
   ],
   /** A family-doctor team member's login: their team's contracted elders, visits, 家庭病床 and referrals. */
   doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit', 'health:read', 'health:write', 'health:export'],
+  /** A volunteer's login (志愿者): their own tasks, hours and redemptions on the phone page. */
+  volunteer: ['volunteer:self'],
 };
 
 export function can(role: Role, action: Action): boolean {

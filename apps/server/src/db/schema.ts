@@ -34,4 +34,5 @@ export * from '../modules/regions/regions.schema.ts';
 export * from '../modules/risk-radar/risk-radar.schema.ts';
 export * from '../modules/settlements/settlements.schema.ts';
 export * from '../modules/users/users.schema.ts';
+export * from '../modules/volunteers/volunteers.schema.ts';
 export * from '../modules/wallets/ledger.schema.ts';

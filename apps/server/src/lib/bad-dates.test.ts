@@ -154,6 +154,7 @@ describe('every date field of every route', () => {
       await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerOrg }),
       await clientAs(s.app, s.ctx, 'responder', { regionCode: TREE.communityA1 }),
       await clientAs(s.app, s.ctx, 'family'),
+      await clientAs(s.app, s.ctx, 'volunteer', { regionCode: TREE.communityA1 }),
       await clientAs(s.app, s.ctx, 'institution_staff', { orgId: (await createOrg(s.ctx, 'institution', TREE.streetA)).id }),
       // A family doctor: home visits and 家庭病床 are theirs alone (medical:visit).
       await clientAs(s.app, s.ctx, 'doctor'),

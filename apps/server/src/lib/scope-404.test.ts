@@ -33,6 +33,7 @@ import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { patrolCheckpoints, patrolHazards, patrolRoutes, patrolRuns } from '../modules/patrols/patrols.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
 import { riskTasks } from '../modules/risk-radar/risk-radar.schema.ts';
+import { neighbourhoodPoints, volunteers, volunteerTasks } from '../modules/volunteers/volunteers.schema.ts';
 import { addContact, createElder } from '../testing/elders.ts';
 import { clientAs, createAccount, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice } from '../testing/safety.ts';
@@ -127,6 +128,11 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/inspections\/:id/, { id: 'inspection' }],
   [/^\/inspection-findings\/:id/, { id: 'inspectionFinding' }],
   [/^\/org-grades\/:id/, { id: 'institution' }],
+  [/^\/volunteers\/:id/, { id: 'volunteer' }],
+  [/^\/volunteer-tasks\/:id/, { id: 'volunteerTask' }],
+  // A volunteer's own task: another volunteer's answers 404.
+  [/^\/volunteer\/tasks\/:id/, { id: 'volunteerTask' }],
+  [/^\/neighbourhood-points\/:id/, { id: 'neighbourhoodPoint' }],
 ];
 
 /** Routes with an id that are not scoped, and why. */
@@ -198,7 +204,10 @@ type Kind =
   | 'familyBed'
   | 'bedMonth'
   | 'inspection'
-  | 'inspectionFinding';
+  | 'inspectionFinding'
+  | 'volunteer'
+  | 'volunteerTask'
+  | 'neighbourhoodPoint';
 
 
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
@@ -349,6 +358,13 @@ const BODIES: Record<string, unknown> = {
   'POST /home-bed-episodes/:id/visits': { scheduledOn: '2030-01-07' },
   'POST /home-bed-episodes/:id/discharge': { dischargedOn: '2026-01-06', summary: '撤床' },
   'POST /medical-referrals/:id/status': { status: 'accepted' },
+  'POST /volunteers/:id/review': { decision: 'approve' },
+  'POST /volunteer-tasks/:id/assign': { volunteerId: UUID },
+  'POST /volunteer-tasks/:id/confirm': { minutes: 30 },
+  'POST /volunteer-tasks/:id/cancel': { reason: '测试' },
+  'POST /volunteer/tasks/:id/check-in': { method: 'call' },
+  'POST /volunteer/tasks/:id/done': { minutes: 30 },
+  'PUT /neighbourhood-points/:id': { name: '睦邻点', address: '甲一社区', regionCode: TREE.communityA1 },
 };
 /** Required query strings. */
 const QUERIES: Record<string, string> = {
@@ -364,7 +380,7 @@ const QUERIES: Record<string, string> = {
 
 let s: TestServer;
 const ids = {} as Record<Kind, string>;
-const callers = {} as Record<'staff' | 'worker' | 'responder' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
+const callers = {} as Record<'staff' | 'worker' | 'responder' | 'volunteer' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -767,6 +783,37 @@ beforeAll(async () => {
       reason: '转诊',
     })
     .returning();
+  // A volunteer of community B1 with a task for the B1 elder, and a 睦邻点 there.
+  const volunteerUserB = await createAccount(s.ctx, 'volunteer', { regionCode: TREE.communityB1 });
+  const [volunteerB] = await s.ctx.db
+    .insert(volunteers)
+    .values({
+      userId: volunteerUserB.id,
+      name: '乙志愿者',
+      phoneEnc: s.ctx.cipher.encrypt('13900000077'),
+      phoneIndex: s.ctx.cipher.blindIndex('13900000077', 'volunteer-phone'),
+      phoneMasked: '139****0077',
+      regionCode: TREE.communityB1,
+      status: 'approved',
+      source: 'staff',
+    })
+    .returning();
+  const [volunteerTaskB] = await s.ctx.db
+    .insert(volunteerTasks)
+    .values({
+      regionCode: TREE.communityB1,
+      elderId: elder.id,
+      kind: 'visit',
+      scheduledOn: '2026-01-05',
+      plannedMinutes: 30,
+      status: 'assigned',
+      volunteerId: volunteerB.id,
+    })
+    .returning();
+  const [pointB] = await s.ctx.db
+    .insert(neighbourhoodPoints)
+    .values({ regionCode: TREE.communityB1, name: '乙一睦邻点', address: '乙一社区' })
+    .returning();
   Object.assign(ids, {
     region: TREE.communityB1,
     org: provider.org.id,
@@ -829,6 +876,9 @@ beforeAll(async () => {
     ltcClaim: ltcB.claimId,
     inspection: inspectionB.id,
     inspectionFinding: findingB.id,
+    volunteer: volunteerB.id,
+    volunteerTask: volunteerTaskB.id,
+    neighbourhoodPoint: pointB.id,
   } satisfies
  Record<Kind, string>);
 
@@ -842,6 +892,7 @@ beforeAll(async () => {
   });
   callers.worker = (await clientAs(s.app, s.ctx, 'service_worker', { orgId: providerA.org.id })).api;
   callers.responder = (await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.communityA1 })).api;
+  callers.volunteer = (await clientAs(s.app, s.ctx, 'volunteer', { regionCode: TREE.communityA1 })).api;
   // A family doctor of a street A team (the doctors' own routes: visits, 家庭病床, referrals).
   const doctorA = await clientAs(s.app, s.ctx, 'doctor');
   const [medOrgA] = await s.ctx.db
@@ -876,6 +927,7 @@ function callerFor(r: DeclaredRoute) {
   if (!p || ROLE_PERMISSIONS.district_admin.includes(p)) return callers.staff;
   if (ROLE_PERMISSIONS.service_worker.includes(p) && p === 'order:work') return callers.worker;
   if (ROLE_PERMISSIONS.community_staff.includes(p as never)) return callers.responder;
+  if (ROLE_PERMISSIONS.volunteer.includes(p as never)) return callers.volunteer;
   if (p === 'institution:care') return callers.institution;
   if (ROLE_PERMISSIONS.doctor.includes(p as never)) return callers.doctor;
   throw new Error(`no caller for ${p} (${(Object.keys(ROLE_PERMISSIONS) as Role[]).join(', ')})`);

@@ -39,6 +39,7 @@ import { respondersModule } from './responders/responders.module.ts';
 import { riskRadarModule } from './risk-radar/risk-radar.module.ts';
 import { settlementsModule } from './settlements/settlements.module.ts';
 import { usersModule } from './users/users.module.ts';
+import { volunteersModule } from './volunteers/volunteers.module.ts';
 import { walletsModule } from './wallets/wallets.module.ts';
 
 /**
@@ -102,6 +103,8 @@ export const modules: readonly ModuleDefinition[] = [
   creditModule,
   // Family care beds 家庭养老照护床位 (issue 18)
   familyBedsModule,
+  // Volunteers and the time bank 志愿者与时间银行 (issue 18)
+  volunteersModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

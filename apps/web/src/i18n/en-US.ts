@@ -202,6 +202,7 @@ export const enUS: Messages = {
     doctor: 'Family-doctor team member',
     elder: 'Elder',
     family: 'Family member',
+    volunteer: 'Volunteer',
   },
   orgTypes: {
     bureau: 'Civil affairs bureau',

@@ -44,3 +44,4 @@ export * from './settlements.ts';
 export * from './sos.ts';
 export * from './users.ts';
 export * from './wallets.ts';
+export * from './volunteers.ts';

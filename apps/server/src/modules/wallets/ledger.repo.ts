@@ -209,7 +209,8 @@ export async function statement(db: DbOrTx, accountIds: string[], limit: number,
       amount: ledgerEntries.amount,
       at: ledgerEntries.createdAt,
       kind: ledgerTransactions.kind,
-      currency: ledgerTransactions.currency,
+      // An elder's accounts hold points or fen only (the time bank's minutes are volunteers').
+      currency: sql<'points' | 'fen'>`${ledgerTransactions.currency}`,
       orderId: ledgerTransactions.orderId,
       policyId: ledgerTransactions.policyId,
       memo: ledgerTransactions.memo,
@@ -260,7 +261,7 @@ export async function checkLedger(db: DbOrTx): Promise<LedgerCheck> {
   );
   const negative = await queryRows<{ id: string; balance: string }>(
     db,
-    sql`SELECT id, balance FROM ledger_accounts WHERE kind IN ('elder','hold','provider') AND balance < 0 LIMIT 100`,
+    sql`SELECT id, balance FROM ledger_accounts WHERE kind IN ('elder','hold','provider','volunteer') AND balance < 0 LIMIT 100`,
   );
   const totals = await queryRows<{ currency: string; total: string }>(
     db,

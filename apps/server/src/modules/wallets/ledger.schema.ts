@@ -1,8 +1,10 @@
 import { bigint, bigserial, boolean, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
-export type AccountKind = 'fund' | 'elder' | 'hold' | 'provider' | 'payout';
-export type Currency = 'points' | 'fen';
-export type TxKind = 'grant' | 'reserve' | 'capture' | 'release' | 'expire' | 'refund' | 'settle' | 'adjust';
+/** 'volunteer': a volunteer's time-bank account (currency 'minutes', 0770_volunteers.sql). */
+export type AccountKind = 'fund' | 'elder' | 'hold' | 'provider' | 'payout' | 'volunteer';
+/** 'minutes': the time bank's hours, kept in minutes. */
+export type Currency = 'points' | 'fen' | 'minutes';
+export type TxKind = 'grant' | 'reserve' | 'capture' | 'release' | 'expire' | 'refund' | 'settle' | 'adjust' | 'credit' | 'redeem';
 
 export const ledgerAccounts = pgTable('ledger_accounts', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -311,6 +311,21 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'ltc.order.fund': { zh: '长护险支付工单', en: 'Fund order from LTC' },
   'ltc.claim.draw': { zh: '生成长护险月度结算', en: 'Draw LTC monthly claim' },
   'ltc.claim.export': { zh: '导出长护险结算文件', en: 'Export LTC claim file' },
+  'volunteer.register': { zh: '志愿者自行注册', en: 'Volunteer self-registration' },
+  'volunteer.create': { zh: '登记志愿者', en: 'Register volunteer' },
+  'volunteer.update': { zh: '修改志愿者信息', en: 'Update volunteer' },
+  'volunteer.review': { zh: '审核/停用志愿者', en: 'Review volunteer' },
+  'volunteer.task.create': { zh: '创建志愿任务', en: 'Create volunteer task' },
+  'volunteer.task.assign': { zh: '指派志愿任务', en: 'Assign volunteer task' },
+  'volunteer.task.accept': { zh: '志愿者接受任务', en: 'Accept volunteer task' },
+  'volunteer.task.check-in': { zh: '志愿任务签到', en: 'Volunteer task check-in' },
+  'volunteer.task.done': { zh: '志愿任务完成', en: 'Volunteer task done' },
+  'volunteer.task.confirm': { zh: '确认志愿时长并存入时间银行', en: 'Confirm volunteer hours' },
+  'volunteer.task.cancel': { zh: '取消志愿任务', en: 'Cancel volunteer task' },
+  'volunteer.point.create': { zh: '新增睦邻点', en: 'Add neighbourhood point' },
+  'volunteer.point.update': { zh: '修改睦邻点', en: 'Update neighbourhood point' },
+  'timebank.redeem': { zh: '时间银行兑换', en: 'Time bank redemption' },
+  'timebank.rules.update': { zh: '设置时间银行规则', en: 'Set time bank rules' },
 };
 
 /** The audit log's object types (recordAudit's targetType). */
@@ -392,6 +407,10 @@ export const AUDIT_TARGET_LABELS: Record<string, Label> = {
   home_bed_episode: { zh: '家庭病床', en: 'Home hospital bed' },
   medical_partnership: { zh: '医养合作协议', en: 'Medical partnership' },
   medical_referral: { zh: '转诊', en: 'Referral' },
+  volunteer: { zh: '志愿者', en: 'Volunteer' },
+  volunteer_task: { zh: '志愿任务', en: 'Volunteer task' },
+  neighbourhood_point: { zh: '睦邻点', en: 'Neighbourhood point' },
+  timebank_rules: { zh: '时间银行规则', en: 'Time bank rules' },
 };
 
 const pick = (label: Label | undefined, lang: string) => (label ? (lang === 'en-US' ? label.en : label.zh) : undefined);
