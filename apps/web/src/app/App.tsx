@@ -16,6 +16,7 @@ const WorkerArea = lazy(() => import('../worker/WorkerArea.tsx'));
 const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const CareVisitsPage = lazy(() => import('../worker/CareVisitsPage.tsx'));
 const CareRoundPage = lazy(() => import('../worker/CareRoundPage.tsx'));
+const DoctorPage = lazy(() => import('../worker/DoctorPage.tsx'));
 const PatrolPage = lazy(() => import('../worker/PatrolPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
@@ -66,6 +67,7 @@ export function App() {
                 <Route path="/worker/respond" element={<RespondPage />} />
                 <Route path="/worker/visits" element={<CareVisitsPage />} />
                 <Route path="/worker/care" element={<CareRoundPage />} />
+                <Route path="/worker/doctor" element={<DoctorPage />} />
                 <Route path="/worker/patrol" element={<PatrolPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />

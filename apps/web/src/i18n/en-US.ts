@@ -14,6 +14,7 @@ import { familyBedsEnUS } from '../console/family-beds/i18n.ts';
 import { inspectionsEnUS } from '../console/inspections/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
+import { medicalEnUS } from '../console/medical/i18n.ts';
 import { patrolsEnUS } from '../console/patrols/i18n.ts';
 import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
 import { riskRadarEnUS } from '../console/risk-radar/i18n.ts';
@@ -331,6 +332,7 @@ export const enUS: Messages = {
   careVisits: careVisitsEnUS,
   familyBeds: familyBedsEnUS,
   riskRadar: riskRadarEnUS,
+  medical: medicalEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,

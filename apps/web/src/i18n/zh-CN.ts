@@ -20,6 +20,7 @@ import { familyBedsZhCN } from '../console/family-beds/i18n.ts';
 import { inspectionsZhCN } from '../console/inspections/i18n.ts';
 import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
+import { medicalZhCN } from '../console/medical/i18n.ts';
 import { patrolsZhCN } from '../console/patrols/i18n.ts';
 import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
 import { riskRadarZhCN } from '../console/risk-radar/i18n.ts';
@@ -310,6 +311,7 @@ export const zhCN = {
   careVisits: careVisitsZhCN,
   familyBeds: familyBedsZhCN,
   riskRadar: riskRadarZhCN,
+  medical: medicalZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,

@@ -10,6 +10,7 @@ import { useMe } from '../../app/auth.tsx';
 export const PHONE_HOME: Partial<Record<Role, string>> = {
   service_worker: '/worker',
   responder: '/worker/respond',
+  doctor: '/worker/doctor',
   elder: '/elder',
   family: '/family',
 };
