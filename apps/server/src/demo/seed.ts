@@ -10,6 +10,7 @@ import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
 import { seedFamilyBeds } from './family-beds.ts';
 import { seedFamilySafety } from './family-safety.ts';
+import { seedInspections } from './inspections.ts';
 import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
 import { seedPatrols } from './patrols.ts';
@@ -57,6 +58,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'privilege-cards', background: true, run: seedPrivilegeCards },
   { name: 'institutions', background: true, run: seedInstitutions },
   { name: 'patrols', background: true, run: seedPatrols },
+  { name: 'inspections', background: true, run: seedInspections },
   { name: 'care-visits', background: true, run: seedCareVisits },
   { name: 'family-beds', background: true, run: seedFamilyBeds },
   // Last: the radar reads what the steps above laid down.
