@@ -1,0 +1,120 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+
+/**
+ * 家庭照护床位 in the browser, in zh-CN at 1440×900, on the demo district: the bureau opens 床位看板,
+ * sees every bed's devices online or offline, last visit, alarms, this month's delivery and last
+ * month's check; runs last month's check (already decided: nothing changes), opens the bed still
+ * held (未足额) and releases its hold with a reason; then opens 床位建档 with the list.
+ */
+let server: Server;
+let browser: Browser;
+let webDist: string;
+let shots: string;
+const PASSWORD = 'Demo#Pass2026';
+
+beforeAll(async () => {
+  ensureWebBuild();
+  webDist = mkdtempSync(path.join(tmpdir(), 'zy-family-beds-dist-'));
+  cpSync(WEB_DIST, webDist, { recursive: true });
+  const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
+  const { seedDistrict } = await import(path.join(SERVER_SRC, 'demo/district.ts'));
+  const { seedElders } = await import(path.join(SERVER_SRC, 'demo/elders.ts'));
+  const { seedServiceProviders } = await import(path.join(SERVER_SRC, 'demo/service-providers.ts'));
+  const { seedFamilyBeds } = await import(path.join(SERVER_SRC, 'demo/family-beds.ts'));
+  server = await startTestServer({ listen: true, config: { webDist } });
+  await seedDistrict(server.ctx, { demoPassword: PASSWORD });
+  await seedElders(server.ctx);
+  await seedServiceProviders(server.ctx, { demoPassword: PASSWORD });
+  await seedFamilyBeds(server.ctx);
+  browser = await launchBrowser();
+  shots = screenshotDir();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (webDist) rmSync(webDist, { recursive: true, force: true });
+});
+
+async function settled(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
+}
+
+/**
+ * Latin words on the page other than the login name, the demo devices' serials, the X check digit
+ * of a masked ID number and the standard's name GB/T 42195.
+ */
+async function latin(page: Page) {
+  const text = await page.evaluate(() => document.body.innerText);
+  return (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter(
+    (w) => !['demo-district', 'X', 'GB', 'T'].includes(w) && !/^FB\d{3}(BED|RADAR)$/.test(w),
+  );
+}
+
+describe('family care beds in the console', () => {
+  it('the bureau opens the bed board, runs last month’s check and releases a held bed', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: 'demo-district', password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/console`);
+    await settled(page);
+    await page.getByRole('menuitem', { name: '床位看板' }).click();
+    await settled(page);
+
+    const rows = page.getByTestId('board-row');
+    await expect.poll(() => rows.count()).toBe(11);
+    const stats = page.getByTestId('board-stats');
+    expect(await stats.textContent()).toContain('服务中10');
+    expect(await stats.textContent()).toContain('上月暂缓1');
+    expect(await page.locator('body').textContent()).toContain('跌倒雷达·离线');
+    expect(await page.getByTestId('last-month').filter({ hasText: '未足额' }).count()).toBe(1);
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'family-bed-board.png'), fullPage: true });
+
+    // Last month's check: every bed already decided, so nothing moves.
+    await page.getByRole('button', { name: /^核验 \d{4}-\d{2} 服务包$/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('交付 0 张，暂缓 0 张，此前已核验 10 张');
+
+    // The held bed: its month shows 未足额 with the visits made; release the hold with a reason.
+    await rows.filter({ has: page.getByTestId('last-month').filter({ hasText: '未足额' }) }).click();
+    const drawer = page.locator('.ant-drawer');
+    await expect.poll(() => drawer.getByTestId('month-status').first().textContent()).toContain('未足额');
+    expect(await drawer.textContent()).toContain('每周 2 次，600.00 元/月');
+    expect(await drawer.textContent()).toContain('夜间离床');
+    await page.screenshot({ path: path.join(shots, 'family-bed-drawer.png') });
+    await drawer.getByRole('button', { name: '解除暂缓' }).click();
+    const dialog = page.locator('.ant-modal');
+    await dialog.locator('textarea').fill('服务商补做上门两次，经社区核实');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await expect.poll(() => drawer.getByTestId('month-status').first().textContent()).toContain('已解除暂缓');
+    expect(await drawer.textContent()).toContain('服务商补做上门两次，经社区核实');
+    expect(await latin(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('board-stats').textContent()).toContain('上月暂缓0');
+
+    await page.getByRole('menuitem', { name: '床位建档' }).click();
+    await settled(page);
+    await expect.poll(() => page.locator('tbody tr.ant-table-row').count()).toBe(12);
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'family-beds-list.png'), fullPage: true });
+    await context.close();
+  });
+});
