@@ -13,6 +13,7 @@ import { seedFamilySafety } from './family-safety.ts';
 import { seedInspections } from './inspections.ts';
 import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
+import { seedMedical } from './medical.ts';
 import { seedPatrols } from './patrols.ts';
 import { seedPrivilegeCards } from './privilege-cards.ts';
 import { seedRiskRadar } from './risk-radar.ts';
@@ -61,6 +62,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'inspections', background: true, run: seedInspections },
   { name: 'care-visits', background: true, run: seedCareVisits },
   { name: 'family-beds', background: true, run: seedFamilyBeds },
+  { name: 'medical', background: true, run: seedMedical },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
 ];

@@ -10,7 +10,12 @@ import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-vi
 import { elderImports } from '../modules/elders/elders.schema.ts';
 import { familyBeds } from '../modules/family-beds/family-beds.schema.ts';
 import { ltcScopeFixtures } from '../modules/health-records/health-records.testing.ts';
-import { inspectionFindings, inspectionRounds, inspections, inspectionTemplates } from '../modules/inspections/inspections.schema.ts';
+import {
+  inspectionFindings,
+  inspectionRounds,
+  inspections,
+  inspectionTemplates,
+} from '../modules/inspections/inspections.schema.ts';
 import {
   admissions,
   beds,
@@ -209,7 +214,6 @@ type Kind =
   | 'volunteerTask'
   | 'neighbourhoodPoint';
 
-
 /** Bodies that pass validation, so the scope check (not the schema) answers. */
 const UUID = '00000000-0000-4000-8000-000000000002';
 const BODIES: Record<string, unknown> = {
@@ -380,7 +384,10 @@ const QUERIES: Record<string, string> = {
 
 let s: TestServer;
 const ids = {} as Record<Kind, string>;
-const callers = {} as Record<'staff' | 'worker' | 'responder' | 'volunteer' | 'institution', Awaited<ReturnType<typeof clientAs>>['api']>;
+const callers = {} as Record<
+  'staff' | 'worker' | 'responder' | 'volunteer' | 'institution' | 'doctor',
+  Awaited<ReturnType<typeof clientAs>>['api']
+>;
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -661,7 +668,13 @@ beforeAll(async () => {
     .returning();
   const [findingB] = await s.ctx.db
     .insert(inspectionFindings)
-    .values({ inspectionId: inspectionB.id, orgId: institutionB.id, description: '问题', deadline: '2026-04-30', status: 'rectified' })
+    .values({
+      inspectionId: inspectionB.id,
+      orgId: institutionB.id,
+      description: '问题',
+      deadline: '2026-04-30',
+      status: 'rectified',
+    })
     .returning();
   // A patrol route of the B1 institution with a run and a hazard.
   const [patrolRouteB] = await s.ctx.db.insert(patrolRoutes).values({ orgId: institutionB.id, name: '巡查' }).returning();
@@ -879,8 +892,7 @@ beforeAll(async () => {
     volunteer: volunteerB.id,
     volunteerTask: volunteerTaskB.id,
     neighbourhoodPoint: pointB.id,
-  } satisfies
- Record<Kind, string>);
+  } satisfies Record<Kind, string>);
 
   // Callers: street A's reach (the broadest role, so the role never answers 403 first), a worker
   // of a street A provider, and a community A1 responder.
