@@ -20,6 +20,7 @@ import { seedRiskRadar } from './risk-radar.ts';
 import { seedSafetyAlarms, seedSafetyDevices } from './safety.ts';
 import { seedServiceOrders } from './service-orders.ts';
 import { seedServiceProviders } from './service-providers.ts';
+import { seedVolunteers } from './volunteers.ts';
 
 /**
  * A demo step adds one part of the fictional district. Steps run in order, once each: a step's
@@ -63,6 +64,7 @@ export const demoSteps: DemoStep[] = [
   { name: 'care-visits', background: true, run: seedCareVisits },
   { name: 'family-beds', background: true, run: seedFamilyBeds },
   { name: 'medical', background: true, run: seedMedical },
+  { name: 'volunteers', background: true, run: seedVolunteers },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
 ];

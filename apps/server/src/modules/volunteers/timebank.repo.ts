@@ -108,9 +108,9 @@ export async function accountTotals(db: DbOrTx, actor: Actor, regionCode?: strin
   const [r] = await queryRows<{ n: number; balance: number; credited: number; redeemed: number }>(
     db,
     sql`SELECT count(*)::int AS n, COALESCE(SUM(a.balance), 0)::int AS balance,
-        COALESCE((SELECT SUM(CASE kind WHEN 'credit' THEN minutes ELSE 0 END) FROM timebank_postings p
+        COALESCE((SELECT SUM(CASE p.kind WHEN 'credit' THEN p.minutes ELSE 0 END) FROM timebank_postings p
           JOIN volunteers v ON v.id = p.volunteer_id WHERE ${accountsWhere(actor, regionCode)}), 0)::int AS credited,
-        COALESCE((SELECT SUM(CASE kind WHEN 'redeem' THEN minutes WHEN 'return' THEN -minutes ELSE 0 END) FROM timebank_postings p
+        COALESCE((SELECT SUM(CASE p.kind WHEN 'redeem' THEN p.minutes WHEN 'return' THEN -p.minutes ELSE 0 END) FROM timebank_postings p
           JOIN volunteers v ON v.id = p.volunteer_id WHERE ${accountsWhere(actor, regionCode)}), 0)::int AS redeemed
       FROM volunteers v
       LEFT JOIN ledger_accounts a ON a.kind = 'volunteer' AND a.currency = 'minutes' AND a.owner_id = v.id

@@ -202,6 +202,14 @@ describe('task lifecycle and credit', () => {
     });
     const staffView = await community.get(`/api/v1/volunteers/${v.id}/statement`);
     expect(staffView.json().items).toHaveLength(1);
+    const accounts = await community.get('/api/v1/timebank/accounts');
+    expect(accounts.statusCode, accounts.body).toBe(200);
+    expect(accounts.json().items.find((x: { volunteerId: string }) => x.volunteerId === v.id)).toMatchObject({
+      balanceMinutes: 75,
+      creditedMinutes: 75,
+      redeemedMinutes: 0,
+    });
+    expect(accounts.json().totals.creditedMinutes).toBeGreaterThanOrEqual(75);
     expect((await checkLedger(s.ctx.db)).ok).toBe(true);
   });
 
