@@ -236,4 +236,42 @@ describe('护理记录 on the nurse’s phone', () => {
     expect((rows as unknown as { rows: Array<{ n: number }> }).rows[0].n).toBe(2);
     await context.close();
   });
+
+  it('a medication with its dose and vital signs are recorded from the phone and listed in large type', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: staffUsername, password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/worker/care`);
+    await page.getByTestId('resident').filter({ hasText: '李秀珍' }).click();
+    const entry = page.getByTestId('care-entry');
+    await entry.getByLabel('药品名称').fill('氨氯地平片');
+    await entry.getByLabel('剂量（如 1 片）').fill('5mg 1片');
+    await button(entry, '记录').click();
+    await expect.poll(() => page.getByText('用药 氨氯地平片 5mg 1片').count()).toBe(1);
+    await entry.getByText('生命体征').click();
+    await entry.getByLabel('收缩压').fill('138');
+    await entry.getByLabel('舒张压').fill('86');
+    await entry.getByLabel('心率').fill('72');
+    await entry.getByLabel('体温').fill('36.6');
+    await button(entry, '记录').click();
+    await expect.poll(() => page.getByText('生命体征 血压 138/86，心率 72，体温 36.6').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'institution-care-phone-vitals.png'), fullPage: true });
+    const { sql } = await import('drizzle-orm');
+    const rows = await server.ctx.db.execute(
+      sql`SELECT kind, item, data FROM care_records WHERE admission_id = ${residentId} AND kind <> 'care' ORDER BY done_at`,
+    );
+    expect((rows as unknown as { rows: unknown[] }).rows).toEqual([
+      { kind: 'medication', item: '氨氯地平片', data: { dose: '5mg 1片' } },
+      { kind: 'vitals', item: 'vitals', data: { vitals: { systolic: 138, diastolic: 86, heartRate: 72, temperature: 36.6 } } },
+    ]);
+    await context.close();
+  });
 });

@@ -9,6 +9,7 @@ import { useAuth } from '../app/auth.tsx';
 import { problemText } from '../app/problems.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { CareEntry, recordText } from './CareEntry.tsx';
 import { flushCare, queuedCare, recordCare } from './care-record-queue.ts';
 
 /** 56 px targets, 20 px text: a nurse taps these at the bedside. */
@@ -156,12 +157,19 @@ function ResidentDay({ resident, bed }: { resident: Admission; bed: string }) {
             </Button>
           );
         })}
+      <CareEntry
+        admissionId={resident.id}
+        onRecorded={() => {
+          setWaiting(queuedCare().length);
+          setVersion((v) => v + 1);
+        }}
+      />
       <Card size="small" title={t('institutions.round.records')}>
         {(day.data?.records ?? []).length === 0 && <span style={{ color: '#666' }}>{t('institutions.round.none')}</span>}
         {(day.data?.records ?? []).map((r) => (
           <Flex key={r.id} justify="space-between" style={{ fontSize: 16 }}>
             <span>
-              {dayjs(r.doneAt).format('HH:mm')} {zhOf(r.item)}
+              {dayjs(r.doneAt).format('HH:mm')} {recordText(r, zhOf, t)}
             </span>
             <span style={{ color: '#666' }}>{r.byName}</span>
           </Flex>
