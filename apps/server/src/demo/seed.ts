@@ -10,6 +10,7 @@ import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
 import { seedFamilyBeds } from './family-beds.ts';
 import { seedFamilySafety } from './family-safety.ts';
+import { seedHealthRecords } from './health-records.ts';
 import { seedInspections } from './inspections.ts';
 import { seedInstitutions } from './institutions.ts';
 import { seedMeals } from './meals.ts';
@@ -64,6 +65,8 @@ export const demoSteps: DemoStep[] = [
   { name: 'care-visits', background: true, run: seedCareVisits },
   { name: 'family-beds', background: true, run: seedFamilyBeds },
   { name: 'medical', background: true, run: seedMedical },
+  // 健康档案 and 长护险: physicals, the watches' readings, the pilot, its enrolments and last month's claims.
+  { name: 'health-records', background: true, run: (ctx) => seedHealthRecords(ctx) },
   { name: 'volunteers', background: true, run: seedVolunteers },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },

@@ -11,6 +11,7 @@ import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
 import { familyBedsEnUS } from '../console/family-beds/i18n.ts';
+import { healthRecordsEnUS } from '../console/health-records/i18n.ts';
 import { inspectionsEnUS } from '../console/inspections/i18n.ts';
 import { institutionsEnUS } from '../console/institutions/i18n.ts';
 import { mealsEnUS } from '../console/meals/i18n.ts';
@@ -332,6 +333,7 @@ export const enUS: Messages = {
   careVisits: careVisitsEnUS,
   familyBeds: familyBedsEnUS,
   riskRadar: riskRadarEnUS,
+  healthRecords: healthRecordsEnUS,
   medical: medicalEnUS,
   callReports: callReportsEnUS,
   home: homeEnUS,

@@ -17,6 +17,7 @@ import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
 import { familyBedsZhCN } from '../console/family-beds/i18n.ts';
+import { healthRecordsZhCN } from '../console/health-records/i18n.ts';
 import { inspectionsZhCN } from '../console/inspections/i18n.ts';
 import { institutionsZhCN } from '../console/institutions/i18n.ts';
 import { mealsZhCN } from '../console/meals/i18n.ts';
@@ -311,6 +312,7 @@ export const zhCN = {
   careVisits: careVisitsZhCN,
   familyBeds: familyBedsZhCN,
   riskRadar: riskRadarZhCN,
+  healthRecords: healthRecordsZhCN,
   medical: medicalZhCN,
   callReports: callReportsZhCN,
   home: homeZhCN,

@@ -10,6 +10,7 @@ import { useFetch } from '../../app/useFetch.ts';
 import { SafetyRulesTab } from '../alarms/SafetyRulesTab.tsx';
 import { type Secret, SecretModal } from '../common/SecretModal.tsx';
 import { FaceTab } from '../faces/FaceTab.tsx';
+import { HealthTab } from '../health-records/HealthTab.tsx';
 import { ContactsTab } from './ContactsTab.tsx';
 import { ElderAssessmentsTab } from './ElderAssessmentsTab.tsx';
 import { LEVEL_COLOR } from './ElderListPage.tsx';
@@ -144,6 +145,7 @@ export function ElderDetailPage() {
             ? [{ key: 'safety', label: t('safety.rules.tab'), children: <SafetyRulesTab elderId={id} /> }]
             : []),
           ...(can('face:read') ? [{ key: 'face', label: t('faces.tab'), children: <FaceTab elderId={id} /> }] : []),
+          ...(can('health:read') ? [{ key: 'health', label: t('healthRecords.tab'), children: <HealthTab elderId={id} /> }] : []),
         ]}
       />
       <RevealModal open={revealing} elderId={id} onClose={() => setRevealing(false)} />
