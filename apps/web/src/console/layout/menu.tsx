@@ -131,8 +131,6 @@ export function selectedMenuKey(pathname: string): string {
     ...PRIVILEGE_CARDS_MENU,
     ...INSTITUTION_MENU_PATHS,
     ...FAMILY_BED_MENU_PATHS,
-    { path: '/console/supervision' },
-    ...MEDICAL_MENU_PATHS,
     ...HEALTH_RECORDS_MENU_PATHS,
   ]
     .map((e) => e.path)
