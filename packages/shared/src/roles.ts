@@ -148,6 +148,8 @@ export const ACTIONS = [
   'risk:act',
   /** Set a district's radar weights and thresholds, and rerun the scoring (the bureau). */
   'risk:manage',
+  /** See the supervision dashboards 综合监管 of one's district, street or community (region staff). */
+  'supervision:read',
   /** Read an elder's health record (健康档案): their doctors, care staff with a reason, the elder and family; every read audited. */
   'health:read',
   /** Record medications and readings in an elder's health record. */
@@ -256,6 +258,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
+    'supervision:read',
     'medical:read',
     'medical:contract',
     'medical:request',
@@ -303,6 +306,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'care_visit:manage',
     'risk:read',
     'risk:act',
+    'supervision:read',
     'medical:read',
     'medical:contract',
     'medical:request',

@@ -38,6 +38,7 @@ import { regionsModule } from './regions/regions.module.ts';
 import { respondersModule } from './responders/responders.module.ts';
 import { riskRadarModule } from './risk-radar/risk-radar.module.ts';
 import { settlementsModule } from './settlements/settlements.module.ts';
+import { supervisionModule } from './supervision/supervision.module.ts';
 import { usersModule } from './users/users.module.ts';
 import { volunteersModule } from './volunteers/volunteers.module.ts';
 import { walletsModule } from './wallets/wallets.module.ts';
@@ -105,6 +106,8 @@ export const modules: readonly ModuleDefinition[] = [
   familyBedsModule,
   // Volunteers and the time bank 志愿者与时间银行 (issue 18)
   volunteersModule,
+  // Supervision 综合监管: dashboards by district, street and community (issue 21)
+  supervisionModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

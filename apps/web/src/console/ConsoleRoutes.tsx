@@ -10,7 +10,6 @@ import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { familyBedRoutes } from './family-beds/routes.tsx';
-import { healthRecordsRoutes } from './health-records/routes.tsx';
 import { institutionRoutes } from './institutions/routes.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
@@ -19,6 +18,7 @@ import { mealRoutes } from './meals/routes.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { privilegeCardRoutes } from './privilege-cards/routes.tsx';
 import { serviceRoutes } from './service/routes.tsx';
+import { supervisionRoutes } from './supervision/routes.tsx';
 
 const AssessmentFormPage = lazyPage(() => import('./assessments/AssessmentFormPage.tsx'), 'AssessmentFormPage');
 const AssessmentsPage = lazyPage(() => import('./assessments/AssessmentsPage.tsx'), 'AssessmentsPage');
@@ -172,7 +172,7 @@ export function ConsoleRoutes() {
           {privilegeCardRoutes()}
           {careVisitRoutes()}
           {familyBedRoutes()}
-          {healthRecordsRoutes()}
+          {supervisionRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

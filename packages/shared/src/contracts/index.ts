@@ -42,6 +42,7 @@ export * from './risk-radar.ts';
 export * from './route.ts';
 export * from './settlements.ts';
 export * from './sos.ts';
+export * from './supervision.ts';
 export * from './users.ts';
 export * from './wallets.ts';
 export * from './volunteers.ts';

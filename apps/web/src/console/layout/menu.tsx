@@ -18,11 +18,11 @@ import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
-import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
+import { supervisionMenu } from '../supervision/routes.tsx';
 
 interface Entry {
   path: string;
@@ -100,6 +100,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
   }));
   return [
     ...MAIN.filter(allowed).map(item),
+    ...supervisionMenu(permissions),
     ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
     ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
     ...(calls.length ? [{ type: 'group' as const, key: 'calls', label: t('calls.nav.group'), children: calls }] : []),
@@ -113,7 +114,6 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...careVisitsMenu(permissions, t),
     ...familyBedsMenu(permissions, t),
     ...institutionsMenu(permissions, t),
-    ...healthRecordsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }
@@ -131,7 +131,7 @@ export function selectedMenuKey(pathname: string): string {
     ...PRIVILEGE_CARDS_MENU,
     ...INSTITUTION_MENU_PATHS,
     ...FAMILY_BED_MENU_PATHS,
-    ...HEALTH_RECORDS_MENU_PATHS,
+    { path: '/console/supervision' },
   ]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);

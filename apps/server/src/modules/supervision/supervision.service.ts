@@ -1,0 +1,197 @@
+import {
+  ABILITY_LEVEL_LABELS_ZH,
+  ABILITY_LEVELS,
+  CARE_GROUP_LABELS_ZH,
+  type CareGroup,
+  SUPERVISION_GROUP_LABELS_ZH,
+  type SupervisionDashboard,
+  type SupervisionFigure,
+  type SupervisionGroup,
+} from '@zhiyang/shared';
+import { actorCoversRegion } from '../../lib/access.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { AppContext } from '../../lib/context.ts';
+import { notFound } from '../../lib/errors.ts';
+import { ackTimes } from '../alarms/stats.repo.ts';
+import { inboundTotals } from '../calls/reports.repo.ts';
+import * as repo from './supervision.repo.ts';
+
+/** China time has no daylight saving: a month starts at 00:00 +08:00 on its first day. */
+const CN_OFFSET_MS = 8 * 3600 * 1000;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The six China-time months ending with the one `now` falls in, oldest first (i = 0 … 5). */
+export function lastSixMonths(now: Date): repo.MonthWindow[] {
+  const cn = new Date(now.getTime() + CN_OFFSET_MS);
+  const y = cn.getUTCFullYear();
+  const mo = cn.getUTCMonth();
+  return Array.from({ length: 6 }, (_, i) => {
+    const start = new Date(Date.UTC(y, mo - 5 + i, 1));
+    const next = new Date(Date.UTC(y, mo - 4 + i, 1));
+    const last = new Date(next.getTime() - 86400000);
+    const day = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    return {
+      i,
+      month: `${start.getUTCFullYear()}-${pad(start.getUTCMonth() + 1)}`,
+      startAt: new Date(start.getTime() - CN_OFFSET_MS).toISOString(),
+      endAt: new Date(next.getTime() - CN_OFFSET_MS).toISOString(),
+      firstDay: day(start),
+      lastDay: day(last),
+    };
+  });
+}
+
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
+
+/**
+ * The dashboard of a district, street or community in the caller's reach (default: the
+ * caller's own region), computed live from the modules' tables: nothing is pre-aggregated, so
+ * a figure is as current as the rows behind it. A region outside the reach is a 404.
+ */
+export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: string): Promise<SupervisionDashboard> {
+  const code = regionCode ?? actor.regionCode;
+  if (!code || !actorCoversRegion(actor, code)) throw notFound('Region');
+  const region = await repo.regionByCode(ctx.db, code);
+  if (!region) throw notFound('Region');
+  const months = lastSixMonths(new Date());
+  const cur = months[5];
+  // The alarm and call statistics of their own modules, asked as if by someone whose region is this one.
+  const scoped: Actor = { ...actor, regionCode: code };
+  const [elders, groups, ability, orders, meals, allowance, beds, occupied, orgs, alarms, calls] = await Promise.all([
+    repo.eldersByMonth(ctx.db, code, months),
+    repo.eldersByGroup(ctx.db, code),
+    repo.abilityByMonth(ctx.db, code, months),
+    repo.ordersByMonth(ctx.db, code, months),
+    repo.mealsByMonth(ctx.db, code, months),
+    repo.allowancePaidByMonth(ctx.db, code, months),
+    repo.bedsNow(ctx.db, code),
+    repo.occupiedByMonth(ctx.db, code, months),
+    repo.organizationsByStatus(ctx.db, code),
+    Promise.all(months.map((m) => ackTimes(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt), undefined, 'life'))),
+    Promise.all(months.map((m) => inboundTotals(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt)))),
+  ]);
+
+  /** A figure whose trend is one number per month read from rows keyed by month index. */
+  const monthly = <R extends { i: number }>(rows: R[], pick: (r: R | undefined) => number | null) =>
+    months.map((m) => ({ month: m.month, value: pick(rows.find((r) => r.i === m.i)) }));
+  const fig = (
+    key: string,
+    label: string,
+    unit: SupervisionFigure['unit'],
+    trend: SupervisionFigure['trend'],
+    value: number | null,
+    path: string,
+    query: Record<string, string> = {},
+  ): SupervisionFigure => ({ key, label, unit, value, trend, drill: { path, query: { regionCode: code, ...query } } });
+  const last = (t: SupervisionFigure['trend']) => t[t.length - 1]?.value ?? null;
+  const series = <R extends { i: number }>(rows: R[], pick: (r: R) => number) => monthly(rows, (r) => (r ? pick(r) : 0));
+
+  const eldersTotal = series(elders, (r) => r.total);
+  const band = (k: 'b60' | 'b70' | 'b80' | 'b90', label: string, ageBand: string) => {
+    const t = series(elders, (r) => r[k]);
+    return fig(`elders.age.${ageBand}`, label, 'count', t, last(t), 'elders', { ageBand });
+  };
+  const abilityFigures = ABILITY_LEVELS.map((level) => {
+    const t = months.map((m) => ({ month: m.month, value: ability.find((r) => r.i === m.i && r.level === level)?.n ?? 0 }));
+    return fig(`elders.ability.${level}`, ABILITY_LEVEL_LABELS_ZH[level], 'count', t, last(t), 'assessments', { level });
+  });
+  const groupFigures = groups
+    .filter((g) => g.group_code in CARE_GROUP_LABELS_ZH)
+    .map((g) =>
+      fig(`elders.group.${g.group_code}`, CARE_GROUP_LABELS_ZH[g.group_code as CareGroup], 'count', [], g.n, 'care-visits', {
+        group: g.group_code,
+      }),
+    );
+
+  const created = series(orders, (r) => r.created);
+  const completed = series(orders, (r) => r.completed);
+  const points = series(orders, (r) => r.points);
+  const served = series(meals, (r) => r.served);
+  const subsidy = series(meals, (r) => r.subsidy);
+  const paid = months.map((m) => ({ month: m.month, value: allowance.find((r) => r.month === m.month)?.fen ?? 0 }));
+  const alarmCount = months.map((m, i) => ({ month: m.month, value: alarms[i]?.total ?? 0 }));
+  const alarmSla = months.map((m, i) => ({ month: m.month, value: rate(alarms[i]?.within60 ?? 0, alarms[i]?.total ?? 0) }));
+  const offered = months.map((m, i) => ({ month: m.month, value: calls[i]?.offered ?? 0 }));
+  const callSla = months.map((m, i) => ({ month: m.month, value: rate(calls[i]?.within15 ?? 0, calls[i]?.offered ?? 0) }));
+  const occupiedTrend = series(occupied, (r) => r.n);
+
+  const ORG_TYPES = {
+    provider: ['服务商', 'providers'],
+    institution: ['养老机构', 'institutions/status'],
+    canteen: ['助餐点', 'meals/menus'],
+  } as const;
+  const ORG_STATUS = { active: '正常', suspended: '暂停', closed: '关闭' } as const;
+  const orgFigures = Object.entries(ORG_TYPES).flatMap(([type, [name, path]]) =>
+    Object.entries(ORG_STATUS).map(([status, statusName]) =>
+      fig(
+        `organizations.${type}.${status}`,
+        `${name}（${statusName}）`,
+        'count',
+        [],
+        orgs.find((o) => o.type === type && o.status === status)?.n ?? 0,
+        path,
+        {
+          status,
+        },
+      ),
+    ),
+  );
+
+  const group = (key: SupervisionGroup, figures: SupervisionFigure[]) => ({
+    key,
+    label: SUPERVISION_GROUP_LABELS_ZH[key],
+    figures,
+  });
+  return {
+    region,
+    month: cur.month,
+    computedAt: new Date().toISOString(),
+    groups: [
+      group('elders', [fig('elders.total', '在册老人', 'count', eldersTotal, last(eldersTotal), 'elders')]),
+      group('ageBands', [
+        band('b60', '60–69岁', '60-69'),
+        band('b70', '70–79岁', '70-79'),
+        band('b80', '80–89岁', '80-89'),
+        band('b90', '90岁及以上', '90+'),
+      ]),
+      group('groups', groupFigures),
+      group('ability', abilityFigures),
+      group('orders', [
+        fig('orders.created', '本月服务工单', 'count', created, last(created), 'service-orders', { month: cur.month }),
+        fig('orders.completed', '本月完成工单', 'count', completed, last(completed), 'service-orders', {
+          month: cur.month,
+          status: 'served',
+        }),
+        fig('orders.points', '本月消费积分', 'points', points, last(points), 'service-orders', {
+          month: cur.month,
+          payment: 'points',
+        }),
+      ]),
+      group('meals', [
+        fig('meals.served', '本月就餐人次', 'count', served, last(served), 'meals/stats', { month: cur.month }),
+        fig('meals.subsidy', '本月助餐补贴', 'fen', subsidy, last(subsidy), 'meals/stats', { month: cur.month }),
+      ]),
+      group('allowance', [
+        fig('allowance.paid', '本月发放津贴', 'fen', paid, last(paid), 'allowances/applications', { month: cur.month }),
+      ]),
+      group('alarms', [
+        fig('alarms.raised', '本月告警（不含设备技术告警）', 'count', alarmCount, last(alarmCount), 'alarms', {
+          month: cur.month,
+        }),
+        fig('alarms.sla', '60秒内响应率', 'percent', alarmSla, last(alarmSla), 'alarms', { month: cur.month }),
+      ]),
+      group('calls', [
+        fig('calls.offered', '本月呼入电话', 'count', offered, last(offered), 'calls/log', { month: cur.month }),
+        fig('calls.sla', '15秒内接听率', 'percent', callSla, last(callSla), 'calls/reports', { month: cur.month }),
+      ]),
+      group('beds', [
+        fig('beds.total', '在用床位', 'count', [], beds?.beds ?? 0, 'institution/beds'),
+        fig('beds.occupied', '已入住床位', 'count', occupiedTrend, beds?.occupied ?? 0, 'institution/beds', {
+          status: 'occupied',
+        }),
+        fig('beds.occupancy', '床位入住率', 'percent', [], rate(beds?.occupied ?? 0, beds?.beds ?? 0), 'institution/beds'),
+      ]),
+      group('organizations', orgFigures),
+    ],
+  };
+}

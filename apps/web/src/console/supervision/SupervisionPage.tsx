@@ -1,0 +1,121 @@
+import type { SupervisionFigure } from '@zhiyang/shared';
+import { Alert, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import type * as echarts from 'echarts';
+import { useMemo } from 'react';
+import { useNavigate } from 'react-router';
+import { supervisionApi } from '../../api/supervision.ts';
+import { ApiError } from '../../app/api.ts';
+import { useRegions } from '../../app/region.tsx';
+import { useFetch } from '../../app/useFetch.ts';
+import { Chart } from '../call-reports/EChart.tsx';
+
+const LEVEL_ZH = { district: '区', street: '街道', community: '社区' } as const;
+
+function formatValue(f: SupervisionFigure) {
+  if (f.value === null) return '—';
+  switch (f.unit) {
+    case 'percent':
+      return `${f.value}%`;
+    case 'fen':
+      return `¥${(f.value / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    case 'points':
+      return `${f.value.toLocaleString('zh-CN')} 积分`;
+    default:
+      return f.value.toLocaleString('zh-CN');
+  }
+}
+
+/** A small line of the last six months; a figure without history says so instead. */
+function Sparkline({ trend }: { trend: SupervisionFigure['trend'] }) {
+  const option = useMemo<echarts.EChartsOption>(
+    () => ({
+      grid: { left: 2, right: 2, top: 4, bottom: 4 },
+      tooltip: { trigger: 'axis', confine: true },
+      xAxis: { type: 'category', show: false, data: trend.map((p) => `${Number(p.month.slice(5))}月`) },
+      yAxis: { type: 'value', show: false, min: 0 },
+      series: [{ type: 'line', data: trend.map((p) => p.value), smooth: true, symbol: 'none', areaStyle: { opacity: 0.15 } }],
+    }),
+    [trend],
+  );
+  if (!trend.length)
+    return (
+      <Typography.Text type="secondary" style={{ fontSize: 12, lineHeight: '44px' }}>
+        当前状态，不保留历史
+      </Typography.Text>
+    );
+  return <Chart option={option} height={44} />;
+}
+
+/**
+ * 综合监管: the dashboard of the region chosen in the header's region picker (the user's own
+ * district, street or community when none is chosen). Each card is one figure with its last six
+ * months; a click opens the list behind it with the region and month as its query.
+ */
+export function SupervisionPage() {
+  const { selected } = useRegions();
+  const navigate = useNavigate();
+  const dash = useFetch(
+    (signal) => supervisionApi.getDashboard({ query: selected ? { regionCode: selected } : {}, signal }),
+    `supervision:${selected ?? ''}`,
+  );
+  const d = dash.data;
+  const open = (f: SupervisionFigure) => navigate(`/console/${f.drill.path}?${new URLSearchParams(f.drill.query)}`);
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space align="baseline" wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          综合监管
+        </Typography.Title>
+        {d && (
+          <>
+            <Tag color="blue">{LEVEL_ZH[d.region.level]}</Tag>
+            <Typography.Text strong>{d.region.name}</Typography.Text>
+            <Typography.Text type="secondary">
+              {Number(d.month.slice(5))}月 · 实时计算于 {dayjs(d.computedAt).format('HH:mm:ss')} ·
+              在页头切换区域可查看下级街道、社区
+            </Typography.Text>
+          </>
+        )}
+      </Space>
+      {dash.error ? (
+        <Alert
+          type="error"
+          showIcon
+          message={
+            dash.error instanceof ApiError && dash.error.status === 404
+              ? '所选区域不在您的管辖范围内'
+              : '看板加载失败，请稍后重试'
+          }
+        />
+      ) : null}
+      {!d && !dash.error && <Skeleton active />}
+      {d?.groups.map((g) => (
+        <Card key={g.key} size="small" title={g.label}>
+          {g.figures.length === 0 ? (
+            <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="暂无数据" />
+          ) : (
+            <Row gutter={[12, 12]}>
+              {g.figures.map((f) => (
+                <Col key={f.key} xs={24} sm={12} md={8} xl={6} xxl={4}>
+                  <Card
+                    size="small"
+                    hoverable
+                    data-figure={f.key}
+                    onClick={() => open(f)}
+                    styles={{ body: { padding: '10px 12px' } }}
+                  >
+                    <Typography.Text type="secondary">{f.label}</Typography.Text>
+                    <div style={{ fontSize: 24, fontWeight: 600, lineHeight: '32px' }}>{formatValue(f)}</div>
+                    <Sparkline trend={f.trend} />
+                  </Card>
+                </Col>
+              ))}
+            </Row>
+          )}
+        </Card>
+      ))}
+    </Space>
+  );
+}
