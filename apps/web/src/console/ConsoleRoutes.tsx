@@ -10,6 +10,7 @@ import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { familyBedRoutes } from './family-beds/routes.tsx';
+import { healthRecordsRoutes } from './health-records/routes.tsx';
 import { institutionRoutes } from './institutions/routes.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
@@ -172,6 +173,7 @@ export function ConsoleRoutes() {
           {privilegeCardRoutes()}
           {careVisitRoutes()}
           {familyBedRoutes()}
+          {healthRecordsRoutes()}
           {supervisionRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>

@@ -18,6 +18,7 @@ import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
+import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
@@ -114,6 +115,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...careVisitsMenu(permissions, t),
     ...familyBedsMenu(permissions, t),
     ...institutionsMenu(permissions, t),
+    ...healthRecordsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
   ];
 }
@@ -131,6 +133,7 @@ export function selectedMenuKey(pathname: string): string {
     ...PRIVILEGE_CARDS_MENU,
     ...INSTITUTION_MENU_PATHS,
     ...FAMILY_BED_MENU_PATHS,
+    ...HEALTH_RECORDS_MENU_PATHS,
     { path: '/console/supervision' },
   ]
     .map((e) => e.path)
