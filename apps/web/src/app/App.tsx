@@ -17,6 +17,7 @@ const RespondPage = lazy(() => import('../worker/respond/RespondPage.tsx'));
 const CareVisitsPage = lazy(() => import('../worker/CareVisitsPage.tsx'));
 const CareRoundPage = lazy(() => import('../worker/CareRoundPage.tsx'));
 const DoctorPage = lazy(() => import('../worker/DoctorPage.tsx'));
+const VolunteerPage = lazy(() => import('../worker/VolunteerPage.tsx'));
 const PatrolPage = lazy(() => import('../worker/PatrolPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
@@ -69,6 +70,7 @@ export function App() {
                 <Route path="/worker/care" element={<CareRoundPage />} />
                 <Route path="/worker/doctor" element={<DoctorPage />} />
                 <Route path="/worker/patrol" element={<PatrolPage />} />
+                <Route path="/worker/volunteer" element={<VolunteerPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="/verify/card/:token" element={<VerifyCardPage />} />

@@ -25,6 +25,7 @@ import { familyEnUS } from '../family/i18n.ts';
 import { kioskEnUS } from '../kiosk/i18n.ts';
 import { workerEnUS } from '../worker/i18n.ts';
 import type { Messages } from './zh-CN.ts';
+import { volunteerEnUS } from '../worker/volunteer.i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.en])) as Record<
   PasswordProblem,
@@ -338,6 +339,7 @@ export const enUS: Messages = {
   callReports: callReportsEnUS,
   home: homeEnUS,
   worker: workerEnUS,
+  volunteer: volunteerEnUS,
   kiosk: kioskEnUS,
   mobileLogin: mobileLoginEnUS,
   elderHome: elderHomeEnUS,

@@ -30,6 +30,7 @@ import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
 import { kioskZhCN } from '../kiosk/i18n.ts';
 import { workerZhCN } from '../worker/i18n.ts';
+import { volunteerZhCN } from '../worker/volunteer.i18n.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.zh])) as Record<
   PasswordProblem,
@@ -317,6 +318,7 @@ export const zhCN = {
   callReports: callReportsZhCN,
   home: homeZhCN,
   worker: workerZhCN,
+  volunteer: volunteerZhCN,
   kiosk: kioskZhCN,
   mobileLogin: mobileLoginZhCN,
   elderHome: elderHomeZhCN,

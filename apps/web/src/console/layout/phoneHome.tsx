@@ -13,6 +13,7 @@ export const PHONE_HOME: Partial<Record<Role, string>> = {
   doctor: '/worker/doctor',
   elder: '/elder',
   family: '/family',
+  volunteer: '/worker/volunteer',
 };
 
 /** The console's gate for roles that do not work in it: they go to their phone page. */
