@@ -16,6 +16,7 @@ let browser: Browser;
 let webDist: string;
 let shots: string;
 let doctorName = '';
+let districtName = '';
 let districtApi: Api;
 let visitId = '';
 const PASSWORD = 'Test#Pass2026';
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await f.seedTree(server.ctx);
   const district = await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district });
   districtApi = district.api;
+  districtName = district.account.username;
   const doctor = await f.clientAs(server.app, server.ctx, 'doctor', {});
   doctorName = doctor.account.username;
   const year = new Date().getUTCFullYear();
@@ -122,6 +124,38 @@ describe('上门医疗 on the doctor’s phone', () => {
       memberName: '王医生',
     });
     expect(rec.checkInDistanceM).toBeLessThan(50);
+    await context.close();
+  });
+
+  it('the bureau sees the 健康管理率 and the lists of the five 医养结合 pages in the console', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${server.url}/console/login`);
+    await page.getByLabel('用户名').fill(districtName);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s?录/ }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/console') && !url.pathname.endsWith('/login'));
+    await page.getByRole('menuitem', { name: '签约管理' }).click();
+    await page.getByText('健康管理率').first().waitFor();
+    // One elder aged 65+ in 甲一社区, contracted: 100.0%.
+    await expect.poll(() => page.getByText('100.0%').count()).toBeGreaterThan(0);
+    await page.getByRole('cell', { name: '周玉兰' }).waitFor();
+    await page.screenshot({ path: path.join(shots, 'medical-console-contracts.png'), fullPage: true });
+    for (const [item, name, expected] of [
+      ['医疗机构与团队', 'teams', '王医生团队'],
+      ['上门医疗', 'visits', '已上门'],
+      ['家庭病床', 'beds', '诊断'],
+      ['医养合作与转诊', 'referrals', '绿色通道'],
+    ] as const) {
+      await page.getByRole('menuitem', { name: item }).click();
+      await page.getByText(expected).first().waitFor();
+      await page.screenshot({ path: path.join(shots, `medical-console-${name}.png`), fullPage: true });
+    }
     await context.close();
   });
 });

@@ -16,6 +16,7 @@ import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
 import { LoginPage } from './login/LoginPage.tsx';
 import { mealRoutes } from './meals/routes.tsx';
+import { medicalRoutes } from './medical/routes.tsx';
 import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { privilegeCardRoutes } from './privilege-cards/routes.tsx';
 import { serviceRoutes } from './service/routes.tsx';
@@ -173,6 +174,7 @@ export function ConsoleRoutes() {
           {privilegeCardRoutes()}
           {careVisitRoutes()}
           {familyBedRoutes()}
+          {medicalRoutes()}
           {healthRecordsRoutes()}
           {supervisionRoutes()}
           <Route path="*" element={<NotFound />} />

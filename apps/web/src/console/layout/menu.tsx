@@ -21,6 +21,7 @@ import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx
 import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
+import { MEDICAL_MENU_PATHS, medicalMenu } from '../medical/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
 import { supervisionMenu } from '../supervision/routes.tsx';
@@ -114,6 +115,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       : []),
     ...careVisitsMenu(permissions, t),
     ...familyBedsMenu(permissions, t),
+    ...medicalMenu(permissions, t),
     ...institutionsMenu(permissions, t),
     ...healthRecordsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
@@ -133,6 +135,7 @@ export function selectedMenuKey(pathname: string): string {
     ...PRIVILEGE_CARDS_MENU,
     ...INSTITUTION_MENU_PATHS,
     ...FAMILY_BED_MENU_PATHS,
+    ...MEDICAL_MENU_PATHS,
     ...HEALTH_RECORDS_MENU_PATHS,
     { path: '/console/supervision' },
   ]
