@@ -19,6 +19,8 @@ let staffUsername = '';
 let applicant: { name: string; idNumber: string };
 /** A resident admitted through the API for the phone page. */
 let residentId = '';
+/** Its elder, whose family account sees the stay on the family page. */
+let residentElderId = '';
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -69,6 +71,7 @@ beforeAll(async () => {
   expect((await (a2.api as Api).post(`/api/v1/assessments/${as.json().id}/sign`)).statusCode).toBe(200);
   // A second elder, admitted through the API, for the nurse's phone page.
   const r = await createElder(server.ctx, f.TREE.communityA1, { name: '李秀珍', livingSituation: 'alone' });
+  residentElderId = r.id;
   const ra = await (a1.api as Api).post('/api/v1/assessments', {
     elderId: r.id,
     reason: 'first',
@@ -273,5 +276,25 @@ describe('护理记录 on the nurse’s phone', () => {
       { kind: 'vitals', item: 'vitals', data: { vitals: { systolic: 138, diastolic: 86, heartRate: 72, temperature: 36.6 } } },
     ]);
     await context.close();
+
+    // The family page shows the stay, today's care with the medicine and the readings, in large type.
+    const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
+    const family = await f.createAccount(server.ctx, 'family');
+    await server.ctx.db.execute(sql`UPDATE users SET elder_id = ${residentElderId} WHERE id = ${family.id}`);
+    const fc = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const fp = await fc.newPage();
+    fp.setDefaultTimeout(15_000);
+    const fl = await fp.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: family.username, password: PASSWORD },
+    });
+    expect(fl.ok()).toBe(true);
+    await fp.goto(`${server.url}/family`);
+    const stay = fp.getByTestId('family-stay');
+    await expect.poll(() => stay.textContent()).toContain('用药 氨氯地平片 5mg 1片');
+    expect(await stay.textContent()).toContain('福寿养老院');
+    expect(await stay.textContent()).toContain('血压 138/86');
+    await stay.scrollIntoViewIfNeeded();
+    await fp.screenshot({ path: path.join(shots, 'family-stay.png') });
+    await fc.close();
   });
 });

@@ -13,6 +13,7 @@ import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
 import { MealDeliveryCard } from '../elder/MealDeliveryCard.tsx';
 import { FamilyServices } from './FamilyServices.tsx';
+import { FamilyStayCard } from './FamilyStayCard.tsx';
 
 // 适老化 as on the elder page: body 22 px, actions ≥ 24 px with ≥ 64 px targets, near-black on
 // white, white on dark red / dark teal (contrast > 7:1).
@@ -89,6 +90,8 @@ function FamilyHome() {
           <MyPrivilegeCard />
         </div>
       ))}
+      {/* The family account's elder's stay in an institution (the API answers for the bound elder). */}
+      {!!list?.length && <FamilyStayCard />}
     </main>
   );
 }
