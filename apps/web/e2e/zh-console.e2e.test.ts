@@ -24,6 +24,10 @@ const ALLOWED = new Set([
   'IP', // 来源 IP in the audit log
   'QR', // the elder's QR card (签到方式)
   'English', // the language switcher offers English by its own name
+  'A',
+  'B',
+  'C',
+  'D', // credit levels A–D (信用等级), as the issue and the credit rating rules name them
   'kg',
   'km',
   'm',

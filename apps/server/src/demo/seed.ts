@@ -5,6 +5,7 @@ import { seedAllowances } from './allowances.ts';
 import { seedBoundaries } from './boundaries.ts';
 import { seedCalls, seedCareCampaigns } from './calls.ts';
 import { seedCareVisits } from './care-visits.ts';
+import { seedCredit } from './credit.ts';
 import { seedDistrict } from './district.ts';
 import { seedElders } from './elders.ts';
 import { seedFaces } from './faces.ts';
@@ -70,6 +71,8 @@ export const demoSteps: DemoStep[] = [
   { name: 'volunteers', background: true, run: seedVolunteers },
   // Last: the radar reads what the steps above laid down.
   { name: 'risk-radar', background: true, run: (ctx) => seedRiskRadar(ctx) },
+  // Credit files and the dishonesty list read the orders, settlements and inspections laid down above.
+  { name: 'credit', background: true, run: (ctx) => seedCredit(ctx) },
 ];
 
 /**

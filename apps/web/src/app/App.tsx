@@ -21,6 +21,7 @@ const VolunteerPage = lazy(() => import('../worker/VolunteerPage.tsx'));
 const PatrolPage = lazy(() => import('../worker/PatrolPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
+const PublicPage = lazy(() => import('../public/PublicPage.tsx'));
 
 /** Brand colours: a calm teal that reads well for older eyes on both light and dark screens. */
 export const BRAND = { primary: '#0f7b6c', dark: '#0b3d38' };
@@ -74,6 +75,7 @@ export function App() {
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="/verify/card/:token" element={<VerifyCardPage />} />
+                <Route path="/public" element={<PublicPage />} />
                 <Route path="*" element={<Navigate to="/console" replace />} />
               </Routes>
             </Suspense>

@@ -9,6 +9,7 @@ import { callRoutes } from './calls/routes.tsx';
 import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
+import { creditRoutes } from './credit/routes.tsx';
 import { familyBedRoutes } from './family-beds/routes.tsx';
 import { healthRecordsRoutes } from './health-records/routes.tsx';
 import { institutionRoutes } from './institutions/routes.tsx';
@@ -173,6 +174,7 @@ export function ConsoleRoutes() {
           {institutionRoutes()}
           {privilegeCardRoutes()}
           {careVisitRoutes()}
+          {creditRoutes()}
           {familyBedRoutes()}
           {medicalRoutes()}
           {healthRecordsRoutes()}

@@ -7,6 +7,7 @@ import { survivalEnUS } from '../console/allowances/survival.i18n.ts';
 import { callReportsEnUS } from '../console/call-reports/i18n.ts';
 import { callsEnUS } from '../console/calls/i18n.ts';
 import { careVisitsEnUS } from '../console/care-visits/i18n.ts';
+import { creditEnUS } from '../console/credit/i18n.ts';
 import { homeEnUS } from '../console/dashboard/i18n.ts';
 import { eldersEnUS } from '../console/elders/i18n.ts';
 import { facesEnUS } from '../console/faces/i18n.ts';
@@ -334,6 +335,7 @@ export const enUS: Messages = {
   careVisits: careVisitsEnUS,
   familyBeds: familyBedsEnUS,
   riskRadar: riskRadarEnUS,
+  credit: creditEnUS,
   healthRecords: healthRecordsEnUS,
   medical: medicalEnUS,
   callReports: callReportsEnUS,

@@ -13,6 +13,7 @@ import { survivalZhCN } from '../console/allowances/survival.i18n.ts';
 import { callReportsZhCN } from '../console/call-reports/i18n.ts';
 import { callsZhCN } from '../console/calls/i18n.ts';
 import { careVisitsZhCN } from '../console/care-visits/i18n.ts';
+import { creditZhCN } from '../console/credit/i18n.ts';
 import { homeZhCN } from '../console/dashboard/i18n.ts';
 import { eldersZhCN } from '../console/elders/i18n.ts';
 import { facesZhCN } from '../console/faces/i18n.ts';
@@ -313,6 +314,7 @@ export const zhCN = {
   careVisits: careVisitsZhCN,
   familyBeds: familyBedsZhCN,
   riskRadar: riskRadarZhCN,
+  credit: creditZhCN,
   healthRecords: healthRecordsZhCN,
   medical: medicalZhCN,
   callReports: callReportsZhCN,

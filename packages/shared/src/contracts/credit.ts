@@ -95,6 +95,12 @@ export const creditRules = z
     weights: z.strictObject(
       Object.fromEntries(CREDIT_EVENT_KINDS.map((k) => [k, weight])) as Record<CreditEventKind, typeof weight>,
     ),
+    /**
+     * The most a kind may take off in total (points, newest lines first): routine signals that grow
+     * with an organisation's volume (ratings, complaints, EVV anomalies, holds) lower a busy
+     * provider's score only so far. A kind without a cap counts in full.
+     */
+    caps: z.partialRecord(z.enum(CREDIT_EVENT_KINDS), z.number().int().min(0).max(100)),
     /** Lowest score of each level; below `C` is D. */
     levels: z.strictObject({
       A: z.number().int().min(1).max(100),
@@ -125,7 +131,10 @@ export const creditLine = z.object({
   ageDays: z.number().int(),
   /** 0.5^(age / half-life); 0 beyond the horizon. */
   factor: z.number(),
+  /** What the line counted: weight × factor, less what its kind's cap left over. */
   points: z.number(),
+  /** True when the kind's cap cut this line (in part or whole). */
+  capped: z.boolean(),
 });
 export type CreditLine = z.output<typeof creditLine>;
 

@@ -34,6 +34,8 @@ export const DEFAULT_CREDIT_RULES: CreditRules = {
     licence_expired: -10,
     incident: -5,
   },
+  // Volume signals together lower a score to C at most; D takes a penalty or an overdue rectification.
+  caps: { rating_poor: 3, complaint: 6, evv_anomaly: 3, settlement_hold: 3 },
   levels: { A: 90, B: 75, C: 60 },
   listAfterDaysAtD: 90,
   listOnKinds: ['penalty_major'],
@@ -48,6 +50,7 @@ export function mergeRules(stored: Record<string, unknown> | null | undefined): 
     ...stored,
     weights: Object.fromEntries(CREDIT_EVENT_KINDS.map((k) => [k, weights[k]])),
     levels: { ...DEFAULT_CREDIT_RULES.levels, ...((stored.levels as object) ?? {}) },
+    caps: (stored.caps as object) ?? DEFAULT_CREDIT_RULES.caps,
   };
   const parsed = creditRules.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_CREDIT_RULES;
@@ -85,8 +88,17 @@ export function scoreCredit(events: readonly CreditEvent[], rules: CreditRules, 
       const ageDays = daysBetween(e.occurredOn, today);
       const weight = rules.weights[e.kind];
       const decay = ageDays > rules.horizonDays ? 0 : 0.5 ** (ageDays / rules.halfLifeDays);
-      return { ...e, weight, ageDays, factor: round2(decay), points: round2(weight * decay) };
+      return { ...e, weight, ageDays, factor: round2(decay), points: round2(weight * decay), capped: false };
     });
+  // A kind's cap: the newest lines count first; once the kind has taken off its cap, the rest count 0.
+  const left = new Map(Object.entries(rules.caps).map(([k, c]) => [k, c ?? 0]));
+  for (const l of lines) {
+    const cap = left.get(l.kind);
+    if (cap === undefined || l.points >= 0) continue;
+    const take = Math.min(-l.points, cap);
+    if (take < -l.points) Object.assign(l, { points: round2(-take), capped: true });
+    left.set(l.kind, round2(cap - take));
+  }
   const raw = round2(rules.base + lines.reduce((sum, l) => sum + l.points, 0));
   const score = Math.max(0, Math.min(100, Math.round(raw)));
   return {

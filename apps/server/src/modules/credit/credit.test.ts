@@ -128,7 +128,11 @@ describe('credit file and score', () => {
     expect(r.customised).toBe(false);
     const wrong = await bureau.put('/api/v1/credit/rules', { ...r.rules, levels: { A: 60, B: 75, C: 90 } });
     expect(wrong.statusCode).toBe(400);
-    const set = await bureau.put('/api/v1/credit/rules', { ...r.rules, weights: { ...r.rules.weights, complaint: -10 } });
+    const set = await bureau.put('/api/v1/credit/rules', {
+      ...r.rules,
+      weights: { ...r.rules.weights, complaint: -10 },
+      caps: {},
+    });
     expect(set.statusCode, set.body).toBe(200);
     expect((await file(good)).explanation).toMatchObject({ raw: 70, level: 'C' });
     expect((await bureau.put('/api/v1/credit/rules', r.rules)).statusCode).toBe(200);

@@ -51,6 +51,22 @@ describe('credit score (rules as data)', () => {
     expect([90, 89, 75, 74, 60, 59].map((s) => levelOf(s, rules))).toEqual(['A', 'B', 'B', 'C', 'C', 'D']);
   });
 
+  it('caps what a volume signal takes off in total, newest lines first', () => {
+    const complaints = Array.from({ length: 4 }, (_, i) =>
+      ev('complaint', `2026-06-${String(20 + i).padStart(2, '0')}`, `c${i}`),
+    );
+    const x = scoreCredit(complaints, { ...rules, halfLifeDays: 3650, caps: { complaint: 10 } }, TODAY);
+    // −5 each at almost full weight; the cap of 10 is reached by the two newest, the older count 0.
+    expect(x.lines.map((l) => [l.occurredOn, l.points, l.capped])).toEqual([
+      ['2026-06-23', -4.99, false],
+      ['2026-06-22', -4.99, false],
+      ['2026-06-21', -0.02, true],
+      ['2026-06-20', -0, true],
+    ]);
+    expect(x.raw).toBe(70);
+    expect(scoreCredit(complaints, { ...rules, caps: {} }, TODAY).raw).toBeLessThan(70);
+  });
+
   it('takes the weights the bureau set over the defaults and ignores values that no longer fit', () => {
     expect(mergeRules({ weights: { complaint: -9 } }).weights).toMatchObject({ complaint: -9, penalty: -20 });
     expect(mergeRules({ levels: { A: 50, B: 60, C: 40 } })).toEqual(DEFAULT_CREDIT_RULES);

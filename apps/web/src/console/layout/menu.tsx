@@ -17,6 +17,7 @@ import { SAFETY_MENU } from '../alarms/routes.tsx';
 import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
+import { creditMenu } from '../credit/routes.tsx';
 import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
 import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
@@ -114,6 +115,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
       ? [{ type: 'group' as const, key: 'privilege-cards', label: t('privilegeCards.mine.title'), children: cards }]
       : []),
     ...careVisitsMenu(permissions, t),
+    ...creditMenu(permissions, t),
     ...familyBedsMenu(permissions, t),
     ...medicalMenu(permissions, t),
     ...institutionsMenu(permissions, t),
