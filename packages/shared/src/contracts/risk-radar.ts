@@ -21,6 +21,7 @@ export const RISK_SIGNALS = [
   'hospital_outcome',
   'living_alone',
   'visits',
+  'care_bed',
 ] as const;
 export type RiskSignal = (typeof RISK_SIGNALS)[number];
 
@@ -34,6 +35,7 @@ export const RISK_SIGNAL_LABELS_ZH: Record<RiskSignal, string> = {
   cancelled_orders: '服务工单取消',
   ability_drop: '能力等级下降',
   hospital_outcome: '告警后送医',
+  care_bed: '家庭照护床位服务未交付或设备离线',
   living_alone: '独居',
   visits: '探访逾期或发现问题',
 };
@@ -56,6 +58,8 @@ export const riskWeights = z.strictObject({
   hospital_outcome: weight,
   living_alone: weight,
   visits: weight,
+  /** A family care bed (family-beds module) whose package was short last checked month, or whose devices are offline. */
+  care_bed: weight,
 });
 export type RiskWeights = z.output<typeof riskWeights>;
 

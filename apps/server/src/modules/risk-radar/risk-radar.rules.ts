@@ -16,6 +16,7 @@ export const DEFAULT_WEIGHTS: RiskWeights = {
   hospital_outcome: 20,
   living_alone: 10,
   visits: 15,
+  care_bed: 15,
 };
 
 export const DEFAULT_THRESHOLDS: RiskThresholds = {

@@ -206,6 +206,24 @@ beforeAll(async () => {
     foundAt: ago(24 * 7),
   });
 
+  // 床位己 (community A2): a family care bed (family-beds module) whose last checked month was short
+  // (September delivered, October not) and whose bed sensor is offline.
+  const fbElder = await elder('bed', '床位己', TREE.communityA2);
+  await assessment(fbElder, TREE.communityA2, 'severe', addDays(today, -40));
+  const one = async (q: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(s.ctx.db, q))[0].id;
+  const assessmentId = await one(sql`SELECT id FROM assessments WHERE elder_id = ${fbElder}`);
+  const bedProvider = (await createOrg(s.ctx, 'provider', TREE.communityA2, '床位服务商')).id;
+  const policyId = await one(sql`INSERT INTO policies (name, kind, amount, period, region_code, conditions, valid_from, status)
+    VALUES ('家庭照护床位补贴', 'purchase_credit', 30000, 'month', ${TREE.district}, '{}'::jsonb, ${addDays(today, -90)}, 'active') RETURNING id`);
+  const bedId =
+    await one(sql`INSERT INTO family_beds (elder_id, region_code, status, applied_on, assessment_id, ability_level, provider_id, policy_id)
+    VALUES (${fbElder}, ${TREE.communityA2}, 'active', ${addDays(today, -90)}, ${assessmentId}, 'severe', ${bedProvider}, ${policyId}) RETURNING id`);
+  await s.ctx.db.execute(sql`INSERT INTO family_bed_months (bed_id, month, region_code, provider_id, policy_id, required, delivered, status, amount_fen)
+    VALUES (${bedId}, '2026-09', ${TREE.communityA2}, ${bedProvider}, ${policyId}, 8, 8, 'delivered', 30000),
+           (${bedId}, '2026-10', ${TREE.communityA2}, ${bedProvider}, ${policyId}, 8, 5, 'short', 0)`);
+  const sensor = await device(fbElder, TREE.communityA2, { type: 'bed', online: false });
+  await s.ctx.db.execute(sql`INSERT INTO family_bed_devices (device_id, bed_id) VALUES (${sensor}, ${bedId})`);
+
   // 误报丁: one false alarm only — not a signal. 平安戊: nothing at all.
   const d = await elder('false', '误报丁', TREE.communityA1);
   await alarm(d, TREE.communityA1, { status: 'resolved', open: false, outcome: 'false_alarm', raisedAt: ago(24) });
@@ -220,7 +238,13 @@ describe('risk radar scoring', () => {
     await runJob(s.ctx, job, {});
     const all = await radar(bureau, '?level=low');
     expect(all.day).toBe(today);
-    expect(all.items.map((x) => x.elderName)).toEqual(['独居甲', '乙区丙', '能力降乙', '探访戊']);
+    expect(all.items.map((x) => x.elderName).filter((n) => n !== '床位己')).toEqual(['独居甲', '乙区丙', '能力降乙', '探访戊']);
+    // The family-beds module's signal: October short and the bed sensor offline (15, below 关注).
+    expect(byName(all.items, '床位己')).toMatchObject({
+      score: 15,
+      level: 'low',
+      signals: [{ key: 'care_bed', weight: 15, evidence: { shortMonth: '2026-10', offlineDevices: 1 } }],
+    });
     // The care-visits module's signal: overdue visit and an urgent finding (15, below 关注).
     expect(byName(all.items, '探访戊')).toMatchObject({
       score: 15,
@@ -270,7 +294,8 @@ describe('risk radar scoring', () => {
       s.ctx.db,
       sql`SELECT count(*)::int AS n FROM risk_scores WHERE day = ${today}::date`,
     );
-    expect(n).toBe(4);
+    // Every elder with a signal: the four above and 床位己.
+    expect(n).toBe(5);
     const tasks = (await communityA1.get('/api/v1/risk-tasks?open=true')).json();
     expect(tasks.items.filter((t: { kind: string }) => t.kind === 'top_entry')).toHaveLength(1);
     expect(tasks.items[0]).toMatchObject({ elderName: '独居甲', kind: 'top_entry', enteredOn: today, score: 78 });
@@ -358,7 +383,7 @@ describe('radar access and actions', () => {
   it('each sees their own region; outside it is a 404; other roles are refused', async () => {
     expect((await radar(communityB1, '?level=low')).items.map((x) => x.elderName)).toEqual(['乙区丙']);
     expect((await radar(streetA, '?level=low')).items.map((x) => x.elderName).sort()).toEqual(
-      ['独居甲', '探访戊', '能力降乙'].sort(),
+      ['独居甲', '探访戊', '能力降乙', '床位己'].sort(),
     );
     expect((await communityB1.get(`/api/v1/risk-radar/elders/${E.alone}`)).statusCode).toBe(404);
     expect((await communityB1.post(`/api/v1/risk-radar/elders/${E.alone}/plan`, { kind: 'visit' })).statusCode).toBe(404);

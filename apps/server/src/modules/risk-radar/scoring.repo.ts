@@ -167,6 +167,16 @@ export function scoringStatement(day: string, asOf: Date, elderIds: string[] | n
       WHERE f.type <> 'not_home' AND f.found_at > ${at}::timestamptz - b.visit_days * interval '1 day' AND f.found_at <= ${at}::timestamptz
       GROUP BY b.id
     ),
+    -- Family care beds (family-beds module): the latest checked month short and not released (the
+    -- package was not delivered), or a device bound to the bed offline.
+    fb AS (
+      SELECT b.id,
+             (SELECT m.month FROM family_bed_months m WHERE m.bed_id = f.id ORDER BY m.month DESC LIMIT 1) AS last_month,
+             (SELECT m.status FROM family_bed_months m WHERE m.bed_id = f.id ORDER BY m.month DESC LIMIT 1) AS last_status,
+             (SELECT count(*) FROM family_bed_devices fd JOIN devices d ON d.id = fd.device_id
+               WHERE fd.bed_id = f.id AND d.status = 'active' AND d.online IS FALSE)::int AS offline
+      FROM base b JOIN family_beds f ON f.elder_id = b.id AND f.status = 'active'
+    ),
     parts AS (
       SELECT b.id, b.region_code, b.l_watch, b.l_high, b.l_top, array_remove(ARRAY[
         CASE WHEN ms.n > 0 AND (b.w->>'missed_meals')::int > 0 THEN jsonb_build_object('key', 'missed_meals',
@@ -205,12 +215,17 @@ export function scoringStatement(day: string, asOf: Date, elderIds: string[] | n
           THEN jsonb_build_object('key', 'visits', 'weight', (b.w->>'visits')::int,
           'evidence', jsonb_build_object('overdue', coalesce(vs.overdue, 0), 'overdueSince', vs.overdue_since,
             'notHome', coalesce(vs.not_home, 0), 'findings', coalesce(vf.n, 0), 'urgent', coalesce(vf.urgent, 0),
-            'lastFindingAt', vf.last_at)) END
+            'lastFindingAt', vf.last_at)) END,
+        CASE WHEN (fb.last_status = 'short' OR fb.offline > 0) AND (b.w->>'care_bed')::int > 0
+          THEN jsonb_build_object('key', 'care_bed', 'weight', (b.w->>'care_bed')::int,
+          'evidence', jsonb_build_object('shortMonth', CASE WHEN fb.last_status = 'short' THEN fb.last_month END,
+            'offlineDevices', fb.offline)) END
       ], NULL) AS signals
       FROM base b
       LEFT JOIN ms ON ms.id = b.id LEFT JOIN dv ON dv.id = b.id LEFT JOIN bat ON bat.id = b.id
       LEFT JOIN al ON al.id = b.id LEFT JOIN cl ON cl.id = b.id LEFT JOIN co ON co.id = b.id
       LEFT JOIN ab ON ab.id = b.id LEFT JOIN vs ON vs.id = b.id LEFT JOIN vf ON vf.id = b.id
+      LEFT JOIN fb ON fb.id = b.id
     ),
     scored AS MATERIALIZED (
       SELECT p.*, least(100, (SELECT coalesce(sum((x->>'weight')::int), 0) FROM unnest(p.signals) AS x))::int AS score

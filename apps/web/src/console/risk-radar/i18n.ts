@@ -34,6 +34,7 @@ export const riskRadarZhCN = {
     hospital_outcome: '告警后送医',
     living_alone: '独居',
     visits: '关爱巡访逾期或发现问题',
+    care_bed: '家庭照护床位服务未交付或设备离线',
   },
   thresholdNames: {
     levelWatch: '关注等级起始分',
@@ -120,6 +121,8 @@ export const riskRadarZhCN = {
     visits_overdue: '关爱巡访自 {{since}} 起逾期未访',
     visits_not_home: '巡访 {{n}} 次未遇',
     visits_findings: '巡访发现问题 {{n}} 项（紧急 {{urgent}} 项）',
+    care_bed_short: '家庭照护床位{{month}}服务未足额交付',
+    care_bed_offline: '家庭照护床位 {{n}} 台设备离线',
   },
   abilityLevels: { intact: '能力完好', mild: '轻度失能', moderate: '中度失能', severe: '重度失能', total: '完全失能' },
 };
@@ -159,6 +162,7 @@ export const riskRadarEnUS: typeof riskRadarZhCN = {
     hospital_outcome: 'Taken to hospital',
     living_alone: 'Lives alone',
     visits: 'Care visit overdue or findings',
+    care_bed: 'Family care bed: package short or devices offline',
   },
   thresholdNames: {
     levelWatch: 'Watch from',
@@ -246,6 +250,8 @@ export const riskRadarEnUS: typeof riskRadarZhCN = {
     visits_overdue: 'Care visit overdue since {{since}}',
     visits_not_home: 'Not at home on {{n}} visit(s)',
     visits_findings: '{{n}} visit finding(s) ({{urgent}} urgent)',
+    care_bed_short: 'Family care bed: package short in {{month}}',
+    care_bed_offline: 'Family care bed: {{n}} device(s) offline',
   },
   abilityLevels: { intact: 'intact', mild: 'mild', moderate: 'moderate', severe: 'severe', total: 'total' },
 };

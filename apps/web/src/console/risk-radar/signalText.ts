@@ -46,6 +46,13 @@ export function signalText(s: RiskSignalPart, t: TFunction): string {
       ];
       return parts.filter(Boolean).join('；');
     }
+    case 'care_bed': {
+      const parts = [
+        e.shortMonth ? t('riskRadar.signals.care_bed_short', { month: dayjs(`${e.shortMonth}-01`).format('M月') }) : null,
+        Number(e.offlineDevices) > 0 ? t('riskRadar.signals.care_bed_offline', { n: e.offlineDevices }) : null,
+      ];
+      return parts.filter(Boolean).join('；');
+    }
   }
 }
 
