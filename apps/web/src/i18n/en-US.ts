@@ -25,8 +25,8 @@ import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
 import { kioskEnUS } from '../kiosk/i18n.ts';
 import { workerEnUS } from '../worker/i18n.ts';
-import type { Messages } from './zh-CN.ts';
 import { volunteerEnUS } from '../worker/volunteer.i18n.ts';
+import type { Messages } from './zh-CN.ts';
 
 const passwordProblems = Object.fromEntries(Object.entries(PASSWORD_PROBLEM_TEXT).map(([key, text]) => [key, text.en])) as Record<
   PasswordProblem,

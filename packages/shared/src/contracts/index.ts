@@ -44,5 +44,5 @@ export * from './settlements.ts';
 export * from './sos.ts';
 export * from './supervision.ts';
 export * from './users.ts';
-export * from './wallets.ts';
 export * from './volunteers.ts';
+export * from './wallets.ts';
