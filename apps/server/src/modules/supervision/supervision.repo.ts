@@ -159,3 +159,39 @@ export async function organizationsByStatus(db: DbOrTx, code: string) {
     GROUP BY type, status`,
   );
 }
+
+/** The district's allowance verification period (month or quarter); month when it has no settings. */
+export async function verificationPeriodOf(db: DbOrTx, districtCode: string) {
+  const [r] = await queryRows<{ verification_period: 'month' | 'quarter' }>(
+    db,
+    sql`SELECT verification_period FROM allowance_settings WHERE region_code = ${districtCode}`,
+  );
+  return r?.verification_period ?? 'month';
+}
+
+/** Allowance recipients now (paid or suspended) and how many passed a survival verification for this period. */
+export async function survivalVerification(db: DbOrTx, code: string, period: string) {
+  const [r] = await queryRows<{ recipients: number; verified: number }>(
+    db,
+    sql`SELECT count(*)::int AS recipients,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM allowance_verifications v
+        WHERE v.elder_id = a.elder_id AND v.period = ${period} AND v.result = 'passed'))::int AS verified
+    FROM allowance_applications a
+    WHERE a.region_code LIKE ${prefix(code)} AND a.status IN ('active', 'suspended')`,
+  );
+  return r;
+}
+
+/** Active care-visit plans now, and how many had a visit done within the plan's interval up to now. */
+export async function visitCoverage(db: DbOrTx, code: string) {
+  const [r] = await queryRows<{ plans: number; covered: number }>(
+    db,
+    sql`SELECT count(*)::int AS plans,
+      count(*) FILTER (WHERE EXISTS (SELECT 1 FROM care_visits v
+        WHERE v.elder_id = p.elder_id AND v.status = 'done'
+          AND v.visited_at > now() - make_interval(days => p.interval_days)))::int AS covered
+    FROM care_visit_plans p
+    WHERE p.active AND p.region_code LIKE ${prefix(code)}`,
+  );
+  return r;
+}

@@ -57,19 +57,27 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
   const cur = months[5];
   // The alarm and call statistics of their own modules, asked as if by someone whose region is this one.
   const scoped: Actor = { ...actor, regionCode: code };
-  const [elders, groups, ability, orders, meals, allowance, beds, occupied, orgs, alarms, calls] = await Promise.all([
-    repo.eldersByMonth(ctx.db, code, months),
-    repo.eldersByGroup(ctx.db, code),
-    repo.abilityByMonth(ctx.db, code, months),
-    repo.ordersByMonth(ctx.db, code, months),
-    repo.mealsByMonth(ctx.db, code, months),
-    repo.allowancePaidByMonth(ctx.db, code, months),
-    repo.bedsNow(ctx.db, code),
-    repo.occupiedByMonth(ctx.db, code, months),
-    repo.organizationsByStatus(ctx.db, code),
-    Promise.all(months.map((m) => ackTimes(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt), undefined, 'life'))),
-    Promise.all(months.map((m) => inboundTotals(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt)))),
-  ]);
+  const cnMonth = Number(cur.month.slice(5));
+  const period =
+    (await repo.verificationPeriodOf(ctx.db, code.slice(0, 6))) === 'quarter'
+      ? `${cur.month.slice(0, 4)}-Q${Math.ceil(cnMonth / 3)}`
+      : cur.month;
+  const [elders, groups, ability, orders, meals, allowance, beds, occupied, orgs, alarms, calls, survival, visits] =
+    await Promise.all([
+      repo.eldersByMonth(ctx.db, code, months),
+      repo.eldersByGroup(ctx.db, code),
+      repo.abilityByMonth(ctx.db, code, months),
+      repo.ordersByMonth(ctx.db, code, months),
+      repo.mealsByMonth(ctx.db, code, months),
+      repo.allowancePaidByMonth(ctx.db, code, months),
+      repo.bedsNow(ctx.db, code),
+      repo.occupiedByMonth(ctx.db, code, months),
+      repo.organizationsByStatus(ctx.db, code),
+      Promise.all(months.map((m) => ackTimes(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt), undefined, 'life'))),
+      Promise.all(months.map((m) => inboundTotals(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt)))),
+      repo.survivalVerification(ctx.db, code, period),
+      repo.visitCoverage(ctx.db, code),
+    ]);
 
   /** A figure whose trend is one number per month read from rows keyed by month index. */
   const monthly = <R extends { i: number }>(rows: R[], pick: (r: R | undefined) => number | null) =>
@@ -173,6 +181,20 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
       ]),
       group('allowance', [
         fig('allowance.paid', '本月发放津贴', 'fen', paid, last(paid), 'allowances/applications', { month: cur.month }),
+        fig(
+          'allowance.verified',
+          '本期生存认证率',
+          'percent',
+          [],
+          rate(survival?.verified ?? 0, survival?.recipients ?? 0),
+          'allowances/applications',
+          {
+            period,
+          },
+        ),
+      ]),
+      group('visits', [
+        fig('visits.coverage', '巡访计划覆盖率', 'percent', [], rate(visits?.covered ?? 0, visits?.plans ?? 0), 'care-visits'),
       ]),
       group('alarms', [
         fig('alarms.raised', '本月告警（不含设备技术告警）', 'count', alarmCount, last(alarmCount), 'alarms', {

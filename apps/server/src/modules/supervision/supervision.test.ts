@@ -1,6 +1,7 @@
 import type { SupervisionDashboard } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -57,10 +58,11 @@ beforeAll(async () => {
 
   // Service orders. 甲一 this month: one served (10 points), one just created, one voided; last
   // month: one served (5 points). 乙一 this month: one served (7 points).
-  const [item] = (
-    await db.execute(sql`INSERT INTO service_items (code, category, name, unit, duration_minutes, ref_price_fen, ceiling_price_fen, points)
-      VALUES ('sv_bath', 'daily_care', '助浴', 'visit', 60, 5000, 6000, 10) RETURNING id`)
-  ).rows as Array<{ id: string }>;
+  const [item] = await queryRows<{ id: string }>(
+    db,
+    sql`INSERT INTO service_items (code, category, name, unit, duration_minutes, ref_price_fen, ceiling_price_fen, points)
+      VALUES ('sv_bath', 'daily_care', '助浴', 'visit', 60, 5000, 6000, 10) RETURNING id`,
+  );
   let no = 0;
   const order = (elderId: string, region: string, status: string, createdAt: Date, points: number) =>
     db.execute(sql`INSERT INTO service_orders (no, elder_id, region_code, item_id, channel, status, scheduled_at, duration_minutes, payment, points, created_at, served_at)
@@ -84,22 +86,62 @@ beforeAll(async () => {
   await alarm(a1[2], TREE.communityA1, 120);
   await alarm(b1[0], TREE.communityB1, 10);
 
+  // High-age allowance in 甲一: three recipients (two paid, one suspended) and one applicant; two
+  // recipients passed this period's verification, one failed it; the applicant's pass does not count.
+  const app = (elderId: string, status: string) =>
+    db.execute(sql`INSERT INTO allowance_applications (elder_id, region_code, source, status)
+      VALUES (${elderId}, ${TREE.communityA1}, 'staff', ${status})`);
+  const verify = (elderId: string, result: string) =>
+    db.execute(
+      sql`INSERT INTO allowance_verifications (elder_id, period, method, result) VALUES (${elderId}, ${cur.month}, 'in_person', ${result})`,
+    );
+  await app(a1[0], 'active');
+  await app(a1[1], 'active');
+  await app(a1[2], 'suspended');
+  await app(a1[3], 'community');
+  await verify(a1[0], 'passed');
+  await verify(a1[2], 'passed');
+  await verify(a1[1], 'failed');
+  await verify(a1[3], 'passed');
+
+  // Care-visit plans in 甲一: every 30 days, visited 10 days ago (covered); every 7 days, visited 10
+  // days ago (not covered); every 30 days, only a scheduled visit (not covered). An inactive plan is left out.
+  const plan = async (elderId: string, interval: number, visitedDaysAgo: number | null, active = true) => {
+    const [p] = await queryRows<{ id: string }>(
+      db,
+      sql`INSERT INTO care_visit_plans (elder_id, region_code, risk_level, interval_days, active)
+        VALUES (${elderId}, ${TREE.communityA1}, 'high', ${interval}, ${active}) RETURNING id`,
+    );
+    if (visitedDaysAgo !== null) {
+      const at = new Date(Date.now() - visitedDaysAgo * 86_400_000);
+      await db.execute(sql`INSERT INTO care_visits (plan_id, elder_id, region_code, due_on, status, outcome, visited_at)
+        VALUES (${p.id}, ${elderId}, ${TREE.communityA1}, ${at.toISOString().slice(0, 10)}, 'done', 'met', ${at.toISOString()})`);
+    }
+  };
+  await plan(a1[0], 30, 10);
+  await plan(a1[1], 7, 10);
+  await plan(a1[2], 30, null);
+  await plan(a1[3], 30, 1, false);
+
   // An institution in 甲二 with four beds: two occupied, one free, one out of service.
   const org = await createOrg(s.ctx, 'institution', TREE.communityA2, '甲二养老院');
-  const [room] = (
-    await db.execute(sql`WITH b AS (INSERT INTO institution_buildings (org_id, name) VALUES (${org.id}, '一号楼') RETURNING id),
+  const [room] = await queryRows<{ id: string }>(
+    db,
+    sql`WITH b AS (INSERT INTO institution_buildings (org_id, name) VALUES (${org.id}, '一号楼') RETURNING id),
       f AS (INSERT INTO institution_floors (building_id, name, level) SELECT id, '一层', 1 FROM b RETURNING id)
-      INSERT INTO institution_rooms (floor_id, name) SELECT id, '101' FROM f RETURNING id`)
-  ).rows as Array<{ id: string }>;
+      INSERT INTO institution_rooms (floor_id, name) SELECT id, '101' FROM f RETURNING id`,
+  );
   for (const [i, elderId] of a2.entries()) {
-    const [adm] = (
-      await db.execute(sql`INSERT INTO admissions (org_id, elder_id, status, applied_on, admitted_on)
-        VALUES (${org.id}, ${elderId}, 'admitted', ${months[3].firstDay}, ${months[3].firstDay}) RETURNING id`)
-    ).rows as Array<{ id: string }>;
-    const [bed] = (
-      await db.execute(sql`INSERT INTO beds (room_id, org_id, label, status, admission_id)
-        VALUES (${room.id}, ${org.id}, ${`${i + 1}床`}, 'occupied', ${adm.id}) RETURNING id`)
-    ).rows as Array<{ id: string }>;
+    const [adm] = await queryRows<{ id: string }>(
+      db,
+      sql`INSERT INTO admissions (org_id, elder_id, status, applied_on, admitted_on)
+        VALUES (${org.id}, ${elderId}, 'admitted', ${months[3].firstDay}, ${months[3].firstDay}) RETURNING id`,
+    );
+    const [bed] = await queryRows<{ id: string }>(
+      db,
+      sql`INSERT INTO beds (room_id, org_id, label, status, admission_id)
+        VALUES (${room.id}, ${org.id}, ${`${i + 1}床`}, 'occupied', ${adm.id}) RETURNING id`,
+    );
     await db.execute(sql`UPDATE admissions SET bed_id = ${bed.id} WHERE id = ${adm.id}`);
   }
   await db.execute(sql`INSERT INTO beds (room_id, org_id, label, status) VALUES (${room.id}, ${org.id}, '3床', 'free'),
@@ -138,6 +180,10 @@ describe('supervision dashboard', () => {
     // Admitted at the start of the month three months back: in a bed at the end of that month and since.
     expect(figure(body, 'beds.occupied').trend.map((p) => p.value)).toEqual([0, 0, 0, 2, 2, 2]);
     expect(figure(body, 'organizations.institution.active').value).toBe(1);
+    // 2 of 3 recipients verified (a failure and an applicant's pass do not count); 1 of 3 active plans covered.
+    expect(figure(body, 'allowance.verified').value).toBe(66.7);
+    expect(figure(body, 'allowance.verified').drill.query.period).toBe(cur.month);
+    expect(figure(body, 'visits.coverage').value).toBe(33.3);
   });
 
   it('adds up the whole district for the bureau, and its streets on request', async () => {
