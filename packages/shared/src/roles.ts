@@ -412,7 +412,16 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Action[]> = {
     'health:read',
   ],
   /** A family-doctor team member's login: their team's contracted elders, visits, 家庭病床 and referrals. */
-  doctor: ['region:read', 'elder:brief', 'medical:read', 'medical:contract', 'medical:visit', 'health:read', 'health:write', 'health:export'],
+  doctor: [
+    'region:read',
+    'elder:brief',
+    'medical:read',
+    'medical:contract',
+    'medical:visit',
+    'health:read',
+    'health:write',
+    'health:export',
+  ],
   /** A volunteer's login (志愿者): their own tasks, hours and redemptions on the phone page. */
   volunteer: ['volunteer:self'],
 };

@@ -4,7 +4,17 @@ import { bigint, bigserial, boolean, integer, pgTable, text, timestamp, uuid } f
 export type AccountKind = 'fund' | 'elder' | 'hold' | 'provider' | 'payout' | 'volunteer';
 /** 'minutes': the time bank's hours, kept in minutes. */
 export type Currency = 'points' | 'fen' | 'minutes';
-export type TxKind = 'grant' | 'reserve' | 'capture' | 'release' | 'expire' | 'refund' | 'settle' | 'adjust' | 'credit' | 'redeem';
+export type TxKind =
+  | 'grant'
+  | 'reserve'
+  | 'capture'
+  | 'release'
+  | 'expire'
+  | 'refund'
+  | 'settle'
+  | 'adjust'
+  | 'credit'
+  | 'redeem';
 
 export const ledgerAccounts = pgTable('ledger_accounts', {
   id: uuid('id').primaryKey().defaultRandom(),
