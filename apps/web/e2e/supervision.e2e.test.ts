@@ -63,7 +63,7 @@ describe('supervision dashboard in the console', () => {
     expect(login.ok()).toBe(true);
     await page.goto(`${server.url}/console`);
     await settled(page);
-    await page.getByRole('menuitem', { name: '综合监管' }).click();
+    await page.getByRole('menuitem', { name: '监管看板' }).click();
     await settled(page);
     await expect.poll(() => page.locator('main, .ant-layout-content').first().textContent()).toContain('甲街道');
 

@@ -66,7 +66,7 @@ export function SupervisionPage() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space align="baseline" wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>
-          综合监管
+          监管看板
         </Typography.Title>
         {d && (
           <>

@@ -20,8 +20,8 @@ export function supervisionRoutes() {
   );
 }
 
-/** The menu entry 综合监管 for district, street and community staff (zh-CN only, like the page). */
+/** The menu entry 监管看板 (the 综合监管 dashboard) for district, street and community staff (zh-CN only, like the page). */
 export function supervisionMenu(permissions: readonly string[]) {
   if (!permissions.includes('supervision:read')) return [];
-  return [{ key: '/console/supervision', icon: <FundProjectionScreenOutlined />, label: '综合监管' }];
+  return [{ key: '/console/supervision', icon: <FundProjectionScreenOutlined />, label: '监管看板' }];
 }
