@@ -17,9 +17,11 @@ export function RadarMap({ items, within, onPick }: { items: RiskEntry[]; within
   const box = useRef<HTMLDivElement>(null);
   const { settings, features } = useMapData(within);
   useEffect(() => {
-    if (!box.current || !settings) return;
-    const map = createBaseMap(box.current, settings, { zoomControl: true });
-    const outlines = features ? drawOutlines(L.layerGroup().addTo(map), features) : null;
+    // Both the settings and the outlines first: a map rebuilt while it animates a fit fails in Leaflet.
+    if (!box.current || !settings || !features) return;
+    // A view before any layer: outlines added to a map without one fail in Leaflet's clipping (blank map).
+    const map = createBaseMap(box.current, settings, { zoomControl: true }).setView([30.6, 104.0], 12);
+    const outlines = drawOutlines(L.layerGroup().addTo(map), features);
     const points: L.LatLng[] = [];
     // Highest last, so the red dots lie on top.
     for (const e of [...items].reverse()) {
@@ -43,8 +45,7 @@ export function RadarMap({ items, within, onPick }: { items: RiskEntry[]; within
         .on('click', () => onPick(e));
     }
     const bounds = points.length ? L.latLngBounds(points) : outlines;
-    if (bounds?.isValid()) map.fitBounds(bounds.pad(0.15), { maxZoom: 16 });
-    else map.setView([30.6, 104.0], 12);
+    if (bounds?.isValid()) map.fitBounds(bounds.pad(0.15), { maxZoom: 16, animate: false });
     return () => {
       map.remove();
     };
