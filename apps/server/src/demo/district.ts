@@ -134,6 +134,7 @@ export async function seedDistrict(ctx: AppContext, state: DemoState) {
       org('provider', '康乐居家养老服务有限公司', streetCode(0)),
       org('canteen', '锦华路社区长寿食堂', communityCode(0, 0)),
       org('institution', '福寿养老院', streetCode(1)),
+      org('institution', '康宁护理院', streetCode(3)),
     ];
     const inserted = await tx.insert(organizations).values(orgRows).returning();
     const byType = (t: string) => inserted.find((o) => o.type === t)?.id ?? null;

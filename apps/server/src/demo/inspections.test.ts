@@ -22,8 +22,8 @@ describe('demo inspections', () => {
     const rounds = (await district.get('/api/v1/inspection-rounds')).json().items;
     expect(rounds).toHaveLength(1);
     expect(rounds[0].period).toMatch(/^\d{4}Q[1-4]$/);
-    expect(rounds[0].inspections).toBe(37); // 福寿养老院 and the 36 community 养老服务站
-    expect(rounds[0].finished).toBe(35);
+    expect(rounds[0].inspections).toBe(38); // 福寿养老院, 康宁护理院 and the 36 community 养老服务站
+    expect(rounds[0].finished).toBe(36);
     const list = (await district.get(`/api/v1/inspections?roundId=${rounds[0].id}`)).json().items;
     const home = list.find((i: { orgName: string }) => i.orgName === '福寿养老院');
     expect(home).toMatchObject({ status: 'finished', orgType: 'institution' });
@@ -40,6 +40,6 @@ describe('demo inspections', () => {
     const status = (await district.get('/api/v1/operating-status')).json().items;
     expect(status.find((x: { name: string }) => x.name === '福寿养老院')).toMatchObject({ residents: 90, grade: home.grade });
     await seedInspections(s.ctx);
-    expect((await district.get('/api/v1/inspection-rounds')).json().items[0].inspections).toBe(37);
+    expect((await district.get('/api/v1/inspection-rounds')).json().items[0].inspections).toBe(38);
   });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-describe('demo 福寿养老院', () => {
+describe('demo nursing homes', () => {
   it('demo-institution sees 120 beds, 90 residents with both assessments and care plans, and bed devices; a re-run adds none', async () => {
     const api = client(s.app, await loginToken(s.app, 'demo-institution', 'Demo#Pass2026'));
     const [inst] = (await api.get('/api/v1/institutions')).json().items;
@@ -39,5 +39,24 @@ describe('demo 福寿养老院', () => {
     await seedInstitutions(s.ctx);
     expect((await api.get(`/api/v1/institutions/${inst.orgId}/bed-board`)).json().stats.beds).toBe(120);
     expect(seedMs).toBeLessThan(20_000);
+  });
+
+  it('the district has a second, private home: 康宁护理院 with 60 nursing beds and 40 residents of its own', async () => {
+    const bureau = client(s.app, await loginToken(s.app, 'demo-district', 'Demo#Pass2026'));
+    const homes = (await bureau.get('/api/v1/institutions')).json().items as Array<{ name: string; orgId: string }>;
+    expect(homes.map((h) => h.name).sort()).toEqual(['康宁护理院', '福寿养老院'].sort());
+    const kn = homes.find((h) => h.name === '康宁护理院');
+    expect(kn).toMatchObject({ ownership: 'private', capacity: 60 });
+    const board = (await bureau.get(`/api/v1/institutions/${kn?.orgId}/bed-board`)).json();
+    expect(board.stats).toMatchObject({ beds: 60, occupied: 40, nursingBeds: 60 });
+    // No elder lives in both homes.
+    const residents = async (orgId?: string) =>
+      (
+        (await bureau.get(`/api/v1/institutions/${orgId}/admissions?status=admitted&limit=100`)).json().items as Array<{
+          elderId: string;
+        }>
+      ).map((r) => r.elderId);
+    const fs = new Set(await residents(homes.find((h) => h.name === '福寿养老院')?.orgId));
+    expect((await residents(kn?.orgId)).filter((id) => fs.has(id))).toEqual([]);
   });
 });

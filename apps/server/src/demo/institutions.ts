@@ -10,6 +10,37 @@ import { seededRandom } from './random.ts';
 
 /** Demo residents of 福寿养老院 (of its 120 beds). */
 export const DEMO_RESIDENTS = 90;
+
+/** The demo district's nursing homes: 福寿养老院 (demo-institution's) and a smaller private one. */
+const HOMES = [
+  {
+    name: '福寿养老院',
+    ownership: 'public_private' as const,
+    licenceNo: '民养证字第990101019号',
+    filingNo: '990101-YL-2021-007',
+    filedOn: '2021-06-18',
+    capacity: 120,
+    buildings: [
+      ['1号楼（护理楼）', [1, 2, 3]],
+      ['2号楼', [1, 2]],
+    ] as Array<[string, number[]]>,
+    residents: DEMO_RESIDENTS,
+    prefix: 'FS',
+    seed: 1919,
+  },
+  {
+    name: '康宁护理院',
+    ownership: 'private' as const,
+    licenceNo: '民养证字第990101023号',
+    filingNo: '990101-YL-2022-012',
+    filedOn: '2022-03-09',
+    capacity: 60,
+    buildings: [['康宁楼', [1, 2, 3]]] as Array<[string, number[]]>,
+    residents: 40,
+    prefix: 'KN',
+    seed: 2323,
+  },
+];
 const ROOMS_PER_FLOOR = 10;
 
 /** Two buildings of three floors, ten rooms of two beds: 120 beds, of which the 100 on floors of nursing are 护理型. */
@@ -35,15 +66,20 @@ function layout(name: string, nursingFloors: number[]): Layout {
  * Demo step `institutions`: 福寿养老院 (demo-institution's) gets its profile, two buildings with
  * 120 beds, 90 residents from the demo archive aged 75+ (each with a signed GB/T 42195 assessment,
  * a GB 38600 risk assessment, a nursing level and its care plan, a contract and a deposit) and bed
- * sensors and fall radars on some of their beds. Bulk SQL in one transaction; a re-run adds none.
+ * sensors and fall radars on some of their beds; 康宁护理院 (private) likewise with 60 beds and 40
+ * residents. Bulk SQL, one transaction per home; a re-run adds none.
  */
 export async function seedInstitutions(ctx: AppContext) {
-  const rnd = seededRandom(1919);
+  for (const home of HOMES) await seedHome(ctx, home);
+}
+
+async function seedHome(ctx: AppContext, home: (typeof HOMES)[number]) {
+  const rnd = seededRandom(home.seed);
   const today = cstDate();
   await ctx.db.transaction(async (tx) => {
     const [org] = await queryRows<{ id: string; region_code: string }>(
       tx,
-      sql`SELECT id, region_code FROM organizations WHERE type = 'institution' AND name = '福寿养老院'
+      sql`SELECT id, region_code FROM organizations WHERE type = 'institution' AND name = ${home.name}
         AND region_code LIKE ${`${DEMO_DISTRICT.code}%`} ORDER BY created_at LIMIT 1`,
     );
     if (!org) return;
@@ -51,14 +87,13 @@ export async function seedInstitutions(ctx: AppContext) {
     if (had.n > 0) return;
     await upsertProfile(tx, {
       orgId: org.id,
-      ownership: 'public_private',
-      licenceNo: '民养证字第990101019号',
-      filingNo: '990101-YL-2021-007',
-      filedOn: '2021-06-18',
-      capacity: 120,
+      ownership: home.ownership,
+      licenceNo: home.licenceNo,
+      filingNo: home.filingNo,
+      filedOn: home.filedOn,
+      capacity: home.capacity,
     });
-    await insertLayout(tx, org.id, layout('1号楼（护理楼）', [1, 2, 3]));
-    await insertLayout(tx, org.id, layout('2号楼', [1, 2]));
+    for (const [name, nursingFloors] of home.buildings) await insertLayout(tx, org.id, layout(name, nursingFloors));
     const beds = await queryRows<{ id: string; nursing: boolean; price_fen: number }>(
       tx,
       sql`SELECT b.id, b.nursing, b.price_fen FROM beds b JOIN institution_rooms r ON r.id = b.room_id
@@ -72,7 +107,7 @@ export async function seedInstitutions(ctx: AppContext) {
           AND e.birth_date <= (${today}::date - interval '75 years')
           AND NOT EXISTS (SELECT 1 FROM admissions a WHERE a.elder_id = e.id)
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.elder_id = e.id)
-        ORDER BY e.birth_date, e.id_number_hash LIMIT ${DEMO_RESIDENTS}`,
+        ORDER BY e.birth_date, e.id_number_hash LIMIT ${home.residents}`,
     );
     const assessments: Array<Record<string, unknown>> = [];
     const admissions: Array<Record<string, unknown>> = [];
@@ -116,7 +151,7 @@ export async function seedInstitutions(ctx: AppContext) {
         risk_level: overallRisk(risk),
         nursing_level: nursing,
         care_plan: carePlanFor(nursing),
-        contract_no: `FS${assessedOn.replaceAll('-', '')}-${String(i + 1).padStart(3, '0')}`,
+        contract_no: `${home.prefix}${assessedOn.replaceAll('-', '')}-${String(i + 1).padStart(3, '0')}`,
         bed_fee_fen: bed.price_fen,
         nursing_fee_fen: { special: 300000, level1: 220000, level2: 150000, level3: 80000 }[nursing],
         meal_fee_fen: 90000,
@@ -152,21 +187,21 @@ export async function seedInstitutions(ctx: AppContext) {
       FROM admissions a WHERE a.elder_id = e.id AND a.org_id = ${org.id} AND a.status = 'admitted'`);
     // A bed sensor on every third resident's bed, a fall radar on every sixth, in the institution's street.
     const devices = admissions.flatMap((a, i) => [
-      ...(i % 3 === 0 ? [{ id: `FS-BED-${String(i + 1).padStart(3, '0')}`, type: 'bed', a }] : []),
-      ...(i % 6 === 0 ? [{ id: `FS-RDR-${String(i + 1).padStart(3, '0')}`, type: 'fall_radar', a }] : []),
+      ...(i % 3 === 0 ? [{ id: `${home.prefix}-BED-${String(i + 1).padStart(3, '0')}`, type: 'bed', a }] : []),
+      ...(i % 6 === 0 ? [{ id: `${home.prefix}-RDR-${String(i + 1).padStart(3, '0')}`, type: 'fall_radar', a }] : []),
     ]);
     const rows = devices.map((d, n) => ({
       id: d.id,
       type: d.type,
       elder_id: d.a.elder_id,
       bed_id: d.a.bed_id,
-      secret_nonce: `demo-fs-${n}-${rnd.int(1e6, 9e6)}`,
+      secret_nonce: `demo-${home.prefix.toLowerCase()}-${n}-${rnd.int(1e6, 9e6)}`,
     }));
     await tx.execute(sql`
       INSERT INTO devices (id, type, vendor, model, elder_id, region_code, heartbeat_seconds, installed_on, installer,
         secret_nonce, online, last_seen_at, battery, is_demo)
       SELECT id, type, CASE WHEN type = 'bed' THEN '睡眠监测' ELSE '毫米波雷达' END, upper(type) || '-200', elder_id,
-        ${org.region_code}, 600, ${today}::date, '福寿养老院 设备科', secret_nonce, true, now(), 90, true
+        ${org.region_code}, 600, ${today}::date, ${`${home.name} 设备科`}, secret_nonce, true, now(), 90, true
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS x(id text, type text, elder_id uuid, secret_nonce text)
       ON CONFLICT (id) DO NOTHING`);
     await tx.execute(sql`
