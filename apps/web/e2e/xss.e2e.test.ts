@@ -65,6 +65,8 @@ const T = {
 let server: SafetyServer;
 let tiles: HttpServer;
 let tileRequests = 0;
+/** When the test's service order is booked for (ISO): the order board opens on that China day. */
+let orderScheduledAt = '';
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -182,11 +184,12 @@ describe('user text is shown as text everywhere an operator or the bureau reads 
       ),
       'wallet',
     );
+    orderScheduledAt = svc.hoursFromNow(3);
     const order = await ok(
       api.post('/api/v1/service-orders', {
         elderId,
         itemId: cleaning.id,
-        scheduledAt: svc.hoursFromNow(3),
+        scheduledAt: orderScheduledAt,
         quantity: 1,
         note: T.orderNote,
       }),
@@ -313,7 +316,9 @@ describe('user text is shown as text everywhere an operator or the bureau reads 
     await page.screenshot({ path: path.join(shots, 'xss-elder-record.png'), fullPage: true });
     await expectInert('elder record');
 
-    await page.goto(`${server.url}/console/service-orders`);
+    // The board opens on one China day: the order's (3 h from now is tomorrow late in the evening).
+    const orderDay = new Date(Date.parse(orderScheduledAt) + 8 * 3_600_000).toISOString().slice(0, 10);
+    await page.goto(`${server.url}/console/service-orders?date=${orderDay}`);
     await seen(T.elderName);
     await seen(T.item);
     await seen(T.worker);
