@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // The server's data and API suites run on PGlite always, and again on PostgreSQL when
@@ -9,8 +10,18 @@ const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 // seconds, and Vitest's 1 s default fails a correct product. A poll returns as soon as it passes.
 const expect = { poll: { timeout: 15_000, interval: 100 } };
 
+// Test files wait on PostgreSQL, Chromium and the broker as much as they compute, so even a
+// 2-core machine runs two at a time (Vitest's default would be one: cores − 1). ZY_TEST_WORKERS
+// overrides it.
+const maxWorkers = Number(process.env.ZY_TEST_WORKERS) || Math.max(2, availableParallelism());
+
+// The telephony browser tests carry real RTP through Kamailio and rtpengine and count lost
+// packets: they run on their own, after everything else, one file at a time.
+const telephony = ['apps/web/e2e/telephony*.e2e.test.ts'];
+
 export default defineConfig({
   test: {
+    maxWorkers,
     projects: [
       {
         test: {
@@ -53,6 +64,19 @@ export default defineConfig({
         test: {
           name: 'web-e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          exclude: telephony,
+          // Each file starts its own server (port 0) and browser; the web build is made once, before any.
+          globalSetup: ['apps/web/e2e/global-setup.ts'],
+          expect,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
+          name: 'web-e2e-telephony',
+          include: telephony,
+          globalSetup: ['apps/web/e2e/global-setup.ts'],
           expect,
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -3,6 +3,7 @@
 // (20) measured in the same run as the reference; and from an SOS entering the intake to the new
 // alarm banner in that console.
 // Usage: npm run build && npx tsx bench/safety-console.ts   (Chromium at /usr/bin/chromium or CHROMIUM)
+import os from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import { intakeOf } from '../apps/server/src/gateway/device-gate.ts';
 import { createElder } from '../apps/server/src/testing/elders.ts';
@@ -64,7 +65,46 @@ function firstScreen(): boolean {
   return last.bottom >= q.getBoundingClientRect().bottom && (rows[0].textContent ?? '').includes('P1');
 }
 
-async function open(which: 'many' | 'few'): Promise<{ page: Page; ms: number; close(): Promise<void> }> {
+/** Where a page load's time went, from the page's own Navigation and Resource Timing (ms from navigation start). */
+interface Phases {
+  html: number;
+  domContentLoaded: number;
+  scripts: number;
+  scriptKiB: number;
+  lastScriptEnd: number;
+  me: [number, number] | null;
+  firstAlarms: [number, number] | null;
+  firstScreen: number;
+}
+function phases(): Phases {
+  type Entry = {
+    name: string;
+    initiatorType: string;
+    startTime: number;
+    responseEnd: number;
+    encodedBodySize: number;
+    domContentLoadedEventEnd?: number;
+  };
+  const perf = (globalThis as unknown as { performance: { now(): number; getEntriesByType(t: string): Entry[] } }).performance;
+  const nav = perf.getEntriesByType('navigation')[0];
+  const res = perf.getEntriesByType('resource');
+  const js = res.filter((r) => /\.js(\?|$)/.test(r.name));
+  // No named inner functions: tsx would wrap them in a helper the page does not have.
+  const me = res.find((x) => /\/api\/v1\/auth\/me/.test(x.name));
+  const alarms = res.find((x) => /\/api\/v1\/alarms\?/.test(x.name));
+  return {
+    html: Math.round(nav.responseEnd),
+    domContentLoaded: Math.round(nav.domContentLoadedEventEnd ?? 0),
+    scripts: js.length,
+    scriptKiB: Math.round(js.reduce((n, r) => n + r.encodedBodySize, 0) / 1024),
+    lastScriptEnd: Math.round(Math.max(0, ...js.map((r) => r.responseEnd))),
+    me: me ? [Math.round(me.startTime), Math.round(me.responseEnd)] : null,
+    firstAlarms: alarms ? [Math.round(alarms.startTime), Math.round(alarms.responseEnd)] : null,
+    firstScreen: Math.round(perf.now()),
+  };
+}
+
+async function open(which: 'many' | 'few'): Promise<{ page: Page; ms: number; phases: Phases; close(): Promise<void> }> {
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   await ctx.addCookies([{ name: 'zy_session', value: tokens[which], url: s.url }]);
   const page = await ctx.newPage();
@@ -72,13 +112,15 @@ async function open(which: 'many' | 'few'): Promise<{ page: Page; ms: number; cl
   const t0 = Date.now();
   await page.goto(`${s.url}/console/alarms`);
   await page.waitForFunction(firstScreen, null, { timeout: 180_000, polling: 'raf' });
-  return { page, ms: Date.now() - t0, close: () => ctx.close() };
+  const ms = Date.now() - t0;
+  return { page, ms, phases: await page.evaluate(phases), close: () => ctx.close() };
 }
 
 const show: number[] = [];
 const reference: number[] = [];
 const rendered: number[] = [];
 const live: number[] = [];
+const breakdown: Phases[] = [];
 const dev = await createDevice(s.ctx, { elderId: elder.id, type: 'pendant' });
 const intake = intakeOf(s.ctx, () => {
   throw new Error('no intake');
@@ -91,6 +133,7 @@ for (let run = 0; run < 5; run++) {
   await few.close();
   const many = await open('many');
   show.push(many.ms);
+  breakdown.push(many.phases);
   const page = many.page;
   rendered.push(
     await page.evaluate(
@@ -132,7 +175,9 @@ for (let run = 0; run < 5; run++) {
 }
 await browser.close();
 await s.close();
-console.log({ show, reference, rendered, live });
+console.log({ show, reference, rendered, live, uptime: os.loadavg() });
+console.table(breakdown);
+const mid = (f: (p: Phases) => number) => median(breakdown.map(f));
 writeResult(process.env.BENCH_OUT ?? 'safety-console', {
   openAlarms: 500,
   consoleFirstScreen500OpenAlarmsMs: { runs: show, median: median(show) },
@@ -140,5 +185,20 @@ writeResult(process.env.BENCH_OUT ?? 'safety-console', {
   ratio: Math.round((median(show) / median(reference)) * 100) / 100,
   queueRowsInTheDom: rendered,
   newSosToConsoleBannerMs: { runs: live, median: median(live) },
+  loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  // The 500-alarm page's load, medians of the runs, ms from navigation start (the page's own timings).
+  breakdownMedianMs: {
+    htmlReceived: mid((p) => p.html),
+    domContentLoaded: mid((p) => p.domContentLoaded),
+    scriptFiles: mid((p) => p.scripts),
+    scriptKiB: mid((p) => p.scriptKiB),
+    lastScriptReceived: mid((p) => p.lastScriptEnd),
+    authMeStart: mid((p) => p.me?.[0] ?? -1),
+    authMeEnd: mid((p) => p.me?.[1] ?? -1),
+    firstAlarmsStart: mid((p) => p.firstAlarms?.[0] ?? -1),
+    firstAlarmsEnd: mid((p) => p.firstAlarms?.[1] ?? -1),
+    firstScreen: mid((p) => p.firstScreen),
+  },
+  breakdownRuns: breakdown,
 });
 process.exit(0);

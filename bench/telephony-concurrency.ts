@@ -1,35 +1,38 @@
 // Concurrent calls on the platform's own telephony (issue 15, docs/telephony.md): how many calls at
 // once one rtpengine (userspace, recording every call) and one Zhiyang process carry on this
-// machine, and where the limit is. Every process real, on loopback: Zhiyang (PGlite) routes each
-// call to a free agent, Kamailio rings the agent's softphone (JsSIP in Debian's Chromium, one page
-// per agent), the agent answers, and media flows caller ⇄ rtpengine ⇄ browser (WebRTC, DTLS-SRTP)
-// with rtpengine writing each call's pcap.
+// machine, and where the limit is. Every process real, on loopback: Zhiyang (PGlite, this process)
+// routes each call to a free agent and records every step, Kamailio rings the agent, the agent
+// answers, and media flows caller ⇄ rtpengine ⇄ agent with rtpengine writing each call's pcap.
 //
-// The callers are minimal SIP + RTP user agents in this process (UDP): INVITE to the hotline,
-// ACK the answer, then send one PCMU packet every 20 ms and count what comes back from the agent's
-// browser. A round starts N calls at once, holds them for HOLD seconds once all are answered,
-// measures per call the packets received against the 50 a second that were sent, and the CPU time
-// each part used (rtpengine, Kamailio, Chromium, this process with Zhiyang) from /proc, then hangs
-// up. N grows until a round fails to set up a call, loses more than 5 % of the packets (speech
-// breaks up), or the largest N is reached; rounds above 1 % loss are marked.
-// Usage: npm run build && npx tsx bench/telephony-concurrency.ts   (BENCH_STEPS, default 1,2,4,8,12,16; BENCH_HOLD, default 10)
-import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+// The callers and the agents are light SIP user agents in a second process (bench/telephony-load.ts),
+// so that its CPU is not counted as Zhiyang's: the callers over UDP as a trunk's phones, the agents
+// over SIP-over-WebSocket as the console's softphone, registered with the credential Zhiyang hands the
+// console. A browser per agent would be the limit on this machine long before rtpengine or Zhiyang
+// (an earlier run: two Chromium pages lost packets), and in a real call centre each agent's browser
+// runs on its own PC; so the agents take plain RTP (Kamailio's SIP_BENCH_PLAIN_AGENTS switch, off
+// by default) where a browser would take DTLS-SRTP: rtpengine's SRTP work for the agents' leg is
+// not in these figures. Both ends send one PCMU packet every 20 ms.
+//
+// A round starts N calls at once, holds them for HOLD seconds once all are answered, counts the
+// packets each end received against what the other end sent, and the CPU each part used
+// (rtpengine, Kamailio, Zhiyang, the load) from /proc, then hangs up. N grows until a round fails to
+// set up a call, loses more than 5 % of the packets either way (speech breaks up), or the largest N
+// is reached.
+// Usage: npx tsx bench/telephony-concurrency.ts   (BENCH_STEPS, default 1,5,10,20,40,60,80,100,150,200; BENCH_HOLD, default 10)
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { clientAs, createAccount, seedTree, TREE } from '../apps/server/src/testing/factories.ts';
+import { client, clientAs, createAccount, loginToken, seedTree, TREE } from '../apps/server/src/testing/factories.ts';
 import { startTestServer } from '../apps/server/src/testing/server.ts';
 import { freePort, startGroup, telephonyMissing, waitForTcp } from '../apps/web/e2e/telephony.support.ts';
 import { ROOT, writeResult } from './lib.ts';
 
-const STEPS = (process.env.BENCH_STEPS ?? '1,2,4,8,12,16').split(',').map(Number);
+const STEPS = (process.env.BENCH_STEPS ?? '1,5,10,20,40,60,80,100,150,200').split(',').map(Number);
 const HOLD_S = Number(process.env.BENCH_HOLD ?? 10);
 const AGENTS = Math.max(...STEPS);
 const CTI_SECRET = 'bench-cti-secret-0123456789abcdef';
 const SIP_AUTH_SECRET = 'bench-sip-secret-0123456789abcdef';
-const PASSWORD = 'Test#Pass2026';
 const HOTLINE = '968962';
 const missing = telephonyMissing();
 if (missing) {
@@ -38,14 +41,14 @@ if (missing) {
 }
 
 const ports = { sip: await freePort(), ws: await freePort(), ng: await freePort(), cli: await freePort() };
-const rtpMin = 20000 + Math.floor(Math.random() * 300) * 100;
+// rtpengine takes four ports a call (two legs, RTP and RTCP): 4,000 ports are enough for the largest round.
+const rtpMin = 20000 + Math.floor(Math.random() * 10) * 4000;
 const work = mkdtempSync(path.join(tmpdir(), 'zy-bench-concurrency-'));
 const recordings = path.join(work, 'recordings');
 const s = await startTestServer({
   listen: true,
   config: {
     logLevel: 'warn',
-    webDist: process.env.ZY_WEB_DIST ?? path.join(ROOT, 'apps/web/dist'),
     ctiSecret: CTI_SECRET,
     sipWsUrl: `ws://127.0.0.1:${ports.ws}`,
     sipAuthSecret: SIP_AUTH_SECRET,
@@ -58,10 +61,19 @@ await seedTree(s.ctx);
 const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
 const hot = await admin.api.post('/api/v1/call-hotlines', { number: HOTLINE, name: '为老服务热线', regionCode: TREE.district });
 await admin.api.post(`/api/v1/call-hotlines/${hot.json().id}/queues`, { name: '综合服务' });
+// Each agent signed in (as the console does, through the API), 空闲, with its softphone credential.
+const agentClients: Array<ReturnType<typeof client>> = [];
+const credentials: Array<{ uri: string; authorizationUser: string; password: string }> = [];
 for (let i = 1; i <= AGENTS; i++) {
   const op = await createAccount(s.ctx, 'operator', { regionCode: TREE.district, username: `bench-agent-${i}` });
   await admin.api.post('/api/v1/call-agents', { userId: op.id, extension: String(8000 + i) });
+  const c = client(s.app, await loginToken(s.app, op.username));
+  const sip = (await c.get('/api/v1/cti/telephony')).json().sip;
+  if (!sip) throw new Error('the server hands agents no SIP credential');
+  credentials.push({ uri: sip.uri, authorizationUser: sip.authorizationUser, password: sip.password });
+  agentClients.push(c);
 }
+const setIdle = () => Promise.all(agentClients.map((c) => c.put('/api/v1/call-agents/me/state', { state: 'idle' })));
 
 const telephony = startGroup(process.execPath, [path.join(ROOT, 'scripts/telephony.mjs'), 'up'], {
   env: {
@@ -74,162 +86,73 @@ const telephony = startGroup(process.execPath, [path.join(ROOT, 'scripts/telepho
     RTPENGINE_NG_PORT: String(ports.ng),
     RTPENGINE_CLI_PORT: String(ports.cli),
     RTP_PORT_MIN: String(rtpMin),
-    RTP_PORT_MAX: String(rtpMin + 99),
+    RTP_PORT_MAX: String(rtpMin + 3999),
     RECORDINGS_DIR: recordings,
     TELEPHONY_RUN_DIR: path.join(work, 'run'),
     SIP_WAIT_PROMPT: 'off',
+    SIP_BENCH_PLAIN_AGENTS: 'on',
   },
 });
 
-/** CPU seconds (user + system) used so far by the processes whose command line matches. */
+/** CPU seconds (user + system) one process has used so far; 0 once it has ended. */
+function processCpu(pid: string | number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ on Linux
+  } catch {
+    return 0; // the process ended while we looked
+  }
+}
+/** CPU seconds used so far by the processes whose command line matches. */
 function cpuSeconds(match: RegExp): number {
-  const tick = 100; // USER_HZ on Linux
   let total = 0;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmd = '';
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (!match.test(cmd)) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / tick;
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     } catch {
-      // the process ended while we looked
+      continue;
     }
+    if (match.test(cmd)) total += processCpu(pid);
   }
   return total;
 }
 const parts = {
   rtpengine: (dir: string) => new RegExp(`rtpengine .*${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
   kamailio: (dir: string) => new RegExp(`kamailio .*${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-  chromium: () => /chromium/,
 };
 const self = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-/** One caller: SIP over its own UDP socket, RTP over another. */
-class Caller {
-  readonly callId = `${randomBytes(8).toString('hex')}@bench`;
-  readonly tag = randomBytes(4).toString('hex');
-  sip!: Socket;
-  rtp!: Socket;
-  sipPort = 0;
-  rtpPort = 0;
-  answered = false;
-  received = 0;
-  sent = 0;
-  remote: { host: string; port: number } | null = null;
-  toTag = '';
-  routes: string[] = [];
-  contact = '';
-  timer: NodeJS.Timeout | undefined;
-  readonly done: Promise<void>;
-  private resolveDone!: () => void;
-  private failDone!: (e: Error) => void;
-  constructor(readonly number: string) {
-    this.done = new Promise((res, rej) => {
-      this.resolveDone = res;
-      this.failDone = rej;
-    });
-  }
-  async open() {
-    this.sip = createSocket('udp4');
-    this.rtp = createSocket('udp4');
-    await new Promise<void>((r) => this.sip.bind(0, '127.0.0.1', () => r()));
-    await new Promise<void>((r) => this.rtp.bind(0, '127.0.0.1', () => r()));
-    this.sipPort = this.sip.address().port;
-    this.rtpPort = this.rtp.address().port;
-    this.rtp.on('message', () => {
-      if (this.answered) this.received++;
-    });
-    this.sip.on('message', (m) => this.onSip(m.toString()));
-  }
-  private send(text: string) {
-    this.sip.send(text, ports.sip, '127.0.0.1');
-  }
-  private head(method: string, uri: string, cseq: number, branch = `z9hG4bK${randomBytes(6).toString('hex')}`) {
-    return [
-      `${method} ${uri} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.sipPort};branch=${branch};rport`,
-      'Max-Forwards: 70',
-      `From: <sip:${this.number}@127.0.0.1:${this.sipPort}>;tag=${this.tag}`,
-      `To: <sip:${HOTLINE}@127.0.0.1:${ports.sip}>${this.toTag ? `;tag=${this.toTag}` : ''}`,
-      `Call-ID: ${this.callId}`,
-      `CSeq: ${cseq} ${method}`,
-      `Contact: <sip:${this.number}@127.0.0.1:${this.sipPort}>`,
-      ...this.routes.map((r) => `Route: ${r}`),
-    ].join('\r\n');
-  }
-  invite() {
-    const sdp = `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${this.rtpPort} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n`;
-    this.send(
-      `${this.head('INVITE', `sip:${HOTLINE}@127.0.0.1:${ports.sip}`, 1)}\r\nContent-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
-    );
-  }
-  private onSip(text: string) {
-    const status = /^SIP\/2\.0 (\d{3})/.exec(text)?.[1];
-    if (!status) {
-      // A request from Kamailio (a BYE from the agent's side): answer 200.
-      if (/^BYE /.test(text)) {
-        const keep = text
-          .split('\r\n')
-          .filter((l) => /^(Via|From|To|Call-ID|CSeq):/i.test(l))
-          .join('\r\n');
-        this.sip.send(`SIP/2.0 200 OK\r\n${keep}\r\nContent-Length: 0\r\n\r\n`, ports.sip, '127.0.0.1');
-      }
-      return;
-    }
-    if (!/CSeq: 1 INVITE/i.test(text) || this.answered) return;
-    if (status === '200') {
-      this.toTag = /^To:.*;tag=([^;\s]+)/im.exec(text)?.[1] ?? '';
-      // The route set of the caller's side: the Record-Route values in reverse order.
-      this.routes = [...text.matchAll(/^Record-Route:\s*(.+)$/gim)]
-        .flatMap((m) => m[1].split(/,\s*(?=<)/))
-        .map((r) => r.trim())
-        .reverse();
-      this.contact = /^Contact:\s*<([^>]+)>/im.exec(text)?.[1] ?? `sip:${HOTLINE}@127.0.0.1:${ports.sip}`;
-      const c = /^c=IN IP4 (\S+)/m.exec(text)?.[1];
-      const port = Number(/^m=audio (\d+)/m.exec(text)?.[1]);
-      this.remote = c && port ? { host: c, port } : null;
-      this.send(`${this.head('ACK', this.contact, 1)}\r\nContent-Length: 0\r\n\r\n`);
-      this.answered = true;
-      this.startRtp();
-      this.resolveDone();
-    } else if (Number(status) >= 300) this.failDone(new Error(`call refused: ${status}`));
-  }
-  private startRtp() {
-    let seq = Math.floor(Math.random() * 1000);
-    let ts = Math.floor(Math.random() * 100000);
-    const ssrc = randomBytes(4);
-    const payload = Buffer.alloc(160, 0xff);
-    this.timer = setInterval(() => {
-      if (!this.remote) return;
-      const h = Buffer.alloc(12);
-      h[0] = 0x80;
-      h[1] = 0;
-      h.writeUInt16BE(seq++ & 0xffff, 2);
-      h.writeUInt32BE(ts >>> 0, 4);
-      ts += 160;
-      ssrc.copy(h, 8);
-      this.rtp.send(Buffer.concat([h, payload]), this.remote.port, this.remote.host);
-      this.sent++;
-    }, 20);
-  }
-  hangUp() {
-    clearInterval(this.timer);
-    this.send(`${this.head('BYE', this.contact, 2)}\r\nContent-Length: 0\r\n\r\n`);
-  }
-  close() {
-    clearInterval(this.timer);
-    this.sip.close();
-    this.rtp.close();
-  }
+const load = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/telephony-load.ts')], {
+  cwd: ROOT,
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env, BENCH_SIP_PORT: String(ports.sip), BENCH_WS_URL: `ws://127.0.0.1:${ports.ws}`, BENCH_HOTLINE: HOTLINE },
+});
+type LoadMessage = { type: string } & Record<string, unknown>;
+const inbox: LoadMessage[] = [];
+const waiting: Array<(m: LoadMessage) => void> = [];
+load.on('message', (m: LoadMessage) => {
+  const w = waiting.shift();
+  if (w) w(m);
+  else inbox.push(m);
+});
+const next = (): Promise<LoadMessage> => {
+  const m = inbox.shift();
+  if (m) return Promise.resolve(m);
+  return new Promise((r) => waiting.push(r));
+};
+async function expectMessage(type: string) {
+  const m = await next();
+  if (m.type !== type) throw new Error(`load process: expected ${type}, got ${JSON.stringify(m)}`);
+  return m;
 }
-
-let browser: Browser | undefined;
+const loadCpu = () => (load.pid ? processCpu(load.pid) : 0);
 const cleanup = async () => {
-  await browser?.close();
+  if (load.exitCode === null) load.kill();
   await telephony.stop();
   await s.close();
   rmSync(work, { recursive: true, force: true });
@@ -237,113 +160,71 @@ const cleanup = async () => {
 
 try {
   await waitForTcp(ports.ws, 15_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      '--allow-loopback-in-peer-connection',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  // One page per agent, each signed in, 空闲, its softphone registered and answering every call.
-  const pages: Page[] = [];
-  for (let i = 1; i <= AGENTS; i++) {
-    const page = await (await browser.newContext({ locale: 'zh-CN', permissions: ['microphone'] })).newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(`${s.url}/console/login`);
-    await page.getByLabel('用户名').fill(`bench-agent-${i}`);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: /登\s?录/ }).click();
-    await page.waitForURL((u) => !u.pathname.endsWith('/login'));
-    await page.goto(`${s.url}/console/calls/console`);
-    await page.getByTestId('state-idle').click();
-    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
-    pages.push(page);
-  }
+  await expectMessage('ready');
+  await setIdle();
+  load.send({ type: 'register', agents: credentials });
+  await expectMessage('registered');
   const rounds: Array<Record<string, unknown>> = [];
   let limit: string | null = null;
   for (const n of STEPS) {
-    const callers = await Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        const c = new Caller(`1370000${String(i).padStart(4, '0')}`);
-        await c.open();
-        return c;
-      }),
-    );
-    const t0 = Date.now();
-    for (const c of callers) c.invite();
-    // Each ringing agent answers (the page whose softphone rings).
-    const answering = pages.map(async (p) => {
-      const ring = p.locator('[data-testid="softphone-controls"][data-call="ringing"]');
-      try {
-        await ring.waitFor({ timeout: 20_000 });
-        await p.getByTestId('line-answer').click();
-      } catch {
-        // this agent was not rung in this round
-      }
-    });
-    const setUp = await Promise.allSettled(
-      callers.map((c) => Promise.race([c.done, new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 30_000))])),
-    );
-    await Promise.all(answering);
-    const setUpMs = Date.now() - t0;
-    const failed = setUp.filter((r) => r.status === 'rejected').length;
-    const failures = setUp.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
-    // Steady state: HOLD seconds of media both ways, measured from here.
-    await new Promise((r) => setTimeout(r, 1500));
+    load.send({ type: 'round', n, holdSeconds: HOLD_S });
+    await expectMessage('hold-start');
     const before = {
-      rx: callers.map((c) => c.received),
-      tx: callers.map((c) => c.sent),
       rtpengine: cpuSeconds(parts.rtpengine(recordings)),
       kamailio: cpuSeconds(parts.kamailio(work)),
-      chromium: cpuSeconds(parts.chromium()),
       zhiyang: self(),
+      load: loadCpu(),
       at: Date.now(),
     };
-    await new Promise((r) => setTimeout(r, HOLD_S * 1000));
+    await expectMessage('hold-end');
     const secs = (Date.now() - before.at) / 1000;
-    const rx = callers.map((c, i) => c.received - before.rx[i]);
-    const tx = callers.map((c, i) => c.sent - before.tx[i]);
-    const expected = callers.filter((c) => c.answered).length * 50 * secs;
-    const got = rx.reduce((a, b) => a + b, 0);
-    const loss = expected ? Math.max(0, 1 - got / expected) : 1;
     const cpu = (v: number, b: number) => Math.round(((v - b) / secs) * 1000) / 10; // % of one core
+    const cpuPercentOfOneCore = {
+      rtpengine: cpu(cpuSeconds(parts.rtpengine(recordings)), before.rtpengine),
+      kamailio: cpu(cpuSeconds(parts.kamailio(work)), before.kamailio),
+      zhiyang: cpu(self(), before.zhiyang),
+      callersAndAgents: cpu(loadCpu(), before.load),
+    };
+    const r = (await expectMessage('round-done')) as LoadMessage & {
+      answered: number;
+      failed: number;
+      failures: string[];
+      setUpAllMs: number;
+      seconds: number;
+      sentByCallers: number;
+      receivedByAgents: number;
+      sentByAgents: number;
+      receivedByCallers: number;
+    };
+    const lossPct = (got: number, sent: number) => (sent ? Math.round(Math.max(0, 1 - got / sent) * 10000) / 100 : 100);
     const round = {
       calls: n,
-      answered: callers.filter((c) => c.answered).length,
-      failed,
-      failures,
-      setUpAllMs: setUpMs,
-      packetsPerSecondPerCallFromAgent: Math.round((got / Math.max(1, callers.length) / secs) * 10) / 10,
-      packetsPerSecondPerCallToAgent: Math.round((tx.reduce((a, b) => a + b, 0) / Math.max(1, callers.length) / secs) * 10) / 10,
-      lossFromAgent: Math.round(loss * 10000) / 100,
-      cpuPercentOfOneCore: {
-        rtpengine: cpu(cpuSeconds(parts.rtpengine(recordings)), before.rtpengine),
-        kamailio: cpu(cpuSeconds(parts.kamailio(work)), before.kamailio),
-        chromium: cpu(cpuSeconds(parts.chromium()), before.chromium),
-        zhiyangAndCallers: cpu(self(), before.zhiyang),
-      },
+      answered: r.answered,
+      failed: r.failed,
+      failures: r.failures,
+      setUpAllMs: r.setUpAllMs,
+      packetsPerSecondPerCall: Math.round((r.sentByCallers / Math.max(1, r.answered) / r.seconds) * 10) / 10,
+      lossCallerToAgent: lossPct(r.receivedByAgents, r.sentByCallers),
+      lossAgentToCaller: lossPct(r.receivedByCallers, r.sentByAgents),
+      cpuPercentOfOneCore,
       loadAverage1m: os.loadavg()[0],
     };
     console.log(JSON.stringify(round));
     rounds.push(round);
-    for (const c of callers) c.hangUp();
-    // Every agent back to 空闲 before the next round (after-call work ends at once).
-    await Promise.all(
-      pages.map((p) => p.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached', timeout: 20_000 })),
-    );
-    await new Promise((r) => setTimeout(r, 1500));
-    for (const c of callers) c.close();
-    if (failed > 0 || round.answered < n) {
-      limit = `${n} calls: ${failed} not set up`;
+    // Every agent 空闲 again before the next round (after-call work ends at once).
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const states = await Promise.all(agentClients.map(async (c) => (await c.get('/api/v1/call-agents/me')).json().state));
+      if (states.every((st) => st === 'idle')) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    if (r.failed > 0 || r.answered < n) {
+      limit = `${n} calls: ${r.failed} not set up (${[...new Set(r.failures)].join(', ')})`;
       break;
     }
-    if (round.lossFromAgent > 5) {
-      limit = `${n} calls: ${round.lossFromAgent} % of the agents' packets lost`;
+    const worst = Math.max(round.lossCallerToAgent, round.lossAgentToCaller);
+    if (worst > 5) {
+      limit = `${n} calls: ${worst} % of the packets lost`;
       break;
     }
   }
@@ -351,13 +232,15 @@ try {
   const result = {
     steps: STEPS,
     holdSeconds: HOLD_S,
+    agents: 'light SIP-over-WebSocket agents (plain RTP, SIP_BENCH_PLAIN_AGENTS=on) in a second process with the callers',
     rounds,
     limit: limit ?? `none up to ${STEPS[STEPS.length - 1]} calls`,
     recordingsWritten: pcaps,
-    note: 'loopback; Kamailio, rtpengine (userspace, recording every call), one Chromium page per agent and Zhiyang (PGlite) with the callers in one process, all on one 2-core machine',
+    note: 'loopback; Kamailio, rtpengine (userspace, recording every call), Zhiyang (PGlite) in the bench process, callers and agents in another, all on one 2-core machine',
   };
   console.log(JSON.stringify(result, null, 2));
   writeResult('telephony-concurrency', result);
+  load.send({ type: 'stop' });
 } finally {
   await cleanup();
 }

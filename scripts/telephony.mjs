@@ -51,6 +51,10 @@ const cfg = {
   promptText: env.SIP_WAIT_PROMPT ?? '您好，座席正忙，请稍候',
   promptFile: env.SIP_WAIT_PROMPT_FILE ?? '',
   promptVoice: env.SIP_WAIT_PROMPT_VOICE ?? 'cmn',
+  // Benchmarks only (bench/telephony-concurrency.ts): an agent whose registered contact carries
+  // ;zyplain=1 gets plain RTP instead of WebRTC, so light SIP agents can stand in for browsers.
+  // Off unless exactly "on"; never in production (the agent's leg would go unencrypted).
+  benchPlainAgents: env.SIP_BENCH_PLAIN_AGENTS === 'on',
   recordings: path.resolve(env.RECORDINGS_DIR ?? path.join(DATA_DIR, 'recordings')),
   runDir: path.resolve(env.TELEPHONY_RUN_DIR ?? path.join(DATA_DIR, 'telephony')),
 };
@@ -95,6 +99,30 @@ async function postEvent(event) {
  * (zycall:sip-out-…). What was reported is listed in the run directory, so a restart
  * does not send every recording again (a resend would only answer `duplicate`).
  */
+/**
+ * When a pcap's first packet was captured and how many seconds its packets span (classic libpcap,
+ * either byte order, micro- or nanoseconds); null for a file with no packet or not a pcap.
+ */
+function pcapTimes(buf) {
+  if (buf.length < 24) return null;
+  const magic = buf.readUInt32LE(0);
+  const le = magic === 0xa1b2c3d4 || magic === 0xa1b23c4d;
+  const be = buf.readUInt32BE(0) === 0xa1b2c3d4 || buf.readUInt32BE(0) === 0xa1b23c4d;
+  if (!le && !be) return null;
+  const nano = (le ? magic : buf.readUInt32BE(0)) === 0xa1b23c4d;
+  const u32 = (o) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  let first = null;
+  let lastMs = null;
+  for (let o = 24; o + 16 <= buf.length; ) {
+    const ms = u32(o) * 1000 + u32(o + 4) / (nano ? 1e6 : 1e3);
+    first ??= ms;
+    lastMs = ms;
+    o += 16 + u32(o + 8);
+  }
+  if (first === null) return null;
+  return { startedAt: new Date(Math.floor(first)).toISOString(), seconds: Math.max(0, Math.round((lastMs - first) / 1000)) };
+}
+
 function watchRecordings() {
   const metaDir = path.join(cfg.recordings, 'metadata');
   const doneFile = path.join(cfg.runDir, 'reported-recordings.txt');
@@ -108,19 +136,33 @@ function watchRecordings() {
       const text = readFileSync(path.join(metaDir, name), 'utf8');
       if (!/^call end time:/m.test(text)) continue;
       const pcap = text.split('\n')[0]?.trim() ?? '';
-      // An agent's click-to-dial names its call in the metadata (Kamailio's route[OUTBOUND]).
-      const named = /zycall:(sip-out-[0-9a-f-]{36})/.exec(text);
-      const callId = named ? named[1] : `sip-${createHash('md5').update(m[1]).digest('hex')}`;
+      // Kamailio names the CTI call and the agent's extension in the metadata (route[RTPOFFER],
+      // route[OUTBOUND]): after 转接 the next agent's leg has a Call-ID of its own, yet is the next
+      // recording of the same call. The last mention wins (an offer made again after a
+      // ring-no-answer names the agent who then took it).
+      const last = (re) => [...text.matchAll(re)].at(-1)?.[1];
+      const named = last(/zycall:(sip-(?:[0-9a-f]{32}|out-[0-9a-f-]{36}))/g);
+      const extension = last(/zyext:([0-9A-Za-z_-]{1,32})/g);
+      const callId = named ?? `sip-${createHash('md5').update(m[1]).digest('hex')}`;
       const recordingRef = path.relative(cfg.recordings, pcap);
+      const times = existsSync(pcap) ? pcapTimes(readFileSync(pcap)) : null;
       const event = {
         type: 'call.recording_ready',
-        eventId: `${callId}-rec`,
+        // One event per file: a transferred call has several.
+        eventId: `${callId}-rec-${createHash('md5').update(name).digest('hex').slice(0, 12)}`,
         callId,
         occurredAt: new Date().toISOString(),
         recordingRef,
+        ...(extension && { extension }),
+        ...(times && { startedAt: times.startedAt, seconds: times.seconds }),
       };
       try {
-        const status = await postEvent(event);
+        let status = await postEvent(event);
+        // An extension Zhiyang does not know (the agent was removed meanwhile): the file is still the call's.
+        if (status === 422 && event.extension) {
+          delete event.extension;
+          status = await postEvent(event);
+        }
         log(`recording ${recordingRef} (${existsSync(pcap) ? statSync(pcap).size : 0} bytes): ${status}`);
         // 404: a call Zhiyang never saw offered (it was down); nothing to attach the file to.
         if (status >= 500 || status === 409) continue;
@@ -206,6 +248,7 @@ async function up() {
         `#!define ZY_CTL ${q(`unixs:${path.join(cfg.runDir, 'kamailio-ctl.sock')}`)}`,
         `#!define ZY_WAIT_URL ${q(prompt?.url ?? '')}`,
         `#!define ZY_WAIT_TOKEN ${q(prompt?.token ?? '')}`,
+        ...(cfg.benchPlainAgents ? ['#!define ZY_BENCH_PLAIN_AGENTS'] : []),
         '',
       ].join('\n'),
       { mode: 0o600 },

@@ -130,8 +130,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
         // A malformed escape is just not a file.
       }
       const file = path.join(webDist, rel);
-      if (rel && !rel.includes('..') && existsSync(file) && statSync(file).isFile()) return reply.sendFile(rel);
-      return reply.type('text/html').sendFile('index.html');
+      if (rel && !rel.includes('..') && existsSync(file) && statSync(file).isFile()) {
+        // Vite names every file under assets/ by a hash of its content: a browser keeps it for good and
+        // a returning operator's console starts without asking again. Other files (early.js, the icon)
+        // keep their names across builds, so the browser checks them each time.
+        return rel.startsWith('assets/')
+          ? reply.sendFile(rel, { maxAge: '365d', immutable: true })
+          : reply.sendFile(rel, { maxAge: 0, immutable: false });
+      }
+      return reply.type('text/html').sendFile('index.html', { maxAge: 0, immutable: false });
     });
   }
 

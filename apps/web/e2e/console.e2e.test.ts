@@ -179,7 +179,8 @@ describe('console in a browser', () => {
     await page.getByTestId('verify-chain').click();
     const verdict = page.getByText(/哈希链完整/);
     await verdict.waitFor();
-    await page.waitForTimeout(400); // let the dialog finish its opening animation
+    // Its zoom lasts 1 ms in these tests (launchBrowser): the picture shows it whole.
+    await expect.poll(() => page.locator('.ant-zoom-appear, .ant-zoom-enter').count()).toBe(0);
     await shot('10-audit-verify');
     await page.keyboard.press('Escape');
     await verdict.waitFor({ state: 'detached' });

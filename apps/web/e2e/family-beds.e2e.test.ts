@@ -107,14 +107,48 @@ describe('family care beds in the console', () => {
     await expect.poll(() => drawer.getByTestId('month-status').first().textContent()).toContain('已解除暂缓');
     expect(await drawer.textContent()).toContain('服务商补做上门两次，经社区核实');
     expect(await latin(page)).toEqual([]);
-    await page.keyboard.press('Escape');
+
+    // A hospital stay this month: recorded as a suspension period, taken out of the month's requirement.
+    const cn = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const first = `${cn.slice(0, 7)}-01`;
+    await drawer.getByRole('button', { name: '登记暂停期' }).click();
+    const period = page.locator('.ant-modal').filter({ hasText: '登记暂停期' });
+    const ends = period.locator('.ant-picker-input input');
+    await ends.nth(0).click();
+    await ends.nth(0).fill(first);
+    await ends.nth(0).press('Enter');
+    await ends.nth(1).fill(cn);
+    await ends.nth(1).press('Enter');
+    await period.locator('textarea').fill('住院治疗（骨折）');
+    await period.getByRole('button', { name: /确\s*定/ }).click();
+    await expect.poll(() => drawer.getByTestId('suspensions').textContent()).toContain(`${first} ～ ${cn}`);
+    expect(await drawer.getByTestId('suspensions').textContent()).toContain('住院治疗（骨折）');
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'family-bed-suspension.png') });
+    // Closed with its close button: a key press can land in the last date field instead.
+    await drawer.locator('.ant-drawer-close').click();
+    await expect.poll(() => page.locator('.ant-drawer-open').count()).toBe(0);
     await expect.poll(() => page.getByTestId('board-stats').textContent()).toContain('上月暂缓0');
+    const days = Number(cn.slice(8, 10));
+    await expect.poll(() => page.locator('body').textContent()).toContain(`暂停 ${days} 天`);
 
     await page.getByRole('menuitem', { name: '床位建档' }).click();
     await settled(page);
     await expect.poll(() => page.locator('tbody tr.ant-table-row').count()).toBe(12);
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'family-beds-list.png'), fullPage: true });
+
+    // The district's eligibility rule on the console: 轻度失能 admitted too.
+    await page.getByRole('button', { name: '建床条件' }).click();
+    const rule = page.locator('.ant-modal').filter({ hasText: '设置本区建床条件' });
+    await expect.poll(() => rule.locator('.ant-checkbox-wrapper-checked').count()).toBe(3);
+    await rule.getByLabel('轻度失能').check();
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'family-bed-rules.png') });
+    await rule.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('建床条件已保存');
+    const saved = await page.request.get(`${server.url}/api/v1/family-bed-rules`);
+    expect((await saved.json()).eligibleLevels).toEqual(['mild', 'moderate', 'severe', 'total']);
     await context.close();
   });
 });

@@ -83,11 +83,7 @@ async function loggedIn(username: string, viewport: { width: number; height: num
   return [context, page];
 }
 
-// Skipped at the end of session 9: in most runs since the afternoon's last commits the phone page's
-// 正常 / 发现隐患 stay off after the first scan although a code is typed (seen in CI and locally,
-// cause not found). The console test reads the hazard this one reports, so both wait. Issue 19
-// stays open for it (see the issue note).
-describe.skip('安防巡查 on the phone', () => {
+describe('安防巡查 on the phone', () => {
   it('a patrol types the codes: a pass, a wrong code refused, a hazard with note and photo', async () => {
     const [context, page] = await loggedIn(staffUsername, { width: 390, height: 844 });
     await page.goto(`${server.url}/worker/patrol`);
@@ -95,24 +91,19 @@ describe.skip('安防巡查 on the phone', () => {
     const points = page.getByTestId('patrol-points');
     await expect.poll(() => points.textContent()).toContain('东侧消防通道');
     const code = page.getByRole('textbox', { name: '点位编码' });
-    // Type a code and wait until the page has taken it (the buttons enabled). Right after a scan a
-    // typed code is sometimes not taken (the buttons stay off with the code shown; seen in about
-    // half the runs on a loaded machine, cause not found yet): then it is typed again.
-    const enter = async (value: string) =>
-      expect
-        .poll(async () => {
-          if (await button(page, '发现隐患').isDisabled()) {
-            await code.fill('');
-            await code.fill(value);
-          }
-          return button(page, '发现隐患').isEnabled();
-        })
-        .toBe(true);
+    // Type a code and wait until the page has taken it (the buttons on). A refused code stays in the
+    // field, so the next one replaces it.
+    const enter = async (value: string) => {
+      await code.fill(value);
+      await expect.poll(() => button(page, '发现隐患').isEnabled()).toBe(true);
+    };
 
     await code.fill(codes[0].toLowerCase());
     await button(page, '正常').click();
     await expect.poll(() => page.getByText('已巡 1/3').count()).toBe(1);
-    // The next code only once the page has taken the answer and emptied the field.
+    // The next code only once the page has taken the answer and emptied the field. 正常 is found
+    // by its name again below: a spinner left in the button after the answer (antd's default one
+    // did that when the answer came within a frame) would fail it.
     await expect.poll(() => code.inputValue()).toBe('');
 
     await enter('ZYP-AAAAAAAAAAAAAAAA');
@@ -146,7 +137,7 @@ describe.skip('安防巡查 on the phone', () => {
   });
 });
 
-describe.skip('安防巡查 on the console', () => {
+describe('安防巡查 on the console', () => {
   it('routes with the QR sheet, hazards waiting for 整改, the risk map and the district map', async () => {
     const [context, page] = await loggedIn(staffUsername, { width: 1440, height: 900 });
     await page.goto(`${server.url}/console/institution/patrols`);

@@ -292,8 +292,9 @@ describe('优待证管理 on the console', () => {
     // Renewal: the issued cards due for renewal; the expired one is renewed as a new card.
     await page.getByRole('tab', { name: '已发证' }).click();
     await main.getByRole('checkbox', { name: '只看可续期' }).check();
-    await expect.poll(() => row('王建国').textContent()).toContain('已过期');
-    expect(await main.locator('.ant-table-row').count()).toBe(1);
+    // The unfiltered list already shows 王建国 as 已过期: wait for the filtered one, a single row.
+    await expect.poll(() => main.locator('.ant-table-row').count()).toBe(1);
+    expect(await row('王建国').textContent()).toContain('已过期');
     await row('王建国')
       .getByRole('button', { name: /查\s*看/ })
       .click();

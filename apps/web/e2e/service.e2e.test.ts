@@ -140,8 +140,16 @@ describe('service loop faces in a phone browser', () => {
     await page.goto(`${server.url}/console/service-items`);
     await page.getByRole('button', { name: '新增服务项目' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('类别').click();
-    await page.getByTitle('精神慰藉').click();
+    // On a busy machine a click can land while the list is still opening: the form must show the choice.
+    await expect
+      .poll(async () => {
+        if (!(await dialog.getByTitle('精神慰藉').count())) {
+          await dialog.getByLabel('类别').click();
+          await page.locator('.ant-select-item-option[title="精神慰藉"]').click();
+        }
+        return dialog.getByTitle('精神慰藉').count();
+      })
+      .toBe(1);
     await dialog.getByLabel('服务项目').fill('读报陪伴');
     await dialog.getByText('小时', { exact: true }).click();
     await dialog.getByLabel('指导价（元）').fill('25.5');

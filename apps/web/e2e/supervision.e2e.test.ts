@@ -15,6 +15,7 @@ let browser: Browser;
 let webDist: string;
 let shots: string;
 let username = '';
+let bureauName = '';
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -32,6 +33,43 @@ beforeAll(async () => {
   const a = await createElder(server.ctx, f.TREE.communityA1, { name: '王秀兰', birthDate: `${year - 82}-03-02` });
   await createElder(server.ctx, f.TREE.communityA2, { name: '李建国', birthDate: `${year - 91}-01-20` });
   await createElder(server.ctx, f.TREE.communityB1, { name: '赵别街', birthDate: `${year - 70}-01-20` });
+  bureauName = (await f.clientAs(server.app, server.ctx, 'district_admin', { regionCode: f.TREE.district })).account.username;
+  // Outlines for the three communities (squares side by side) so the screen's map colours them.
+  const square = (lng: number) => ({
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lng, 30.6],
+        [lng + 0.01, 30.6],
+        [lng + 0.01, 30.61],
+        [lng, 30.61],
+        [lng, 30.6],
+      ],
+    ],
+  });
+  for (const [i, code] of [f.TREE.communityA1, f.TREE.communityA2, f.TREE.communityB1].entries()) {
+    const lng = 104 + i * 0.01;
+    await server.ctx.db.execute(sql`INSERT INTO region_boundaries (region_code, geometry, vertex_count, min_lng, min_lat, max_lng, max_lat)
+      VALUES (${code}, ${JSON.stringify(square(lng))}::jsonb, 5, ${lng}, 30.6, ${lng + 0.01}, 30.61)`);
+  }
+  // Orders in 甲一: one created long ago and served just now (a 本月完成工单 whatever the month's
+  // booked time), one created now and still open; one in 乙一 served now (another street).
+  const { queryRows } = await import(path.join(SERVER_SRC, 'lib/sql-rows.ts'));
+  const [item] = (await queryRows(
+    server.ctx.db,
+    sql`INSERT INTO service_items (code, category, name, unit, duration_minutes, ref_price_fen, ceiling_price_fen, points)
+      VALUES ('sv_e2e', 'daily_care', '助浴', 'visit', 60, 5000, 6000, 10) RETURNING id`,
+  )) as Array<{ id: string }>;
+  const longAgo = new Date(Date.now() - 62 * 86_400_000).toISOString();
+  const justNow = new Date(Date.now() - 60_000).toISOString();
+  for (const [no, region, status, createdAt, servedAt] of [
+    ['FW-E2E-DONE', f.TREE.communityA1, 'confirmed', longAgo, justNow],
+    ['FW-E2E-OPEN', f.TREE.communityA1, 'created', justNow, null],
+    ['FW-E2E-B1', f.TREE.communityB1, 'served', justNow, justNow],
+  ] as const) {
+    await server.ctx.db.execute(sql`INSERT INTO service_orders (no, elder_id, region_code, item_id, channel, status, scheduled_at, duration_minutes, payment, points, created_at, served_at)
+      VALUES (${no}, ${a.id}, ${region}, ${item.id}, 'console', ${status}, ${createdAt}, 60, 'points', 10, ${createdAt}, ${servedAt})`);
+  }
   const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
   await server.ctx.db.execute(sql`INSERT INTO alarms (type, priority, raised_priority, status, open, merge_key, elder_id, region_code, raised_at, acknowledged_at)
     VALUES ('fall', 'P1', 'P1', 'acknowledged', true, 'e2e:sv1', ${a.id}, ${f.TREE.communityA1}, ${minutesAgo(10)}, ${minutesAgo(9.5)})`);
@@ -88,6 +126,79 @@ describe('supervision dashboard in the console', () => {
     await expect.poll(() => page.locator('tbody').first().textContent()).toContain('王秀兰');
     expect(await page.locator('tbody').first().textContent()).toContain('李建国');
     await page.screenshot({ path: path.join(shots, 'supervision-drill-elders.png') });
+
+    // An age band opens the list already filtered to it, shown as a tag the user can clear.
+    await page.goBack();
+    await settled(page);
+    await card('elders.age.90+').click();
+    await page.waitForURL(/\/console\/elders\?.*ageBand=90%2B/);
+    await settled(page);
+    const tags = page.getByTestId('drill-tags');
+    await expect.poll(() => tags.textContent()).toContain('年龄段：90岁及以上');
+    await expect.poll(() => page.locator('tbody').first().textContent()).toContain('李建国');
+    expect(await page.locator('tbody').first().textContent()).not.toContain('王秀兰');
+    // The age filter shows the band in its own inputs too.
+    expect(await page.locator('.ant-input-number input').first().inputValue()).toBe('90');
+    await page.screenshot({ path: path.join(shots, 'supervision-drill-age-band.png') });
+    await tags.locator('[data-drill="ageBand"] .ant-tag-close-icon').click();
+    await expect.poll(() => page.locator('tbody').first().textContent()).toContain('王秀兰');
+    expect(page.url()).not.toContain('ageBand');
+    expect(await page.getByTestId('drill-tags').count()).toBe(0);
+
+    // 本月完成工单 opens the order board's month view by the served time: the order booked two
+    // months ago is there, the open one and the other street's are not.
+    await page.goBack();
+    await settled(page);
+    expect(await card('orders.completed').textContent()).toContain('1');
+    await card('orders.completed').click();
+    await page.waitForURL(/\/console\/service-orders\?.*monthBy=served/);
+    await settled(page);
+    await expect.poll(() => page.getByTestId('drill-tags').textContent()).toContain('（按完成时间）');
+    await expect.poll(() => page.locator('tbody').first().textContent()).toContain('FW-E2E-DONE');
+    const board = await page.locator('tbody').first().textContent();
+    expect(board).not.toContain('FW-E2E-OPEN');
+    expect(board).not.toContain('FW-E2E-B1');
+    await page.screenshot({ path: path.join(shots, 'supervision-drill-orders.png') });
+    await context.close();
+  });
+
+  it('the command-centre screen at 1920×1080 colours the communities by a chosen indicator and shows today', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: bureauName, password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/screen`);
+    const map = page.getByTestId('screen-map');
+    await map.waitFor();
+    await page.getByTestId('screen-today').waitFor();
+    expect(await page.getByTestId('screen-today').textContent()).toContain('今日就餐人次');
+    // 在册老人: 甲一 one, 甲二 one, 乙一 one — every outline filled with the strongest shade.
+    await page.getByTestId('screen-indicators').getByRole('button', { name: '在册老人' }).click();
+    await expect.poll(() => map.locator('path[fill="#13c2c2"]').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('screen-map-legend').textContent()).toContain('在册老人（人）');
+    // 健康管理率: nobody is contracted, so the two communities with elders 65+ are red.
+    await page.getByTestId('screen-indicators').getByRole('button', { name: '健康管理率' }).click();
+    await expect.poll(() => map.locator('path[fill="#ff4d4f"]').count()).toBe(3);
+    expect(await page.getByTestId('screen-map-legend').textContent()).toContain('≥80%');
+    // The wall screen fits 1920×1080 without scrolling, in Chinese only.
+    const size = await page.evaluate(() => ({
+      w: document.documentElement.scrollWidth,
+      h: document.documentElement.scrollHeight,
+    }));
+    expect(size.w).toBeLessThanOrEqual(1920);
+    expect(size.h).toBeLessThanOrEqual(1080);
+    const text = await page.evaluate(() => document.body.innerText);
+    // The alarm priorities are named P1–P3 by design (P1 危及生命), and the map's scale reads m / km.
+    const latin = (text.match(/[A-Za-z][A-Za-z0-9_-]*/g) ?? []).filter((w) => !/^(P[123]|k?m)$/.test(w));
+    expect(latin).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'supervision-command-centre.png') });
     await context.close();
   });
 });

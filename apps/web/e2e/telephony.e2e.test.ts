@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +13,10 @@ import {
   freePort,
   freePortPair,
   rtpengineCli,
+  type SipTrunk,
   type Started,
   startGroup,
+  startSipTrunk,
   telephonyMissing,
   waitForTcp,
   writeToneWav,
@@ -34,6 +38,7 @@ const ELDER = '周秀兰';
 const ELDER_PHONE = '13912340001';
 const HOTLINE = '968962';
 const EXTENSION = '8001';
+const SECOND_EXTENSION = '8002';
 /** A number nobody in the archive has: the queued call. */
 const SECOND_CALLER = '13700000002';
 /** A caller who waits while the agent finishes after-call work. */
@@ -65,6 +70,12 @@ let fourth: Started | undefined;
 let fifth: Started | undefined;
 let agentId = '';
 let callee: Started | undefined;
+/** Transfers of an outbound call: the second agent, the trunk with two phones behind it. */
+let secondAgentId = '';
+let secondPage: Page | undefined;
+let trunk: SipTrunk | undefined;
+let elderPhone: Started | undefined;
+let outsidePhone: Started | undefined;
 let serverClosed = false;
 const ports = { sip: 0, ws: 0, ng: 0, cli: 0, baresip: 0, trunk: 0, rtpMin: 0 };
 let recordings = '';
@@ -120,6 +131,8 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
         sipDomain: 'zhiyang',
         // Zhiyang's own telephony: the console's dial goes out through the softphone and Kamailio.
         ctiAdapter: 'kamailio',
+        // The directory rtpengine writes to: the recordings reported are played from it.
+        recordingsDir: recordings,
       },
     });
     await f.seedTree(server.ctx);
@@ -151,6 +164,11 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     expect(campaign.statusCode, JSON.stringify(campaign.json())).toBe(201);
     const { buildDailyLists } = await import(path.join(SERVER_SRC, 'modules/campaigns/lists.service.ts'));
     expect((await buildDailyLists(server.ctx, new Date())).created).toBe(1);
+    // A second agent for 转接 of an outbound call (offline until that test signs them in),
+    // added after today's care-call list is made so that the elder's task stays the first agent's.
+    const operator2 = await f.createAccount(server.ctx, 'operator', { regionCode: f.TREE.district, username: 'demo-operator-2' });
+    secondAgentId = operator2.id;
+    expect((await admin.post('/api/v1/call-agents', { userId: operator2.id, extension: SECOND_EXTENSION })).statusCode).toBe(201);
 
     telephony = startGroup(process.execPath, [path.join(WEB_DIR, '../../scripts/telephony.mjs'), 'up'], {
       env: {
@@ -202,6 +220,9 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
   }, 180_000);
 
   afterAll(async () => {
+    await outsidePhone?.stop();
+    await elderPhone?.stop();
+    await trunk?.close();
     await fifth?.stop();
     await callee?.stop();
     await fourth?.stop();
@@ -557,6 +578,8 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
       rtpMin: ports.rtpMin + 180,
       autoAnswer: true,
     });
+    // A callee an earlier failed test left running would hold the trunk's port (and leak): stop it first.
+    await callee?.stop();
     callee = startGroup('/usr/bin/baresip', ['-f', outsideDir]);
     await expect.poll(() => callee?.output.join('') ?? '', { timeout: 10_000 }).toMatch(/baresip is ready/);
     const wav = path.join(work, 'xfer-caller.wav');
@@ -605,6 +628,275 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     await fifth?.stop();
     fifth = undefined;
   }, 90_000);
+
+  it('转接 of an outbound call: the agent calls the elder from 今日关爱外呼 and hands the talking elder to another agent; the elder’s phone follows the REFER, the other agent answers, the call stays outbound with its recording', async () => {
+    // The carrier's trunk with the elder's phone and an outside number (a family member) behind it.
+    const wav = path.join(work, 'elder-long.wav');
+    writeToneWav(wav, 120);
+    const elderPort = await freePortPair();
+    const outsidePort = await freePortPair();
+    const elderDir = path.join(work, 'baresip-elder-out');
+    baresipConfig(elderDir, { sipPort: elderPort, wav, number: ELDER_PHONE, rtpMin: ports.rtpMin + 200, autoAnswer: true });
+    const outsideDir = path.join(work, 'baresip-outside-2');
+    baresipConfig(outsideDir, {
+      sipPort: outsidePort,
+      wav,
+      number: OUTSIDE_NUMBER,
+      rtpMin: ports.rtpMin + 220,
+      autoAnswer: true,
+    });
+    elderPhone = startGroup('/usr/bin/baresip', ['-f', elderDir]);
+    outsidePhone = startGroup('/usr/bin/baresip', ['-f', outsideDir]);
+    await expect.poll(() => tail(elderPhone), { timeout: 10_000 }).toMatch(/baresip is ready/);
+    await expect.poll(() => tail(outsidePhone), { timeout: 10_000 }).toMatch(/baresip is ready/);
+    trunk = await startSipTrunk(ports.trunk, { [ELDER_PHONE]: elderPort, [OUTSIDE_NUMBER]: outsidePort });
+    const why = (e: Error) =>
+      new Error(
+        `${e.message}\n--- telephony\n${tail(telephony)}\n--- elder\n${tail(elderPhone)}\n--- outside\n${tail(outsidePhone)}\n--- trunk\n${trunk?.routed.join('\n')}\n${consoleLines.slice(-20).join('\n')}`,
+      );
+
+    // The second agent comes to work (空闲) in another browser.
+    const context2 = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      permissions: ['microphone'],
+    });
+    const other = await context2.newPage();
+    secondPage = other;
+    other.setDefaultTimeout(WAIT);
+    other.on('pageerror', (err) => pageErrors.push(`second agent: ${String(err)}`));
+    await other.goto(`${server.url}/console/login`);
+    await other.getByLabel('用户名').fill('demo-operator-2');
+    await other.getByLabel('密码').fill(PASSWORD);
+    await other.getByRole('button', { name: /登\s?录/ }).click();
+    await other.waitForURL((url) => url.pathname.startsWith('/console') && !url.pathname.endsWith('/login'));
+    await other.goto(`${server.url}/console/calls/console`);
+    await other.locator('[data-testid="realtime-status"][data-status="open"]').waitFor();
+    await other.getByTestId('state-idle').click();
+    await other.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
+
+    // The first agent calls the elder of the care-call task.
+    const outBefore = ((await admin.get('/api/v1/calls?direction=outbound')).json().items as unknown[]).length;
+    await page.goto(`${server.url}/console/calls/care`);
+    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
+    await page.getByTestId('care-task').getByTestId('dial-elder').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="talking"]')
+      .waitFor({ timeout: 15_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    const theCall = async () => {
+      const items = (await admin.get('/api/v1/calls?direction=outbound')).json().items as Array<{ id: string }>;
+      return items.length > outBefore ? (await admin.get(`/api/v1/calls/${items[0].id}`)).json() : null;
+    };
+    await expect.poll(async () => (await theCall())?.answeredAt ?? null, { timeout: 10_000 }).not.toBeNull();
+    const id = (await theCall()).id as string;
+
+    // 转接 → the second agent (extension 8002) → 转接.
+    await page.getByTestId('softphone-transfer').click();
+    await page.getByTestId('transfer-target').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: SECOND_EXTENSION }).click();
+    await page.locator('#transfer-confirm').click();
+    // The elder's phone calls Kamailio with the ticket; the second agent's softphone rings with the elder's card.
+    await other
+      .locator('[data-testid="softphone-controls"][data-call="ringing"]')
+      .waitFor({ timeout: 15_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    await other.getByText(ELDER).first().waitFor();
+    await other.getByTestId('line-answer').click();
+    await other.locator('[data-testid="softphone-controls"][data-call="talking"]').waitFor();
+    // The first agent's leg is over: after-call work.
+    await page
+      .locator('[data-testid="softphone-controls"]')
+      .waitFor({ state: 'detached', timeout: 15_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    // The elder talks to the second agent through rtpengine: RTP on both legs of the new session.
+    await expect
+      .poll(
+        async () => {
+          const counts = await relayedPackets();
+          return counts.length >= 2 && counts.every((c) => c >= 50);
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true)
+      .catch((e) => {
+        throw new Error(`${e.message}\n${lastCli}`);
+      });
+    await other.screenshot({ path: path.join(shots, 'telephony-outbound-transferred-1440.png') });
+    let c = (await admin.get(`/api/v1/calls/${id}`)).json();
+    expect(c).toMatchObject({ direction: 'outbound', agentUserId: secondAgentId, endedAt: null, elderName: ELDER });
+    expect(c.externalId).toMatch(/^sip-out-[0-9a-f-]{36}$/);
+    const agents = (await admin.get('/api/v1/call-agents')).json().items as Array<{ userId: string; state: string }>;
+    expect(agents.find((a) => a.userId === agentId)?.state).toBe('wrap_up');
+    // The first agent's part (the dialled leg, ended at the transfer) is recorded under the call.
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().recordingRef, { timeout: 15_000 })
+      .toEqual(expect.stringMatching(/\.pcap$/));
+    // The second agent hangs up: the call ends, answered, with them, the recording kept.
+    await other.getByTestId('line-hang-up').click();
+    await other.locator('[data-testid="agent-state"][data-state="wrap_up"]').waitFor();
+    await expect.poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().outcome, { timeout: 10_000 }).toBe('answered');
+    c = (await admin.get(`/api/v1/calls/${id}`)).json();
+    expect(c).toMatchObject({ direction: 'outbound', agentUserId: secondAgentId, transferredOutMasked: null });
+    expect(c.recordingRef).toMatch(/\.pcap$/);
+    expect(Date.parse(c.endedAt)).toBeGreaterThan(Date.parse(c.answeredAt));
+    expect(existsSync(path.join(recordings, c.recordingRef))).toBe(true);
+    // Both agents' parts are the call's recordings (the second leg is another SIP dialog, another
+    // pcap): the first agent's, then the second's, each file on disk; the second plays.
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().recordings.length, { timeout: 15_000 })
+      .toBe(2)
+      .catch((e) => {
+        throw why(e);
+      });
+    c = (await admin.get(`/api/v1/calls/${id}`)).json();
+    const parts = c.recordings as Array<{ part: number; recordingRef: string; agentUserId: string; seconds: number | null }>;
+    expect(parts.map((p) => [p.part, p.agentUserId])).toEqual([
+      [1, agentId],
+      [2, secondAgentId],
+    ]);
+    expect(parts[0].recordingRef).toBe(c.recordingRef);
+    expect(parts[1].recordingRef).not.toBe(c.recordingRef);
+    for (const p of parts) {
+      expect(p.recordingRef).toMatch(/\.pcap$/);
+      expect(existsSync(path.join(recordings, p.recordingRef)), p.recordingRef).toBe(true);
+    }
+    expect(parts[1].seconds).toBeGreaterThanOrEqual(1);
+    const second = await admin.get(`/api/v1/calls/${id}/recordings/2`);
+    expect(second.statusCode).toBe(200);
+    expect((second as unknown as { headers: Record<string, string> }).headers['content-type']).toBe('audio/wav');
+    // The elder's phone took the ticket's address from the REFER (Kamailio pointed it at itself).
+    expect(tail(elderPhone)).toMatch(/zx\./);
+  }, 120_000);
+
+  it('转外线 of an outbound call: the agent hands the talking elder to an outside number behind the trunk; the agent is done, the call stays outbound and ends when the outside party hangs up', async () => {
+    if (!trunk || !elderPhone || !outsidePhone) throw new Error('the trunk and its phones were not started (previous test)');
+    const outBefore = ((await admin.get('/api/v1/calls?direction=outbound')).json().items as unknown[]).length;
+    const routedBefore = trunk.routed.length;
+    const why = (e: Error) =>
+      new Error(
+        `${e.message}\n--- telephony\n${tail(telephony)}\n--- elder\n${tail(elderPhone)}\n--- outside\n${tail(outsidePhone)}\n--- trunk\n${trunk?.routed.join('\n')}\n${consoleLines.slice(-20).join('\n')}`,
+      );
+    const established = (tail(outsidePhone).match(/Call established/g) ?? []).length;
+    await page.getByTestId('care-task').getByTestId('dial-elder').click();
+    await page
+      .locator('[data-testid="softphone-controls"][data-call="talking"]')
+      .waitFor({ timeout: 15_000 })
+      .catch((e) => {
+        throw why(e);
+      });
+    const theCall = async () => {
+      const items = (await admin.get('/api/v1/calls?direction=outbound')).json().items as Array<{ id: string }>;
+      return items.length > outBefore ? (await admin.get(`/api/v1/calls/${items[0].id}`)).json() : null;
+    };
+    await expect.poll(async () => (await theCall())?.answeredAt ?? null, { timeout: 10_000 }).not.toBeNull();
+    const id = (await theCall()).id as string;
+    // 转接 → 转外线 → the number → 转接.
+    await page.getByTestId('softphone-transfer').click();
+    await page.getByTestId('transfer-mode-number').click();
+    await page.getByTestId('transfer-number').fill(OUTSIDE_NUMBER);
+    await page.locator('#transfer-confirm').click();
+    // The outside phone picks up the elder (Kamailio sent the elder's call to the trunk with the number).
+    await expect
+      .poll(() => (tail(outsidePhone).match(/Call established/g) ?? []).length, { timeout: 15_000 })
+      .toBeGreaterThan(established)
+      .catch((e) => {
+        throw why(e);
+      });
+    expect(trunk.routed.slice(routedBefore)).toEqual(
+      expect.arrayContaining([`INVITE ${ELDER_PHONE}`, `INVITE ${OUTSIDE_NUMBER}`]),
+    );
+    await page.locator('[data-testid="softphone-controls"]').waitFor({ state: 'detached', timeout: 15_000 });
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().transferredOutMasked, { timeout: 10_000 })
+      .toBe('139****5678');
+    const agents = (await admin.get('/api/v1/call-agents')).json().items as Array<{ userId: string; state: string }>;
+    expect(agents.find((a) => a.userId === agentId)?.state).toBe('wrap_up');
+    // The elder and the outside number go on talking …
+    expect((await admin.get(`/api/v1/calls/${id}`)).json()).toMatchObject({
+      direction: 'outbound',
+      endedAt: null,
+      agentUserId: agentId,
+    });
+    // … until the outside party hangs up: the call ends, answered, still the first agent's, with the recording of their part.
+    await outsidePhone.stop();
+    outsidePhone = undefined;
+    await expect.poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().outcome, { timeout: 10_000 }).toBe('answered');
+    const c = (await admin.get(`/api/v1/calls/${id}`)).json();
+    expect(c).toMatchObject({ agentUserId: agentId, elderName: ELDER });
+    await expect
+      .poll(async () => (await admin.get(`/api/v1/calls/${id}`)).json().recordingRef, { timeout: 15_000 })
+      .toEqual(expect.stringMatching(/\.pcap$/));
+    await elderPhone.stop();
+    elderPhone = undefined;
+    await trunk.close();
+    trunk = undefined;
+    await secondPage?.context().close();
+    // Back on the agent console for the tests that follow.
+    await page.goto(`${server.url}/console/calls/console`);
+    await page.locator('[data-testid="softphone-status"][data-status="registered"]').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('a forged or expired transfer ticket for an outbound call gets 403 from Kamailio and changes nothing', async () => {
+    const items = (await admin.get('/api/v1/calls?direction=outbound')).json().items as Array<{ id: string }>;
+    const before = (await admin.get(`/api/v1/calls/${items[0].id}`)).json();
+    expect(before.externalId).toMatch(/^sip-out-/);
+    // The CTI events applied to the call (each is audited as cti.event).
+    const events = async () =>
+      ((await admin.get(`/api/v1/audit-log?targetId=${before.id}&limit=200`)).json().items as Array<{ action: string }>).filter(
+        (a) => a.action === 'cti.event',
+      ).length;
+    const audited = await events();
+    const mac = (payload: string) => createHmac('sha256', SIP_AUTH_SECRET).update(payload).digest('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const wrongSecret = (payload: string) =>
+      createHmac('sha256', 'not-the-secret-0123456789abcdef').update(payload).digest('base64url');
+    const tickets = [
+      // signed with another secret
+      `zx.${now + 60}.${SECOND_EXTENSION}.${before.externalId}.${wrongSecret(`${now + 60}.${SECOND_EXTENSION}.${before.externalId}`)}`,
+      `zo.${now + 60}.${OUTSIDE_NUMBER}.${before.externalId}.${wrongSecret(`${now + 60}.${OUTSIDE_NUMBER}.${before.externalId}`)}`,
+      // signed right, expired
+      `zx.${now - 5}.${SECOND_EXTENSION}.${before.externalId}.${mac(`${now - 5}.${SECOND_EXTENSION}.${before.externalId}`)}`,
+      // signed right for another number than the one in it
+      `zo.${now + 60}.120.${before.externalId}.${mac(`${now + 60}.${OUTSIDE_NUMBER}.${before.externalId}`)}`,
+    ];
+    const sock = createSocket('udp4');
+    await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+    const me = sock.address().port;
+    try {
+      for (const [i, user] of tickets.entries()) {
+        const msg = [
+          `INVITE sip:${user}@127.0.0.1:${ports.sip} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${me};branch=z9hG4bKforged${i}${now}`,
+          'Max-Forwards: 70',
+          `To: <sip:${user}@127.0.0.1>`,
+          `From: <sip:${ELDER_PHONE}@127.0.0.1>;tag=forged${i}`,
+          `Call-ID: forged-${i}-${now}@127.0.0.1`,
+          'CSeq: 1 INVITE',
+          `Contact: <sip:${ELDER_PHONE}@127.0.0.1:${me}>`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        const answer = new Promise<string>((resolve) => sock.once('message', (b) => resolve(b.toString().split('\r\n')[0])));
+        sock.send(msg, ports.sip, '127.0.0.1');
+        expect(await answer, user).toBe('SIP/2.0 403 Invalid transfer ticket');
+      }
+    } finally {
+      sock.close();
+    }
+    const after = (await admin.get(`/api/v1/calls/${before.id}`)).json();
+    expect(after).toEqual(before);
+    expect(await events()).toBe(audited);
+  }, 30_000);
 
   it('with Zhiyang down the caller waits (180) while Kamailio keeps asking, then gets 480 — Kamailio stays up', async () => {
     await server.close();

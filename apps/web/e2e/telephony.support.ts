@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -257,4 +258,60 @@ export async function startWebhookGate(target: string): Promise<WebhookGate> {
       server.close(() => resolve());
     });
   return gate;
+}
+
+/** A carrier's trunk in front of several SIP phones: the request's number picks the phone. */
+export interface SipTrunk {
+  /** The requests it routed, "<METHOD> <number>", in order. */
+  routed: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * What a carrier's network does for the tests that need two numbers behind one trunk (an elder
+ * called out to, who is then transferred to an outside number behind the same trunk): a stateless
+ * SIP proxy on UDP that sends each request to the phone (a real baresip) of its Request-URI user and
+ * its responses back along the Via headers. The phones answer by themselves, so in-dialog requests
+ * then go to their Contact directly (Kamailio record-routes, this proxy does not).
+ */
+export async function startSipTrunk(port: number, phones: Record<string, number>): Promise<SipTrunk> {
+  const sock = createSocket('udp4');
+  const trunk: SipTrunk = { routed: [], close: () => new Promise<void>((resolve) => sock.close(() => resolve())) };
+  const viaLine = /^(via|v)[ \t]*:/i;
+  sock.on('message', (buf) => {
+    const text = buf.toString('latin1');
+    const head = text.slice(0, text.indexOf('\r\n'));
+    const lines = text.split('\r\n');
+    if (head.startsWith('SIP/2.0')) {
+      // A response: drop this proxy's Via (the top one) and send it to the next Via's sender.
+      const mine = lines.findIndex((l) => viaLine.test(l));
+      if (mine < 0) return;
+      lines.splice(mine, 1);
+      const next = lines.find((l) => viaLine.test(l));
+      const m = next && /SIP\/2\.0\/UDP\s+([^;:\s]+)(?::(\d+))?([^,]*)/i.exec(next);
+      if (!m) return;
+      const rport = /;rport=(\d+)/.exec(m[3])?.[1];
+      const received = /;received=([^;\s,]+)/.exec(m[3])?.[1];
+      sock.send(Buffer.from(lines.join('\r\n'), 'latin1'), Number(rport ?? m[2] ?? 5060), received ?? m[1]);
+      return;
+    }
+    const req = /^(\S+) sips?:([^@;>\s]+)@/.exec(head);
+    const to = req ? phones[req[2]] : undefined;
+    if (!req || !to) return;
+    trunk.routed.push(`${req[1]} ${req[2]}`);
+    // A branch derived from the sender's, so that a CANCEL or the ACK of a failure reaches the
+    // phone's INVITE transaction with the same one.
+    const top = lines.find((l) => viaLine.test(l)) ?? '';
+    const branch = createHash('md5')
+      .update(/branch=([^;,\s]+)/.exec(top)?.[1] ?? top)
+      .digest('hex');
+    const at = lines.findIndex((l) => viaLine.test(l));
+    lines.splice(at < 0 ? 1 : at, 0, `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK${branch}`);
+    sock.send(Buffer.from(lines.join('\r\n'), 'latin1'), to, '127.0.0.1');
+  });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port, '127.0.0.1', () => resolve());
+  });
+  return trunk;
 }

@@ -21,6 +21,7 @@ const ALLOWED = new Set([
   'Excel', // the spreadsheet people import and export
   'xlsx',
   'csv', // the file types the user picks for an import
+  'JSON', // the data exchange's third export format, as the provincial systems name it
   'IP', // 来源 IP in the audit log
   'QR', // the elder's QR card (签到方式)
   'English', // the language switcher offers English by its own name
@@ -204,10 +205,10 @@ describe('every console screen is Chinese', () => {
     return { context, page };
   }
 
-  /** Wait until the page has settled: no loading spinner, no skeleton. */
-  async function settled(page: Page) {
+  /** Wait until the page has settled: no loading spinner, no skeleton. A concurrent test passes its own `expect`. */
+  async function settled(page: Page, ex: typeof expect = expect) {
     await page.waitForLoadState('networkidle');
-    await expect.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
+    await ex.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
   }
 
   async function visibleForeignWords(page: Page): Promise<string[]> {
@@ -222,69 +223,73 @@ describe('every console screen is Chinese', () => {
     return [...new Set(ids.map((id) => id.slice(id.indexOf('/console'))).filter((p) => p.startsWith('/console')))];
   }
 
-  for (const role of CONSOLE_ROLES) {
-    it(`${role}: every menu page reads in Chinese`, async () => {
-      const { context, page } = await consoleAs(accounts[role]);
-      await page.goto(`${server.url}/console`);
-      await page.waitForLoadState('networkidle');
-      await page.screenshot({ path: path.join(shots, `${role}-home.png`) });
-      await page.locator('.ant-menu').first().waitFor();
-      const paths = await menuPaths(page);
-      // Canteen and care-home staff have one page (their modules are planned); the rest a menu.
-      expect(paths.length).toBeGreaterThan(role === 'canteen_staff' || role === 'institution_staff' ? 0 : 1);
-      const found: Record<string, string[]> = {};
-      for (const p of paths) {
-        await page.goto(`${server.url}${p}`);
-        await settled(page);
-        const words = await visibleForeignWords(page);
-        if (words.length) found[p] = words;
-        await page.screenshot({ path: path.join(shots, `${role}${p.replaceAll('/', '-')}.png`) });
-        if (p === '/console/calls/campaigns') {
-          // The campaign's rule in words, its form and the day's task list (the second tab).
-          expect(await page.locator('.ant-table').first().innerText()).toMatch(/独居或空巢，80 岁及以上/);
-          await page.locator('tr', { hasText: '独居老人每周关爱' }).getByRole('button').first().click();
-          await page.locator('.ant-drawer-body').getByText('回访问卷').waitFor();
-          const form = foreignWords(await page.locator('.ant-drawer-body').innerText(), data);
-          if (form.length) found[`${p} (form)`] = form;
-          await page.screenshot({ path: path.join(shots, `${role}-campaign-form.png`) });
-          await page.goto(`${server.url}${p}?tab=tasks`);
-          await settled(page);
-          const tasks = await visibleForeignWords(page);
-          if (tasks.length) found[`${p}?tab=tasks`] = tasks;
-        }
-        if (p === '/console/service-orders') {
-          // One record per list where it is cheap: the order drawer, with its dispatch reason and
-          // history. The order is for tomorrow: the board opens on its day from the address.
-          await page.goto(`${server.url}${p}?date=${orderDay}`);
-          await settled(page);
-          await page.getByText(orderNo).first().click();
-          await page.locator('.ant-drawer-body').getByText('工单流转').waitFor();
-          await settled(page);
-          const drawer = await page.locator('.ant-drawer-body').innerText();
-          const inDrawer = foreignWords(drawer, data);
-          if (inDrawer.length) found[`${p} (drawer)`] = inDrawer;
-          await page.screenshot({ path: path.join(shots, `${role}-order-drawer.png`) });
-          if (role !== 'provider_admin') {
-            expect(drawer).toMatch(/在 2 家候选服务商中综合得分最高/);
-            expect(drawer).toMatch(/最近的服务站“安康居家养老服务中心站”/);
+  // The roles walk their menus at the same time, each in its own browser context: the pages
+  // wait on the network more than they compute, and one after another they took minutes.
+  describe.concurrent('every menu page, role by role', () => {
+    for (const role of CONSOLE_ROLES) {
+      it(`${role}: every menu page reads in Chinese`, async ({ expect }) => {
+        const { context, page } = await consoleAs(accounts[role]);
+        await page.goto(`${server.url}/console`);
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: path.join(shots, `${role}-home.png`) });
+        await page.locator('.ant-menu').first().waitFor();
+        const paths = await menuPaths(page);
+        // Canteen and care-home staff have one page (their modules are planned); the rest a menu.
+        expect(paths.length).toBeGreaterThan(role === 'canteen_staff' || role === 'institution_staff' ? 0 : 1);
+        const found: Record<string, string[]> = {};
+        for (const p of paths) {
+          await page.goto(`${server.url}${p}`);
+          await settled(page, expect);
+          const words = await visibleForeignWords(page);
+          if (words.length) found[p] = words;
+          await page.screenshot({ path: path.join(shots, `${role}${p.replaceAll('/', '-')}.png`) });
+          if (p === '/console/calls/campaigns') {
+            // The campaign's rule in words, its form and the day's task list (the second tab).
+            expect(await page.locator('.ant-table').first().innerText()).toMatch(/独居或空巢，80 岁及以上/);
+            await page.locator('tr', { hasText: '独居老人每周关爱' }).getByRole('button').first().click();
+            await page.locator('.ant-drawer-body').getByText('回访问卷').waitFor();
+            const form = foreignWords(await page.locator('.ant-drawer-body').innerText(), data);
+            if (form.length) found[`${p} (form)`] = form;
+            await page.screenshot({ path: path.join(shots, `${role}-campaign-form.png`) });
+            await page.goto(`${server.url}${p}?tab=tasks`);
+            await settled(page, expect);
+            const tasks = await visibleForeignWords(page);
+            if (tasks.length) found[`${p}?tab=tasks`] = tasks;
           }
-          expect(drawer).toMatch(/服务商接单 · 赵经理/);
+          if (p === '/console/service-orders') {
+            // One record per list where it is cheap: the order drawer, with its dispatch reason and
+            // history. The order is for tomorrow: the board opens on its day from the address.
+            await page.goto(`${server.url}${p}?date=${orderDay}`);
+            await settled(page, expect);
+            await page.getByText(orderNo).first().click();
+            await page.locator('.ant-drawer-body').getByText('工单流转').waitFor();
+            await settled(page, expect);
+            const drawer = await page.locator('.ant-drawer-body').innerText();
+            const inDrawer = foreignWords(drawer, data);
+            if (inDrawer.length) found[`${p} (drawer)`] = inDrawer;
+            await page.screenshot({ path: path.join(shots, `${role}-order-drawer.png`) });
+            if (role !== 'provider_admin') {
+              expect(drawer).toMatch(/在 2 家候选服务商中综合得分最高/);
+              expect(drawer).toMatch(/最近的服务站“安康居家养老服务中心站”/);
+            }
+            expect(drawer).toMatch(/服务商接单 · 赵经理/);
+          }
         }
-      }
-      if (paths.includes('/console/elders')) {
-        // One record page: the elder's archive.
-        await page.goto(`${server.url}/console/elders/${elderId}`);
-        await page.getByText('王秀兰').first().waitFor();
-        await settled(page);
-        const words = await visibleForeignWords(page);
-        if (words.length) found['/console/elders/:id'] = words;
-        await page.screenshot({ path: path.join(shots, `${role}-elder.png`) });
-      }
-      expect(found).toEqual({});
-      await context.close();
-      // The district admin walks every page of the console (some 30 with the call centre's).
-    }, 300_000);
-  }
+        if (paths.includes('/console/elders')) {
+          // One record page: the elder's archive.
+          await page.goto(`${server.url}/console/elders/${elderId}`);
+          await page.getByText('王秀兰').first().waitFor();
+          await settled(page, expect);
+          const words = await visibleForeignWords(page);
+          if (words.length) found['/console/elders/:id'] = words;
+          await page.screenshot({ path: path.join(shots, `${role}-elder.png`) });
+        }
+        expect(found).toEqual({});
+        await context.close();
+        // The district admin walks every page of the console (some 30 with the call centre's).
+      }, 300_000);
+    }
+  });
 
   it('the district admin sets the service rules and the hotline, with Chinese validation messages', async () => {
     const { context, page } = await consoleAs(accounts.district_admin);

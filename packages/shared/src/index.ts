@@ -1,6 +1,3 @@
-// First, before any schema is built (see zod-setup.ts).
-import './zod-setup.ts';
-
 export * from './assessment.ts';
 export * from './contracts/index.ts';
 export * from './credit-code.ts';

@@ -198,6 +198,10 @@ export const ACTIONS = [
   'volunteer:manage',
   /** A volunteer's own phone page: own tasks (accept, check in, done), hours, statement, redemption. */
   'volunteer:self',
+  /** Export the datasets sent to the provincial / national systems (数据交换): personal data of the whole district. */
+  'exchange:export',
+  /** Import reference data (region codes, death records) through the data exchange, after a dry run. */
+  'exchange:import',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

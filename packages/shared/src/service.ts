@@ -44,8 +44,11 @@ export const ORDER_STATUS_LABELS_ZH: Record<OrderStatus, string> = {
 export const ORDER_CHANNELS = ['console', 'elder', 'family', 'api'] as const;
 export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 
-/** How an order is paid: points wallet, government-purchased credit (fen), or by the elder. */
-export const PAYMENT_METHODS = ['points', 'purchase', 'self'] as const;
+/**
+ * How an order is paid: points wallet, government-purchased credit (fen), by the elder, or by the
+ * family care bed's service package (`package`: no wallet money; the bed's monthly subsidy pays it).
+ */
+export const PAYMENT_METHODS = ['points', 'purchase', 'self', 'package'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 /** Anomaly flags of a visit; a flagged visit is held out of settlement until reviewed. */
@@ -69,5 +72,9 @@ export const VISIT_FLAG_LABELS_ZH: Record<VisitFlag, string> = {
   off_schedule: '签到时间偏离预约',
 };
 
-export const POLICY_KINDS = ['points_grant', 'purchase_credit'] as const;
+/**
+ * Policy kinds: points granted to wallets, purchased-service credit granted to wallets, and a family
+ * care bed subsidy (`family_bed`), which grants no wallet anything and pays beds through their monthly check.
+ */
+export const POLICY_KINDS = ['points_grant', 'purchase_credit', 'family_bed'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];

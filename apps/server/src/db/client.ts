@@ -27,8 +27,12 @@ export interface Database {
   exec(sql: string): Promise<void>;
   /** Run `fn` on one pinned connection (session-level locks, multi-step scripts). */
   pinned<T>(fn: (conn: Pick<Database, 'query' | 'exec'>) => Promise<T>): Promise<T>;
-  /** Listen on a NOTIFY channel; returns an unlisten function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Listen on a NOTIFY channel; returns an unlisten function. `onGap` runs when notices may have
+   * been missed: the listening connection was lost and is back (PostgreSQL), so what the notices
+   * keep current (caches) must be refreshed.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,10 @@ export function wrapPglite(client: PGlite): Database {
   return self;
 }
 
+/** The pause before opening a lost LISTEN connection again, doubling up to the maximum. */
+const LISTEN_RETRY_MIN_MS = 250;
+const LISTEN_RETRY_MAX_MS = 5_000;
+
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client dropped by the server must not crash the process.
@@ -95,7 +103,61 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   await pool.query('select 1');
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   let listener: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let closing = false;
+  let retryMs = LISTEN_RETRY_MIN_MS;
   const handlers = new Map<string, Set<(p: string) => void>>();
+  const gapHandlers = new Set<() => void>();
+
+  // The one connection that LISTENs. When it is lost (the server restarted, a failover, an idle
+  // cut) it is opened again with a growing pause and LISTENs on every channel again; notices sent
+  // meanwhile are gone, so the gap handlers run once it is back.
+  const openListener = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ connectionString: url, application_name: 'zhiyang-listen' });
+    const lost = () => {
+      if (listener !== c) return;
+      listener = null;
+      c.end().catch(() => {});
+      if (!closing) reconnectLater();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    c.on('notification', (msg) => {
+      for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
+    });
+    try {
+      await c.connect();
+      for (const channel of handlers.keys()) await c.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    } catch (err) {
+      c.end().catch(() => {});
+      throw err;
+    }
+    // Taken as the listener in the same turn as its last answer: a loss from here on is seen.
+    listener = c;
+    return c;
+  };
+  const ensureListener = async (): Promise<pg.Client> => {
+    if (listener) return listener;
+    connecting ??= openListener().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+  const reconnectLater = () => {
+    const timer = setTimeout(async () => {
+      if (closing || listener) return;
+      try {
+        await ensureListener();
+        retryMs = LISTEN_RETRY_MIN_MS;
+        for (const g of gapHandlers) g();
+      } catch {
+        retryMs = Math.min(retryMs * 2, LISTEN_RETRY_MAX_MS);
+        reconnectLater();
+      }
+    }, retryMs);
+    timer.unref();
+  };
+
   return {
     kind: 'postgres',
     db,
@@ -123,28 +185,28 @@ async function openPostgres(url: string, max: number): Promise<Database> {
         conn.release();
       }
     },
-    async listen(channel, onPayload) {
-      if (!listener) {
-        listener = new pg.Client({ connectionString: url });
-        listener.on('error', () => {});
-        await listener.connect();
-        listener.on('notification', (msg) => {
-          for (const h of handlers.get(msg.channel) ?? []) h(msg.payload ?? '');
-        });
-      }
+    async listen(channel, onPayload, onGap) {
       let set = handlers.get(channel);
+      const first = !set;
       if (!set) {
         set = new Set();
         handlers.set(channel, set);
-        await listener.query(`LISTEN "${channel.replace(/"/g, '')}"`);
       }
       set.add(onPayload);
+      if (onGap) gapHandlers.add(onGap);
+      const c = await ensureListener();
+      // A listener opened just now LISTENs on every channel already; an older one learns this one.
+      if (first) await c.query(`LISTEN "${channel.replace(/"/g, '')}"`);
       return async () => {
         set.delete(onPayload);
+        if (onGap) gapHandlers.delete(onGap);
       };
     },
     async close() {
-      if (listener) await listener.end().catch(() => {});
+      closing = true;
+      const c = listener;
+      listener = null;
+      if (c) await c.end().catch(() => {});
       await pool.end();
     },
   };

@@ -33,6 +33,17 @@ describe('demo 家庭照护床位', () => {
     expect(live.every((b: { devices: unknown[]; lastVisitAt: string | null }) => b.devices.length === 2 && b.lastVisitAt)).toBe(
       true,
     );
+    // One bed's hospital stay: eight days of last month taken out of its requirement, and delivered.
+    const stay = live.filter((b: { lastMonth: { suspendedDays: number } }) => b.lastMonth.suspendedDays === 8);
+    expect(stay).toHaveLength(1);
+    expect(stay[0].lastMonth.status).toBe('delivered');
+    // The package paid the visits: no wallet money on any bed order.
+    const [paid] = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int n FROM service_orders o JOIN family_beds b ON b.elder_id = o.elder_id
+        WHERE o.payment <> 'package' OR o.points > 0 OR o.amount_fen > 0`,
+    );
+    expect(paid.n).toBe(0);
     await seedFamilyBeds(s.ctx);
     const [n] = await queryRows<{ n: number }>(s.ctx.db, sql`SELECT count(*)::int n FROM family_beds`);
     expect(n.n).toBe(12);

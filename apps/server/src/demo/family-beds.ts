@@ -7,7 +7,7 @@ import { addDays, cstDate, cstDayStart, cstMonth } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 import { findRuleOverrides, saveRuleOverrides } from '../modules/alarms/alarms.repo.ts';
 import { monthDays, monthRequirement, overridesWithMonitoring } from '../modules/family-beds/family-beds.rules.ts';
-import { familyBedDevices, familyBeds } from '../modules/family-beds/family-beds.schema.ts';
+import { familyBedDevices, familyBedSuspensions, familyBeds } from '../modules/family-beds/family-beds.schema.ts';
 import { releaseHold, runCheck } from '../modules/family-beds/month.service.ts';
 import { policies } from '../modules/policies/policies.schema.ts';
 import { DEMO_DISTRICT, streetCode } from './district.ts';
@@ -17,6 +17,8 @@ const BEDS = 12;
 const VISITS_PER_WEEK = 2;
 /** Live beds whose provider fell short last month (one of them released with a reason). */
 const SHORT = new Set([3, 7]);
+/** The live bed whose elder was in hospital at the start of last month (a suspension period). */
+const HOSPITAL = 6;
 
 const prevMonth = (month: string) => {
   const [y, m] = month.split('-').map(Number);
@@ -26,9 +28,10 @@ const prevMonth = (month: string) => {
 /**
  * Demo step `family-beds`: twelve family care beds (家庭养老照护床位) in 锦华街道 for elders whose
  * latest signed assessment is moderate, severe or total loss, with a bed-subsidy policy, a provider,
- * a bed sensor and a fall radar each (a few offline), the package's verified visits of last month
- * and of this month so far, and last month's check run through the module's service — most beds
- * delivered, two short (one hold released with a reason). A re-run adds nothing.
+ * a bed sensor and a fall radar each (a few offline), the package's verified visits (orders paid by
+ * the package) of last month and of this month so far, one elder's hospital stay as a suspension
+ * period, and last month's check run through the module's service — most beds delivered, two short
+ * (one hold released with a reason). A re-run adds nothing.
  */
 export async function seedFamilyBeds(ctx: AppContext) {
   const [had] = await queryRows<{ n: number }>(ctx.db, sql`SELECT count(*)::int AS n FROM family_beds WHERE is_demo`);
@@ -66,12 +69,12 @@ export async function seedFamilyBeds(ctx: AppContext) {
       .insert(policies)
       .values({
         name: '家庭养老照护床位服务补贴',
-        kind: 'purchase_credit',
+        // A bed subsidy: paid to providers by the beds' monthly check, never granted to wallets.
+        kind: 'family_bed',
         amount: 60000,
         period: 'month',
         regionCode: DEMO_DISTRICT.code,
-        // Paid to providers by the beds' monthly check, never granted to wallets: no elder matches.
-        conditions: { maxAge: 0 },
+        conditions: { abilityLevels: ['moderate', 'severe', 'total'] },
         covers: { categories: ['daily_care', 'basic_care'], itemIds: [] },
         validFrom: `${activatedOn.slice(0, 4)}-01-01`,
         status: 'active',
@@ -124,8 +127,18 @@ export async function seedFamilyBeds(ctx: AppContext) {
         updatedBy: null,
         updatedAt: new Date(),
       });
+      // One elder was in hospital the first eight days of last month: a suspension period, taken
+      // out of the month's requirement and subsidy; the visits resumed after it.
+      const suspended = i === HOSPITAL ? [{ fromDay: `${last}-01`, toDay: `${last}-08` }] : [];
+      for (const p of suspended)
+        await tx.insert(familyBedSuspensions).values({ bedId: bed.id, ...p, reason: '住院治疗（肺部感染）', isDemo: true });
+      const firstDay = suspended.length ? 9 : 1;
       // Last month's visits (fewer on the short beds) and this month's so far.
-      const need = monthRequirement(last, { activatedOn, endedOn: null, visitsPerWeek: VISITS_PER_WEEK, monthlyFen: 60000 });
+      const need = monthRequirement(
+        last,
+        { activatedOn, endedOn: null, visitsPerWeek: VISITS_PER_WEEK, monthlyFen: 60000 },
+        suspended,
+      );
       const lastDays = monthDays(last).days;
       const made = SHORT.has(i) ? need.required - 3 - (i % 2) : need.required + (i % 2);
       for (let k = 0; k < made; k++)
@@ -134,7 +147,7 @@ export async function seedFamilyBeds(ctx: AppContext) {
           provider,
           items[k % items.length],
           e,
-          `${last}-${String(1 + Math.floor((k * lastDays) / made)).padStart(2, '0')}`,
+          `${last}-${String(firstDay + Math.floor((k * (lastDays - firstDay + 1)) / made)).padStart(2, '0')}`,
           i * 100 + k,
         );
       const dayOfMonth = Number(today.slice(8, 10));
@@ -178,7 +191,7 @@ async function devices(tx: DbOrTx, i: number, bedId: string, e: { id: string; re
   }
 }
 
-/** A verified visit of the package: a confirmed order of the bed's provider checked in that day at 09:30. */
+/** A verified visit of the package: a confirmed order of the bed's provider, paid by the package, checked in that day at 09:30. */
 async function visit(
   tx: DbOrTx,
   provider: { id: string; worker_id: string },
@@ -194,7 +207,7 @@ async function visit(
     sql`INSERT INTO service_orders (no, elder_id, region_code, item_id, provider_id, worker_id, channel, status, scheduled_at,
         duration_minutes, quantity, payment, points, amount_fen, note, is_demo, created_at, updated_at, served_at, confirmed_at)
       VALUES (${`FB${day.replaceAll('-', '')}${String(seq).padStart(4, '0')}`}, ${e.id}, ${e.region_code}, ${item.id}, ${provider.id},
-        ${provider.worker_id}, 'console', 'confirmed', ${at.toISOString()}, ${item.duration_minutes}, 1, 'self', 0, 0,
+        ${provider.worker_id}, 'console', 'confirmed', ${at.toISOString()}, ${item.duration_minutes}, 1, 'package', 0, 0,
         '家庭照护床位服务包', true, ${at.toISOString()}, ${out.toISOString()}, ${out.toISOString()}, ${out.toISOString()})
       RETURNING id`,
   );

@@ -64,6 +64,8 @@ export const QUEUES = {
   'patrols.close': scheduled,
   // Credit 信用: the nightly rescoring of every organisation and the listing rule.
   'credit.nightly': scheduled,
+  // Supervision 综合监管: closed-month snapshots of the dashboard and the month-end today-only figures.
+  'supervision.snapshots': scheduled,
 } as const satisfies Record<string, z.ZodType>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -66,13 +66,26 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    this.unlisten = await this.database.listen(EVENTS_CHANNEL, (payload) => {
-      try {
-        this.emitter.emit('event', JSON.parse(payload) as DomainEvent);
-      } catch {
-        // A malformed payload cannot come from us; ignore it rather than crash the listener.
-      }
-    });
+    this.unlisten = await this.database.listen(
+      EVENTS_CHANNEL,
+      (payload) => {
+        try {
+          this.emitter.emit('event', JSON.parse(payload) as DomainEvent);
+        } catch {
+          // A malformed payload cannot come from us; ignore it rather than crash the listener.
+        }
+      },
+      () => this.emitter.emit('gap'),
+    );
+  }
+
+  /**
+   * Events may have been missed (the database connection that listens was lost and is back): what
+   * events keep current must be refreshed. Returns the function that unsubscribes.
+   */
+  onGap(listener: () => void): () => void {
+    this.emitter.on('gap', listener);
+    return () => this.emitter.off('gap', listener);
   }
 
   async stop(): Promise<void> {

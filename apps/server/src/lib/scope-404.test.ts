@@ -8,7 +8,7 @@ import { callAgents, callHotlines, callQueues, calls, kbArticles } from '../modu
 import { careCallCampaigns, careCallTasks, careVisitTasks } from '../modules/campaigns/campaigns.schema.ts';
 import { careFollowUps, careVisitFindings, careVisits } from '../modules/care-visits/care-visits.schema.ts';
 import { elderImports } from '../modules/elders/elders.schema.ts';
-import { familyBeds } from '../modules/family-beds/family-beds.schema.ts';
+import { familyBedSuspensions, familyBeds } from '../modules/family-beds/family-beds.schema.ts';
 import { ltcScopeFixtures } from '../modules/health-records/health-records.testing.ts';
 import {
   inspectionFindings,
@@ -83,6 +83,7 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/care-call-campaigns\/:id/, { id: 'careCampaign' }],
   [/^\/care-call-tasks\/:id/, { id: 'careCallTask' }],
   [/^\/care-visit-tasks\/:id/, { id: 'careVisit' }],
+  [/^\/calls\/:id\/recordings\/:part/, { id: 'call', part: 'recordingPart' }],
   [/^\/calls\/:id/, { id: 'call' }],
   [/^\/kb\/articles\/:id/, { id: 'kbArticle' }],
   [/^\/call-agents\/:userId/, { userId: 'callAgent' }],
@@ -115,7 +116,9 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/admissions\/:id/, { id: 'admission' }],
   [/^\/family-beds\/:id\/devices\/:deviceId/, { id: 'familyBed', deviceId: 'device' }],
   [/^\/family-beds\/:id\/months\/:month/, { id: 'familyBed', month: 'bedMonth' }],
+  [/^\/family-beds\/:id\/suspensions\/:suspensionId/, { id: 'familyBed', suspensionId: 'bedSuspension' }],
   [/^\/family-beds\/:id/, { id: 'familyBed' }],
+  [/^\/medical-orgs\/:id/, { id: 'medicalOrg' }],
   [/^\/doctor-teams\/:id/, { id: 'doctorTeam' }],
   [/^\/doctor-team-members\/:id/, { id: 'teamMember' }],
   [/^\/doctor-contracts\/:id/, { id: 'doctorContract' }],
@@ -135,8 +138,11 @@ const PARAM_KINDS: Array<[RegExp, Record<string, Kind>]> = [
   [/^\/org-grades\/:id/, { id: 'institution' }],
   [/^\/volunteers\/:id/, { id: 'volunteer' }],
   [/^\/volunteer-tasks\/:id/, { id: 'volunteerTask' }],
+  [/^\/served-volunteer-tasks\/:id/, { id: 'volunteerTask' }],
   // A volunteer's own task: another volunteer's answers 404.
   [/^\/volunteer\/tasks\/:id/, { id: 'volunteerTask' }],
+  // A volunteer's own care visit: one not assigned to (nor recorded by) them answers 404.
+  [/^\/volunteer\/care-visits\/:id/, { id: 'careRound' }],
   [/^\/neighbourhood-points\/:id/, { id: 'neighbourhoodPoint' }],
 ];
 
@@ -171,6 +177,7 @@ type Kind =
   | 'careCallTask'
   | 'careVisit'
   | 'dispatchStatus'
+  | 'recordingPart'
   | 'callAgent'
   | 'hotline'
   | 'callQueue'
@@ -199,6 +206,7 @@ type Kind =
   | 'ltcPolicy'
   | 'ltcClaim'
   | 'riskTask'
+  | 'medicalOrg'
   | 'doctorTeam'
   | 'teamMember'
   | 'doctorContract'
@@ -208,6 +216,7 @@ type Kind =
   | 'referral'
   | 'familyBed'
   | 'bedMonth'
+  | 'bedSuspension'
   | 'inspection'
   | 'inspectionFinding'
   | 'volunteer'
@@ -338,6 +347,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /care-households/:elderId': { members: [] },
   'PUT /care-visit-plans/:elderId': { assigneeId: UUID },
   'POST /care-visits/:id/record': { outcome: 'not_home', lat: 30.62, lng: 104.02 },
+  'POST /volunteer/care-visits/:id/record': { outcome: 'not_home', lat: 30.62, lng: 104.02 },
   'POST /care-follow-ups/:id/close': { note: '已处理' },
   'POST /risk-radar/elders/:id/plan': { kind: 'visit' },
   'PUT /family-beds/:id/home-assessment': { checklist: { grab_bars: 'needed' }, assessedOn: '2026-01-05' },
@@ -351,10 +361,14 @@ const BODIES: Record<string, unknown> = {
   'POST /family-beds/:id/devices': { deviceId: 'SCOPE-DEV-1' },
   'POST /family-beds/:id/suspend': { reason: '越权测试' },
   'POST /family-beds/:id/end': { reason: '越权测试' },
+  'POST /family-beds/:id/suspensions': { fromDay: '2026-02-01', toDay: '2026-02-03', reason: '越权测试' },
+  'POST /served-volunteer-tasks/:id/verdict': { verdict: 'confirm' },
   'POST /family-beds/:id/months/:month/release': { reason: '越权测试' },
   'POST /risk-tasks/:id/done': {},
   'POST /doctor-teams/:id/members': { name: '某护士', role: 'nurse' },
   'PATCH /doctor-team-members/:id': { active: false },
+  'PATCH /medical-orgs/:id': { name: '改名' },
+  'PATCH /doctor-teams/:id': { name: '改名' },
   'POST /doctor-contracts/:id/end': { reason: '解约' },
   'POST /medical-visits/:id/schedule': { scheduledOn: '2030-01-07' },
   'POST /medical-visits/:id/record': { lat: 30.62, lng: 104.02, findings: '正常' },
@@ -605,6 +619,10 @@ beforeAll(async () => {
       abilityLevel: 'severe',
     })
     .returning();
+  const [bedSuspensionB] = await s.ctx.db
+    .insert(familyBedSuspensions)
+    .values({ bedId: familyBedB.id, fromDay: '2026-01-10', toDay: '2026-01-12', reason: '住院' })
+    .returning();
   const [riskTaskB] = await s.ctx.db
     .insert(riskTasks)
     .values({ elderId: elder.id, regionCode: TREE.communityB1, kind: 'visit', score: 30 })
@@ -847,6 +865,8 @@ beforeAll(async () => {
     alarm: (alarm as { id: string }).id,
     dispatch: dispatch.id,
     dispatchStatus: 'accept',
+    // A call's recordings are numbered from 1 (the call itself is out of scope).
+    recordingPart: '1',
     careCampaign: careCampaign.id,
     careCallTask: careTask.id,
     careVisit: careVisit.id,
@@ -874,6 +894,7 @@ beforeAll(async () => {
     mealDelivery: deliveryB.id,
     mealSignal: signalB.id,
     riskTask: riskTaskB.id,
+    medicalOrg: medOrgB.id,
     doctorTeam: teamB.id,
     teamMember: memberB.id,
     doctorContract: contractB.id,
@@ -885,6 +906,7 @@ beforeAll(async () => {
     patrolHazard: patrolHazardB.id,
     familyBed: familyBedB.id,
     bedMonth: '2026-01',
+    bedSuspension: bedSuspensionB.id,
     ltcPolicy: ltcB.policyId,
     ltcClaim: ltcB.claimId,
     inspection: inspectionB.id,

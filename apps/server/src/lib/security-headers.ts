@@ -118,20 +118,30 @@ export const securityHeaders = fp(
     const label = tileImageSource(opts.mapLabelTileUrl);
     if (label.note) app.log.warn(label.note);
     const sip = opts.sipWsUrl ? /^(wss?:\/\/[A-Za-z0-9.\-[\]:]+)/.exec(opts.sipWsUrl)?.[1] : undefined;
+    // The policy depends only on the host, the scheme and the route's script hashes: built once
+    // per combination, not on every response (a few hosts in practice; bounded all the same).
+    const policies = new Map<string, string>();
+    const policyFor = (host: string, https: boolean, scriptHashes: string[] | undefined) => {
+      const key = `${https ? 's' : ''}|${host}|${scriptHashes?.join(' ') ?? ''}`;
+      let policy = policies.get(key);
+      if (policy === undefined) {
+        policy = contentSecurityPolicy({
+          tileSource: tile.source,
+          labelSource: label.source,
+          host,
+          https,
+          scriptHashes,
+          sipSource: sip,
+        });
+        if (policies.size >= 256) policies.clear();
+        policies.set(key, policy);
+      }
+      return policy;
+    };
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
       // req.protocol follows the trustProxy setting: behind a proxy it is the client's scheme.
       const https = req.protocol === 'https';
-      reply.header(
-        'content-security-policy',
-        contentSecurityPolicy({
-          tileSource: tile.source,
-          labelSource: label.source,
-          host: req.host,
-          https,
-          scriptHashes: req.routeOptions.config?.cspScriptHashes,
-          sipSource: sip,
-        }),
-      );
+      reply.header('content-security-policy', policyFor(req.host, https, req.routeOptions.config?.cspScriptHashes));
       if (https) reply.header('strict-transport-security', 'max-age=31536000');
       reply.header('x-content-type-options', 'nosniff');
       reply.header('x-frame-options', 'DENY');

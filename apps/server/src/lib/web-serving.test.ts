@@ -10,6 +10,7 @@ beforeAll(async () => {
   mkdirSync(path.join(webDist, 'assets'));
   writeFileSync(path.join(webDist, 'index.html'), '<!doctype html><title>智养</title>');
   writeFileSync(path.join(webDist, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(path.join(webDist, 'early.js'), 'void 0');
   s = await startTestServer({ config: { webDist } });
 });
 afterAll(() => s.close());
@@ -20,6 +21,15 @@ describe('the web console is served from the same port', () => {
     expect(js.statusCode).toBe(200);
     expect(js.body).toBe('console.log(1)');
     expect(js.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('lets the browser keep hashed assets for good, but not index.html or the unhashed files', async () => {
+    const js = await s.app.inject({ method: 'GET', url: '/assets/app.js' });
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const url of ['/', '/console/alarms', '/early.js']) {
+      const res = await s.app.inject({ method: 'GET', url });
+      expect(res.headers['cache-control'], url).toBe('public, max-age=0');
+    }
   });
 
   it('answers every app route with index.html, but API misses with a problem', async () => {

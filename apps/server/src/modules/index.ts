@@ -12,6 +12,7 @@ import { campaignsModule } from './campaigns/campaigns.module.ts';
 import { careVisitsModule } from './care-visits/care-visits.module.ts';
 import { catalogueModule } from './catalogue/catalogue.module.ts';
 import { creditModule } from './credit/credit.module.ts';
+import { dataExchangeModule } from './data-exchange/data-exchange.module.ts';
 import { brokerSyncModule } from './devices/broker-sync/broker-sync.module.ts';
 import { devicesModule } from './devices/devices.module.ts';
 import { eldersModule } from './elders/elders.module.ts';
@@ -38,6 +39,7 @@ import { regionsModule } from './regions/regions.module.ts';
 import { respondersModule } from './responders/responders.module.ts';
 import { riskRadarModule } from './risk-radar/risk-radar.module.ts';
 import { settlementsModule } from './settlements/settlements.module.ts';
+import { statisticsModule } from './statistics/statistics.module.ts';
 import { supervisionModule } from './supervision/supervision.module.ts';
 import { usersModule } from './users/users.module.ts';
 import { volunteersModule } from './volunteers/volunteers.module.ts';
@@ -108,6 +110,10 @@ export const modules: readonly ModuleDefinition[] = [
   volunteersModule,
   // Supervision 综合监管: dashboards by district, street and community (issue 21)
   supervisionModule,
+  // Statistics 统计: monthly report 月报 and ad-hoc statistics 自定义统计 (issue 21)
+  statisticsModule,
+  // Data exchange 数据交换 with the provincial / national systems (issue 21)
+  dataExchangeModule,
 ];
 
 /** The modules whose routes a process with these roles serves: all for `web`, else health only. */

@@ -116,9 +116,17 @@ export async function registerRealtime(app: FastifyInstance, ctx: AppContext, op
   }, opts.recheckMs ?? 60_000);
   timer.unref();
 
+  // Events may have been missed (the database connection that listens was lost and is back): every
+  // socket is closed as a restart (1012), so each page reconnects and loads its lists again — an
+  // alarm raised meanwhile appears on the operator's screen.
+  const offGap = ctx.events.onGap(() => {
+    for (const c of clients) c.socket.close(1012, 'events may have been missed');
+  });
+
   app.addHook('onClose', async () => {
     stopped = true;
     off();
+    offGap();
     clearInterval(timer);
     for (const c of clients) c.socket.close(1001, 'server shutting down');
   });

@@ -3,6 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { AppContext } from '../lib/context.ts';
 import { hashPassword } from '../modules/auth/passwords.ts';
 import { organizations } from '../modules/organizations/organizations.schema.ts';
+import { existingRegionCache } from '../modules/regions/regions.cache.ts';
 import { regions } from '../modules/regions/regions.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
 
@@ -30,6 +31,8 @@ export async function seedTree(ctx: AppContext) {
       { code: TREE.communityB1, parentCode: TREE.streetB, level: 'community', name: '乙一社区' },
     ])
     .onConflictDoNothing();
+  // This process reads its own write at once (other processes: the table trigger's NOTIFY).
+  existingRegionCache(ctx.events)?.invalidate();
 }
 
 export async function createOrg(

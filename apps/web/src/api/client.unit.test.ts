@@ -85,4 +85,26 @@ describe('typed API client', () => {
     expect((err as ApiError).code).toBe('duplicate');
     expect((err as ApiError).status).toBe(409);
   });
+
+  it('takes an answer public/early.js started once, for the same GET, and fetches everything else', async () => {
+    const api = createApi(contract);
+    const g = globalThis as { __zyEarly?: Record<string, { at: number; res: Promise<Response> }> };
+    const early = (body: unknown, at = Date.now()) => ({ at, res: Promise.resolve(Response.json(body)) });
+    g.__zyEarly = {
+      '/api/v1/things/a/parts/b': early({ ok: true }),
+      '/api/v1/things/old/parts/b': early({ ok: true }, Date.now() - 60_000),
+    };
+    const calls = answer(() => Response.json({ ok: false }));
+    expect(await api.getThing({ params: { id: 'a', part: 'b' } })).toEqual({ ok: true });
+    expect(calls).toHaveLength(0);
+    // Taken once: the next call of the same URL asks the server.
+    expect(await api.getThing({ params: { id: 'a', part: 'b' } })).toEqual({ ok: false });
+    // Too old to trust (the page opened long after the app started): asked again.
+    expect(await api.getThing({ params: { id: 'old', part: 'b' } })).toEqual({ ok: false });
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/things/a/parts/b', '/api/v1/things/old/parts/b']);
+    // A failed early request is retried by the call itself.
+    g.__zyEarly = { '/api/v1/things/c/parts/d': { at: Date.now(), res: Promise.reject(new TypeError('offline')) } };
+    expect(await api.getThing({ params: { id: 'c', part: 'd' } })).toEqual({ ok: false });
+    delete g.__zyEarly;
+  });
 });

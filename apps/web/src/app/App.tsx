@@ -1,3 +1,4 @@
+import { LoadingOutlined } from '@ant-design/icons';
 import { App as AntApp, ConfigProvider, theme } from 'antd';
 import enUSLocale from 'antd/locale/en_US';
 import zhCNLocale from 'antd/locale/zh_CN';
@@ -18,6 +19,7 @@ const CareVisitsPage = lazy(() => import('../worker/CareVisitsPage.tsx'));
 const CareRoundPage = lazy(() => import('../worker/CareRoundPage.tsx'));
 const DoctorPage = lazy(() => import('../worker/DoctorPage.tsx'));
 const VolunteerPage = lazy(() => import('../worker/VolunteerPage.tsx'));
+const VolunteerRegisterPage = lazy(() => import('../worker/VolunteerRegisterPage.tsx'));
 const PatrolPage = lazy(() => import('../worker/PatrolPage.tsx'));
 const KioskArea = lazy(() => import('../kiosk/KioskArea.tsx'));
 const VerifyCardPage = lazy(() => import('../console/privilege-cards/VerifyCardPage.tsx'));
@@ -38,6 +40,11 @@ export function App() {
   return (
     <ConfigProvider
       locale={isEnglish ? enUSLocale : zhCNLocale}
+      // A button's own spinner, not antd's default one: the default leaves with a CSS transition and
+      // stays in the button when that transition never ends (a request answered within a frame or
+      // two), so the button kept its spinner — and its accessible name "loading …" — after the work
+      // was done. This one is there exactly while the button is loading.
+      button={{ loadingIcon: <LoadingOutlined /> }}
       theme={{
         algorithm: theme.defaultAlgorithm,
         token: {
@@ -72,6 +79,7 @@ export function App() {
                 <Route path="/worker/doctor" element={<DoctorPage />} />
                 <Route path="/worker/patrol" element={<PatrolPage />} />
                 <Route path="/worker/volunteer" element={<VolunteerPage />} />
+                <Route path="/worker/volunteer/register" element={<VolunteerRegisterPage />} />
                 <Route path="/worker/*" element={<WorkerArea />} />
                 <Route path="/kiosk/*" element={<KioskArea />} />
                 <Route path="/verify/card/:token" element={<VerifyCardPage />} />

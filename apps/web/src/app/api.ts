@@ -80,6 +80,23 @@ async function readProblem(res: Response): Promise<Problem> {
   }
 }
 
+/** A request public/early.js started while the app's code downloaded. */
+interface Early {
+  at: number;
+  res: Promise<Response>;
+}
+/** How long an early answer may wait to be taken; later, the page asks again. */
+const EARLY_MAX_AGE_MS = 10_000;
+
+/** The early answer for this GET, once: the first call of the same URL takes it. */
+function takeEarly(url: string): Promise<Response> | undefined {
+  const all = (globalThis as { __zyEarly?: Record<string, Early> }).__zyEarly;
+  const early = all?.[url];
+  if (!early) return undefined;
+  delete all[url];
+  return Date.now() - early.at <= EARLY_MAX_AGE_MS ? early.res : undefined;
+}
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const isForm = options.body instanceof FormData;
   // X-Zhiyang-Client: a header a cross-site form cannot send; the server's CSRF guard accepts a
@@ -88,9 +105,12 @@ export async function request<T>(method: string, path: string, options: RequestO
   if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   Object.assign(headers, options.headers);
 
-  let res: Response;
+  const url = apiUrl(path, options.query);
+  let res: Response | undefined;
+  const early = method === 'GET' && !options.signal && !options.headers ? takeEarly(url) : undefined;
+  if (early) res = await early.catch(() => undefined);
   try {
-    res = await fetch(apiUrl(path, options.query), {
+    res ??= await fetch(url, {
       method,
       headers,
       credentials: 'include',

@@ -17,6 +17,7 @@ export function MobileGate({
   area,
   path,
   big,
+  footer,
   children,
 }: {
   /** Whose i18n texts name the login (`<area>.login`, `.username`, `.password`). */
@@ -24,6 +25,8 @@ export function MobileGate({
   /** Where to come back after the password change. */
   path: string;
   big?: boolean;
+  /** Shown under the login form (e.g. the volunteer page's link to self-registration). */
+  footer?: ReactNode;
   children(me: Me): ReactNode;
 }) {
   const { me, loading, login } = useAuth();
@@ -36,6 +39,7 @@ export function MobileGate({
         onLogin={login}
         big={big}
         byCode={area === 'elderHome' || area === 'family'}
+        footer={footer}
       />
     );
   if (me.mustChangePassword) return <Navigate to={`${CHANGE_PASSWORD_PATH}?next=${path}`} replace />;
@@ -48,12 +52,14 @@ export function MobileLogin({
   onLogin,
   big,
   byCode,
+  footer,
 }: {
   tx: { login: string; username: string; password: string };
   onLogin(u: string, p: string): Promise<unknown>;
   big?: boolean;
   /** Offer the login by phone number and code, and open on it. */
   byCode?: boolean;
+  footer?: ReactNode;
 }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<'code' | 'password'>(byCode ? 'code' : 'password');
@@ -84,6 +90,7 @@ export function MobileLogin({
       ) : (
         <PasswordLoginForm size={size} big={big} tx={tx} onLogin={onLogin} />
       )}
+      {footer}
     </div>
   );
 }

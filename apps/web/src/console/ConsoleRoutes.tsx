@@ -10,19 +10,24 @@ import { careVisitRoutes } from './care-visits/routes.tsx';
 import { lazyPage } from './common/lazyPage.tsx';
 import { RequirePermission } from './common/RequirePermission.tsx';
 import { creditRoutes } from './credit/routes.tsx';
+import { dataExchangeRoutes } from './data-exchange/routes.tsx';
 import { familyBedRoutes } from './family-beds/routes.tsx';
 import { healthRecordsRoutes } from './health-records/routes.tsx';
 import { institutionRoutes } from './institutions/routes.tsx';
 import { ConsoleLayout } from './layout/ConsoleLayout.tsx';
 import { ConsoleRolesOnly } from './layout/phoneHome.tsx';
-import { LoginPage } from './login/LoginPage.tsx';
 import { mealRoutes } from './meals/routes.tsx';
 import { medicalRoutes } from './medical/routes.tsx';
-import { ChangePasswordPage } from './password/ChangePasswordPage.tsx';
 import { privilegeCardRoutes } from './privilege-cards/routes.tsx';
 import { serviceRoutes } from './service/routes.tsx';
+import { statisticsRoutes } from './statistics/routes.tsx';
 import { supervisionRoutes } from './supervision/routes.tsx';
+import { volunteerRoutes } from './volunteers/routes.tsx';
 
+// Sign-in and the forced password change: forms (antd Form and its validator) the signed-in
+// console's first screen does not need.
+const ChangePasswordPage = lazyPage(() => import('./password/ChangePasswordPage.tsx'), 'ChangePasswordPage');
+const LoginPage = lazyPage(() => import('./login/LoginPage.tsx'), 'LoginPage');
 const AssessmentFormPage = lazyPage(() => import('./assessments/AssessmentFormPage.tsx'), 'AssessmentFormPage');
 const AssessmentsPage = lazyPage(() => import('./assessments/AssessmentsPage.tsx'), 'AssessmentsPage');
 const AssessmentViewPage = lazyPage(() => import('./assessments/AssessmentViewPage.tsx'), 'AssessmentViewPage');
@@ -177,8 +182,11 @@ export function ConsoleRoutes() {
           {creditRoutes()}
           {familyBedRoutes()}
           {medicalRoutes()}
+          {volunteerRoutes()}
           {healthRecordsRoutes()}
           {supervisionRoutes()}
+          {statisticsRoutes()}
+          {dataExchangeRoutes()}
           <Route path="*" element={<NotFound />} />
         </Route>
       </Route>

@@ -15,11 +15,15 @@ import { MobileGate } from '../common/MobileLogin.tsx';
 import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
 import { ChooseSlot, type Slot } from './ChooseSlot.tsx';
+import { FamilyBedCard } from './FamilyBedCard.tsx';
+import { HomeVisitCard } from './HomeVisitCard.tsx';
 import { MealDeliveryCard } from './MealDeliveryCard.tsx';
 import { MyBookings } from './MyBookings.tsx';
+import { MyHealthCard } from './MyHealthCard.tsx';
 import { SosButton } from './SosButton.tsx';
 import { speak } from './speak.ts';
 import { BRAND, bigButton, box, ghostButton, INK, page, whenText } from './styles.ts';
+import { VolunteerServedCard } from './VolunteerServedCard.tsx';
 
 /** Services shown first: the ones elders ask for most (Wuhan 2016 calls: housekeeping, meals, comfort). */
 const FAVOURITES = ['cleaning', 'wardrobe_tidy', 'meal_delivery', 'haircut', 'companion_chat', 'repair'];
@@ -89,11 +93,13 @@ function ElderHome({ role }: { role: string }) {
   ];
   const selfPaid = (items.data?.items ?? []).filter((i) => i.payment === 'self');
   const costText = (i: BookableItem) =>
-    i.payment === 'points'
-      ? t('elderHome.costs', { points: i.points })
-      : i.payment === 'purchase'
-        ? t('elderHome.costsPurchase')
-        : t('elderHome.costsSelf', { yuan: (i.refPriceFen / 100).toFixed(0) });
+    i.ltc
+      ? t('phoneHealth.ltcPays', { pct: i.ltc.payPercent, yuan: (i.ltc.copayFen / 100).toFixed(0) })
+      : i.payment === 'points'
+        ? t('elderHome.costs', { points: i.points })
+        : i.payment === 'purchase'
+          ? t('elderHome.costsPurchase')
+          : t('elderHome.costsSelf', { yuan: (i.refPriceFen / 100).toFixed(0) });
 
   const balanceText = w
     ? [
@@ -116,11 +122,19 @@ function ElderHome({ role }: { role: string }) {
     if (!w || !item || !slot) return;
     setError(null);
     try {
-      await ordersApi.createOrder({
+      const order = await ordersApi.createOrder({
         body: { elderId: w.elderId, itemId: item.id, scheduledAt: slot.start, payment: item.payment },
         headers: { 'Idempotency-Key': crypto.randomUUID() },
       });
-      const text = t('elderHome.bookedWhat', { item: item.name, when: whenText(slot.start, currentLanguage(), t as never) });
+      // 长护险 pays it: the server decided at booking (enrolled, in the package, room this month).
+      const ltc = order.ltc
+        ? t('phoneHealth.ltcBooked', {
+            policy: order.ltc.policyName,
+            pct: order.ltc.payPercent,
+            yuan: (order.ltc.copayFen / 100).toFixed(0),
+          })
+        : '';
+      const text = `${t('elderHome.bookedWhat', { item: item.name, when: whenText(slot.start, currentLanguage(), t as never) })}${ltc}`;
       setBookedText(text);
       setScreen('done');
       setVersion((v) => v + 1);
@@ -163,7 +177,7 @@ function ElderHome({ role }: { role: string }) {
       </>
     );
   } else if (screen === 'confirm' && item) {
-    const enough = item.payment !== 'points' || (w?.points.available ?? 0) >= item.points;
+    const enough = !!item.ltc || item.payment !== 'points' || (w?.points.available ?? 0) >= item.points;
     body = (
       <>
         <h1 style={{ fontSize: 32 }}>{item.name}</h1>
@@ -236,6 +250,10 @@ function ElderHome({ role }: { role: string }) {
           {t('elderHome.mine')}
         </button>
         {w && <MealDeliveryCard elderId={w.elderId} who={role === 'family' ? 'family' : 'elder'} />}
+        {w && <VolunteerServedCard />}
+        {w && <HomeVisitCard elderId={w.elderId} />}
+        {w && <FamilyBedCard />}
+        {w && <MyHealthCard elderId={w.elderId} />}
         {role === 'elder' && <MyAllowance />}
         {role === 'elder' && <MyPrivilegeCard />}
         <CallCentreButton />

@@ -11,7 +11,11 @@ import { CallCentreButton } from '../common/CallCentreButton.tsx';
 import { MobileGate } from '../common/MobileLogin.tsx';
 import { MyAllowance } from '../console/allowances/MyAllowance.tsx';
 import { MyPrivilegeCard } from '../console/privilege-cards/MyPrivilegeCard.tsx';
+import { FamilyBedCard } from '../elder/FamilyBedCard.tsx';
+import { HomeVisitCard } from '../elder/HomeVisitCard.tsx';
 import { MealDeliveryCard } from '../elder/MealDeliveryCard.tsx';
+import { MyHealthCard } from '../elder/MyHealthCard.tsx';
+import { VolunteerServedCard } from '../elder/VolunteerServedCard.tsx';
 import { FamilyServices } from './FamilyServices.tsx';
 import { FamilyStayCard } from './FamilyStayCard.tsx';
 
@@ -85,13 +89,19 @@ function FamilyHome() {
         <div key={e.id}>
           <ElderSafety elderId={e.id} version={version} />
           <FamilyServices elderId={e.id} version={version} />
+          <HomeVisitCard elderId={e.id} />
+          <MyHealthCard elderId={e.id} />
           <MealDeliveryCard elderId={e.id} who="family" />
           <MyAllowance />
           <MyPrivilegeCard />
         </div>
       ))}
       {/* The family account's elder's stay in an institution (the API answers for the bound elder). */}
+      {/* The bound elder's family care bed (the API answers for the bound elder). */}
+      {!!list?.length && <FamilyBedCard />}
       {!!list?.length && <FamilyStayCard />}
+      {/* A volunteer's visit to the bound elder, for the family to confirm or dispute. */}
+      {!!list?.length && <VolunteerServedCard />}
     </main>
   );
 }

@@ -21,6 +21,9 @@ import { patrolsEnUS } from '../console/patrols/i18n.ts';
 import { privilegeCardsEnUS } from '../console/privilege-cards/i18n.ts';
 import { riskRadarEnUS } from '../console/risk-radar/i18n.ts';
 import { serviceEnUS } from '../console/service/i18n.ts';
+import { volunteersEnUS } from '../console/volunteers/i18n.ts';
+import { phoneBedEnUS } from '../elder/bed.i18n.ts';
+import { phoneHealthEnUS } from '../elder/health.i18n.ts';
 import { elderHomeEnUS } from '../elder/i18n.ts';
 import { familyEnUS } from '../family/i18n.ts';
 import { kioskEnUS } from '../kiosk/i18n.ts';
@@ -342,8 +345,11 @@ export const enUS: Messages = {
   home: homeEnUS,
   worker: workerEnUS,
   volunteer: volunteerEnUS,
+  volunteers: volunteersEnUS,
   kiosk: kioskEnUS,
   mobileLogin: mobileLoginEnUS,
   elderHome: elderHomeEnUS,
   family: familyEnUS,
+  phoneHealth: phoneHealthEnUS,
+  phoneBed: phoneBedEnUS,
 };

@@ -27,6 +27,9 @@ import { patrolsZhCN } from '../console/patrols/i18n.ts';
 import { privilegeCardsZhCN } from '../console/privilege-cards/i18n.ts';
 import { riskRadarZhCN } from '../console/risk-radar/i18n.ts';
 import { serviceZhCN } from '../console/service/i18n.ts';
+import { volunteersZhCN } from '../console/volunteers/i18n.ts';
+import { phoneBedZhCN } from '../elder/bed.i18n.ts';
+import { phoneHealthZhCN } from '../elder/health.i18n.ts';
 import { elderHomeZhCN } from '../elder/i18n.ts';
 import { familyZhCN } from '../family/i18n.ts';
 import { kioskZhCN } from '../kiosk/i18n.ts';
@@ -321,10 +324,13 @@ export const zhCN = {
   home: homeZhCN,
   worker: workerZhCN,
   volunteer: volunteerZhCN,
+  volunteers: volunteersZhCN,
   kiosk: kioskZhCN,
   mobileLogin: mobileLoginZhCN,
   elderHome: elderHomeZhCN,
   family: familyZhCN,
+  phoneHealth: phoneHealthZhCN,
+  phoneBed: phoneBedZhCN,
 };
 
 export type Messages = typeof zhCN;

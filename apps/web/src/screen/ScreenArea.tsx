@@ -1,4 +1,15 @@
-import { type AlarmKind, alarmKindOf, type CallLive, ORDER_STATUSES, type ScreenStats } from '@zhiyang/shared';
+import {
+  type AlarmKind,
+  alarmKindOf,
+  type CallLive,
+  type DistrictRiskMap,
+  ORDER_STATUSES,
+  SCREEN_INDICATOR_LABELS_ZH,
+  SCREEN_INDICATORS,
+  type ScreenIndicator,
+  type ScreenStats,
+  type SupervisionScreen,
+} from '@zhiyang/shared';
 import dayjs from 'dayjs';
 import * as echarts from 'echarts';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
@@ -6,8 +17,11 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { alarmsApi } from '../api/alarms.ts';
 import { callReportsApi } from '../api/call-reports.ts';
+import { patrolsApi } from '../api/patrols.ts';
+import { supervisionApi } from '../api/supervision.ts';
 import { useAuth } from '../app/auth.tsx';
 import { useRealtimeConnection, useRealtimeEvent } from '../app/realtime.ts';
+import { indicatorOf } from './indicators.ts';
 import { ScreenMap } from './ScreenMap.tsx';
 
 const BG = '#06141a';
@@ -56,6 +70,12 @@ export default function ScreenArea() {
   const [stats, setStats] = useState<ScreenStats | null>(null);
   const [calls, setCalls] = useState<CallLive | null>(null);
   const seesCalls = can('call:read');
+  // The bureau's and streets' screen (综合监管): the map by a chosen indicator, today's meals, institutions' risk.
+  const supervises = can('supervision:read');
+  const seesInstitutions = can('institution:read');
+  const [overview, setOverview] = useState<SupervisionScreen | null>(null);
+  const [risk, setRisk] = useState<DistrictRiskMap | null>(null);
+  const [indicator, setIndicator] = useState<ScreenIndicator>('alarms');
   const [version, setVersion] = useState(0);
   const now = useClock();
   useRealtimeConnection(Boolean(me));
@@ -69,9 +89,12 @@ export default function ScreenArea() {
       void alarmsApi.screen().then(setStats);
       // The hotline's figures beside the devices (call-centre staff and the bureau).
       if (seesCalls) void callReportsApi.live().then(setCalls, () => setCalls(null));
+      if (supervises) void supervisionApi.getScreen().then(setOverview, () => setOverview(null));
+      if (seesInstitutions) void patrolsApi.districtRisk({ query: {} }).then(setRisk, () => setRisk(null));
     }, 300);
     return () => clearTimeout(h);
-  }, [me, version, seesCalls]);
+  }, [me, version, seesCalls, supervises, seesInstitutions]);
+  useRealtimeEvent('order.updated', bump);
   useEffect(() => {
     const i = setInterval(() => setVersion((v) => v + 1), 30_000);
     return () => clearInterval(i);
@@ -108,6 +131,8 @@ export default function ScreenArea() {
     (a, b) => ORDER_STATUSES.indexOf(b.status as never) - ORDER_STATUSES.indexOf(a.status as never),
   );
   const noCoords = (stats?.openByCommunity ?? []).filter((c) => c.lat === null || c.lng === null);
+  const mapIndicator = indicator !== 'alarms' && overview ? indicatorOf(indicator, overview) : undefined;
+  const institutions = risk?.items.map((i) => ({ orgId: i.orgId, name: i.name, lat: i.lat, lng: i.lng, colour: i.colour }));
   return (
     <main
       style={{
@@ -249,9 +274,41 @@ export default function ScreenArea() {
         <Panel title={t('safety.screen.todayLife')}>
           <Chart height={250} option={bars(byKind('life'), '#ff7a45')} />
         </Panel>
-        <Panel title={t('safety.screen.map')} style={{ gridRow: 'span 2', display: 'flex', flexDirection: 'column' }}>
-          <ScreenMap items={stats?.openByCommunity ?? []} tileUrl={stats?.mapTileUrl ?? null} height={560} />
-          {noCoords.length > 0 && (
+        <Panel
+          title={supervises ? `区域地图 · ${SCREEN_INDICATOR_LABELS_ZH[indicator]}` : t('safety.screen.map')}
+          style={{ gridRow: 'span 2', display: 'flex', flexDirection: 'column' }}
+        >
+          {supervises && (
+            <div style={{ display: 'flex', gap: 8, marginBottom: 8 }} data-testid="screen-indicators">
+              {SCREEN_INDICATORS.map((k) => (
+                <button
+                  key={k}
+                  type="button"
+                  onClick={() => setIndicator(k)}
+                  aria-pressed={indicator === k}
+                  style={{
+                    fontSize: 16,
+                    padding: '4px 12px',
+                    borderRadius: 6,
+                    cursor: 'pointer',
+                    border: '1px solid #6ff0d2',
+                    background: indicator === k ? '#6ff0d2' : 'transparent',
+                    color: indicator === k ? BG : FG,
+                  }}
+                >
+                  {SCREEN_INDICATOR_LABELS_ZH[k]}
+                </button>
+              ))}
+            </div>
+          )}
+          <ScreenMap
+            items={stats?.openByCommunity ?? []}
+            tileUrl={stats?.mapTileUrl ?? null}
+            height={supervises ? 516 : 560}
+            indicator={mapIndicator}
+            institutions={institutions}
+          />
+          {indicator === 'alarms' && noCoords.length > 0 && (
             <div style={{ fontSize: 16, color: '#9fc9c0', marginTop: 6 }}>
               {t('safety.screen.noCoords', {
                 names: noCoords.map((c) => `${c.name ?? c.regionCode} ${c.count}`).join('、'),
@@ -277,15 +334,33 @@ export default function ScreenArea() {
             }}
           />
         </Panel>
-        <Panel title={t('safety.screen.services')}>
-          <div style={{ fontSize: 20, marginBottom: 4 }}>
-            {t('safety.screen.servicesTotal', { n: services.reduce((n, x) => n + x.count, 0) })}
-          </div>
+        <Panel title={overview ? '今日服务与助餐' : t('safety.screen.services')}>
+          {overview ? (
+            <div style={{ display: 'flex', justifyContent: 'space-around', textAlign: 'center' }} data-testid="screen-today">
+              {(
+                [
+                  ['今日服务工单', overview.today.services],
+                  ['服务中', overview.today.servicesInProgress],
+                  ['今日就餐人次', overview.today.meals],
+                  ['供餐助餐点', overview.today.canteensServing],
+                ] as const
+              ).map(([label, value]) => (
+                <div key={label}>
+                  <div style={{ fontSize: 32, fontWeight: 700 }}>{value}</div>
+                  <div style={{ fontSize: 16 }}>{label}</div>
+                </div>
+              ))}
+            </div>
+          ) : (
+            <div style={{ fontSize: 20, marginBottom: 4 }}>
+              {t('safety.screen.servicesTotal', { n: services.reduce((n, x) => n + x.count, 0) })}
+            </div>
+          )}
           {services.length === 0 ? (
             <div style={{ fontSize: 20, color: '#9fc9c0', padding: '24px 0' }}>{t('safety.screen.noServices')}</div>
           ) : (
             <Chart
-              height={220}
+              height={overview ? 150 : 220}
               option={{
                 grid: { left: 90, right: 50, top: 6, bottom: 24 },
                 xAxis: { type: 'value', minInterval: 1 },

@@ -1,4 +1,4 @@
-import type { BoundaryFeature, ScreenStats } from '@zhiyang/shared';
+import { type BoundaryFeature, RISK_COLOUR_HEX, RISK_COLOUR_LABELS_ZH, type RiskColour, type ScreenStats } from '@zhiyang/shared';
 import L from 'leaflet';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +24,27 @@ const LEGEND: Array<[string, string]> = [
  * on a dark field, so the screen works offline. A community with alarms but no outline on file
  * is drawn as a disc at its point. Names are user text: they go in as text nodes.
  */
-type Props = { items: Community[]; tileUrl?: string | null; height: number };
+type Props = {
+  items: Community[];
+  tileUrl?: string | null;
+  height: number;
+  /**
+   * Another indicator than the open alarms (指挥中心: 在册老人, 健康管理率 …): each community's value,
+   * its colour, the shown text and the legend. Absent: the open life-safety alarms.
+   */
+  indicator?: MapIndicator;
+  /** Institutions at their place, coloured by their risk (institutions' risk map). */
+  institutions?: Array<{ orgId: string; name: string; lat: number | null; lng: number | null; colour: RiskColour }>;
+};
+
+export interface MapIndicator {
+  key: string;
+  values: Map<string, number | null>;
+  colourOf(v: number | null): string | null;
+  text(v: number | null): string;
+  legend: Array<[string, string]>;
+  legendTitle: string;
+}
 
 /** The map inside a boundary: a map fault leaves the wall screen's alarm figures standing. */
 export function ScreenMap(props: Props) {
@@ -36,7 +56,7 @@ export function ScreenMap(props: Props) {
   );
 }
 
-function DistrictMap({ items, height }: Props) {
+function DistrictMap({ items, height, indicator, institutions }: Props) {
   const { t } = useTranslation();
   const { settings, features } = useMapData();
   const box = useRef<HTMLDivElement>(null);
@@ -61,7 +81,9 @@ function DistrictMap({ items, height }: Props) {
     const g = layer.current;
     if (!m || !g || !features) return;
     const outlined = new Set(features.map((f) => f.properties.code));
+    g.clearLayers();
     const fill = (f: BoundaryFeature) => {
+      if (indicator) return indicator.colourOf(indicator.values.get(f.properties.code) ?? null) ?? 'rgba(111,240,210,0.08)';
       const n = counts.get(f.properties.code) ?? 0;
       return n > 0 ? colourOf(n) : 'rgba(111,240,210,0.08)';
     };
@@ -69,6 +91,7 @@ function DistrictMap({ items, height }: Props) {
     for (const f of features) {
       if (f.properties.level !== 'community') continue;
       const n = counts.get(f.properties.code) ?? 0;
+      const shown = indicator ? indicator.text(indicator.values.get(f.properties.code) ?? null) : n > 0 ? String(n) : '';
       const at =
         f.properties.lat !== null && f.properties.lng !== null
           ? L.latLng(f.properties.lat, f.properties.lng)
@@ -77,14 +100,30 @@ function DistrictMap({ items, height }: Props) {
               .getCenter();
       const label = document.createElement('span');
       label.append(textElement(f.properties.name.replace(/社区$/, '')));
-      if (n > 0) label.append(' ', textElement(String(n), 'span'));
+      if (shown) label.append(' ', textElement(shown, 'span'));
       L.tooltip({ permanent: true, direction: 'center', className: 'zy-outline-label-dark', interactive: false })
         .setLatLng(at)
         .setContent(label)
         .addTo(g);
     }
-    // Communities with alarms whose outline is not on file: a disc at their point.
-    const loose = items.filter(
+    // Institutions by their risk colour: a small square with the name on hover.
+    for (const o of institutions ?? []) {
+      if (o.lat === null || o.lng === null) continue;
+      L.circleMarker([o.lat, o.lng], {
+        radius: 8,
+        color: '#ffffff',
+        weight: 2,
+        fillColor: RISK_COLOUR_HEX[o.colour],
+        fillOpacity: 1,
+      })
+        .addTo(g)
+        .bindTooltip(textElement(`${o.name} · ${RISK_COLOUR_LABELS_ZH[o.colour]}色风险`), {
+          direction: 'top',
+          className: 'zy-screen-tip',
+        });
+    }
+    // Communities with alarms whose outline is not on file: a disc at their point (alarms only).
+    const loose = (indicator ? [] : items).filter(
       (c): c is Community & { lat: number; lng: number } => !outlined.has(c.regionCode) && c.lat !== null && c.lng !== null,
     );
     for (const c of loose) {
@@ -102,7 +141,7 @@ function DistrictMap({ items, height }: Props) {
       m.fitBounds(frame.pad(0.04), { maxZoom: 15 });
       framed.current = true;
     }
-  }, [features, counts, items, settings]);
+  }, [features, counts, items, settings, indicator, institutions]);
   return (
     <div>
       <div
@@ -120,13 +159,24 @@ function DistrictMap({ items, height }: Props) {
           alignItems: 'center',
         }}
       >
-        <span>{t('map.screen.legend')}</span>
-        {LEGEND.map(([c, label]) => (
+        <span>{indicator ? indicator.legendTitle : t('map.screen.legend')}</span>
+        {(indicator?.legend ?? LEGEND).map(([c, label]) => (
           <span key={c} style={{ display: 'inline-flex', alignItems: 'center', gap: 4 }}>
             <i style={{ width: 14, height: 14, background: c, display: 'inline-block', borderRadius: 2 }} />
             {label}
           </span>
         ))}
+        {institutions && institutions.length > 0 && (
+          <span style={{ marginLeft: 'auto', display: 'inline-flex', gap: 8 }} data-testid="screen-map-risk-legend">
+            机构风险
+            {(['red', 'orange', 'yellow', 'blue'] as const).map((c) => (
+              <span key={c} style={{ display: 'inline-flex', alignItems: 'center', gap: 3 }}>
+                <i style={{ width: 12, height: 12, borderRadius: 6, background: RISK_COLOUR_HEX[c], display: 'inline-block' }} />
+                {RISK_COLOUR_LABELS_ZH[c]}
+              </span>
+            ))}
+          </span>
+        )}
       </div>
     </div>
   );

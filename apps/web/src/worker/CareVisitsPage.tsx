@@ -9,7 +9,7 @@ import {
 } from '@zhiyang/shared';
 import { Alert, App, Button, Card, Checkbox, Input, Radio, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { careVisitsApi } from '../api/care-visits.ts';
 import { useAuth } from '../app/auth.tsx';
@@ -36,6 +36,10 @@ const ANSWERS: { [K in (typeof QUESTIONS)[number]]: readonly CareVisitForm[K][] 
   hygiene: ['ok', 'poor'],
   medicines: ['ok', 'problem', 'none'],
 };
+/** On the volunteer's page the same cards talk to the volunteer's own routes (/volunteer/care-visits). */
+const VolunteerMode = createContext(false);
+const MINUTES = [30, 60, 90, 120] as const;
+
 /** A phone records the follow-ups it can start from the door; a service order is ordered at the console. */
 const PHONE_FOLLOW_UPS = CARE_FOLLOW_UP_TYPES.filter((t) => t !== 'service_order');
 
@@ -53,25 +57,41 @@ export default function CareVisitsPage() {
   );
 }
 
+/**
+ * The volunteer's care visits on their page (/worker/volunteer): the same list, form, offline queue
+ * and follow-ups as the staff page, through the volunteer's routes (only visits assigned to them).
+ */
+export function VolunteerCareVisits() {
+  return (
+    <VolunteerMode.Provider value={true}>
+      <Visits />
+    </VolunteerMode.Provider>
+  );
+}
+
 function Visits() {
   const { t } = useTranslation();
+  const volunteer = useContext(VolunteerMode);
   const { logout, me } = useAuth();
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
   const [waiting, setWaiting] = useState(queuedVisits().length);
   const today = dayjs().format('YYYY-MM-DD');
+  const to = dayjs().add(14, 'day').format('YYYY-MM-DD');
   const list = useFetch(
     (signal) =>
-      careVisitsApi.listVisits({
-        query: { assignee: 'me', status: 'scheduled', to: dayjs().add(14, 'day').format('YYYY-MM-DD'), limit: 200 },
-        signal,
-      }),
-    `care-visits-${version}`,
+      volunteer
+        ? careVisitsApi.myVisits({ query: { status: 'scheduled', to, limit: 200 }, signal })
+        : careVisitsApi.listVisits({ query: { assignee: 'me', status: 'scheduled', to, limit: 200 }, signal }),
+    `care-visits-${volunteer}-${version}`,
   );
   // Visits recorded today (here or sent later from the queue): their findings can be followed up.
   const done = useFetch(
-    (signal) => careVisitsApi.listVisits({ query: { assignee: 'me', status: 'done', from: today, limit: 50 }, signal }),
-    `care-visits-done-${version}`,
+    (signal) =>
+      volunteer
+        ? careVisitsApi.myVisits({ query: { status: 'done', from: today, limit: 50 }, signal })
+        : careVisitsApi.listVisits({ query: { assignee: 'me', status: 'done', from: today, limit: 50 }, signal }),
+    `care-visits-done-${volunteer}-${version}`,
   );
   const refused = useCallback((_item: unknown, err: unknown) => void message.error(problemText(err, t)), [message, t]);
   useEffect(() => {
@@ -97,12 +117,43 @@ function Visits() {
     [t('careVisits.phone.upcoming'), items.filter((v) => v.dueOn > today)],
   ];
   const submit = async (v: Visit, body: Parameters<typeof recordVisit>[1]) => {
-    const sent = await recordVisit(v.id, body, refused);
+    const sent = await recordVisit(v.id, body, refused, volunteer);
     setWaiting(queuedVisits().length);
     if (sent) message.success(t('careVisits.phone.sent'));
     else message.warning(t('careVisits.phone.queued', { n: queuedVisits().length }));
     setVersion((x) => x + 1);
   };
+  const body = (
+    <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      {waiting > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="visits-queued"
+          message={<span style={{ fontSize: 18 }}>{t('careVisits.phone.queued', { n: waiting })}</span>}
+        />
+      )}
+      {(done.data?.items ?? []).map((d) => (
+        <DoneCard key={d.id} id={d.id} />
+      ))}
+      {!list.loading && items.length === 0 && (
+        <Alert type="info" message={<span style={{ fontSize: 18 }}>{t('careVisits.phone.none')}</span>} />
+      )}
+      {sections.map(([title, vs]) =>
+        vs.length ? (
+          <section key={title} style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+            <Typography.Title level={4} style={{ margin: '8px 0 0', fontSize: 20 }}>
+              {title} · {vs.length}
+            </Typography.Title>
+            {vs.map((v) => (
+              <VisitCard key={v.id} v={v} onSubmit={(b) => submit(v, b)} />
+            ))}
+          </section>
+        ) : null,
+      )}
+    </Space>
+  );
+  if (volunteer) return <div data-testid="volunteer-care-visits">{body}</div>;
   return (
     <div style={{ maxWidth: 520, margin: '0 auto', padding: 12, fontSize: 18, background: '#f4f7f6', minHeight: '100vh' }}>
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }}>
@@ -121,34 +172,7 @@ function Visits() {
           />
         </Space>
       </Space>
-      <Space direction="vertical" style={{ width: '100%' }} size="middle">
-        {waiting > 0 && (
-          <Alert
-            type="warning"
-            showIcon
-            data-testid="visits-queued"
-            message={<span style={{ fontSize: 18 }}>{t('careVisits.phone.queued', { n: waiting })}</span>}
-          />
-        )}
-        {(done.data?.items ?? []).map((d) => (
-          <DoneCard key={d.id} id={d.id} />
-        ))}
-        {!list.loading && items.length === 0 && (
-          <Alert type="info" message={<span style={{ fontSize: 18 }}>{t('careVisits.phone.none')}</span>} />
-        )}
-        {sections.map(([title, vs]) =>
-          vs.length ? (
-            <section key={title} style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
-              <Typography.Title level={4} style={{ margin: '8px 0 0', fontSize: 20 }}>
-                {title} · {vs.length}
-              </Typography.Title>
-              {vs.map((v) => (
-                <VisitCard key={v.id} v={v} onSubmit={(body) => submit(v, body)} />
-              ))}
-            </section>
-          ) : null,
-        )}
-      </Space>
+      {body}
     </div>
   );
 }
@@ -184,6 +208,8 @@ function VisitCard({ v, onSubmit }: { v: Visit; onSubmit(body: Parameters<typeof
   const [notes, setNotes] = useState('');
   const [photos, setPhotos] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const volunteer = useContext(VolunteerMode);
+  const [minutes, setMinutes] = useState<number>(30);
   const input = useRef<HTMLInputElement>(null);
   const complete = outcome === 'not_home' || QUESTIONS.every((q) => form[q] !== undefined);
   const locate = async () => {
@@ -202,6 +228,7 @@ function VisitCard({ v, onSubmit }: { v: Visit; onSubmit(body: Parameters<typeof
         ...(outcome === 'met' ? { form: { ...form, needs: form.needs ?? [] } as CareVisitForm } : {}),
         ...(notes.trim() ? { notes: notes.trim() } : {}),
         ...(photos.length ? { photos } : {}),
+        ...(volunteer ? { minutes } : {}),
       });
     } finally {
       setBusy(false);
@@ -342,6 +369,21 @@ function VisitCard({ v, onSubmit }: { v: Visit; onSubmit(body: Parameters<typeof
                 <span style={{ fontSize: 16, color: '#555' }}>{t('careVisits.phone.photoCount', { n: photos.length })}</span>
               </div>
             )}
+            {volunteer && (
+              <Question label={t('careVisits.phone.minutes')}>
+                <Radio.Group
+                  optionType="button"
+                  buttonStyle="solid"
+                  value={minutes}
+                  onChange={(e) => setMinutes(e.target.value)}
+                  data-testid="visit-minutes"
+                  options={MINUTES.map((m) => ({
+                    value: m,
+                    label: <span style={{ fontSize: 18 }}>{t('careVisits.phone.minutesN', { n: m })}</span>,
+                  }))}
+                />
+              </Question>
+            )}
             <Button type="primary" block style={big} disabled={busy || !complete || (!pos && !qr)} onClick={() => void send()}>
               {t('careVisits.phone.submit')}
             </Button>
@@ -354,7 +396,11 @@ function VisitCard({ v, onSubmit }: { v: Visit; onSubmit(body: Parameters<typeof
 
 /** A visit the server has: its findings, each with a one-step follow-up. */
 function DoneCard({ id }: { id: string }) {
-  const visit = useFetch((signal) => careVisitsApi.getVisit({ params: { id }, signal }), `care-visit-${id}`);
+  const volunteer = useContext(VolunteerMode);
+  const visit = useFetch(
+    (signal) => (volunteer ? careVisitsApi.myVisit : careVisitsApi.getVisit)({ params: { id }, signal }),
+    `care-visit-${id}`,
+  );
   return visit.data ? <DoneDetail d={visit.data} /> : null;
 }
 
@@ -398,6 +444,7 @@ function FindingRow({
   const [type, setType] = useState<CareFollowUpType>(f.severity === 'urgent' ? 'alarm' : 'home_adaptation');
   const [detail, setDetail] = useState('');
   const [busy, setBusy] = useState(false);
+  const volunteer = useContext(VolunteerMode);
   const label = useMemo(
     () => `${t(`careVisits.findings.${f.type}`)}${f.detail ? `：${t(`careVisits.needs.${f.detail}` as never)}` : ''}`,
     [f, t],
@@ -405,7 +452,9 @@ function FindingRow({
   const create = async () => {
     setBusy(true);
     try {
-      const m = await careVisitsApi.createFollowUp({ body: { findingId: f.id, type, detail: detail.trim() } });
+      const m = await (volunteer ? careVisitsApi.createMyFollowUp : careVisitsApi.createFollowUp)({
+        body: { findingId: f.id, type, detail: detail.trim() },
+      });
       message.success(t('careVisits.phone.followUpSent', { type: t(`careVisits.followUpTypes.${type}`) }));
       onMade(m);
       setOpen(false);

@@ -4,12 +4,14 @@ import { Alert, App, Button, Card, DatePicker, InputNumber, Select, Space, Stati
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { volunteersApi } from '../api/volunteers.ts';
 import { useAuth } from '../app/auth.tsx';
 import { formatDuration } from '../app/format.ts';
 import { problemText } from '../app/problems.ts';
 import { useFetch } from '../app/useFetch.ts';
 import { MobileGate } from '../common/MobileLogin.tsx';
+import { VolunteerCareVisits } from './CareVisitsPage.tsx';
 import type { volunteerZhCN } from './volunteer.i18n.ts';
 
 type Task = ResponseOf<typeof volunteersContract.myTasks>['items'][number];
@@ -24,8 +26,17 @@ const dur = (minutes: number) => formatDuration(minutes * 60);
  * credited), redeeming hours for a service for oneself or a relative, and the statement.
  */
 export default function VolunteerPage() {
+  const { t } = useTranslation();
   return (
-    <MobileGate area="worker" path="/worker/volunteer">
+    <MobileGate
+      area="worker"
+      path="/worker/volunteer"
+      footer={
+        <Link to="/worker/volunteer/register" style={{ display: 'block', marginTop: 24, fontSize: 18, textAlign: 'center' }}>
+          {t('volunteer.register.link')}
+        </Link>
+      }
+    >
       {() => <Volunteer />}
     </MobileGate>
   );
@@ -73,6 +84,13 @@ function Volunteer() {
       {(tasks.data?.items ?? []).map((task) => (
         <TaskCard key={task.id} task={task} onChanged={refresh} />
       ))}
+      {v?.status === 'approved' && (
+        <>
+          {/* 关爱巡访 visits assigned to the volunteer: the staff phone page's cards, offline queue and follow-ups. */}
+          <Typography.Title level={4}>{t('careVisits.phone.volunteerTitle')}</Typography.Title>
+          <VolunteerCareVisits />
+        </>
+      )}
       {me.data && v?.status === 'approved' && <Redeem me={me.data} onDone={refresh} />}
       <Typography.Title level={4}>{t('volunteer.statement')}</Typography.Title>
       <Card>

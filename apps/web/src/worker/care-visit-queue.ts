@@ -12,6 +12,8 @@ export interface QueuedVisit {
   at: string;
   visitId: string;
   body: BodyOf<typeof careVisitsContract.recordVisit>;
+  /** A volunteer's own visit: sent to /volunteer/care-visits/:id/record. */
+  volunteer?: boolean;
 }
 const queue = offlineQueue<QueuedVisit>('zhiyang.care-visits.queue');
 export const queuedVisits = queue.items;
@@ -20,7 +22,11 @@ export const queuedVisits = queue.items;
 export function flushVisits(onRefused: (item: QueuedVisit, err: unknown) => void = () => {}) {
   return queue.flush(
     (item) =>
-      careVisitsApi.recordVisit({ params: { id: item.visitId }, body: item.body, headers: { 'Idempotency-Key': item.key } }),
+      (item.volunteer ? careVisitsApi.recordMyVisit : careVisitsApi.recordVisit)({
+        params: { id: item.visitId },
+        body: item.body,
+        headers: { 'Idempotency-Key': item.key },
+      }),
     (item, err) => onRefused(item, err),
   );
 }
@@ -30,9 +36,10 @@ export async function recordVisit(
   visitId: string,
   body: QueuedVisit['body'],
   onRefused?: (item: QueuedVisit, err: unknown) => void,
+  volunteer = false,
 ) {
   const at = new Date().toISOString();
-  const item: QueuedVisit = { key: crypto.randomUUID(), at, visitId, body: { ...body, at } };
+  const item: QueuedVisit = { key: crypto.randomUUID(), at, visitId, body: { ...body, at }, ...(volunteer ? { volunteer } : {}) };
   queue.add(item);
   await flushVisits(onRefused);
   return !queuedVisits().some((q) => q.key === item.key);

@@ -389,8 +389,11 @@ export const allowancesContract = {
     path: '/allowance-rolls',
     permission: 'allowance:manage',
     tags,
-    summary: 'Payment rolls of the districts in reach, newest month first',
-    query: z.object({ regionCode: district.optional() }),
+    summary: 'Payment rolls of the districts in reach, newest month first (month: that month only)',
+    query: z.object({
+      regionCode: district.optional(),
+      month: isoMonth('filter').optional(),
+    }),
     response: listOf(allowanceRoll),
   }),
   getRoll: route({

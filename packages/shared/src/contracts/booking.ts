@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PAYMENT_METHODS } from '../service.ts';
 import { serviceItem } from './catalogue.ts';
 import { listOf } from './common.ts';
+import { ltcBookingCover } from './health-records.ts';
 import { route } from './route.ts';
 
 /** The free time slots of the next days for one item at one elder's home (orders/free-slots.service.ts). */
@@ -38,7 +39,11 @@ export type ServiceHotline = z.output<typeof serviceHotline>;
  * A catalogue item the elder may book, and how it is paid: `points` or `purchase` (purchased
  * credit) when one of the elder's policies covers it, `self` (自费, the reference price) otherwise.
  */
-export const bookableItem = serviceItem.extend({ payment: z.enum(PAYMENT_METHODS) });
+export const bookableItem = serviceItem.extend({
+  payment: z.enum(PAYMENT_METHODS),
+  /** The 长护险 policy that pays it for this elder (enrolled, in its package, room this month). */
+  ltc: ltcBookingCover.nullable().optional(),
+});
 export type BookableItem = z.output<typeof bookableItem>;
 
 const tags = ['service-orders'];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listOf, pageQuery } from './common.ts';
 import { isoInstant } from './dates.ts';
+import { ltcBookingCover } from './health-records.ts';
 import { route } from './route.ts';
 
 /**
@@ -70,7 +71,22 @@ export const callDetail = callListItem.extend({
   notes: z.string().nullable(),
   articleTitle: z.string().nullable(),
   orderNo: z.string().nullable(),
+  /** The first recording (part 1 of `recordings`); kept so a one-recording client reads it as before. */
   recordingRef: z.string().nullable(),
+  /**
+   * Every recording of the call in the order they started (after 转接 the next agent's leg is the
+   * next part). Played at GET /calls/{id}/recordings/{part}.
+   */
+  recordings: z.array(
+    z.object({
+      part: z.number().int().min(1),
+      recordingRef: z.string(),
+      agentUserId: z.string().nullable(),
+      agentName: z.string().nullable(),
+      startedAt: z.string(),
+      seconds: z.number().int().nullable(),
+    }),
+  ),
   /** 转外线: when the outside number the agent transferred the caller to answered, and that number masked. */
   transferredOutAt: z.string().nullable(),
   transferredOutMasked: z.string().nullable(),
@@ -178,6 +194,8 @@ export const callActionResult = z.object({
   orderNo: z.string().nullable(),
   priority: z.enum(['P1', 'P2', 'P3']).nullable(),
   dueAt: z.string().nullable(),
+  /** An order 长护险 pays (the caller's elder is enrolled and the item is in the package). */
+  ltc: ltcBookingCover.nullable().optional(),
 });
 export type CallActionResult = z.output<typeof callActionResult>;
 

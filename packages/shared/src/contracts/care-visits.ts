@@ -285,6 +285,13 @@ export const careVisitRecordBody = z
     form: careVisitForm.optional(),
     notes: z.string().trim().max(1000).optional(),
     photos: z.array(photo).max(3).optional(),
+    minutes: z
+      .number()
+      .int()
+      .min(10)
+      .max(720)
+      .optional()
+      .describe('A volunteer’s visit: the minutes served, for the time bank (default 30); ignored for staff'),
   })
   .refine((b) => b.qr !== undefined || (b.lat !== undefined && b.lng !== undefined), {
     message: 'check in by position (lat, lng) or by the elder’s QR code',
@@ -305,7 +312,7 @@ export const careFollowUpBody = z
       .strictObject({
         itemId: z.uuid(),
         scheduledAt: isoInstant('business'),
-        payment: z.enum(['points', 'purchase', 'self']).optional(),
+        payment: z.enum(['points', 'purchase', 'self', 'package']).optional(),
       })
       .optional(),
     alarmPriority: z.enum(['P1', 'P2', 'P3']).optional(),
@@ -572,6 +579,53 @@ export const careVisitsContract = {
     params: id,
     body: z.strictObject({ note: z.string().trim().min(2).max(500) }),
     response: careFollowUp,
+  }),
+  myVisits: route({
+    method: 'GET',
+    path: '/volunteer/care-visits',
+    permission: 'volunteer:self',
+    tags,
+    summary: 'A volunteer’s own care visits: those assigned to them (open ones by due date) and those they recorded',
+    query: pageQuery.extend({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      status: z.enum(['scheduled', 'done']).optional(),
+      from: isoDay('filter').optional(),
+      to: isoDay('filter').optional(),
+    }),
+    response: countedListOf(careVisit),
+  }),
+  myVisit: route({
+    method: 'GET',
+    path: '/volunteer/care-visits/:id',
+    permission: 'volunteer:self',
+    tags,
+    summary: 'One of the volunteer’s care visits with its form, findings and follow-ups (another visit is a 404)',
+    params: id,
+    response: careVisitDetail,
+  }),
+  recordMyVisit: route({
+    method: 'POST',
+    path: '/volunteer/care-visits/:id/record',
+    permission: 'volunteer:self',
+    audit: 'care.visit.record',
+    tags,
+    summary:
+      'A volunteer records their care visit as staff do (GPS or QR, the form, Idempotency-Key); it becomes their finished task for the time bank',
+    params: id,
+    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    body: careVisitRecordBody,
+    response: careVisitDetail,
+  }),
+  createMyFollowUp: route({
+    method: 'POST',
+    path: '/volunteer/care-follow-ups',
+    permission: 'volunteer:self',
+    audit: 'care.follow-up.create',
+    tags,
+    summary:
+      'A volunteer acts on a finding of their own visit: an alarm, a doctor referral, an 适老化改造 request or a street task (no service orders)',
+    body: careFollowUpBody,
+    response: { 201: careFollowUp },
   }),
   stats: route({
     method: 'GET',

@@ -178,7 +178,21 @@ export const ctiEventBody = z.discriminatedUnion('type', [
    */
   z.strictObject({ type: z.literal('call.transferred_out'), ...eventBase, toNumber: outsideNumber }),
   z.strictObject({ type: z.literal('call.ended'), ...eventBase, outcome: z.enum(CALL_OUTCOMES) }),
-  z.strictObject({ type: z.literal('call.recording_ready'), ...eventBase, recordingRef: z.string().trim().min(1).max(500) }),
+  /**
+   * A recording of the call is finished. A call may have several (after 转接 the next agent's leg
+   * is recorded apart): each distinct `recordingRef` is one part, ordered by `startedAt`; the same
+   * reference reported again (another event id) changes nothing. `extension` names the agent whose
+   * leg it is, `startedAt` / `seconds` the recording's own times (optional: without them the part
+   * starts when the event happened and has no length).
+   */
+  z.strictObject({
+    type: z.literal('call.recording_ready'),
+    ...eventBase,
+    recordingRef: z.string().trim().min(1).max(500),
+    extension: extension.optional(),
+    startedAt: isoTime.optional(),
+    seconds: z.number().int().min(0).max(86_400).optional(),
+  }),
 ]);
 export type CtiEvent = z.output<typeof ctiEventBody>;
 export type CtiEventType = CtiEvent['type'];

@@ -73,6 +73,11 @@ export const EVENTS = {
    * realtime hub of every process re-reads (or closes) that user's sockets. No browser gets it.
    */
   'user.access-changed': z.object({ userId: z.string() }),
+  /**
+   * The `regions` table changed (any writer: a trigger sends it, migration 0007): every process
+   * drops its in-memory region list (modules/regions/regions.cache.ts). No browser gets it.
+   */
+  'regions.changed': z.object({}),
   /** An agent's (坐席) state changed: the supervisor's live view and the agent's own console follow it. */
   'call.agent': z.object({
     /** The agent's user id (what a partial event carries: re-read GET /call-agents or /call-agents/me). */

@@ -124,6 +124,8 @@ export const familyBedMonth = z.object({
   releasedAt: z.string().nullable(),
   releaseReason: z.string().nullable(),
   settled: z.boolean(),
+  /** Days of the month taken out of the requirement for a suspension (hospital stay …). */
+  suspendedDays: z.number().int(),
 });
 export type FamilyBedMonth = z.output<typeof familyBedMonth>;
 
@@ -134,6 +136,16 @@ const packageOut = z.object({
   policyName: z.string(),
   monthlyFen: z.number().int(),
 });
+
+/** A suspension period of a bed: its days (inclusive; `toDay` null while still suspended) are not live days. */
+export const familyBedSuspension = z.object({
+  id: z.string(),
+  fromDay: z.string(),
+  toDay: z.string().nullable(),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type FamilyBedSuspension = z.output<typeof familyBedSuspension>;
 
 export const familyBedSummary = z.object({
   id: z.string(),
@@ -166,6 +178,7 @@ export const familyBedDetail = familyBedSummary.extend({
   statusReason: z.string().nullable(),
   endedOn: z.string().nullable(),
   months: z.array(familyBedMonth),
+  suspensions: z.array(familyBedSuspension),
 });
 export type FamilyBedDetail = z.output<typeof familyBedDetail>;
 
@@ -183,10 +196,38 @@ export const familyBedBoardRow = z.object({
   /** Verified visits of the package this month so far, and the month's requirement. */
   deliveredThisMonth: z.number().int(),
   requiredThisMonth: z.number().int(),
+  /** Days of this month taken out of the requirement for a suspension. */
+  suspendedDaysThisMonth: z.number().int(),
   /** The previous month's check, if run. */
   lastMonth: familyBedMonth.nullable(),
 });
 export type FamilyBedBoardRow = z.output<typeof familyBedBoardRow>;
+
+/**
+ * The bed as its elder and their family see it on the phone (/elder, /family): live, suspended, or
+ * held (last month's check found the package short and the subsidy is held); the provider and its
+ * service phone (the organisation's phone, never a person's); this month's verified visits against
+ * the month's requirement; the next planned package visit; the devices online; open alarms.
+ */
+export const familyBedCard = z.object({
+  bed: z
+    .object({
+      id: z.string(),
+      status: z.enum(['live', 'suspended', 'held']),
+      statusReason: z.string().nullable(),
+      providerName: z.string().nullable(),
+      providerPhone: z.string().nullable(),
+      month: z.string(),
+      deliveredThisMonth: z.number().int(),
+      requiredThisMonth: z.number().int(),
+      nextVisit: z.object({ at: z.string(), itemName: z.string() }).nullable(),
+      devices: z.array(z.object({ id: z.string(), type: z.enum(DEVICE_TYPES), online: z.boolean() })),
+      devicesOnline: z.number().int(),
+      openAlarms: z.number().int(),
+    })
+    .nullable(),
+});
+export type FamilyBedCard = z.output<typeof familyBedCard>;
 
 export const familyBedBoard = z.object({
   month: z.string(),
@@ -256,12 +297,13 @@ export const familyBedsContract = {
     query: z.object({ elderId: z.uuid() }),
     permission: 'family_bed:manage',
     response: z.object({
-      providers: z.array(z.object({ id: z.string(), name: z.string() })),
+      /** `creditBlocked`: on the dishonesty list 失信名单 or at credit level D — no new contract with it. */
+      providers: z.array(z.object({ id: z.string(), name: z.string(), creditBlocked: z.boolean() })),
       policies: z.array(z.object({ id: z.string(), name: z.string(), amountFen: z.number().int() })),
       items: z.array(z.object({ id: z.string(), name: z.string(), category: z.string() })),
     }),
     summary:
-      'What a contract for the elder’s bed may name: approved providers of the district, active monthly purchase policies over the elder’s region, active service items',
+      'What a contract for the elder’s bed may name: approved providers of the district, active monthly family-bed subsidy policies over the elder’s region, active service items',
     tags,
   }),
   list: route({
@@ -372,9 +414,36 @@ export const familyBedsContract = {
     params: idParams,
     permission: 'family_bed:manage',
     audit: 'family-bed.suspend',
-    body: reasonBody,
+    body: reasonBody.extend({ from: isoDay('past').optional() }),
     response: familyBedDetail,
-    summary: 'Suspend a live bed (hospital stay …)',
+    summary:
+      'Suspend a live bed (hospital stay …) from a day (default today): a suspension period opens, its days are taken out of the month’s requirement',
+    tags,
+  }),
+  addSuspension: route({
+    method: 'POST',
+    path: '/family-beds/:id/suspensions',
+    params: idParams,
+    permission: 'family_bed:manage',
+    audit: 'family-bed.suspension.add',
+    body: z.strictObject({
+      fromDay: isoDay('business'),
+      toDay: isoDay('business'),
+      reason: z.string().trim().min(2).max(500),
+    }),
+    response: { 201: familyBedDetail },
+    summary:
+      'Record a suspension period (a hospital stay …) of a live bed: its days are taken out of the month’s requirement and subsidy; not in a month already checked, not overlapping another period',
+    tags,
+  }),
+  deleteSuspension: route({
+    method: 'DELETE',
+    path: '/family-beds/:id/suspensions/:suspensionId',
+    params: z.object({ id: z.uuid(), suspensionId: z.uuid() }),
+    permission: 'family_bed:manage',
+    audit: 'family-bed.suspension.delete',
+    response: familyBedDetail,
+    summary: 'Remove a suspension period recorded by mistake (not in a month already checked)',
     tags,
   }),
   resume: route({
@@ -396,6 +465,15 @@ export const familyBedsContract = {
     body: reasonBody,
     response: familyBedDetail,
     summary: 'End the bed; its devices stay bound to the elder',
+    tags,
+  }),
+  card: route({
+    method: 'GET',
+    path: '/family-bed-card',
+    auth: 'user',
+    response: familyBedCard,
+    summary:
+      'For an elder or family account: the bound elder’s live or suspended family care bed as a card (null when none); other accounts get a 404',
     tags,
   }),
   board: route({

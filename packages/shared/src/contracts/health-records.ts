@@ -9,6 +9,16 @@ import { route } from './route.ts';
  * 长护险: policies, enrolments, funding an order and the monthly claims per provider.
  */
 
+/** 长护险 paying a booking: the policy, its share and the elder's co-payment (个人自付) of the item's price. */
+export const ltcBookingCover = z.object({
+  policyId: z.string(),
+  policyName: z.string(),
+  payPercent: z.number().int(),
+  payFen: z.number().int(),
+  copayFen: z.number().int(),
+});
+export type LtcBookingCover = z.output<typeof ltcBookingCover>;
+
 export const VITAL_CODES = ['heart_rate', 'resp_rate', 'spo2', 'temperature', 'systolic', 'diastolic', 'glucose'] as const;
 export type VitalCode = (typeof VITAL_CODES)[number];
 export const VITAL_LABELS_ZH: Record<VitalCode, string> = {
@@ -72,6 +82,18 @@ export const healthSummary = z.object({
   medications: z.array(medication),
   latest: z.array(z.object({ code: z.enum(VITAL_CODES), value: z.number(), observedAt: z.string() })),
   physicals: z.array(physical),
+  /** The elder's family-doctor contract (签约家庭医生), for the phone pages and the console. */
+  familyDoctor: z
+    .object({
+      teamName: z.string(),
+      orgName: z.string(),
+      orgPhone: z.string().nullable(),
+      leaderName: z.string().nullable(),
+      package: z.enum(['basic', 'elderly', 'chronic', 'disabled', 'rehab']),
+      endsOn: z.string(),
+    })
+    .nullable()
+    .optional(),
 });
 export type HealthSummary = z.output<typeof healthSummary>;
 

@@ -711,7 +711,7 @@ export const mealsContract = {
     permission: 'meal:deliver-book',
     tags,
     summary:
-      'Providers that may take this canteen’s deliveries (approved, serving a community it delivers to), with their workers',
+      'Providers that may take this canteen’s deliveries (approved, serving a community it delivers to, not blocked by their credit file), with their workers',
     params: idParam,
     response: listOf(deliveryProvider),
   }),

@@ -143,9 +143,30 @@ const teamMemberBody = z.strictObject({
     .describe('The login (role doctor) of this member, if they have one'),
 });
 const teamMemberPatch = z.strictObject({
+  role: z.enum(TEAM_MEMBER_ROLES).optional(),
+  isLeader: z.boolean().optional(),
   active: z.boolean().optional(),
   username: z.string().trim().toLowerCase().max(32).nullable().optional(),
   licenceNo: z.string().trim().max(64).optional(),
+});
+
+const medicalOrgPatch = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  kind: z.enum(MEDICAL_ORG_KINDS).optional(),
+  licenceNo: z.string().trim().max(64).nullable().optional(),
+  address: z.string().trim().max(200).nullable().optional(),
+  phone: z.string().trim().max(40).nullable().optional(),
+  status: z.enum(['active', 'closed']).optional().describe('closed: only without active teams; referrals to it are refused'),
+});
+const doctorTeamPatch = z.strictObject({
+  name: name.optional(),
+  communities: z
+    .array(z.string().regex(/^\d{12}$/))
+    .min(1)
+    .max(30)
+    .optional()
+    .describe('A community where the team holds active contracts cannot be dropped'),
+  status: z.enum(['active', 'disbanded']).optional().describe('disbanded: only without active contracts or open 家庭病床'),
 });
 
 const doctorContract = z.object({
@@ -254,6 +275,10 @@ const visitRequestBody = z.strictObject({
   elderId: z.uuid().optional().describe('The elder; an elder or family account may leave it out (their own elder)'),
   reason: z.string().trim().min(2).max(500),
   teamId: z.uuid().optional().describe('The team; default the elder’s contracted team or the team serving the community'),
+  callId: z
+    .uuid()
+    .optional()
+    .describe('The call centre asks on a call: required for an operator; the elder is the caller’s elder'),
 });
 const scheduleBody = z.strictObject({
   scheduledOn: isoDay('business'),
@@ -425,6 +450,17 @@ export const medicalContract = {
     body: medicalOrgBody,
     response: { 201: medicalOrg },
   }),
+  updateOrg: route({
+    method: 'PATCH',
+    path: '/medical-orgs/:id',
+    permission: 'medical:manage',
+    audit: 'medical.org.update',
+    tags,
+    summary: 'Change a medical organisation: name, kind, licence, address, phone, or close it',
+    params: id,
+    body: medicalOrgPatch,
+    response: medicalOrg,
+  }),
   listTeams: route({
     method: 'GET',
     path: '/doctor-teams',
@@ -444,6 +480,17 @@ export const medicalContract = {
     body: doctorTeamBody,
     response: { 201: doctorTeam },
   }),
+  updateTeam: route({
+    method: 'PATCH',
+    path: '/doctor-teams/:id',
+    permission: 'medical:manage',
+    audit: 'medical.team.update',
+    tags,
+    summary: 'Change a team: its name, the communities it serves, or disband it',
+    params: id,
+    body: doctorTeamPatch,
+    response: doctorTeam,
+  }),
   addMember: route({
     method: 'POST',
     path: '/doctor-teams/:id/members',
@@ -461,7 +508,7 @@ export const medicalContract = {
     permission: 'medical:manage',
     audit: 'medical.team.member.update',
     tags,
-    summary: 'Change a member: active or not, the linked login, the licence number',
+    summary: 'Change a member: role, leader, active or not, the linked login, the licence number',
     params: id,
     body: teamMemberPatch,
     response: doctorTeam,
@@ -481,6 +528,23 @@ export const medicalContract = {
       expiringBefore: isoDay('filter').optional(),
     }),
     response: countedListOf(doctorContract),
+  }),
+  contractCandidates: route({
+    method: 'GET',
+    path: '/doctor-contracts/candidates',
+    permission: 'medical:contract',
+    tags,
+    summary: 'Elders a team may sign: active, in a community the team serves, without an active contract; by name or pinyin',
+    query: z.object({ teamId: z.uuid(), q: z.string().trim().min(1).max(50) }),
+    response: listOf(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        age: z.number().int(),
+        regionCode: z.string(),
+        regionName: z.string().nullable(),
+      }),
+    ),
   }),
   signContract: route({
     method: 'POST',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ORDER_CHANNELS, ORDER_STATUSES, PAYMENT_METHODS, VISIT_FLAGS } from '../service.ts';
 import { listOf, pageQuery } from './common.ts';
-import { isoDay, isoInstant } from './dates.ts';
+import { isoDay, isoInstant, isoMonth } from './dates.ts';
+import { ltcBookingCover } from './health-records.ts';
 import { route } from './route.ts';
 
 /** A service order (服务工单) as the API answers it; money in fen. */
@@ -52,6 +53,8 @@ export const serviceOrder = z.object({
   updatedAt: z.string(),
   servedAt: z.string().nullable(),
   confirmedAt: z.string().nullable(),
+  /** In the booking's answer: 长护险 pays this order (booked on the phone pages or on a call); absent elsewhere. */
+  ltc: ltcBookingCover.nullable().optional(),
 });
 export type ServiceOrder = z.output<typeof serviceOrder>;
 
@@ -250,6 +253,19 @@ export const orderListQuery = pageQuery.extend({
     .max(14)
     .optional()
     .describe("with date: this many days from that day (the worker's week is date=today&days=7)"),
+  month: isoMonth('filter')
+    .optional()
+    .describe('a China-time calendar month YYYY-MM (the dashboard drill-down); which date it applies to: monthBy'),
+  monthBy: z
+    .enum(['scheduled', 'created', 'served'])
+    .optional()
+    .describe('with month: the booked time (scheduled, default), the time the order was created, or the time it was served'),
+  regionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional()
+    .describe("orders in this region's subtree (still within the caller's scope)"),
+  payment: z.enum(PAYMENT_METHODS).optional(),
   flagged: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')

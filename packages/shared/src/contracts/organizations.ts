@@ -47,6 +47,8 @@ export const organizationsContract = {
     summary: 'Organisations in my scope',
     query: pageQuery.extend({
       type: z.enum(ORG_TYPES).optional(),
+      /** 正常 / 暂停 / 关闭 (the supervision dashboard's organisation figures open the list with one). */
+      status: z.enum(ORG_STATUSES).optional(),
       regionCode: z
         .string()
         .regex(/^\d{1,12}$/)

@@ -229,9 +229,10 @@ export const providersContract = {
     method: 'PUT',
     path: '/providers/:id/dishonesty',
     permission: 'provider:approve',
-    audit: 'provider.dishonest',
+    audit: 'credit.listing',
     tags,
-    summary: 'Put on or take off the dishonesty list (失信名单)',
+    summary:
+      'Put on or take off the dishonesty list (失信名单): the credit listing by decision and its removal (a reason is required to list)',
     params: idParam,
     body: z.strictObject({ dishonest: z.boolean(), reason: z.string().trim().max(500).optional() }),
     response: provider,

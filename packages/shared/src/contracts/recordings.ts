@@ -22,6 +22,10 @@ export const CALL_RECORDING_DELETE_AUDIT = 'call.recording.delete';
 
 export const callRecordingParams = z.object({ id: z.uuid() });
 
+/** One part of a call's recordings (1 = the first; after 转接 the next agent's leg is the next part). */
+export const CALL_RECORDING_PART_PATH = '/calls/:id/recordings/:part';
+export const callRecordingPartParams = z.object({ id: z.uuid(), part: z.coerce.number().int().min(1).max(1000) });
+
 /**
  * What a recordingRef names: a `file` under RECORDINGS_DIR (a relative path of plain segments:
  * letters, digits and `. _ - @ + = ~ % , ! : ( ) [ ] * '`, none starting with a dot, no leading `/`, no backslash), a `url` kept by another

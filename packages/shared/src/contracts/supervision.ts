@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoMonth } from './dates.ts';
 import { route } from './route.ts';
 
 /**
@@ -7,8 +8,11 @@ import { route } from './route.ts';
  * A figure whose module is not built is absent, never zero.
  */
 
-/** What a figure's value is: a count, a share in per cent (0–100, one decimal), money in fen, or points. */
-export const FIGURE_UNITS = ['count', 'percent', 'fen', 'points'] as const;
+/**
+ * What a figure's value is: a count, a share in per cent (0–100, one decimal), money in fen,
+ * points, or minutes (time-bank hours, shown as hours).
+ */
+export const FIGURE_UNITS = ['count', 'percent', 'fen', 'points', 'minutes'] as const;
 export type FigureUnit = (typeof FIGURE_UNITS)[number];
 
 export const supervisionFigure = z.object({
@@ -41,6 +45,12 @@ export const SUPERVISION_GROUPS = [
   'calls',
   'beds',
   'organizations',
+  'volunteers',
+  'familyBeds',
+  'medical',
+  'health',
+  'patrols',
+  'inspections',
 ] as const;
 export type SupervisionGroup = (typeof SUPERVISION_GROUPS)[number];
 export const SUPERVISION_GROUP_LABELS_ZH: Record<SupervisionGroup, string> = {
@@ -56,6 +66,12 @@ export const SUPERVISION_GROUP_LABELS_ZH: Record<SupervisionGroup, string> = {
   calls: '呼叫中心',
   beds: '机构床位',
   organizations: '服务商、机构与助餐点',
+  volunteers: '志愿服务与时间银行',
+  familyBeds: '家庭养老床位',
+  medical: '医养结合',
+  health: '健康档案',
+  patrols: '安全巡查',
+  inspections: '检查评估',
 };
 
 export const supervisionDashboard = z.object({
@@ -66,6 +82,50 @@ export const supervisionDashboard = z.object({
   groups: z.array(z.object({ key: z.enum(SUPERVISION_GROUPS), label: z.string(), figures: z.array(supervisionFigure) })),
 });
 export type SupervisionDashboard = z.output<typeof supervisionDashboard>;
+
+/**
+ * The command-centre screen's map indicator (指挥中心大屏): what colours each community. `alarms`
+ * (open life-safety alarms) comes from the alarm centre's own screen figures; the others from
+ * `GET /supervision/screen`.
+ */
+export const SCREEN_INDICATORS = ['alarms', 'elders', 'coverage', 'meals', 'services'] as const;
+export type ScreenIndicator = (typeof SCREEN_INDICATORS)[number];
+export const SCREEN_INDICATOR_LABELS_ZH: Record<ScreenIndicator, string> = {
+  alarms: '未处理告警',
+  elders: '在册老人',
+  coverage: '健康管理率',
+  meals: '今日就餐',
+  services: '今日服务工单',
+};
+
+export const supervisionScreen = z.object({
+  region: z.object({ code: z.string(), name: z.string(), level: z.enum(['district', 'street', 'community']) }),
+  /** Today, China time ('YYYY-MM-DD'). */
+  day: z.string(),
+  computedAt: z.string(),
+  /** Every community of the region with each indicator's value (coverage: per cent, null without elders 65+). */
+  communities: z.array(
+    z.object({
+      regionCode: z.string(),
+      name: z.string(),
+      elders: z.number().int(),
+      coverage: z.number().nullable(),
+      meals: z.number().int(),
+      services: z.number().int(),
+    }),
+  ),
+  today: z.object({
+    /** Meals served today (not refunded) and their subsidy in fen. */
+    meals: z.number().int(),
+    mealSubsidyFen: z.number().int(),
+    /** Canteens that served at least one meal today. */
+    canteensServing: z.number().int(),
+    /** Service orders scheduled today (voided left out), and those being served right now. */
+    services: z.number().int(),
+    servicesInProgress: z.number().int(),
+  }),
+});
+export type SupervisionScreen = z.output<typeof supervisionScreen>;
 
 const tags = ['supervision'];
 
@@ -83,5 +143,31 @@ export const supervisionContract = {
         .optional(),
     }),
     response: supervisionDashboard,
+  }),
+  getScreen: route({
+    method: 'GET',
+    path: '/supervision/screen',
+    permission: 'supervision:read',
+    tags,
+    summary: 'The command-centre screen: every community of my region with its indicators, and today’s meals and services',
+    query: z.object({}),
+    response: supervisionScreen,
+  }),
+  recomputeSnapshot: route({
+    method: 'POST',
+    path: '/supervision/snapshots/recompute',
+    permission: 'supervision:read',
+    audit: 'supervision.snapshot.recompute',
+    tags,
+    summary:
+      '重新计算: compute a closed month of a region in my reach again from the rows and replace its snapshot (a late correction after the 7-day window)',
+    body: z.object({
+      regionCode: z
+        .string()
+        .regex(/^[0-9]{6}([0-9]{3}){0,2}$/)
+        .optional(),
+      month: isoMonth('past'),
+    }),
+    response: z.object({ regionCode: z.string(), month: z.string(), figures: z.number().int() }),
   }),
 };

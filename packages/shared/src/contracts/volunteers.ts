@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countedListOf, countQuery, pageQuery } from './common.ts';
-import { isoDay } from './dates.ts';
+import { isoDay, isoMonth } from './dates.ts';
 import { route } from './route.ts';
 
 /**
@@ -58,6 +58,7 @@ export const RELATIVE_RELATION_LABELS_ZH = {
   sibling: '兄弟姐妹',
   other: '其他亲属',
 } as const;
+export const SERVED_VERDICT_LABELS_ZH = { confirmed: '老人已确认', disputed: '老人有异议' } as const;
 export const TIMEBANK_ENTRY_KIND_LABELS_ZH = { credit: '服务存入', redeem: '兑换支出', return: '兑换退回' } as const;
 
 const id = z.object({ id: z.uuid() });
@@ -119,7 +120,7 @@ export const volunteerTask = z.object({
   scheduledOn: z.string(),
   plannedMinutes: z.number().int(),
   status: z.enum(VOLUNTEER_TASK_STATUSES),
-  source: z.enum(['staff', 'redemption', 'care_visit']),
+  source: z.enum(['staff', 'redemption', 'care_visit', 'care_visit_record']),
   volunteerId: z.uuid().nullable(),
   volunteerName: z.string().nullable(),
   checkedInAt: z.string().nullable(),
@@ -132,6 +133,10 @@ export const volunteerTask = z.object({
   creditedMinutes: z.number().int().nullable(),
   confirmedAt: z.string().nullable(),
   cancelReason: z.string().nullable(),
+  /** The served elder's (or their family's) word on a finished task: confirmed (hours credited) or disputed. */
+  servedVerdict: z.enum(['confirmed', 'disputed']).nullable(),
+  servedVerdictAt: z.string().nullable(),
+  servedNote: z.string().nullable(),
   createdAt: z.string(),
 });
 export type VolunteerTask = z.output<typeof volunteerTask>;
@@ -353,6 +358,8 @@ export const volunteersContract = {
       volunteerId: z.uuid().optional(),
       from: isoDay('filter').optional(),
       to: isoDay('filter').optional(),
+      /** Tasks whose hours were confirmed in this China-time month (the dashboard's 本月完成志愿任务). */
+      confirmedMonth: isoMonth('filter').optional(),
       regionCode: z
         .string()
         .regex(/^\d{6,12}$/)
@@ -600,6 +607,30 @@ export const volunteersContract = {
     headers: z.object({ 'idempotency-key': z.string() }),
     body: redemptionBody,
     response: { 201: redemption },
+  }),
+  servedTasks: route({
+    method: 'GET',
+    path: '/served-volunteer-tasks',
+    auth: 'user',
+    tags,
+    summary:
+      'For an elder or family account: the volunteer tasks done for their elder — finished ones waiting for their confirmation first, then the last 30 days (others get an empty list)',
+    response: z.object({ items: z.array(volunteerTask) }),
+  }),
+  servedVerdict: route({
+    method: 'POST',
+    path: '/served-volunteer-tasks/:id/verdict',
+    auth: 'user',
+    audit: 'volunteer.task.served-verdict',
+    tags,
+    summary:
+      'The elder served (or their family) confirms a finished task — the reported minutes are credited exactly once, as a staff confirmation — or disputes it for the community to decide; the same word again answers the task unchanged',
+    params: id,
+    body: z.strictObject({
+      verdict: z.enum(['confirm', 'dispute']),
+      note: z.string().trim().max(200).optional(),
+    }),
+    response: volunteerTask,
   }),
   myRedemptions: route({
     method: 'GET',

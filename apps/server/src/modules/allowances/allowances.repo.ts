@@ -275,11 +275,17 @@ export async function findRoll(db: DbOrTx, actor: Actor, id: string) {
 /** A roll is the district's: only actors whose reach holds the whole district see it. */
 const districtReach = (actor: Actor) => regionScope(allowanceRolls.regionCode, actor);
 
-export const listRolls = (db: DbOrTx, actor: Actor, regionCode?: string) =>
+export const listRolls = (db: DbOrTx, actor: Actor, regionCode?: string, month?: string) =>
   db
     .select()
     .from(allowanceRolls)
-    .where(and(districtReach(actor), regionCode ? eq(allowanceRolls.regionCode, regionCode) : undefined))
+    .where(
+      and(
+        districtReach(actor),
+        regionCode ? eq(allowanceRolls.regionCode, regionCode) : undefined,
+        month ? eq(allowanceRolls.month, month) : undefined,
+      ),
+    )
     .orderBy(desc(allowanceRolls.month), asc(allowanceRolls.regionCode));
 
 /**

@@ -35,7 +35,7 @@ export const allowanceRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.listNotices, (req) => apps.listNotices(ctx, actorOf(req), req.query.regionCode));
 
   registerRoute(app, api.generateRoll, (req) => rolls.generateRoll(ctx, actorOf(req), req.body));
-  registerRoute(app, api.listRolls, (req) => rolls.listRolls(ctx, actorOf(req), req.query.regionCode));
+  registerRoute(app, api.listRolls, (req) => rolls.listRolls(ctx, actorOf(req), req.query.regionCode, req.query.month));
   registerRoute(app, api.getRoll, (req) => rolls.getRoll(ctx, actorOf(req), req.params.id, req.query));
   registerRoute(app, api.approveRoll, (req) => rolls.approveRoll(ctx, actorOf(req), req.params.id));
 

@@ -1,5 +1,6 @@
 import { maskIdNumber } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
@@ -110,26 +111,7 @@ export async function importDeathFile(ctx: AppContext, actor: Actor, source: Dea
   }
   // Then once per district, not per row: stop the allowances at once rather than wait for the
   // listener or the daily sweep (all three idempotent), and open the recoveries.
-  const opened = new Map<string, number>();
-  await ctx.db.transaction(async (tx) => {
-    for (const district of new Set(matched.values())) await stopGoneRecipients(ctx, tx, district);
-    const ids = [...matched.keys()];
-    for (let i = 0; i < ids.length; i += 1000) {
-      const apps = await queryRows<{ id: string; elder_id: string; region_code: string; stopped_after: string | null }>(
-        tx,
-        sql`SELECT id, elder_id, region_code, stopped_after FROM allowance_applications
-          WHERE status = 'stopped' AND suspend_reason = 'death' AND elder_id IN (${sql.join(
-            ids.slice(i, i + 1000).map((x) => sql`${x}`),
-            sql`, `,
-          )})`,
-      );
-      for (const a of apps) {
-        if (!a.stopped_after) continue;
-        const r = await openRecovery(tx, { id: a.id, elderId: a.elder_id, regionCode: a.region_code }, a.stopped_after);
-        if (r.opened) opened.set(a.elder_id, (opened.get(a.elder_id) ?? 0) + r.amountFen);
-      }
-    }
-  });
+  const opened = await ctx.db.transaction((tx) => stopAllowancesOfDead(ctx, tx, matched));
   // What each row flagged: for a death it recorded, the elder's recovery (the archive's listener
   // may have opened it first); for one already recorded, only what this import opened.
   for (const l of lines) {
@@ -171,4 +153,41 @@ export async function importDeathFile(ctx: AppContext, actor: Actor, source: Dea
     },
   });
   return report;
+}
+
+/**
+ * After deaths are recorded in the archive (inside `tx`): stop the allowances of these elders
+ * (elder → district) at once rather than wait for the listener or the daily sweep, and open their
+ * recoveries. Idempotent. Returns elder → amount of the recoveries this call opened. Used by the
+ * death-list import here and by the data exchange's death-record import (docs/data-exchange.md).
+ */
+export async function stopAllowancesOfDead(ctx: AppContext, tx: DbOrTx, matched: Map<string, string>) {
+  const opened = new Map<string, number>();
+  for (const district of new Set(matched.values())) await stopGoneRecipients(ctx, tx, district);
+  const ids = [...matched.keys()];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const apps = await queryRows<{ id: string; elder_id: string; region_code: string; stopped_after: string | null }>(
+      tx,
+      sql`SELECT id, elder_id, region_code, stopped_after FROM allowance_applications
+        WHERE status = 'stopped' AND suspend_reason = 'death' AND elder_id IN (${sql.join(
+          ids.slice(i, i + 1000).map((x) => sql`${x}`),
+          sql`, `,
+        )})`,
+    );
+    for (const a of apps) {
+      if (!a.stopped_after) continue;
+      const r = await openRecovery(tx, { id: a.id, elderId: a.elder_id, regionCode: a.region_code }, a.stopped_after);
+      if (r.opened) opened.set(a.elder_id, (opened.get(a.elder_id) ?? 0) + r.amountFen);
+    }
+  }
+  return opened;
+}
+
+/** Store a death row of a source (公安 / 卫健 / 殡葬) for an elder; a second one of the same source is ignored. */
+export async function recordDeathRow(
+  tx: DbOrTx,
+  row: { regionCode: string; source: DeathSource; elderId: string; deathDate: string; importedBy: string | null },
+) {
+  await tx.execute(sql`INSERT INTO allowance_death_records (region_code, source, elder_id, death_date, imported_by)
+    VALUES (${row.regionCode}, ${row.source}, ${row.elderId}, ${row.deathDate}, ${row.importedBy}) ON CONFLICT (elder_id, source) DO NOTHING`);
 }

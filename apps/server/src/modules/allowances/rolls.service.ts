@@ -138,8 +138,8 @@ async function computeLines(ctx: AppContext, tx: DbOrTx, district: string, month
   return { lines, suspended };
 }
 
-export async function listRolls(ctx: AppContext, actor: Actor, regionCode?: string) {
-  const rows = await repo.listRolls(ctx.db, actor, regionCode);
+export async function listRolls(ctx: AppContext, actor: Actor, regionCode?: string, month?: string) {
+  const rows = await repo.listRolls(ctx.db, actor, regionCode, month);
   return { items: rows.map(presentRoll), total: rows.length };
 }
 

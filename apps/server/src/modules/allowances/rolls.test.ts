@@ -332,6 +332,10 @@ describe('payment rolls', () => {
     expect(again.json().lineCount).toBeGreaterThan(0);
     const twice = await district.post('/api/v1/allowance-rolls', { regionCode: TREE.district, month: m2 });
     expect(twice.json()).toMatchObject({ id: again.json().id, lineCount: again.json().lineCount });
+    // The month filter (the dashboard drill-down): that month's roll only; a malformed month 400.
+    const inM2 = (await district.get(`/api/v1/allowance-rolls?month=${m2}`)).json().items as Array<{ id: string }>;
+    expect(inM2.map((r) => r.id)).toEqual([again.json().id]);
+    expect((await district.get('/api/v1/allowance-rolls?month=2026-13')).statusCode).toBe(400);
   });
 
   it('rolls are the district’s: a street gets 403, another district 404, a future month 422', async () => {

@@ -7,6 +7,7 @@ import { testDbKind } from '../../testing/db.ts';
 import { client, clientAs, createAccount, loginToken, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { ServerProcess } from '../../testing/server-process.ts';
+import { USER_ACCESS_CHANGED } from './access-events.ts';
 import { sessionCacheFor } from './session-cache.ts';
 
 // Cached session checks live 10 minutes in these tests, so a change seen within the poll's few
@@ -132,6 +133,48 @@ describe('session cache in one process', () => {
 });
 
 // Two processes with separate caches, connected only by the database: PostgreSQL (PGlite is one process).
+describe.runIf(testDbKind() === 'postgres')('the connection that listens for invalidations on PostgreSQL', () => {
+  const listeners = async () =>
+    (
+      await s.database.query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'zhiyang-listen'",
+      )
+    ).rows.map((r) => r.pid);
+
+  it('is opened again when it is cut, and what it may have missed meanwhile is not served from the cache', async () => {
+    const u = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    expect(await status(s.url, u.token)).toBe(200);
+    // Disabled behind the platform's back (no notice sent): the cached check, ten minutes long,
+    // would keep answering 200 — like an invalidation sent while the listener was down.
+    await s.database.query("UPDATE users SET status = 'disabled' WHERE id = $1", [u.account.id]);
+    expect(await status(s.url, u.token)).toBe(200);
+
+    const before = await listeners();
+    expect(before.length).toBe(1);
+    await s.database.query('SELECT pg_terminate_backend($1)', [before[0]]);
+    // Back on a new connection, the cache forgets everything it held: the next check reads the user.
+    await expect
+      .poll(
+        async () => {
+          const now = await listeners();
+          return now.length === 1 && now[0] !== before[0];
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe(true);
+    await expect.poll(() => status(s.url, u.token), { timeout: 10_000, interval: 50 }).toBe(401);
+
+    // And notices flow again on the new connection: another process's notice (sent here through
+    // the database only, as another process would) ends a cached session.
+    const v = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    expect(await status(s.url, v.token)).toBe(200);
+    await s.database.query("UPDATE users SET status = 'disabled' WHERE id = $1", [v.account.id]);
+    expect(await status(s.url, v.token)).toBe(200);
+    await s.ctx.events.publish(s.ctx.db, { type: USER_ACCESS_CHANGED, data: { userId: v.account.id }, audience: {} });
+    await expect.poll(() => status(s.url, v.token), { timeout: 10_000, interval: 50 }).toBe(401);
+  });
+});
+
 describe.runIf(testDbKind() === 'postgres')('session cache across two server processes on one PostgreSQL', () => {
   const processB = new ServerProcess(() => ({
     DATABASE_URL: s.database.url,

@@ -68,10 +68,16 @@ export class SessionCache {
   /** Start dropping entries on `user.access-changed` from any process. */
   listen(events: EventBus): void {
     this.off?.();
-    this.off = events.onEvent(ACCESS_CHANGED, (data) => {
+    const offEvents = events.onEvent(ACCESS_CHANGED, (data) => {
       if (isPartialEvent(data)) this.clear();
       else this.dropUser(data.userId);
     });
+    // Invalidations missed while the listening connection was down: forget everything.
+    const offGap = events.onGap(() => this.clear());
+    this.off = () => {
+      offEvents();
+      offGap();
+    };
   }
 
   stop(): void {

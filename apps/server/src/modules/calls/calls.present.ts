@@ -4,6 +4,7 @@ import { clearValue } from '../elders/elders.present.ts';
 import type { CallDetailRow, CallListRow, CategoryRow } from './calls.repo.ts';
 import type { ArticleRow } from './kb.repo.ts';
 import { maskNumber } from './party.ts';
+import type { RecordingPart } from './recordings.repo.ts';
 
 /** Calls as the API answers them: numbers only masked (a decryption failure shows as null, never a 500). */
 
@@ -41,7 +42,7 @@ export function presentCallListItem(cipher: FieldCipher, r: CallListRow): CallLi
   };
 }
 
-export function presentCallDetail(cipher: FieldCipher, r: CallDetailRow): CallDetail {
+export function presentCallDetail(cipher: FieldCipher, r: CallDetailRow & { recordings: RecordingPart[] }): CallDetail {
   const c = r.call;
   return {
     ...presentCallListItem(cipher, r),
@@ -60,6 +61,14 @@ export function presentCallDetail(cipher: FieldCipher, r: CallDetailRow): CallDe
     articleTitle: r.articleTitle ?? null,
     orderNo: r.orderNo ?? null,
     recordingRef: c.recordingRef,
+    recordings: r.recordings.map((p, i) => ({
+      part: i + 1,
+      recordingRef: p.ref,
+      agentUserId: p.agentUserId,
+      agentName: p.agentName ?? null,
+      startedAt: p.startedAt.toISOString(),
+      seconds: p.seconds,
+    })),
     transferredOutAt: iso(c.transferredOutAt),
     transferredOutMasked: masked(cipher, c.transferredOutEnc),
     campaignTaskId: c.campaignTaskId,

@@ -109,6 +109,18 @@ export const calls = pgTable('calls', {
   isDemo: boolean('is_demo').notNull().default(false),
 });
 
+/** The recordings of a call, one per recorded leg (after 转接 the next agent's leg is another file; migration 0443). */
+export const callRecordings = pgTable('call_recordings', {
+  id: uuid('id').primaryKey(),
+  callId: uuid('call_id').notNull(),
+  ref: text('ref').notNull(),
+  agentUserId: uuid('agent_user_id'),
+  startedAt: ts('started_at').notNull(),
+  seconds: integer('seconds'),
+  eventId: text('event_id').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
 export const ctiEvents = pgTable('cti_events', {
   eventId: text('event_id').primaryKey(),
   externalId: text('external_id').notNull(),

@@ -25,6 +25,7 @@ import { presentCallDetail, presentCallListItem, presentCategory } from './calls
 import * as repo from './calls.repo.ts';
 import * as kb from './kb.repo.ts';
 import { encodeNumber, matchParty, normaliseNumber, numberHash, primaryParty } from './party.ts';
+import { partsOf } from './recordings.repo.ts';
 
 /**
  * Call records (通话记录) and what an agent does with a call. Numbers are encrypted with a blind
@@ -91,7 +92,7 @@ function callSearch(ctx: AppContext, q: string): repo.CallSearch {
 async function detailOf(db: DbOrTx, actor: Actor, id: string) {
   const row = await repo.findVisibleCall(db, actor, id);
   if (!row) throw notFound('Call');
-  return row;
+  return { ...row, recordings: await partsOf(db, id) };
 }
 
 /** One call in full. A call about an elder names that elder's personal data: audited like an elder read. */
@@ -309,6 +310,7 @@ export async function orderFromCall(ctx: AppContext, actor: Actor, id: string, i
       payment: input.payment,
       note: input.note ?? null,
       channel: 'console',
+      fromCall: true,
     });
     await repo.updateCall(tx, id, { orderId: order.id });
     await recordAudit(tx, {
@@ -319,7 +321,7 @@ export async function orderFromCall(ctx: AppContext, actor: Actor, id: string, i
       regionCode: call.regionCode,
       detail: { orderId: order.id, orderNo: order.no },
     });
-    return result(id, 'order', order.id, true, { orderNo: order.no });
+    return result(id, 'order', order.id, true, { orderNo: order.no, ltc: order.ltc });
   });
 }
 

@@ -363,3 +363,166 @@ describe('转接 with Zhiyang’s own telephony', () => {
     expect(await callRow(kam, callId)).toMatchObject({ outcome: 'answered', agentUserId: a.account.id });
   });
 });
+
+describe('转接 and 转外线 of an agent’s outbound call (click-to-dial) with Zhiyang’s own telephony', () => {
+  const OUT_PHONE = '13800138333';
+  let outElder: string;
+  beforeAll(async () => {
+    outElder = (await createElder(kam.s.ctx, TREE.communityA1, { name: '周桂兰', phone: OUT_PHONE })).id;
+  });
+
+  /** Agent a dials the elder and Kamailio reports the call as it does (offered, ringing); its record id and post(). */
+  async function dialOut(a: Awaited<ReturnType<typeof agentOn>>) {
+    const d = await a.api.post('/api/v1/calls/dial', { elderId: outElder });
+    expect(d.statusCode, d.body).toBe(200);
+    const ext = d.json().externalCallId as string;
+    expect(ext).toMatch(/^sip-out-[0-9a-f-]{36}$/);
+    const t0 = Date.now() - 10_000;
+    let tick = 0;
+    // Kamailio's events carry whole seconds, one after another.
+    const post = (body: Record<string, unknown>) =>
+      kam.sup.api.post('/api/v1/cti/simulator/events', {
+        eventId: uid('e'),
+        callId: ext,
+        occurredAt: new Date(t0 + ++tick * 1000).toISOString(),
+        ...body,
+      });
+    const offered = await post({
+      type: 'call.offered',
+      direction: 'outbound',
+      hotline: '968962',
+      caller: '968962',
+      called: OUT_PHONE,
+    });
+    expect(offered.statusCode, offered.body).toBe(200);
+    expect((await post({ type: 'call.ringing', extension: a.extension })).statusCode).toBe(200);
+    return { callId: offered.json().callId as string, ext, post };
+  }
+
+  /** Everything a refused transfer must leave as it was. */
+  const snapshot = async (callId: string, ...userIds: string[]) => ({
+    counts: await counts(kam),
+    call: await callRow(kam, callId),
+    states: await Promise.all(userIds.map((u) => stateOf(kam, u))),
+  });
+
+  it('an outbound call goes to another agent: bad transfers are refused changing nothing, a good one hands the softphone a ticket naming the outbound call; the events move it to the other agent and it ends answered with its recording', async () => {
+    const a = await agentOn(kam);
+    const b = await agentOn(kam);
+    const { callId, ext, post } = await dialOut(a);
+    expect(await callRow(kam, callId)).toMatchObject({ direction: 'outbound', agentUserId: a.account.id, answeredAt: null });
+    expect(await stateOf(kam, a.account.id)).toBe('ringing');
+
+    // The elder has not picked up yet: nothing to transfer.
+    let before = await snapshot(callId, a.account.id, b.account.id);
+    const early = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: b.account.id });
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect(await snapshot(callId, a.account.id, b.account.id)).toEqual(before);
+
+    expect((await post({ type: 'call.answered', extension: a.extension })).statusCode).toBe(200);
+    expect(await stateOf(kam, a.account.id)).toBe('talking');
+
+    // Refused, and nothing changes (no audit, no event, the call and both agents as they were).
+    before = await snapshot(callId, a.account.id, b.account.id);
+    const bad: Array<[string, Awaited<ReturnType<typeof agentOn>>, Record<string, unknown>, number]> = [
+      ['to oneself', a, { toUserId: a.account.id }, 400],
+      ['to nobody who is an agent', a, { toUserId: '00000000-0000-4000-8000-000000000000' }, 400],
+      ['both kinds at once', a, { toUserId: b.account.id, toNumber: '13912345678' }, 400],
+      ['a number that is no number', a, { toNumber: '12' }, 400],
+      ['letters for a number', a, { toNumber: '1391234567x' }, 400],
+      ['by an agent not on the call', b, { toUserId: a.account.id }, 404],
+    ];
+    for (const [why, who, body, code] of bad) {
+      const r = await who.api.post(`/api/v1/calls/${callId}/transfer`, body);
+      expect(r.statusCode, `${why}: ${r.body}`).toBe(code);
+      expect(r.headers['content-type'], why).toContain('application/problem+json');
+    }
+    expect(await snapshot(callId, a.account.id, b.account.id)).toEqual(before);
+
+    const r = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: b.account.id });
+    expect(r.statusCode, r.body).toBe(200);
+    const m = /^sip:zx\.(\d+)\.([^.]+)\.(sip-out-[0-9a-f-]{36})\.([A-Za-z0-9_-]+)@zhiyang$/.exec(r.json().softphone.target);
+    expect(m, r.body).not.toBeNull();
+    const [, expiry, extension, call, sig] = m as RegExpExecArray;
+    expect({ extension, call }).toEqual({ extension: b.extension, call: ext });
+    expect(sig).toBe(createHmac('sha256', SIP_SECRET).update(`${expiry}.${extension}.${call}`).digest('base64url'));
+    const audit = await kam.s.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, callId), eq(auditLog.action, 'call.transfer')));
+    expect(audit).toHaveLength(1);
+    // The ticket alone changes nothing: the elder's phone has not followed the REFER yet.
+    expect(await stateOf(kam, a.account.id)).toBe('talking');
+    expect((await callRow(kam, callId)).agentUserId).toBe(a.account.id);
+
+    // The first agent's part is recorded under the call (rtpengine's pcap of the dialled leg).
+    expect((await post({ type: 'call.recording_ready', recordingRef: 'pcaps/out-leg-1.pcap' })).statusCode).toBe(200);
+    // Kamailio: the elder's phone called the ticket, the other agent rings (the first is done) …
+    expect((await post({ type: 'call.transferred', toExtension: b.extension })).statusCode).toBe(200);
+    expect(await stateOf(kam, a.account.id)).toBe('wrap_up');
+    expect(await stateOf(kam, b.account.id)).toBe('ringing');
+    expect((await callRow(kam, callId)).agentUserId).toBe(b.account.id);
+    // … answers, talks, and the call ends with them.
+    expect((await post({ type: 'call.answered', extension: b.extension })).statusCode).toBe(200);
+    expect(await stateOf(kam, b.account.id)).toBe('talking');
+    // The first agent's console cannot act on the call any more.
+    expect((await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '120' })).statusCode).toBe(404);
+    expect((await post({ type: 'call.ended', outcome: 'answered' })).statusCode).toBe(200);
+    expect(await stateOf(kam, b.account.id)).toBe('wrap_up');
+    const row = await callRow(kam, callId);
+    expect(row).toMatchObject({
+      direction: 'outbound',
+      outcome: 'answered',
+      agentUserId: b.account.id,
+      recordingRef: 'pcaps/out-leg-1.pcap',
+      transferredOutAt: null,
+    });
+    expect(row.endedAt?.getTime()).toBeGreaterThan(row.answeredAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    // An ended call is not transferred.
+    expect((await b.api.post(`/api/v1/calls/${callId}/transfer`, { toUserId: a.account.id })).statusCode).toBe(409);
+  });
+
+  it('an outbound call goes to an outside number: a ticket naming the number and the outbound call, audited masked; call.transferred_out frees the agent and the call stays open until it ends', async () => {
+    const a = await agentOn(kam);
+    const { callId, ext, post } = await dialOut(a);
+    expect((await post({ type: 'call.answered', extension: a.extension })).statusCode).toBe(200);
+
+    const o = await a.api.post(`/api/v1/calls/${callId}/transfer`, { toNumber: '13912345678' });
+    expect(o.statusCode, o.body).toBe(200);
+    const m = /^sip:zo\.(\d+)\.(\d+)\.(sip-out-[0-9a-f-]{36})\.([A-Za-z0-9_-]+)@zhiyang$/.exec(o.json().softphone.target);
+    expect(m, o.body).not.toBeNull();
+    const [, expiry, number, call, sig] = m as RegExpExecArray;
+    expect({ number, call }).toEqual({ number: '13912345678', call: ext });
+    expect(sig).toBe(createHmac('sha256', SIP_SECRET).update(`${expiry}.${number}.${call}`).digest('base64url'));
+    const audit = await kam.s.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, callId), eq(auditLog.action, 'call.transfer-out')));
+    expect(audit).toHaveLength(1);
+    expect(JSON.stringify(audit[0].detail)).toContain('139****5678');
+    expect(JSON.stringify(audit[0].detail)).not.toContain('13912345678');
+    expect(await stateOf(kam, a.account.id)).toBe('talking');
+
+    // The outside number answered the elder (Kamailio's call.transferred_out): the agent is done.
+    expect((await post({ type: 'call.transferred_out', toNumber: '13912345678' })).statusCode).toBe(200);
+    expect(await stateOf(kam, a.account.id)).toBe('wrap_up');
+    const open = await callRow(kam, callId);
+    expect(open).toMatchObject({ direction: 'outbound', endedAt: null, agentUserId: a.account.id });
+    expect(open.transferredOutAt).not.toBeNull();
+    expect(open.transferredOutEnc).not.toContain('13912345678');
+    expect((await kam.sup.api.get(`/api/v1/calls/${callId}`)).json()).toMatchObject({ transferredOutMasked: '139****5678' });
+
+    // The line is no longer the agent's: another transfer or a hang-up is refused, nothing changes.
+    const before = await snapshot(callId, a.account.id);
+    for (const body of [{ toNumber: '120' }, { toUserId: a.account.id }]) {
+      const r = await a.api.post(`/api/v1/calls/${callId}/transfer`, body);
+      expect(r.statusCode, r.body).toBe(409);
+    }
+    expect((await a.api.post(`/api/v1/calls/${callId}/hang-up`)).statusCode).toBe(409);
+    expect(await snapshot(callId, a.account.id)).toEqual(before);
+
+    expect((await post({ type: 'call.ended', outcome: 'answered' })).statusCode).toBe(200);
+    expect(await callRow(kam, callId)).toMatchObject({ outcome: 'answered', agentUserId: a.account.id, direction: 'outbound' });
+  });
+});

@@ -10,6 +10,7 @@ import { settleWrapUp, transition } from './agents.service.ts';
 import type { AgentState } from './calls.schema.ts';
 import * as repo from './cti.repo.ts';
 import { encodeNumber, maskNumber, matchParty, primaryParty } from './party.ts';
+import * as recordingsRepo from './recordings.repo.ts';
 
 /**
  * The CTI intake (docs/cti.md): every telephony event, signed webhook or simulator, goes through
@@ -39,7 +40,6 @@ interface Folded {
   endedAt: Date | null;
   outcome: repo.CallRow['outcome'];
   agentUserId: string | null;
-  recordingRef: string | null;
   lastEventAt: Date;
   /**
    * The newest event that says something about the call's progress (not call.recording_ready):
@@ -67,7 +67,6 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
     endedAt: null,
     outcome: null,
     agentUserId: call.loggedBy ? call.agentUserId : null,
-    recordingRef: null,
     lastEventAt: call.offeredAt,
     lastStateEventAt: call.offeredAt,
     transferredFrom: null,
@@ -80,7 +79,6 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
     const p = e.payload as {
       agentUserId?: string | null;
       outcome?: repo.CallRow['outcome'];
-      recordingRef?: string;
       toNumberEnc?: string;
     };
     const t = e.occurredAt;
@@ -122,9 +120,6 @@ function fold(call: repo.CallRow, events: repo.CtiEventRow[]): Folded {
         f.endedAt ??= t;
         f.outcome = p.outcome ?? f.outcome;
         break;
-      case 'call.recording_ready':
-        f.recordingRef = p.recordingRef ?? f.recordingRef;
-        break;
     }
   }
   return f;
@@ -165,7 +160,10 @@ export async function applyCtiEvent(
     // The agent an event names, resolved now and kept with the event (the fold reads it back).
     let agentUserId: string | null = null;
     const extension =
-      ev.type === 'call.ringing' || ev.type === 'call.answered' || ev.type === 'call.not_answered'
+      ev.type === 'call.ringing' ||
+      ev.type === 'call.answered' ||
+      ev.type === 'call.not_answered' ||
+      ev.type === 'call.recording_ready'
         ? ev.extension
         : ev.type === 'call.transferred'
           ? ev.toExtension
@@ -221,15 +219,24 @@ export async function applyCtiEvent(
       endedAt: after.endedAt,
       outcome: after.outcome,
       agentUserId: after.agentUserId,
-      // A recording the retention job deleted (recordings.retention.ts) stays deleted; only a new one sets it again.
-      recordingRef:
-        call.recordingRef === null && before.recordingRef !== null && ev.type !== 'call.recording_ready'
-          ? null
-          : after.recordingRef,
       transferredOutAt: after.transferredOutAt,
       transferredOutEnc: after.transferredOutEnc,
       lastEventAt: after.lastEventAt,
     });
+    // Each recording reported is one part of the call (recordings.repo.ts); the call's single
+    // recordingRef names the first. A part the retention job deleted stays deleted: other events
+    // do not bring it back, only a new call.recording_ready.
+    if (ev.type === 'call.recording_ready') {
+      const added = await recordingsRepo.addPart(tx, {
+        callId: call.id,
+        ref: ev.recordingRef,
+        agentUserId: agentUserId ?? (ev.extension ? null : after.agentUserId),
+        startedAt: ev.startedAt ? new Date(ev.startedAt) : occurredAt,
+        seconds: ev.seconds ?? null,
+        eventId,
+      });
+      if (added) await recordingsRepo.syncFirstRef(tx, call.id);
+    }
     const pops: Pop[] = [];
     if (newest && ev.type !== 'call.offered' && ev.type !== 'call.recording_ready') {
       await followAgents(ctx, tx, call, before, after, occurredAt);

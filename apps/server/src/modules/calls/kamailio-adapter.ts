@@ -18,6 +18,13 @@ export function dialTicket(secret: string, t: { extension: string; to: string; f
   return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
 }
 
+/**
+ * The call ids Kamailio gives the calls it handles: an inbound call `sip-` + md5(SIP Call-ID), an
+ * agent's click-to-dial `sip-out-<uuid>` (from its dial ticket). The same pattern is in
+ * route[TRANSFER_IN] / route[TRANSFER_OUT] of deploy/telephony/kamailio.cfg.
+ */
+export const KAMAILIO_CALL_ID = /^sip-(?:[0-9a-f]{32}|out-[0-9a-f-]{36})$/;
+
 /** How long a transfer ticket works: the caller's phone follows the REFER within seconds. */
 const TRANSFER_TICKET_SECONDS = 60;
 
@@ -72,11 +79,13 @@ export function kamailioAdapter(ctx: AppContext): TelephonyAdapter {
     // The softphone answers and hangs up itself; the server has nothing to send.
     answer: () => inBrowser('answer in the softphone'),
     hangUp: () => inBrowser('hang up in the softphone'),
-    // The softphone REFERs the caller to Kamailio with a signed ticket naming the other agent.
+    // The softphone REFERs the other party to Kamailio with a signed ticket naming the other agent.
     // 转外线 likewise, with a ticket naming the outside number (Kamailio sends it to the trunk).
+    // Inbound calls (sip-<md5>) and the agents' own outbound calls (sip-out-<uuid>) alike: on an
+    // outbound call the elder's phone, reached through the trunk, is the one that follows the REFER.
     async transfer(cmd) {
       const { externalCallId } = cmd;
-      if (!sipAuthSecret || !/^sip-[0-9a-f]{32}$/.test(externalCallId)) return inBrowser('transfer on the desk phone');
+      if (!sipAuthSecret || !KAMAILIO_CALL_ID.test(externalCallId)) return inBrowser('transfer on the desk phone');
       const expiry = Math.floor(Date.now() / 1000) + TRANSFER_TICKET_SECONDS;
       const user =
         'toNumber' in cmd

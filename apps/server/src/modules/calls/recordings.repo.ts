@@ -1,8 +1,11 @@
-import { and, asc, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
 import { regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { calls } from './calls.schema.ts';
+import { users } from '../users/users.schema.ts';
+import { callRecordings, calls } from './calls.schema.ts';
 
 /** Call recordings: SQL only. A call is reached by the staff of its region subtree (else 404). */
 
@@ -23,33 +26,84 @@ export async function findCallRecording(db: DbOrTx, actor: Actor, id: string) {
   return rows[0];
 }
 
+const agents = alias(users, 'recording_agent_user');
+
+/** The call's recordings in the order they started (ties: the order they were reported), with each part's agent. */
+export async function partsOf(db: DbOrTx, callId: string) {
+  return db
+    .select({
+      id: callRecordings.id,
+      ref: callRecordings.ref,
+      agentUserId: callRecordings.agentUserId,
+      agentName: agents.displayName,
+      startedAt: callRecordings.startedAt,
+      seconds: callRecordings.seconds,
+    })
+    .from(callRecordings)
+    .leftJoin(agents, eq(agents.id, callRecordings.agentUserId))
+    .where(eq(callRecordings.callId, callId))
+    .orderBy(asc(callRecordings.startedAt), asc(callRecordings.createdAt), asc(callRecordings.id));
+}
+export type RecordingPart = Awaited<ReturnType<typeof partsOf>>[number];
+
+/** A recording of the call, once: the same reference reported again is the same part (false). */
+export async function addPart(
+  db: DbOrTx,
+  p: { callId: string; ref: string; agentUserId: string | null; startedAt: Date; seconds: number | null; eventId: string },
+) {
+  const rows = await db
+    .insert(callRecordings)
+    .values({ id: randomUUID(), ...p })
+    .onConflictDoNothing({ target: [callRecordings.callId, callRecordings.ref] })
+    .returning({ id: callRecordings.id });
+  return rows.length > 0;
+}
+
+/** calls.recording_ref follows the first part (null once none is left): the single-recording API reads it. */
+export async function syncFirstRef(db: DbOrTx, callId: string) {
+  await db
+    .update(calls)
+    .set({
+      recordingRef: sql`(select r.ref from ${callRecordings} r where r.call_id = ${callId}
+        order by r.started_at, r.created_at, r.id limit 1)`,
+      updatedAt: new Date(),
+    })
+    .where(eq(calls.id, callId));
+}
+
 /**
- * Calls whose recording is past retention — the call ended (or, never ended, was offered) before
- * `cutoff` — in id order after `after`. References that are URLs belong to another recorder's
- * store and its own retention, so they are left out.
+ * Recordings past retention — their call ended (or, never ended, was offered) before `cutoff` —
+ * every part of such a call, in part id order after `after`. References that are URLs belong to
+ * another recorder's store and its own retention, so they are left out.
  */
 export async function recordingsDue(db: DbOrTx, cutoff: Date, after: string | null, limit: number) {
   return db
-    .select(recordingColumns)
-    .from(calls)
+    .select({
+      partId: callRecordings.id,
+      id: calls.id,
+      regionCode: calls.regionCode,
+      recordingRef: callRecordings.ref,
+    })
+    .from(callRecordings)
+    .innerJoin(calls, eq(calls.id, callRecordings.callId))
     .where(
       and(
-        isNotNull(calls.recordingRef),
-        sql`${calls.recordingRef} !~* '^[a-z][a-z0-9+.-]*://'`,
+        sql`${callRecordings.ref} !~* '^[a-z][a-z0-9+.-]*://'`,
         lt(sql`coalesce(${calls.endedAt}, ${calls.offeredAt})`, cutoff),
-        after ? gt(calls.id, after) : undefined,
+        after ? gt(callRecordings.id, after) : undefined,
       ),
     )
-    .orderBy(asc(calls.id))
+    .orderBy(asc(callRecordings.id))
     .limit(limit);
 }
 
-/** Forget the call's recording, if it still names `ref` (a second run, or a newer recording, changes nothing). */
-export async function clearRecording(db: DbOrTx, id: string, ref: string) {
+/** Forget one recording of the call (a second run changes nothing); the call's first reference follows. */
+export async function clearRecording(db: DbOrTx, id: string, partId: string) {
   const rows = await db
-    .update(calls)
-    .set({ recordingRef: null, updatedAt: new Date() })
-    .where(and(eq(calls.id, id), eq(calls.recordingRef, ref)))
-    .returning({ id: calls.id });
-  return rows.length > 0;
+    .delete(callRecordings)
+    .where(and(eq(callRecordings.id, partId), eq(callRecordings.callId, id)))
+    .returning({ id: callRecordings.id });
+  if (rows.length === 0) return false;
+  await syncFirstRef(db, id);
+  return true;
 }

@@ -11,9 +11,10 @@ import { clearRecording, recordingsDue } from './recordings.repo.ts';
  * Recordings are kept RECORDING_RETENTION_DAYS (default 180) after the call, then deleted by the
  * daily `calls.recording-retention` job (docs/recordings.md):
  *
- * 1. every call whose recording is past retention (the call ended — or, never ended, was offered —
- *    before the cutoff): its file under RECORDINGS_DIR is deleted, the call's recordingRef cleared,
- *    and the deletion audited (`call.recording.delete` on the call). A URL kept by another
+ * 1. every recording (every part: after 转接 a call has one per agent's leg) of a call past retention
+ *    (the call ended — or, never ended, was offered — before the cutoff): its file under
+ *    RECORDINGS_DIR is deleted, the part forgotten (the call's recordingRef follows), and the
+ *    deletion audited (`call.recording.delete` on the call, once per part). A URL kept by another
  *    recorder is that recorder's to expire and is left alone.
  * 2. recording files (.pcap, .wav) in RECORDINGS_DIR last written before the cutoff that no call
  *    named (the telephony never reported them): deleted too, counted in one audit entry
@@ -28,7 +29,7 @@ const RECORDING_FILE = /\.(pcap|wav)$/i;
 const DAY_MS = 86_400_000;
 
 export interface RetentionResult {
-  /** Calls whose recording was removed. */
+  /** Recordings (parts of calls) removed. */
   calls: number;
   /** Files not named by any call that were removed. */
   orphans: number;
@@ -43,7 +44,7 @@ export async function expireRecordings(ctx: AppContext, now = new Date()): Promi
   for (;;) {
     const due = await recordingsDue(ctx.db, cutoff, after, BATCH);
     if (due.length === 0) break;
-    after = due[due.length - 1].id;
+    after = due[due.length - 1].partId;
     for (const call of due) {
       const ref = call.recordingRef as string;
       let file: 'deleted' | 'already-gone' | 'not-a-file' = 'not-a-file';
@@ -62,7 +63,7 @@ export async function expireRecordings(ctx: AppContext, now = new Date()): Promi
         file = 'already-gone';
       }
       const done = await ctx.db.transaction(async (tx) => {
-        if (!(await clearRecording(tx, call.id, ref))) return false;
+        if (!(await clearRecording(tx, call.id, call.partId))) return false;
         await recordAudit(tx, {
           actor: SYSTEM_ACTOR,
           action: CALL_RECORDING_DELETE_AUDIT,

@@ -6,7 +6,7 @@ import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { readRecording, recordingsDirOf, resolveRecording } from './recordings.files.ts';
 import { PcapError, readPcapRtp } from './recordings.pcap.ts';
-import { findCallRecording } from './recordings.repo.ts';
+import { findCallRecording, partsOf } from './recordings.repo.ts';
 import { buildTimeline, SAMPLE_RATE, wavBytes, wavSize } from './recordings.wav.ts';
 
 /**
@@ -40,18 +40,33 @@ export function mayPlay(actor: Actor, call: { regionCode: string; agentUserId: s
   return actor.id !== null && call.agentUserId === actor.id && can(actor, 'call:take');
 }
 
+/**
+ * Play the call's recording: `part` 1, 2 … of its recordings in the order they started (after
+ * 转接 the next agent's leg is the next part), or, without `part`, the first one (the original
+ * single-recording route). A part's own agent may also hear that part.
+ */
 export async function playRecording(
   ctx: AppContext,
   actor: Actor,
   id: string,
   rangeHeader: string | undefined,
+  part?: number,
 ): Promise<RecordingAnswer> {
   const call = await findCallRecording(ctx.db, actor, id);
   if (!call) throw notFound('Call');
-  if (!mayPlay(actor, call)) throw forbidden('Only the agent who took the call, or a supervisor, may play its recording.');
-  if (!call.recordingRef) throw missing('This call has no recording.');
+  let ref = call.recordingRef;
+  let partAgent: string | null = null;
+  if (part !== undefined) {
+    const p = (await partsOf(ctx.db, id))[part - 1];
+    ref = p?.ref ?? null;
+    partAgent = p?.agentUserId ?? null;
+  }
+  const own = partAgent !== null && actor.id !== null && partAgent === actor.id && can(actor, 'call:take');
+  if (!own && !mayPlay(actor, call))
+    throw forbidden('Only the agent who took the call, or a supervisor, may play its recording.');
+  if (!ref) throw missing(part === undefined ? 'This call has no recording.' : `This call has no recording ${part}.`);
 
-  const where = await resolveRecording(recordingsDirOf(ctx.config), call.recordingRef);
+  const where = await resolveRecording(recordingsDirOf(ctx.config), ref);
   if (where.kind === 'url')
     throw conflict(
       'The recording is kept by another recorder (its reference is a URL); play it there. Zhiyang plays only files in RECORDINGS_DIR.',
@@ -78,13 +93,18 @@ export async function playRecording(
     targetType: 'call',
     targetId: call.id,
     regionCode: call.regionCode,
-    detail: { format: audio.format, seconds: audio.seconds, range: range ? `${start}-${end}` : null },
+    detail: {
+      format: audio.format,
+      seconds: audio.seconds,
+      range: range ? `${start}-${end}` : null,
+      ...(part !== undefined && { part }),
+    },
   });
   const headers: Record<string, string> = {
     'content-type': 'audio/wav',
     'accept-ranges': 'bytes',
     'cache-control': 'private, no-store',
-    'content-disposition': `inline; filename="call-${call.id}.wav"`,
+    'content-disposition': `inline; filename="call-${call.id}${part && part > 1 ? `-${part}` : ''}.wav"`,
   };
   if (range) headers['content-range'] = `bytes ${start}-${end}/${audio.size}`;
   return { status: range ? 206 : 200, headers, body: audio.bytes(start, end), bytes: end - start + 1 };

@@ -314,7 +314,11 @@ export async function syncPlans(tx: DbOrTx, district: string) {
       SELECT elder_id, region_code, rule_id, risk_level, interval_days, true FROM best
       ON CONFLICT (elder_id) DO UPDATE SET region_code = EXCLUDED.region_code, rule_id = EXCLUDED.rule_id,
         risk_level = EXCLUDED.risk_level, interval_days = EXCLUDED.interval_days, active = true, updated_at = now(),
-        assignee_id = CASE WHEN care_visit_plans.region_code = EXCLUDED.region_code THEN care_visit_plans.assignee_id END
+        assignee_id = CASE WHEN care_visit_plans.region_code = EXCLUDED.region_code
+          AND ((SELECT u.role = 'volunteer' FROM users u WHERE u.id = care_visit_plans.assignee_id)
+            IS NOT DISTINCT FROM ((SELECT r.assignee_kind = 'volunteer' FROM care_visit_rules r WHERE r.id = EXCLUDED.rule_id)
+              AND care_visit_plans.assignee_id IS NOT NULL))
+          THEN care_visit_plans.assignee_id END
       WHERE (care_visit_plans.rule_id, care_visit_plans.risk_level, care_visit_plans.interval_days, care_visit_plans.active,
              care_visit_plans.region_code)
         IS DISTINCT FROM (EXCLUDED.rule_id, EXCLUDED.risk_level, EXCLUDED.interval_days, true, EXCLUDED.region_code)
@@ -328,6 +332,14 @@ export async function syncPlans(tx: DbOrTx, district: string) {
   );
   await tx.execute(sql`UPDATE care_visits v SET status = 'cancelled'
     FROM care_visit_plans p WHERE p.id = v.plan_id AND NOT p.active AND v.status = 'scheduled' AND p.region_code LIKE ${like(district)}`);
+  // A volunteer no longer approved (or whose login is off) keeps no plan and no open visit.
+  const gone = sql`(SELECT u.id FROM users u LEFT JOIN volunteers vo ON vo.user_id = u.id
+    WHERE u.role = 'volunteer' AND (u.status <> 'active' OR vo.status IS DISTINCT FROM 'approved'))`;
+  await tx.execute(sql`UPDATE care_visit_plans SET assignee_id = NULL, updated_at = now()
+    WHERE active AND region_code LIKE ${like(district)} AND assignee_id IN ${gone}`);
+  await tx.execute(sql`UPDATE care_visits SET assignee_id = NULL
+    WHERE status = 'scheduled' AND region_code LIKE ${like(district)} AND assignee_id IN ${gone}`);
+  await assignVolunteers(tx, district);
   await tx.execute(sql`UPDATE care_visit_plans p SET assignee_id = (
       SELECT u.id FROM users u WHERE u.role = 'community_staff' AND u.status = 'active' AND u.region_code = p.region_code
       ORDER BY u.created_at, u.username LIMIT 1)
@@ -336,6 +348,40 @@ export async function syncPlans(tx: DbOrTx, district: string) {
     FROM care_visit_plans p WHERE p.id = v.plan_id AND v.status = 'scheduled' AND v.assignee_id IS NULL AND p.assignee_id IS NOT NULL
       AND p.region_code LIKE ${like(district)}`);
   return r.changed;
+}
+
+/**
+ * Plans of a rule whose visitor is 志愿者 and without an assignee go to an approved volunteer
+ * serving the elder's community, the least loaded first (fewest active plans; ties by name), one
+ * plan at a time so a run spreads the elders. There is no 结对帮扶 pairing in the volunteers module
+ * yet to prefer. Without an approved volunteer the plan falls to the community worker as before.
+ */
+export async function assignVolunteers(tx: DbOrTx, district: string) {
+  const plans = await queryRows<{ id: string; region_code: string }>(
+    tx,
+    sql`SELECT p.id, p.region_code FROM care_visit_plans p JOIN care_visit_rules r ON r.id = p.rule_id
+      WHERE p.active AND p.assignee_id IS NULL AND r.assignee_kind = 'volunteer' AND p.region_code LIKE ${like(district)}
+      ORDER BY p.region_code, p.created_at, p.id`,
+  );
+  if (!plans.length) return 0;
+  const vols = await queryRows<{ user_id: string; region_code: string; load: number }>(
+    tx,
+    sql`SELECT vo.user_id, vo.region_code,
+        (SELECT count(*) FROM care_visit_plans p WHERE p.active AND p.assignee_id = vo.user_id)::int AS load
+      FROM volunteers vo JOIN users u ON u.id = vo.user_id
+      WHERE vo.status = 'approved' AND u.status = 'active' AND vo.region_code LIKE ${like(district)}
+      ORDER BY vo.name, vo.id`,
+  );
+  let n = 0;
+  for (const p of plans) {
+    let best: (typeof vols)[number] | undefined;
+    for (const v of vols) if (p.region_code.startsWith(v.region_code) && (!best || v.load < best.load)) best = v;
+    if (!best) continue;
+    best.load++;
+    n++;
+    await tx.execute(sql`UPDATE care_visit_plans SET assignee_id = ${best.user_id}, updated_at = now() WHERE id = ${p.id}`);
+  }
+  return n;
 }
 
 /**
@@ -384,21 +430,35 @@ export async function setAssignee(tx: DbOrTx, elderId: string, assigneeId: strin
 }
 
 export async function findWorker(db: DbOrTx, id: string) {
-  const [r] = await queryRows<{ id: string; display_name: string; role: string; region_code: string | null; status: string }>(
+  const [r] = await queryRows<{
+    id: string;
+    display_name: string;
+    role: string;
+    region_code: string | null;
+    status: string;
+    volunteer_status: string | null;
+  }>(
     db,
-    sql`SELECT id, display_name, role, region_code, status FROM users WHERE id = ${id}`,
+    sql`SELECT u.id, u.display_name, u.role, coalesce(vo.region_code, u.region_code) AS region_code, u.status,
+        vo.status AS volunteer_status
+      FROM users u LEFT JOIN volunteers vo ON vo.user_id = u.id WHERE u.id = ${id}`,
   );
   return r;
 }
 
 export const ASSIGNABLE_ROLES = ['community_staff', 'street_staff', 'responder'] as const;
 
+/** Staff and grid workers, and approved volunteers (who serve one community). */
 export async function listWorkers(db: DbOrTx, actor: Actor, regionCode?: string) {
   return queryRows<{ id: string; name: string; role: string; region_code: string | null }>(
     db,
-    sql`SELECT id, display_name AS name, role, region_code FROM users
-      WHERE status = 'active' AND role IN ('community_staff', 'street_staff', 'responder')
-        AND region_code IS NOT NULL AND ${scopeOf(actor, sql`region_code`, regionCode)}
-      ORDER BY region_code, role, display_name LIMIT 500`,
+    sql`SELECT id, name, role, region_code FROM (
+        SELECT u.id, u.display_name AS name, u.role, coalesce(vo.region_code, u.region_code) AS region_code
+        FROM users u LEFT JOIN volunteers vo ON vo.user_id = u.id
+        WHERE u.status = 'active' AND (u.role IN ('community_staff', 'street_staff', 'responder')
+          OR (u.role = 'volunteer' AND vo.status = 'approved'))
+      ) w
+      WHERE region_code IS NOT NULL AND ${scopeOf(actor, sql`w.region_code`, regionCode)}
+      ORDER BY region_code, role, name LIMIT 500`,
   );
 }

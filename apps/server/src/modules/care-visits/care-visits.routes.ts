@@ -33,5 +33,10 @@ export const careVisitRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.listFollowUps, (req) => followUps.listFollowUps(ctx, actorOf(req), req.query));
   registerRoute(app, api.createFollowUp, (req) => followUps.createFollowUp(ctx, actorOf(req), req.body));
   registerRoute(app, api.closeFollowUp, (req) => followUps.closeFollowUp(ctx, actorOf(req), req.params.id, req.body.note));
+  // The volunteer's own visits: the same services, scoped in the repositories to visits assigned to or recorded by them.
+  registerRoute(app, api.myVisits, (req) => visits.listVisits(ctx, actorOf(req), { ...req.query, assignee: 'me', count: true }));
+  registerRoute(app, api.myVisit, (req) => visits.getVisit(ctx, actorOf(req), req.params.id));
+  registerRoute(app, api.recordMyVisit, (req) => visits.recordVisit(ctx, actorOf(req), req, req.params.id, req.body));
+  registerRoute(app, api.createMyFollowUp, (req) => followUps.createFollowUp(ctx, actorOf(req), req.body));
   registerRoute(app, api.stats, (req) => stats.stats(ctx, actorOf(req), req.query));
 };

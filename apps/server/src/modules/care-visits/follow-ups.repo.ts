@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { scopeOf } from './care-visits.repo.ts';
+import { visitScope } from './visits.repo.ts';
 
 const and = (parts: Array<SQL | undefined | false>) => {
   const list = parts.filter((p): p is SQL => Boolean(p));
@@ -53,9 +54,17 @@ export interface FollowUpFilter {
   visitId?: string;
 }
 
+/** Staff by region; a volunteer only the follow-ups of findings of visits assigned to or recorded by them. */
+function followUpScope(actor: Actor, regionCode?: string) {
+  if (actor.role === 'volunteer')
+    return sql`EXISTS (SELECT 1 FROM care_visit_findings sf JOIN care_visits sv ON sv.id = sf.visit_id
+      WHERE sf.id = fu.finding_id AND ${visitScope(actor, sql`sv`, regionCode)})`;
+  return scopeOf(actor, sql`fu.region_code`, regionCode);
+}
+
 function where(actor: Actor, f: FollowUpFilter, today: string) {
   return and([
-    scopeOf(actor, sql`fu.region_code`, f.regionCode),
+    followUpScope(actor, f.regionCode),
     f.status ? sql`fu.status = ${f.status}` : undefined,
     f.type ? sql`fu.type = ${f.type}` : undefined,
     f.overdue === true ? sql`fu.status = 'open' AND fu.deadline < ${today}::date` : undefined,
@@ -81,7 +90,7 @@ export async function countFollowUps(db: DbOrTx, actor: Actor, f: FollowUpFilter
 }
 
 export async function findFollowUp(db: DbOrTx, actor: Actor, id: string) {
-  const [r] = await queryRows<FollowUpRow>(db, sql`${select} WHERE fu.id = ${id} AND ${scopeOf(actor, sql`fu.region_code`)}`);
+  const [r] = await queryRows<FollowUpRow>(db, sql`${select} WHERE fu.id = ${id} AND ${followUpScope(actor)}`);
   return r;
 }
 

@@ -54,7 +54,7 @@ export async function createFollowUp(
     type: CareFollowUpType;
     detail: string;
     deadline?: string;
-    order?: { itemId: string; scheduledAt: string; payment?: 'points' | 'purchase' | 'self' };
+    order?: { itemId: string; scheduledAt: string; payment?: 'points' | 'purchase' | 'self' | 'package' };
     alarmPriority?: 'P1' | 'P2' | 'P3';
   },
 ) {

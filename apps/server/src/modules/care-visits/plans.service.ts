@@ -152,10 +152,15 @@ async function checkAssignee(ctx: AppContext, assigneeId: string, elderRegion: s
   const fits =
     w &&
     w.status === 'active' &&
-    (repo.ASSIGNABLE_ROLES as readonly string[]).includes(w.role) &&
+    ((repo.ASSIGNABLE_ROLES as readonly string[]).includes(w.role) ||
+      (w.role === 'volunteer' && w.volunteer_status === 'approved')) &&
     w.region_code !== null &&
     elderRegion.startsWith(w.region_code);
-  if (!fits) throw validationError('body.assigneeId', 'not a community, street or grid worker of the elder’s area');
+  if (!fits)
+    throw validationError(
+      'body.assigneeId',
+      'not a community, street or grid worker, or an approved volunteer, of the elder’s area',
+    );
   return w;
 }
 

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { escapeLike } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { scopeOf } from './care-visits.repo.ts';
@@ -66,11 +67,24 @@ export interface VisitFilter {
   regionCode?: string;
 }
 
+/**
+ * Which visits the actor reaches: staff by region; a volunteer only the visits assigned to them or
+ * recorded by them (so only those elders), whatever their community.
+ */
+export function visitScope(actor: Actor, alias = sql`v`, regionCode?: string) {
+  if (actor.role === 'volunteer')
+    return and([
+      sql`(${alias}.assignee_id = ${actor.id ?? null}::uuid OR ${alias}.visited_by = ${actor.id ?? null}::uuid)`,
+      regionCode ? sql`${alias}.region_code LIKE ${`${escapeLike(regionCode)}%`}` : undefined,
+    ]);
+  return scopeOf(actor, sql`${alias}.region_code`, regionCode);
+}
+
 function visitWhere(actor: Actor, f: VisitFilter, today: string) {
   // A calendar shows a scheduled visit on its due date and a recorded one on the day it was made.
   const day = sql`coalesce((v.visited_at AT TIME ZONE 'Asia/Shanghai')::date, v.due_on)`;
   return and([
-    scopeOf(actor, sql`v.region_code`, f.regionCode),
+    visitScope(actor, sql`v`, f.regionCode),
     f.assignee ? sql`(v.assignee_id = ${f.assignee} OR v.visited_by = ${f.assignee})` : undefined,
     f.from ? sql`${day} >= ${f.from}::date` : undefined,
     f.to ? sql`${day} <= ${f.to}::date` : undefined,
@@ -102,7 +116,7 @@ export async function countVisits(db: DbOrTx, actor: Actor, f: VisitFilter, toda
 }
 
 export async function findVisit(db: DbOrTx, actor: Actor, id: string) {
-  const [r] = await queryRows<VisitRow>(db, sql`${visitSelect} WHERE v.id = ${id} AND ${scopeOf(actor, sql`v.region_code`)}`);
+  const [r] = await queryRows<VisitRow>(db, sql`${visitSelect} WHERE v.id = ${id} AND ${visitScope(actor)}`);
   return r;
 }
 
@@ -195,7 +209,11 @@ export async function findingsOf(db: DbOrTx, visitId: string) {
 export async function findFinding(db: DbOrTx, actor: Actor, id: string) {
   const [r] = await queryRows<FindingRow>(
     db,
-    sql`SELECT * FROM care_visit_findings f WHERE f.id = ${id} AND ${scopeOf(actor, sql`f.region_code`)}`,
+    sql`SELECT * FROM care_visit_findings f WHERE f.id = ${id} AND ${
+      actor.role === 'volunteer'
+        ? sql`EXISTS (SELECT 1 FROM care_visits fv WHERE fv.id = f.visit_id AND ${visitScope(actor, sql`fv`)})`
+        : scopeOf(actor, sql`f.region_code`)
+    }`,
   );
   return r;
 }

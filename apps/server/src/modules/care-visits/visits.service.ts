@@ -10,11 +10,15 @@ import { distanceMeters } from '../../lib/geo.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
+import { recordCareVisitTask } from '../volunteers/tasks.service.ts';
 import { presentFinding, presentFollowUp, presentVisit } from './care-visits.present.ts';
 import * as repo from './care-visits.repo.ts';
 import { decodePhoto, findingsOf } from './care-visits.rules.ts';
 import * as followUps from './follow-ups.repo.ts';
 import * as visits from './visits.repo.ts';
+
+/** Minutes a volunteer's care visit counts when the phone sends none. */
+export const VOLUNTEER_VISIT_MINUTES = 30;
 
 export async function listVisits(
   ctx: AppContext,
@@ -103,6 +107,7 @@ export async function recordVisit(
     form?: CareVisitForm;
     notes?: string;
     photos?: string[];
+    minutes?: number;
   },
 ) {
   const key = idempotencyKeyOf(req);
@@ -180,6 +185,19 @@ export async function recordVisit(
         bytes: p.bytes.length,
         by: actor.id,
       });
+    // A volunteer's visit is also their finished task, for the time bank (confirmed like any task).
+    const taskId = await recordCareVisitTask(tx, actor, {
+      careVisitId: id,
+      elderId: row.elder_id,
+      regionCode: row.region_code,
+      minutes: b.minutes ?? VOLUNTEER_VISIT_MINUTES,
+      at,
+      method,
+      lat: method === 'gps' ? (b.lat ?? null) : null,
+      lng: method === 'gps' ? (b.lng ?? null) : null,
+      distanceM,
+      isDemo: row.is_demo,
+    });
     // The plan's next visit: interval days after this one.
     await repo.scheduleDue(tx, row.region_code, cstDate(at), row.elder_id);
     await recordAudit(tx, {
@@ -195,6 +213,7 @@ export async function recordVisit(
         distanceM,
         findings: found.map((f) => f.type),
         photos: photos.length,
+        ...(taskId ? { volunteerTaskId: taskId } : {}),
       },
     });
     return true;

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/client.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict } from '../../lib/errors.ts';
+import { lockOrgForCheck } from './credit.repo.ts';
 import { standingNow } from './credit.service.ts';
 
 /**
@@ -22,9 +23,13 @@ const USE_EN: Record<CreditUse, string> = {
  * organisation: listed on the dishonesty list 失信名单 or at level D → 409 `credit-blocked`.
  * The score is computed now from the file (not the nightly standing), so a penalty recorded a
  * minute ago already counts. Automatic dispatch filters candidates in SQL by the stored
- * standing (credit_standings.blocked), which every change of a file rewrites.
+ * standing (credit_standings.blocked), which every change of a file rewrites. Call it inside the
+ * transaction that creates the new work: it locks the organisation row FOR SHARE, so a listing
+ * committing meanwhile is either seen or waits for the creation to commit first.
  */
 export async function assertCreditAllows(db: DbOrTx, orgId: string, use: CreditUse): Promise<void> {
+  // Inside the creating transaction this lock orders the check against a listing (lockOrgForCheck).
+  await lockOrgForCheck(db, orgId);
   const s = await standingNow(db, orgId, cstDate());
   if (!s.blocked) return;
   const why = s.listing

@@ -353,3 +353,18 @@ export async function publicHotlines(db: DbOrTx) {
     sql`SELECT name, number FROM call_hotlines WHERE active ORDER BY name, number LIMIT 20`,
   );
 }
+
+/**
+ * Row locks on the organisation that order a credit check against a credit change: a creator
+ * (new bed contract, new 长护险 funding …) takes `FOR SHARE` before it reads the standing, and
+ * every change of a file (listing, event, rescore) takes `FOR NO KEY UPDATE` (which does not
+ * block foreign-key checks). A listing that commits first is seen by the creator's check; a
+ * creator that locked first commits before the listing does.
+ */
+export async function lockOrgForCheck(db: DbOrTx, orgId: string) {
+  await queryRows(db, sql`SELECT id FROM organizations WHERE id = ${orgId} FOR SHARE`);
+}
+
+export async function lockOrgForChange(db: DbOrTx, orgId: string) {
+  await queryRows(db, sql`SELECT id FROM organizations WHERE id = ${orgId} FOR NO KEY UPDATE`);
+}

@@ -87,6 +87,7 @@ export async function standingNow(db: DbOrTx, orgId: string, today = cstDate()) 
  * listing kind, the listing rule puts it on the dishonesty list (audited as the system).
  */
 export async function rescoreOrg(db: DbOrTx, orgId: string, rules?: CreditRules, today = cstDate()) {
+  await repo.lockOrgForChange(db, orgId);
   const r = rules ?? (await loadRules(db));
   const org = await repo.findOrgById(db, orgId);
   if (!org) return null;
@@ -268,6 +269,7 @@ export async function list(ctx: AppContext, actor: Actor, id: string, reason: st
   const org = await visibleOrg(ctx.db, actor, id);
   if (!isRegionScoped(actor)) throw notFound('Organization');
   return ctx.db.transaction(async (tx) => {
+    await repo.lockOrgForChange(tx, id);
     if (await repo.listingInForce(tx, id))
       throw conflict('The organisation is already on the dishonesty list.', undefined, 'already-handled');
     const [l] = await repo.insertListing(tx, { orgId: id, basis: 'decision', reason, listedOn: cstDate(), listedBy: actor.id });

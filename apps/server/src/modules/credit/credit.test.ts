@@ -16,6 +16,7 @@ import {
 import { serviceComplaints } from '../orders/orders.schema.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { providerProfiles } from '../providers/providers.schema.ts';
+import { holdListing } from './credit.testing.ts';
 
 type Api = Awaited<ReturnType<typeof clientAs>>['api'];
 let s: TestServer;
@@ -262,6 +263,30 @@ describe('a listed or D-level organisation is blocked (409 credit-blocked)', () 
       expect(r.headers['content-type']).toContain('application/problem+json');
       expect(r.json().code).toBe(providerId === bad ? 'provider-unavailable' : 'credit-blocked');
     }
+  });
+
+  it('a listing committing while a manual dispatch is being made is never missed by it', async () => {
+    const cleaning = await itemByCode(s.ctx, 'cleaning');
+    const order = await bureau.post('/api/v1/service-orders', { elderId, itemId: cleaning.id, scheduledAt: hoursFromNow(6) });
+    expect(order.statusCode, order.body).toBe(201);
+    const racing = (
+      await createServiceProvider(s.ctx, {
+        regionCode: TREE.streetA,
+        communities: [TREE.communityA1],
+        site,
+        name: '并发居家服务',
+      })
+    ).org.id;
+    // The listing's transaction holds the organisation while the dispatch request comes in.
+    const listing = await holdListing(s.ctx.db, racing, today);
+    const dispatch = bureau.post(`/api/v1/service-orders/${order.json().id}/dispatch`, { providerId: racing, reason: '就近' });
+    await new Promise((r) => setTimeout(r, 400));
+    await listing.commit();
+    const r = await dispatch;
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().code).toBe('credit-blocked');
+    // The order stays with the provider automatic dispatch chose.
+    expect((await bureau.get(`/api/v1/service-orders/${order.json().id}`)).json().providerId).toBe(order.json().providerId);
   });
 
   it('new purchase agreement: approving a D-level provider into the purchased services is refused', async () => {

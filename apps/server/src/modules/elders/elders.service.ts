@@ -1,3 +1,4 @@
+import type { DbOrTx } from '../../db/client.ts';
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -256,44 +257,52 @@ export interface StatusChange {
  * Coming home from hospital makes a re-assessment due at once.
  */
 export async function changeStatus(ctx: AppContext, actor: Actor, id: string, c: StatusChange) {
-  const before = await loadVisible(ctx, actor, id);
+  return ctx.db.transaction((tx) => changeStatusIn(ctx, tx, actor, id, c));
+}
+
+/**
+ * `changeStatus` inside the caller's transaction, for a change that is part of a larger one (the
+ * data exchange's death-record import applies all its rows or none). Same checks, history, audit
+ * and `elder.status-changed` event.
+ */
+export async function changeStatusIn(ctx: AppContext, tx: DbOrTx, actor: Actor, id: string, c: StatusChange) {
+  const before = await repo.findVisibleElder(tx, actor, id);
+  if (!before) throw notFound('Elder');
   if (before.status === c.status) throw conflict(`The elder is already ${c.status}.`);
   if (c.status === 'deceased' && !c.date) throw validationError('body.date', 'the date of death is required');
   const today = todayCn();
   if (c.date && c.date > today) throw validationError('body.date', 'cannot be in the future');
   if (c.date && c.date < before.birthDate)
     throw validationError('body.date', `cannot be before the birth date (${before.birthDate})`);
-  return ctx.db.transaction(async (tx) => {
-    const dueNow = before.status === 'in_hospital' && c.status === 'active';
-    const row = await repo.updateElder(tx, id, {
-      status: c.status,
-      statusDate: c.date ?? today,
-      ...(dueNow ? { nextAssessmentDue: today } : {}),
-    });
-    const change = await repo.insertStatusChange(tx, {
-      elderId: id,
-      fromStatus: before.status,
-      toStatus: c.status,
-      statusDate: c.date ?? today,
-      reason: c.reason ?? null,
-      actorId: actor.id,
-      actorName: actor.displayName,
-    });
-    await recordAudit(tx, {
-      actor,
-      action: 'elder.status-change',
-      targetType: 'elder',
-      targetId: id,
-      regionCode: row.regionCode,
-      detail: { from: before.status, to: c.status, date: c.date ?? today },
-    });
-    await ctx.events.publish(tx, {
-      type: 'elder.status-changed',
-      data: { id: change.id, elderId: id, from: before.status, to: c.status, date: c.date ?? today, regionCode: row.regionCode },
-      audience: { permission: 'elder:read', regionCode: row.regionCode },
-    });
-    return presentElder(ctx.cipher, row, await repo.regionNameOf(tx, row.regionCode), await repo.listContacts(tx, id));
+  const dueNow = before.status === 'in_hospital' && c.status === 'active';
+  const row = await repo.updateElder(tx, id, {
+    status: c.status,
+    statusDate: c.date ?? today,
+    ...(dueNow ? { nextAssessmentDue: today } : {}),
   });
+  const change = await repo.insertStatusChange(tx, {
+    elderId: id,
+    fromStatus: before.status,
+    toStatus: c.status,
+    statusDate: c.date ?? today,
+    reason: c.reason ?? null,
+    actorId: actor.id,
+    actorName: actor.displayName,
+  });
+  await recordAudit(tx, {
+    actor,
+    action: 'elder.status-change',
+    targetType: 'elder',
+    targetId: id,
+    regionCode: row.regionCode,
+    detail: { from: before.status, to: c.status, date: c.date ?? today },
+  });
+  await ctx.events.publish(tx, {
+    type: 'elder.status-changed',
+    data: { id: change.id, elderId: id, from: before.status, to: c.status, date: c.date ?? today, regionCode: row.regionCode },
+    audience: { permission: 'elder:read', regionCode: row.regionCode },
+  });
+  return presentElder(ctx.cipher, row, await repo.regionNameOf(tx, row.regionCode), await repo.listContacts(tx, id));
 }
 
 export type RevealField = 'idNumber' | 'phone' | 'contacts';

@@ -1,7 +1,7 @@
-import type { AbilityLevelCode, FamilyBedDetail, FamilyBedMonth, FamilyBedSummary } from '@zhiyang/shared';
+import type { AbilityLevelCode, FamilyBedDetail, FamilyBedMonth, FamilyBedSummary, FamilyBedSuspension } from '@zhiyang/shared';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { maskedId } from '../elders/elders.present.ts';
-import type { BedNames, BedRow, DeviceState, MonthRow } from './family-beds.repo.ts';
+import type { BedNames, BedRow, DeviceState, MonthRow, SuspensionRow } from './family-beds.repo.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -18,7 +18,12 @@ export function presentMonth(m: MonthRow): FamilyBedMonth {
     releasedAt: iso(m.releasedAt),
     releaseReason: m.releaseReason,
     settled: m.settlementId !== null,
+    suspendedDays: m.suspendedDays,
   };
+}
+
+export function presentSuspension(p: SuspensionRow): FamilyBedSuspension {
+  return { id: p.id, fromDay: p.fromDay, toDay: p.toDay, reason: p.reason, createdAt: p.createdAt.toISOString() };
 }
 
 export function presentDevice(d: DeviceState) {
@@ -53,7 +58,12 @@ export function presentDetail(
   cipher: FieldCipher,
   b: BedRow,
   n: BedNames | undefined,
-  extra: { devices: DeviceState[]; months: MonthRow[]; items: Array<{ id: string; name: string }> },
+  extra: {
+    devices: DeviceState[];
+    months: MonthRow[];
+    items: Array<{ id: string; name: string }>;
+    suspensions: SuspensionRow[];
+  },
 ): FamilyBedDetail {
   return {
     ...presentSummary(cipher, b, n),
@@ -80,5 +90,6 @@ export function presentDetail(
     statusReason: b.statusReason,
     endedOn: b.endedOn,
     months: extra.months.map(presentMonth),
+    suspensions: extra.suspensions.map(presentSuspension),
   };
 }

@@ -3,12 +3,14 @@ import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { familyBedDevices, familyBedMonths, familyBedRules, familyBeds } from './family-beds.schema.ts';
+import { CREDIT_BLOCKED_SQL } from '../credit/credit.access.ts';
+import { familyBedDevices, familyBedMonths, familyBedRules, familyBedSuspensions, familyBeds } from './family-beds.schema.ts';
 
 /** All SQL of family care beds. */
 
 export type BedRow = typeof familyBeds.$inferSelect;
 export type MonthRow = typeof familyBedMonths.$inferSelect;
+export type SuspensionRow = typeof familyBedSuspensions.$inferSelect;
 
 /**
  * The beds an actor reaches: region staff by the bed's region subtree, a provider's staff the beds
@@ -213,7 +215,7 @@ export async function bedsLiveIn(db: DbOrTx, actor: Actor, first: string, last: 
 
 /**
  * Verified visits of each bed's package between two instants: the bed's provider's orders for the
- * elder (of the package's items, when it names any) that were served and confirmed (or settled),
+ * elder paid by the package (of the package's items, when it names any) that were served and confirmed (or settled),
  * by their check-in time, not flagged or cleared on review — the service loop's verified visits.
  */
 export async function verifiedVisits(db: DbOrTx, bedIds: string[], from: Date, to: Date) {
@@ -223,7 +225,7 @@ export async function verifiedVisits(db: DbOrTx, bedIds: string[], from: Date, t
     sql`SELECT b.id AS bed_id, count(v.order_id)::int AS n, max(v.check_in_at) AS last
       FROM family_beds b
       JOIN service_orders o ON o.elder_id = b.elder_id AND o.provider_id = b.provider_id
-        AND o.status IN ('confirmed', 'settled')
+        AND o.payment = 'package' AND o.status IN ('confirmed', 'settled')
         AND (cardinality(b.item_ids) = 0 OR o.item_id = ANY (b.item_ids))
         AND (cardinality(o.flags) = 0 OR o.review_status = 'cleared')
       JOIN service_visits v ON v.order_id = o.id AND v.check_in_at >= ${from.toISOString()} AND v.check_in_at < ${to.toISOString()}
@@ -304,7 +306,7 @@ export async function contractableProvider(db: DbOrTx, id: string, districtCode:
     await queryRows<{ id: string; name: string }>(
       db,
       sql`SELECT o.id, o.name FROM organizations o JOIN provider_profiles p ON p.org_id = o.id
-        WHERE o.id = ${id} AND o.type = 'provider' AND p.approval_status = 'approved' AND NOT p.dishonest
+        WHERE o.id = ${id} AND o.type = 'provider' AND p.approval_status = 'approved'
           AND o.region_code LIKE ${`${escapeLike(districtCode)}%`}`,
     )
   )[0];
@@ -314,16 +316,19 @@ export async function contractableProvider(db: DbOrTx, id: string, districtCode:
 export async function contractOptions(db: DbOrTx, regionCode: string) {
   const district = regionCode.slice(0, 6);
   const [providers, policies, items] = await Promise.all([
-    queryRows<{ id: string; name: string }>(
+    // Blocked providers (失信名单 or D, by the stored standing) stay in the list, marked: the form
+    // shows them disabled, and a contract naming one is refused by the credit check.
+    queryRows<{ id: string; name: string; credit_blocked: boolean }>(
       db,
-      sql`SELECT o.id, o.name FROM organizations o JOIN provider_profiles p ON p.org_id = o.id
-        WHERE o.type = 'provider' AND p.approval_status = 'approved' AND NOT p.dishonest
+      sql`SELECT o.id, o.name, (p.dishonest OR ${sql.raw(CREDIT_BLOCKED_SQL)}) AS credit_blocked
+        FROM organizations o JOIN provider_profiles p ON p.org_id = o.id
+        WHERE o.type = 'provider' AND p.approval_status = 'approved'
           AND o.region_code LIKE ${`${escapeLike(district)}%`} ORDER BY o.name`,
     ),
     queryRows<{ id: string; name: string; amount: number }>(
       db,
       sql`SELECT id, name, amount FROM policies
-        WHERE kind = 'purchase_credit' AND period = 'month' AND status = 'active' AND ${regionCode} LIKE region_code || '%'
+        WHERE kind = 'family_bed' AND period = 'month' AND status = 'active' AND ${regionCode} LIKE region_code || '%'
         ORDER BY name`,
     ),
     queryRows<{ id: string; name: string; category: string }>(
@@ -331,5 +336,152 @@ export async function contractOptions(db: DbOrTx, regionCode: string) {
       sql`SELECT id, name, category FROM service_items WHERE active ORDER BY category, name`,
     ),
   ]);
-  return { providers, policies: policies.map((p) => ({ id: p.id, name: p.name, amountFen: p.amount })), items };
+  return {
+    providers: providers.map((p) => ({ id: p.id, name: p.name, creditBlocked: !!p.credit_blocked })),
+    policies: policies.map((p) => ({ id: p.id, name: p.name, amountFen: p.amount })),
+    items,
+  };
+}
+
+/**
+ * The elder's bed whose package pays an order of the item: an active bed whose package names the item
+ * (or names none: every item). Undefined when no package covers it.
+ */
+export async function packageBedFor(db: DbOrTx, elderId: string, itemId: string) {
+  return (
+    await queryRows<{ id: string; provider_id: string; status: string }>(
+      db,
+      sql`SELECT id, provider_id, status FROM family_beds
+        WHERE elder_id = ${elderId} AND status IN ('active', 'suspended') AND provider_id IS NOT NULL
+          AND (cardinality(item_ids) = 0 OR ${itemId}::uuid = ANY (item_ids))
+        LIMIT 1`,
+    )
+  )[0];
+}
+
+/** The provider of the elder's live (active or suspended) bed, if any. */
+export async function liveBedProvider(db: DbOrTx, elderId: string) {
+  return (
+    await queryRows<{ provider_id: string }>(
+      db,
+      sql`SELECT provider_id FROM family_beds
+        WHERE elder_id = ${elderId} AND status IN ('active', 'suspended') AND provider_id IS NOT NULL LIMIT 1`,
+    )
+  )[0]?.provider_id;
+}
+
+/** Lock the bed's row for the rest of the transaction (serialises suspension writes of one bed). */
+export async function lockBed(tx: DbOrTx, id: string) {
+  return (await tx.select().from(familyBeds).where(eq(familyBeds.id, id)).for('update').limit(1))[0];
+}
+
+export async function suspensionsOf(db: DbOrTx, bedIds: string[]) {
+  if (!bedIds.length) return [];
+  return db
+    .select()
+    .from(familyBedSuspensions)
+    .where(inArray(familyBedSuspensions.bedId, bedIds))
+    .orderBy(familyBedSuspensions.fromDay);
+}
+
+export async function insertSuspension(tx: DbOrTx, v: typeof familyBedSuspensions.$inferInsert) {
+  return (await tx.insert(familyBedSuspensions).values(v).returning())[0];
+}
+
+/** Close the bed's open period on `toDay`, or remove it when it would close before it began. */
+export async function closeOpenSuspension(tx: DbOrTx, bedId: string, toDay: string) {
+  const open = (
+    await tx
+      .select()
+      .from(familyBedSuspensions)
+      .where(and(eq(familyBedSuspensions.bedId, bedId), isNull(familyBedSuspensions.toDay)))
+      .limit(1)
+  )[0];
+  if (!open) return undefined;
+  if (toDay < open.fromDay) {
+    await tx.delete(familyBedSuspensions).where(eq(familyBedSuspensions.id, open.id));
+    return undefined;
+  }
+  return (await tx.update(familyBedSuspensions).set({ toDay }).where(eq(familyBedSuspensions.id, open.id)).returning())[0];
+}
+
+export async function deleteSuspension(tx: DbOrTx, bedId: string, id: string) {
+  return (
+    await tx
+      .delete(familyBedSuspensions)
+      .where(and(eq(familyBedSuspensions.bedId, bedId), eq(familyBedSuspensions.id, id)))
+      .returning()
+  )[0];
+}
+
+/** The months of the bed already decided among `months`. */
+export async function decidedMonths(db: DbOrTx, bedId: string, months: string[]) {
+  if (!months.length) return [];
+  return (
+    await db
+      .select({ month: familyBedMonths.month })
+      .from(familyBedMonths)
+      .where(and(eq(familyBedMonths.bedId, bedId), inArray(familyBedMonths.month, months)))
+  ).map((r) => r.month);
+}
+
+/** The items an elder's active bed package pays: 'all' when it names none; null without an active bed. */
+export async function activePackageItems(db: DbOrTx, elderId: string) {
+  const row = (
+    await db
+      .select({ itemIds: familyBeds.itemIds })
+      .from(familyBeds)
+      .where(and(eq(familyBeds.elderId, elderId), eq(familyBeds.status, 'active')))
+      .limit(1)
+  )[0];
+  if (!row) return null;
+  return row.itemIds.length ? row.itemIds : ('all' as const);
+}
+
+/** Every bed the elder has had (the timeline). */
+export async function bedsOfElder(db: DbOrTx, elderId: string) {
+  return db.select().from(familyBeds).where(eq(familyBeds.elderId, elderId)).orderBy(familyBeds.createdAt);
+}
+
+/** The elder an elder or family account is bound to (users.elder_id), if any. */
+export async function elderOfPerson(db: DbOrTx, userId: string) {
+  return (
+    await queryRows<{ elder_id: string | null }>(
+      db,
+      sql`SELECT elder_id FROM users WHERE id = ${userId} AND role IN ('elder', 'family') AND status = 'active'`,
+    )
+  )[0]?.elder_id;
+}
+
+/** The elder's live or suspended bed, with its provider's name and service phone (the organisation's, not a person's). */
+export async function cardBedOf(db: DbOrTx, elderId: string) {
+  const [b] = await db
+    .select()
+    .from(familyBeds)
+    .where(and(eq(familyBeds.elderId, elderId), inArray(familyBeds.status, ['active', 'suspended'])))
+    .orderBy(desc(familyBeds.activatedOn))
+    .limit(1);
+  if (!b) return undefined;
+  const [org] = b.providerId
+    ? await queryRows<{ name: string; phone: string | null }>(
+        db,
+        sql`SELECT name, contact_phone AS phone FROM organizations WHERE id = ${b.providerId}`,
+      )
+    : [];
+  return { bed: b, providerName: org?.name ?? null, providerPhone: org?.phone ?? null };
+}
+
+/** The next package visit planned for the bed: the provider's coming order paid by the package. */
+export async function nextPackageVisit(db: DbOrTx, b: BedRow) {
+  if (!b.providerId) return undefined;
+  return (
+    await queryRows<{ at: Date | string; item_name: string }>(
+      db,
+      sql`SELECT o.scheduled_at AS at, i.name AS item_name FROM service_orders o JOIN service_items i ON i.id = o.item_id
+        WHERE o.elder_id = ${b.elderId} AND o.provider_id = ${b.providerId} AND o.payment = 'package'
+          AND o.status IN ('created', 'dispatched', 'accepted', 'assigned', 'en_route')
+          AND o.scheduled_at >= now() - interval '2 hours'
+        ORDER BY o.scheduled_at LIMIT 1`,
+    )
+  )[0];
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
+import { card } from './card.service.ts';
 import * as beds from './family-beds.service.ts';
 import * as months from './month.service.ts';
 
@@ -20,9 +21,14 @@ export const familyBedRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.bindDevice, (req) => beds.bindDevice(ctx, actorOf(req), req.params.id, req.body.deviceId));
   registerRoute(app, api.unbindDevice, (req) => beds.unbindDevice(ctx, actorOf(req), req.params.id, req.params.deviceId));
   registerRoute(app, api.activate, (req) => beds.activate(ctx, actorOf(req), req.params.id));
-  registerRoute(app, api.suspend, (req) => beds.suspend(ctx, actorOf(req), req.params.id, req.body.reason));
+  registerRoute(app, api.suspend, (req) => beds.suspend(ctx, actorOf(req), req.params.id, req.body.reason, req.body.from));
+  registerRoute(app, api.addSuspension, (req) => beds.addSuspension(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.deleteSuspension, (req) =>
+    beds.deleteSuspension(ctx, actorOf(req), req.params.id, req.params.suspensionId),
+  );
   registerRoute(app, api.resume, (req) => beds.resume(ctx, actorOf(req), req.params.id));
   registerRoute(app, api.end, (req) => beds.end(ctx, actorOf(req), req.params.id, req.body.reason));
+  registerRoute(app, api.card, (req) => card(ctx, actorOf(req)));
   registerRoute(app, api.board, (req) => months.board(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.runCheck, (req) => months.runCheck(ctx, actorOf(req), req.body.month, req.body.bedId));
   registerRoute(app, api.releaseHold, (req) =>

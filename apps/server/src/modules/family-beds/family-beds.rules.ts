@@ -17,22 +17,41 @@ export function monthDays(month: string) {
 
 const dayDiff = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400_000);
 
+/** A suspension period: its first and last day (inclusive; null while the bed is still suspended). */
+export interface SuspensionDays {
+  fromDay: string;
+  toDay: string | null;
+}
+
 /**
  * What a month asks of a bed: the verified visits required (visits per week over the days the bed
  * was live that month, rounded up) and the subsidy it pays (the monthly amount pro-rated by those
  * days, in whole fen). A bed live the whole of a 30-day month with 2 visits a week needs 9 visits.
+ * Days of a suspension period (a hospital stay …) are not live days: a bed suspended 10 days of a
+ * 30-day month with 2 a week needs ceil(2 × 20 / 7) = 6 visits and is paid 20/30 of the month.
+ * An open period (still suspended) runs to the month's end.
  */
 export function monthRequirement(
   month: string,
   bed: { activatedOn: string | null; endedOn: string | null; visitsPerWeek: number; monthlyFen: number },
+  suspensions: SuspensionDays[] = [],
 ) {
   const { first, last, days } = monthDays(month);
-  if (!bed.activatedOn) return { activeDays: 0, required: 0, amountFen: 0 };
+  if (!bed.activatedOn) return { activeDays: 0, suspendedDays: 0, required: 0, amountFen: 0 };
   const from = [bed.activatedOn, first].sort()[1]; // the later of two ISO days
   const to = bed.endedOn && bed.endedOn < last ? bed.endedOn : last;
-  const activeDays = Math.max(0, dayDiff(from, to) + 1);
+  const liveDays = Math.max(0, dayDiff(from, to) + 1);
+  // Suspended days inside the live span (periods of one bed do not overlap; counted as a set anyway).
+  const off = new Set<string>();
+  for (const p of suspensions) {
+    const start = [p.fromDay, from].sort()[1]; // the later day
+    const end = p.toDay && p.toDay < to ? p.toDay : to;
+    for (let d = start; d <= end; d = addDays(d, 1)) off.add(d);
+  }
+  const activeDays = liveDays - off.size;
   return {
     activeDays,
+    suspendedDays: off.size,
     required: Math.ceil((bed.visitsPerWeek * activeDays) / 7),
     amountFen: Math.round((bed.monthlyFen * activeDays) / days),
   };

@@ -68,6 +68,8 @@ export const familyBedMonths = pgTable(
     releasedBy: uuid('released_by'),
     releaseReason: text('release_reason'),
     settlementId: uuid('settlement_id'),
+    /** Days of the month taken out of the requirement for a suspension (0751). */
+    suspendedDays: integer('suspended_days').notNull().default(0),
     isDemo: boolean('is_demo').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.bedId, t.month] })],
@@ -83,3 +85,15 @@ export const settlementBedLines = pgTable(
   },
   (t) => [primaryKey({ columns: [t.settlementId, t.bedId, t.month] })],
 );
+
+/** Suspension periods of a bed (0751): the days are taken out of the month's requirement. */
+export const familyBedSuspensions = pgTable('family_bed_suspensions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  bedId: uuid('bed_id').notNull(),
+  fromDay: date('from_day').notNull(),
+  toDay: date('to_day'),
+  reason: text('reason').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  isDemo: boolean('is_demo').notNull().default(false),
+});

@@ -8,11 +8,12 @@ import {
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { cstDate } from '../../lib/dates.ts';
+import { addDays, cstDate } from '../../lib/dates.ts';
 import { AppError, conflict, isUniqueViolation, notFound, unprocessable } from '../../lib/errors.ts';
 import { findRuleOverrides, saveRuleOverrides } from '../alarms/alarms.repo.ts';
 import { inconsistencies, mergeRules } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import { findDevice, updateDevice } from '../devices/devices.repo.ts';
 import { findVisibleElder } from '../elders/elders.repo.ts';
 import { findPolicy } from '../policies/policies.repo.ts';
@@ -146,13 +147,14 @@ export async function bedFor(ctx: AppContext, actor: Actor, id: string) {
 
 /** The bed as presented (the caller has checked reach). */
 export async function detailOf(ctx: AppContext, b: repo.BedRow) {
-  const [names, devices, months, items] = await Promise.all([
+  const [names, devices, months, items, suspensions] = await Promise.all([
     repo.namesOf(ctx.db, [b]),
     repo.devicesOfBeds(ctx.db, [b.id]),
     repo.monthsOf(ctx.db, [b.id]),
     repo.itemNames(ctx.db, b.itemIds),
+    repo.suspensionsOf(ctx.db, [b.id]),
   ]);
-  return presentDetail(ctx.cipher, b, names.get(b.id), { devices, months, items });
+  return presentDetail(ctx.cipher, b, names.get(b.id), { devices, months, items, suspensions });
 }
 
 /** A bed's record is the elder's personal data: each read is audited. */
@@ -288,13 +290,13 @@ export async function contract(
     ]);
   const policy = await findPolicy(ctx.db, body.policyId);
   if (
-    policy?.kind !== 'purchase_credit' ||
+    policy?.kind !== 'family_bed' ||
     policy.period !== 'month' ||
     policy.status !== 'active' ||
     !b.regionCode.startsWith(policy.regionCode)
   )
-    throw unprocessable('The package must be paid by an active monthly purchased-service policy of the bed’s region.', [
-      { path: 'body.policyId', message: 'not an active monthly purchase policy here' },
+    throw unprocessable('The package must be paid by an active monthly family-bed subsidy policy of the bed’s region.', [
+      { path: 'body.policyId', message: 'not an active monthly family-bed policy here' },
     ]);
   const monthlyFen = body.monthlyFen ?? policy.amount;
   if (monthlyFen > policy.amount)
@@ -324,6 +326,12 @@ export async function contract(
     },
     'family-bed.contract',
     { providerId: body.providerId, policyId: body.policyId, monthlyFen, visitsPerWeek: body.visitsPerWeek },
+    // A new contract, or a change of provider, is new work for that provider: a listed or D-level
+    // one is refused (409 credit-blocked), checked under the row lock in this transaction so a
+    // listing committing meanwhile is never missed. Re-signing with the same provider is not new.
+    b.status === 'assessed' || b.providerId !== body.providerId
+      ? (tx) => assertCreditAllows(tx, body.providerId, 'purchase')
+      : undefined,
   );
 }
 
@@ -416,14 +424,141 @@ export async function activate(ctx: AppContext, actor: Actor, id: string) {
   );
 }
 
-export async function suspend(ctx: AppContext, actor: Actor, id: string, reason: string) {
+/**
+ * Suspend a live bed from a day (default today; a hospital stay that began earlier may be dated
+ * back, not before the bed went live nor into a month already checked): a suspension period opens
+ * and its days are taken out of the month's requirement until the bed resumes.
+ */
+export async function suspend(ctx: AppContext, actor: Actor, id: string, reason: string, from?: string) {
   const b = await manageable(ctx, actor, id);
-  return step(ctx, actor, b, ['active'], { status: 'suspended', statusReason: reason }, 'family-bed.suspend', { reason });
+  const fromDay = from ?? cstDate();
+  await checkPeriod(ctx, b, fromDay, cstDate(), 'body.from');
+  return step(
+    ctx,
+    actor,
+    b,
+    ['active'],
+    { status: 'suspended', statusReason: reason },
+    'family-bed.suspend',
+    { reason, from: fromDay },
+    async (tx) => {
+      await repo.lockBed(tx, b.id);
+      if (overlapping(await repo.suspensionsOf(tx, [b.id]), fromDay, cstDate()))
+        throw conflict(
+          'The suspension overlaps a period already recorded.',
+          [{ path: 'body.from', message: 'overlaps' }],
+          'conflict',
+        );
+      await repo.insertSuspension(tx, { bedId: b.id, fromDay, toDay: null, reason, createdBy: actor.id, isDemo: b.isDemo });
+    },
+  );
 }
 
+/** Resume: the open suspension period ends yesterday (a bed resumed the day it was suspended loses no day). */
 export async function resume(ctx: AppContext, actor: Actor, id: string) {
   const b = await manageable(ctx, actor, id);
-  return step(ctx, actor, b, ['suspended'], { status: 'active', statusReason: null }, 'family-bed.resume', {});
+  return step(ctx, actor, b, ['suspended'], { status: 'active', statusReason: null }, 'family-bed.resume', {}, async (tx) => {
+    await repo.closeOpenSuspension(tx, b.id, addDays(cstDate(), -1));
+  });
+}
+
+/** Months (YYYY-MM) a span of days touches. */
+function monthsOfSpan(fromDay: string, toDay: string) {
+  const out: string[] = [];
+  for (let m = fromDay.slice(0, 7); m <= toDay.slice(0, 7); ) {
+    out.push(m);
+    const [y, mm] = m.split('-').map(Number);
+    m = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+function overlapping(periods: repo.SuspensionRow[], fromDay: string, toDay: string) {
+  return periods.some((p) => p.fromDay <= toDay && (p.toDay === null || p.toDay >= fromDay));
+}
+
+/**
+ * A suspension period must lie within the bed's live span (from its activation, up to its end) and
+ * touch no month already checked: a decided month is never recomputed.
+ */
+async function checkPeriod(ctx: AppContext, b: repo.BedRow, fromDay: string, toDay: string, path: string) {
+  if (!b.activatedOn || fromDay < b.activatedOn)
+    throw unprocessable('The bed was not live on that day.', [{ path, message: 'before the bed went live' }]);
+  if (b.endedOn && toDay > b.endedOn)
+    throw unprocessable('The bed had ended by then.', [{ path, message: 'after the bed ended' }]);
+  const decided = await repo.decidedMonths(ctx.db, b.id, monthsOfSpan(fromDay, toDay));
+  if (decided.length)
+    throw unprocessable(
+      `The month ${decided.join(', ')} is already checked; a decided month is not recomputed (release its hold instead).`,
+      [{ path, message: 'month already checked' }],
+      'closed-period',
+    );
+}
+
+/** Record a suspension period of a live (or suspended, or ended) bed after the fact, e.g. a hospital stay. */
+export async function addSuspension(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  body: { fromDay: string; toDay: string; reason: string },
+) {
+  const b = await manageable(ctx, actor, id);
+  if (!['active', 'suspended', 'ended'].includes(b.status)) throw stateError(b, 'only a bed that went live is suspended');
+  if (body.toDay < body.fromDay)
+    throw unprocessable('The period ends before it starts.', [{ path: 'body.toDay', message: 'before fromDay' }]);
+  await checkPeriod(ctx, b, body.fromDay, body.toDay, 'body.fromDay');
+  const added = await ctx.db.transaction(async (tx) => {
+    await repo.lockBed(tx, b.id);
+    if (overlapping(await repo.suspensionsOf(tx, [b.id]), body.fromDay, body.toDay))
+      throw conflict(
+        'The period overlaps a suspension already recorded.',
+        [{ path: 'body.fromDay', message: 'overlaps' }],
+        'conflict',
+      );
+    // Checked again under the lock: a month check that committed meanwhile decided the month.
+    if ((await repo.decidedMonths(tx, b.id, monthsOfSpan(body.fromDay, body.toDay))).length)
+      throw unprocessable(
+        'A month of the period was checked meanwhile.',
+        [{ path: 'body.fromDay', message: 'month already checked' }],
+        'closed-period',
+      );
+    const row = await repo.insertSuspension(tx, { bedId: b.id, ...body, createdBy: actor.id, isDemo: b.isDemo });
+    await recordAudit(tx, {
+      actor,
+      action: 'family-bed.suspension.add',
+      targetType: 'family_bed',
+      targetId: b.id,
+      regionCode: b.regionCode,
+      detail: { suspensionId: row.id, fromDay: body.fromDay, toDay: body.toDay, reason: body.reason },
+    });
+    return row;
+  });
+  ctx.log.debug({ bedId: b.id, suspensionId: added.id }, 'suspension recorded');
+  return detailOf(ctx, (await repo.findBed(ctx.db, b.id)) ?? b);
+}
+
+/** Remove a period recorded by mistake, unless a month it touches is already checked. */
+export async function deleteSuspension(ctx: AppContext, actor: Actor, id: string, suspensionId: string) {
+  const b = await manageable(ctx, actor, id);
+  const p = (await repo.suspensionsOf(ctx.db, [b.id])).find((x) => x.id === suspensionId);
+  if (!p) throw notFound('Suspension');
+  if (p.toDay === null)
+    throw conflict('The bed is suspended in this period; resume the bed instead.', undefined, 'invalid-state');
+  const decided = await repo.decidedMonths(ctx.db, b.id, monthsOfSpan(p.fromDay, p.toDay));
+  if (decided.length) throw unprocessable(`The month ${decided.join(', ')} is already checked.`, undefined, 'closed-period');
+  await ctx.db.transaction(async (tx) => {
+    const gone = await repo.deleteSuspension(tx, b.id, suspensionId);
+    if (!gone) throw notFound('Suspension');
+    await recordAudit(tx, {
+      actor,
+      action: 'family-bed.suspension.delete',
+      targetType: 'family_bed',
+      targetId: b.id,
+      regionCode: b.regionCode,
+      detail: { suspensionId, fromDay: p.fromDay, toDay: p.toDay },
+    });
+  });
+  return detailOf(ctx, (await repo.findBed(ctx.db, b.id)) ?? b);
 }
 
 export async function end(ctx: AppContext, actor: Actor, id: string, reason: string) {

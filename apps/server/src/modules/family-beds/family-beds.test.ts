@@ -1,13 +1,16 @@
 import { ASSESSMENT_ITEMS } from '@zhiyang/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstMonth } from '../../lib/dates.ts';
+import { users } from '../../db/schema.ts';
+import { addDays, cstMonth } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice } from '../../testing/safety.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../../testing/service.ts';
+import { raiseAlarm } from '../alarms/raise.service.ts';
+import { holdListing } from '../credit/credit.testing.ts';
 import { serviceVisits } from '../orders/orders.schema.ts';
 import { putServiceSettings } from '../orders/service-settings.repo.ts';
 import { checkLedger } from '../wallets/ledger.repo.ts';
@@ -49,10 +52,15 @@ async function signedAssessment(elderId: string, scoreAll: 'min' | 'max') {
 }
 
 let visitSeq = 0;
-/** A verified visit (served, confirmed, not flagged) of the provider, checked in on `day` of last month. */
+/** A verified visit (served, confirmed, not flagged) of the provider, paid by the bed's package, checked in on `day` of last month. */
 async function verifiedVisit(elderId: string, day: string) {
   const o = (
-    await operator.post('/api/v1/service-orders', { elderId, scheduledAt: hoursFromNow(1), itemId: cleaningId, payment: 'self' })
+    await operator.post('/api/v1/service-orders', {
+      elderId,
+      scheduledAt: hoursFromNow(1),
+      itemId: cleaningId,
+      payment: 'package',
+    })
   ).json();
   expect(o.id, JSON.stringify(o)).toBeTruthy();
   await providerAdmin.post(`/api/v1/service-orders/${o.id}/accept`);
@@ -123,7 +131,7 @@ beforeAll(async () => {
   cleaningId = (await itemByCode(s.ctx, 'cleaning')).id;
   const p = await admin.post('/api/v1/policies', {
     name: '家庭养老照护床位服务补贴',
-    kind: 'purchase_credit',
+    kind: 'family_bed',
     amount: 60000,
     period: 'month',
     regionCode: TREE.district,
@@ -334,7 +342,10 @@ describe('family care beds', () => {
     const bedAmount = detail.bedLines.reduce((n: number, l: { amountFen: number }) => n + l.amountFen, 0);
     expect(detail.bedLines.map((l: { bedId: string }) => l.bedId).sort()).toEqual([full.id, short.id].sort());
     expect(bedAmount).toBe(120000);
-    expect(detail.purchaseFen).toBe(bedAmount); // the visits themselves were self-paid
+    expect(detail.purchaseFen).toBe(bedAmount); // the visits themselves were paid by the package: 0 each
+    expect(detail.lines.every((l: { payment: string; amountFen: number }) => l.payment === 'package' && l.amountFen === 0)).toBe(
+      true,
+    );
     expect((await providerAdmin.post(`/api/v1/settlements/${id}/confirm`)).statusCode).toBe(200);
     expect((await admin.post(`/api/v1/settlements/${id}/approve`)).statusCode).toBe(200);
     const settled = await queryRows<{ n: number }>(
@@ -351,5 +362,349 @@ describe('family care beds', () => {
     expect((await checkLedger(s.ctx.db)).ok).toBe(true);
     const detailAfter = (await admin.get(`/api/v1/family-beds/${full.id}`)).json();
     expect(detailAfter.months[0]).toMatchObject({ month: lastMonth, status: 'delivered', settled: true });
+  });
+});
+
+/** Serve and confirm an order as the provider's worker, its visit moved to `day` of last month. */
+async function serve(orderId: string, day: string) {
+  await providerAdmin.post(`/api/v1/service-orders/${orderId}/accept`);
+  await providerAdmin.post(`/api/v1/service-orders/${orderId}/assign`, { workerId: provider.worker.id });
+  const start = 1350 - ++visitSeq * 80;
+  const ago = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  await worker.post(`/api/v1/service-orders/${orderId}/check-in`, { at: ago(start), ...HOME });
+  await worker.post(`/api/v1/service-orders/${orderId}/check-out`, { at: ago(start - 70), ...HOME, record: '完成' });
+  const c = await operator.post(`/api/v1/service-orders/${orderId}/confirm`);
+  expect(c.json().status, c.body).toBe('confirmed');
+  await s.ctx.db
+    .update(serviceVisits)
+    .set({ checkInAt: new Date(`${day}T02:00:00Z`) })
+    .where(eq(serviceVisits.orderId, orderId));
+}
+
+const dayOf = (d: number) => `${lastMonth}-${String(d).padStart(2, '0')}`;
+
+describe('family care beds: the package pays, suspensions pro-rate', () => {
+  it('books a package item as paid by the package, once, even when the booking is retried and raced', async () => {
+    const bed = await liveBed('孙桂英');
+    // Last month the elder was in hospital but for the last 7 days: one visit is required.
+    const sus = await community.post(`/api/v1/family-beds/${bed.id}/suspensions`, {
+      fromDay: dayOf(1),
+      toDay: dayOf(lastDays - 7),
+      reason: '住院治疗',
+    });
+    expect(sus.statusCode, sus.body).toBe(201);
+
+    // The package item cannot be paid with points or purchased credit: the package pays it.
+    for (const payment of ['points', 'purchase']) {
+      const r = await operator.post('/api/v1/service-orders', {
+        elderId: bed.elderId,
+        itemId: cleaningId,
+        scheduledAt: hoursFromNow(2),
+        payment,
+      });
+      expect(r.statusCode, r.body).toBe(422);
+      expect(r.json().errors[0]).toMatchObject({ path: 'body.payment', message: 'paid by the family care bed package' });
+    }
+    // Nobody else's package: an elder without a bed cannot book "package".
+    const other = await createElder(s.ctx, TREE.communityA1, { name: '无床位', ...HOME });
+    const noBed = await operator.post('/api/v1/service-orders', {
+      elderId: other.id,
+      itemId: cleaningId,
+      scheduledAt: hoursFromNow(2),
+      payment: 'package',
+    });
+    expect(noBed.statusCode).toBe(422);
+    const none = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int n FROM service_orders WHERE elder_id IN (${bed.elderId}, ${other.id})`,
+    );
+    expect(none[0].n).toBe(0);
+
+    // The elder's phone offers the item as paid by the package.
+    const bookable = (await operator.get(`/api/v1/service-orders/bookable-items?elderId=${bed.elderId}`)).json();
+    expect(bookable.items.find((i: { id: string }) => i.id === cleaningId)?.payment).toBe('package');
+
+    // Three identical submissions at once and a retry (one Idempotency-Key): one order, paid by the package.
+    const body = { elderId: bed.elderId, itemId: cleaningId, scheduledAt: hoursFromNow(3) };
+    const key = { 'idempotency-key': `fb-package-${bed.id}` };
+    const raced = await Promise.all([1, 2, 3].map(() => operator.post('/api/v1/service-orders', body, key)));
+    const retry = await operator.post('/api/v1/service-orders', body, key);
+    const answered = [...raced, retry].filter((r) => r.statusCode === 201);
+    expect(answered.length, raced.map((r) => r.body).join('\n')).toBeGreaterThan(0);
+    for (const r of [...raced, retry]) expect([201, 409]).toContain(r.statusCode);
+    const ids = new Set(answered.map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    const order = answered[0].json();
+    expect(order).toMatchObject({ payment: 'package', points: 0, amountFen: 0, providerId: provider.org.id });
+    const orders = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int n FROM service_orders WHERE elder_id = ${bed.elderId}`,
+    );
+    expect(orders[0].n).toBe(1);
+
+    // A self-paid extra visit of the same item is the elder's own: it never counts for the package.
+    const extra = await operator.post('/api/v1/service-orders', { ...body, scheduledAt: hoursFromNow(4), payment: 'self' });
+    expect(extra.statusCode, extra.body).toBe(201);
+    await serve(order.id, dayOf(lastDays - 2));
+    await serve(extra.json().id, dayOf(lastDays - 1));
+
+    const check = await admin.post('/api/v1/family-bed-checks', { month: lastMonth, bedId: bed.id });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json().items[0]).toMatchObject({ status: 'delivered', required: 1, delivered: 1, suspendedDays: lastDays - 7 });
+    const amount = Math.round((60000 * 7) / lastDays);
+    expect(check.json().items[0].amountFen).toBe(amount);
+    await admin.post('/api/v1/family-bed-checks', { month: lastMonth, bedId: bed.id });
+
+    // One funding: the elder's only ledger transaction is the bed's subsidy, posted once; the package
+    // order reserved and captured nothing.
+    const txs = await queryRows<{ kind: string; memo: string | null; order_id: string | null; total: string }>(
+      s.ctx.db,
+      sql`SELECT t.kind, t.memo, t.order_id, sum(e.amount) FILTER (WHERE e.amount > 0)::text AS total
+        FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id
+        WHERE t.elder_id = ${bed.elderId} OR t.order_id = ${order.id} GROUP BY t.id`,
+    );
+    expect(txs).toEqual([{ kind: 'capture', memo: `family bed ${lastMonth}`, order_id: null, total: String(amount) }]);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
+  });
+
+  it('takes a suspension out of the month: fewer visits required, the subsidy pro-rated', async () => {
+    const bed = await liveBed('周凤英');
+    const at = (body: Record<string, unknown>) => community.post(`/api/v1/family-beds/${bed.id}/suspensions`, body);
+    // Bad periods change nothing.
+    expect((await at({ fromDay: dayOf(14), toDay: dayOf(5), reason: '住院' })).statusCode).toBe(422);
+    const before = await at({ fromDay: addDays(lastFirst, -3), toDay: dayOf(2), reason: '住院' });
+    expect(before.statusCode).toBe(422);
+    expect(before.json().errors[0].path).toBe('body.fromDay');
+    expect((await at({ fromDay: dayOf(5), reason: '住院' })).statusCode).toBe(400);
+    expect(
+      (await streetB.post(`/api/v1/family-beds/${bed.id}/suspensions`, { fromDay: dayOf(5), toDay: dayOf(14), reason: '越权' }))
+        .statusCode,
+    ).toBe(404);
+
+    const ok = await at({ fromDay: dayOf(5), toDay: dayOf(14), reason: '住院两周' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().suspensions).toEqual([expect.objectContaining({ fromDay: dayOf(5), toDay: dayOf(14), reason: '住院两周' })]);
+    // Overlapping periods are refused, even two at once.
+    const both = await Promise.all([
+      at({ fromDay: dayOf(10), toDay: dayOf(20), reason: '再次住院' }),
+      at({ fromDay: dayOf(12), toDay: dayOf(16), reason: '再次住院' }),
+    ]);
+    expect(both.map((r) => r.statusCode)).toEqual([409, 409]);
+
+    // 10 days out: visits per week 1 over the other days, and the subsidy for those days only.
+    const activeDays = lastDays - 10;
+    const need = Math.ceil(activeDays / 7);
+    for (let i = 0; i < need; i++) await verifiedVisit(bed.elderId, dayOf(16 + i));
+    const check = (await admin.post('/api/v1/family-bed-checks', { month: lastMonth, bedId: bed.id })).json();
+    expect(check.items[0]).toMatchObject({
+      status: 'delivered',
+      required: need,
+      delivered: need,
+      suspendedDays: 10,
+      amountFen: Math.round((60000 * activeDays) / lastDays),
+    });
+    expect(need).toBeLessThan(required);
+
+    // The month is decided: a period in it is refused, the decided month is not recomputed.
+    const late = await at({ fromDay: dayOf(20), toDay: dayOf(22), reason: '补登住院' });
+    expect(late.statusCode).toBe(422);
+    expect(late.json().code).toBe('closed-period');
+    const gone = await community.delete(`/api/v1/family-beds/${bed.id}/suspensions/${ok.json().suspensions[0].id}`);
+    expect(gone.statusCode).toBe(422);
+
+    // Suspend and resume open and close a period this month; the board takes it out too.
+    const thisFirst = `${cstMonth()}-01`;
+    const sus = await community.post(`/api/v1/family-beds/${bed.id}/suspend`, { reason: '住院', from: thisFirst });
+    expect(sus.json()).toMatchObject({ status: 'suspended' });
+    expect(sus.json().suspensions.find((p: { toDay: string | null }) => p.toDay === null)).toMatchObject({ fromDay: thisFirst });
+    const board = (await community.get('/api/v1/family-bed-board')).json();
+    const row = board.items.find((b: { id: string }) => b.id === bed.id);
+    expect(row.suspendedDaysThisMonth).toBe(monthDays(cstMonth()).days);
+    expect(row.requiredThisMonth).toBe(0);
+    const res = (await community.post(`/api/v1/family-beds/${bed.id}/resume`)).json();
+    expect(res.status).toBe('active');
+    expect(res.suspensions.every((p: { toDay: string | null }) => p.toDay !== null)).toBe(true);
+    const audit = await queryRows<{ action: string }>(
+      s.ctx.db,
+      sql`SELECT action FROM audit_log WHERE target_id = ${bed.id} AND action LIKE 'family-bed.s%' ORDER BY id`,
+    );
+    expect(audit.map((a) => a.action)).toEqual(['family-bed.suspension.add', 'family-bed.suspend']);
+
+    // The bed on the elder's 360° timeline: live, the hospital stay, the month's check.
+    const timeline = (await community.get(`/api/v1/elders/${bed.elderId}/timeline`)).json();
+    const titles = timeline.items.map((e: { title: string }) => e.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        '家庭照护床位：建床申请',
+        '家庭照护床位：安装完成，启用床位',
+        '家庭照护床位：暂停服务',
+        '家庭照护床位：恢复服务',
+        `家庭照护床位：${lastMonth} 服务核验 已交付（上门 ${need}/${need} 次）`,
+      ]),
+    );
+  });
+});
+
+describe('family care beds: the card on the elder’s and family’s phone pages', () => {
+  it('shows the bound elder’s bed — status, provider’s service phone, delivery, next visit, devices, alarms — and nobody else’s', async () => {
+    const bed = await liveBed('孙桂兰');
+    const bind = async (role: 'elder' | 'family', elderId: string) => {
+      const a = await clientAs(s.app, s.ctx, role, {});
+      await s.ctx.db.update(users).set({ elderId }).where(eq(users.id, a.account.id));
+      return a;
+    };
+    const elder = await bind('elder', bed.elderId);
+    const family = await bind('family', bed.elderId);
+    const noBed = await createElder(s.ctx, TREE.communityA1, { name: '无床位老人', ...HOME });
+    const otherFamily = await bind('family', noBed.id);
+    await s.ctx.db.execute(sql`UPDATE organizations SET contact_phone = '028-85551234' WHERE id = ${provider.org.id}`);
+    // One verified package visit this month, one planned, one open alarm, the sensor offline.
+    const done = await verifiedVisit(bed.elderId, `${lastMonth}-10`);
+    await s.ctx.db
+      .update(serviceVisits)
+      .set({ checkInAt: new Date(Date.now() - 60_000) })
+      .where(eq(serviceVisits.orderId, done));
+    const planned = await operator.post('/api/v1/service-orders', {
+      elderId: bed.elderId,
+      scheduledAt: hoursFromNow(26),
+      itemId: cleaningId,
+      payment: 'package',
+    });
+    expect(planned.statusCode, planned.body).toBe(201);
+    await s.ctx.db.execute(sql`UPDATE devices SET online = false WHERE id = ${bed.deviceId}`);
+    await s.ctx.db.transaction((tx) =>
+      raiseAlarm(s.ctx, tx, {
+        type: 'sos',
+        priority: 'P1',
+        mergeKey: `sos:card:${bed.elderId}`,
+        elderId: bed.elderId,
+        deviceId: null,
+        regionCode: TREE.communityA1,
+        at: new Date(),
+      }),
+    );
+
+    for (const who of [elder, family]) {
+      const r = await who.api.get('/api/v1/family-bed-card');
+      expect(r.statusCode, r.body).toBe(200);
+      const c = r.json().bed;
+      expect(c).toMatchObject({
+        id: bed.id,
+        status: 'live',
+        providerName: provider.org.name,
+        providerPhone: '028-85551234',
+        month: cstMonth(),
+        deliveredThisMonth: 1,
+        devices: [{ id: bed.deviceId, type: 'bed', online: false }],
+        devicesOnline: 0,
+        openAlarms: 1,
+      });
+      expect(c.requiredThisMonth).toBeGreaterThanOrEqual(4);
+      expect(c.nextVisit).toMatchObject({ at: planned.json().scheduledAt });
+      expect(c.nextVisit.itemName).toBeTruthy();
+    }
+    // Each read of the bed is audited as a read of the elder.
+    const reads = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int n FROM audit_log WHERE action = 'elder.read' AND target_id = ${bed.elderId}
+        AND actor_id IN (${elder.account.id}::uuid, ${family.account.id}::uuid) AND detail->>'part' = 'family_bed'`,
+    );
+    expect(reads[0].n).toBe(2);
+    // Another elder's family sees no bed; staff and provider accounts are not answered here.
+    expect((await otherFamily.api.get('/api/v1/family-bed-card')).json()).toEqual({ bed: null });
+    expect((await community.get('/api/v1/family-bed-card')).statusCode).toBe(404);
+    expect((await providerAdmin.get('/api/v1/family-bed-card')).statusCode).toBe(404);
+
+    // Held: last month's check found the package short and the hold is not released.
+    await s.ctx.db.execute(sql`INSERT INTO family_bed_months (bed_id, month, region_code, provider_id, policy_id, required, delivered,
+        status, hold_reason, amount_fen)
+      VALUES (${bed.id}, ${lastMonth}, ${TREE.communityA1}, ${provider.org.id}, ${policyId}, ${required}, 1, 'short', '服务次数不足', 0)`);
+    expect((await family.api.get('/api/v1/family-bed-card')).json().bed).toMatchObject({ status: 'held' });
+    // Suspended: the elder is in hospital.
+    const sus = await community.post(`/api/v1/family-beds/${bed.id}/suspend`, { reason: '住院治疗' });
+    expect(sus.statusCode, sus.body).toBe(200);
+    expect((await elder.api.get('/api/v1/family-bed-card')).json().bed).toMatchObject({
+      status: 'suspended',
+      statusReason: '住院治疗',
+    });
+  });
+});
+
+describe('credit blocking (issue 21): a listed or D-level provider takes no new bed', () => {
+  /** An eligible elder's bed, home-assessed: ready for its contract. */
+  async function assessedBed(name: string) {
+    const e = await createElder(s.ctx, TREE.communityA1, { name, ...HOME });
+    await signedAssessment(e.id, 'min');
+    const bed = await community.post('/api/v1/family-beds', { elderId: e.id });
+    expect(bed.statusCode, bed.body).toBe(201);
+    const id = bed.json().id as string;
+    await community.put(`/api/v1/family-beds/${id}/home-assessment`, { checklist: { lighting: 'ok' }, assessedOn: today });
+    return { id, elderId: e.id };
+  }
+  const sign = (bedId: string, providerId: string, no: string) =>
+    community.put(`/api/v1/family-beds/${bedId}/contract`, {
+      providerId,
+      contractNo: no,
+      contractFrom: today,
+      policyId,
+      visitsPerWeek: 1,
+      itemIds: [cleaningId],
+    });
+  const newProvider = () =>
+    createServiceProvider(s.ctx, { regionCode: TREE.streetA, communities: [TREE.communityA1], site: HOME });
+
+  it('refuses a new contract or a change of provider with 409 credit-blocked; a bed already signed keeps its provider', async () => {
+    const listedP = await newProvider();
+    const kept = await assessedBed('信用-已签约');
+    expect((await sign(kept.id, listedP.org.id, 'XY-1')).json().status).toBe('contracted');
+    const l = await admin.post(`/api/v1/credit/organizations/${listedP.org.id}/listing`, { reason: '虚报服务工单' });
+    expect(l.statusCode, l.body).toBe(201);
+
+    const fresh = await assessedBed('信用-新签约');
+    const opts = (await community.get(`/api/v1/family-bed-contract-options?elderId=${fresh.elderId}`)).json();
+    expect(opts.providers).toContainEqual({ id: listedP.org.id, name: listedP.org.name, creditBlocked: true });
+    expect(opts.providers).toContainEqual({ id: provider.org.id, name: provider.org.name, creditBlocked: false });
+    const refused = await sign(fresh.id, listedP.org.id, 'XY-2');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().code).toBe('credit-blocked');
+    expect((await community.get(`/api/v1/family-beds/${fresh.id}`)).json().status).toBe('assessed');
+    // A change of provider to the listed one is a new contract for it: refused too.
+    const other = await assessedBed('信用-换机构');
+    expect((await sign(other.id, provider.org.id, 'XY-3')).statusCode).toBe(200);
+    expect((await sign(other.id, listedP.org.id, 'XY-3')).json().code).toBe('credit-blocked');
+    expect((await community.get(`/api/v1/family-beds/${other.id}`)).json().providerId).toBe(provider.org.id);
+    // The bed signed before the listing is not cut off: re-signing it with its own provider is no new work.
+    const again = await sign(kept.id, listedP.org.id, 'XY-1b');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'contracted', providerId: listedP.org.id });
+  });
+
+  it('a listing committing while a contract is being signed is never missed by it', async () => {
+    const racing = await newProvider();
+    const bed = await assessedBed('信用-并发');
+    // The listing's transaction holds the organisation while the contract request comes in.
+    const listing = await holdListing(s.ctx.db, racing.org.id, today);
+    const contract = sign(bed.id, racing.org.id, 'XY-RACE');
+    await new Promise((r) => setTimeout(r, 400));
+    await listing.commit();
+    const r = await contract;
+    expect(r.statusCode, r.body).toBe(409);
+    expect(r.json().code).toBe('credit-blocked');
+    expect((await community.get(`/api/v1/family-beds/${bed.id}`)).json().status).toBe('assessed');
+
+    // Both at once through the API, several times: a contract that got through committed before the
+    // listing did (so it was not new work after it); otherwise it is refused. Never a 5xx.
+    for (let i = 0; i < 3; i++) {
+      const p = await newProvider();
+      const b = await assessedBed(`信用-并发${i}`);
+      const [c, li] = await Promise.all([
+        sign(b.id, p.org.id, `XY-R${i}`),
+        admin.post(`/api/v1/credit/organizations/${p.org.id}/listing`, { reason: '并发测试' }),
+      ]);
+      expect(li.statusCode, li.body).toBe(201);
+      expect([200, 409], c.body).toContain(c.statusCode);
+      if (c.statusCode === 409) expect(c.json().code).toBe('credit-blocked');
+    }
   });
 });

@@ -67,14 +67,22 @@ export async function runCheck(ctx: AppContext, actor: Actor, month: string, bed
     from,
     to,
   );
+  const suspensions = await repo.suspensionsOf(
+    ctx.db,
+    beds.map((b) => b.id),
+  );
   const result = { month, checked: beds.length, delivered: 0, short: 0, unchanged: 0, items: [] as repo.MonthRow[] };
   for (const b of beds) {
-    const need = monthRequirement(month, {
-      activatedOn: b.activatedOn,
-      endedOn: b.endedOn,
-      visitsPerWeek: b.visitsPerWeek as number,
-      monthlyFen: b.monthlyFen as number,
-    });
+    const need = monthRequirement(
+      month,
+      {
+        activatedOn: b.activatedOn,
+        endedOn: b.endedOn,
+        visitsPerWeek: b.visitsPerWeek as number,
+        monthlyFen: b.monthlyFen as number,
+      },
+      suspensions.filter((p) => p.bedId === b.id),
+    );
     const delivered = visits.get(b.id)?.count ?? 0;
     const ok = delivered >= need.required;
     const row = await ctx.db.transaction(async (tx) => {
@@ -89,6 +97,7 @@ export async function runCheck(ctx: AppContext, actor: Actor, month: string, bed
         status: ok ? 'delivered' : 'short',
         holdReason: ok ? null : 'visits_short',
         amountFen: need.amountFen,
+        suspendedDays: need.suspendedDays,
         checkedBy: actor.id,
         isDemo: b.isDemo,
       });
@@ -100,7 +109,14 @@ export async function runCheck(ctx: AppContext, actor: Actor, month: string, bed
         targetType: 'family_bed',
         targetId: b.id,
         regionCode: b.regionCode,
-        detail: { month, required: need.required, delivered, status: m.status, amountFen: m.amountFen },
+        detail: {
+          month,
+          required: need.required,
+          delivered,
+          suspendedDays: need.suspendedDays,
+          status: m.status,
+          amountFen: m.amountFen,
+        },
       });
       return (await repo.findMonth(tx, b.id, month)) ?? m;
     });
@@ -149,7 +165,7 @@ export async function board(ctx: AppContext, actor: Actor, regionCode?: string):
   const beds = await repo.boardBeds(ctx.db, actor, regionCode);
   const ids = beds.map((b) => b.id);
   const { first, last } = monthDays(month);
-  const [names, devices, thisMonth, ever, alarms, lastMonths] = await Promise.all([
+  const [names, devices, thisMonth, ever, alarms, lastMonths, suspensions] = await Promise.all([
     repo.namesOf(ctx.db, beds),
     repo.devicesOfBeds(ctx.db, ids),
     repo.verifiedVisits(ctx.db, ids, cstDayStart(first), new Date()),
@@ -159,6 +175,7 @@ export async function board(ctx: AppContext, actor: Actor, regionCode?: string):
       beds.map((b) => b.elderId),
     ),
     repo.monthsOf(ctx.db, ids, previous),
+    repo.suspensionsOf(ctx.db, ids),
   ]);
   const stats = { beds: beds.length, active: 0, devicesOffline: 0, openAlarms: 0, onTrack: 0, heldLastMonth: 0 };
   const items = beds.map((b) => {
@@ -166,13 +183,17 @@ export async function board(ctx: AppContext, actor: Actor, regionCode?: string):
     const online = ds.filter((d) => d.online).length;
     const need =
       b.visitsPerWeek && b.monthlyFen
-        ? monthRequirement(month, {
-            activatedOn: b.activatedOn,
-            endedOn: b.endedOn,
-            visitsPerWeek: b.visitsPerWeek,
-            monthlyFen: b.monthlyFen,
-          })
-        : { required: 0 };
+        ? monthRequirement(
+            month,
+            {
+              activatedOn: b.activatedOn,
+              endedOn: b.endedOn,
+              visitsPerWeek: b.visitsPerWeek,
+              monthlyFen: b.monthlyFen,
+            },
+            suspensions.filter((p) => p.bedId === b.id),
+          )
+        : { required: 0, suspendedDays: 0 };
     const delivered = thisMonth.get(b.id)?.count ?? 0;
     const lm = lastMonths.find((m) => m.bedId === b.id);
     const open = alarms.get(b.elderId) ?? 0;
@@ -198,6 +219,7 @@ export async function board(ctx: AppContext, actor: Actor, regionCode?: string):
       openAlarms: open,
       deliveredThisMonth: delivered,
       requiredThisMonth: need.required,
+      suspendedDaysThisMonth: need.suspendedDays,
       lastMonth: lm ? presentMonth(lm) : null,
     };
   });

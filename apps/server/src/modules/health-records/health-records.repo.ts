@@ -187,3 +187,26 @@ export function activeCarePlanItems(db: DbOrTx, elderId: string) {
            AND so.scheduled_at >= now() - interval '90 days' ORDER BY 1 LIMIT 20`,
   );
 }
+
+export interface FamilyDoctorRow {
+  team_name: string;
+  org_name: string;
+  org_phone: string | null;
+  leader_name: string | null;
+  package: 'basic' | 'elderly' | 'chronic' | 'disabled' | 'rehab';
+  ends_on: string;
+}
+
+/** The elder's active family-doctor contract with its team, organisation and team leader. */
+export async function familyDoctorOf(db: DbOrTx, elderId: string): Promise<FamilyDoctorRow | undefined> {
+  const [row] = await queryRows<FamilyDoctorRow>(
+    db,
+    sql`SELECT t.name AS team_name, o.name AS org_name, o.phone AS org_phone, dc.package, dc.ends_on::text AS ends_on,
+               (SELECT m.name FROM doctor_team_members m WHERE m.team_id = t.id AND m.active
+                 ORDER BY m.is_leader DESC, m.created_at LIMIT 1) AS leader_name
+          FROM doctor_contracts dc JOIN doctor_teams t ON t.id = dc.team_id JOIN medical_orgs o ON o.id = t.org_id
+         WHERE dc.elder_id = ${elderId} AND dc.status = 'active'
+         ORDER BY dc.starts_on DESC LIMIT 1`,
+  );
+  return row;
+}

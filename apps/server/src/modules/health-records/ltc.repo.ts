@@ -360,3 +360,45 @@ export async function usedThisMonth(db: DbOrTx, policyId: string, month: string)
   );
   return new Map(rows.map((r) => [r.elder_id, { fen: r.claim_fen, minutes: r.minutes }]));
 }
+
+export interface ElderCoverRow {
+  enrolment_id: string;
+  policy_id: string;
+  name: string;
+  item_ids: string[];
+  monthly_hours: number;
+  monthly_cap_fen: number;
+  pay_percent: number;
+}
+
+/**
+ * The elder's active enrolments in policies in force on `day`. With `lock` the enrolment rows are
+ * locked for the transaction, so two bookings of one elder count the month's use one after the other.
+ */
+export function coversOfElder(db: DbOrTx, elderId: string, day: string, lock = false) {
+  return queryRows<ElderCoverRow>(
+    db,
+    sql`SELECT e.id AS enrolment_id, p.id AS policy_id, p.name, p.item_ids, p.monthly_hours, p.monthly_cap_fen, p.pay_percent
+          FROM ltc_enrolments e JOIN ltc_policies p ON p.id = e.policy_id
+         WHERE e.elder_id = ${elderId} AND e.status = 'active' AND p.status = 'active'
+           AND p.valid_from <= ${day}::date AND (p.valid_to IS NULL OR p.valid_to >= ${day}::date)
+         ORDER BY e.enrolled_at, e.id ${lock ? sql`FOR UPDATE OF e` : sql``}`,
+  );
+}
+
+/** What a policy already pays for the elder's orders booked in [from, to): minutes and its share in fen. */
+export async function fundedUse(db: DbOrTx, policyId: string, elderId: string, from: Date, to: Date) {
+  const [r] = await queryRows<{ minutes: number; pay_fen: number }>(
+    db,
+    sql`SELECT COALESCE(sum(o.duration_minutes), 0)::int AS minutes,
+               COALESCE(sum(round(si.ref_price_fen * o.quantity * p.pay_percent / 100.0)), 0)::int AS pay_fen
+          FROM order_fundings f
+          JOIN service_orders o ON o.id = f.order_id
+          JOIN service_items si ON si.id = o.item_id
+          JOIN ltc_policies p ON p.id = f.policy_id
+         WHERE f.funder = 'ltc' AND f.policy_id = ${policyId} AND o.elder_id = ${elderId}
+           AND o.scheduled_at >= ${from.toISOString()} AND o.scheduled_at < ${to.toISOString()}
+           AND o.status NOT IN ('cancelled', 'voided')`,
+  );
+  return { minutes: Number(r.minutes), payFen: Number(r.pay_fen) };
+}

@@ -6,6 +6,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstMonth, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import { claimOrderFunding, requireOrderFunding } from '../wallets/funding.repo.ts';
 import * as repo from './ltc.repo.ts';
 
@@ -166,6 +167,10 @@ export async function fundOrder(ctx: AppContext, actor: Actor, policyId: string,
   if (!(await repo.isEnrolled(ctx.db, p.id, o.elder_id)))
     throw unprocessable('The elder is not enrolled in this policy.', [{ path: 'body.orderId', message: 'elder not enrolled' }]);
   return ctx.db.transaction(async (tx) => {
+    // New 长护险 money for a provider on the dishonesty list or at D is a new subsidy: refused
+    // (409 credit-blocked) under the organisation's row lock. An order with no provider yet is
+    // not refused: dispatch leaves blocked providers out.
+    if (o.provider_id) await assertCreditAllows(tx, o.provider_id, 'subsidy');
     const r = await requireOrderFunding(tx, { orderId, funder: 'ltc', policyId: p.id });
     await recordAudit(tx, {
       actor,

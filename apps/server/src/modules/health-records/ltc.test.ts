@@ -255,3 +255,23 @@ describe('monthly claim', () => {
     expect((await community.api.get(`/api/v1/ltc-claims/${claim.id}/export?format=csv`)).statusCode).toBe(403);
   });
 });
+
+describe('credit blocking (issue 21)', () => {
+  it('new 长护险 funding for an order of a listed provider is refused with credit-blocked; after removal it flows again', async () => {
+    const o = await order(severe.id, cleaning.id, { day: 25 });
+    const orgUrl = `/api/v1/credit/organizations/${provider.org.id}`;
+    const listed = await bureau.api.post(`${orgUrl}/listing`, { reason: '虚报服务工单' });
+    expect(listed.statusCode, listed.body).toBe(201);
+    const refused = await bureau.api.post(`/api/v1/ltc-policies/${policyId}/fundings`, { orderId: o });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json().code).toBe('credit-blocked');
+    expect(await fundingsOf(o)).toEqual([]);
+    // Claims already drawn stay readable and payable: blocking only stops new money.
+    expect((await bureau.api.get('/api/v1/ltc-claims')).statusCode).toBe(200);
+    expect((await bureau.api.post(`${orgUrl}/listing/remove`, { reason: '整改完成' })).statusCode).toBe(200);
+    const ok = await bureau.api.post(`/api/v1/ltc-policies/${policyId}/fundings`, { orderId: o });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await fundingsOf(o)).toEqual([{ funder: 'ltc' }]);
+  });
+});

@@ -75,10 +75,11 @@ export function presentPhysical(p: repo.PhysicalRow): Physical {
 
 export async function getHealth(ctx: AppContext, actor: Actor, elderId: string, reason?: string): Promise<HealthSummary> {
   const elder = await elderForHealth(ctx, actor, elderId, reason);
-  const [medications, latest, physicals] = await Promise.all([
+  const [medications, latest, physicals, doctor] = await Promise.all([
     repo.listMedications(ctx.db, elder.id),
     repo.latestObservations(ctx.db, elder.id),
     repo.listPhysicals(ctx.db, elder.id),
+    repo.familyDoctorOf(ctx.db, elder.id),
   ]);
   await auditHealthRead(ctx, actor, elder, 'summary', reason);
   return {
@@ -89,6 +90,16 @@ export async function getHealth(ctx: AppContext, actor: Actor, elderId: string, 
     medications: medications.map(presentMedication),
     latest: latest.map((l) => ({ code: l.code, value: l.value, observedAt: new Date(l.observed_at).toISOString() })),
     physicals: physicals.map(presentPhysical),
+    familyDoctor: doctor
+      ? {
+          teamName: doctor.team_name,
+          orgName: doctor.org_name,
+          orgPhone: doctor.org_phone,
+          leaderName: doctor.leader_name,
+          package: doctor.package,
+          endsOn: doctor.ends_on,
+        }
+      : null,
   };
 }
 

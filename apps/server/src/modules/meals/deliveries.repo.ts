@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { CREDIT_BLOCKED_SQL } from '../credit/credit.access.ts';
 import { mealDeliveries } from './meals.schema.ts';
 
 /** Meal deliveries (送餐入户): SQL only. */
@@ -115,7 +116,17 @@ export async function deliveringCanteen(db: DbOrTx, canteenId: string, community
  * Providers that may take deliveries into `communities`: active, approved, with a service area
  * covering at least one of them, with their active workers (one provider when `providerId`).
  */
-export async function eligibleProviders(db: DbOrTx, communities: string[], providerId?: string) {
+/**
+ * Approved, active providers serving one of the communities, with their active workers.
+ * `creditOk`: leave out those the credit file blocks (the list a canteen picks from); a single
+ * provider is checked with `assertCreditAllows` instead, to answer why.
+ */
+export async function eligibleProviders(
+  db: DbOrTx,
+  communities: string[],
+  providerId?: string,
+  opts: { creditOk?: boolean } = {},
+) {
   if (!communities.length) return [];
   return queryRows<{ id: string; name: string; workers: Array<{ id: string; name: string }> }>(
     db,
@@ -126,6 +137,7 @@ export async function eligibleProviders(db: DbOrTx, communities: string[], provi
         FROM organizations o JOIN provider_profiles pp ON pp.org_id = o.id
         WHERE o.type = 'provider' AND o.status = 'active' AND pp.approval_status = 'approved'
           ${providerId ? sql`AND o.id = ${providerId}` : sql``}
+          ${opts.creditOk ? sql.raw(`AND NOT ${CREDIT_BLOCKED_SQL}`) : sql``}
           AND EXISTS (SELECT 1 FROM provider_areas pa, unnest(ARRAY[${sql.join(
             communities.map((c) => sql`${c}`),
             sql`, `,

@@ -8,6 +8,7 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { assertCreditAllows } from '../credit/credit.access.ts';
 import * as canteens from './canteens.repo.ts';
 import * as repo from './deliveries.repo.ts';
 import { asDay, findMeal, visibleElder } from './meals.repo.ts';
@@ -101,6 +102,9 @@ export async function book(
   if (input.providerId && !(await repo.eligibleProviders(ctx.db, [elder.region_code], input.providerId)).length)
     throw validationError('body.providerId', "no approved provider serving the elder's community");
   return ctx.db.transaction(async (tx) => {
+    // Handing a delivery to a provider is new work for it: a listed or D-level provider takes none
+    // (checked in this transaction, ordered against a listing committing meanwhile).
+    if (input.providerId) await assertCreditAllows(tx, input.providerId, 'dispatch');
     const d = await repo.insert(tx, {
       canteenId: c.id,
       elderId: elder.id,
@@ -142,7 +146,7 @@ export async function round(ctx: AppContext, actor: Actor, q: { day?: string }) 
 export async function providers(ctx: AppContext, actor: Actor, canteenId: string) {
   const c = await canteens.findCanteen(ctx.db, actor, canteenId);
   if (!c) throw notFound('Canteen');
-  const items = await repo.eligibleProviders(ctx.db, c.delivery_communities ?? []);
+  const items = await repo.eligibleProviders(ctx.db, c.delivery_communities ?? [], undefined, { creditOk: true });
   return { items, total: items.length };
 }
 
@@ -171,6 +175,7 @@ export async function assign(
     }
   } else if (input.workerId) throw validationError('body.workerId', 'a worker needs a provider');
   return ctx.db.transaction(async (tx) => {
+    if (input.providerId) await assertCreditAllows(tx, input.providerId, 'dispatch');
     if (!(await repo.assign(tx, d.id, input.providerId, workerId)))
       throw conflict('The delivery changed meanwhile.', undefined, 'already-handled');
     await recordAudit(tx, {

@@ -384,3 +384,56 @@ describe('meal delivery (送餐入户)', () => {
     expect((await checkLedger(s.ctx.db)).ok).toBe(true);
   });
 });
+
+describe('a provider blocked by its credit file (失信名单 or level D) is handed no deliveries', () => {
+  it('booking with it and handing to it are refused with credit-blocked; the canteen’s list leaves it out until removed', async () => {
+    const bureau = (await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district })).api;
+    const listed = await bureau.post(`/api/v1/credit/organizations/${providerId}/listing`, { reason: '多次未按约定上门送餐' });
+    expect(listed.statusCode, listed.body).toBe(201);
+    expect((await kitchen.get(`/api/v1/canteens/${canteen}/delivery-providers`)).json().items).toEqual([]);
+    const countTomorrow = async () =>
+      Number(
+        (
+          await queryRows<{ n: string }>(
+            s.ctx.db,
+            sql`SELECT count(*) n FROM meal_deliveries WHERE elder_id = ${elderId} AND day = ${tomorrow}`,
+          )
+        )[0].n,
+      );
+    const before = await countTomorrow();
+    const withIt = await operator.post(`/api/v1/canteens/${canteen}/deliveries`, {
+      elderId,
+      day: tomorrow,
+      period: 'lunch',
+      items: [{ dishId }],
+      providerId,
+    });
+    expect(withIt.statusCode, withIt.body).toBe(409);
+    expect(withIt.headers['content-type']).toContain('application/problem+json');
+    expect(withIt.json().code).toBe('credit-blocked');
+    expect(await countTomorrow()).toBe(before);
+
+    const booked = await operator.post(`/api/v1/canteens/${canteen}/deliveries`, {
+      elderId,
+      day: tomorrow,
+      period: 'lunch',
+      items: [{ dishId }],
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    const id = booked.json().id;
+    const handed = await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId });
+    expect(handed.statusCode, handed.body).toBe(409);
+    expect(handed.json().code).toBe('credit-blocked');
+    expect((await kitchen.get(`/api/v1/meal-deliveries?day=${tomorrow}`)).json().items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, providerId: null, workerId: null })]),
+    );
+
+    const off = await bureau.post(`/api/v1/credit/organizations/${providerId}/listing/remove`, { reason: '整改完成，复查合格' });
+    expect(off.statusCode, off.body).toBe(200);
+    expect(
+      (await kitchen.get(`/api/v1/canteens/${canteen}/delivery-providers`)).json().items.map((p: { id: string }) => p.id),
+    ).toEqual([providerId]);
+    const again = await kitchen.post(`/api/v1/meal-deliveries/${id}/assign`, { providerId, workerId });
+    expect(again.statusCode, again.body).toBe(200);
+  });
+});

@@ -61,11 +61,12 @@ export async function drawUp(ctx: AppContext, actor: Actor, canteenId: string, p
       'period-open',
     );
   const c = await visibleCanteen(ctx, actor, canteenId);
-  // No new meal-subsidy statement for a canteen on the dishonesty list or at credit level D.
-  await assertCreditAllows(ctx.db, c.id, 'subsidy');
   const from = `${period}-01`;
   const to = monthEnd(period);
   return ctx.db.transaction(async (tx) => {
+    // No new meal-subsidy statement for a canteen on the dishonesty list or at credit level D
+    // (checked in this transaction, ordered against a listing committing meanwhile).
+    await assertCreditAllows(tx, c.id, 'subsidy');
     const existing = await repo.findByPeriod(tx, c.id, period);
     if (existing && existing.status !== 'draft') throw conflict(`The ${period} statement is already ${existing.status}.`);
     const f = await repo.monthFigures(tx, c.id, from, to);

@@ -3,8 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
+import { send, withIdempotency } from '../../lib/idempotency.ts';
+import * as candidates from './candidates.service.ts';
 import * as episodes from './episodes.service.ts';
 import * as medical from './medical.service.ts';
+import * as orgsTeams from './orgs-teams.service.ts';
 import * as referrals from './referrals.service.ts';
 import * as visits from './visits.service.ts';
 
@@ -12,6 +15,8 @@ import * as visits from './visits.service.ts';
 export const medicalRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   registerRoute(app, api.listOrgs, (req) => medical.listOrgs(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.createOrg, (req) => medical.createOrg(ctx, actorOf(req), req.body));
+  registerRoute(app, api.updateOrg, (req) => orgsTeams.updateOrg(ctx, actorOf(req), req.params.id, req.body));
+  registerRoute(app, api.updateTeam, (req) => orgsTeams.updateTeam(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.listTeams, (req) => medical.listTeams(ctx, actorOf(req), req.query));
   registerRoute(app, api.createTeam, (req) => medical.createTeam(ctx, actorOf(req), req.body));
   registerRoute(app, api.addMember, (req) => medical.addMember(ctx, actorOf(req), req.params.id, req.body));
@@ -19,6 +24,7 @@ export const medicalRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
 
   registerRoute(app, api.coverage, (req) => medical.coverage(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.listContracts, (req) => medical.listContracts(ctx, actorOf(req), req.query));
+  registerRoute(app, api.contractCandidates, (req) => candidates.contractCandidates(ctx, actorOf(req), req.query));
   registerRoute(app, api.signContract, (req) => medical.signContract(ctx, actorOf(req), req.body));
   registerRoute(app, api.renewContract, (req) => medical.renewContract(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.endContract, (req) => medical.endContract(ctx, actorOf(req), req.params.id, req.body.reason));
@@ -26,7 +32,13 @@ export const medicalRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
   registerRoute(app, api.myVisitRequests, (req) => visits.myVisitRequests(ctx, actorOf(req)));
   registerRoute(app, api.listVisits, (req) => visits.listVisits(ctx, actorOf(req), req.query));
   registerRoute(app, api.getVisit, (req) => visits.getVisit(ctx, actorOf(req), req.params.id));
-  registerRoute(app, api.requestVisit, (req) => visits.requestVisit(ctx, actorOf(req), req.body));
+  // A phone's or agent's resend (Idempotency-Key) answers the first request, not a second visit.
+  registerRoute(app, api.requestVisit, async (req, reply) =>
+    send(
+      reply,
+      await withIdempotency(ctx, req, async (c) => ({ status: 201, body: await visits.requestVisit(c, actorOf(req), req.body) })),
+    ),
+  );
   registerRoute(app, api.scheduleVisit, (req) => visits.scheduleVisit(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.recordVisit, (req) => visits.recordVisit(ctx, actorOf(req), req, req.params.id, req.body));
   registerRoute(app, api.cancelVisit, (req) => visits.cancelVisit(ctx, actorOf(req), req.params.id, req.body.reason));

@@ -8,6 +8,7 @@ import { conflict, isUniqueViolation, notFound, unprocessable, validationError }
 import { recordAudit } from '../audit/audit.service.ts';
 import { presentContract, presentOrg, presentTeam } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
+import { setMemberRole } from './orgs-teams.repo.ts';
 
 // Organisations, teams and members, contracts (签约) and the 健康管理率.
 
@@ -134,22 +135,27 @@ export async function updateMember(
   ctx: AppContext,
   actor: Actor,
   id: string,
-  b: { active?: boolean; username?: string | null; licenceNo?: string },
+  b: { role?: TeamMemberRole; isLeader?: boolean; active?: boolean; username?: string | null; licenceNo?: string },
 ) {
   const m = await repo.findMember(ctx.db, id);
   const [team] = m ? await repo.listTeams(ctx.db, actor, { id: m.team_id }) : [];
   if (!m || !team) throw notFound('Team member');
   const userId = await userOf(ctx, b.username);
+  const role = b.role ?? m.role;
+  if ((role === 'doctor' || role === 'public_health') && !(b.licenceNo || m.licence_no))
+    throw validationError('body.licenceNo', 'a doctor’s practising licence number is required');
   try {
     return await ctx.db.transaction(async (tx) => {
       await repo.updateMember(tx, id, { active: b.active, userId, licenceNo: b.licenceNo });
+      if (b.role !== undefined || b.isLeader !== undefined)
+        await setMemberRole(tx, id, m.team_id, { role: b.role, isLeader: b.isLeader });
       await recordAudit(tx, {
         actor,
         action: 'medical.team.member.update',
         targetType: 'doctor_team',
         targetId: m.team_id,
         regionCode: team.region_code,
-        detail: { memberId: id, active: b.active, userId },
+        detail: { memberId: id, active: b.active, userId, role: b.role, isLeader: b.isLeader },
       });
       return teamOut(ctx, tx as never, actor, m.team_id);
     });

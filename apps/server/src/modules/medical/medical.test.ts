@@ -191,7 +191,14 @@ describe('home medical visits', () => {
     expect(req.statusCode, req.body).toBe(201);
     expect(req.json()).toMatchObject({ source: 'family', status: 'requested', teamId: ids.teamA, elderName: '签约甲' });
     const id = req.json().id;
-    const byOperator = await operator.post('/api/v1/medical-visits', { elderId: E.c80, reason: '电话求助：腿肿' });
+    const call = await operator.post('/api/v1/calls', {
+      direction: 'inbound',
+      elderId: E.c80,
+      offeredAt: new Date(Date.now() - 60_000).toISOString(),
+      outcome: 'answered',
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const byOperator = await operator.post('/api/v1/medical-visits', { callId: call.json().id, reason: '电话求助：腿肿' });
     expect(byOperator.statusCode, byOperator.body).toBe(201);
     // No contract: the team serving the community takes it.
     expect(byOperator.json()).toMatchObject({ source: 'call_centre', teamId: ids.teamA });

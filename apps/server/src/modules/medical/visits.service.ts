@@ -11,6 +11,7 @@ import { distanceMeters } from '../../lib/geo.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { findVisibleCall } from '../calls/calls.repo.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
 import * as care from './care.repo.ts';
 import { presentVisit, presentVisitDetail } from './medical.present.ts';
@@ -67,9 +68,22 @@ const SOURCE_OF_ROLE: Record<string, 'elder' | 'family' | 'call_centre' | 'staff
 };
 
 /** Ask for a home visit: the elder's contracted team takes it, else the team serving the community. */
-export async function requestVisit(ctx: AppContext, actor: Actor, b: { elderId?: string; reason: string; teamId?: string }) {
+export async function requestVisit(
+  ctx: AppContext,
+  actor: Actor,
+  b: { elderId?: string; reason: string; teamId?: string; callId?: string },
+) {
   const today = cstDate();
   let elderId = b.elderId;
+  // The call centre asks for the caller's elder only: the call (in the operator's region) names the elder.
+  if (SOURCE_OF_ROLE[actor.role] === 'call_centre' || b.callId) {
+    if (!b.callId) throw validationError('body.callId', 'required: the call centre asks on a call');
+    const call = (await findVisibleCall(ctx.db, actor, b.callId))?.call;
+    if (!call) throw notFound('Call');
+    if (!call.elderId) throw unprocessable('The call has no elder yet.', [{ path: 'body.callId', message: 'no elder' }]);
+    if (elderId && elderId !== call.elderId) throw validationError('body.elderId', 'not the caller’s elder');
+    elderId = call.elderId;
+  }
   if (!elderId && (actor.role === 'elder' || actor.role === 'family') && actor.id) {
     const [u] = await queryRows<{ elder_id: string | null }>(ctx.db, sql`SELECT elder_id FROM users WHERE id = ${actor.id}`);
     elderId = u?.elder_id ?? undefined;
@@ -108,7 +122,7 @@ export async function requestVisit(ctx: AppContext, actor: Actor, b: { elderId?:
       targetType: 'medical_visit',
       targetId: id,
       regionCode: elder.region_code,
-      detail: { elderId: elder.id, teamId, source },
+      detail: { elderId: elder.id, teamId, source, ...(b.callId ? { callId: b.callId } : {}) },
     });
     return presentVisit((await care.findVisit(tx, SYSTEM_ACTOR, id, today)) as care.VisitRow);
   });

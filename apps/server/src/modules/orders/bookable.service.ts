@@ -6,6 +6,8 @@ import type { ItemRow } from '../catalogue/catalogue.repo.ts';
 import { listItems } from '../catalogue/catalogue.repo.ts';
 import { presentItem } from '../catalogue/catalogue.service.ts';
 import { findElderFor } from '../elders/service-elders.repo.ts';
+import { packageItemsOf } from '../family-beds/package.service.ts';
+import { ltcCoversOfItems } from '../health-records/ltc-booking.service.ts';
 import { policiesOfElder } from '../policies/policies.repo.ts';
 import { hasPointsGivenByHand } from './orders.repo.ts';
 
@@ -21,27 +23,38 @@ export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>):
  * has a points price) is paid with points, one a purchase policy covers with purchased credit.
  * Points a bureau added by hand (a wallet adjustment, not tied to a policy) pay for any item with a
  * points price. Every other active item is offered as self-paid (自费, its reference price), which
- * the order model supports. Covered items come first.
+ * the order model supports. Items of the elder's family care bed package are paid by the package
+ * (family-beds). Covered items come first.
  */
 export async function bookableItems(ctx: AppContext, actor: Actor, elderId: string) {
   const elder = await findElderFor(ctx.db, actor, elderId);
   if (!elder) throw notFound('Elder');
-  const [items, policies, byHand] = await Promise.all([
+  const [items, policies, byHand, bedItems] = await Promise.all([
     listItems(ctx.db, { activeOnly: true }),
     policiesOfElder(ctx.db, elder.id),
     hasPointsGivenByHand(ctx.db, elder.id),
+    packageItemsOf(ctx.db, elder.id),
   ]);
   const pointsPolicies = policies.filter((p) => p.kind === 'points_grant');
   const purchasePolicies = policies.filter((p) => p.kind === 'purchase_credit');
   const paymentOf = (i: ItemRow): PaymentMethod => {
+    // An item of the elder's family care bed package is paid by the package (never also by the wallet).
+    if (bedItems === 'all' || bedItems?.includes(i.id)) return 'package';
     if (i.points > 0 && (byHand || pointsPolicies.some((p) => covers(p.covers, i)))) return 'points';
     if (i.refPriceFen > 0 && purchasePolicies.some((p) => covers(p.covers, i))) return 'purchase';
     return 'self';
   };
-  const rank: Record<PaymentMethod, number> = { points: 0, purchase: 1, self: 2 };
+  const rank: Record<PaymentMethod, number> = { package: 0, points: 1, purchase: 2, self: 3 };
   const out: BookableItem[] = items
     .map((i) => ({ ...presentItem(i), payment: paymentOf(i) }))
     .filter((i) => i.payment !== 'self' || i.refPriceFen > 0)
     .sort((a, b) => rank[a.payment] - rank[b.payment]);
-  return { items: out, total: out.length };
+  // 长护险: the items a policy the elder is enrolled in would pay (not a family-bed package's items).
+  const ltc = await ltcCoversOfItems(
+    ctx.db,
+    elder.id,
+    out.filter((i) => (['points', 'purchase', 'self'] as string[]).includes(i.payment)),
+  );
+  const withLtc = out.map((i) => ({ ...i, ltc: ltc.get(i.id) ?? null }));
+  return { items: withLtc, total: withLtc.length };
 }

@@ -10,6 +10,7 @@ import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { assertCreditAllows } from '../credit/credit.access.ts';
 import { findElder } from '../elders/service-elders.repo.ts';
+import { packageProvider } from '../family-beds/package.service.ts';
 import { dispatchCandidates, lockDispatchCandidates, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
 import { regionPosition } from '../regions/regions.repo.ts';
 import * as repo from './orders.repo.ts';
@@ -152,7 +153,12 @@ export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, or
   // Two orders racing for a provider's last place in a slot: lock every possible candidate (in
   // id order, in one statement, so no two dispatches deadlock), then count under the locks; the
   // second waits for the first to commit, then sees its order and moves on to the next provider.
-  const ids = await lockDispatchCandidates(tx, { itemId: order.itemId, regionCode: order.regionCode });
+  let ids = await lockDispatchCandidates(tx, { itemId: order.itemId, regionCode: order.regionCode });
+  // A package order goes to the bed's contracted provider only: another provider's visit is not the package's.
+  if (order.payment === 'package') {
+    const bedProvider = await packageProvider(tx, order.elderId);
+    ids = ids.filter((id) => id === bedProvider);
+  }
   const ranked = ids.length ? await rankCandidates(tx, order, home, ids) : [];
   if (!ranked.length) {
     await note(
@@ -220,6 +226,8 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
   if (!isRegionScoped(actor)) throw notFound('Service order');
   const p = await providerStanding(ctx.db, providerId, order.itemId);
   if (!p) throw validationError('body.providerId', 'unknown provider');
+  if (order.payment === 'package' && (await packageProvider(ctx.db, order.elderId)) !== providerId)
+    throw validationError('body.providerId', 'not the provider of the elder’s family care bed (the package pays this order)');
   if (p.approval_status !== 'approved' || p.dishonest)
     throw conflict(
       'This provider is not approved, is suspended or is on the dishonesty list.',
@@ -227,10 +235,11 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
       'provider-unavailable',
     );
   if (!p.offers) throw conflict('This provider does not offer the item.', undefined, 'not-offered');
-  // Listed on the dishonesty list or at credit level D: no new dispatch (credit module).
-  await assertCreditAllows(ctx.db, providerId, 'dispatch');
   const settings = await getServiceSettings(ctx.db);
   return ctx.db.transaction(async (tx) => {
+    // Listed on the dishonesty list or at credit level D: no new dispatch (credit module). Checked
+    // in this transaction, so a listing committing meanwhile is seen or waits for the offer.
+    await assertCreditAllows(tx, providerId, 'dispatch');
     const current = await repo.openOffer(tx, order.id);
     if (current) await repo.closeOffer(tx, current.id, 'withdrawn', `override: ${reason}`);
     const next = await offer(

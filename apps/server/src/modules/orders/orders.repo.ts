@@ -1,7 +1,7 @@
 import type { OrderStatus } from '@zhiyang/shared';
-import { and, asc, count, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { can, isPersonAccount, isRegionScoped, regionScope } from '../../lib/access.ts';
+import { can, escapeLike, isPersonAccount, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
@@ -104,7 +104,17 @@ export interface OrderFilter {
   from?: Date;
   to?: Date;
   flagged?: boolean;
+  regionCode?: string;
+  payment?: (typeof serviceOrders.$inferSelect)['payment'];
+  /** A China-time month [start, end) on the booked, created or served time. */
+  month?: { by: 'scheduled' | 'created' | 'served'; start: Date; end: Date };
 }
+
+const MONTH_COLUMN = {
+  scheduled: serviceOrders.scheduledAt,
+  created: serviceOrders.createdAt,
+  served: serviceOrders.servedAt,
+} as const;
 
 export async function listOrders(
   db: DbOrTx,
@@ -121,6 +131,10 @@ export async function listOrders(
     f.elderId ? eq(serviceOrders.elderId, f.elderId) : undefined,
     f.from ? gte(serviceOrders.scheduledAt, f.from) : undefined,
     f.to ? lt(serviceOrders.scheduledAt, f.to) : undefined,
+    f.regionCode ? like(serviceOrders.regionCode, `${escapeLike(f.regionCode)}%`) : undefined,
+    f.payment ? eq(serviceOrders.payment, f.payment) : undefined,
+    f.month ? gte(MONTH_COLUMN[f.month.by], f.month.start) : undefined,
+    f.month ? lt(MONTH_COLUMN[f.month.by], f.month.end) : undefined,
     f.flagged ? sql`cardinality(${serviceOrders.flags}) > 0 AND ${serviceOrders.reviewStatus} = 'pending'` : undefined,
   );
   const [items, [{ total }]] = await Promise.all([

@@ -1,5 +1,6 @@
 import {
   DEFAULT_NAVIGATION_URL,
+  type LtcBookingCover,
   navigationUrl,
   ORDER_STATUSES,
   type OrderChannel,
@@ -11,12 +12,14 @@ import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
+import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { clearValue, maskedPhone } from '../elders/elders.present.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
+import { packagePayment } from '../family-beds/package.service.ts';
+import { fundBookedOrder, ltcCoverForBooking } from '../health-records/ltc-booking.service.ts';
 import { addProviderRating } from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
 import { autoDispatch } from './dispatch.service.ts';
@@ -26,7 +29,7 @@ import { transition } from './transition.ts';
 
 type Names = Awaited<ReturnType<typeof repo.orderNames>>;
 
-export function presentOrder(o: repo.OrderRow, n?: Partial<Names>) {
+export function presentOrder(o: repo.OrderRow & { ltc?: LtcBookingCover | null }, n?: Partial<Names>) {
   return {
     id: o.id,
     no: o.no,
@@ -60,6 +63,7 @@ export function presentOrder(o: repo.OrderRow, n?: Partial<Names>) {
     updatedAt: o.updatedAt.toISOString(),
     servedAt: o.servedAt?.toISOString() ?? null,
     confirmedAt: o.confirmedAt?.toISOString() ?? null,
+    ...(o.ltc ? { ltc: o.ltc } : {}),
   };
 }
 
@@ -79,6 +83,8 @@ export interface CreateOrderInput {
   payment?: PaymentMethod;
   note?: string | null;
   channel?: 'console' | 'api';
+  /** The call centre books on a call: 长护险 may pay it, as on the phone pages. */
+  fromCall?: boolean;
 }
 
 function channelOf(actor: Actor, asked?: 'console' | 'api'): OrderChannel {
@@ -104,11 +110,26 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
   if (scheduledAt.getTime() < Date.now() - 10 * 60_000) throw validationError('body.scheduledAt', 'in the past');
   if (scheduledAt.getTime() > Date.now() + 90 * 86400_000) throw validationError('body.scheduledAt', 'more than 90 days ahead');
   const quantity = input.quantity ?? 1;
-  const payment = input.payment ?? 'points';
+  // A family care bed's package item is paid by the package (never also by points or credit).
+  const payment = await packagePayment(ctx.db, elder.id, item.id, input.payment);
   const points = payment === 'points' ? item.points * quantity : 0;
   const amountFen = payment === 'purchase' ? item.refPriceFen * quantity : 0;
 
   return ctx.db.transaction(async (tx) => {
+    // 长护险: booked on the phone pages or on a call, an enrolled elder's package item is paid by the
+    // policy (one payer per order: nothing is held in the wallet). A family-bed package order is not.
+    const ltc =
+      (actor.role === 'elder' || actor.role === 'family' || input.fromCall) &&
+      (['points', 'purchase', 'self'] as string[]).includes(payment)
+        ? await ltcCoverForBooking(tx, {
+            elderId: elder.id,
+            item,
+            quantity,
+            minutes: item.durationMinutes * quantity,
+            scheduledAt,
+          })
+        : null;
+    const paid = ltc ? { payment: 'self' as const, points: 0, amountFen: 0 } : { payment, points, amountFen };
     const no = await repo.nextOrderNo(tx, cstDate());
     const order = await repo.insertOrder(tx, {
       no,
@@ -120,23 +141,36 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       scheduledAt,
       durationMinutes: item.durationMinutes * quantity,
       quantity,
-      payment,
-      points,
-      amountFen,
+      payment: paid.payment,
+      points: paid.points,
+      amountFen: paid.amountFen,
       note: input.note ?? null,
       createdBy: actor.id,
     });
-    if (points > 0)
-      await wallets.reserve(tx, { elderId: elder.id, orderId: order.id, currency: 'points', amount: points, actorId: actor.id });
-    if (amountFen > 0)
-      await wallets.reserve(tx, { elderId: elder.id, orderId: order.id, currency: 'fen', amount: amountFen, actorId: actor.id });
+    if (ltc) await fundBookedOrder(tx, order.id, ltc);
+    if (paid.points > 0)
+      await wallets.reserve(tx, {
+        elderId: elder.id,
+        orderId: order.id,
+        currency: 'points',
+        amount: paid.points,
+        actorId: actor.id,
+      });
+    if (paid.amountFen > 0)
+      await wallets.reserve(tx, {
+        elderId: elder.id,
+        orderId: order.id,
+        currency: 'fen',
+        amount: paid.amountFen,
+        actorId: actor.id,
+      });
     await repo.insertHistory(tx, {
       orderId: order.id,
       toStatus: 'created',
       action: 'create',
       actorId: actor.id,
       actorName: actor.displayName,
-      detail: { channel: order.channel, payment, points, amountFen },
+      detail: { channel: order.channel, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
     });
     const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order);
     // Last: the audit chain's lock is held until commit, so take it as late as possible.
@@ -146,9 +180,9 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       targetType: 'service_order',
       targetId: order.id,
       regionCode: order.regionCode,
-      detail: { no, item: item.code, payment, points, amountFen },
+      detail: { no, item: item.code, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
     });
-    return dispatched;
+    return Object.assign(dispatched, { ltc });
   });
 }
 
@@ -357,14 +391,20 @@ export function presentVisit(v: repo.VisitRow) {
 
 /** The orders the caller may see, filtered by the list query (statuses comma-separated, a China-time day). */
 export async function listOrders(ctx: AppContext, actor: Actor, query: OrderListQuery) {
-  const { limit, page, status, date, ...rest } = query;
+  const { limit, page, status, date, days, month, monthBy, ...rest } = query;
   const statuses = status?.split(',').filter((s): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s));
   const f: repo.OrderFilter = {
     ...rest,
     status: statuses,
     from: date ? cstDayStart(date) : undefined,
-    to: date ? cstDayStart(addDays(date, query.days ?? 1)) : undefined,
+    to: date ? cstDayStart(addDays(date, days ?? 1)) : undefined,
   };
+  // The dashboard's month figures count by created_at or served_at, not the booked time: the
+  // drilled list must filter on the same column to show exactly the figure's rows.
+  if (month) {
+    const [start, end] = cstMonthRange(month);
+    f.month = { by: monthBy ?? 'scheduled', start, end };
+  }
   const elderId = await boundElderId(ctx.db, actor);
   const { items, total } = await repo.listOrders(ctx.db, actor, elderId, f, limit, (page - 1) * limit);
   const out = [];

@@ -8,6 +8,7 @@ export type OrgRow = typeof organizations.$inferSelect;
 
 export interface OrgFilter {
   type?: OrgRow['type'];
+  status?: OrgRow['status'];
   regionCode?: string;
   q?: string;
 }
@@ -22,6 +23,7 @@ export async function listOrgs(db: DbOrTx, actor: Actor, f: OrgFilter, limit: nu
   const where = and(
     visible(actor),
     f.type ? eq(organizations.type, f.type) : undefined,
+    f.status ? eq(organizations.status, f.status) : undefined,
     f.regionCode ? ilike(organizations.regionCode, `${escapeLike(f.regionCode)}%`) : undefined,
     f.q ? ilike(organizations.name, `%${escapeLike(f.q)}%`) : undefined,
   );

@@ -225,6 +225,8 @@ export async function runGrant(
   const key = periodKey(policy.period, day);
   const result: GrantRunResult = { policyId, periodKey: key, amount: 0, granted: 0, expired: 0, alreadyGranted: 0 };
   if (policy.status !== 'active' || day < policy.validFrom || (policy.validTo && day > policy.validTo)) return result;
+  // A family care bed subsidy grants no wallet anything: it pays beds through their monthly check.
+  if (policy.kind === 'family_bed') return result;
   if (policy.expireUnused) result.expired = await expireUnused(ctx, policy, key);
   // day ≥ validFrom here, so a policy starting mid-period is pro-rated from its first run.
   const amount = proratedAmount(policy.amount, policy.period, day, policy.prorate);

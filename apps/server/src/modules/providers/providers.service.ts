@@ -1,12 +1,14 @@
 import { creditCodeProblem } from '@zhiyang/shared';
 import { actorCoversRegion, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findItemsByIds } from '../catalogue/catalogue.repo.ts';
 import { assertCreditAllows } from '../credit/credit.access.ts';
+import * as credit from '../credit/credit.service.ts';
 import { insertOrg } from '../organizations/organizations.repo.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import * as repo from './providers.repo.ts';
@@ -195,16 +197,17 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, decision
   if (!rule.from.includes(row.profile.approvalStatus)) {
     throw conflict(`A provider that is ${row.profile.approvalStatus} cannot be ${decision}d.`);
   }
-  // Approval (or reinstatement) admits the provider to the government-purchased services: a new
-  // purchase agreement, refused while it is on the dishonesty list or at credit level D.
-  if (decision === 'approve' || decision === 'reinstate') await assertCreditAllows(ctx.db, id, 'purchase');
-  if (decision === 'approve') {
-    const d = await repo.details(ctx.db, id);
-    if (d.licences.every((l) => licenceState(l.validUntil) === 'expired')) {
-      throw conflict('Add a valid business licence before approving this provider.');
-    }
-  }
   return ctx.db.transaction(async (tx) => {
+    // Approval (or reinstatement) admits the provider to the government-purchased services: a new
+    // purchase agreement, refused while it is on the dishonesty list or at credit level D (checked
+    // in this transaction, ordered against a listing committing meanwhile).
+    if (decision === 'approve' || decision === 'reinstate') await assertCreditAllows(tx, id, 'purchase');
+    if (decision === 'approve') {
+      const d = await repo.details(tx, id);
+      if (d.licences.every((l) => licenceState(l.validUntil) === 'expired')) {
+        throw conflict('Add a valid business licence before approving this provider.');
+      }
+    }
     const profile = await repo.updateProfile(tx, id, {
       approvalStatus: rule.to,
       statusReason: reason,
@@ -222,22 +225,24 @@ export async function decide(ctx: AppContext, actor: Actor, id: string, decision
   });
 }
 
-/** Put a provider on, or take it off, the dishonesty list (失信名单): listed providers get no orders. */
+/**
+ * Put a provider on, or take it off, the dishonesty list (失信名单) from the provider's page: the
+ * credit module's listing by decision (one list, with its audit, appeal and score), of which the
+ * provider's own flag is the mirror. Listing needs a reason; asking for the state it is already in
+ * changes nothing.
+ */
 export async function setDishonest(ctx: AppContext, actor: Actor, id: string, dishonest: boolean, reason: string | null) {
   const row = await repo.findVisibleProvider(ctx.db, actor, id);
   if (!row || !isRegionScoped(actor)) throw notFound('Provider');
-  return ctx.db.transaction(async (tx) => {
-    const profile = await repo.updateProfile(tx, id, { dishonest, dishonestReason: dishonest ? reason : null });
-    await recordAudit(tx, {
-      actor,
-      action: dishonest ? 'provider.dishonest-listed' : 'provider.dishonest-removed',
-      targetType: 'organization',
-      targetId: id,
-      regionCode: row.org.regionCode,
-      detail: { reason },
-    });
-    return presentProvider({ org: row.org, profile });
-  });
+  const inForce = (await credit.standingNow(ctx.db, id)).listing;
+  if (dishonest && !inForce) {
+    if (!reason) throw validationError('body.reason', 'a reason is required to put a provider on the dishonesty list');
+    await credit.list(ctx, actor, id, reason);
+  } else if (!dishonest && inForce) await credit.removeListing(ctx, actor, id, reason || '撤销失信名单');
+  else markUnchanged();
+  const again = await repo.findVisibleProvider(ctx.db, actor, id);
+  if (!again) throw notFound('Provider');
+  return presentProvider(again);
 }
 
 export async function setAreas(ctx: AppContext, actor: Actor, id: string, codes: string[]) {

@@ -52,8 +52,22 @@ describe('provider onboarding', () => {
       statusReason: '投诉核查',
     });
     expect((await admin.post(`/api/v1/providers/${p.id}/reinstate`, {})).json().approvalStatus).toBe('approved');
+    // The provider page's 失信名单 button is the credit module's listing by decision: one list.
+    expect((await admin.put(`/api/v1/providers/${p.id}/dishonesty`, { dishonest: true })).statusCode).toBe(400);
     const listed = await admin.put(`/api/v1/providers/${p.id}/dishonesty`, { dishonest: true, reason: '虚报服务' });
     expect(listed.json()).toMatchObject({ dishonest: true, dishonestReason: '虚报服务' });
+    const file = (await admin.get(`/api/v1/credit/organizations/${p.id}`)).json();
+    expect(file.organization).toMatchObject({ listed: true, blocked: true });
+    expect(file.listings[0]).toMatchObject({ basis: 'decision', reason: '虚报服务', status: 'listed' });
+    // Asked again, nothing changes; taken off, the listing is removed with the reason.
+    expect((await admin.put(`/api/v1/providers/${p.id}/dishonesty`, { dishonest: true, reason: '再次' })).json()).toMatchObject({
+      dishonestReason: '虚报服务',
+    });
+    const off = await admin.put(`/api/v1/providers/${p.id}/dishonesty`, { dishonest: false, reason: '整改完成' });
+    expect(off.json()).toMatchObject({ dishonest: false, dishonestReason: null });
+    const after = (await admin.get(`/api/v1/credit/organizations/${p.id}`)).json();
+    expect(after.organization).toMatchObject({ listed: false });
+    expect(after.listings[0]).toMatchObject({ status: 'removed', removalReason: '整改完成' });
   });
 });
 

@@ -6,7 +6,7 @@ import { type ReadTable, writeXlsx } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './regions.repo.ts';
-import { validateNewCode } from './regions.service.ts';
+import { regionsChanged, validateNewCode } from './regions.service.ts';
 
 const HEADER_ALIASES: Record<string, 'code' | 'name' | 'lat' | 'lng'> = {
   code: 'code',
@@ -125,6 +125,7 @@ export async function importRegions(ctx: AppContext, actor: Actor, table: ReadTa
     }
     await recordAudit(tx, { actor, action: 'region.import', targetType: 'region', detail: { filename, created, updated } });
   });
+  regionsChanged(ctx);
   return { created, updated, errors: [] };
 }
 

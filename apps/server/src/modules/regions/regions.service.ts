@@ -1,9 +1,11 @@
 import { parentCodeOf, regionLevelOf } from '@zhiyang/shared';
-import { actorCoversRegion } from '../../lib/access.ts';
+import { actorCoversRegion, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, forbidden, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { existingRegionCache, regionCacheFor } from './regions.cache.ts';
+import type { RegionFilter } from './regions.repo.ts';
 import * as repo from './regions.repo.ts';
 
 export interface RegionInput {
@@ -19,23 +21,62 @@ export function presentRegion(r: repo.RegionRow) {
 export type RegionView = ReturnType<typeof presentRegion>;
 export type RegionNode = RegionView & { children: RegionNode[] };
 
-/** A page of the regions in scope; `total` only when asked (`count`). */
-export async function listRegions(
-  ctx: AppContext,
-  actor: Actor,
-  f: repo.RegionFilter,
-  limit: number,
-  page: number,
-  count = false,
-) {
-  const { items, total } = await repo.listRegions(ctx.db, actor, f, limit, (page - 1) * limit, count);
-  return { items: items.map(presentRegion), total };
+/**
+ * Every region, presented, from this process's memory (regions.cache.ts: dropped on any change to
+ * the table by any writer); the database is asked only after a change.
+ */
+function allRegions(ctx: AppContext): readonly RegionView[] | Promise<readonly RegionView[]> {
+  return regionCacheFor<RegionView>(ctx.events).all(async () => (await repo.allRegions(ctx.db)).map(presentRegion));
+}
+
+/** Drop this process's region list at once after a committed write (other processes: the trigger's NOTIFY). */
+export function regionsChanged(ctx: AppContext) {
+  existingRegionCache(ctx.events)?.invalidate();
+}
+
+/**
+ * The regions the actor sees: region-scoped staff with a root their subtree; everyone else (a
+ * provider's or canteen's staff choosing a site's community, say) the whole tree — names are public.
+ */
+function visibleTo(actor: Actor, rows: readonly RegionView[]): readonly RegionView[] {
+  const root = isRegionScoped(actor) ? actor.regionCode : null;
+  return root === null ? rows : rows.filter((r) => r.code.startsWith(root));
+}
+
+/**
+ * A page of the regions in scope in code order, filtered as the API documents (`q`: a name
+ * containing it or a code starting with it, case-insensitive); `total` only when asked (`count`).
+ */
+export async function listRegions(ctx: AppContext, actor: Actor, f: RegionFilter, limit: number, page: number, count = false) {
+  const all = await allRegions(ctx);
+  // As before the cache: everyone but region-scoped staff with a root reads the whole tree (names are public).
+  const root = isRegionScoped(actor) ? actor.regionCode : null;
+  const q = f.q?.toLowerCase();
+  const match = (r: RegionView) =>
+    (root === null || r.code.startsWith(root)) &&
+    (!f.parentCode || r.parentCode === f.parentCode) &&
+    (!f.level || r.level === f.level) &&
+    (!q || r.name.toLowerCase().includes(q) || r.code.toLowerCase().startsWith(q));
+  const offset = (page - 1) * limit;
+  if (!count) {
+    // Stop at the page's end: the common read (no count) never walks the whole list.
+    const items: RegionView[] = [];
+    let skipped = 0;
+    for (const r of all) {
+      if (!match(r)) continue;
+      if (skipped < offset) skipped++;
+      else if (items.push(r) >= limit) break;
+    }
+    return { items, total: undefined };
+  }
+  const found = all.filter(match);
+  return { items: found.slice(offset, offset + limit), total: found.length };
 }
 
 /** The visible regions as a forest (the actor's subtree roots at the top). */
 export async function regionTree(ctx: AppContext, actor: Actor): Promise<RegionNode[]> {
-  const rows = await repo.allVisibleRegions(ctx.db, actor);
-  const byCode = new Map<string, RegionNode>(rows.map((r) => [r.code, { ...presentRegion(r), children: [] }]));
+  const rows = visibleTo(actor, await allRegions(ctx));
+  const byCode = new Map<string, RegionNode>(rows.map((r) => [r.code, { ...r, children: [] }]));
   const roots: RegionNode[] = [];
   for (const node of byCode.values()) {
     const parent = node.parentCode ? byCode.get(node.parentCode) : undefined;
@@ -65,7 +106,7 @@ export async function createRegion(ctx: AppContext, actor: Actor, input: RegionI
   if ('error' in checked) throw validationError('body.code', checked.error ?? 'invalid');
   if (await repo.findRegion(ctx.db, input.code))
     throw conflict(`Region ${input.code} already exists.`, [{ path: 'body.code', message: 'already exists' }], 'duplicate');
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     const row = await repo.insertRegion(tx, { ...input, level: checked.level, parentCode: checked.parentCode });
     await recordAudit(tx, {
       actor,
@@ -77,6 +118,8 @@ export async function createRegion(ctx: AppContext, actor: Actor, input: RegionI
     });
     return presentRegion(row);
   });
+  regionsChanged(ctx);
+  return created;
 }
 
 async function regionInScope(ctx: AppContext, actor: Actor, code: string) {
@@ -91,7 +134,7 @@ export async function getRegion(ctx: AppContext, actor: Actor, code: string) {
 
 export async function updateRegion(ctx: AppContext, actor: Actor, code: string, patch: Partial<Omit<RegionInput, 'code'>>) {
   const before = await regionInScope(ctx, actor, code);
-  return ctx.db.transaction(async (tx) => {
+  const updated = await ctx.db.transaction(async (tx) => {
     const row = await repo.updateRegion(tx, code, patch);
     await recordAudit(tx, {
       actor,
@@ -103,6 +146,8 @@ export async function updateRegion(ctx: AppContext, actor: Actor, code: string, 
     });
     return presentRegion(row);
   });
+  regionsChanged(ctx);
+  return updated;
 }
 
 export async function deleteRegion(ctx: AppContext, actor: Actor, code: string) {
@@ -115,6 +160,7 @@ export async function deleteRegion(ctx: AppContext, actor: Actor, code: string) 
       await repo.deleteRegion(tx, code);
       await recordAudit(tx, { actor, action: 'region.delete', targetType: 'region', targetId: code, regionCode: code });
     });
+    regionsChanged(ctx);
   } catch (err) {
     if (
       (err as { code?: string; cause?: { code?: string } }).code === '23503' ||

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
+import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { regions } from './regions.schema.ts';
 
@@ -79,6 +79,15 @@ describe('regions in scope', () => {
     expect(tree).toHaveLength(1);
     expect(tree[0].code).toBe(TREE.streetA);
     expect(tree[0].children.map((c: { code: string }) => c.code).sort()).toEqual([TREE.communityA1, TREE.communityA2]);
+  });
+
+  it('a provider’s staff, choosing the community of a new service site, get the whole tree (names are public)', async () => {
+    const org = await createOrg(s.ctx, 'provider', TREE.streetA, '康乐居家养老服务社');
+    const { api } = await clientAs(s.app, s.ctx, 'provider_admin', { orgId: org.id });
+    const tree = (await api.get('/api/v1/regions/tree')).json().items;
+    expect(tree.map((r: { code: string }) => r.code)).toEqual([TREE.district]);
+    const streets = tree[0].children.map((c: { code: string }) => c.code).sort();
+    expect(streets).toEqual([TREE.streetA, TREE.streetB]);
   });
 });
 

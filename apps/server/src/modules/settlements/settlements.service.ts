@@ -85,11 +85,12 @@ export async function drawUp(ctx: AppContext, actor: Actor, providerId: string, 
     );
   const provider = await findVisibleProvider(ctx.db, actor, providerId);
   if (!provider) throw notFound('Provider');
-  // No new subsidy statement for a provider on the dishonesty list or at credit level D.
-  await assertCreditAllows(ctx.db, providerId, 'subsidy');
   const rate = (await getServiceSettings(ctx.db)).pointsRateFen;
   const [, end] = cstMonthRange(period);
   return ctx.db.transaction(async (tx) => {
+    // No new subsidy statement for a provider on the dishonesty list or at credit level D (checked
+    // in this transaction, ordered against a listing committing meanwhile).
+    await assertCreditAllows(tx, providerId, 'subsidy');
     const existing = await repo.findByPeriod(tx, providerId, period);
     if (existing && existing.status !== 'draft') throw conflict(`The ${period} statement is already ${existing.status}.`);
     const orders = await repo.settleableOrders(tx, providerId, end);
@@ -223,7 +224,7 @@ export async function exportXlsx(ctx: AppContext, actor: Actor, id: string) {
     l.elderName,
     l.itemName,
     l.scheduledAt.slice(0, 16).replace('T', ' '),
-    { points: '积分', purchase: '政府购买', self: '自费' }[l.payment as 'points'] ?? l.payment,
+    { points: '积分', purchase: '政府购买', self: '自费', package: '床位服务包' }[l.payment as 'points'] ?? l.payment,
     l.points,
     yuan(l.amountFen),
     flagText(l.flags),

@@ -2,6 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 
+// The figures of the later modules (volunteers, family beds, 医养结合, health, patrols, inspections).
+export * from './supervision.care.repo.ts';
+
 /**
  * Every query of the supervision dashboard. Each takes the region code already checked to lie
  * in the caller's reach and counts the rows whose region starts with it (a community's code

@@ -3,18 +3,21 @@ import {
   ABILITY_LEVELS,
   CARE_GROUP_LABELS_ZH,
   type CareGroup,
+  ORDER_STATUSES,
   SUPERVISION_GROUP_LABELS_ZH,
   type SupervisionDashboard,
   type SupervisionFigure,
   type SupervisionGroup,
 } from '@zhiyang/shared';
 import { actorCoversRegion } from '../../lib/access.ts';
-import type { Actor } from '../../lib/actor.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { ackTimes } from '../alarms/stats.repo.ts';
 import { inboundTotals } from '../calls/reports.repo.ts';
+import { careGroups } from './supervision.care.ts';
 import * as repo from './supervision.repo.ts';
+import { closedMonthSnapshots, withSnapshots } from './supervision.snapshots.ts';
 
 /** China time has no daylight saving: a month starts at 00:00 +08:00 on its first day. */
 const CN_OFFSET_MS = 8 * 3600 * 1000;
@@ -41,12 +44,16 @@ export function lastSixMonths(now: Date): repo.MonthWindow[] {
   });
 }
 
+/** The statuses the order figures count (supervision.repo.ts ordersByMonth), as the board's status filter. */
+const ORDER_DONE = 'served,confirmed,settled';
+const ORDER_NOT_VOIDED = ORDER_STATUSES.filter((st) => st !== 'voided').join(',');
 const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : null);
 
 /**
  * The dashboard of a district, street or community in the caller's reach (default: the
- * caller's own region), computed live from the modules' tables: nothing is pre-aggregated, so
- * a figure is as current as the rows behind it. A region outside the reach is a 404.
+ * caller's own region). The current month is computed live from the modules' tables; the five
+ * closed months of each trend come from the closed-month snapshots (supervision.snapshots.ts),
+ * which are the same computation run once for that month. A region outside the reach is a 404.
  */
 export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: string): Promise<SupervisionDashboard> {
   const code = regionCode ?? actor.regionCode;
@@ -54,15 +61,40 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
   const region = await repo.regionByCode(ctx.db, code);
   if (!region) throw notFound('Region');
   const months = lastSixMonths(new Date());
-  const cur = months[5];
-  // The alarm and call statistics of their own modules, asked as if by someone whose region is this one.
-  const scoped: Actor = { ...actor, regionCode: code };
+  const [live, snaps] = await Promise.all([
+    computeDashboard(ctx, region, [months[5]]),
+    closedMonthSnapshots(ctx, code, months.slice(0, 5)),
+  ]);
+  return withSnapshots(live, months, snaps);
+}
+
+/** The dashboard with every month of the six computed from the rows (no snapshot): the reference the snapshots are tested against. */
+export async function getLiveDashboard(ctx: AppContext, code: string): Promise<SupervisionDashboard> {
+  const region = await repo.regionByCode(ctx.db, code);
+  if (!region) throw notFound('Region');
+  return computeDashboard(ctx, region, lastSixMonths(new Date()));
+}
+
+/**
+ * The dashboard of one region computed from the rows, its trends over the given month windows
+ * (the last one is the dashboard's month). With one window, every monthly figure's trend is that
+ * month's single point: the closed-month snapshot stores exactly those points.
+ */
+export async function computeDashboard(
+  ctx: AppContext,
+  region: NonNullable<Awaited<ReturnType<typeof repo.regionByCode>>>,
+  months: repo.MonthWindow[],
+): Promise<SupervisionDashboard> {
+  const code = region.code;
+  const cur = months[months.length - 1];
+  // The alarm and call statistics of their own modules, asked for this region.
+  const scoped: Actor = { ...SYSTEM_ACTOR, regionCode: code };
   const cnMonth = Number(cur.month.slice(5));
   const period =
     (await repo.verificationPeriodOf(ctx.db, code.slice(0, 6))) === 'quarter'
       ? `${cur.month.slice(0, 4)}-Q${Math.ceil(cnMonth / 3)}`
       : cur.month;
-  const [elders, groups, ability, orders, meals, allowance, beds, occupied, orgs, alarms, calls, survival, visits] =
+  const [elders, groups, ability, orders, meals, allowance, beds, occupied, orgs, alarms, calls, survival, visits, later] =
     await Promise.all([
       repo.eldersByMonth(ctx.db, code, months),
       repo.eldersByGroup(ctx.db, code),
@@ -77,6 +109,7 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
       Promise.all(months.map((m) => inboundTotals(ctx.db, scoped, new Date(m.startAt), new Date(m.endAt)))),
       repo.survivalVerification(ctx.db, code, period),
       repo.visitCoverage(ctx.db, code),
+      careGroups(ctx.db, code, months),
     ]);
 
   /** A figure whose trend is one number per month read from rows keyed by month index. */
@@ -101,12 +134,12 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
   };
   const abilityFigures = ABILITY_LEVELS.map((level) => {
     const t = months.map((m) => ({ month: m.month, value: ability.find((r) => r.i === m.i && r.level === level)?.n ?? 0 }));
-    return fig(`elders.ability.${level}`, ABILITY_LEVEL_LABELS_ZH[level], 'count', t, last(t), 'assessments', { level });
+    return fig(`elders.ability.${level}`, ABILITY_LEVEL_LABELS_ZH[level], 'count', t, last(t), 'elders', { abilityLevel: level });
   });
   const groupFigures = groups
     .filter((g) => g.group_code in CARE_GROUP_LABELS_ZH)
     .map((g) =>
-      fig(`elders.group.${g.group_code}`, CARE_GROUP_LABELS_ZH[g.group_code as CareGroup], 'count', [], g.n, 'care-visits', {
+      fig(`elders.group.${g.group_code}`, CARE_GROUP_LABELS_ZH[g.group_code as CareGroup], 'count', [], g.n, 'care/groups', {
         group: g.group_code,
       }),
     );
@@ -123,10 +156,11 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
   const callSla = months.map((m, i) => ({ month: m.month, value: rate(calls[i]?.within15 ?? 0, calls[i]?.offered ?? 0) }));
   const occupiedTrend = series(occupied, (r) => r.n);
 
+  // All three open the organisation list, which filters by type, status and the header's region.
   const ORG_TYPES = {
-    provider: ['服务商', 'providers'],
-    institution: ['养老机构', 'institutions/status'],
-    canteen: ['助餐点', 'meals/menus'],
+    provider: ['服务商', 'organizations'],
+    institution: ['养老机构', 'organizations'],
+    canteen: ['助餐点', 'organizations'],
   } as const;
   const ORG_STATUS = { active: '正常', suspended: '暂停', closed: '关闭' } as const;
   const orgFigures = Object.entries(ORG_TYPES).flatMap(([type, [name, path]]) =>
@@ -138,9 +172,7 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
         [],
         orgs.find((o) => o.type === type && o.status === status)?.n ?? 0,
         path,
-        {
-          status,
-        },
+        { type, status },
       ),
     ),
   );
@@ -165,13 +197,21 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
       group('groups', groupFigures),
       group('ability', abilityFigures),
       group('orders', [
-        fig('orders.created', '本月服务工单', 'count', created, last(created), 'service-orders', { month: cur.month }),
+        // The order board's month view filters on the column the figure counts by (ordersByMonth).
+        fig('orders.created', '本月服务工单', 'count', created, last(created), 'service-orders', {
+          month: cur.month,
+          monthBy: 'created',
+          status: ORDER_NOT_VOIDED,
+        }),
         fig('orders.completed', '本月完成工单', 'count', completed, last(completed), 'service-orders', {
           month: cur.month,
-          status: 'served',
+          monthBy: 'served',
+          status: ORDER_DONE,
         }),
         fig('orders.points', '本月消费积分', 'points', points, last(points), 'service-orders', {
           month: cur.month,
+          monthBy: 'served',
+          status: ORDER_DONE,
           payment: 'points',
         }),
       ]),
@@ -180,7 +220,10 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
         fig('meals.subsidy', '本月助餐补贴', 'fen', subsidy, last(subsidy), 'meals/stats', { month: cur.month }),
       ]),
       group('allowance', [
-        fig('allowance.paid', '本月发放津贴', 'fen', paid, last(paid), 'allowances/applications', { month: cur.month }),
+        fig('allowance.paid', '本月发放津贴', 'fen', paid, last(paid), 'allowances/applications', {
+          month: cur.month,
+          status: 'active',
+        }),
         fig(
           'allowance.verified',
           '本期生存认证率',
@@ -190,11 +233,12 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
           'allowances/applications',
           {
             period,
+            status: 'active',
           },
         ),
       ]),
       group('visits', [
-        fig('visits.coverage', '巡访计划覆盖率', 'percent', [], rate(visits?.covered ?? 0, visits?.plans ?? 0), 'care-visits'),
+        fig('visits.coverage', '巡访计划覆盖率', 'percent', [], rate(visits?.covered ?? 0, visits?.plans ?? 0), 'care/visits'),
       ]),
       group('alarms', [
         fig('alarms.raised', '本月告警（不含设备技术告警）', 'count', alarmCount, last(alarmCount), 'alarms', {
@@ -203,17 +247,19 @@ export async function getDashboard(ctx: AppContext, actor: Actor, regionCode?: s
         fig('alarms.sla', '60秒内响应率', 'percent', alarmSla, last(alarmSla), 'alarms', { month: cur.month }),
       ]),
       group('calls', [
-        fig('calls.offered', '本月呼入电话', 'count', offered, last(offered), 'calls/log', { month: cur.month }),
+        fig('calls.offered', '本月呼入电话', 'count', offered, last(offered), 'calls/log', {
+          month: cur.month,
+          direction: 'inbound',
+        }),
         fig('calls.sla', '15秒内接听率', 'percent', callSla, last(callSla), 'calls/reports', { month: cur.month }),
       ]),
       group('beds', [
-        fig('beds.total', '在用床位', 'count', [], beds?.beds ?? 0, 'institution/beds'),
-        fig('beds.occupied', '已入住床位', 'count', occupiedTrend, beds?.occupied ?? 0, 'institution/beds', {
-          status: 'occupied',
-        }),
-        fig('beds.occupancy', '床位入住率', 'percent', [], rate(beds?.occupied ?? 0, beds?.beds ?? 0), 'institution/beds'),
+        fig('beds.total', '在用床位', 'count', [], beds?.beds ?? 0, 'institutions/status'),
+        fig('beds.occupied', '已入住床位', 'count', occupiedTrend, beds?.occupied ?? 0, 'institutions/status'),
+        fig('beds.occupancy', '床位入住率', 'percent', [], rate(beds?.occupied ?? 0, beds?.beds ?? 0), 'institutions/status'),
       ]),
       group('organizations', orgFigures),
+      ...later,
     ],
   };
 }

@@ -1,4 +1,4 @@
-import type { SupervisionDashboard } from '@zhiyang/shared';
+import type { SupervisionDashboard, SupervisionScreen } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../lib/sql-rows.ts';
@@ -180,6 +180,18 @@ describe('supervision dashboard', () => {
     // Admitted at the start of the month three months back: in a bed at the end of that month and since.
     expect(figure(body, 'beds.occupied').trend.map((p) => p.value)).toEqual([0, 0, 0, 2, 2, 2]);
     expect(figure(body, 'organizations.institution.active').value).toBe(1);
+    // The drill-down's query is one the list behind it accepts, and the list agrees with the figure.
+    const orgDrill = figure(body, 'organizations.institution.active').drill;
+    expect(orgDrill).toEqual({
+      path: 'organizations',
+      query: { regionCode: TREE.streetA, type: 'institution', status: 'active' },
+    });
+    const orgs = await streetA.get(`/api/v1/organizations?${new URLSearchParams(orgDrill.query)}`);
+    expect(orgs.statusCode).toBe(200);
+    expect(orgs.json().items.map((o: { name: string }) => o.name)).toEqual(['甲二养老院']);
+    const closed = await streetA.get(`/api/v1/organizations?regionCode=${TREE.streetA}&type=institution&status=closed`);
+    expect(closed.json().items).toEqual([]);
+    expect((await streetA.get('/api/v1/organizations?status=gone')).statusCode).toBe(400);
     // 2 of 3 recipients verified (a failure and an applicant's pass do not count); 1 of 3 active plans covered.
     expect(figure(body, 'allowance.verified').value).toBe(66.7);
     expect(figure(body, 'allowance.verified').drill.query.period).toBe(cur.month);
@@ -217,9 +229,65 @@ describe('supervision dashboard', () => {
     expect(figure((await dashboard(communityA1)).body, 'alarms.raised').value).toBe(3);
   });
 
+  it('gives the command-centre screen every community of the caller’s region only, with its indicators', async () => {
+    const res = await streetA.get('/api/v1/supervision/screen');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as SupervisionScreen;
+    expect(body.region.code).toBe(TREE.streetA);
+    // 甲一: four elders, all 65+ or not (one is 65 born mid-June), none contracted; 甲二: two on the register.
+    expect(body.communities.map((c) => [c.regionCode, c.elders])).toEqual([
+      [TREE.communityA1, 4],
+      [TREE.communityA2, 2],
+    ]);
+    expect(body.communities[0].coverage).toBe(0);
+    expect(body.today).toMatchObject({ meals: 0, servicesInProgress: 0 });
+    const district = (await bureau.get('/api/v1/supervision/screen')).json() as SupervisionScreen;
+    expect(district.communities.map((c) => c.regionCode)).toEqual([TREE.communityA1, TREE.communityA2, TREE.communityB1]);
+    expect((await operator.get('/api/v1/supervision/screen')).statusCode).toBe(403);
+  });
+
   it('is for region staff only, and refuses a malformed region code', async () => {
     expect((await dashboard(operator)).status).toBe(403);
     const bad = await dashboard(streetA, '?regionCode=abc');
     expect(bad.status).toBe(400);
+  });
+
+  // Last: it adds an order (created last month, booked next month, served this month), so the
+  // created, served and booked months all differ and only the figure's own column gives its rows.
+  it('drills each order figure to a list of exactly its rows, for the region and month', async () => {
+    const [a1] = await queryRows<{ id: string; item_id: string }>(
+      s.ctx.db,
+      sql`SELECT elder_id AS id, item_id FROM service_orders WHERE region_code = ${TREE.communityA1} LIMIT 1`,
+    );
+    const nextMonth = new Date(new Date(cur.endAt).getTime() + 86_400_000);
+    await s.ctx.db.execute(sql`INSERT INTO service_orders (no, elder_id, region_code, item_id, channel, status, scheduled_at, duration_minutes, payment, points, created_at, served_at)
+      VALUES ('SV-late', ${a1.id}, ${TREE.communityA1}, ${a1.item_id}, 'console', 'confirmed', ${nextMonth.toISOString()}, 60, 'points', 3,
+        ${lastMonth.toISOString()}, ${t.toISOString()})`);
+    for (const [api, code] of [
+      [bureau, TREE.district],
+      [bureau, TREE.streetA],
+      [streetA, TREE.communityA1],
+      [bureau, TREE.communityB1],
+    ] as const) {
+      const { body } = await dashboard(api, `?regionCode=${code}`);
+      for (const key of ['orders.created', 'orders.completed', 'orders.points']) {
+        const f = figure(body, key);
+        expect(f.drill.path).toBe('service-orders');
+        const res = await api.get(`/api/v1/service-orders?${new URLSearchParams({ ...f.drill.query, limit: '200' })}`);
+        expect(res.statusCode).toBe(200);
+        const list = res.json() as { total: number; items: Array<{ points: number | null }> };
+        const drilled = key === 'orders.points' ? list.items.reduce((n, o) => n + (o.points ?? 0), 0) : list.total;
+        expect({ code, key, drilled }).toEqual({ code, key, drilled: f.value });
+      }
+    }
+    const { body } = await dashboard(streetA);
+    expect(figure(body, 'orders.completed').value).toBe(2);
+    expect(figure(body, 'orders.created').value).toBe(2);
+    expect(figure(body, 'orders.completed').drill.query).toMatchObject({ month: cur.month, monthBy: 'served' });
+    // The same month on the booked time is a different list; a malformed month or column is refused.
+    const booked = await streetA.get(`/api/v1/service-orders?month=${cur.month}&regionCode=${TREE.streetA}`);
+    expect(booked.json().total).toBe(3);
+    expect((await streetA.get('/api/v1/service-orders?month=2026-13')).statusCode).toBe(400);
+    expect((await streetA.get(`/api/v1/service-orders?month=${cur.month}&monthBy=paid`)).statusCode).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { DbOrTx } from '../../db/client.ts';
 import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
@@ -319,4 +320,64 @@ export async function doneTask(
     set: { doneAt: new Date(), reportedMinutes: b.minutes, doneNote: b.note ?? null },
     detail: { minutes: b.minutes },
   });
+}
+
+/**
+ * A volunteer's recorded care visit (关爱巡访) counts as a finished 上门探访 task: it is written,
+ * in the care visit's transaction, as a task already 待确认 with the minutes the volunteer gave
+ * (source `care_visit_record`, one per care visit — a unique index), so staff or the elder confirm
+ * it like any task and the time bank credits it once (the task's posting key). A volunteer account
+ * without an approved volunteer record gets no task (nothing to credit).
+ */
+export async function recordCareVisitTask(
+  tx: DbOrTx,
+  actor: Actor,
+  v: {
+    careVisitId: string;
+    elderId: string;
+    regionCode: string;
+    minutes: number;
+    at: Date;
+    method: 'gps' | 'qr';
+    lat: number | null;
+    lng: number | null;
+    distanceM: number | null;
+    isDemo: boolean;
+  },
+) {
+  if (actor.role !== 'volunteer' || !actor.id) return null;
+  const vol = await repo.findVolunteerOfUser(tx, actor.id);
+  if (!vol || vol.status !== 'approved') return null;
+  const t = await repo.insertTask(tx, {
+    regionCode: v.regionCode,
+    elderId: v.elderId,
+    kind: 'visit',
+    scheduledOn: cstDate(v.at),
+    plannedMinutes: Math.min(720, Math.max(10, v.minutes)),
+    notes: '关爱巡访',
+    source: 'care_visit_record',
+    careVisitId: v.careVisitId,
+    status: 'done',
+    volunteerId: vol.id,
+    assignedAt: v.at,
+    acceptedAt: v.at,
+    checkedInAt: v.at,
+    checkInMethod: v.method,
+    checkInLat: v.lat,
+    checkInLng: v.lng,
+    checkInDistanceM: v.distanceM,
+    doneAt: v.at,
+    reportedMinutes: v.minutes,
+    createdBy: actor.id,
+    isDemo: v.isDemo,
+  });
+  await recordAudit(tx, {
+    actor,
+    action: 'volunteer.task.done',
+    targetType: 'volunteer_task',
+    targetId: t.id,
+    regionCode: v.regionCode,
+    detail: { careVisitId: v.careVisitId, minutes: v.minutes, method: v.method },
+  });
+  return t.id;
 }

@@ -68,6 +68,9 @@ export function presentTask(r: TaskRow, withAddress = true): VolunteerTask {
     creditedMinutes: r.credited_minutes,
     confirmedAt: iso(r.confirmed_at),
     cancelReason: r.cancel_reason,
+    servedVerdict: r.served_verdict ?? null,
+    servedVerdictAt: iso(r.served_verdict_at ?? null),
+    servedNote: r.served_note ?? null,
     createdAt: new Date(r.created_at).toISOString(),
   };
 }

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { cstMonthRange } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { neighbourhoodPoints, volunteerRelatives, volunteers, volunteerTasks } from './volunteers.schema.ts';
 
@@ -168,7 +169,7 @@ export interface TaskRow {
   scheduled_on: string;
   planned_minutes: number;
   status: 'open' | 'assigned' | 'accepted' | 'checked_in' | 'done' | 'confirmed' | 'cancelled';
-  source: 'staff' | 'redemption' | 'care_visit';
+  source: 'staff' | 'redemption' | 'care_visit' | 'care_visit_record';
   redemption_id: string | null;
   volunteer_id: string | null;
   volunteer_name: string | null;
@@ -185,13 +186,17 @@ export interface TaskRow {
   confirmed_at: Date | null;
   cancel_reason: string | null;
   created_at: Date;
+  served_verdict: 'confirmed' | 'disputed' | null;
+  served_verdict_at: Date | null;
+  served_note: string | null;
 }
 const taskSelect = sql`
   SELECT t.id, t.region_code, t.elder_id, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat,
     e.lng AS elder_lng, t.kind, t.notes, t.scheduled_on::text AS scheduled_on, t.planned_minutes, t.status, t.source,
     t.redemption_id, t.volunteer_id, v.name AS volunteer_name, v.user_id AS volunteer_user_id,
     v.region_code AS volunteer_region_code, t.checked_in_at, t.check_in_method, t.check_in_distance_m, t.done_at,
-    t.reported_minutes, t.done_note, t.confirmed_minutes, t.credited_minutes, t.confirmed_at, t.cancel_reason, t.created_at
+    t.reported_minutes, t.done_note, t.confirmed_minutes, t.credited_minutes, t.confirmed_at, t.cancel_reason, t.created_at,
+    t.served_verdict, t.served_verdict_at, t.served_note
   FROM volunteer_tasks t
   JOIN elders e ON e.id = t.elder_id
   LEFT JOIN volunteers v ON v.id = t.volunteer_id`;
@@ -202,8 +207,13 @@ export interface TaskFilter {
   volunteerId?: string;
   from?: string;
   to?: string;
+  confirmedMonth?: string;
   regionCode?: string;
 }
+const confirmedIn = (month: string) => {
+  const [start, end] = cstMonthRange(month);
+  return sql`t.confirmed_at >= ${start.toISOString()} AND t.confirmed_at < ${end.toISOString()}`;
+};
 const taskWhere = (actor: Actor, f: TaskFilter) =>
   and([
     scopeOf(actor, sql`t.region_code`, f.regionCode),
@@ -212,6 +222,7 @@ const taskWhere = (actor: Actor, f: TaskFilter) =>
     f.volunteerId ? sql`t.volunteer_id = ${f.volunteerId}` : undefined,
     f.from ? sql`t.scheduled_on >= ${f.from}` : undefined,
     f.to ? sql`t.scheduled_on <= ${f.to}` : undefined,
+    f.confirmedMonth ? confirmedIn(f.confirmedMonth) : undefined,
   ]);
 export function listTasks(db: DbOrTx, actor: Actor, f: TaskFilter, limit: number, offset: number) {
   return queryRows<TaskRow>(
@@ -249,6 +260,28 @@ export function ownTasks(db: DbOrTx, volunteerId: string, since: string) {
       AND (t.status IN ('assigned', 'accepted', 'checked_in') OR (t.status IN ('done', 'confirmed') AND t.scheduled_on >= ${since}))
       ORDER BY (t.status IN ('assigned', 'accepted', 'checked_in')) DESC, t.scheduled_on, t.created_at LIMIT 200`,
   );
+}
+/**
+ * Tasks done for the elder an elder or family account is bound to (users.elder_id): finished ones
+ * waiting for confirmation and those of the last days, newest first.
+ */
+export function servedTasks(db: DbOrTx, userId: string, since: string) {
+  return queryRows<TaskRow>(
+    db,
+    sql`${taskSelect} WHERE t.elder_id = (SELECT u.elder_id FROM users u WHERE u.id = ${userId})
+      AND t.volunteer_id IS NOT NULL
+      AND (t.status = 'done' OR (t.status = 'confirmed' AND t.scheduled_on >= ${since}))
+      ORDER BY (t.status = 'done') DESC, t.scheduled_on DESC, t.created_at DESC LIMIT 50`,
+  );
+}
+/** One task done for the account's bound elder (locked when asked), or undefined. */
+export async function findServedTask(db: DbOrTx, userId: string, id: string, lock = false) {
+  if (lock) await queryRows(db, sql`SELECT id FROM volunteer_tasks WHERE id = ${id} FOR UPDATE`);
+  const [r] = await queryRows<TaskRow>(
+    db,
+    sql`${taskSelect} WHERE t.id = ${id} AND t.elder_id = (SELECT u.elder_id FROM users u WHERE u.id = ${userId})`,
+  );
+  return r;
 }
 export async function insertTask(db: DbOrTx, t: typeof volunteerTasks.$inferInsert) {
   return (await db.insert(volunteerTasks).values(t).returning({ id: volunteerTasks.id }))[0];

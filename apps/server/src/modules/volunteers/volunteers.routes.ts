@@ -4,6 +4,7 @@ import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
 import * as points from './points.service.ts';
+import * as served from './served.service.ts';
 import * as tasks from './tasks.service.ts';
 import * as bank from './timebank.service.ts';
 import * as volunteers from './volunteers.service.ts';
@@ -11,7 +12,10 @@ import * as volunteers from './volunteers.service.ts';
 /** Volunteers, their tasks, the time bank and 睦邻点: schemas, access and audit from the shared contract. */
 export const volunteerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   registerRoute(app, api.registrationCommunities, () => volunteers.registrationCommunities(ctx));
-  registerRoute(app, api.selfRegister, (req) => volunteers.selfRegister(ctx, req.body));
+  // Per address: a public form that creates a login must not be a way to mass-create accounts.
+  registerRoute(app, api.selfRegister, (req) => volunteers.selfRegister(ctx, req.body), {
+    config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
+  });
   registerRoute(app, api.listVolunteers, (req) => volunteers.listVolunteers(ctx, actorOf(req), req.query));
   registerRoute(app, api.createVolunteer, (req) => volunteers.createVolunteer(ctx, actorOf(req), req.body));
   registerRoute(app, api.getVolunteer, (req) => volunteers.getVolunteer(ctx, actorOf(req), req.params.id));
@@ -44,5 +48,8 @@ export const volunteerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.doneTask, (req) => tasks.doneTask(ctx, actorOf(req), req, req.params.id, req.body));
   registerRoute(app, api.myStatement, (req) => bank.myStatement(ctx, actorOf(req), req.query.limit, req.query.cursor));
   registerRoute(app, api.redeem, (req) => bank.redeem(ctx, actorOf(req), req, req.body));
+
+  registerRoute(app, api.servedTasks, (req) => served.servedTasks(ctx, actorOf(req)));
+  registerRoute(app, api.servedVerdict, (req) => served.servedVerdict(ctx, actorOf(req), req.params.id, req.body));
   registerRoute(app, api.myRedemptions, (req) => bank.myRedemptions(ctx, actorOf(req)));
 };

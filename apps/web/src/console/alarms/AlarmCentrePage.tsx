@@ -10,7 +10,7 @@ import {
   type RegionNode,
 } from '@zhiyang/shared';
 import { Alert, App, Badge, Button, Card, Col, Empty, Row, Select, Space, Tabs, Tag, TreeSelect, Typography } from 'antd';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { alarmsApi } from '../../api/alarms.ts';
 import { regionsApi } from '../../api/regions.ts';
@@ -18,7 +18,8 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent, useRealtimeStatus } from '../../app/realtime.ts';
 import { useNow } from '../../app/useNow.ts';
-import { AlarmCard } from './AlarmCard.tsx';
+import { DrillTags, drillMonth, inMonth, monthInstants, monthZh, useDrill } from '../common/drill.tsx';
+import { PageLoading } from '../common/lazyPage.tsx';
 import {
   ALARM_SOUND_KEY,
   ageColour,
@@ -33,6 +34,13 @@ import {
 } from './alarm-ui.ts';
 import type { Alarm, ConsoleConfig } from './types.ts';
 
+// The chosen alarm's card (map, history, handling) is not part of the queue's first screen: its code
+// (Leaflet and the map data among it) comes after, fetched soon after the page opens.
+const loadCard = () => import('./AlarmCard.tsx');
+const AlarmCard = lazy(() => loadCard().then((m) => ({ default: m.AlarmCard })));
+/** After the first screen, before the operator is likely to pick an alarm. */
+const CARD_PREFETCH_MS = 1500;
+
 type ListQuery = QueryOf<typeof alarmsContract.listAlarms>;
 /** The first request: more than a screen of rows (a row is ~80 px), small enough to come at once. */
 const FIRST_PAGE = 50;
@@ -45,12 +53,16 @@ interface Filters {
   type?: string;
   regionCode?: string;
   holder?: 'none' | 'me';
+  /** A month from the dashboard's drill-down: the month's alarms, handled ones too, not the live queue. */
+  month?: string;
 }
 type Sla = { pctWithin60s: number | null; total: number };
 
 /** Does an alarm pushed over the WebSocket belong in the list the operator is looking at? */
 function inView(a: Alarm, kind: AlarmKind, f: Filters, meId: string | undefined): boolean {
-  if (!a.open || alarmKindOf(a.type) !== kind) return false;
+  if (alarmKindOf(a.type) !== kind) return false;
+  if (f.month) return inMonth(a.raisedAt, f.month);
+  if (!a.open) return false;
   if (f.priority && a.priority !== f.priority) return false;
   if (f.type && a.type !== f.type) return false;
   if (f.regionCode && !a.regionCode.startsWith(f.regionCode)) return false;
@@ -85,7 +97,7 @@ function useAlarmSound() {
     if (next) enableSound();
     setWanted(next);
   };
-  return { wanted, blocked: wanted && state !== 'running', toggle };
+  return { wanted, blocked: wanted && state === 'blocked', toggle };
 }
 
 /**
@@ -107,7 +119,9 @@ export function AlarmCentrePage() {
   const [sla, setSla] = useState<Record<string, Sla> | null>(null);
   const [cardVersion, setCardVersion] = useState(0);
   const [kind, setKind] = useState<AlarmKind>('life');
-  const [filters, setFilters] = useState<Filters>({});
+  // 监管看板's 本月告警 opens the centre with its region and month: the month's alarms of that region.
+  const drill = useDrill();
+  const [filters, setFilters] = useState<Filters>(() => ({ regionCode: drill.get('regionCode'), month: drillMonth(drill) }));
   const [counts, setCounts] = useState<Record<AlarmKind, number>>({ life: 0, technical: 0 });
   const [regions, setRegions] = useState<RegionNode[]>([]);
   const [fresh, setFresh] = useState<Alarm | null>(null);
@@ -122,6 +136,9 @@ export function AlarmCentrePage() {
     setCounts({ life, technical });
   }, []);
   const ticket = useRef(0);
+  /** What the newest load asks for, and the newest load whose first page is on screen. */
+  const wanted = useRef('');
+  const shownTicket = useRef(0);
   /**
    * The queue: its first page (the first screen, already in triage order from the server) is shown
    * at once; the rest follows in the background, so the WebSocket updates and the filters work on
@@ -129,11 +146,21 @@ export function AlarmCentrePage() {
    */
   const load = useCallback(async () => {
     const mine = ++ticket.current;
-    const query: ListQuery = { status: 'open', kind: view.current.kind, ...view.current.filters };
+    const { month, ...f } = view.current.filters;
+    const query: ListQuery = month
+      ? { kind: view.current.kind, ...f, ...monthInstants(month) }
+      : { status: 'open', kind: view.current.kind, ...f };
+    const key = JSON.stringify(query);
+    wanted.current = key;
     const first = await alarmsApi.listAlarms({ query: { ...query, limit: FIRST_PAGE } });
-    if (mine !== ticket.current) return;
+    // An older load of the same queue (the page's own, when the WebSocket opens just after it)
+    // still shows its answer if it comes first: the first screen does not wait for the newer one,
+    // which replaces it. An answer for another tab or other filters is dropped.
+    if (key !== wanted.current || mine < shownTicket.current) return;
+    shownTicket.current = mine;
     setAlarms(new Map(first.items.map((a) => [a.id, a])));
     setShown(RENDER_STEP);
+    if (mine !== ticket.current) return;
     void loadCounts();
     if (first.total <= first.items.length) return;
     const all = new Map<string, Alarm>();
@@ -145,6 +172,10 @@ export function AlarmCentrePage() {
     }
     setAlarms(all);
   }, [loadCounts]);
+  useEffect(() => {
+    const timer = setTimeout(() => void loadCard().catch(() => {}), CARD_PREFETCH_MS);
+    return () => clearTimeout(timer);
+  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the tab and the filters are the trigger (load reads them from the ref).
   useEffect(() => {
     void load();
@@ -327,6 +358,16 @@ export function AlarmCentrePage() {
           }))}
         />
         <Space wrap size={4} style={{ marginBottom: 8 }}>
+          <DrillTags
+            drill={drill}
+            tags={[
+              filters.month && {
+                key: 'month',
+                label: `月份：${monthZh(filters.month)}（含已处理）`,
+                onClear: () => setFilter({ month: undefined }),
+              },
+            ]}
+          />
           <Select
             allowClear
             size="small"
@@ -397,14 +438,16 @@ export function AlarmCentrePage() {
       </Col>
       <Col span={15} style={{ height: '100%', overflowY: 'auto' }}>
         {selected ? (
-          <AlarmCard
-            key={selected}
-            id={selected}
-            version={cardVersion}
-            config={config}
-            onChanged={upsert}
-            onTake={() => void take(selected)}
-          />
+          <Suspense fallback={<PageLoading />}>
+            <AlarmCard
+              key={selected}
+              id={selected}
+              version={cardVersion}
+              config={config}
+              onChanged={upsert}
+              onTake={() => void take(selected)}
+            />
+          </Suspense>
         ) : (
           <Card>
             <Empty description={t('safety.centre.select')} />

@@ -38,22 +38,41 @@ export function ageText(iso: string, now: number): string {
 /** The operator's choice of alarm sound (on unless set to `off`), kept in this browser. */
 export const ALARM_SOUND_KEY = 'zy.alarmSound';
 let audio: AudioContext | null = null;
+/** True for a moment after the audio context is made: a browser that allows sound starts it by then. */
+let starting = false;
 const soundListeners = new Set<() => void>();
+const soundChanged = () => {
+  for (const l of soundListeners) l();
+};
+/** How long a new audio context may take to start before the page says the browser blocks sound. */
+const SOUND_START_MS = 1500;
 /**
  * Allow sound. Browsers start audio only after a click, so the alarm centre calls this at once
  * (it works when the sign-in click came just before) and again on the operator's first click.
  */
 export function enableSound(): void {
-  if (!audio) {
-    audio = new AudioContext();
-    audio.addEventListener('statechange', () => {
-      for (const l of soundListeners) l();
-    });
+  if (audio) {
+    void audio.resume();
+    return;
   }
-  void audio.resume();
+  audio = new AudioContext();
+  audio.addEventListener('statechange', soundChanged);
+  starting = true;
+  const started = () => {
+    if (!starting) return;
+    starting = false;
+    soundChanged();
+  };
+  // resume() stays pending while the browser blocks sound: the timer ends the moment then.
+  void audio.resume().then(started, started);
+  setTimeout(started, SOUND_START_MS);
 }
-/** Whether the browser lets the page make sound now (`blocked` until a click allowed it). */
-export const soundState = (): 'running' | 'blocked' => (audio?.state === 'running' ? 'running' : 'blocked');
+/**
+ * Whether the browser lets the page make sound now: `blocked` until a click allowed it, `starting`
+ * before the page asked or while a new context starts (the page's first moment says nothing yet).
+ */
+export const soundState = (): 'running' | 'starting' | 'blocked' =>
+  audio?.state === 'running' ? 'running' : !audio || starting ? 'starting' : 'blocked';
 export function onSoundState(l: () => void): () => void {
   soundListeners.add(l);
   return () => soundListeners.delete(l);

@@ -6,6 +6,9 @@ import { lazyPage } from '../common/lazyPage.tsx';
 import { RequirePermission } from '../common/RequirePermission.tsx';
 
 const AlarmCentrePage = lazyPage(() => import('./AlarmCentrePage.tsx'), 'AlarmCentrePage');
+// The alarm centre is the page operators open first and keep open: when the app starts on it, its
+// code is fetched now, beside the session check, not after the session check and the layout.
+if (typeof location !== 'undefined' && location.pathname === '/console/alarms') void AlarmCentrePage.preload();
 const DeviceHealthPage = lazyPage(() => import('./DeviceHealthPage.tsx'), 'DeviceHealthPage');
 const DevicesPage = lazyPage(() => import('./DevicesPage.tsx'), 'DevicesPage');
 

@@ -6,6 +6,7 @@ import { allowancesApi } from '../../api/allowances.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, useDrill } from '../common/drill.tsx';
 import { ApplicationDrawer } from './ApplicationDrawer.tsx';
 import { NewApplicationModal } from './NewApplicationModal.tsx';
 
@@ -24,7 +25,12 @@ export const STATUS_COLOR: Record<AllowanceStatus, string> = {
 /** Applications and allowances in reach: filter by status, open one to act on it. */
 export function ApplicationsPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<AllowanceStatus>();
+  // 监管看板's allowance figures open the recipients (status 正在发放).
+  const drill = useDrill();
+  const [status, setStatus] = useState<AllowanceStatus | undefined>(() => {
+    const s = drill.get('status');
+    return (ALLOWANCE_STATUSES as readonly string[]).includes(s ?? '') ? (s as AllowanceStatus) : undefined;
+  });
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string>();
   const [adding, setAdding] = useState(false);
@@ -40,6 +46,16 @@ export function ApplicationsPage() {
       title={t('allowances.applications.title')}
       extra={
         <Space>
+          <DrillTags
+            drill={drill}
+            tags={[
+              status && {
+                key: 'status',
+                label: `状态：${t(`allowances.statuses.${status}`)}`,
+                onClear: () => setStatus(undefined),
+              },
+            ]}
+          />
           <Select<AllowanceStatus>
             allowClear
             style={{ width: 160 }}

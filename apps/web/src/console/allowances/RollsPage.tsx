@@ -1,4 +1,4 @@
-import { App, Button, Card, DatePicker, Drawer, Modal, Space, Table, Tag } from 'antd';
+import { App, Button, Card, DatePicker, Drawer, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,21 +7,28 @@ import { useAuth } from '../../app/auth.tsx';
 import { problemText } from '../../app/problems.ts';
 import { useRealtimeEvent } from '../../app/realtime.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, drillMonth, monthZh, useDrill } from '../common/drill.tsx';
 import { BankFileActions } from './ReturnImport.tsx';
 
 type Roll = NonNullable<Awaited<ReturnType<typeof allowancesApi.listRolls>>>['items'][number];
 type Line = NonNullable<Awaited<ReturnType<typeof allowancesApi.getRoll>>>['lines'][number];
 
-/** The district's monthly payment rolls: generate once, check the total, approve, export for the bank. */
+/**
+ * The district's monthly payment rolls: generate once, check the total, approve, export for the bank.
+ * A link with `month` (the dashboard drill-down) lists that month's roll only, as a closable tag.
+ */
 export function RollsPage() {
   const { t } = useTranslation();
   const { me } = useAuth();
-  const { message } = App.useApp();
-  const [month, setMonth] = useState(dayjs());
+  // The context's modal, not the static Modal.confirm: that one renders outside the app's theme.
+  const { message, modal } = App.useApp();
+  const drill = useDrill();
+  const [only, setOnly] = useState(() => drillMonth(drill));
+  const [month, setMonth] = useState(() => (only ? dayjs(`${only}-01`) : dayjs()));
   const [open, setOpen] = useState<string>();
   const [page, setPage] = useState(1);
   const district = (me?.regionCode ?? '').slice(0, 6);
-  const list = useFetch((signal) => allowancesApi.listRolls({ query: {}, signal }), 'allowance-rolls');
+  const list = useFetch((signal) => allowancesApi.listRolls({ query: { month: only }, signal }), `allowance-rolls:${only}`);
   const lines = useFetch(
     (signal) =>
       open ? allowancesApi.getRoll({ params: { id: open }, query: { page, limit: 100 }, signal }) : Promise.resolve(undefined),
@@ -31,7 +38,7 @@ export function RollsPage() {
   const fail = (e: unknown) => message.error(problemText(e, t));
   const y = (fen: number) => t('allowances.common.yuan', { v: (fen / 100).toFixed(2) });
   const approve = (r: Roll) =>
-    Modal.confirm({
+    modal.confirm({
       title: t('allowances.rolls.approve'),
       content: t('allowances.rolls.approveConfirm', { month: r.month, n: r.lineCount, total: (r.totalFen / 100).toFixed(2) }),
       onOk: () => allowancesApi.approveRoll({ params: { id: r.id } }).then(list.reload, fail),
@@ -64,6 +71,10 @@ export function RollsPage() {
         )
       }
     >
+      <DrillTags
+        drill={drill}
+        tags={[only && { key: 'month', label: `月份：${monthZh(only)}`, onClear: () => setOnly(undefined) }]}
+      />
       <Table<Roll>
         rowKey="id"
         loading={list.loading}

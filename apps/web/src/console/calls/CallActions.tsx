@@ -1,16 +1,18 @@
-import { AlertOutlined, CustomerServiceOutlined, FrownOutlined } from '@ant-design/icons';
+import { AlertOutlined, CustomerServiceOutlined, FrownOutlined, MedicineBoxOutlined } from '@ant-design/icons';
 import type { CallActionResult, CallDetail, ServiceItem } from '@zhiyang/shared';
-import { App, Button, Form, Input, Radio, Select, Space, Tooltip } from 'antd';
+import { Alert, App, Button, Form, Input, Radio, Select, Space, Tooltip } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { bookingApi } from '../../api/booking.ts';
 import { callsApi } from '../../api/calls.ts';
 import { catalogueApi } from '../../api/catalogue.ts';
+import { medicalApi } from '../../api/medical.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { BookDeliveryButton } from '../meals/BookDeliveryButton.tsx';
 
-type Kind = 'order' | 'alarm' | 'complaint';
+type Kind = 'order' | 'alarm' | 'complaint' | 'visit';
 interface OrderForm {
   itemId?: string;
   payment: 'points' | 'purchase';
@@ -45,6 +47,19 @@ export function CallActions({
   const [orderForm] = Form.useForm<OrderForm>();
   const [alarmForm] = Form.useForm<{ priority: 'P1' | 'P2'; note?: string }>();
   const [complaintForm] = Form.useForm<{ reason: string }>();
+  const [visitForm] = Form.useForm<{ reason: string }>();
+  // One key per opened visit form: a resend after a lost answer is the same request.
+  const [visitKey, setVisitKey] = useState('');
+  const chosenItem = Form.useWatch('itemId', orderForm);
+  // 长护险: which items the caller's elder's policy pays (the server decides again at booking).
+  const bookable = useFetch(
+    (signal) =>
+      open === 'order' && call.elderId
+        ? bookingApi.bookableItems({ query: { elderId: call.elderId }, signal })
+        : Promise.resolve({ items: [], total: 0 }),
+    `call-bookable-${open}-${call.elderId ?? ''}`,
+  );
+  const ltcOfChosen = bookable.data?.items.find((i) => i.id === chosenItem)?.ltc ?? null;
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'catalogue-items');
   const itemOptions = useMemo(() => {
     const all: ServiceItem[] = items.data?.items ?? [];
@@ -68,7 +83,8 @@ export function CallActions({
     onDone(r);
   };
   const button = (kind: Kind, icon: React.ReactNode, label: string, opts: { danger?: boolean; needsElder: boolean }) => {
-    const done = kind === 'order' ? call.orderId : kind === 'alarm' ? call.alarmId : call.complaintId;
+    const done =
+      kind === 'order' ? call.orderId : kind === 'alarm' ? call.alarmId : kind === 'complaint' ? call.complaintId : null;
     const disabled = opts.needsElder && noElder;
     const b = (
       <Button
@@ -98,6 +114,24 @@ export function CallActions({
         {button('order', <CustomerServiceOutlined />, t('calls.console.createOrder'), { needsElder: true })}
         {button('alarm', <AlertOutlined />, t('calls.console.raiseAlarm'), { danger: true, needsElder: true })}
         {button('complaint', <FrownOutlined />, t('calls.console.logComplaint'), { needsElder: true })}
+        {/* 请医生上门: a home medical visit for the caller's elder (the server checks it is this call's elder). */}
+        {can('medical:request') && (
+          <span key="visit">
+            <Tooltip title={noElder ? t('calls.console.needElder') : undefined}>
+              <Button
+                icon={<MedicineBoxOutlined />}
+                disabled={noElder}
+                onClick={() => {
+                  setVisitKey(crypto.randomUUID());
+                  void start('visit').catch(() => undefined);
+                }}
+                data-testid="call-visit"
+              >
+                {t('phoneHealth.callAsk')}
+              </Button>
+            </Tooltip>
+          </span>
+        )}
         {/* 电话订餐: a meal delivery for the caller's elder, booked with the same scoped read as the phone pages. */}
         {call.elderId && can('meal:deliver-book') && <BookDeliveryButton elderId={call.elderId} elderName={call.elderName} />}
       </Space>
@@ -118,7 +152,11 @@ export function CallActions({
               ...(v.note?.trim() ? { note: v.note.trim() } : {}),
             },
           });
-          finish(r, t('calls.console.orderCreated', { no: r.orderNo ?? '' }));
+          finish(
+            r,
+            t('calls.console.orderCreated', { no: r.orderNo ?? '' }) +
+              (r.ltc ? t('phoneHealth.callOrderLtc', { pct: r.ltc.payPercent }) : ''),
+          );
         }}
       >
         <Form.Item
@@ -134,6 +172,19 @@ export function CallActions({
             data-testid="order-item"
           />
         </Form.Item>
+        {ltcOfChosen && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="call-order-ltc"
+            title={t('phoneHealth.callLtc', {
+              policy: ltcOfChosen.policyName,
+              pct: ltcOfChosen.payPercent,
+              yuan: (ltcOfChosen.copayFen / 100).toFixed(2),
+            })}
+          />
+        )}
         <Form.Item name="payment" label={t('service.orders.payment')} rules={[{ required: true }]}>
           <Radio.Group
             optionType="button"
@@ -189,6 +240,31 @@ export function CallActions({
           rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}
         >
           <Input.TextArea rows={4} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+      <FormModal<{ reason: string }>
+        open={open === 'visit'}
+        title={t('phoneHealth.callAskTitle')}
+        form={visitForm}
+        initialValues={{ reason: prefill?.note }}
+        preserve={false}
+        fields={['reason']}
+        onClose={() => setOpen(null)}
+        onSubmit={async (v) => {
+          const r = await medicalApi.requestVisit({
+            body: { callId: call.id, reason: v.reason.trim() },
+            headers: { 'Idempotency-Key': visitKey },
+          });
+          message.success(t('phoneHealth.callSent', { team: r.teamName }));
+          setOpen(null);
+        }}
+      >
+        <Form.Item
+          name="reason"
+          label={t('phoneHealth.callReason')}
+          rules={[{ required: true, whitespace: true, min: 2, max: 500 }]}
+        >
+          <Input.TextArea rows={4} maxLength={500} data-testid="call-visit-reason" />
         </Form.Item>
       </FormModal>
     </>

@@ -1,6 +1,6 @@
 import type { CallDetail, CallListItem, CallListQuery } from '@zhiyang/shared';
 import { Alert, Button, DatePicker, Descriptions, Drawer, Input, Select, Space, Tag, TreeSelect, Typography } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,11 +9,12 @@ import { useAuth } from '../../app/auth.tsx';
 import { formatTime, formatTimeSeconds } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, drillMonth, monthDays, monthZh, useDrill } from '../common/drill.tsx';
 import { ListPage } from '../common/ListPage.tsx';
 import { durationText } from './call-ui.ts';
 import { categoryTreeData, useCallCategories } from './categories.ts';
 import { RecordingPlayer } from './RecordingPlayer.tsx';
-import { recordingOffer } from './recording-ui.ts';
+import { recordingOffer, recordingPartOffer } from './recording-ui.ts';
 
 const PAGE_SIZE = 20;
 const OUTCOMES = ['answered', 'abandoned', 'no_answer', 'busy', 'failed'] as const;
@@ -22,7 +23,16 @@ type Filters = Pick<CallListQuery, 'direction' | 'outcome' | 'category' | 'q'> &
 /** 通话记录: every call in the user's region, newest first, numbers masked, with the full record in a drawer. */
 export function CallLogPage() {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<Filters>({});
+  // 监管看板's 本月呼入电话 opens the log with its month and direction.
+  const drill = useDrill();
+  const [filters, setFilters] = useState<Filters>(() => {
+    const month = drillMonth(drill);
+    const direction = drill.get('direction');
+    return {
+      ...(month ? { range: [dayjs(monthDays(month).from), dayjs(monthDays(month).to)] as [Dayjs, Dayjs] } : {}),
+      ...(direction === 'inbound' || direction === 'outbound' ? { direction } : {}),
+    };
+  });
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string | null>(null);
   const categories = useCallCategories();
@@ -49,6 +59,17 @@ export function CallLogPage() {
       extra={<Button onClick={list.reload}>{t('common.refresh')}</Button>}
       filters={
         <>
+          <DrillTags
+            drill={drill}
+            tags={[
+              { key: 'month', label: `月份：${monthZh(drill.get('month') ?? '')}`, onClear: () => set({ range: null }) },
+              {
+                key: 'direction',
+                label: drill.get('direction') === 'outbound' ? '呼出' : '呼入',
+                onClear: () => set({ direction: undefined }),
+              },
+            ]}
+          />
           {/* A name, pinyin initials, words of the notes or a full number (found by its blind index; audited). */}
           <Input.Search
             allowClear
@@ -190,18 +211,27 @@ function CallDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
                 t('calls.common.transferredOut'),
                 `${c.transferredOutMasked ?? ''} · ${formatTimeSeconds(c.transferredOutAt)}`,
               )}
-            {item(
-              t('calls.common.recording'),
-              recording === 'play' ? (
-                <RecordingPlayer key={c.id} callId={c.id} />
-              ) : recording === 'elsewhere' ? (
-                t('calls.recordings.elsewhere')
-              ) : recording === 'not-allowed' ? (
-                `${t('calls.log.hasRecording')}（${t('calls.recordings.notAllowed')}）`
-              ) : (
-                t('calls.common.noRecording')
-              ),
-            )}
+            {c.recordings.length > 1
+              ? item(
+                  t('calls.common.recording'),
+                  <Space direction="vertical" size={8} style={{ width: '100%' }} data-testid="recording-parts">
+                    {c.recordings.map((p) => (
+                      <RecordingPart key={`${c.id}-${p.part}`} call={c} part={p} />
+                    ))}
+                  </Space>,
+                )
+              : item(
+                  t('calls.common.recording'),
+                  recording === 'play' ? (
+                    <RecordingPlayer key={c.id} callId={c.id} />
+                  ) : recording === 'elsewhere' ? (
+                    t('calls.recordings.elsewhere')
+                  ) : recording === 'not-allowed' ? (
+                    `${t('calls.log.hasRecording')}（${t('calls.recordings.notAllowed')}）`
+                  ) : (
+                    t('calls.common.noRecording')
+                  ),
+                )}
             {item(t('calls.log.wrapUp'), durationText(c.wrapUpSeconds))}
             {item(t('calls.common.category'), [c.categoryName, c.subcategory].filter(Boolean).join(' · ') || null)}
             {item(
@@ -219,5 +249,28 @@ function CallDrawer({ id, onClose }: { id: string | null; onClose(): void }) {
         </div>
       )}
     </Drawer>
+  );
+}
+
+/** One part of a call's recordings (after 转接 each agent's leg is one): who, when, how long, and the player if allowed. */
+function RecordingPart({ call, part }: { call: CallDetail; part: CallDetail['recordings'][number] }) {
+  const { t } = useTranslation();
+  const { me, can } = useAuth();
+  const offer = recordingPartOffer(part, call, me, can);
+  return (
+    <Space direction="vertical" size={2} style={{ width: '100%' }} data-testid={`recording-part-${part.part}`}>
+      <Typography.Text>
+        {t('calls.recordings.part', { n: part.part })} · {part.agentName ?? t('calls.recordings.noAgent')} ·{' '}
+        {formatTimeSeconds(part.startedAt)}
+        {part.seconds !== null && ` · ${durationText(part.seconds)}`}
+      </Typography.Text>
+      {offer === 'play' ? (
+        <RecordingPlayer callId={call.id} part={part.part} />
+      ) : offer === 'elsewhere' ? (
+        <Typography.Text type="secondary">{t('calls.recordings.elsewhere')}</Typography.Text>
+      ) : (
+        <Typography.Text type="secondary">{t('calls.recordings.notAllowed')}</Typography.Text>
+      )}
+    </Space>
   );
 }

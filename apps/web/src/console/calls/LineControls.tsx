@@ -56,7 +56,8 @@ export function LineControls({
             <Button onClick={softphone.toggleHold} data-testid="softphone-hold" data-held={softphone.held}>
               {softphone.held ? t('calls.softphone.unhold') : t('calls.softphone.hold')}
             </Button>
-            {call && !call.endedAt && call.direction === 'inbound' && <TransferButton callId={call.id} softphone={softphone} />}
+            {/* Inbound and outbound calls alike (an outbound call: the elder's phone follows the REFER). */}
+            <TransferButton callId={call && !call.endedAt ? call.id : undefined} softphone={softphone} />
           </>
         )}
         <Button danger size="large" onClick={softphone.hangUp} data-testid="line-hang-up">
@@ -160,9 +161,11 @@ export function DialButton({
  * 转接: choose another agent at work, or 转外线 an outside number (a family member, 120, the family
  * doctor); the server signs a transfer ticket and the softphone REFERs the caller to it (Kamailio
  * rings the other agent as the same call, or sends it out to the trunk). This side leaves the call
- * once the other side has answered; if nobody answers, the caller stays here.
+ * once the other side has answered; if nobody answers, the caller stays here. The call is the one
+ * the server has the agent on (an outbound call from 今日关爱外呼 has no call record on the page),
+ * else the one shown.
  */
-function TransferButton({ callId, softphone }: { callId: string; softphone: Softphone }) {
+function TransferButton({ callId, softphone }: { callId?: string; softphone: Softphone }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
@@ -193,7 +196,12 @@ function TransferButton({ callId, softphone }: { callId: string; softphone: Soft
     if (!body) return;
     setBusy(true);
     try {
-      const r = await ctiApi.transferCall({ params: { id: callId }, body });
+      const id = (await ctiApi.myAgent()).currentCallId ?? callId;
+      if (!id) {
+        message.warning(t('calls.softphone.transferNoCall'));
+        return;
+      }
+      const r = await ctiApi.transferCall({ params: { id }, body });
       if (r.softphone && softphone.transfer(r.softphone.target)) {
         message.success(t('calls.softphone.transferring'));
         setOpen(false);

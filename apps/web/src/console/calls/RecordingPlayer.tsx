@@ -9,7 +9,7 @@ import { problemText } from '../../app/problems.ts';
  * 播放录音 in the call log's drawer: the recording is loaded through the API only when asked for
  * (each load is one audited playback), then played from memory with the browser's own controls.
  */
-export function RecordingPlayer({ callId }: { callId: string }) {
+export function RecordingPlayer({ callId, part }: { callId: string; part?: number }) {
   const { t } = useTranslation();
   const [src, setSrc] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -33,7 +33,7 @@ export function RecordingPlayer({ callId }: { callId: string }) {
     setLoading(true);
     setError(undefined);
     try {
-      const blob = await loadCallRecording(callId, ctrl.signal);
+      const blob = await loadCallRecording(callId, ctrl.signal, part);
       url.current = URL.createObjectURL(blob);
       setSrc(url.current);
     } catch (err) {
@@ -47,13 +47,24 @@ export function RecordingPlayer({ callId }: { callId: string }) {
     return (
       <Space direction="vertical" size={4} style={{ width: '100%' }}>
         {/* biome-ignore lint/a11y/useMediaCaption: a phone call's recording has no captions */}
-        <audio controls autoPlay src={src} style={{ width: '100%' }} data-testid="recording-audio" />
+        <audio
+          controls
+          autoPlay
+          src={src}
+          style={{ width: '100%' }}
+          data-testid={part ? `recording-audio-${part}` : 'recording-audio'}
+        />
         <Typography.Text type="secondary">{t('calls.recordings.hint')}</Typography.Text>
       </Space>
     );
   return (
     <Space direction="vertical" size={4} style={{ width: '100%' }}>
-      <Button icon={<SoundOutlined />} loading={loading} onClick={play} data-testid="recording-play">
+      <Button
+        icon={<SoundOutlined />}
+        loading={loading}
+        onClick={play}
+        data-testid={part ? `recording-play-${part}` : 'recording-play'}
+      >
         {loading ? t('calls.recordings.loading') : t('calls.recordings.play')}
       </Button>
       {error !== undefined && <Alert type="error" showIcon title={problemText(error, t)} />}

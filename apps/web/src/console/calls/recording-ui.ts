@@ -21,3 +21,18 @@ export function recordingOffer(
   if (!mayPlay) return 'not-allowed';
   return kind === 'url' ? 'elsewhere' : 'play';
 }
+
+/**
+ * The same for one part of a call's recordings (after 转接 each agent's leg is a part): the part's
+ * own agent may hear it too, besides supervisors and the agent who has the call.
+ */
+export function recordingPartOffer(
+  part: { recordingRef: string; agentUserId: string | null },
+  call: { agentUserId: string | null },
+  me: { id: string } | null,
+  can: (action: Action) => boolean,
+): RecordingOffer {
+  const own = me !== null && part.agentUserId === me.id && can('call:take');
+  if (own) return recordingRefKind(part.recordingRef) === 'url' ? 'elsewhere' : 'play';
+  return recordingOffer({ recordingRef: part.recordingRef, agentUserId: call.agentUserId }, me, can);
+}

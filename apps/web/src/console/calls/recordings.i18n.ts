@@ -8,6 +8,8 @@ export const recordingsZhCN = {
   hint: '左声道为来电方，右声道为坐席；每次播放都记入审计日志',
   elsewhere: '录音保存在其他录音系统中，请到该系统收听',
   notAllowed: '仅接听该通话的坐席和班长可以收听录音',
+  part: '第{{n}}段',
+  noAgent: '无坐席',
 };
 
 export type RecordingsTexts = typeof recordingsZhCN;
@@ -18,4 +20,6 @@ export const recordingsEnUS: RecordingsTexts = {
   hint: 'Left channel: the caller; right: the agent. Every playback is audited',
   elsewhere: 'The recording is kept by another recording system; play it there',
   notAllowed: 'Only the agent who took the call and supervisors may hear the recording',
+  part: 'Part {{n}}',
+  noAgent: 'No agent',
 };

@@ -21,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { careVisitsApi } from '../../api/care-visits.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, pick, useDrill } from '../common/drill.tsx';
 import { type Member, riskColor, useCareScope } from './common.ts';
 
 /** 特殊群体与一户一册: elders in special groups with their plan; staff set groups, households and assignees. */
@@ -28,7 +29,9 @@ export function GroupsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { regionCode, district, may } = useCareScope();
-  const [group, setGroup] = useState<CareGroup | undefined>();
+  // 监管看板's 重点人群 figures open this list on their group.
+  const drill = useDrill();
+  const [group, setGroup] = useState<CareGroup | undefined>(() => pick(CARE_GROUPS, drill.get('group')));
   const [page, setPage] = useState(1);
   const [version, setVersion] = useState(0);
   const [editGroups, setEditGroups] = useState<Member | null>(null);
@@ -62,6 +65,16 @@ export function GroupsPage() {
         </Space>
       }
     >
+      <DrillTags
+        drill={drill}
+        tags={[
+          group && {
+            key: 'group',
+            label: `重点人群：${t(`careVisits.groups.${group}`)}`,
+            onClear: () => setGroup(undefined),
+          },
+        ]}
+      />
       <Space wrap style={{ marginBottom: 16 }} data-testid="group-counts">
         <Tag.CheckableTag checked={!group} onChange={() => setGroup(undefined)}>
           {t('careVisits.members.allGroups')}

@@ -22,7 +22,7 @@ export const careVisitsZhCN = {
   findings: CARE_FINDING_LABELS_ZH,
   followUpTypes: CARE_FOLLOW_UP_LABELS_ZH,
   needs: CARE_NEED_LABELS_ZH,
-  roles: { community_staff: '社区工作人员', street_staff: '街道工作人员', responder: '网格员' },
+  roles: { community_staff: '社区工作人员', street_staff: '街道工作人员', responder: '网格员', volunteer: '志愿者' },
   status: { scheduled: '待巡访', done: '已巡访', cancelled: '已取消', open: '进行中', closed: '已办结' },
   common: {
     refresh: '刷新',
@@ -166,7 +166,7 @@ export const careVisitsZhCN = {
     item: '服务项目',
     scheduledAt: '上门时间',
     payment: '支付方式',
-    payments: { points: '积分', purchase: '购买', self: '自费' },
+    payments: { points: '积分', purchase: '购买', self: '自费', package: '床位服务包' },
     onlyOverdue: '只看逾期',
     created: '已创建跟进',
   },
@@ -222,6 +222,9 @@ export const careVisitsZhCN = {
     followUpSent: '已创建跟进：{{type}}',
     followUps: '已创建的跟进',
     logout: '退出',
+    minutes: '服务时长（存入时间银行，待社区确认）',
+    minutesN: '{{n}}分钟',
+    volunteerTitle: '关爱巡访',
   },
 };
 
@@ -282,7 +285,7 @@ export const careVisitsEnUS: Widen<Texts> = {
     repair: 'Repairs',
     other: 'Other',
   },
-  roles: { community_staff: 'Community staff', street_staff: 'Street staff', responder: 'Grid worker' },
+  roles: { community_staff: 'Community staff', street_staff: 'Street staff', responder: 'Grid worker', volunteer: 'Volunteer' },
   status: { scheduled: 'Due', done: 'Visited', cancelled: 'Cancelled', open: 'Open', closed: 'Closed' },
   common: {
     refresh: 'Refresh',
@@ -426,7 +429,7 @@ export const careVisitsEnUS: Widen<Texts> = {
     item: 'Service item',
     scheduledAt: 'Visit time',
     payment: 'Payment',
-    payments: { points: 'Points', purchase: 'Purchase', self: 'Self-pay' },
+    payments: { points: 'Points', purchase: 'Purchase', self: 'Self-pay', package: 'Care bed package' },
     onlyOverdue: 'Overdue only',
     created: 'Follow-up created',
   },
@@ -482,5 +485,8 @@ export const careVisitsEnUS: Widen<Texts> = {
     followUpSent: 'Follow-up created: {{type}}',
     followUps: 'Follow-ups created',
     logout: 'Log out',
+    minutes: 'Time served (for the time bank, confirmed by the community)',
+    minutesN: '{{n}} min',
+    volunteerTitle: 'Care visits',
   },
 };

@@ -1,5 +1,6 @@
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import {
+  ABILITY_LEVEL_LABELS_ZH,
   ABILITY_LEVELS,
   type AbilityLevelCode,
   ELDER_CATEGORIES,
@@ -17,6 +18,7 @@ import { elderExportUrl, eldersApi } from '../../api/elders.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
+import { ageBandRange, ageBandZh, DrillTags, pick, useDrill } from '../common/drill.tsx';
 import { ListPage } from '../common/ListPage.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { ImportWizard } from './ImportWizard.tsx';
@@ -40,7 +42,16 @@ export function ElderListPage() {
   const { can } = useAuth();
   const { selected } = useRegions();
   const navigate = useNavigate();
-  const [filters, setFilters] = useState<Filters>({ q: '', page: 1, limit: 20 });
+  // A dashboard figure (在册老人, an age band) opens this list with its region and age band.
+  const drill = useDrill();
+  const [filters, setFilters] = useState<Filters>(() => ({
+    q: '',
+    page: 1,
+    limit: 20,
+    regionCode: drill.get('regionCode'),
+    ...ageBandRange(drill.get('ageBand')),
+    abilityLevel: pick(ABILITY_LEVELS, drill.get('abilityLevel')),
+  }));
   const [importing, setImporting] = useState(false);
   const query = { ...filters, regionCode: filters.regionCode ?? selected ?? undefined };
   // The page shows the number of matches, so it asks for the count (the API counts only when asked).
@@ -94,6 +105,22 @@ export function ElderListPage() {
       }
       filters={
         <>
+          <DrillTags
+            drill={drill}
+            tags={[
+              {
+                key: 'ageBand',
+                label: `年龄段：${ageBandZh(drill.get('ageBand') ?? '')}`,
+                onClear: () => update({ ageMin: undefined, ageMax: undefined }),
+              },
+              filters.abilityLevel &&
+                filters.abilityLevel !== 'none' && {
+                  key: 'abilityLevel',
+                  label: `能力等级：${ABILITY_LEVEL_LABELS_ZH[filters.abilityLevel]}`,
+                  onClear: () => update({ abilityLevel: undefined }),
+                },
+            ]}
+          />
           <Input.Search
             allowClear
             placeholder={t('elders.list.searchPlaceholder')}

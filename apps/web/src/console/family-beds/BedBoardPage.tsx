@@ -119,18 +119,24 @@ export function BedBoardPage() {
             title: t('familyBeds.board.thisMonth'),
             key: 'month',
             width: 150,
-            render: (_, r) =>
-              r.requiredThisMonth ? (
-                <Tooltip title={t('familyBeds.detail.visitsOf', { done: r.deliveredThisMonth, need: r.requiredThisMonth })}>
-                  <Progress
-                    size="small"
-                    percent={Math.min(100, Math.round((100 * r.deliveredThisMonth) / r.requiredThisMonth))}
-                    format={() => `${r.deliveredThisMonth}/${r.requiredThisMonth}`}
-                  />
-                </Tooltip>
-              ) : (
-                '—'
-              ),
+            render: (_, r) => (
+              <>
+                {r.requiredThisMonth ? (
+                  <Tooltip title={t('familyBeds.detail.visitsOf', { done: r.deliveredThisMonth, need: r.requiredThisMonth })}>
+                    <Progress
+                      size="small"
+                      percent={Math.min(100, Math.round((100 * r.deliveredThisMonth) / r.requiredThisMonth))}
+                      format={() => `${r.deliveredThisMonth}/${r.requiredThisMonth}`}
+                    />
+                  </Tooltip>
+                ) : (
+                  '—'
+                )}
+                {r.suspendedDaysThisMonth > 0 && (
+                  <Tag color="orange">{t('familyBeds.board.suspended', { n: r.suspendedDaysThisMonth })}</Tag>
+                )}
+              </>
+            ),
           },
           {
             title: b ? t('familyBeds.board.lastMonth', { month: b.previousMonth }) : '',

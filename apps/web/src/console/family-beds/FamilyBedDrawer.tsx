@@ -3,6 +3,7 @@ import {
   type FamilyBedDetail,
   type FamilyBedMonitoring,
   type FamilyBedMonth,
+  type FamilyBedSuspension,
   HOME_CHECK_ITEMS,
   HOME_CHECK_STATES,
 } from '@zhiyang/shared';
@@ -32,6 +33,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { familyBedsApi } from '../../api/family-beds.ts';
+import { ApiError } from '../../app/api.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { applyFieldErrors, problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
@@ -172,12 +174,7 @@ function BedDetail({ b, onChanged }: { b: FamilyBedDetail; onChanged(): void }) 
               <Button type="primary">{t('familyBeds.detail.activate')}</Button>
             </Popconfirm>
           )}
-          {b.status === 'active' && (
-            <ReasonButton
-              label={t('familyBeds.detail.suspend')}
-              onReason={(reason) => act(() => familyBedsApi.suspend({ params: { id: b.id }, body: { reason } }))}
-            />
-          )}
+          {b.status === 'active' && <SuspendButton b={b} act={act} />}
           {b.status === 'suspended' && (
             <Button onClick={() => act(() => familyBedsApi.resume({ params: { id: b.id } }))}>
               {t('familyBeds.detail.resume')}
@@ -191,8 +188,155 @@ function BedDetail({ b, onChanged }: { b: FamilyBedDetail; onChanged(): void }) 
         </Flex>
       )}
 
+      {(b.status === 'active' || b.status === 'suspended' || b.status === 'ended') && (
+        <Suspensions b={b} manage={can('family_bed:manage')} act={act} onChanged={onChanged} />
+      )}
       {(b.status === 'active' || b.status === 'suspended' || b.status === 'ended') && <Months b={b} act={act} />}
     </Flex>
+  );
+}
+
+/** Suspend from a day (default today): a suspension period opens until the bed resumes. */
+function SuspendButton({ b, act }: { b: FamilyBedDetail; act(fn: () => Promise<unknown>): Promise<void> }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<{ reason: string; from: dayjs.Dayjs }>();
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>{t('familyBeds.detail.suspend')}</Button>
+      <FormModal<{ reason: string; from: dayjs.Dayjs }>
+        open={open}
+        title={t('familyBeds.detail.suspend')}
+        form={form}
+        preserve={false}
+        initialValues={{ from: dayjs() }}
+        onClose={() => setOpen(false)}
+        onSubmit={async (v) => {
+          await act(() =>
+            familyBedsApi.suspend({ params: { id: b.id }, body: { reason: v.reason, from: v.from.format('YYYY-MM-DD') } }),
+          );
+          setOpen(false);
+        }}
+      >
+        <Form.Item name="from" label={t('familyBeds.detail.suspendFrom')} rules={[{ required: true }]}>
+          <DatePicker
+            disabledDate={(d) => d.isAfter(dayjs(), 'day') || (!!b.activatedOn && d.isBefore(dayjs(b.activatedOn), 'day'))}
+          />
+        </Form.Item>
+        <Form.Item name="reason" label={t('familyBeds.detail.reason')} rules={[{ required: true, min: 2 }]}>
+          <Input.TextArea rows={2} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+    </>
+  );
+}
+
+/** The server's field messages for a suspension period, as the form's own texts. */
+const SUSPENSION_ERRORS: Record<string, string> = {
+  overlaps: 'overlap',
+  'month already checked': 'decided',
+  'before the bed went live': 'beforeLive',
+  'after the bed ended': 'afterEnd',
+  'before fromDay': 'order',
+};
+
+interface SuspensionValues {
+  period: [dayjs.Dayjs, dayjs.Dayjs];
+  reason: string;
+}
+
+/** The bed's suspension periods (hospital stays …): recorded here, taken out of the month's requirement. */
+function Suspensions({
+  b,
+  manage,
+  act,
+  onChanged,
+}: {
+  b: FamilyBedDetail;
+  manage: boolean;
+  act(fn: () => Promise<unknown>): Promise<void>;
+  onChanged(): void;
+}) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<SuspensionValues>();
+  return (
+    <>
+      <Divider titlePlacement="start">{t('familyBeds.suspensions.title')}</Divider>
+      <Typography.Text type="secondary">{t('familyBeds.suspensions.hint')}</Typography.Text>
+      <Table<FamilyBedSuspension>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={b.suspensions}
+        data-testid="suspensions"
+        locale={{ emptyText: t('familyBeds.suspensions.empty') }}
+        columns={[
+          {
+            title: t('familyBeds.suspensions.period'),
+            key: 'p',
+            render: (_, p) => `${p.fromDay} ～ ${p.toDay ?? t('familyBeds.suspensions.ongoing')}`,
+          },
+          { title: t('familyBeds.suspensions.reason'), dataIndex: 'reason' },
+          {
+            title: '',
+            key: 'x',
+            render: (_, p) =>
+              manage && p.toDay ? (
+                <Popconfirm
+                  title={t('familyBeds.suspensions.removeConfirm')}
+                  onConfirm={() => act(() => familyBedsApi.deleteSuspension({ params: { id: b.id, suspensionId: p.id } }))}
+                >
+                  <Button type="link" danger size="small">
+                    {t('familyBeds.suspensions.remove')}
+                  </Button>
+                </Popconfirm>
+              ) : null,
+          },
+        ]}
+      />
+      {manage && (
+        <div>
+          <Button onClick={() => setOpen(true)}>{t('familyBeds.suspensions.add')}</Button>
+        </div>
+      )}
+      <FormModal<SuspensionValues>
+        open={open}
+        title={t('familyBeds.suspensions.add')}
+        form={form}
+        preserve={false}
+        onClose={() => setOpen(false)}
+        onSubmit={async (v) => {
+          try {
+            await familyBedsApi.addSuspension({
+              params: { id: b.id },
+              body: { fromDay: v.period[0].format('YYYY-MM-DD'), toDay: v.period[1].format('YYYY-MM-DD'), reason: v.reason },
+            });
+          } catch (err) {
+            const known = err instanceof ApiError ? (err.problem.errors ?? []).map((e) => SUSPENSION_ERRORS[e.message]) : [];
+            if (!known.length || !known.every(Boolean)) throw err;
+            form.setFields([
+              { name: 'period', errors: known.map((k) => t(`familyBeds.suspensions.errors.${k}` as never) as string) },
+            ]);
+            return;
+          }
+          message.success(t('familyBeds.detail.saved'));
+          setOpen(false);
+          onChanged();
+        }}
+      >
+        <Form.Item name="period" label={t('familyBeds.suspensions.period')} rules={[{ required: true }]}>
+          <DatePicker.RangePicker
+            aria-label={t('familyBeds.suspensions.period')}
+            disabledDate={(d) => !!b.activatedOn && d.isBefore(dayjs(b.activatedOn), 'day')}
+          />
+        </Form.Item>
+        <Form.Item name="reason" label={t('familyBeds.suspensions.reason')} rules={[{ required: true, min: 2 }]}>
+          <Input.TextArea rows={2} maxLength={500} />
+        </Form.Item>
+      </FormModal>
+    </>
   );
 }
 
@@ -354,7 +498,16 @@ function ContractForm({ b, onChanged }: { b: FamilyBedDetail; onChanged(): void 
             rules={[{ required: true }]}
             style={{ width: 260 }}
           >
-            <Select loading={opts.loading} options={opts.data?.providers.map((p) => ({ value: p.id, label: p.name }))} />
+            <Select
+              loading={opts.loading}
+              options={opts.data?.providers.map((p) => ({
+                value: p.id,
+                // A listed or D-level provider cannot take a new bed (the server refuses it too);
+                // the bed's own provider stays choosable so its contract can be re-signed.
+                label: p.creditBlocked ? `${p.name}${t('familyBeds.detail.creditBlocked')}` : p.name,
+                disabled: p.creditBlocked && p.id !== b.providerId,
+              }))}
+            />
           </Form.Item>
           <Form.Item name="policyId" label={t('familyBeds.detail.policy')} rules={[{ required: true }]} style={{ width: 300 }}>
             <Select
@@ -513,7 +666,12 @@ function Months({ b, act }: { b: FamilyBedDetail; act(fn: () => Promise<unknown>
           {
             title: t('familyBeds.detail.visits'),
             key: 'v',
-            render: (_, m) => t('familyBeds.detail.visitsOf', { done: m.delivered, need: m.required }),
+            render: (_, m) => (
+              <Space>
+                {t('familyBeds.detail.visitsOf', { done: m.delivered, need: m.required })}
+                {m.suspendedDays > 0 && <Tag color="orange">{t('familyBeds.detail.suspendedDays', { n: m.suspendedDays })}</Tag>}
+              </Space>
+            ),
           },
           { title: t('familyBeds.detail.amount'), dataIndex: 'amountFen', render: (v: number) => yuan(v) },
           {

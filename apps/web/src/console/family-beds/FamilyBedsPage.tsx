@@ -1,5 +1,11 @@
-import { FAMILY_BED_STATUSES, type FamilyBedStatus, type FamilyBedSummary } from '@zhiyang/shared';
-import { Alert, App, Button, Card, Flex, Form, Input, Select, Table, Tag, Typography } from 'antd';
+import {
+  ABILITY_LEVELS,
+  type AbilityLevelCode,
+  FAMILY_BED_STATUSES,
+  type FamilyBedStatus,
+  type FamilyBedSummary,
+} from '@zhiyang/shared';
+import { Alert, App, Button, Card, Checkbox, Flex, Form, Input, Select, Table, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { eldersApi } from '../../api/elders.ts';
@@ -21,8 +27,11 @@ export const STATUS_COLOURS: Record<FamilyBedStatus, string> = {
 /** 家庭养老照护床位: every bed in reach by status, the application flow and each bed's drawer. */
 export function FamilyBedsPage() {
   const { t } = useTranslation();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const [status, setStatus] = useState<FamilyBedStatus | undefined>();
+  const [rules, setRules] = useState(false);
+  // The bureau of a district sets the district's eligibility rule.
+  const district = can('family_bed:settle') && me?.regionCode?.length === 6 ? me.regionCode : null;
   const [q, setQ] = useState('');
   const [applying, setApplying] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -31,11 +40,14 @@ export function FamilyBedsPage() {
     <Card
       title={t('familyBeds.list.title')}
       extra={
-        can('family_bed:manage') && (
-          <Button type="primary" onClick={() => setApplying(true)}>
-            {t('familyBeds.list.apply')}
-          </Button>
-        )
+        <Flex gap={8}>
+          {district && <Button onClick={() => setRules(true)}>{t('familyBeds.rules.button')}</Button>}
+          {can('family_bed:manage') && (
+            <Button type="primary" onClick={() => setApplying(true)}>
+              {t('familyBeds.list.apply')}
+            </Button>
+          )}
+        </Flex>
       }
     >
       <Typography.Paragraph type="secondary">{t('familyBeds.list.hint')}</Typography.Paragraph>
@@ -96,7 +108,43 @@ export function FamilyBedsPage() {
         }}
       />
       <FamilyBedDrawer id={open} onClose={() => setOpen(null)} onChanged={beds.reload} />
+      {district && <RulesModal open={rules} district={district} onClose={() => setRules(false)} />}
     </Card>
+  );
+}
+
+/** 建床条件: the ability levels of the district that may have a bed (the bureau). */
+function RulesModal({ open, district, onClose }: { open: boolean; district: string; onClose(): void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ eligibleLevels: AbilityLevelCode[] }>();
+  const rules = useFetch(
+    (signal) => (open ? familyBedsApi.getRules({ query: { regionCode: district }, signal }) : Promise.resolve(undefined)),
+    `${open}|${district}`,
+  );
+  return (
+    <FormModal<{ eligibleLevels: AbilityLevelCode[] }>
+      open={open && !!rules.data}
+      mode="edit"
+      title={t('familyBeds.rules.title')}
+      form={form}
+      values={{ eligibleLevels: rules.data?.eligibleLevels ?? [] }}
+      fields={['eligibleLevels']}
+      onClose={onClose}
+      onSubmit={async (v) => {
+        await familyBedsApi.putRules({ body: { regionCode: district, eligibleLevels: v.eligibleLevels } });
+        message.success(t('familyBeds.rules.saved'));
+        onClose();
+      }}
+    >
+      <Typography.Paragraph type="secondary">{t('familyBeds.rules.hint')}</Typography.Paragraph>
+      {rules.data && !rules.data.customised && (
+        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('familyBeds.rules.usingDefault')} />
+      )}
+      <Form.Item name="eligibleLevels" label={t('familyBeds.rules.levels')} rules={[{ required: true, type: 'array', min: 1 }]}>
+        <Checkbox.Group options={ABILITY_LEVELS.map((l) => ({ value: l, label: t(`familyBeds.ability.${l}`) }))} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { inspectionsApi } from '../../api/inspections.ts';
 import { useMe } from '../../app/auth.tsx';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, drillMonth, inMonth, monthZh, useDrill } from '../common/drill.tsx';
 import { gradeText } from './grade.ts';
 import { InspectionDetail } from './InspectionDetail.tsx';
 import { NewRoundModal } from './NewRoundModal.tsx';
@@ -25,10 +26,13 @@ export function InspectionsPage() {
   const [roundId, setRoundId] = useState<string>();
   const [openId, setOpenId] = useState<string>();
   const [newRound, setNewRound] = useState(false);
+  // 监管看板's 本月完成检查 opens the inspections finished in its month, of every round.
+  const drill = useDrill();
+  const [month, setMonth] = useState(() => drillMonth(drill));
   const rounds = useFetch((signal) => inspectionsApi.listRounds({ signal }), `rounds:${version}`);
   useEffect(() => {
-    if (!roundId && rounds.data?.items.length) setRoundId(rounds.data.items[0].id);
-  }, [rounds.data, roundId]);
+    if (!month && !roundId && rounds.data?.items.length) setRoundId(rounds.data.items[0].id);
+  }, [rounds.data, roundId, month]);
   const list = useFetch(
     (signal) => inspectionsApi.listInspections({ query: roundId ? { roundId } : {}, signal }),
     `inspections:${roundId}:${version}`,
@@ -47,6 +51,8 @@ export function InspectionsPage() {
               aria-label={t('inspections.round')}
               options={(rounds.data?.items ?? []).map((r) => ({ value: r.id, label: r.name }))}
               onChange={(v) => {
+                setMonth(undefined);
+                drill.clear('month');
                 setRoundId(v);
                 setOpenId(undefined);
               }}
@@ -59,6 +65,16 @@ export function InspectionsPage() {
           </Space>
         }
       >
+        <DrillTags
+          drill={drill}
+          tags={[
+            month && {
+              key: 'month',
+              label: `${monthZh(month)}完成的检查（全部轮次）`,
+              onClear: () => setMonth(undefined),
+            },
+          ]}
+        />
         {round && (
           <Typography.Paragraph type="secondary">
             {t('inspections.progress', { finished: round.finished, total: round.inspections, open: round.openFindings })}
@@ -71,7 +87,9 @@ export function InspectionsPage() {
             rowKey="id"
             size="small"
             loading={list.loading}
-            dataSource={list.data?.items ?? []}
+            dataSource={(list.data?.items ?? []).filter(
+              (r) => !month || (r.status === 'finished' && inMonth(r.finishedAt, month)),
+            )}
             pagination={false}
             onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
             rowClassName={(r) => (r.id === openId ? 'ant-table-row-selected' : '')}

@@ -18,6 +18,7 @@ import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { creditMenu } from '../credit/routes.tsx';
+import { DATA_EXCHANGE_MENU_PATHS, dataExchangeMenu } from '../data-exchange/routes.tsx';
 import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
 import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
 import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
@@ -25,7 +26,9 @@ import { MEALS_MENU } from '../meals/routes.tsx';
 import { MEDICAL_MENU_PATHS, medicalMenu } from '../medical/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
+import { STATISTICS_MENU_PATHS, statisticsMenu } from '../statistics/routes.tsx';
 import { supervisionMenu } from '../supervision/routes.tsx';
+import { VOLUNTEER_MENU_PATHS, volunteersMenu } from '../volunteers/routes.tsx';
 
 interface Entry {
   path: string;
@@ -104,6 +107,8 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
   return [
     ...MAIN.filter(allowed).map(item),
     ...supervisionMenu(permissions),
+    ...statisticsMenu(permissions),
+    ...dataExchangeMenu(permissions),
     ...(safety.length ? [{ type: 'group' as const, key: 'safety', label: t('safety.nav.group'), children: safety }] : []),
     ...(service.length ? [{ type: 'group' as const, key: 'service', label: t('service.nav.group'), children: service }] : []),
     ...(calls.length ? [{ type: 'group' as const, key: 'calls', label: t('calls.nav.group'), children: calls }] : []),
@@ -118,6 +123,7 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
     ...creditMenu(permissions, t),
     ...familyBedsMenu(permissions, t),
     ...medicalMenu(permissions, t),
+    ...volunteersMenu(permissions, t),
     ...institutionsMenu(permissions, t),
     ...healthRecordsMenu(permissions, t),
     ...(system.length ? [{ type: 'group' as const, key: 'system', label: t('nav.system'), children: system }] : []),
@@ -138,8 +144,11 @@ export function selectedMenuKey(pathname: string): string {
     ...INSTITUTION_MENU_PATHS,
     ...FAMILY_BED_MENU_PATHS,
     ...MEDICAL_MENU_PATHS,
+    ...VOLUNTEER_MENU_PATHS,
     ...HEALTH_RECORDS_MENU_PATHS,
     { path: '/console/supervision' },
+    ...STATISTICS_MENU_PATHS,
+    ...DATA_EXCHANGE_MENU_PATHS,
   ]
     .map((e) => e.path)
     .sort((a, b) => b.length - a.length);

@@ -6,6 +6,7 @@ import { mealsApi } from '../../api/meals.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { Chart } from '../call-reports/EChart.tsx';
+import { DrillTags, drillMonth, monthDays, monthZh, useDrill } from '../common/drill.tsx';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -15,7 +16,14 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
  */
 export function StatsPage() {
   const { t } = useTranslation();
-  const [range, setRange] = useState<[Dayjs, Dayjs]>([dayjs().subtract(29, 'day'), dayjs()]);
+  // 监管看板's meal figures open these statistics for their month (up to today).
+  const drill = useDrill();
+  const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
+    const month = drillMonth(drill);
+    if (!month) return [dayjs().subtract(29, 'day'), dayjs()];
+    const end = dayjs(monthDays(month).to);
+    return [dayjs(monthDays(month).from), end.isAfter(dayjs()) ? dayjs() : end];
+  });
   const from = range[0].format('YYYY-MM-DD');
   const to = range[1].format('YYYY-MM-DD');
   const stats = useFetch((signal) => mealsApi.stats({ query: { from, to }, signal }), `meal-stats:${from}:${to}`);
@@ -45,6 +53,16 @@ export function StatsPage() {
       loading={stats.loading && !data}
       extra={
         <Space>
+          <DrillTags
+            drill={drill}
+            tags={[
+              {
+                key: 'month',
+                label: `月份：${monthZh(drill.get('month') ?? '')}`,
+                onClear: () => setRange([dayjs().subtract(29, 'day'), dayjs()]),
+              },
+            ]}
+          />
           <span>{t('meals.stats.range')}</span>
           <DatePicker.RangePicker
             value={range}

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { ORG_TYPES, type Organization, type OrgStatus, type OrgType } from '@zhiyang/shared';
+import { ORG_STATUSES, ORG_TYPES, type Organization, type OrgStatus, type OrgType } from '@zhiyang/shared';
 import { App, Button, Input, Select, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { organizationsApi } from '../../api/organizations.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
+import { DrillTags, pick, useDrill } from '../common/drill.tsx';
 import { ListPage } from '../common/ListPage.tsx';
 import { OrganizationFormModal } from './OrganizationFormModal.tsx';
 
@@ -19,13 +20,16 @@ export function OrganizationsPage() {
   const { message } = App.useApp();
   const { can } = useAuth();
   const { selected, nameOf } = useRegions();
-  const [type, setType] = useState<OrgType>();
+  // 监管看板's organisation figures open this list with a type and a status.
+  const drill = useDrill();
+  const [type, setType] = useState<OrgType | undefined>(() => pick(ORG_TYPES, drill.get('type')));
+  const [status, setStatus] = useState<OrgStatus | undefined>(() => pick(ORG_STATUSES, drill.get('status')));
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
   const [editing, setEditing] = useState<Organization | 'new' | null>(null);
   const canWrite = can('org:write');
 
-  const query = { type, q, regionCode: selected ?? undefined, limit: PAGE_SIZE, page };
+  const query = { type, status, q, regionCode: selected ?? undefined, limit: PAGE_SIZE, page };
   const list = useFetch((signal) => organizationsApi.listOrgs({ query, signal }), JSON.stringify(query));
 
   return (
@@ -64,6 +68,25 @@ export function OrganizationsPage() {
             }}
             options={ORG_TYPES.map((o) => ({ value: o, label: t(`orgTypes.${o}`) }))}
             style={{ width: 200 }}
+          />
+          <Select<OrgStatus>
+            allowClear
+            placeholder="全部状态"
+            value={status}
+            onChange={(value) => {
+              setStatus(value);
+              setPage(1);
+            }}
+            options={ORG_STATUSES.map((o) => ({ value: o, label: t(`orgStatus.${o}`) }))}
+            style={{ width: 140 }}
+            data-testid="org-status-filter"
+          />
+          <DrillTags
+            drill={drill}
+            tags={[
+              type && { key: 'type', label: `类型：${t(`orgTypes.${type}`)}`, onClear: () => setType(undefined) },
+              status && { key: 'status', label: `状态：${t(`orgStatus.${status}`)}`, onClear: () => setStatus(undefined) },
+            ]}
           />
         </>
       }

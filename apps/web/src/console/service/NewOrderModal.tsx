@@ -85,7 +85,7 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
       </Form.Item>
       <Form.Item name="payment" label={t('service.orders.payment')}>
         <Radio.Group
-          options={(['points', 'purchase', 'self'] as const).map((p) => ({
+          options={(['points', 'purchase', 'self', 'package'] as const).map((p) => ({
             value: p,
             label: t(`service.orders.payments.${p}`),
           }))}

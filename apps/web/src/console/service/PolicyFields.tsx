@@ -26,7 +26,7 @@ export function PolicyFields({ locked, items }: { locked: boolean; items: Servic
           <Select
             disabled={locked}
             placeholder={t('common.pleaseSelect')}
-            options={(['points_grant', 'purchase_credit'] as const).map((k) => ({
+            options={(['points_grant', 'purchase_credit', 'family_bed'] as const).map((k) => ({
               value: k,
               label: t(`service.policies.kinds.${k}`),
             }))}

@@ -73,15 +73,25 @@ export function ProviderDrawer({ id, onClose, onChanged }: { id: string | null; 
               )}
               <Button
                 danger={!d.dishonest}
-                onClick={async () => {
-                  await providersApi
-                    .setDishonesty({
-                      params: { id: d.id },
-                      body: { dishonest: !d.dishonest, reason: d.dishonest ? undefined : '监管检查' },
-                    })
-                    .catch((e) => message.error(problemText(e, t)));
-                  detail.reload();
-                  onChanged();
+                onClick={() => {
+                  // Listing and removal are the credit file's decisions: each with its reason.
+                  let reason = '';
+                  modal.confirm({
+                    title: t('service.common.reason'),
+                    content: (
+                      <Input.TextArea aria-label={t('service.common.reason')} onChange={(e) => (reason = e.target.value)} />
+                    ),
+                    onOk: async () => {
+                      await providersApi
+                        .setDishonesty({
+                          params: { id: d.id },
+                          body: { dishonest: !d.dishonest, reason: reason.trim() || undefined },
+                        })
+                        .catch((e) => message.error(problemText(e, t)));
+                      detail.reload();
+                      onChanged();
+                    },
+                  });
                 }}
               >
                 {d.dishonest ? t('service.providers.unlistDishonest') : t('service.providers.listDishonest')}

@@ -19,6 +19,8 @@ function formatValue(f: SupervisionFigure) {
       return `${f.value}%`;
     case 'fen':
       return `¥${(f.value / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    case 'minutes':
+      return `${(f.value / 60).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 小时`;
     case 'points':
       return `${f.value.toLocaleString('zh-CN')} 积分`;
     default:

@@ -1,0 +1,121 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from '../../testing/db.ts';
+import { clientAs, createAccount, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { httpAs, ServerProcess } from '../../testing/server-process.ts';
+import { regionCacheFor } from './regions.cache.ts';
+
+// The region list is held in memory; these tests prove every way the table can change reaches
+// it: the API, SQL typed straight into the table (the statement trigger's NOTIFY), and — on
+// PostgreSQL — a change made by another server process. "Within a second" is the poll's limit.
+const WITHIN_A_SECOND = { timeout: 1_000, interval: 20 };
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ listen: true });
+  await seedTree(s.ctx);
+});
+afterAll(() => s?.close());
+
+type List = { items: Array<{ code: string; name: string }> };
+const cache = () => regionCacheFor(s.ctx.events);
+
+describe('the region list in memory', () => {
+  it('answers repeated reads without asking the database again', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    await api.get('/api/v1/regions?limit=200');
+    const loads = cache().stats.loads;
+    const hits = cache().stats.hits;
+    for (let i = 0; i < 5; i++) expect((await api.get('/api/v1/regions?limit=200')).statusCode).toBe(200);
+    expect((await api.get('/api/v1/regions/tree')).statusCode).toBe(200);
+    expect(cache().stats.loads).toBe(loads);
+    expect(cache().stats.hits).toBeGreaterThanOrEqual(hits + 6);
+  });
+
+  it('shows a region created, renamed and deleted through the API on the next read', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const codes = async () => ((await api.get('/api/v1/regions?limit=200')).json() as List).items.map((r) => r.code);
+    expect(await codes()).not.toContain('990101001009');
+    expect((await api.post('/api/v1/regions', { code: '990101001009', name: '缓存社区' })).statusCode).toBe(201);
+    expect(await codes()).toContain('990101001009');
+    expect((await api.patch('/api/v1/regions/990101001009', { name: '改名社区' })).statusCode).toBe(200);
+    const named = ((await api.get('/api/v1/regions?limit=200&q=改名')).json() as List).items;
+    expect(named.map((r) => r.code)).toEqual(['990101001009']);
+    expect((await api.delete('/api/v1/regions/990101001009')).statusCode).toBe(204);
+    expect(await codes()).not.toContain('990101001009');
+  });
+
+  it('sees SQL written straight into the table within a second (the statement trigger)', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const list = async () => ((await api.get('/api/v1/regions?limit=200')).json() as List).items;
+    const codes = async () => (await list()).map((r) => r.code);
+    expect(await codes()).not.toContain('990101001008');
+    expect(cache().loaded).toBe(true);
+
+    await s.ctx.db.execute(
+      sql`INSERT INTO regions (code, parent_code, level, name) VALUES ('990101001008', ${TREE.streetA}, 'community', '直写社区')`,
+    );
+    await expect.poll(codes, WITHIN_A_SECOND).toContain('990101001008');
+
+    await s.ctx.db.execute(sql`UPDATE regions SET name = '直改社区' WHERE code = '990101001008'`);
+    await expect.poll(async () => (await list()).find((r) => r.code === '990101001008')?.name, WITHIN_A_SECOND).toBe('直改社区');
+
+    await s.ctx.db.execute(sql`DELETE FROM regions WHERE code = '990101001008'`);
+    await expect.poll(codes, WITHIN_A_SECOND).not.toContain('990101001008');
+  });
+
+  it('keeps no list loaded while the table changed under it (a racing load is not stored)', async () => {
+    const c = cache();
+    c.invalidate();
+    let release = () => {};
+    const load = c.all(() => new Promise<never[]>((r) => (release = () => r([]))));
+    c.invalidate(); // a change arrives while the load runs
+    release();
+    await load;
+    expect(c.loaded).toBe(false);
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('the region list across two server processes on one PostgreSQL', () => {
+  const processB = new ServerProcess(() => ({
+    DATABASE_URL: s.database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLES: 'web',
+    SEED_DEMO: 'false',
+    MQTT_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-regions-b-')),
+    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
+    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
+  }));
+  let urlB = '';
+  beforeAll(async () => {
+    urlB = await processB.start();
+  }, 120_000);
+  afterAll(() => processB.stop('SIGTERM'));
+
+  it("shows another process's API write and SQL straight into the table within a second", async () => {
+    const admin = await createAccount(s.ctx, 'district_admin', { regionCode: null });
+    const getB = await httpAs(urlB, admin.username, TEST_PASSWORD);
+    const codesB = async () => (await getB<List>('/api/v1/regions?limit=200')).items.map((r) => r.code);
+    // Loaded (and so held) by process B before each change.
+    expect(await codesB()).not.toContain('990101002007');
+    expect(await codesB()).not.toContain('990101002007');
+
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    expect((await api.post('/api/v1/regions', { code: '990101002007', name: '甲进程社区' })).statusCode).toBe(201);
+    await expect.poll(codesB, WITHIN_A_SECOND).toContain('990101002007');
+
+    await s.ctx.db.execute(
+      sql`INSERT INTO regions (code, parent_code, level, name) VALUES ('990101002006', ${TREE.streetB}, 'community', '直写社区')`,
+    );
+    await expect.poll(codesB, WITHIN_A_SECOND).toContain('990101002006');
+    await s.ctx.db.execute(sql`DELETE FROM regions WHERE code IN ('990101002006', '990101002007')`);
+    await expect.poll(codesB, WITHIN_A_SECOND).not.toContain('990101002006');
+  });
+});
