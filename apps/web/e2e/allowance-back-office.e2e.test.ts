@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The allowance's back office in the browser, in zh-CN at 1440×900: the district imports the
@@ -163,8 +172,10 @@ describe('allowance back office in the console', () => {
     await fail.getByRole('button', { name: '更正账户' }).click();
     const fix = page.locator('.ant-modal', { hasText: '更正 张桂英 的银行账户' });
     await fix.getByLabel('银行账号').fill('6217000011112222');
-    await fix.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => page.locator('tbody tr', { hasText: '张桂英' }).count()).toBe(0);
+    await clickUntil(
+      fix.getByRole('button', { name: /确\s*定|OK/ }),
+      async () => (await page.locator('tbody tr', { hasText: '张桂英' }).count()) === 0,
+    );
     await page.getByText('只看待更正账户').click();
     await expect.poll(() => page.locator('tbody tr', { hasText: '张桂英' }).textContent()).toContain('已更正');
 

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The district's allowance path in the browser, in zh-CN: the last review of an application sends
@@ -142,11 +151,9 @@ describe('allowance in the console', () => {
     await expect.poll(() => roll.textContent()).toContain('待审批');
     expect(await roll.textContent()).toContain('100.00 元');
     await roll.getByRole('button', { name: '审批发放' }).click();
-    await page
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await expect.poll(() => roll.textContent()).toContain('已审批');
+    await clickUntil(page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s*定/ }), async () =>
+      (await roll.textContent())?.includes('已审批'),
+    );
     const href = await roll.getByRole('link', { name: '导出银行文件' }).getAttribute('href');
     expect(href).toMatch(/\/api\/v1\/allowance-rolls\/[0-9a-f-]+\/export$/);
     const file = await page.request.get(`${server.url}${href?.replace(/^https?:\/\/[^/]+/, '')}`);

@@ -1,7 +1,16 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The call centre without a PBX (issue 14): the district's supervisor drives the built-in phone
@@ -191,9 +200,15 @@ describe('call centre: the simulator rings an agent, the card pops before answer
     const dialog = agentPage.locator('.ant-modal:visible');
     // The order starts from the category's first default item.
     await dialog.getByText('助洁').waitFor();
-    await dialog.getByRole('button', { name: /^确\s?定$/ }).click();
     // The order is created and dispatched (slow on a loaded machine); a refusal shows as an error
     // toast that fades: its text is the failure, rather than a timeout with nothing to read.
+    await clickUntil(
+      dialog.getByRole('button', { name: /^确\s?定$/ }),
+      agentPage
+        .getByText(/已创建工单/)
+        .or(agentPage.locator('.ant-message-error'))
+        .first(),
+    );
     const outcome = await Promise.race([
       agentPage
         .getByText(/已创建工单/)
@@ -281,8 +296,10 @@ describe('call centre: the simulator rings an agent, the card pops before answer
     await task.getByTestId('care-follow-ups').getByTestId('call-complaint').click();
     const dialog = agentPage.locator('.ant-modal').filter({ hasText: '登记投诉' });
     expect(await dialog.locator('textarea').inputValue()).toBe('上门保洁的人总是迟到');
-    await dialog.getByRole('button', { name: /确\s?定/ }).click();
-    await task.getByTestId('care-follow-ups').getByText('已登记投诉').waitFor();
+    await clickUntil(
+      dialog.getByRole('button', { name: /确\s?定/ }),
+      task.getByTestId('care-follow-ups').getByText('已登记投诉'),
+    );
     expect(pageErrors).toEqual([]);
   }, 120_000);
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  clickUntil,
   ensureWebBuild,
   launchBrowser,
   screenshotDir,
@@ -134,22 +135,14 @@ describe('console in a browser', () => {
     const row = page.locator('.ant-table-row', { hasText: 'wangfang' });
     await row.getByRole('button', { name: /更多/ }).click();
     await page.getByRole('menuitem', { name: '重置密码' }).click();
-    await page
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s?定/ })
-      .click();
     const secret = page.getByTestId('secret-value');
-    await secret.waitFor();
+    await clickUntil(page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s?定/ }), secret);
     await page.getByRole('dialog').filter({ has: secret }).locator('.ant-modal-footer').getByRole('button').click();
     await secret.waitFor({ state: 'detached' });
 
     await row.getByRole('button', { name: /更多/ }).click();
     await page.getByRole('menuitem', { name: '停用' }).click();
-    await page
-      .locator('.ant-modal-confirm')
-      .getByRole('button', { name: /确\s?定/ })
-      .click();
-    await row.getByText('已停用').waitFor();
+    await clickUntil(page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s?定/ }), row.getByText('已停用'));
   });
 
   it('unlocks an account that five wrong passwords locked', async () => {

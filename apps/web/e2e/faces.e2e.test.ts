@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 // The elder record's 人脸 tab in zh-CN: a community worker records the consent, uploads photos
 // (a photo with no face is named in Chinese and nothing is stored), enrols with three photos of
@@ -104,8 +113,7 @@ describe('face enrolment on the elder record', () => {
     await page.screenshot({ path: path.join(shots, 'faces-enrolled.png'), fullPage: true });
 
     await page.getByRole('button', { name: /撤回同意/ }).click();
-    await page.getByRole('button', { name: /确\s?定|OK/ }).click();
-    await page.getByText('已撤回同意，人脸特征已删除').waitFor(WAIT);
+    await clickUntil(page.getByRole('button', { name: /确\s?定|OK/ }), page.getByText('已撤回同意，人脸特征已删除'));
     await page.getByText('未采集').waitFor(WAIT);
     const gone = await kiosk.post('/api/v1/faces/identify', { scope: { type: 'org', orgId: canteenId }, photo: probe });
     expect(gone.json()).toMatchObject({ outcome: 'secondFactorRequired', galleryCount: 0 });

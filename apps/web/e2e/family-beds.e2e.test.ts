@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { clickUntil, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 /**
  * 家庭照护床位 in the browser, in zh-CN at 1440×900, on the demo district: the bureau opens 床位看板,
@@ -87,11 +87,9 @@ describe('family care beds in the console', () => {
 
     // Last month's check: every bed already decided, so nothing moves.
     await page.getByRole('button', { name: /^核验 \d{4}-\d{2} 服务包$/ }).click();
-    await page
-      .locator('.ant-popconfirm')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
-    await expect.poll(() => page.locator('.ant-message').textContent()).toContain('交付 0 张，暂缓 0 张，此前已核验 10 张');
+    await clickUntil(page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定/ }), async () =>
+      (await page.locator('.ant-message').textContent())?.includes('交付 0 张，暂缓 0 张，此前已核验 10 张'),
+    );
 
     // The held bed: its month shows 未足额 with the visits made; release the hold with a reason.
     await rows.filter({ has: page.getByTestId('last-month').filter({ hasText: '未足额' }) }).click();
@@ -103,8 +101,9 @@ describe('family care beds in the console', () => {
     await drawer.getByRole('button', { name: '解除暂缓' }).click();
     const dialog = page.locator('.ant-modal');
     await dialog.locator('textarea').fill('服务商补做上门两次，经社区核实');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => drawer.getByTestId('month-status').first().textContent()).toContain('已解除暂缓');
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () =>
+      (await drawer.getByTestId('month-status').first().textContent())?.includes('已解除暂缓'),
+    );
     expect(await drawer.textContent()).toContain('服务商补做上门两次，经社区核实');
     expect(await latin(page)).toEqual([]);
 
@@ -120,8 +119,9 @@ describe('family care beds in the console', () => {
     await ends.nth(1).fill(cn);
     await ends.nth(1).press('Enter');
     await period.locator('textarea').fill('住院治疗（骨折）');
-    await period.getByRole('button', { name: /确\s*定/ }).click();
-    await expect.poll(() => drawer.getByTestId('suspensions').textContent()).toContain(`${first} ～ ${cn}`);
+    await clickUntil(period.getByRole('button', { name: /确\s*定/ }), async () =>
+      (await drawer.getByTestId('suspensions').textContent())?.includes(`${first} ～ ${cn}`),
+    );
     expect(await drawer.getByTestId('suspensions').textContent()).toContain('住院治疗（骨折）');
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'family-bed-suspension.png') });

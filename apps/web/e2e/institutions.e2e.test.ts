@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * 机构养老 in the browser at 1440×900, in zh-CN: an institution's staff member opens the home page
@@ -147,9 +156,8 @@ describe('机构养老 on the console', () => {
     const dialog = page.getByRole('dialog').filter({ hasText: '登记入住申请' });
     await page.getByTestId('apply-name').fill(applicant.name);
     await page.getByTestId('apply-id-number').fill(applicant.idNumber);
-    await button(dialog, '确定').click();
     const row = page.locator('.ant-table-row', { hasText: applicant.name });
-    await expect.poll(() => row.textContent()).toContain(applicant.idNumber.slice(-4));
+    await clickUntil(button(dialog, '确定'), async () => (await row.textContent())?.includes(applicant.idNumber.slice(-4)));
     expect(await row.textContent()).not.toContain(applicant.idNumber);
 
     // The GB 38600 risk assessment: falls high, choking medium.
@@ -159,8 +167,7 @@ describe('机构养老 on the console', () => {
     await item('跌倒').getByText('高').click();
     await item('噎食').getByText('中').click();
     await page.screenshot({ path: path.join(shots, 'institution-risk.png') });
-    await button(risk, '确定').click();
-    await expect.poll(() => row.textContent()).toContain('高');
+    await clickUntil(button(risk, '确定'), async () => (await row.textContent())?.includes('高'));
 
     // Admission: the signed ability assessment is shown, the nursing level suggested, a free bed chosen.
     await button(row, '办理入住').click();
@@ -170,8 +177,7 @@ describe('机构养老 on the console', () => {
     await page.locator('.ant-select-item-option', { hasText: '1号楼 一层 102 1床' }).click();
     expect(foreign(await admit.textContent())).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'institution-admit.png') });
-    await button(admit, '确定').click();
-    await expect.poll(() => row.count()).toBe(0);
+    await clickUntil(button(admit, '确定'), async () => (await row.count()) === 0);
     await page.getByRole('tab', { name: '在住' }).click();
     await expect.poll(() => row.textContent()).toContain('1号楼 一层 102 1床');
 
@@ -191,8 +197,7 @@ describe('机构养老 on the console', () => {
     await page.getByRole('tab', { name: '在住' }).click();
     await button(row, '离院登记').click();
     const end = page.getByRole('dialog').filter({ hasText: '退住、转出或离世' });
-    await button(end, '确定').click();
-    await expect.poll(() => row.count()).toBe(0);
+    await clickUntil(button(end, '确定'), async () => (await row.count()) === 0);
     await page.getByRole('menuitem', { name: '床位一览' }).click();
     await expect.poll(() => occupied.count()).toBe(1);
     await context.close();

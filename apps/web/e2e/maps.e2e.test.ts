@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { clickUntil, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 const PASSWORD = 'Test#Pass2026';
 const WAIT = { timeout: 30_000 };
@@ -184,8 +184,7 @@ describe('maps in a browser (no tiles)', () => {
     await expect.poll(() => dialog.getByTestId('site-lat').inputValue(), WAIT).toMatch(/^\d{2}\.\d{6}$/);
     await page.screenshot({ path: path.join(shots, 'maps-03-site-picker.png') });
     const lat = Number(await dialog.getByTestId('site-lat').inputValue());
-    await dialog.getByRole('button', { name: /确\s?定/ }).click();
-    await dialog.waitFor({ state: 'hidden', ...WAIT });
+    await clickUntil(dialog.getByRole('button', { name: /确\s?定/ }), async () => !(await dialog.isVisible()));
     const { providerSites } = await import(path.join(SERVER_SRC, 'modules/providers/providers.schema.ts'));
     const { eq } = await import('drizzle-orm');
     const [site] = await server.ctx.db.select().from(providerSites).where(eq(providerSites.name, '芙蓉社区助餐点'));

@@ -1,7 +1,16 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 // 预订送餐 on the phone pages (390×844, zh-CN): the family books tomorrow's lunch delivered from
 // the canteen — day, meal, dish with its subsidised price, confirm — sees it under 我的送餐 and
@@ -226,7 +235,7 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('manual-elder').locator('input').fill('孙淑芬');
     await page.locator('.ant-select-item-option').filter({ hasText: '孙淑芬' }).first().click();
-    await dialog.getByRole('button', { name: /确\s?定/ }).click();
+    await clickUntil(dialog.getByRole('button', { name: /确\s?定/ }), page.getByTestId('call-meal-delivery'));
     await page.getByTestId('call-meal-delivery').click();
     const modal = page.getByRole('dialog').filter({ hasText: '为 孙淑芬 预订送餐' });
     await modal.getByTestId('call-meal-day').click();

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The canteen's console pages in zh-CN: today's meals with the day's figures, a same-day refund
@@ -164,11 +173,11 @@ describe('the canteen in the console', () => {
     expect(await latin(page)).toEqual([]);
     await row.getByRole('button', { name: /退\s*餐/ }).click();
     const dialog = page.locator('.ant-modal');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => dialog.textContent()).toContain('请填写退餐原因');
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定|OK/ }), dialog.getByText('请填写退餐原因'));
     await dialog.locator('input').fill('老人临时有事');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => row.textContent()).toContain('已退餐');
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定|OK/ }), async () =>
+      (await row.textContent())?.includes('已退餐'),
+    );
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'meals-today.png') });
 
@@ -186,8 +195,9 @@ describe('the canteen in the console', () => {
     // A multiple choice keeps its list open over the dialog's buttons: close it first.
     await menuDialog.locator('.ant-modal-title').click();
     await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
-    await menuDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => first.locator('td').nth(3).textContent()).toContain('南瓜小米粥');
+    await clickUntil(menuDialog.getByRole('button', { name: /确\s*定|OK/ }), async () =>
+      (await first.locator('td').nth(3).textContent())?.includes('南瓜小米粥'),
+    );
     await page.screenshot({ path: path.join(shots, 'meals-menus.png') });
     await context.close();
   });
@@ -263,13 +273,13 @@ describe('the canteen in the console', () => {
     const lunch = dialog.locator('.ant-form-item', { hasText: '午餐每餐补贴' });
     // 2000 yuan a meal is above the API's limit (100000 fen): the server says so, on 午餐.
     await lunch.locator('input').fill('2000');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => lunch.locator('.ant-form-item-explain').textContent()).toContain('不能大于 1000.00 元');
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定|OK/ }), lunch.getByText('不能大于 1000.00 元'));
     await lunch.locator('input').fill('3');
     await dialog.locator('.ant-form-item', { hasText: '每日补贴上限' }).locator('input').fill('5');
-    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     const row = page.locator('tr', { hasText: '高龄助餐补贴' });
-    await expect.poll(() => row.textContent()).toContain('3.00 元');
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定|OK/ }), async () =>
+      (await row.textContent())?.includes('3.00 元'),
+    );
     expect(await row.textContent()).toContain('5.00 元');
     expect(await row.textContent()).toContain('不补贴');
     expect(await row.textContent()).toContain('80 岁');
@@ -335,8 +345,7 @@ describe('the canteen in the console', () => {
     await page.locator('.ant-select-item-option', { hasText: '清炒时蔬' }).click();
     await dialog.getByText('预订送餐', { exact: true }).click(); // closes the list over the buttons
     await dialog.getByLabel('备注（选填）').fill('老人独居，请送到门口');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
     const row = page.locator('tr', { hasText: '周德明' });
     await expect.poll(() => row.textContent()).toContain('待送餐');
     expect(await row.textContent()).toContain('本食堂配送');
@@ -348,8 +357,7 @@ describe('the canteen in the console', () => {
     await page.locator('.ant-select-item-option', { hasText: '王师傅' }).click();
     await hand.getByText(/服务商的服务人员会在手机上/).click();
     await page.screenshot({ path: path.join(shots, 'meals-delivery-handover.png') });
-    await hand.getByRole('button', { name: /确\s*定/ }).click();
-    await hand.waitFor({ state: 'hidden' });
+    await clickUntil(hand.getByRole('button', { name: /确\s*定/ }), async () => !(await hand.isVisible()));
     await expect.poll(() => row.textContent()).toContain('安康居家服务社 · 王师傅');
     // Polled: while the closing dialog fades out its cleared selects may show a raw id for a moment.
     await expect.poll(() => latin(page)).toEqual([]);
@@ -400,43 +408,10 @@ describe('the canteen in the console', () => {
     await page.screenshot({ path: path.join(shots, 'meals-signals.png') });
     await row.getByRole('button', { name: '已联系' }).click();
     const dialog = page.getByRole('dialog', { name: /张秀英：已联系/ });
-    // 确定 with no note is refused with a message in the dialog. In CI runs (never on a
-    // workstation, and not understood yet) the first click on it sometimes showed nothing for 15 s:
-    // what the page did around that click is printed, and 确定 is clicked again, up to three times.
-    // The message must show; a dialog that never shows it still fails the test.
-    const trail: string[] = [];
-    const note = (line: string) => trail.push(`${Date.now() % 100000} ${line}`);
-    page.on('console', (m) => note(`console ${m.text()}`));
-    page.on('request', (r) => note(`request ${r.method()} ${r.url()}`));
-    page.on('response', (r) => note(`response ${r.status()} ${r.url()}`));
-    page.on('framenavigated', (f) => note(`navigated ${f.url()}`));
-    await page.evaluate(() => {
-      for (const t of ['pointerdown', 'click'])
-        document.addEventListener(t, (e) => console.log(`event ${t} ${(e.target as Element).outerHTML.slice(0, 120)}`), true);
-      new MutationObserver(() => console.log(`dialogs ${document.querySelectorAll('.ant-modal-wrap').length}`)).observe(
-        document.body,
-        { childList: true },
-      );
-    });
-    const refused = dialog.getByText('请填写处理情况（至少2个字）');
-    for (let attempt = 1; ; attempt++) {
-      note(`ok button at ${JSON.stringify(await dialog.getByRole('button', { name: /确\s*定/ }).boundingBox())}`);
-      await dialog.getByRole('button', { name: /确\s*定/ }).click();
-      note(`clicked (${attempt})`);
-      const shown = await refused.waitFor({ timeout: 5_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
-      const wraps = await page
-        .locator('.ant-modal-wrap')
-        .evaluateAll((els) => els.map((x) => `${x.getAttribute('style')} ${x.textContent?.slice(0, 200)}`));
-      console.log(`确定 showed nothing (attempt ${attempt}):\n${trail.join('\n')}\ndialogs now: ${JSON.stringify(wraps)}`);
-      if (attempt === 3) throw new Error('确定 with no note never showed 请填写处理情况');
-    }
+    // 确定 with no note is refused with a message in the dialog.
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), dialog.getByText('请填写处理情况（至少2个字）'));
     await dialog.getByLabel('处理情况').fill('女儿接去家里住几天，下周回来吃饭');
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
     await expect.poll(() => row.count()).toBe(0);
     await page.getByText('已处理', { exact: true }).click();
     const handled = page.locator('tr', { hasText: '张秀英' });

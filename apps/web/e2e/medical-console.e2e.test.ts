@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The 医养结合 console forms in the browser, zh-CN at 1440×900. Community staff sign a
@@ -103,8 +112,7 @@ describe('医养结合 console forms', () => {
     await dialog.getByRole('combobox', { name: '老人' }).fill('周玉兰');
     await option(page, '周玉兰').click();
     await page.screenshot({ path: path.join(shots, 'medical-console-sign.png') });
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
     const row = page.getByTestId('medical-contracts').getByRole('row').filter({ hasText: '周玉兰' });
     await row.waitFor();
     expect(await row.textContent()).toContain('老年人健康管理包');
@@ -134,8 +142,7 @@ describe('医养结合 console forms', () => {
     await dialog.getByLabel('项目名称 1').fill('家庭病床查床');
     await dialog.getByLabel('单价（元） 1').fill('25');
     await page.screenshot({ path: path.join(shots, 'medical-console-admit.png') });
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
+    await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
     // The episode opens: its first round is scheduled on the admission day.
     const episode = page.getByTestId('medical-episode');
     await episode.waitFor();

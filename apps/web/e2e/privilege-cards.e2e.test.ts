@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * The 老年人优待证 in the browser, in zh-CN: the elder shows the electronic card on a phone-size page
@@ -218,8 +227,7 @@ describe('优待证管理 on the console', () => {
     await form.locator('.ant-select input').fill('周淑芬');
     await page.locator('.ant-select-item-option', { hasText: '周淑芬' }).click();
     await page.screenshot({ path: path.join(shots, 'privilege-cards-console-walk-in.png') });
-    await button(form, '确定').click();
-    await expect.poll(() => row('周淑芬').textContent()).toContain('核验中');
+    await clickUntil(button(form, '确定'), async () => (await row('周淑芬').textContent())?.includes('核验中'));
     expect(await row('周淑芬').textContent()).toContain('社区代办');
 
     // The external data check: the file the bureaus sent back, each row's outcome.
@@ -269,19 +277,18 @@ describe('优待证管理 on the console', () => {
     await button(drawer, '补发').click();
     const modal = page.locator('.ant-modal');
     await modal.locator('textarea').fill('手机丢失');
-    await button(modal, '确定').click();
-    await expect.poll(() => timeline.textContent()).toContain('补发（旧二维码作废） · ');
+    await clickUntil(button(modal, '确定'), async () => (await timeline.textContent())?.includes('补发（旧二维码作废） · '));
     expect(await timeline.textContent()).toContain('手机丢失');
     expect(await verdict(1)).toBe('superseded');
     expect(await verdict(2)).toBe('valid');
 
     // Revoke with a reason: refused without one, then the code verifies as revoked.
     await button(drawer, '注销').click();
-    await button(modal, '确定').click();
-    await expect.poll(() => modal.locator('.ant-form-item-explain-error').count()).toBe(1);
+    await clickUntil(button(modal, '确定'), async () => (await modal.locator('.ant-form-item-explain-error').count()) === 1);
     await modal.locator('textarea').fill('冒用他人证件');
-    await button(modal, '确定').click();
-    await expect.poll(() => drawer.locator('.ant-descriptions').textContent()).toContain('已注销');
+    await clickUntil(button(modal, '确定'), async () =>
+      (await drawer.locator('.ant-descriptions').textContent())?.includes('已注销'),
+    );
     expect(await drawer.textContent()).toContain('冒用他人证件');
     expect(await verdict(2)).toBe('revoked');
     // No action is left on a revoked card.
@@ -300,9 +307,11 @@ describe('优待证管理 on the console', () => {
       .click();
     await button(drawer, '续期').click();
     expect(await modal.textContent()).toContain(expiredCardNo);
-    await button(modal, '确定').click();
     // The drawer now shows the new card; the history lists the old one as replaced.
-    await expect.poll(() => page.getByTestId('drawer-card-no').textContent()).not.toBe(expiredCardNo);
+    await clickUntil(button(modal, '确定'), async () => {
+      const no = await page.getByTestId('drawer-card-no').textContent();
+      return !!no && no !== expiredCardNo;
+    });
     const renewedNo = await page.getByTestId('drawer-card-no').textContent();
     expect(renewedNo).toMatch(/^\d{16}$/);
     const history = drawer.locator('.ant-table');

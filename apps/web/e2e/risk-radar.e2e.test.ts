@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { clickUntil, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 /**
  * 风险雷达 in the browser, in zh-CN at 1440×900: a street worker opens the radar, sees her
@@ -138,9 +138,11 @@ describe('risk radar in the console', () => {
     await expect.poll(() => dialog.textContent()).toContain('安排上门探访：王秀兰');
     await dialog.locator('textarea').fill('独居老人刚出院，请社区尽快上门');
     await page.screenshot({ path: path.join(shots, 'risk-radar-plan.png') });
-    await dialog.getByRole('button', { name: /确\s*定/ }).click();
     // Planned: the row says so and its 安排探访 is off (the page re-reads after the plan).
-    await expect.poll(() => first.getByRole('button', { name: '安排探访' }).isDisabled()).toBe(true);
+    await clickUntil(
+      dialog.getByRole('button', { name: /确\s*定/ }),
+      async () => (await first.getByRole('button', { name: '安排探访' }).isDisabled()) === true,
+    );
     await expect.poll(() => tasks.textContent()).toContain('上门探访');
     expect(await tasks.textContent()).toContain('独居老人刚出院，请社区尽快上门');
 

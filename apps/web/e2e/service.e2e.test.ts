@@ -1,7 +1,16 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 let server: Server;
 let browser: Browser;
@@ -155,12 +164,10 @@ describe('service loop faces in a phone browser', () => {
     await dialog.getByLabel('指导价（元）').fill('25.5');
     await dialog.getByLabel('最高限价（元）').fill('20');
     await dialog.getByLabel('积分').fill('25');
-    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => dialog.getByText('最高限价不能低于指导价').count()).toBeGreaterThan(0);
+    await clickUntil(page.getByRole('button', { name: /确\s*定|OK/ }), dialog.getByText('最高限价不能低于指导价').first());
     await page.screenshot({ path: path.join(shots, 'catalogue-add-refused.png') });
     await dialog.getByLabel('最高限价（元）').fill('30');
-    await page.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await expect.poll(() => page.getByRole('cell', { name: '读报陪伴' }).count()).toBeGreaterThan(0);
+    await clickUntil(page.getByRole('button', { name: /确\s*定|OK/ }), page.getByRole('cell', { name: '读报陪伴' }).first());
     await page.screenshot({ path: path.join(shots, 'catalogue-added.png'), fullPage: true });
     const items = (await operator.get('/api/v1/service-items')).json().items as Array<Record<string, unknown>>;
     expect(items.find((i) => i.name === '读报陪伴')).toMatchObject({

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type ConsoleMessage, chromium, type Locator, type Request, type Response } from 'playwright-core';
 import { preview } from 'vite';
 
 export const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -168,5 +168,117 @@ async function checkServesBundle(url: string): Promise<void> {
       `The server answered ${res.status} for ${script}: static files of apps/web/dist must be public ` +
         '(set ZY_E2E_FRONTEND=preview to test the UI through vite preview meanwhile)',
     );
+  }
+}
+
+/** What a click should bring about: an element that shows, or a check that turns true. */
+export type Effect = Locator | (() => Promise<boolean | undefined>);
+
+async function effectWithin(effect: Effect, timeout: number): Promise<boolean> {
+  if (typeof effect !== 'function') {
+    return effect.waitFor({ state: 'visible', timeout }).then(
+      () => true,
+      () => false,
+    );
+  }
+  const until = Date.now() + timeout;
+  for (;;) {
+    if (await effect().catch(() => false)) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// Logs the targets of the pointer events while a clickUntil runs (the page's console is read back).
+function installClickProbe() {
+  const w = window as unknown as { __zyProbe?: boolean; __zyTrace?: boolean };
+  w.__zyTrace = true;
+  if (w.__zyProbe) return;
+  w.__zyProbe = true;
+  const describe = (el: EventTarget | null) => {
+    if (!(el instanceof Element)) return String(el);
+    const cls = typeof el.className === 'string' ? el.className.split(' ').slice(0, 3).join('.') : '';
+    return `${el.tagName.toLowerCase()}.${cls} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+  };
+  for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click', 'keydown']) {
+    document.addEventListener(
+      type,
+      (e) => {
+        if (w.__zyTrace) console.debug(`zy-probe ${type} ${describe(e.target)} prevented=${e.defaultPrevented}`);
+      },
+      true,
+    );
+  }
+}
+
+/**
+ * Click a dialog's or pop-confirm's button and wait for what it should bring about.
+ *
+ * In full CI runs (never when a browser test runs alone), a click on 确定 in a dialog or a
+ * pop-confirm now and then had no effect for 15–30 s, in different tests each run; the cause is not
+ * found. This helper records what the page did around the click (the targets of the pointer
+ * events, API requests and responses, console messages, page errors, the open overlays), prints it
+ * when the effect is late, and clicks again while the button is still shown and idle, three
+ * clicks at most. The effect must still come: a button that never works fails the test, with what
+ * was recorded in the error.
+ */
+export async function clickUntil(button: Locator, effect: Effect, what = String(button)): Promise<void> {
+  const page = button.page();
+  const t0 = Date.now();
+  const trail: string[] = [];
+  const note = (line: string) => trail.push(`+${Date.now() - t0} ms ${line}`);
+  const api = (url: string) => (url.includes('/api/') ? new URL(url).pathname : null);
+  const onConsole = (m: ConsoleMessage) => note(`console.${m.type()} ${m.text().slice(0, 240)}`);
+  const onRequest = (r: Request) => api(r.url()) && note(`request ${r.method()} ${api(r.url())}`);
+  const onResponse = (r: Response) => api(r.url()) && note(`response ${r.status()} ${api(r.url())}`);
+  const onFailed = (r: Request) => note(`request failed ${r.method()} ${r.url()} ${r.failure()?.errorText}`);
+  const onError = (e: Error) => note(`page error ${e.message}`);
+  page.on('console', onConsole);
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  page.on('requestfailed', onFailed);
+  page.on('pageerror', onError);
+  const overlays = () =>
+    page
+      .locator('.ant-modal-wrap, .ant-popover, .ant-drawer, .ant-message')
+      .evaluateAll((els) =>
+        els.map((x) => `${x.className.split(' ')[0]} ${getComputedStyle(x).display} "${(x.textContent ?? '').slice(0, 60)}"`),
+      )
+      .catch((e: Error) => [`(overlays not read: ${e.message})`]);
+  try {
+    await page.evaluate(installClickProbe);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      note(`click ${attempt} on a button at ${JSON.stringify(await button.boundingBox().catch(() => null))}`);
+      await button.click();
+      note('clicked');
+      if (await effectWithin(effect, attempt === 3 ? 30_000 : 10_000)) {
+        if (attempt > 1) console.warn(`clickUntil: ${what} worked at click ${attempt}:\n${trail.join('\n')}`);
+        return;
+      }
+      const state = (await button.isVisible().catch(() => false))
+        ? await button
+            .evaluate((b) => ({ loading: b.classList.contains('ant-btn-loading'), disabled: (b as HTMLButtonElement).disabled }))
+            .catch(() => null)
+        : null;
+      note(`no effect yet; button ${JSON.stringify(state)}; overlays ${JSON.stringify(await overlays())}`);
+      console.warn(`clickUntil: ${what}: no effect after click ${attempt}:\n${trail.join('\n')}`);
+      // The button is hidden, gone or busy: the click was taken; clicking again could do it twice.
+      if (!state || state.loading || state.disabled) {
+        if (await effectWithin(effect, 30_000)) return;
+        break;
+      }
+    }
+    throw new Error(`${what}: the click never had its effect:\n${trail.join('\n')}`);
+  } finally {
+    page.off('console', onConsole);
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+    page.off('requestfailed', onFailed);
+    page.off('pageerror', onError);
+    await page
+      .evaluate(() => {
+        (window as unknown as { __zyTrace?: boolean }).__zyTrace = false;
+      })
+      .catch(() => {});
   }
 }

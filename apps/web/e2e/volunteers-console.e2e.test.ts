@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import {
+  type Api,
+  clickUntil,
+  ensureWebBuild,
+  launchBrowser,
+  SERVER_SRC,
+  type Server,
+  screenshotDir,
+  WEB_DIST,
+} from './support.ts';
 
 /**
  * 志愿服务 in the console (1440×900, zh-CN): community staff find a self-registered volunteer
@@ -117,8 +126,7 @@ describe('志愿服务 in the console', () => {
     await modal.getByLabel('志愿者').click();
     await page.locator('.ant-select-item-option', { hasText: '李晓梅' }).click();
     await page.screenshot({ path: path.join(shots, 'volunteers-console-new-task.png') });
-    await modal.getByRole('button', { name: /确\s*定/ }).click();
-    await page.getByText('任务已创建').waitFor();
+    await clickUntil(modal.getByRole('button', { name: /确\s*定/ }), page.getByText('任务已创建'));
     // The closing modal's option list (AntD keeps each option's raw value in it for screen
     // readers) is not what the user reads: check the page once the modal has gone.
     await modal.waitFor({ state: 'hidden' });
@@ -150,9 +158,10 @@ describe('志愿服务 in the console', () => {
     await point.getByRole('button', { name: '添加活动' }).click();
     await point.getByPlaceholder('活动内容').fill('读报会');
     await page.screenshot({ path: path.join(shots, 'volunteers-console-point.png') });
-    await point.getByRole('button', { name: /保\s*存|确\s*定/ }).click();
     const pointRow = page.locator('tr', { hasText: '锦华睦邻点' });
-    await expect.poll(() => pointRow.textContent()).toContain('周一 09:00–11:00 读报会');
+    await clickUntil(point.getByRole('button', { name: /保\s*存|确\s*定/ }), async () =>
+      (await pointRow.textContent())?.includes('周一 09:00–11:00 读报会'),
+    );
     expect(await latin(page)).toEqual([]);
     await context.close();
   });
