@@ -184,6 +184,10 @@ describe('console in a browser', () => {
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByTestId('side-menu').getByText('Users').waitFor();
     await shot('11-audit-en');
+    // The choice is remembered: after a reload English (loaded on demand) is there from the first screen.
+    await page.reload();
+    await page.getByTestId('side-menu').getByText('Users').waitFor();
+    expect(await page.getByTestId('side-menu').textContent()).not.toContain('用户管理');
     await page.getByTestId('language-switch').click();
     await page.getByRole('menuitem', { name: '简体中文' }).click();
     await page.getByTestId('side-menu').getByText('用户管理').waitFor();

@@ -1,4 +1,4 @@
-import { outboundReportEnUS, outboundReportZhCN } from './outbound.i18n.ts';
+import { outboundReportZhCN } from './outbound.i18n.ts';
 
 /** Call-centre report texts: zh-CN, and en-US with the same keys. */
 export const callReportsZhCN = {
@@ -29,34 +29,4 @@ export const callReportsZhCN = {
   period: '统计时段',
   tabInbound: '呼入话务',
   outbound: outboundReportZhCN,
-};
-
-export const callReportsEnUS: typeof callReportsZhCN = {
-  title: 'Call reports',
-  nav: 'Call reports',
-  bucket: { hour: 'By hour', day: 'By day', month: 'By month' },
-  export: 'Export to Excel',
-  offered: 'Offered',
-  answered: 'Answered',
-  abandoned: 'Abandoned in queue',
-  unanswered: 'Other unanswered',
-  within15: 'Answered within 15 s',
-  within60: 'Answered within 60 s',
-  within180: 'Answered within 180 s',
-  target: 'target {{v}}%',
-  avgWait: 'Average wait',
-  p90Wait: 'Wait p90',
-  avgTalk: 'Average talk',
-  avgWrap: 'Average after-call work',
-  seconds: '{{v}} s',
-  volumes: 'Volumes',
-  categories: 'Categories (answered)',
-  uncategorised: 'Uncategorised',
-  agents: 'Agents',
-  agent: 'Agent',
-  repeat: 'Repeat callers: {{numbers}} numbers, {{calls}} calls',
-  none: 'No inbound calls in this period',
-  period: 'Period',
-  tabInbound: 'Inbound calls',
-  outbound: outboundReportEnUS,
 };

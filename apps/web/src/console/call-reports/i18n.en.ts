@@ -1,0 +1,32 @@
+import type { callReportsZhCN } from './i18n.ts';
+import { outboundReportEnUS } from './outbound.i18n.en.ts';
+
+export const callReportsEnUS: typeof callReportsZhCN = {
+  title: 'Call reports',
+  nav: 'Call reports',
+  bucket: { hour: 'By hour', day: 'By day', month: 'By month' },
+  export: 'Export to Excel',
+  offered: 'Offered',
+  answered: 'Answered',
+  abandoned: 'Abandoned in queue',
+  unanswered: 'Other unanswered',
+  within15: 'Answered within 15 s',
+  within60: 'Answered within 60 s',
+  within180: 'Answered within 180 s',
+  target: 'target {{v}}%',
+  avgWait: 'Average wait',
+  p90Wait: 'Wait p90',
+  avgTalk: 'Average talk',
+  avgWrap: 'Average after-call work',
+  seconds: '{{v}} s',
+  volumes: 'Volumes',
+  categories: 'Categories (answered)',
+  uncategorised: 'Uncategorised',
+  agents: 'Agents',
+  agent: 'Agent',
+  repeat: 'Repeat callers: {{numbers}} numbers, {{calls}} calls',
+  none: 'No inbound calls in this period',
+  period: 'Period',
+  tabInbound: 'Inbound calls',
+  outbound: outboundReportEnUS,
+};

@@ -1,0 +1,36 @@
+import type { softphoneZhCN } from './softphone.i18n.ts';
+
+export const softphoneEnUS: typeof softphoneZhCN = {
+  status: {
+    off: 'Softphone off',
+    connecting: 'Softphone connecting',
+    registered: 'Softphone ready',
+    failed: 'Softphone registration failed; retrying',
+  },
+  ringing: 'Softphone ringing',
+  dialing: 'Calling…',
+  notReady: 'The softphone is not ready: dial from the agent console',
+  transfer: 'Transfer',
+  transferTitle: 'Transfer',
+  transferToAgent: 'To an agent',
+  transferToNumber: 'To an outside number',
+  transferChoose: 'Choose an agent',
+  transferNobody: 'No other agent at work',
+  transferNumber: 'Outside number (family, 120, family doctor…)',
+  transferNumberBad: 'Enter 3 to 20 digits',
+  transferring: 'Transferring: this call ends once the other agent answers',
+  transferOnPhone: 'Transfer on the desk phone',
+  transferNoCall: 'The call is not registered yet: try again in a moment',
+  mute: 'Mute',
+  unmute: 'Unmute',
+  muted: 'Muted',
+  hold: 'Hold',
+  unhold: 'Resume',
+  talkTime: 'Talking {{time}}',
+  micCheck: 'Check microphone',
+  mic: {
+    ok: 'Microphone works',
+    silent: 'No sound heard; check the microphone',
+    denied: 'The microphone cannot be used; allow it in the browser',
+  },
+};
