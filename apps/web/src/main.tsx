@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { languageReady } from './app/i18n.ts';
+import 'antd/dist/antd.css';
 import './app/global.css';
 import { App } from './app/App.tsx';
 

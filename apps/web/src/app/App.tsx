@@ -46,6 +46,11 @@ export function App() {
       // was done. This one is there exactly while the button is loading.
       button={{ loadingIcon: <LoadingOutlined /> }}
       theme={{
+        // antd's styles come from its prebuilt antd/dist/antd.css (imported in main.tsx) instead of
+        // being generated in the browser for every component on first use; the tokens below still
+        // apply, as CSS variables. The console's first screen is about 8 % sooner
+        // (docs/performance.md, "Operator console with 500 open alarms").
+        zeroRuntime: true,
         algorithm: theme.defaultAlgorithm,
         token: {
           colorPrimary: BRAND.primary,
