@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { enUS } from './en-US.ts';
 import { zhCN } from './zh-CN.ts';
@@ -33,5 +36,23 @@ describe('i18n catalogues', () => {
       expect(typeof enText === 'string' && enText.length > 0, `en-US ${key}`).toBe(true);
       expect(placeholders(enText as string), key).toEqual(placeholders(zhText as string));
     }
+  });
+
+  it('the Chinese catalogue, part of every first screen, imports no English texts', () => {
+    // Every file zh-CN.ts reaches through relative imports: none may define or import en-US texts
+    // (they load on demand, with i18n/en-US.ts).
+    const seen = new Set<string>();
+    const offending: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      if (/export const \w+EnUS\b|from '[^']*\.en\.ts'|en-US\.ts'/.test(source))
+        offending.push(path.relative(path.dirname(path.dirname(file)), file));
+      for (const [, rel] of source.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)) visit(path.resolve(path.dirname(file), rel));
+    };
+    visit(fileURLToPath(new URL('./zh-CN.ts', import.meta.url)));
+    expect(seen.size).toBeGreaterThan(30);
+    expect(offending).toEqual([]);
   });
 });
