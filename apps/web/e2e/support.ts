@@ -215,12 +215,18 @@ function installClickProbe() {
  * Click a dialog's or pop-confirm's button and wait for what it should bring about.
  *
  * In full CI runs (never when a browser test runs alone), a click on 确定 in a dialog or a
- * pop-confirm now and then had no effect for 15–30 s, in different tests each run; the cause is not
- * found. This helper records what the page did around the click (the targets of the pointer
- * events, API requests and responses, console messages, page errors, the open overlays), prints it
- * when the effect is late, and clicks again while the button is still shown and idle, three
- * clicks at most. The effect must still come: a button that never works fails the test, with what
- * was recorded in the error.
+ * pop-confirm now and then had no effect for 15–30 s, in different tests each run. The first time
+ * this helper caught one (family-beds, 2026-11-27) it recorded: mousedown landed on the button,
+ * then the pop-confirm stood 77 px lower (aligned again to its trigger, most likely moved by the
+ * page loading above it), so mouseup landed on the page behind and the browser sent the click to
+ * <body>; the button never saw it. Playwright's check that the button stands still had passed.
+ * A person clicks a button that stands still; a test on a loaded machine can click mid-move.
+ *
+ * So this helper records what the page did around the click (the targets of the pointer events,
+ * API requests and responses, console messages, page errors, the open overlays), prints it when
+ * the effect is late, and clicks again while the button is still shown and idle, three clicks at
+ * most. The effect must still come: a button that never works fails the test, with what was
+ * recorded in the error.
  */
 export async function clickUntil(button: Locator, effect: Effect, what = String(button)): Promise<void> {
   const page = button.page();
