@@ -147,9 +147,16 @@ async function homeOf(db: DbOrTx, elderId: string, regionCode: string) {
  * history note when there is none (the call centre dispatches by hand). A delayed job moves
  * it on if the provider does not answer in time; the sweep is the backstop.
  */
-export async function autoDispatch(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow) {
+export async function autoDispatch(
+  ctx: AppContext,
+  tx: DbOrTx,
+  actor: Actor,
+  order: repo.OrderRow,
+  /** The elder's home when the caller has just read it (undefined: read it here). */
+  knownHome?: { lat: number; lng: number },
+) {
   const settings = await getServiceSettings(tx);
-  const home = await homeOf(tx, order.elderId, order.regionCode);
+  const home = knownHome ?? (await homeOf(tx, order.elderId, order.regionCode));
   // Two orders racing for a provider's last place in a slot: lock every possible candidate (in
   // id order, in one statement, so no two dispatches deadlock), then count under the locks; the
   // second waits for the first to commit, then sees its order and moves on to the next provider.

@@ -1,5 +1,6 @@
 import type { OrderStatus } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
 import { can, escapeLike, isPersonAccount, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -34,13 +35,14 @@ export function orderScope(actor: Actor, elderId: string | null) {
   return sql`false`;
 }
 
-export async function nextOrderNo(db: DbOrTx, day: string): Promise<string> {
-  const r = await queryRows<{ n: string }>(db, sql`SELECT nextval('service_order_no_seq') AS n`);
-  const n = r[0].n;
-  return `FW${day.replace(/-/g, '')}${String(n).padStart(6, '0')}`;
+/** The next order number (FW + day + sequence, at least six digits), drawn by the insert itself. */
+export function nextOrderNo(day: string) {
+  return sql<string>`(SELECT 'FW' || ${day.replace(/-/g, '')}::text || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END
+    FROM nextval('service_order_no_seq') AS n)`;
 }
 
-export async function insertOrder(db: DbOrTx, o: typeof serviceOrders.$inferInsert) {
+/** Insert an order; `no` may be `nextOrderNo(day)`, drawn in the same statement. */
+export async function insertOrder(db: DbOrTx, o: PgInsertValue<typeof serviceOrders>) {
   return (await db.insert(serviceOrders).values(o).returning())[0];
 }
 

@@ -130,9 +130,8 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
           })
         : null;
     const paid = ltc ? { payment: 'self' as const, points: 0, amountFen: 0 } : { payment, points, amountFen };
-    const no = await repo.nextOrderNo(tx, cstDate());
     const order = await repo.insertOrder(tx, {
-      no,
+      no: repo.nextOrderNo(cstDate()),
       elderId: elder.id,
       regionCode: elder.regionCode,
       itemId: item.id,
@@ -172,7 +171,8 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       actorName: actor.displayName,
       detail: { channel: order.channel, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
     });
-    const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order);
+    const home = elder.lat != null && elder.lng != null ? { lat: elder.lat, lng: elder.lng } : undefined;
+    const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order, home);
     // Last: the audit chain's lock is held until commit, so take it as late as possible.
     await recordAudit(tx, {
       actor,
@@ -180,7 +180,7 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       targetType: 'service_order',
       targetId: order.id,
       regionCode: order.regionCode,
-      detail: { no, item: item.code, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
+      detail: { no: order.no, item: item.code, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
     });
     return Object.assign(dispatched, { ltc });
   });

@@ -99,4 +99,29 @@ describe('expiry per policy, two policies in the same currency', () => {
     expect(await available()).toBe(400);
     expect((await checkLedger(s.ctx.db)).ok).toBe(true);
   });
+
+  it('draws a spend larger than the first lot from the next one, in expiry order, and puts both back on release', async () => {
+    const byName = async (name: string) =>
+      (await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM policies WHERE name = ${name}`))[0].id;
+    const [a, b] = [await byName('月度积分 A'), await byName('年度积分 B')];
+    // Left from the test above: A's April lot of last year (100) expires before B's lot of this year (300).
+    expect([await lot(a, `${last}-04`), await lot(b, String(year))]).toEqual([100, 300]);
+    const orderId = randomUUID();
+    await (s.ctx.db as Db).transaction((tx) => reserve(tx, { elderId, orderId, currency: 'points', amount: 130, actorId: null }));
+    expect([await lot(a, `${last}-04`), await lot(b, String(year))]).toEqual([0, 270]);
+    const draws = await queryRows<{ policy_id: string; period_key: string; amount: number }>(
+      s.ctx.db,
+      sql`SELECT policy_id, period_key, amount FROM grant_draws WHERE order_id = ${orderId} ORDER BY amount DESC`,
+    );
+    expect(draws.map((d) => [d.policy_id, d.period_key, Number(d.amount)])).toEqual([
+      [a, `${last}-04`, 100],
+      [b, String(year), 30],
+    ]);
+    expect(await available()).toBe(270);
+
+    await (s.ctx.db as Db).transaction((tx) => release(tx, { elderId, orderId, currency: 'points', amount: 130 }));
+    expect([await lot(a, `${last}-04`), await lot(b, String(year))]).toEqual([100, 300]);
+    expect(await available()).toBe(400);
+    expect((await checkLedger(s.ctx.db)).ok).toBe(true);
+  });
 });

@@ -13,7 +13,9 @@ import {
 } from './ledger.schema.ts';
 
 export type AccountRow = typeof ledgerAccounts.$inferSelect;
-const NIL = '00000000-0000-0000-0000-000000000000';
+// A literal, never a parameter: the unique index's expression must match it when a prepared
+// statement is planned without its values (ON CONFLICT's arbiter, the index lookup).
+const NIL = sql.raw(`'00000000-0000-0000-0000-000000000000'::uuid`);
 
 /** The account of (kind, currency, owner), created on first use. */
 export async function ensureAccount(
@@ -27,7 +29,7 @@ export async function ensureAccount(
   if (existing) return existing as AccountRow;
   await db.execute(sql`
     INSERT INTO ledger_accounts (kind, currency, owner_id) VALUES (${kind}, ${currency}, ${ownerId})
-    ON CONFLICT (kind, currency, COALESCE(owner_id, ${NIL}::uuid)) DO NOTHING`);
+    ON CONFLICT (kind, currency, COALESCE(owner_id, ${NIL})) DO NOTHING`);
   return (await findAccount(db, kind, currency, ownerId)) as AccountRow;
 }
 
@@ -41,12 +43,35 @@ export async function findAccount(db: DbOrTx, kind: AccountKind, currency: Curre
           eq(ledgerAccounts.kind, kind),
           eq(ledgerAccounts.currency, currency),
           // The unique index's own expression: an exact index lookup whatever the statistics say.
-          sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}::uuid) = COALESCE(${ownerId}::uuid, ${NIL}::uuid)`,
+          sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}) = COALESCE(${ownerId}::uuid, ${NIL})`,
         ),
       )
       .limit(1)
   )[0];
 }
+
+/**
+ * An elder's wallet and hold accounts in one currency, in one lookup (the order path's), each
+ * created on first use.
+ */
+export async function ensureElderAccounts(db: DbOrTx, elderId: string, currency: Currency) {
+  const rows = await db
+    .select()
+    .from(ledgerAccounts)
+    .where(
+      and(
+        sql`${ledgerAccounts.kind} IN ('elder', 'hold')`,
+        eq(ledgerAccounts.currency, currency),
+        sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}) = COALESCE(${elderId}::uuid, ${NIL})`,
+      ),
+    );
+  const wallet = rows.find((r) => r.kind === 'elder') ?? (await ensureAccount(db, 'elder', currency, elderId));
+  const hold = rows.find((r) => r.kind === 'hold') ?? (await ensureAccount(db, 'hold', currency, elderId));
+  return { wallet, hold };
+}
+
+/** A PostgreSQL array literal of ids or integers, passed as one parameter (one statement text whatever the length). */
+export const pgArray = (values: ReadonlyArray<string | number>) => `{${values.join(',')}}`;
 
 export interface Leg {
   accountId: string;
@@ -96,12 +121,15 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
     throw new Error(`unbalanced or invalid posting (${p.kind}): ${JSON.stringify(p.legs)}`);
   }
   const at = p.at ?? new Date();
-  if (await isClosedPeriod(tx, cstMonth(at))) throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
   const ids = [...new Set(p.legs.map((l) => l.accountId))].sort();
-  const locked = await queryRows<{ id: string; kind: AccountKind; balance: string; frozen: boolean }>(
+  // The accounts locked in id order, and whether the month is closed, in one round trip.
+  const locked = await queryRows<{ id: string; kind: AccountKind; balance: string; frozen: boolean; closed: boolean }>(
     tx,
-    sql`SELECT id, kind, balance, frozen FROM ledger_accounts WHERE id IN ${ids} ORDER BY id FOR UPDATE`,
+    sql`SELECT id, kind, balance, frozen,
+          EXISTS (SELECT 1 FROM ledger_closed_periods WHERE period = ${cstMonth(at)}) AS closed
+        FROM ledger_accounts WHERE id = ANY(${pgArray(ids)}::uuid[]) ORDER BY id FOR UPDATE`,
   );
+  if (locked[0]?.closed) throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
   const byId = new Map(locked.map((r) => [r.id, r]));
   const delta = new Map<string, number>();
   for (const l of p.legs) delta.set(l.accountId, (delta.get(l.accountId) ?? 0) + l.amount);
@@ -120,25 +148,31 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
       );
     }
   }
-  const dated = p.at ? { createdAt: p.at } : {};
-  let t: { id: string };
+  const moves = [...delta].filter(([, d]) => d !== 0);
+  // The transaction, its entries (in the legs' order) and every touched balance (the rows are
+  // locked above) in one statement.
+  let rows: { id: string }[];
   try {
-    [t] = await tx
-      .insert(ledgerTransactions)
-      .values({
-        kind: p.kind,
-        currency: p.currency,
-        elderId: p.elderId ?? null,
-        orderId: p.orderId ?? null,
-        policyId: p.policyId ?? null,
-        memo: p.memo ?? null,
-        actorId: p.actorId ?? null,
-        ...dated,
-      })
-      .returning({ id: ledgerTransactions.id });
-    await tx
-      .insert(ledgerEntries)
-      .values(p.legs.map((l) => ({ transactionId: t.id, accountId: l.accountId, amount: l.amount, ...dated })));
+    rows = await queryRows<{ id: string }>(
+      tx,
+      sql`
+      WITH t AS (
+        INSERT INTO ledger_transactions (kind, currency, elder_id, order_id, policy_id, memo, actor_id, created_at)
+        VALUES (${p.kind}, ${p.currency}, ${p.elderId ?? null}, ${p.orderId ?? null}, ${p.policyId ?? null}, ${p.memo ?? null},
+                ${p.actorId ?? null}, COALESCE(${p.at ? p.at.toISOString() : null}::timestamptz, now()))
+        RETURNING id, created_at),
+      e AS (
+        INSERT INTO ledger_entries (transaction_id, account_id, amount, created_at)
+        SELECT t.id, l.account_id, l.amount, t.created_at
+        FROM t, unnest(${pgArray(p.legs.map((l) => l.accountId))}::uuid[], ${pgArray(p.legs.map((l) => l.amount))}::bigint[])
+          WITH ORDINALITY AS l(account_id, amount, n)
+        ORDER BY l.n),
+      b AS (
+        UPDATE ledger_accounts a SET balance = a.balance + m.delta
+        FROM unnest(${pgArray(moves.map(([id]) => id))}::uuid[], ${pgArray(moves.map(([, d]) => d))}::bigint[]) AS m(id, delta)
+        WHERE a.id = m.id)
+      SELECT id FROM t`,
+    );
   } catch (err) {
     // The month was closed by an approval that committed after the check above (the trigger's word).
     const e = err as { message?: string; cause?: { message?: string } };
@@ -146,17 +180,7 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
       throw conflict(closedMessage(cstMonth(at)), undefined, 'closed-period');
     throw err;
   }
-  // Every touched balance in one statement (the rows are already locked above).
-  const moves = [...delta].filter(([, d]) => d !== 0);
-  if (moves.length)
-    await tx.execute(sql`
-      UPDATE ledger_accounts a SET balance = a.balance + m.delta
-      FROM (VALUES ${sql.join(
-        moves.map(([id, d]) => sql`(${id}::uuid, ${d}::bigint)`),
-        sql`, `,
-      )}) AS m(id, delta)
-      WHERE a.id = m.id`);
-  return t.id;
+  return rows[0].id;
 }
 
 /** Freeze the wallets of elders who died or moved away; the accounts frozen now. */

@@ -10,12 +10,6 @@ import type { Currency } from './ledger.schema.ts';
  * wallet change one transaction at a time.
  */
 
-interface Lot {
-  policy_id: string;
-  period_key: string;
-  remaining: number;
-}
-
 const kindOf = (currency: Currency) => (currency === 'points' ? 'points_grant' : 'purchase_credit');
 
 /**
@@ -28,24 +22,29 @@ export async function drawLots(
   tx: DbOrTx,
   p: { elderId: string; currency: Currency; amount: number; transactionId: string; orderId?: string | null },
 ) {
-  const lots = await queryRows<Lot>(
-    tx,
-    sql`
-    SELECT g.policy_id, g.period_key, g.remaining
-    FROM policy_grants g JOIN policies p ON p.id = g.policy_id
-    WHERE g.elder_id = ${p.elderId} AND p.kind = ${kindOf(p.currency)} AND g.remaining > 0
-      -- Meal subsidy lots are spent by meals only (modules/meals), never by orders or corrections.
-      AND NOT EXISTS (SELECT 1 FROM meal_subsidy_rules r WHERE r.policy_id = g.policy_id)
-    ORDER BY NOT p.expire_unused, CASE WHEN length(g.period_key) = 4 THEN g.period_key || '-12' ELSE g.period_key END, g.created_at
-    FOR UPDATE OF g`,
-  );
-  let left = p.amount;
-  for (const lot of lots) {
-    if (left <= 0) break;
-    const take = Math.min(left, Number(lot.remaining));
-    await moveLot(tx, { ...p, policyId: lot.policy_id, periodKey: lot.period_key, amount: take });
-    left -= take;
-  }
+  // One statement: lock the lots, take from each in expiry order what the amount still needs
+  // (a running sum over the lots before it), move them and write their records.
+  await tx.execute(sql`
+    WITH lots AS (
+      SELECT g.policy_id, g.period_key, g.remaining, NOT p.expire_unused AS never_expires,
+        CASE WHEN length(g.period_key) = 4 THEN g.period_key || '-12' ELSE g.period_key END AS period_end, g.created_at
+      FROM policy_grants g JOIN policies p ON p.id = g.policy_id
+      WHERE g.elder_id = ${p.elderId} AND p.kind = ${kindOf(p.currency)} AND g.remaining > 0
+        -- Meal subsidy lots are spent by meals only (modules/meals), never by orders or corrections.
+        AND NOT EXISTS (SELECT 1 FROM meal_subsidy_rules r WHERE r.policy_id = g.policy_id)
+      FOR UPDATE OF g),
+    drawn AS (
+      SELECT policy_id, period_key,
+        least(remaining, greatest(0, ${p.amount}::bigint - coalesce(sum(remaining) OVER (
+          ORDER BY never_expires, period_end, created_at, policy_id, period_key
+          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS take
+      FROM lots),
+    moved AS (
+      UPDATE policy_grants g SET remaining = g.remaining - d.take
+      FROM drawn d
+      WHERE d.take > 0 AND g.policy_id = d.policy_id AND g.elder_id = ${p.elderId} AND g.period_key = d.period_key)
+    INSERT INTO grant_draws (policy_id, elder_id, period_key, transaction_id, order_id, amount)
+    SELECT policy_id, ${p.elderId}, period_key, ${p.transactionId}, ${p.orderId ?? null}, take FROM drawn WHERE take > 0`);
 }
 
 /**

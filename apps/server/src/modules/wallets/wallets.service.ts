@@ -79,10 +79,8 @@ export async function getStatement(ctx: AppContext, actor: Actor, elderId: strin
 }
 
 /** Accounts of an elder's wallet and hold for a currency, created on first use. */
-export async function elderWallet(db: DbOrTx, elderId: string, currency: Currency) {
-  const wallet = await ledger.ensureAccount(db, 'elder', currency, elderId);
-  const hold = await ledger.ensureAccount(db, 'hold', currency, elderId);
-  return { wallet, hold };
+export function elderWallet(db: DbOrTx, elderId: string, currency: Currency) {
+  return ledger.ensureElderAccounts(db, elderId, currency);
 }
 
 /**
