@@ -22,6 +22,7 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  DB_PREPARED_STATEMENTS: bool.default(true),
   MQTT_URL: z
     .string()
     .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
@@ -137,6 +138,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** Name the statements a process runs often (db/prepared.ts); off behind a transaction-mode pooler. */
+  dbPreparedStatements: boolean;
   mqttUrl?: string;
   mqttPort: number;
   /** MQTT_PORT was given explicitly (a taken explicit port stops start-up; the default port only disables the broker). */
@@ -270,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT ?? 1883,
     mqttPortSet: e.MQTT_PORT !== undefined,

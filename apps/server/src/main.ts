@@ -77,6 +77,7 @@ async function main() {
     databaseUrl: config.databaseUrl,
     pgliteDir: path.join(config.dataDir, 'pglite'),
     pgliteTemplate: config.databaseUrl ? null : builtTemplate(),
+    preparedStatements: config.dbPreparedStatements,
   });
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');

@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { autoPrepare } from './prepared.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -43,10 +44,12 @@ export interface OpenOptions {
   poolSize?: number;
   /** A PGlite dump (db/pglite-template.ts) to start from when `pgliteDir` holds no database yet. */
   pgliteTemplate?: string | null;
+  /** PostgreSQL: name the statements this process runs often (db/prepared.ts); on unless false. */
+  preparedStatements?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.preparedStatements ?? true);
   return openPglite(opts.pgliteDir ?? 'memory://', opts.pgliteTemplate ?? null);
 }
 
@@ -96,8 +99,9 @@ export function wrapPglite(client: PGlite): Database {
 const LISTEN_RETRY_MIN_MS = 250;
 const LISTEN_RETRY_MAX_MS = 5_000;
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, prepared: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
+  if (prepared) autoPrepare(pool);
   // An idle client dropped by the server must not crash the process.
   pool.on('error', () => {});
   await pool.query('select 1');

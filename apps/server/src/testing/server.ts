@@ -32,6 +32,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     port: 0,
     host: '127.0.0.1',
     dataDir,
+    dbPreparedStatements: true,
     mqttPort: 0,
     mqttEnabled: false,
     seedDemo: false,
