@@ -42,7 +42,7 @@ describe.runIf(testDbKind() === 'postgres')('statements a process runs often are
     expect((await prepared(d)).filter((s) => s.includes('plain'))).toEqual([]);
   });
 
-  it('keeps the ledger account upsert working when it is prepared (its conflict target is an index expression)', async () => {
+  it('finds a ledger account by its unique expression index when the lookup is prepared', async () => {
     const d = await open(true);
     const ids = new Set<string>();
     for (let i = 0; i < 4; i++) ids.add((await ensureAccount(d.db, 'payout', 'fen', null)).id);

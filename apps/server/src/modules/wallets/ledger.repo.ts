@@ -25,12 +25,18 @@ export async function ensureAccount(
   ownerId: string | null,
 ): Promise<AccountRow> {
   // Nearly always there already: one lookup, and the insert only for a new account.
-  const existing = await findAccount(db, kind, currency, ownerId);
-  if (existing) return existing as AccountRow;
-  await db.execute(sql`
-    INSERT INTO ledger_accounts (kind, currency, owner_id) VALUES (${kind}, ${currency}, ${ownerId})
-    ON CONFLICT (kind, currency, COALESCE(owner_id, ${NIL})) DO NOTHING`);
-  return (await findAccount(db, kind, currency, ownerId)) as AccountRow;
+  return ((await findAccount(db, kind, currency, ownerId)) as AccountRow | undefined) ?? createAccount(db, kind, currency, ownerId);
+}
+
+/** Create the account (kind, currency, owner), or find the one a concurrent transaction just created. */
+async function createAccount(db: DbOrTx, kind: AccountKind, currency: Currency, ownerId: string | null): Promise<AccountRow> {
+  const [created] = await db
+    .insert(ledgerAccounts)
+    .values({ kind, currency, ownerId })
+    // The only other unique key is (kind, currency, owner): a conflict is a concurrent creator.
+    .onConflictDoNothing()
+    .returning();
+  return created ?? ((await findAccount(db, kind, currency, ownerId)) as AccountRow);
 }
 
 export async function findAccount(db: DbOrTx, kind: AccountKind, currency: Currency, ownerId: string | null) {
@@ -65,8 +71,8 @@ export async function ensureElderAccounts(db: DbOrTx, elderId: string, currency:
         sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}) = COALESCE(${elderId}::uuid, ${NIL})`,
       ),
     );
-  const wallet = rows.find((r) => r.kind === 'elder') ?? (await ensureAccount(db, 'elder', currency, elderId));
-  const hold = rows.find((r) => r.kind === 'hold') ?? (await ensureAccount(db, 'hold', currency, elderId));
+  const wallet = rows.find((r) => r.kind === 'elder') ?? (await createAccount(db, 'elder', currency, elderId));
+  const hold = rows.find((r) => r.kind === 'hold') ?? (await createAccount(db, 'hold', currency, elderId));
   return { wallet, hold };
 }
 
