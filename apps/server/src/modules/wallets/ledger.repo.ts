@@ -25,7 +25,9 @@ export async function ensureAccount(
   ownerId: string | null,
 ): Promise<AccountRow> {
   // Nearly always there already: one lookup, and the insert only for a new account.
-  return ((await findAccount(db, kind, currency, ownerId)) as AccountRow | undefined) ?? createAccount(db, kind, currency, ownerId);
+  return (
+    ((await findAccount(db, kind, currency, ownerId)) as AccountRow | undefined) ?? createAccount(db, kind, currency, ownerId)
+  );
 }
 
 /** Create the account (kind, currency, owner), or find the one a concurrent transaction just created. */
