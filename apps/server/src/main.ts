@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
-import { openDatabase } from './db/client.ts';
+import { databaseOptions, openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { builtTemplate } from './db/pglite-template.ts';
 import { demoStepsPending, seedDemo } from './demo/seed.ts';
@@ -74,10 +74,8 @@ async function main() {
   }
   const log = createLogger(config.logLevel);
   const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    pgliteDir: path.join(config.dataDir, 'pglite'),
+    ...databaseOptions(config),
     pgliteTemplate: config.databaseUrl ? null : builtTemplate(),
-    preparedStatements: config.dbPreparedStatements,
   });
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');

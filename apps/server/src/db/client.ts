@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import type { Config } from '../config.ts';
 import { autoPrepare } from './prepared.ts';
 import * as schema from './schema.ts';
 
@@ -22,6 +23,8 @@ export interface Database {
   pglite?: PGlite;
   /** The connection string in PostgreSQL mode. */
   url?: string;
+  /** PostgreSQL: whether often-run statements are prepared (db/prepared.ts); a second pool opens alike. */
+  preparedStatements?: boolean;
   /** Parameterised single statement. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   /** Several statements without parameters (migrations, pg-boss schema). */
@@ -46,6 +49,15 @@ export interface OpenOptions {
   pgliteTemplate?: string | null;
   /** PostgreSQL: name the statements this process runs often (db/prepared.ts); on unless false. */
   preparedStatements?: boolean;
+}
+
+/** Where and how the configured database opens (the server and every command-line tool alike). */
+export function databaseOptions(config: Config): OpenOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    pgliteDir: path.join(config.dataDir, 'pglite'),
+    preparedStatements: config.dbPreparedStatements,
+  };
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -166,6 +178,7 @@ async function openPostgres(url: string, max: number, prepared: boolean): Promis
     kind: 'postgres',
     db,
     url,
+    preparedStatements: prepared,
     async query(sql, params) {
       const r = await pool.query(sql, params as unknown[] | undefined);
       return { rows: r.rows };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 
 /**
- * Named prepared statements for the statements a process runs again and again (ADR 0020).
+ * Named prepared statements for the statements a process runs again and again (docs/decisions/0017-prepared-statements.md).
  *
  * node-postgres sends every parameterised statement unnamed: PostgreSQL parses and plans it on
  * every run. On the order path that was about half of the database's work per order (the dispatch
@@ -68,6 +68,4 @@ export function autoPrepare(pool: pg.Pool, opts: AutoPrepareOptions = {}) {
       return query(config, ...rest);
     };
   });
-
-  return { names: () => names.size };
 }

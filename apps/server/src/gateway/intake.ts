@@ -119,7 +119,11 @@ export class EventIntake {
   /** The alarm lane's own pool on PostgreSQL (opened at first use); the one connection on PGlite. */
   private async laneDb(): Promise<Db> {
     if (this.sharedConnection) return this.ctx.db;
-    this.laneDatabase ??= openDatabase({ databaseUrl: this.ctx.database.url, poolSize: LANE_CONNECTIONS }).catch((err) => {
+    this.laneDatabase ??= openDatabase({
+      databaseUrl: this.ctx.database.url,
+      poolSize: LANE_CONNECTIONS,
+      preparedStatements: this.ctx.database.preparedStatements,
+    }).catch((err) => {
       this.laneDatabase = null;
       throw err;
     });

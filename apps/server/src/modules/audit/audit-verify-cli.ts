@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { loadConfig } from '../../config.ts';
-import { openDatabase } from '../../db/client.ts';
+import { databaseOptions, openDatabase } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 import { verifyAuditChain } from './audit.chain.ts';
 
@@ -16,7 +15,7 @@ const REASONS = {
  * rows older than the sealing delay are still unsealed (no worker process is sealing).
  */
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+const database = await openDatabase(databaseOptions(config));
 await migrate(database);
 const result = await verifyAuditChain(database.db);
 await database.close();

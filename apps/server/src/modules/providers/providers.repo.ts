@@ -2,7 +2,7 @@ import { and, asc, count, eq, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
+import { pgArray, queryRows } from '../../lib/sql-rows.ts';
 import { providerOfferings } from '../catalogue/catalogue.schema.ts';
 import { CREDIT_BLOCKED_SQL } from '../credit/credit.access.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
@@ -188,7 +188,6 @@ export async function dispatchCandidates(
   },
 ) {
   const busy = sql`so.provider_id = o.id AND so.id <> ${q.orderId} AND so.status NOT IN ('cancelled', 'voided')`;
-  // `only` is one array parameter, so the text does not vary with it and stays prepared (db/prepared.ts).
   return queryRows<CandidateRow>(
     db,
     sql`
@@ -206,7 +205,7 @@ export async function dispatchCandidates(
     CROSS JOIN LATERAL (SELECT ${q.dayStart}::timestamptz + floor(extract(epoch FROM ${q.at}::timestamptz - ${q.dayStart}::timestamptz)
         / (p.slot_minutes * 60)) * p.slot_minutes * interval '1 minute' AS start) slot
     WHERE a.region_code = ${q.regionCode}
-      ${q.only ? sql`AND o.id = ANY(${`{${q.only.join(',')}}`}::uuid[])` : sql``}
+      ${q.only ? sql`AND o.id = ANY(${pgArray(q.only)}::uuid[])` : sql``}
       AND NOT EXISTS (SELECT 1 FROM dispatch_offers d WHERE d.order_id = ${q.orderId} AND d.provider_id = o.id)
       AND EXISTS (SELECT 1 FROM provider_staff st WHERE st.org_id = o.id AND st.active
                   AND st.care_cert_valid_until >= ${q.day}::date AND st.health_cert_valid_until >= ${q.day}::date)`,

@@ -1,11 +1,10 @@
 // `npm run ledger:check`: prove the points/credit ledger on the configured database.
-import path from 'node:path';
 import { loadConfig } from '../../config.ts';
-import { openDatabase } from '../../db/client.ts';
+import { databaseOptions, openDatabase } from '../../db/client.ts';
 import { checkLedger } from './ledger.repo.ts';
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+const database = await openDatabase(databaseOptions(config));
 const r = await checkLedger(database.db);
 await database.close();
 process.stdout.write(

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { cstMonth } from '../../lib/dates.ts';
 import { conflict } from '../../lib/errors.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
+import { pgArray, queryRows } from '../../lib/sql-rows.ts';
 import {
   type AccountKind,
   type Currency,
@@ -77,9 +77,6 @@ export async function ensureElderAccounts(db: DbOrTx, elderId: string, currency:
   const hold = rows.find((r) => r.kind === 'hold') ?? (await createAccount(db, 'hold', currency, elderId));
   return { wallet, hold };
 }
-
-/** A PostgreSQL array literal of ids or integers, passed as one parameter (one statement text whatever the length). */
-export const pgArray = (values: ReadonlyArray<string | number>) => `{${values.join(',')}}`;
 
 export interface Leg {
   accountId: string;

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import { loadConfig } from '../../../config.ts';
-import { openDatabase } from '../../../db/client.ts';
+import { databaseOptions, openDatabase } from '../../../db/client.ts';
 import { migrate } from '../../../db/migrate.ts';
 import { closeDynsec, syncAllDevices } from './broker-sync.service.ts';
 
@@ -10,7 +9,7 @@ import { closeDynsec, syncAllDevices } from './broker-sync.service.ts';
  * outage longer than the jobs' retries. Exit 1 when a device could not be written.
  */
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') });
+const database = await openDatabase(databaseOptions(config));
 await migrate(database);
 const started = Date.now();
 try {
