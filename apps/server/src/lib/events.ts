@@ -8,7 +8,7 @@ import {
   isPartialEvent,
   type Role,
 } from '@zhiyang/shared';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '../db/client.ts';
 import type { Actor } from './actor.ts';
 
@@ -93,8 +93,26 @@ export class EventBus {
     this.unlisten = null;
   }
 
-  /** Publish after commit of `tx` (or at once when given the database). */
-  async publish<N extends EventName>(tx: DbOrTx, event: PublishedEvent<N> | TestEvent): Promise<void> {
+  /**
+   * Publish after commit of `tx` (or at once when given the database). `moreUserIds` is a query
+   * of user ids (one column) added to the audience's `userIds` by the NOTIFY's own statement,
+   * so the audience costs no round trip of its own; the size rule of `travelsWhole` is then
+   * applied there, to the event with those ids.
+   */
+  async publish<N extends EventName>(tx: DbOrTx, event: PublishedEvent<N> | TestEvent, moreUserIds?: SQL): Promise<void> {
+    if (moreUserIds) {
+      await tx.execute(sql`
+        WITH e AS (
+          SELECT jsonb_set(ev, '{audience,userIds}',
+                   COALESCE(ev #> '{audience,userIds}', '[]'::jsonb)
+                   || COALESCE((SELECT jsonb_agg(u.id) FROM (${moreUserIds}) AS u(id)), '[]'::jsonb)) AS ev
+          FROM (SELECT ${JSON.stringify(event)}::jsonb AS ev) AS given)
+        SELECT pg_notify(${EVENTS_CHANNEL},
+          CASE WHEN octet_length(ev::text) <= ${MAX_NOTIFY_BYTES}::int THEN ev::text
+               ELSE jsonb_set(ev, '{data}', jsonb_build_object('id', ev #> '{data,id}', 'partial', true))::text END)
+        FROM e`);
+      return;
+    }
     let payload = JSON.stringify(event);
     if (!travelsWhole(event)) {
       const id = (event.data as { id?: unknown }).id;

@@ -101,6 +101,50 @@ describe('real-time hub', () => {
   });
 });
 
+describe('an audience read by the NOTIFY itself (EventBus.publish with a user query)', () => {
+  it('adds the users the query returns; too large an event then travels as a reference, with them', async () => {
+    const named = await clientAs(s.app, s.ctx, 'elder');
+    const queried = await clientAs(s.app, s.ctx, 'family');
+    const outsider = await clientAs(s.app, s.ctx, 'family');
+    const socks = await Promise.all([named, queried, outsider].map((c) => connect(s.url, c.token)));
+    const seen: Array<{ type: string; data: Record<string, unknown>; audience: { userIds?: string[] } }> = [];
+    const off = s.ctx.events.onEvent((e) => seen.push(e as never));
+    const byId = (id: string) => sql`SELECT id FROM users WHERE id = ${id}`;
+    await s.ctx.db.transaction((tx) =>
+      s.ctx.events.publish(
+        tx,
+        { type: 'test.queried', data: { id: 'q1', n: 1 }, audience: { userIds: [named.account.id] } },
+        byId(queried.account.id),
+      ),
+    );
+    await s.ctx.events.publish(
+      s.ctx.db,
+      { type: 'test.queried-big', data: { id: 'q2', text: '长'.repeat(2600) }, audience: { userIds: [] } },
+      byId(queried.account.id),
+    );
+    await s.ctx.events.publish(
+      s.ctx.db,
+      { type: 'test.queried-none', data: { id: 'q3' }, audience: {} },
+      byId(crypto.randomUUID()),
+    );
+    expect(await waitFor(() => seen.some((e) => e.type === 'test.queried-none'))).toBe(true);
+    off();
+    const ev = (t: string) => seen.find((e) => e.type === t);
+    expect(ev('test.queried')).toMatchObject({ data: { id: 'q1', n: 1 } });
+    expect(ev('test.queried')?.audience.userIds).toEqual([named.account.id, queried.account.id]);
+    expect(ev('test.queried-big')).toMatchObject({
+      data: { id: 'q2', partial: true },
+      audience: { userIds: [queried.account.id] },
+    });
+    expect(ev('test.queried-none')?.audience.userIds).toEqual([]);
+    const [sn, sq, so] = socks;
+    expect(await waitFor(() => sq.messages.some((m) => m.type === 'test.queried'))).toBe(true);
+    expect(sn.messages.some((m) => m.type === 'test.queried')).toBe(true);
+    expect(so.messages.some((m) => m.type.startsWith('test.queried'))).toBe(false);
+    for (const x of socks) x.ws.close();
+  });
+});
+
 /** A region event for staff holding region:read over `regionCode`. */
 const regional = (server: TestServer, type: `test.${string}`, regionCode: string) =>
   server.ctx.events.publish(server.ctx.db, { type, data: {}, audience: { permission: 'region:read', regionCode } });

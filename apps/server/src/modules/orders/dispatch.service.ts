@@ -14,7 +14,7 @@ import { packageProvider } from '../family-beds/package.service.ts';
 import { dispatchCandidates, lockDispatchCandidates, offeringPrice, providerStanding } from '../providers/providers.repo.ts';
 import { regionPosition } from '../regions/regions.repo.ts';
 import * as repo from './orders.repo.ts';
-import { getServiceSettings } from './service-settings.repo.ts';
+import { offerDeadline } from './service-settings.repo.ts';
 import { note, transition } from './transition.ts';
 
 /**
@@ -155,7 +155,6 @@ export async function autoDispatch(
   /** The elder's home when the caller has just read it (undefined: read it here). */
   knownHome?: { lat: number; lng: number },
 ) {
-  const settings = await getServiceSettings(tx);
   const home = knownHome ?? (await homeOf(tx, order.elderId, order.regionCode));
   // Two orders racing for a provider's last place in a slot: lock every possible candidate (in
   // id order, in one statement, so no two dispatches deadlock), then count under the locks; the
@@ -186,7 +185,7 @@ export async function autoDispatch(
     chosen: best,
     runnersUp: ranked.slice(1, 5),
   };
-  return offer(ctx, tx, actor, order, best.providerId, 'auto', best.score, explain, settings.acceptMinutes, null);
+  return offer(ctx, tx, actor, order, best.providerId, 'auto', best.score, explain, null);
 }
 
 async function offer(
@@ -198,11 +197,11 @@ async function offer(
   mode: 'auto' | 'manual',
   score: number | null,
   explain: Record<string, unknown>,
-  acceptMinutes: number,
   reason: string | null,
 ) {
-  const expiresAt = new Date(Date.now() + acceptMinutes * 60_000);
-  const o = await repo.insertOffer(tx, { orderId: order.id, providerId, mode, score, explain, expiresAt });
+  // Open for the service rules' acceptMinutes, read by the insert itself.
+  const o = await repo.insertOffer(tx, { orderId: order.id, providerId, mode, score, explain, expiresAt: offerDeadline() });
+  const expiresAt = o.expiresAt;
   const next = await transition(ctx, tx, actor, order, {
     from: ['created', 'dispatched'],
     to: 'dispatched',
@@ -242,7 +241,6 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
       'provider-unavailable',
     );
   if (!p.offers) throw conflict('This provider does not offer the item.', undefined, 'not-offered');
-  const settings = await getServiceSettings(ctx.db);
   return ctx.db.transaction(async (tx) => {
     // Listed on the dishonesty list or at credit level D: no new dispatch (credit module). Checked
     // in this transaction, so a listing committing meanwhile is seen or waits for the offer.
@@ -258,7 +256,6 @@ export async function manualDispatch(ctx: AppContext, actor: Actor, order: repo.
       'manual',
       null,
       { why: `Manual: ${reason}`, mode: 'manual', reason, overrides: current?.providerId ?? null } satisfies DispatchExplanation,
-      settings.acceptMinutes,
       reason,
     );
     await recordAudit(tx, {

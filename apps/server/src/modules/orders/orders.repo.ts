@@ -1,10 +1,10 @@
 import type { OrderStatus } from '@zhiyang/shared';
-import { and, asc, count, desc, eq, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, like, lt, type SQL, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
 import { can, escapeLike, isPersonAccount, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
+import { jsonbParam, queryRows, tableRow } from '../../lib/sql-rows.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
@@ -41,11 +41,6 @@ export function nextOrderNo(day: string) {
     FROM nextval('service_order_no_seq') AS n)`;
 }
 
-/** Insert an order; `no` may be `nextOrderNo(day)`, drawn in the same statement. */
-export async function insertOrder(db: DbOrTx, o: PgInsertValue<typeof serviceOrders>) {
-  return (await db.insert(serviceOrders).values(o).returning())[0];
-}
-
 export async function findOrder(db: DbOrTx, id: string, lock = false) {
   const q = db.select().from(serviceOrders).where(eq(serviceOrders.id, id)).limit(1);
   return (await (lock ? q.for('update') : q))[0];
@@ -61,22 +56,6 @@ export async function findVisibleOrder(db: DbOrTx, actor: Actor, elderId: string
   )[0];
 }
 
-/** Move an order from `from` to its new state; 0 rows means someone else moved it first. */
-export async function updateOrderIf(
-  db: DbOrTx,
-  id: string,
-  from: OrderStatus[],
-  patch: Partial<typeof serviceOrders.$inferInsert>,
-) {
-  return (
-    await db
-      .update(serviceOrders)
-      .set({ ...patch, updatedAt: new Date() })
-      .where(and(eq(serviceOrders.id, id), inArray(serviceOrders.status, from)))
-      .returning()
-  )[0];
-}
-
 export async function updateOrder(db: DbOrTx, id: string, patch: Partial<typeof serviceOrders.$inferInsert>) {
   return (
     await db
@@ -89,6 +68,54 @@ export async function updateOrder(db: DbOrTx, id: string, patch: Partial<typeof 
 
 export async function insertHistory(db: DbOrTx, h: typeof serviceOrderHistory.$inferInsert) {
   await db.insert(serviceOrderHistory).values(h);
+}
+
+/** A history row of the order the statement's `u` names, without its order and new status (those are `u`'s). */
+export type HistoryOf = Omit<typeof serviceOrderHistory.$inferInsert, 'orderId' | 'toStatus' | 'id' | 'at'>;
+
+/** `WITH u AS (<statement returning the order>)`: the order row, with its history row written by the same statement. */
+async function withHistory(db: DbOrTx, orderStatement: SQL, h: HistoryOf): Promise<OrderRow | undefined> {
+  const [raw] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`WITH u AS (${orderStatement}),
+      h AS (
+        INSERT INTO service_order_history (order_id, from_status, to_status, action, actor_id, actor_name, reason, detail)
+        SELECT u.id, ${h.fromStatus ?? null}::text, u.status, ${h.action}::text, ${h.actorId ?? null}::uuid,
+               ${h.actorName ?? null}::text, ${h.reason ?? null}::text, ${jsonbParam(h.detail)}::jsonb
+        FROM u)
+      SELECT * FROM u`,
+  );
+  return raw ? tableRow(serviceOrders, raw) : undefined;
+}
+
+/** Insert an order and its first history row in one statement; `no` may be `nextOrderNo(day)`. */
+export async function insertOrderWithHistory(
+  db: DbOrTx,
+  o: PgInsertValue<typeof serviceOrders>,
+  h: HistoryOf,
+): Promise<OrderRow> {
+  const row = await withHistory(db, db.insert(serviceOrders).values(o).returning().getSQL(), { ...h, fromStatus: null });
+  if (!row) throw new Error('order insert returned no row');
+  return row;
+}
+
+/**
+ * `updateOrderIf` and the history row of the move in one statement: undefined (and no history
+ * row) when someone else moved the order first.
+ */
+export async function updateOrderWithHistory(
+  db: DbOrTx,
+  id: string,
+  from: OrderStatus[],
+  patch: Partial<typeof serviceOrders.$inferInsert>,
+  h: HistoryOf,
+): Promise<OrderRow | undefined> {
+  const update = db
+    .update(serviceOrders)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(serviceOrders.id, id), inArray(serviceOrders.status, from)))
+    .returning();
+  return withHistory(db, update.getSQL(), h);
 }
 
 export async function history(db: DbOrTx, orderId: string) {
@@ -187,12 +214,13 @@ export async function orderNames(db: DbOrTx, o: OrderRow) {
   return row;
 }
 
-export async function elderUserIds(db: DbOrTx, elderId: string): Promise<string[]> {
-  return (await db.select({ id: users.id }).from(users).where(eq(users.elderId, elderId))).map((u) => u.id);
+/** The elder's own and family accounts, as a query for an event's audience (`EventBus.publish`). */
+export function elderUserIdsQuery(elderId: string): SQL {
+  return sql`SELECT ${users.id} FROM ${users} WHERE ${users.elderId} = ${elderId}`;
 }
 
 // Offers
-export async function insertOffer(db: DbOrTx, o: typeof dispatchOffers.$inferInsert) {
+export async function insertOffer(db: DbOrTx, o: PgInsertValue<typeof dispatchOffers>) {
   return (await db.insert(dispatchOffers).values(o).returning())[0];
 }
 export async function offersOf(db: DbOrTx, orderId: string) {

@@ -130,22 +130,33 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
           })
         : null;
     const paid = ltc ? { payment: 'self' as const, points: 0, amountFen: 0 } : { payment, points, amountFen };
-    const order = await repo.insertOrder(tx, {
-      no: repo.nextOrderNo(cstDate()),
-      elderId: elder.id,
-      regionCode: elder.regionCode,
-      itemId: item.id,
-      channel: channelOf(actor, input.channel),
-      status: 'created',
-      scheduledAt,
-      durationMinutes: item.durationMinutes * quantity,
-      quantity,
-      payment: paid.payment,
-      points: paid.points,
-      amountFen: paid.amountFen,
-      note: input.note ?? null,
-      createdBy: actor.id,
-    });
+    const channel = channelOf(actor, input.channel);
+    // The order and its first history row in one statement; a reserve refused below undoes both.
+    const order = await repo.insertOrderWithHistory(
+      tx,
+      {
+        no: repo.nextOrderNo(cstDate()),
+        elderId: elder.id,
+        regionCode: elder.regionCode,
+        itemId: item.id,
+        channel,
+        status: 'created',
+        scheduledAt,
+        durationMinutes: item.durationMinutes * quantity,
+        quantity,
+        payment: paid.payment,
+        points: paid.points,
+        amountFen: paid.amountFen,
+        note: input.note ?? null,
+        createdBy: actor.id,
+      },
+      {
+        action: 'create',
+        actorId: actor.id,
+        actorName: actor.displayName,
+        detail: { channel, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
+      },
+    );
     if (ltc) await fundBookedOrder(tx, order.id, ltc);
     if (paid.points > 0)
       await wallets.reserve(tx, {
@@ -163,17 +174,8 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
         amount: paid.amountFen,
         actorId: actor.id,
       });
-    await repo.insertHistory(tx, {
-      orderId: order.id,
-      toStatus: 'created',
-      action: 'create',
-      actorId: actor.id,
-      actorName: actor.displayName,
-      detail: { channel: order.channel, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
-    });
     const home = elder.lat != null && elder.lng != null ? { lat: elder.lat, lng: elder.lng } : undefined;
     const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order, home);
-    // Last: the audit chain's lock is held until commit, so take it as late as possible.
     await recordAudit(tx, {
       actor,
       action: 'order.create',

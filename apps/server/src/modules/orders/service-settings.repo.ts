@@ -1,5 +1,5 @@
 import { type ServiceSettings, serviceSettings } from '@zhiyang/shared';
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { appSettings } from '../../lib/idempotency.schema.ts';
 
@@ -7,10 +7,21 @@ export type { ServiceSettings };
 
 const KEY = 'service.settings';
 const SETTINGS_LOCK = 72_011;
+const DEFAULT_ACCEPT_MINUTES = serviceSettings.parse({}).acceptMinutes;
 
 export async function getServiceSettings(db: DbOrTx): Promise<ServiceSettings> {
   const [row] = await db.select().from(appSettings).where(eq(appSettings.key, KEY)).limit(1);
   return serviceSettings.parse(row?.value ?? {});
+}
+
+/**
+ * The deadline of an offer made now: `now() + acceptMinutes`, read by the statement that writes
+ * it (no round trip of its own). The stored value was checked by `serviceSettings` when written;
+ * a value it lacks takes the schema's default, as `getServiceSettings` would.
+ */
+export function offerDeadline(): SQL {
+  return sql`now() + make_interval(mins => COALESCE(
+    (SELECT (value->>'acceptMinutes')::int FROM app_settings WHERE key = ${KEY}), ${DEFAULT_ACCEPT_MINUTES}::int))`;
 }
 
 /** Serialises changes of the service rules, so an audit's "before" is the value each change replaced. */

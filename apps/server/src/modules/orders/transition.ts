@@ -31,18 +31,22 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
       'invalid-state',
     );
   }
-  const next = await repo.updateOrderIf(tx, order.id, t.from, { ...t.patch, status: t.to });
+  // The move and its history row in one statement: no row moved, no history.
+  const next = await repo.updateOrderWithHistory(
+    tx,
+    order.id,
+    t.from,
+    { ...t.patch, status: t.to },
+    {
+      fromStatus: order.status,
+      action: t.action,
+      actorId: actor.id,
+      actorName: actor.displayName,
+      reason: t.reason ?? null,
+      detail: t.detail ?? null,
+    },
+  );
   if (!next) throw conflict('The order was changed by someone else; reload it.', undefined, 'changed-meanwhile');
-  await repo.insertHistory(tx, {
-    orderId: order.id,
-    fromStatus: order.status,
-    toStatus: t.to,
-    action: t.action,
-    actorId: actor.id,
-    actorName: actor.displayName,
-    reason: t.reason ?? null,
-    detail: t.detail ?? null,
-  });
   if (t.audit) {
     await recordAudit(tx, {
       actor,
@@ -79,28 +83,31 @@ export async function note(
 }
 
 export async function publishOrder(ctx: AppContext, tx: DbOrTx, o: repo.OrderRow, action: string, from: OrderStatus | null) {
-  const userIds = await repo.elderUserIds(tx, o.elderId);
-  if (o.workerId) userIds.push(o.workerId);
-  await ctx.events.publish(tx, {
-    type: 'order.updated',
-    data: {
-      id: o.id,
-      no: o.no,
-      status: o.status,
-      from,
-      action,
-      elderId: o.elderId,
-      providerId: o.providerId,
-      workerId: o.workerId,
-      scheduledAt: o.scheduledAt.toISOString(),
-      flags: o.flags,
-      at: new Date().toISOString(),
+  // The elder's own and family accounts are read by the NOTIFY's statement itself.
+  await ctx.events.publish(
+    tx,
+    {
+      type: 'order.updated',
+      data: {
+        id: o.id,
+        no: o.no,
+        status: o.status,
+        from,
+        action,
+        elderId: o.elderId,
+        providerId: o.providerId,
+        workerId: o.workerId,
+        scheduledAt: o.scheduledAt.toISOString(),
+        flags: o.flags,
+        at: new Date().toISOString(),
+      },
+      audience: {
+        permission: 'order:read',
+        regionCode: o.regionCode,
+        orgIds: o.providerId ? [o.providerId] : [],
+        userIds: o.workerId ? [o.workerId] : [],
+      },
     },
-    audience: {
-      permission: 'order:read',
-      regionCode: o.regionCode,
-      orgIds: o.providerId ? [o.providerId] : [],
-      userIds,
-    },
-  });
+    repo.elderUserIdsQuery(o.elderId),
+  );
 }
