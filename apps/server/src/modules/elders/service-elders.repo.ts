@@ -50,12 +50,6 @@ export async function findElder(db: DbOrTx, elderId: string): Promise<ServiceEld
   return (await db.select(serviceElderColumns).from(elders).where(eq(elders.id, elderId)).limit(1))[0];
 }
 
-/** Lock the elder row for the rest of the transaction (status checked at spend time). */
-export async function lockElderStatus(db: DbOrTx, elderId: string): Promise<string | undefined> {
-  const r = await queryRows<{ status: string }>(db, sql`SELECT status FROM elders WHERE id = ${elderId} FOR SHARE`);
-  return r[0]?.status;
-}
-
 /** Family accounts bound to an elder (who get that elder's live safety updates). */
 export async function familyAccountIds(db: DbOrTx, elderId: string): Promise<string[]> {
   const r = await queryRows<{ id: string }>(

@@ -37,13 +37,49 @@ export async function claimOrderFunding(
 /** `claimOrderFunding` that refuses (409) when another payer already pays the order. */
 export async function requireOrderFunding(tx: DbOrTx, p: { orderId: string; funder: Funder; policyId: string | null }) {
   const r = await claimOrderFunding(tx, p);
-  if (!r.ok)
-    throw conflict(
-      r.funder === 'ltc'
-        ? 'This order is already paid by long-term-care insurance (长护险); it cannot also be paid by a subsidy.'
-        : r.funder === 'subsidy' && p.funder === 'ltc'
-          ? 'This order is already paid by a district subsidy (points or purchased service); 长护险 cannot pay it too.'
-          : 'This order is already paid by another 长护险 policy.',
-    );
+  if (!r.ok) refuseSecondPayer(r.funder, p.funder);
   return r;
+}
+
+function refuseSecondPayer(current: Funder, wanted: Funder): never {
+  throw conflict(
+    current === 'ltc'
+      ? 'This order is already paid by long-term-care insurance (长护险); it cannot also be paid by a subsidy.'
+      : current === 'subsidy' && wanted === 'ltc'
+        ? 'This order is already paid by a district subsidy (points or purchased service); 长护险 cannot pay it too.'
+        : 'This order is already paid by another 长护险 policy.',
+  );
+}
+
+/**
+ * A wallet reserve's first step, in one statement: lock the elder's row to the end of the
+ * transaction (its status decides whether the wallet may pay, and cannot change meanwhile) and
+ * claim the order for the subsidy. Returns the elder's status (undefined: no such elder) and
+ * whether the subsidy is the order's payer; `pay()` then refuses (409) as `requireOrderFunding` does.
+ */
+export async function lockElderAndClaimSubsidy(tx: DbOrTx, elderId: string, orderId: string) {
+  const [r] = await queryRows<{ status: string | null; claimed: boolean; funder: Funder | null }>(
+    tx,
+    sql`
+    WITH e AS (SELECT status FROM elders WHERE id = ${elderId} FOR SHARE),
+    claim AS (
+      INSERT INTO order_fundings (order_id, funder, policy_id)
+      SELECT ${orderId}::uuid, 'subsidy', NULL FROM e
+      ON CONFLICT (order_id) DO NOTHING RETURNING order_id)
+    SELECT (SELECT status FROM e) AS status, EXISTS (SELECT 1 FROM claim) AS claimed,
+      (SELECT funder FROM order_fundings WHERE order_id = ${orderId}) AS funder`,
+  );
+  return {
+    elderStatus: r.status ?? undefined,
+    /** Refuse (409) when another payer pays the order; the subsidy claimed again is the same payer. */
+    pay: async () => {
+      if (r.claimed || r.funder === 'subsidy') return;
+      // Neither claimed nor seen: a concurrent claim committed after this statement's snapshot.
+      if (r.funder === null) {
+        await requireOrderFunding(tx, { orderId, funder: 'subsidy', policyId: null });
+        return;
+      }
+      refuseSecondPayer(r.funder, 'subsidy');
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { cstMonth } from '../../lib/dates.ts';
 import { conflict } from '../../lib/errors.ts';
-import { pgArray, queryRows } from '../../lib/sql-rows.ts';
+import { pgArray, queryRows, tableRow } from '../../lib/sql-rows.ts';
 import {
   type AccountKind,
   type Currency,
@@ -59,22 +59,30 @@ export async function findAccount(db: DbOrTx, kind: AccountKind, currency: Curre
 }
 
 /**
- * An elder's wallet and hold accounts in one currency, in one lookup (the order path's), each
- * created on first use.
+ * An elder's wallet and hold accounts in one currency, in one statement (the order path's): the
+ * lookup, and the insert of whichever is missing on first use.
  */
 export async function ensureElderAccounts(db: DbOrTx, elderId: string, currency: Currency) {
-  const rows = await db
-    .select()
-    .from(ledgerAccounts)
-    .where(
-      and(
-        sql`${ledgerAccounts.kind} IN ('elder', 'hold')`,
-        eq(ledgerAccounts.currency, currency),
-        sql`COALESCE(${ledgerAccounts.ownerId}, ${NIL}) = COALESCE(${elderId}::uuid, ${NIL})`,
-      ),
-    );
-  const wallet = rows.find((r) => r.kind === 'elder') ?? (await createAccount(db, 'elder', currency, elderId));
-  const hold = rows.find((r) => r.kind === 'hold') ?? (await createAccount(db, 'hold', currency, elderId));
+  const raw = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
+    WITH have AS (
+      SELECT * FROM ledger_accounts
+      WHERE kind IN ('elder', 'hold') AND currency = ${currency} AND COALESCE(owner_id, ${NIL}) = COALESCE(${elderId}::uuid, ${NIL})),
+    made AS (
+      INSERT INTO ledger_accounts (kind, currency, owner_id)
+      SELECT k.kind, ${currency}, ${elderId}::uuid FROM (VALUES ('elder'), ('hold')) AS k(kind)
+      WHERE NOT EXISTS (SELECT 1 FROM have WHERE have.kind = k.kind)
+      -- The only other unique key is (kind, currency, owner): a conflict is a concurrent creator.
+      ON CONFLICT DO NOTHING
+      RETURNING *)
+    SELECT * FROM have UNION ALL SELECT * FROM made`,
+  );
+  const rows = raw.map((r) => tableRow(ledgerAccounts, r));
+  // An account a concurrent transaction created meanwhile is not in this statement's snapshot.
+  const wallet = rows.find((r) => r.kind === 'elder') ?? (await findAccount(db, 'elder', currency, elderId));
+  const hold = rows.find((r) => r.kind === 'hold') ?? (await findAccount(db, 'hold', currency, elderId));
+  if (!wallet || !hold) throw new Error(`the accounts of elder ${elderId} (${currency}) could not be opened`);
   return { wallet, hold };
 }
 

@@ -5,8 +5,8 @@ import { cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/elders.repo.ts';
-import { boundElderId, findElderFor, lockElderStatus } from '../elders/service-elders.repo.ts';
-import { requireOrderFunding } from './funding.repo.ts';
+import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
+import { lockElderAndClaimSubsidy } from './funding.repo.ts';
 import * as ledger from './ledger.repo.ts';
 import type { Currency } from './ledger.schema.ts';
 import * as lots from './lots.repo.ts';
@@ -91,11 +91,12 @@ export async function reserve(
   tx: DbOrTx,
   p: { elderId: string; orderId: string; currency: Currency; amount: number; actorId: string | null },
 ) {
-  const status = await lockElderStatus(tx, p.elderId);
-  if (!status || FROZEN_STATUSES.includes(status))
+  // The elder's row locked (its status cannot change before commit) and the order claimed for the subsidy, in one statement.
+  const claim = await lockElderAndClaimSubsidy(tx, p.elderId, p.orderId);
+  if (!claim.elderStatus || FROZEN_STATUSES.includes(claim.elderStatus))
     throw conflict('This wallet is frozen (the elder has died or moved away).', undefined, 'wallet-frozen');
   // One payer per order: an order 长护险 already pays is not paid from the wallet too.
-  await requireOrderFunding(tx, { orderId: p.orderId, funder: 'subsidy', policyId: null });
+  await claim.pay();
   const { wallet, hold } = await elderWallet(tx, p.elderId, p.currency);
   const txId = await ledger.post(tx, {
     kind: 'reserve',

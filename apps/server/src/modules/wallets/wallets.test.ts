@@ -9,7 +9,7 @@ import { hoursFromNow, itemByCode } from '../../testing/service.ts';
 import { insertStatusChange } from '../elders/elders.repo.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { users } from '../users/users.schema.ts';
-import { checkLedger } from './ledger.repo.ts';
+import { checkLedger, ensureElderAccounts } from './ledger.repo.ts';
 import { ledgerAccounts } from './ledger.schema.ts';
 
 let s: TestServer;
@@ -114,6 +114,31 @@ describe('concurrent spends', () => {
     expect(check).toMatchObject({ ok: true, unbalanced: [], mismatched: [], negative: [] });
     const viaApi = await admin.get('/api/v1/wallets/ledger-check');
     expect(viaApi.json().ok).toBe(true);
+  });
+});
+
+describe("an elder's accounts, opened on first use", () => {
+  it('opens the wallet and hold accounts together, finds them again, and concurrent first uses open one of each', async () => {
+    const accountsOf = async (elderId: string) =>
+      (await s.ctx.db.select().from(ledgerAccounts).where(eq(ledgerAccounts.ownerId, elderId)))
+        .map((a) => `${a.kind}/${a.currency}`)
+        .sort();
+    const e = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
+    const first = await ensureElderAccounts(s.ctx.db, e.id, 'points');
+    expect([first.wallet.kind, first.hold.kind]).toEqual(['elder', 'hold']);
+    expect(first.wallet).toMatchObject({ ownerId: e.id, currency: 'points', balance: 0, frozen: false });
+    expect(first.wallet.createdAt).toBeInstanceOf(Date);
+    const again = await ensureElderAccounts(s.ctx.db, e.id, 'points');
+    expect(again).toEqual(first);
+    expect(await accountsOf(e.id)).toEqual(['elder/points', 'hold/points']);
+    // Eight transactions open the same new elder's accounts at once: one of each, the same for all.
+    const e2 = await createElder(s.ctx, TREE.communityA1, { birthDate: nextBirth() });
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () => s.ctx.db.transaction((tx) => ensureElderAccounts(tx, e2.id, 'fen'))),
+    );
+    expect(new Set(all.map((a) => a.wallet.id)).size).toBe(1);
+    expect(new Set(all.map((a) => a.hold.id)).size).toBe(1);
+    expect(await accountsOf(e2.id)).toEqual(['elder/fen', 'hold/fen']);
   });
 });
 
