@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DispatchExplanation } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import { sendJob } from '../../jobs/queues.ts';
@@ -15,7 +16,7 @@ import { dispatchCandidates, lockDispatchCandidates, offeringPrice, providerStan
 import { regionPosition } from '../regions/regions.repo.ts';
 import * as repo from './orders.repo.ts';
 import { offerDeadline } from './service-settings.repo.ts';
-import { note, transition } from './transition.ts';
+import { note, transition, transitionWithOffer } from './transition.ts';
 
 /**
  * The dispatch score (0–1), documented in docs/service-loop.md:
@@ -199,23 +200,30 @@ async function offer(
   explain: Record<string, unknown>,
   reason: string | null,
 ) {
-  // Open for the service rules' acceptMinutes, read by the insert itself.
-  const o = await repo.insertOffer(tx, { orderId: order.id, providerId, mode, score, explain, expiresAt: offerDeadline() });
-  const expiresAt = o.expiresAt;
-  const next = await transition(ctx, tx, actor, order, {
-    from: ['created', 'dispatched'],
-    to: 'dispatched',
-    action: mode === 'auto' ? 'dispatch' : 'dispatch-manual',
-    reason,
-    detail: { providerId, score, offerId: o.id },
-    patch: { providerId, workerId: null, dispatchMode: mode, dispatchScore: explain },
-  });
+  // The offer is written by the move's own statement, open for the service rules' acceptMinutes.
+  const offerId = randomUUID();
+  const { next, offerExpiresAt } = await transitionWithOffer(
+    ctx,
+    tx,
+    actor,
+    order,
+    {
+      from: ['created', 'dispatched'],
+      to: 'dispatched',
+      action: mode === 'auto' ? 'dispatch' : 'dispatch-manual',
+      reason,
+      detail: { providerId, score, offerId },
+      patch: { providerId, workerId: null, dispatchMode: mode, dispatchScore: explain },
+    },
+    { id: offerId, providerId, mode, score, explain, expiresAt: offerDeadline() },
+  );
+  const expiresAt = offerExpiresAt ?? new Date();
   if (ctx.boss) {
     // In a savepoint: a job system that is not ready (no queue yet on a fresh database) must not
     // fail the order; the sweep job times the offer out anyway.
     await tx
-      .transaction((sp) => sendJob(ctx, sp, 'service-orders.offer-timeout', { offerId: o.id }, { startAfter: expiresAt }))
-      .catch((err) => ctx.log.warn({ err, offerId: o.id }, 'offer timeout job not queued; the sweep will handle it'));
+      .transaction((sp) => sendJob(ctx, sp, 'service-orders.offer-timeout', { offerId }, { startAfter: expiresAt }))
+      .catch((err) => ctx.log.warn({ err, offerId }, 'offer timeout job not queued; the sweep will handle it'));
   }
   return next;
 }

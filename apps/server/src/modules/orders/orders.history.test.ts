@@ -80,6 +80,13 @@ describe('an order and its history, one statement each', () => {
     expect(rows[0].actorId).not.toBeNull();
     const [offer] = await s.ctx.db.select().from(dispatchOffers).where(eq(dispatchOffers.orderId, o.id));
     expect(rows[1].detail).toMatchObject({ providerId: provider.org.id, offerId: offer.id });
+    expect(offer).toMatchObject({
+      providerId: provider.org.id,
+      mode: 'auto',
+      status: 'offered',
+      score: o.dispatchExplain.chosen.score,
+    });
+    expect(offer.explain).toEqual(o.dispatchExplain);
   });
 
   it('a move returns the row as a fresh read sees it; a move from the wrong status writes nothing', async () => {
@@ -98,8 +105,9 @@ describe('an order and its history, one statement each', () => {
       { status: 'accepted', flags: ['short_visit', 'worker_overlap'] },
       { fromStatus: 'dispatched', action: 'accept', actorId: null, actorName: '测试', detail: { n: 1 } },
     );
-    expect(moved).toEqual(await repo.findOrder(s.ctx.db, o.id));
-    expect(moved?.scheduledAt).toBeInstanceOf(Date);
+    expect(moved?.row).toEqual(await repo.findOrder(s.ctx.db, o.id));
+    expect(moved?.row.scheduledAt).toBeInstanceOf(Date);
+    expect(moved?.offerExpiresAt).toBeNull();
     expect(await historyCount()).toBe(before + 1);
     const [last] = await s.ctx.db
       .select()

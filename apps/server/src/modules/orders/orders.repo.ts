@@ -73,8 +73,27 @@ export async function insertHistory(db: DbOrTx, h: typeof serviceOrderHistory.$i
 /** A history row of the order the statement's `u` names, without its order and new status (those are `u`'s). */
 export type HistoryOf = Omit<typeof serviceOrderHistory.$inferInsert, 'orderId' | 'toStatus' | 'id' | 'at'>;
 
-/** `WITH u AS (<statement returning the order>)`: the order row, with its history row written by the same statement. */
-async function withHistory(db: DbOrTx, orderStatement: SQL, h: HistoryOf): Promise<OrderRow | undefined> {
+/** An offer written by the statement that moves its order (`updateOrderWithHistory`). */
+export interface OfferOf {
+  id: string;
+  providerId: string;
+  mode: 'auto' | 'manual';
+  score: number | null;
+  explain: Record<string, unknown>;
+  /** When it lapses (an expression: `offerDeadline()`). */
+  expiresAt: SQL;
+}
+
+/**
+ * `WITH u AS (<statement returning the order>)`: the order row, with its history row — and an
+ * offer to a provider, when given — written by the same statement, only when `u` returns the row.
+ */
+async function withHistory(
+  db: DbOrTx,
+  orderStatement: SQL,
+  h: HistoryOf,
+  offer?: OfferOf,
+): Promise<{ row: OrderRow; offerExpiresAt: Date | null } | undefined> {
   const [raw] = await queryRows<Record<string, unknown>>(
     db,
     sql`WITH u AS (${orderStatement}),
@@ -82,10 +101,26 @@ async function withHistory(db: DbOrTx, orderStatement: SQL, h: HistoryOf): Promi
         INSERT INTO service_order_history (order_id, from_status, to_status, action, actor_id, actor_name, reason, detail)
         SELECT u.id, ${h.fromStatus ?? null}::text, u.status, ${h.action}::text, ${h.actorId ?? null}::uuid,
                ${h.actorName ?? null}::text, ${h.reason ?? null}::text, ${jsonbParam(h.detail)}::jsonb
-        FROM u)
-      SELECT * FROM u`,
+        FROM u)${
+          offer
+            ? sql`,
+      f AS (
+        INSERT INTO dispatch_offers (id, order_id, provider_id, mode, score, explain, expires_at)
+        SELECT ${offer.id}::uuid, u.id, ${offer.providerId}::uuid, ${offer.mode}::text, ${offer.score}::float8,
+               ${jsonbParam(offer.explain)}::jsonb, ${offer.expiresAt}
+        FROM u
+        RETURNING expires_at)
+      SELECT u.*, (SELECT expires_at FROM f) AS zy_offer_expires_at FROM u`
+            : sql`
+      SELECT * FROM u`
+        }`,
   );
-  return raw ? tableRow(serviceOrders, raw) : undefined;
+  if (!raw) return undefined;
+  const expires = raw.zy_offer_expires_at;
+  return {
+    row: tableRow(serviceOrders, raw),
+    offerExpiresAt: expires == null ? null : (dispatchOffers.expiresAt.mapFromDriverValue(expires as string) as Date),
+  };
 }
 
 /** Insert an order and its first history row in one statement; `no` may be `nextOrderNo(day)`. */
@@ -94,14 +129,15 @@ export async function insertOrderWithHistory(
   o: PgInsertValue<typeof serviceOrders>,
   h: HistoryOf,
 ): Promise<OrderRow> {
-  const row = await withHistory(db, db.insert(serviceOrders).values(o).returning().getSQL(), { ...h, fromStatus: null });
-  if (!row) throw new Error('order insert returned no row');
-  return row;
+  const r = await withHistory(db, db.insert(serviceOrders).values(o).returning().getSQL(), { ...h, fromStatus: null });
+  if (!r) throw new Error('order insert returned no row');
+  return r.row;
 }
 
 /**
- * `updateOrderIf` and the history row of the move in one statement: undefined (and no history
- * row) when someone else moved the order first.
+ * Move an order from `from` to its new state, with the history row of the move (and the offer
+ * made with it, when given), in one statement: undefined — and nothing written — when someone
+ * else moved the order first. `offerExpiresAt` is the offer's deadline as written.
  */
 export async function updateOrderWithHistory(
   db: DbOrTx,
@@ -109,13 +145,14 @@ export async function updateOrderWithHistory(
   from: OrderStatus[],
   patch: Partial<typeof serviceOrders.$inferInsert>,
   h: HistoryOf,
-): Promise<OrderRow | undefined> {
+  offer?: OfferOf,
+) {
   const update = db
     .update(serviceOrders)
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(serviceOrders.id, id), inArray(serviceOrders.status, from)))
     .returning();
-  return withHistory(db, update.getSQL(), h);
+  return withHistory(db, update.getSQL(), h, offer);
 }
 
 export async function history(db: DbOrTx, orderId: string) {
@@ -220,9 +257,6 @@ export function elderUserIdsQuery(elderId: string): SQL {
 }
 
 // Offers
-export async function insertOffer(db: DbOrTx, o: PgInsertValue<typeof dispatchOffers>) {
-  return (await db.insert(dispatchOffers).values(o).returning())[0];
-}
 export async function offersOf(db: DbOrTx, orderId: string) {
   return db.select().from(dispatchOffers).where(eq(dispatchOffers.orderId, orderId)).orderBy(asc(dispatchOffers.offeredAt));
 }

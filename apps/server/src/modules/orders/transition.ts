@@ -24,6 +24,21 @@ export interface Transition {
  * and family accounts. All inside the caller's transaction.
  */
 export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, order: repo.OrderRow, t: Transition) {
+  return (await transitionWithOffer(ctx, tx, actor, order, t)).next;
+}
+
+/**
+ * `transition`, and — when given — the offer to a provider that the move makes, written by the
+ * move's own statement (dispatch). Returns the order after the move and the offer's deadline.
+ */
+export async function transitionWithOffer(
+  ctx: AppContext,
+  tx: DbOrTx,
+  actor: Actor,
+  order: repo.OrderRow,
+  t: Transition,
+  offer?: repo.OfferOf,
+) {
   if (!t.from.includes(order.status)) {
     throw conflict(
       `The order is ${order.status}; it cannot be ${t.action.replace(/-/g, ' ')}ed now.`,
@@ -31,8 +46,8 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
       'invalid-state',
     );
   }
-  // The move and its history row in one statement: no row moved, no history.
-  const next = await repo.updateOrderWithHistory(
+  // The move and its history row (and the offer) in one statement: no row moved, nothing written.
+  const moved = await repo.updateOrderWithHistory(
     tx,
     order.id,
     t.from,
@@ -45,8 +60,10 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
       reason: t.reason ?? null,
       detail: t.detail ?? null,
     },
+    offer,
   );
-  if (!next) throw conflict('The order was changed by someone else; reload it.', undefined, 'changed-meanwhile');
+  if (!moved) throw conflict('The order was changed by someone else; reload it.', undefined, 'changed-meanwhile');
+  const next = moved.row;
   if (t.audit) {
     await recordAudit(tx, {
       actor,
@@ -58,7 +75,7 @@ export async function transition(ctx: AppContext, tx: DbOrTx, actor: Actor, orde
     });
   }
   await publishOrder(ctx, tx, next, t.action, order.status);
-  return next;
+  return { next, offerExpiresAt: moved.offerExpiresAt };
 }
 
 /** Record a history row without a status change (a note, a dispatch failure, an edit). */
