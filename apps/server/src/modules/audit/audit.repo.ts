@@ -1,14 +1,32 @@
-import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { queryRows } from '../../lib/sql-rows.ts';
+import { jsonbParam, queryRows } from '../../lib/sql-rows.ts';
 import { auditLog, auditSeals } from './audit.schema.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
 export async function insertAuditRow(tx: DbOrTx, row: typeof auditLog.$inferInsert) {
   await tx.insert(auditLog).values(row);
+}
+
+/**
+ * The insert of one audit row, as a step of another statement's `WITH` list: the row is written
+ * once per row of `from.source` (another step), whose columns `from.targetId` and `from.detail`
+ * (merged over `row.detail`) may read.
+ */
+export function auditRowInsert(
+  row: Omit<typeof auditLog.$inferInsert, 'targetId' | 'id' | 'prevHash' | 'hash'>,
+  from: { source: SQL; targetId: SQL; detail?: SQL },
+): SQL {
+  return sql`
+    INSERT INTO audit_log (at, actor_id, actor_name, actor_role, action, target_type, target_id, region_code, ip, outcome, detail)
+    SELECT ${row.at.toISOString()}::timestamptz, ${row.actorId ?? null}::uuid, ${row.actorName ?? null}::text,
+      ${row.actorRole ?? null}::text, ${row.action}::text, ${row.targetType ?? null}::text, (${from.targetId})::text,
+      ${row.regionCode ?? null}::text, ${row.ip ?? null}::text, ${row.outcome}::text,
+      ${from.detail ? sql`COALESCE(${jsonbParam(row.detail)}::jsonb, '{}'::jsonb) || ${from.detail}` : sql`${jsonbParam(row.detail)}::jsonb`}
+    FROM ${from.source}`;
 }
 
 /** The last number drawn from the audit sequence (0 when none yet). */

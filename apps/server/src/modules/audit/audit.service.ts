@@ -1,7 +1,8 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { countAuditEntry } from '../../lib/audit-guard.ts';
-import { type AuditSearch, insertAuditRow, searchAuditLog } from './audit.repo.ts';
+import { type AuditSearch, auditRowInsert, insertAuditRow, searchAuditLog } from './audit.repo.ts';
 
 export { GENESIS_HASH, type VerifyResult, verifyAuditChain } from './audit.chain.ts';
 
@@ -40,6 +41,31 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
     detail: e.detail ?? null,
   });
   countAuditEntry(e.action);
+}
+
+/**
+ * `recordAudit` as a step of the statement that makes the change (a data-modifying `WITH`): the
+ * entry is written with the row that statement writes, in its round trip, and commits or rolls
+ * back with it. `from.source` names that row's step; `from.targetId` and `from.detail` (merged
+ * over `e.detail`) are expressions over it, for what only the statement knows (a drawn number).
+ */
+export function auditStep(e: AuditEntry, from: { source: SQL; targetId: SQL; detail?: SQL }): SQL {
+  countAuditEntry(e.action);
+  return auditRowInsert(
+    {
+      at: new Date(),
+      actorId: e.actor?.id ?? null,
+      actorName: e.actor?.username ?? null,
+      actorRole: e.actor?.role ?? null,
+      action: e.action,
+      targetType: e.targetType ?? null,
+      regionCode: e.regionCode ?? null,
+      ip: e.ip ?? e.actor?.ip ?? null,
+      outcome: e.outcome ?? 'ok',
+      detail: e.detail ?? null,
+    },
+    from,
+  );
 }
 
 /** One page of the trail the actor may read, newest first, with the cursor of the next page. */

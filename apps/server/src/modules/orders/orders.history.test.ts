@@ -5,6 +5,9 @@ import { createElder } from '../../testing/elders.ts';
 import { type client, clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, itemByCode } from '../../testing/service.ts';
+import { sealAll } from '../audit/audit.chain.ts';
+import { auditLog } from '../audit/audit.schema.ts';
+import { verifyAuditChain } from '../audit/audit.service.ts';
 import * as repo from './orders.repo.ts';
 import { dispatchOffers, serviceOrderHistory } from './orders.schema.ts';
 
@@ -87,6 +90,21 @@ describe('an order and its history, one statement each', () => {
       score: o.dispatchExplain.chosen.score,
     });
     expect(offer.explain).toEqual(o.dispatchExplain);
+    // The audit entry is written by the order's insert too: its id, the number the insert drew,
+    // who ordered what; and the sealer chains it like any other entry.
+    const audit = await s.ctx.db.select().from(auditLog).where(eq(auditLog.targetId, o.id));
+    expect(audit.map((a) => a.action)).toEqual(['order.create']);
+    expect(audit[0]).toMatchObject({
+      targetType: 'service_order',
+      regionCode: TREE.communityB1,
+      outcome: 'ok',
+      actorRole: 'operator',
+      detail: { no: o.no, item: 'cleaning', payment: 'points', points: 80 },
+    });
+    expect(audit[0].actorId).toBe(rows[0].actorId);
+    expect(Math.abs(audit[0].at.getTime() - new Date(o.createdAt).getTime())).toBeLessThan(60_000);
+    await sealAll(s.ctx.db, { block: true });
+    expect(await verifyAuditChain(s.ctx.db)).toMatchObject({ ok: true, unsealed: { count: 0 } });
   });
 
   it('a move returns the row as a fresh read sees it; a move from the wrong status writes nothing', async () => {

@@ -93,6 +93,7 @@ async function withHistory(
   orderStatement: SQL,
   h: HistoryOf,
   offer?: OfferOf,
+  steps: SQL[] = [],
 ): Promise<{ row: OrderRow; offerExpiresAt: Date | null } | undefined> {
   const [raw] = await queryRows<Record<string, unknown>>(
     db,
@@ -102,6 +103,13 @@ async function withHistory(
         SELECT u.id, ${h.fromStatus ?? null}::text, u.status, ${h.action}::text, ${h.actorId ?? null}::uuid,
                ${h.actorName ?? null}::text, ${h.reason ?? null}::text, ${jsonbParam(h.detail)}::jsonb
         FROM u)${
+          steps.length
+            ? sql.join(
+                steps.map((step, i) => sql`, ${sql.raw(`step${i}`)} AS (${step})`),
+                sql``,
+              )
+            : sql``
+        }${
           offer
             ? sql`,
       f AS (
@@ -123,21 +131,41 @@ async function withHistory(
   };
 }
 
-/** Insert an order and its first history row in one statement; `no` may be `nextOrderNo(day)`. */
+/**
+ * What an audit step (`auditStep`) of the statement that writes an order reads: the order's row
+ * (the step `u`), its id, and the number the insert drew as detail.
+ */
+export const ORDER_AUDIT_SOURCE = { source: sql`u`, targetId: sql`u.id`, detail: sql`jsonb_build_object('no', u.no)` };
+/** The same, for an entry whose detail the caller gives whole (a move of the order). */
+export const ORDER_AUDIT_TARGET = { source: sql`u`, targetId: sql`u.id` };
+
+/**
+ * Insert an order and its first history row in one statement; `no` may be `nextOrderNo(day)`.
+ * `steps` are more data-modifying statements run by the same statement, which may read the new
+ * order (its audit entry: `auditStep` with `ORDER_AUDIT_SOURCE`).
+ */
 export async function insertOrderWithHistory(
   db: DbOrTx,
   o: PgInsertValue<typeof serviceOrders>,
   h: HistoryOf,
+  steps: SQL[] = [],
 ): Promise<OrderRow> {
-  const r = await withHistory(db, db.insert(serviceOrders).values(o).returning().getSQL(), { ...h, fromStatus: null });
+  const r = await withHistory(
+    db,
+    db.insert(serviceOrders).values(o).returning().getSQL(),
+    { ...h, fromStatus: null },
+    undefined,
+    steps,
+  );
   if (!r) throw new Error('order insert returned no row');
   return r.row;
 }
 
 /**
  * Move an order from `from` to its new state, with the history row of the move (and the offer
- * made with it, when given), in one statement: undefined — and nothing written — when someone
- * else moved the order first. `offerExpiresAt` is the offer's deadline as written.
+ * made with it, and `steps` that read the order like those of `insertOrderWithHistory`), in one
+ * statement: undefined — and nothing written — when someone else moved the order first.
+ * `offerExpiresAt` is the offer's deadline as written.
  */
 export async function updateOrderWithHistory(
   db: DbOrTx,
@@ -146,13 +174,14 @@ export async function updateOrderWithHistory(
   patch: Partial<typeof serviceOrders.$inferInsert>,
   h: HistoryOf,
   offer?: OfferOf,
+  steps: SQL[] = [],
 ) {
   const update = db
     .update(serviceOrders)
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(serviceOrders.id, id), inArray(serviceOrders.status, from)))
     .returning();
-  return withHistory(db, update.getSQL(), h, offer);
+  return withHistory(db, update.getSQL(), h, offer, steps);
 }
 
 export async function history(db: DbOrTx, orderId: string) {

@@ -14,7 +14,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditStep, recordAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { clearValue, maskedPhone } from '../elders/elders.present.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
@@ -131,7 +131,9 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
         : null;
     const paid = ltc ? { payment: 'self' as const, points: 0, amountFen: 0 } : { payment, points, amountFen };
     const channel = channelOf(actor, input.channel);
-    // The order and its first history row in one statement; a reserve refused below undoes both.
+    const detail = { ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) };
+    // The order, its first history row and its audit entry in one statement; a reserve refused
+    // below undoes them all.
     const order = await repo.insertOrderWithHistory(
       tx,
       {
@@ -154,8 +156,21 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
         action: 'create',
         actorId: actor.id,
         actorName: actor.displayName,
-        detail: { channel, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
+        detail: { channel, ...detail },
       },
+      [
+        auditStep(
+          {
+            actor,
+            action: 'order.create',
+            targetType: 'service_order',
+            regionCode: elder.regionCode,
+            detail: { item: item.code, ...detail },
+          },
+          // With the order's id and the number its insert drew.
+          repo.ORDER_AUDIT_SOURCE,
+        ),
+      ],
     );
     if (ltc) await fundBookedOrder(tx, order.id, ltc);
     if (paid.points > 0)
@@ -176,14 +191,6 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
       });
     const home = elder.lat != null && elder.lng != null ? { lat: elder.lat, lng: elder.lng } : undefined;
     const dispatched = await autoDispatch(ctx, tx, SYSTEM_ACTOR, order, home);
-    await recordAudit(tx, {
-      actor,
-      action: 'order.create',
-      targetType: 'service_order',
-      targetId: order.id,
-      regionCode: order.regionCode,
-      detail: { no: order.no, item: item.code, ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) },
-    });
     return Object.assign(dispatched, { ltc });
   });
 }

@@ -3,7 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditStep } from '../audit/audit.service.ts';
 import * as repo from './orders.repo.ts';
 
 export interface Transition {
@@ -61,19 +61,24 @@ export async function transitionWithOffer(
       detail: t.detail ?? null,
     },
     offer,
+    // The audit entry, when asked, is written by the move's statement too (only when it moved).
+    t.audit
+      ? [
+          auditStep(
+            {
+              actor,
+              action: `order.${t.action}`,
+              targetType: 'service_order',
+              regionCode: order.regionCode,
+              detail: { ...t.detail, from: order.status, to: t.to, ...(t.reason ? { reason: t.reason } : {}) },
+            },
+            repo.ORDER_AUDIT_TARGET,
+          ),
+        ]
+      : [],
   );
   if (!moved) throw conflict('The order was changed by someone else; reload it.', undefined, 'changed-meanwhile');
   const next = moved.row;
-  if (t.audit) {
-    await recordAudit(tx, {
-      actor,
-      action: `order.${t.action}`,
-      targetType: 'service_order',
-      targetId: order.id,
-      regionCode: order.regionCode,
-      detail: { ...t.detail, from: order.status, to: t.to, ...(t.reason ? { reason: t.reason } : {}) },
-    });
-  }
   await publishOrder(ctx, tx, next, t.action, order.status);
   return { next, offerExpiresAt: moved.offerExpiresAt };
 }
