@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { cstMonth } from '../../lib/dates.ts';
 import { conflict } from '../../lib/errors.ts';
@@ -104,11 +104,6 @@ export interface Posting {
   allowFrozen?: boolean;
   /** The date of the entries (a back-dated correction); now when absent. Never in a closed month. */
   at?: Date;
-  /**
-   * More steps of the posting's statement (a `WITH` list, e.g. `drawLotsSteps`), given the new
-   * transaction's id as an expression: what must happen with the posting, in its round trip.
-   */
-  also?: (transactionId: SQL) => SQL;
 }
 
 /** Whether the month (YYYY-MM, China time) has been closed by an approved settlement. */
@@ -188,7 +183,7 @@ export async function post(tx: DbOrTx, p: Posting): Promise<string> {
       b AS (
         UPDATE ledger_accounts a SET balance = a.balance + m.delta
         FROM unnest(${pgArray(moves.map(([id]) => id))}::uuid[], ${pgArray(moves.map(([, d]) => d))}::bigint[]) AS m(id, delta)
-        WHERE a.id = m.id)${p.also ? sql`,${p.also(sql`(SELECT id FROM t)`)}` : sql``}
+        WHERE a.id = m.id)
       SELECT id FROM t`,
     );
   } catch (err) {

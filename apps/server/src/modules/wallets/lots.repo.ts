@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import type { Currency } from './ledger.schema.ts';
@@ -17,21 +17,15 @@ const kindOf = (currency: Currency) => (currency === 'points' ? 'points_grant' :
  * currency, the one that expires first first (never-expiring lots last); what the lots do not
  * cover came from balance no policy granted (corrections, refunds of old orders). Lots of meal
  * subsidy policies are left to the meals they were granted for.
- *
- * The draw is steps of a `WITH` list (`lots`, `drawn`, `moved`, `draws`), run by the statement
- * that writes the debit's transaction (`ledger.post`'s `also`; the transaction's id is an
- * expression): lock the lots, take from each in expiry order what the amount still needs (a
- * running sum over the lots before it), move them and write their records.
  */
-export function drawLotsSteps(p: {
-  elderId: string;
-  currency: Currency;
-  amount: number;
-  transactionId: SQL;
-  orderId?: string | null;
-}): SQL {
-  return sql`
-    lots AS (
+export async function drawLots(
+  tx: DbOrTx,
+  p: { elderId: string; currency: Currency; amount: number; transactionId: string; orderId?: string | null },
+) {
+  // One statement: lock the lots, take from each in expiry order what the amount still needs
+  // (a running sum over the lots before it), move them and write their records.
+  await tx.execute(sql`
+    WITH lots AS (
       SELECT g.policy_id, g.period_key, g.remaining, NOT p.expire_unused AS never_expires,
         CASE WHEN length(g.period_key) = 4 THEN g.period_key || '-12' ELSE g.period_key END AS period_end, g.created_at
       FROM policy_grants g JOIN policies p ON p.id = g.policy_id
@@ -48,10 +42,9 @@ export function drawLotsSteps(p: {
     moved AS (
       UPDATE policy_grants g SET remaining = g.remaining - d.take
       FROM drawn d
-      WHERE d.take > 0 AND g.policy_id = d.policy_id AND g.elder_id = ${p.elderId} AND g.period_key = d.period_key),
-    draws AS (
-      INSERT INTO grant_draws (policy_id, elder_id, period_key, transaction_id, order_id, amount)
-      SELECT policy_id, ${p.elderId}, period_key, ${p.transactionId}, ${p.orderId ?? null}::uuid, take FROM drawn WHERE take > 0)`;
+      WHERE d.take > 0 AND g.policy_id = d.policy_id AND g.elder_id = ${p.elderId} AND g.period_key = d.period_key)
+    INSERT INTO grant_draws (policy_id, elder_id, period_key, transaction_id, order_id, amount)
+    SELECT policy_id, ${p.elderId}, period_key, ${p.transactionId}, ${p.orderId ?? null}, take FROM drawn WHERE take > 0`);
 }
 
 /**

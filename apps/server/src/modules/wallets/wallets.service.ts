@@ -108,9 +108,8 @@ export async function reserve(
       { accountId: wallet.id, amount: -p.amount },
       { accountId: hold.id, amount: p.amount },
     ],
-    // The grant lots the amount comes from, drawn by the posting's own statement.
-    also: (transactionId) => lots.drawLotsSteps({ ...p, transactionId }),
   });
+  await lots.drawLots(tx, { ...p, transactionId: txId });
   return txId;
 }
 
@@ -227,12 +226,8 @@ export async function adjust(
         { accountId: fund.id, amount: -signed },
         { accountId: wallet.id, amount: signed },
       ],
-      // A debit draws from the grant lots, in the posting's own statement.
-      also:
-        signed < 0
-          ? (transactionId) => lots.drawLotsSteps({ elderId, currency: input.currency, amount: -signed, transactionId })
-          : undefined,
     });
+    if (signed < 0) await lots.drawLots(tx, { elderId, currency: input.currency, amount: -signed, transactionId: txId });
     await recordAudit(tx, {
       actor,
       action: 'wallet.adjust',
