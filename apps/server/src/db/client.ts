@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { oneQueryAtATime } from './one-at-a-time.ts';
 import { autoPrepare } from './prepared.ts';
 import * as schema from './schema.ts';
 
@@ -114,6 +115,8 @@ const LISTEN_RETRY_MAX_MS = 5_000;
 async function openPostgres(url: string, max: number, prepared: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   if (prepared) autoPrepare(pool);
+  // Statements a transaction sends at once run one after the other (pg@9 refuses them otherwise).
+  pool.on('connect', (client) => oneQueryAtATime(client));
   // An idle client dropped by the server must not crash the process.
   pool.on('error', () => {});
   await pool.query('select 1');
