@@ -23,6 +23,9 @@ export interface WriteQueueOptions {
   afterBatch?(events: number, ms: number): void;
 }
 
+/** Acknowledgements released in one turn of the event loop (see flushLoop). */
+export const ACK_SLICE = 32;
+
 /**
  * One queue of device events and the writers that group-commit it: when no write is running an
  * event is written at once; while one runs, arriving events queue and go together in the next
@@ -77,7 +80,13 @@ export class WriteQueue {
       try {
         const results = await this.opts.write(batch);
         this.opts.afterBatch?.(batch.length, performance.now() - t0);
-        for (const [i, p] of batch.entries()) p.resolve(results[i]);
+        // Acknowledge in slices with a turn of the event loop between them: each acknowledgement
+        // is a socket write, and a whole batch's (hundreds) at once would hold the loop for tens
+        // of milliseconds while an SOS waits to be read.
+        for (let i = 0; i < batch.length; i += ACK_SLICE) {
+          if (i) await new Promise((r) => setImmediate(r));
+          for (let k = i; k < Math.min(i + ACK_SLICE, batch.length); k++) batch[k].resolve(results[k]);
+        }
       } catch (err) {
         if (batch.length === 1) batch[0].reject(err);
         // One bad event must not take its whole batch down with it, again at every resend:
