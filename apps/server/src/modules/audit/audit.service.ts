@@ -26,20 +26,7 @@ export interface AuditEntry {
  */
 export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> {
   // Unchained and without a lock: the sealer (audit.chain.ts) links it into the chain after commit.
-  // Millisecond precision survives the timestamptz round trip, so the hash can be recomputed.
-  await insertAuditRow(dbOrTx, {
-    at: new Date(),
-    actorId: e.actor?.id ?? null,
-    actorName: e.actor?.username ?? null,
-    actorRole: e.actor?.role ?? null,
-    action: e.action,
-    targetType: e.targetType ?? null,
-    targetId: e.targetId ?? null,
-    regionCode: e.regionCode ?? null,
-    ip: e.ip ?? e.actor?.ip ?? null,
-    outcome: e.outcome ?? 'ok',
-    detail: e.detail ?? null,
-  });
+  await insertAuditRow(dbOrTx, { ...auditRow(e), targetId: e.targetId ?? null });
   countAuditEntry(e.action);
 }
 
@@ -51,21 +38,24 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
  */
 export function auditStep(e: AuditEntry, from: { source: SQL; targetId: SQL; detail?: SQL }): SQL {
   countAuditEntry(e.action);
-  return auditRowInsert(
-    {
-      at: new Date(),
-      actorId: e.actor?.id ?? null,
-      actorName: e.actor?.username ?? null,
-      actorRole: e.actor?.role ?? null,
-      action: e.action,
-      targetType: e.targetType ?? null,
-      regionCode: e.regionCode ?? null,
-      ip: e.ip ?? e.actor?.ip ?? null,
-      outcome: e.outcome ?? 'ok',
-      detail: e.detail ?? null,
-    },
-    from,
-  );
+  return auditRowInsert(auditRow(e), from);
+}
+
+/** The audit row of an entry, but its target id. */
+function auditRow(e: AuditEntry) {
+  return {
+    // Millisecond precision survives the timestamptz round trip, so the hash can be recomputed.
+    at: new Date(),
+    actorId: e.actor?.id ?? null,
+    actorName: e.actor?.username ?? null,
+    actorRole: e.actor?.role ?? null,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    regionCode: e.regionCode ?? null,
+    ip: e.ip ?? e.actor?.ip ?? null,
+    outcome: e.outcome ?? 'ok',
+    detail: e.detail ?? null,
+  };
 }
 
 /** One page of the trail the actor may read, newest first, with the cursor of the next page. */
