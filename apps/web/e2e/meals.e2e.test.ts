@@ -378,7 +378,8 @@ describe('the canteen in the console', () => {
     await w.goto(`${server.url}/worker`);
     const round = w.getByTestId('meal-round');
     await round.getByText('今日送餐').waitFor();
-    expect(await round.textContent()).toContain('周德明');
+    // The round's list arrives after its title: wait for it.
+    await expect.poll(() => round.textContent()).toContain('周德明');
     expect(await round.textContent()).toContain('甲二社区5栋2单元');
     expect(await round.textContent()).toContain('待送 1 份');
     await w.screenshot({ path: path.join(shots, 'worker-meal-round.png'), fullPage: true });

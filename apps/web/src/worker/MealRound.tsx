@@ -88,7 +88,10 @@ export function MealRound() {
     <section data-testid="meal-round" style={{ display: 'flex', flexDirection: 'column', gap: 12, marginBottom: 16 }}>
       <Typography.Title level={4} style={{ margin: '8px 0 0', fontSize: 20 }}>
         {t('worker.mealRound.title')}
-        <span style={{ fontWeight: 'normal', fontSize: 18, color: '#555' }}> · {t('worker.mealRound.left', { n: left })}</span>
+        {/* No count before the round has loaded: "0 left" would be wrong for a moment. */}
+        {round.data && (
+          <span style={{ fontWeight: 'normal', fontSize: 18, color: '#555' }}> · {t('worker.mealRound.left', { n: left })}</span>
+        )}
         {waiting > 0 && (
           <Tag color="orange" style={{ marginLeft: 8, fontSize: 16 }} data-testid="meal-round-waiting">
             {t('worker.mealRound.waiting', { n: waiting })}
