@@ -142,7 +142,10 @@ describe('family care beds in the console', () => {
     await page.getByRole('button', { name: '建床条件' }).click();
     const rule = page.locator('.ant-modal').filter({ hasText: '设置本区建床条件' });
     await expect.poll(() => rule.locator('.ant-checkbox-wrapper-checked').count()).toBe(3);
-    await rule.getByLabel('轻度失能').check();
+    // A click the modal lost while it laid itself out again is clicked again (clickUntil), never
+    // one it took: that would uncheck the box.
+    const mild = rule.getByLabel('轻度失能');
+    await clickUntil(mild, () => mild.isChecked());
     expect(await latin(page)).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'family-bed-rules.png') });
     await rule.getByRole('button', { name: /保\s*存/ }).click();
