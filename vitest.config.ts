@@ -19,6 +19,10 @@ const maxWorkers = Number(process.env.ZY_TEST_WORKERS) || Math.max(2, availableP
 // packets: they run on their own, after everything else, one file at a time.
 const telephony = ['apps/web/e2e/telephony*.e2e.test.ts'];
 
+// A file that would start in the last minutes before China midnight waits for it first, so its
+// set-up and its checks fall on one day (see the file).
+const setupFiles = ['apps/server/src/testing/one-china-day.ts'];
+
 export default defineConfig({
   test: {
     maxWorkers,
@@ -34,6 +38,7 @@ export default defineConfig({
           name: 'server-pglite',
           include: ['apps/server/src/**/*.test.ts'],
           env: { ZY_TEST_DB: 'pglite' },
+          setupFiles,
           expect,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -47,6 +52,7 @@ export default defineConfig({
                 include: ['apps/server/src/**/*.test.ts'],
                 exclude: ['apps/server/src/**/*.unit.test.ts'],
                 env: { ZY_TEST_DB: 'postgres' },
+                setupFiles,
                 expect,
                 testTimeout: 60_000,
                 hookTimeout: 120_000,
@@ -67,6 +73,7 @@ export default defineConfig({
           exclude: telephony,
           // Each file starts its own server (port 0) and browser; the web build is made once, before any.
           globalSetup: ['apps/web/e2e/global-setup.ts'],
+          setupFiles,
           expect,
           testTimeout: 120_000,
           hookTimeout: 300_000,
@@ -77,6 +84,7 @@ export default defineConfig({
           name: 'web-e2e-telephony',
           include: telephony,
           globalSetup: ['apps/web/e2e/global-setup.ts'],
+          setupFiles,
           expect,
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -11,9 +11,8 @@
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../apps/server/src/lib/actor.ts';
-import { cstMonth } from '../apps/server/src/lib/dates.ts';
+import { addMonths, cstMonth } from '../apps/server/src/lib/dates.ts';
 import { queryRows } from '../apps/server/src/lib/sql-rows.ts';
-import { addMonths } from '../apps/server/src/modules/allowances/allowances.rules.ts';
 import { allowanceApplications, allowanceRollLines } from '../apps/server/src/modules/allowances/allowances.schema.ts';
 import { exportBankFile } from '../apps/server/src/modules/allowances/bank-files.service.ts';
 import { approveRoll, exportRoll, generateRoll } from '../apps/server/src/modules/allowances/rolls.service.ts';

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -154,7 +155,7 @@ describe('service loop faces in a phone browser', () => {
       .poll(async () => {
         if (!(await dialog.getByTitle('精神慰藉').count())) {
           await dialog.getByLabel('类别').click();
-          await page.locator('.ant-select-item-option[title="精神慰藉"]').click();
+          await chooseOption(page.locator('.ant-select-item-option[title="精神慰藉"]'));
         }
         return dialog.getByTitle('精神慰藉').count();
       })
@@ -354,7 +355,9 @@ describe('service loop faces in a phone browser', () => {
     // The bureau opens the order in the console and sees both photos (scoped, audited reads).
     const desk = await phone(bureauUsername);
     await desk.page.setViewportSize({ width: 1280, height: 900 });
-    await desk.page.goto(`${server.url}/console/service-orders`);
+    // The board shows one China day: the order's own (half an hour ahead is tomorrow after 23:30).
+    const day = new Date(new Date(o.scheduledAt).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    await desk.page.goto(`${server.url}/console/service-orders?date=${day}`);
     await desk.page.getByText(o.no).first().click();
     const imgs = desk.page.getByTestId('visit-photos').locator('img');
     await expect.poll(() => imgs.count()).toBe(2);

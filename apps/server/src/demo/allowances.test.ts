@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstMonth } from '../lib/dates.ts';
-import { addMonths } from '../modules/allowances/allowances.rules.ts';
+import { addMonths, cstMonth } from '../lib/dates.ts';
 import { client, loginToken } from '../testing/factories.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
 import { DEMO_RECIPIENTS, seedAllowances } from './allowances.ts';

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR } from '../lib/actor.ts';
 import type { AppContext } from '../lib/context.ts';
-import { cstMonth } from '../lib/dates.ts';
+import { addMonths, cstMonth } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
-import { addMonths, ageForMonth } from '../modules/allowances/allowances.rules.ts';
+import { ageForMonth } from '../modules/allowances/allowances.rules.ts';
 import { approveRoll, generateRoll } from '../modules/allowances/rolls.service.ts';
 import { DEMO_DISTRICT } from './district.ts';
 import { seededRandom } from './random.ts';

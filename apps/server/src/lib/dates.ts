@@ -13,6 +13,12 @@ export function cstMonthRange(month: string): [Date, Date] {
   const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
   return [cstDayStart(`${month}-01`), cstDayStart(`${next}-01`)];
 }
+/** 'YYYY-MM' plus n months (n may be negative). */
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const i = y * 12 + (m - 1) + n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
 export const addDays = (day: string, n: number) =>
   new Date(new Date(`${day}T00:00:00Z`).getTime() + n * 86400_000).toISOString().slice(0, 10);
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeOf } from '../../gateway/device-gate.ts';
 import type { EventIntake } from '../../gateway/intake.ts';
+import { addMonths, cstMonth } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
@@ -178,7 +179,7 @@ describe('no test press this month', () => {
 
     // A press last month does not count for this one: next month the tested pendant is due again,
     // and the still-open alarm of the untested detector counts a second missed month.
-    const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 25, 1));
+    const nextMonth = new Date(`${addMonths(cstMonth(now), 1)}-25T01:00:00Z`);
     await checkMonthlyTest(s.ctx, nextMonth);
     expect((await alarmsOf(tested.id))[0]).toMatchObject({ type: 'no_monthly_test', event_count: 1 });
     expect(await alarmsOf(untested.id)).toEqual([

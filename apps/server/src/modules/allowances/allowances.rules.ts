@@ -2,6 +2,7 @@
  * The allowance's rules as pure functions (no database): which tier pays an elder for a month,
  * month arithmetic and verification periods. allowances.unit.test.ts pins them down.
  */
+import { addMonths } from '../../lib/dates.ts';
 
 export interface TierLike {
   id: string;
@@ -20,13 +21,6 @@ export interface ElderLike {
   birthDate: string;
   hukouLocal: boolean;
   categories: string[];
-}
-
-/** 'YYYY-MM' plus n months. */
-export function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const i = y * 12 + (m - 1) + n;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
 /** Months from a to b inclusive (empty when b < a). */

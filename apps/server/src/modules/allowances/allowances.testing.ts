@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
-import { cstMonth } from '../../lib/dates.ts';
+import { addMonths, cstMonth } from '../../lib/dates.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer } from '../../testing/server.ts';
-import { addMonths } from './allowances.rules.ts';
 
 /** The allowance tests' world: a test server with the tree, staff at each level, this year's and last year's tiers. */
 

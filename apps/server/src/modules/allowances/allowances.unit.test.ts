@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { addMonths } from '../../lib/dates.ts';
 import {
-  addMonths,
   ageForMonth,
   firstMonthAtAge,
   monthsBetween,

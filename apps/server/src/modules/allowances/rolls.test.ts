@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../lib/actor.ts';
+import { addMonths } from '../../lib/dates.ts';
 import { readTable } from '../../lib/spreadsheet.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, TREE } from '../../testing/factories.ts';
 import { auditLog } from '../audit/audit.schema.ts';
 import { ledgerAccounts } from '../wallets/ledger.schema.ts';
-import { addMonths } from './allowances.rules.ts';
 import { allowanceApplications, allowanceRollLines } from './allowances.schema.ts';
 import { allowanceWorld, bank, bornAged, cur, m1, m2, m3 } from './allowances.testing.ts';
 import { districtFundOwner, generateRoll } from './rolls.service.ts';

@@ -1,9 +1,8 @@
 import type { DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { cstMonth } from '../../lib/dates.ts';
+import { addMonths, cstMonth } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './allowances.repo.ts';
-import { addMonths } from './allowances.rules.ts';
 import { openRecovery } from './back-office.repo.ts';
 import { suspendIn } from './status.service.ts';
 import { ALLOWANCE_SYSTEM } from './steps.ts';

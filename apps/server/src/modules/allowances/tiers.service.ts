@@ -1,12 +1,12 @@
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { cstDate, cstMonth } from '../../lib/dates.ts';
+import { addMonths, cstDate, cstMonth } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { presentTier } from './allowances.present.ts';
 import * as repo from './allowances.repo.ts';
-import { addMonths, lastDayOf, tierInForce } from './allowances.rules.ts';
+import { lastDayOf, tierInForce } from './allowances.rules.ts';
 import { recordProposal } from './applications.service.ts';
 import { activateDueNotices } from './status.service.ts';
 import { ALLOWANCE_SYSTEM } from './steps.ts';

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../lib/dates.ts';
 import { createElder } from '../../testing/elders.ts';
 import { TREE } from '../../testing/factories.ts';
-import { addMonths, periodOf } from './allowances.rules.ts';
+import { periodOf } from './allowances.rules.ts';
 import { allowanceApplications, allowanceVerifications } from './allowances.schema.ts';
 import { allowanceWorld, bornAged, cur } from './allowances.testing.ts';
 import { dailyUpkeep } from './tiers.service.ts';

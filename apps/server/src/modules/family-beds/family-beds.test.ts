@@ -2,7 +2,7 @@ import { ASSESSMENT_ITEMS } from '@zhiyang/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.ts';
-import { addDays, cstMonth } from '../../lib/dates.ts';
+import { addDays, addMonths, cstMonth } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, loginToken, seedTree, TREE } from '../../testing/factories.ts';
@@ -32,7 +32,7 @@ let cleaningId: string;
 const HOME = { lat: 30.61, lng: 104.01 };
 const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const now = new Date();
-const lastMonth = cstMonth(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)));
+const lastMonth = addMonths(cstMonth(now), -1);
 const { first: lastFirst, days: lastDays } = monthDays(lastMonth);
 /** visitsPerWeek 1 over a whole month: ceil(days / 7). */
 const required = Math.ceil(lastDays / 7);

@@ -24,11 +24,12 @@ let cleaning: { id: string; refPriceFen: number; durationMinutes: number; points
 let haircut: { id: string };
 let policyId: string;
 let elderId: string;
-// The same China month for every booking here: tomorrow 10:00, or today 23:00 on a month's last day.
+// The same China month for every booking here: tomorrow 10:00, or today 23:58 on a month’s last day
+// (a file never starts in the five minutes before China midnight: testing/one-china-day.ts).
 const when = (() => {
   const today = cstDate();
   const tomorrow = cstDate(new Date(Date.now() + 86_400_000));
-  return tomorrow.slice(0, 7) === today.slice(0, 7) ? `${tomorrow}T10:00:00+08:00` : `${today}T23:00:00+08:00`;
+  return tomorrow.slice(0, 7) === today.slice(0, 7) ? `${tomorrow}T10:00:00+08:00` : `${today}T23:58:00+08:00`;
 })();
 
 const fundingsOf = (orderId: string) =>

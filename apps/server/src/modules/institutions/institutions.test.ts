@@ -2,6 +2,7 @@ import { ASSESSMENT_ITEMS } from '@zhiyang/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { earlierTodayCst } from '../../testing/clock.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { createDevice, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
@@ -183,7 +184,7 @@ describe('care records', () => {
       admissionId: resident.id,
       kind: 'care',
       item: 'turning',
-      doneAt: new Date(Date.now() - 3_600_000).toISOString(),
+      doneAt: earlierTodayCst(3_600_000).toISOString(),
     };
     const key = { 'idempotency-key': `care-${resident.id.slice(0, 8)}-1` };
     const first = await staff.post('/api/v1/care-records', body, key);

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, cstDate, cstDayStart } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { earlierTodayCst } from '../../testing/clock.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, createAccount, createOrg, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -356,7 +357,7 @@ describe('meal delivery (送餐入户)', () => {
     );
     expect(yesterday.statusCode).toBe(409);
     expect(yesterday.json().code).toBe('invalid-state');
-    const at = new Date(Math.max(Date.now() - 120_000, cstDayStart(today).getTime())).toISOString();
+    const at = earlierTodayCst(120_000).toISOString();
     const body = { lat: 30.6001, lng: 104.0001, deliveredAt: at };
     const first = await kitchen.post(`/api/v1/meal-deliveries/${id}/deliver`, body, headers);
     expect(first.statusCode, first.body).toBe(200);

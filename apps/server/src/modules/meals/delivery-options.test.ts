@@ -141,14 +141,17 @@ describe('delivery options for one elder (送餐预订)', () => {
     ]);
     // Today's breakfast is past its cutoff (00:00 at this canteen): the elder cannot book it.
     expect(slots[0]).toMatchObject({ bookable: false, subsidyFen: 0 });
-    expect(slots[1]).toMatchObject({ bookable: true, subsidyFen: 500 });
+    // A day of next month has no lot yet (granted on the 1st): no subsidy is promised for it
+    // (tomorrow is next month on a month's last day).
+    const thisMonth = (day: string) => day.slice(0, 7) === today.slice(0, 7);
+    const lunchSubsidy = thisMonth(tomorrow) ? 500 : 0;
+    expect(slots[1]).toMatchObject({ bookable: true, subsidyFen: lunchSubsidy });
     expect(slots[1].cutoffAt).toBe(new Date(`${tomorrow}T10:30:00+08:00`).toISOString());
     expect(slots[1].dishes).toEqual([
-      expect.objectContaining({ name: '软烂午餐', priceFen: 1200, selfPayFen: 700 }),
-      expect.objectContaining({ name: '南瓜小米粥', priceFen: 400, selfPayFen: 0 }),
+      expect.objectContaining({ name: '软烂午餐', priceFen: 1200, selfPayFen: 1200 - lunchSubsidy }),
+      expect.objectContaining({ name: '南瓜小米粥', priceFen: 400, selfPayFen: Math.max(0, 400 - lunchSubsidy) }),
     ]);
-    // A day of next month has no lot yet (granted on the 1st): no subsidy is promised for it.
-    expect(slots[2].subsidyFen).toBe(addDays(today, 6).slice(0, 7) === today.slice(0, 7) ? 300 : 0);
+    expect(slots[2].subsidyFen).toBe(thisMonth(addDays(today, 6)) ? 300 : 0);
     expect((await options(family)).statusCode).toBe(200);
     // The call centre may still arrange today's meal by phone after the cutoff.
     const byPhone = (await options(operator)).json() as Options;

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { earlierTodayCst } from '../../testing/clock.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -411,7 +412,7 @@ describe('meal checkout with the subsidy per policy', () => {
   });
 
   it('an offline meal keeps its original time', async () => {
-    const eatenAt = new Date(Date.now() - 5 * 60_000).toISOString();
+    const eatenAt = earlierTodayCst(5 * 60_000).toISOString();
     const res = await serve(kitchen, {
       elderId: young,
       period: 'lunch',

@@ -22,7 +22,7 @@ let family: Api;
 let institution: Api;
 let operator: Api;
 const today = cstDate();
-const bornAged = (years: number) => `${Number(today.slice(0, 4)) - years}-01-15`;
+const bornAged = (years: number) => `${Number(today.slice(0, 4)) - years}-01-01`;
 const E = {} as Record<'a70' | 'b72' | 'c80' | 'young' | 'chronic' | 'other', string>;
 const ids = {} as Record<'orgA' | 'orgB' | 'teamA' | 'teamB' | 'institution', string>;
 

@@ -88,9 +88,9 @@ describe('medical organisations', () => {
 describe('elders a team may sign', () => {
   it('by name or initials in the team’s communities, without a contract; a doctor reaches them, another street’s staff do not', async () => {
     const year = Number(cstDate().slice(0, 4));
-    const zhou = await createElder(s.ctx, TREE.communityA1, { name: '周秀英', birthDate: `${year - 77}-03-02` });
-    await createElder(s.ctx, TREE.communityA1, { name: '周德明', birthDate: `${year - 70}-01-02` });
-    await createElder(s.ctx, TREE.communityB1, { name: '周桂芳', birthDate: `${year - 80}-01-02` });
+    const zhou = await createElder(s.ctx, TREE.communityA1, { name: '周秀英', birthDate: `${year - 77}-01-01` });
+    await createElder(s.ctx, TREE.communityA1, { name: '周德明', birthDate: `${year - 70}-01-01` });
+    await createElder(s.ctx, TREE.communityB1, { name: '周桂芳', birthDate: `${year - 80}-01-01` });
     const doc = await clientAs(s.app, s.ctx, 'doctor', {});
     const add = await district.post(`/api/v1/doctor-teams/${teamId}/members`, {
       name: '李医生',
@@ -170,7 +170,7 @@ describe('family-doctor teams and members', () => {
 
   it('a team with an active contract keeps the community and cannot be disbanded until the contract ends', async () => {
     const year = Number(cstDate().slice(0, 4));
-    const elder = await createElder(s.ctx, TREE.communityA2, { name: '周玉兰', birthDate: `${year - 80}-03-02` });
+    const elder = await createElder(s.ctx, TREE.communityA2, { name: '周玉兰', birthDate: `${year - 80}-01-01` });
     const signed = await community.post('/api/v1/doctor-contracts', {
       elderId: elder.id,
       teamId,

@@ -344,10 +344,22 @@ describe('risk colour', () => {
   });
 
   it('the monthly report counts runs and hazards per institution, also as .xlsx', async () => {
-    const month = cst().slice(0, 7);
-    const r = (await bureau.get(`/api/v1/patrol-reports/monthly?month=${month}`)).json();
-    const fushou = r.items.find((i: { name: string }) => i.name === '福寿养老院');
-    expect(fushou).toMatchObject({ missedRuns: 1, missedCheckpoints: 1, hazardsFound: 2, hazardsClosed: 1 });
+    // A run counts in the China month it started, a hazard in the month it was found: the test
+    // moved its run 100 minutes back, which is last month when it runs just after the 1st began.
+    const [m] = await queryRows<{ run: string; hazard: string }>(
+      s.ctx.db,
+      sql`SELECT (SELECT to_char(max(starts_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') FROM patrol_runs p
+                    JOIN organizations o ON o.id = p.org_id WHERE o.name = '福寿养老院' AND p.status <> 'open') AS run,
+                 (SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') FROM patrol_hazards h
+                    JOIN organizations o ON o.id = h.org_id WHERE o.name = '福寿养老院') AS hazard`,
+    );
+    const fushouIn = async (month: string) =>
+      (await bureau.get(`/api/v1/patrol-reports/monthly?month=${month}`))
+        .json()
+        .items.find((i: { name: string }) => i.name === '福寿养老院');
+    expect(await fushouIn(m.run)).toMatchObject({ missedRuns: 1, missedCheckpoints: 1 });
+    expect(await fushouIn(m.hazard)).toMatchObject({ hazardsFound: 2, hazardsClosed: 1 });
+    const month = m.hazard;
     const x = await bureau.get(`/api/v1/patrol-reports/monthly.xlsx?month=${month}`);
     expect(x.statusCode).toBe(200);
     expect(x.headers['content-type']).toContain('spreadsheetml');

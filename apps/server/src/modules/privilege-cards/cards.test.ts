@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../lib/dates.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, TREE } from '../../testing/factories.ts';
@@ -115,7 +116,10 @@ describe('approval, number, QR code', () => {
     expect(a.card).toMatchObject({ status: 'issued', version: 1, expired: false });
     expect(a.card.cardNo).toMatch(new RegExp(`^${TREE.district}${a.card.issuedOn.slice(0, 4)}\\d{6}$`));
     expect(BigInt(b.card.cardNo) - BigInt(a.card.cardNo)).toBe(1n);
-    expect(Number(a.card.expiresOn.slice(0, 4)) - Number(a.card.issuedOn.slice(0, 4))).toBe(5);
+    // Valid five years: the last day is the day before the fifth anniversary of issue.
+    const anniversary = new Date(`${a.card.issuedOn}T00:00:00Z`);
+    anniversary.setUTCFullYear(anniversary.getUTCFullYear() + 5);
+    expect(addDays(a.card.expiresOn, 1)).toBe(anniversary.toISOString().slice(0, 10));
     // Approving twice, approving one still under check, or approval by a community is refused.
     expect((await district.post(`/api/v1/privilege-cards/${a.id}/decisions`, { decision: 'approve' })).statusCode).toBe(409);
     const c = await applied('何春梅');

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cstMonth } from '../../lib/dates.ts';
+import { addMonths, cstMonth } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, loginToken, seedTree, TREE } from '../../testing/factories.ts';
@@ -20,7 +20,7 @@ let worker: Api;
 let provider: Awaited<ReturnType<typeof createServiceProvider>>;
 const HOME = { lat: 30.61, lng: 104.01 };
 const now = new Date();
-const lastMonth = cstMonth(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)));
+const lastMonth = addMonths(cstMonth(now), -1);
 let n = 0;
 
 /** A served and confirmed order; the visit ran from `inMin` to `outMin` minutes ago (visits must not overlap). */

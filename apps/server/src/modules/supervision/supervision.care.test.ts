@@ -27,6 +27,8 @@ const twoAgo = new Date((new Date(months[3].startAt).getTime() + new Date(months
 const today = cstDate();
 const year = Number(today.slice(0, 4));
 const born = (age: number) => `${year - age}-01-01`;
+/** 1 in January, when a physical of 1 January is one of this month's. */
+const january = cur.month.endsWith('-01') ? 1 : 0;
 
 const figure = (d: SupervisionDashboard, key: string) => {
   const f = d.groups.flatMap((g) => g.figures).find((x) => x.key === key);
@@ -124,13 +126,14 @@ beforeAll(async () => {
   await contract(a[2], months[3].firstDay, twoAgo, 'ended', new Date(new Date(months[4].startAt).getTime() + 86_400_000));
   await contract(young, months[3].firstDay, twoAgo);
 
-  // Physicals: a[0] and a[1] this year (one dated this month), b one this month.
+  // Physicals: a[0] and a[1] this year (a[0] this month, a[1] on 1 January: also this month in
+  // January), b one this month.
   const physical = (elderId: string, date: string) =>
     db.execute(
       sql`INSERT INTO health_physicals (elder_id, exam_year, exam_date) VALUES (${elderId}, ${Number(date.slice(0, 4))}, ${date})`,
     );
   await physical(a[0], cur.firstDay);
-  await physical(a[1], `${year}-01-02`);
+  await physical(a[1], `${year}-01-01`);
   await physical(b, cur.firstDay);
 
   // Patrols at an institution in 甲二: this month two closed runs (one complete, one late) and an
@@ -188,6 +191,30 @@ describe('supervision dashboard: the later modules', () => {
     expect(figure(d, 'timebank.credited').value).toBe(150);
     expect(figure(d, 'timebank.credited').unit).toBe('minutes');
     expect(figure(d, 'timebank.redeemed').value).toBe(60);
+    // 本月兑换时长 drills to the time bank's redemptions of the month: the one given back is
+    // listed, marked, and left out of the total, which equals the figure.
+    const redeemDrill = figure(d, 'timebank.redeemed').drill;
+    expect(redeemDrill).toEqual({ path: 'volunteers/timebank', query: { regionCode: TREE.streetA, month: cur.month } });
+    const redeemed = await streetA.get(`/api/v1/timebank/redemptions?${new URLSearchParams(redeemDrill.query)}`);
+    expect(redeemed.statusCode, redeemed.body).toBe(200);
+    expect(redeemed.json().totalMinutes).toBe(60);
+    expect(redeemed.json().total).toBe(2);
+    expect(
+      redeemed
+        .json()
+        .items.map((r: { minutes: number; returned: boolean; volunteerName: string }) => [r.minutes, r.returned, r.volunteerName])
+        .sort(),
+    ).toEqual([
+      [30, true, '志愿者1'],
+      [60, false, '志愿者1'],
+    ]);
+    // The month before has none; street B (the bureau asking) has none of street A's.
+    const before = await streetA.get(`/api/v1/timebank/redemptions?month=${months[4].month}`);
+    expect(before.json()).toMatchObject({ total: 0, totalMinutes: 0, items: [] });
+    const otherStreet = await bureau.get(`/api/v1/timebank/redemptions?regionCode=${TREE.streetB}&month=${cur.month}`);
+    expect(otherStreet.json()).toMatchObject({ total: 0, totalMinutes: 0 });
+    expect((await bureau.get(`/api/v1/timebank/redemptions?month=${cur.month}`)).json().total).toBe(2);
+    expect((await streetA.get('/api/v1/timebank/redemptions?month=2026-13')).statusCode).toBe(400);
     // 本月完成志愿任务 drills to the task list of the tasks confirmed in the month (confirmedMonth).
     const taskDrill = figure(d, 'volunteers.tasks').drill;
     expect(taskDrill).toEqual({
@@ -214,7 +241,7 @@ describe('supervision dashboard: the later modules', () => {
       query: { regionCode: TREE.streetA, status: 'active' },
     });
 
-    expect(figure(d, 'health.physicals').value).toBe(1);
+    expect(figure(d, 'health.physicals').value).toBe(1 + january);
     // Two of street A's three 65+ elders examined this year (the one in street B does not count).
     expect(figure(d, 'health.physicalRate').value).toBe(66.7);
 
@@ -237,7 +264,7 @@ describe('supervision dashboard: the later modules', () => {
     expect(figure(d, 'volunteers.approved').value).toBe(3);
     expect(figure(d, 'volunteers.tasks').value).toBe(3);
     expect(figure(d, 'timebank.credited').value).toBe(195);
-    expect(figure(d, 'health.physicals').value).toBe(2);
+    expect(figure(d, 'health.physicals').value).toBe(2 + january);
     // 4 elders 65+, 2 contracted.
     expect(figure(d, 'medical.coverage').value).toBe(50);
     expect(figure(d, 'health.physicalRate').value).toBe(75);
@@ -280,8 +307,8 @@ describe('supervision dashboard: the later modules', () => {
         expect((await series(api, id, `&regionCode=${code}`)).total).toEqual([null, null, null, null, null, figure(d, id).value]);
       }
     }
-    // Hand-counted: street A has 1 physical, 1 inspection finished, 1 open hazard and 1 open finding this month; street B none.
-    expect((await series(streetA, 'health.physicals', '')).total[5]).toBe(1);
+    // Hand-counted: street A has 1 physical (2 in January), 1 inspection finished, 1 open hazard and 1 open finding this month; street B none.
+    expect((await series(streetA, 'health.physicals', '')).total[5]).toBe(1 + january);
     expect((await series(streetA, 'patrols.hazardsOpen', '')).total[5]).toBe(1);
     expect((await series(bureau, 'inspections.findingsOpen', `&regionCode=${TREE.streetB}`)).total[5]).toBe(0);
     // A street cannot ask for the other street.
