@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { chooseOption, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 /**
  * 数据交换 in the browser, zh-CN at 1440×900: a district admin opens it from the menu, downloads
@@ -71,7 +71,7 @@ describe('data exchange in the console', () => {
 
     // Export: 老年人基本信息 as csv.
     await page.getByLabel('格式').click();
-    await page.locator('.ant-select-item-option', { hasText: '逗号分隔文本（csv）' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '逗号分隔文本（csv）' }));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('exchange-download').click()]);
     expect(download.suggestedFilename()).toMatch(/^老年人基本信息_990101_全量\.csv$/);
     const file = path.join(tmp, 'elders.csv');

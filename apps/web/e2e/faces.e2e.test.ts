@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -100,10 +101,14 @@ describe('face enrolment on the elder record', () => {
     await page.getByLabel('同意书签署人').fill('本人（张秀英）');
     await page.getByLabel('同意书编号').fill('武侯-同意-0001');
     await page.getByLabel('可刷脸的食堂').click();
-    await page.locator('.ant-select-item-option', { hasText: '甲一长寿食堂' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '甲一长寿食堂' }));
     await page.locator('input[type=file]').setInputFiles([1, 2, 3].map((n) => path.join(dir, `photo${n}.jpg`)));
     await page.getByRole('button', { name: /采\s?集/ }).click();
-    await page.getByText('人脸采集完成').waitFor(WAIT);
+    // Three photos through the face pipeline: on a loaded CI machine this can take well over the
+    // usual wait. An error shown instead fails at once, with its text.
+    const failed = page.locator('.ant-message-error, .ant-alert-error');
+    await page.getByText('人脸采集完成').or(failed).first().waitFor({ timeout: 90_000 });
+    expect(await failed.count(), (await failed.allTextContents()).join(' | ')).toBe(0);
     await page.getByText('已采集').waitFor(WAIT);
     await page.getByText('武侯-同意-0001').waitFor(WAIT);
     await page.locator('.ant-descriptions .ant-tag', { hasText: '甲一长寿食堂' }).waitFor(WAIT);

@@ -5,6 +5,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -174,7 +175,7 @@ describe('机构养老 on the console', () => {
     const admit = page.getByRole('dialog').filter({ hasText: '签订合同' });
     await expect.poll(() => admit.getByTestId('ability-level').textContent()).toContain('失能');
     await admit.getByTestId('bed-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '1号楼 一层 102 1床' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '1号楼 一层 102 1床' }));
     expect(foreign(await admit.textContent())).toEqual([]);
     await page.screenshot({ path: path.join(shots, 'institution-admit.png') });
     await clickUntil(button(admit, '确定'), async () => (await row.count()) === 0);

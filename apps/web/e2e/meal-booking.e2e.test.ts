@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -234,15 +235,15 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
     await page.getByTestId('manual-log').click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('manual-elder').locator('input').fill('孙淑芬');
-    await page.locator('.ant-select-item-option').filter({ hasText: '孙淑芬' }).first().click();
+    await chooseOption(page.locator('.ant-select-item-option').filter({ hasText: '孙淑芬' }).first());
     await clickUntil(dialog.getByRole('button', { name: /确\s?定/ }), page.getByTestId('call-meal-delivery'));
     await page.getByTestId('call-meal-delivery').click();
     const modal = page.getByRole('dialog').filter({ hasText: '为 孙淑芬 预订送餐' });
     await modal.getByTestId('call-meal-day').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '明天' }).click();
+    await chooseOption(page.locator('.ant-select-item-option').filter({ hasText: '明天' }));
     await modal.getByText(/^晚餐/).click();
     await modal.getByTestId('call-meal-dish').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '软烂午餐' }).click();
+    await chooseOption(page.locator('.ant-select-item-option').filter({ hasText: '软烂午餐' }));
     await modal.getByLabel('备注（送餐员看得到）').fill('老人来电，腿脚不便请敲门');
     await page.screenshot({ path: path.join(shots, 'call-centre-meal-delivery.png') });
     await modal.getByRole('button', { name: /预\s?订/ }).click();

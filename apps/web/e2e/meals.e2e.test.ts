@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -191,7 +192,7 @@ describe('the canteen in the console', () => {
     await first.locator('td').nth(3).getByRole('button').click();
     const menuDialog = page.locator('.ant-modal').last();
     await menuDialog.locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '南瓜小米粥' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '南瓜小米粥' }));
     // A multiple choice keeps its list open over the dialog's buttons: close it first.
     await menuDialog.locator('.ant-modal-title').click();
     await expect.poll(() => page.locator('.ant-select-dropdown:visible').count()).toBe(0);
@@ -212,7 +213,7 @@ describe('the canteen in the console', () => {
     await b.goto(`${server.url}/console/meals/statements`);
     await settled(b);
     await b.locator('.ant-card-extra .ant-select').click();
-    await b.locator('.ant-select-item-option', { hasText: '甲一社区长寿食堂' }).click();
+    await chooseOption(b.locator('.ant-select-item-option', { hasText: '甲一社区长寿食堂' }));
     // Its closed list keeps the option values (ids) for screen readers until it is gone.
     await b.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
     await b.getByRole('button', { name: '生成月结单' }).click();
@@ -268,7 +269,7 @@ describe('the canteen in the console', () => {
     await page.getByRole('button', { name: '设为助餐政策' }).click();
     const dialog = page.locator('.ant-modal');
     await dialog.locator('.ant-select').click();
-    await page.locator('.ant-select-item-option', { hasText: '高龄助餐补贴' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '高龄助餐补贴' }));
     await page.locator('.ant-select-dropdown').waitFor({ state: 'hidden' });
     const lunch = dialog.locator('.ant-form-item', { hasText: '午餐每餐补贴' });
     // 2000 yuan a meal is above the API's limit (100000 fen): the server says so, on 午餐.
@@ -340,9 +341,9 @@ describe('the canteen in the console', () => {
     await page.getByRole('button', { name: '预订送餐' }).click();
     const dialog = page.getByRole('dialog', { name: '预订送餐' });
     await dialog.getByLabel('老人').fill('周德明');
-    await page.locator('.ant-select-item-option', { hasText: '周德明' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '周德明' }));
     await dialog.getByRole('combobox', { name: '菜品' }).click();
-    await page.locator('.ant-select-item-option', { hasText: '清炒时蔬' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '清炒时蔬' }));
     await dialog.getByText('预订送餐', { exact: true }).click(); // closes the list over the buttons
     await dialog.getByLabel('备注（选填）').fill('老人独居，请送到门口');
     await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
@@ -352,9 +353,9 @@ describe('the canteen in the console', () => {
     await row.getByRole('button', { name: '交给服务商' }).click();
     const hand = page.getByRole('dialog', { name: /交给服务商送餐/ });
     await hand.getByRole('combobox', { name: '选择服务商' }).click();
-    await page.locator('.ant-select-item-option', { hasText: '安康居家服务社' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '安康居家服务社' }));
     await hand.getByRole('combobox', { name: '服务人员' }).click();
-    await page.locator('.ant-select-item-option', { hasText: '王师傅' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '王师傅' }));
     await hand.getByText(/服务商的服务人员会在手机上/).click();
     await page.screenshot({ path: path.join(shots, 'meals-delivery-handover.png') });
     await clickUntil(hand.getByRole('button', { name: /确\s*定/ }), async () => !(await hand.isVisible()));

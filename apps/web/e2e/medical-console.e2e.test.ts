@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -110,7 +111,7 @@ describe('医养结合 console forms', () => {
     // The only team in reach is chosen; the elder is found among its communities' elders without a contract.
     await dialog.getByText('王医生团队（锦华街道社区卫生服务中心）').waitFor();
     await dialog.getByRole('combobox', { name: '老人' }).fill('周玉兰');
-    await option(page, '周玉兰').click();
+    await chooseOption(option(page, '周玉兰'));
     await page.screenshot({ path: path.join(shots, 'medical-console-sign.png') });
     await clickUntil(dialog.getByRole('button', { name: /确\s*定/ }), async () => !(await dialog.isVisible()));
     const row = page.getByTestId('medical-contracts').getByRole('row').filter({ hasText: '周玉兰' });
@@ -134,7 +135,7 @@ describe('医养结合 console forms', () => {
     await page.getByRole('button', { name: /建\s*床/ }).click();
     const dialog = page.getByRole('dialog', { name: '家庭病床建床' });
     await dialog.getByRole('combobox', { name: '签约老人' }).click();
-    await option(page, '周玉兰').click();
+    await chooseOption(option(page, '周玉兰'));
     await expect.poll(() => dialog.getByTestId('admit-criteria').textContent()).toContain('符合建床条件');
     await dialog.getByLabel('诊断').fill('高血压病3级，脑卒中后遗症');
     await dialog.getByLabel('每周查床次数').fill('2');

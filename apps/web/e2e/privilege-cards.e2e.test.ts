@@ -5,6 +5,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -225,7 +226,7 @@ describe('优待证管理 on the console', () => {
     await button(main, '代办申请').click();
     const form = page.locator('.ant-modal', { hasText: '代办申请' });
     await form.locator('.ant-select input').fill('周淑芬');
-    await page.locator('.ant-select-item-option', { hasText: '周淑芬' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '周淑芬' }));
     await page.screenshot({ path: path.join(shots, 'privilege-cards-console-walk-in.png') });
     await clickUntil(button(form, '确定'), async () => (await row('周淑芬').textContent())?.includes('核验中'));
     expect(await row('周淑芬').textContent()).toContain('社区代办');

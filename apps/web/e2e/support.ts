@@ -174,6 +174,11 @@ async function checkServesBundle(url: string): Promise<void> {
 /** What a click should bring about: an element that shows, or a check that turns true. */
 export type Effect = Locator | (() => Promise<boolean | undefined>);
 
+/** The effect of a click that closes something: no element of `locator` is shown any more. */
+export function gone(locator: Locator): Effect {
+  return async () => (await locator.filter({ visible: true }).count()) === 0;
+}
+
 async function effectWithin(effect: Effect, timeout: number): Promise<boolean> {
   if (typeof effect !== 'function') {
     return effect.waitFor({ state: 'visible', timeout }).then(
@@ -287,4 +292,23 @@ export async function clickUntil(button: Locator, effect: Effect, what = String(
       })
       .catch(() => {});
   }
+}
+
+/**
+ * Choose an option in an open antd Select's list, and wait until the Select has taken it.
+ *
+ * The lost click that `clickUntil` handles for 确定 happens to options too: in a full CI run
+ * (meal-booking, 2026-11-27), a click on a dish landed while the list was still moving into place,
+ * and the Select stayed empty with its list open; the form was then sent without the dish. The
+ * option counts as taken once antd marks it selected or its list has closed; while it is still
+ * shown and unselected it is clicked again.
+ */
+export async function chooseOption(option: Locator): Promise<void> {
+  await clickUntil(
+    option,
+    async () =>
+      !(await option.isVisible().catch(() => false)) ||
+      (await option.evaluate((el) => el.classList.contains('ant-select-item-option-selected')).catch(() => false)),
+    `option ${option}`,
+  );
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, SERVER_SRC, type Server, WEB_DIR, WEB_DIST } from './support.ts';
+import { type Api, chooseOption, ensureWebBuild, SERVER_SRC, type Server, WEB_DIR, WEB_DIST } from './support.ts';
 import {
   baresipConfig,
   freePort,
@@ -362,7 +362,7 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
     // 转接 → the second agent.
     await page.getByTestId('softphone-transfer').click();
     await page.getByTestId('transfer-target').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '8002' }).click();
+    await chooseOption(page.locator('.ant-select-item-option').filter({ hasText: '8002' }));
     await page.locator('#transfer-confirm').click();
     await second
       .locator('[data-testid="softphone-controls"][data-call="ringing"]')

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, ensureWebBuild, SERVER_SRC, type Server, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+import { type Api, chooseOption, ensureWebBuild, SERVER_SRC, type Server, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
 import {
   baresipConfig,
   freePort,
@@ -697,7 +697,7 @@ describe.skipIf(missing)('telephony: baresip calls the hotline, the agent answer
     // 转接 → the second agent (extension 8002) → 转接.
     await page.getByTestId('softphone-transfer').click();
     await page.getByTestId('transfer-target').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: SECOND_EXTENSION }).click();
+    await chooseOption(page.locator('.ant-select-item-option').filter({ hasText: SECOND_EXTENSION }));
     await page.locator('#transfer-confirm').click();
     // The elder's phone calls Kamailio with the ticket; the second agent's softphone rings with the elder's card.
     await other
