@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clickUntil,
   ensureWebBuild,
+  gone,
   launchBrowser,
   screenshotDir,
   startFrontend,
@@ -121,8 +122,10 @@ describe('console in a browser', () => {
     await secret.waitFor();
     expect((await secret.textContent())?.trim().length).toBeGreaterThanOrEqual(8);
     await shot('08-initial-password');
-    await page.getByRole('dialog').filter({ has: secret }).locator('.ant-modal-footer').getByRole('button').click();
-    await secret.waitFor({ state: 'detached' });
+    await clickUntil(
+      page.getByRole('dialog').filter({ has: secret }).locator('.ant-modal-footer').getByRole('button'),
+      gone(secret),
+    );
 
     const row = page.locator('.ant-table-row', { hasText: 'wangfang' });
     await row.waitFor();
@@ -137,8 +140,10 @@ describe('console in a browser', () => {
     await page.getByRole('menuitem', { name: '重置密码' }).click();
     const secret = page.getByTestId('secret-value');
     await clickUntil(page.locator('.ant-modal-confirm').getByRole('button', { name: /确\s?定/ }), secret);
-    await page.getByRole('dialog').filter({ has: secret }).locator('.ant-modal-footer').getByRole('button').click();
-    await secret.waitFor({ state: 'detached' });
+    await clickUntil(
+      page.getByRole('dialog').filter({ has: secret }).locator('.ant-modal-footer').getByRole('button'),
+      gone(secret),
+    );
 
     await row.getByRole('button', { name: /更多/ }).click();
     await page.getByRole('menuitem', { name: '停用' }).click();

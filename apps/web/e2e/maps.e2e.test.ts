@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickUntil, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { clickUntil, ensureWebBuild, gone, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 const PASSWORD = 'Test#Pass2026';
 const WAIT = { timeout: 30_000 };
@@ -259,11 +259,7 @@ describe('maps in a browser (no tiles)', () => {
     ]);
 
     // 设置边界 on the community's row replaces its outline from a file holding one Feature.
-    await dialog
-      .getByRole('button', { name: /关\s?闭/ })
-      .last()
-      .click();
-    await dialog.waitFor({ state: 'hidden', ...WAIT });
+    await clickUntil(dialog.getByRole('button', { name: /关\s?闭/ }).last(), gone(dialog));
     await page
       .getByRole('row', { name: new RegExp(community.code) })
       .getByRole('button', { name: '设置边界' })

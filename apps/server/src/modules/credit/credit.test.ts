@@ -336,8 +336,9 @@ describe('a listed or D-level organisation is blocked (409 credit-blocked)', () 
 });
 
 describe('public disclosure 信息公开 (no login)', () => {
-  const ID_NUMBER = /\d{17}[\dXx]/;
-  const MOBILE = /1[3-9]\d{9}/;
+  // Whole numbers only: a run of digits inside a record's UUID (…-614763559084) is not a phone.
+  const ID_NUMBER = /(?<![0-9A-Za-z.-])\d{17}[\dXx](?![0-9A-Za-z.])/;
+  const MOBILE = /(?<![0-9A-Za-z.-])1[3-9]\d{9}(?![0-9A-Za-z.])/;
 
   it('shows approved providers, canteens, institutions, policies in force and the hotline, without personal data', async () => {
     const anon = async (path: string) => {
