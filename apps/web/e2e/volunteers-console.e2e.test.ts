@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Api,
+  chooseOption,
   clickUntil,
   ensureWebBuild,
   launchBrowser,
@@ -120,11 +121,11 @@ describe('志愿服务 in the console', () => {
     await page.getByRole('button', { name: '新建任务' }).click();
     const modal = page.locator('.ant-modal', { hasText: '新建任务' });
     await modal.getByLabel('老人').fill('王秀英');
-    await page.locator('.ant-select-item-option', { hasText: '王秀英' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '王秀英' }));
     await modal.getByLabel('预计时长（分钟）').fill('90');
     await modal.getByLabel('任务说明').fill('陪老人聊天，帮忙买菜');
     await modal.getByLabel('志愿者').click();
-    await page.locator('.ant-select-item-option', { hasText: '李晓梅' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '李晓梅' }));
     await page.screenshot({ path: path.join(shots, 'volunteers-console-new-task.png') });
     await clickUntil(modal.getByRole('button', { name: /确\s*定/ }), page.getByText('任务已创建'));
     // The closing modal's option list (AntD keeps each option's raw value in it for screen
@@ -184,9 +185,9 @@ describe('volunteer self-registration on a phone', () => {
     await page.getByLabel('姓名', { exact: true }).fill('陈小红');
     await page.getByLabel('手机号（作为登录账号）').fill('13900771802');
     await page.getByLabel('服务社区').click();
-    await page.locator('.ant-select-item-option', { hasText: communityName }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: communityName }));
     await page.getByLabel('身份').click();
-    await page.locator('.ant-select-item-option', { hasText: '学生' }).click();
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: '学生' }));
     await page.getByLabel('陪伴聊天').check();
     await page.getByLabel('手机教学').check();
     await page.getByLabel('设置密码（至少8位）').fill(PASSWORD);

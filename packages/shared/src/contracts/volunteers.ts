@@ -461,6 +461,44 @@ export const volunteersContract = {
       }),
     }),
   }),
+  timebankRedemptions: route({
+    method: 'GET',
+    path: '/timebank/redemptions',
+    permission: 'volunteer:read',
+    tags,
+    summary:
+      'Redemptions of hours in reach, newest first, optionally of one China month (本月兑换时长 opens it); the total leaves out redemptions given back',
+    query: pageQuery.extend({
+      regionCode: z
+        .string()
+        .regex(/^\d{6,12}$/)
+        .optional(),
+      month: isoMonth('filter').optional(),
+    }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          id: z.uuid(),
+          createdAt: z.string(),
+          volunteerId: z.uuid(),
+          volunteerName: z.string(),
+          elderName: z.string(),
+          regionName: z.string().nullable(),
+          beneficiary: z.enum(['self', 'relative']),
+          relation: z.string().nullable(),
+          kind: z.enum(VOLUNTEER_TASK_KINDS),
+          minutes: z.number().int(),
+          scheduledOn: z.string(),
+          taskStatus: z.enum(VOLUNTEER_TASK_STATUSES).nullable(),
+          /** Given back (the task was cancelled before it was done): not counted in the total. */
+          returned: z.boolean(),
+        }),
+      ),
+      total: z.number().int(),
+      /** Minutes redeemed and not given back, over every page. */
+      totalMinutes: z.number().int(),
+    }),
+  }),
   getRules: route({
     method: 'GET',
     path: '/timebank/rules',

@@ -119,6 +119,56 @@ export async function accountTotals(db: DbOrTx, actor: Actor, regionCode?: strin
   return r;
 }
 
+/**
+ * Redemptions in reach (by the redemption's region, as the dashboard's 本月兑换时长 counts them),
+ * optionally of one China month [start, end): a page of them and the totals.
+ */
+const redemptionsWhere = (actor: Actor, f: { regionCode?: string; start?: Date; end?: Date }): SQL =>
+  sql.join(
+    [
+      regionScope(sql`r.region_code`, actor) ?? sql`true`,
+      f.regionCode ? sql`r.region_code LIKE ${`${escapeLike(f.regionCode)}%`}` : sql`true`,
+      f.start && f.end
+        ? sql`r.created_at >= ${f.start.toISOString()}::timestamptz AND r.created_at < ${f.end.toISOString()}::timestamptz`
+        : sql`true`,
+    ],
+    sql` AND `,
+  );
+export function redemptionPage(
+  db: DbOrTx,
+  actor: Actor,
+  f: { regionCode?: string; start?: Date; end?: Date; limit: number; offset: number },
+) {
+  return queryRows<
+    Omit<RedemptionRow, 'elder_id' | 'service_minutes' | 'task_id'> & {
+      volunteer_id: string;
+      volunteer_name: string;
+      region_name: string | null;
+      returned: boolean;
+    }
+  >(
+    db,
+    sql`SELECT r.id, r.created_at, r.volunteer_id, v.name AS volunteer_name, e.name AS elder_name, g.name AS region_name,
+        r.beneficiary, r.relation, r.kind, r.minutes, r.scheduled_on::text AS scheduled_on, t.status AS task_status,
+        r.returned_tx_id IS NOT NULL AS returned
+      FROM timebank_redemptions r
+      JOIN volunteers v ON v.id = r.volunteer_id
+      JOIN elders e ON e.id = r.elder_id
+      LEFT JOIN regions g ON g.code = r.region_code
+      LEFT JOIN volunteer_tasks t ON t.id = r.task_id
+      WHERE ${redemptionsWhere(actor, f)}
+      ORDER BY r.created_at DESC, r.id DESC LIMIT ${f.limit} OFFSET ${f.offset}`,
+  );
+}
+export async function redemptionTotals(db: DbOrTx, actor: Actor, f: { regionCode?: string; start?: Date; end?: Date }) {
+  const [r] = await queryRows<{ n: number; minutes: number }>(
+    db,
+    sql`SELECT count(*)::int AS n, COALESCE(SUM(r.minutes) FILTER (WHERE r.returned_tx_id IS NULL), 0)::int AS minutes
+      FROM timebank_redemptions r WHERE ${redemptionsWhere(actor, f)}`,
+  );
+  return r;
+}
+
 export async function insertRedemption(db: DbOrTx, r: typeof timebankRedemptions.$inferInsert) {
   return (await db.insert(timebankRedemptions).values(r).returning({ id: timebankRedemptions.id }))[0];
 }

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import { cstDate, cstDayStart } from '../../lib/dates.ts';
+import { cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { withIdempotency } from '../../lib/idempotency.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -173,6 +173,39 @@ export async function listAccounts(ctx: AppContext, actor: Actor, q: { regionCod
     })),
     total: totals.n,
     totals: { balanceMinutes: totals.balance, creditedMinutes: totals.credited, redeemedMinutes: totals.redeemed },
+  };
+}
+
+/** 兑换记录: redemptions in reach, of one China month when asked (the dashboard's 本月兑换时长 opens it). */
+export async function listRedemptions(
+  ctx: AppContext,
+  actor: Actor,
+  q: { regionCode?: string; month?: string; limit: number; page: number },
+) {
+  const [start, end] = q.month ? cstMonthRange(q.month) : [undefined, undefined];
+  const f = { regionCode: q.regionCode, start, end };
+  const [rows, totals] = await Promise.all([
+    bank.redemptionPage(ctx.db, actor, { ...f, limit: q.limit, offset: (q.page - 1) * q.limit }),
+    bank.redemptionTotals(ctx.db, actor, f),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      createdAt: new Date(r.created_at).toISOString(),
+      volunteerId: r.volunteer_id,
+      volunteerName: r.volunteer_name,
+      elderName: r.elder_name,
+      regionName: r.region_name,
+      beneficiary: r.beneficiary,
+      relation: r.relation,
+      kind: r.kind,
+      minutes: r.minutes,
+      scheduledOn: r.scheduled_on,
+      taskStatus: r.task_status,
+      returned: r.returned,
+    })),
+    total: totals.n,
+    totalMinutes: totals.minutes,
   };
 }
 

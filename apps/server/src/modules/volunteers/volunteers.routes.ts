@@ -33,6 +33,7 @@ export const volunteerRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async
   registerRoute(app, api.cancelTask, (req) => tasks.cancelTask(ctx, actorOf(req), req.params.id, req.body.reason));
 
   registerRoute(app, api.timebankAccounts, (req) => bank.listAccounts(ctx, actorOf(req), req.query));
+  registerRoute(app, api.timebankRedemptions, (req) => bank.listRedemptions(ctx, actorOf(req), req.query));
   registerRoute(app, api.getRules, (req) => bank.getRules(ctx, actorOf(req), req.query.regionCode));
   registerRoute(app, api.putRules, (req) => bank.putRules(ctx, actorOf(req), req.body));
 

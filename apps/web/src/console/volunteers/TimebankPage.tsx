@@ -28,6 +28,7 @@ import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { FormModal } from '../common/FormModal.tsx';
 import { StatementDrawer } from './parts.tsx';
+import { RedemptionsCard } from './RedemptionsCard.tsx';
 import { VOLUNTEER_STATUS_COLOURS } from './VolunteersPage.tsx';
 
 type Account = ResponseOf<typeof volunteersContract.timebankAccounts>['items'][number];
@@ -57,7 +58,7 @@ function firstDistrict(nodes: RegionNode[]): string | null {
   return null;
 }
 
-/** 时间银行: totals, every account in reach with its statement, and the district's redemption rules. */
+/** 时间银行: totals, every account in reach with its statement, the redemptions of a month, and the district's redemption rules. */
 export function TimebankPage() {
   const { t } = useTranslation();
   const { me, can } = useAuth();
@@ -122,6 +123,7 @@ export function TimebankPage() {
           ]}
         />
       </Card>
+      <RedemptionsCard />
       {r && (
         <Card
           title={t('volunteers.bank.rules')}
