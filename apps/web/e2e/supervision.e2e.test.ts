@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
+import { chooseOption, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, screenshotDir, WEB_DIST } from './support.ts';
 
 /**
  * 综合监管 in the browser, in zh-CN at 1920×1080: a street worker opens the dashboard from the
@@ -16,6 +16,7 @@ let webDist: string;
 let shots: string;
 let username = '';
 let bureauName = '';
+let streetA = '';
 const PASSWORD = 'Test#Pass2026';
 
 beforeAll(async () => {
@@ -25,9 +26,11 @@ beforeAll(async () => {
   const { startTestServer } = await import(path.join(SERVER_SRC, 'testing/server.ts'));
   const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
   const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
+  const { earlierTodayCst } = await import(path.join(SERVER_SRC, 'testing/clock.ts'));
   const { sql } = await import('drizzle-orm');
   server = await startTestServer({ listen: true, config: { webDist } });
   await f.seedTree(server.ctx);
+  streetA = f.TREE.streetA;
   username = (await f.clientAs(server.app, server.ctx, 'street_staff', { regionCode: f.TREE.streetA })).account.username;
   const year = new Date().getFullYear();
   const a = await createElder(server.ctx, f.TREE.communityA1, { name: '王秀兰', birthDate: `${year - 82}-03-02` });
@@ -61,7 +64,8 @@ beforeAll(async () => {
       VALUES ('sv_e2e', 'daily_care', '助浴', 'visit', 60, 5000, 6000, 10) RETURNING id`,
   )) as Array<{ id: string }>;
   const longAgo = new Date(Date.now() - 62 * 86_400_000).toISOString();
-  const justNow = new Date(Date.now() - 60_000).toISOString();
+  // "Just now" and "minutes ago" stay on today's China day (and month) when the file starts just after midnight.
+  const justNow = earlierTodayCst(60_000).toISOString();
   for (const [no, region, status, createdAt, servedAt] of [
     ['FW-E2E-DONE', f.TREE.communityA1, 'confirmed', longAgo, justNow],
     ['FW-E2E-OPEN', f.TREE.communityA1, 'created', justNow, null],
@@ -70,7 +74,22 @@ beforeAll(async () => {
     await server.ctx.db.execute(sql`INSERT INTO service_orders (no, elder_id, region_code, item_id, channel, status, scheduled_at, duration_minutes, payment, points, created_at, served_at)
       VALUES (${no}, ${a.id}, ${region}, ${item.id}, 'console', ${status}, ${createdAt}, 60, 'points', 10, ${createdAt}, ${servedAt})`);
   }
-  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  // A volunteer of 甲一 redeemed 60 minutes for 王秀兰 this month, and 30 more that came back
+  // when the task was cancelled.
+  const volUser = await f.createAccount(server.ctx, 'volunteer', { regionCode: f.TREE.communityA1 });
+  const [vol] = (await queryRows(
+    server.ctx.db,
+    sql`INSERT INTO volunteers (user_id, name, phone_enc, phone_index, phone_masked, region_code, status, source)
+      VALUES (${volUser.id}, '刘志红', 'x', 'idx-e2e', '138****0000', ${f.TREE.communityA1}, 'approved', 'staff') RETURNING id`,
+  )) as Array<{ id: string }>;
+  for (const [minutes, returned] of [
+    [60, null],
+    [30, '00000000-0000-0000-0000-000000000001'],
+  ] as const)
+    await server.ctx.db.execute(sql`INSERT INTO timebank_redemptions (volunteer_id, elder_id, region_code, beneficiary, kind, minutes,
+        service_minutes, scheduled_on, returned_tx_id)
+      VALUES (${vol.id}, ${a.id}, ${f.TREE.communityA1}, 'self', 'visit', ${minutes}, ${minutes}, CURRENT_DATE, ${returned})`);
+  const minutesAgo = (m: number) => earlierTodayCst(m * 60_000).toISOString();
   await server.ctx.db.execute(sql`INSERT INTO alarms (type, priority, raised_priority, status, open, merge_key, elder_id, region_code, raised_at, acknowledged_at)
     VALUES ('fall', 'P1', 'P1', 'acknowledged', true, 'e2e:sv1', ${a.id}, ${f.TREE.communityA1}, ${minutesAgo(10)}, ${minutesAgo(9.5)})`);
   browser = await launchBrowser();
@@ -159,6 +178,50 @@ describe('supervision dashboard in the console', () => {
     expect(board).not.toContain('FW-E2E-OPEN');
     expect(board).not.toContain('FW-E2E-B1');
     await page.screenshot({ path: path.join(shots, 'supervision-drill-orders.png') });
+
+    // 本月兑换时长 opens the time bank's 兑换记录 of the month in her street: the redemption given
+    // back is listed as 已退回 and left out of the total, which is the figure.
+    await page.goBack();
+    await settled(page);
+    expect(await card('timebank.redeemed').textContent()).toContain('1 小时');
+    await card('timebank.redeemed').click();
+    await page.waitForURL(/\/console\/volunteers\/timebank\?.*month=/);
+    await settled(page);
+    const redemptions = page.getByTestId('redemptions');
+    await expect.poll(() => redemptions.getByTestId('drill-tags').textContent()).toContain('兑换月份：');
+    await expect.poll(() => redemptions.locator('tbody tr').count()).toBe(2);
+    const rows = await redemptions.locator('tbody').textContent();
+    expect(rows).toContain('刘志红');
+    expect(rows).toContain('王秀兰（本人）');
+    expect(rows).toContain('已退回');
+    expect(await redemptions.locator('.ant-statistic').first().textContent()).toContain('60 分钟');
+    await page.screenshot({ path: path.join(shots, 'supervision-drill-redemptions.png'), fullPage: true });
+
+    // 重新计算往月: a correction came in after a month was settled; she has that month computed
+    // again from its rows. The month before last is chosen; the server replaces its snapshot and
+    // the audit log says who did it.
+    await page.goto(`${server.url}/console/supervision`);
+    await settled(page);
+    await page.getByRole('button', { name: '重新计算往月' }).click();
+    const dialog = page.getByRole('dialog', { name: '重新计算往月数据' });
+    await dialog.getByTestId('recompute-month').click();
+    const twoBack = new Date(Date.now() + 8 * 3_600_000);
+    twoBack.setUTCDate(1);
+    twoBack.setUTCMonth(twoBack.getUTCMonth() - 2);
+    const month = twoBack.toISOString().slice(0, 7);
+    const label = `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
+    await chooseOption(page.locator('.ant-select-item-option', { hasText: label }));
+    await page.screenshot({ path: path.join(shots, 'supervision-recompute.png') });
+    await dialog.getByRole('button', { name: '重新计算' }).click();
+    await expect.poll(() => page.locator('.ant-message').textContent()).toContain(`已按原始记录重新计算甲街道${label}的`);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const { sql } = await import('drizzle-orm');
+    const { queryRows } = await import(path.join(SERVER_SRC, 'lib/sql-rows.ts'));
+    const audits = await queryRows(
+      server.ctx.db,
+      sql`SELECT detail->>'month' AS month, target_id FROM audit_log WHERE action = 'supervision.snapshot.recompute'`,
+    );
+    expect(audits).toEqual([{ month, target_id: streetA }]);
     await context.close();
   });
 

@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { regionsContract } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { testDbKind } from '../../testing/db.ts';
 import { clientAs, createAccount, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -34,6 +36,35 @@ describe('the region list in memory', () => {
     expect((await api.get('/api/v1/regions/tree')).statusCode).toBe(200);
     expect(cache().stats.loads).toBe(loads);
     expect(cache().stats.hits).toBeGreaterThanOrEqual(hits + 6);
+  });
+
+  it("answers each page as the contract's serializer would, byte for byte", async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const street = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
+    const schema = regionsContract.listRegions.responseSchema;
+    const pages = [
+      [api, '/api/v1/regions?limit=200'],
+      [api, '/api/v1/regions?limit=2&page=2&count=true'],
+      [api, `/api/v1/regions?parentCode=${TREE.streetA}&count=true`],
+      [api, '/api/v1/regions?q=nothing-like-this&count=true'],
+      [street.api, '/api/v1/regions?limit=200'],
+    ] as const;
+    for (const [client, url] of pages) {
+      for (let i = 0; i < 2; i++) {
+        const res = await client.get(url);
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(res.body).toBe(JSON.stringify(z.encode(schema, schema.parse(res.json()))));
+      }
+    }
+    const page = (await api.get('/api/v1/regions?limit=2&page=2&count=true')).json();
+    expect(page.items).toHaveLength(2);
+    expect(page.total).toBeGreaterThan(2);
+    expect(
+      (await street.api.get('/api/v1/regions?limit=200'))
+        .json()
+        .items.every((r: { code: string }) => r.code.startsWith(TREE.streetA)),
+    ).toBe(true);
   });
 
   it('shows a region created, renamed and deleted through the API on the next read', async () => {

@@ -55,12 +55,19 @@ async function computeState(ctx: AppContext, region: Region, window: MonthWindow
   return out;
 }
 
-/** Computes and stores a missing closed month once per process, however many reads ask at once. */
-function fillOnce(ctx: AppContext, region: Region, window: MonthWindow): Promise<Values> {
+/**
+ * Computes and stores a missing closed month once per process, however many reads ask at once.
+ * A read saw the month missing some time before it gets here; another read may have computed
+ * and stored it in between (its computation is no longer in flight), so the stored row is
+ * looked at again first.
+ */
+export function fillOnce(ctx: AppContext, region: Region, window: MonthWindow): Promise<Values> {
   const key = `${region.code}|${window.month}|${FIGURES_VERSION}`;
   let p = inFlight.get(key);
   if (!p) {
     p = (async () => {
+      const [stored] = await snaps.snapshotsOf(ctx.db, region.code, [window.month]);
+      if (stored?.figures && stored.version === FIGURES_VERSION) return stored.figures;
       const figures = await computeFigures(ctx, region, window);
       await snaps.writeFigures(ctx.db, region.code, window.month, FIGURES_VERSION, figures, true);
       return figures;

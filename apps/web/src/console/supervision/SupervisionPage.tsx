@@ -1,14 +1,16 @@
+import { ReloadOutlined } from '@ant-design/icons';
 import type { SupervisionFigure } from '@zhiyang/shared';
-import { Alert, Card, Col, Empty, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Modal, Row, Select, Skeleton, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type * as echarts from 'echarts';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { supervisionApi } from '../../api/supervision.ts';
 import { ApiError } from '../../app/api.ts';
 import { useRegions } from '../../app/region.tsx';
 import { useFetch } from '../../app/useFetch.ts';
 import { Chart } from '../call-reports/EChart.tsx';
+import { monthZh } from '../common/drill.tsx';
 
 const LEVEL_ZH = { district: '区', street: '街道', community: '社区' } as const;
 
@@ -50,6 +52,77 @@ function Sparkline({ trend }: { trend: SupervisionFigure['trend'] }) {
 }
 
 /**
+ * 重新计算往月: a closed month of the region is computed again from its rows and its snapshot
+ * replaced — for a correction made after the month was settled (7 days after its end). Only the
+ * five closed months the sparklines show can be chosen; the server audits it.
+ */
+function RecomputeButton({
+  regionCode,
+  regionName,
+  month,
+  onDone,
+}: {
+  regionCode: string;
+  regionName: string;
+  month: string;
+  onDone: () => void;
+}) {
+  const { message } = App.useApp();
+  const closed = useMemo(() => [1, 2, 3, 4, 5].map((i) => dayjs(`${month}-01`).subtract(i, 'month').format('YYYY-MM')), [month]);
+  const [open, setOpen] = useState(false);
+  const [chosen, setChosen] = useState(closed[0]);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const r = await supervisionApi.recomputeSnapshot({ body: { regionCode, month: chosen } });
+      message.success(`已按原始记录重新计算${regionName}${monthZh(r.month)}的 ${r.figures} 项数据`);
+      setOpen(false);
+      onDone();
+    } catch {
+      message.error('重新计算失败，请稍后重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Button
+        icon={<ReloadOutlined />}
+        onClick={() => {
+          setChosen(closed[0]);
+          setOpen(true);
+        }}
+      >
+        重新计算往月
+      </Button>
+      <Modal
+        title="重新计算往月数据"
+        open={open}
+        okText="重新计算"
+        cancelText="取消"
+        confirmLoading={busy}
+        onOk={run}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">
+          往月数据在月末后第 7 天定稿。之后如有补录或更正，可按该月的原始记录重新计算{regionName}
+          的全部指标，并替换该月的留存数据。操作会记入审计日志。
+        </Typography.Paragraph>
+        <Select
+          data-testid="recompute-month"
+          style={{ width: 200 }}
+          value={chosen}
+          onChange={setChosen}
+          options={closed.map((m) => ({ value: m, label: monthZh(m) }))}
+        />
+      </Modal>
+    </>
+  );
+}
+
+/**
  * 综合监管: the dashboard of the region chosen in the header's region picker (the user's own
  * district, street or community when none is chosen). Each card is one figure with its last six
  * months; a click opens the list behind it with the region and month as its query.
@@ -78,6 +151,7 @@ export function SupervisionPage() {
               {Number(d.month.slice(5))}月 · 实时计算于 {dayjs(d.computedAt).format('HH:mm:ss')} ·
               在页头切换区域可查看下级街道、社区
             </Typography.Text>
+            <RecomputeButton regionCode={d.region.code} regionName={d.region.name} month={d.month} onDone={dash.reload} />
           </>
         )}
       </Space>
