@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { type ImportSlot, letOthersRun } from '../../lib/table-upload.ts';
+import { importTransactionSizer } from '../../lib/transaction-sizer.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { EncodedRow } from './elders.import-rows.ts';
 import { type EncodeResult, type EncodeTask, importPool, type ReadResult, type ReadTask } from './elders.import-tasks.ts';
@@ -15,12 +16,6 @@ import * as imports from './imports.repo.ts';
 export const IMPORT_LIMITS = { maxBytes: 40 * 1024 * 1024, maxRows: 100_000 };
 /** Rows per batch checked, encrypted and indexed in one task of a worker thread. */
 const BATCH = 500;
-/**
- * Rows written per transaction. On PGlite the database runs on the main thread and a transaction
- * holds its one connection, so a health check or a search waits for the one in progress: 100 rows
- * keep that wait short. On PostgreSQL the writing happens in the server's own processes.
- */
-const WRITE_ROWS = { pglite: 100, postgres: 500 } as const;
 
 export async function importTemplate(ctx: AppContext, actor: Actor): Promise<Buffer> {
   const communities = await repo.visibleCommunities(ctx.db, actor);
@@ -160,7 +155,8 @@ async function processImport(
   const seen = new Map<string, number>();
   const errors = new RowErrors();
   const progress = { processed: 0, created: 0, updated: 0 };
-  const writeRows = WRITE_ROWS[ctx.database.kind];
+  // On PGlite a transaction holds the server's thread: sized so that a request waits ~40 ms at most.
+  const sizer = importTransactionSizer(ctx.database.kind);
   while (launched < batches.length || encoding.length) {
     while (launched < batches.length && encoding.length <= pool.size) launch();
     const batch = await (encoding.shift() as Promise<EncodeResult>);
@@ -177,12 +173,15 @@ async function processImport(
     }
     // Rows of the batch that are not written (bad, or duplicates) count as processed with its first write.
     let unwritten = batch.rows - good.length;
-    for (let i = 0; i === 0 || i < good.length; i += writeRows) {
+    for (let i = 0; i === 0 || i < good.length; ) {
       // On PGlite a query resolves without a turn of the event loop: without this, an import whose
       // batches are already encoded would hold the process until its end.
       await letOthersRun();
-      const chunk = good.slice(i, i + writeRows);
+      const chunk = good.slice(i, i + sizer.next());
+      const t0 = performance.now();
       await writeChunk(ctx, actor, importId, chunk, communities, errors, progress, unwritten);
+      sizer.took(chunk.length, performance.now() - t0);
+      i += Math.max(1, chunk.length);
       unwritten = 0;
       await afterChunk?.(progress.processed);
     }
