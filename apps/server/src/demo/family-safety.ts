@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../lib/context.ts';
 import { queryRows } from '../lib/sql-rows.ts';
+import { accountPhone } from '../modules/users/users.phone.ts';
+import { setAccountPhone } from '../modules/users/users.repo.ts';
 
 const FAMILY_PHONE = '13900000001';
 /** 郑秀英's own mobile: the demo elder account logs in by SMS code with it (docs/elder-family-pages.md). */
@@ -15,9 +17,9 @@ const ELDER_PHONE = '13900000002';
  * his, 13900000001). Deterministic.
  */
 export async function seedFamilySafety(ctx: AppContext) {
-  const [fam] = await queryRows<{ id: string; elder_id: string | null; phone: string | null }>(
+  const [fam] = await queryRows<{ id: string; elder_id: string | null }>(
     ctx.db,
-    sql`SELECT id, elder_id, phone FROM users WHERE username = 'demo-family'`,
+    sql`SELECT id, elder_id FROM users WHERE username = 'demo-family'`,
   );
   if (!fam?.elder_id) return;
   const [e] = await queryRows<{ id: string; name: string; region_code: string }>(
@@ -26,10 +28,10 @@ export async function seedFamilySafety(ctx: AppContext) {
   );
   if (!e) return;
   const [op] = await queryRows<{ id: string }>(ctx.db, sql`SELECT id FROM users WHERE username = 'demo-operator'`);
-  const phone = fam.phone ?? FAMILY_PHONE;
+  const phone = FAMILY_PHONE;
   const phoneHash = ctx.cipher.blindIndex(phone, 'phone');
   await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`UPDATE users SET phone = ${phone} WHERE id = ${fam.id}`);
+    await setAccountPhone(tx, fam.id, accountPhone(ctx.cipher, phone));
     await tx.execute(sql`UPDATE elders SET phone_enc = ${ctx.cipher.encrypt(ELDER_PHONE)},
       phone_hash = ${ctx.cipher.blindIndex(ELDER_PHONE, 'phone')} WHERE id = ${e.id}`);
     let [contact] = await queryRows<{ id: string }>(

@@ -42,6 +42,8 @@ export const QUEUES = {
   'elders.stalled-imports': scheduled,
   // Fills elders.phone_tail4_hash for rows written before it existed (0526).
   'elders.phone-tail-backfill': scheduled,
+  // Encrypts users.phone for accounts written before 0991 (users.phone.ts).
+  'users.phone-backfill': scheduled,
   'auth.prune-login-failures': scheduled,
   // Outbound care calls (主动关爱): the day's call lists, early morning.
   'care-calls.build-lists': scheduled,

@@ -2,6 +2,9 @@
 export { listOf, pageQuery, problemSchema } from '@zhiyang/shared';
 
 /** Mask a phone number for lists: 138****5678. */
+/** A phone number as it is stored and blind-indexed: spaces and dashes removed. */
+export const normalisePhone = (p: string) => p.replace(/[\s-]/g, '');
+
 export function maskPhone(phone: string | null | undefined): string | null {
   if (!phone) return null;
   if (phone.length < 7) return '*'.repeat(phone.length);

@@ -51,16 +51,17 @@ export async function phoneCodeWait(
 /**
  * The accounts that may log in with this number (its blind index): an active elder account whose
  * elder record has this phone, and an active family account whose own phone is this number and is
- * also one of its elder's emergency contacts. The family rows carry the account's phone for that
- * last check; the index decides which rows are read, nothing is decrypted.
+ * also one of its elder's emergency contacts. The family rows carry the account's phone index
+ * for that last check (and the plain text of an account not yet encrypted by the backfill,
+ * users.phone.ts); the index decides which rows are read, nothing is decrypted.
  */
 export async function phoneLoginCandidates(db: DbOrTx, phoneHash: string) {
-  return queryRows<{ id: string; role: string; phone: string | null }>(
+  return queryRows<{ id: string; role: string; phone_hash: string | null; plain_phone: string | null }>(
     db,
-    sql`SELECT u.id, u.role, NULL AS phone FROM users u JOIN elders e ON e.id = u.elder_id
+    sql`SELECT u.id, u.role, NULL AS phone_hash, NULL AS plain_phone FROM users u JOIN elders e ON e.id = u.elder_id
          WHERE u.role = 'elder' AND u.status = 'active' AND e.phone_hash = ${phoneHash}
         UNION
-        SELECT u.id, u.role, u.phone FROM users u JOIN elder_contacts c ON c.elder_id = u.elder_id
+        SELECT u.id, u.role, u.phone_hash, u.phone FROM users u JOIN elder_contacts c ON c.elder_id = u.elder_id
          WHERE u.role = 'family' AND u.status = 'active' AND c.phone_hash = ${phoneHash}`,
   );
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { AppError } from '../../lib/errors.ts';
-import { maskPhone } from '../../lib/http.ts';
+import { maskPhone, normalisePhone } from '../../lib/http.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findUserById, insertSession, setPassword } from './auth.repo.ts';
 import { presentMe } from './auth.service.ts';
@@ -69,7 +69,10 @@ export async function requestPhoneCode(ctx: AppContext, input: { phone: string; 
     const wait = await repo.phoneCodeWait(tx, phoneHash, address, PHONE_CODE_LIMITS);
     if (wait.seconds > 0) return { limited: wait };
     const accounts = (await repo.phoneLoginCandidates(tx, phoneHash)).filter(
-      (a) => a.role === 'elder' || a.phone?.replace(/[\s-]/g, '') === input.phone,
+      (a) =>
+        a.role === 'elder' ||
+        a.phone_hash === phoneHash ||
+        (a.plain_phone !== null && normalisePhone(a.plain_phone) === input.phone),
     );
     const account = accounts.length === 1 ? accounts[0] : null;
     await repo.insertPhoneCode(tx, {

@@ -2,8 +2,8 @@ import { PHONE_PATTERN } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { badRequest, notFound, validationError } from '../../lib/errors.ts';
+import { normalisePhone } from '../../lib/http.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { normalisePhone } from './elders.fields.ts';
 import { presentContact } from './elders.present.ts';
 import * as repo from './elders.repo.ts';
 

@@ -139,6 +139,43 @@ describe('importing', () => {
     expect(after.livingSituation).toBe('with_family');
     expect(await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).toHaveLength(1);
     expect(await s.ctx.db.select().from(elders).where(eq(elders.name, '王桂兰'))).toHaveLength(1);
+
+    // A new contact phone in a re-import goes to the end of the call list; the one already there stays once.
+    const third = await upload(
+      '老人.xlsx',
+      await xlsx([['王桂兰', id(1), '', '13811113333', TREE.communityA1, '与家人同住', '低保', '王芳', '子女', '13911114444']]),
+    );
+    expect(third.json()).toMatchObject({ createdCount: 0, updatedCount: 1, errorCount: 0 });
+    const calls = await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id));
+    expect(calls.map((c) => [c.name, c.callOrder]).sort()).toEqual([
+      ['王强', 1],
+      ['王芳', 2],
+    ]);
+
+    // An ID number archived in another area is reported, and that record is not touched.
+    const streetB = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.streetB });
+    const [li] = await s.ctx.db.select().from(elders).where(eq(elders.name, '李德明'));
+    const other = await upload(
+      '老人.xlsx',
+      await xlsx([
+        ['李德明', id(2), '', '', TREE.communityB1, '独居', '', '李刚', '子女', '13911115555'],
+        ['孙玉珍', id(7), '', '', TREE.communityB1, '独居', '', '', '', ''],
+      ]),
+      streetB.token,
+    );
+    expect(other.json()).toMatchObject({ processedRows: 2, createdCount: 1, updatedCount: 0, errorCount: 1 });
+    const otherReport = await streetB.api.get(`/api/v1/elders/imports/${other.json().id}/errors`);
+    const otherWb = new ExcelJS.Workbook();
+    await otherWb.xlsx.load(otherReport.rawPayload as unknown as ArrayBuffer);
+    expect(otherWb.worksheets[0].getRow(2).values).toEqual([
+      undefined,
+      2,
+      '证件号码',
+      '该证件号码已在其他辖区建档，请联系上级部门',
+    ]);
+    const [liAfter] = await s.ctx.db.select().from(elders).where(eq(elders.id, li.id));
+    expect(liAfter).toEqual(li);
+    expect(await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, li.id))).toHaveLength(0);
   });
 
   it('reads a real CSV too', async () => {

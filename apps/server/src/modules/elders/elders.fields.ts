@@ -11,6 +11,7 @@ import {
 } from '@zhiyang/shared';
 import { pinyin } from 'pinyin-pro';
 import type { FieldCipher } from '../../lib/crypto.ts';
+import { normalisePhone } from '../../lib/http.ts';
 import type { elders } from './elders.schema.ts';
 
 /** What a caller gives for an elder (API body or one spreadsheet row), before validation. */
@@ -116,8 +117,6 @@ function computePinyin(name: string): { full: string; initials: string } {
   const clean = syllables.map((s) => s.toLowerCase().replace(/[^a-z]/g, '')).filter(Boolean);
   return { full: clean.join(''), initials: clean.map((s) => s[0]).join('') };
 }
-
-export const normalisePhone = (p: string) => p.replace(/[\s-]/g, '');
 
 /** The encrypted, indexed and derived columns of an elder row from validated fields. */
 export function encodeElder(cipher: FieldCipher, f: ElderFields, id: CheckedIdentity) {

@@ -1,6 +1,7 @@
 import { PHONE_PATTERN } from '@zhiyang/shared';
 import type { FieldCipher } from '../../lib/crypto.ts';
-import { checkElderFields, encodeElder, normalisePhone } from './elders.fields.ts';
+import { normalisePhone } from '../../lib/http.ts';
+import { checkElderFields, encodeElder } from './elders.fields.ts';
 import type { ImportRowError } from './elders.schema.ts';
 import { HEADER_OF, readSheetRow, type SheetKey } from './elders.sheet.ts';
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../lib/context.ts';
+import { normalisePhone } from '../../lib/http.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { normalisePhone } from './elders.fields.ts';
 
 /**
  * Fill the blind index of the phone's last 4 digits (`phone_tail4_hash`, 0526) for elders

@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 
-/** The elder a family account is bound to (through an invite code), with the account's phone. */
+/**
+ * The elder a family account is bound to (through an invite code), with the blind index of the
+ * account's phone (and its plain text if the backfill has not yet encrypted it, users.phone.ts).
+ */
 export async function familyLink(db: DbOrTx, userId: string) {
-  const [u] = await queryRows<{ elder_id: string | null; phone: string | null }>(
+  const [u] = await queryRows<{ elder_id: string | null; phone_hash: string | null; plain_phone: string | null }>(
     db,
-    sql`SELECT elder_id, phone FROM users WHERE id = ${userId} AND role = 'family' AND status = 'active'`,
+    sql`SELECT elder_id, phone_hash, phone AS plain_phone FROM users WHERE id = ${userId} AND role = 'family' AND status = 'active'`,
   );
   return u ?? null;
 }

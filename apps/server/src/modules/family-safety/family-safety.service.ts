@@ -2,6 +2,7 @@ import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
+import { normalisePhone } from '../../lib/http.ts';
 import { rulesFor } from '../alarms/event-rules.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { DEVICE_TYPE_INFO, type DeviceType } from '../devices/device-types.ts';
@@ -14,7 +15,8 @@ import * as repo from './family-safety.repo.ts';
 async function linkOf(ctx: AppContext, actor: Actor, elderId?: string) {
   const link = actor.id && can(actor, 'family:bind') ? await repo.familyLink(ctx.db, actor.id) : null;
   if (!link?.elder_id || (elderId !== undefined && link.elder_id !== elderId)) throw notFound('Elder');
-  const phoneHash = link.phone ? ctx.cipher.blindIndex(link.phone.replace(/\s|-/g, ''), 'phone') : null;
+  const phoneHash =
+    link.phone_hash ?? (link.plain_phone ? ctx.cipher.blindIndex(normalisePhone(link.plain_phone), 'phone') : null);
   return { elderId: link.elder_id, phoneHash };
 }
 

@@ -7,6 +7,7 @@ import { addContact, createElder } from '../../testing/elders.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { connectRealtime } from '../../testing/realtime.ts';
 import { createDevice, type SafetyServer, startSafetyServer, waitFor } from '../../testing/safety.ts';
+import { accountPhone } from '../users/users.phone.ts';
 import { users } from '../users/users.schema.ts';
 
 let s: SafetyServer;
@@ -34,7 +35,10 @@ async function send(deviceId: string, type: string, data: Record<string, unknown
 /** A family account bound to `elderId` whose phone is `phone` (a contact of the elder, or not). */
 async function familyOf(elderId: string, phone: string | null) {
   const f = await clientAs(s.app, s.ctx, 'family');
-  await s.ctx.db.update(users).set({ elderId, phone }).where(eq(users.id, f.account.id));
+  await s.ctx.db
+    .update(users)
+    .set({ elderId, ...accountPhone(s.ctx.cipher, phone) })
+    .where(eq(users.id, f.account.id));
   return f;
 }
 

@@ -121,7 +121,7 @@ export async function expiringLicences(db: DbOrTx, actor: Actor, until: string) 
 
 export async function listStaff(db: DbOrTx, orgId: string) {
   return db
-    .select({ staff: providerStaff, username: users.username, phone: users.phone })
+    .select({ staff: providerStaff, username: users.username })
     .from(providerStaff)
     .innerJoin(users, eq(users.id, providerStaff.userId))
     .where(eq(providerStaff.orgId, orgId))

@@ -4,6 +4,7 @@ import { conflict, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
+import { accountPhone } from '../users/users.phone.ts';
 import { insertUser, updateUser, usernameTaken } from '../users/users.repo.ts';
 import * as repo from './providers.repo.ts';
 import { assertProviderWritable, presentStaff } from './providers.service.ts';
@@ -44,7 +45,7 @@ export async function addStaff(ctx: AppContext, actor: Actor, providerId: string
       displayName: input.name,
       role: 'service_worker',
       orgId: providerId,
-      phone: input.phone ?? null,
+      ...accountPhone(ctx.cipher, input.phone ?? null),
       passwordHash,
       mustChangePassword: true,
     });

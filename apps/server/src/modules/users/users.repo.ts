@@ -2,6 +2,7 @@ import { and, asc, count, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { users } from './users.schema.ts';
 
@@ -81,4 +82,21 @@ export async function updateUser(db: DbOrTx, id: string, patch: Partial<typeof u
       .where(eq(users.id, id))
       .returning()
   )[0];
+}
+
+/** Accounts whose phone is still in plain text (written before 0991), locked for the backfill. */
+export async function lockPlainPhones(db: DbOrTx, limit: number) {
+  return queryRows<{ id: string; phone: string }>(
+    db,
+    sql`SELECT id, phone FROM users WHERE phone IS NOT NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+/** Store an account's phone columns (users.phone.ts, accountPhone) without touching anything else. */
+export async function setAccountPhone(
+  db: DbOrTx,
+  id: string,
+  p: Pick<typeof users.$inferInsert, 'phone' | 'phoneEnc' | 'phoneHash' | 'phoneMasked'>,
+) {
+  await db.update(users).set(p).where(eq(users.id, id));
 }

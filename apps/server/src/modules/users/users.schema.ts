@@ -9,7 +9,11 @@ export const users = pgTable('users', {
   role: text('role').$type<Role>().notNull(),
   regionCode: text('region_code'),
   orgId: uuid('org_id'),
+  /** Only rows written before 0991, until the users.phone-backfill job encrypts them (users.phone.ts). */
   phone: text('phone'),
+  phoneEnc: text('phone_enc'),
+  phoneHash: text('phone_hash'),
+  phoneMasked: text('phone_masked'),
   status: text('status').$type<'active' | 'disabled'>().notNull().default('active'),
   mustChangePassword: boolean('must_change_password').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),

@@ -3,7 +3,7 @@ import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, forbidden, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
-import { isoDate, maskPhone } from '../../lib/http.ts';
+import { isoDate } from '../../lib/http.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { clearLoginFailures, revokeUserSessions, setPassword } from '../auth/auth.repo.ts';
@@ -11,6 +11,7 @@ import { assertPasswordRules } from '../auth/auth.service.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
 import { findVisibleOrg } from '../organizations/organizations.repo.ts';
 import { findRegion } from '../regions/regions.repo.ts';
+import { accountPhone, maskedAccountPhone } from './users.phone.ts';
 import * as repo from './users.repo.ts';
 
 export interface UserInput {
@@ -31,7 +32,7 @@ export function presentUser(u: repo.UserRow) {
     role: u.role,
     regionCode: u.regionCode,
     orgId: u.orgId,
-    phone: maskPhone(u.phone),
+    phone: maskedAccountPhone(u),
     status: u.status,
     mustChangePassword: u.mustChangePassword,
     lockedUntil: u.lockedUntil && u.lockedUntil.getTime() > Date.now() ? isoDate(u.lockedUntil) : null,
@@ -89,7 +90,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: UserInput
         role: input.role,
         regionCode,
         orgId,
-        phone: input.phone ?? null,
+        ...accountPhone(ctx.cipher, input.phone ?? null),
         passwordHash,
         mustChangePassword: true,
       });
@@ -129,7 +130,11 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, patc
   if (patch.role || patch.regionCode !== undefined || patch.orgId !== undefined)
     await checkPlacement(ctx, actor, role, regionCode, orgId);
   return ctx.db.transaction(async (tx) => {
-    const row = await repo.updateUser(tx, id, patch);
+    const { phone, ...rest } = patch;
+    const row = await repo.updateUser(tx, id, {
+      ...rest,
+      ...(phone !== undefined ? accountPhone(ctx.cipher, phone) : {}),
+    });
     if (patch.status === 'disabled') await revokeUserSessions(tx, id);
     // Open WebSockets re-read who the user is now (or close, for a disabled account).
     if (ACCESS_FIELDS.some((k) => patch[k] !== undefined)) await publishUserAccessChanged(ctx, tx, id);

@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../jobs/workers.ts';
 import { client, clientAs, createOrg, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { userJobs } from './users.jobs.ts';
 import { users } from './users.schema.ts';
 
 let s: TestServer;
@@ -99,5 +101,63 @@ describe('account management', () => {
     expect((await admin.api.patch(`/api/v1/users/${other.account.id}`, { displayName: 'x' })).statusCode).toBe(404);
     const list = (await admin.api.get('/api/v1/users?limit=200')).json().items;
     expect(list.some((u: { id: string }) => u.id === other.account.id)).toBe(false);
+  });
+});
+
+describe('an account’s phone at rest', () => {
+  it('is stored encrypted with its blind index, shown masked, changed and cleared through the API', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const res = await api.post('/api/v1/users', {
+      username: 'phone-enc',
+      displayName: '周敏',
+      role: 'community_staff',
+      regionCode: TREE.communityA1,
+      phone: '138 1234-0001',
+    });
+    expect(res.statusCode).toBe(201);
+    const id = res.json().user.id as string;
+    const stored = async () => (await s.ctx.db.select().from(users).where(eq(users.id, id)))[0];
+    let row = await stored();
+    expect(row.phone).toBeNull();
+    expect(row.phoneEnc).not.toContain('12340001');
+    expect(s.ctx.cipher.decrypt(row.phoneEnc as string)).toBe('13812340001');
+    expect(row.phoneHash).toBe(s.ctx.cipher.blindIndex('13812340001', 'phone'));
+    expect((await api.get(`/api/v1/users/${id}`)).json().phone).toBe('138****0001');
+
+    expect((await api.patch(`/api/v1/users/${id}`, { phone: '13912340002' })).json().phone).toBe('139****0002');
+    row = await stored();
+    expect(s.ctx.cipher.decrypt(row.phoneEnc as string)).toBe('13912340002');
+    expect(row.phone).toBeNull();
+    // Another field changed leaves the phone as it is; null clears every phone column.
+    expect((await api.patch(`/api/v1/users/${id}`, { displayName: '周敏敏' })).json().phone).toBe('139****0002');
+    expect((await api.patch(`/api/v1/users/${id}`, { phone: null })).json().phone).toBeNull();
+    row = await stored();
+    expect([row.phone, row.phoneEnc, row.phoneHash, row.phoneMasked]).toEqual([null, null, null, null]);
+  });
+
+  it('an account written before encryption is shown masked, then encrypted and cleared by the backfill job', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    const made = await api.post('/api/v1/users', {
+      username: 'phone-legacy',
+      displayName: '吴刚',
+      role: 'operator',
+      regionCode: TREE.district,
+    });
+    const id = made.json().user.id as string;
+    // As 0991 found it: the number in plain text, nothing else.
+    await s.ctx.db.update(users).set({ phone: '137-0000-1234' }).where(eq(users.id, id));
+    expect((await api.get(`/api/v1/users/${id}`)).json().phone).toBe('137****1234');
+    const job = userJobs.find((j) => j.name === 'users.phone-backfill');
+    if (!job) throw new Error('no backfill job');
+    await runJob(s.ctx, job, {});
+    await runJob(s.ctx, job, {}); // a second run finds nothing left to do
+    const [row] = await s.ctx.db.select().from(users).where(eq(users.id, id));
+    expect(row.phone).toBeNull();
+    expect(s.ctx.cipher.decrypt(row.phoneEnc as string)).toBe('13700001234');
+    expect(row.phoneHash).toBe(s.ctx.cipher.blindIndex('13700001234', 'phone'));
+    expect((await api.get(`/api/v1/users/${id}`)).json().phone).toBe('137****1234');
+    // No account is left in plain text anywhere.
+    const plain = await s.ctx.db.select({ id: users.id }).from(users).where(isNotNull(users.phone));
+    expect(plain).toEqual([]);
   });
 });

@@ -1,0 +1,14 @@
+import type { JobDefinition } from '../../jobs/job.ts';
+import { backfillAccountPhones } from './users.phone.ts';
+
+export const userJobs: JobDefinition[] = [
+  // Encrypts the phones of accounts written before 0991 (a no-op once none is left in plain text).
+  {
+    name: 'users.phone-backfill',
+    cron: '*/10 * * * *',
+    handler: async (ctx) => {
+      const n = await backfillAccountPhones(ctx);
+      if (n) ctx.log.info({ encrypted: n }, 'account phones encrypted');
+    },
+  },
+];
