@@ -215,6 +215,13 @@ describe('volunteer self-registration on a phone', () => {
     const found = (await community.get('/api/v1/volunteers?q=陈小红')).json().items;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ status: 'pending', kind: 'student', source: 'self', skills: ['companionship', 'tech'] });
+
+    // 去登录: the volunteer logs in with the mobile number and the chosen password, and waits 待审核.
+    await page.getByRole('button', { name: '去登录' }).click();
+    await page.getByLabel('手机号', { exact: true }).fill('13900771802');
+    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: /登\s?录/ }).click();
+    await page.getByText('您的注册正在审核').waitFor();
     await context.close();
   });
 });

@@ -19,6 +19,7 @@ let webDist: string;
 let shots: string;
 let community: Api;
 let username = '';
+const PHONE = '13900262601';
 let taskId = '';
 let district: Api & { put(url: string, body?: unknown): Promise<{ statusCode: number }> };
 const PASSWORD = 'Volunteer#2026';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   });
   const reg = await community.post('/api/v1/volunteers', {
     name: '李晓梅',
-    phone: '13900262601',
+    phone: PHONE,
     regionCode: f.TREE.communityA1,
     kind: 'younger_elder',
     skills: ['companionship'],
@@ -102,9 +103,10 @@ describe('志愿服务 on the volunteer’s phone', () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${server.url}/console/login`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(PASSWORD);
+    // The volunteer opens their own page and logs in with the mobile number.
+    await page.goto(`${server.url}/worker/volunteer`);
+    await page.getByLabel('手机号', { exact: true }).fill(PHONE);
+    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: /登\s?录/ }).click();
     await page.waitForURL('**/worker/volunteer');
     const card = page.getByTestId('volunteer-task').filter({ hasText: '王秀英' });

@@ -21,7 +21,7 @@ export function MobileGate({
   children,
 }: {
   /** Whose i18n texts name the login (`<area>.login`, `.username`, `.password`). */
-  area: 'worker' | 'elderHome' | 'family' | 'kiosk';
+  area: 'worker' | 'volunteer' | 'elderHome' | 'family' | 'kiosk';
   /** Where to come back after the password change. */
   path: string;
   big?: boolean;

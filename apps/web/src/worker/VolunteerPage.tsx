@@ -29,7 +29,7 @@ export default function VolunteerPage() {
   const { t } = useTranslation();
   return (
     <MobileGate
-      area="worker"
+      area="volunteer"
       path="/worker/volunteer"
       footer={
         <Link to="/worker/volunteer/register" style={{ display: 'block', marginTop: 24, fontSize: 18, textAlign: 'center' }}>

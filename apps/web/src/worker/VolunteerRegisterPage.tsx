@@ -23,7 +23,7 @@ const label = (text: string) => <span style={{ fontSize: SIZE }}>{text}</span>;
 
 /**
  * 志愿者注册 (/worker/volunteer/register, no login): a resident, a younger elder or a student
- * registers with their mobile number as the username; they wait 待审核 until community staff
+ * registers with their mobile number, which is what they log in with; they wait 待审核 until community staff
  * check their ID. Large type for older eyes; the consent is required.
  */
 export default function VolunteerRegisterPage() {
@@ -37,7 +37,7 @@ export default function VolunteerRegisterPage() {
     setSaving(true);
     setError(null);
     try {
-      const r = await volunteersApi.selfRegister({
+      await volunteersApi.selfRegister({
         body: {
           name: v.name.trim(),
           phone: v.phone,
@@ -47,7 +47,7 @@ export default function VolunteerRegisterPage() {
           password: v.password,
         },
       });
-      setDone(r.username);
+      setDone(v.phone);
     } catch (e) {
       if (!applyFieldErrors(form, e, ['name', 'phone', 'regionCode', 'kind', 'skills', 'password'])) setError(problemText(e, t));
     } finally {
@@ -65,7 +65,7 @@ export default function VolunteerRegisterPage() {
         <Result
           status="success"
           title={<span style={{ fontSize: 26 }}>{t('volunteer.register.done')}</span>}
-          subTitle={<span style={{ fontSize: SIZE }}>{t('volunteer.register.doneHint', { username: done })}</span>}
+          subTitle={<span style={{ fontSize: SIZE }}>{t('volunteer.register.doneHint', { phone: done })}</span>}
           extra={
             <Link to="/worker/volunteer">
               <Button type="primary" style={{ height: 56, fontSize: SIZE, minWidth: 200 }}>

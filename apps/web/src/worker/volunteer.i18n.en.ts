@@ -3,6 +3,9 @@ import type { volunteerZhCN } from './volunteer.i18n.ts';
 export const volunteerEnUS: typeof volunteerZhCN = {
   title: 'Volunteering',
   logout: 'Log out',
+  login: 'Log in',
+  username: 'Mobile number',
+  password: 'Password',
   pending: 'Your registration is being reviewed; once community staff have checked your ID you can take tasks.',
   disabled: 'Your volunteer registration is disabled.',
   balance: 'Time balance',
@@ -71,7 +74,8 @@ export const volunteerEnUS: typeof volunteerZhCN = {
     consentNeeded: 'Please read and agree first',
     submit: 'Register',
     done: 'Registered',
-    doneHint: 'Your username is your mobile number {{username}}. Once community staff have checked your ID you can take tasks.',
+    doneHint:
+      'Log in with your mobile number {{phone}} and the password you chose. Once community staff have checked your ID you can take tasks.',
     toLogin: 'Log in',
     kinds: { resident: 'Resident', younger_elder: 'Younger elder', student: 'Student', other: 'Other' },
     skillNames: {

@@ -2,6 +2,9 @@
 export const volunteerZhCN = {
   title: '志愿服务',
   logout: '退出登录',
+  login: '登录',
+  username: '手机号',
+  password: '密码',
   pending: '您的注册正在审核，社区工作人员核验身份后即可接受任务。',
   disabled: '您的志愿者身份已停用。',
   balance: '时间余额',
@@ -69,7 +72,7 @@ export const volunteerZhCN = {
     consentNeeded: '请先阅读并同意',
     submit: '提交注册',
     done: '注册成功',
-    doneHint: '您的账号是手机号 {{username}}。社区工作人员核验身份后，您就可以接受任务了。',
+    doneHint: '请用手机号 {{phone}} 和您设置的密码登录。社区工作人员核验身份后，您就可以接受任务了。',
     toLogin: '去登录',
     kinds: { resident: '社区居民', younger_elder: '低龄老人', student: '学生', other: '其他' },
     skillNames: {

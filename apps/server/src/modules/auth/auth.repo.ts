@@ -10,6 +10,20 @@ export async function findUserByUsername(db: DbOrTx, username: string): Promise<
   return rows[0];
 }
 
+/**
+ * The volunteer account whose phone (users.phone_hash, 0991) is this blind index: volunteers log
+ * in with their mobile number. Only when exactly one account has it, so a number can never open
+ * a choice of accounts.
+ */
+export async function findVolunteerByPhoneHash(db: DbOrTx, phoneHash: string): Promise<UserRow | undefined> {
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.phoneHash, phoneHash), eq(users.role, 'volunteer')))
+    .limit(2);
+  return rows.length === 1 ? rows[0] : undefined;
+}
+
 export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | undefined> {
   const rows = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return rows[0];

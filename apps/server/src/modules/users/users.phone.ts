@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../lib/context.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { maskPhone, normalisePhone } from '../../lib/http.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './users.repo.ts';
 
 /**
@@ -30,6 +32,45 @@ export async function backfillAccountPhones(ctx: AppContext, batch = 500): Promi
     const n = await ctx.db.transaction(async (tx) => {
       const rows = await repo.lockPlainPhones(tx, batch);
       for (const r of rows) await repo.setAccountPhone(tx, r.id, accountPhone(ctx.cipher, r.phone));
+      return rows.length;
+    });
+    done += n;
+    if (n < batch) return done;
+  }
+}
+
+/**
+ * A volunteer account's username: not the phone number, which would then stand in plain text in
+ * the account lists, the audit log and the login failure counts. The volunteer logs in with the
+ * phone (auth.service `login` finds the account by users.phone_hash); the username is the
+ * account's handle for administrators.
+ */
+export const newVolunteerUsername = () => `v${randomBytes(5).toString('hex')}`;
+
+/**
+ * Volunteer accounts registered before their phone moved out of the username have the number as
+ * their username. Each gets a new handle, and the number becomes the account's encrypted phone
+ * (when it has none), so the volunteer goes on logging in with it; running login failure counts
+ * move with the account. Audited as `user.rename` by the system, without the old name. Batches
+ * in their own transactions, rows locked and skipped: safe to run again and in two processes.
+ */
+export async function renamePhoneUsernames(ctx: AppContext, batch = 500): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const n = await ctx.db.transaction(async (tx) => {
+      const rows = await repo.lockPhoneUsernames(tx, batch);
+      for (const r of rows) {
+        const username = newVolunteerUsername();
+        await repo.renameAccount(tx, r.id, r.username, username, r.hasPhone ? null : accountPhone(ctx.cipher, r.username));
+        await recordAudit(tx, {
+          actor: null,
+          action: 'user.rename',
+          targetType: 'user',
+          targetId: r.id,
+          regionCode: r.regionCode,
+          detail: { reason: 'phone number as username', username },
+        });
+      }
       return rows.length;
     });
     done += n;

@@ -100,3 +100,29 @@ export async function setAccountPhone(
 ) {
   await db.update(users).set(p).where(eq(users.id, id));
 }
+
+/** Volunteer accounts whose username is a mobile number (registered before 0991), locked. */
+export async function lockPhoneUsernames(db: DbOrTx, limit: number) {
+  const rows = await queryRows<{ id: string; username: string; region_code: string | null; has_phone: boolean }>(
+    db,
+    sql`SELECT id, username, region_code, phone_hash IS NOT NULL OR phone IS NOT NULL AS has_phone FROM users
+         WHERE role = 'volunteer' AND username ~ '^1[3-9][0-9]{9}$'
+         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+  return rows.map((r) => ({ id: r.id, username: r.username, regionCode: r.region_code, hasPhone: r.has_phone }));
+}
+
+/** Give an account a new username (its login failure counts follow) and, when given, its phone. */
+export async function renameAccount(
+  db: DbOrTx,
+  id: string,
+  from: string,
+  to: string,
+  phone: Pick<typeof users.$inferInsert, 'phone' | 'phoneEnc' | 'phoneHash' | 'phoneMasked'> | null,
+) {
+  await db
+    .update(users)
+    .set({ username: to, ...(phone ?? {}), updatedAt: new Date() })
+    .where(eq(users.id, id));
+  await db.execute(sql`UPDATE login_failures SET username = ${to} WHERE username = ${from}`);
+}

@@ -9,6 +9,7 @@ import { publishUserAccessChanged } from '../auth/access-events.ts';
 import { revokeUserSessions } from '../auth/auth.repo.ts';
 import { assertPasswordRules } from '../auth/auth.service.ts';
 import { generatePassword, hashPassword } from '../auth/passwords.ts';
+import { accountPhone, newVolunteerUsername } from '../users/users.phone.ts';
 import * as users from '../users/users.repo.ts';
 import { presentVolunteer, presentVolunteerDetail } from './volunteers.present.ts';
 import * as repo from './volunteers.repo.ts';
@@ -36,7 +37,7 @@ async function detail(ctx: AppContext, row: repo.VolunteerRow) {
 }
 
 /**
- * Register a volunteer with a login (username = the phone number). From the public phone page
+ * Register a volunteer with a login (they log in with their phone number). From the public phone page
  * (`self`) the volunteer chooses the password and waits 待审核; at the desk (`staff`) the identity
  * has been seen, so the volunteer is approved at once and the first password is shown once.
  */
@@ -58,7 +59,7 @@ async function register(
     idNumber = parsed.value.idNumber;
     birthYear = Number(parsed.value.birthDate.slice(0, 4));
   }
-  const username = input.phone;
+  const username = newVolunteerUsername();
   const phoneIndex = ctx.cipher.blindIndex(input.phone, 'volunteer-phone');
   const idIndex = idNumber ? ctx.cipher.blindIndex(idNumber, 'volunteer-id') : null;
   const duplicate = () =>
@@ -66,10 +67,12 @@ async function register(
   if (
     (await repo.phoneTaken(ctx.db, phoneIndex)) ||
     (idIndex && (await repo.idNumberTaken(ctx.db, idIndex))) ||
-    (await users.usernameTaken(ctx.db, username))
+    // An account whose username is this number would answer the volunteer's phone login instead.
+    (await users.usernameTaken(ctx.db, input.phone))
   )
     throw duplicate();
-  if (password !== undefined) assertPasswordRules(password, username, 'body.password');
+  // The phone is what the volunteer types as the login name: the password must not contain it.
+  if (password !== undefined) assertPasswordRules(password, input.phone, 'body.password');
   const initialPassword = password ?? generatePassword();
   const passwordHash = await hashPassword(initialPassword);
   try {
@@ -81,6 +84,7 @@ async function register(
         regionCode: input.regionCode,
         passwordHash,
         mustChangePassword: source === 'staff',
+        ...accountPhone(ctx.cipher, input.phone),
       });
       const v = await repo.insertVolunteer(tx, {
         userId: user.id,

@@ -49,12 +49,13 @@ async function deskVolunteer(name: string) {
     availability: [{ weekday: 2, start: '09:00', end: '11:30' }],
   });
   expect(r.statusCode, r.body).toBe(201);
-  const { volunteer, username, initialPassword } = r.json();
-  const token = await loginToken(s.app, username, initialPassword);
+  // The volunteer logs in with the phone number, as the desk tells them.
+  const { volunteer, initialPassword } = r.json();
+  const token = await loginToken(s.app, phone, initialPassword);
   const api = client(s.app, token);
   const changed = await api.post('/api/v1/auth/change-password', { currentPassword: initialPassword, newPassword: PASSWORD });
   expect(changed.statusCode, changed.body).toBeLessThan(300);
-  return { id: volunteer.id as string, api: client(s.app, await loginToken(s.app, username, PASSWORD)) };
+  return { id: volunteer.id as string, api: client(s.app, await loginToken(s.app, phone, PASSWORD)) };
 }
 
 async function doneTask(v: { id: string; api: Api }, minutes = 60, kind = 'visit') {
@@ -100,7 +101,9 @@ describe('registration and approval', () => {
       password: PASSWORD,
     });
     expect(reg.statusCode, reg.body).toBe(201);
-    expect(reg.json()).toMatchObject({ username: phone, status: 'pending' });
+    expect(reg.json()).toMatchObject({ status: 'pending' });
+    // The account's username is not the phone number; the volunteer logs in with the number.
+    expect(reg.json().username).toMatch(/^v[0-9a-f]{10}$/);
 
     // The login works at once; the phone page says 待审核 and no task can be given yet.
     const me = client(s.app, await loginToken(s.app, phone, PASSWORD));
@@ -152,6 +155,88 @@ describe('registration and approval', () => {
     const off = await community.post(`/api/v1/volunteers/${reg.json().id}/review`, { decision: 'disable' });
     expect(off.json().status).toBe('disabled');
     await expect.poll(async () => (await me.get('/api/v1/volunteer/me')).statusCode).toBe(401);
+  });
+});
+
+describe('the phone is the login, never the username', () => {
+  it('stores the number encrypted on the account; no list, audit row or failure count holds it', async () => {
+    const phone = nextPhone();
+    const reg = await anonymous.post('/api/v1/volunteer-registrations', {
+      name: '赵晓雨',
+      phone,
+      regionCode: TREE.communityA1,
+      password: PASSWORD,
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const [u] = await queryRows<{ username: string; phone: string | null; phone_enc: string; phone_hash: string }>(
+      s.ctx.db,
+      sql`SELECT username, phone, phone_enc, phone_hash FROM users WHERE username = ${reg.json().username}`,
+    );
+    expect(u.username).not.toContain(phone.slice(-4));
+    expect(u.phone).toBeNull();
+    expect(s.ctx.cipher.decrypt(u.phone_enc)).toBe(phone);
+    expect(u.phone_hash).toBe(s.ctx.cipher.blindIndex(phone, 'phone'));
+
+    // Spaces as a phone keyboard adds them still find the account; a wrong password is counted
+    // under the account, and a number nobody has under its index, never the number itself.
+    const spaced = `${phone.slice(0, 3)} ${phone.slice(3, 7)} ${phone.slice(7)}`;
+    expect(await loginToken(s.app, spaced, PASSWORD)).toMatch(/^zy_/);
+    const wrong = await anonymous.post('/api/v1/auth/login', { username: phone, password: 'Wrong#2026pw' });
+    expect(wrong.statusCode).toBe(401);
+    const stranger = await anonymous.post('/api/v1/auth/login', { username: '13711112222', password: 'Wrong#2026pw' });
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.json().detail).toBe(wrong.json().detail);
+    const failures = await queryRows<{ username: string }>(s.ctx.db, sql`SELECT username FROM login_failures`);
+    expect(failures.map((f) => f.username)).toContain(reg.json().username);
+    expect(JSON.stringify(failures)).not.toContain(phone);
+    expect(JSON.stringify(failures)).not.toContain('13711112222');
+
+    const accounts = await district.get('/api/v1/users?limit=200');
+    expect(accounts.statusCode).toBe(200);
+    expect(accounts.body).not.toContain(phone);
+    const audit = await queryRows<{ row: string }>(s.ctx.db, sql`SELECT row_to_json(a)::text AS row FROM audit_log a`);
+    expect(audit.some((a) => a.row.includes(phone))).toBe(false);
+    expect(audit.some((a) => a.row.includes('13711112222'))).toBe(false);
+  });
+
+  it('a volunteer account registered with the number as username is renamed, and the number still logs in', async () => {
+    // As registered before the change: the username is the phone, the account has no phone.
+    const phone = nextPhone();
+    const reg = await anonymous.post('/api/v1/volunteer-registrations', {
+      name: '钱老志愿',
+      phone,
+      regionCode: TREE.communityA1,
+      password: PASSWORD,
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    await s.ctx.db.execute(sql`UPDATE users SET username = ${phone}, phone_enc = NULL, phone_hash = NULL, phone_masked = NULL
+      WHERE username = ${reg.json().username}`);
+    const bad = await anonymous.post('/api/v1/auth/login', { username: phone, password: 'Wrong#2026pw' });
+    expect(bad.statusCode).toBe(401);
+
+    const { renamePhoneUsernames } = await import('../users/users.phone.ts');
+    const [first, second] = await Promise.all([renamePhoneUsernames(s.ctx), renamePhoneUsernames(s.ctx)]);
+    expect(first + second).toBe(1);
+    expect(await renamePhoneUsernames(s.ctx)).toBe(0);
+
+    const [u] = await queryRows<{ id: string; username: string; phone_enc: string; failures: number }>(
+      s.ctx.db,
+      sql`SELECT u.id, u.username, u.phone_enc,
+            (SELECT coalesce(sum(failures), 0)::int FROM login_failures f WHERE f.username = u.username) AS failures
+          FROM users u JOIN volunteers v ON v.user_id = u.id WHERE v.id = ${reg.json().id}`,
+    );
+    expect(u.username).toMatch(/^v[0-9a-f]{10}$/);
+    expect(s.ctx.cipher.decrypt(u.phone_enc)).toBe(phone);
+    // The failure before the rename still counts against the account.
+    expect(u.failures).toBe(1);
+    expect(await loginToken(s.app, phone, PASSWORD)).toMatch(/^zy_/);
+    const [rename] = await queryRows<{ detail: string; actor_id: string | null }>(
+      s.ctx.db,
+      sql`SELECT detail::text AS detail, actor_id FROM audit_log WHERE action = 'user.rename' AND target_id = ${u.id}`,
+    );
+    expect(rename.actor_id).toBeNull();
+    expect(rename.detail).toContain(u.username);
+    expect(rename.detail).not.toContain(phone);
   });
 });
 

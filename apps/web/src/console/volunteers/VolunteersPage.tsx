@@ -199,7 +199,7 @@ function RegisterModal({ open, onClose, onDone }: { open: boolean; onClose(): vo
         onDone({
           title: t('volunteers.form.secretTitle'),
           name: r.volunteer.name,
-          hint: t('volunteers.form.secretHint', { username: r.username, name: r.volunteer.name }),
+          hint: t('volunteers.form.secretHint', { phone: v.phone, name: r.volunteer.name }),
           value: r.initialPassword,
         });
       }}

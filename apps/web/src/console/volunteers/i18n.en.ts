@@ -85,7 +85,7 @@ export const volunteersEnUS: typeof volunteersZhCN = {
     addSlot: 'Add slot',
     note: 'Note',
     secretTitle: 'Volunteer login',
-    secretHint: 'The username is the mobile number {{username}}; give the first password to {{name}}, who must change it.',
+    secretHint: '{{name}} logs in with the mobile number {{phone}}. Give them the first password; they must change it.',
   },
   detail: {
     title: 'Volunteer: {{name}}',

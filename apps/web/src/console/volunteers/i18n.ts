@@ -73,7 +73,7 @@ export const volunteersZhCN = {
     addSlot: '添加时段',
     note: '备注',
     secretTitle: '志愿者登录账号',
-    secretHint: '登录账号为手机号 {{username}}，请将初始密码交给 {{name}}，首次登录需修改密码。',
+    secretHint: '{{name}} 用手机号 {{phone}} 登录。请将初始密码交给本人，首次登录需修改密码。',
   },
   detail: {
     title: '志愿者：{{name}}',
