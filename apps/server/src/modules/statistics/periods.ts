@@ -62,11 +62,6 @@ export function periodRange(type: PeriodType, from: string, to: string, max: num
   return out;
 }
 
-/** The month `delta` months from a YYYY-MM month. */
-export function shiftMonth(month: string, delta: number): string {
-  return monthKey(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + delta);
-}
-
 /** Does the period hold this moment? (A `now` indicator has a value only for that period.) */
 export const holdsNow = (w: PeriodWindow, now = new Date()) =>
   new Date(w.startAt).getTime() <= now.getTime() && now.getTime() < new Date(w.endAt).getTime();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { holdsNow, periodRange, periodWindow, shiftMonth } from './periods.ts';
+import { addMonths } from '../../lib/dates.ts';
+import { holdsNow, periodRange, periodWindow } from './periods.ts';
 
 describe('statistics periods (China time)', () => {
   it('starts a quarter and a year at midnight +08:00 and lists their months', () => {
@@ -30,7 +31,7 @@ describe('statistics periods (China time)', () => {
     ]);
     expect(periodRange('year', '2020', '2026', 36)).toHaveLength(7);
     expect(periodRange('month', '2020-01', '2026-12', 36)).toBeNull();
-    expect([shiftMonth('2026-01', -1), shiftMonth('2026-03', -12), shiftMonth('2025-12', 1)]).toEqual([
+    expect([addMonths('2026-01', -1), addMonths('2026-03', -12), addMonths('2025-12', 1)]).toEqual([
       '2025-12',
       '2025-03',
       '2026-01',

@@ -14,11 +14,12 @@ import type { z } from 'zod';
 import { actorCoversRegion } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { addMonths } from '../../lib/dates.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { inboundByCategory } from '../calls/reports.repo.ts';
 import { regionByCode } from '../supervision/supervision.repo.ts';
 import { IndicatorCalc } from './indicators.ts';
-import { periodRange, periodWindow, shiftMonth } from './periods.ts';
+import { periodRange, periodWindow } from './periods.ts';
 import * as repo from './statistics.repo.ts';
 
 type Level = 'district' | 'street' | 'community';
@@ -78,7 +79,7 @@ function line(id: string, name: string, unit: ReportLine['unit'], [cur, prev, ly
  */
 export async function monthlyReport(ctx: AppContext, actor: Actor, month: string, regionCode?: string): Promise<MonthlyReport> {
   const region = await regionInReach(ctx, actor, regionCode);
-  const keys = [month, shiftMonth(month, -1), shiftMonth(month, -12)];
+  const keys = [month, addMonths(month, -1), addMonths(month, -12)];
   const windows = keys.map((k, i) => periodWindow('month', k, i));
   const calc = new IndicatorCalc(ctx, actor, windows);
   const lines = await Promise.all(

@@ -2,11 +2,12 @@ import type { MonthlyReport, ReportLine, StatisticsSeries } from '@zhiyang/share
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { cnMonthOf, periodWindow, shiftMonth } from './periods.ts';
+import { cnMonthOf, periodWindow } from './periods.ts';
 
 type Api = Awaited<ReturnType<typeof clientAs>>['api'];
 let s: TestServer;
@@ -16,9 +17,9 @@ let communityA1: Api;
 let operator: Api;
 
 // The report month M is last month (China time), wholly past; M-1 and the same month last year beside it.
-const M = shiftMonth(cnMonthOf(), -1);
-const PREV = shiftMonth(M, -1);
-const LY = shiftMonth(M, -12);
+const M = addMonths(cnMonthOf(), -1);
+const PREV = addMonths(M, -1);
+const LY = addMonths(M, -12);
 const w = (m: string) => periodWindow('month', m);
 /** A moment in the middle of a month. */
 const mid = (m: string, plusSeconds = 0) =>
@@ -138,7 +139,7 @@ beforeAll(async () => {
     sql`WITH o AS (INSERT INTO medical_orgs (name, kind, region_code) VALUES ('测试卫生服务中心', 'community_health_centre', ${TREE.district}) RETURNING id)
       INSERT INTO doctor_teams (org_id, name, region_code) SELECT id, '一队', ${TREE.streetA} FROM o RETURNING id`,
   );
-  const from = w(shiftMonth(M, -6)).firstDay;
+  const from = w(addMonths(M, -6)).firstDay;
   await db.execute(sql`INSERT INTO doctor_contracts (elder_id, team_id, region_code, package, starts_on, ends_on, signed_at)
     VALUES (${e1}, ${team.id}, ${TREE.communityA1}, 'elderly', ${from}, ${`${year + 2}-12-31`}, ${`${from}T02:00:00Z`})`);
 });
