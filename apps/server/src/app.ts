@@ -62,6 +62,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    // Fastify gives each plugin 10 s to start. On a loaded machine (a CI run with browsers beside
+    // it) Swagger UI once took longer, and the server refused to start at all: better slow than down.
+    pluginTimeout: 60_000,
     // X-Forwarded-* only from the configured proxies (TRUST_PROXY), else a client could pick its own address.
     trustProxy: opts.config.trustProxy?.length ? opts.config.trustProxy : false,
   }).withTypeProvider<ZodTypeProvider>();

@@ -199,7 +199,9 @@ describe('every console screen is Chinese', () => {
       timezoneId: 'Asia/Shanghai',
     });
     const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    // Seven roles walk their menus at once, beside the other browser tests: on a loaded machine a
+    // page has taken longer than 15 s to load. This test is about language, not speed.
+    page.setDefaultTimeout(45_000);
     const login = await page.request.post(`${server.url}/api/v1/auth/login`, { data: { username, password: PASSWORD } });
     expect(login.ok()).toBe(true);
     return { context, page };
@@ -208,7 +210,7 @@ describe('every console screen is Chinese', () => {
   /** Wait until the page has settled: no loading spinner, no skeleton. A concurrent test passes its own `expect`. */
   async function settled(page: Page, ex: typeof expect = expect) {
     await page.waitForLoadState('networkidle');
-    await ex.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count()).toBe(0);
+    await ex.poll(() => page.locator('.ant-spin-spinning, .ant-skeleton-active').count(), { timeout: 45_000 }).toBe(0);
   }
 
   async function visibleForeignWords(page: Page): Promise<string[]> {
