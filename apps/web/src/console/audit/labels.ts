@@ -281,6 +281,7 @@ export const AUDIT_ACTION_LABELS: Record<string, Label> = {
   'user.create': { zh: '新建用户', en: 'Create user' },
   'user.reset-password': { zh: '重置密码', en: 'Reset password' },
   'user.unlock': { zh: '解锁用户', en: 'Unlock user' },
+  'user.rename': { zh: '更换用户名', en: 'Rename user' },
   'user.update': { zh: '修改用户', en: 'Edit user' },
   'visit.photo-add': { zh: '上传服务照片', en: 'Add visit photo' },
   'visit.photo-read': { zh: '查看服务照片', en: 'View visit photo' },
