@@ -20,8 +20,6 @@ export function dataExchangeRoutes() {
   );
 }
 
-export const DATA_EXCHANGE_MENU_PATHS = [{ path: '/console/data-exchange' }];
-
 /** The menu entry 数据交换 for the district's roles (zh-CN only, like the page). */
 export function dataExchangeMenu(permissions: readonly string[]) {
   if (!permissions.includes('exchange:export')) return [];

@@ -15,9 +15,6 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   { key: 'board', path: 'family-beds/board', needs: 'family_bed:read', icon: <DashboardOutlined />, element: <BedBoardPage /> },
 ];
 
-/** The pages' paths, for the menu to highlight the entry of the page shown. */
-export const FAMILY_BED_MENU_PATHS = PAGES.map((p) => ({ path: `/console/${p.path}` }));
-
 /** The 家庭照护床位 pages, placed inside the console layout by ConsoleRoutes. */
 export function familyBedRoutes() {
   return PAGES.map((p) => (

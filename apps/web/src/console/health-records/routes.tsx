@@ -20,7 +20,6 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   },
   { key: 'ltc', path: 'health/ltc', needs: 'ltc:read', icon: <SafetyCertificateOutlined />, element: <LtcPage /> },
 ];
-export const HEALTH_RECORDS_MENU_PATHS = PAGES.map((p) => ({ path: `/console/${p.path}` }));
 
 /** The health-record pages (体检导入, 长护险), placed inside the console layout by ConsoleRoutes. */
 export function healthRecordsRoutes() {

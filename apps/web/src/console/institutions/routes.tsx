@@ -67,9 +67,6 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   },
 ];
 
-/** The pages' paths, for the menu to highlight the entry of the page shown. */
-export const INSTITUTION_MENU_PATHS = PAGES.map((p) => ({ path: `/console/${p.path}` }));
-
 /** The 机构养老 pages, placed inside the console layout by ConsoleRoutes. */
 export function institutionRoutes() {
   return PAGES.map((p) => (

@@ -67,7 +67,7 @@ export function ConsoleLayout() {
           <Menu
             mode="inline"
             items={items}
-            selectedKeys={[selectedMenuKey(pathname)]}
+            selectedKeys={[selectedMenuKey(pathname, items)]}
             onClick={({ key }) => navigate(key)}
             style={{ borderInlineEnd: 'none' }}
             data-testid="side-menu"

@@ -18,17 +18,17 @@ import { ALLOWANCES_MENU } from '../allowances/routes.tsx';
 import { CALLS_MENU } from '../calls/routes.tsx';
 import { careVisitsMenu } from '../care-visits/routes.tsx';
 import { creditMenu } from '../credit/routes.tsx';
-import { DATA_EXCHANGE_MENU_PATHS, dataExchangeMenu } from '../data-exchange/routes.tsx';
-import { FAMILY_BED_MENU_PATHS, familyBedsMenu } from '../family-beds/routes.tsx';
-import { HEALTH_RECORDS_MENU_PATHS, healthRecordsMenu } from '../health-records/routes.tsx';
-import { INSTITUTION_MENU_PATHS, institutionsMenu } from '../institutions/routes.tsx';
+import { dataExchangeMenu } from '../data-exchange/routes.tsx';
+import { familyBedsMenu } from '../family-beds/routes.tsx';
+import { healthRecordsMenu } from '../health-records/routes.tsx';
+import { institutionsMenu } from '../institutions/routes.tsx';
 import { MEALS_MENU } from '../meals/routes.tsx';
-import { MEDICAL_MENU_PATHS, medicalMenu } from '../medical/routes.tsx';
+import { medicalMenu } from '../medical/routes.tsx';
 import { PRIVILEGE_CARDS_MENU } from '../privilege-cards/routes.tsx';
 import { SERVICE_MENU } from '../service/routes.tsx';
-import { STATISTICS_MENU_PATHS, statisticsMenu } from '../statistics/routes.tsx';
+import { statisticsMenu } from '../statistics/routes.tsx';
 import { supervisionMenu } from '../supervision/routes.tsx';
-import { VOLUNTEER_MENU_PATHS, volunteersMenu } from '../volunteers/routes.tsx';
+import { volunteersMenu } from '../volunteers/routes.tsx';
 
 interface Entry {
   path: string;
@@ -130,27 +130,23 @@ export function buildMenu(permissions: readonly string[], t: TFunction, role?: R
   ];
 }
 
-/** The menu key to highlight for a path: the longest entry that prefixes it. */
-export function selectedMenuKey(pathname: string): string {
-  const all = [
-    ...MAIN,
-    ...SYSTEM,
-    ...SERVICE_MENU,
-    ...SAFETY_MENU,
-    ...CALLS_MENU,
-    ...ALLOWANCES_MENU,
-    ...MEALS_MENU,
-    ...PRIVILEGE_CARDS_MENU,
-    ...INSTITUTION_MENU_PATHS,
-    ...FAMILY_BED_MENU_PATHS,
-    ...MEDICAL_MENU_PATHS,
-    ...VOLUNTEER_MENU_PATHS,
-    ...HEALTH_RECORDS_MENU_PATHS,
-    { path: '/console/supervision' },
-    ...STATISTICS_MENU_PATHS,
-    ...DATA_EXCHANGE_MENU_PATHS,
-  ]
-    .map((e) => e.path)
-    .sort((a, b) => b.length - a.length);
-  return all.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
+type MenuItems = NonNullable<MenuProps['items']>;
+
+/** Every page path in a built menu, groups and submenus included. */
+function menuPaths(items: MenuItems): string[] {
+  return items.flatMap((i) => {
+    if (!i) return [];
+    const children = 'children' in i && i.children ? menuPaths(i.children as MenuItems) : [];
+    const own = typeof i.key === 'string' && i.key.startsWith('/console') ? [i.key] : [];
+    return [...own, ...children];
+  });
+}
+
+/**
+ * The menu key to highlight for a path: the longest page of the menu the user has that prefixes
+ * it. Read from the built menu, so a module's pages are highlighted as soon as it adds them.
+ */
+export function selectedMenuKey(pathname: string, items: MenuItems): string {
+  const paths = menuPaths(items).sort((a, b) => b.length - a.length);
+  return paths.find((p) => pathname === p || pathname.startsWith(`${p}/`)) ?? '/console';
 }

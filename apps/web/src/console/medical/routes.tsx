@@ -17,9 +17,6 @@ const PAGES: Array<{ key: MedicalTab; icon: ReactNode; needs: Action }> = [
   { key: 'referrals', icon: <SwapOutlined />, needs: 'medical:read' },
 ];
 
-/** The pages' paths, for the menu to highlight the entry of the page shown. */
-export const MEDICAL_MENU_PATHS = PAGES.map((p) => ({ path: `/console/medical/${p.key}` }));
-
 /** The 医养结合 pages, placed inside the console layout by ConsoleRoutes. */
 export function medicalRoutes() {
   return PAGES.map((p) => (

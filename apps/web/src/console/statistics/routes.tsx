@@ -6,9 +6,6 @@ import { RequirePermission } from '../common/RequirePermission.tsx';
 const MonthlyReportPage = lazyPage(() => import('./MonthlyReportPage.tsx'), 'MonthlyReportPage');
 const AdhocStatisticsPage = lazyPage(() => import('./AdhocStatisticsPage.tsx'), 'AdhocStatisticsPage');
 
-/** The statistics pages (issue 21): 统计月报 and 自定义统计, for whoever may read the supervision dashboard. */
-export const STATISTICS_MENU_PATHS = [{ path: '/console/statistics/monthly' }, { path: '/console/statistics/adhoc' }];
-
 export function statisticsRoutes() {
   return [
     <Route

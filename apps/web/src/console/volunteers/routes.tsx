@@ -19,9 +19,6 @@ const PAGES: Array<{ key: Key; path: string; needs: Action; icon: ReactNode; ele
   { key: 'points', path: 'volunteers/points', needs: 'volunteer:read', icon: <EnvironmentOutlined />, element: <PointsPage /> },
 ];
 
-/** The pages' paths, for the menu to highlight the entry of the page shown. */
-export const VOLUNTEER_MENU_PATHS = PAGES.map((p) => ({ path: `/console/${p.path}` }));
-
 /** The 志愿服务 pages (志愿者, 志愿任务, 时间银行, 睦邻点), placed inside the console layout by ConsoleRoutes. */
 export function volunteerRoutes() {
   return PAGES.map((p) => (
