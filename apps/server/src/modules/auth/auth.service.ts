@@ -3,7 +3,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { randomToken, sha256Hex } from '../../lib/crypto.ts';
 import { badRequest, unauthorized } from '../../lib/errors.ts';
-import { normalisePhone } from '../../lib/http.ts';
+import { isMobile, normalisePhone } from '../../lib/http.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { publishUserAccessChanged } from './access-events.ts';
 import * as repo from './auth.repo.ts';
@@ -35,7 +35,7 @@ export async function login(ctx: AppContext, input: LoginInput) {
   const typed = input.username.trim().toLowerCase();
   const address = (input.ip ?? '').slice(0, 100);
   const phone = normalisePhone(typed);
-  const phoneHash = MOBILE.test(phone) ? ctx.cipher.blindIndex(phone, 'phone') : null;
+  const phoneHash = isMobile(phone) ? ctx.cipher.blindIndex(phone, 'phone') : null;
   const user =
     (await repo.findUserByUsername(ctx.db, typed)) ??
     (phoneHash ? await repo.findVolunteerByPhoneHash(ctx.db, phoneHash) : undefined);
@@ -91,7 +91,6 @@ export async function login(ctx: AppContext, input: LoginInput) {
 }
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
-const MOBILE = /^1[3-9]\d{9}$/;
 
 /** One answer for a wrong password, an unknown username and a locked address. */
 const WRONG_LOGIN = 'Wrong username or password.';

@@ -1,3 +1,4 @@
+import { PHONE_PATTERN } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
 import { actorCoversRegion, can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -43,7 +44,7 @@ export function toSearch(ctx: AppContext, f: ElderQuery): repo.ElderSearch {
   const q = f.q?.trim().replace(/\s+/g, '');
   if (!q) return s;
   if (/^\d{17}[\dXx]$/.test(q)) s.idHash = ctx.cipher.blindIndex(q.toUpperCase(), 'id_number');
-  else if (/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/.test(q)) s.phoneHash = ctx.cipher.blindIndex(normalisePhone(q), 'phone');
+  else if (PHONE_PATTERN.test(q)) s.phoneHash = ctx.cipher.blindIndex(normalisePhone(q), 'phone');
   else if (/^\d{3,5}[\dXx]$/.test(q))
     s.idTail = { length: q.length as 4 | 5 | 6, hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
   else if (/^[A-Za-z]+$/.test(q)) s.pinyinPrefix = q.toLowerCase();

@@ -3,7 +3,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
-import { normalisePhone } from '../../lib/http.ts';
+import { isMobile, normalisePhone } from '../../lib/http.ts';
 import { ageOnDay } from '../allowances/allowances.rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
@@ -28,7 +28,7 @@ export function kioskKey(
     return qrIds().then((ids) => ({ kind: 'ids' as const, ids: ids.filter((id) => elderQrToken(ctx, id) === q) }));
   }
   if (/^\d{17}[\dXx]$/.test(q)) return { kind: 'idHash', hash: ctx.cipher.blindIndex(q.toUpperCase(), 'id_number') };
-  if (/^1[3-9]\d{9}$/.test(q)) return { kind: 'phoneHash', hash: ctx.cipher.blindIndex(normalisePhone(q), 'phone') };
+  if (isMobile(q)) return { kind: 'phoneHash', hash: ctx.cipher.blindIndex(normalisePhone(q), 'phone') };
   // Four digits are the last 4 of the ID number or of the phone: the kiosk says which (`by`);
   // without it both indexes are searched. An X ends only an ID number.
   if (/^\d{4}$/.test(q) && by !== 'idTail4') {
