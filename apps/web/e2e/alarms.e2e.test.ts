@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
+import { clickUntil, ensureWebBuild, launchBrowser, screenshotDir, WEB_DIR, WEB_DIST } from './support.ts';
 
 // The server's test helpers, imported by path at run time (tsc -p apps/web does not check the server).
 const SERVER_SRC = path.join(WEB_DIR, '../server/src');
@@ -145,9 +145,9 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
   }, 180_000);
 
   it('the operator opens the alarm: the elder card lists the contacts in call order (phones masked until taken)', async () => {
-    await queueRow().click();
     const card = elderCard();
-    await card.waitFor();
+    // The queue redraws as events arrive; a click during a redraw is lost, so click until the card opens.
+    await clickUntil(queueRow(), card);
     await card.getByText(`${ELDER_NAME} · `).waitFor();
     await card.getByText('甲一社区 5 栋 1 单元 302').waitFor();
     await card.getByText('独居').waitFor();
@@ -460,8 +460,7 @@ describe('alarm centre: an operator on duty handles an SOS in the browser', () =
     await row.waitFor({ timeout: 10_000 });
     off();
     expect(partials).toEqual([true]);
-    await row.click();
-    await page.locator('.ant-card').filter({ hasText: name }).first().waitFor();
+    await clickUntil(row, page.locator('.ant-card').filter({ hasText: name }).first());
     await shot('11-large-alarm');
     expect(pageErrors).toEqual([]);
   }, 120_000);
