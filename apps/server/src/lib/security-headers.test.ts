@@ -41,17 +41,8 @@ function directives(header: string | string[] | number | undefined): Map<string,
 }
 
 describe('every response carries the browser security headers', () => {
-  it('pages, static files, the API, errors and Swagger UI get a strict Content-Security-Policy', async () => {
-    const urls = [
-      '/',
-      '/console/alarms',
-      '/screen',
-      '/assets/app.js',
-      '/api/v1/health',
-      '/api/v1/none',
-      '/api/docs/',
-      '/api/v1/elders',
-    ];
+  it('pages, static files and Swagger UI get a strict Content-Security-Policy', async () => {
+    const urls = ['/', '/console/alarms', '/screen', '/assets/app.js', '/api/docs/'];
     for (const url of urls) {
       const res = await s.app.inject({ method: 'GET', url, headers: { host: 'zhiyang.example.cn:8443' } });
       expect(res.statusCode, url).toBeLessThan(500);
@@ -77,6 +68,32 @@ describe('every response carries the browser security headers', () => {
       expect(permissions, url).toContain('geolocation=(self)');
       expect(permissions, url).toContain('microphone=(self)');
       // Plain HTTP: no HSTS (a browser ignores it there, and it must not pin a test host).
+      expect(res.headers['strict-transport-security'], url).toBeUndefined();
+    }
+  });
+
+  it('JSON answers (data, problems, errors) may load nothing and be framed nowhere', async () => {
+    const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const get = (url: string) => s.app.inject({ method: 'GET', url, headers: { host: 'zhiyang.example.cn:8443' } });
+    const answers = {
+      health: await get('/api/v1/health'),
+      'unknown route': await get('/api/v1/none'),
+      'no session': await get('/api/v1/elders'),
+      'OpenAPI document': await get('/api/v1/openapi.json'),
+      'regions (kept bytes)': await admin.api.get('/api/v1/regions?limit=5'),
+      'region tree (kept bytes)': await admin.api.get('/api/v1/regions/tree'),
+      'invalid body': await admin.api.post('/api/v1/regions', { code: 'x' }),
+    };
+    expect(Object.values(answers).map((r) => r.statusCode)).toEqual([200, 404, 401, 200, 200, 200, 400]);
+    for (const [url, res] of Object.entries(answers)) {
+      expect(String(res.headers['content-type']), url).toMatch(/^application\/(problem\+)?json/);
+      expect(res.headers['content-security-policy'], url).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['referrer-policy'], url).toBe('same-origin');
+      // Document-only policies are not sent with data.
+      expect(res.headers['permissions-policy'], url).toBeUndefined();
+      expect(res.headers['cross-origin-opener-policy'], url).toBeUndefined();
       expect(res.headers['strict-transport-security'], url).toBeUndefined();
     }
   });
