@@ -13,6 +13,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { RouteAccess } from './auth.ts';
+import { EncodedAnswer } from './encoded-answer.ts';
 
 type Parsed<R, K extends string> = R extends { [P in K]: infer S extends z.ZodType } ? z.output<S> : undefined;
 
@@ -23,8 +24,11 @@ export type ContractRequest<R extends Route> = FastifyRequest<{
   Body: Parsed<R, 'body'>;
 }>;
 
-/** What the handler returns: the answer before the response schema presents it (or the reply, once sent). */
-export type ContractAnswer<R extends Route> = z.input<R['responseSchema']> | FastifyReply;
+/**
+ * What the handler returns: the answer before the response schema presents it, the answer already
+ * presented and encoded (`encodeAnswer`), or the reply, once sent.
+ */
+export type ContractAnswer<R extends Route> = z.input<R['responseSchema']> | EncodedAnswer | FastifyReply;
 
 export type ContractHandler<R extends Route> = (
   req: ContractRequest<R>,
@@ -87,6 +91,7 @@ export function registerRoute<R extends Route>(
       if (entry.status !== 200) reply.code(entry.status);
       const answer = await handler(req as ContractRequest<R>, reply);
       if (answer === undefined && !reply.sent) return reply.send();
+      if (answer instanceof EncodedAnswer) return reply.type('application/json; charset=utf-8').send(answer.bytes);
       return answer;
     },
   });

@@ -38,6 +38,26 @@ describe('the region list in memory', () => {
     expect(cache().stats.hits).toBeGreaterThanOrEqual(hits + 6);
   });
 
+  it('builds a page and the tree once and sends the kept bytes until the regions change', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
+    const tree = async () => JSON.stringify((await api.get('/api/v1/regions/tree')).json());
+    const first = await api.get('/api/v1/regions?limit=200');
+    const treeBefore = await tree();
+    const kept = cache().stats.derivedHits;
+    const again = await api.get('/api/v1/regions?limit=200');
+    expect(again.body).toBe(first.body);
+    expect(await tree()).toBe(treeBefore);
+    expect(cache().stats.derivedHits).toBe(kept + 2);
+
+    expect((await api.post('/api/v1/regions', { code: '990101001007', name: '新建社区' })).statusCode).toBe(201);
+    const after = await api.get('/api/v1/regions?limit=200');
+    expect(after.body).not.toBe(first.body);
+    expect(after.json().items.map((r: { code: string }) => r.code)).toContain('990101001007');
+    expect(await tree()).toContain('新建社区');
+    expect((await api.delete('/api/v1/regions/990101001007')).statusCode).toBe(204);
+    expect(await tree()).not.toContain('新建社区');
+  });
+
   it("answers each page as the contract's serializer would, byte for byte", async () => {
     const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
     const street = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
@@ -108,6 +128,17 @@ describe('the region list in memory', () => {
     release();
     await load;
     expect(c.loaded).toBe(false);
+  });
+
+  it('does not keep a value built from rows a change has since replaced', async () => {
+    const c = cache();
+    c.invalidate();
+    const rows = await c.all(async () => []);
+    c.invalidate(); // a change arrives while a request still holds the old rows
+    expect(c.derive('page', rows, () => 'old')).toBe('old');
+    const current = await c.all(async () => []);
+    expect(c.derive('page', current, () => 'new')).toBe('new');
+    expect(c.derive('page', current, () => 'not asked')).toBe('new');
   });
 });
 

@@ -19,8 +19,10 @@ export class RegionCache<Row> {
   private loading: Promise<readonly Row[]> | null = null;
   private seq = 0;
   private off: (() => void) | null = null;
+  /** Values computed from `rows` (`derive`), dropped with them. */
+  private derived = new Map<string, unknown>();
   /** Counters for the tests and the benchmark. */
-  readonly stats = { hits: 0, loads: 0, invalidations: 0 };
+  readonly stats = { hits: 0, loads: 0, invalidations: 0, derivedHits: 0 };
 
   listen(events: EventBus): void {
     this.off?.();
@@ -42,6 +44,26 @@ export class RegionCache<Row> {
     this.seq++;
     this.rows = null;
     this.loading = null;
+    this.derived.clear();
+  }
+
+  /**
+   * A value computed from `rows` (a page of the list presented for the API, say), kept under `key`
+   * while those rows are the current ones. Rows that are no longer current (a change arrived while
+   * the caller held them) still give an answer, but it is not kept. At most `DERIVED_MAX` keys:
+   * past that the kept values are dropped and collected again from the reads that follow.
+   */
+  derive<T>(key: string, rows: readonly Row[], compute: () => T): T {
+    if (rows === this.rows && this.derived.has(key)) {
+      this.stats.derivedHits++;
+      return this.derived.get(key) as T;
+    }
+    const value = compute();
+    if (rows === this.rows) {
+      if (this.derived.size >= DERIVED_MAX) this.derived.clear();
+      this.derived.set(key, value);
+    }
+    return value;
   }
 
   /** Every row: from memory, or loaded once for all the requests that miss at the same moment. */
@@ -69,6 +91,9 @@ export class RegionCache<Row> {
     return this.rows !== null;
   }
 }
+
+/** Distinct reads kept per process (pages × filters × scopes); each is a few kilobytes. */
+const DERIVED_MAX = 500;
 
 const caches = new WeakMap<EventBus, RegionCache<unknown>>();
 

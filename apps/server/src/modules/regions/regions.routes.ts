@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
+import { encodeAnswer } from '../../lib/encoded-answer.ts';
 import { withUploadedTable } from '../../lib/table-upload.ts';
 import * as boundaries from './boundaries.service.ts';
 import { importRegions, REGION_IMPORT_LIMITS, regionImportTemplate } from './regions.import.ts';
@@ -10,11 +11,16 @@ import * as regions from './regions.service.ts';
 
 /** Regions: schemas, access and audit come from the shared contract. */
 export const regionRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Both reads are kept encoded until the regions change (regions.service.ts): most requests send bytes already built.
   registerRoute(app, api.listRegions, (req) => {
     const { limit, page, count, ...filter } = req.query;
-    return regions.listRegions(ctx, actorOf(req), filter, limit, page, count);
+    return regions.listRegionsPresented(ctx, actorOf(req), filter, limit, page, count ?? false, (answer) =>
+      encodeAnswer(api.listRegions, answer),
+    );
   });
-  registerRoute(app, api.regionTree, async (req) => ({ items: await regions.regionTree(ctx, actorOf(req)) }));
+  registerRoute(app, api.regionTree, (req) =>
+    regions.regionTreePresented(ctx, actorOf(req), (items) => encodeAnswer(api.regionTree, { items })),
+  );
 
   // A file download, not JSON, so route() cannot describe it: registered by hand (the web links
   // to regionImportTemplateUrl in apps/web/src/api/regions.ts).

@@ -34,23 +34,33 @@ export function regionsChanged(ctx: AppContext) {
   existingRegionCache(ctx.events)?.invalidate();
 }
 
+/** The root of the regions the actor sees: region-scoped staff their region; everyone else none (the whole tree). */
+function scopeRoot(actor: Actor): string | null {
+  return isRegionScoped(actor) ? actor.regionCode : null;
+}
+
 /**
  * The regions the actor sees: region-scoped staff with a root their subtree; everyone else (a
  * provider's or canteen's staff choosing a site's community, say) the whole tree — names are public.
  */
-function visibleTo(actor: Actor, rows: readonly RegionView[]): readonly RegionView[] {
-  const root = isRegionScoped(actor) ? actor.regionCode : null;
+function visibleTo(root: string | null, rows: readonly RegionView[]): readonly RegionView[] {
   return root === null ? rows : rows.filter((r) => r.code.startsWith(root));
 }
 
-/**
- * A page of the regions in scope in code order, filtered as the API documents (`q`: a name
- * containing it or a code starting with it, case-insensitive); `total` only when asked (`count`).
- */
-export async function listRegions(ctx: AppContext, actor: Actor, f: RegionFilter, limit: number, page: number, count = false) {
-  const all = await allRegions(ctx);
-  // As before the cache: everyone but region-scoped staff with a root reads the whole tree (names are public).
-  const root = isRegionScoped(actor) ? actor.regionCode : null;
+export interface RegionPage {
+  items: RegionView[];
+  total: number | undefined;
+}
+
+/** A page of `all` as `listRegions` documents it. */
+function pageOf(
+  all: readonly RegionView[],
+  root: string | null,
+  f: RegionFilter,
+  limit: number,
+  page: number,
+  count: boolean,
+): RegionPage {
   const q = f.q?.toLowerCase();
   const match = (r: RegionView) =>
     (root === null || r.code.startsWith(root)) &&
@@ -73,10 +83,9 @@ export async function listRegions(ctx: AppContext, actor: Actor, f: RegionFilter
   return { items: found.slice(offset, offset + limit), total: found.length };
 }
 
-/** The visible regions as a forest (the actor's subtree roots at the top). */
-export async function regionTree(ctx: AppContext, actor: Actor): Promise<RegionNode[]> {
-  const rows = visibleTo(actor, await allRegions(ctx));
-  const byCode = new Map<string, RegionNode>(rows.map((r) => [r.code, { ...r, children: [] }]));
+/** The visible regions as a forest (the scope's subtree roots at the top). */
+function forestOf(all: readonly RegionView[], root: string | null): RegionNode[] {
+  const byCode = new Map<string, RegionNode>(visibleTo(root, all).map((r) => [r.code, { ...r, children: [] }]));
   const roots: RegionNode[] = [];
   for (const node of byCode.values()) {
     const parent = node.parentCode ? byCode.get(node.parentCode) : undefined;
@@ -84,6 +93,47 @@ export async function regionTree(ctx: AppContext, actor: Actor): Promise<RegionN
     else roots.push(node);
   }
   return roots;
+}
+
+/**
+ * A page of the regions in scope in code order, filtered as the API documents (`q`: a name
+ * containing it or a code starting with it, case-insensitive); `total` only when asked (`count`).
+ */
+export async function listRegions(ctx: AppContext, actor: Actor, f: RegionFilter, limit: number, page: number, count = false) {
+  return pageOf(await allRegions(ctx), scopeRoot(actor), f, limit, page, count);
+}
+
+/** The visible regions as a forest (the actor's subtree roots at the top). */
+export async function regionTree(ctx: AppContext, actor: Actor): Promise<RegionNode[]> {
+  return forestOf(await allRegions(ctx), scopeRoot(actor));
+}
+
+/**
+ * `listRegions` handed to `present` (for the API: the answer encoded to JSON once), kept in this
+ * process until the regions change: the same page for the same scope — the console's pickers
+ * and trees, an API client polling — is built and encoded once, not on every request. The answer
+ * depends only on the rows, the scope's root and the query, which make the key.
+ */
+export async function listRegionsPresented<T>(
+  ctx: AppContext,
+  actor: Actor,
+  f: RegionFilter,
+  limit: number,
+  page: number,
+  count: boolean,
+  present: (answer: RegionPage) => T,
+): Promise<T> {
+  const rows = await allRegions(ctx);
+  const root = scopeRoot(actor);
+  const key = JSON.stringify(['list', root, f.parentCode ?? null, f.level ?? null, f.q ?? null, limit, page, count]);
+  return regionCacheFor<RegionView>(ctx.events).derive(key, rows, () => present(pageOf(rows, root, f, limit, page, count)));
+}
+
+/** `regionTree` handed to `present`, kept like `listRegionsPresented`. */
+export async function regionTreePresented<T>(ctx: AppContext, actor: Actor, present: (roots: RegionNode[]) => T): Promise<T> {
+  const rows = await allRegions(ctx);
+  const root = scopeRoot(actor);
+  return regionCacheFor<RegionView>(ctx.events).derive(JSON.stringify(['tree', root]), rows, () => present(forestOf(rows, root)));
 }
 
 /** Checks a code's shape and that its parent exists (in the database or in `pending`). */
