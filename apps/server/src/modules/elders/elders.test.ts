@@ -247,6 +247,22 @@ describe('search', () => {
     const few = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}&count=true`)).json();
     expect(few.totalCapped).toBe(false);
     expect(few.total).toBeLessThan(1000);
+    // Every page tells the same total: the last one, one past the end (no rows to carry the count)
+    // and a search with no match at all.
+    const pages = Math.ceil(few.total / 2);
+    const last = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}&limit=2&page=${pages}&count=true`)).json();
+    expect(last).toMatchObject({ total: few.total, totalCapped: false });
+    expect(last.items.length).toBe(few.total - (pages - 1) * 2);
+    const past = (
+      await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}&limit=2&page=${pages + 1}&count=true`)
+    ).json();
+    expect(past).toMatchObject({ items: [], total: few.total, totalCapped: false });
+    const pastMany = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}&limit=50&page=30&count=true`)).json();
+    expect(pastMany).toMatchObject({ items: [], total: 1000, totalCapped: true });
+    const none = (
+      await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA1}&q=${encodeURIComponent('无此人名')}&count=true`)
+    ).json();
+    expect(none).toMatchObject({ items: [], total: 0, totalCapped: false });
     // Without count=true the page comes without a total (no count query), and the search is still audited.
     const uncounted = (await street.api.get(`/api/v1/elders?regionCode=${TREE.communityA2}&limit=5`)).json();
     expect(uncounted.items).toHaveLength(5);
