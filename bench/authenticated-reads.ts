@@ -8,7 +8,8 @@
 // Usage: npx tsx bench/authenticated-reads.ts   (PostgreSQL from BENCH_DATABASE_URL or TEST_DATABASE_URL)
 // BENCH_CACHE_OFF=0 skips the cache-off server (the default cache only); BENCH_DBS=pglite or postgres
 // runs one database; BENCH_LABEL names the result file (authenticated-reads-<label>.json);
-// BENCH_SETTLE_SECONDS waits that long after the seed before the first read.
+// BENCH_SETTLE_SECONDS waits that long after the seed before the first read; BENCH_READS=regionsApi,…
+// measures only the reads named.
 import os from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -57,7 +58,9 @@ async function reads(database: TestDatabase, cacheSeconds: number, seed: boolean
   // this very thread) finish before the first read is measured, else the first read pays for it.
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SETTLE_SECONDS ?? 0) * 1000));
   const out = {} as Record<ReadName, Load>;
+  const only = process.env.BENCH_READS?.split(',');
   for (const [name, path] of Object.entries(READS) as Array<[ReadName, string]>) {
+    if (only && !only.includes(name)) continue;
     out[name] = await load(`${s.url}${path}`, { authorization: `Bearer ${token}` });
     console.log(`  ${database.kind} cache ${cacheSeconds ? 'on' : 'off'} ${name}`, out[name]);
   }
