@@ -152,6 +152,7 @@ export const securityHeaders = fp(
       return policy;
     };
     app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
+      // req.protocol follows the trustProxy setting: behind a proxy it is the client's scheme.
       const https = req.protocol === 'https';
       if (https) reply.header('strict-transport-security', 'max-age=31536000');
       reply.header('x-content-type-options', 'nosniff');
