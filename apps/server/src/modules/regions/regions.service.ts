@@ -52,7 +52,7 @@ export interface RegionPage {
   total: number | undefined;
 }
 
-/** A page of `all` as `listRegions` documents it. */
+/** A page of `all` as `listRegionsPresented` documents it. */
 function pageOf(
   all: readonly RegionView[],
   root: string | null,
@@ -98,19 +98,8 @@ function forestOf(all: readonly RegionView[], root: string | null): RegionNode[]
 /**
  * A page of the regions in scope in code order, filtered as the API documents (`q`: a name
  * containing it or a code starting with it, case-insensitive); `total` only when asked (`count`).
- */
-export async function listRegions(ctx: AppContext, actor: Actor, f: RegionFilter, limit: number, page: number, count = false) {
-  return pageOf(await allRegions(ctx), scopeRoot(actor), f, limit, page, count);
-}
-
-/** The visible regions as a forest (the actor's subtree roots at the top). */
-export async function regionTree(ctx: AppContext, actor: Actor): Promise<RegionNode[]> {
-  return forestOf(await allRegions(ctx), scopeRoot(actor));
-}
-
-/**
- * `listRegions` handed to `present` (for the API: the answer encoded to JSON once), kept in this
- * process until the regions change: the same page for the same scope — the console's pickers
+ * Handed to `present` (for the API: the answer encoded to JSON once) and kept in this process
+ * until the regions change: the same page for the same scope — the console's pickers
  * and trees, an API client polling — is built and encoded once, not on every request. The answer
  * depends only on the rows, the scope's root and the query, which make the key.
  */
@@ -129,7 +118,7 @@ export async function listRegionsPresented<T>(
   return regionCacheFor<RegionView>(ctx.events).derive(key, rows, () => present(pageOf(rows, root, f, limit, page, count)));
 }
 
-/** `regionTree` handed to `present`, kept like `listRegionsPresented`. */
+/** The visible regions as a forest (the actor's subtree roots at the top), handed to `present` and kept like a page. */
 export async function regionTreePresented<T>(ctx: AppContext, actor: Actor, present: (roots: RegionNode[]) => T): Promise<T> {
   const rows = await allRegions(ctx);
   const root = scopeRoot(actor);
