@@ -31,6 +31,8 @@ export const QUEUES = {
   'service-orders.offer-timeout': z.object({ offerId: z.string().min(1) }),
   'service-orders.sweep': scheduled,
   'service-loop.notices': scheduled,
+  // Encrypts visit photos stored in clear before 0992 (photos.service).
+  'service-orders.photo-backfill': scheduled,
   'policies.grant': scheduled,
   'wallets.freeze-sweep': scheduled,
   // Call centre: after-call work past its maximum becomes idle; calls whose end never came are closed.
@@ -64,6 +66,8 @@ export const QUEUES = {
   // 智慧安防 patrols: the runs of each shift, and the close of runs whose window ended (misses → alarm).
   'patrols.generate': scheduled,
   'patrols.close': scheduled,
+  // Encrypts hazard photos stored in clear before 0992 (hazards.service).
+  'patrols.photo-backfill': scheduled,
   // Credit 信用: the nightly rescoring of every organisation and the listing rule.
   'credit.nightly': scheduled,
   // Supervision 综合监管: closed-month snapshots of the dashboard and the month-end today-only figures.

@@ -4,6 +4,7 @@ import { timeoutOffer } from './dispatch.service.ts';
 import { runServiceNotices } from './notices.service.ts';
 import * as repo from './orders.repo.ts';
 import { autoConfirmDue } from './orders.service.ts';
+import { backfillPhotoEncryption } from './photos.service.ts';
 
 /** Offers past their deadline go to the next provider; served orders past 24 h are confirmed. */
 export async function sweepOrders(ctx: AppContext, now = new Date()) {
@@ -36,6 +37,15 @@ export const orderJobs: JobDefinition[] = [
     cron: '30 8 * * *',
     async handler(ctx) {
       await runServiceNotices(ctx);
+    },
+  },
+  {
+    // Encrypts the visit photos stored in clear before 0992 (a no-op once none is left).
+    name: 'service-orders.photo-backfill',
+    cron: '*/10 * * * *',
+    async handler(ctx) {
+      const n = await backfillPhotoEncryption(ctx);
+      if (n) ctx.log.info({ encrypted: n }, 'visit photos encrypted');
     },
   },
 ];

@@ -144,7 +144,9 @@ export const visitPhotos = pgTable('visit_photos', {
   contentType: text('content_type').notNull(),
   bytes: integer('bytes').notNull(),
   sha256: text('sha256').notNull(),
-  data: bytea('data').notNull(),
+  // Only rows written before 0992, until the backfill job encrypts them into data_enc.
+  data: bytea('data'),
+  dataEnc: text('data_enc'),
   takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
   uploadedBy: uuid('uploaded_by').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -24,17 +24,29 @@ export async function countPhotos(db: DbOrTx, orderId: string) {
   return Number(r.n);
 }
 
-/** Insert a photo, or return the one with the same content already on this order. */
+/**
+ * Insert a photo, or return the one with the same content already on this order. `dataEnc` is the
+ * picture's base64 encrypted with the field key (photos.service); `bytes` its size in clear.
+ */
 export async function insertPhoto(
   tx: DbOrTx,
-  p: { orderId: string; stage: string; contentType: string; data: Buffer; sha256: string; takenAt: Date; uploadedBy: string },
+  p: {
+    orderId: string;
+    stage: string;
+    contentType: string;
+    dataEnc: string;
+    bytes: number;
+    sha256: string;
+    takenAt: Date;
+    uploadedBy: string;
+  },
 ) {
   const inserted = await queryRows<PhotoMeta>(
     tx,
     sql`
-    INSERT INTO visit_photos (order_id, stage, content_type, bytes, sha256, data, taken_at, uploaded_by)
-    VALUES (${p.orderId}, ${p.stage}, ${p.contentType}, ${p.data.length}, ${p.sha256},
-            decode(${p.data.toString('base64')}, 'base64'), ${p.takenAt.toISOString()}::timestamptz, ${p.uploadedBy})
+    INSERT INTO visit_photos (order_id, stage, content_type, bytes, sha256, data_enc, taken_at, uploaded_by)
+    VALUES (${p.orderId}, ${p.stage}, ${p.contentType}, ${p.bytes}, ${p.sha256},
+            ${p.dataEnc}, ${p.takenAt.toISOString()}::timestamptz, ${p.uploadedBy})
     ON CONFLICT (order_id, sha256) DO NOTHING
     RETURNING ${META}`,
   );
@@ -46,10 +58,25 @@ export async function insertPhoto(
   return { photo: existing, created: false };
 }
 
+/** One photo's type and stored picture: encrypted, or (a row from before 0992) its plain base64. */
 export async function photoData(db: DbOrTx, orderId: string, id: string) {
-  const [r] = await queryRows<{ content_type: string; b64: string }>(
+  const [r] = await queryRows<{ content_type: string; data_enc: string | null; b64: string | null }>(
     db,
-    sql`SELECT content_type, encode(data, 'base64') AS b64 FROM visit_photos WHERE order_id = ${orderId} AND id = ${id}`,
+    sql`SELECT content_type, data_enc, encode(data, 'base64') AS b64 FROM visit_photos WHERE order_id = ${orderId} AND id = ${id}`,
   );
-  return r ? { contentType: r.content_type, data: Buffer.from(r.b64, 'base64') } : null;
+  return r ? { contentType: r.content_type, dataEnc: r.data_enc, plainB64: r.b64 } : null;
+}
+
+/** Photos still stored in clear (written before 0992), locked for the backfill; their base64. */
+export async function lockPlainPhotos(db: DbOrTx, limit: number) {
+  return queryRows<{ id: string; b64: string }>(
+    db,
+    sql`SELECT id, encode(data, 'base64') AS b64 FROM visit_photos WHERE data IS NOT NULL
+         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+/** Replace a photo's plain picture with its encrypted form. */
+export async function setPhotoEncrypted(db: DbOrTx, id: string, dataEnc: string) {
+  await db.execute(sql`UPDATE visit_photos SET data_enc = ${dataEnc}, data = NULL WHERE id = ${id}`);
 }

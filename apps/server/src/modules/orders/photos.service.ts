@@ -60,13 +60,16 @@ export async function addPhoto(
   if (takenAt.getTime() < Date.now() - PHOTO_LIMITS.maxAgeHours * 3600_000)
     throw validationError('querystring.takenAt', `more than ${PHOTO_LIMITS.maxAgeHours} hours ago`);
   const sha256 = createHash('sha256').update(p.data).digest('hex');
+  // It shows an elder's home: kept encrypted, like every picture and document (docs/security.md).
+  const dataEnc = ctx.cipher.encrypt(p.data.toString('base64'));
   return ctx.db.transaction(async (tx) => {
     await orderRepo.findOrder(tx, order.id, true); // one upload per order at a time: the count holds
     const r = await repo.insertPhoto(tx, {
       orderId: order.id,
       stage: p.stage,
       contentType,
-      data: p.data,
+      dataEnc,
+      bytes: p.data.length,
       sha256,
       takenAt,
       uploadedBy: actor.id as string,
@@ -93,8 +96,10 @@ export async function listPhotos(ctx: AppContext, order: orderRepo.OrderRow) {
 
 /** One photo's bytes for someone who may see the order; every read is audited (it shows an elder's home). */
 export async function readPhoto(ctx: AppContext, actor: Actor, order: orderRepo.OrderRow, photoId: string) {
-  const photo = await repo.photoData(ctx.db, order.id, photoId);
-  if (!photo) throw notFound('Photo');
+  const stored = await repo.photoData(ctx.db, order.id, photoId);
+  if (!stored) throw notFound('Photo');
+  const b64 = stored.dataEnc === null ? (stored.plainB64 as string) : ctx.cipher.decrypt(stored.dataEnc);
+  const photo = { contentType: stored.contentType, data: Buffer.from(b64, 'base64') };
   await recordAudit(ctx.db, {
     actor,
     action: 'visit.photo-read',
@@ -104,4 +109,22 @@ export async function readPhoto(ctx: AppContext, actor: Actor, order: orderRepo.
     detail: { photoId },
   });
   return photo;
+}
+
+/**
+ * Encrypt the photos stored in clear before 0992 and clear their plain copy: the key lives with
+ * the application, so the migration cannot. Batches of `batch`, each in its own transaction; safe
+ * to run any number of times and from several processes at once (rows are locked and skipped).
+ */
+export async function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const n = await ctx.db.transaction(async (tx) => {
+      const rows = await repo.lockPlainPhotos(tx, batch);
+      for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.b64));
+      return rows.length;
+    });
+    done += n;
+    if (n < batch) return done;
+  }
 }

@@ -1,10 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../jobs/workers.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { type client, clientAs, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { createServiceProvider, hoursFromNow, itemByCode } from '../../testing/service.ts';
 import { auditLog } from '../audit/audit.schema.ts';
+import { orderJobs } from './orders.jobs.ts';
 
 type Api = ReturnType<typeof client>;
 let s: TestServer;
@@ -119,5 +122,40 @@ describe('visit photos', () => {
       last = (await upload(workerToken, orderId, 'stage=check-in', Buffer.concat([JPEG, Buffer.from(`n${i}`)]))).statusCode;
     expect(last).toBe(409);
     expect((await operator.get(`/api/v1/service-orders/${orderId}/photos`)).json().items).toHaveLength(9);
+  });
+
+  it('keeps every picture encrypted at rest; one stored in clear before 0992 is shown, then encrypted by the job', async () => {
+    const stored = () =>
+      queryRows<{ id: string; data: string | null; data_enc: string | null }>(
+        s.ctx.db,
+        sql`SELECT id, encode(data, 'base64') AS data, data_enc FROM visit_photos WHERE order_id = ${orderId} ORDER BY id`,
+      );
+    let rows = await stored();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.data).toBeNull();
+      expect(r.data_enc).toMatch(/^v1:/);
+      expect(r.data_enc).not.toContain(JPEG.toString('base64'));
+    }
+    // As 0992 found a photo taken earlier: the picture in the plain column, nothing encrypted.
+    const legacy = Buffer.concat([JPEG, Buffer.from('taken before 0992')]);
+    const [{ id }] = await queryRows<{ id: string }>(
+      s.ctx.db,
+      sql`INSERT INTO visit_photos (order_id, stage, content_type, bytes, sha256, data, taken_at, uploaded_by)
+          SELECT order_id, 'check-out', 'image/jpeg', ${legacy.length}, 'legacy', decode(${legacy.toString('base64')}, 'base64'),
+                 now(), uploaded_by FROM visit_photos WHERE order_id = ${orderId} LIMIT 1
+          RETURNING id`,
+    );
+    const url = `/api/v1/service-orders/${orderId}/photos/${id}`;
+    expect(Buffer.from((await operator.get(url)).rawPayload).equals(legacy)).toBe(true);
+    const job = orderJobs.find((j) => j.name === 'service-orders.photo-backfill');
+    if (!job) throw new Error('no backfill job');
+    await runJob(s.ctx, job, {});
+    await runJob(s.ctx, job, {}); // a second run finds nothing left to do
+    rows = await stored();
+    expect(rows.filter((r) => r.data !== null)).toEqual([]);
+    const moved = rows.find((r) => r.id === id);
+    expect(s.ctx.cipher.decrypt(moved?.data_enc as string)).toBe(legacy.toString('base64'));
+    expect(Buffer.from((await operator.get(url)).rawPayload).equals(legacy)).toBe(true);
   });
 });

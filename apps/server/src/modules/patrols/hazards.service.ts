@@ -18,15 +18,52 @@ async function hazardFor(ctx: AppContext, actor: Actor, id: string, action: Acti
   return h;
 }
 
+/**
+ * A hazard photo as it is stored: the picture may show residents, so it is kept encrypted with the
+ * field key, like every picture and document (docs/security.md).
+ */
+export const sealedPhoto = (ctx: AppContext, p: { mime: string; data: string }) => ({
+  mime: p.mime,
+  dataEnc: ctx.cipher.encrypt(p.data),
+  bytes: Math.floor((p.data.length * 3) / 4),
+});
+
+/** A hazard's photos with their pictures in clear (rows from before 0992 are still plain). */
+async function photosOf(ctx: AppContext, hazardId: string) {
+  return (await repo.photosOf(ctx.db, hazardId)).map((p) => ({
+    id: p.id,
+    stage: p.stage,
+    mime: p.mime,
+    data: p.data_enc === null ? (p.data as string) : ctx.cipher.decrypt(p.data_enc),
+  }));
+}
+
+/**
+ * Encrypt the hazard photos stored in clear before 0992 and clear their plain copy. Batches in
+ * their own transactions, rows locked and skipped: safe to run again and from two processes.
+ */
+export async function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const n = await ctx.db.transaction(async (tx) => {
+      const rows = await repo.lockPlainPhotos(tx, batch);
+      for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.data));
+      return rows.length;
+    });
+    done += n;
+    if (n < batch) return done;
+  }
+}
+
 async function present(ctx: AppContext, id: string) {
   const h = (await repo.findHazard(ctx.db, id, cstDate())) as repo.HazardRow;
-  return presentHazard(h, await repo.photosOf(ctx.db, id));
+  return presentHazard(h, await photosOf(ctx, id));
 }
 
 export async function listHazards(ctx: AppContext, actor: Actor, orgId: string, q: { status?: string; overdue?: 'true' }) {
   await institutionFor(ctx, actor, orgId);
   const rows = await repo.listHazards(ctx.db, orgId, cstDate(), { status: q.status, overdue: q.overdue === 'true' });
-  const items = await Promise.all(rows.map(async (h) => presentHazard(h, await repo.photosOf(ctx.db, h.id))));
+  const items = await Promise.all(rows.map(async (h) => presentHazard(h, await photosOf(ctx, h.id))));
   return { items, total: items.length };
 }
 
@@ -55,12 +92,12 @@ export async function rectifyHazard(ctx: AppContext, actor: Actor, id: string, b
   const photos = (b.photos ?? []).map((p, i) => {
     const d = decodePatrolPhoto(p);
     if (!d) throw validationError(`body.photos.${i}`, 'not a JPEG, PNG or WebP picture');
-    return d;
+    return sealedPhoto(ctx, d);
   });
   await ctx.db.transaction(async (tx) => {
     if (!(await repo.markRectified(tx, id, b.note, actor.id)))
       throw conflict('Only an open hazard can be rectified.', undefined, 'invalid-state');
-    for (const p of photos) await repo.insertPhoto(tx, { hazardId: id, stage: 'rectified', mime: p.mime, data: p.data });
+    for (const p of photos) await repo.insertPhoto(tx, { hazardId: id, stage: 'rectified', ...p });
     await recordAudit(tx, {
       actor,
       action: 'patrol.hazard.rectify',

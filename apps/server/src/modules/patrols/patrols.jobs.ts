@@ -1,4 +1,5 @@
 import { defineJob, type JobDefinition } from '../../jobs/job.ts';
+import { backfillPhotoEncryption } from './hazards.service.ts';
 import { closeDue, generateAll } from './patrols.service.ts';
 
 /** Hourly: the runs of yesterday, today and tomorrow of every active route (idempotent). */
@@ -21,4 +22,18 @@ export const closeJob = defineJob({
   },
 });
 
-export const patrolJobs: JobDefinition[] = [generateJob as JobDefinition, closeJob as JobDefinition];
+/** Every 10 minutes: hazard photos stored in clear before 0992 are encrypted (a no-op once none is left). */
+export const photoBackfillJob = defineJob({
+  name: 'patrols.photo-backfill',
+  cron: '*/10 * * * *',
+  async handler(ctx) {
+    const n = await backfillPhotoEncryption(ctx);
+    if (n) ctx.log.info({ encrypted: n }, 'hazard photos encrypted');
+  },
+});
+
+export const patrolJobs: JobDefinition[] = [
+  generateJob as JobDefinition,
+  closeJob as JobDefinition,
+  photoBackfillJob as JobDefinition,
+];

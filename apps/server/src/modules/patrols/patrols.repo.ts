@@ -275,16 +275,34 @@ export async function insertHazard(
   return r.id;
 }
 
-export async function insertPhoto(db: DbOrTx, p: { hazardId: string; stage: 'found' | 'rectified'; mime: string; data: string }) {
-  await db.execute(sql`INSERT INTO patrol_photos (hazard_id, stage, mime, data, bytes)
-    VALUES (${p.hazardId}, ${p.stage}, ${p.mime}, ${p.data}, ${Math.floor((p.data.length * 3) / 4)})`);
+/** A hazard photo: `dataEnc` is its base64 encrypted with the field key, `bytes` its size in clear. */
+export async function insertPhoto(
+  db: DbOrTx,
+  p: { hazardId: string; stage: 'found' | 'rectified'; mime: string; dataEnc: string; bytes: number },
+) {
+  await db.execute(sql`INSERT INTO patrol_photos (hazard_id, stage, mime, data_enc, bytes)
+    VALUES (${p.hazardId}, ${p.stage}, ${p.mime}, ${p.dataEnc}, ${p.bytes})`);
 }
 
+/** A hazard's photos: encrypted, or (rows from before 0992) their plain base64 in `data`. */
 export async function photosOf(db: DbOrTx, hazardId: string) {
-  return queryRows<{ id: string; stage: 'found' | 'rectified'; mime: string; data: string }>(
+  return queryRows<{ id: string; stage: 'found' | 'rectified'; mime: string; data_enc: string | null; data: string | null }>(
     db,
-    sql`SELECT id, stage, mime, data FROM patrol_photos WHERE hazard_id = ${hazardId} ORDER BY created_at, id`,
+    sql`SELECT id, stage, mime, data_enc, data FROM patrol_photos WHERE hazard_id = ${hazardId} ORDER BY created_at, id`,
   );
+}
+
+/** Hazard photos still stored in clear (written before 0992), locked for the backfill. */
+export async function lockPlainPhotos(db: DbOrTx, limit: number) {
+  return queryRows<{ id: string; data: string }>(
+    db,
+    sql`SELECT id, data FROM patrol_photos WHERE data IS NOT NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+/** Replace a hazard photo's plain picture with its encrypted form. */
+export async function setPhotoEncrypted(db: DbOrTx, id: string, dataEnc: string) {
+  await db.execute(sql`UPDATE patrol_photos SET data_enc = ${dataEnc}, data = NULL WHERE id = ${id}`);
 }
 
 export async function findHazard(db: DbOrTx, id: string, today: string) {

@@ -91,7 +91,9 @@ export const patrolPhotos = pgTable('patrol_photos', {
   hazardId: uuid('hazard_id').notNull(),
   stage: text('stage').notNull(),
   mime: text('mime').notNull(),
-  data: text('data').notNull(),
+  // Only rows written before 0992, until the backfill job encrypts them into data_enc.
+  data: text('data'),
+  dataEnc: text('data_enc'),
   bytes: integer('bytes').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
 });

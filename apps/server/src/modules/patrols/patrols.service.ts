@@ -8,6 +8,7 @@ import { conflict, isUniqueViolation, notFound, unprocessable, validationError }
 import { raiseAlarm } from '../alarms/raise.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { institutionFor } from '../institutions/institutions.service.ts';
+import { sealedPhoto } from './hazards.service.ts';
 import { presentRoute, presentRun, presentRunDetail } from './patrols.present.ts';
 import * as repo from './patrols.repo.ts';
 import { decodePatrolPhoto, hazardDeadline } from './patrols.rules.ts';
@@ -139,7 +140,7 @@ export async function scan(
   const photos = (b.photos ?? []).map((p, i) => {
     const d = decodePatrolPhoto(p);
     if (!d) throw validationError(`body.photos.${i}`, 'not a JPEG, PNG or WebP picture');
-    return d;
+    return sealedPhoto(ctx, d);
   });
   const late = now > new Date(run.due_at);
   await ctx.db.transaction(async (tx) => {
@@ -167,7 +168,7 @@ export async function scan(
         at: now,
         by: actor.id,
       });
-      for (const p of photos) await repo.insertPhoto(tx, { hazardId, stage: 'found', mime: p.mime, data: p.data });
+      for (const p of photos) await repo.insertPhoto(tx, { hazardId, stage: 'found', ...p });
     }
     await recordAudit(tx, {
       actor,

@@ -5,7 +5,7 @@ import { runJob } from '../../jobs/workers.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { type SafetyServer, startSafetyServer } from '../../testing/safety.ts';
-import { closeJob, generateJob } from './patrols.jobs.ts';
+import { closeJob, generateJob, photoBackfillJob } from './patrols.jobs.ts';
 
 type Api = Awaited<ReturnType<typeof clientAs>>['api'];
 let s: SafetyServer;
@@ -246,6 +246,36 @@ describe('patrol routes, runs and scans', () => {
       'patrol.hazard.rectify',
       'patrol.hazard.recheck',
     ]);
+  });
+
+  it('hazard photos are kept encrypted; one stored in clear before 0992 is shown, then encrypted by the job', async () => {
+    const stored = () =>
+      queryRows<{ id: string; data: string | null; data_enc: string | null }>(
+        s.ctx.db,
+        sql`SELECT id, data, data_enc FROM patrol_photos WHERE hazard_id = ${hazardId} ORDER BY created_at, id`,
+      );
+    const base64 = PNG.slice(PNG.indexOf(',') + 1);
+    let rows = await stored();
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.data).toBeNull();
+      expect(r.data_enc).toMatch(/^v1:/);
+      expect(r.data_enc).not.toContain(base64);
+    }
+    // As 0992 found a photo taken earlier: the picture in the plain column, nothing encrypted.
+    await s.ctx.db.execute(sql`INSERT INTO patrol_photos (hazard_id, stage, mime, data, bytes)
+      VALUES (${hazardId}, 'rectified', 'image/png', ${base64}, 70)`);
+    const shown = async () =>
+      (await staff.get(`/api/v1/institutions/${orgId}/patrol-hazards`))
+        .json()
+        .items.find((x: { id: string }) => x.id === hazardId).photos;
+    expect((await shown()).map((p: { dataUrl: string }) => p.dataUrl)).toEqual([PNG, PNG, PNG]);
+    await runJob(s.ctx, photoBackfillJob as JobDefinition, {});
+    await runJob(s.ctx, photoBackfillJob as JobDefinition, {}); // a second run finds nothing left to do
+    rows = await stored();
+    expect(rows.filter((r) => r.data !== null)).toEqual([]);
+    expect(rows.map((r) => s.ctx.cipher.decrypt(r.data_enc as string))).toEqual([base64, base64, base64]);
+    expect((await shown()).map((p: { dataUrl: string }) => p.dataUrl)).toEqual([PNG, PNG, PNG]);
   });
 
   it('an open hazard past its deadline is overdue', async () => {
