@@ -23,6 +23,7 @@ import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
 import { inputGuardPlugin } from './lib/input-guard.ts';
 import { securityHeaders } from './lib/security-headers.ts';
+import { databaseRateLimitStore } from './modules/auth/rate-limit.store.ts';
 import type { BrokerState } from './modules/health/health.routes.ts';
 import { registerTimelineSources, routeModulesFor } from './modules/index.ts';
 import { type RealtimeOptions, registerRealtime } from './realtime/hub.ts';
@@ -79,7 +80,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // Counted in the database: several web processes share each client's count (rate-limit.store.ts).
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(ctx) });
   await app.register(fastifyMultipart, { limits: { fileSize: 50 * 1024 * 1024, files: 1, fields: 10 } });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifySwagger, {
