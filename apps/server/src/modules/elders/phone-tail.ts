@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { inBatches } from '../../lib/batches.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { normalisePhone } from '../../lib/http.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
@@ -10,24 +11,19 @@ import { queryRows } from '../../lib/sql-rows.ts';
  * transaction; safe to run any number of times (only rows still missing it are touched, the
  * value is deterministic). Nothing decrypted is logged or kept.
  */
-export async function backfillPhoneTails(ctx: AppContext, batch = 500): Promise<number> {
-  let filled = 0;
-  for (;;) {
-    const n = await ctx.db.transaction(async (tx) => {
-      const rows = await queryRows<{ id: string; phone_enc: string }>(
-        tx,
-        sql`SELECT id, phone_enc FROM elders WHERE phone_enc IS NOT NULL AND phone_tail4_hash IS NULL
-            ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED`,
-      );
-      for (const r of rows) {
-        const phone = normalisePhone(ctx.cipher.decrypt(r.phone_enc));
-        // A phone too short for a tail still gets a value, so the row is not picked up again.
-        const hash = phone.length >= 4 ? ctx.cipher.blindIndex(phone.slice(-4), 'phone') : '-';
-        await tx.execute(sql`UPDATE elders SET phone_tail4_hash = ${hash} WHERE id = ${r.id}`);
-      }
-      return rows.length;
-    });
-    filled += n;
-    if (n < batch) return filled;
-  }
+export function backfillPhoneTails(ctx: AppContext, batch = 500): Promise<number> {
+  return inBatches(ctx.db, batch, async (tx, limit) => {
+    const rows = await queryRows<{ id: string; phone_enc: string }>(
+      tx,
+      sql`SELECT id, phone_enc FROM elders WHERE phone_enc IS NOT NULL AND phone_tail4_hash IS NULL
+          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    );
+    for (const r of rows) {
+      const phone = normalisePhone(ctx.cipher.decrypt(r.phone_enc));
+      // A phone too short for a tail still gets a value, so the row is not picked up again.
+      const hash = phone.length >= 4 ? ctx.cipher.blindIndex(phone.slice(-4), 'phone') : '-';
+      await tx.execute(sql`UPDATE elders SET phone_tail4_hash = ${hash} WHERE id = ${r.id}`);
+    }
+    return rows.length;
+  });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
+import { inBatches } from '../../lib/batches.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -116,15 +117,10 @@ export async function readPhoto(ctx: AppContext, actor: Actor, order: orderRepo.
  * the application, so the migration cannot. Batches of `batch`, each in its own transaction; safe
  * to run any number of times and from several processes at once (rows are locked and skipped).
  */
-export async function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
-  let done = 0;
-  for (;;) {
-    const n = await ctx.db.transaction(async (tx) => {
-      const rows = await repo.lockPlainPhotos(tx, batch);
-      for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.b64));
-      return rows.length;
-    });
-    done += n;
-    if (n < batch) return done;
-  }
+export function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
+  return inBatches(ctx.db, batch, async (tx, limit) => {
+    const rows = await repo.lockPlainPhotos(tx, limit);
+    for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.b64));
+    return rows.length;
+  });
 }

@@ -1,6 +1,7 @@
 import type { Action } from '@zhiyang/shared';
 import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { inBatches } from '../../lib/batches.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
@@ -42,17 +43,12 @@ async function photosOf(ctx: AppContext, hazardId: string) {
  * Encrypt the hazard photos stored in clear before 0992 and clear their plain copy. Batches in
  * their own transactions, rows locked and skipped: safe to run again and from two processes.
  */
-export async function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
-  let done = 0;
-  for (;;) {
-    const n = await ctx.db.transaction(async (tx) => {
-      const rows = await repo.lockPlainPhotos(tx, batch);
-      for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.data));
-      return rows.length;
-    });
-    done += n;
-    if (n < batch) return done;
-  }
+export function backfillPhotoEncryption(ctx: AppContext, batch = 50): Promise<number> {
+  return inBatches(ctx.db, batch, async (tx, limit) => {
+    const rows = await repo.lockPlainPhotos(tx, limit);
+    for (const r of rows) await repo.setPhotoEncrypted(tx, r.id, ctx.cipher.encrypt(r.data));
+    return rows.length;
+  });
 }
 
 async function present(ctx: AppContext, id: string) {

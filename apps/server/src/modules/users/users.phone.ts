@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inBatches } from '../../lib/batches.ts';
 import type { AppContext } from '../../lib/context.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { maskPhone, normalisePhone } from '../../lib/http.ts';
@@ -26,17 +27,12 @@ export const maskedAccountPhone = (u: { phone: string | null; phoneMasked: strin
  * safe to run any number of times and from several processes at once (rows are locked and
  * skipped). Nothing decrypted is logged.
  */
-export async function backfillAccountPhones(ctx: AppContext, batch = 500): Promise<number> {
-  let done = 0;
-  for (;;) {
-    const n = await ctx.db.transaction(async (tx) => {
-      const rows = await repo.lockPlainPhones(tx, batch);
-      for (const r of rows) await repo.setAccountPhone(tx, r.id, accountPhone(ctx.cipher, r.phone));
-      return rows.length;
-    });
-    done += n;
-    if (n < batch) return done;
-  }
+export function backfillAccountPhones(ctx: AppContext, batch = 500): Promise<number> {
+  return inBatches(ctx.db, batch, async (tx, limit) => {
+    const rows = await repo.lockPlainPhones(tx, limit);
+    for (const r of rows) await repo.setAccountPhone(tx, r.id, accountPhone(ctx.cipher, r.phone));
+    return rows.length;
+  });
 }
 
 /**
@@ -54,26 +50,21 @@ export const newVolunteerUsername = () => `v${randomBytes(5).toString('hex')}`;
  * move with the account. Audited as `user.rename` by the system, without the old name. Batches
  * in their own transactions, rows locked and skipped: safe to run again and in two processes.
  */
-export async function renamePhoneUsernames(ctx: AppContext, batch = 500): Promise<number> {
-  let done = 0;
-  for (;;) {
-    const n = await ctx.db.transaction(async (tx) => {
-      const rows = await repo.lockPhoneUsernames(tx, batch);
-      for (const r of rows) {
-        const username = newVolunteerUsername();
-        await repo.renameAccount(tx, r.id, r.username, username, r.hasPhone ? null : accountPhone(ctx.cipher, r.username));
-        await recordAudit(tx, {
-          actor: null,
-          action: 'user.rename',
-          targetType: 'user',
-          targetId: r.id,
-          regionCode: r.regionCode,
-          detail: { reason: 'phone number as username', username },
-        });
-      }
-      return rows.length;
-    });
-    done += n;
-    if (n < batch) return done;
-  }
+export function renamePhoneUsernames(ctx: AppContext, batch = 500): Promise<number> {
+  return inBatches(ctx.db, batch, async (tx, limit) => {
+    const rows = await repo.lockPhoneUsernames(tx, limit);
+    for (const r of rows) {
+      const username = newVolunteerUsername();
+      await repo.renameAccount(tx, r.id, r.username, username, r.hasPhone ? null : accountPhone(ctx.cipher, r.username));
+      await recordAudit(tx, {
+        actor: null,
+        action: 'user.rename',
+        targetType: 'user',
+        targetId: r.id,
+        regionCode: r.regionCode,
+        detail: { reason: 'phone number as username', username },
+      });
+    }
+    return rows.length;
+  });
 }
