@@ -3,11 +3,11 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealAll } from '../modules/audit/audit.chain.ts';
 import { sign } from '../modules/devices/device-secret.ts';
 import { createElder } from '../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '../testing/safety.ts';
+import { tableCounts } from '../testing/table-counts.ts';
 import { queryRows } from './sql-rows.ts';
 
 /**
@@ -123,22 +123,6 @@ const fillPath = (path: string) =>
     name === 'code' ? TREE.communityA1 : name === 'deviceId' || name === 'id' ? ZERO_UUID : ZERO_UUID,
   );
 
-/** Row counts of every table: "nothing changed" means not one of them moved. */
-async function tableCounts(): Promise<Record<string, number>> {
-  // Audit rows are chained after commit by the sealer: seal first, so its entries count the rows
-  // that were there before, not whether the sealer's timer happened to fire in between.
-  await sealAll(s.ctx.db, { block: true });
-  const tables = await queryRows<{ t: string }>(
-    s.ctx.db,
-    sql`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
-  );
-  const out: Record<string, number> = {};
-  for (const { t } of tables) {
-    out[t] = Number((await queryRows<{ n: string }>(s.ctx.db, sql`SELECT count(*) AS n FROM ${sql.identifier(t)}`))[0].n);
-  }
-  return out;
-}
-
 describe('every date field of every route', () => {
   it('is declared with a date schema (no date travels as a bare string)', async () => {
     const undeclared = (await routeTable()).flatMap((r) => r.undeclared.map((f) => `${r.method} ${r.path} ${f}`));
@@ -161,7 +145,7 @@ describe('every date field of every route', () => {
     ];
     const routes = (await routeTable()).filter((r) => r.fields.length > 0);
     const tried = new Set<string>();
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     for (const r of routes) {
       for (const f of r.fields) {
         for (const value of badValues(f)) {
@@ -213,7 +197,7 @@ describe('every date field of every route', () => {
     ]) {
       expect([...tried]).toContain(known);
     }
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
   });
 });
 
@@ -228,7 +212,7 @@ describe('date rules that need the database', () => {
         { currency: 'points', direction: 'credit', amount: 5, reason: '补记', effectiveDate },
         { 'idempotency-key': `early-${++n}-${Date.now()}` },
       );
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const ancient = await adjust('1900-01-01');
     expect(ancient.statusCode).toBe(400);
     expect(ancient.json().errors[0].path).toBe('body.effectiveDate');
@@ -237,17 +221,17 @@ describe('date rules that need the database', () => {
     const early = await adjust(yesterday);
     expect(early.statusCode).toBe(422);
     expect(early.json().errors[0].path).toBe('body.effectiveDate');
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
   });
 
   it('a date of death cannot lie before the birth date', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
     const elder = await createElder(s.ctx, TREE.communityA1, { birthDate: '2003-05-12' });
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const res = await admin.api.post(`/api/v1/elders/${elder.id}/status`, { status: 'deceased', date: '2001-01-01' });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].path).toBe('body.date');
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
     const ok = await admin.api.post(`/api/v1/elders/${elder.id}/status`, { status: 'deceased', date: '2003-05-12' });
     expect(ok.statusCode).toBeLessThan(300);
   });
@@ -277,7 +261,7 @@ describe('spreadsheet date cells', () => {
 
   it('an elder whose ID number says born 1890 (age 136) or on 30 February is a bad row, not a record', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const tooOld = buildIdNumber('990101', '1890-01-01', 301, 'male');
     const feb30 = `99010120260230301`; // no real day: the check digit cannot save it
     const res = await upload(
@@ -292,7 +276,7 @@ describe('spreadsheet date cells', () => {
     );
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ status: 'done', createdCount: 0, errorCount: 3 });
-    const after = await tableCounts();
+    const after = await tableCounts(s.ctx);
     // The import itself is recorded (its report of bad rows, and the audit of the upload); no elder is.
     expect(after.elders).toBe(before.elders);
     expect(after.ledger_transactions).toBe(before.ledger_transactions);
@@ -300,7 +284,7 @@ describe('spreadsheet date cells', () => {
 
   it('a device whose installedOn is 0000-01-01 or 2026-02-30 is a bad row', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const res = await upload(
       '/api/v1/devices/import',
       admin.token,
@@ -318,7 +302,7 @@ describe('spreadsheet date cells', () => {
       [3, 'installedOn'],
       [4, 'installedOn'],
     ]);
-    expect((await tableCounts()).devices).toBe(before.devices);
+    expect((await tableCounts(s.ctx)).devices).toBe(before.devices);
   });
 });
 

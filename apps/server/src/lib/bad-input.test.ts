@@ -2,13 +2,13 @@ import { ROLES, type Role } from '@zhiyang/shared';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../demo/random.ts';
-import { sealAll } from '../modules/audit/audit.chain.ts';
 import { auditLog } from '../modules/audit/audit.schema.ts';
 import { organizations } from '../modules/organizations/organizations.schema.ts';
 import { regions } from '../modules/regions/regions.schema.ts';
 import { sessions, users } from '../modules/users/users.schema.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../testing/factories.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
+import { tableCounts } from '../testing/table-counts.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -152,21 +152,6 @@ describe('hundreds of generated bad bodies', () => {
   });
 });
 
-/** Row counts of every table in the public schema: "nothing changed" for the whole database. */
-async function tableCounts(): Promise<Record<string, number>> {
-  // Audit rows are chained after commit by the sealer: seal first, so its entries count the rows
-  // that were there before, not whether the sealer's timer happened to fire in between.
-  await sealAll(s.ctx.db, { block: true });
-  const tables = await s.ctx.database.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
-  );
-  const out: Record<string, number> = {};
-  for (const { name } of tables.rows) {
-    out[name] = Number((await s.ctx.database.query<{ n: string }>(`SELECT count(*) AS n FROM "${name}"`)).rows[0].n);
-  }
-  return out;
-}
-
 interface Operation {
   parameters?: Array<{ in: string; name: string }>;
   requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
@@ -206,7 +191,7 @@ describe('NUL, control characters and unpaired surrogates, on every route', () =
       tokens.push((await clientAs(s.app, s.ctx, role, placement(role))).token);
     const routes = routeTable();
     expect(routes.length).toBeGreaterThan(100);
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
 
     // Each route from its own address, so rate limits (login, password change) count nothing of the others.
     let address = '';
@@ -266,12 +251,12 @@ describe('NUL, control characters and unpaired surrogates, on every route', () =
       tried++;
     }
     expect(tried).toBe(routes.length);
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
   });
 
   it('refuses a NUL in a header value, and a control character in an uploaded file name or form field', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const header = await s.app.inject({
       method: 'POST',
       url: '/api/v1/regions',
@@ -309,12 +294,12 @@ describe('NUL, control characters and unpaired surrogates, on every route', () =
         expect(res.json().errors[0].path).toBe(where);
       }
     }
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
   });
 
   it('refuses them in the cells of an imported spreadsheet, on every import route', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
-    const before = await tableCounts();
+    const before = await tableCounts(s.ctx);
     const uploads = ['/api/v1/regions/import', '/api/v1/elders/import', '/api/v1/devices/import'];
     for (const url of uploads) {
       for (const cell of ['a\u0000b', 'bell\u0007']) {
@@ -330,7 +315,7 @@ describe('NUL, control characters and unpaired surrogates, on every route', () =
         expect(res.json().detail).toMatch(/^Row 2, column 2: the text must not contain/);
       }
     }
-    expect(await tableCounts()).toEqual(before);
+    expect(await tableCounts(s.ctx)).toEqual(before);
   });
 
   it('keeps tabs, line breaks, emoji and Chinese text', async () => {
