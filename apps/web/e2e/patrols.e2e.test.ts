@@ -53,13 +53,14 @@ beforeAll(async () => {
   expect(r.statusCode).toBe(201);
   codes = r.json().checkpoints.map((c: { code: string }) => c.code);
   // One run open now (the server's clock decides; the shift times above only make sure runs exist).
+  const first = (
+    await server.ctx.db.execute(sql`SELECT id FROM patrol_runs WHERE route_id = ${r.json().id} ORDER BY starts_at LIMIT 1`)
+  ).rows[0] as { id: string };
   await server.ctx.db.execute(sql`UPDATE patrol_runs SET starts_at = now() - interval '5 minutes',
-      due_at = now() + interval '55 minutes', closes_at = now() + interval '85 minutes'
-    WHERE id = (SELECT id FROM patrol_runs WHERE route_id = ${r.json().id} ORDER BY starts_at LIMIT 1)`);
-  // Only that run: in the evening (China time) today's 夜班 run is open too, and the page would
-  // offer whichever comes first.
-  await server.ctx.db.execute(sql`DELETE FROM patrol_runs WHERE route_id = ${r.json().id}
-    AND (starts_at > now() OR starts_at < now() - interval '10 minutes')`);
+      due_at = now() + interval '55 minutes', closes_at = now() + interval '85 minutes' WHERE id = ${first.id}`);
+  // Only that run: whatever the time, another shift's run may be open too (just after 08:00 or
+  // 20:00 China time a new one has started), and the page would offer both.
+  await server.ctx.db.execute(sql`DELETE FROM patrol_runs WHERE route_id = ${r.json().id} AND id <> ${first.id}`);
   browser = await launchBrowser();
   shots = screenshotDir();
 }, 600_000);
