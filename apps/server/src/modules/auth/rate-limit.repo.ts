@@ -8,11 +8,6 @@ export interface WindowCount {
   ttlMs: number;
 }
 
-const toCount = (r: { hits: number | string; ttl_ms: number | string }): WindowCount => ({
-  hits: Number(r.hits),
-  ttlMs: Number(r.ttl_ms),
-});
-
 /**
  * Count one hit for `key` in its fixed window of `windowMs`: the first hit, and the first after
  * the window ended, start a new window. One statement, so hits from several processes at once are
@@ -28,17 +23,7 @@ export async function hit(db: DbOrTx, key: string, windowMs: number): Promise<Wi
           resets_at = CASE WHEN r.resets_at <= now() THEN excluded.resets_at ELSE r.resets_at END
         RETURNING hits, greatest(0, ceil(extract(epoch FROM r.resets_at - now()) * 1000)) AS ttl_ms`,
   );
-  return toCount(r);
-}
-
-/** The running window's count for `key` without counting a hit (0 when none runs). */
-export async function peek(db: DbOrTx, key: string): Promise<WindowCount> {
-  const [r] = await queryRows<{ hits: number; ttl_ms: string }>(
-    db,
-    sql`SELECT hits, greatest(0, ceil(extract(epoch FROM resets_at - now()) * 1000)) AS ttl_ms
-          FROM rate_limit_hits WHERE key = ${key} AND resets_at > now()`,
-  );
-  return r ? toCount(r) : { hits: 0, ttlMs: 0 };
+  return { hits: Number(r.hits), ttlMs: Number(r.ttl_ms) };
 }
 
 /** Windows that ended are worth nothing: dropped by the nightly prune (auth.jobs.ts). */

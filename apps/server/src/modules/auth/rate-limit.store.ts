@@ -12,8 +12,8 @@ interface RouteParams {
  * per process. Each route's limiter is a child with its own prefix, as the plugin's in-memory
  * store keeps a map per route. The stored key is a keyed hash (the field cipher's blind index) of
  * the route and the client's key, so no address, username or phone number is kept in clear.
- * Windows are fixed, from a client's first hit; `continueExceeding` and exponential backoff are
- * not supported (no route uses them).
+ * Windows are fixed, from a client's first hit; `continueExceeding`, exponential backoff and
+ * `{ increment: false }` reads are not supported (no route uses them).
  */
 export function databaseRateLimitStore(ctx: Pick<AppContext, 'db' | 'cipher'>) {
   return class DatabaseRateLimitStore {
@@ -26,12 +26,6 @@ export function databaseRateLimitStore(ctx: Pick<AppContext, 'db' | 'cipher'>) {
     }
     incr(client: string, cb: Callback, timeWindow: number) {
       repo.hit(ctx.db, this.key(client), timeWindow).then(
-        (r) => cb(null, { current: r.hits, ttl: r.ttlMs }),
-        (err: Error) => cb(err),
-      );
-    }
-    read(client: string, cb: Callback) {
-      repo.peek(ctx.db, this.key(client)).then(
         (r) => cb(null, { current: r.hits, ttl: r.ttlMs }),
         (err: Error) => cb(err),
       );
