@@ -107,7 +107,7 @@ export function MyAllowance() {
                   style={input}
                   value={form[k]}
                   inputMode={k === 'bankAccount' ? 'numeric' : undefined}
-                  onChange={(e) => setForm({ ...form, [k]: e.target.value })}
+                  onChange={(e) => setForm((prev) => ({ ...prev, [k]: e.target.value }))}
                 />
               </label>
             ))}

@@ -264,7 +264,7 @@ function RiskModal({ row, onClose, onDone }: ModalProps & { row: Admission }) {
               optionType="button"
               size="small"
               value={items[i.code]}
-              onChange={(e) => setItems({ ...items, [i.code]: e.target.value })}
+              onChange={(e) => setItems((prev) => ({ ...prev, [i.code]: e.target.value }))}
               options={RISK_LEVELS.map((l) => ({ value: l, label: t(`institutions.riskLevel.${l}`) }))}
             />
           </Flex>

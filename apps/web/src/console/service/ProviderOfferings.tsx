@@ -74,7 +74,7 @@ export function ProviderOfferings({ d, mayWrite, onSaved }: { d: ProviderDetail;
                   precision={2}
                   placeholder={t('service.providers.notOffered')}
                   value={prices[i.id] ?? null}
-                  onChange={(v) => setPrices({ ...prices, [i.id]: v })}
+                  onChange={(v) => setPrices((prev) => ({ ...prev, [i.id]: v }))}
                 />
               ),
             },
