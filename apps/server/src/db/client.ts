@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import { oneQueryAtATime } from './one-at-a-time.ts';
 import { autoPrepare } from './prepared.ts';
 import * as schema from './schema.ts';
+import { TableWrites } from './table-writes.ts';
 
 export type Schema = typeof schema;
 /** The Drizzle database: the same API on PGlite and on PostgreSQL. */
@@ -26,6 +27,8 @@ export interface Database {
   url?: string;
   /** PostgreSQL: whether often-run statements are prepared (db/prepared.ts); a second pool opens alike. */
   preparedStatements?: boolean;
+  /** The tables this process's drizzle statements write (db/table-writes.ts), for in-memory caches. */
+  writes: TableWrites;
   /** Parameterised single statement. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   /** Several statements without parameters (migrations, pg-boss schema). */
@@ -82,10 +85,12 @@ async function openPglite(dir: string, template: string | null): Promise<Databas
 
 /** The Database interface over an open PGlite client. */
 export function wrapPglite(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const writes = new TableWrites();
+  const db = drizzlePglite(client, { schema, logger: writes.logger }) as unknown as Db;
   const self: Database = {
     kind: 'pglite',
     db,
+    writes,
     pglite: client,
     async query(sql, params) {
       const r = await client.query(sql, params as unknown[] | undefined);
@@ -120,7 +125,8 @@ async function openPostgres(url: string, max: number, prepared: boolean): Promis
   // An idle client dropped by the server must not crash the process.
   pool.on('error', () => {});
   await pool.query('select 1');
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const writes = new TableWrites();
+  const db = drizzlePg(pool, { schema, logger: writes.logger }) as unknown as Db;
   let listener: pg.Client | null = null;
   let connecting: Promise<pg.Client> | null = null;
   let closing = false;
@@ -180,6 +186,7 @@ async function openPostgres(url: string, max: number, prepared: boolean): Promis
   return {
     kind: 'postgres',
     db,
+    writes,
     url,
     preparedStatements: prepared,
     async query(sql, params) {

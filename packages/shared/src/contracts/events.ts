@@ -78,6 +78,11 @@ export const EVENTS = {
    * drops its in-memory region list (modules/regions/regions.cache.ts). No browser gets it.
    */
   'regions.changed': z.object({}),
+  /**
+   * The `elders` table changed (any writer: a trigger sends it, migration 0994): every process
+   * drops the elder-list pages it keeps (modules/elders/elders.service.ts). No browser gets it.
+   */
+  'elders.changed': z.object({}),
   /** An agent's (坐席) state changed: the supervisor's live view and the agent's own console follow it. */
   'call.agent': z.object({
     /** The agent's user id (what a partial event carries: re-read GET /call-agents or /call-agents/me). */

@@ -12,6 +12,35 @@ export async function insertAuditRow(tx: DbOrTx, row: typeof auditLog.$inferInse
 }
 
 /**
+ * Several rows in one statement whose text never changes (one parameter: the rows as a JSON
+ * array), so it is parsed and planned once per connection however many rows it carries. Ids are
+ * drawn in the order given, which is the order the sealer chains them.
+ */
+export async function insertAuditRows(db: DbOrTx, rows: Array<Omit<typeof auditLog.$inferInsert, 'id' | 'prevHash' | 'hash'>>) {
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      at: r.at.toISOString(),
+      actorId: r.actorId ?? null,
+      actorName: r.actorName ?? null,
+      actorRole: r.actorRole ?? null,
+      action: r.action,
+      targetType: r.targetType ?? null,
+      targetId: r.targetId ?? null,
+      regionCode: r.regionCode ?? null,
+      ip: r.ip ?? null,
+      outcome: r.outcome ?? 'ok',
+      detail: r.detail ?? null,
+    })),
+  );
+  await db.execute(sql`
+    INSERT INTO audit_log (at, actor_id, actor_name, actor_role, action, target_type, target_id, region_code, ip, outcome, detail)
+    SELECT (r->>'at')::timestamptz, (r->>'actorId')::uuid, r->>'actorName', r->>'actorRole', r->>'action', r->>'targetType',
+      r->>'targetId', r->>'regionCode', r->>'ip', r->>'outcome', NULLIF(r->'detail', 'null'::jsonb)
+    FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS e(r, n)
+    ORDER BY n`);
+}
+
+/**
  * The insert of one audit row, as a step of another statement's `WITH` list: the row is written
  * once per row of `from.source` (another step), whose columns `from.targetId` and `from.detail`
  * (merged over `row.detail`) may read.

@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { countAuditEntry } from '../../lib/audit-guard.ts';
-import { type AuditSearch, auditRowInsert, insertAuditRow, searchAuditLog } from './audit.repo.ts';
+import { type AuditSearch, auditRowInsert, insertAuditRow, insertAuditRows, searchAuditLog } from './audit.repo.ts';
 
 export { GENESIS_HASH, type VerifyResult, verifyAuditChain } from './audit.chain.ts';
 
@@ -29,6 +29,67 @@ export async function recordAudit(dbOrTx: DbOrTx, e: AuditEntry): Promise<void> 
   await insertAuditRow(dbOrTx, { ...auditRow(e), targetId: e.targetId ?? null });
   countAuditEntry(e.action);
 }
+
+/**
+ * `recordAudit` for a read made outside any transaction (a search, a record opened): the answer
+ * waits until its row is committed, as with `recordAudit`, but the rows of reads that arrive
+ * while one insert is under way go in together in the next (group commit), so a busy list costs
+ * one insert per batch of readers instead of one per request.
+ */
+export async function recordReadAudit(db: Db, e: AuditEntry): Promise<void> {
+  let batch = readBatches.get(db);
+  if (!batch) {
+    batch = new ReadAuditBatch(db);
+    readBatches.set(db, batch);
+  }
+  await batch.add({ ...auditRow(e), targetId: e.targetId ?? null });
+  countAuditEntry(e.action);
+}
+
+type AuditInsert = Parameters<typeof insertAuditRows>[1][number];
+
+/** Rows of one insert at most (11 parameters each). */
+const READ_BATCH_MAX = 500;
+
+class ReadAuditBatch {
+  private queue: Array<{ row: AuditInsert; done: (err?: unknown) => void }> = [];
+  private writing = false;
+  constructor(private readonly db: Db) {}
+
+  add(row: AuditInsert): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      // The first row waits one turn of the event loop (setImmediate: after the requests that
+      // arrived with it have run up to here), else on PGlite, whose insert finishes without
+      // yielding to the network, every batch would hold one row.
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain() {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, READ_BATCH_MAX);
+        try {
+          await insertAuditRows(
+            this.db,
+            batch.map((b) => b.row),
+          );
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.done(err ?? new Error('audit insert failed'));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
+
+const readBatches = new WeakMap<Db, ReadAuditBatch>();
 
 /**
  * `recordAudit` as a step of the statement that makes the change (a data-modifying `WITH`): the
