@@ -30,6 +30,9 @@ const READS = {
   // answer (one region), and the elder list's next page (no count; still the audited search).
   regionsOne: '/api/v1/regions?limit=1',
   elderListNext: '/api/v1/elders?page=2&limit=20',
+  // A text search (pinyin initial): never answered from the kept pages, so it shows the cost of
+  // the database read and the audited search together.
+  elderSearch: '/api/v1/elders?page=1&limit=20&count=true&q=w',
 } as const;
 type ReadName = keyof typeof READS;
 
@@ -93,7 +96,7 @@ const bareRps = Math.round((bare.rps + bareAgain.rps) / 2);
 const withRatios = (r: Record<ReadName, Load> | undefined) =>
   r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, ratioToBare: +(v.rps / bareRps).toFixed(3) }]));
 writeResult(process.env.BENCH_LABEL ? `authenticated-reads-${process.env.BENCH_LABEL}` : 'authenticated-reads', {
-  what: `autocannon ${CONNECTIONS} connections × ${DURATION} s per read, one district admin's bearer token, demo district; regionsApi = ${READS.regionsApi} (no count), regionsPage = ${READS.regionsPage} (the console's regions page), elderListPage = ${READS.elderListPage} (the console's elder list, first request; audited). cacheOff = SESSION_CACHE_SECONDS=0 (session read from the database on every request, as before the cache); cacheOn = the default 5 s cache. Ratios are to the mean of two bare Fastify hello-world runs in the same process run; the machine is shared with other engineers' work, so only ratios within this run compare.`,
+  what: `autocannon ${CONNECTIONS} connections × ${DURATION} s per read, one district admin's bearer token, demo district; regionsApi = ${READS.regionsApi} (no count), regionsPage = ${READS.regionsPage} (the console's regions page), elderListPage = ${READS.elderListPage} (the console's elder list, first request; audited; region staff's pages kept in memory until the archive changes), elderListNext = ${READS.elderListNext}, elderSearch = ${READS.elderSearch} (a text search: always the database). cacheOff = SESSION_CACHE_SECONDS=0 (session read from the database on every request, as before the cache); cacheOn = the default 5 s cache. Ratios are to the mean of two bare Fastify hello-world runs in the same process run; the machine is shared with other engineers' work, so only ratios within this run compare.`,
   loadAverage: { before: loadBefore.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) },
   bareFastify: { ...bare, rpsSecondRun: bareAgain.rps, rpsMean: bareRps },
   pglite: pglite && { cacheOff: withRatios(pglite.cacheOff), cacheOn: withRatios(pglite.cacheOn) },

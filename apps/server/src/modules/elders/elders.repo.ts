@@ -106,7 +106,7 @@ export type ElderListRow = { [K in keyof typeof listColumns]: (typeof listColumn
 /** Totals are exact up to this many matches; beyond it a list says "more than" (counting 10^5 rows costs more than the page). */
 export const TOTAL_CAP = ELDER_SEARCH_TOTAL_CAP;
 
-const hasTextTerm = (s: ElderSearch) =>
+export const hasTextTerm = (s: ElderSearch) =>
   Boolean(s.namePrefix || s.nameContains || s.pinyinPrefix || s.idHash || s.idTail || s.phoneHash);
 
 /**

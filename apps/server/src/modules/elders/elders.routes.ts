@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { actorOf } from '../../lib/auth.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { registerRoute } from '../../lib/contract-routes.ts';
+import { encodeAnswer } from '../../lib/encoded-answer.ts';
 import * as contacts from './contacts.service.ts';
 import * as elders from './elders.service.ts';
 import { elderIoRoutes } from './elders-io.routes.ts';
@@ -13,7 +14,8 @@ export const elderRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   await app.register(elderIoRoutes, { ctx });
   registerRoute(app, api.listElders, (req) => {
     const { limit, page, count, ...f } = req.query;
-    return elders.listElders(ctx, actorOf(req), f, limit, page, count);
+    // Kept pages are kept encoded (elders.service.ts): most list requests send bytes already built.
+    return elders.listElders(ctx, actorOf(req), f, limit, page, count, (answer) => encodeAnswer(api.listElders, answer));
   });
   registerRoute(app, api.createElder, (req) => elders.createElder(ctx, actorOf(req), req.body));
   registerRoute(app, api.getElder, (req) => elders.getElder(ctx, actorOf(req), req.params.id));

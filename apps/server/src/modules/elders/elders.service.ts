@@ -1,11 +1,12 @@
 import { PHONE_PATTERN } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
-import { actorCoversRegion, can } from '../../lib/access.ts';
+import { actorCoversRegion, can, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
 import { normalisePhone } from '../../lib/http.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { existingReadCache, readCacheFor } from '../../lib/read-cache.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import { checkElderFields, type ElderFields, encodeElder } from './elders.fields.ts';
 import { clearValue, presentElder, presentElderListItem, todayCn } from './elders.present.ts';
@@ -53,26 +54,65 @@ export function toSearch(ctx: AppContext, f: ElderQuery): repo.ElderSearch {
   return s;
 }
 
-/** A page of the archive search (masked); the capped `total` only when asked (`count`). */
-export async function listElders(ctx: AppContext, actor: Actor, f: ElderQuery, limit: number, page: number, count = false) {
-  const found = await repo.searchElders(ctx.db, actor, toSearch(ctx, f), limit, (page - 1) * limit, count);
-  // Lists show masked values only; the search itself is on the trail (which filters, not the terms):
-  // the number of matches when counted, else the number of rows shown.
-  await recordAudit(ctx.db, {
+export type ElderListPage = { items: ReturnType<typeof presentElderListItem>[]; total?: number; totalCapped?: boolean };
+
+/** A page as sent (`present`'s result: the route encodes it once) and what its search's audit row says of it. */
+type KeptPage = { sent: unknown; found: { results: number } | { shown: number } };
+
+/** Every process's kept elder-list pages, dropped by the `elders` and `regions` triggers' NOTIFY (0994, 0007). */
+const LIST_CACHE = 'elders.list';
+export const elderListCache = (ctx: AppContext) =>
+  readCacheFor<KeptPage>(ctx, LIST_CACHE, { events: ['elders.changed', 'regions.changed'], tables: ['elders', 'regions'] });
+
+/** Drop this process's kept list pages at once after a committed write (other processes: the trigger's NOTIFY). */
+function eldersChanged(ctx: AppContext) {
+  existingReadCache(ctx.events, LIST_CACHE)?.invalidate();
+}
+
+/**
+ * A page of the archive search (masked); the capped `total` only when asked (`count`), handed to
+ * `present` (the route encodes it for sending). Region staff browsing without a text term (the
+ * list as it opens, a filter, a page turn) are served from the pages this process keeps: such a
+ * page depends on nothing but the `elders` and `regions` tables and the key, which holds the
+ * staff member's region (their whole scope), every filter, the page and the day (ages). Text
+ * searches and other roles (whose scope reads other tables) always ask the database. Every search
+ * is audited either way.
+ */
+export async function listElders<T = ElderListPage>(
+  ctx: AppContext,
+  actor: Actor,
+  f: ElderQuery,
+  limit: number,
+  page: number,
+  count = false,
+  present: (answer: ElderListPage) => T = (answer) => answer as T,
+): Promise<T> {
+  const search = toSearch(ctx, f);
+  const load = async (): Promise<KeptPage> => {
+    const found = await repo.searchElders(ctx.db, actor, search, limit, (page - 1) * limit, count);
+    const answer: ElderListPage = {
+      items: found.items.map((r) => presentElderListItem(ctx.cipher, r)),
+      total: found.total,
+      totalCapped: 'totalCapped' in found ? found.totalCapped : undefined,
+    };
+    // The audit row says how many matched when counted, else how many rows were shown.
+    return {
+      sent: present(answer),
+      found: found.total !== undefined ? { results: found.total } : { shown: answer.items.length },
+    };
+  };
+  const kept = isRegionScoped(actor) && !repo.hasTextTerm(search);
+  const key = kept ? JSON.stringify([actor.regionCode, search, limit, page, count, todayCn()]) : '';
+  const answer = kept ? await elderListCache(ctx).get(key, load) : await load();
+  // Lists show masked values only; the search itself is on the trail (which filters, not the terms).
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.search',
     targetType: 'elder',
     regionCode: f.regionCode ?? actor.regionCode,
-    detail: {
-      filters: Object.keys(f).filter((k) => f[k as keyof ElderQuery] !== undefined),
-      ...(found.total !== undefined ? { results: found.total } : { shown: found.items.length }),
-    },
+    detail: { filters: Object.keys(f).filter((k) => f[k as keyof ElderQuery] !== undefined), ...answer.found },
   });
-  return {
-    items: found.items.map((r) => presentElderListItem(ctx.cipher, r)),
-    total: found.total,
-    totalCapped: 'totalCapped' in found ? found.totalCapped : undefined,
-  };
+  return answer.sent as T;
 }
 
 async function loadVisible(ctx: AppContext, actor: Actor, id: string) {
@@ -89,7 +129,7 @@ export async function getElder(ctx: AppContext, actor: Actor, id: string) {
     e.hukouRegionCode ? repo.regionNameOf(ctx.db, e.hukouRegionCode) : null,
     repo.listContacts(ctx.db, id),
   ]);
-  await recordAudit(ctx.db, { actor, action: 'elder.read', targetType: 'elder', targetId: id, regionCode: e.regionCode });
+  await recordReadAudit(ctx.db, { actor, action: 'elder.read', targetType: 'elder', targetId: id, regionCode: e.regionCode });
   return { ...presentElder(ctx.cipher, e, regionName, contacts), hukouRegionName };
 }
 
@@ -100,7 +140,7 @@ export async function getElder(ctx: AppContext, actor: Actor, id: string) {
 export async function getElderBrief(ctx: AppContext, actor: Actor, id: string) {
   const visible = can(actor, 'elder:brief') ? await repo.findVisibleElder(ctx.db, actor, id) : undefined;
   if (!visible) throw notFound('Elder');
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read-brief',
     targetType: 'elder',
@@ -160,7 +200,7 @@ export async function createElder(ctx: AppContext, actor: Actor, f: ElderFields)
   const encoded = encodeElder(ctx.cipher, f, identity);
   if ((await repo.findByIdHashes(ctx.db, [encoded.idNumberHash])).length) throw duplicateId();
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const saved = await ctx.db.transaction(async (tx) => {
       const row = await repo.insertElder(tx, { ...encoded, createdBy: actor.id });
       await recordAudit(tx, {
         actor,
@@ -177,6 +217,8 @@ export async function createElder(ctx: AppContext, actor: Actor, f: ElderFields)
       });
       return presentElder(ctx.cipher, row, region.name, []);
     });
+    eldersChanged(ctx);
+    return saved;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateId();
     throw err;
@@ -225,7 +267,7 @@ export async function updateElder(ctx: AppContext, actor: Actor, id: string, pat
   const changed = Object.keys(patch).filter((k) => patch[k as keyof ElderFields] !== undefined);
   const dueNow = stateChanged(before, encoded) ? todayCn() : undefined;
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const saved = await ctx.db.transaction(async (tx) => {
       const row = await repo.updateElder(tx, id, {
         ...encoded,
         ...(dueNow && (!before.nextAssessmentDue || before.nextAssessmentDue > dueNow) ? { nextAssessmentDue: dueNow } : {}),
@@ -241,6 +283,8 @@ export async function updateElder(ctx: AppContext, actor: Actor, id: string, pat
       const contacts = await repo.listContacts(tx, id);
       return presentElder(ctx.cipher, row, region?.name ?? (await repo.regionNameOf(tx, row.regionCode)), contacts);
     });
+    eldersChanged(ctx);
+    return saved;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateId();
     throw err;
@@ -259,7 +303,9 @@ export interface StatusChange {
  * Coming home from hospital makes a re-assessment due at once.
  */
 export async function changeStatus(ctx: AppContext, actor: Actor, id: string, c: StatusChange) {
-  return ctx.db.transaction((tx) => changeStatusIn(ctx, tx, actor, id, c));
+  const changed = await ctx.db.transaction((tx) => changeStatusIn(ctx, tx, actor, id, c));
+  eldersChanged(ctx);
+  return changed;
 }
 
 /**
@@ -314,7 +360,7 @@ export async function revealElder(ctx: AppContext, actor: Actor, id: string, fie
   if (!can(actor, 'elder:reveal')) throw forbidden();
   const e = await loadVisible(ctx, actor, id);
   const contacts = fields.includes('contacts') ? await repo.listContacts(ctx.db, id) : [];
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.reveal',
     targetType: 'elder',
@@ -337,7 +383,7 @@ export async function revealElder(ctx: AppContext, actor: Actor, id: string, fie
  */
 export async function elderTimeline(ctx: AppContext, actor: Actor, id: string, q: { before?: string; limit: number }) {
   const e = await loadVisible(ctx, actor, id);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.timeline.read',
     targetType: 'elder',
