@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -10,7 +7,7 @@ import { testDbKind } from '../testing/db.ts';
 import { clientAs, createOrg, loginToken, seedTree, TREE } from '../testing/factories.ts';
 import { waitFor as waitForAsync } from '../testing/safety.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
-import { ServerProcess } from '../testing/server-process.ts';
+import { secondWebProcess } from '../testing/server-process.ts';
 import { createServiceProvider } from '../testing/service.ts';
 
 let s: TestServer;
@@ -283,28 +280,12 @@ describe('the periodic session check', () => {
 
 // Cross-process fan-out needs a shared server database; PGlite is one process by design.
 describe.runIf(testDbKind() === 'postgres')('two server processes on one PostgreSQL database', () => {
-  const processB = new ServerProcess(() => ({
-    DATABASE_URL: s.database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ROLES: 'web',
-    SEED_DEMO: 'false',
-    MQTT_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-proc-b-')),
-    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
-    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-  }));
-  let urlB: string;
-  beforeAll(async () => {
-    urlB = await processB.start();
-  });
-  afterAll(() => processB.stop('SIGTERM'));
+  const urlOfB = secondWebProcess(() => s);
 
   it('fans an event published on process A out to a socket on process B', async () => {
     // The session was created by process A; process B accepts it because sessions live in the database.
     const operator = await clientAs(s.app, s.ctx, 'operator', { regionCode: TREE.district });
-    const onB = await connect(urlB, operator.token);
+    const onB = await connect(urlOfB(), operator.token);
     expect(onB.messages[0]?.type).toBe('hello');
     await s.ctx.events.publish(s.ctx.db, {
       type: 'test.cross-process',
@@ -318,7 +299,7 @@ describe.runIf(testDbKind() === 'postgres')('two server processes on one Postgre
   it('a user moved, then disabled, through process A: the socket on process B follows at once', async () => {
     const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: null });
     const moved = await clientAs(s.app, s.ctx, 'street_staff', { regionCode: TREE.streetA });
-    const onB = await connect(urlB, moved.token);
+    const onB = await connect(urlOfB(), moved.token);
     expect((await admin.api.patch(`/api/v1/users/${moved.account.id}`, { regionCode: TREE.streetB })).statusCode).toBe(200);
     await regional(s, 'test.a-after', TREE.communityA1);
     await regional(s, 'test.b-after', TREE.communityB1);

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { AppContext } from '../lib/context.ts';
@@ -89,6 +92,36 @@ export class ServerProcess {
     await exited;
     this.child = null;
   }
+}
+
+/**
+ * A second `web` server process on the test server's PostgreSQL database, with its secret key
+ * (so it reads what the first encrypted): started before the suite, stopped after it. Returns
+ * its HTTP base URL once started. `env` adds or overrides settings.
+ */
+export function secondWebProcess(
+  first: () => { database: { url?: string }; ctx: { config: { secretKey: Buffer } } },
+  env: NodeJS.ProcessEnv = {},
+): () => string {
+  const processB = new ServerProcess(() => ({
+    DATABASE_URL: first().database.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ROLES: 'web',
+    SEED_DEMO: 'false',
+    MQTT_ENABLED: 'false',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-proc-b-')),
+    SECRET_KEY: first().ctx.config.secretKey.toString('hex'),
+    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
+    ...env,
+  }));
+  let url = '';
+  beforeAll(async () => {
+    url = await processB.start();
+  }, 120_000);
+  afterAll(() => processB.stop('SIGTERM'));
+  return () => url;
 }
 
 /** Log in over HTTP and return a GET helper with the bearer token. */

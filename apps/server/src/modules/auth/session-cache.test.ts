@@ -1,12 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../lib/crypto.ts';
 import { testDbKind } from '../../testing/db.ts';
 import { client, clientAs, createAccount, loginToken, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { ServerProcess } from '../../testing/server-process.ts';
+import { secondWebProcess } from '../../testing/server-process.ts';
 import { USER_ACCESS_CHANGED } from './access-events.ts';
 import { sessionCacheFor } from './session-cache.ts';
 
@@ -176,24 +173,7 @@ describe.runIf(testDbKind() === 'postgres')('the connection that listens for inv
 });
 
 describe.runIf(testDbKind() === 'postgres')('session cache across two server processes on one PostgreSQL', () => {
-  const processB = new ServerProcess(() => ({
-    DATABASE_URL: s.database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ROLES: 'web',
-    SEED_DEMO: 'false',
-    MQTT_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-    SESSION_CACHE_SECONDS: String(LONG_CACHE_SECONDS),
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-proc-b-')),
-    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
-    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-  }));
-  let urlB = '';
-  beforeAll(async () => {
-    urlB = await processB.start();
-  }, 120_000);
-  afterAll(() => processB.stop('SIGTERM'));
+  const urlOfB = secondWebProcess(() => s, { SESSION_CACHE_SECONDS: String(LONG_CACHE_SECONDS) });
 
-  invalidations(() => urlB);
+  invalidations(() => urlOfB());
 });

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { buildIdNumber, eldersContract } from '@zhiyang/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +8,7 @@ import { testDbKind } from '../../testing/db.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createAccount, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { httpAs, ServerProcess } from '../../testing/server-process.ts';
+import { httpAs, secondWebProcess } from '../../testing/server-process.ts';
 import { sealAll, verifyAuditChain } from '../audit/audit.chain.ts';
 import { elders } from './elders.schema.ts';
 import { elderListCache } from './elders.service.ts';
@@ -184,27 +181,11 @@ describe('the list cache itself', () => {
 });
 
 describe.runIf(testDbKind() === 'postgres')('the elder list across two server processes on one PostgreSQL', () => {
-  const processB = new ServerProcess(() => ({
-    DATABASE_URL: s.database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ROLES: 'web',
-    SEED_DEMO: 'false',
-    MQTT_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-elders-b-')),
-    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
-    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-  }));
-  let urlB = '';
-  beforeAll(async () => {
-    urlB = await processB.start();
-  }, 120_000);
-  afterAll(() => processB.stop('SIGTERM'));
+  const urlOfB = secondWebProcess(() => s);
 
   it("shows this process's API write and SQL straight into the table in the other within a second", async () => {
     const admin = await createAccount(s.ctx, 'district_admin', { regionCode: TREE.district });
-    const getB = await httpAs(urlB, admin.username, TEST_PASSWORD);
+    const getB = await httpAs(urlOfB(), admin.username, TEST_PASSWORD);
     const namesB = async () => (await getB<Page>('/api/v1/elders?limit=100&count=true')).items.map((e) => e.name);
     // Loaded (and so kept) by process B before each change.
     expect(await namesB()).not.toContain('甲进程老人');

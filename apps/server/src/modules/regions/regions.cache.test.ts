@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { regionsContract } from '@zhiyang/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +5,7 @@ import { z } from 'zod';
 import { testDbKind } from '../../testing/db.ts';
 import { clientAs, createAccount, seedTree, TEST_PASSWORD, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { httpAs, ServerProcess } from '../../testing/server-process.ts';
+import { httpAs, secondWebProcess } from '../../testing/server-process.ts';
 import { regionCacheFor } from './regions.cache.ts';
 
 // The region list is held in memory; these tests prove every way the table can change reaches
@@ -143,27 +140,11 @@ describe('the region list in memory', () => {
 });
 
 describe.runIf(testDbKind() === 'postgres')('the region list across two server processes on one PostgreSQL', () => {
-  const processB = new ServerProcess(() => ({
-    DATABASE_URL: s.database.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    ROLES: 'web',
-    SEED_DEMO: 'false',
-    MQTT_ENABLED: 'false',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'zy-regions-b-')),
-    SECRET_KEY: s.ctx.config.secretKey.toString('hex'),
-    ZHIYANG_ADMIN_PASSWORD: 'Unused#Pass2026',
-  }));
-  let urlB = '';
-  beforeAll(async () => {
-    urlB = await processB.start();
-  }, 120_000);
-  afterAll(() => processB.stop('SIGTERM'));
+  const urlOfB = secondWebProcess(() => s);
 
   it("shows another process's API write and SQL straight into the table within a second", async () => {
     const admin = await createAccount(s.ctx, 'district_admin', { regionCode: null });
-    const getB = await httpAs(urlB, admin.username, TEST_PASSWORD);
+    const getB = await httpAs(urlOfB(), admin.username, TEST_PASSWORD);
     const codesB = async () => (await getB<List>('/api/v1/regions?limit=200')).items.map((r) => r.code);
     // Loaded (and so held) by process B before each change.
     expect(await codesB()).not.toContain('990101002007');
