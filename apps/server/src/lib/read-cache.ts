@@ -1,5 +1,6 @@
 import type { EventName } from '@zhiyang/shared';
 import type { TableWrites } from '../db/table-writes.ts';
+import type { AppContext } from './context.ts';
 import type { EventBus } from './events.ts';
 
 /** What a cache depends on: the tables it reads and the events their triggers send. */
@@ -37,20 +38,19 @@ export class ReadCache<V> {
   private loading = new Map<string, Promise<V>>();
   private seq = 0;
   private off: (() => void) | null = null;
+  /** Reads bypass the cache until this time (ms): this process is writing a table it depends on. */
+  private localWriteUntil = 0;
   /** Counters for the tests and the benchmark. */
   readonly stats = { hits: 0, loads: 0, invalidations: 0, bypassed: 0 };
 
   constructor(private readonly max: number) {}
 
-  /** Reads bypass the cache until this time (ms): this process is writing a table it depends on. */
-  private localWriteUntil = 0;
-
-  listen(events: EventBus, deps: CacheDeps, writes?: TableWrites): void {
+  listen(events: EventBus, deps: CacheDeps, writes: TableWrites): void {
     this.stop();
     const offs = [
       ...deps.events.map((n) => events.onEvent(n, () => this.invalidate())),
       events.onGap(() => this.invalidate()),
-      ...(writes ? deps.tables.map((t) => writes.watch(t, () => this.localWrite())) : []),
+      ...deps.tables.map((t) => writes.watch(t, () => this.localWrite())),
     ];
     this.off = () => {
       for (const off of offs) off();
@@ -67,7 +67,7 @@ export class ReadCache<V> {
     return this.localWriteUntil !== 0 && Date.now() < this.localWriteUntil;
   }
 
-  /** A change committed (the NOTIFY, or a writer after its commit): drop everything kept. */
+  /** A change committed (its NOTIFY) or notices were missed: drop everything kept. */
   invalidate(): void {
     this.localWriteUntil = 0;
     this.drop();
@@ -124,7 +124,7 @@ const caches = new WeakMap<EventBus, Map<string, ReadCache<unknown>>>();
 
 /** The cache called `name` of this process's database and bus: made, and started listening, on the first read. */
 export function readCacheFor<V>(
-  ctx: { events: EventBus; database?: { writes?: TableWrites } },
+  ctx: Pick<AppContext, 'events' | 'database'>,
   name: string,
   deps: CacheDeps,
   max = 500,
@@ -137,13 +137,8 @@ export function readCacheFor<V>(
   let cache = byName.get(name);
   if (!cache) {
     cache = new ReadCache<unknown>(max);
-    cache.listen(ctx.events, deps, ctx.database?.writes);
+    cache.listen(ctx.events, deps, ctx.database.writes);
     byName.set(name, cache);
   }
   return cache as ReadCache<V>;
-}
-
-/** The cache called `name` on this bus if one was made (a writer drops it after its commit). */
-export function existingReadCache(events: EventBus | undefined, name: string): { invalidate(): void } | undefined {
-  return events ? caches.get(events)?.get(name) : undefined;
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, forbidden, isUniqueViolation, notFound, validationError } from '../../lib/errors.ts';
 import { normalisePhone } from '../../lib/http.ts';
-import { existingReadCache, readCacheFor } from '../../lib/read-cache.ts';
+import { readCacheFor } from '../../lib/read-cache.ts';
 import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import { checkElderFields, type ElderFields, encodeElder } from './elders.fields.ts';
@@ -59,15 +59,13 @@ export type ElderListPage = { items: ReturnType<typeof presentElderListItem>[]; 
 /** A page as sent (`present`'s result: the route encodes it once) and what its search's audit row says of it. */
 type KeptPage = { sent: unknown; found: { results: number } | { shown: number } };
 
-/** Every process's kept elder-list pages, dropped by the `elders` and `regions` triggers' NOTIFY (0994, 0007). */
+/**
+ * Every process's kept elder-list pages, dropped by the `elders` and `regions` triggers' NOTIFY
+ * (0994, 0007); this process's own writes, from the statement on (lib/read-cache.ts).
+ */
 const LIST_CACHE = 'elders.list';
 export const elderListCache = (ctx: AppContext) =>
   readCacheFor<KeptPage>(ctx, LIST_CACHE, { events: ['elders.changed', 'regions.changed'], tables: ['elders', 'regions'] });
-
-/** Drop this process's kept list pages at once after a committed write (other processes: the trigger's NOTIFY). */
-function eldersChanged(ctx: AppContext) {
-  existingReadCache(ctx.events, LIST_CACHE)?.invalidate();
-}
 
 /**
  * A page of the archive search (masked); the capped `total` only when asked (`count`), handed to
@@ -200,7 +198,7 @@ export async function createElder(ctx: AppContext, actor: Actor, f: ElderFields)
   const encoded = encodeElder(ctx.cipher, f, identity);
   if ((await repo.findByIdHashes(ctx.db, [encoded.idNumberHash])).length) throw duplicateId();
   try {
-    const saved = await ctx.db.transaction(async (tx) => {
+    return await ctx.db.transaction(async (tx) => {
       const row = await repo.insertElder(tx, { ...encoded, createdBy: actor.id });
       await recordAudit(tx, {
         actor,
@@ -217,8 +215,6 @@ export async function createElder(ctx: AppContext, actor: Actor, f: ElderFields)
       });
       return presentElder(ctx.cipher, row, region.name, []);
     });
-    eldersChanged(ctx);
-    return saved;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateId();
     throw err;
@@ -267,7 +263,7 @@ export async function updateElder(ctx: AppContext, actor: Actor, id: string, pat
   const changed = Object.keys(patch).filter((k) => patch[k as keyof ElderFields] !== undefined);
   const dueNow = stateChanged(before, encoded) ? todayCn() : undefined;
   try {
-    const saved = await ctx.db.transaction(async (tx) => {
+    return await ctx.db.transaction(async (tx) => {
       const row = await repo.updateElder(tx, id, {
         ...encoded,
         ...(dueNow && (!before.nextAssessmentDue || before.nextAssessmentDue > dueNow) ? { nextAssessmentDue: dueNow } : {}),
@@ -283,8 +279,6 @@ export async function updateElder(ctx: AppContext, actor: Actor, id: string, pat
       const contacts = await repo.listContacts(tx, id);
       return presentElder(ctx.cipher, row, region?.name ?? (await repo.regionNameOf(tx, row.regionCode)), contacts);
     });
-    eldersChanged(ctx);
-    return saved;
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicateId();
     throw err;
@@ -303,9 +297,7 @@ export interface StatusChange {
  * Coming home from hospital makes a re-assessment due at once.
  */
 export async function changeStatus(ctx: AppContext, actor: Actor, id: string, c: StatusChange) {
-  const changed = await ctx.db.transaction((tx) => changeStatusIn(ctx, tx, actor, id, c));
-  eldersChanged(ctx);
-  return changed;
+  return ctx.db.transaction((tx) => changeStatusIn(ctx, tx, actor, id, c));
 }
 
 /**
