@@ -55,6 +55,7 @@ let browser: Browser;
 let page: Page;
 let second: Page;
 let caller2: Started | undefined;
+let queued: Started[] = [];
 let secondAgentId = '';
 let work: string;
 let telephony: Started | undefined;
@@ -206,6 +207,7 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
   }, 180_000);
 
   afterAll(async () => {
+    await Promise.all(queued.map((q) => q.stop()));
     await caller2?.stop();
     await caller?.stop();
     await browser?.close();
@@ -397,5 +399,56 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
       .poll(async () => (await admin.get(`/api/v1/calls/${c.id}`)).json().outcome, { timeout: 10_000 })
       .toBe('answered');
     expect((await admin.get(`/api/v1/calls/${c.id}`)).json().agentUserId).toBe(secondAgentId);
+  }, 90_000);
+
+  it('three callers wait while nobody is at work and Zhiyang answers slowly: each is still asked about every 2 s', async () => {
+    // Both agents go off work (离线): every routing answer is "nobody", and the callers wait.
+    for (const [p, username] of [
+      [page, 'queue-agent'],
+      [second, 'queue-agent-2'],
+    ] as const) {
+      if (!p.url().endsWith('/console/calls/console')) await login(username, p);
+      const state = await p.getByTestId('agent-state').getAttribute('data-state');
+      if (state !== 'offline') await p.getByTestId('state-offline').click();
+      await p.locator('[data-testid="agent-state"][data-state="offline"]').waitFor();
+    }
+    // Each routing answer takes 1.2 s. Kamailio's one-second async_route timer (before 5.7) then
+    // skipped ring slots, and a caller whose next question was in one was not asked for 100 s.
+    gate.routeDelayMs = 1200;
+    const wav = path.join(work, 'caller-queued.wav');
+    writeToneWav(wav, 60);
+    const numbers = ['13700000101', '13700000102', '13700000103'];
+    const since = Date.now();
+    for (const [i, number] of numbers.entries()) {
+      const dir = path.join(work, `baresip-q${i}`);
+      baresipConfig(dir, { sipPort: await freePortPair(), wav, number, rtpMin: ports.rtpMin + 100 + 20 * i });
+      queued.push(startGroup('/usr/bin/baresip', ['-f', dir, '-e', `/dial sip:${HOTLINE}@127.0.0.1:${ports.sip}`]));
+    }
+    const asks = (n: string) => gate.asked.filter((a) => a.caller === n && a.at >= since).map((a) => a.at);
+    await expect
+      .poll(() => numbers.map((n) => asks(n).length), { timeout: 30_000, interval: 500 })
+      .toSatisfy((counts: number[]) => counts.every((c) => c >= 5))
+      .catch((e) => {
+        throw why(e);
+      });
+    // A question every 2 s plus the 1.2 s answer: no caller waits much longer between two.
+    for (const n of numbers) {
+      const at = asks(n);
+      const gaps = at.slice(1).map((t, i) => t - at[i]);
+      expect(Math.max(...gaps), `${n}: ${gaps.join(', ')} ms`).toBeLessThan(6_000);
+    }
+    gate.routeDelayMs = 0;
+    await Promise.all(queued.map((q) => q.stop()));
+    queued = [];
+    // Each caller who hung up while waiting is recorded as 放弃 (abandoned).
+    await expect
+      .poll(
+        async () =>
+          ((await admin.get('/api/v1/calls?direction=inbound')).json().items as (CallItem & { outcome: string | null })[])
+            .filter((c) => ['0101', '0102', '0103'].some((tail) => c.numberMasked.endsWith(tail)))
+            .map((c) => c.outcome),
+        { timeout: 15_000 },
+      )
+      .toEqual(['abandoned', 'abandoned', 'abandoned']);
   }, 90_000);
 });

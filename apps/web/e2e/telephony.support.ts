@@ -215,11 +215,15 @@ export interface WebhookGate {
   refuse: boolean;
   /** The types of the events refused so far. */
   refused: string[];
+  /** Routing questions answered this much later (a slow Zhiyang); 0 = at once. */
+  routeDelayMs: number;
+  /** Every routing question that came through: the caller's number and when. */
+  asked: { caller: string; at: number }[];
   close(): Promise<void>;
 }
 
 export async function startWebhookGate(target: string): Promise<WebhookGate> {
-  const gate: WebhookGate = { url: '', refuse: false, refused: [], close: async () => {} };
+  const gate: WebhookGate = { url: '', refuse: false, refused: [], routeDelayMs: 0, asked: [], close: async () => {} };
   const server = createHttpServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -232,6 +236,12 @@ export async function startWebhookGate(target: string): Promise<WebhookGate> {
         res.writeHead(503, { 'content-type': 'application/problem+json' });
         res.end('{"title":"Service Unavailable","status":503}');
         return;
+      }
+      if (req.url === '/api/v1/cti/route') {
+        try {
+          gate.asked.push({ caller: String(JSON.parse(body.toString()).caller), at: Date.now() });
+        } catch {}
+        if (gate.routeDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, gate.routeDelayMs));
       }
       try {
         const headers: Record<string, string> = {};
