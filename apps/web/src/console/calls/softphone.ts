@@ -128,7 +128,10 @@ export function useSoftphone(sip: TelephonyInfo['sip'], enabled: boolean, refres
       });
       const ended = () => {
         clearTimeout(ringOut);
-        if (session.current === s) session.current = null;
+        // A session that ends after a newer one began (the leg a transfer handed on, hung up
+        // late) leaves the newer call's controls as they are.
+        if (session.current && session.current !== s) return;
+        session.current = null;
         setCall('none');
         setAnsweredAt(null);
         setMuted(false);
