@@ -444,7 +444,7 @@ describe.skipIf(missing)('telephony queue: the waiting prompt, lost events resen
     await expect
       .poll(
         async () =>
-          ((await admin.get('/api/v1/calls?direction=inbound')).json().items as (CallItem & { outcome: string | null })[])
+          ((await admin.get('/api/v1/calls?direction=inbound')).json().items as CallItem[])
             .filter((c) => ['0101', '0102', '0103'].some((tail) => c.numberMasked.endsWith(tail)))
             .map((c) => c.outcome),
         { timeout: 15_000 },
