@@ -28,6 +28,7 @@ let staffUsername: string;
 let idNumber: string;
 let otherElderName: string;
 let elderPath: string;
+let addElders: (n: number) => Promise<void>;
 
 async function shot(name: string, fullPage = true) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
@@ -45,6 +46,9 @@ describe('elder archive console in a browser', () => {
     // Someone already in the archive, so the pinyin search has something to leave out.
     otherElderName = (await createElder(server.ctx, f.TREE.communityA1, { name: '李桂英' })).name;
     idNumber = makeIdNumber(BIRTH_DATE, 7, 'female');
+    addElders = async (n) => {
+      for (let i = 0; i < n; i++) await createElder(server.ctx, f.TREE.communityA1);
+    };
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     page = await context.newPage();
@@ -140,5 +144,37 @@ describe('elder archive console in a browser', () => {
     await page.getByText(`还有 ${before - 1} 项未评分`).waitFor(WAIT);
     // The viewport only: the score bar is affixed to its bottom edge.
     await shot('elders-06-assessment-live-score', false);
+  }, 180_000);
+
+  it('pages through the list: the total is counted on the first page and kept on the next', async () => {
+    await addElders(21);
+    const asked: URL[] = [];
+    const listen = (req: { url(): string }) => {
+      const url = new URL(req.url());
+      if (url.pathname === '/api/v1/elders') asked.push(url);
+    };
+    page.on('request', listen);
+    try {
+      await page.goto(`${server.url}/console/elders`);
+      // Two from the tests before, 21 more: two pages of 20.
+      await page.getByText('共 23 条').waitFor(WAIT);
+      expect(asked.at(-1)?.searchParams.get('count')).toBe('true');
+
+      await page.locator('.ant-pagination-item-2').click();
+      await expect.poll(() => asked.at(-1)?.searchParams.get('page'), WAIT).toBe('2');
+      await expect.poll(() => page.locator('.ant-table-tbody tr.ant-table-row').count(), WAIT).toBe(3);
+      // Page 2 did not pay for a count; the table still shows the total it was given on page 1.
+      expect(asked.at(-1)?.searchParams.get('count')).toBeNull();
+      await page.getByText('共 23 条').waitFor(WAIT);
+      await shot('elders-07-page-two');
+
+      // Back to the start: a fresh count, which sees an elder added meanwhile.
+      await addElders(1);
+      await page.locator('.ant-pagination-item-1').click();
+      await page.getByText('共 24 条').waitFor(WAIT);
+      expect(asked.at(-1)?.searchParams.get('count')).toBe('true');
+    } finally {
+      page.off('request', listen);
+    }
   }, 180_000);
 });

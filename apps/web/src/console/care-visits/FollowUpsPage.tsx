@@ -3,6 +3,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { careVisitsApi } from '../../api/care-visits.ts';
+import { useCountedList } from '../../app/counted-list.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { type FollowUp, useCareScope } from './common.ts';
@@ -16,20 +17,21 @@ export function FollowUpsPage() {
   const [filter, setFilter] = useState<Filter>('open');
   const [page, setPage] = useState(1);
   const [closing, setClosing] = useState<FollowUp | null>(null);
-  const list = useFetch(
-    (signal) =>
+  const list = useCountedList(
+    (signal, count) =>
       careVisitsApi.listFollowUps({
         query: {
           regionCode,
           page,
           limit: 20,
-          count: 'true',
+          count: count ? 'true' : undefined,
           ...(filter === 'open' ? { status: 'open' } : filter === 'closed' ? { status: 'closed' } : {}),
           ...(filter === 'overdue' ? { overdue: 'true' } : {}),
         },
         signal,
       }),
-    `care-follow-ups-${regionCode}-${filter}-${page}`,
+    `care-follow-ups-${regionCode}-${filter}`,
+    page,
   );
   return (
     <Card

@@ -19,6 +19,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { careVisitsApi } from '../../api/care-visits.ts';
+import { useCountedList } from '../../app/counted-list.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { DrillTags, pick, useDrill } from '../common/drill.tsx';
@@ -41,9 +42,11 @@ export function GroupsPage() {
     (signal) => careVisitsApi.groupCounts({ query: { regionCode }, signal }),
     `care-counts-${regionCode}-${version}`,
   );
-  const list = useFetch(
-    (signal) => careVisitsApi.listMembers({ query: { group, regionCode, page, limit: 20, count: 'true' }, signal }),
-    `care-members-${group}-${regionCode}-${page}-${version}`,
+  const list = useCountedList(
+    (signal, count) =>
+      careVisitsApi.listMembers({ query: { group, regionCode, page, limit: 20, count: count ? 'true' : undefined }, signal }),
+    `care-members-${group}-${regionCode}-${version}`,
+    page,
   );
   const compute = async () => {
     try {

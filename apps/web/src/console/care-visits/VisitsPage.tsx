@@ -24,6 +24,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi } from '../../api/booking.ts';
 import { careVisitsApi } from '../../api/care-visits.ts';
+import { useCountedList } from '../../app/counted-list.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { riskColor, useCareScope, type Visit, type VisitDetail } from './common.ts';
@@ -56,21 +57,22 @@ export function VisitsPage() {
       }),
     `care-cal-${regionCode}-${worker}-${from}`,
   );
-  const list = useFetch(
-    (signal) =>
+  const list = useCountedList(
+    (signal, count) =>
       careVisitsApi.listVisits({
         query: {
           regionCode,
           page,
           limit: 20,
-          count: 'true',
+          count: count ? 'true' : undefined,
           ...(filter === 'overdue' ? { overdue: 'true' } : {}),
           ...(filter === 'escalated' ? { escalated: 'true' } : {}),
           ...(filter === 'done' ? { status: 'done' } : {}),
         },
         signal,
       }),
-    `care-list-${regionCode}-${filter}-${page}`,
+    `care-list-${regionCode}-${filter}`,
+    page,
   );
   const byDay = new Map<string, Visit[]>();
   for (const v of cal.data?.items ?? []) {

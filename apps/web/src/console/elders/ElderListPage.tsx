@@ -16,8 +16,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { elderExportUrl, eldersApi } from '../../api/elders.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { useCountedList } from '../../app/counted-list.ts';
 import { useRegions } from '../../app/region.tsx';
-import { useFetch } from '../../app/useFetch.ts';
 import { ageBandRange, ageBandZh, DrillTags, pick, useDrill } from '../common/drill.tsx';
 import { ListPage } from '../common/ListPage.tsx';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
@@ -54,8 +54,13 @@ export function ElderListPage() {
   }));
   const [importing, setImporting] = useState(false);
   const query = { ...filters, regionCode: filters.regionCode ?? selected ?? undefined };
-  // The page shows the number of matches, so it asks for the count (the API counts only when asked).
-  const list = useFetch((signal) => eldersApi.listElders({ query: { ...query, count: 'true' }, signal }), JSON.stringify(query));
+  // The page shows the number of matches: counted on the first page and kept while paging on.
+  const { page: listPage, ...listFilters } = query;
+  const list = useCountedList(
+    (signal, count) => eldersApi.listElders({ query: { ...query, count: count ? 'true' : undefined }, signal }),
+    JSON.stringify(listFilters),
+    listPage,
+  );
   const update = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, page: 1, ...patch }));
   const { page: _p, limit: _l, ...exportQuery } = query;
 

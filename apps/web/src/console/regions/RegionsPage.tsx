@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { regionImportTemplateUrl, regionsApi } from '../../api/regions.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { useCountedList } from '../../app/counted-list.ts';
 import { problemText } from '../../app/problems.ts';
 import { useRegions } from '../../app/region.tsx';
-import { useFetch } from '../../app/useFetch.ts';
 import { ListPage } from '../common/ListPage.tsx';
 import { BoundaryImportModal } from './BoundaryImportModal.tsx';
 import { RegionFormModal } from './RegionFormModal.tsx';
@@ -39,9 +39,13 @@ export function RegionsPage() {
     setPage(1);
   }, [regions.selected]);
 
-  // The table shows the total, so the list is asked for its count (the API counts only when asked).
-  const query = { parentCode: q ? undefined : (parent ?? undefined), q, level, limit: PAGE_SIZE, page, count: 'true' as const };
-  const list = useFetch((signal) => regionsApi.listRegions({ query, signal }), JSON.stringify(query));
+  // The table shows the total: counted on the first page and kept while paging on.
+  const filters = { parentCode: q ? undefined : (parent ?? undefined), q, level, limit: PAGE_SIZE };
+  const list = useCountedList(
+    (signal, count) => regionsApi.listRegions({ query: { ...filters, page, count: count ? 'true' : undefined }, signal }),
+    JSON.stringify(filters),
+    page,
+  );
 
   function changed() {
     list.reload();

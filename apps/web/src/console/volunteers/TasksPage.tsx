@@ -20,6 +20,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { volunteersApi } from '../../api/volunteers.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { useCountedList } from '../../app/counted-list.ts';
 import { useFetch } from '../../app/useFetch.ts';
 import { DrillTags, drillMonth, monthZh, pick, useDrill } from '../common/drill.tsx';
 import { FormModal } from '../common/FormModal.tsx';
@@ -55,9 +56,14 @@ export function TasksPage() {
   const [assigning, setAssigning] = useState<VolunteerTask | null>(null);
   const [confirming, setConfirming] = useState<VolunteerTask | null>(null);
   const [cancelling, setCancelling] = useState<VolunteerTask | null>(null);
-  const list = useFetch(
-    (signal) => volunteersApi.listTasks({ query: { status, kind, confirmedMonth, page, limit: 20, count: 'true' }, signal }),
-    `${status}|${kind}|${confirmedMonth}|${page}`,
+  const list = useCountedList(
+    (signal, count) =>
+      volunteersApi.listTasks({
+        query: { status, kind, confirmedMonth, page, limit: 20, count: count ? 'true' : undefined },
+        signal,
+      }),
+    `${status}|${kind}|${confirmedMonth}`,
+    page,
   );
   const mins = (m: number | null) => (m === null ? '—' : t('volunteers.minutes', { m }));
   return (

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { volunteersApi } from '../../api/volunteers.ts';
 import { useAuth } from '../../app/auth.tsx';
+import { useCountedList } from '../../app/counted-list.ts';
 import { formatTime } from '../../app/format.ts';
 import { problemText } from '../../app/problems.ts';
 import { useFetch } from '../../app/useFetch.ts';
@@ -38,13 +39,14 @@ export function VolunteersPage() {
   const [secret, setSecret] = useState<Secret | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const slotText = useSlotText();
-  const list = useFetch(
-    (signal) =>
+  const list = useCountedList(
+    (signal, count) =>
       volunteersApi.listVolunteers({
-        query: { status, skill, weekday, q: q || undefined, page, limit: 20, count: 'true' },
+        query: { status, skill, weekday, q: q || undefined, page, limit: 20, count: count ? 'true' : undefined },
         signal,
       }),
-    `${status}|${skill}|${weekday}|${q}|${page}`,
+    `${status}|${skill}|${weekday}|${q}`,
+    page,
   );
   return (
     <Card
