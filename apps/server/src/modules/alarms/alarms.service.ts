@@ -10,7 +10,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
 import { maskPhone } from '../../lib/http.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { devicesOfElder, latestEvents } from '../devices/devices.repo.ts';
 import { presentEvent } from '../devices/devices.service.ts';
 import { findElder, listContacts } from '../elders/elders.repo.ts';
@@ -124,7 +124,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
   }
   const [actions, dispatches] = await Promise.all([repo.listActions(ctx.db, id), repo.listDispatches(ctx.db, id)]);
   if (a.elderId) {
-    await recordAudit(ctx.db, {
+    await recordReadAudit(ctx.db, {
       actor,
       action: 'elder.read',
       targetType: 'elder',

@@ -9,7 +9,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, notFound, validationError } from '../../lib/errors.ts';
 import { isoDate } from '../../lib/http.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { todayCn } from '../elders/elders.present.ts';
 import * as elders from '../elders/elders.repo.ts';
 import * as repo from './assessments.repo.ts';
@@ -212,7 +212,7 @@ export async function signAssessment(ctx: AppContext, actor: Actor, id: string) 
 export async function getAssessment(ctx: AppContext, actor: Actor, id: string) {
   const a = await repo.findVisible(ctx.db, actor, id);
   if (!a) throw notFound('Assessment');
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'assessment.read',
     targetType: 'assessment',

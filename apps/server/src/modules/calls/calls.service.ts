@@ -15,7 +15,7 @@ import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { conflict, forbidden, notFound, validationError } from '../../lib/errors.ts';
 import { raiseAlarm } from '../alarms/raise.service.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { toSearch } from '../elders/elders.service.ts';
 import { createOrder, visibleOrder } from '../orders/orders.service.ts';
 import { getServiceSettings } from '../orders/service-settings.service.ts';
@@ -59,7 +59,7 @@ export async function listCalls(ctx: AppContext, actor: Actor, q: ListQuery) {
   // A text search looks for a person (a name, a number): on the trail like the archive's search —
   // which filters and how many calls matched, never the term itself.
   if (search)
-    await recordAudit(ctx.db, {
+    await recordReadAudit(ctx.db, {
       actor,
       action: 'call.search',
       targetType: 'call',
@@ -99,7 +99,7 @@ async function detailOf(db: DbOrTx, actor: Actor, id: string) {
 export async function getCall(ctx: AppContext, actor: Actor, id: string) {
   const row = await detailOf(ctx.db, actor, id);
   if (row.call.elderId)
-    await recordAudit(ctx.db, {
+    await recordReadAudit(ctx.db, {
       actor,
       action: 'elder.read',
       targetType: 'elder',

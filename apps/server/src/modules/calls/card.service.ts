@@ -2,7 +2,7 @@ import { ageOn, type CallerCard } from '@zhiyang/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordReadAudit } from '../audit/audit.service.ts';
 import { maskedId, maskedPhone } from '../elders/elders.present.ts';
 import * as repo from './calls.repo.ts';
 import * as card from './card.repo.ts';
@@ -51,7 +51,7 @@ async function elderCard(ctx: AppContext, actor: Actor, elderId: string, callId:
     card.lastVisitsOf(ctx.db, elderId),
     card.previousCallsOf(ctx.db, actor, { elderId }, callId),
   ]);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

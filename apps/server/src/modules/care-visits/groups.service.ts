@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { presentHousehold, presentMember } from './care-visits.present.ts';
 import * as repo from './care-visits.repo.ts';
 
@@ -50,7 +50,7 @@ export async function getHousehold(ctx: AppContext, actor: Actor, elderId: strin
   if (!elder) throw notFound('Elder');
   const h = await repo.findHousehold(ctx.db, elder.id);
   const keys = await repo.contactKeyHolders(ctx.db, elder.id);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

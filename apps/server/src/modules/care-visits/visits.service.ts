@@ -8,7 +8,7 @@ import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
 import { recordCareVisitTask } from '../volunteers/tasks.service.ts';
 import { presentFinding, presentFollowUp, presentVisit } from './care-visits.present.ts';
@@ -76,7 +76,7 @@ async function detail(ctx: AppContext, actor: Actor, row: visits.VisitRow) {
 export async function getVisit(ctx: AppContext, actor: Actor, id: string) {
   const row = await visits.findVisit(ctx.db, actor, id);
   if (!row) throw notFound('Visit');
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDayStart, cstMonth } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordReadAudit } from '../audit/audit.service.ts';
 import * as repo from './family-beds.repo.ts';
 import { monthDays, monthRequirement } from './family-beds.rules.ts';
 
@@ -46,7 +46,7 @@ export async function card(ctx: AppContext, actor: Actor): Promise<FamilyBedCard
         )
       : { required: 0 };
   const held = lastMonth[0]?.status === 'short';
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

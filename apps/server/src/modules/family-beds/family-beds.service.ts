@@ -12,7 +12,7 @@ import { addDays, cstDate } from '../../lib/dates.ts';
 import { AppError, conflict, isUniqueViolation, notFound, unprocessable } from '../../lib/errors.ts';
 import { findRuleOverrides, saveRuleOverrides } from '../alarms/alarms.repo.ts';
 import { inconsistencies, mergeRules } from '../alarms/rules.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { assertCreditAllows } from '../credit/credit.access.ts';
 import { findDevice, updateDevice } from '../devices/devices.repo.ts';
 import { findVisibleElder } from '../elders/elders.repo.ts';
@@ -160,7 +160,7 @@ export async function detailOf(ctx: AppContext, b: repo.BedRow) {
 /** A bed's record is the elder's personal data: each read is audited. */
 export async function get(ctx: AppContext, actor: Actor, id: string) {
   const b = await bedFor(ctx, actor, id);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'family-bed.read',
     targetType: 'family_bed',

@@ -4,7 +4,7 @@ import { isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound, validationError } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import * as repo from './health-records.repo.ts';
 
 /**
@@ -33,7 +33,7 @@ export async function auditHealthRead(
   reason: string | undefined,
   extra: Record<string, unknown> = {},
 ) {
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'health.read',
     targetType: 'elder',

@@ -5,7 +5,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, unprocessable, validationError } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import * as care from './care.repo.ts';
 import { presentBilling, presentEpisode, presentVisit } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
@@ -115,7 +115,7 @@ async function episodeDetail(db: AppContext['db'], actor: Actor, id: string) {
 
 export async function getEpisode(ctx: AppContext, actor: Actor, id: string) {
   const out = await episodeDetail(ctx.db, actor, id);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

@@ -10,7 +10,7 @@ import { conflict, notFound, unprocessable, validationError } from '../../lib/er
 import { distanceMeters } from '../../lib/geo.ts';
 import { idempotencyKeyOf } from '../../lib/idempotency.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findVisibleCall } from '../calls/calls.repo.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
 import * as care from './care.repo.ts';
@@ -50,7 +50,7 @@ async function detail(_ctx: AppContext, db: AppContext['db'], actor: Actor, id: 
 export async function getVisit(ctx: AppContext, actor: Actor, id: string) {
   const row = await care.findVisit(ctx.db, actor, id, cstDate());
   if (!row) throw notFound('Visit');
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

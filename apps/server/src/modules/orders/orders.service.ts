@@ -14,7 +14,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
-import { auditStep, recordAudit } from '../audit/audit.service.ts';
+import { auditStep, recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { clearValue, maskedPhone } from '../elders/elders.present.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
@@ -453,7 +453,7 @@ export async function listOrders(ctx: AppContext, actor: Actor, query: OrderList
     }
     const phone = clearValue(ctx.cipher, elderPhoneEnc);
     if (phone)
-      await recordAudit(ctx.db, {
+      await recordReadAudit(ctx.db, {
         actor,
         action: 'elder.read-brief',
         targetType: 'elder',

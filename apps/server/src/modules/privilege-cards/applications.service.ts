@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import type { elders } from '../elders/elders.schema.ts';
 import { renewCard } from './cards.service.ts';
 import { presentCards, presentOne } from './privilege-cards.present.ts';
@@ -98,7 +98,7 @@ export async function getCard(ctx: AppContext, actor: Actor, id: string) {
   const row = await repo.findCard(ctx.db, actor, id);
   if (!row) throw notFound('Privilege card');
   const [events, history] = await Promise.all([repo.timelineOf(ctx.db, id), repo.historyOf(ctx.db, row.card.elderId)]);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'privilege-card.read',
     targetType: 'privilege_card',

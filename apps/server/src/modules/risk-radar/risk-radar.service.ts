@@ -6,7 +6,7 @@ import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { badRequest, conflict, notFound } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { scheduleSingleCall } from '../campaigns/single-call.service.ts';
 import { scheduleVisit } from '../care-visits/plans.service.ts';
 import * as repo from './risk-radar.repo.ts';
@@ -153,7 +153,7 @@ export async function getElderRisk(ctx: AppContext, actor: Actor, elderId: strin
   const prevDay = day ? await repo.latestRunDay(ctx.db, day) : null;
   const row = day ? await repo.elderEntry(ctx.db, elderId, day, prevDay) : undefined;
   const history = await repo.history(ctx.db, elderId, addDays(cstDate(), -30));
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'risk.read',
     targetType: 'elder',

@@ -7,7 +7,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { elderQrToken } from '../orders/visits.service.ts';
 import * as bank from './timebank.repo.ts';
 import { creditFor, creditTask, returnRedemption, rulesFor } from './timebank.service.ts';
@@ -40,7 +40,7 @@ export async function listTasks(
 }
 
 async function auditedRead(ctx: AppContext, actor: Actor, row: repo.TaskRow) {
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
     targetType: 'elder',

@@ -3,7 +3,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { cstDate, cstDayStart } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable } from '../../lib/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findElder } from '../elders/elders.repo.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
 import { lockElderAndClaimSubsidy } from './funding.repo.ts';
@@ -21,7 +21,7 @@ export async function getWallet(ctx: AppContext, actor: Actor, elderId: string) 
   const bal = (kind: 'elder' | 'hold', currency: Currency) =>
     accounts.find((a) => a.kind === kind && a.currency === currency)?.balance ?? 0;
   const frozenAccount = accounts.find((a) => a.kind === 'elder' && a.frozen);
-  await recordAudit(ctx.db, {
+  await recordReadAudit(ctx.db, {
     actor,
     action: 'wallet.read',
     targetType: 'elder',
