@@ -5,7 +5,6 @@ import { useTranslation } from 'react-i18next';
 import { careVisitsApi } from '../../api/care-visits.ts';
 import { useCountedList } from '../../app/counted-list.ts';
 import { problemText } from '../../app/problems.ts';
-import { useFetch } from '../../app/useFetch.ts';
 import { type FollowUp, useCareScope } from './common.ts';
 
 type Filter = 'open' | 'overdue' | 'closed' | 'all';

@@ -21,7 +21,6 @@ import { useTranslation } from 'react-i18next';
 import { volunteersApi } from '../../api/volunteers.ts';
 import { useAuth } from '../../app/auth.tsx';
 import { useCountedList } from '../../app/counted-list.ts';
-import { useFetch } from '../../app/useFetch.ts';
 import { DrillTags, drillMonth, monthZh, pick, useDrill } from '../common/drill.tsx';
 import { FormModal } from '../common/FormModal.tsx';
 import { ElderSelect, VolunteerSelect } from './parts.tsx';
