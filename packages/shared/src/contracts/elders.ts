@@ -84,7 +84,8 @@ export const elderListItem = z.object({
   phoneMasked: z.string().nullable(),
   regionCode: z.string(),
   regionName: z.string().nullable(),
-  address: z.string().nullable(),
+  /** The street only (锦华路****): the house number is on the full record. */
+  addressMasked: z.string().nullable(),
   livingSituation: z.enum(LIVING_SITUATIONS),
   categories: z.array(z.string()),
   abilityLevel: level,

@@ -372,6 +372,7 @@ describe('hostile files are refused whole, with nothing written', () => {
 
 describe('export', () => {
   it('exports the filtered list masked, and in full only for a role that may reveal', async () => {
+    await s.ctx.db.update(elders).set({ address: '锦华路1号3栋2单元' }).where(eq(elders.name, '王桂兰'));
     const res = await staff.api.get('/api/v1/elders/export?q=wgl');
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
@@ -380,12 +381,14 @@ describe('export', () => {
     expect(row.getCell(1).value).toBe('王桂兰');
     expect(String(row.getCell(3).value)).toMatch(/^990101\*{8}/);
     expect(row.getCell(7).value).toBe('138****3333');
+    expect(row.getCell(10).value).toBe('锦华路****');
     expect(wb.worksheets[0].rowCount).toBe(2);
 
     const full = await staff.api.get('/api/v1/elders/export?q=wgl&reveal=true');
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(full.rawPayload as unknown as ArrayBuffer);
     expect(wb2.worksheets[0].getRow(2).getCell(3).value).toBe(id(1));
+    expect(wb2.worksheets[0].getRow(2).getCell(10).value).toBe('锦华路1号3栋2单元');
     const responder = await clientAs(s.app, s.ctx, 'responder', { regionCode: TREE.streetA });
     expect((await responder.api.get('/api/v1/elders/export?reveal=true')).statusCode).toBe(403);
   });

@@ -12,6 +12,7 @@ import { can } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { forbidden } from '../../lib/errors.ts';
+import { maskAddress } from '../../lib/http.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { clearValue, maskedId, maskedPhone } from './elders.present.ts';
@@ -40,7 +41,7 @@ export async function exportElders(ctx: AppContext, actor: Actor, f: ElderQuery,
         reveal ? clearValue(ctx.cipher, r.phoneEnc) : maskedPhone(ctx.cipher, r.phoneEnc),
         r.regionCode,
         r.regionName,
-        r.address,
+        reveal ? r.address : maskAddress(r.address),
         LIVING_SITUATION_LABELS_ZH[r.livingSituation as keyof typeof LIVING_SITUATION_LABELS_ZH],
         (r.categories ?? []).map((c) => ELDER_CATEGORY_LABELS_ZH[c as ElderCategoryCode] ?? c).join('；'),
         r.abilityLevel ? ABILITY_LEVEL_LABELS_ZH[r.abilityLevel as AbilityLevelCode] : '未评估',

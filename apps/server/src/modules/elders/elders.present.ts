@@ -1,6 +1,6 @@
 import { ageOn, maskIdNumber } from '@zhiyang/shared';
 import type { FieldCipher } from '../../lib/crypto.ts';
-import { isoDate, maskPhone } from '../../lib/http.ts';
+import { isoDate, maskAddress, maskPhone } from '../../lib/http.ts';
 import type { ContactRow, ElderListRow, ElderRow } from './elders.repo.ts';
 
 /** Today's date in China (the district's calendar), YYYY-MM-DD. */
@@ -32,7 +32,7 @@ export function presentElderListItem(cipher: FieldCipher, r: ElderListRow) {
     phoneMasked: maskedPhone(cipher, r.phoneEnc),
     regionCode: r.regionCode as string,
     regionName: r.regionName ?? null,
-    address: r.address ?? null,
+    addressMasked: maskAddress(r.address),
     livingSituation: r.livingSituation as ElderRow['livingSituation'],
     categories: r.categories ?? [],
     abilityLevel: r.abilityLevel ?? null,

@@ -280,6 +280,10 @@ describe('search', () => {
     const item = (await staff.api.get(`/api/v1/elders?q=${target.idNumber}`)).json().items[0];
     expect(item.idNumberMasked).toMatch(/^990101\*{8}.{4}$/);
     expect(item.phoneMasked).toBe('139****1111');
+    // The street only: the house number, building and unit are on the full record.
+    expect(item.addressMasked).toBe('锦华路****');
+    expect(JSON.stringify(item)).not.toContain('1号3栋');
+    expect((await staff.api.get(`/api/v1/elders/${target.id}`)).json().address).toBe('锦华路1号3栋2单元');
   });
 });
 
