@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../lib/sql-rows.ts';
 import { assessments } from '../modules/assessments/assessments.schema.ts';
 import { clearValue } from '../modules/elders/elders.present.ts';
+import { openElderRow } from '../modules/elders/elders.private.ts';
 import { elders } from '../modules/elders/elders.schema.ts';
 import { users } from '../modules/users/users.schema.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
@@ -61,7 +62,11 @@ describe('demo elders', () => {
   });
 
   it('writes addresses without a doubled character and a hukou that agrees with 本地户籍', async () => {
-    const rows = await s.ctx.db.select().from(elders);
+    const sealed = await s.ctx.db.select().from(elders);
+    // Stored sealed (0995): nothing of the address in clear but the street for lists.
+    for (const r of sealed)
+      expect(r.plainAddress === null && r.privateEnc !== null && r.addressMasked?.endsWith('****')).toBe(true);
+    const rows = sealed.map((r) => ({ ...r, address: openElderRow(s.ctx.cipher, r).address }));
     for (const r of rows) {
       expect(r.address ?? '').not.toMatch(/([\u4e00-\u9fff])\1/);
       expect(r.address ?? '').toMatch(/^[\u4e00-\u9fff]+[路街巷道]\d+号\d+栋\d单元\d+$/);

@@ -3,6 +3,8 @@ import type { AppContext } from '../lib/context.ts';
 import { addDays, cstDate } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 import { hashPassword } from '../modules/auth/passwords.ts';
+import { openElderPrivate } from '../modules/elders/elders.private.ts';
+import { privateBox } from '../modules/elders/elders.repo.ts';
 import { DEFAULT_CRITERIA } from '../modules/medical/episodes.service.ts';
 import { communityCode, DEMO_DISTRICT, streetCode } from './district.ts';
 import type { DemoState } from './seed.ts';
@@ -74,12 +76,21 @@ export async function seedMedical(ctx: AppContext, state: DemoState) {
         (${teams[d.team]}, NULL, ${['赵丽', '孙敏', '周静'][i]}, 'nurse', ${`N5101070000${i + 1}`}, false),
         (${teams[d.team]}, NULL, ${['钱勇', '吴磊', '郑红'][i]}, 'public_health', ${`G5101070000${i + 1}`}, false)`);
     }
-    // Contracts: about 60 % of the active elders aged 65+, the demo elder 郑秀英 among them.
+    // Contracts: about 60 % of the active elders aged 65+, the demo elder 郑秀英 among them. The
+    // health notes are sealed (elders.private.ts), so who has a chronic condition is read here.
+    const health = (
+      await queryRows<{ id: string; ability_level: string | null; elder_private: string }>(
+        tx,
+        sql`SELECT e.id, e.ability_level, ${privateBox('e')} AS elder_private FROM elders e
+          WHERE e.status = 'active' AND e.region_code LIKE ${`${district}%`}`,
+      )
+    ).map((r) => ({ ...r, chronic: openElderPrivate(ctx.cipher, r.elder_private).chronicConditions }));
+    const chronicIds = JSON.stringify(health.filter((h) => h.chronic.length > 0).map((h) => h.id));
     await tx.execute(sql`
       INSERT INTO doctor_contracts (elder_id, team_id, region_code, package, starts_on, ends_on, signed_at, is_demo)
       SELECT e.id, t.id, e.region_code,
         CASE WHEN e.ability_level IN ('severe', 'total') THEN 'disabled'
-             WHEN cardinality(e.chronic_conditions) > 0 THEN 'chronic' ELSE 'elderly' END,
+             WHEN e.id IN (SELECT value::uuid FROM json_array_elements_text(${chronicIds}::json)) THEN 'chronic' ELSE 'elderly' END,
         ${today}::date - (${draw('e.id', 'start')} * 3),
         ${today}::date - (${draw('e.id', 'start')} * 3) + interval '1 year' - interval '1 day',
         (${today}::date - (${draw('e.id', 'start')} * 3))::timestamp AT TIME ZONE 'Asia/Shanghai', true
@@ -96,20 +107,27 @@ export async function seedMedical(ctx: AppContext, state: DemoState) {
         sql`, `,
       )}]::text[], ARRAY['moderate', 'severe', 'total']::text[])
       ON CONFLICT (region_code) DO NOTHING`);
-    const beds = await queryRows<{ elder_id: string; region_code: string; diagnosis: string; age: number }>(
-      tx,
-      sql`SELECT dc.elder_id, dc.region_code, COALESCE(
-          (SELECT c FROM unnest(e.chronic_conditions) c WHERE c = ANY (${sql`ARRAY[${sql.join(
-            DEFAULT_CRITERIA.chronicConditions.map((c) => sql`${c}`),
-            sql`, `,
-          )}]::text[]`}) LIMIT 1), '失能照护') AS diagnosis,
-          date_part('year', age(${today}::date, e.birth_date))::int AS age
-        FROM doctor_contracts dc JOIN elders e ON e.id = dc.elder_id
-        WHERE dc.team_id = ${teams[0]} AND dc.status = 'active'
-          AND (e.chronic_conditions && ${sql`ARRAY['高血压', '糖尿病', '慢阻肺', '冠心病', '脑卒中后遗症']::text[]`}
-            OR e.ability_level IN ('moderate', 'severe', 'total'))
-        ORDER BY e.region_code, md5(e.id::text) LIMIT 5`,
-    );
+    const chronicOf = new Map(health.map((h) => [h.id, h.chronic]));
+    const qualifying = ['高血压', '糖尿病', '慢阻肺', '冠心病', '脑卒中后遗症'];
+    const beds = (
+      await queryRows<{ elder_id: string; region_code: string; ability_level: string | null; age: number }>(
+        tx,
+        sql`SELECT dc.elder_id, dc.region_code, e.ability_level,
+            date_part('year', age(${today}::date, e.birth_date))::int AS age
+          FROM doctor_contracts dc JOIN elders e ON e.id = dc.elder_id
+          WHERE dc.team_id = ${teams[0]} AND dc.status = 'active'
+          ORDER BY e.region_code, md5(e.id::text)`,
+      )
+    )
+      .map((b) => ({ ...b, chronic: chronicOf.get(b.elder_id) ?? [] }))
+      .filter(
+        (b) => b.chronic.some((c) => qualifying.includes(c)) || ['moderate', 'severe', 'total'].includes(b.ability_level ?? ''),
+      )
+      .slice(0, 5)
+      .map((b) => ({
+        ...b,
+        diagnosis: b.chronic.find((c) => DEFAULT_CRITERIA.chronicConditions.includes(c)) ?? '失能照护',
+      }));
     const doctorMember = (
       await queryRows<{ id: string }>(
         tx,

@@ -44,6 +44,8 @@ export const QUEUES = {
   'elders.stalled-imports': scheduled,
   // Fills elders.phone_tail4_hash for rows written before it existed (0526).
   'elders.phone-tail-backfill': scheduled,
+  // Seals elders.address and the health columns of rows written before 0995 (private_enc).
+  'elders.private-backfill': scheduled,
   // Encrypts users.phone for accounts written before 0991 (users.phone.ts).
   'users.phone-backfill': scheduled,
   'auth.prune-login-failures': scheduled,

@@ -1,5 +1,6 @@
 import type { AppContext } from '../lib/context.ts';
 import { namePinyin } from '../modules/elders/elders.fields.ts';
+import { type ElderPrivate, openElderRow, sealElderPrivate } from '../modules/elders/elders.private.ts';
 import { elderContacts, elders } from '../modules/elders/elders.schema.ts';
 
 /** A valid GB 11643 ID number for a birth date (ISO 7064 MOD 11-2 check character). */
@@ -20,7 +21,7 @@ let n = 0;
 export async function createElder(
   ctx: AppContext,
   regionCode: string,
-  overrides: Partial<typeof elders.$inferInsert> & { phone?: string; birthDate?: string } = {},
+  overrides: Partial<typeof elders.$inferInsert> & { phone?: string; birthDate?: string } & Partial<ElderPrivate> = {},
 ) {
   const birthDate = overrides.birthDate ?? '1940-05-12';
   const sex = overrides.sex ?? 'female';
@@ -28,7 +29,7 @@ export async function createElder(
   // next (fictional) area code.
   n++;
   const idNumber = makeIdNumber(birthDate, n % 500, sex, `99${String(Math.floor(n / 500) % 100).padStart(2, '0')}01`);
-  const { phone, ...rest } = overrides;
+  const { phone, address, chronicConditions, allergies, dietRestrictions, notes, ...rest } = overrides;
   const name = overrides.name ?? `测试老人${n}`;
   const py = namePinyin(name);
   const tail = (k: number) => ctx.cipher.blindIndex(idNumber.slice(-k), 'id_number');
@@ -48,10 +49,13 @@ export async function createElder(
       phoneEnc: phone ? ctx.cipher.encrypt(phone) : null,
       phoneHash: phone ? ctx.cipher.blindIndex(phone, 'phone') : null,
       regionCode,
+      // Sealed as the archive stores them, so a reader that skips privateBox fails its tests.
+      ...sealElderPrivate(ctx.cipher, { address, chronicConditions, allergies, dietRestrictions, notes }),
       ...rest,
     })
     .returning();
-  return { ...row, idNumber };
+  // The clear values too, as a test wrote them (the row holds them sealed).
+  return { ...row, idNumber, ...openElderRow(ctx.cipher, row) };
 }
 
 export async function addContact(

@@ -1,8 +1,10 @@
+import type { FieldCipher } from '../../lib/crypto.ts';
 import { isoDate } from '../../lib/http.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import type { AlarmView } from './alarms.repo.ts';
 
 /** The alarm as the API and the WebSocket present it. */
-export function presentAlarm(v: NonNullable<AlarmView>) {
+export function presentAlarm(cipher: FieldCipher, v: NonNullable<AlarmView>) {
   const a = v.alarm;
   return {
     id: a.id,
@@ -13,7 +15,7 @@ export function presentAlarm(v: NonNullable<AlarmView>) {
     open: a.open,
     elderId: a.elderId,
     elderName: v.elderName ?? null,
-    address: v.elderAddress ?? null,
+    address: v.alarm.elderId ? openElderPrivate(cipher, v.elderPrivate).address : null,
     lat: v.elderLat ?? null,
     lng: v.elderLng ?? null,
     deviceId: a.deviceId,

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { users } from '../users/users.schema.ts';
@@ -68,7 +69,7 @@ export async function upsertAlarm(tx: DbOrTx, a: AlarmIntent) {
 const viewColumns = {
   alarm: alarms,
   elderName: elders.name,
-  elderAddress: elders.address,
+  elderPrivate: privateBox('elders'),
   elderLat: elders.lat,
   elderLng: elders.lng,
   regionName: regions.name,

@@ -13,6 +13,7 @@ import { maskPhone } from '../../lib/http.ts';
 import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { devicesOfElder, latestEvents } from '../devices/devices.repo.ts';
 import { presentEvent } from '../devices/devices.service.ts';
+import { openElderRow } from '../elders/elders.private.ts';
 import { findElder, listContacts } from '../elders/elders.repo.ts';
 import { noticeContacts } from '../notifications/notifications.service.ts';
 import { presentAlarm } from './alarms.present.ts';
@@ -46,7 +47,7 @@ async function visibleAlarm(ctx: AppContext, actor: Actor, id: string) {
 
 export async function listAlarms(ctx: AppContext, actor: Actor, f: repo.AlarmFilter, limit: number, page: number) {
   const r = await repo.listAlarms(ctx.db, actor, f, limit, (page - 1) * limit);
-  return { items: r.items.map(presentAlarm), total: r.total };
+  return { items: r.items.map((v) => presentAlarm(ctx.cipher, v)), total: r.total };
 }
 
 /**
@@ -83,7 +84,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
         sex: e.sex,
         birthDate: e.birthDate,
         phone: reveal ? phone : maskPhone(phone),
-        address: e.address,
+        address: openElderRow(ctx.cipher, e).address,
         lat: e.lat,
         lng: e.lng,
         livingSituation: e.livingSituation,
@@ -120,7 +121,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
     previous = (await repo.listAlarms(ctx.db, actor, { elderId: a.elderId }, 11, 0)).items
       .filter((p) => p.alarm.id !== a.id)
       .slice(0, 10)
-      .map(presentAlarm);
+      .map((v) => presentAlarm(ctx.cipher, v));
   }
   const [actions, dispatches] = await Promise.all([repo.listActions(ctx.db, id), repo.listDispatches(ctx.db, id)]);
   if (a.elderId) {
@@ -134,7 +135,7 @@ export async function getAlarm(ctx: AppContext, actor: Actor, id: string) {
     });
   }
   return {
-    ...presentAlarm(v),
+    ...presentAlarm(ctx.cipher, v),
     phonesMasked: !reveal,
     elder,
     contacts,
@@ -179,14 +180,14 @@ export async function acknowledgeAlarm(ctx: AppContext, actor: Actor, id: string
   });
   const v = await visibleAlarm(ctx, actor, id);
   if (!ok) {
-    if (v.alarm.acknowledgedBy === actor.id) return presentAlarm(v);
+    if (v.alarm.acknowledgedBy === actor.id) return presentAlarm(ctx.cipher, v);
     throw conflict(
       v.alarm.acknowledgedBy
         ? `${v.holderName ?? 'Another operator'} already holds this alarm.`
         : `The alarm is ${v.alarm.status}.`,
     );
   }
-  return presentAlarm(v);
+  return presentAlarm(ctx.cipher, v);
 }
 
 export async function addAction(
@@ -272,7 +273,7 @@ export async function resolveAlarm(ctx: AppContext, actor: Actor, id: string, in
       });
     }
     await publishAlarm(ctx, tx, id, 'alarm.updated');
-    return presentAlarm({ ...v, alarm: row });
+    return presentAlarm(ctx.cipher, { ...v, alarm: row });
   });
 }
 
@@ -295,7 +296,7 @@ export async function reviewAlarm(ctx: AppContext, actor: Actor, id: string, inp
     });
     await recordAudit(tx, { actor, action: 'alarm.review', targetType: 'alarm', targetId: id, regionCode: row.regionCode });
     await publishAlarm(ctx, tx, id, 'alarm.updated');
-    return presentAlarm({ ...v, alarm: row });
+    return presentAlarm(ctx.cipher, { ...v, alarm: row });
   });
 }
 

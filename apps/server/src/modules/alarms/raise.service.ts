@@ -69,7 +69,7 @@ export async function publishAlarm(
     orgId && !centreAt
       ? { permission: 'alarm:read' as const, orgIds: [orgId], ...(userIds?.length ? { userIds } : {}) }
       : { ...alarmAudience(regionCode, userIds), ...(orgId ? { orgIds: [orgId] } : {}) };
-  await ctx.events.publish(tx, { type, data: presentAlarm(view), audience });
+  await ctx.events.publish(tx, { type, data: presentAlarm(ctx.cipher, view), audience });
   // The elder's family page refreshes too (it reads its own scoped view; no alarm data travels to it).
   if (view.alarm.elderId) await publishFamilySafety(ctx, tx, view.alarm.elderId);
 }

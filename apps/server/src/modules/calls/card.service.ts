@@ -4,6 +4,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
 import { recordReadAudit } from '../audit/audit.service.ts';
 import { maskedId, maskedPhone } from '../elders/elders.present.ts';
+import { openElderRow } from '../elders/elders.private.ts';
 import * as repo from './calls.repo.ts';
 import * as card from './card.repo.ts';
 
@@ -79,7 +80,7 @@ async function elderCard(ctx: AppContext, actor: Actor, elderId: string, callId:
       phoneMasked: maskedPhone(ctx.cipher, e.phoneEnc),
       regionCode: e.regionCode,
       regionName: found.regionName ?? null,
-      address: e.address,
+      address: openElderRow(ctx.cipher, e).address,
       livingSituation: e.livingSituation,
       categories: e.categories,
       abilityLevel: e.abilityLevel,

@@ -1,6 +1,7 @@
 import type { CareFindingType, CareFollowUpType, CareGroup } from '@zhiyang/shared';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { maskPhone } from '../../lib/http.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import type { HouseholdRow, MemberRow } from './care-visits.repo.ts';
 import type { FollowUpRow } from './follow-ups.repo.ts';
 import type { FindingRow, VisitRow } from './visits.repo.ts';
@@ -61,12 +62,12 @@ export function presentHousehold(
   };
 }
 
-export function presentVisit(r: VisitRow, today: string) {
+export function presentVisit(cipher: FieldCipher, r: VisitRow, today: string) {
   return {
     id: r.id,
     elderId: r.elder_id,
     elderName: r.elder_name,
-    elderAddress: r.elder_address,
+    elderAddress: openElderPrivate(cipher, r.elder_private).address,
     regionCode: r.region_code,
     regionName: r.region_name,
     groups: (r.groups ?? []) as CareGroup[],

@@ -219,6 +219,6 @@ export async function scheduleVisit(ctx: AppContext, actor: Actor, b: { elderId:
       detail: { elderId: elder.id, dueOn: b.dueOn, assigneeId: b.assigneeId ?? null },
     });
     const row = await visits.findVisit(tx, actor, id);
-    return presentVisit(row, today);
+    return presentVisit(ctx.cipher, row, today);
   });
 }

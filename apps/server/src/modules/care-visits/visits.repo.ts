@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { scopeOf } from './care-visits.repo.ts';
 
 const and = (parts: Array<SQL | undefined | false>) => {
@@ -15,7 +16,8 @@ export interface VisitRow {
   plan_id: string | null;
   elder_id: string;
   elder_name: string;
-  elder_address: string | null;
+  /** The elder's sealed address (elders.private.ts). */
+  elder_private: string;
   elder_lat: number | null;
   elder_lng: number | null;
   region_code: string;
@@ -42,7 +44,7 @@ export interface VisitRow {
 }
 
 const visitSelect = sql`
-  SELECT v.id, v.plan_id, v.elder_id, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat, e.lng AS elder_lng,
+  SELECT v.id, v.plan_id, v.elder_id, e.name AS elder_name, ${privateBox('e')} AS elder_private, e.lat AS elder_lat, e.lng AS elder_lng,
     v.region_code, r.name AS region_name,
     coalesce((SELECT array_agg(DISTINCT m.group_code) FROM care_group_members m WHERE m.elder_id = v.elder_id), '{}') AS groups,
     p.risk_level, v.assignee_id, ua.display_name AS assignee_name, to_char(v.due_on, 'YYYY-MM-DD') AS due_on, v.status,

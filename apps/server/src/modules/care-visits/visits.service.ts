@@ -51,7 +51,7 @@ export async function listVisits(
   if (f.from && f.to && f.from > f.to) throw validationError('query.to', 'must not be before from');
   const rows = await visits.listVisits(ctx.db, actor, f, today, q.limit, (q.page - 1) * q.limit);
   return {
-    items: rows.map((r) => presentVisit(r, today)),
+    items: rows.map((r) => presentVisit(ctx.cipher, r, today)),
     ...(q.count ? { total: await visits.countVisits(ctx.db, actor, f, today) } : {}),
   };
 }
@@ -64,7 +64,7 @@ async function detail(ctx: AppContext, actor: Actor, row: visits.VisitRow) {
     visits.photosOf(ctx.db, row.id),
   ]);
   return {
-    ...presentVisit(row, today),
+    ...presentVisit(ctx.cipher, row, today),
     form: (row.form as Partial<CareVisitForm> | null) ?? null,
     notes: row.notes,
     findingList: findings.map(presentFinding),

@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { failStalledImports, startImport } from './elders.import.ts';
 import { encodeRows, type RawRow } from './elders.import-rows.ts';
 import { type EncodeResult, importPool } from './elders.import-tasks.ts';
+import { sealElderPrivate } from './elders.private.ts';
 import { elderContacts, elderImports, elders } from './elders.schema.ts';
 import { SHEET_COLUMNS, type SheetKey } from './elders.sheet.ts';
 
@@ -214,9 +215,10 @@ describe('rows are read, checked and encoded in worker threads', () => {
     expect(inWorker.errors.map((e) => e.row)).toEqual([4]);
     expect(inWorker.good).toHaveLength(2);
     const plain = (g: EncodeResult['good'][number]) => {
-      const { idNumberEnc, phoneEnc, ...rest } = g.encoded;
+      const { idNumberEnc, phoneEnc, privateEnc, ...rest } = g.encoded;
       return {
         ...rest,
+        private: s.ctx.cipher.decrypt(privateEnc),
         idNumber: s.ctx.cipher.decrypt(idNumberEnc),
         phone: phoneEnc && s.ctx.cipher.decrypt(phoneEnc),
         contact: g.contact && { ...g.contact, phoneEnc: s.ctx.cipher.decrypt(g.contact.phoneEnc) },
@@ -372,7 +374,10 @@ describe('hostile files are refused whole, with nothing written', () => {
 
 describe('export', () => {
   it('exports the filtered list masked, and in full only for a role that may reveal', async () => {
-    await s.ctx.db.update(elders).set({ address: '锦华路1号3栋2单元' }).where(eq(elders.name, '王桂兰'));
+    await s.ctx.db
+      .update(elders)
+      .set(sealElderPrivate(s.ctx.cipher, { address: '锦华路1号3栋2单元' }))
+      .where(eq(elders.name, '王桂兰'));
     const res = await staff.api.get('/api/v1/elders/export?q=wgl');
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();

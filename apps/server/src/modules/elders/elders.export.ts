@@ -16,6 +16,7 @@ import { maskAddress } from '../../lib/http.ts';
 import { writeXlsx } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { clearValue, maskedId, maskedPhone } from './elders.present.ts';
+import { openElderPrivate } from './elders.private.ts';
 import * as repo from './elders.repo.ts';
 import { type ElderQuery, toSearch } from './elders.service.ts';
 
@@ -41,7 +42,7 @@ export async function exportElders(ctx: AppContext, actor: Actor, f: ElderQuery,
         reveal ? clearValue(ctx.cipher, r.phoneEnc) : maskedPhone(ctx.cipher, r.phoneEnc),
         r.regionCode,
         r.regionName,
-        reveal ? r.address : maskAddress(r.address),
+        reveal ? openElderPrivate(ctx.cipher, r.privateBox).address : (r.addressMasked ?? maskAddress(r.plainAddress)),
         LIVING_SITUATION_LABELS_ZH[r.livingSituation as keyof typeof LIVING_SITUATION_LABELS_ZH],
         (r.categories ?? []).map((c) => ELDER_CATEGORY_LABELS_ZH[c as ElderCategoryCode] ?? c).join('；'),
         r.abilityLevel ? ABILITY_LEVEL_LABELS_ZH[r.abilityLevel as AbilityLevelCode] : '未评估',

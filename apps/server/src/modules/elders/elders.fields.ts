@@ -12,6 +12,7 @@ import {
 import { pinyin } from 'pinyin-pro';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { normalisePhone } from '../../lib/http.ts';
+import { sealElderPrivate } from './elders.private.ts';
 import type { elders } from './elders.schema.ts';
 
 /** What a caller gives for an elder (API body or one spreadsheet row), before validation. */
@@ -141,16 +142,18 @@ export function encodeElder(cipher: FieldCipher, f: ElderFields, id: CheckedIden
     hukouRegionCode: f.hukouRegionCode ?? null,
     hukouLocal: f.hukouLocal ?? true,
     regionCode: f.regionCode,
-    address: f.address ?? null,
     lat: f.lat ?? null,
     lng: f.lng ?? null,
     livingSituation: f.livingSituation,
     categories: [...new Set(f.categories ?? [])],
     disabilityLevel: f.disabilityLevel ?? null,
     medicalInsurance: f.medicalInsurance ?? null,
-    chronicConditions: f.chronicConditions ?? [],
-    allergies: f.allergies ?? [],
-    dietRestrictions: f.dietRestrictions ?? [],
-    notes: f.notes ?? null,
+    ...sealElderPrivate(cipher, {
+      address: f.address ?? null,
+      chronicConditions: f.chronicConditions ?? [],
+      allergies: f.allergies ?? [],
+      dietRestrictions: f.dietRestrictions ?? [],
+      notes: f.notes ?? null,
+    }),
   } satisfies Partial<typeof elders.$inferInsert>;
 }

@@ -1,6 +1,7 @@
 import { ageOn, maskIdNumber } from '@zhiyang/shared';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { isoDate, maskAddress, maskPhone } from '../../lib/http.ts';
+import { openElderRow } from './elders.private.ts';
 import type { ContactRow, ElderListRow, ElderRow } from './elders.repo.ts';
 
 /** Today's date in China (the district's calendar), YYYY-MM-DD. */
@@ -32,7 +33,7 @@ export function presentElderListItem(cipher: FieldCipher, r: ElderListRow) {
     phoneMasked: maskedPhone(cipher, r.phoneEnc),
     regionCode: r.regionCode as string,
     regionName: r.regionName ?? null,
-    addressMasked: maskAddress(r.address),
+    addressMasked: r.addressMasked ?? maskAddress(r.plainAddress),
     livingSituation: r.livingSituation as ElderRow['livingSituation'],
     categories: r.categories ?? [],
     abilityLevel: r.abilityLevel ?? null,
@@ -56,6 +57,7 @@ export function presentContact(cipher: FieldCipher, c: ContactRow) {
 
 export function presentElder(cipher: FieldCipher, e: ElderRow, regionName: string | null, contacts: ContactRow[]) {
   const today = todayCn();
+  const p = openElderRow(cipher, e);
   return {
     id: e.id,
     name: e.name,
@@ -70,17 +72,17 @@ export function presentElder(cipher: FieldCipher, e: ElderRow, regionName: strin
     hukouLocal: e.hukouLocal,
     regionCode: e.regionCode,
     regionName,
-    address: e.address,
+    address: p.address,
     lat: e.lat,
     lng: e.lng,
     livingSituation: e.livingSituation,
     categories: e.categories,
     disabilityLevel: e.disabilityLevel,
     medicalInsurance: e.medicalInsurance,
-    chronicConditions: e.chronicConditions,
-    allergies: e.allergies,
-    dietRestrictions: e.dietRestrictions,
-    notes: e.notes,
+    chronicConditions: p.chronicConditions,
+    allergies: p.allergies,
+    dietRestrictions: p.dietRestrictions,
+    notes: p.notes,
     abilityLevel: e.abilityLevel,
     status: e.status,
     statusDate: e.statusDate,

@@ -3,10 +3,25 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, like, lt, lte, or,
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { elderContacts, elderInviteCodes, elderStatusChanges, elders } from './elders.schema.ts';
 
 export type ElderRow = typeof elders.$inferSelect;
+
+/**
+ * An elder's private fields as one value for a SELECT (open it with `openElderPrivate`,
+ * elders.private.ts): the encrypted box, or for a row the `elders.private-backfill` job has not
+ * sealed yet its plain columns as `plain:` + JSON. `alias` is the elders table's name or alias in
+ * the query. Every reader of an elder's address or health notes selects this, never the columns.
+ */
+export function privateBox(alias = 'elders'): SQL<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`bad table alias ${alias}`);
+  const c = (col: string) => `${alias}.${col}`;
+  return sql.raw(
+    `COALESCE(${c('private_enc')}, 'plain:' || json_build_object('address', ${c('address')}, 'chronicConditions', ${c('chronic_conditions')}, 'allergies', ${c('allergies')}, 'dietRestrictions', ${c('diet_restrictions')}, 'notes', ${c('notes')})::text)`,
+  ) as SQL<string>;
+}
 export type ContactRow = typeof elderContacts.$inferSelect;
 
 /** A search already turned into what the SQL needs (blind indexes computed by the service). */
@@ -91,7 +106,9 @@ const listColumns = {
   phoneEnc: elders.phoneEnc,
   regionCode: elders.regionCode,
   regionName: regions.name,
-  address: elders.address,
+  addressMasked: elders.addressMasked,
+  /** Only a row not sealed yet has it (then addressMasked is empty): masked by the presenter. */
+  plainAddress: elders.plainAddress,
   livingSituation: elders.livingSituation,
   categories: elders.categories,
   abilityLevel: elders.abilityLevel,
@@ -144,13 +161,13 @@ export async function* searchAllElders(db: DbOrTx, actor: Actor, s: ElderSearch,
   let after: string | null = null;
   let seen = 0;
   while (seen < max) {
-    const rows: ElderListRow[] = (await db
-      .select(listColumns)
+    const rows: Array<ElderListRow & { privateBox: string }> = (await db
+      .select({ ...listColumns, privateBox: privateBox() })
       .from(elders)
       .leftJoin(regions, eq(regions.code, elders.regionCode))
       .where(and(searchWhere(actor, s), after ? sql`${elders.id} > ${after}` : undefined))
       .orderBy(asc(elders.id))
-      .limit(Math.min(batch, max - seen))) as ElderListRow[];
+      .limit(Math.min(batch, max - seen))) as Array<ElderListRow & { privateBox: string }>;
     if (rows.length === 0) return;
     seen += rows.length;
     after = rows[rows.length - 1].id;
@@ -192,6 +209,40 @@ export async function updateElder(db: DbOrTx, id: string, patch: Partial<typeof 
       .where(eq(elders.id, id))
       .returning()
   )[0];
+}
+
+/** Elders not sealed yet (written before 0995), locked for the backfill; others working on the table skip them. */
+export async function lockUnsealedElders(db: DbOrTx, limit: number) {
+  return queryRows<{
+    id: string;
+    address: string | null;
+    chronic_conditions: string[] | null;
+    allergies: string[] | null;
+    diet_restrictions: string[] | null;
+    notes: string | null;
+  }>(
+    db,
+    sql`SELECT id, address, chronic_conditions, allergies, diet_restrictions, notes FROM elders
+        WHERE private_enc IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+/** Store an elder's sealed private columns (elders.private.ts sealElderPrivate) and nothing else. */
+export async function setElderPrivate(
+  db: DbOrTx,
+  id: string,
+  p: Pick<
+    typeof elders.$inferInsert,
+    | 'privateEnc'
+    | 'addressMasked'
+    | 'plainAddress'
+    | 'plainChronicConditions'
+    | 'plainAllergies'
+    | 'plainDietRestrictions'
+    | 'plainNotes'
+  >,
+) {
+  await db.update(elders).set(p).where(eq(elders.id, id));
 }
 
 export async function insertStatusChange(db: DbOrTx, row: typeof elderStatusChanges.$inferInsert) {

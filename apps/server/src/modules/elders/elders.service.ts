@@ -10,6 +10,7 @@ import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findRegion } from '../regions/regions.repo.ts';
 import { checkElderFields, type ElderFields, encodeElder } from './elders.fields.ts';
 import { clearValue, presentElder, presentElderListItem, todayCn } from './elders.present.ts';
+import { openElderRow } from './elders.private.ts';
 import * as repo from './elders.repo.ts';
 import { readTimeline } from './timeline.ts';
 
@@ -231,6 +232,7 @@ function stateChanged(before: repo.ElderRow, after: Partial<repo.ElderRow>): boo
 export async function updateElder(ctx: AppContext, actor: Actor, id: string, patch: Partial<ElderFields>) {
   const before = await loadVisible(ctx, actor, id);
   const clearId = clearValue(ctx.cipher, before.idNumberEnc) ?? '';
+  const priv = openElderRow(ctx.cipher, before);
   const merged: ElderFields = {
     name: before.name,
     idType: before.idType,
@@ -241,17 +243,17 @@ export async function updateElder(ctx: AppContext, actor: Actor, id: string, pat
     hukouRegionCode: before.hukouRegionCode,
     hukouLocal: before.hukouLocal,
     regionCode: before.regionCode,
-    address: before.address,
+    address: priv.address,
     lat: before.lat,
     lng: before.lng,
     livingSituation: before.livingSituation,
     categories: before.categories,
     disabilityLevel: before.disabilityLevel,
     medicalInsurance: before.medicalInsurance,
-    chronicConditions: before.chronicConditions,
-    allergies: before.allergies,
-    dietRestrictions: before.dietRestrictions,
-    notes: before.notes,
+    chronicConditions: priv.chronicConditions,
+    allergies: priv.allergies,
+    dietRestrictions: priv.dietRestrictions,
+    notes: priv.notes,
     ...patch,
   };
   const { identity, problems } = checkElderFields(merged);

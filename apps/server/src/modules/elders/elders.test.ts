@@ -1,14 +1,18 @@
 import { buildIdNumber, idCheckChar } from '@zhiyang/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJob } from '../../jobs/workers.ts';
 import type { DomainEvent } from '../../lib/events.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { itemByCode } from '../../testing/service.ts';
 import { auditLog } from '../audit/audit.schema.ts';
 import { users } from '../users/users.schema.ts';
+import { elderJobs } from './elders.jobs.ts';
 import { elders } from './elders.schema.ts';
+import { backfillElderPrivate } from './private-backfill.ts';
 
 let s: TestServer;
 let staff: Awaited<ReturnType<typeof clientAs>>;
@@ -48,6 +52,94 @@ describe('creating a record', () => {
     expect(row.phoneEnc).not.toContain('13812345678');
     expect(row.namePinyin).toBe('lijianguo');
     expect(row.nameInitials).toBe('ljg');
+  });
+
+  it('keeps the address, health notes and notes encrypted at rest, and only the street in clear', async () => {
+    const res = await staff.api.post(
+      '/api/v1/elders',
+      body({
+        name: '周玉兰',
+        chronicConditions: ['高血压'],
+        allergies: ['青霉素'],
+        dietRestrictions: ['低盐'],
+        notes: '独居，耳背',
+      }),
+    );
+    expect(res.statusCode).toBe(201);
+    const e = res.json();
+    expect(e).toMatchObject({
+      address: '锦华路1号3栋2单元',
+      chronicConditions: ['高血压'],
+      allergies: ['青霉素'],
+      dietRestrictions: ['低盐'],
+      notes: '独居，耳背',
+    });
+    // What a copy of the database shows: the clear columns are empty, the box does not read.
+    const [raw] = await queryRows<Record<string, unknown>>(
+      s.ctx.db,
+      sql`SELECT address, chronic_conditions, allergies, diet_restrictions, notes, private_enc, address_masked
+          FROM elders WHERE id = ${e.id}`,
+    );
+    expect(raw).toMatchObject({ address: null, chronic_conditions: [], allergies: [], diet_restrictions: [], notes: null });
+    expect(raw.address_masked).toBe('锦华路****');
+    for (const clear of ['1号3栋', '高血压', '青霉素', '低盐', '耳背']) expect(String(raw.private_enc)).not.toContain(clear);
+    // An edit of one health field keeps the others, and the record reads back whole.
+    const edited = await staff.api.patch(`/api/v1/elders/${e.id}`, { allergies: [] });
+    expect(edited.json()).toMatchObject({
+      address: '锦华路1号3栋2单元',
+      chronicConditions: ['高血压'],
+      allergies: [],
+      notes: '独居，耳背',
+    });
+    expect((await staff.api.get(`/api/v1/elders/${e.id}`)).json().dietRestrictions).toEqual(['低盐']);
+  });
+
+  it('reads a record written before encryption, then the backfill seals it once and clears the plain text', async () => {
+    const e = (await staff.api.post('/api/v1/elders', body({ name: '钱桂芝' }))).json();
+    // As 0995 found it: everything in the plain columns, no box.
+    await s.ctx.db.execute(sql`UPDATE elders SET private_enc = NULL, address_masked = NULL, address = '青松路8号1栋',
+      chronic_conditions = ARRAY['糖尿病'], allergies = ARRAY['海鲜'], diet_restrictions = ARRAY['低糖'], notes = '旧档案'
+      WHERE id = ${e.id}`);
+    const before = (await staff.api.get(`/api/v1/elders/${e.id}`)).json();
+    expect(before).toMatchObject({
+      address: '青松路8号1栋',
+      chronicConditions: ['糖尿病'],
+      allergies: ['海鲜'],
+      notes: '旧档案',
+    });
+    const listed = (await staff.api.get('/api/v1/elders?q=钱桂芝')).json().items[0];
+    expect(listed.addressMasked).toBe('青松路****');
+    const job = elderJobs.find((j) => j.name === 'elders.private-backfill');
+    if (!job) throw new Error('no backfill job');
+    // Two runs at once and one after: each row is sealed by one of them, the last finds nothing.
+    const [a, b] = await Promise.all([backfillElderPrivate(s.ctx, 1), backfillElderPrivate(s.ctx, 1)]);
+    expect(a + b).toBeGreaterThanOrEqual(1);
+    await runJob(s.ctx, job, {});
+    expect(await backfillElderPrivate(s.ctx)).toBe(0);
+    const [raw] = await queryRows<Record<string, unknown>>(
+      s.ctx.db,
+      sql`SELECT address, chronic_conditions, allergies, diet_restrictions, notes, private_enc, address_masked
+          FROM elders WHERE id = ${e.id}`,
+    );
+    expect(raw).toMatchObject({ address: null, chronic_conditions: [], allergies: [], diet_restrictions: [], notes: null });
+    expect(raw.address_masked).toBe('青松路****');
+    expect(JSON.parse(s.ctx.cipher.decrypt(String(raw.private_enc)))).toMatchObject({
+      address: '青松路8号1栋',
+      allergies: ['海鲜'],
+    });
+    expect((await staff.api.get(`/api/v1/elders/${e.id}`)).json()).toMatchObject({
+      address: '青松路8号1栋',
+      chronicConditions: ['糖尿病'],
+      dietRestrictions: ['低糖'],
+      notes: '旧档案',
+    });
+    // No elder is left with anything in the plain columns.
+    const [{ n }] = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT count(*)::int AS n FROM elders WHERE private_enc IS NULL OR address IS NOT NULL OR notes IS NOT NULL
+          OR cardinality(chronic_conditions) + cardinality(allergies) + cardinality(diet_restrictions) > 0`,
+    );
+    expect(n).toBe(0);
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { elderVisibleTo, isPersonAccount } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { users } from '../users/users.schema.ts';
+import { privateBox } from './elders.repo.ts';
 import { elders } from './elders.schema.ts';
 
 /** The few elder columns the service loop needs (name, community, home position, status). */
@@ -11,7 +12,8 @@ export const serviceElderColumns = {
   id: elders.id,
   name: elders.name,
   regionCode: elders.regionCode,
-  address: elders.address,
+  /** Open with openElderPrivate (elders.private.ts) where the address is shown. */
+  privateBox: privateBox('elders'),
   lat: elders.lat,
   lng: elders.lng,
   status: elders.status,
@@ -21,7 +23,7 @@ export type ServiceElder = {
   id: string;
   name: string;
   regionCode: string;
-  address: string | null;
+  privateBox: string;
   lat: number | null;
   lng: number | null;
   status: string;

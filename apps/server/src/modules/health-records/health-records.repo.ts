@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import type { VitalCode } from './health-records.schema.ts';
 
 /** Every query of the health record (observations, medications, physicals). */
@@ -13,11 +14,10 @@ export interface HealthElderRow {
   sex: 'male' | 'female';
   birth_date: string;
   region_code: string;
-  address: string | null;
+  /** Address and health notes, sealed: open with withElderPrivate (elders.private.ts). */
+  elder_private: string;
   id_type: string;
   id_number_enc: string;
-  chronic_conditions: string[];
-  allergies: string[];
   ability_level: string | null;
   status: string;
 }
@@ -26,8 +26,8 @@ export interface HealthElderRow {
 export async function findVisibleElder(db: DbOrTx, actor: Actor, id: string): Promise<HealthElderRow | undefined> {
   const [row] = await queryRows<HealthElderRow>(
     db,
-    sql`SELECT id, name, sex, birth_date::text AS birth_date, region_code, address, id_type, id_number_enc,
-               chronic_conditions, allergies, ability_level, status
+    sql`SELECT id, name, sex, birth_date::text AS birth_date, region_code, ${privateBox('elders')} AS elder_private, id_type,
+               id_number_enc, ability_level, status
           FROM elders WHERE id = ${id} AND ${elderVisibleTo(actor) ?? sql`true`}`,
   );
   return row;

@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
+import { withElderPrivate } from '../elders/elders.private.ts';
 import * as repo from './health-records.repo.ts';
 
 /**
@@ -18,8 +19,9 @@ export function readsWithoutReason(actor: Actor): boolean {
 
 /** The elder if in the actor's reach (else 404); staff must say why they read. */
 export async function elderForHealth(ctx: AppContext, actor: Actor, elderId: string, reason: string | undefined) {
-  const elder = await repo.findVisibleElder(ctx.db, actor, elderId);
-  if (!elder) throw notFound('Elder');
+  const sealed = await repo.findVisibleElder(ctx.db, actor, elderId);
+  if (!sealed) throw notFound('Elder');
+  const elder = withElderPrivate(ctx.cipher, sealed);
   if (!reason && !readsWithoutReason(actor))
     throw validationError('query.reason', 'say why you read this health record (至少2个字)');
   return elder;

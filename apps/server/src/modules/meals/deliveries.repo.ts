@@ -4,6 +4,7 @@ import { isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { CREDIT_BLOCKED_SQL } from '../credit/credit.access.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { mealDeliveries } from './meals.schema.ts';
 
 /** Meal deliveries (送餐入户): SQL only. */
@@ -29,7 +30,8 @@ export interface DeliveryView {
   canteen_name: string;
   elder_id: string;
   elder_name: string;
-  elder_address: string | null;
+  /** The elder's sealed address (elders.private.ts). */
+  elder_private: string;
   elder_lat: number | null;
   elder_lng: number | null;
   region_code: string;
@@ -55,7 +57,7 @@ export interface DeliveryView {
 }
 
 const SELECT = sql`
-  SELECT d.*, o.name AS canteen_name, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat, e.lng AS elder_lng,
+  SELECT d.*, o.name AS canteen_name, e.name AS elder_name, ${privateBox('e')} AS elder_private, e.lat AS elder_lat, e.lng AS elder_lng,
          p.name AS provider_name, w.display_name AS worker_name
   FROM meal_deliveries d JOIN organizations o ON o.id = d.canteen_id JOIN elders e ON e.id = d.elder_id
   LEFT JOIN organizations p ON p.id = d.provider_id LEFT JOIN users w ON w.id = d.worker_id`;

@@ -4,11 +4,13 @@ import { can, isPersonAccount, isRegionScoped } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
+import type { FieldCipher } from '../../lib/crypto.ts';
 import { addDays, cstDate } from '../../lib/dates.ts';
 import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { distanceMeters } from '../../lib/geo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { assertCreditAllows } from '../credit/credit.access.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import * as canteens from './canteens.repo.ts';
 import * as repo from './deliveries.repo.ts';
 import { asDay, findMeal, visibleElder } from './meals.repo.ts';
@@ -42,14 +44,14 @@ export function mayCancelNow(actor: Actor, canteenId: string, cutoff: Date, now 
 const pastCutoff = (what: string, cutoff: Date) =>
   conflict(`${what} closed at the meal's cutoff (${cutoff.toISOString()}, the meal period's start).`, undefined, 'invalid-state');
 
-export function presentDelivery(d: repo.DeliveryView) {
+export function presentDelivery(cipher: FieldCipher, d: repo.DeliveryView) {
   return {
     id: d.id,
     canteenId: d.canteen_id,
     canteenName: d.canteen_name,
     elderId: d.elder_id,
     elderName: d.elder_name,
-    address: d.elder_address,
+    address: openElderPrivate(cipher, d.elder_private).address,
     day: asDay(d.day),
     period: d.period,
     items: d.items,
@@ -127,19 +129,19 @@ export async function book(
       regionCode: elder.region_code,
       detail: { canteenId: c.id, day: input.day, period: input.period, providerId: input.providerId ?? null },
     });
-    return presentDelivery((await repo.find(tx, { ...actor, role: 'system' }, d.id)) as repo.DeliveryView);
+    return presentDelivery(ctx.cipher, (await repo.find(tx, { ...actor, role: 'system' }, d.id)) as repo.DeliveryView);
   });
 }
 
 export async function list(ctx: AppContext, actor: Actor, q: { day?: string; status?: string; canteenId?: string }) {
   const rows = await repo.list(ctx.db, actor, q);
-  return { items: rows.map(presentDelivery), total: rows.length };
+  return { items: rows.map((r) => presentDelivery(ctx.cipher, r)), total: rows.length };
 }
 
 /** The deliveries the actor checks off on a day: the canteen's own round, or those handed to a provider's worker. */
 export async function round(ctx: AppContext, actor: Actor, q: { day?: string }) {
   const rows = await repo.list(ctx.db, actor, { day: q.day ?? cstDate(), ownRound: true });
-  return { items: rows.map(presentDelivery), total: rows.length };
+  return { items: rows.map((r) => presentDelivery(ctx.cipher, r)), total: rows.length };
 }
 
 /** The providers a canteen may hand its deliveries to, with their workers. */
@@ -186,7 +188,7 @@ export async function assign(
       regionCode: d.region_code,
       detail: { providerId: input.providerId, workerId },
     });
-    return presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView);
+    return presentDelivery(ctx.cipher, (await repo.find(tx, actor, d.id)) as repo.DeliveryView);
   });
 }
 
@@ -262,7 +264,7 @@ export async function deliver(
         ...(p.deliveredAt ? { deliveredAt: at.toISOString() } : {}),
       },
     });
-    return { delivery: presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView), meal };
+    return { delivery: presentDelivery(ctx.cipher, (await repo.find(tx, actor, d.id)) as repo.DeliveryView), meal };
   });
 }
 
@@ -281,7 +283,7 @@ async function replayCheckOff(
   if (!row) throw conflict('The delivery changed meanwhile.', undefined, 'changed-meanwhile');
   const [meal] = await presentMeals(ctx, [row]);
   markUnchanged(); // a replay writes nothing, so no audit entry
-  return { delivery: presentDelivery((await repo.find(ctx.db, actor, d.id)) as repo.DeliveryView), meal };
+  return { delivery: presentDelivery(ctx.cipher, (await repo.find(ctx.db, actor, d.id)) as repo.DeliveryView), meal };
 }
 
 export async function cancel(ctx: AppContext, actor: Actor, id: string, reason: string) {
@@ -300,6 +302,6 @@ export async function cancel(ctx: AppContext, actor: Actor, id: string, reason: 
       regionCode: d.region_code,
       detail: { reason },
     });
-    return presentDelivery((await repo.find(tx, actor, d.id)) as repo.DeliveryView);
+    return presentDelivery(ctx.cipher, (await repo.find(tx, actor, d.id)) as repo.DeliveryView);
   });
 }

@@ -120,7 +120,7 @@ export async function deliveryOptions(ctx: AppContext, actor: Actor, elderId: st
       ).map((x) => [x.id, x.name]),
     );
     bookings.push({
-      ...presentDelivery(d),
+      ...presentDelivery(ctx.cipher, d),
       dishNames: d.items.map((i) => `${names.get(i.dishId) ?? ''}${i.qty > 1 ? ` ×${i.qty}` : ''}`),
       cutoffAt: cutoff.toISOString(),
       cancellable: d.status === 'booked' && mayCancelNow(actor, d.canteen_id, cutoff, now),

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, isRegionScoped, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { mealSubsidies, mealSubsidyRules, meals, type PerMealFen } from './meals.schema.ts';
 
 /** Meals, their subsidies and the subsidy rules: SQL only. */
@@ -222,12 +223,11 @@ export async function visibleElder(db: DbOrTx, actor: Actor, elderId: string) {
     name: string;
     region_code: string;
     status: string;
-    chronic_conditions: string[];
-    allergies: string[];
-    diet_restrictions: string[];
+    /** The sealed diet part of the archive: open with withElderPrivate (elders.private.ts). */
+    elder_private: string;
   }>(
     db,
-    sql`SELECT id, name, region_code, status, chronic_conditions, allergies, diet_restrictions FROM elders
+    sql`SELECT id, name, region_code, status, ${privateBox('elders')} AS elder_private FROM elders
         WHERE id = ${elderId} AND ${elderVisibleTo(actor) ?? sql`true`}`,
   );
   return e;

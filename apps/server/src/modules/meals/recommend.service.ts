@@ -5,6 +5,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstDate, cstMonth } from '../../lib/dates.ts';
 import { notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { withElderPrivate } from '../elders/elders.private.ts';
 import * as ledger from '../wallets/ledger.repo.ts';
 import * as canteens from './canteens.repo.ts';
 import { visibleCanteen } from './canteens.service.ts';
@@ -26,8 +27,9 @@ export async function recommend(
 ) {
   const c = await visibleCanteen(ctx, actor, canteenId);
   if (!can(actor, 'meal:serve', { orgId: c.id, regionCode: c.region_code })) throw notFound('Canteen');
-  const elder = await repo.visibleElder(ctx.db, actor, q.elderId);
-  if (!elder) throw notFound('Elder');
+  const sealed = await repo.visibleElder(ctx.db, actor, q.elderId);
+  if (!sealed) throw notFound('Elder');
+  const elder = withElderPrivate(ctx.cipher, sealed);
   const now = new Date();
   const day = q.day ?? cstDate(now);
   const period = q.period ?? inferPeriod(c.meal_periods ?? [], now);

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { ageOn, and, myTeams, reach } from './medical.repo.ts';
 
 // Home medical visits, 家庭病床 episodes and their billing lines, criteria, partnerships, referrals.
@@ -15,11 +16,10 @@ export interface VisitRow {
   elder_id: string;
   elder_name: string;
   elder_age: number;
-  address: string | null;
+  /** The elder's sealed address and health notes (elders.private.ts). */
+  elder_private: string;
   elder_lat: number | null;
   elder_lng: number | null;
-  chronic_conditions: string[];
-  allergies: string[];
   region_code: string;
   region_name: string | null;
   team_id: string;
@@ -43,8 +43,8 @@ export interface VisitRow {
 }
 
 const visitSelect = (today: string) => sql`
-  SELECT v.id, v.elder_id, e.name AS elder_name, ${ageOn(sql`e.birth_date`, today)} AS elder_age, e.address,
-    e.lat AS elder_lat, e.lng AS elder_lng, e.chronic_conditions, e.allergies, v.region_code, r.name AS region_name,
+  SELECT v.id, v.elder_id, e.name AS elder_name, ${ageOn(sql`e.birth_date`, today)} AS elder_age, ${privateBox('e')} AS elder_private,
+    e.lat AS elder_lat, e.lng AS elder_lng, v.region_code, r.name AS region_name,
     v.team_id, t.name AS team_name, v.source, v.referral_id, v.episode_id, v.reason, v.status,
     to_char(v.scheduled_on, 'YYYY-MM-DD') AS scheduled_on, v.member_id, m.name AS member_name, v.visited_at,
     v.check_in_method, v.check_in_distance_m, v.findings, v.advice, v.vitals, v.created_at, v.is_demo

@@ -6,6 +6,7 @@ import type { AppContext } from '../../lib/context.ts';
 import { cstDate } from '../../lib/dates.ts';
 import { conflict, isUniqueViolation, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
+import { withElderPrivate } from '../elders/elders.private.ts';
 import * as care from './care.repo.ts';
 import { presentBilling, presentEpisode, presentVisit } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
@@ -75,7 +76,7 @@ export function checkAgainst(
 async function elderForTeamWork(ctx: AppContext, actor: Actor, elderId: string, today: string) {
   const elder = await repo.findElder(ctx.db, elderVisibleTo(actor) ?? sql`true`, elderId, today);
   if (!elder) throw notFound('Elder');
-  return elder;
+  return withElderPrivate(ctx.cipher, elder);
 }
 
 export async function checkCriteria(ctx: AppContext, actor: Actor, elderId: string) {
@@ -97,7 +98,7 @@ export async function listEpisodes(
   };
 }
 
-async function episodeDetail(db: AppContext['db'], actor: Actor, id: string) {
+async function episodeDetail(ctx: AppContext, db: AppContext['db'], actor: Actor, id: string) {
   const today = cstDate();
   const row = await care.findEpisode(db, actor, id, today);
   if (!row) throw notFound('Episode');
@@ -108,13 +109,13 @@ async function episodeDetail(db: AppContext['db'], actor: Actor, id: string) {
   return {
     ...presentEpisode(row),
     criteriaCheck: row.criteria_check as ReturnType<typeof checkAgainst>,
-    visits: visits.map(presentVisit),
+    visits: visits.map((r) => presentVisit(ctx.cipher, r)),
     billing: billing.map(presentBilling),
   };
 }
 
 export async function getEpisode(ctx: AppContext, actor: Actor, id: string) {
-  const out = await episodeDetail(ctx.db, actor, id);
+  const out = await episodeDetail(ctx, ctx.db, actor, id);
   await recordReadAudit(ctx.db, {
     actor,
     action: 'elder.read',
@@ -186,7 +187,7 @@ export async function admit(
         regionCode: elder.region_code,
         detail: { elderId: elder.id, teamId: team.id, admittedOn: b.admittedOn, visitsPerWeek: b.visitsPerWeek },
       });
-      return episodeDetail(tx as never, SYSTEM_ACTOR, id);
+      return episodeDetail(ctx, tx as never, SYSTEM_ACTOR, id);
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw conflict('This elder already has an open 家庭病床.', undefined, 'duplicate');
@@ -233,7 +234,7 @@ export async function scheduleEpisodeVisit(
       regionCode: ep.region_code,
       detail: { elderId: ep.elder_id, episodeId: id, scheduledOn: b.scheduledOn, memberId },
     });
-    return presentVisit((await care.findVisit(tx, SYSTEM_ACTOR, visitId, today)) as care.VisitRow);
+    return presentVisit(ctx.cipher, (await care.findVisit(tx, SYSTEM_ACTOR, visitId, today)) as care.VisitRow);
   });
 }
 
@@ -254,6 +255,6 @@ export async function discharge(ctx: AppContext, actor: Actor, id: string, b: { 
       regionCode: ep.region_code,
       detail: { elderId: ep.elder_id, dischargedOn: b.dischargedOn, cancelledVisits: cancelled.length },
     });
-    return episodeDetail(tx as never, SYSTEM_ACTOR, id);
+    return episodeDetail(ctx, tx as never, SYSTEM_ACTOR, id);
   });
 }

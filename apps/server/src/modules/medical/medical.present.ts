@@ -7,6 +7,8 @@ import type {
   Referral,
   TeamMemberRole,
 } from '@zhiyang/shared';
+import type { FieldCipher } from '../../lib/crypto.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import type { BillingRow, EpisodeRow, PartnershipRow, ReferralRow, VisitRow } from './care.repo.ts';
 import type { ContractRow, MemberRow, OrgRow, TeamRow } from './medical.repo.ts';
 
@@ -69,12 +71,12 @@ export const presentContract = (r: ContractRow): DoctorContract => ({
 });
 
 /** A visit; the address only for the team (and region staff), never to person accounts' lists of others. */
-export const presentVisit = (r: VisitRow): MedicalVisit => ({
+export const presentVisit = (cipher: FieldCipher, r: VisitRow): MedicalVisit => ({
   id: r.id,
   elderId: r.elder_id,
   elderName: r.elder_name,
   elderAge: r.elder_age,
-  address: r.address,
+  address: openElderPrivate(cipher, r.elder_private).address,
   regionCode: r.region_code,
   regionName: r.region_name,
   teamId: r.team_id,
@@ -104,15 +106,18 @@ export const presentBilling = (b: BillingRow) => ({
   status: 'recorded' as const,
 });
 
-export const presentVisitDetail = (r: VisitRow, billing: BillingRow[]) => ({
-  ...presentVisit(r),
-  findings: r.findings,
-  advice: r.advice,
-  vitals: r.vitals,
-  billing: billing.map(presentBilling),
-  chronicConditions: r.chronic_conditions,
-  allergies: r.allergies,
-});
+export const presentVisitDetail = (cipher: FieldCipher, r: VisitRow, billing: BillingRow[]) => {
+  const health = openElderPrivate(cipher, r.elder_private);
+  return {
+    ...presentVisit(cipher, r),
+    findings: r.findings,
+    advice: r.advice,
+    vitals: r.vitals,
+    billing: billing.map(presentBilling),
+    chronicConditions: health.chronicConditions,
+    allergies: health.allergies,
+  };
+};
 
 export const presentEpisode = (r: EpisodeRow): HomeBedEpisode => ({
   id: r.id,

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, isPersonAccount, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 
 // Organisations, teams, members and contracts. Visits, episodes, referrals: care.repo.ts.
 
@@ -366,7 +367,8 @@ export async function findElder(db: DbOrTx, visible: SQL, id: string, today: str
     name: string;
     region_code: string;
     age: number;
-    chronic_conditions: string[];
+    /** The sealed health notes: open with withElderPrivate (elders.private.ts). */
+    elder_private: string;
     ability_level: string | null;
     lat: number | null;
     lng: number | null;
@@ -374,7 +376,7 @@ export async function findElder(db: DbOrTx, visible: SQL, id: string, today: str
   }>(
     db,
     sql`SELECT elders.id, elders.name, elders.region_code, ${ageOn(sql`elders.birth_date`, today)} AS age,
-        elders.chronic_conditions, elders.ability_level, elders.lat, elders.lng, elders.is_demo
+        ${privateBox('elders')} AS elder_private, elders.ability_level, elders.lat, elders.lng, elders.is_demo
       FROM elders WHERE elders.id = ${id} AND elders.status = 'active' AND ${visible}`,
   );
   return r;

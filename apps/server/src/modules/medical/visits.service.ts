@@ -35,15 +35,15 @@ export async function listVisits(
   };
   const rows = await care.listVisits(ctx.db, actor, f, today, q.limit, (q.page - 1) * q.limit);
   return {
-    items: rows.map(presentVisit),
+    items: rows.map((r) => presentVisit(ctx.cipher, r)),
     ...(q.count ? { total: await care.countVisits(ctx.db, actor, f) } : {}),
   };
 }
 
-async function detail(_ctx: AppContext, db: AppContext['db'], actor: Actor, id: string) {
+async function detail(ctx: AppContext, db: AppContext['db'], actor: Actor, id: string) {
   const row = await care.findVisit(db, actor, id, cstDate());
   if (!row) throw notFound('Visit');
-  return presentVisitDetail(row, await care.billingOf(db, { visitId: id }));
+  return presentVisitDetail(ctx.cipher, row, await care.billingOf(db, { visitId: id }));
 }
 
 /** One visit with its record: health data, so the read is audited as a read of the elder's record. */
@@ -58,7 +58,7 @@ export async function getVisit(ctx: AppContext, actor: Actor, id: string) {
     regionCode: row.region_code,
     detail: { part: 'medical_visit', visitId: id },
   });
-  return presentVisitDetail(row, await care.billingOf(ctx.db, { visitId: id }));
+  return presentVisitDetail(ctx.cipher, row, await care.billingOf(ctx.db, { visitId: id }));
 }
 
 const SOURCE_OF_ROLE: Record<string, 'elder' | 'family' | 'call_centre' | 'staff'> = {
@@ -124,7 +124,7 @@ export async function requestVisit(
       regionCode: elder.region_code,
       detail: { elderId: elder.id, teamId, source, ...(b.callId ? { callId: b.callId } : {}) },
     });
-    return presentVisit((await care.findVisit(tx, SYSTEM_ACTOR, id, today)) as care.VisitRow);
+    return presentVisit(ctx.cipher, (await care.findVisit(tx, SYSTEM_ACTOR, id, today)) as care.VisitRow);
   });
 }
 
@@ -133,7 +133,7 @@ export async function myVisitRequests(ctx: AppContext, actor: Actor) {
   if (actor.role !== 'elder' && actor.role !== 'family') return { items: [], total: 0 };
   const rows = await care.listVisits(ctx.db, actor, {}, cstDate(), 20, 0);
   // A person sees when and whether the team comes, not the team's address list or the record.
-  return { items: rows.map((r) => ({ ...presentVisit(r), address: null })), total: rows.length };
+  return { items: rows.map((r) => ({ ...presentVisit(ctx.cipher, r), address: null })), total: rows.length };
 }
 
 /** The member a doctor account is in the visit's team (null for staff). */
@@ -165,7 +165,7 @@ export async function scheduleVisit(ctx: AppContext, actor: Actor, id: string, b
       regionCode: row.region_code,
       detail: { elderId: row.elder_id, scheduledOn: b.scheduledOn, memberId },
     });
-    return presentVisit((await care.findVisit(tx, actor, id, today)) as care.VisitRow);
+    return presentVisit(ctx.cipher, (await care.findVisit(tx, actor, id, today)) as care.VisitRow);
   });
 }
 
@@ -184,7 +184,7 @@ export async function cancelVisit(ctx: AppContext, actor: Actor, id: string, rea
       regionCode: row.region_code,
       detail: { elderId: row.elder_id, reason },
     });
-    return presentVisit((await care.findVisit(tx, actor, id, today)) as care.VisitRow);
+    return presentVisit(ctx.cipher, (await care.findVisit(tx, actor, id, today)) as care.VisitRow);
   });
 }
 

@@ -6,6 +6,7 @@ import { can, escapeLike, isPersonAccount, isRegionScoped, regionScope } from '.
 import type { Actor } from '../../lib/actor.ts';
 import { jsonbParam, queryRows, tableRow } from '../../lib/sql-rows.ts';
 import { serviceItems } from '../catalogue/catalogue.schema.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { elders } from '../elders/elders.schema.ts';
 import { organizations } from '../organizations/organizations.schema.ts';
 import { users } from '../users/users.schema.ts';
@@ -237,7 +238,7 @@ export async function listOrders(
       .select({
         order: serviceOrders,
         elderName: elders.name,
-        elderAddress: elders.address,
+        elderPrivate: privateBox('elders'),
         elderLat: elders.lat,
         elderLng: elders.lng,
         // Encrypted; the service decrypts it only for the assigned worker of an active order.
@@ -264,7 +265,7 @@ export async function orderNames(db: DbOrTx, o: OrderRow) {
   const [row] = await db
     .select({
       elderName: elders.name,
-      elderAddress: elders.address,
+      elderPrivate: privateBox('elders'),
       elderLat: elders.lat,
       elderLng: elders.lng,
       itemName: serviceItems.name,

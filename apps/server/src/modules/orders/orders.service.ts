@@ -12,11 +12,13 @@ import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
+import type { FieldCipher } from '../../lib/crypto.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { auditStep, recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { clearValue, maskedPhone } from '../elders/elders.present.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import { boundElderId, findElderFor } from '../elders/service-elders.repo.ts';
 import { packagePayment } from '../family-beds/package.service.ts';
 import { fundBookedOrder, ltcCoverForBooking } from '../health-records/ltc-booking.service.ts';
@@ -27,7 +29,13 @@ import * as repo from './orders.repo.ts';
 import { getServiceSettings } from './service-settings.repo.ts';
 import { transition } from './transition.ts';
 
-type Names = Awaited<ReturnType<typeof repo.orderNames>>;
+type Names = Omit<NonNullable<Awaited<ReturnType<typeof repo.orderNames>>>, 'elderPrivate'> & { elderAddress: string | null };
+
+/** The names an order is shown with, the elder's address opened from its sealed box. */
+const withAddress = <T extends { elderPrivate: string }>(cipher: FieldCipher, { elderPrivate, ...n }: T) => ({
+  ...n,
+  elderAddress: openElderPrivate(cipher, elderPrivate).address,
+});
 
 export function presentOrder(o: repo.OrderRow & { ltc?: LtcBookingCover | null }, n?: Partial<Names>) {
   return {
@@ -356,7 +364,7 @@ export async function getOrder(ctx: AppContext, actor: Actor, id: string) {
     repo.findRating(ctx.db, id),
   ]);
   return {
-    ...presentOrder(o, names),
+    ...presentOrder(o, names && withAddress(ctx.cipher, names)),
     history: history.map((h) => ({
       at: h.at.toISOString(),
       from: h.fromStatus,
@@ -420,7 +428,8 @@ export async function listOrders(ctx: AppContext, actor: Actor, query: OrderList
   const reasonMinutes = items.some((r) => r.order.workerId === actor.id)
     ? (await getServiceSettings(ctx.db)).checkInReasonMinutes
     : 0;
-  for (const { elderPhoneEnc, ...r } of items) {
+  for (const { elderPhoneEnc, ...sealed } of items) {
+    const r = withAddress(ctx.cipher, sealed);
     const o = presentOrder(r.order, r);
     // The worker's own orders carry the elder's phone: in full (for the call button) only while
     // the order is active, and each such read is audited like the elder module's brief read;

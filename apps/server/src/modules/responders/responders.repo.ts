@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { alarmDispatches, alarms, responderStatus } from '../alarms/alarms.schema.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { elders } from '../elders/elders.schema.ts';
 
 export type ResponderStatusRow = typeof responderStatus.$inferSelect;
@@ -43,7 +44,14 @@ export async function respondersOnDuty(db: DbOrTx, regionCode: string, freshMinu
 /** A responder's dispatches still to do, oldest offer first, with the alarm and the elder's address. */
 export async function activeDispatchesOf(db: DbOrTx, responderId: string) {
   return db
-    .select({ d: alarmDispatches, a: alarms, elderName: elders.name, address: elders.address, lat: elders.lat, lng: elders.lng })
+    .select({
+      d: alarmDispatches,
+      a: alarms,
+      elderName: elders.name,
+      elderPrivate: privateBox('elders'),
+      lat: elders.lat,
+      lng: elders.lng,
+    })
     .from(alarmDispatches)
     .innerJoin(alarms, eq(alarms.id, alarmDispatches.alarmId))
     .leftJoin(elders, eq(elders.id, alarms.elderId))

@@ -6,6 +6,7 @@ import { findAlarmView } from '../alarms/alarms.repo.ts';
 import { updateDispatch } from '../alarms/alarms.service.ts';
 import { distanceM } from '../alarms/rules.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import { activeDispatchesOf, findStatus, respondersOnDuty, upsertStatus } from './responders.repo.ts';
 
 /** A position older than this does not count as "available". */
@@ -70,24 +71,26 @@ export async function myTasks(ctx: AppContext, actor: Actor) {
   const me = await findStatus(ctx.db, actor.id ?? '');
   return {
     status: me ? { onDuty: me.onDuty, lat: me.lat, lng: me.lng, seenAt: me.seenAt.toISOString() } : null,
-    items: list.map((x) => ({
-      dispatchId: x.d.id,
-      status: x.d.status,
-      alarmId: x.a.id,
-      alarmType: x.a.type,
-      priority: x.a.priority,
-      raisedAt: x.a.raisedAt.toISOString(),
-      elderName: x.elderName,
-      address: x.address,
-      lat: x.lat,
-      lng: x.lng,
-      navigationUrl: navigationUrl(ctx.config.navigationUrl ?? DEFAULT_NAVIGATION_URL, {
+    items: list
+      .map((x) => ({ ...x, address: x.a.elderId ? openElderPrivate(ctx.cipher, x.elderPrivate).address : null }))
+      .map((x) => ({
+        dispatchId: x.d.id,
+        status: x.d.status,
+        alarmId: x.a.id,
+        alarmType: x.a.type,
+        priority: x.a.priority,
+        raisedAt: x.a.raisedAt.toISOString(),
+        elderName: x.elderName,
+        address: x.address,
         lat: x.lat,
         lng: x.lng,
-        name: x.elderName,
-        address: x.address,
-      }),
-    })),
+        navigationUrl: navigationUrl(ctx.config.navigationUrl ?? DEFAULT_NAVIGATION_URL, {
+          lat: x.lat,
+          lng: x.lng,
+          name: x.elderName,
+          address: x.address,
+        }),
+      })),
   };
 }
 

@@ -20,7 +20,7 @@ export async function servedTasks(ctx: AppContext, actor: Actor) {
   if (!isPersonAccount(actor) || !actor.id) return { items: [] };
   const rows = await repo.servedTasks(ctx.db, actor.id, addDays(cstDate(), -30));
   // The elder knows their own address; the page has no use for it.
-  return { items: rows.map((r) => presentTask(r, false)) };
+  return { items: rows.map((r) => presentTask(ctx.cipher, r, false)) };
 }
 
 export async function servedVerdict(
@@ -81,5 +81,5 @@ export async function servedVerdict(
     return 'changed' as const;
   });
   if (result === 'unchanged') markUnchanged();
-  return presentTask((await repo.findServedTask(ctx.db, userId, id)) as repo.TaskRow, false);
+  return presentTask(ctx.cipher, (await repo.findServedTask(ctx.db, userId, id)) as repo.TaskRow, false);
 }

@@ -34,7 +34,7 @@ export async function listTasks(
   if (q.from && q.to && q.from > q.to) throw validationError('query.to', 'must not be before from');
   const rows = await repo.listTasks(ctx.db, actor, q, q.limit, (q.page - 1) * q.limit);
   return {
-    items: rows.map((r) => presentTask(r, false)),
+    items: rows.map((r) => presentTask(ctx.cipher, r, false)),
     ...(q.count ? { total: await repo.countTasks(ctx.db, actor, q) } : {}),
   };
 }
@@ -48,7 +48,7 @@ async function auditedRead(ctx: AppContext, actor: Actor, row: repo.TaskRow) {
     regionCode: row.region_code,
     detail: { part: 'volunteer_task', taskId: row.id },
   });
-  return presentTask(row);
+  return presentTask(ctx.cipher, row);
 }
 
 export async function getTask(ctx: AppContext, actor: Actor, id: string) {
@@ -98,7 +98,7 @@ export async function createTask(
     });
     return t.id;
   });
-  return presentTask((await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
+  return presentTask(ctx.cipher, (await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
 }
 
 export async function assignTask(ctx: AppContext, actor: Actor, id: string, volunteerId: string) {
@@ -107,7 +107,7 @@ export async function assignTask(ctx: AppContext, actor: Actor, id: string, volu
   const v = await assignable(ctx, actor, volunteerId, 'body.volunteerId');
   if (row.volunteer_id === v.id && row.status !== 'open') {
     markUnchanged();
-    return presentTask(row);
+    return presentTask(ctx.cipher, row);
   }
   await ctx.db.transaction(async (tx) => {
     const ok = await repo.moveTask(tx, id, ['open', 'assigned', 'accepted'], {
@@ -126,7 +126,7 @@ export async function assignTask(ctx: AppContext, actor: Actor, id: string, volu
       detail: { volunteerId: v.id, from: row.volunteer_id },
     });
   });
-  return presentTask((await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
+  return presentTask(ctx.cipher, (await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
 }
 
 /**
@@ -169,7 +169,7 @@ export async function confirmTask(ctx: AppContext, actor: Actor, id: string, min
     return 'confirmed' as const;
   });
   if (result === 'unchanged') markUnchanged();
-  return presentTask((await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
+  return presentTask(ctx.cipher, (await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
 }
 
 export async function cancelTask(ctx: AppContext, actor: Actor, id: string, reason: string) {
@@ -200,7 +200,7 @@ export async function cancelTask(ctx: AppContext, actor: Actor, id: string, reas
       detail: { reason, from: row.status, returnedTransactionId: returned },
     });
   });
-  return presentTask((await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
+  return presentTask(ctx.cipher, (await repo.findTask(ctx.db, actor, id)) as repo.TaskRow);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ export async function cancelTask(ctx: AppContext, actor: Actor, id: string, reas
 
 export async function myTasks(ctx: AppContext, actor: Actor) {
   const v = await ownVolunteer(ctx, actor);
-  return { items: (await repo.ownTasks(ctx.db, v.id, addDays(cstDate(), -30))).map((r) => presentTask(r)) };
+  return { items: (await repo.ownTasks(ctx.db, v.id, addDays(cstDate(), -30))).map((r) => presentTask(ctx.cipher, r)) };
 }
 
 async function own(ctx: AppContext, actor: Actor, id: string) {
@@ -237,7 +237,7 @@ async function step(
   // The same step again (a retry, a second tap, a replayed offline send): the same answer.
   if (row.status === p.to || (p.to === 'done' && row.status === 'confirmed')) {
     markUnchanged();
-    return presentTask(row);
+    return presentTask(ctx.cipher, row);
   }
   const v = await ownVolunteer(ctx, actor);
   if (v.status !== 'approved') throw conflict('Your registration is not approved (or is disabled).', undefined, 'invalid-state');
@@ -253,7 +253,7 @@ async function step(
       detail: { elderId: row.elder_id, ...p.detail },
     });
   });
-  return presentTask(await own(ctx, actor, id));
+  return presentTask(ctx.cipher, await own(ctx, actor, id));
 }
 
 export function acceptTask(ctx: AppContext, actor: Actor, id: string) {
@@ -280,7 +280,7 @@ export async function checkIn(
   const row = await own(ctx, actor, id);
   if (row.status === 'checked_in') {
     markUnchanged();
-    return presentTask(row);
+    return presentTask(ctx.cipher, row);
   }
   let distanceM: number | null = null;
   if (b.method === 'qr') {

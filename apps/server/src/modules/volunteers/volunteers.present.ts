@@ -1,4 +1,6 @@
 import type { NeighbourhoodPoint, VolunteerDetail, VolunteerSummary, VolunteerTask } from '@zhiyang/shared';
+import type { FieldCipher } from '../../lib/crypto.ts';
+import { openElderPrivate } from '../elders/elders.private.ts';
 import type { PointRow, TaskRow, VolunteerRow } from './volunteers.repo.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -43,13 +45,13 @@ export function presentVolunteerDetail(
 }
 
 /** A task; the elder's address only for someone serving or managing it (`withAddress`). */
-export function presentTask(r: TaskRow, withAddress = true): VolunteerTask {
+export function presentTask(cipher: FieldCipher, r: TaskRow, withAddress = true): VolunteerTask {
   return {
     id: r.id,
     regionCode: r.region_code,
     elderId: r.elder_id,
     elderName: r.elder_name,
-    elderAddress: withAddress ? r.elder_address : null,
+    elderAddress: withAddress && r.elder_id ? openElderPrivate(cipher, r.elder_private).address : null,
     kind: r.kind,
     notes: r.notes,
     scheduledOn: r.scheduled_on,

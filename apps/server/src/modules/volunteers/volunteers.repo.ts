@@ -4,6 +4,7 @@ import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { cstMonthRange } from '../../lib/dates.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
+import { privateBox } from '../elders/elders.repo.ts';
 import { neighbourhoodPoints, volunteerRelatives, volunteers, volunteerTasks } from './volunteers.schema.ts';
 
 const like = (prefix: string) => `${escapeLike(prefix)}%`;
@@ -161,7 +162,8 @@ export interface TaskRow {
   region_code: string;
   elder_id: string;
   elder_name: string;
-  elder_address: string | null;
+  /** The elder's sealed address (elders.private.ts). */
+  elder_private: string | null;
   elder_lat: number | null;
   elder_lng: number | null;
   kind: 'call' | 'visit' | 'shopping' | 'hospital';
@@ -191,7 +193,7 @@ export interface TaskRow {
   served_note: string | null;
 }
 const taskSelect = sql`
-  SELECT t.id, t.region_code, t.elder_id, e.name AS elder_name, e.address AS elder_address, e.lat AS elder_lat,
+  SELECT t.id, t.region_code, t.elder_id, e.name AS elder_name, ${privateBox('e')} AS elder_private, e.lat AS elder_lat,
     e.lng AS elder_lng, t.kind, t.notes, t.scheduled_on::text AS scheduled_on, t.planned_minutes, t.status, t.source,
     t.redemption_id, t.volunteer_id, v.name AS volunteer_name, v.user_id AS volunteer_user_id,
     v.region_code AS volunteer_region_code, t.checked_in_at, t.check_in_method, t.check_in_distance_m, t.done_at,
