@@ -11,6 +11,7 @@ export const serviceOrder = z.object({
   no: z.string(),
   elderId: z.string(),
   elderName: z.string().nullable(),
+  /** In full on the order's record and in the assigned worker's own list; the street only (锦华路****) in other lists. */
   elderAddress: z.string().nullable(),
   elderLat: z.number().nullable(),
   elderLng: z.number().nullable(),

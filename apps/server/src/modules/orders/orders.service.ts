@@ -15,6 +15,7 @@ import type { AppContext } from '../../lib/context.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { maskAddress } from '../../lib/http.ts';
 import { auditStep, recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
 import { clearValue, maskedPhone } from '../elders/elders.present.ts';
@@ -434,8 +435,10 @@ export async function listOrders(ctx: AppContext, actor: Actor, query: OrderList
     // The worker's own orders carry the elder's phone: in full (for the call button) only while
     // the order is active, and each such read is audited like the elder module's brief read;
     // masked before and after. Nobody else gets the phone through the order list.
+    // The full address likewise only for the worker who goes to the door; a list for anyone
+    // else shows the street (the order's own record has it in full).
     if (r.order.workerId !== actor.id || actor.role !== 'service_worker') {
-      out.push(o);
+      out.push({ ...o, elderAddress: maskAddress(o.elderAddress) });
       continue;
     }
     const start = r.order.scheduledAt.getTime();

@@ -17,7 +17,7 @@ type Api = ReturnType<typeof client>;
 let s: TestServer;
 let admin: Api;
 let operator: Api;
-const HOME = { lat: 30.61, lng: 104.01 };
+const HOME = { lat: 30.61, lng: 104.01, address: '锦华路1号3栋2单元' };
 let near: Awaited<ReturnType<typeof createServiceProvider>>;
 let far: Awaited<ReturnType<typeof createServiceProvider>>;
 let nearAdmin: Api;
@@ -423,6 +423,17 @@ describe('confirmation, cancellation, complaints', () => {
   it('shows a worker only their own tasks of the day', async () => {
     const list = (await nearWorker.get('/api/v1/service-orders?limit=200')).json();
     expect(list.items.every((x: { workerId: string }) => x.workerId === near.worker.id)).toBe(true);
-    expect(list.items[0].elderAddress === null || typeof list.items[0].elderAddress === 'string').toBe(true);
+    // The worker goes to the door: the full address on their own orders.
+    expect(list.items.length).toBeGreaterThan(0);
+    expect(list.items.every((x: { elderAddress: string }) => x.elderAddress === '锦华路1号3栋2单元')).toBe(true);
+  });
+
+  it('shows the street only in order lists of everyone else, the full address on the order itself', async () => {
+    const o = (await order((await newElder()).id)).json();
+    const listed = (await operator.get('/api/v1/service-orders?limit=200'))
+      .json()
+      .items.find((x: { id: string }) => x.id === o.id);
+    expect(listed.elderAddress).toBe('锦华路****');
+    expect((await operator.get(`/api/v1/service-orders/${o.id}`)).json().elderAddress).toBe('锦华路1号3栋2单元');
   });
 });
