@@ -10,6 +10,7 @@
 -- The plain-text columns (address, chronic_conditions, allergies, diet_restrictions, notes) stay
 -- only for rows written before this migration: the key lives with the application, so the
 -- `elders.private-backfill` job encrypts those rows and clears them. Readers take a row either way.
+-- No index on `private_enc IS NULL` for the backfill: a column in an index predicate makes every
+-- update that re-seals the box (a re-import, an edit) a non-HOT update, which writes a new entry
+-- into each of the table's indexes; the backfill's scan is cheap by comparison.
 ALTER TABLE elders ADD COLUMN private_enc text, ADD COLUMN address_masked text;
--- The backfill's work list; new rows are written with private_enc set, so it stays empty.
-CREATE INDEX elders_private_plain_idx ON elders (id) WHERE private_enc IS NULL;
