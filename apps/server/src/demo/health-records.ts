@@ -4,6 +4,7 @@ import type { AppContext } from '../lib/context.ts';
 import { cstMonth } from '../lib/dates.ts';
 import { queryRows } from '../lib/sql-rows.ts';
 import { drawClaim } from '../modules/health-records/ltc.service.ts';
+import { backfillHealthSeals } from '../modules/health-records/records.sealed.ts';
 import { DEMO_DISTRICT } from './district.ts';
 
 /** 0–99 from a row's id and a salt: the same data always draws the same. */
@@ -101,4 +102,6 @@ export async function seedHealthRecords(ctx: AppContext) {
   });
   for (const p of providers) await drawClaim(ctx, SYSTEM_ACTOR, { ...p, month });
   await ctx.db.execute(sql`UPDATE ltc_claims SET is_demo = true WHERE policy_id IN (SELECT id FROM ltc_policies WHERE is_demo)`);
+  // The physicals above were drawn in SQL: seal them as every physical is stored (0996).
+  await backfillHealthSeals(ctx);
 }

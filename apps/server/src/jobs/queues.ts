@@ -46,6 +46,8 @@ export const QUEUES = {
   'elders.phone-tail-backfill': scheduled,
   // Seals elders.address and the health columns of rows written before 0995 (private_enc).
   'elders.private-backfill': scheduled,
+  // Seals health_medications and health_physicals rows written before 0996 (records.sealed.ts).
+  'health-records.seal-backfill': scheduled,
   // Encrypts users.phone for accounts written before 0991 (users.phone.ts).
   'users.phone-backfill': scheduled,
   'auth.prune-login-failures': scheduled,

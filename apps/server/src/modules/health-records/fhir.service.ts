@@ -5,6 +5,7 @@ import { validationError } from '../../lib/errors.ts';
 import * as repo from './health-records.repo.ts';
 import type { VitalCode } from './health-records.schema.ts';
 import { activeEnrolmentPackage } from './ltc.repo.ts';
+import { medicationsOf, physicalsOf } from './records.sealed.ts';
 import { auditHealthRead, elderForHealth } from './records.service.ts';
 
 /**
@@ -55,8 +56,8 @@ export async function exportFhir(
   if (opts.includeIdNumber && !opts.reason) throw validationError('query.reason', 'say why the ID number leaves the platform');
   const [latest, medications, physicals, pkg] = await Promise.all([
     repo.latestObservations(ctx.db, elder.id),
-    repo.listMedications(ctx.db, elder.id),
-    repo.listPhysicals(ctx.db, elder.id),
+    medicationsOf(ctx, elder.id),
+    physicalsOf(ctx, elder.id),
     activeEnrolmentPackage(ctx.db, elder.id),
   ]);
   const services = await repo.activeCarePlanItems(ctx.db, elder.id);

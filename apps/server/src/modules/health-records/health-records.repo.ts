@@ -79,82 +79,104 @@ export function dailyTrends(db: DbOrTx, elderId: string, from: Date) {
   );
 }
 
-export interface MedicationRow {
+/** The sealed values of a medicine (name, dose, frequency), or of a row written before 0996 its plain columns. */
+const MEDICATION_BOX = sql.raw(
+  `COALESCE(private_enc, 'plain:' || json_build_object('name', name, 'dose', dose, 'frequency', frequency)::text)`,
+);
+
+/** A medicine as stored: its values in `box` (open with records.sealed.ts `openMedication`). */
+export interface SealedMedicationRow {
   id: string;
-  name: string;
-  dose: string | null;
-  frequency: string | null;
+  box: string;
   started_on: string | null;
   ended_on: string | null;
 }
 
 export function listMedications(db: DbOrTx, elderId: string) {
-  return queryRows<MedicationRow>(
+  return queryRows<SealedMedicationRow>(
     db,
-    sql`SELECT id, name, dose, frequency, started_on::text AS started_on, ended_on::text AS ended_on
+    sql`SELECT id, ${MEDICATION_BOX} AS box, started_on::text AS started_on, ended_on::text AS ended_on
           FROM health_medications WHERE elder_id = ${elderId} ORDER BY created_at`,
   );
 }
 
 export async function insertMedication(
   db: DbOrTx,
-  m: {
-    elderId: string;
-    name: string;
-    dose?: string;
-    frequency?: string;
-    startedOn?: string;
-    endedOn?: string;
-    createdBy: string | null;
-  },
+  m: { elderId: string; privateEnc: string; startedOn?: string; endedOn?: string; createdBy: string | null },
 ) {
-  const [row] = await queryRows<MedicationRow>(
+  const [row] = await queryRows<SealedMedicationRow>(
     db,
-    sql`INSERT INTO health_medications (elder_id, name, dose, frequency, started_on, ended_on, created_by)
-        VALUES (${m.elderId}, ${m.name}, ${m.dose ?? null}, ${m.frequency ?? null}, ${m.startedOn ?? null}, ${m.endedOn ?? null}, ${m.createdBy})
-        RETURNING id, name, dose, frequency, started_on::text AS started_on, ended_on::text AS ended_on`,
+    sql`INSERT INTO health_medications (elder_id, private_enc, started_on, ended_on, created_by)
+        VALUES (${m.elderId}, ${m.privateEnc}, ${m.startedOn ?? null}, ${m.endedOn ?? null}, ${m.createdBy})
+        RETURNING id, private_enc AS box, started_on::text AS started_on, ended_on::text AS ended_on`,
   );
   return row;
 }
 
-export interface PhysicalRow {
+/** The sealed values of a physical exam, or of a row written before 0996 its plain columns. */
+const PHYSICAL_BOX = sql.raw(
+  `COALESCE(private_enc, 'plain:' || json_build_object('institution', institution, 'height_cm', height_cm,
+     'weight_kg', weight_kg, 'systolic', systolic, 'diastolic', diastolic, 'heart_rate', heart_rate,
+     'fasting_glucose', fasting_glucose, 'total_cholesterol', total_cholesterol, 'triglycerides', triglycerides,
+     'ecg', ecg, 'conclusion', conclusion)::text)`,
+);
+
+/** A physical exam as stored: its values in `box` (open with records.sealed.ts `openPhysical`). */
+export interface SealedPhysicalRow {
   id: string;
   exam_year: number;
   exam_date: string;
-  institution: string | null;
-  height_cm: number | null;
-  weight_kg: number | null;
-  systolic: number | null;
-  diastolic: number | null;
-  heart_rate: number | null;
-  fasting_glucose: number | null;
-  total_cholesterol: number | null;
-  triglycerides: number | null;
-  ecg: string | null;
-  conclusion: string | null;
+  box: string;
 }
 
 export function listPhysicals(db: DbOrTx, elderId: string) {
-  return queryRows<PhysicalRow>(
+  return queryRows<SealedPhysicalRow>(
     db,
-    sql`SELECT id, exam_year, exam_date::text AS exam_date, institution, height_cm, weight_kg, systolic, diastolic, heart_rate,
-               fasting_glucose, total_cholesterol, triglycerides, ecg, conclusion
+    sql`SELECT id, exam_year, exam_date::text AS exam_date, ${PHYSICAL_BOX} AS box
           FROM health_physicals WHERE elder_id = ${elderId} ORDER BY exam_year DESC`,
   );
 }
 
-export type PhysicalInsert = Omit<PhysicalRow, 'id' | 'exam_year'> & { elderId: string; importId: string | null };
+export interface PhysicalInsert {
+  elderId: string;
+  exam_date: string;
+  privateEnc: string;
+  importId: string | null;
+}
 
-/** One physical per elder and year: a re-import of the year replaces its values. */
+/** One physical per elder and year: a re-import of the year replaces its values (and clears any plain ones). */
 export async function upsertPhysical(db: DbOrTx, p: PhysicalInsert) {
-  await db.execute(sql`INSERT INTO health_physicals (elder_id, exam_year, exam_date, institution, height_cm, weight_kg, systolic, diastolic,
-      heart_rate, fasting_glucose, total_cholesterol, triglycerides, ecg, conclusion, import_id)
-    VALUES (${p.elderId}, ${Number(p.exam_date.slice(0, 4))}, ${p.exam_date}, ${p.institution}, ${p.height_cm}, ${p.weight_kg}, ${p.systolic},
-      ${p.diastolic}, ${p.heart_rate}, ${p.fasting_glucose}, ${p.total_cholesterol}, ${p.triglycerides}, ${p.ecg}, ${p.conclusion}, ${p.importId})
-    ON CONFLICT (elder_id, exam_year) DO UPDATE SET exam_date = EXCLUDED.exam_date, institution = EXCLUDED.institution,
-      height_cm = EXCLUDED.height_cm, weight_kg = EXCLUDED.weight_kg, systolic = EXCLUDED.systolic, diastolic = EXCLUDED.diastolic,
-      heart_rate = EXCLUDED.heart_rate, fasting_glucose = EXCLUDED.fasting_glucose, total_cholesterol = EXCLUDED.total_cholesterol,
-      triglycerides = EXCLUDED.triglycerides, ecg = EXCLUDED.ecg, conclusion = EXCLUDED.conclusion, import_id = EXCLUDED.import_id`);
+  await db.execute(sql`INSERT INTO health_physicals (elder_id, exam_year, exam_date, private_enc, import_id)
+    VALUES (${p.elderId}, ${Number(p.exam_date.slice(0, 4))}, ${p.exam_date}, ${p.privateEnc}, ${p.importId})
+    ON CONFLICT (elder_id, exam_year) DO UPDATE SET exam_date = EXCLUDED.exam_date, private_enc = EXCLUDED.private_enc,
+      institution = NULL, height_cm = NULL, weight_kg = NULL, systolic = NULL, diastolic = NULL, heart_rate = NULL,
+      fasting_glucose = NULL, total_cholesterol = NULL, triglycerides = NULL, ecg = NULL, conclusion = NULL,
+      import_id = EXCLUDED.import_id`);
+}
+
+/** Medicines and physicals not sealed yet (written before 0996), locked for the backfill. */
+export function lockUnsealedMedications(db: DbOrTx, limit: number) {
+  return queryRows<{ id: string; box: string }>(
+    db,
+    sql`SELECT id, ${MEDICATION_BOX} AS box FROM health_medications WHERE private_enc IS NULL
+        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+export function lockUnsealedPhysicals(db: DbOrTx, limit: number) {
+  return queryRows<{ id: string; box: string }>(
+    db,
+    sql`SELECT id, ${PHYSICAL_BOX} AS box FROM health_physicals WHERE private_enc IS NULL
+        ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+export async function sealMedicationRow(db: DbOrTx, id: string, privateEnc: string) {
+  await db.execute(sql`UPDATE health_medications SET private_enc = ${privateEnc}, name = NULL, dose = NULL, frequency = NULL
+    WHERE id = ${id}`);
+}
+export async function sealPhysicalRow(db: DbOrTx, id: string, privateEnc: string) {
+  await db.execute(sql`UPDATE health_physicals SET private_enc = ${privateEnc}, institution = NULL, height_cm = NULL,
+    weight_kg = NULL, systolic = NULL, diastolic = NULL, heart_rate = NULL, fasting_glucose = NULL, total_cholesterol = NULL,
+    triglycerides = NULL, ecg = NULL, conclusion = NULL WHERE id = ${id}`);
 }
 
 /** The elder an ID number names, if the actor may see them (blind index lookup). */

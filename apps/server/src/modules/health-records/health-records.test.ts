@@ -10,6 +10,7 @@ import { createDevice, eventBody, type SafetyServer, startSafetyServer } from '.
 import { multipartBody } from '../../testing/xlsx-craft.ts';
 import { sign } from '../devices/device-secret.ts';
 import { ELDER_ID_SYSTEM, RESIDENT_ID_SYSTEM } from './fhir.service.ts';
+import { backfillHealthSeals } from './records.sealed.ts';
 
 // The health record end to end against the real database: device readings through the signed
 // device intake into the record and the alarm rules, the physicals import, the FHIR R4 export
@@ -205,6 +206,21 @@ describe('reading the record', () => {
       startedOn: '2025-03-01',
     });
     expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ name: '氨氯地平片', dose: '5mg', frequency: '每日一次', startedOn: '2025-03-01' });
+    // Stored sealed (0996), and the audit entry names the row, not the medicine.
+    const [raw] = await queryRows<{ name: string | null; dose: string | null; private_enc: string }>(
+      s.ctx.db,
+      sql`SELECT name, dose, private_enc FROM health_medications WHERE id = ${ok.json().id}`,
+    );
+    expect([raw.name, raw.dose]).toEqual([null, null]);
+    expect(raw.private_enc).not.toContain('氨氯地平');
+    const [audit] = await queryRows<{ detail: unknown }>(
+      s.ctx.db,
+      sql`SELECT detail FROM audit_log WHERE action = 'health.medication.create' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(JSON.stringify(audit.detail)).not.toContain('氨氯地平');
+    const summary = (await staff.api.get(`/api/v1/elders/${elder.id}/health?reason=${reason}`)).json();
+    expect(summary.medications).toContainEqual(expect.objectContaining({ name: '氨氯地平片', frequency: '每日一次' }));
     const bad = await staff.api.post(`/api/v1/elders/${elder.id}/health/medications`, {
       name: '二甲双胍',
       startedOn: '2025-02-30',
@@ -265,6 +281,39 @@ describe('physicals import', () => {
     ).toBe(1);
     const h2 = (await staff.api.get(`/api/v1/elders/${elder.id}/health?reason=${reason}`)).json();
     expect(h2.physicals.map((p: { examDate: string }) => p.examDate)).toEqual(['2025-07-01', '2024-06-20']);
+    expect(h2.physicals[0]).toMatchObject({ systolic: 132, weightKg: 62, conclusion: null });
+    // Every measured value and the conclusion are sealed; only the elder and the dates are in clear.
+    const raw = await queryRows<{ systolic: number | null; conclusion: string | null; private_enc: string | null }>(
+      s.ctx.db,
+      sql`SELECT systolic, conclusion, private_enc FROM health_physicals WHERE elder_id = ${elder.id}`,
+    );
+    expect(raw.every((r) => r.systolic === null && r.conclusion === null && r.private_enc !== null)).toBe(true);
+    expect(raw.map((r) => r.private_enc).join()).not.toContain('未见明显异常');
+  });
+
+  it('reads medicines and physicals written before sealing, then the backfill seals them once', async () => {
+    const legacy = await createElder(s.ctx, TREE.communityA1);
+    // As 0996 found them: the values in the plain columns, no sealed field.
+    await s.ctx.db.execute(sql`INSERT INTO health_medications (elder_id, name, dose, frequency)
+      VALUES (${legacy.id}, '阿司匹林肠溶片', '100mg', '每日一次')`);
+    await s.ctx.db.execute(sql`INSERT INTO health_physicals (elder_id, exam_year, exam_date, systolic, diastolic, ecg, conclusion)
+      VALUES (${legacy.id}, 2024, '2024-05-10', 150, 90, '窦性心律', '血压偏高')`);
+    const read = async () => (await staff.api.get(`/api/v1/elders/${legacy.id}/health?reason=${reason}`)).json();
+    const before = await read();
+    expect(before.medications).toEqual([expect.objectContaining({ name: '阿司匹林肠溶片', dose: '100mg' })]);
+    expect(before.physicals).toEqual([expect.objectContaining({ systolic: 150, diastolic: 90, conclusion: '血压偏高' })]);
+    const [a, b] = await Promise.all([backfillHealthSeals(s.ctx, 1), backfillHealthSeals(s.ctx, 1)]);
+    expect(a + b).toBeGreaterThanOrEqual(2);
+    expect(await backfillHealthSeals(s.ctx)).toBe(0);
+    const after = await read();
+    expect(after.medications).toEqual(before.medications);
+    expect(after.physicals).toEqual(before.physicals);
+    const [left] = await queryRows<{ n: number }>(
+      s.ctx.db,
+      sql`SELECT (SELECT count(*) FROM health_medications WHERE private_enc IS NULL OR name IS NOT NULL)
+               + (SELECT count(*) FROM health_physicals WHERE private_enc IS NULL OR systolic IS NOT NULL OR conclusion IS NOT NULL) AS n`,
+    );
+    expect(Number(left.n)).toBe(0);
   });
 
   it('a file without the ID-number column is a 400', async () => {

@@ -7,6 +7,7 @@ import type { ReadTable } from '../../lib/spreadsheet.ts';
 import { letOthersRun } from '../../lib/table-upload.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './health-records.repo.ts';
+import { sealValues } from './records.sealed.ts';
 
 /**
  * The annual physicals import (年度体检, e.g. the community health centre's free physical for
@@ -133,17 +134,19 @@ export async function importPhysicals(
     good.push({
       elderId: elder.id,
       exam_date: day,
-      institution,
-      ecg,
-      conclusion,
-      height_cm: values.height_cm,
-      weight_kg: values.weight_kg,
-      systolic: values.systolic,
-      diastolic: values.diastolic,
-      heart_rate: values.heart_rate,
-      fasting_glucose: values.fasting_glucose,
-      total_cholesterol: values.total_cholesterol,
-      triglycerides: values.triglycerides,
+      privateEnc: sealValues(ctx.cipher, {
+        institution,
+        ecg,
+        conclusion,
+        height_cm: values.height_cm,
+        weight_kg: values.weight_kg,
+        systolic: values.systolic,
+        diastolic: values.diastolic,
+        heart_rate: values.heart_rate,
+        fasting_glucose: values.fasting_glucose,
+        total_cholesterol: values.total_cholesterol,
+        triglycerides: values.triglycerides,
+      }),
     });
   }
 

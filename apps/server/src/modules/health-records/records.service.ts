@@ -7,6 +7,14 @@ import { notFound, validationError } from '../../lib/errors.ts';
 import { recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { withElderPrivate } from '../elders/elders.private.ts';
 import * as repo from './health-records.repo.ts';
+import {
+  type MedicationRow,
+  medicationsOf,
+  openMedication,
+  type PhysicalRow,
+  physicalsOf,
+  sealValues,
+} from './records.sealed.ts';
 
 /**
  * Health data is sensitive personal data (个人敏感信息). Who reads it: the elder's doctors (their
@@ -45,7 +53,7 @@ export async function auditHealthRead(
   });
 }
 
-export const presentMedication = (m: repo.MedicationRow): Medication => ({
+export const presentMedication = (m: MedicationRow): Medication => ({
   id: m.id,
   name: m.name,
   dose: m.dose,
@@ -54,7 +62,7 @@ export const presentMedication = (m: repo.MedicationRow): Medication => ({
   endedOn: m.ended_on,
 });
 
-export function presentPhysical(p: repo.PhysicalRow): Physical {
+export function presentPhysical(p: PhysicalRow): Physical {
   const bmi = p.height_cm && p.weight_kg ? Math.round((p.weight_kg / (p.height_cm / 100) ** 2) * 10) / 10 : null;
   return {
     id: p.id,
@@ -78,9 +86,9 @@ export function presentPhysical(p: repo.PhysicalRow): Physical {
 export async function getHealth(ctx: AppContext, actor: Actor, elderId: string, reason?: string): Promise<HealthSummary> {
   const elder = await elderForHealth(ctx, actor, elderId, reason);
   const [medications, latest, physicals, doctor] = await Promise.all([
-    repo.listMedications(ctx.db, elder.id),
+    medicationsOf(ctx, elder.id),
     repo.latestObservations(ctx.db, elder.id),
-    repo.listPhysicals(ctx.db, elder.id),
+    physicalsOf(ctx, elder.id),
     repo.familyDoctorOf(ctx.db, elder.id),
   ]);
   await auditHealthRead(ctx, actor, elder, 'summary', reason);
@@ -131,14 +139,22 @@ export async function addMedication(ctx: AppContext, actor: Actor, elderId: stri
   if (input.startedOn && input.endedOn && input.endedOn < input.startedOn)
     throw validationError('body.endedOn', 'must not be before the start');
   return ctx.db.transaction(async (tx) => {
-    const row = await repo.insertMedication(tx, { elderId, ...input, createdBy: actor.id });
+    const { name, dose, frequency, ...dates } = input;
+    const sealed = await repo.insertMedication(tx, {
+      elderId,
+      ...dates,
+      privateEnc: sealValues(ctx.cipher, { name, dose: dose ?? null, frequency: frequency ?? null }),
+      createdBy: actor.id,
+    });
+    const row = openMedication(ctx.cipher, sealed);
     await recordAudit(tx, {
       actor,
       action: 'health.medication.create',
       targetType: 'elder',
       targetId: elderId,
       regionCode: elder.region_code,
-      detail: { medicationId: row.id, name: row.name },
+      // The medicine's name is health data: the audit log names the row, not what it holds.
+      detail: { medicationId: row.id },
     });
     return presentMedication(row);
   });
