@@ -1,5 +1,6 @@
 import type { FieldCipher } from '../../lib/crypto.ts';
 import { maskAddress } from '../../lib/http.ts';
+import { openSealed, sealedStrings, sealedText, sealJson } from '../../lib/sealed.ts';
 
 /**
  * An elder's private fields: the street address (who goes to the door needs it), the health
@@ -14,8 +15,6 @@ export interface ElderPrivate {
   notes: string | null;
 }
 
-const EMPTY: ElderPrivate = { address: null, chronicConditions: [], allergies: [], dietRestrictions: [], notes: null };
-
 /** The elders columns that hold the private fields, for an insert or an update. The plain columns are cleared. */
 export function sealElderPrivate(cipher: FieldCipher, p: Partial<ElderPrivate>) {
   const value: ElderPrivate = {
@@ -26,7 +25,7 @@ export function sealElderPrivate(cipher: FieldCipher, p: Partial<ElderPrivate>) 
     notes: p.notes ?? null,
   };
   return {
-    privateEnc: cipher.encrypt(JSON.stringify(value)),
+    privateEnc: sealJson(cipher, value),
     addressMasked: maskAddress(value.address),
     plainAddress: null,
     plainChronicConditions: [] as string[],
@@ -36,33 +35,19 @@ export function sealElderPrivate(cipher: FieldCipher, p: Partial<ElderPrivate>) 
   };
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-function fromJson(json: string): ElderPrivate {
-  const o = JSON.parse(json) as Record<string, unknown> | null;
-  if (!o || typeof o !== 'object') return { ...EMPTY };
-  return {
-    address: text(o.address),
-    chronicConditions: strings(o.chronicConditions),
-    allergies: strings(o.allergies),
-    dietRestrictions: strings(o.dietRestrictions),
-    notes: text(o.notes),
-  };
-}
-
 /**
  * Open what `privateBox` (elders.repo.ts) selected: the encrypted box, or the plain columns of a
- * row the backfill has not reached yet (`plain:` + JSON). A box that does not decrypt (rotated
- * key, damaged row) reads as empty, never as a 500.
+ * row the backfill has not reached yet. A box that does not open reads as empty, never as a 500.
  */
 export function openElderPrivate(cipher: FieldCipher, box: string | null | undefined): ElderPrivate {
-  if (!box) return { ...EMPTY };
-  try {
-    return fromJson(box.startsWith('plain:') ? box.slice(6) : cipher.decrypt(box));
-  } catch {
-    return { ...EMPTY };
-  }
+  const o = openSealed(cipher, box);
+  return {
+    address: sealedText(o.address),
+    chronicConditions: sealedStrings(o.chronicConditions),
+    allergies: sealedStrings(o.allergies),
+    dietRestrictions: sealedStrings(o.dietRestrictions),
+    notes: sealedText(o.notes),
+  };
 }
 
 /** The private fields of a whole elders row (a Drizzle `select()` of the table), sealed or not yet. */

@@ -3,6 +3,7 @@ import { and, asc, count, desc, eq, gt, gte, inArray, isNull, like, lt, lte, or,
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo, escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { sealedBox } from '../../lib/sealed.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { regions } from '../regions/regions.schema.ts';
 import { elderContacts, elderInviteCodes, elderStatusChanges, elders } from './elders.schema.ts';
@@ -15,13 +16,14 @@ export type ElderRow = typeof elders.$inferSelect;
  * sealed yet its plain columns as `plain:` + JSON. `alias` is the elders table's name or alias in
  * the query. Every reader of an elder's address or health notes selects this, never the columns.
  */
-export function privateBox(alias = 'elders'): SQL<string> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`bad table alias ${alias}`);
-  const c = (col: string) => `${alias}.${col}`;
-  return sql.raw(
-    `COALESCE(${c('private_enc')}, 'plain:' || json_build_object('address', ${c('address')}, 'chronicConditions', ${c('chronic_conditions')}, 'allergies', ${c('allergies')}, 'dietRestrictions', ${c('diet_restrictions')}, 'notes', ${c('notes')})::text)`,
-  ) as SQL<string>;
-}
+export const privateBox = (alias = 'elders') =>
+  sealedBox(alias, {
+    address: 'address',
+    chronicConditions: 'chronic_conditions',
+    allergies: 'allergies',
+    dietRestrictions: 'diet_restrictions',
+    notes: 'notes',
+  });
 export type ContactRow = typeof elderContacts.$inferSelect;
 
 /** A search already turned into what the SQL needs (blind indexes computed by the service). */

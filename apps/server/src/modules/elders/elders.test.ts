@@ -19,6 +19,16 @@ let staff: Awaited<ReturnType<typeof clientAs>>;
 let otherStaff: Awaited<ReturnType<typeof clientAs>>;
 let seq = 0;
 
+/** What a copy of the database shows of an elder's private columns. */
+const storedPrivate = async (id: string) =>
+  (
+    await queryRows<Record<string, unknown>>(
+      s.ctx.db,
+      sql`SELECT address, chronic_conditions, allergies, diet_restrictions, notes, private_enc, address_masked
+          FROM elders WHERE id = ${id}`,
+    )
+  )[0];
+
 const newId = (birth = '1942-03-15', sex: 'male' | 'female' = 'female') => buildIdNumber('990101', birth, 100 + ++seq, sex);
 const body = (over: Record<string, unknown> = {}) => ({
   name: '张秀英',
@@ -75,11 +85,7 @@ describe('creating a record', () => {
       notes: '独居，耳背',
     });
     // What a copy of the database shows: the clear columns are empty, the box does not read.
-    const [raw] = await queryRows<Record<string, unknown>>(
-      s.ctx.db,
-      sql`SELECT address, chronic_conditions, allergies, diet_restrictions, notes, private_enc, address_masked
-          FROM elders WHERE id = ${e.id}`,
-    );
+    const raw = await storedPrivate(e.id);
     expect(raw).toMatchObject({ address: null, chronic_conditions: [], allergies: [], diet_restrictions: [], notes: null });
     expect(raw.address_masked).toBe('锦华路****');
     for (const clear of ['1号3栋', '高血压', '青霉素', '低盐', '耳背']) expect(String(raw.private_enc)).not.toContain(clear);
@@ -116,11 +122,7 @@ describe('creating a record', () => {
     expect(a + b).toBeGreaterThanOrEqual(1);
     await runJob(s.ctx, job, {});
     expect(await backfillElderPrivate(s.ctx)).toBe(0);
-    const [raw] = await queryRows<Record<string, unknown>>(
-      s.ctx.db,
-      sql`SELECT address, chronic_conditions, allergies, diet_restrictions, notes, private_enc, address_masked
-          FROM elders WHERE id = ${e.id}`,
-    );
+    const raw = await storedPrivate(e.id);
     expect(raw).toMatchObject({ address: null, chronic_conditions: [], allergies: [], diet_restrictions: [], notes: null });
     expect(raw.address_masked).toBe('青松路****');
     expect(JSON.parse(s.ctx.cipher.decrypt(String(raw.private_enc)))).toMatchObject({

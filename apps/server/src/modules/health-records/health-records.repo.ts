@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { elderVisibleTo } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { sealedBox } from '../../lib/sealed.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { privateBox } from '../elders/elders.repo.ts';
 import type { VitalCode } from './health-records.schema.ts';
@@ -80,9 +81,7 @@ export function dailyTrends(db: DbOrTx, elderId: string, from: Date) {
 }
 
 /** The sealed values of a medicine (name, dose, frequency), or of a row written before 0996 its plain columns. */
-const MEDICATION_BOX = sql.raw(
-  `COALESCE(private_enc, 'plain:' || json_build_object('name', name, 'dose', dose, 'frequency', frequency)::text)`,
-);
+const MEDICATION_BOX = sealedBox('health_medications', { name: 'name', dose: 'dose', frequency: 'frequency' });
 
 /** A medicine as stored: its values in `box` (open with records.sealed.ts `openMedication`). */
 export interface SealedMedicationRow {
@@ -114,12 +113,20 @@ export async function insertMedication(
 }
 
 /** The sealed values of a physical exam, or of a row written before 0996 its plain columns. */
-const PHYSICAL_BOX = sql.raw(
-  `COALESCE(private_enc, 'plain:' || json_build_object('institution', institution, 'height_cm', height_cm,
-     'weight_kg', weight_kg, 'systolic', systolic, 'diastolic', diastolic, 'heart_rate', heart_rate,
-     'fasting_glucose', fasting_glucose, 'total_cholesterol', total_cholesterol, 'triglycerides', triglycerides,
-     'ecg', ecg, 'conclusion', conclusion)::text)`,
-);
+const PHYSICAL_COLUMNS = [
+  'institution',
+  'height_cm',
+  'weight_kg',
+  'systolic',
+  'diastolic',
+  'heart_rate',
+  'fasting_glucose',
+  'total_cholesterol',
+  'triglycerides',
+  'ecg',
+  'conclusion',
+];
+const PHYSICAL_BOX = sealedBox('health_physicals', Object.fromEntries(PHYSICAL_COLUMNS.map((c) => [c, c])));
 
 /** A physical exam as stored: its values in `box` (open with records.sealed.ts `openPhysical`). */
 export interface SealedPhysicalRow {

@@ -1,6 +1,7 @@
 import { inBatches } from '../../lib/batches.ts';
 import type { AppContext } from '../../lib/context.ts';
 import type { FieldCipher } from '../../lib/crypto.ts';
+import { openSealed, sealedNumber, sealedText, sealJson } from '../../lib/sealed.ts';
 import * as repo from './health-records.repo.ts';
 
 /** A medicine's values as the record shows them. */
@@ -36,38 +37,25 @@ const PHYSICAL_NUMBERS = [
   'triglycerides',
 ] as const;
 
-export const sealValues = (cipher: FieldCipher, v: MedicationValues | PhysicalValues) => cipher.encrypt(JSON.stringify(v));
+export const sealValues = (cipher: FieldCipher, v: MedicationValues | PhysicalValues) => sealJson(cipher, v);
 
-/** The object in a box (`plain:` + JSON for a row not sealed yet); a box that does not open reads as empty. */
-function openBox(cipher: FieldCipher, box: string | null): Record<string, unknown> {
-  if (!box) return {};
-  try {
-    const o = JSON.parse(box.startsWith('plain:') ? box.slice(6) : cipher.decrypt(box)) as unknown;
-    return o && typeof o === 'object' ? (o as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+export function openMedicationValues(cipher: FieldCipher, box: string | null): MedicationValues {
+  const o = openSealed(cipher, box);
+  return { name: sealedText(o.name) ?? '', dose: sealedText(o.dose), frequency: sealedText(o.frequency) };
 }
-const text = (v: unknown) => (typeof v === 'string' ? v : null);
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
 export function openMedication(cipher: FieldCipher, r: repo.SealedMedicationRow) {
-  const o = openBox(cipher, r.box);
-  return {
-    id: r.id,
-    name: text(o.name) ?? '',
-    dose: text(o.dose),
-    frequency: text(o.frequency),
-    started_on: r.started_on,
-    ended_on: r.ended_on,
-  };
+  return { id: r.id, ...openMedicationValues(cipher, r.box), started_on: r.started_on, ended_on: r.ended_on };
 }
 export type MedicationRow = ReturnType<typeof openMedication>;
 
 export function openPhysicalValues(cipher: FieldCipher, box: string | null): PhysicalValues {
-  const o = openBox(cipher, box);
-  const v = { institution: text(o.institution), ecg: text(o.ecg), conclusion: text(o.conclusion) } as PhysicalValues;
-  for (const k of PHYSICAL_NUMBERS) v[k] = num(o[k]);
+  const o = openSealed(cipher, box);
+  const v = {
+    institution: sealedText(o.institution),
+    ecg: sealedText(o.ecg),
+    conclusion: sealedText(o.conclusion),
+  } as PhysicalValues;
+  for (const k of PHYSICAL_NUMBERS) v[k] = sealedNumber(o[k]);
   return v;
 }
 export function openPhysical(cipher: FieldCipher, r: repo.SealedPhysicalRow) {
@@ -89,14 +77,7 @@ export const physicalsOf = async (ctx: AppContext, elderId: string) =>
 export async function backfillHealthSeals(ctx: AppContext, batch = 500): Promise<number> {
   const meds = await inBatches(ctx.db, batch, async (tx, limit) => {
     const rows = await repo.lockUnsealedMedications(tx, limit);
-    for (const r of rows) {
-      const o = openBox(ctx.cipher, r.box);
-      await repo.sealMedicationRow(
-        tx,
-        r.id,
-        sealValues(ctx.cipher, { name: text(o.name) ?? '', dose: text(o.dose), frequency: text(o.frequency) }),
-      );
-    }
+    for (const r of rows) await repo.sealMedicationRow(tx, r.id, sealValues(ctx.cipher, openMedicationValues(ctx.cipher, r.box)));
     return rows.length;
   });
   const physicals = await inBatches(ctx.db, batch, async (tx, limit) => {

@@ -239,6 +239,7 @@ export async function listOrders(
         order: serviceOrders,
         elderName: elders.name,
         elderPrivate: privateBox('elders'),
+        elderAddressMasked: elders.addressMasked,
         elderLat: elders.lat,
         elderLng: elders.lng,
         // Encrypted; the service decrypts it only for the assigned worker of an active order.

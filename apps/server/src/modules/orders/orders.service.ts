@@ -12,7 +12,6 @@ import type { DbOrTx } from '../../db/client.ts';
 import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
-import type { FieldCipher } from '../../lib/crypto.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
 import { conflict, notFound, validationError } from '../../lib/errors.ts';
 import { maskAddress } from '../../lib/http.ts';
@@ -31,12 +30,6 @@ import { getServiceSettings } from './service-settings.repo.ts';
 import { transition } from './transition.ts';
 
 type Names = Omit<NonNullable<Awaited<ReturnType<typeof repo.orderNames>>>, 'elderPrivate'> & { elderAddress: string | null };
-
-/** The names an order is shown with, the elder's address opened from its sealed box. */
-const withAddress = <T extends { elderPrivate: string }>(cipher: FieldCipher, { elderPrivate, ...n }: T) => ({
-  ...n,
-  elderAddress: openElderPrivate(cipher, elderPrivate).address,
-});
 
 export function presentOrder(o: repo.OrderRow & { ltc?: LtcBookingCover | null }, n?: Partial<Names>) {
   return {
@@ -365,7 +358,7 @@ export async function getOrder(ctx: AppContext, actor: Actor, id: string) {
     repo.findRating(ctx.db, id),
   ]);
   return {
-    ...presentOrder(o, names && withAddress(ctx.cipher, names)),
+    ...presentOrder(o, names && { ...names, elderAddress: openElderPrivate(ctx.cipher, names.elderPrivate).address }),
     history: history.map((h) => ({
       at: h.at.toISOString(),
       from: h.fromStatus,
@@ -429,16 +422,20 @@ export async function listOrders(ctx: AppContext, actor: Actor, query: OrderList
   const reasonMinutes = items.some((r) => r.order.workerId === actor.id)
     ? (await getServiceSettings(ctx.db)).checkInReasonMinutes
     : 0;
-  for (const { elderPhoneEnc, ...sealed } of items) {
-    const r = withAddress(ctx.cipher, sealed);
+  for (const { elderPhoneEnc, elderPrivate, elderAddressMasked, ...rest } of items) {
+    // The full address only for the worker who goes to the door; a list for anyone else shows
+    // the street the row keeps in clear (masked here for a row not sealed yet), decrypting nothing.
+    const own = rest.order.workerId === actor.id && actor.role === 'service_worker';
+    const elderAddress = own
+      ? openElderPrivate(ctx.cipher, elderPrivate).address
+      : (elderAddressMasked ?? maskAddress(openElderPrivate(ctx.cipher, elderPrivate).address));
+    const r = { ...rest, elderAddress };
     const o = presentOrder(r.order, r);
     // The worker's own orders carry the elder's phone: in full (for the call button) only while
     // the order is active, and each such read is audited like the elder module's brief read;
     // masked before and after. Nobody else gets the phone through the order list.
-    // The full address likewise only for the worker who goes to the door; a list for anyone
-    // else shows the street (the order's own record has it in full).
-    if (r.order.workerId !== actor.id || actor.role !== 'service_worker') {
-      out.push({ ...o, elderAddress: maskAddress(o.elderAddress) });
+    if (!own) {
+      out.push(o);
       continue;
     }
     const start = r.order.scheduledAt.getTime();
