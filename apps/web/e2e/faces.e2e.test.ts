@@ -42,7 +42,8 @@ describe('face enrolment on the elder record', () => {
     const f = await import(path.join(SERVER_SRC, 'testing/factories.ts'));
     const { createElder } = await import(path.join(SERVER_SRC, 'testing/elders.ts'));
     const samples = await import(path.join(SERVER_SRC, 'modules/faces/faces.samples.ts'));
-    ({ closeFacePool: closePool } = await import(path.join(SERVER_SRC, 'modules/faces/faces.tasks.ts')));
+    const tasks = await import(path.join(SERVER_SRC, 'modules/faces/faces.tasks.ts'));
+    closePool = tasks.closeFacePool;
     server = await startTestServer({ listen: true, config: { webDist: WEB_DIST } });
     await f.seedTree(server.ctx);
     staffUsername = (await f.createAccount(server.ctx, 'community_staff', { regionCode: f.TREE.communityA1 })).username;
@@ -57,6 +58,9 @@ describe('face enrolment on the elder record', () => {
       writeFileSync(path.join(dir, `photo${i + 1}.jpg`), samples.toJpeg(img));
     });
     writeFileSync(path.join(dir, 'wall.jpg'), samples.toJpeg(samples.crop(groups[0].photo, 0, 0, 200, 200)));
+    // The face worker loads its models on first use, which on a loaded CI machine takes longer
+    // than any wait below; a kiosk or a worker's phone meets a warm server, so the test does too.
+    await tasks.analyseInWorker(samples.toJpeg(samples.variants(faces[0]).probe[0]));
     browser = await launchBrowser();
     const context = await browser.newContext({
       viewport: { width: 1366, height: 900 },
@@ -93,7 +97,7 @@ describe('face enrolment on the elder record', () => {
     const input = page.locator('input[type=file]');
     await input.setInputFiles([path.join(dir, 'wall.jpg'), path.join(dir, 'photo1.jpg'), path.join(dir, 'photo2.jpg')]);
     await page.getByRole('button', { name: /采\s?集/ }).click();
-    await page.getByText('第 1 张：照片中没有检测到人脸').waitFor(WAIT);
+    await page.getByText('第 1 张：照片中没有检测到人脸').waitFor({ timeout: 90_000 });
     expect(await page.getByText('no-face').count()).toBe(0);
     await page.screenshot({ path: path.join(shots, 'faces-refused.png'), fullPage: true });
 
