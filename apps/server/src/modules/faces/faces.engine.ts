@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { decodeImage, ImageError, type RgbImage, sharpness } from './faces.image.ts';
 
 /**
@@ -62,54 +63,70 @@ export function modelPaths() {
 
 let loading: Promise<Human> | undefined;
 
-/** Refuse every fetch except file:// URLs under the allowed folders. */
-function offlineFetch(allowed: string[]) {
-  return async (input: unknown) => {
+/**
+ * The pipeline's fetch: file:// URLs under the allowed folders, nothing else. `others` answers
+ * every other URL (the main thread's own fetch); without it they are refused.
+ */
+function offlineFetch(allowed: string[], others?: typeof fetch) {
+  return async (input: unknown, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : String((input as { url?: string }).url);
-    if (!url.startsWith('file://')) throw new Error(`face pipeline: network fetch refused (${url.slice(0, 80)})`);
+    if (!url.startsWith('file://')) {
+      if (others) return others(input as Parameters<typeof fetch>[0], init);
+      throw new Error(`face pipeline: network fetch refused (${url.slice(0, 80)})`);
+    }
     const file = path.resolve(new URL(url).pathname);
     if (!allowed.some((d) => file.startsWith(d + path.sep))) throw new Error('face pipeline: file outside the model folders');
     return new Response(await readFile(file));
   };
 }
 
-/** Load the model once per thread. */
+/**
+ * Load the model once per thread. Its models are file:// URLs under the package's folders (tfjs
+ * reads them through fetch, which in Node cannot read files). In the face worker, where the
+ * product runs it, fetch reads those folders and refuses everything else for the thread's life. On
+ * the main thread (the test helpers that cut sample photos) every other URL still goes to the
+ * process's own fetch, which the server's webhooks, SMS gateway and telephony calls share.
+ */
 export function loadHuman(): Promise<Human> {
   loading ??= (async () => {
     const { humanDir, modelsDir, wasmDir } = modelPaths();
-    globalThis.fetch = offlineFetch([modelsDir, wasmDir]) as typeof fetch;
-    const { Human } = require(path.join(humanDir, 'dist', 'human.node-wasm.js'));
-    const human = new Human({
-      backend: 'wasm',
-      wasmPath: `${pathToFileURL(wasmDir).href}/`,
-      modelBasePath: `${pathToFileURL(modelsDir).href}/`,
-      cacheSensitivity: 0,
-      cacheModels: false,
-      debug: false,
-      async: false,
-      warmup: 'none',
-      filter: { enabled: false },
-      gesture: { enabled: false },
-      body: { enabled: false },
-      hand: { enabled: false },
-      object: { enabled: false },
-      segmentation: { enabled: false },
-      face: {
-        enabled: true,
-        detector: { rotation: true, maxDetected: 5, minConfidence: 0.3, return: false },
-        mesh: { enabled: true },
-        iris: { enabled: false },
-        attention: { enabled: false },
-        description: { enabled: true },
-        emotion: { enabled: false },
-        antispoof: { enabled: false },
-        liveness: { enabled: false },
-      },
-    });
-    await human.load();
-    return human;
+    globalThis.fetch = offlineFetch([modelsDir, wasmDir], isMainThread ? globalThis.fetch : undefined) as typeof fetch;
+    return createHuman(humanDir, modelsDir, wasmDir);
   })();
   return loading;
+}
+
+async function createHuman(humanDir: string, modelsDir: string, wasmDir: string): Promise<Human> {
+  const { Human } = require(path.join(humanDir, 'dist', 'human.node-wasm.js'));
+  const human = new Human({
+    backend: 'wasm',
+    wasmPath: `${pathToFileURL(wasmDir).href}/`,
+    modelBasePath: `${pathToFileURL(modelsDir).href}/`,
+    cacheSensitivity: 0,
+    cacheModels: false,
+    debug: false,
+    async: false,
+    warmup: 'none',
+    filter: { enabled: false },
+    gesture: { enabled: false },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    segmentation: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { rotation: true, maxDetected: 5, minConfidence: 0.3, return: false },
+      mesh: { enabled: true },
+      iris: { enabled: false },
+      attention: { enabled: false },
+      description: { enabled: true },
+      emotion: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+    },
+  });
+  await human.load();
+  return human;
 }
 
 /** Detect the faces of a decoded picture and check the one face against QUALITY. */
