@@ -23,9 +23,9 @@ const telephony = ['apps/web/e2e/telephony*.e2e.test.ts'];
 // set-up and its checks fall on one day (see the file).
 const setupFiles = ['apps/server/src/testing/one-china-day.ts'];
 
-// The server's files share one module graph per worker process (isolate: false): importing the
-// whole server again for every file took 2–3 s of each file's time, about 40 % of the server
-// suites. Each file still starts its own server on its own database; what a process keeps
+// The server's and the browser's test files share one module graph per worker process
+// (isolate: false): importing the whole server again for every file took 2–3 s of each file's
+// time, about 40 % of the server suites. Each file still starts its own server on its own database; what a process keeps
 // between files is only its module-level caches and counters (tests read counters as a
 // difference). ZY_TEST_ISOLATE=1 gives every file a fresh graph again, to rule a leak in or out.
 const isolate = process.env.ZY_TEST_ISOLATE === '1';
@@ -79,6 +79,7 @@ export default defineConfig({
         test: {
           name: 'web-e2e',
           include: ['apps/web/e2e/**/*.e2e.test.ts'],
+          isolate,
           exclude: telephony,
           // Each file starts its own server (port 0) and browser; the web build is made once, before any.
           globalSetup: ['apps/web/e2e/global-setup.ts'],
