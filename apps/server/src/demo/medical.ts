@@ -6,6 +6,7 @@ import { hashPassword } from '../modules/auth/passwords.ts';
 import { openElderPrivate } from '../modules/elders/elders.private.ts';
 import { privateBox } from '../modules/elders/elders.repo.ts';
 import { DEFAULT_CRITERIA } from '../modules/medical/episodes.service.ts';
+import { backfillMedicalSeals } from '../modules/medical/medical.sealed.ts';
 import { communityCode, DEMO_DISTRICT, streetCode } from './district.ts';
 import type { DemoState } from './seed.ts';
 
@@ -227,4 +228,6 @@ export async function seedMedical(ctx: AppContext, state: DemoState) {
                    (5, 'care_staff', '需要住院手术评估', 'normal', 'rejected', '超出社区诊疗范围，建议直接到区医院专科就诊'))
         AS x(n, source, reason, urgency, status, note) ON x.n = dc.n`);
   });
+  // The visits, 家庭病床 and referrals above were drawn in SQL: seal them as every one is stored (0997).
+  await backfillMedicalSeals(ctx);
 }

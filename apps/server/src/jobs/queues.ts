@@ -48,6 +48,8 @@ export const QUEUES = {
   'elders.private-backfill': scheduled,
   // Seals health_medications and health_physicals rows written before 0996 (records.sealed.ts).
   'health-records.seal-backfill': scheduled,
+  // Seals medical_visits, home_bed_episodes and medical_referrals rows written before 0997 (medical.sealed.ts).
+  'medical.seal-backfill': scheduled,
   // Encrypts users.phone for accounts written before 0991 (users.phone.ts).
   'users.phone-backfill': scheduled,
   'auth.prune-login-failures': scheduled,

@@ -34,6 +34,7 @@ import {
   medicalReferrals,
   medicalVisits,
 } from '../modules/medical/medical.schema.ts';
+import { sealEpisodeHealth, sealReferralHealth, sealVisitReason } from '../modules/medical/medical.sealed.ts';
 import { serviceComplaints } from '../modules/orders/orders.schema.ts';
 import { patrolCheckpoints, patrolHazards, patrolRoutes, patrolRuns } from '../modules/patrols/patrols.schema.ts';
 import { privilegeCards } from '../modules/privilege-cards/privilege-cards.schema.ts';
@@ -775,9 +776,12 @@ beforeAll(async () => {
       elderId: elder.id,
       teamId: teamB.id,
       regionCode: TREE.communityB1,
-      diagnosis: '糖尿病',
+      privateEnc: sealEpisodeHealth(s.ctx.cipher, {
+        diagnosis: '糖尿病',
+        criteriaCheck: { eligible: true, checks: [] },
+        dischargeSummary: null,
+      }),
       admittedOn: '2026-01-05',
-      criteriaCheck: { eligible: true, checks: [] },
       visitsPerWeek: 1,
     })
     .returning();
@@ -788,7 +792,7 @@ beforeAll(async () => {
       regionCode: TREE.communityB1,
       teamId: teamB.id,
       source: 'episode',
-      reason: '查床',
+      privateEnc: sealVisitReason(s.ctx.cipher, '查床'),
       episodeId: homeBedB.id,
     })
     .returning();
@@ -811,7 +815,7 @@ beforeAll(async () => {
       source: 'care_staff',
       medicalOrgId: medOrgB.id,
       teamId: teamB.id,
-      reason: '转诊',
+      privateEnc: sealReferralHealth(s.ctx.cipher, { reason: '转诊' }),
     })
     .returning();
   // A volunteer of community B1 with a task for the B1 elder, and a 睦邻点 there.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { escapeLike, regionScope } from '../../lib/access.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { sealedBox } from '../../lib/sealed.ts';
 import { queryRows } from '../../lib/sql-rows.ts';
 import { privateBox } from '../elders/elders.repo.ts';
 import { ageOn, and, myTeams, reach } from './medical.repo.ts';
@@ -27,7 +28,8 @@ export interface VisitRow {
   source: string;
   referral_id: string | null;
   episode_id: string | null;
-  reason: string;
+  /** Reason, findings, advice and vitals, sealed (open with medical.sealed.ts `openVisitHealth`). */
+  box: string;
   status: string;
   scheduled_on: string | null;
   member_id: string | null;
@@ -35,19 +37,25 @@ export interface VisitRow {
   visited_at: Date | null;
   check_in_method: 'gps' | 'qr' | null;
   check_in_distance_m: number | null;
-  findings: string | null;
-  advice: string | null;
-  vitals: Record<string, number> | null;
   created_at: Date;
   is_demo: boolean;
 }
 
+/** The sealed values of each 医养结合 row (lib/sealed.ts), with the plain columns of rows written before 0997. */
+const VISIT_BOX = sealedBox('v', { reason: 'reason', findings: 'findings', advice: 'advice', vitals: 'vitals' });
+const EPISODE_BOX = sealedBox('hb', {
+  diagnosis: 'diagnosis',
+  criteriaCheck: 'criteria_check',
+  dischargeSummary: 'discharge_summary',
+});
+const REFERRAL_BOX = sealedBox('mr', { reason: 'reason' });
+
 const visitSelect = (today: string) => sql`
   SELECT v.id, v.elder_id, e.name AS elder_name, ${ageOn(sql`e.birth_date`, today)} AS elder_age, ${privateBox('e')} AS elder_private,
     e.lat AS elder_lat, e.lng AS elder_lng, v.region_code, r.name AS region_name,
-    v.team_id, t.name AS team_name, v.source, v.referral_id, v.episode_id, v.reason, v.status,
+    v.team_id, t.name AS team_name, v.source, v.referral_id, v.episode_id, ${VISIT_BOX} AS box, v.status,
     to_char(v.scheduled_on, 'YYYY-MM-DD') AS scheduled_on, v.member_id, m.name AS member_name, v.visited_at,
-    v.check_in_method, v.check_in_distance_m, v.findings, v.advice, v.vitals, v.created_at, v.is_demo
+    v.check_in_method, v.check_in_distance_m, v.created_at, v.is_demo
   FROM medical_visits v
   JOIN elders e ON e.id = v.elder_id
   JOIN doctor_teams t ON t.id = v.team_id
@@ -112,7 +120,8 @@ export async function insertVisit(
     regionCode: string;
     teamId: string;
     source: string;
-    reason: string;
+    /** The reason, sealed (medical.sealed.ts `sealVisitHealth`). */
+    privateEnc: string;
     referralId?: string | null;
     episodeId?: string | null;
     status?: 'requested' | 'scheduled';
@@ -124,9 +133,9 @@ export async function insertVisit(
 ) {
   const [r] = await queryRows<{ id: string }>(
     tx,
-    sql`INSERT INTO medical_visits (elder_id, region_code, team_id, source, reason, referral_id, episode_id, status,
+    sql`INSERT INTO medical_visits (elder_id, region_code, team_id, source, private_enc, referral_id, episode_id, status,
         scheduled_on, member_id, requested_by, is_demo)
-      VALUES (${v.elderId}, ${v.regionCode}, ${v.teamId}, ${v.source}, ${v.reason}, ${v.referralId ?? null},
+      VALUES (${v.elderId}, ${v.regionCode}, ${v.teamId}, ${v.source}, ${v.privateEnc}, ${v.referralId ?? null},
         ${v.episodeId ?? null}, ${v.status ?? 'requested'}, ${v.scheduledOn ?? null}, ${v.memberId ?? null},
         ${v.requestedBy}, ${v.isDemo ?? false}) RETURNING id`,
   );
@@ -150,9 +159,8 @@ export async function markVisited(
     lat: number | null;
     lng: number | null;
     distanceM: number | null;
-    findings: string;
-    advice: string | null;
-    vitals: Record<string, number> | null;
+    /** Reason, findings, advice and vitals, sealed (medical.sealed.ts `sealVisitHealth`). */
+    privateEnc: string;
     visitedBy: string;
     visitedAt: Date;
     clientKey: string | null;
@@ -162,8 +170,8 @@ export async function markVisited(
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`UPDATE medical_visits SET status = 'done', check_in_method = ${v.method}, check_in_lat = ${v.lat},
-        check_in_lng = ${v.lng}, check_in_distance_m = ${v.distanceM}, findings = ${v.findings}, advice = ${v.advice},
-        vitals = ${v.vitals ? JSON.stringify(v.vitals) : null}::jsonb, visited_by = ${v.visitedBy},
+        check_in_lng = ${v.lng}, check_in_distance_m = ${v.distanceM}, private_enc = ${v.privateEnc},
+        reason = NULL, findings = NULL, advice = NULL, vitals = NULL, visited_by = ${v.visitedBy},
         visited_at = ${v.visitedAt.toISOString()}, client_key = ${v.clientKey},
         member_id = COALESCE(member_id, ${v.memberId}::uuid),
         scheduled_on = COALESCE(scheduled_on, (${v.visitedAt.toISOString()}::timestamptz AT TIME ZONE 'Asia/Shanghai')::date)
@@ -265,25 +273,24 @@ export interface EpisodeRow {
   team_id: string;
   team_name: string;
   status: 'open' | 'discharged';
-  diagnosis: string;
+  /** Diagnosis, criteria check and discharge summary, sealed (open with medical.sealed.ts `openEpisodeHealth`). */
+  box: string;
   admitted_on: string;
-  criteria_check: unknown;
   visits_per_week: number;
   plan_items: Array<{ code: string; name: string; amountFen: number }>;
   visits_done: number;
   billed_fen: number;
   discharged_on: string | null;
-  discharge_summary: string | null;
   is_demo: boolean;
 }
 
 const episodeSelect = (today: string) => sql`
   SELECT hb.id, hb.elder_id, e.name AS elder_name, ${ageOn(sql`e.birth_date`, today)} AS elder_age, hb.region_code,
-    r.name AS region_name, hb.team_id, t.name AS team_name, hb.status, hb.diagnosis,
-    to_char(hb.admitted_on, 'YYYY-MM-DD') AS admitted_on, hb.criteria_check, hb.visits_per_week, hb.plan_items,
+    r.name AS region_name, hb.team_id, t.name AS team_name, hb.status, ${EPISODE_BOX} AS box,
+    to_char(hb.admitted_on, 'YYYY-MM-DD') AS admitted_on, hb.visits_per_week, hb.plan_items,
     (SELECT count(*)::int FROM medical_visits v WHERE v.episode_id = hb.id AND v.status = 'done') AS visits_done,
     (SELECT COALESCE(sum(b.amount_fen * b.quantity), 0)::int FROM home_bed_billing_lines b WHERE b.episode_id = hb.id) AS billed_fen,
-    to_char(hb.discharged_on, 'YYYY-MM-DD') AS discharged_on, hb.discharge_summary, hb.is_demo
+    to_char(hb.discharged_on, 'YYYY-MM-DD') AS discharged_on, hb.is_demo
   FROM home_bed_episodes hb
   JOIN elders e ON e.id = hb.elder_id
   JOIN doctor_teams t ON t.id = hb.team_id
@@ -329,9 +336,9 @@ export async function insertEpisode(
     elderId: string;
     teamId: string;
     regionCode: string;
-    diagnosis: string;
+    /** Diagnosis and criteria check, sealed (medical.sealed.ts `sealEpisodeHealth`). */
+    privateEnc: string;
     admittedOn: string;
-    criteriaCheck: unknown;
     visitsPerWeek: number;
     planItems: unknown;
     by: string | null;
@@ -340,18 +347,20 @@ export async function insertEpisode(
 ) {
   const [r] = await queryRows<{ id: string }>(
     tx,
-    sql`INSERT INTO home_bed_episodes (elder_id, team_id, region_code, diagnosis, admitted_on, criteria_check, visits_per_week,
+    sql`INSERT INTO home_bed_episodes (elder_id, team_id, region_code, private_enc, admitted_on, visits_per_week,
         plan_items, created_by, is_demo)
-      VALUES (${e.elderId}, ${e.teamId}, ${e.regionCode}, ${e.diagnosis}, ${e.admittedOn}, ${JSON.stringify(e.criteriaCheck)}::jsonb,
+      VALUES (${e.elderId}, ${e.teamId}, ${e.regionCode}, ${e.privateEnc}, ${e.admittedOn},
         ${e.visitsPerWeek}, ${JSON.stringify(e.planItems)}::jsonb, ${e.by}, ${e.isDemo ?? false}) RETURNING id`,
   );
   return r.id;
 }
 
-export async function dischargeEpisode(tx: DbOrTx, id: string, on: string, summary: string) {
+/** `privateEnc`: the diagnosis, criteria check and now the discharge summary, sealed together. */
+export async function dischargeEpisode(tx: DbOrTx, id: string, on: string, privateEnc: string) {
   const rows = await queryRows<{ id: string }>(
     tx,
-    sql`UPDATE home_bed_episodes SET status = 'discharged', discharged_on = ${on}, discharge_summary = ${summary}
+    sql`UPDATE home_bed_episodes SET status = 'discharged', discharged_on = ${on}, private_enc = ${privateEnc},
+        diagnosis = NULL, criteria_check = NULL, discharge_summary = NULL
       WHERE id = ${id} AND status = 'open' RETURNING id`,
   );
   return rows.length > 0;
@@ -469,7 +478,8 @@ export interface ReferralRow {
   medical_org_name: string;
   team_id: string | null;
   team_name: string | null;
-  reason: string;
+  /** The reason, sealed (open with medical.sealed.ts `openReferralHealth`). */
+  box: string;
   urgency: 'normal' | 'urgent';
   green_channel: boolean;
   status: string;
@@ -482,7 +492,7 @@ export interface ReferralRow {
 
 const referralSelect = sql`
   SELECT mr.id, mr.elder_id, e.name AS elder_name, mr.region_code, r.name AS region_name, mr.source, fo.name AS from_org_name,
-    mr.medical_org_id, mo.name AS medical_org_name, mr.team_id, t.name AS team_name, mr.reason, mr.urgency, mr.green_channel,
+    mr.medical_org_id, mo.name AS medical_org_name, mr.team_id, t.name AS team_name, ${REFERRAL_BOX} AS box, mr.urgency, mr.green_channel,
     mr.status, mr.follow_up_id, mr.note, mr.created_at, mr.updated_at, mr.is_demo
   FROM medical_referrals mr
   JOIN elders e ON e.id = mr.elder_id
@@ -539,7 +549,8 @@ export async function insertReferral(
     fromOrgId: string | null;
     medicalOrgId: string;
     teamId: string | null;
-    reason: string;
+    /** The reason, sealed (medical.sealed.ts `sealReferralHealth`). */
+    privateEnc: string;
     urgency: string;
     greenChannel: boolean;
     followUpId?: string | null;
@@ -549,9 +560,9 @@ export async function insertReferral(
 ) {
   const [row] = await queryRows<{ id: string }>(
     tx,
-    sql`INSERT INTO medical_referrals (elder_id, region_code, source, from_org_id, medical_org_id, team_id, reason, urgency,
+    sql`INSERT INTO medical_referrals (elder_id, region_code, source, from_org_id, medical_org_id, team_id, private_enc, urgency,
         green_channel, follow_up_id, created_by, updated_by, is_demo)
-      VALUES (${r.elderId}, ${r.regionCode}, ${r.source}, ${r.fromOrgId}, ${r.medicalOrgId}, ${r.teamId}, ${r.reason}, ${r.urgency},
+      VALUES (${r.elderId}, ${r.regionCode}, ${r.source}, ${r.fromOrgId}, ${r.medicalOrgId}, ${r.teamId}, ${r.privateEnc}, ${r.urgency},
         ${r.greenChannel}, ${r.followUpId ?? null}, ${r.by}, ${r.by}, ${r.isDemo ?? false}) RETURNING id`,
   );
   return row.id;
@@ -594,4 +605,38 @@ export async function medicalOrgFor(db: DbOrTx, elderId: string, communityCode: 
       ORDER BY (${communityCode} LIKE region_code || '%') DESC, name LIMIT 1`,
   );
   return o ? { org_id: o.org_id, team_id: null } : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows written before 0997, for medical.seal-backfill: locked and skipped, so two processes share the work.
+
+const UNSEALED = {
+  visits: {
+    table: 'medical_visits',
+    alias: 'v',
+    box: VISIT_BOX,
+    clear: 'reason = NULL, findings = NULL, advice = NULL, vitals = NULL',
+  },
+  episodes: {
+    table: 'home_bed_episodes',
+    alias: 'hb',
+    box: EPISODE_BOX,
+    clear: 'diagnosis = NULL, criteria_check = NULL, discharge_summary = NULL',
+  },
+  referrals: { table: 'medical_referrals', alias: 'mr', box: REFERRAL_BOX, clear: 'reason = NULL' },
+} as const;
+export type SealedTable = keyof typeof UNSEALED;
+
+export function lockUnsealed(db: DbOrTx, table: SealedTable, limit: number) {
+  const t = UNSEALED[table];
+  return queryRows<{ id: string; box: string }>(
+    db,
+    sql`SELECT ${sql.raw(t.alias)}.id, ${t.box} AS box FROM ${sql.raw(`${t.table} ${t.alias}`)}
+      WHERE ${sql.raw(t.alias)}.private_enc IS NULL ORDER BY ${sql.raw(t.alias)}.id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  );
+}
+
+export async function sealRow(db: DbOrTx, table: SealedTable, id: string, privateEnc: string) {
+  const t = UNSEALED[table];
+  await db.execute(sql`UPDATE ${sql.raw(t.table)} SET private_enc = ${privateEnc}, ${sql.raw(t.clear)} WHERE id = ${id}`);
 }

@@ -10,6 +10,7 @@ import { withElderPrivate } from '../elders/elders.private.ts';
 import * as care from './care.repo.ts';
 import { presentBilling, presentEpisode, presentVisit } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
+import { openEpisodeHealth, sealEpisodeHealth, sealVisitReason } from './medical.sealed.ts';
 
 // 家庭病床 episodes: admission criteria (rules as data), plan, visits, discharge, billing lines.
 
@@ -93,7 +94,7 @@ export async function listEpisodes(
   const today = cstDate();
   const rows = await care.listEpisodes(ctx.db, actor, q, today, q.limit, (q.page - 1) * q.limit);
   return {
-    items: rows.map(presentEpisode),
+    items: rows.map((r) => presentEpisode(ctx.cipher, r)),
     ...(q.count ? { total: await care.countEpisodes(ctx.db, actor, q) } : {}),
   };
 }
@@ -107,8 +108,8 @@ async function episodeDetail(ctx: AppContext, db: AppContext['db'], actor: Actor
     care.billingOf(db, { episodeId: id }),
   ]);
   return {
-    ...presentEpisode(row),
-    criteriaCheck: row.criteria_check as ReturnType<typeof checkAgainst>,
+    ...presentEpisode(ctx.cipher, row),
+    criteriaCheck: openEpisodeHealth(ctx.cipher, row.box).criteriaCheck as ReturnType<typeof checkAgainst>,
     visits: visits.map((r) => presentVisit(ctx.cipher, r)),
     billing: billing.map(presentBilling),
   };
@@ -160,9 +161,8 @@ export async function admit(
         elderId: elder.id,
         teamId: team.id,
         regionCode: elder.region_code,
-        diagnosis: b.diagnosis,
+        privateEnc: sealEpisodeHealth(ctx.cipher, { diagnosis: b.diagnosis, criteriaCheck: check, dischargeSummary: null }),
         admittedOn: b.admittedOn,
-        criteriaCheck: check,
         visitsPerWeek: b.visitsPerWeek,
         planItems: b.planItems,
         by: actor.id,
@@ -173,7 +173,7 @@ export async function admit(
         teamId: team.id,
         source: 'episode',
         episodeId: id,
-        reason: `家庭病床首次查床：${b.diagnosis}`,
+        privateEnc: sealVisitReason(ctx.cipher, `家庭病床首次查床：${b.diagnosis}`),
         status: 'scheduled',
         scheduledOn: b.admittedOn,
         memberId,
@@ -219,7 +219,7 @@ export async function scheduleEpisodeVisit(
       teamId: ep.team_id,
       source: 'episode',
       episodeId: id,
-      reason: `家庭病床查床：${ep.diagnosis}`,
+      privateEnc: sealVisitReason(ctx.cipher, `家庭病床查床：${openEpisodeHealth(ctx.cipher, ep.box).diagnosis}`),
       status: 'scheduled',
       scheduledOn: b.scheduledOn,
       memberId,
@@ -244,7 +244,8 @@ export async function discharge(ctx: AppContext, actor: Actor, id: string, b: { 
   if (!ep) throw notFound('Episode');
   if (b.dischargedOn < ep.admitted_on) throw validationError('body.dischargedOn', 'not before the admission day');
   return ctx.db.transaction(async (tx) => {
-    if (!(await care.dischargeEpisode(tx, id, b.dischargedOn, b.summary)))
+    const sealed = sealEpisodeHealth(ctx.cipher, { ...openEpisodeHealth(ctx.cipher, ep.box), dischargeSummary: b.summary });
+    if (!(await care.dischargeEpisode(tx, id, b.dischargedOn, sealed)))
       throw conflict('This 家庭病床 is already discharged.', undefined, 'invalid-state');
     const cancelled = await care.cancelVisits(tx, { episodeId: id });
     await recordAudit(tx, {

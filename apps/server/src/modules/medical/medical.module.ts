@@ -1,4 +1,5 @@
 import { defineModule } from '../module.ts';
+import { medicalJobs } from './medical.jobs.ts';
 import { medicalRoutes } from './medical.routes.ts';
 import { medicalTimeline } from './medical.timeline.ts';
 
@@ -6,5 +7,6 @@ import { medicalTimeline } from './medical.timeline.ts';
 export const medicalModule = defineModule({
   name: 'medical',
   routes: medicalRoutes,
+  jobs: medicalJobs,
   timeline: [medicalTimeline],
 });

@@ -11,6 +11,7 @@ import type { FieldCipher } from '../../lib/crypto.ts';
 import { openElderPrivate } from '../elders/elders.private.ts';
 import type { BillingRow, EpisodeRow, PartnershipRow, ReferralRow, VisitRow } from './care.repo.ts';
 import type { ContractRow, MemberRow, OrgRow, TeamRow } from './medical.repo.ts';
+import { openEpisodeHealth, openReferralHealth, openVisitHealth } from './medical.sealed.ts';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -84,7 +85,7 @@ export const presentVisit = (cipher: FieldCipher, r: VisitRow): MedicalVisit => 
   source: r.source as 'elder',
   referralId: r.referral_id,
   episodeId: r.episode_id,
-  reason: r.reason,
+  reason: openVisitHealth(cipher, r.box).reason,
   status: r.status as 'requested',
   scheduledOn: r.scheduled_on,
   memberId: r.member_id,
@@ -108,36 +109,40 @@ export const presentBilling = (b: BillingRow) => ({
 
 export const presentVisitDetail = (cipher: FieldCipher, r: VisitRow, billing: BillingRow[]) => {
   const health = openElderPrivate(cipher, r.elder_private);
+  const visit = openVisitHealth(cipher, r.box);
   return {
     ...presentVisit(cipher, r),
-    findings: r.findings,
-    advice: r.advice,
-    vitals: r.vitals,
+    findings: visit.findings,
+    advice: visit.advice,
+    vitals: visit.vitals,
     billing: billing.map(presentBilling),
     chronicConditions: health.chronicConditions,
     allergies: health.allergies,
   };
 };
 
-export const presentEpisode = (r: EpisodeRow): HomeBedEpisode => ({
-  id: r.id,
-  elderId: r.elder_id,
-  elderName: r.elder_name,
-  elderAge: r.elder_age,
-  regionCode: r.region_code,
-  regionName: r.region_name,
-  teamId: r.team_id,
-  teamName: r.team_name,
-  status: r.status,
-  diagnosis: r.diagnosis,
-  admittedOn: r.admitted_on,
-  visitsPerWeek: r.visits_per_week,
-  planItems: r.plan_items,
-  visitsDone: r.visits_done,
-  billedFen: r.billed_fen,
-  dischargedOn: r.discharged_on,
-  dischargeSummary: r.discharge_summary,
-});
+export const presentEpisode = (cipher: FieldCipher, r: EpisodeRow): HomeBedEpisode => {
+  const health = openEpisodeHealth(cipher, r.box);
+  return {
+    id: r.id,
+    elderId: r.elder_id,
+    elderName: r.elder_name,
+    elderAge: r.elder_age,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    status: r.status,
+    diagnosis: health.diagnosis,
+    admittedOn: r.admitted_on,
+    visitsPerWeek: r.visits_per_week,
+    planItems: r.plan_items,
+    visitsDone: r.visits_done,
+    billedFen: r.billed_fen,
+    dischargedOn: r.discharged_on,
+    dischargeSummary: health.dischargeSummary,
+  };
+};
 
 export const presentPartnership = (p: PartnershipRow) => ({
   id: p.id,
@@ -155,7 +160,7 @@ export const presentPartnership = (p: PartnershipRow) => ({
   status: p.status,
 });
 
-export const presentReferral = (r: ReferralRow): Referral => ({
+export const presentReferral = (cipher: FieldCipher, r: ReferralRow): Referral => ({
   id: r.id,
   elderId: r.elder_id,
   elderName: r.elder_name,
@@ -167,7 +172,7 @@ export const presentReferral = (r: ReferralRow): Referral => ({
   medicalOrgName: r.medical_org_name,
   teamId: r.team_id,
   teamName: r.team_name,
-  reason: r.reason,
+  reason: openReferralHealth(cipher, r.box).reason,
   urgency: r.urgency,
   greenChannel: r.green_channel,
   status: r.status as 'pending',

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstDate } from '../../lib/dates.ts';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { clientAs, createOrg, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -9,6 +10,7 @@ import { careFollowUps, careVisitFindings, careVisits } from '../care-visits/car
 import { elderQrToken } from '../orders/visits.service.ts';
 import { users } from '../users/users.schema.ts';
 import { isElderDoctor } from './medical.access.ts';
+import { backfillMedicalSeals } from './medical.sealed.ts';
 
 type Api = Awaited<ReturnType<typeof clientAs>>['api'];
 let s: TestServer;
@@ -406,5 +408,94 @@ describe('partnerships and referrals', () => {
     expect(rej.json().status).toBe('rejected');
     const ended = await district.post(`/api/v1/medical-partnerships/${p.json().id}/end`, {});
     expect(ended.json().status).toBe('ended');
+  });
+});
+
+describe('医养结合 records stored encrypted (0997)', () => {
+  const plainLeft = async () =>
+    (
+      await queryRows<{ n: number }>(
+        s.ctx.db,
+        sql`SELECT (SELECT count(*) FROM medical_visits
+                     WHERE private_enc IS NULL OR reason IS NOT NULL OR findings IS NOT NULL OR advice IS NOT NULL OR vitals IS NOT NULL)
+                 + (SELECT count(*) FROM home_bed_episodes
+                     WHERE private_enc IS NULL OR diagnosis IS NOT NULL OR criteria_check IS NOT NULL OR discharge_summary IS NOT NULL)
+                 + (SELECT count(*) FROM medical_referrals WHERE private_enc IS NULL OR reason IS NOT NULL) AS n`,
+      )
+    )[0].n;
+
+  it('keeps every visit’s reason, findings, advice and vitals, every 家庭病床’s diagnosis and discharge summary and every referral’s reason sealed', async () => {
+    // The tests above requested, recorded and discharged through the API.
+    expect(Number(await plainLeft())).toBe(0);
+    const sealed = await queryRows<{ private_enc: string }>(
+      s.ctx.db,
+      sql`SELECT private_enc FROM medical_visits UNION ALL SELECT private_enc FROM home_bed_episodes
+          UNION ALL SELECT private_enc FROM medical_referrals`,
+    );
+    expect(sealed.length).toBeGreaterThan(5);
+    const all = sealed.map((r) => r.private_enc).join('\n');
+    for (const clear of ['头晕', '血压偏高', '低盐饮食', '152', '2型糖尿病', '血糖平稳', '跌倒后髋部疼痛', '高血压'])
+      expect(all).not.toContain(clear);
+  });
+
+  it('reads rows written before 0997 the same before and after the backfill, which seals each once', async () => {
+    const [team] = await queryRows<{ id: string }>(s.ctx.db, sql`SELECT id FROM doctor_teams WHERE id = ${ids.teamA}`);
+    const [ep] = await queryRows<{ id: string }>(
+      s.ctx.db,
+      sql`INSERT INTO home_bed_episodes (elder_id, team_id, region_code, status, diagnosis, admitted_on, criteria_check,
+            visits_per_week, discharged_on, discharge_summary)
+          VALUES (${E.c80}, ${team.id}, ${TREE.communityA1}, 'discharged', '慢阻肺', ${today},
+            ${JSON.stringify({ eligible: true, checks: [{ rule: 'chronic_or_ability', passed: true, detail: '慢性病：慢阻肺' }] })}::jsonb, 1, ${today}, '咳喘缓解')
+          RETURNING id`,
+    );
+    const [visit] = await queryRows<{ id: string }>(
+      s.ctx.db,
+      sql`INSERT INTO medical_visits (elder_id, region_code, team_id, source, episode_id, reason, status, scheduled_on,
+            findings, advice, vitals, visited_at)
+          VALUES (${E.c80}, ${TREE.communityA1}, ${team.id}, 'episode', ${ep.id}, '家庭病床查床：慢阻肺', 'done', ${today},
+            '双肺呼吸音粗', '坚持吸入治疗', ${JSON.stringify({ spo2: 93, pulse: 88 })}::jsonb, now())
+          RETURNING id`,
+    );
+    const [ref] = await queryRows<{ id: string }>(
+      s.ctx.db,
+      sql`INSERT INTO medical_referrals (elder_id, region_code, source, medical_org_id, team_id, reason)
+          VALUES (${E.c80}, ${TREE.communityA1}, 'care_staff', ${ids.orgA}, ${team.id}, '夜间憋醒') RETURNING id`,
+    );
+    const read = async () => ({
+      visit: (await doctor.get(`/api/v1/medical-visits/${visit.id}`)).json(),
+      episode: (await doctor.get(`/api/v1/home-bed-episodes/${ep.id}`)).json(),
+      referral: (await doctor.get('/api/v1/medical-referrals?limit=100'))
+        .json()
+        .items.find((x: { id: string }) => x.id === ref.id),
+    });
+    const before = await read();
+    expect(before.visit).toMatchObject({
+      reason: '家庭病床查床：慢阻肺',
+      findings: '双肺呼吸音粗',
+      advice: '坚持吸入治疗',
+      vitals: { spo2: 93, pulse: 88 },
+    });
+    expect(before.episode).toMatchObject({
+      diagnosis: '慢阻肺',
+      dischargeSummary: '咳喘缓解',
+      criteriaCheck: { eligible: true, checks: [{ rule: 'chronic_or_ability', detail: '慢性病：慢阻肺' }] },
+    });
+    expect(before.referral).toMatchObject({ reason: '夜间憋醒' });
+    expect(Number(await plainLeft())).toBe(3);
+
+    // Two processes' jobs at once seal the three rows between them, once; a third finds nothing.
+    const [a, b] = await Promise.all([backfillMedicalSeals(s.ctx, 1), backfillMedicalSeals(s.ctx, 1)]);
+    expect(a + b).toBe(3);
+    expect(await backfillMedicalSeals(s.ctx)).toBe(0);
+    expect(Number(await plainLeft())).toBe(0);
+    const stored = await queryRows<{ private_enc: string }>(
+      s.ctx.db,
+      sql`SELECT private_enc FROM medical_visits WHERE id = ${visit.id} UNION ALL
+          SELECT private_enc FROM home_bed_episodes WHERE id = ${ep.id} UNION ALL
+          SELECT private_enc FROM medical_referrals WHERE id = ${ref.id}`,
+    );
+    expect(stored.map((r) => r.private_enc).join()).not.toMatch(/慢阻肺|双肺|吸入|憋醒|咳喘/);
+    const after = await read();
+    expect(after).toEqual(before);
   });
 });

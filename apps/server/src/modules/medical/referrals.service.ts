@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import * as care from './care.repo.ts';
 import { presentPartnership, presentReferral } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
+import { openReferralHealth, sealReferralHealth, sealVisitReason } from './medical.sealed.ts';
 
 // Partnerships 医养合作 and referrals 转诊 from care to medicine.
 
@@ -81,7 +82,7 @@ export async function listReferrals(
 ) {
   const rows = await care.listReferrals(ctx.db, actor, q, q.limit, (q.page - 1) * q.limit);
   return {
-    items: rows.map(presentReferral),
+    items: rows.map((r) => presentReferral(ctx.cipher, r)),
     ...(q.count ? { total: await care.countReferrals(ctx.db, actor, q) } : {}),
   };
 }
@@ -122,7 +123,7 @@ export async function createReferral(
       fromOrgId,
       medicalOrgId: medical.id,
       teamId: b.teamId ?? null,
-      reason: b.reason,
+      privateEnc: sealReferralHealth(ctx.cipher, { reason: b.reason }),
       urgency: b.urgency,
       greenChannel: green,
       by: actor.id,
@@ -137,7 +138,7 @@ export async function createReferral(
       detail: { elderId: elder.id, medicalOrgId: medical.id, urgency: b.urgency, greenChannel: green },
     });
     await publishReferral(ctx, tx, id);
-    return presentReferral((await care.findReferral(tx, SYSTEM_ACTOR, id)) as care.ReferralRow);
+    return presentReferral(ctx.cipher, (await care.findReferral(tx, SYSTEM_ACTOR, id)) as care.ReferralRow);
   });
 }
 
@@ -162,7 +163,7 @@ export async function referFromFollowUp(
     fromOrgId: null,
     medicalOrgId: target.org_id,
     teamId: target.team_id,
-    reason: f.reason,
+    privateEnc: sealReferralHealth(ctx.cipher, { reason: f.reason }),
     urgency: f.urgent ? 'urgent' : 'normal',
     greenChannel: false,
     followUpId: f.followUpId,
@@ -222,7 +223,7 @@ export async function updateReferral(
         teamId,
         source: 'referral',
         referralId: r.id,
-        reason: r.reason,
+        privateEnc: sealVisitReason(ctx.cipher, openReferralHealth(ctx.cipher, r.box).reason),
         status: 'scheduled',
         scheduledOn: b.scheduleVisitOn,
         memberId,
@@ -239,6 +240,6 @@ export async function updateReferral(
       detail: { from: r.status, to: b.status, note: b.note, visitId },
     });
     await publishReferral(ctx, tx, id);
-    return presentReferral((await care.findReferral(tx, SYSTEM_ACTOR, id)) as care.ReferralRow);
+    return presentReferral(ctx.cipher, (await care.findReferral(tx, SYSTEM_ACTOR, id)) as care.ReferralRow);
   });
 }

@@ -16,6 +16,7 @@ import { elderQrToken } from '../orders/visits.service.ts';
 import * as care from './care.repo.ts';
 import { presentVisit, presentVisitDetail } from './medical.present.ts';
 import * as repo from './medical.repo.ts';
+import { openVisitHealth, sealVisitHealth, sealVisitReason } from './medical.sealed.ts';
 import { publishReferral } from './referrals.service.ts';
 
 // Home medical visits 上门医疗: requests, scheduling by the team, the record on the doctor's phone.
@@ -112,7 +113,7 @@ export async function requestVisit(
       regionCode: elder.region_code,
       teamId: teamId as string,
       source,
-      reason: b.reason,
+      privateEnc: sealVisitReason(ctx.cipher, b.reason),
       requestedBy: actor.id,
       isDemo: elder.is_demo,
     });
@@ -250,9 +251,12 @@ export async function recordVisit(
       lat: method === 'gps' ? (b.lat ?? null) : null,
       lng: method === 'gps' ? (b.lng ?? null) : null,
       distanceM,
-      findings: b.findings,
-      advice: b.advice ?? null,
-      vitals: b.vitals && Object.keys(b.vitals).length ? (b.vitals as Record<string, number>) : null,
+      privateEnc: sealVisitHealth(ctx.cipher, {
+        reason: openVisitHealth(ctx.cipher, row.box).reason,
+        findings: b.findings,
+        advice: b.advice ?? null,
+        vitals: b.vitals && Object.keys(b.vitals).length ? (b.vitals as Record<string, number>) : null,
+      }),
       visitedBy: actor.id as string,
       visitedAt: at,
       clientKey: key,
