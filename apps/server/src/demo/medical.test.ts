@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cstDate } from '../lib/dates.ts';
+import { queryRows } from '../lib/sql-rows.ts';
 import { client, loginToken } from '../testing/factories.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
 import { seedDistrict } from './district.ts';
@@ -41,6 +43,16 @@ describe('demo 医养结合', () => {
     expect(today.total).toBeGreaterThanOrEqual(4);
     const referrals = (await doctor.get('/api/v1/medical-referrals?status=pending')).json();
     expect(referrals.items.length).toBe(2);
+    expect(referrals.items.every((r: { reason: string }) => r.reason.length > 0)).toBe(true);
+    // Drawn in SQL, stored as every 医养结合 row is (0997): sealed, nothing in the plain columns.
+    const [stored] = await queryRows<{ plain: number; sealed: number }>(
+      s.ctx.db,
+      sql`SELECT (SELECT count(*)::int FROM medical_visits WHERE private_enc IS NULL OR reason IS NOT NULL OR findings IS NOT NULL)
+               + (SELECT count(*)::int FROM home_bed_episodes WHERE private_enc IS NULL OR diagnosis IS NOT NULL)
+               + (SELECT count(*)::int FROM medical_referrals WHERE private_enc IS NULL OR reason IS NOT NULL) AS plain,
+                 (SELECT count(*)::int FROM home_bed_episodes WHERE private_enc IS NOT NULL) AS sealed`,
+    );
+    expect(stored).toEqual({ plain: 0, sealed: 5 });
     // The elder's phone page: 郑秀英 has a family doctor.
     const elder = await login('demo-elder');
     expect((await elder.post('/api/v1/medical-visits', { reason: '想请医生上门量血压' })).statusCode).toBe(201);
