@@ -200,6 +200,8 @@ export const elderImport = z.object({
   processedRows: z.number().int(),
   createdCount: z.number().int(),
   updatedCount: z.number().int(),
+  /** Rows already in the archive with the same values (imported before and not changed since): not written again. */
+  unchangedCount: z.number().int(),
   errorCount: z.number().int(),
   failure: z.string().nullable(),
   createdAt: z.string(),

@@ -153,6 +153,35 @@ describe('importing', () => {
       ['王芳', 2],
     ]);
 
+    // The same file again (the roster uploaded twice): the record is not written, it is counted
+    // as unchanged, and nothing about it moves.
+    const thirdFile = await xlsx([
+      ['王桂兰', id(1), '', '13811113333', TREE.communityA1, '与家人同住', '低保', '王芳', '子女', '13911114444'],
+    ]);
+    const [beforeSame] = await s.ctx.db.select().from(elders).where(eq(elders.id, wang.id));
+    const same = await upload('老人.xlsx', thirdFile);
+    expect(same.json()).toMatchObject({ createdCount: 0, updatedCount: 0, unchangedCount: 1, errorCount: 0 });
+    const [afterSame] = await s.ctx.db.select().from(elders).where(eq(elders.id, wang.id));
+    expect(afterSame).toEqual(beforeSame);
+    expect(await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).toHaveLength(2);
+
+    // Changed in the console since: the same file writes the record again and restores the
+    // spreadsheet's values, as a re-import always did.
+    expect((await staff.api.patch(`/api/v1/elders/${wang.id}`, { livingSituation: 'alone' })).statusCode).toBe(200);
+    const restored = await upload('老人.xlsx', thirdFile);
+    expect(restored.json()).toMatchObject({ createdCount: 0, updatedCount: 1, unchangedCount: 0, errorCount: 0 });
+    const [afterRestore] = await s.ctx.db.select().from(elders).where(eq(elders.id, wang.id));
+    expect(afterRestore.livingSituation).toBe('with_family');
+    // A contact deleted in the console comes back with the file, unchanged row or not.
+    const [wangFang] = (await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).filter(
+      (c) => c.name === '王芳',
+    );
+    expect((await staff.api.delete(`/api/v1/elders/${wang.id}/contacts/${wangFang.id}`)).statusCode).toBe(200);
+    expect((await upload('老人.xlsx', thirdFile)).json()).toMatchObject({ updatedCount: 0, unchangedCount: 1 });
+    expect(
+      (await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).map((c) => c.name).sort(),
+    ).toEqual(['王强', '王芳']);
+
     // An ID number archived in another area is reported, and that record is not touched.
     const streetB = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.streetB });
     const [li] = await s.ctx.db.select().from(elders).where(eq(elders.name, '李德明'));
@@ -297,13 +326,15 @@ describe('rows are read, checked and encoded in worker threads', () => {
     expect(written).toBeLessThan(n);
     expect((await progress()).createdCount).toBe(written);
 
-    // Uploaded again: what was written is updated, the rest inserted; nothing twice, one contact each.
+    // Uploaded again: what was written is found unchanged (not written twice), the rest inserted;
+    // nothing twice, one contact each.
     const again = await upload('resume.csv', file);
     expect(again.json()).toMatchObject({
       status: 'done',
       processedRows: n,
       createdCount: n - written,
-      updatedCount: written,
+      updatedCount: 0,
+      unchangedCount: written,
       errorCount: 0,
     });
     const ids = await mine();

@@ -12,6 +12,13 @@ export type RawRow = [rowNumber: number, cells: string[]];
 export interface EncodedRow {
   row: number;
   encoded: ReturnType<typeof encodeElder>;
+  /**
+   * Keyed digest (a blind index) of everything the row writes: the sheet's values with its
+   * emergency contact, and every column derived from them except the ciphertexts (whose plain
+   * values are in the sheet's). Equal to the stored `import_digest` only when the same row was
+   * imported before and the record has not been changed since.
+   */
+  digest: string;
   /** The emergency contact with its phone already normalised, encrypted and blind-indexed. */
   contact: { name: string; relationship: string; phoneEnc: string; phoneHash: string } | null;
 }
@@ -52,9 +59,11 @@ export function encodeRows(
       errors.push(...rowErrors);
       continue;
     }
+    const encoded = encodeElder(cipher, sheet.fields, checked.identity);
     good.push({
       row: rowNumber,
-      encoded: encodeElder(cipher, sheet.fields, checked.identity),
+      encoded,
+      digest: importDigest(cipher, [sheet.fields, sheet.contact ?? null], encoded),
       contact: sheet.contact
         ? {
             name: sheet.contact.name.slice(0, 50),
@@ -66,4 +75,14 @@ export function encodeRows(
     });
   }
   return { good, errors };
+}
+
+/**
+ * The row's import digest: an HMAC under the blind-index key of the sheet's values and of the
+ * encoded row without its ciphertexts (random each time). A column the encoding derives in a new
+ * way (a new pinyin rule, a new index) changes the digest, so such a change is written on re-import.
+ */
+export function importDigest(cipher: FieldCipher, sheet: unknown, encoded: Record<string, unknown>): string {
+  const derived = Object.entries(encoded).filter(([k]) => !k.endsWith('Enc'));
+  return cipher.blindIndex(JSON.stringify([sheet, derived]), 'elder_import');
 }

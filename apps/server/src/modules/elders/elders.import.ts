@@ -61,6 +61,7 @@ export function presentImport(r: imports.ImportRow) {
     processedRows: r.processedRows,
     createdCount: r.createdCount,
     updatedCount: r.updatedCount,
+    unchangedCount: r.unchangedCount,
     errorCount: r.errorCount,
     failure: r.failure,
     createdAt: isoDate(r.createdAt) as string,
@@ -154,7 +155,7 @@ async function processImport(
   };
   const seen = new Map<string, number>();
   const errors = new RowErrors();
-  const progress = { processed: 0, created: 0, updated: 0 };
+  const progress = { processed: 0, created: 0, updated: 0, unchanged: 0 };
   // On PGlite a transaction holds the server's thread: sized so that a request waits ~40 ms at most.
   const sizer = importTransactionSizer(ctx.database.kind);
   while (launched < batches.length || encoding.length) {
@@ -200,7 +201,13 @@ async function processImport(
       targetType: 'elder_import',
       targetId: importId,
       regionCode: actor.regionCode,
-      detail: { rows: read.totalRows, created: progress.created, updated: progress.updated, badRows: errors.badRows },
+      detail: {
+        rows: read.totalRows,
+        created: progress.created,
+        updated: progress.updated,
+        unchanged: progress.unchanged,
+        badRows: errors.badRows,
+      },
     });
   });
 }
@@ -227,8 +234,10 @@ class RowErrors {
 /**
  * Write rows in one transaction with the import's progress: an ID number already in the archive
  * updates that record (if it is in the importer's area; else the row is reported), a new one is
- * inserted, and each row's emergency contact is added. A restart finds the progress of the last
- * committed chunk, and a re-import updates what was written rather than duplicating it.
+ * inserted, and each row's emergency contact is added. A row whose stored import digest equals the
+ * file's (imported before with the same values and not changed since) is not written again; its
+ * contact is still added if it is missing. A restart finds the progress of the last committed
+ * chunk, and a re-import updates what was written rather than duplicating it.
  */
 async function writeChunk(
   ctx: AppContext,
@@ -237,7 +246,7 @@ async function writeChunk(
   good: EncodedRow[],
   communities: Set<string>,
   errors: RowErrors,
-  progress: { processed: number; created: number; updated: number },
+  progress: { processed: number; created: number; updated: number; unchanged: number },
   alsoProcessed: number,
 ) {
   const existing = new Map(
@@ -258,30 +267,35 @@ async function writeChunk(
     }
     return true;
   });
-  const upd = writable.filter((g) => existing.has(g.encoded.idNumberHash)).length;
+  const changed = writable.filter((g) => existing.get(g.encoded.idNumberHash)?.importDigest !== g.digest);
+  const upd = changed.filter((g) => existing.has(g.encoded.idNumberHash)).length;
+  const same = writable.length - changed.length;
   await ctx.db.transaction(async (tx) => {
-    if (writable.length) {
+    const idByHash = new Map(writable.map((g) => [g.encoded.idNumberHash, existing.get(g.encoded.idNumberHash)?.id]));
+    if (changed.length) {
       const saved = await imports.upsertEldersByIdNumber(
         tx,
-        writable.map((g) => ({ ...g.encoded, createdBy: actor.id })),
+        changed.map((g) => ({ ...g.encoded, importDigest: g.digest, createdBy: actor.id })),
       );
-      const idByHash = new Map(saved.map((s) => [s.idNumberHash, s.id]));
-      await addImportedContacts(
-        tx,
-        writable.flatMap((g) => (g.contact ? [{ elderId: idByHash.get(g.encoded.idNumberHash) as string, ...g.contact }] : [])),
-      );
+      for (const s of saved) idByHash.set(s.idNumberHash, s.id);
     }
+    await addImportedContacts(
+      tx,
+      writable.flatMap((g) => (g.contact ? [{ elderId: idByHash.get(g.encoded.idNumberHash) as string, ...g.contact }] : [])),
+    );
     await imports.updateImport(tx, importId, {
       processedRows: progress.processed + good.length + alsoProcessed,
       progressAt: new Date(),
-      createdCount: progress.created + writable.length - upd,
+      createdCount: progress.created + changed.length - upd,
       updatedCount: progress.updated + upd,
+      unchangedCount: progress.unchanged + same,
       errorCount: errors.badRows,
     });
   });
   progress.processed += good.length + alsoProcessed;
-  progress.created += writable.length - upd;
+  progress.created += changed.length - upd;
   progress.updated += upd;
+  progress.unchanged += same;
 }
 
 /** A spreadsheet's emergency contact is added at the end of the call list unless the phone is already there. */

@@ -194,7 +194,12 @@ export async function findElder(db: DbOrTx, id: string): Promise<ElderRow | unde
 export async function findByIdHashes(db: DbOrTx, hashes: string[]) {
   if (hashes.length === 0) return [];
   return db
-    .select({ id: elders.id, idNumberHash: elders.idNumberHash, regionCode: elders.regionCode })
+    .select({
+      id: elders.id,
+      idNumberHash: elders.idNumberHash,
+      regionCode: elders.regionCode,
+      importDigest: elders.importDigest,
+    })
     .from(elders)
     .where(inArray(elders.idNumberHash, hashes));
 }

@@ -54,6 +54,9 @@ export const elders = pgTable('elders', {
   // only for lists.
   privateEnc: text('private_enc'),
   addressMasked: text('address_masked'),
+  // 0998: keyed digest of the spreadsheet values the last import wrote (elders.import-rows.ts),
+  // cleared by a trigger when anything else changes the row; a re-import skips a row whose digest matches.
+  importDigest: text('import_digest'),
 });
 
 export const elderContacts = pgTable('elder_contacts', {
@@ -108,6 +111,8 @@ export const elderImports = pgTable('elder_imports', {
   processedRows: integer('processed_rows').notNull().default(0),
   createdCount: integer('created_count').notNull().default(0),
   updatedCount: integer('updated_count').notNull().default(0),
+  // 0998: rows of the file already in the archive with the same values (not written again).
+  unchangedCount: integer('unchanged_count').notNull().default(0),
   errorCount: integer('error_count').notNull().default(0),
   errors: jsonb('errors').$type<ImportRowError[]>().notNull().default([]),
   failure: text('failure'),

@@ -105,6 +105,7 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
               total: record.totalRows,
               created: record.createdCount,
               updated: record.updatedCount,
+              unchanged: record.unchangedCount,
               errors: record.errorCount,
             })}
           </Typography.Text>
@@ -116,7 +117,12 @@ export function ImportWizard({ open, onClose }: { open: boolean; onClose(): void
           title={
             record.status === 'failed'
               ? t('elders.import.failed')
-              : t('elders.import.done', { created: record.createdCount, updated: record.updatedCount, errors: record.errorCount })
+              : t('elders.import.done', {
+                  created: record.createdCount,
+                  updated: record.updatedCount,
+                  unchanged: record.unchangedCount,
+                  errors: record.errorCount,
+                })
           }
           subTitle={record.failure ?? undefined}
           extra={[

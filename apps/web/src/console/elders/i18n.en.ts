@@ -109,13 +109,13 @@ export const eldersEnUS: EldersMessages = {
     step2: 'Upload',
     step3: 'Result',
     templateHint:
-      'Fill in the import template: columns marked * are required; the sheet 代码表 lists every allowed value, including your communities. Importing the same ID number again updates the record.',
+      'Fill in the import template: columns marked * are required; the sheet 代码表 lists every allowed value, including your communities. Importing the same ID number again updates the record; a row exactly as last imported, on a record not changed since, is not written again and counts as unchanged.',
     download: 'Download template',
     upload: 'Choose an .xlsx or .csv file (up to 100,000 rows)',
     reading: 'Uploading and checking the whole file; the import starts, with its progress, as soon as it passes…',
     running:
-      'Importing: {{processed}} / {{total}} rows processed ({{created}} created, {{updated}} updated, {{errors}} with errors)',
-    done: 'Done: {{created}} created, {{updated}} updated, {{errors}} rows with errors',
+      'Importing: {{processed}} / {{total}} rows processed ({{created}} created, {{updated}} updated, {{unchanged}} unchanged, {{errors}} with errors)',
+    done: 'Done: {{created}} created, {{updated}} updated, {{unchanged}} unchanged, {{errors}} rows with errors',
     failed: 'Import failed',
     errorReport: 'Download error report',
     again: 'Import another file',

@@ -110,12 +110,13 @@ export const eldersZhCN = {
     step2: '上传文件',
     step3: '导入结果',
     templateHint:
-      '请使用导入模板填写：带 * 的列必填，“代码表”工作表列出了所有可填的值（含您辖区的社区编码）。同一身份证号再次导入将更新原档案。',
+      '请使用导入模板填写：带 * 的列必填，“代码表”工作表列出了所有可填的值（含您辖区的社区编码）。同一身份证号再次导入将更新原档案；与上次导入完全相同且之后未改动的行不会重写，计为“无变化”。',
     download: '下载导入模板',
     upload: '选择 .xlsx 或 .csv 文件（最多10万行）',
     reading: '正在上传并检查整个文件，检查通过后立即开始导入并显示进度…',
-    running: '正在导入：已处理 {{processed}} / {{total}} 行（新建 {{created}}，更新 {{updated}}，有错误 {{errors}} 行）',
-    done: '导入完成：新建 {{created}} 条，更新 {{updated}} 条，错误 {{errors}} 行',
+    running:
+      '正在导入：已处理 {{processed}} / {{total}} 行（新建 {{created}}，更新 {{updated}}，无变化 {{unchanged}}，有错误 {{errors}} 行）',
+    done: '导入完成：新建 {{created}} 条，更新 {{updated}} 条，无变化 {{unchanged}} 条，错误 {{errors}} 行',
     failed: '导入失败',
     errorReport: '下载错误报告',
     again: '继续导入',
