@@ -1,6 +1,7 @@
 // Spreadsheet import throughput (issue 13 §4): a 100,000-row .xlsx (import template headers)
 // uploaded over HTTP to a listening server on PGlite and on PostgreSQL — first import (inserts)
-// and re-import of the same file (updates by ID number) — while two probes keep asking
+// re-import of the same file (every row found unchanged, nothing written) and of a file with every
+// row changed (updates by ID number) — while two probes keep asking
 // `GET /api/v1/health` and an elder search, to show the server still answers.
 //
 // References measured in the same run, on the same machine:
@@ -45,10 +46,10 @@ const headers: string[] = SHEET_COLUMNS.map((c) => c.header);
 const col = (k: string) => headers.indexOf(SHEET_COLUMNS.find((c) => c.key === k)?.header as string);
 const elders = [...rawElders(COUNT, 424242)];
 
-const cached = path.join(os.tmpdir(), `zhiyang-bench-elders-${COUNT}-v1.xlsx`);
-let file: Buffer;
-if (existsSync(cached)) file = readFileSync(cached);
-else {
+/** The workbook; `changed` gives every row another address (a re-import that must write every row). */
+async function workbook(variant: 'v1' | 'v1-changed'): Promise<Buffer> {
+  const cached = path.join(os.tmpdir(), `zhiyang-bench-elders-${COUNT}-${variant}.xlsx`);
+  if (existsSync(cached)) return readFileSync(cached);
   const t = Date.now();
   const rows: string[][] = [];
   for (const e of elders) {
@@ -58,7 +59,7 @@ else {
     r[col('phone')] = e.phone ?? '';
     r[col('regionCode')] = e.regionCode;
     r[col('livingSituation')] = LIVING_SITUATION_LABELS_ZH[e.livingSituation];
-    r[col('address')] = '锦华路1号3栋2单元';
+    r[col('address')] = variant === 'v1' ? '锦华路1号3栋2单元' : '锦华路2号1栋1单元';
     if (e.phone) {
       r[col('contactName')] = '张明';
       r[col('contactRelationship')] = '子女';
@@ -66,10 +67,13 @@ else {
     }
     rows.push(r);
   }
-  file = await writeXlsx('老人档案', headers, rows);
+  const file = await writeXlsx('老人档案', headers, rows);
   writeFileSync(cached, file);
-  console.log(`wrote ${COUNT} rows, ${(file.length / 1024 / 1024).toFixed(1)} MiB in ${Date.now() - t} ms`);
+  console.log(`wrote ${COUNT} rows (${variant}), ${(file.length / 1024 / 1024).toFixed(1)} MiB in ${Date.now() - t} ms`);
+  return file;
 }
+const file = await workbook('v1');
+const changedFile = await workbook('v1-changed');
 const fileMiB = +(file.length / 1024 / 1024).toFixed(1);
 
 let t = performance.now();
@@ -211,12 +215,18 @@ async function run(kind: 'pglite' | 'postgres') {
   await new Promise((r) => setTimeout(r, 5000));
   const idleEmpty = await idle.stop();
   const out: Record<string, unknown> = { rawInsertMs: rawMs, probesIdleEmptyArchive: idleEmpty };
-  for (const pass of ['first import (insert)', 're-import (update)']) {
+  // The same file again finds every row unchanged (not written); the changed file updates every row.
+  const passes: Array<[string, Buffer]> = [
+    ['first import (insert)', file],
+    ['re-import, same file (unchanged)', file],
+    ['re-import, every row changed (update)', changedFile],
+  ];
+  for (const [pass, upload] of passes) {
     const loadBefore = load();
     const p = probe(s.url, searcher.token);
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
-    const { body, contentType } = multipart(file);
+    const { body, contentType } = multipart(upload);
     const t0 = performance.now();
     const res = await fetch(`${s.url}/api/v1/elders/import`, {
       method: 'POST',
@@ -247,6 +257,7 @@ async function run(kind: 'pglite' | 'postgres') {
       status: record.status,
       created: record.createdCount,
       updated: record.updatedCount,
+      unchanged: record.unchangedCount,
       errors: record.errorCount,
       ratioToRawInsert: +(ms / rawMs).toFixed(2),
       probesDuringImport: probes,
