@@ -166,12 +166,15 @@ describe('importing', () => {
     expect(await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).toHaveLength(2);
 
     // Changed in the console since: the same file writes the record again and restores the
-    // spreadsheet's values, as a re-import always did.
+    // spreadsheet's values, as a re-import always did. A colleague imports it this time: the
+    // record still names who created it.
     expect((await staff.api.patch(`/api/v1/elders/${wang.id}`, { livingSituation: 'alone' })).statusCode).toBe(200);
-    const restored = await upload('老人.xlsx', thirdFile);
+    const colleague = await clientAs(s.app, s.ctx, 'community_staff', { regionCode: TREE.streetA });
+    const restored = await upload('老人.xlsx', thirdFile, colleague.token);
     expect(restored.json()).toMatchObject({ createdCount: 0, updatedCount: 1, unchangedCount: 0, errorCount: 0 });
     const [afterRestore] = await s.ctx.db.select().from(elders).where(eq(elders.id, wang.id));
     expect(afterRestore.livingSituation).toBe('with_family');
+    expect(afterRestore.createdBy).toBe(staff.account.id);
     // A contact deleted in the console comes back with the file, unchanged row or not.
     const [wangFang] = (await s.ctx.db.select().from(elderContacts).where(eq(elderContacts.elderId, wang.id))).filter(
       (c) => c.name === '王芳',

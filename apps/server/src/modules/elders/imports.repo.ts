@@ -40,11 +40,14 @@ export async function upsertEldersByIdNumber(tx: DbOrTx, rows: Array<typeof elde
     .returning({ id: elders.id, idNumberHash: elders.idNumberHash });
 }
 
-/** `SET col = excluded.col` for a re-import: the spreadsheet's values replace the stored ones. */
+/**
+ * `SET col = excluded.col` for a re-import: the spreadsheet's values replace the stored ones. The
+ * record keeps who created it (the audit trail names who imported it again).
+ */
 function excludedSet(keys: Array<keyof typeof elders.$inferInsert>) {
   const set: Record<string, unknown> = { updatedAt: new Date() };
   for (const k of keys) {
-    if (k === 'idNumberHash') continue;
+    if (k === 'idNumberHash' || k === 'createdBy') continue;
     set[k] = sql.raw(`excluded.${elders[k as keyof typeof elders.$inferSelect].name}`);
   }
   return set;
