@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { Config } from '../config.ts';
 import { oneQueryAtATime } from './one-at-a-time.ts';
+import { preparedPgliteClient } from './pglite-prepared.ts';
 import { autoPrepare } from './prepared.ts';
 import * as schema from './schema.ts';
 import { TableWrites } from './table-writes.ts';
@@ -86,14 +87,15 @@ async function openPglite(dir: string, template: string | null): Promise<Databas
 /** The Database interface over an open PGlite client. */
 export function wrapPglite(client: PGlite): Database {
   const writes = new TableWrites();
-  const db = drizzlePglite(client, { schema, logger: writes.logger }) as unknown as Db;
+  const fast = preparedPgliteClient(client);
+  const db = drizzlePglite(fast as unknown as PGlite, { schema, logger: writes.logger }) as unknown as Db;
   const self: Database = {
     kind: 'pglite',
     db,
     writes,
     pglite: client,
     async query(sql, params) {
-      const r = await client.query(sql, params as unknown[] | undefined);
+      const r = await fast.query(sql, params as unknown[] | undefined);
       return { rows: r.rows as never[] };
     },
     async exec(sql) {
