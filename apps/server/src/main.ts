@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { databaseOptions, openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { maintainPglite, startPgliteMaintenance } from './db/pglite-maintenance.ts';
 import { builtTemplate } from './db/pglite-template.ts';
 import { demoStepsPending, seedDemo } from './demo/seed.ts';
 import { type BrokerHandle, PortInUseError, startBroker } from './gateway/broker.ts';
@@ -79,6 +80,11 @@ async function main() {
   });
   const applied = await migrate(database);
   if (applied.length) log.info({ applied }, 'migrations applied');
+  if (database.kind === 'pglite') {
+    // Tables too large to vacuum while serving (db/pglite-maintenance.ts) are vacuumed now.
+    const maintained = await maintainPglite(database, { startup: true });
+    if (maintained.length) log.info({ maintained }, 'embedded database vacuumed and analysed');
+  }
   phase('database');
 
   const isWorker = config.roles.has('worker');
@@ -141,6 +147,8 @@ async function main() {
   phase('listening');
   // The API serves from here on. Jobs wait durably in their queues until the workers attach.
   if (isWorker) await startWorkers(ctx, boss, jobDefinitions);
+  // The embedded database has no autovacuum: analyse and vacuum what changed (db/pglite-maintenance.ts).
+  const maintenance = startPgliteMaintenance(database, { log });
   phase('workers');
   const cpu = process.cpuUsage();
   log.debug({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000) }, 'start-up phases');
@@ -187,6 +195,7 @@ async function main() {
     await boss.stop({ graceful: true, timeout: 5000 }).catch(() => {});
     await broker?.close().catch(() => {});
     await events.stop().catch(() => {});
+    await maintenance.stop().catch(() => {});
     await database.close().catch(() => {});
     process.exit(0);
   };
