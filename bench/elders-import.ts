@@ -25,6 +25,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { LIVING_SITUATION_LABELS_ZH } from '@zhiyang/shared';
+import { startPgliteMaintenance } from '../apps/server/src/db/pglite-maintenance.ts';
 import { seedDistrict } from '../apps/server/src/demo/district.ts';
 import { FieldCipher } from '../apps/server/src/lib/crypto.ts';
 import { readTable, writeXlsx } from '../apps/server/src/lib/spreadsheet.ts';
@@ -207,6 +208,8 @@ async function run(kind: 'pglite' | 'postgres') {
   process.env.ZY_TEST_DB = kind;
   const database = await createTestDatabase({ pgliteOnDisk: true });
   const s = await startTestServer({ database, listen: true, config: { logLevel: 'warn' } });
+  // As `npm start` runs it: on PGlite, the server's own analyse and vacuum, during the imports too.
+  const maintenance = startPgliteMaintenance(database);
   await seedDistrict(s.ctx, { demoPassword: 'Bench#Pass2026' });
   const admin = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: '990101' });
   const searcher = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: '990101' });
@@ -274,6 +277,7 @@ async function run(kind: 'pglite' | 'postgres') {
   const idleFull = probe(s.url, searcher.token);
   await new Promise((r) => setTimeout(r, 5000));
   out.probesIdleFullArchive = await idleFull.stop();
+  await maintenance.stop();
   await s.close();
   await database.drop();
   return out;

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../apps/server/src/db/client.ts';
+import { startPgliteMaintenance } from '../apps/server/src/db/pglite-maintenance.ts';
 import { queryRows } from '../apps/server/src/lib/sql-rows.ts';
 import { policies } from '../apps/server/src/modules/policies/policies.schema.ts';
 import { runGrant } from '../apps/server/src/modules/policies/policies.service.ts';
@@ -164,6 +165,8 @@ async function run(kind: 'pglite' | 'postgres') {
   process.env.ZY_TEST_DB = kind;
   const database = await createTestDatabase();
   const s = await startTestServer({ database, config: { logLevel: 'warn' } });
+  // As `npm start` runs it: on PGlite, the server's own analyse and vacuum (no autovacuum there).
+  const maintenance = startPgliteMaintenance(database);
   let t = Date.now();
   await seed(s.ctx.db);
   const seedMs = Date.now() - t;
@@ -256,6 +259,7 @@ async function run(kind: 'pglite' | 'postgres') {
     ledgerCheck: { ok: check.ok, transactions: check.transactions, entries: check.entries },
   };
   console.log(kind, JSON.stringify(out));
+  await maintenance.stop();
   await s.close();
   await database.drop();
   return out;
