@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { type PGlite, parse as pgParse, protocol } from '@electric-sql/pglite';
+import { type AutoPrepareOptions, statementNamer } from './prepared.ts';
 
 /**
  * Named prepared statements and one round into PGlite per statement
@@ -52,51 +52,27 @@ export interface PgliteQueryClient {
   transaction<T>(fn: (tx: PgliteQueryClient & { rollback(): Promise<void>; closed: boolean }) => Promise<T>): Promise<T>;
 }
 
-export interface PglitePrepareOptions {
-  minUses?: number;
-  maxNames?: number;
-  maxLength?: number;
-}
-
 const KNOWN_OPTIONS = new Set(['rowMode', 'parsers']);
 
 interface Registry {
-  seen: Map<string, number>;
-  /** Statements parsed under a name on this database, with their parameters' type ids. */
-  named: Map<string, { name: string; types: number[] | null }>;
+  namer: ReturnType<typeof statementNamer>;
+  /** The parameters' type ids of each statement parsed under a name on this database. */
+  types: Map<string, number[]>;
 }
 const registries = new WeakMap<PGlite, Registry>();
 
-export function preparedPgliteClient(client: PGlite, opts: PglitePrepareOptions = {}): PgliteQueryClient {
+export function preparedPgliteClient(client: PGlite, opts: AutoPrepareOptions = {}): PgliteQueryClient {
   const pg = client as unknown as PgliteInternals;
-  const minUses = opts.minUses ?? 2;
-  const maxNames = opts.maxNames ?? 300;
-  const maxLength = opts.maxLength ?? 8000;
   // Names live in the database, so every client over it shares one registry.
   let registry = registries.get(client);
   if (!registry) {
-    registry = { seen: new Map(), named: new Map() };
+    registry = { namer: statementNamer(opts), types: new Map() };
     registries.set(client, registry);
   }
-  const { seen, named } = registry;
+  const { namer, types: typesOf } = registry;
   /** PGlite's parser table with a caller's overrides, by the overridden type ids. */
   let parsersFor = new Map<string, Record<number, Parser>>();
   let parsersBase: Record<number, Parser> | null = null;
-
-  const nameFor = (text: string) => {
-    const known = named.get(text);
-    if (known) return known;
-    if (named.size >= maxNames || text.length > maxLength) return undefined;
-    const uses = (seen.get(text) ?? 0) + 1;
-    if (uses < minUses) {
-      if (seen.size < maxNames * 20) seen.set(text, uses);
-      return undefined;
-    }
-    seen.delete(text);
-    const entry = { name: `zy_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, types: null };
-    named.set(text, entry);
-    return entry;
-  };
 
   const parserTable = (overrides: Record<number, Parser> | undefined) => {
     if (parsersBase !== pg.parsers) {
@@ -153,12 +129,11 @@ export function preparedPgliteClient(client: PGlite, opts: PglitePrepareOptions 
 
   /** One statement; the caller holds PGlite's query lock. */
   const run = async (text: string, params: unknown[], options: QueryOptions | undefined): Promise<QueryResult> => {
-    const entry = params.length ? nameFor(text) : undefined;
-    const statement = entry?.name ?? '';
-    let types = entry?.types;
+    const statement = (params.length && namer.nameFor(text)) || '';
+    let types = statement ? typesOf.get(statement) : undefined;
     if (!types) {
       types = await describe(text, statement, params, options);
-      if (entry) entry.types = types;
+      if (statement) typesOf.set(statement, types);
     }
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
@@ -175,7 +150,10 @@ export function preparedPgliteClient(client: PGlite, opts: PglitePrepareOptions 
       ]);
     } catch (err) {
       // Dropped behind this registry's back (DEALLOCATE, DISCARD): parse it again next time.
-      if (entry && (err as { code?: string }).code === '26000') named.delete(text);
+      if (statement && (err as { code?: string }).code === '26000') {
+        namer.forget(text);
+        typesOf.delete(statement);
+      }
       throw withQuery(err, text, params, options);
     }
     const table = parserTable(options?.parsers);

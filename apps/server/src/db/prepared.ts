@@ -28,28 +28,41 @@ interface QueryConfigLike {
   values?: unknown[];
 }
 
-export function autoPrepare(pool: pg.Pool, opts: AutoPrepareOptions = {}) {
+/**
+ * Which statement texts get a name: a text run `minUses` times, at most `maxNames` of them, none
+ * longer than `maxLength`. The name is a hash of the text, the same in every process.
+ */
+export function statementNamer(opts: AutoPrepareOptions = {}) {
   const minUses = opts.minUses ?? 2;
   const maxNames = opts.maxNames ?? 300;
   const maxLength = opts.maxLength ?? 8000;
   const seen = new Map<string, number>();
   const names = new Map<string, string>();
-
-  const nameFor = (text: string): string | undefined => {
-    const named = names.get(text);
-    if (named) return named;
-    if (names.size >= maxNames || text.length > maxLength) return undefined;
-    const uses = (seen.get(text) ?? 0) + 1;
-    if (uses < minUses) {
-      // Counting is bounded too: a process that runs many one-off texts stops counting new ones.
-      if (seen.size < maxNames * 20) seen.set(text, uses);
-      return undefined;
-    }
-    seen.delete(text);
-    const name = `zy_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    names.set(text, name);
-    return name;
+  return {
+    nameFor(text: string): string | undefined {
+      const named = names.get(text);
+      if (named) return named;
+      if (names.size >= maxNames || text.length > maxLength) return undefined;
+      const uses = (seen.get(text) ?? 0) + 1;
+      if (uses < minUses) {
+        // Counting is bounded too: a process that runs many one-off texts stops counting new ones.
+        if (seen.size < maxNames * 20) seen.set(text, uses);
+        return undefined;
+      }
+      seen.delete(text);
+      const name = `zy_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      names.set(text, name);
+      return name;
+    },
+    /** The statement is gone from the database: count its runs again. */
+    forget(text: string) {
+      names.delete(text);
+    },
   };
+}
+
+export function autoPrepare(pool: pg.Pool, opts: AutoPrepareOptions = {}) {
+  const { nameFor } = statementNamer(opts);
 
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
