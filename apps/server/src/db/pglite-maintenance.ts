@@ -22,10 +22,11 @@ import type { Database } from './client.ts';
  * - a table of more than `largeRows` rows is analysed with a statistics target of 10 (a sample
  *   of 3,000 rows instead of 30,000; ten most common values and histogram buckets per column);
  * - a table of more than `maxVacuumPages` pages is not vacuumed while the server runs, only
- *   analysed; `maintainPglite(db, { startup: true })` vacuums it before the server listens.
+ *   analysed; `maintainPglite(db, { startup: true })` vacuums every such table before the server
+ *   listens (the counters that would say which need it do not survive a restart).
  */
 export interface MaintainOptions {
-  /** Before the server listens: vacuum every table that is due, whatever its size. */
+  /** Before the server listens: vacuum every table that is due, and every large table. */
   startup?: boolean;
   /** Tables above this many rows are analysed with the small sample. */
   largeRows?: number;
@@ -79,6 +80,20 @@ export async function maintainPglite(database: Database, opts: MaintainOptions =
          OR s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
       ORDER BY s.n_mod_since_analyze + s.n_dead_tup DESC`,
   );
+  if (opts.startup) {
+    // PGlite's counters do not survive a restart, so the dead rows a large table gathered before
+    // it are unknown here: vacuum every large table (one that is clean costs little, its
+    // all-visible pages are skipped).
+    const large = await database.query<{ name: string }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+          AND pg_relation_size(c.oid) / current_setting('block_size')::int > $1`,
+      [maxVacuumPages],
+    );
+    for (const { name } of large.rows)
+      if (!rows.some((c) => c.name === name)) rows.push({ name, analyze: false, vacuum: true, pages: 0, rows: 0 });
+  }
   const done: MaintainedTable[] = [];
   for (const c of rows) {
     // Let requests that arrived meanwhile go first: one table at a time holds the database.
@@ -90,7 +105,7 @@ export async function maintainPglite(database: Database, opts: MaintainOptions =
     const large = Number(c.rows) > largeRows;
     if (large) await database.exec('SET default_statistics_target = 10');
     try {
-      await database.exec(vacuum ? `VACUUM (ANALYZE) ${c.name}` : `ANALYZE ${c.name}`);
+      await database.exec(vacuum ? (c.analyze ? `VACUUM (ANALYZE) ${c.name}` : `VACUUM ${c.name}`) : `ANALYZE ${c.name}`);
     } finally {
       if (large) await database.exec('RESET default_statistics_target');
     }
