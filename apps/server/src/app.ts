@@ -22,6 +22,7 @@ import { csrfPlugin } from './lib/csrf.ts';
 import { notFoundHandler, problemErrorHandler } from './lib/errors.ts';
 import { EventBus } from './lib/events.ts';
 import { inputGuardPlugin } from './lib/input-guard.ts';
+import { RequestLogController, requestChildLogger } from './lib/request-log.ts';
 import { securityHeaders } from './lib/security-headers.ts';
 import { databaseRateLimitStore } from './modules/auth/rate-limit.store.ts';
 import type { BrokerState } from './modules/health/health.routes.ts';
@@ -62,6 +63,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<{ app: FastifyIns
 
   const app = Fastify({
     loggerInstance: opts.logger as FastifyBaseLogger,
+    // Request lines at debug unless slow or failed, and a request's logger made on first use (lib/request-log.ts).
+    logController: new RequestLogController(opts.config.logSlowRequestMs ?? 1000),
+    childLoggerFactory: requestChildLogger,
     bodyLimit: 1024 * 1024,
     // Fastify gives each plugin 10 s to start. On a loaded machine (a CI run with browsers beside
     // it) Swagger UI once took longer, and the server refused to start at all: better slow than down.

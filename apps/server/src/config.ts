@@ -52,6 +52,7 @@ const envSchema = z.object({
   ZHIYANG_ADMIN_PASSWORD: z.string().min(1).optional(),
   ZHIYANG_DEMO_PASSWORD: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_SLOW_REQUEST_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   SECRET_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
@@ -163,6 +164,8 @@ export interface Config {
   adminPassword?: string;
   demoPassword?: string;
   logLevel: Env['LOG_LEVEL'];
+  /** A request that takes this long (or longer) is logged at info; quicker ones at debug only (default 1000). */
+  logSlowRequestMs?: number;
   /** 32-byte key for encryption at rest, blind indexes and token hashing. */
   secretKey: Buffer;
   sessionIdleMinutes: number;
@@ -290,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: e.ZHIYANG_ADMIN_PASSWORD,
     demoPassword: e.ZHIYANG_DEMO_PASSWORD,
     logLevel: e.LOG_LEVEL,
+    logSlowRequestMs: e.LOG_SLOW_REQUEST_MS,
     secretKey: e.SECRET_KEY ? Buffer.from(e.SECRET_KEY, 'hex') : loadOrCreateKeyFile(dataDir),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     sessionMaxHours: e.SESSION_MAX_HOURS,

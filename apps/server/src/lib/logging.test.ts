@@ -5,7 +5,9 @@ import { scrubText } from './logger.ts';
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer();
+  // debug: every request's lines are written (at info only slow or failed ones are, lib/request-log.ts), so the
+  // scrubbing of each is checked.
+  s = await startTestServer({ config: { logLevel: 'debug' } });
   await seedTree(s.ctx);
 });
 afterAll(() => s.close());
