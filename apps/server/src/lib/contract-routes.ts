@@ -91,7 +91,12 @@ export function registerRoute<R extends Route>(
       if (entry.status !== 200) reply.code(entry.status);
       const answer = await handler(req as ContractRequest<R>, reply);
       if (answer === undefined && !reply.sent) return reply.send();
-      if (answer instanceof EncodedAnswer) return reply.type('application/json; charset=utf-8').send(answer.bytes);
+      if (answer instanceof EncodedAnswer) {
+        // The bytes returned, not `reply.send(...)`: a returned reply is awaited as a promise,
+        // which costs a listener on the response's end for every request.
+        reply.type('application/json; charset=utf-8');
+        return answer.bytes;
+      }
       return answer;
     },
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, wrapPglite } from '../../db/client.ts';
@@ -5,7 +6,7 @@ import { queryRows } from '../../lib/sql-rows.ts';
 import { createTestDatabase } from '../../testing/db.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { auditRowHash, GENESIS_HASH, sealAll, sealAudit, verifyAuditChain } from './audit.chain.ts';
+import { auditRowHash, GENESIS_HASH, sealAll, sealAudit, sealHash, verifyAuditChain } from './audit.chain.ts';
 import { recordAudit } from './audit.service.ts';
 
 // The web role only: no background sealer, so each test seals exactly when it says so.
@@ -285,5 +286,67 @@ describe('rows chained before the sealer (migration 0005)', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('the text a link hashes', () => {
+  // The definition every chain so far was sealed with (JSON, keys sorted, undefined keys left out):
+  // a faster encoding must hash the same text, else every existing chain stops verifying.
+  const sortedJson = (v: unknown): string => {
+    if (v === null || v === undefined) return 'null';
+    if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+    if (v instanceof Date) return JSON.stringify(v.toISOString());
+    if (typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const keys = Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort();
+      return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson(o[k])}`).join(',')}}`;
+    }
+    return JSON.stringify(v);
+  };
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('is the row as sorted JSON, for rows with nested, empty, unicode and missing details', () => {
+    const at = new Date('2026-11-29T04:05:06.789Z');
+    const details: unknown[] = [
+      null,
+      {},
+      [],
+      { z: 1, a: [1, 'two', null, { y: true, b: false }], m: { 中文: '张三', emoji: '👵', quote: '"\\\n' } },
+      { skipped: undefined, kept: 0, neg: -1.5, big: 1e21, list: [[], [{}]], when: at },
+      { filters: ['regionCode', 'status'], results: 23 },
+    ];
+    for (const [i, detail] of details.entries()) {
+      const row = {
+        at,
+        actorId: i % 2 ? null : '0b3c1e2a-0571-4888-8666-123456789012',
+        actorName: i % 2 ? null : '李四',
+        actorRole: 'district_admin',
+        action: 'elder.search',
+        targetType: i % 3 ? null : 'elder',
+        targetId: i % 3 ? null : String(i),
+        regionCode: '990101',
+        ip: i % 2 ? null : '127.0.0.1',
+        outcome: 'ok',
+        detail,
+      };
+      const fields = [
+        at.toISOString(),
+        row.actorId,
+        row.actorName,
+        row.actorRole,
+        row.action,
+        row.targetType,
+        row.targetId,
+        row.regionCode,
+        row.ip,
+        row.outcome,
+        detail ?? null,
+      ];
+      expect(sealHash(GENESIS_HASH, 41 + i, row)).toBe(sha(sortedJson([GENESIS_HASH, 41 + i, 'row', ...fields])));
+      expect(auditRowHash(GENESIS_HASH, row)).toBe(sha(sortedJson([GENESIS_HASH, ...fields])));
+    }
+    expect(sealHash(GENESIS_HASH, 7, null)).toBe(sha(sortedJson([GENESIS_HASH, 7, 'gap'])));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
 import {
@@ -46,20 +46,24 @@ export interface HashedFields {
   detail: unknown;
 }
 
-/** JSON with sorted keys, so a value reads back from jsonb to the same text. */
+/** JSON with sorted keys, so a value reads back from jsonb to the same text. Runs for every audit row sealed. */
 function canonical(v: unknown): string {
   if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (typeof v === 'object' && !(v instanceof Date)) {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
+  if (typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + canonical(v[i]);
+    return `${out}]`;
   }
   if (v instanceof Date) return JSON.stringify(v.toISOString());
-  return JSON.stringify(v);
+  const o = v as Record<string, unknown>;
+  let out = '{';
+  for (const k of Object.keys(o).sort()) {
+    const x = o[k];
+    if (x === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${canonical(x)}`;
+  }
+  return `${out}}`;
 }
 
 const fieldList = (f: HashedFields) => [
@@ -76,7 +80,7 @@ const fieldList = (f: HashedFields) => [
   f.detail ?? null,
 ];
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const sha256 = (s: string) => hash('sha256', s);
 
 /** The link of a row chained before the sealer (kept so those rows still verify). */
 export function auditRowHash(prevHash: string, f: HashedFields): string {

@@ -4,8 +4,19 @@ import { isoDate, maskAddress, maskPhone } from '../../lib/http.ts';
 import { openElderRow } from './elders.private.ts';
 import type { ContactRow, ElderListRow, ElderRow } from './elders.repo.ts';
 
+const DAY_MS = 86_400_000;
+const CN_OFFSET_MS = 8 * 3600_000;
+/** The China day last asked for, and its bounds in epoch ms: every list request asks for today. */
+let knownDay = { from: 0, until: 0, day: '' };
+
 /** Today's date in China (the district's calendar), YYYY-MM-DD. */
-export const todayCn = (now = Date.now()) => new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
+export function todayCn(now = Date.now()): string {
+  if (now >= knownDay.from && now < knownDay.until) return knownDay.day;
+  const shifted = now + CN_OFFSET_MS;
+  const from = shifted - (((shifted % DAY_MS) + DAY_MS) % DAY_MS) - CN_OFFSET_MS;
+  knownDay = { from, until: from + DAY_MS, day: new Date(shifted).toISOString().slice(0, 10) };
+  return knownDay.day;
+}
 
 /** A decryption failure (rotated key, damaged row) shows as masked, never as a 500. */
 function safeDecrypt(cipher: FieldCipher, box: string | null): string | null {
