@@ -9,7 +9,7 @@
 // BENCH_CACHE_OFF=0 skips the cache-off server (the default cache only); BENCH_DBS=pglite or postgres
 // runs one database; BENCH_LABEL names the result file (authenticated-reads-<label>.json);
 // BENCH_SETTLE_SECONDS waits that long after the seed before the first read; BENCH_READS=regionsApi,…
-// measures only the reads named.
+// measures only the reads named; BENCH_LOG_LEVEL sets the server's log level (default info, as deployed).
 import os from 'node:os';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -21,6 +21,8 @@ import { writeResult } from './lib.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 20;
+// The server logs as a deployment does by default (LOG_LEVEL=info); BENCH_LOG_LEVEL=warn as runs before 2026-11-29 did.
+const LOG_LEVEL = (process.env.BENCH_LOG_LEVEL ?? 'info') as 'info';
 
 const READS = {
   regionsApi: '/api/v1/regions?limit=50',
@@ -53,7 +55,7 @@ async function hello() {
 
 /** One server on `database` with the session cache on or off; every read measured with one district admin's token. */
 async function reads(database: TestDatabase, cacheSeconds: number, seed: boolean) {
-  const s = await startTestServer({ listen: true, database, config: { logLevel: 'warn', sessionCacheSeconds: cacheSeconds } });
+  const s = await startTestServer({ listen: true, database, config: { logLevel: LOG_LEVEL, sessionCacheSeconds: cacheSeconds } });
   if (seed) await seedDemo(s.ctx, { demoPassword: 'Bench#Pass2026' });
   const account = await createAccount(s.ctx, 'district_admin', { regionCode: null });
   const token = await loginToken(s.app, account.username);
@@ -97,6 +99,7 @@ const withRatios = (r: Record<ReadName, Load> | undefined) =>
   r && Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { ...v, ratioToBare: +(v.rps / bareRps).toFixed(3) }]));
 writeResult(process.env.BENCH_LABEL ? `authenticated-reads-${process.env.BENCH_LABEL}` : 'authenticated-reads', {
   what: `autocannon ${CONNECTIONS} connections × ${DURATION} s per read, one district admin's bearer token, demo district; regionsApi = ${READS.regionsApi} (no count), regionsPage = ${READS.regionsPage} (the console's regions page), elderListPage = ${READS.elderListPage} (the console's elder list, first request; audited; region staff's pages kept in memory until the archive changes), elderListNext = ${READS.elderListNext}, elderSearch = ${READS.elderSearch} (a text search: always the database). cacheOff = SESSION_CACHE_SECONDS=0 (session read from the database on every request, as before the cache); cacheOn = the default 5 s cache. Ratios are to the mean of two bare Fastify hello-world runs in the same process run; the machine is shared with other engineers' work, so only ratios within this run compare.`,
+  logLevel: LOG_LEVEL,
   loadAverage: { before: loadBefore.map((x) => +x.toFixed(2)), after: os.loadavg().map((x) => +x.toFixed(2)) },
   bareFastify: { ...bare, rpsSecondRun: bareAgain.rps, rpsMean: bareRps },
   pglite: pglite && { cacheOff: withRatios(pglite.cacheOff), cacheOn: withRatios(pglite.cacheOn) },
