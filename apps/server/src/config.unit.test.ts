@@ -14,6 +14,9 @@ describe('configuration', () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.seedDemo).toBe(true);
     expect([...c.roles].sort()).toEqual(['gateway', 'web', 'worker']);
+    expect(c.logLevel).toBe('info');
+    expect(c.logSlowRequestMs).toBe(1000);
+    expect(loadConfig({ DATA_DIR: dir(), LOG_SLOW_REQUEST_MS: '250' }).logSlowRequestMs).toBe(250);
   });
 
   it.each([
@@ -24,6 +27,8 @@ describe('configuration', () => {
     [{ MQTT_URL: 'http://broker' }, 'MQTT_URL'],
     [{ SEED_DEMO: 'maybe' }, 'SEED_DEMO'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_SLOW_REQUEST_MS: '-5' }, 'LOG_SLOW_REQUEST_MS'],
+    [{ LOG_SLOW_REQUEST_MS: 'soon' }, 'LOG_SLOW_REQUEST_MS'],
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ ROLES: 'web,cook' }, 'ROLES'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
