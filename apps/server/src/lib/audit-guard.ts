@@ -37,19 +37,30 @@ export function markUnchanged(): void {
  * turns the answer into a 500 so the test that called it fails; otherwise it is logged as an error.
  */
 export const auditGuardPlugin = fp(async (app: FastifyInstance, opts: { strict: boolean }) => {
-  app.addHook('onRequest', (_req, _reply, done) => {
+  const track = (_req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
     requestAudit.run({ written: [], unchanged: false }, done);
-  });
-  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload) => {
+  };
+  const check = (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     const declared = (req.routeOptions.config as RouteAccess | undefined)?.audit;
-    if (!declared || !isWriteMethod(req.method) || reply.statusCode >= 300) return payload;
     const c = requestAudit.getStore();
-    if (!c || c.unchanged || c.written.some((a) => auditActionMatches(declared, a))) return payload;
+    if (!declared || reply.statusCode >= 300 || !c || c.unchanged || c.written.some((a) => auditActionMatches(declared, a)))
+      return done(null, payload);
     const wrote = c.written.length ? `only ${c.written.join(', ')}` : 'none';
     const msg = `${req.method} ${req.routeOptions.url} answered ${reply.statusCode} but wrote no '${declared}' audit entry (${wrote})`;
     req.log.error({ route: req.routeOptions.url, audit: declared }, msg);
-    if (!opts.strict) return payload;
+    if (!opts.strict) return done(null, payload);
     reply.code(500).header('content-type', 'application/problem+json');
-    return JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: msg, code: 'internal' });
+    done(
+      null,
+      JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: msg, code: 'internal' }),
+    );
+  };
+  // Only the routes that owe an entry count them: a write that declares its audit action. Reads
+  // (most requests) pay nothing for the guard.
+  app.addHook('onRoute', (route) => {
+    const declared = (route.config as RouteAccess | undefined)?.audit;
+    if (!declared || ![route.method].flat().some((m) => isWriteMethod(m))) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), track] as typeof route.onRequest;
+    route.onSend = [...[route.onSend ?? []].flat(), check] as typeof route.onSend;
   });
 });

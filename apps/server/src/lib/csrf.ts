@@ -40,7 +40,16 @@ function isOwnOrigin(origin: string, req: FastifyRequest, publicUrl: string | un
  * Bearer clients and signed device intake (no cookie, no browser headers) pass unchanged.
  */
 export const csrfPlugin = fp(async (app: FastifyInstance, opts: { publicUrl?: string }) => {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
+    try {
+      refuseCrossSite(req);
+    } catch (err) {
+      return done(err as Error);
+    }
+    done();
+  });
+
+  function refuseCrossSite(req: FastifyRequest): void {
     const upgrade = req.headers.upgrade?.toLowerCase() === 'websocket';
     const cookie = Boolean(req.cookies?.[SESSION_COOKIE]);
     // A WebSocket carries no body to forge; only one riding on the cookie can be hijacked.
@@ -56,5 +65,5 @@ export const csrfPlugin = fp(async (app: FastifyInstance, opts: { publicUrl?: st
     // A browser always sends Origin with a write; this is an old browser or a script using the cookie.
     if (req.headers[CLIENT_HEADER] === undefined)
       throw crossSite(`A request authenticated by the session cookie needs an Origin or the ${CLIENT_HEADER} header.`);
-  });
+  }
 });

@@ -57,9 +57,25 @@ describe('audit guard', () => {
     });
     await app.register(authPlugin, { ctx: {} as AppContext });
     await app.register(auditGuardPlugin, { strict });
-    app.post('/api/v1/forgets-audit', { config: { auth: 'public', audit: 'thing.change' } }, async () => ({ ok: true }));
-    app.post('/api/v1/fails', { config: { auth: 'public', audit: 'thing.change' } }, async (_req, reply) =>
-      reply.code(409).send({ ok: false }),
+    // As the API's modules are: routes in a child plugin under a prefix, some with hooks of their own.
+    await app.register(
+      async (api) => {
+        api.post(
+          '/forgets-audit',
+          {
+            config: { auth: 'public', audit: 'thing.change' },
+            onSend: (_req, reply, payload, done) => {
+              reply.header('x-own-hook', 'ran');
+              done(null, payload);
+            },
+          },
+          async () => ({ ok: true }),
+        );
+        api.post('/fails', { config: { auth: 'public', audit: 'thing.change' } }, async (_req, reply) =>
+          reply.code(409).send({ ok: false }),
+        );
+      },
+      { prefix: '/api/v1' },
     );
     await app.ready();
     return app;
@@ -71,6 +87,7 @@ describe('audit guard', () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/forgets-audit' });
     expect(res.statusCode).toBe(500);
     expect(res.json().detail).toContain("POST /api/v1/forgets-audit answered 200 but wrote no 'thing.change' audit entry (none)");
+    expect(res.headers['x-own-hook']).toBe('ran');
     // A refused write changed nothing, so it owes no entry.
     expect((await app.inject({ method: 'POST', url: '/api/v1/fails' })).statusCode).toBe(409);
     await app.close();

@@ -151,7 +151,7 @@ export const securityHeaders = fp(
       }
       return policy;
     };
-    app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
       // req.protocol follows the trustProxy setting: behind a proxy it is the client's scheme.
       const https = req.protocol === 'https';
       if (https) reply.header('strict-transport-security', 'max-age=31536000');
@@ -163,11 +163,12 @@ export const securityHeaders = fp(
         // policy, Permissions-Policy and Cross-Origin-Opener-Policy govern documents only, and
         // would add some 900 bytes to every API answer.
         reply.header('content-security-policy', DATA_POLICY);
-        return;
+        return done(null, payload);
       }
       reply.header('content-security-policy', policyFor(req.host, https, req.routeOptions.config?.cspScriptHashes));
       reply.header('permissions-policy', PERMISSIONS_POLICY);
       reply.header('cross-origin-opener-policy', 'same-origin');
+      done(null, payload);
     });
   },
   { name: 'security-headers', fastify: '5.x' },

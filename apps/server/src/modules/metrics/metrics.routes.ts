@@ -129,10 +129,11 @@ function ipOf(ip: string): [string, 'ipv4' | 'ipv6'] {
 export const metricsRoutes = fp(
   async (app: FastifyInstance, { ctx }: ModuleRouteOptions) => {
     const { register, httpDuration } = appRegistry(ctx);
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       // The route pattern, not the URL: ids must not make a label per record.
       const route = req.routeOptions.url ?? 'unmatched';
       httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
     });
     app.get(
       '/metrics',
