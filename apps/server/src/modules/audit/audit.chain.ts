@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.ts';
 import type { AppContext } from '../../lib/context.ts';
+import { sha256Hex as sha256 } from '../../lib/crypto.ts';
 import {
   type AuditRow,
   auditRowsBetween,
@@ -79,8 +79,6 @@ const fieldList = (f: HashedFields) => [
   f.outcome,
   f.detail ?? null,
 ];
-
-const sha256 = (s: string) => hash('sha256', s);
 
 /** The link of a row chained before the sealer (kept so those rows still verify). */
 export function auditRowHash(prevHash: string, f: HashedFields): string {
