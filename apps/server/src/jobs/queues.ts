@@ -40,6 +40,10 @@ export const QUEUES = {
   'calls.stale-sweep': scheduled,
   // Call recordings past RECORDING_RETENTION_DAYS are deleted (docs/recordings.md).
   'calls.recording-retention': scheduled,
+  // A finished recording's file replaced by its sealed form (recordings.seal.ts): the part the
+  // telephony just reported; and on a schedule every part not sealed yet.
+  'calls.recording-seal': z.object({ partId: z.string().uuid() }),
+  'calls.recording-seal-sweep': scheduled,
   // Elders and accounts.
   'elders.stalled-imports': scheduled,
   // Fills elders.phone_tail4_hash for rows written before it existed (0526).
@@ -91,6 +95,7 @@ export const SENT_QUEUES = [
   'notification.deliver',
   'devices.broker-sync',
   'service-orders.offer-timeout',
+  'calls.recording-seal',
 ] as const satisfies readonly QueueName[];
 
 /** Create every queue that is sent into; pg-boss refuses a send to a queue that does not exist. */

@@ -119,6 +119,8 @@ export const callRecordings = pgTable('call_recordings', {
   seconds: integer('seconds'),
   eventId: text('event_id').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
+  // When the file was replaced by its sealed form (0999); null: not yet, or not a file of RECORDINGS_DIR.
+  sealedAt: ts('sealed_at'),
 });
 
 export const ctiEvents = pgTable('cti_events', {

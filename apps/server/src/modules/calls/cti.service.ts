@@ -1,5 +1,6 @@
-import type { CallParty, CtiEvent } from '@zhiyang/shared';
+import { type CallParty, type CtiEvent, recordingRefKind } from '@zhiyang/shared';
 import type { DbOrTx } from '../../db/client.ts';
+import { sendJob } from '../../jobs/queues.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import { markUnchanged } from '../../lib/audit-guard.ts';
 import type { AppContext } from '../../lib/context.ts';
@@ -235,7 +236,11 @@ export async function applyCtiEvent(
         seconds: ev.seconds ?? null,
         eventId,
       });
-      if (added) await recordingsRepo.syncFirstRef(tx, call.id);
+      if (added) {
+        await recordingsRepo.syncFirstRef(tx, call.id);
+        // A file in RECORDINGS_DIR is replaced by its sealed form at once (recordings.seal.ts).
+        if (recordingRefKind(ev.recordingRef) === 'file') await sendJob(ctx, tx, 'calls.recording-seal', { partId: added });
+      }
     }
     const pops: Pop[] = [];
     if (newest && ev.type !== 'call.offered' && ev.type !== 'call.recording_ready') {

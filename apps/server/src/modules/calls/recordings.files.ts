@@ -2,6 +2,7 @@ import { lstat, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { recordingRefKind } from '@zhiyang/shared';
 import type { Config } from '../../config.ts';
+import { type FieldCipher, isSealedFile } from '../../lib/crypto.ts';
 
 /**
  * Where recordings live on disk: RECORDINGS_DIR (default DATA_DIR/recordings). A recordingRef is
@@ -46,17 +47,31 @@ export async function resolveRecording(dir: string, ref: string): Promise<Resolv
   return { kind: 'file', file: real };
 }
 
-/** The whole file, or null when it is larger than MAX_RECORDING_BYTES. */
-export async function readRecording(file: string): Promise<Buffer | null> {
+/**
+ * The whole file as the recorder wrote it — opened when it is sealed (recordings.seal.ts, with the
+ * reference it was sealed under) — or null when it is larger than MAX_RECORDING_BYTES. Throws
+ * RecordingSealError when a sealed file does not open.
+ */
+export async function readRecording(file: string, ref: string, cipher: FieldCipher): Promise<Buffer | null> {
   const fh = await open(file, 'r');
+  let raw: Buffer;
   try {
     const { size } = await fh.stat();
     if (size > MAX_RECORDING_BYTES) return null;
-    return await fh.readFile();
+    raw = await fh.readFile();
   } finally {
     await fh.close();
   }
+  if (!isSealedFile(raw)) return raw;
+  try {
+    return await cipher.openFile(raw, ref);
+  } catch {
+    throw new RecordingSealError();
+  }
 }
+
+/** A sealed recording that does not open: changed on disk, moved from another name, or sealed under another SECRET_KEY. */
+export class RecordingSealError extends Error {}
 
 export const isMissing = (err: unknown) =>
   (err as NodeJS.ErrnoException)?.code === 'ENOENT' || (err as NodeJS.ErrnoException)?.code === 'ENOTDIR';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
 import { regionScope } from '../../lib/access.ts';
@@ -46,7 +46,7 @@ export async function partsOf(db: DbOrTx, callId: string) {
 }
 export type RecordingPart = Awaited<ReturnType<typeof partsOf>>[number];
 
-/** A recording of the call, once: the same reference reported again is the same part (false). */
+/** A recording of the call, once: its part id, or null when the same reference was reported before. */
 export async function addPart(
   db: DbOrTx,
   p: { callId: string; ref: string; agentUserId: string | null; startedAt: Date; seconds: number | null; eventId: string },
@@ -56,7 +56,7 @@ export async function addPart(
     .values({ id: randomUUID(), ...p })
     .onConflictDoNothing({ target: [callRecordings.callId, callRecordings.ref] })
     .returning({ id: callRecordings.id });
-  return rows.length > 0;
+  return rows[0]?.id ?? null;
 }
 
 /** calls.recording_ref follows the first part (null once none is left): the single-recording API reads it. */
@@ -95,6 +95,34 @@ export async function recordingsDue(db: DbOrTx, cutoff: Date, after: string | nu
     )
     .orderBy(asc(callRecordings.id))
     .limit(limit);
+}
+
+/**
+ * Recordings whose file is not sealed yet, in part id order after `after` (or just `partId`).
+ * URLs are another recorder's store: never sealed here.
+ */
+export async function partsToSeal(db: DbOrTx, o: { after: string | null; partId?: string; limit: number }) {
+  return db
+    .select({ partId: callRecordings.id, callId: callRecordings.callId, ref: callRecordings.ref })
+    .from(callRecordings)
+    .where(
+      and(
+        isNull(callRecordings.sealedAt),
+        sql`${callRecordings.ref} !~* '^[a-z][a-z0-9+.-]*://'`,
+        o.partId ? eq(callRecordings.id, o.partId) : undefined,
+        o.after ? gt(callRecordings.id, o.after) : undefined,
+      ),
+    )
+    .orderBy(asc(callRecordings.id))
+    .limit(o.limit);
+}
+
+/** The part's file is sealed now. */
+export async function markSealed(db: DbOrTx, partId: string) {
+  await db
+    .update(callRecordings)
+    .set({ sealedAt: new Date() })
+    .where(and(eq(callRecordings.id, partId), isNull(callRecordings.sealedAt)));
 }
 
 /** Forget one recording of the call (a second run changes nothing); the call's first reference follows. */

@@ -16,7 +16,7 @@ import { clearRecording, recordingsDue } from './recordings.repo.ts';
  *    RECORDINGS_DIR is deleted, the part forgotten (the call's recordingRef follows), and the
  *    deletion audited (`call.recording.delete` on the call, once per part). A URL kept by another
  *    recorder is that recorder's to expire and is left alone.
- * 2. recording files (.pcap, .wav) in RECORDINGS_DIR last written before the cutoff that no call
+ * 2. recording files (.pcap, .wav, and a sealer's leftover .sealing) in RECORDINGS_DIR last written before the cutoff that no call
  *    named (the telephony never reported them): deleted too, counted in one audit entry
  *    (`call.recording.purge`). A file last written before the cutoff cannot belong to a newer call.
  *
@@ -25,7 +25,8 @@ import { clearRecording, recordingsDue } from './recordings.repo.ts';
  */
 
 const BATCH = 200;
-const RECORDING_FILE = /\.(pcap|wav)$/i;
+// Also what a sealer left half-written when its process died (recordings.seal.ts).
+const RECORDING_FILE = /\.(pcap|wav|sealing)$/i;
 const DAY_MS = 86_400_000;
 
 export interface RetentionResult {

@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { AppError, conflict, forbidden, notFound } from '../../lib/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { readRecording, recordingsDirOf, resolveRecording } from './recordings.files.ts';
+import { RecordingSealError, readRecording, recordingsDirOf, resolveRecording } from './recordings.files.ts';
 import { PcapError, readPcapRtp } from './recordings.pcap.ts';
 import { findCallRecording, partsOf } from './recordings.repo.ts';
 import { buildTimeline, SAMPLE_RATE, wavBytes, wavSize } from './recordings.wav.ts';
@@ -80,7 +80,16 @@ export async function playRecording(
   if (where.kind === 'missing')
     throw missing('The recording file is not in RECORDINGS_DIR: deleted after the retention period, or not written yet.');
 
-  const raw = await readRecording(where.file);
+  let raw: Buffer | null;
+  try {
+    raw = await readRecording(where.file, ref, ctx.cipher);
+  } catch (err) {
+    if (!(err instanceof RecordingSealError)) throw err;
+    ctx.log.warn({ callId: id }, 'sealed recording does not open');
+    throw unreadable(
+      'The recording file is sealed but does not open: it was changed on disk, moved from another name, or sealed under another SECRET_KEY.',
+    );
+  }
   if (!raw) throw unreadable('The recording file is too large to play here.');
   const audio = toWav(raw);
   const range = parseRange(rangeHeader, audio.size);

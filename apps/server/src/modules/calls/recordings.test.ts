@@ -1,14 +1,30 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBoss } from '../../jobs/boss.ts';
+import { ensureQueues } from '../../jobs/queues.ts';
+import { runJob } from '../../jobs/workers.ts';
+import { isSealedFile } from '../../lib/crypto.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { auditLog } from '../audit/audit.schema.ts';
-import { calls } from './calls.schema.ts';
+import { callRecordings, calls } from './calls.schema.ts';
 import { recordingJobs } from './recordings.jobs.ts';
 import { expireRecordings } from './recordings.retention.ts';
+import { sealRecordings } from './recordings.seal.ts';
 import { agentLeg, buildPcap, callerLeg, encode, type Leg, SAMPLES_PER_PACKET } from './recordings.testing.ts';
 import { decodeAlaw, decodeUlaw } from './recordings.wav.ts';
 
@@ -291,6 +307,116 @@ describe('playing a call recording', () => {
   });
 });
 
+describe('recordings sealed at rest', () => {
+  const partOf = async (id: string) => (await s.ctx.db.select().from(callRecordings).where(eq(callRecordings.callId, id)))[0];
+
+  it('a finished recording is replaced by its sealed form: nothing of it in clear on disk, played exactly as before', async () => {
+    const ref = `pcaps/${uid('rec')}.pcap`;
+    const plain = buildPcap([callerLeg(), agentLeg()]);
+    const file = writeRecording(ref, plain);
+    const id = await recordedCall(ref);
+    const before = (await agentA.api.get(`/api/v1/calls/${id}/recording`)).rawPayload;
+    const part = await partOf(id);
+    expect(part.sealedAt).toBeNull();
+
+    expect(await sealRecordings(s.ctx, { partId: part.id })).toEqual({ sealed: 1, already: 0, skipped: 0 });
+    const onDisk = readFileSync(file);
+    expect(isSealedFile(onDisk)).toBe(true);
+    // Neither the capture's header nor any packet's audio is left readable.
+    expect(onDisk.includes(plain.subarray(0, 24))).toBe(false);
+    expect(onDisk.includes(plain.subarray(plain.length - 160))).toBe(false);
+    expect(readdirSync(path.dirname(file)).filter((f) => f.endsWith('.sealing'))).toEqual([]);
+    expect((await partOf(id)).sealedAt).toBeInstanceOf(Date);
+
+    const after = await agentA.api.get(`/api/v1/calls/${id}/recording`);
+    expect(after.statusCode, after.body).toBe(200);
+    expect(after.rawPayload.equals(before)).toBe(true);
+    const range = await agentA.api.get(`/api/v1/calls/${id}/recording`, { range: 'bytes=100-199' });
+    expect(range.rawPayload.equals(before.subarray(100, 200))).toBe(true);
+    expect((await plays(id)).map((r) => (r.detail as { format: string }).format)).toEqual(['pcap', 'pcap', 'pcap']);
+
+    // Again: nothing to do. A seal whose stamp was lost (the process died after the rename) is only stamped.
+    expect(await sealRecordings(s.ctx, { partId: part.id })).toEqual({ sealed: 0, already: 0, skipped: 0 });
+    await s.ctx.db.update(callRecordings).set({ sealedAt: null }).where(eq(callRecordings.id, part.id));
+    expect(await sealRecordings(s.ctx, { partId: part.id })).toEqual({ sealed: 0, already: 1, skipped: 0 });
+    expect(readFileSync(file).equals(onDisk)).toBe(true);
+  });
+
+  it('the telephony’s recording_ready sends the job that seals the file, through the job system', async () => {
+    const boss = await startBoss(s.database, { supervise: true, schedule: false });
+    s.ctx.boss = boss;
+    try {
+      await ensureQueues(boss);
+      const job = recordingJobs.find((j) => j.name === 'calls.recording-seal') as (typeof recordingJobs)[number];
+      await boss.work(job.name, { pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        for (const j of jobs) await runJob(s.ctx, job, j.data);
+      });
+      const ref = `pcaps/${uid('rec')}.pcap`;
+      const file = writeRecording(ref, buildPcap([callerLeg({ packets: 10 })]));
+      const id = await recordedCall(ref);
+      await expect.poll(async () => (await partOf(id)).sealedAt, { timeout: 15_000 }).toBeInstanceOf(Date);
+      expect(isSealedFile(readFileSync(file))).toBe(true);
+      expect((await agentA.api.get(`/api/v1/calls/${id}/recording`)).statusCode).toBe(200);
+    } finally {
+      s.ctx.boss = null;
+      await boss.stop({ graceful: false, timeout: 2000 });
+    }
+  });
+
+  it('a sealed file changed on disk, or copied over another call’s recording, is refused with 422, never played', async () => {
+    const [refA, refB] = [`pcaps/${uid('rec')}.pcap`, `pcaps/${uid('rec')}.pcap`];
+    const fileA = writeRecording(refA, buildPcap([callerLeg(), agentLeg()]));
+    const fileB = writeRecording(refB, buildPcap([callerLeg({ hz: 600 }), agentLeg()]));
+    const [a, b] = [await recordedCall(refA), await recordedCall(refB)];
+    for (const id of [a, b]) await sealRecordings(s.ctx, { partId: (await partOf(id)).id });
+
+    copyFileSync(fileA, fileB);
+    const moved = await sup.api.get(`/api/v1/calls/${b}/recording`);
+    expect(moved.statusCode).toBe(422);
+    expect(moved.json().code).toBe('recording-unreadable');
+    expect((await sup.api.get(`/api/v1/calls/${a}/recording`)).statusCode).toBe(200);
+
+    const bytes = readFileSync(fileA);
+    bytes[bytes.length - 200] ^= 0x40;
+    writeFileSync(fileA, bytes);
+    const changed = await sup.api.get(`/api/v1/calls/${a}/recording`);
+    expect(changed.statusCode).toBe(422);
+    expect(changed.json().code).toBe('recording-unreadable');
+    expect(changed.headers['content-type']).toContain('application/problem+json');
+    expect(await plays(b)).toHaveLength(0);
+  });
+
+  it('the scheduled sweep seals every recording left, waits for a file not written yet, and never touches a reference outside RECORDINGS_DIR', async () => {
+    const late = `pcaps/${uid('late')}.pcap`;
+    const lateCall = await recordedCall(late);
+    const early = `pcaps/${uid('rec')}.pcap`;
+    const earlyFile = writeRecording(early, buildPcap([callerLeg({ packets: 10 })]));
+    const earlyCall = await recordedCall(early);
+    const urlCall = await recordedCall('https://recorder.example/r/2.wav');
+    const outsideCall = await recordedCall(path.relative(dir, path.join(outside, 'secret.wav')));
+    const secretBefore = readFileSync(path.join(outside, 'secret.wav'));
+
+    const job = recordingJobs.find((j) => j.name === 'calls.recording-seal-sweep');
+    await runJob(s.ctx, job as (typeof recordingJobs)[number], {});
+    expect(isSealedFile(readFileSync(earlyFile))).toBe(true);
+    expect((await partOf(earlyCall)).sealedAt).toBeInstanceOf(Date);
+    expect((await partOf(lateCall)).sealedAt).toBeNull();
+    expect((await partOf(urlCall)).sealedAt).toBeNull();
+    expect((await partOf(outsideCall)).sealedAt).toBeNull();
+    expect(readFileSync(path.join(outside, 'secret.wav')).equals(secretBefore)).toBe(true);
+
+    // The file arrives later: the next run seals it, and it plays.
+    const lateFile = writeRecording(late, buildPcap([callerLeg({ packets: 10 })]));
+    await runJob(s.ctx, job as (typeof recordingJobs)[number], {});
+    expect(isSealedFile(readFileSync(lateFile))).toBe(true);
+    expect((await agentA.api.get(`/api/v1/calls/${lateCall}/recording`)).statusCode).toBe(200);
+    // The telephony's job: a payload that is not a part id is refused before anything runs.
+    const sent = recordingJobs.find((j) => j.name === 'calls.recording-seal') as (typeof recordingJobs)[number];
+    await expect(runJob(s.ctx, sent, { partId: 'x' })).rejects.toThrow();
+    await expect(runJob(s.ctx, sent, {})).rejects.toThrow();
+  });
+});
+
 describe('recording retention', () => {
   it('deletes files past RECORDING_RETENTION_DAYS, clears their calls, audits; recent ones stay; a second run does nothing', async () => {
     const pcap = buildPcap([callerLeg({ packets: 5 })]);
@@ -356,6 +482,10 @@ describe('recording retention', () => {
   });
 
   it('is a scheduled job of its own queue', () => {
-    expect(recordingJobs.map((j) => [j.name, j.cron])).toEqual([['calls.recording-retention', '30 3 * * *']]);
+    expect(recordingJobs.map((j) => [j.name, j.cron])).toEqual([
+      ['calls.recording-retention', '30 3 * * *'],
+      ['calls.recording-seal', undefined],
+      ['calls.recording-seal-sweep', '*/10 * * * *'],
+    ]);
   });
 });
