@@ -815,7 +815,7 @@ beforeAll(async () => {
       source: 'care_staff',
       medicalOrgId: medOrgB.id,
       teamId: teamB.id,
-      privateEnc: sealReferralHealth(s.ctx.cipher, { reason: '转诊' }),
+      privateEnc: sealReferralHealth(s.ctx.cipher, { reason: '转诊', note: null }),
     })
     .returning();
   // A volunteer of community B1 with a task for the B1 elder, and a 睦邻点 there.

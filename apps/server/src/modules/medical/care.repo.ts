@@ -478,12 +478,13 @@ export interface ReferralRow {
   medical_org_name: string;
   team_id: string | null;
   team_name: string | null;
-  /** The reason, sealed (open with medical.sealed.ts `openReferralHealth`). */
+  /** The reason and the team's note, sealed (open with medical.sealed.ts `openReferralHealth`, passing `note`). */
   box: string;
   urgency: 'normal' | 'urgent';
   green_channel: boolean;
   status: string;
   follow_up_id: string | null;
+  /** Only for a referral answered before notes were sealed, until the backfill seals it. */
   note: string | null;
   created_at: Date;
   updated_at: Date;
@@ -568,24 +569,32 @@ export async function insertReferral(
   return row.id;
 }
 
-/** Move a referral from one of `from` to `to`; false when someone moved it meanwhile. */
+/**
+ * Move a referral from one of `from` to `to` (the row stays locked to the transaction's end); its
+ * sealed box and any plain note written before notes were sealed, or null when someone moved it meanwhile.
+ */
 export async function moveReferral(
   tx: DbOrTx,
   id: string,
   from: readonly string[],
   to: string,
-  p: { note: string | null; by: string | null; teamId: string | null },
+  p: { by: string | null; teamId: string | null },
 ) {
-  const rows = await queryRows<{ id: string }>(
+  const [row] = await queryRows<{ box: string; note: string | null }>(
     tx,
-    sql`UPDATE medical_referrals SET status = ${to}, note = COALESCE(${p.note}, note), updated_by = ${p.by}, updated_at = now(),
+    sql`UPDATE medical_referrals mr SET status = ${to}, updated_by = ${p.by}, updated_at = now(),
         team_id = COALESCE(team_id, ${p.teamId}::uuid)
       WHERE id = ${id} AND status IN (${sql.join(
         from.map((s) => sql`${s}`),
         sql`, `,
-      )}) RETURNING id`,
+      )}) RETURNING ${REFERRAL_BOX} AS box, mr.note`,
   );
-  return rows.length > 0;
+  return row ?? null;
+}
+
+/** The referral's health values sealed again (with the team's note); its plain columns cleared. */
+export async function resealReferral(tx: DbOrTx, id: string, privateEnc: string) {
+  await tx.execute(sql`UPDATE medical_referrals SET private_enc = ${privateEnc}, reason = NULL, note = NULL WHERE id = ${id}`);
 }
 
 /** The medical organisation that should take a referral for an elder: the contracted team's, else one serving the community. */
@@ -616,23 +625,35 @@ const UNSEALED = {
     alias: 'v',
     box: VISIT_BOX,
     clear: 'reason = NULL, findings = NULL, advice = NULL, vitals = NULL',
+    note: 'NULL',
+    pending: 'v.private_enc IS NULL',
   },
   episodes: {
     table: 'home_bed_episodes',
     alias: 'hb',
     box: EPISODE_BOX,
     clear: 'diagnosis = NULL, criteria_check = NULL, discharge_summary = NULL',
+    note: 'NULL',
+    pending: 'hb.private_enc IS NULL',
   },
-  referrals: { table: 'medical_referrals', alias: 'mr', box: REFERRAL_BOX, clear: 'reason = NULL' },
+  // A referral answered before notes were sealed has its note in clear beside a sealed reason.
+  referrals: {
+    table: 'medical_referrals',
+    alias: 'mr',
+    box: REFERRAL_BOX,
+    clear: 'reason = NULL, note = NULL',
+    note: 'mr.note',
+    pending: 'mr.private_enc IS NULL OR mr.note IS NOT NULL',
+  },
 } as const;
 export type SealedTable = keyof typeof UNSEALED;
 
 export function lockUnsealed(db: DbOrTx, table: SealedTable, limit: number) {
   const t = UNSEALED[table];
-  return queryRows<{ id: string; box: string }>(
+  return queryRows<{ id: string; box: string; note: string | null }>(
     db,
-    sql`SELECT ${sql.raw(t.alias)}.id, ${t.box} AS box FROM ${sql.raw(`${t.table} ${t.alias}`)}
-      WHERE ${sql.raw(t.alias)}.private_enc IS NULL ORDER BY ${sql.raw(t.alias)}.id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+    sql`SELECT ${sql.raw(t.alias)}.id, ${t.box} AS box, ${sql.raw(t.note)}::text AS note FROM ${sql.raw(`${t.table} ${t.alias}`)}
+      WHERE ${sql.raw(t.pending)} ORDER BY ${sql.raw(t.alias)}.id LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
   );
 }
 

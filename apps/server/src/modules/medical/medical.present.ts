@@ -160,24 +160,27 @@ export const presentPartnership = (p: PartnershipRow) => ({
   status: p.status,
 });
 
-export const presentReferral = (cipher: FieldCipher, r: ReferralRow): Referral => ({
-  id: r.id,
-  elderId: r.elder_id,
-  elderName: r.elder_name,
-  regionCode: r.region_code,
-  regionName: r.region_name,
-  source: r.source as 'care_staff',
-  fromOrgName: r.from_org_name,
-  medicalOrgId: r.medical_org_id,
-  medicalOrgName: r.medical_org_name,
-  teamId: r.team_id,
-  teamName: r.team_name,
-  reason: openReferralHealth(cipher, r.box).reason,
-  urgency: r.urgency,
-  greenChannel: r.green_channel,
-  status: r.status as 'pending',
-  followUpId: r.follow_up_id,
-  note: r.note,
-  createdAt: iso(r.created_at) as string,
-  updatedAt: iso(r.updated_at) as string,
-});
+export const presentReferral = (cipher: FieldCipher, r: ReferralRow): Referral => {
+  const health = openReferralHealth(cipher, r.box, r.note);
+  return {
+    id: r.id,
+    elderId: r.elder_id,
+    elderName: r.elder_name,
+    regionCode: r.region_code,
+    regionName: r.region_name,
+    source: r.source as 'care_staff',
+    fromOrgName: r.from_org_name,
+    medicalOrgId: r.medical_org_id,
+    medicalOrgName: r.medical_org_name,
+    teamId: r.team_id,
+    teamName: r.team_name,
+    reason: health.reason,
+    urgency: r.urgency,
+    greenChannel: r.green_channel,
+    status: r.status as 'pending',
+    followUpId: r.follow_up_id,
+    note: health.note,
+    createdAt: iso(r.created_at) as string,
+    updatedAt: iso(r.updated_at) as string,
+  };
+};

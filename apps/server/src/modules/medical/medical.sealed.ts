@@ -27,6 +27,8 @@ export interface EpisodeHealth {
 
 export interface ReferralHealth {
   reason: string;
+  /** The team's note when it answered (why it refused, what it did). */
+  note: string | null;
 }
 
 function numbers(v: unknown): Record<string, number> | null {
@@ -56,8 +58,10 @@ export function openEpisodeHealth(cipher: FieldCipher, box: string | null): Epis
   };
 }
 
-export function openReferralHealth(cipher: FieldCipher, box: string | null): ReferralHealth {
-  return { reason: sealedText(openSealed(cipher, box).reason) ?? '' };
+/** `plainNote`: the plain `note` column of a row answered before notes were sealed, read until the backfill seals it. */
+export function openReferralHealth(cipher: FieldCipher, box: string | null, plainNote: string | null = null): ReferralHealth {
+  const o = openSealed(cipher, box);
+  return { reason: sealedText(o.reason) ?? '', note: sealedText(o.note) ?? plainNote };
 }
 
 export const sealVisitHealth = (cipher: FieldCipher, v: VisitHealth) => sealJson(cipher, v);
@@ -68,15 +72,16 @@ export const sealReferralHealth = (cipher: FieldCipher, v: ReferralHealth) => se
 export const sealVisitReason = (cipher: FieldCipher, reason: string) =>
   sealVisitHealth(cipher, { reason, findings: null, advice: null, vitals: null });
 
-const OPENERS: Record<care.SealedTable, (cipher: FieldCipher, box: string) => object> = {
+const OPENERS: Record<care.SealedTable, (cipher: FieldCipher, box: string, note: string | null) => object> = {
   visits: openVisitHealth,
   episodes: openEpisodeHealth,
   referrals: openReferralHealth,
 };
 
 /**
- * Seal the visits, 家庭病床 and referrals written before 0997 and clear their plain columns (the
- * key lives with the application, so the migration cannot). Batches in their own transactions,
+ * Seal the visits, 家庭病床 and referrals written before 0997, and the referral notes written in
+ * clear before notes were sealed, and clear their plain columns (the key lives with the
+ * application, so the migration cannot). Batches in their own transactions,
  * rows locked and skipped: safe to run again and from two processes. Nothing opened is logged.
  */
 export async function backfillMedicalSeals(ctx: AppContext, batch = 500): Promise<number> {
@@ -84,7 +89,7 @@ export async function backfillMedicalSeals(ctx: AppContext, batch = 500): Promis
   for (const table of Object.keys(OPENERS) as care.SealedTable[]) {
     done += await inBatches(ctx.db, batch, async (tx, limit) => {
       const rows = await care.lockUnsealed(tx, table, limit);
-      for (const r of rows) await care.sealRow(tx, table, r.id, sealJson(ctx.cipher, OPENERS[table](ctx.cipher, r.box)));
+      for (const r of rows) await care.sealRow(tx, table, r.id, sealJson(ctx.cipher, OPENERS[table](ctx.cipher, r.box, r.note)));
       return rows.length;
     });
   }

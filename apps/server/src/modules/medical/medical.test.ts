@@ -420,11 +420,11 @@ describe('医养结合 records stored encrypted (0997)', () => {
                      WHERE private_enc IS NULL OR reason IS NOT NULL OR findings IS NOT NULL OR advice IS NOT NULL OR vitals IS NOT NULL)
                  + (SELECT count(*) FROM home_bed_episodes
                      WHERE private_enc IS NULL OR diagnosis IS NOT NULL OR criteria_check IS NOT NULL OR discharge_summary IS NOT NULL)
-                 + (SELECT count(*) FROM medical_referrals WHERE private_enc IS NULL OR reason IS NOT NULL) AS n`,
+                 + (SELECT count(*) FROM medical_referrals WHERE private_enc IS NULL OR reason IS NOT NULL OR note IS NOT NULL) AS n`,
       )
     )[0].n;
 
-  it('keeps every visit’s reason, findings, advice and vitals, every 家庭病床’s diagnosis and discharge summary and every referral’s reason sealed', async () => {
+  it('keeps every visit’s reason, findings, advice and vitals, every 家庭病床’s diagnosis and discharge summary and every referral’s reason and note sealed', async () => {
     // The tests above requested, recorded and discharged through the API.
     expect(Number(await plainLeft())).toBe(0);
     const sealed = await queryRows<{ private_enc: string }>(
@@ -434,8 +434,27 @@ describe('医养结合 records stored encrypted (0997)', () => {
     );
     expect(sealed.length).toBeGreaterThan(5);
     const all = sealed.map((r) => r.private_enc).join('\n');
-    for (const clear of ['头晕', '血压偏高', '低盐饮食', '152', '2型糖尿病', '血糖平稳', '跌倒后髋部疼痛', '高血压'])
+    for (const clear of [
+      '头晕',
+      '血压偏高',
+      '低盐饮食',
+      '152',
+      '2型糖尿病',
+      '血糖平稳',
+      '跌倒后髋部疼痛',
+      '高血压',
+      '急诊',
+      '已处理',
+    ])
       expect(all).not.toContain(clear);
+    // The referral answers' audit entries say that a note was written, not what it says.
+    const answers = await queryRows<{ detail: Record<string, unknown> }>(
+      s.ctx.db,
+      sql`SELECT detail FROM audit_log WHERE action = 'medical.referral.update'`,
+    );
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    expect(answers.filter((a) => a.detail.noted === true).length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(answers)).not.toMatch(/急诊|已处理/);
   });
 
   it('reads rows written before 0997 the same before and after the backfill, which seals each once', async () => {
@@ -461,12 +480,22 @@ describe('医养结合 records stored encrypted (0997)', () => {
       sql`INSERT INTO medical_referrals (elder_id, region_code, source, medical_org_id, team_id, reason)
           VALUES (${E.c80}, ${TREE.communityA1}, 'care_staff', ${ids.orgA}, ${team.id}, '夜间憋醒') RETURNING id`,
     );
+    // Answered by the version before notes were sealed: the reason sealed, the refusal note in clear.
+    const [answered] = await queryRows<{ id: string }>(
+      s.ctx.db,
+      sql`INSERT INTO medical_referrals (elder_id, region_code, source, medical_org_id, team_id, private_enc, status, note)
+          VALUES (${E.c80}, ${TREE.communityA1}, 'care_staff', ${ids.orgA}, ${team.id},
+            ${s.ctx.cipher.encrypt(JSON.stringify({ reason: '反复咳嗽' }))}, 'rejected', '建议呼吸科门诊') RETURNING id`,
+    );
     const read = async () => ({
       visit: (await doctor.get(`/api/v1/medical-visits/${visit.id}`)).json(),
       episode: (await doctor.get(`/api/v1/home-bed-episodes/${ep.id}`)).json(),
       referral: (await doctor.get('/api/v1/medical-referrals?limit=100'))
         .json()
         .items.find((x: { id: string }) => x.id === ref.id),
+      answered: (await doctor.get('/api/v1/medical-referrals?limit=100'))
+        .json()
+        .items.find((x: { id: string }) => x.id === answered.id),
     });
     const before = await read();
     expect(before.visit).toMatchObject({
@@ -480,21 +509,23 @@ describe('医养结合 records stored encrypted (0997)', () => {
       dischargeSummary: '咳喘缓解',
       criteriaCheck: { eligible: true, checks: [{ rule: 'chronic_or_ability', detail: '慢性病：慢阻肺' }] },
     });
-    expect(before.referral).toMatchObject({ reason: '夜间憋醒' });
-    expect(Number(await plainLeft())).toBe(3);
+    expect(before.referral).toMatchObject({ reason: '夜间憋醒', note: null });
+    expect(before.answered).toMatchObject({ reason: '反复咳嗽', note: '建议呼吸科门诊', status: 'rejected' });
+    expect(Number(await plainLeft())).toBe(4);
 
-    // Two processes' jobs at once seal the three rows between them, once; a third finds nothing.
+    // Two processes' jobs at once seal the four rows between them, once; a third finds nothing.
     const [a, b] = await Promise.all([backfillMedicalSeals(s.ctx, 1), backfillMedicalSeals(s.ctx, 1)]);
-    expect(a + b).toBe(3);
+    expect(a + b).toBe(4);
     expect(await backfillMedicalSeals(s.ctx)).toBe(0);
     expect(Number(await plainLeft())).toBe(0);
     const stored = await queryRows<{ private_enc: string }>(
       s.ctx.db,
       sql`SELECT private_enc FROM medical_visits WHERE id = ${visit.id} UNION ALL
           SELECT private_enc FROM home_bed_episodes WHERE id = ${ep.id} UNION ALL
-          SELECT private_enc FROM medical_referrals WHERE id = ${ref.id}`,
+          SELECT private_enc FROM medical_referrals WHERE id IN (${ref.id}, ${answered.id})`,
     );
-    expect(stored.map((r) => r.private_enc).join()).not.toMatch(/慢阻肺|双肺|吸入|憋醒|咳喘/);
+    expect(stored).toHaveLength(4);
+    expect(stored.map((r) => r.private_enc).join()).not.toMatch(/慢阻肺|双肺|吸入|憋醒|咳喘|咳嗽|呼吸科/);
     const after = await read();
     expect(after).toEqual(before);
   });

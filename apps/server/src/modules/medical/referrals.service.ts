@@ -123,7 +123,7 @@ export async function createReferral(
       fromOrgId,
       medicalOrgId: medical.id,
       teamId: b.teamId ?? null,
-      privateEnc: sealReferralHealth(ctx.cipher, { reason: b.reason }),
+      privateEnc: sealReferralHealth(ctx.cipher, { reason: b.reason, note: null }),
       urgency: b.urgency,
       greenChannel: green,
       by: actor.id,
@@ -163,7 +163,7 @@ export async function referFromFollowUp(
     fromOrgId: null,
     medicalOrgId: target.org_id,
     teamId: target.team_id,
-    privateEnc: sealReferralHealth(ctx.cipher, { reason: f.reason }),
+    privateEnc: sealReferralHealth(ctx.cipher, { reason: f.reason, note: null }),
     urgency: f.urgent ? 'urgent' : 'normal',
     greenChannel: false,
     followUpId: f.followUpId,
@@ -212,8 +212,13 @@ export async function updateReferral(
   }
   if (b.scheduleVisitOn && !teamId) throw validationError('body.scheduleVisitOn', 'the referral has no team to visit');
   return ctx.db.transaction(async (tx) => {
-    if (!(await care.moveReferral(tx, id, NEXT[b.status], b.status, { note: b.note ?? null, by: actor.id, teamId })))
-      throw conflict('Someone changed this referral meanwhile.', undefined, 'changed-meanwhile');
+    const moved = await care.moveReferral(tx, id, NEXT[b.status], b.status, { by: actor.id, teamId });
+    if (!moved) throw conflict('Someone changed this referral meanwhile.', undefined, 'changed-meanwhile');
+    // The note is health data like the reason: sealed with it (a note in clear from before is sealed now too).
+    if (b.note || moved.note !== null) {
+      const health = openReferralHealth(ctx.cipher, moved.box, moved.note);
+      await care.resealReferral(tx, id, sealReferralHealth(ctx.cipher, { ...health, note: b.note || health.note }));
+    }
     let visitId: string | null = null;
     if (b.scheduleVisitOn && teamId) {
       const memberId = actor.id ? await repo.memberOfUser(tx, actor.id, teamId) : null;
@@ -237,7 +242,8 @@ export async function updateReferral(
       targetType: 'medical_referral',
       targetId: id,
       regionCode: r.region_code,
-      detail: { from: r.status, to: b.status, note: b.note, visitId },
+      // Whether the team wrote a note, not the note: it is health data, kept sealed in the referral.
+      detail: { from: r.status, to: b.status, noted: Boolean(b.note), visitId },
     });
     await publishReferral(ctx, tx, id);
     return presentReferral(ctx.cipher, (await care.findReferral(tx, SYSTEM_ACTOR, id)) as care.ReferralRow);

@@ -274,7 +274,6 @@ export async function recordVisit(
       });
     if (row.referral_id) {
       const moved = await care.moveReferral(tx, row.referral_id, ['accepted'], 'visited', {
-        note: null,
         by: actor.id,
         teamId: null,
       });
