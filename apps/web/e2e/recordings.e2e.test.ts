@@ -97,6 +97,9 @@ describe('call recordings in the call log', () => {
     await send({ type: 'call.answered', eventId: 'e2e-rec-1-3', occurredAt: at(4), extension: '8101' });
     await send({ type: 'call.ended', eventId: 'e2e-rec-1-4', occurredAt: at(30), outcome: 'answered' });
     await send({ type: 'call.recording_ready', eventId: 'e2e-rec-1-5', occurredAt: at(31), recordingRef: 'pcaps/e2e-call.pcap' });
+    // As the worker does once the recording is reported: the file on disk is now its sealed form.
+    const { sealRecordings } = await import(path.join(SERVER_SRC, 'modules/calls/recordings.seal.ts'));
+    expect(await sealRecordings(server.ctx)).toMatchObject({ sealed: 1 });
     countPlays = async () =>
       (
         await server.ctx.db

@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSealedFile } from '../../lib/crypto.ts';
 import { clientAs, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { sealRecordings } from './recordings.seal.ts';
 import { linearToUlaw } from './recordings.testing.ts';
 
 // The real recorder: rtpengine (Debian's package, userspace, --recording-method=pcap) relays one
@@ -226,5 +228,12 @@ describe.skipIf(!hasRtpengine)('a recording written by rtpengine', () => {
     expect(rightStarts / 8000).toBeGreaterThan(0.4);
     expect(rightStarts / 8000).toBeLessThan(0.7);
     expect(frequencyOf(right.slice(rightStarts, rightStarts + 10_000))).toBeCloseTo(1000, -1);
+
+    // Sealed at rest as the worker does it: rtpengine's file is no longer readable, the same WAV still plays.
+    expect(await sealRecordings(s.ctx)).toMatchObject({ sealed: 1 });
+    expect(isSealedFile(readFileSync(path.join(dir, 'pcaps', pcaps[0])))).toBe(true);
+    const again = await sup.api.get(`/api/v1/calls/${id}/recording`);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.rawPayload.equals(body)).toBe(true);
   }, 30_000);
 });
