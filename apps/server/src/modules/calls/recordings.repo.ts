@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
 import { regionScope } from '../../lib/access.ts';
@@ -98,17 +98,21 @@ export async function recordingsDue(db: DbOrTx, cutoff: Date, after: string | nu
 }
 
 /**
- * Recordings whose file is not sealed yet, in part id order after `after` (or just `partId`).
- * URLs are another recorder's store: never sealed here.
+ * Recordings whose file is not sealed yet, in part id order after `after` (or just `partId`), of
+ * calls that ended (or, never ended, were offered) at or after `since`: older ones are the
+ * retention job's, which must not find a file it deleted put back by a sealer's rename. URLs are
+ * another recorder's store: never sealed here.
  */
-export async function partsToSeal(db: DbOrTx, o: { after: string | null; partId?: string; limit: number }) {
+export async function partsToSeal(db: DbOrTx, o: { after: string | null; partId?: string; since: Date; limit: number }) {
   return db
     .select({ partId: callRecordings.id, callId: callRecordings.callId, ref: callRecordings.ref })
     .from(callRecordings)
+    .innerJoin(calls, eq(calls.id, callRecordings.callId))
     .where(
       and(
         isNull(callRecordings.sealedAt),
         sql`${callRecordings.ref} !~* '^[a-z][a-z0-9+.-]*://'`,
+        gte(sql`coalesce(${calls.endedAt}, ${calls.offeredAt})`, o.since),
         o.partId ? eq(callRecordings.id, o.partId) : undefined,
         o.after ? gt(callRecordings.id, o.after) : undefined,
       ),

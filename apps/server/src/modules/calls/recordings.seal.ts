@@ -15,11 +15,13 @@ import { markSealed, partsToSeal } from './recordings.repo.ts';
  * the whole recording in clear or the whole sealed one. `calls.recording-seal-sweep` seals every
  * part not stamped yet (recordings made before 0999, a job that failed).
  *
- * Safe to run twice and from two processes: a file already sealed is only stamped; two sealers of
+ * Recordings within a day of their retention's end are left to the retention job (a rename after
+ * its deletion would put the file back). Safe to run twice and from two processes: a file already sealed is only stamped; two sealers of
  * the same file each write a whole sealed copy, and the last rename wins.
  */
 
 const BATCH = 100;
+const DAY_MS = 86_400_000;
 const TEMP_SUFFIX = '.sealing';
 
 export interface SealResult {
@@ -33,9 +35,11 @@ export interface SealResult {
 export async function sealRecordings(ctx: AppContext, only?: { partId: string }): Promise<SealResult> {
   const dir = recordingsDirOf(ctx.config);
   const result: SealResult = { sealed: 0, already: 0, skipped: 0 };
+  // A day short of the retention period: what is older is about to be deleted, not sealed.
+  const since = new Date(Date.now() - ((ctx.config.recordingRetentionDays ?? 180) - 1) * DAY_MS);
   let after: string | null = null;
   for (;;) {
-    const parts = await partsToSeal(ctx.db, { after, partId: only?.partId, limit: BATCH });
+    const parts = await partsToSeal(ctx.db, { after, partId: only?.partId, since, limit: BATCH });
     if (parts.length === 0) break;
     after = parts[parts.length - 1].partId;
     for (const part of parts) {

@@ -386,7 +386,7 @@ describe('recordings sealed at rest', () => {
     expect(await plays(b)).toHaveLength(0);
   });
 
-  it('the scheduled sweep seals every recording left, waits for a file not written yet, and never touches a reference outside RECORDINGS_DIR', async () => {
+  it('the scheduled sweep seals every recording left, waits for a file not written yet, leaves retention’s to it, and never touches a reference outside RECORDINGS_DIR', async () => {
     const late = `pcaps/${uid('late')}.pcap`;
     const lateCall = await recordedCall(late);
     const early = `pcaps/${uid('rec')}.pcap`;
@@ -394,6 +394,10 @@ describe('recordings sealed at rest', () => {
     const earlyCall = await recordedCall(early);
     const urlCall = await recordedCall('https://recorder.example/r/2.wav');
     const outsideCall = await recordedCall(path.relative(dir, path.join(outside, 'secret.wav')));
+    // A day from its retention's end: the retention job's to delete, not to be sealed (and put back).
+    const dueRef = `pcaps/${uid('due')}.pcap`;
+    const dueFile = writeRecording(dueRef, buildPcap([callerLeg({ packets: 10 })]));
+    const dueCall = await recordedCall(dueRef, 179.5 * DAY);
     const secretBefore = readFileSync(path.join(outside, 'secret.wav'));
 
     const job = recordingJobs.find((j) => j.name === 'calls.recording-seal-sweep');
@@ -404,6 +408,8 @@ describe('recordings sealed at rest', () => {
     expect((await partOf(urlCall)).sealedAt).toBeNull();
     expect((await partOf(outsideCall)).sealedAt).toBeNull();
     expect(readFileSync(path.join(outside, 'secret.wav')).equals(secretBefore)).toBe(true);
+    expect((await partOf(dueCall)).sealedAt).toBeNull();
+    expect(isSealedFile(readFileSync(dueFile))).toBe(false);
 
     // The file arrives later: the next run seals it, and it plays.
     const lateFile = writeRecording(late, buildPcap([callerLeg({ packets: 10 })]));
