@@ -53,20 +53,24 @@ export async function resolveRecording(dir: string, ref: string): Promise<Resolv
  * RecordingSealError when a sealed file does not open.
  */
 export async function readRecording(file: string, ref: string, cipher: FieldCipher): Promise<Buffer | null> {
-  const fh = await open(file, 'r');
-  let raw: Buffer;
-  try {
-    const { size } = await fh.stat();
-    if (size > MAX_RECORDING_BYTES) return null;
-    raw = await fh.readFile();
-  } finally {
-    await fh.close();
-  }
-  if (!isSealedFile(raw)) return raw;
+  const raw = await readRecordingBytes(file);
+  if (!raw || !isSealedFile(raw)) return raw;
   try {
     return await cipher.openFile(raw, ref);
   } catch {
     throw new RecordingSealError();
+  }
+}
+
+/** The file's bytes as they are on disk (sealed or not), or null when it is larger than MAX_RECORDING_BYTES. */
+export async function readRecordingBytes(file: string): Promise<Buffer | null> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size > MAX_RECORDING_BYTES) return null;
+    return await fh.readFile();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppContext } from '../../lib/context.ts';
 import { isSealedFile } from '../../lib/crypto.ts';
-import { isMissing, MAX_RECORDING_BYTES, recordingsDirOf, resolveRecording } from './recordings.files.ts';
+import { isMissing, readRecordingBytes, recordingsDirOf, resolveRecording } from './recordings.files.ts';
 import { markSealed, partsToSeal } from './recordings.repo.ts';
 
 /**
@@ -16,8 +16,9 @@ import { markSealed, partsToSeal } from './recordings.repo.ts';
  * part not stamped yet (recordings made before 0999, a job that failed).
  *
  * Recordings within a day of their retention's end are left to the retention job (a rename after
- * its deletion would put the file back). Safe to run twice and from two processes: a file already sealed is only stamped; two sealers of
- * the same file each write a whole sealed copy, and the last rename wins.
+ * its deletion would put the file back). Safe to run twice and from two processes: a file already
+ * sealed is only stamped; two sealers of the same file each write a whole sealed copy, and the last
+ * rename wins.
  */
 
 const BATCH = 100;
@@ -59,15 +60,8 @@ async function sealOne(ctx: AppContext, dir: string, ref: string): Promise<keyof
   const where = await resolveRecording(dir, ref);
   // Missing: deleted, or not written yet; the sweep looks again. Refused: the player says why.
   if (where.kind !== 'file') return 'skipped';
-  const fh = await open(where.file, 'r');
-  let plain: Buffer;
-  try {
-    const { size } = await fh.stat();
-    if (size > MAX_RECORDING_BYTES) return 'skipped';
-    plain = await fh.readFile();
-  } finally {
-    await fh.close();
-  }
+  const plain = await readRecordingBytes(where.file);
+  if (!plain) return 'skipped';
   if (isSealedFile(plain)) return 'already';
   const sealed = await ctx.cipher.sealFile(plain, ref);
   const temp = path.join(
