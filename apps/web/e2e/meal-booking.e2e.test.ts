@@ -186,11 +186,18 @@ describe('预订送餐 on the phone pages and in the call centre', () => {
       .poll(() => card.getByTestId('delivery-meal').allTextContents())
       .toEqual([expect.stringMatching(/^午餐10:30 前预订$/), expect.stringMatching(/^晚餐16:30 前预订$/)]);
     await card.getByTestId('delivery-meal').filter({ hasText: '午餐' }).click();
-    // The dishes with their price and what the family pays after the 5 yuan lunch subsidy.
+    // The dishes with their price and what the family pays after the 5 yuan lunch subsidy. On a
+    // month's last day tomorrow is next month, whose lot is granted on the 1st: no subsidy is
+    // promised for it yet (as delivery-options.test.ts checks), so the prices are shown whole.
+    const sameMonth = tomorrow.slice(0, 7) === today.slice(0, 7);
     await expect
       .poll(() => card.getByTestId('delivery-dish').allTextContents())
-      .toEqual(['软烂午餐12.00 元，补贴后 7.00 元', '南瓜小米粥3.00 元，补贴后 0.00 元']);
-    expect(await card.getByText('这一餐补贴约 5.00 元，送到时结算。').count()).toBe(1);
+      .toEqual(
+        sameMonth
+          ? ['软烂午餐12.00 元，补贴后 7.00 元', '南瓜小米粥3.00 元，补贴后 0.00 元']
+          : ['软烂午餐12.00 元', '南瓜小米粥3.00 元'],
+      );
+    expect(await card.getByText('这一餐补贴约 5.00 元，送到时结算。').count()).toBe(sameMonth ? 1 : 0);
     await checkSizes(page);
     await page.screenshot({ path: path.join(shots, 'family-meal-delivery-dishes.png'), fullPage: false });
     await card.getByTestId('delivery-dish').filter({ hasText: '软烂午餐' }).click();
