@@ -15,10 +15,7 @@ export const CARE_CALL_RESULTS = ['answered', 'no_answer', 'busy', 'wrong_number
 export const CARE_CALL_TASK_STATUSES = ['open', 'answered', 'refused', 'wrong_number', 'unreached', 'cancelled'] as const;
 export const QUESTION_KINDS = ['choice', 'text', 'scale'] as const;
 
-/**
- * Who a campaign calls: every condition given must hold (AND). At least one condition.
- * Planned, not yet a condition: `openFamilyCareBed` (arrives with the family-care-bed module).
- */
+/** Who a campaign calls: every condition given must hold (AND). At least one condition. */
 export const campaignTarget = z
   .strictObject({
     livingSituations: z
@@ -36,6 +33,10 @@ export const campaignTarget = z
       .max(24 * 14)
       .optional()
       .describe('Has a device, and none of the active ones was heard from for this many hours'),
+    openFamilyCareBed: z
+      .literal(true)
+      .optional()
+      .describe('Has a family care bed 家庭养老床位 in service (服务中); a suspended or ended bed does not count'),
   })
   .refine((t) => Object.values(t).some((v) => v !== undefined), { message: 'give at least one condition' });
 export type CampaignTarget = z.output<typeof campaignTarget>;
@@ -115,6 +116,7 @@ export const campaign = z.object({
     minAge: z.number().optional(),
     birthdayThisWeek: z.boolean().optional(),
     noHeartbeatHours: z.number().optional(),
+    openFamilyCareBed: z.boolean().optional(),
   }),
   frequency: z.enum(CAMPAIGN_FREQUENCIES),
   script: z.array(

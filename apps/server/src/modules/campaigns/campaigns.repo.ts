@@ -111,6 +111,8 @@ export async function dueElders(
     conds.push(sql`NOT EXISTS (SELECT 1 FROM devices d WHERE d.elder_id = e.id AND d.status = 'active'
       AND d.last_seen_at >= ${since.toISOString()}::timestamptz)`);
   }
+  // A bed in service (家庭养老床位 服务中): a suspended one (a hospital stay) is not called at home.
+  if (t.openFamilyCareBed) conds.push(sql`EXISTS (SELECT 1 FROM family_beds f WHERE f.elder_id = e.id AND f.status = 'active')`);
   conds.push(sql`NOT EXISTS (SELECT 1 FROM care_call_tasks t WHERE t.elder_id = e.id
     AND t.campaign_ids @> ARRAY[${c.id}::uuid] AND (t.list_date >= ${periodFrom}::date OR t.status = 'open'))`);
   return queryRows<{ id: string; region_code: string }>(

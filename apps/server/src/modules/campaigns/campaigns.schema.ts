@@ -12,6 +12,7 @@ export interface CampaignTarget {
   minAge?: number;
   birthdayThisWeek?: boolean;
   noHeartbeatHours?: number;
+  openFamilyCareBed?: boolean;
 }
 export interface ScriptQuestion {
   key: string;

@@ -128,6 +128,55 @@ describe('building the day’s lists', () => {
       expect(await tasksOf(id)).toEqual([]);
   });
 
+  it('a family-care-bed campaign calls the elders whose bed is in service, not those applied for, suspended or ended', async () => {
+    const { street, community } = await freshStreet();
+    await agentIn(street);
+    const beds = await campaign({ regionCode: street, target: { openFamilyCareBed: true } });
+    const bedsAlone = await campaign({ regionCode: street, target: { openFamilyCareBed: true, livingSituations: ['alone'] } });
+    const elder = async (livingSituation: 'alone' | 'with_family' = 'with_family') =>
+      (await createElder(s.ctx, community, { birthDate: '1940-05-05', livingSituation })).id;
+    const bed = async (elderId: string, status: string, activatedOn: string | null, endedOn: string | null = null) => {
+      const [a] = await queryRows<{ id: string }>(
+        s.ctx.db,
+        sql`INSERT INTO assessments (elder_id, region_code, reason, assessed_on, background, scores, subtotals, total, preliminary_level, level, status)
+            VALUES (${elderId}, ${community}, 'first', '2026-01-05', '{}', '{}', '{}', 40, 'moderate', 'moderate', 'signed') RETURNING id`,
+      );
+      await s.ctx.db.execute(sql`INSERT INTO family_beds (elder_id, region_code, status, applied_on, assessment_id, ability_level, activated_on, ended_on)
+        VALUES (${elderId}, ${community}, ${status}, '2026-01-05', ${a.id}, 'moderate', ${activatedOn}, ${endedOn})`);
+    };
+    const inService = await elder('alone');
+    const inServiceWithFamily = await elder();
+    const suspended = await elder('alone');
+    const applied = await elder('alone');
+    const ended = await elder('alone');
+    const none = await elder('alone');
+    await bed(inService, 'active', '2026-01-20');
+    await bed(inServiceWithFamily, 'active', '2026-01-20');
+    await bed(suspended, 'suspended', '2026-01-20');
+    await bed(applied, 'applied', null);
+    await bed(ended, 'ended', '2026-01-20', '2026-02-20');
+
+    await buildDailyLists(s.ctx, at(MON));
+    expect(await taskIdsWith(beds.id)).toEqual([inService, inServiceWithFamily].sort());
+    // With another condition, both must hold.
+    expect(await taskIdsWith(bedsAlone.id)).toEqual([inService]);
+    for (const id of [suspended, applied, ended, none]) expect(await tasksOf(id)).toEqual([]);
+
+    // The campaign reads back with its condition, and a false one is refused: only `true` is a condition.
+    const listed = await admin.get('/api/v1/care-call-campaigns');
+    expect(listed.statusCode, listed.body).toBe(200);
+    const items = listed.json().items as Array<{ id: string; target: unknown }>;
+    expect(items.find((c) => c.id === beds.id)?.target).toEqual({ openFamilyCareBed: true });
+    const refused = await admin.post('/api/v1/care-call-campaigns', {
+      ...baseCampaign,
+      name: '床位关爱',
+      regionCode: street,
+      target: { openFamilyCareBed: false },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+  });
+
   it('shares the elders fairly among the region’s agents, the least loaded first, the same way every time', async () => {
     const { street, community } = await freshStreet();
     const other = await freshStreet();

@@ -154,13 +154,14 @@ export function CampaignFormDrawer({ open, editing, values, onClose, onSubmit }:
         <Form.Item
           name="livingSituations"
           label={t('calls.campaigns.livingSituations')}
-          dependencies={['minAge', 'birthdayThisWeek', 'noHeartbeatHours']}
+          dependencies={['minAge', 'birthdayThisWeek', 'noHeartbeatHours', 'openFamilyCareBed']}
           rules={[
             ({ getFieldValue }) => ({
               validator: (_, v: string[] | undefined) =>
                 v?.length ||
                 getFieldValue('minAge') != null ||
                 getFieldValue('birthdayThisWeek') ||
+                getFieldValue('openFamilyCareBed') ||
                 getFieldValue('noHeartbeatHours') != null
                   ? Promise.resolve()
                   : Promise.reject(new Error(t('calls.campaigns.targetNeeded'))),
@@ -189,10 +190,15 @@ export function CampaignFormDrawer({ open, editing, values, onClose, onSubmit }:
           <Form.Item name="birthdayThisWeek" valuePropName="checked" label={t('calls.campaigns.birthday')}>
             <Checkbox>{t('calls.campaigns.birthdayThisWeek')}</Checkbox>
           </Form.Item>
+          <Form.Item
+            name="openFamilyCareBed"
+            valuePropName="checked"
+            label={t('calls.campaigns.familyCareBed')}
+            tooltip={t('calls.campaigns.familyCareBedHint')}
+          >
+            <Checkbox>{t('calls.campaigns.openFamilyCareBed')}</Checkbox>
+          </Form.Item>
         </Flex>
-        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
-          {t('calls.campaigns.familyCareBedPlanned')}
-        </Typography.Paragraph>
 
         <Flex gap={32} wrap>
           <Form.Item

@@ -31,6 +31,7 @@ export interface CampaignFormValues {
   minAge: number | null;
   birthdayThisWeek: boolean;
   noHeartbeatHours: number | null;
+  openFamilyCareBed: boolean;
   frequency: Campaign['frequency'];
   workStart: string;
   workEnd: string;
@@ -57,6 +58,7 @@ export function newCampaignValues(regionCode: string | null): CampaignFormValues
     minAge: null,
     birthdayThisWeek: false,
     noHeartbeatHours: null,
+    openFamilyCareBed: false,
     frequency: 'weekly',
     workStart: '09:00',
     workEnd: '17:30',
@@ -77,6 +79,7 @@ export function formValuesOf(c: Campaign): CampaignFormValues {
     minAge: c.target.minAge ?? null,
     birthdayThisWeek: c.target.birthdayThisWeek === true,
     noHeartbeatHours: c.target.noHeartbeatHours ?? null,
+    openFamilyCareBed: c.target.openFamilyCareBed === true,
     frequency: c.frequency,
     workStart: c.workStart,
     workEnd: c.workEnd,
@@ -89,12 +92,15 @@ export function formValuesOf(c: Campaign): CampaignFormValues {
 }
 
 /** The target rule of the form: only the conditions that were given (an empty rule stays empty; the server says why). */
-export function targetOf(v: Pick<CampaignFormValues, 'livingSituations' | 'minAge' | 'birthdayThisWeek' | 'noHeartbeatHours'>) {
+export function targetOf(
+  v: Pick<CampaignFormValues, 'livingSituations' | 'minAge' | 'birthdayThisWeek' | 'noHeartbeatHours' | 'openFamilyCareBed'>,
+) {
   const target: CampaignTarget = {};
   if (v.livingSituations?.length) target.livingSituations = [...v.livingSituations];
   if (v.minAge != null) target.minAge = v.minAge;
   if (v.birthdayThisWeek) target.birthdayThisWeek = true;
   if (v.noHeartbeatHours != null) target.noHeartbeatHours = v.noHeartbeatHours;
+  if (v.openFamilyCareBed) target.openFamilyCareBed = true;
   return target;
 }
 
@@ -142,6 +148,7 @@ export function describeTarget(target: Campaign['target'], t: TFunction): string
   if (target.minAge != null) out.push(t('calls.campaigns.describe.minAge', { n: target.minAge }));
   if (target.birthdayThisWeek) out.push(t('calls.campaigns.describe.birthdayThisWeek'));
   if (target.noHeartbeatHours != null) out.push(t('calls.campaigns.describe.noHeartbeat', { n: target.noHeartbeatHours }));
+  if (target.openFamilyCareBed) out.push(t('calls.campaigns.describe.openFamilyCareBed'));
   return out.join(t('calls.campaigns.describe.and')) || t('calls.campaigns.describe.none');
 }
 
@@ -166,6 +173,7 @@ const TARGET_FIELDS: Record<string, keyof CampaignFormValues> = {
   minAge: 'minAge',
   birthdayThisWeek: 'birthdayThisWeek',
   noHeartbeatHours: 'noHeartbeatHours',
+  openFamilyCareBed: 'openFamilyCareBed',
 };
 const PLAIN_FIELDS = new Set([
   'name',

@@ -58,10 +58,16 @@ describe('the target rule in words', () => {
 
   it('names every kind of condition in Chinese, with no code left over', () => {
     const text = describeTarget(
-      { livingSituations: ['with_family', 'institution'], minAge: 70, birthdayThisWeek: true, noHeartbeatHours: 24 },
+      {
+        livingSituations: ['with_family', 'institution'],
+        minAge: 70,
+        birthdayThisWeek: true,
+        noHeartbeatHours: 24,
+        openFamilyCareBed: true,
+      },
       zh,
     );
-    expect(text).toBe('与家人同住或入住机构，70 岁及以上，本周过生日，设备失联 24 小时以上');
+    expect(text).toBe('与家人同住或入住机构，70 岁及以上，本周过生日，设备失联 24 小时以上，家庭养老床位服务中');
     expect(text).not.toMatch(/[A-Za-z]/);
   });
 
@@ -104,7 +110,7 @@ describe('form values ⇄ API body', () => {
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });
 
-  it('every field of the contract is set from the form: all four conditions, 24:00, the limits', () => {
+  it('every field of the contract is set from the form: all five conditions, 24:00, the limits', () => {
     const v: CampaignFormValues = {
       ...newCampaignValues('510107001'),
       name: '生日关爱',
@@ -112,6 +118,7 @@ describe('form values ⇄ API body', () => {
       minAge: 50,
       birthdayThisWeek: true,
       noHeartbeatHours: 336,
+      openFamilyCareBed: true,
       frequency: 'once',
       workStart: '00:00',
       workEnd: '24:00',
@@ -121,7 +128,13 @@ describe('form values ⇄ API body', () => {
       active: false,
     };
     const body = campaignBodyOf(v);
-    expect(body.target).toEqual({ livingSituations: ['alone'], minAge: 50, birthdayThisWeek: true, noHeartbeatHours: 336 });
+    expect(body.target).toEqual({
+      livingSituations: ['alone'],
+      minAge: 50,
+      birthdayThisWeek: true,
+      noHeartbeatHours: 336,
+      openFamilyCareBed: true,
+    });
     expect(campaignBody.parse(body)).toEqual(body);
   });
 
@@ -132,6 +145,7 @@ describe('form values ⇄ API body', () => {
       minAge: 80,
       birthdayThisWeek: false,
       noHeartbeatHours: null,
+      openFamilyCareBed: false,
     });
     const patch = campaignPatchOf(v);
     expect(patch).not.toHaveProperty('regionCode');
