@@ -9,7 +9,8 @@ import { clickUntil, ensureWebBuild, launchBrowser, SERVER_SRC, type Server, scr
  * 家庭照护床位 in the browser, in zh-CN at 1440×900, on the demo district: the bureau opens 床位看板,
  * sees every bed's devices online or offline, last visit, alarms, this month's delivery and last
  * month's check; runs last month's check (already decided: nothing changes), opens the bed still
- * held (未足额) and releases its hold with a reason; then opens 床位建档 with the list.
+ * held (未足额) and releases its hold with a reason; then opens 床位建档 with the list. The call
+ * centre then sets a care-call campaign for every elder whose bed is in service.
  */
 let server: Server;
 let browser: Browser;
@@ -152,6 +153,50 @@ describe('family care beds in the console', () => {
     await expect.poll(() => page.locator('.ant-message').textContent()).toContain('建床条件已保存');
     const saved = await page.request.get(`${server.url}/api/v1/family-bed-rules`);
     expect((await saved.json()).eligibleLevels).toEqual(['mild', 'moderate', 'severe', 'total']);
+    await context.close();
+  });
+
+  it('the call centre sets a weekly care call for every elder whose bed is in service', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+      data: { username: 'demo-district', password: PASSWORD },
+    });
+    expect(login.ok()).toBe(true);
+    await page.goto(`${server.url}/console/calls/campaigns`);
+    await settled(page);
+    await page.getByRole('button', { name: /新建活动/ }).click();
+    const form = page.locator('.ant-drawer').filter({ hasText: '外呼对象' });
+    await form.getByLabel('活动名称').fill('家庭床位老人每周关爱');
+    const bed = form.getByLabel('床位服务中');
+    await clickUntil(bed, () => bed.isChecked());
+    expect(await latin(page)).toEqual([]);
+    await page.screenshot({ path: path.join(shots, 'family-bed-care-call-form.png') });
+    await form.getByRole('button', { name: /保\s*存/ }).click();
+    const row = page.locator('tbody tr').filter({ hasText: '家庭床位老人每周关爱' });
+    await expect.poll(() => row.textContent()).toContain('家庭养老床位服务中');
+    expect(await latin(page)).toEqual([]);
+
+    // The morning's list: the ten beds in service (服务中10 on the board), not the one contracted
+    // and waiting for installation nor the one only assessed.
+    const { buildDailyLists } = await import(path.join(SERVER_SRC, 'modules/campaigns/lists.service.ts'));
+    const { queryRows } = await import(path.join(SERVER_SRC, 'lib/sql-rows.ts'));
+    const { sql } = await import('drizzle-orm');
+    await buildDailyLists(server.ctx, new Date());
+    const beds = await queryRows(server.ctx.db, sql`SELECT elder_id, status FROM family_beds ORDER BY elder_id`);
+    const called = await queryRows(
+      server.ctx.db,
+      sql`SELECT t.elder_id FROM care_call_tasks t JOIN care_call_campaigns c ON c.id = ANY (t.campaign_ids)
+           WHERE c.name = '家庭床位老人每周关爱' ORDER BY t.elder_id`,
+    );
+    const live = (beds as Array<{ elder_id: string; status: string }>).filter((b) => b.status === 'active');
+    expect(live).toHaveLength(10);
+    expect((called as Array<{ elder_id: string }>).map((r) => r.elder_id)).toEqual(live.map((b) => b.elder_id));
     await context.close();
   });
 });
