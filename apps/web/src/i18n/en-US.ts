@@ -115,6 +115,7 @@ export const enUS: Messages = {
     'period-open': 'The month has not ended yet; it cannot be settled',
     'wallet-frozen': 'This account is frozen (the elder has died or moved away)',
     'insufficient-balance': 'Not enough balance',
+    'payment-not-covered': 'The elder’s subsidy policies do not cover this service; choose self-paid',
     'already-handled': 'Already handled; reload to see the current state',
     'changed-meanwhile': 'Someone else changed this meanwhile; reload and try again',
     'invalid-state': 'This cannot be done in the current state; reload to see it',

@@ -118,6 +118,7 @@ export const zhCN = {
     'period-open': '该月尚未结束，暂不能结算',
     'wallet-frozen': '该账户已冻结（老人已故或已迁出）',
     'insufficient-balance': '余额不足',
+    'payment-not-covered': '老人的补贴政策不包含此项服务，请选择自费',
     'already-handled': '已被处理，请刷新查看最新状态',
     'changed-meanwhile': '数据已被他人修改，请刷新后重试',
     'invalid-state': '当前状态下不能进行此操作，请刷新查看最新状态',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAYMENT_METHODS } from '../service.ts';
 import { listOf, pageQuery } from './common.ts';
 import { isoInstant } from './dates.ts';
 import { ltcBookingCover } from './health-records.ts';
@@ -163,7 +164,11 @@ export const callOrderBody = z.strictObject({
   /** When the service should happen; the next hour when left out. */
   scheduledAt: isoInstant('business').optional(),
   quantity: z.number().int().min(1).max(20).optional(),
-  payment: z.enum(['points', 'purchase']).optional(),
+  /**
+   * How it is paid, as the elder's bookable list gives it: points or purchased credit only for what
+   * the elder's policies cover, `self` at the elder's expense, `package` by a family care bed.
+   */
+  payment: z.enum(PAYMENT_METHODS).optional(),
   note: z.string().trim().max(500).optional(),
 });
 export type CallOrderInput = z.input<typeof callOrderBody>;

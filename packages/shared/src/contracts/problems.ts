@@ -41,6 +41,7 @@ export const PROBLEM_CODES = [
   'period-open',
   'wallet-frozen',
   'insufficient-balance',
+  'payment-not-covered',
   'already-handled',
   'changed-meanwhile',
   'invalid-state',

@@ -1,4 +1,5 @@
 import type { BookableItem, PaymentMethod, PolicyCovers } from '@zhiyang/shared';
+import type { DbOrTx } from '../../db/client.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -9,7 +10,7 @@ import { findElderFor } from '../elders/service-elders.repo.ts';
 import { packageItemsOf } from '../family-beds/package.service.ts';
 import { ltcCoversOfItems } from '../health-records/ltc-booking.service.ts';
 import { policiesOfElder } from '../policies/policies.repo.ts';
-import { hasPointsGivenByHand } from './orders.repo.ts';
+import { creditGivenByHand } from './orders.repo.ts';
 
 /** Does a policy's coverage include the item? Both lists empty: the whole catalogue. */
 export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>): boolean {
@@ -18,11 +19,29 @@ export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>):
 }
 
 /**
+ * May the elder's wallet pay for the item this way? The rule of the bookable list below: points
+ * for an item with a points price that one of the elder's points policies covers, purchased credit
+ * for an item with a price that a purchase policy covers; credit a bureau gave by hand pays for any
+ * item priced in its currency.
+ */
+export async function walletMayPay(
+  db: DbOrTx,
+  elderId: string,
+  item: Pick<ItemRow, 'id' | 'category' | 'points' | 'refPriceFen'>,
+  payment: 'points' | 'purchase',
+): Promise<boolean> {
+  if (payment === 'points' ? !(item.points > 0) : !(item.refPriceFen > 0)) return false;
+  const kind = payment === 'points' ? 'points_grant' : 'purchase_credit';
+  if ((await policiesOfElder(db, elderId)).some((p) => p.kind === kind && covers(p.covers, item))) return true;
+  return (await creditGivenByHand(db, elderId))[payment === 'points' ? 'points' : 'fen'];
+}
+
+/**
  * What the elder may book and how each item is paid. The elder's policies are the active
  * policies that granted the elder something: an item one of the points policies covers (and that
  * has a points price) is paid with points, one a purchase policy covers with purchased credit.
  * Points a bureau added by hand (a wallet adjustment, not tied to a policy) pay for any item with a
- * points price. Every other active item is offered as self-paid (自费, its reference price), which
+ * points price, purchased credit added by hand for any item with a price. Every other active item is offered as self-paid (自费, its reference price), which
  * the order model supports. Items of the elder's family care bed package are paid by the package
  * (family-beds). Covered items come first.
  */
@@ -32,7 +51,7 @@ export async function bookableItems(ctx: AppContext, actor: Actor, elderId: stri
   const [items, policies, byHand, bedItems] = await Promise.all([
     listItems(ctx.db, { activeOnly: true }),
     policiesOfElder(ctx.db, elder.id),
-    hasPointsGivenByHand(ctx.db, elder.id),
+    creditGivenByHand(ctx.db, elder.id),
     packageItemsOf(ctx.db, elder.id),
   ]);
   const pointsPolicies = policies.filter((p) => p.kind === 'points_grant');
@@ -40,8 +59,8 @@ export async function bookableItems(ctx: AppContext, actor: Actor, elderId: stri
   const paymentOf = (i: ItemRow): PaymentMethod => {
     // An item of the elder's family care bed package is paid by the package (never also by the wallet).
     if (bedItems === 'all' || bedItems?.includes(i.id)) return 'package';
-    if (i.points > 0 && (byHand || pointsPolicies.some((p) => covers(p.covers, i)))) return 'points';
-    if (i.refPriceFen > 0 && purchasePolicies.some((p) => covers(p.covers, i))) return 'purchase';
+    if (i.points > 0 && (byHand.points || pointsPolicies.some((p) => covers(p.covers, i)))) return 'points';
+    if (i.refPriceFen > 0 && (byHand.fen || purchasePolicies.some((p) => covers(p.covers, i)))) return 'purchase';
     return 'self';
   };
   const rank: Record<PaymentMethod, number> = { package: 0, points: 1, purchase: 2, self: 3 };

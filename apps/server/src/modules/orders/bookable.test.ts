@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../lib/sql-rows.ts';
 import { createElder } from '../../testing/elders.ts';
 import { client, clientAs, createAccount, loginToken, seedTree, TREE } from '../../testing/factories.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
@@ -143,6 +144,64 @@ describe("the elder's bookable services follow the elder's policies", () => {
     expect(credit.statusCode).toBe(201);
     const pay = byCode(await bookable(admin, other));
     for (const i of catalogue.filter((x) => x.points > 0)) expect([i.code, pay[i.code]]).toEqual([i.code, 'points']);
+  });
+
+  it('an order is held to the same rule: points or credit for an item no policy covers is refused and writes nothing', async () => {
+    const uncovered = catalogue.find(
+      (i) =>
+        i.points > 0 && i.refPriceFen > 0 && i.category !== 'daily_care' && i.category !== 'health' && i.id !== singleItem.id,
+    ) as (typeof catalogue)[number];
+    const health = catalogue.find((i) => i.category === 'health' && i.refPriceFen > 0) as (typeof catalogue)[number];
+    // The cheapest item the points policy covers (its grant holds fewer points than some items cost).
+    const cheapCovered = catalogue
+      .filter((i) => i.points > 0 && (i.category === 'daily_care' || i.id === singleItem.id))
+      .sort((a, b) => a.points - b.points)[0];
+    expect(uncovered && health).toBeTruthy();
+    const when = new Date(Date.now() + 26 * 3600_000).toISOString();
+    const order = (elder: string, itemId: string, payment?: string) =>
+      admin.post('/api/v1/service-orders', { elderId: elder, itemId, scheduledAt: when, ...(payment ? { payment } : {}) });
+    const written = async (elder: string) => {
+      const [r] = await queryRows<{ orders: number; postings: number }>(
+        s.ctx.db,
+        sql`SELECT (SELECT count(*)::int FROM service_orders WHERE elder_id = ${elder}) AS orders,
+                   (SELECT count(*)::int FROM ledger_transactions WHERE elder_id = ${elder}) AS postings`,
+      );
+      return r;
+    };
+    const before = await written(elderId);
+    for (const payment of ['points', 'purchase', undefined]) {
+      const r = await order(elderId, uncovered.id, payment);
+      expect([payment, r.statusCode]).toEqual([payment, 422]);
+      expect(r.headers['content-type']).toMatch(/problem\+json/);
+      expect(r.json().code).toBe('payment-not-covered');
+      expect(r.json().errors).toEqual([expect.objectContaining({ path: 'body.payment' })]);
+    }
+    expect(await written(elderId)).toEqual(before);
+    // What the bookable list offers is what an order may use.
+    for (const [itemId, payment] of [
+      [uncovered.id, 'self'],
+      [cheapCovered.id, 'points'],
+    ]) {
+      const r = await order(elderId, itemId, payment);
+      expect([payment, r.statusCode, r.body]).toEqual([payment, 201, r.body]);
+    }
+    // A covered item passes the rule and goes to the wallet, which decides: the purchase policy's
+    // credit this month (prorated to the days left) may be short of the item's price.
+    const fenNow = (await admin.get(`/api/v1/wallets/${elderId}`)).json().purchaseFen.available as number;
+    const bought = await order(elderId, health.id, 'purchase');
+    if (fenNow >= health.refPriceFen) expect(bought.statusCode, bought.body).toBe(201);
+    else expect([bought.statusCode, bought.json().code]).toEqual([409, 'insufficient-balance']);
+    // Purchased credit a bureau added by hand pays for any item with a price, as points do.
+    expect((await order(other, uncovered.id, 'purchase')).statusCode).toBe(422);
+    const fen = await admin.post(
+      `/api/v1/wallets/${other}/adjustments`,
+      { currency: 'fen', direction: 'credit', amount: 50_000, reason: '社区补录' },
+      { 'idempotency-key': `bookable-fen-${other}` },
+    );
+    expect(fen.statusCode, fen.body).toBe(201);
+    expect(byCode(await bookable(admin, other))[uncovered.code]).toBe('points');
+    expect((await order(other, uncovered.id, 'purchase')).statusCode).toBe(201);
+    expect((await order(other, uncovered.id, 'points')).statusCode).toBe(201);
   });
 
   it('a policy without a coverage list pays for the whole catalogue; an active policy may change its coverage', async () => {

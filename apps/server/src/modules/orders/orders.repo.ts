@@ -436,14 +436,13 @@ export async function closeComplaint(db: DbOrTx, id: string, followUp: string, b
   )[0];
 }
 
-/** Whether a bureau ever added points to the elder's wallet by hand (an adjustment, tied to no policy). */
-export async function hasPointsGivenByHand(db: DbOrTx, elderId: string): Promise<boolean> {
-  const [r] = await queryRows<{ yes: boolean }>(
+/** Whether a bureau ever added points, or purchased credit (fen), to the elder's wallet by hand (an adjustment, tied to no policy). */
+export async function creditGivenByHand(db: DbOrTx, elderId: string): Promise<{ points: boolean; fen: boolean }> {
+  const [r] = await queryRows<{ points: boolean; fen: boolean }>(
     db,
-    sql`SELECT EXISTS (
-          SELECT 1 FROM ledger_transactions
-          WHERE elder_id = ${elderId} AND kind = 'adjust' AND currency = 'points' AND policy_id IS NULL
-        ) AS yes`,
+    sql`SELECT bool_or(currency = 'points') AS points, bool_or(currency = 'fen') AS fen
+          FROM ledger_transactions
+         WHERE elder_id = ${elderId} AND kind = 'adjust' AND policy_id IS NULL`,
   );
-  return Boolean(r?.yes);
+  return { points: r?.points === true, fen: r?.fen === true };
 }

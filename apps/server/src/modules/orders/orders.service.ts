@@ -13,7 +13,7 @@ import { can, isRegionScoped } from '../../lib/access.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../lib/actor.ts';
 import type { AppContext } from '../../lib/context.ts';
 import { addDays, cstDate, cstDayStart, cstMonthRange } from '../../lib/dates.ts';
-import { conflict, notFound, validationError } from '../../lib/errors.ts';
+import { conflict, notFound, unprocessable, validationError } from '../../lib/errors.ts';
 import { maskAddress } from '../../lib/http.ts';
 import { auditStep, recordAudit, recordReadAudit } from '../audit/audit.service.ts';
 import { findItem } from '../catalogue/catalogue.repo.ts';
@@ -24,6 +24,7 @@ import { packagePayment } from '../family-beds/package.service.ts';
 import { fundBookedOrder, ltcCoverForBooking } from '../health-records/ltc-booking.service.ts';
 import { addProviderRating } from '../providers/providers.repo.ts';
 import * as wallets from '../wallets/wallets.service.ts';
+import { walletMayPay } from './bookable.service.ts';
 import { autoDispatch } from './dispatch.service.ts';
 import * as repo from './orders.repo.ts';
 import { getServiceSettings } from './service-settings.repo.ts';
@@ -131,6 +132,22 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
             scheduledAt,
           })
         : null;
+    // Points and purchased credit pay only for what the elder's policies cover (the bookable list's
+    // rule): otherwise a grant for 助浴 would pay for any service, and an item without a points
+    // price would cost nothing.
+    if (!ltc && (payment === 'points' || payment === 'purchase') && !(await walletMayPay(tx, elder.id, item, payment)))
+      throw unprocessable(
+        payment === 'points'
+          ? 'The elder’s points policies do not cover this item (or it has no points price); book it self-paid (payment "self").'
+          : 'The elder’s purchase-credit policies do not cover this item (or it has no price); book it self-paid (payment "self").',
+        [
+          {
+            path: 'body.payment',
+            message: `not covered by the elder's ${payment === 'points' ? 'points' : 'purchase-credit'} policies`,
+          },
+        ],
+        'payment-not-covered',
+      );
     const paid = ltc ? { payment: 'self' as const, points: 0, amountFen: 0 } : { payment, points, amountFen };
     const channel = channelOf(actor, input.channel);
     const detail = { ...paid, ...(ltc ? { ltcPolicyId: ltc.policyId } : {}) };

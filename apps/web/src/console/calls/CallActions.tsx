@@ -1,7 +1,7 @@
 import { AlertOutlined, CustomerServiceOutlined, FrownOutlined, MedicineBoxOutlined } from '@ant-design/icons';
-import type { CallActionResult, CallDetail, ServiceItem } from '@zhiyang/shared';
+import type { CallActionResult, CallDetail, PaymentMethod, ServiceItem } from '@zhiyang/shared';
 import { Alert, App, Button, Form, Input, Radio, Select, Space, Tooltip } from 'antd';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi } from '../../api/booking.ts';
 import { callsApi } from '../../api/calls.ts';
@@ -15,7 +15,7 @@ import { BookDeliveryButton } from '../meals/BookDeliveryButton.tsx';
 type Kind = 'order' | 'alarm' | 'complaint' | 'visit';
 interface OrderForm {
   itemId?: string;
-  payment: 'points' | 'purchase';
+  payment: PaymentMethod;
   note?: string;
 }
 
@@ -59,7 +59,14 @@ export function CallActions({
         : Promise.resolve({ items: [], total: 0 }),
     `call-bookable-${open}-${call.elderId ?? ''}`,
   );
-  const ltcOfChosen = bookable.data?.items.find((i) => i.id === chosenItem)?.ltc ?? null;
+  const bookableChosen = bookable.data?.items.find((i) => i.id === chosenItem);
+  const ltcOfChosen = bookableChosen?.ltc ?? null;
+  // The payment follows the elder's policies for the chosen item (积分 / 购买服务 / 自费 / 床位服务包),
+  // as on the phone pages; the agent may still change it, and the server checks it again.
+  const paymentOfChosen = bookableChosen?.payment;
+  useEffect(() => {
+    if (paymentOfChosen) orderForm.setFieldValue('payment', paymentOfChosen);
+  }, [paymentOfChosen, orderForm]);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'catalogue-items');
   const itemOptions = useMemo(() => {
     const all: ServiceItem[] = items.data?.items ?? [];
@@ -188,7 +195,9 @@ export function CallActions({
         <Form.Item name="payment" label={t('service.orders.payment')} rules={[{ required: true }]}>
           <Radio.Group
             optionType="button"
-            options={(['points', 'purchase'] as const).map((p) => ({ value: p, label: t(`service.orders.payments.${p}`) }))}
+            options={(
+              ['points', 'purchase', 'self', ...(paymentOfChosen === 'package' ? (['package'] as const) : [])] as const
+            ).map((p) => ({ value: p, label: t(`service.orders.payments.${p}`) }))}
           />
         </Form.Item>
         <Form.Item name="note" label={t('calls.console.orderNote')} rules={[{ max: 500 }]}>

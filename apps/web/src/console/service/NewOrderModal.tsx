@@ -1,8 +1,9 @@
 import type { ElderListItem, ServiceOrder as Order } from '@zhiyang/shared';
 import { DatePicker, Form, InputNumber, Radio, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { bookingApi } from '../../api/booking.ts';
 import { catalogueApi } from '../../api/catalogue.ts';
 import { eldersApi } from '../../api/elders.ts';
 import { ordersApi } from '../../api/orders.ts';
@@ -21,6 +22,18 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
   const [key] = useState(newKey);
   const [hits, setHits] = useState<ElderListItem[]>([]);
   const items = useFetch((signal) => catalogueApi.listItems({ signal }), 'order-items');
+  // How the chosen elder pays for each item (the elder's policies, as on the phone pages): the
+  // payment follows the chosen item; the operator may change it, and the server checks it again.
+  const elderId = Form.useWatch('elderId', form) as string | undefined;
+  const itemId = Form.useWatch('itemId', form) as string | undefined;
+  const bookable = useFetch(
+    (signal) => (elderId ? bookingApi.bookableItems({ query: { elderId }, signal }) : Promise.resolve({ items: [], total: 0 })),
+    `order-bookable-${elderId ?? ''}`,
+  );
+  const paymentOfChosen = bookable.data?.items.find((i) => i.id === itemId)?.payment;
+  useEffect(() => {
+    if (paymentOfChosen) form.setFieldValue('payment', paymentOfChosen);
+  }, [paymentOfChosen, form]);
   const search = async (q: string) => {
     if (q.trim().length < 1) return;
     try {
@@ -34,7 +47,7 @@ export function NewOrderModal({ open, onClose, onCreated }: { open: boolean; onC
       open={open}
       title={t('service.orders.create')}
       form={form}
-      fields={['elderId', 'itemId', 'quantity', 'scheduledAt']}
+      fields={['elderId', 'itemId', 'quantity', 'scheduledAt', 'payment']}
       initialValues={{ quantity: 1, payment: 'points', scheduledAt: dayjs().add(1, 'day').hour(9).minute(0) }}
       onClose={onClose}
       onSubmit={async (v) => {
