@@ -10,7 +10,7 @@ import { findElderFor } from '../elders/service-elders.repo.ts';
 import { packageItemsOf } from '../family-beds/package.service.ts';
 import { ltcCoversOfItems } from '../health-records/ltc-booking.service.ts';
 import { policiesOfElder } from '../policies/policies.repo.ts';
-import { creditGivenByHand } from './orders.repo.ts';
+import { creditGivenByHand, walletCoverage } from './orders.repo.ts';
 
 /** Does a policy's coverage include the item? Both lists empty: the whole catalogue. */
 export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>): boolean {
@@ -31,9 +31,8 @@ export async function walletMayPay(
   payment: 'points' | 'purchase',
 ): Promise<boolean> {
   if (payment === 'points' ? !(item.points > 0) : !(item.refPriceFen > 0)) return false;
-  const kind = payment === 'points' ? 'points_grant' : 'purchase_credit';
-  if ((await policiesOfElder(db, elderId)).some((p) => p.kind === kind && covers(p.covers, item))) return true;
-  return (await creditGivenByHand(db, elderId))[payment === 'points' ? 'points' : 'fen'];
+  const w = await walletCoverage(db, elderId, payment === 'points' ? 'points' : 'fen');
+  return w.byHand || w.covers.some((c) => covers(c, item));
 }
 
 /**

@@ -114,7 +114,14 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
   if (scheduledAt.getTime() > Date.now() + 90 * 86400_000) throw validationError('body.scheduledAt', 'more than 90 days ahead');
   const quantity = input.quantity ?? 1;
   // A family care bed's package item is paid by the package (never also by points or credit).
-  const payment = await packagePayment(ctx.db, elder.id, item.id, input.payment);
+  // Points and purchased credit pay only for what the elder's policies cover (the bookable list's
+  // rule): otherwise a grant for 助浴 would pay for any service, and an item without a points price
+  // would cost nothing. Read beside the package lookup; applied below unless 长护险 pays.
+  const asked = input.payment ?? 'points';
+  const [payment, walletPays] = await Promise.all([
+    packagePayment(ctx.db, elder.id, item.id, input.payment),
+    asked === 'points' || asked === 'purchase' ? walletMayPay(ctx.db, elder.id, item, asked) : true,
+  ]);
   const points = payment === 'points' ? item.points * quantity : 0;
   const amountFen = payment === 'purchase' ? item.refPriceFen * quantity : 0;
 
@@ -132,10 +139,7 @@ export async function createOrder(ctx: AppContext, actor: Actor, input: CreateOr
             scheduledAt,
           })
         : null;
-    // Points and purchased credit pay only for what the elder's policies cover (the bookable list's
-    // rule): otherwise a grant for 助浴 would pay for any service, and an item without a points
-    // price would cost nothing.
-    if (!ltc && (payment === 'points' || payment === 'purchase') && !(await walletMayPay(tx, elder.id, item, payment)))
+    if (!ltc && (payment === 'points' || payment === 'purchase') && !walletPays)
       throw unprocessable(
         payment === 'points'
           ? 'The elder’s points policies do not cover this item (or it has no points price); book it self-paid (payment "self").'
