@@ -38,13 +38,27 @@ export function fieldErrorText(message: string, language = i18next.language): st
   return i18next.t('problems.validation');
 }
 
+/** Codes that say only "something in the input": a field error under them gets its own text. */
+const GENERIC_CODES = new Set(['validation', 'bad-request', 'unprocessable', 'conflict', 'invalid-json']);
+
 /**
  * Put the server's field errors (`errors[].path` such as `body.username`) on the
  * matching form fields. Returns true when every field error found a field, so the
- * caller knows whether it still has to show the problem's `detail` elsewhere.
+ * caller knows whether it still has to show the problem's `detail` elsewhere. A Chinese console
+ * shows a problem with a specific code (`payment-not-covered` …) by that code's text on the field.
  */
-export function applyFieldErrors(form: FormInstance, err: unknown, fields: readonly string[]): boolean {
+export function applyFieldErrors(
+  form: FormInstance,
+  err: unknown,
+  fields: readonly string[],
+  language = i18next.language,
+): boolean {
   if (!(err instanceof ApiError) || !err.problem.errors?.length) return false;
+  const code = err.code;
+  const specific =
+    !language?.startsWith('en') && code && !GENERIC_CODES.has(code)
+      ? i18next.t(`problems.${code}`, { lng: language, defaultValue: '' })
+      : '';
   let allMapped = true;
   const byField = new Map<string, string[]>();
   for (const { path, message } of err.problem.errors) {
@@ -53,7 +67,7 @@ export function applyFieldErrors(form: FormInstance, err: unknown, fields: reado
       allMapped = false;
       continue;
     }
-    byField.set(name, [...new Set([...(byField.get(name) ?? []), fieldErrorText(message)])]);
+    byField.set(name, [...new Set([...(byField.get(name) ?? []), specific || fieldErrorText(message, language)])]);
   }
   form.setFields([...byField].map(([name, errors]) => ({ name, errors })));
   return allMapped;
