@@ -58,19 +58,25 @@ async function latin(page: Page) {
   );
 }
 
+/** A zh-CN desktop page signed in as the demo district's administrator. */
+async function signedIn() {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
+    data: { username: 'demo-district', password: PASSWORD },
+  });
+  expect(login.ok()).toBe(true);
+  return { context, page };
+}
+
 describe('family care beds in the console', () => {
   it('the bureau opens the bed board, runs last month’s check and releases a held bed', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
-      data: { username: 'demo-district', password: PASSWORD },
-    });
-    expect(login.ok()).toBe(true);
+    const { context, page } = await signedIn();
     await page.goto(`${server.url}/console`);
     await settled(page);
     await page.getByRole('menuitem', { name: '床位看板' }).click();
@@ -157,17 +163,7 @@ describe('family care beds in the console', () => {
   });
 
   it('the call centre sets a weekly care call for every elder whose bed is in service', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const login = await page.request.post(`${server.url}/api/v1/auth/login`, {
-      data: { username: 'demo-district', password: PASSWORD },
-    });
-    expect(login.ok()).toBe(true);
+    const { context, page } = await signedIn();
     await page.goto(`${server.url}/console/calls/campaigns`);
     await settled(page);
     await page.getByRole('button', { name: /新建活动/ }).click();
