@@ -169,8 +169,8 @@ describe('志愿服务 on the volunteer’s phone', () => {
     await mood.getByRole('button', { name: '创建跟进' }).click();
     await mood.getByText('✓ 街道任务').waitFor();
     expect((await district.get('/api/v1/care-follow-ups')).json().items[0]).toMatchObject({ type: 'street_task' });
-    // The visit is the volunteer's finished task: 60 minutes waiting for the community to confirm.
-    await page.reload();
+    // The visit is the volunteer's finished task, on the page without a reload: 60 minutes waiting
+    // for the community to confirm.
     const careTask = page.getByTestId('volunteer-task').filter({ hasText: '赵玉兰' });
     await careTask.getByText('待社区确认时长').waitFor();
     const body = (await page.locator('body').textContent()) ?? '';

@@ -38,6 +38,8 @@ const ANSWERS: { [K in (typeof QUESTIONS)[number]]: readonly CareVisitForm[K][] 
 };
 /** On the volunteer's page the same cards talk to the volunteer's own routes (/volunteer/care-visits). */
 const VolunteerMode = createContext(false);
+/** Called when a visit record reached the server (the volunteer's page reloads its tasks then). */
+const RecordedListener = createContext<(() => void) | undefined>(undefined);
 const MINUTES = [30, 60, 90, 120] as const;
 
 /** A phone records the follow-ups it can start from the door; a service order is ordered at the console. */
@@ -60,11 +62,15 @@ export default function CareVisitsPage() {
 /**
  * The volunteer's care visits on their page (/worker/volunteer): the same list, form, offline queue
  * and follow-ups as the staff page, through the volunteer's routes (only visits assigned to them).
+ * `onRecorded` runs when a record reached the server, at once or from the offline queue: the
+ * recorded visit is one of the volunteer's tasks, so the page shows it without a reload.
  */
-export function VolunteerCareVisits() {
+export function VolunteerCareVisits({ onRecorded }: { onRecorded?: () => void }) {
   return (
     <VolunteerMode.Provider value={true}>
-      <Visits />
+      <RecordedListener.Provider value={onRecorded}>
+        <Visits />
+      </RecordedListener.Provider>
     </VolunteerMode.Provider>
   );
 }
@@ -72,6 +78,10 @@ export function VolunteerCareVisits() {
 function Visits() {
   const { t } = useTranslation();
   const volunteer = useContext(VolunteerMode);
+  // Kept in a ref: the listener's identity must not restart the online watch below.
+  const onRecorded = useContext(RecordedListener);
+  const recorded = useRef(onRecorded);
+  recorded.current = onRecorded;
   const { logout, me } = useAuth();
   const { message } = App.useApp();
   const [version, setVersion] = useState(0);
@@ -99,7 +109,10 @@ function Visits() {
       const before = queuedVisits().length;
       return flushVisits(refused).then(() => {
         const left = queuedVisits().length;
-        if (left < before) message.success(t('careVisits.phone.sent'));
+        if (left < before) {
+          message.success(t('careVisits.phone.sent'));
+          recorded.current?.();
+        }
         setWaiting(left);
         setVersion((v) => v + 1);
       });
@@ -119,8 +132,10 @@ function Visits() {
   const submit = async (v: Visit, body: Parameters<typeof recordVisit>[1]) => {
     const sent = await recordVisit(v.id, body, refused, volunteer);
     setWaiting(queuedVisits().length);
-    if (sent) message.success(t('careVisits.phone.sent'));
-    else message.warning(t('careVisits.phone.queued', { n: queuedVisits().length }));
+    if (sent) {
+      message.success(t('careVisits.phone.sent'));
+      recorded.current?.();
+    } else message.warning(t('careVisits.phone.queued', { n: queuedVisits().length }));
     setVersion((x) => x + 1);
   };
   const body = (

@@ -2,7 +2,7 @@ import { LogoutOutlined } from '@ant-design/icons';
 import type { ResponseOf, volunteersContract } from '@zhiyang/shared';
 import { Alert, App, Button, Card, DatePicker, InputNumber, Select, Space, Statistic, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { volunteersApi } from '../api/volunteers.ts';
@@ -46,7 +46,7 @@ function Volunteer() {
   const { t } = useTranslation();
   const { logout } = useAuth();
   const [version, setVersion] = useState(0);
-  const refresh = () => setVersion((v) => v + 1);
+  const refresh = useCallback(() => setVersion((v) => v + 1), []);
   const me = useFetch((signal) => volunteersApi.me({ signal }), `volunteer-me-${version}`);
   const tasks = useFetch((signal) => volunteersApi.myTasks({ signal }), `volunteer-tasks-${version}`);
   const statement = useFetch((signal) => volunteersApi.myStatement({ query: { limit: 10 }, signal }), `volunteer-st-${version}`);
@@ -88,7 +88,7 @@ function Volunteer() {
         <>
           {/* 关爱巡访 visits assigned to the volunteer: the staff phone page's cards, offline queue and follow-ups. */}
           <Typography.Title level={4}>{t('careVisits.phone.volunteerTitle')}</Typography.Title>
-          <VolunteerCareVisits />
+          <VolunteerCareVisits onRecorded={refresh} />
         </>
       )}
       {me.data && v?.status === 'approved' && <Redeem me={me.data} onDone={refresh} />}
