@@ -289,6 +289,19 @@ export async function insertTask(db: DbOrTx, t: typeof volunteerTasks.$inferInse
   return (await db.insert(volunteerTasks).values(t).returning({ id: volunteerTasks.id }))[0];
 }
 /** Move a task on, only from the given statuses; false when it was not in one of them. */
+/**
+ * Give back a volunteer's tasks not started yet (assigned or accepted): open again, for the
+ * community to assign to someone else. A task checked in or done stays as it is.
+ */
+export async function releaseTasksOf(db: DbOrTx, volunteerId: string): Promise<string[]> {
+  const rows = await db
+    .update(volunteerTasks)
+    .set({ status: 'open', volunteerId: null, assignedAt: null, acceptedAt: null })
+    .where(sql`${volunteerTasks.volunteerId} = ${volunteerId} AND ${volunteerTasks.status} IN ('assigned', 'accepted')`)
+    .returning({ id: volunteerTasks.id });
+  return rows.map((r) => r.id);
+}
+
 export async function moveTask(
   db: DbOrTx,
   id: string,

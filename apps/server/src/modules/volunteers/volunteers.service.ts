@@ -234,6 +234,9 @@ export async function reviewVolunteer(
     });
     await users.updateUser(tx, row.user_id, { status: to === 'approved' ? 'active' : 'disabled' });
     if (to === 'disabled') await revokeUserSessions(tx, row.user_id);
+    // Tasks the volunteer had not started go back to the community's open list, so no elder waits
+    // for someone who can no longer log in.
+    const released = to === 'disabled' ? await repo.releaseTasksOf(tx, id) : [];
     // Every process's session cache drops the account's sessions, and open sockets re-check it.
     await publishUserAccessChanged(ctx, tx, row.user_id);
     await recordAudit(tx, {
@@ -242,7 +245,12 @@ export async function reviewVolunteer(
       targetType: 'volunteer',
       targetId: id,
       regionCode: row.region_code,
-      detail: { decision: b.decision, from: row.status, note: b.note ?? null },
+      detail: {
+        decision: b.decision,
+        from: row.status,
+        note: b.note ?? null,
+        ...(released.length ? { releasedTasks: released.length } : {}),
+      },
     });
   });
   return getVolunteer(ctx, actor, id);

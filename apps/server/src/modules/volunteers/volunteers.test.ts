@@ -151,10 +151,45 @@ describe('registration and approval', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('body.idNumber');
 
-    // Disabling stops the login.
-    const off = await community.post(`/api/v1/volunteers/${reg.json().id}/review`, { decision: 'disable' });
+    // The volunteer holds three tasks: one assigned, one accepted, one checked in.
+    const vid = reg.json().id as string;
+    const task = async (kind: string) => {
+      const t = await community.post('/api/v1/volunteer-tasks', {
+        elderId: E.alone,
+        kind,
+        scheduledOn: today,
+        plannedMinutes: 60,
+        volunteerId: vid,
+      });
+      expect(t.statusCode, t.body).toBe(201);
+      expect(t.json().status).toBe('assigned');
+      return t.json().id as string;
+    };
+    const [assigned, accepted, started] = [await task('call'), await task('shopping'), await task('visit')];
+    for (const id of [accepted, started])
+      expect((await me.post(`/api/v1/volunteer/tasks/${id}/accept`, {})).statusCode).toBe(200);
+    const ci = await me.post(`/api/v1/volunteer/tasks/${started}/check-in`, { method: 'gps', lat: 30.6105, lng: 104.0101 });
+    expect(ci.json().status).toBe('checked_in');
+
+    // Disabling stops the login, and the tasks not started go back to the community's open list.
+    const off = await community.post(`/api/v1/volunteers/${vid}/review`, { decision: 'disable' });
     expect(off.json().status).toBe('disabled');
     await expect.poll(async () => (await me.get('/api/v1/volunteer/me')).statusCode).toBe(401);
+    const tasks = await queryRows<{ id: string; status: string; volunteer_id: string | null }>(
+      s.ctx.db,
+      sql`SELECT id, status, volunteer_id FROM volunteer_tasks WHERE id IN (${assigned}, ${accepted}, ${started})`,
+    );
+    const byId = Object.fromEntries(tasks.map((t) => [t.id, t]));
+    expect(byId[assigned]).toMatchObject({ status: 'open', volunteer_id: null });
+    expect(byId[accepted]).toMatchObject({ status: 'open', volunteer_id: null });
+    expect(byId[started]).toMatchObject({ status: 'checked_in', volunteer_id: vid });
+    const openList = await community.get('/api/v1/volunteer-tasks?status=open');
+    expect(openList.json().items.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining([assigned, accepted]));
+    const [review] = await queryRows<{ detail: Record<string, unknown> }>(
+      s.ctx.db,
+      sql`SELECT detail FROM audit_log WHERE action = 'volunteer.review' AND target_id = ${vid} ORDER BY id DESC LIMIT 1`,
+    );
+    expect(review.detail).toMatchObject({ decision: 'disable', releasedTasks: 2 });
   });
 });
 

@@ -80,6 +80,7 @@ export const AUDIT_DETAIL_KEYS: Record<string, Label> = {
   previous: { zh: '原服务人员', en: 'Previous worker' },
   providerId: { zh: '服务商', en: 'Provider' },
   reason: { zh: '原因', en: 'Reason' },
+  releasedTasks: { zh: '退回待派的任务', en: 'Tasks released' },
   replaced: { zh: '原服务商', en: 'Replaced provider' },
   responderId: { zh: '响应人', en: 'Responder' },
   visitId: { zh: '上门巡诊', en: 'Home visit' },
