@@ -228,7 +228,7 @@ export async function applyCtiEvent(
     // recordingRef names the first. A part the retention job deleted stays deleted: other events
     // do not bring it back, only a new call.recording_ready.
     if (ev.type === 'call.recording_ready') {
-      const added = await recordingsRepo.addPart(tx, {
+      const partId = await recordingsRepo.addPart(tx, {
         callId: call.id,
         ref: ev.recordingRef,
         agentUserId: agentUserId ?? (ev.extension ? null : after.agentUserId),
@@ -236,10 +236,10 @@ export async function applyCtiEvent(
         seconds: ev.seconds ?? null,
         eventId,
       });
-      if (added) {
+      if (partId) {
         await recordingsRepo.syncFirstRef(tx, call.id);
         // A file in RECORDINGS_DIR is replaced by its sealed form at once (recordings.seal.ts).
-        if (recordingRefKind(ev.recordingRef) === 'file') await sendJob(ctx, tx, 'calls.recording-seal', { partId: added });
+        if (recordingRefKind(ev.recordingRef) === 'file') await sendJob(ctx, tx, 'calls.recording-seal', { partId });
       }
     }
     const pops: Pop[] = [];
