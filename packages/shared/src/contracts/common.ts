@@ -41,3 +41,17 @@ export const problemSchema = z.object({
 });
 export type ProblemBody = z.output<typeof problemSchema>;
 export type FieldProblem = z.output<typeof fieldProblemSchema>;
+
+/**
+ * A new login name that is not a mobile or resident ID number: the name is written in clear into
+ * every audit row the account makes and shown in lists, where such a number must not stand (the
+ * phone is a field of its own, encrypted).
+ */
+export const loginName = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .regex(pattern, message)
+    .refine(
+      (s) => !/^(?:1[3-9]\d{9}|\d{15}|\d{17}[\dXx])$/.test(s),
+      'not a phone or ID number: it would show in clear in audit trails and lists',
+    );

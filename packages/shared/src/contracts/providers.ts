@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listOf, pageQuery } from './common.ts';
+import { listOf, loginName, pageQuery } from './common.ts';
 import { isoDay } from './dates.ts';
 import { route } from './route.ts';
 
@@ -140,7 +140,7 @@ export const licenceBody = z.strictObject({
 export type LicenceInput = z.input<typeof licenceBody>;
 
 export const staffBody = z.strictObject({
-  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, '3–32 lower-case letters, digits, . _ -'),
+  username: loginName(/^[a-z0-9][a-z0-9._-]{2,31}$/, '3–32 lower-case letters, digits, . _ -'),
   name: z.string().trim().min(1).max(50),
   phone,
   careLevel: z.enum(CARE_LEVELS).nullable().optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../roles.ts';
-import { listOf, pageQuery } from './common.ts';
+import { listOf, loginName, pageQuery } from './common.ts';
 import { route } from './route.ts';
 
 export const USER_STATUSES = ['active', 'disabled'] as const;
@@ -40,7 +40,7 @@ const userFields = {
 };
 
 export const createUserBody = z.strictObject({
-  username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/, '3–32 letters, digits, dot, dash or underscore'),
+  username: loginName(/^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/, '3–32 letters, digits, dot, dash or underscore'),
   ...userFields,
   password: z.string().min(1).max(128).optional(),
 });

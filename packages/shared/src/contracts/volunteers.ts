@@ -78,7 +78,7 @@ export const volunteerRegistrationBody = z.strictObject({
   availability: z.array(slot).max(21).default([]),
   note: z.string().trim().max(200).optional(),
 });
-/** Self-registration adds the password of the new login (the username is the phone number). */
+/** Self-registration adds the password of the new login (a generated username; the phone number logs in too). */
 export const volunteerSelfRegistrationBody = volunteerRegistrationBody.extend({ password: z.string().min(8).max(64) });
 
 export const volunteerSummary = z.object({
@@ -260,7 +260,7 @@ export const volunteersContract = {
     audit: 'volunteer.register',
     tags,
     summary:
-      'Self-registration from the phone page: a login (username = phone) and a volunteer 待审核 until community staff approve',
+      'Self-registration from the phone page: a login (a generated username; the phone number logs in too) and a volunteer 待审核 until community staff approve',
     body: volunteerSelfRegistrationBody,
     response: { 201: z.object({ id: z.uuid(), username: z.string(), status: z.enum(VOLUNTEER_STATUSES) }) },
   }),

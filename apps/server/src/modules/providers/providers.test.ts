@@ -102,6 +102,9 @@ describe('a provider manages its own sites, staff and offerings', () => {
     expect(staff.statusCode).toBe(201);
     expect(staff.json()).toMatchObject({ assignable: true, username: 'worker-zhao' });
     expect(staff.json().initialPassword).toMatch(/.{16}/);
+    const phoneAsName = await pa.post(`/api/v1/providers/${p.id}/staff`, { username: '13812340009', name: '钱多' });
+    expect(phoneAsName.statusCode).toBe(400);
+    expect(phoneAsName.json().errors[0].path).toBe('body.username');
     const noCert = (await pa.post(`/api/v1/providers/${p.id}/staff`, { username: 'worker-qian', name: '钱多' })).json();
     expect(noCert.assignable).toBe(false);
     const renewed = await pa.patch(`/api/v1/providers/${p.id}/staff/${noCert.userId}`, {

@@ -1,4 +1,4 @@
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../jobs/workers.ts';
 import { client, clientAs, createOrg, loginToken, seedTree, TREE } from '../../testing/factories.ts';
@@ -64,6 +64,28 @@ describe('account management', () => {
     });
     expect(outside.statusCode).toBe(400);
     expect(outside.json().errors[0].path).toBe('body.regionCode');
+  });
+
+  it('refuses a phone or ID number as the login name: it would stand in clear in every audit row', async () => {
+    const { api } = await clientAs(s.app, s.ctx, 'district_admin', { regionCode: TREE.district });
+    for (const username of ['13912345678', '11010519491231002X', '110105491231002']) {
+      const r = await api.post('/api/v1/users', { username, displayName: '王', role: 'operator', regionCode: TREE.district });
+      expect([username, r.statusCode]).toEqual([username, 400]);
+      expect(r.json().errors[0].path).toBe('body.username');
+    }
+    const written = await s.ctx.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) IN ('13912345678', '11010519491231002x', '110105491231002')`);
+    expect(written).toEqual([]);
+    // Digits are fine otherwise: a work number, a short code.
+    const ok = await api.post('/api/v1/users', {
+      username: 'op-0571',
+      displayName: '王',
+      role: 'operator',
+      regionCode: TREE.district,
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
   });
 
   it('needs an organisation for provider staff and a region for community staff', async () => {
