@@ -41,6 +41,7 @@ export const enUS: Messages = {
   app: { name: 'Zhiyang', title: 'Smart Elderly Care Platform', console: 'Console' },
   common: {
     ok: 'OK',
+    loginNameNotNumber: 'A login name cannot be a phone or ID number (it shows in clear in the audit trail)',
     fieldRange: {
       max: 'at most {{n}}',
       min: 'at least {{n}}',

@@ -46,6 +46,7 @@ export const zhCN = {
   app: { name: '智养', title: '智慧养老服务平台', console: '管理控制台' },
   common: {
     ok: '确定',
+    loginNameNotNumber: '登录名不能是手机号或身份证号（会明文出现在操作日志里），请另取一个',
     /** A field's range from the server's validation message, said in Chinese. */
     fieldRange: {
       max: '不能大于 {{n}}',

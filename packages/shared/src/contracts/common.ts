@@ -42,6 +42,9 @@ export const problemSchema = z.object({
 export type ProblemBody = z.output<typeof problemSchema>;
 export type FieldProblem = z.output<typeof fieldProblemSchema>;
 
+/** A mobile number or an 18/15-digit resident ID number, written as one run of digits. */
+export const isPhoneOrIdNumber = (s: string) => /^(?:1[3-9]\d{9}|\d{15}|\d{17}[\dXx])$/.test(s.trim());
+
 /**
  * A new login name that is not a mobile or resident ID number: the name is written in clear into
  * every audit row the account makes and shown in lists, where such a number must not stand (the
@@ -51,7 +54,4 @@ export const loginName = (pattern: RegExp, message: string) =>
   z
     .string()
     .regex(pattern, message)
-    .refine(
-      (s) => !/^(?:1[3-9]\d{9}|\d{15}|\d{17}[\dXx])$/.test(s),
-      'not a phone or ID number: it would show in clear in audit trails and lists',
-    );
+    .refine((s) => !isPhoneOrIdNumber(s), 'not a phone or ID number: it would show in clear in audit trails and lists');

@@ -1,4 +1,4 @@
-import type { LicenceInput, ProviderDetail, StaffInput } from '@zhiyang/shared';
+import { isPhoneOrIdNumber, type LicenceInput, type ProviderDetail, type StaffInput } from '@zhiyang/shared';
 import { App, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,7 +23,16 @@ export function useProviderEditors(
       title: t('service.providers.addStaff'),
       content: (
         <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
-          <Form.Item name="username" label={t('service.providers.username')}>
+          <Form.Item
+            name="username"
+            label={t('service.providers.username')}
+            rules={[
+              {
+                validator: (_, v?: string) =>
+                  v && isPhoneOrIdNumber(v) ? Promise.reject(new Error(t('common.loginNameNotNumber'))) : Promise.resolve(),
+              },
+            ]}
+          >
             <Input />
           </Form.Item>
           <Form.Item name="name" label={t('service.providers.name')}>

@@ -1,4 +1,4 @@
-import { checkPassword, ROLES, type Role, type User } from '@zhiyang/shared';
+import { checkPassword, isPhoneOrIdNumber, ROLES, type Role, type User } from '@zhiyang/shared';
 import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usersApi } from '../../api/users.ts';
@@ -83,7 +83,17 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
       onSubmit={submit}
       width={560}
     >
-      <Form.Item name="username" label={t('users.username')} rules={[required(t('users.username'))]}>
+      <Form.Item
+        name="username"
+        label={t('users.username')}
+        rules={[
+          required(t('users.username')),
+          {
+            validator: (_, v?: string) =>
+              !user && v && isPhoneOrIdNumber(v) ? Promise.reject(new Error(t('common.loginNameNotNumber'))) : Promise.resolve(),
+          },
+        ]}
+      >
         <Input autoComplete="off" disabled={Boolean(user)} maxLength={64} />
       </Form.Item>
       <Form.Item name="displayName" label={t('users.displayName')} rules={[required(t('users.displayName'))]}>
