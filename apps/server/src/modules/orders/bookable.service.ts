@@ -9,13 +9,17 @@ import { presentItem } from '../catalogue/catalogue.service.ts';
 import { findElderFor } from '../elders/service-elders.repo.ts';
 import { packageItemsOf } from '../family-beds/package.service.ts';
 import { ltcCoversOfItems } from '../health-records/ltc-booking.service.ts';
-import { policiesOfElder } from '../policies/policies.repo.ts';
-import { creditGivenByHand, walletCoverage } from './orders.repo.ts';
+import { type CurrencyCoverage, walletCoverage } from '../policies/policies.repo.ts';
 
 /** Does a policy's coverage include the item? Both lists empty: the whole catalogue. */
 export function covers(c: PolicyCovers, item: Pick<ItemRow, 'id' | 'category'>): boolean {
   if (!c.categories.length && !c.itemIds.length) return true;
   return c.categories.includes(item.category) || c.itemIds.includes(item.id);
+}
+
+/** Does one currency of the wallet pay for the item: a price in it, and a policy covering the item or credit given by hand? */
+function pays(w: CurrencyCoverage, item: Pick<ItemRow, 'id' | 'category'>, price: number): boolean {
+  return price > 0 && (w.byHand || w.covers.some((c) => covers(c, item)));
 }
 
 /**
@@ -30,9 +34,8 @@ export async function walletMayPay(
   item: Pick<ItemRow, 'id' | 'category' | 'points' | 'refPriceFen'>,
   payment: 'points' | 'purchase',
 ): Promise<boolean> {
-  if (payment === 'points' ? !(item.points > 0) : !(item.refPriceFen > 0)) return false;
-  const w = await walletCoverage(db, elderId, payment === 'points' ? 'points' : 'fen');
-  return w.byHand || w.covers.some((c) => covers(c, item));
+  const w = await walletCoverage(db, elderId);
+  return payment === 'points' ? pays(w.points, item, item.points) : pays(w.fen, item, item.refPriceFen);
 }
 
 /**
@@ -40,26 +43,24 @@ export async function walletMayPay(
  * policies that granted the elder something: an item one of the points policies covers (and that
  * has a points price) is paid with points, one a purchase policy covers with purchased credit.
  * Points a bureau added by hand (a wallet adjustment, not tied to a policy) pay for any item with a
- * points price, purchased credit added by hand for any item with a price. Every other active item is offered as self-paid (自费, its reference price), which
- * the order model supports. Items of the elder's family care bed package are paid by the package
- * (family-beds). Covered items come first.
+ * points price, purchased credit added by hand for any item with a price. Every other active item
+ * is offered as self-paid (自费, its reference price), which the order model supports. Items of
+ * the elder's family care bed package are paid by the package (family-beds). Covered items come
+ * first.
  */
 export async function bookableItems(ctx: AppContext, actor: Actor, elderId: string) {
   const elder = await findElderFor(ctx.db, actor, elderId);
   if (!elder) throw notFound('Elder');
-  const [items, policies, byHand, bedItems] = await Promise.all([
+  const [items, wallet, bedItems] = await Promise.all([
     listItems(ctx.db, { activeOnly: true }),
-    policiesOfElder(ctx.db, elder.id),
-    creditGivenByHand(ctx.db, elder.id),
+    walletCoverage(ctx.db, elder.id),
     packageItemsOf(ctx.db, elder.id),
   ]);
-  const pointsPolicies = policies.filter((p) => p.kind === 'points_grant');
-  const purchasePolicies = policies.filter((p) => p.kind === 'purchase_credit');
   const paymentOf = (i: ItemRow): PaymentMethod => {
     // An item of the elder's family care bed package is paid by the package (never also by the wallet).
     if (bedItems === 'all' || bedItems?.includes(i.id)) return 'package';
-    if (i.points > 0 && (byHand.points || pointsPolicies.some((p) => covers(p.covers, i)))) return 'points';
-    if (i.refPriceFen > 0 && (byHand.fen || purchasePolicies.some((p) => covers(p.covers, i)))) return 'purchase';
+    if (pays(wallet.points, i, i.points)) return 'points';
+    if (pays(wallet.fen, i, i.refPriceFen)) return 'purchase';
     return 'self';
   };
   const rank: Record<PaymentMethod, number> = { package: 0, points: 1, purchase: 2, self: 3 };

@@ -1,4 +1,4 @@
-import type { OrderStatus, PolicyCovers } from '@zhiyang/shared';
+import type { OrderStatus } from '@zhiyang/shared';
 import { and, asc, count, desc, eq, gte, inArray, like, lt, type SQL, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client.ts';
@@ -434,37 +434,4 @@ export async function closeComplaint(db: DbOrTx, id: string, followUp: string, b
       .where(and(eq(serviceComplaints.id, id), eq(serviceComplaints.status, 'open')))
       .returning()
   )[0];
-}
-
-/**
- * What may pay an order in one currency, in one round trip: the coverage of the elder's active
- * policies of that kind (those that granted the elder something), and whether a bureau ever added
- * that currency by hand (an adjustment tied to no policy).
- */
-export async function walletCoverage(
-  db: DbOrTx,
-  elderId: string,
-  currency: 'points' | 'fen',
-): Promise<{ covers: PolicyCovers[]; byHand: boolean }> {
-  const kind = currency === 'points' ? 'points_grant' : 'purchase_credit';
-  const [r] = await queryRows<{ covers: PolicyCovers[]; by_hand: boolean }>(
-    db,
-    sql`SELECT (SELECT coalesce(jsonb_agg(p.covers), '[]'::jsonb) FROM policies p
-                 WHERE p.status = 'active' AND p.kind = ${kind}
-                   AND EXISTS (SELECT 1 FROM policy_grants g WHERE g.policy_id = p.id AND g.elder_id = ${elderId})) AS covers,
-               EXISTS (SELECT 1 FROM ledger_transactions
-                        WHERE elder_id = ${elderId} AND kind = 'adjust' AND currency = ${currency} AND policy_id IS NULL) AS by_hand`,
-  );
-  return { covers: r?.covers ?? [], byHand: r?.by_hand === true };
-}
-
-/** Whether a bureau ever added points, or purchased credit (fen), to the elder's wallet by hand (an adjustment, tied to no policy). */
-export async function creditGivenByHand(db: DbOrTx, elderId: string): Promise<{ points: boolean; fen: boolean }> {
-  const [r] = await queryRows<{ points: boolean; fen: boolean }>(
-    db,
-    sql`SELECT bool_or(currency = 'points') AS points, bool_or(currency = 'fen') AS fen
-          FROM ledger_transactions
-         WHERE elder_id = ${elderId} AND kind = 'adjust' AND policy_id IS NULL`,
-  );
-  return { points: r?.points === true, fen: r?.fen === true };
 }

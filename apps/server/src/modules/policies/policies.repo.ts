@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PolicyCovers } from '@zhiyang/shared';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { regionScope } from '../../lib/access.ts';
@@ -42,20 +43,36 @@ export async function updatePolicy(
   )[0];
 }
 
+/** What may pay for an elder's orders in one currency of the wallet. */
+export interface CurrencyCoverage {
+  /** The coverage of the elder's active policies of that kind (those that granted the elder something). */
+  covers: PolicyCovers[];
+  /** A bureau added that currency by hand (a wallet adjustment tied to no policy). */
+  byHand: boolean;
+}
+
 /**
- * The active policies that have granted this elder anything (the elder's policies): what the
- * elder's points and purchased credit were given for.
+ * What may pay for the elder's orders, points and purchased credit (fen), in one round trip: the
+ * coverage of the elder's policies (the active ones that granted the elder something) and whether a
+ * bureau added that currency by hand.
  */
-export async function policiesOfElder(db: DbOrTx, elderId: string) {
-  return db
-    .select()
-    .from(policies)
-    .where(
-      and(
-        eq(policies.status, 'active'),
-        sql`EXISTS (SELECT 1 FROM ${policyGrants} g WHERE g.policy_id = ${policies.id} AND g.elder_id = ${elderId})`,
-      ),
-    );
+export async function walletCoverage(db: DbOrTx, elderId: string): Promise<{ points: CurrencyCoverage; fen: CurrencyCoverage }> {
+  const covers = (kind: string) =>
+    sql`(SELECT coalesce(jsonb_agg(p.covers), '[]'::jsonb) FROM policies p
+          WHERE p.status = 'active' AND p.kind = ${kind}
+            AND EXISTS (SELECT 1 FROM policy_grants g WHERE g.policy_id = p.id AND g.elder_id = ${elderId}))`;
+  const [r] = await queryRows<{ points: PolicyCovers[]; fen: PolicyCovers[]; points_by_hand: boolean; fen_by_hand: boolean }>(
+    db,
+    sql`SELECT ${covers('points_grant')} AS points, ${covers('purchase_credit')} AS fen, h.points_by_hand, h.fen_by_hand
+          FROM (SELECT coalesce(bool_or(currency = 'points'), false) AS points_by_hand,
+                       coalesce(bool_or(currency = 'fen'), false) AS fen_by_hand
+                  FROM ledger_transactions
+                 WHERE elder_id = ${elderId} AND kind = 'adjust' AND policy_id IS NULL) h`,
+  );
+  return {
+    points: { covers: r?.points ?? [], byHand: r?.points_by_hand === true },
+    fen: { covers: r?.fen ?? [], byHand: r?.fen_by_hand === true },
+  };
 }
 
 /** The latest period (key) this policy has paid anyone for, if any. */

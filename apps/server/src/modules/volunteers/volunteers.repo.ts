@@ -288,7 +288,6 @@ export async function findServedTask(db: DbOrTx, userId: string, id: string, loc
 export async function insertTask(db: DbOrTx, t: typeof volunteerTasks.$inferInsert) {
   return (await db.insert(volunteerTasks).values(t).returning({ id: volunteerTasks.id }))[0];
 }
-/** Move a task on, only from the given statuses; false when it was not in one of them. */
 /**
  * Give back a volunteer's tasks not started yet (assigned or accepted): open again, for the
  * community to assign to someone else. A task checked in or done stays as it is.
@@ -302,6 +301,7 @@ export async function releaseTasksOf(db: DbOrTx, volunteerId: string): Promise<s
   return rows.map((r) => r.id);
 }
 
+/** Move a task on, only from the given statuses; false when it was not in one of them. */
 export async function moveTask(
   db: DbOrTx,
   id: string,

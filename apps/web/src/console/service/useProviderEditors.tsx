@@ -1,9 +1,10 @@
-import { isPhoneOrIdNumber, type LicenceInput, type ProviderDetail, type StaffInput } from '@zhiyang/shared';
+import type { LicenceInput, ProviderDetail, StaffInput } from '@zhiyang/shared';
 import { App, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { providersApi } from '../../api/providers.ts';
 import { problemText } from '../../app/problems.ts';
+import { loginNameRule } from '../common/loginNameRule.ts';
 import { SiteFormModal } from './SiteFormModal.tsx';
 
 /**
@@ -23,16 +24,7 @@ export function useProviderEditors(
       title: t('service.providers.addStaff'),
       content: (
         <Form layout="vertical" onValuesChange={(_, all) => (v = all)}>
-          <Form.Item
-            name="username"
-            label={t('service.providers.username')}
-            rules={[
-              {
-                validator: (_, v?: string) =>
-                  v && isPhoneOrIdNumber(v) ? Promise.reject(new Error(t('common.loginNameNotNumber'))) : Promise.resolve(),
-              },
-            ]}
-          >
+          <Form.Item name="username" label={t('service.providers.username')} rules={[loginNameRule(t)]}>
             <Input />
           </Form.Item>
           <Form.Item name="name" label={t('service.providers.name')}>

@@ -1,8 +1,9 @@
-import { checkPassword, isPhoneOrIdNumber, ROLES, type Role, type User } from '@zhiyang/shared';
+import { checkPassword, ROLES, type Role, type User } from '@zhiyang/shared';
 import { Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { usersApi } from '../../api/users.ts';
 import { FormModal } from '../common/FormModal.tsx';
+import { loginNameRule } from '../common/loginNameRule.ts';
 import { RegionTreeSelect } from '../common/RegionTreeSelect.tsx';
 import { usePrefillOnlyCommunity } from '../common/useOnlyCommunity.ts';
 import { useOrgNames } from '../organizations/useOrgNames.ts';
@@ -86,13 +87,7 @@ export function UserFormModal({ open, user, onClose, onSaved }: Props) {
       <Form.Item
         name="username"
         label={t('users.username')}
-        rules={[
-          required(t('users.username')),
-          {
-            validator: (_, v?: string) =>
-              !user && v && isPhoneOrIdNumber(v) ? Promise.reject(new Error(t('common.loginNameNotNumber'))) : Promise.resolve(),
-          },
-        ]}
+        rules={[required(t('users.username')), ...(user ? [] : [loginNameRule(t)])]}
       >
         <Input autoComplete="off" disabled={Boolean(user)} maxLength={64} />
       </Form.Item>
